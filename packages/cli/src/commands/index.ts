@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+
+/** Each command module adds itself to the program; one line here per command. */
+export type Register = (program: Command) => void;
+
+export async function registerAll(program: Command): Promise<void> {
+  const modules: Array<Promise<{ register: Register }>> = [
+    // one import per command module, e.g. import('./worker.js'),
+  ];
+  for (const m of await Promise.all(modules)) m.register(program);
+}

@@ -1,0 +1,1 @@
+export { registerAll } from "./commands/index.js";

@@ -1,0 +1,123 @@
+import { credentials, status, type CallOptions, type ClientReadableStream, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { UserError } from '@aira/core';
+import { bearerMetadata } from './auth.js';
+import { CHANNEL_OPTIONS, DEFAULT_UNARY_DEADLINE_MS } from './channel.js';
+import { WorkerServiceClient } from './gen/aira/worker/v1/worker.js';
+import type { DescribeResponse } from './gen/aira/worker/v1/telemetry.js';
+
+export interface WorkerConnectionOptions {
+  /** host:port of the worker daemon. */
+  address: string;
+  token: string;
+  /** How long connect() waits for the channel before giving up. */
+  connectTimeoutMs?: number;
+  /** Deadline of unary calls unless a call sets its own. */
+  unaryDeadlineMs?: number;
+  /** Attempts of an idempotent unary call on UNAVAILABLE (counting the first). */
+  maxAttempts?: number;
+}
+
+const RETRYABLE = new Set([status.UNAVAILABLE, status.RESOURCE_EXHAUSTED, status.ABORTED]);
+
+/**
+ * One connection to one worker: owns the channel options, the token, deadlines and retries
+ * (Temporal's Connection, simplified). Streams are not retried here: callers re-open them with
+ * Attach from their last sequence number.
+ */
+export class WorkerConnection {
+  readonly client: WorkerServiceClient;
+  readonly metadata: Metadata;
+  private readonly unaryDeadlineMs: number;
+  private readonly maxAttempts: number;
+
+  constructor(readonly options: WorkerConnectionOptions) {
+    this.client = new WorkerServiceClient(options.address, credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.metadata = bearerMetadata(options.token);
+    this.unaryDeadlineMs = options.unaryDeadlineMs ?? DEFAULT_UNARY_DEADLINE_MS;
+    this.maxAttempts = options.maxAttempts ?? 4;
+  }
+
+  /** Connects and probes with Describe; a wrong token or a dead address is a one-line UserError. */
+  static async connect(options: WorkerConnectionOptions): Promise<{ connection: WorkerConnection; info: DescribeResponse }> {
+    const connection = new WorkerConnection(options);
+    const timeout = options.connectTimeoutMs ?? 10_000;
+    try {
+      await new Promise<void>((resolve, reject) =>
+        connection.client.waitForReady(Date.now() + timeout, (err) => (err ? reject(err) : resolve())),
+      );
+    } catch {
+      connection.close();
+      throw new UserError(`worker ${options.address} is unreachable (no connection within ${timeout} ms)`);
+    }
+    try {
+      const info = await connection.unary('describe', {});
+      return { connection, info };
+    } catch (err) {
+      connection.close();
+      throw describeRpcError(err, options.address);
+    }
+  }
+
+  /** Calls a unary method with a deadline, retrying retryable failures with backoff. */
+  async unary<M extends UnaryMethod>(
+    method: M,
+    request: UnaryRequest<M>,
+    opts: { deadlineMs?: number; idempotent?: boolean } = {},
+  ): Promise<UnaryResponse<M>> {
+    const attempts = opts.idempotent === false ? 1 : this.maxAttempts;
+    let delay = 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await new Promise<UnaryResponse<M>>((resolve, reject) => {
+          const callOptions: CallOptions = { deadline: Date.now() + (opts.deadlineMs ?? this.unaryDeadlineMs) };
+          const fn = this.client[method] as unknown as (
+            req: unknown,
+            md: Metadata,
+            o: CallOptions,
+            cb: (err: ServiceError | null, res: unknown) => void,
+          ) => void;
+          fn.call(this.client, request, this.metadata, callOptions, (err, res) =>
+            err ? reject(err) : resolve(res as UnaryResponse<M>),
+          );
+        });
+      } catch (err) {
+        const code = (err as ServiceError).code;
+        if (attempt >= attempts || !RETRYABLE.has(code)) throw err;
+        await new Promise((r) => setTimeout(r, delay * (0.8 + Math.random() * 0.4)));
+        delay = Math.min(delay * 1.7, 5_000);
+      }
+    }
+  }
+
+  /** Opens a server stream with the connection's metadata and no deadline (keepalive guards it). */
+  stream<M extends StreamMethod>(method: M, request: StreamRequest<M>): ClientReadableStream<StreamResponse<M>> {
+    const fn = this.client[method] as unknown as (req: unknown, md: Metadata, o?: CallOptions) => ClientReadableStream<unknown>;
+    return fn.call(this.client, request, this.metadata, {}) as ClientReadableStream<StreamResponse<M>>;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+type Client = WorkerServiceClient;
+type UnaryMethod = 'describe' | 'openSession' | 'closeSession' | 'listSessions' | 'cancel' | 'hasBlobs';
+type StreamMethod = 'exec' | 'attach' | 'watchUtilization' | 'getFiles';
+type UnaryRequest<M extends UnaryMethod> = Parameters<Client[M]>[0];
+type UnaryResponse<M extends UnaryMethod> = Parameters<Extract<Parameters<Client[M]>[1], (...a: never[]) => void>>[1] extends infer R
+  ? NonNullable<R>
+  : never;
+type StreamRequest<M extends StreamMethod> = Parameters<Client[M]>[0];
+type StreamResponse<M extends StreamMethod> = ReturnType<Client[M]> extends ClientReadableStream<infer R> ? R : never;
+
+/** Turns a gRPC error into one line a person can act on. */
+export function describeRpcError(err: unknown, address: string): Error {
+  const e = err as ServiceError;
+  if (e && typeof e.code === 'number') {
+    if (e.code === status.UNAUTHENTICATED) return new UserError(`worker ${address} refused the token (UNAUTHENTICATED)`);
+    if (e.code === status.UNAVAILABLE) return new UserError(`worker ${address} is unreachable (${e.details || 'UNAVAILABLE'})`);
+    if (e.code === status.DEADLINE_EXCEEDED) return new UserError(`worker ${address} did not answer in time`);
+    return new UserError(`worker ${address}: ${status[e.code] ?? e.code}: ${e.details}`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Set-up shared by `npm start`, `npm test` and `npm run bench` on a fresh clone: npm dependencies,
+// generated protocol code, the TypeScript build, and the Python ML packages candidate code needs.
+// Each step is skipped when its result is already up to date, so a warm re-run takes a second.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quiet = process.argv.includes('--quiet');
+const say = (msg) => !quiet && console.error(`[setup] ${msg}`);
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', ...opts });
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let t = 0;
+  for (const f of readdirSync(path)) {
+    if (f === 'node_modules' || f === 'dist' || f === 'out-tsc' || f.startsWith('.')) continue;
+    t = Math.max(t, newest(join(path, f)));
+  }
+  return t;
+}
+
+// 1. npm dependencies
+const lockTime = Math.max(newest(join(root, 'package-lock.json')), newest(join(root, 'package.json')));
+if (!existsSync(join(root, 'node_modules/.package-lock.json')) || newest(join(root, 'node_modules/.package-lock.json')) < lockTime) {
+  say('installing npm dependencies');
+  run('npm', [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+// 2. generated protocol code
+const gen = join(root, 'packages/protocol/src/gen/index.ts');
+if (!existsSync(gen) || newest(join(root, 'proto')) > newest(gen)) {
+  say('generating protocol code from proto/');
+  run(process.execPath, [join(root, 'tools/generate-protocol.mjs')]);
+}
+
+// 3. TypeScript build (incremental: tsc -b skips what is up to date)
+say('building');
+run(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.json']);
+
+// 4. Python for candidate code: Debian's interpreter with numpy, pandas and scikit-learn,
+//    and bubblewrap for the sandbox. Installed with apt when we are root; otherwise we say how.
+const python = process.env.AIRA_PYTHON ?? '/usr/bin/python3';
+const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes'];
+const pyOk = () => spawnSync(python, ['-c', 'import numpy, pandas, sklearn'], { stdio: 'ignore' }).status === 0;
+const missingApt = () => {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...APT], { encoding: 'utf8' });
+  const installed = new Set((r.stdout ?? '').split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
+  return APT.filter((p) => !installed.has(p));
+};
+if (process.env.AIRA_SKIP_APT !== '1') {
+  const missing = existsSync('/usr/bin/dpkg-query') ? missingApt() : [];
+  if (missing.length > 0 || !pyOk()) {
+    const isRoot = process.getuid?.() === 0;
+    if (isRoot && existsSync('/usr/bin/apt-get') && missing.length > 0) {
+      say(`installing Debian packages: ${missing.join(' ')}`);
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      const upd = spawnSync('apt-get', ['update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });
+      if (upd.status !== 0) say('apt-get update failed; trying the install anyway');
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+    }
+    if (!pyOk()) {
+      console.error(
+        `[setup] ${python} cannot import numpy, pandas and scikit-learn, which candidate code needs.\n` +
+          `        Install them with:  sudo apt-get install -y ${APT.join(' ')}\n` +
+          `        or point AIRA_PYTHON at an interpreter that has them.`,
+      );
+      process.exit(1);
+    }
+  }
+}
+say('ready');
