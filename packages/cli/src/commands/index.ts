@@ -6,6 +6,8 @@ export type Register = (program: Command) => void;
 export async function registerAll(program: Command): Promise<void> {
   const modules: Array<Promise<{ register: Register }>> = [
     // one import per command module, e.g. import('./worker.js'),
+    import('./worker.js'),
+    import('./exec.js'),
   ];
   for (const m of await Promise.all(modules)) m.register(program);
 }

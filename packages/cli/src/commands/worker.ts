@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { ConfigError, createLogger } from '@aira/core';
+import { WorkerDaemon, WorkerOptionsSchema } from '@aira/worker';
+
+interface WorkerFlags {
+  gpu?: string;
+  listen?: string;
+  tokenFile?: string;
+  workdir?: string;
+  python?: string;
+  grace?: string;
+  logFile?: string;
+  logLevel?: string;
+  id?: string;
+  maxExecLog?: string;
+  execTimeout?: string;
+  cancelGrace?: string;
+  label?: string[];
+}
+
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Validates flags with the worker's schema; the first problem becomes one line naming the flag. */
+export function parseWorkerFlags(flags: WorkerFlags) {
+  const labels: Record<string, string> = {};
+  for (const l of flags.label ?? []) {
+    const eq = l.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--label "${l}": expected KEY=VALUE`);
+    labels[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  const { label: _label, ...rest } = flags;
+  const input = Object.fromEntries(Object.entries({ ...rest, labels }).filter(([, v]) => v !== undefined));
+  const result = WorkerOptionsSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const given = (input as Record<string, unknown>)[key];
+    throw new ConfigError(`${flagName(key)}${given !== undefined ? ` "${String(given)}"` : ''}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'Run a worker daemon (one per GPU, or one CPU slot). Its first stdout line is JSON: ' +
+        '{"event":"listening","address":...,"worker_id":...,"token_file":...}',
+    )
+    .option('--gpu <index>', 'GPU index or UUID (or a comma list) for CUDA_VISIBLE_DEVICES when no launcher set it')
+    .option('--listen <host:port>', 'address to listen on; port 0 picks a free port', '127.0.0.1:0')
+    .option('--token-file <file>', 'shared token (made with mode 0600 if missing); default: <workdir>/token')
+    .option('--workdir <dir>', 'sessions, exec logs and the generated token; default: a new folder under the temp dir')
+    .option('--python <path>', 'Python interpreter (or virtualenv python) for candidate code', '/usr/bin/python3')
+    .option('--grace <duration>', 'on SIGTERM, how long running execs may finish before they are killed', '30s')
+    .option('--log-file <file>', 'NDJSON log file (all levels)')
+    .option('--log-level <level>', 'terminal log level: trace|debug|info|warn|error|silent', 'info')
+    .option('--id <id>', 'worker id (default: a random wrk-... id)')
+    .option('--max-exec-log <size>', "cap of each exec's on-disk output log (e.g. 2GiB); past it output is dropped", '2GiB')
+    .option('--exec-timeout <duration>', 'default per-exec timeout, 0 for none (a request can set its own)', '0')
+    .option('--cancel-grace <duration>', 'time between SIGTERM and SIGKILL when an exec is cancelled', '2s')
+    .option('--label <key=value>', 'label reported by Describe (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .action(async (flags: WorkerFlags) => {
+      const options = parseWorkerFlags(flags);
+      const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
+      const daemon = await WorkerDaemon.start({ options, logger });
+      // Machine-readable first line; the log goes to stderr so stdout stays parseable.
+      process.stdout.write(`${JSON.stringify(daemon.listeningLine())}\n`);
+      logger.info({ address: daemon.address, tokenFile: daemon.tokenFile, workdir: daemon.workdir, cuda: daemon.host.cudaVisibleDevices }, 'worker listening');
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals++;
+        if (signals === 1) {
+          logger.info({ signal, graceMs: options.grace }, 'shutting down: draining');
+          void daemon.shutdown();
+        } else {
+          logger.warn({ signal }, 'second signal: forcing shutdown');
+          daemon.force();
+        }
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      await daemon.stopped;
+      logger.info('worker stopped');
+      process.exitCode = 0;
+      // Exit even if something the sessions started still holds a pipe open.
+      setTimeout(() => process.exit(0), 1_000).unref();
+    });
+}

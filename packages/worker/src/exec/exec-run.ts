@@ -1,0 +1,164 @@
+import { OutputStream, type ExecFinished } from '@aira/protocol';
+import type { Logger } from '@aira/core';
+import { ExecLog } from './exec-log.js';
+import { PeakMemory } from './peak-memory.js';
+import { signalFromStatus } from '../session/bash.js';
+import type { StatefulProcess } from '../session/stateful.js';
+
+export type ExecKindName = 'bash' | 'python';
+export type ExecState = 'queued' | 'running' | 'finished';
+
+export interface ExecRunOptions {
+  id: string;
+  sessionId: string;
+  kind: ExecKindName;
+  code: string;
+  label: string;
+  log: ExecLog;
+  /** 0: no timeout. */
+  wallMs: number;
+  /** How long a cancelled exec gets between SIGTERM and SIGKILL. */
+  cancelGraceMs: number;
+  logger: Logger;
+}
+
+/** Small reads arriving within COALESCE_MS are written as one chunk, up to COALESCE_BYTES: a
+ * chatty program (Python -u writes every print) makes fewer, larger events. */
+const COALESCE_BYTES = 64 * 1024;
+const COALESCE_MS = 5;
+
+/**
+ * One exec: its log, its place in the session's queue, timeout and cancel. Events: seq 0 started
+ * when it actually starts, output chunks as they arrive, finished last.
+ */
+export class ExecRun {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly kind: ExecKindName;
+  readonly label: string;
+  readonly log: ExecLog;
+  state: ExecState = 'queued';
+  startedUnixMs = 0;
+  private cancelReason?: string;
+  private process?: StatefulProcess;
+  private pending?: { stream: OutputStream; parts: Buffer[]; bytes: number };
+  private flushScheduled = false;
+  private readonly finishedPromise: Promise<void>;
+  private markFinished!: () => void;
+
+  constructor(private readonly opts: ExecRunOptions) {
+    this.id = opts.id;
+    this.sessionId = opts.sessionId;
+    this.kind = opts.kind;
+    this.label = opts.label;
+    this.log = opts.log;
+    this.finishedPromise = new Promise((r) => (this.markFinished = r));
+  }
+
+  /** Resolves when the finished event is in the log. */
+  get done(): Promise<void> {
+    return this.finishedPromise;
+  }
+
+  /** Runs the exec in its session's process (called when its turn in the queue comes). */
+  async execute(proc: StatefulProcess): Promise<void> {
+    if (this.state !== 'queued') return; // cancelled while queued
+    this.state = 'running';
+    this.process = proc;
+    this.startedUnixMs = Date.now();
+    this.log.append({ $case: 'started', value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: this.startedUnixMs } }, this.startedUnixMs);
+    const t0 = performance.now();
+    const timer = this.opts.wallMs > 0 ? setTimeout(() => this.cancel('timeout'), this.opts.wallMs) : undefined;
+    let peak: PeakMemory | undefined;
+    const outcomePromise = proc.run(this.id, this.opts.code, (stream, data) => this.onOutput(stream, data));
+    if (proc.pid) peak = new PeakMemory(proc.pid).start();
+    const outcome = await outcomePromise;
+    clearTimeout(timer);
+    this.flush();
+    let { exitCode, signal } = outcome;
+    // A cancelled shell command reports 128+N; say which signal ended it.
+    if (this.cancelReason && !signal && this.kind === 'bash') {
+      const name = signalFromStatus(exitCode);
+      if (name) [exitCode, signal] = [-1, name];
+    }
+    const finished: ExecFinished = {
+      exitCode,
+      signal,
+      durationMs: Math.round(performance.now() - t0),
+      peakMemoryBytes: peak?.stop() ?? 0,
+      reason: this.cancelReason ?? '',
+      protection: outcome.protection,
+      stateLost: outcome.stateLost,
+      outputBytes: this.log.outputBytes,
+      outputTruncated: this.log.truncated,
+    };
+    this.finish(finished);
+  }
+
+  /**
+   * Stops the exec (reason "cancelled" or "timeout"). Returns false when it had already finished.
+   * A queued exec finishes at once without running.
+   */
+  cancel(reason: string, graceMs = this.opts.cancelGraceMs): boolean {
+    if (this.state === 'finished') return false;
+    if (this.cancelReason) return true;
+    this.cancelReason = reason;
+    this.opts.logger.info({ reason }, 'cancelling exec');
+    if (this.state === 'queued') {
+      const now = Date.now();
+      this.startedUnixMs = now;
+      this.log.append({ $case: 'started', value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: now } }, now);
+      this.finish({
+        exitCode: -1,
+        signal: '',
+        durationMs: 0,
+        peakMemoryBytes: 0,
+        reason,
+        protection: 'none',
+        stateLost: false,
+        outputBytes: 0,
+        outputTruncated: false,
+      });
+      return true;
+    }
+    void this.process?.interrupt(this.id, graceMs);
+    return true;
+  }
+
+  private finish(finished: ExecFinished): void {
+    this.state = 'finished';
+    this.log.append({ $case: 'finished', value: finished });
+    this.opts.logger.info(
+      { exitCode: finished.exitCode, signal: finished.signal || undefined, reason: finished.reason || undefined, durationMs: finished.durationMs, outputBytes: finished.outputBytes },
+      'exec finished',
+    );
+    this.markFinished();
+  }
+
+  private onOutput(stream: OutputStream, data: Buffer): void {
+    const p = this.pending;
+    if (p && p.stream !== stream) this.flush();
+    if (!this.pending && data.length >= COALESCE_BYTES) {
+      this.log.appendOutput(stream, data);
+      return;
+    }
+    const q = (this.pending ??= { stream, parts: [], bytes: 0 });
+    q.parts.push(data);
+    q.bytes += data.length;
+    if (q.bytes >= COALESCE_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setTimeout(() => {
+        this.flushScheduled = false;
+        this.flush();
+      }, COALESCE_MS);
+    }
+  }
+
+  private flush(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.log.appendOutput(p.stream, p.parts.length === 1 ? p.parts[0]! : Buffer.concat(p.parts, p.bytes));
+  }
+}

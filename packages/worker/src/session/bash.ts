@@ -1,0 +1,59 @@
+import { constants } from 'node:os';
+import type { ProcessDialect } from './stateful.js';
+import type { LaunchSpec } from './launch.js';
+
+/**
+ * The session's stateful bash (`bash --noprofile --norc`, cwd = work folder). Each request is one
+ * line: `eval $'<code>'` at top level (not in a function, so `declare`/`local` and `cd` act on the
+ * shell itself), stdin from /dev/null so commands cannot eat the next request, and the shell's
+ * private fds (3 status, 8/9 saved stdout/stderr) closed for the user code. The markers go to the
+ * saved fds, so a command that redirects the shell's own stdout (`exec >file`) cannot hide them.
+ */
+export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): ProcessDialect {
+  const py = ansiC(pythonExecutable);
+  // `python` may not exist on the host (Debian has only python3): both names run the worker's
+  // configured interpreter, also in child shells (export -f).
+  const setup = `exec 8>&1 9>&2; python() { ${py} "$@"; }; python3() { ${py} "$@"; }; export -f python python3\n`;
+  let first = true;
+  return {
+    role: 'bash',
+    spec: () => {
+      first = true;
+      return spec();
+    },
+    request(execId, marker, code) {
+      const line =
+        `export AIRA_EXEC_ID=${execId}; eval ${ansiC(code)} </dev/null 3>&- 8>&- 9>&-; __aira_rc=$?; ` +
+        `printf '%s' ${marker} >&8; printf '%s' ${marker} >&9; printf '%s %s\\n' ${marker} "$__aira_rc" >&3\n`;
+      if (!first) return line;
+      first = false;
+      return setup + line;
+    },
+    parseStatus(text) {
+      const rc = Number(text.trim());
+      return { exitCode: Number.isInteger(rc) ? rc : -1, signal: '' };
+    },
+  };
+}
+
+const HEX = '0123456789abcdef';
+/** $'...' escapes for every byte that is not plain printable ASCII (UTF-8 bytes become \xHH). */
+const ESCAPE: string[] = Array.from({ length: 256 }, (_, b) =>
+  b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? String.fromCharCode(b) : `\\x${HEX[b >> 4]}${HEX[b & 15]}`,
+);
+
+/** Quotes text as a bash ANSI-C string. Bash strings cannot hold NUL: callers refuse it first. */
+export function ansiC(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  const parts = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) parts[i] = ESCAPE[bytes[i]!]!;
+  return `$'${parts.join('')}'`;
+}
+
+/** Exit status 128+N of a shell as the signal's name, when N is a signal. */
+export function signalFromStatus(status: number): string {
+  if (status <= 128) return '';
+  const n = status - 128;
+  for (const [name, num] of Object.entries(constants.signals)) if (num === n) return name;
+  return '';
+}

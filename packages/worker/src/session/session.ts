@@ -1,0 +1,186 @@
+import { mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import type { Logger } from '@aira/core';
+import { ExecLog } from '../exec/exec-log.js';
+import { ExecRun, type ExecKindName } from '../exec/exec-run.js';
+import { descendantsOf, processesWithEnv, signalAll, signalGroup } from '../host/proc.js';
+import { bashDialect } from './bash.js';
+import type { Launcher, LaunchSpec, SessionPaths } from './launch.js';
+import { PYTHON_DRIVER, pythonDialect } from './python.js';
+import { StatefulProcess } from './stateful.js';
+
+export interface SessionOptions {
+  id: string;
+  labels: Record<string, string>;
+  /** <workdir>/sessions/<id>: what candidate code works in. */
+  root: string;
+  /** <workdir>/logs/<id>: exec logs, outside what candidate code sees. */
+  logDir: string;
+  /** A host folder to use as the data folder (shared filesystem), instead of an empty one. */
+  dataPath?: string;
+  env: Record<string, string>;
+  python: string;
+  cudaVisibleDevices?: string;
+  launcher: Launcher;
+  logger: Logger;
+  /** Default per-exec timeout for this session (0: none). */
+  wallMs: number;
+  /** Cap of each exec's output log, bytes. */
+  maxOutputBytes: number;
+  cancelGraceMs: number;
+}
+
+export interface ExecParams {
+  id: string;
+  kind: ExecKindName;
+  code: string;
+  label: string;
+  wallMs: number;
+  maxOutputBytes: number;
+}
+
+/** Variables passed from the daemon's environment to candidate processes; nothing else leaks (no API keys). */
+const PASS_ENV = /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|LD_LIBRARY_PATH|CUDA_[A-Z_]+|NVIDIA_[A-Z_]+|OMP_[A-Z_]+|MKL_[A-Z_]+|OPENBLAS_[A-Z_]+|HF_[A-Z_]+|TORCH_[A-Z_]+|XDG_CACHE_HOME)$/;
+
+/**
+ * A workspace (data, work, submission) with a stateful bash and a stateful Python process
+ * (started on the first Python exec). Execs of one kind run one at a time, in arrival order;
+ * bash and Python execs may run side by side.
+ */
+export class Session {
+  readonly id: string;
+  readonly labels: Record<string, string>;
+  readonly openedUnixMs = Date.now();
+  readonly paths: SessionPaths;
+  readonly execs = new Map<string, ExecRun>();
+  private readonly bash: StatefulProcess;
+  private readonly python: StatefulProcess;
+  private readonly queues: Record<ExecKindName, Promise<void>> = { bash: Promise.resolve(), python: Promise.resolve() };
+  private closed = false;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.id = opts.id;
+    this.labels = opts.labels;
+    this.paths = {
+      id: opts.id,
+      root: opts.root,
+      dataDir: join(opts.root, 'data'),
+      workDir: join(opts.root, 'work'),
+      submissionDir: join(opts.root, 'submission'),
+    };
+    mkdirSync(opts.root, { recursive: true });
+    if (opts.dataPath) {
+      // Without a sandbox the data folder is a link to the shared one (the sandbox binds it read-only).
+      symlinkSync(opts.dataPath, this.paths.dataDir);
+    } else mkdirSync(this.paths.dataDir, { recursive: true });
+    mkdirSync(this.paths.workDir, { recursive: true });
+    mkdirSync(this.paths.submissionDir, { recursive: true });
+    mkdirSync(opts.logDir, { recursive: true });
+    const env = this.environment();
+    const spec = (role: 'bash' | 'python', argv: string[], readOnlyPaths: string[]): (() => LaunchSpec) => () => ({
+      role,
+      argv,
+      cwd: this.paths.workDir,
+      env,
+      session: this.paths,
+      readOnlyPaths,
+    });
+    this.bash = new StatefulProcess(
+      bashDialect(spec('bash', ['/bin/bash', '--noprofile', '--norc'], [opts.python]), opts.python),
+      opts.launcher,
+      opts.logger.child({ process: 'bash' }),
+    );
+    this.python = new StatefulProcess(
+      pythonDialect(spec('python', [opts.python, '-u', PYTHON_DRIVER], [opts.python, PYTHON_DRIVER])),
+      opts.launcher,
+      opts.logger.child({ process: 'python' }),
+    );
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  runningExecIds(): string[] {
+    return [...this.execs.values()].filter((e) => e.state !== 'finished').map((e) => e.id);
+  }
+
+  /** Queues an exec; its events appear in its log from when it starts. */
+  exec(params: ExecParams): ExecRun {
+    if (this.closed) throw new Error(`session ${this.id} is closed`);
+    const run = new ExecRun({
+      id: params.id,
+      sessionId: this.id,
+      kind: params.kind,
+      code: params.code,
+      label: params.label,
+      log: new ExecLog(join(this.opts.logDir, `${params.id}.log`), params.maxOutputBytes || this.opts.maxOutputBytes),
+      wallMs: params.wallMs || this.opts.wallMs,
+      cancelGraceMs: this.opts.cancelGraceMs,
+      logger: this.opts.logger.child({ exec: params.id, kind: params.kind }),
+    });
+    this.execs.set(run.id, run);
+    const proc = params.kind === 'bash' ? this.bash : this.python;
+    const next = this.queues[params.kind].then(() => run.execute(proc));
+    this.queues[params.kind] = next.catch((err: unknown) => {
+      this.opts.logger.error({ err, exec: run.id }, 'exec failed inside the worker');
+    });
+    return run;
+  }
+
+  /**
+   * Ends everything the session started: running execs, both processes, their process groups,
+   * their descendants and whatever still carries the session's tag in its environment (daemonized
+   * children); then removes the workspace and logs unless kept.
+   */
+  async close(keepWorkspace: boolean): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const run of this.execs.values()) run.cancel('session closed', 0);
+    const roots = [this.bash.pid, this.python.pid].filter((p): p is number => p !== undefined);
+    const victims = new Set<number>(processesWithEnv('AIRA_SESSION_ID', this.id));
+    for (const pid of roots) {
+      victims.add(pid);
+      for (const d of descendantsOf(pid)) victims.add(d);
+      signalGroup(pid, 'SIGKILL');
+    }
+    signalAll(victims, 'SIGKILL');
+    this.bash.kill();
+    this.python.kill();
+    await Promise.race([Promise.all([...this.execs.values()].map((e) => e.done)), new Promise((r) => setTimeout(r, 2_000))]);
+    for (const run of this.execs.values()) run.log.close();
+    if (!keepWorkspace) {
+      rmSync(this.opts.root, { recursive: true, force: true });
+      rmSync(this.opts.logDir, { recursive: true, force: true });
+    }
+  }
+
+  private environment(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && PASS_ENV.test(k)) env[k] = v;
+    delete env.CUDA_VISIBLE_DEVICES;
+    if (this.opts.cudaVisibleDevices !== undefined) env.CUDA_VISIBLE_DEVICES = this.opts.cudaVisibleDevices;
+    // The configured interpreter comes first, so `python3 x.py` in bash means the same Python as the kernel.
+    env.PATH = [dirname(this.opts.python), env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(delimiter);
+    Object.assign(env, {
+      TERM: 'dumb',
+      SHELL: '/bin/bash',
+      PYTHONUNBUFFERED: '1',
+      AIRA_SESSION_ID: this.id,
+      AIRA_DATA_DIR: this.paths.dataDir,
+      AIRA_WORK_DIR: this.paths.workDir,
+      AIRA_SUBMISSION_DIR: this.paths.submissionDir,
+    });
+    Object.assign(env, this.opts.env);
+    return env;
+  }
+}
+
+/** True when path is an existing folder. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

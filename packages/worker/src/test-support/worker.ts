@@ -1,0 +1,127 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import { ExecKind, WorkerConnection, type ExecEvent, type ExecFinished, type ExecRequest, type ExecResponse } from '@aira/protocol';
+import { spawnWorkerProcess, type SpawnedWorker, type SpawnWorkerOptions } from '../spawn-process.js';
+
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Tests drive real daemons (`node packages/cli/bin/aira.js worker`), which run the built code:
+ * refuse to test a missing or stale build rather than test old code.
+ */
+export function assertBuilt(): void {
+  for (const pkg of ['worker', 'cli', 'protocol', 'core']) {
+    const src = join(ROOT, 'packages', pkg, 'src');
+    const dist = join(ROOT, 'packages', pkg, 'dist');
+    let distTime = 0;
+    try {
+      distTime = newest(dist);
+    } catch {
+      throw new Error(`packages/${pkg} is not built: run \`npx tsc -b tsconfig.json\` at the repository root first`);
+    }
+    const srcTime = newestNonTest(src);
+    if (srcTime > distTime + 1000) {
+      throw new Error(`packages/${pkg}/dist is older than its src: run \`npx tsc -b tsconfig.json\` at the repository root first`);
+    }
+  }
+}
+
+function newestNonTest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) t = Math.max(t, name === 'test-support' ? 0 : newestNonTest(p));
+    else if (!name.endsWith('.test.ts')) t = Math.max(t, s.mtimeMs);
+  }
+  return t;
+}
+
+export interface TestWorker extends SpawnedWorker {
+  connection: WorkerConnection;
+}
+
+/** Starts a real daemon on 127.0.0.1:0 and connects to it. */
+export async function startTestWorker(options: SpawnWorkerOptions = {}): Promise<TestWorker> {
+  assertBuilt();
+  const worker = await spawnWorkerProcess({ ...options, args: ['--log-level', 'warn', ...(options.args ?? [])] });
+  const { connection } = await WorkerConnection.connect({ address: worker.address, token: worker.token });
+  const stop = worker.stop;
+  return Object.assign(worker, {
+    connection,
+    stop: async (timeoutMs?: number) => {
+      connection.close();
+      return stop(timeoutMs);
+    },
+  });
+}
+
+export async function openSession(c: WorkerConnection, sessionId = ''): Promise<string> {
+  const res = await c.unary('openSession', { sessionId, labels: {}, dataPath: '', limits: undefined, env: {} });
+  return res.sessionId;
+}
+
+export function execRequest(sessionId: string, code: string, extra: Partial<ExecRequest> = {}): ExecRequest {
+  return { sessionId, kind: ExecKind.EXEC_KIND_BASH, code, execId: '', limits: undefined, label: '', ...extra };
+}
+
+export interface Collected {
+  events: ExecEvent[];
+  stdout: string;
+  stderr: string;
+  finished: ExecFinished;
+}
+
+/** Reads a stream of exec events to its end. */
+export async function collect(stream: ClientReadableStream<ExecResponse>): Promise<Collected> {
+  const events: ExecEvent[] = [];
+  for await (const res of stream as AsyncIterable<ExecResponse>) events.push(res.event!);
+  return summarize(events);
+}
+
+export function summarize(events: ExecEvent[]): Collected {
+  let stdout = '';
+  let stderr = '';
+  let finished: ExecFinished | undefined;
+  for (const e of events) {
+    if (e.event?.$case === 'output') {
+      if (e.event.value.stream === 1) stdout += e.event.value.data.toString();
+      else stderr += e.event.value.data.toString();
+    } else if (e.event?.$case === 'finished') finished = e.event.value;
+  }
+  if (!finished) throw new Error(`stream ended without a finished event (${events.length} events)`);
+  return { events, stdout, stderr, finished };
+}
+
+export async function run(c: WorkerConnection, sessionId: string, code: string, extra: Partial<ExecRequest> = {}): Promise<Collected> {
+  return collect(c.stream('exec', execRequest(sessionId, code, extra)));
+}
+
+export async function runPython(c: WorkerConnection, sessionId: string, code: string): Promise<Collected> {
+  return run(c, sessionId, code, { kind: ExecKind.EXEC_KIND_PYTHON });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls until check() is truthy or the time is up. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
