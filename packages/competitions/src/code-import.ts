@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Imports a plugin module. JavaScript is imported as is. TypeScript is imported directly where the
+ * runtime understands it (vitest, tsx, Node with type stripping); on plain Node 20 the folder's
+ * .ts files are transpiled with the TypeScript compiler into `node_modules/.cache/aira-plugin/`
+ * inside the plugin folder, so the module's own imports (`./x.js`, `@aira/competitions`) resolve
+ * exactly as they would from its source.
+ */
+export async function importPluginModule(file: string): Promise<Record<string, unknown>> {
+  if (!/\.[mc]?ts$/.test(file)) return import(pathToFileURL(file).href);
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+  }
+  const out = await transpileFolder(dirname(file));
+  return import(pathToFileURL(join(out, relative(dirname(file), file).replace(/\.([mc]?)ts$/, '.$1js'))).href);
+}
+
+function tsFiles(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...tsFiles(p, base));
+    else if (/\.[mc]?ts$/.test(e.name) && !/\.d\.[mc]?ts$/.test(e.name) && !/\.test\.[mc]?ts$/.test(e.name)) out.push(relative(base, p));
+  }
+  return out.sort();
+}
+
+async function transpileFolder(dir: string): Promise<string> {
+  let ts: typeof import('typescript');
+  try {
+    ts = (await import('typescript')).default;
+  } catch {
+    throw new Error(`plugin code in ${dir} is TypeScript and the typescript package is not installed; compile it to index.js`);
+  }
+  const files = tsFiles(dir);
+  const hash = createHash('sha256');
+  hash.update(ts.version);
+  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0');
+  const out = join(dir, 'node_modules', '.cache', 'aira-plugin', hash.digest('hex').slice(0, 16));
+  if (existsSync(join(out, 'package.json'))) return out;
+  // Written to a scratch folder and renamed, so a concurrent loader never sees half a tree.
+  const tmp = `${out}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  for (const f of files) {
+    const res = ts.transpileModule(readFileSync(join(dir, f), 'utf8'), {
+      fileName: f,
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false, inlineSourceMap: true },
+    });
+    const target = join(tmp, f.replace(/\.([mc]?)ts$/, '.$1js'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, res.outputText);
+  }
+  writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
+  try {
+    renameSync(tmp, out);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(out, 'package.json'))) throw err;
+  }
+  return out;
+}
