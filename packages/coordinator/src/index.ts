@@ -1,1 +1,43 @@
-export {};
+// The coordinator's public API: configuration, studies, the agent/evaluator/session contracts,
+// and the journal reader that HCE checkpoints, ablations and the dashboard build on.
+
+export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput } from './config/schema.js';
+export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type ResolvedConfig } from './config/resolve.js';
+export { FIELDS, flagAttribute, type FieldSpec } from './config/fields.js';
+
+export { runStudy, resumeStudy, type StudyOptions, type StudyResult } from './run/study.js';
+export type { RunResult, EndReason } from './run/run-loop.js';
+export { defaultRegistry, type Registry } from './run/registry.js';
+export { locateStudy } from './run/study-files.js';
+export { listStudies, studyStatus, formatStudyStatus, requestStop, type StudyStatus, type RunStatus } from './run/status.js';
+
+export {
+  JobCancelledError,
+  WorkerLostError,
+  type Agent,
+  type AgentContext,
+  type AgentFactory,
+  type Evaluator,
+  type EvaluatorFactory,
+  type EvaluationContext,
+  type ExecOptions,
+  type ExecResult,
+  type Job,
+  type ParentView,
+  type Session,
+  type SessionFile,
+  type Submission,
+  type TaskInfo,
+} from './agent/types.js';
+export { scriptAgent } from './agent/script-agent.js';
+export { selfReportedEvaluator, parseScoreLine } from './evaluator/self-reported.js';
+
+export { readJournal, type JournalContents } from './journal/reader.js';
+export type { JournalEvent, EventBody, EventOf, EventType, WorkerInfo } from './journal/events.js';
+export { replay, applyEvent, type RunState, type JobState, type AttemptState } from './state/run-state.js';
+export { finalPick, type FinalPick } from './state/final-pick.js';
+export { ArtifactStore } from './state/artifacts.js';
+export { rankCandidates, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
+
+export { cliWorkerLauncher, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
+export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';

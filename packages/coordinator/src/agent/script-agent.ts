@@ -1,0 +1,91 @@
+import { basename, extname } from 'node:path';
+import { ConfigError, readTextFile } from '@aira/core';
+import type { RunConfig } from '../config/schema.js';
+import type { Agent, Job, Session, SessionFile } from './types.js';
+
+/** Quotes a word for bash. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The job description a script finds in its work folder (job.json) and environment. */
+export function jobManifest(job: Job, codePath: string): Record<string, unknown> {
+  return {
+    id: job.spec.id,
+    index: job.spec.index,
+    runId: job.runId,
+    operator: job.spec.operator,
+    seed: job.spec.seed,
+    attempt: job.attempt,
+    debugDepth: job.spec.debugDepth,
+    competition: job.task.competition,
+    direction: job.task.direction,
+    parents: job.parents.map((p) => ({
+      id: p.id,
+      operator: p.operator,
+      valid: p.valid,
+      searchScore: p.searchScore,
+      reason: p.reason ?? null,
+      code: `parents/${p.id}/${codePath}`,
+      output: `parents/${p.id}/output.txt`,
+    })),
+  };
+}
+
+/**
+ * The `script` agent: runs one file as the solution of every job, in the job's session, with the
+ * job's seed and parents available (env vars AIRA_JOB_* and work/job.json, parents' code and
+ * output under work/parents/<id>/), then submits what it wrote to the submission folder.
+ */
+export function scriptAgent(config: RunConfig): Agent {
+  const file = config.agent.script;
+  if (!file) throw new ConfigError('the script agent needs a script (--script FILE)');
+  const code = readTextFile(file, 'script');
+  const ext = extname(file) || '.sh';
+  const codePath = `solution${ext}`;
+  return {
+    name: 'script',
+    async runJob(job: Job, session: Session) {
+      const work = session.dirs.work;
+      const files: SessionFile[] = [
+        { path: `work/${codePath}`, data: Buffer.from(code), mode: 0o755 },
+        { path: 'work/job.json', data: Buffer.from(JSON.stringify(jobManifest(job, codePath), null, 2)) },
+      ];
+      for (const p of job.parents) {
+        files.push({ path: `work/parents/${p.id}/${codePath}`, data: Buffer.from(p.code) });
+        files.push({ path: `work/parents/${p.id}/output.txt`, data: Buffer.from(p.output) });
+      }
+      await session.putFiles(files);
+      const env: Record<string, string> = {
+        AIRA_JOB_ID: job.spec.id,
+        AIRA_JOB_SEED: String(job.spec.seed),
+        AIRA_JOB_OPERATOR: job.spec.operator,
+        AIRA_JOB_ATTEMPT: String(job.attempt),
+        AIRA_PARENTS: job.parents.map((p) => p.id).join(','),
+        AIRA_JOB_JSON: `${work}/job.json`,
+        AIRA_DATA_DIR: session.dirs.data,
+        AIRA_WORK_DIR: work,
+        AIRA_SUBMISSION_DIR: session.dirs.submission,
+      };
+      const interpreter =
+        config.agent.interpreter ?? (ext === '.py' ? session.python || 'python3' : ext === '.sh' ? 'bash' : `./${basename(codePath)}`);
+      const assignments = Object.entries(env)
+        .map(([k, v]) => `${k}=${shellQuote(v)}`)
+        .join(' ');
+      const command =
+        interpreter === `./${codePath}`
+          ? `cd ${shellQuote(work)} && env ${assignments} ./${codePath}`
+          : `cd ${shellQuote(work)} && env ${assignments} ${interpreter} ${codePath}`;
+      const result = await session.exec('bash', command, { label: 'solution' });
+      const outputs = await session.getFiles(['submission']);
+      return {
+        code,
+        codePath,
+        files: outputs,
+        output: result.output,
+        exitCode: result.exitCode,
+        failure: result.reason ? `solution ended: ${result.reason}` : undefined,
+      };
+    },
+  };
+}

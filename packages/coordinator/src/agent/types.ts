@@ -1,0 +1,156 @@
+import type { Logger } from '@aira/core';
+import type { RunConfig } from '../config/schema.js';
+import type { Direction, JobSpec, Scores } from '../state/types.js';
+
+/** A file in a session, path relative to the session root (`work/solution.py`, `submission/x.csv`). */
+export interface SessionFile {
+  path: string;
+  data: Buffer;
+  mode?: number;
+}
+
+export interface ExecOptions {
+  /** Wall-clock limit of this exec (capped by the run's per-exec cap). */
+  timeoutMs?: number;
+  /** Shown by `ListSessions` and stored with the exec (e.g. "solution", "tool:bash"). */
+  label?: string;
+  /** Called with each chunk as it arrives (after it is stored). */
+  onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
+}
+
+export interface ExecResult {
+  execId: string;
+  /** Exit code; -1 when ended by a signal. */
+  exitCode: number;
+  signal: string;
+  durationMs: number;
+  /** Why it ended when not by itself ("cancelled", "timeout", "memory limit"…), else "". */
+  reason: string;
+  stateLost: boolean;
+  /** Combined output, head and tail kept when long (the whole of it is in `logPath`). */
+  output: string;
+  /** True when `output` had its middle cut out. */
+  clipped: boolean;
+  /** Where the complete output is stored in the run folder. */
+  logPath: string;
+}
+
+/**
+ * A job's workspace on one worker: a stateful bash and a stateful Python, file transfer, and the
+ * folders candidate code sees. Agents reach the worker only through this; every exec's output is
+ * stored in the run folder as it streams and each exec is journaled.
+ */
+export interface Session {
+  readonly id: string;
+  readonly workerId: string;
+  /** Folders as candidate code sees them. */
+  readonly dirs: { data: string; work: string; submission: string };
+  /** The candidate interpreter the worker declares (Describe), e.g. /usr/bin/python3. */
+  readonly python: string;
+  /** "bubblewrap" or "none". */
+  readonly protection: string;
+  /** Aborted when the job is cancelled (budget, stop) or its attempt is abandoned. */
+  readonly signal: AbortSignal;
+  exec(kind: 'bash' | 'python', code: string, options?: ExecOptions): Promise<ExecResult>;
+  putFiles(files: SessionFile[]): Promise<void>;
+  /** Files or whole folders, relative to the session root. */
+  getFiles(paths: string[]): Promise<SessionFile[]>;
+  close(): Promise<void>;
+}
+
+/** A parent as an agent sees it: its code, search score and output; never validation or test. */
+export interface ParentView {
+  id: string;
+  operator: string;
+  code: string;
+  valid: boolean;
+  searchScore: number | null;
+  /** Why it is invalid, when it is. */
+  reason?: string;
+  /** Tail of the output its run printed. */
+  output: string;
+  summary?: string;
+}
+
+/** What the evaluator (HCE or self-reported) tells agents about the task. */
+export interface TaskInfo {
+  competition: string | null;
+  direction: Direction;
+  /** A folder every worker sees (shared filesystem) bound read-only as the session's data folder. */
+  dataPath?: string;
+  /** Files uploaded into each session (e.g. the public data when there is no shared filesystem). */
+  files?: SessionFile[];
+  /** What to write where (HCE: one prediction file per split). */
+  description?: string;
+}
+
+export interface Job {
+  spec: JobSpec;
+  runId: string;
+  attempt: number;
+  parents: ParentView[];
+  task: TaskInfo;
+}
+
+export interface AgentContext {
+  readonly config: RunConfig;
+  readonly log: Logger;
+  /** Aborted on cancel (budget, stop) or when the attempt is abandoned. */
+  readonly signal: AbortSignal;
+  /** Journals one trajectory step. */
+  record(step: Record<string, unknown>): Promise<void>;
+  /** Reports LLM spending; journaled and counted against the run's cost cap. */
+  reportCost(usd: number, detail?: Record<string, unknown>): Promise<void>;
+  /** True once the run's cost cap is reached: start no new LLM call, submit what you have. */
+  costCapReached(): boolean;
+  /** Active time left in the run's budget (ms). */
+  remainingMs(): number;
+}
+
+/** What a job ends with (DESIGN "job … ending in a submission"). */
+export interface Submission {
+  /** The solution's source. */
+  code: string;
+  /** Its file name in the work folder (e.g. solution.py). */
+  codePath: string;
+  /** Files the solution wrote that the evaluator reads (predictions), pulled from the session. */
+  files: SessionFile[];
+  /** Output of the solution's final run (the self-reported evaluator reads `score:` from it). */
+  output: string;
+  exitCode: number;
+  /** Set when the agent could not produce a runnable solution; the candidate is then invalid. */
+  failure?: string;
+  summary?: string;
+}
+
+export interface Agent {
+  readonly name: string;
+  runJob(job: Job, session: Session, ctx: AgentContext): Promise<Submission>;
+}
+
+export interface EvaluationContext {
+  job: Job;
+  runDir: string;
+  signal: AbortSignal;
+}
+
+/** Turns a submission into scores; HCE grades hidden splits, self-reported reads the output. */
+export interface Evaluator {
+  readonly name: string;
+  /** Called once per run before the first job. */
+  prepare(run: { runId: string; competition: string | null; config: RunConfig; runDir: string }): Promise<TaskInfo>;
+  evaluate(submission: Submission, ctx: EvaluationContext): Promise<Scores>;
+}
+
+export type AgentFactory = (config: RunConfig) => Agent;
+export type EvaluatorFactory = (config: RunConfig) => Evaluator;
+
+/** Thrown by sessions when the job is cancelled; the attempt ends as cancelled, not as a candidate. */
+export class JobCancelledError extends Error {
+  override name = 'JobCancelledError';
+}
+
+/** Thrown when the worker under a session is gone; the attempt is abandoned and the job re-run. */
+export class WorkerLostError extends Error {
+  override name = 'WorkerLostError';
+}

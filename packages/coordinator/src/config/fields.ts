@@ -1,0 +1,60 @@
+import type { ValueType } from './layers.js';
+
+/**
+ * Every settable field of RunConfig: its path, value type, the `aira run` flag and the AIRA_*
+ * environment variable that set it. One table, so flags, env and `--set` agree.
+ */
+export interface FieldSpec {
+  path: string;
+  type: ValueType;
+  /** commander flag text, e.g. '--budget <duration>' */
+  flag?: string;
+  env?: string;
+  /** Repeatable flag: each use appends (lists). */
+  repeat?: boolean;
+  help: string;
+}
+
+export const FIELDS: FieldSpec[] = [
+  { path: 'suite', type: 'string', flag: '--suite <name>', env: 'AIRA_SUITE', help: 'run every competition of a suite' },
+  { path: 'competitions', type: 'list', flag: '--competition <id>', env: 'AIRA_COMPETITIONS', repeat: true, help: 'a competition to run (repeatable)' },
+  { path: 'seeds', type: 'numberList', flag: '--seeds <list>', env: 'AIRA_SEEDS', help: 'run seeds, comma separated (one run per competition and seed)' },
+  { path: 'out', type: 'string', flag: '--out <dir>', env: 'AIRA_OUT', help: 'folder that holds studies (default runs)' },
+  { path: 'direction', type: 'string', flag: '--direction <maximize|minimize>', env: 'AIRA_DIRECTION', help: 'whether a higher self-reported score is better' },
+  { path: 'hce', type: 'string', flag: '--hce <auto|on|off>', env: 'AIRA_HCE', help: 'hidden consistent evaluation (off: self-reported scores)' },
+  { path: 'agent.name', type: 'string', flag: '--agent <name>', env: 'AIRA_AGENT', help: 'what drives each job (script, ...)' },
+  { path: 'agent.script', type: 'string', flag: '--script <file>', env: 'AIRA_SCRIPT', help: 'script agent: the file run as every job\'s solution' },
+  { path: 'agent.interpreter', type: 'string', flag: '--interpreter <cmd>', env: 'AIRA_INTERPRETER', help: 'script agent: command that runs the script' },
+  { path: 'search.policy', type: 'string', flag: '--policy <name>', env: 'AIRA_POLICY', help: 'evolution | greedy | best-of-k' },
+  { path: 'search.initialPopulation', type: 'number', flag: '--initial-population <n>', help: 'valid drafts before evolution starts (default: number of workers)' },
+  { path: 'search.crossoverProbability', type: 'number', flag: '--crossover-prob <p>', help: 'evolution: probability of a crossover job (0.15)' },
+  { path: 'search.temperature', type: 'number', flag: '--temperature <t>', help: 'evolution: rank selection temperature T (0.2)' },
+  { path: 'search.debugProbability', type: 'number', flag: '--debug-prob <p>', help: 'probability of debugging a failed leaf' },
+  { path: 'search.maxDebugDepth', type: 'number', flag: '--max-debug-depth <n>', help: 'longest chain of debug jobs' },
+  { path: 'search.numDrafts', type: 'number', flag: '--num-drafts <n>', help: 'greedy: drafts before improving' },
+  { path: 'budget.wallClock', type: 'string', flag: '--budget <duration>', env: 'AIRA_BUDGET', help: 'global wall clock of active time, e.g. 90s, 10m, 72h' },
+  { path: 'budget.perExec', type: 'string', flag: '--exec-timeout <duration>', env: 'AIRA_EXEC_TIMEOUT', help: 'cap on each code execution (9h)' },
+  { path: 'budget.maxJobs', type: 'number', flag: '--max-jobs <n>', env: 'AIRA_MAX_JOBS', help: 'stop after this many jobs per run' },
+  { path: 'budget.costUsd', type: 'number', flag: '--cost-cap <usd>', env: 'AIRA_COST_CAP', help: 'LLM spending cap per run in USD' },
+  { path: 'workers.spec', type: 'list', flag: '--workers <spec>', env: 'AIRA_WORKERS', repeat: true, help: 'local[:N] | hosts:FILE | register:HOST:PORT (repeatable or comma separated)' },
+  { path: 'workers.tokenFile', type: 'string', flag: '--token-file <file>', env: 'AIRA_TOKEN_FILE', help: 'shared worker token file' },
+  { path: 'workers.lease', type: 'string', flag: '--lease <duration>', env: 'AIRA_LEASE', help: 'silence after which a worker is lost' },
+  { path: 'workers.heartbeat', type: 'string', flag: '--heartbeat <duration>', help: 'worker probe / heartbeat interval' },
+  { path: 'workers.callDeadline', type: 'string', help: 'deadline of control calls' },
+  { path: 'workers.waitFor', type: 'string', help: 'how long to wait for the first worker' },
+  { path: 'workers.keepLocal', type: 'boolean', flag: '--keep-workers', help: 'leave local worker daemons running at the end' },
+  { path: 'checkpoints', type: 'list', flag: '--checkpoints <list>', help: 'time cut-offs, e.g. 3h,12h,24h,72h' },
+  { path: 'labels', type: 'record', flag: '--label <key=value>', repeat: true, help: 'label written to the manifest (repeatable)' },
+];
+
+export const FIELD_BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
+
+/** Attribute name commander gives a flag: '--crossover-prob <p>' → 'crossoverProb'. */
+export function flagAttribute(flag: string): string {
+  const long = flag.split(/[ ,]/)[0]!.replace(/^--/, '');
+  return long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function flagName(flag: string): string {
+  return flag.split(/[ ,]/)[0]!;
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { zDuration } from '@aira/core';
+
+/**
+ * Every parameter of a study, one zod schema (strict: an unknown key is an error naming it).
+ * Defaults are the paper's (reference/aira2.md §1, §8) where the paper gives one.
+ */
+
+export const POLICIES = ['evolution', 'greedy', 'best-of-k'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+const positiveInt = z.number().int().positive();
+const probability = z.number().min(0).max(1);
+
+export const SearchConfig = z
+  .strictObject({
+    policy: z.enum(POLICIES).default('evolution'),
+    /** Drafts until this many valid candidates exist (evolution); 'auto' = the number of workers. */
+    initialPopulation: z.union([positiveInt, z.literal('auto')]).default('auto'),
+    /** reference/aira2.md §1: crossover with probability 0.15, otherwise mutation of one parent. */
+    crossoverProbability: probability.default(0.15),
+    /** reference/aira2.md §1: rank weight (N − r + 1)^(1/T), T = 0.2. */
+    temperature: z.number().positive().default(0.2),
+    /**
+     * Probability of a debug job on a failed leaf when one exists under the depth limit.
+     * Unset: 0 for evolution (ReAct jobs debug inside their own trajectory, aira2.md §3),
+     * 1 for greedy (AIDE's MLE-bench setting, peers.md §1.2 / aira2.md §5.5).
+     */
+    debugProbability: probability.optional(),
+    /** Longest chain of debug jobs from a failed candidate. Unset: 3 (evolution), 20 (greedy). */
+    maxDebugDepth: z.number().int().nonnegative().optional(),
+    /** Greedy: root drafts before improving (AIDE num_drafts = 5, peers.md §1.2). */
+    numDrafts: positiveInt.default(5),
+  });
+
+export const BudgetConfig = z.strictObject({
+  /** Global wall clock, counted as the coordinator's active time (a crash's downtime is not). */
+  wallClock: zDuration.default(72 * 3_600_000),
+  /** Cap on each code execution (reference/aira2.md §1: 9 h). */
+  perExec: zDuration.default(9 * 3_600_000),
+  /** Stop proposing jobs after this many (each job yields one candidate). */
+  maxJobs: positiveInt.optional(),
+  /** LLM spending cap in USD, reported by agents through the cost hook. */
+  costUsd: z.number().nonnegative().optional(),
+});
+
+export const WorkersConfig = z.strictObject({
+  /**
+   * Where workers come from, any mix of: `local` (one per GPU, else 2 CPU slots), `local:N`,
+   * `hosts:FILE` (host:port per line), `register:HOST:PORT` (serve CoordinatorService there and
+   * dial back whoever registers).
+   */
+  spec: z.array(z.string().min(1)).min(1).default(['local']),
+  /** Shared token file for every worker; default `<study>/token` (made when missing). */
+  tokenFile: z.string().optional(),
+  /** A worker that has not answered for this long is lost; its job is re-run elsewhere. */
+  lease: zDuration.default(60_000),
+  /** How often each worker is probed (Describe) and how often registered workers heartbeat. */
+  heartbeat: zDuration.default(5_000),
+  /** Deadline of control calls (open/close session, cancel, describe). */
+  callDeadline: zDuration.default(30_000),
+  /** How long to wait for the first worker before giving up. */
+  waitFor: zDuration.default(120_000),
+  /** Keep local worker daemons running after the study ends (they are stopped by default). */
+  keepLocal: z.boolean().default(false),
+});
+
+export const AgentConfig = z.strictObject({
+  /** `script` ships here; `react`, `operators` and `template` are registered by their packages. */
+  name: z.string().min(1).default('script'),
+  /** The `script` agent: the file run as every job's solution. */
+  script: z.string().optional(),
+  /** The command that runs the script; default by extension (.py → python3, .sh → bash). */
+  interpreter: z.string().optional(),
+});
+
+export const RunConfig = z
+  .strictObject({
+    /** A suite name (resolved by the competitions package when present). */
+    suite: z.string().optional(),
+    competitions: z.array(z.string().min(1)).default([]),
+    /** One run per (competition, seed). */
+    seeds: z.array(z.number().int().nonnegative()).min(1).default([0]),
+    out: z.string().default('runs'),
+    /** Whether a higher fitness is better; HCE takes it from the competition instead. */
+    direction: z.enum(['maximize', 'minimize']).default('maximize'),
+    /** `auto`: HCE when a competition is given and the HCE evaluator is registered, else self-reported. */
+    hce: z.enum(['auto', 'on', 'off']).default('auto'),
+    agent: AgentConfig.default(AgentConfig.parse({})),
+    search: SearchConfig.default(SearchConfig.parse({})),
+    budget: BudgetConfig.default(BudgetConfig.parse({})),
+    workers: WorkersConfig.default(WorkersConfig.parse({})),
+    /** Time cut-offs (active time) at which the final pick is evaluated from the journal. */
+    checkpoints: z.array(zDuration).default([3, 12, 24, 72].map((h) => h * 3_600_000)),
+    /** Free-form labels written to the manifest (e.g. the ablation variant). */
+    labels: z.record(z.string(), z.string()).default({}),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.suite && cfg.competitions.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['suite'], message: 'give either a suite or competitions, not both' });
+    }
+    if (cfg.agent.name === 'script' && !cfg.agent.script) {
+      ctx.addIssue({ code: 'custom', path: ['agent', 'script'], message: 'the script agent needs a script (--script FILE)' });
+    }
+  });
+
+export type RunConfig = z.output<typeof RunConfig>;
+export type RunConfigInput = z.input<typeof RunConfig>;
+export type SearchConfig = z.output<typeof SearchConfig>;
+export type BudgetConfig = z.output<typeof BudgetConfig>;
+export type WorkersConfig = z.output<typeof WorkersConfig>;
+export type AgentConfig = z.output<typeof AgentConfig>;
+
+/** Search parameters with each policy's own defaults filled in. */
+export interface ResolvedSearch {
+  policy: PolicyName;
+  initialPopulation: number;
+  crossoverProbability: number;
+  temperature: number;
+  debugProbability: number;
+  maxDebugDepth: number;
+  numDrafts: number;
+}
+
+export function resolveSearch(search: SearchConfig, workerSlots: number): ResolvedSearch {
+  const greedy = search.policy === 'greedy';
+  return {
+    policy: search.policy,
+    initialPopulation: search.initialPopulation === 'auto' ? Math.max(1, workerSlots) : search.initialPopulation,
+    crossoverProbability: search.crossoverProbability,
+    temperature: search.temperature,
+    debugProbability: search.debugProbability ?? (greedy ? 1 : 0),
+    maxDebugDepth: search.maxDebugDepth ?? (greedy ? 20 : 3),
+    numDrafts: search.numDrafts,
+  };
+}

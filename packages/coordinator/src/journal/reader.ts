@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '@aira/core';
+import type { JournalEvent } from './events.js';
+
+export interface JournalContents {
+  events: JournalEvent[];
+  /** Bytes of a torn last line (a write cut short by a crash), ignored; 0 when none. */
+  tornBytes: number;
+  /** Byte length of the intact prefix (where the next event is appended after repair). */
+  intactBytes: number;
+}
+
+/**
+ * Reads a run journal. A torn last line (no newline, or not JSON) is tolerated and reported; a bad
+ * line anywhere else, or a gap in `seq`, is corruption and names the file and line.
+ */
+export function readJournal(path: string): JournalContents {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], tornBytes: 0, intactBytes: 0 };
+    throw err;
+  }
+  return parseJournal(buf, path);
+}
+
+export function parseJournal(buf: Buffer, path = 'journal'): JournalContents {
+  const events: JournalEvent[] = [];
+  let start = 0;
+  let line = 0;
+  while (start < buf.length) {
+    line++;
+    const nl = buf.indexOf(0x0a, start);
+    const end = nl < 0 ? buf.length : nl;
+    const text = buf.subarray(start, end).toString('utf8');
+    const isLast = nl < 0 || nl === buf.length - 1;
+    let event: JournalEvent | undefined;
+    try {
+      event = text.trim() === '' ? undefined : (JSON.parse(text) as JournalEvent);
+    } catch {
+      event = undefined;
+    }
+    const complete = nl >= 0;
+    if (!complete || (event === undefined && text.trim() !== '')) {
+      if (isLast) return { events, tornBytes: buf.length - start, intactBytes: start };
+      throw new ConfigError(`journal ${path}:${line}: not a JSON event (the journal is corrupt before its last line)`);
+    }
+    if (event) {
+      const expected = events.length === 0 ? event.seq : events[events.length - 1]!.seq + 1;
+      if (typeof event.seq !== 'number' || event.seq !== expected) {
+        throw new ConfigError(`journal ${path}:${line}: seq ${String(event.seq)} where ${expected} was expected`);
+      }
+      events.push(event);
+    }
+    start = end + 1;
+  }
+  return { events, tornBytes: 0, intactBytes: buf.length };
+}

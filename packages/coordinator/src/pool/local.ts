@@ -1,0 +1,151 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, UserError } from '@aira/core';
+
+export interface LocalWorkerSpec {
+  index: number;
+  /** GPU index for the daemon (`--gpu`), or none for a CPU slot. */
+  gpu?: string;
+  tokenFile: string;
+  workdir: string;
+  /** stdout and stderr of the daemon go here (a file, so the daemon outlives a killed coordinator cleanly). */
+  logFile: string;
+}
+
+export interface LocalWorkerProcess {
+  address: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts one worker daemon on this machine and resolves with the address it listens on. */
+export type LocalLauncher = (spec: LocalWorkerSpec) => Promise<LocalWorkerProcess>;
+
+const ADDRESS = /((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:]+\]|localhost):(\d{1,5})/;
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` if the process is still there. */
+export async function stopPid(pid: number, graceMs = 5_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const until = Date.now() + graceMs;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * A launcher that runs `<node> <bin> worker --listen 127.0.0.1:0 ...` as a detached process (its own
+ * process group, so a Ctrl-C meant for the coordinator does not kill jobs mid-flight; the
+ * coordinator stops it) and reads the bound address from the first line the daemon prints.
+ */
+export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTimeoutMs = 60_000): LocalLauncher {
+  return async (spec) => {
+    mkdirSync(spec.workdir, { recursive: true });
+    const args = [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', spec.tokenFile, '--workdir', spec.workdir, ...extraArgs];
+    if (spec.gpu !== undefined) args.push('--gpu', spec.gpu);
+    const fd = openSync(spec.logFile, 'a');
+    const start = readSize(spec.logFile);
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: process.env });
+    closeSync(fd);
+    child.unref();
+    let exited: string | null = null;
+    child.on('exit', (code, signal) => (exited = `exit ${signal ?? code}`));
+    child.on('error', (err) => (exited = err.message));
+    const until = Date.now() + startTimeoutMs;
+    while (Date.now() < until) {
+      const text = readFileSync(spec.logFile).subarray(start).toString('utf8');
+      const nl = text.indexOf('\n');
+      if (nl >= 0) {
+        const m = ADDRESS.exec(text.slice(0, nl));
+        if (m) {
+          const pid = child.pid!;
+          return { address: `${m[1]}:${m[2]}`, pid, stop: () => stopPid(pid) };
+        }
+      }
+      if (exited) throw new UserError(`local worker ${spec.index} did not start (${exited}); see ${spec.logFile}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (child.pid) await stopPid(child.pid, 1_000);
+    throw new UserError(`local worker ${spec.index} printed no address within ${startTimeoutMs} ms; see ${spec.logFile}`);
+  };
+}
+
+function readSize(path: string): number {
+  try {
+    return readFileSync(path).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** GPUs this machine offers: CUDA_VISIBLE_DEVICES as a launcher set it (never renumbered), else nvidia-smi. */
+export function detectGpus(env: NodeJS.ProcessEnv = process.env): string[] {
+  const visible = env.CUDA_VISIBLE_DEVICES;
+  if (visible !== undefined) return visible.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '-1');
+  const r = spawnSync('nvidia-smi', ['--query-gpu=index', '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0 || !r.stdout) return [];
+  return r.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => /^\d+$/.test(s));
+}
+
+/**
+ * Slots of a `local[:N]` spec: one per GPU found, else 2 CPU slots; `local:N` asks for N (GPUs, when
+ * there are any, are handed out in turn).
+ */
+export function localSlots(spec: string, gpus: string[]): Array<{ gpu?: string }> {
+  const m = /^local(?::(\d+))?$/.exec(spec);
+  if (!m) throw new ConfigError(`workers: "${spec}" is not local or local:N`);
+  const n = m[1] !== undefined ? Number(m[1]) : gpus.length > 0 ? gpus.length : 2;
+  if (n < 1) throw new ConfigError(`workers: "${spec}" asks for no worker`);
+  return Array.from({ length: n }, (_, i) => (gpus.length > 0 ? { gpu: gpus[i % gpus.length] } : {}));
+}
+
+/** What the study folder remembers of a local daemon, so a resumed coordinator can adopt it. */
+export interface LocalRecord {
+  index: number;
+  pid: number;
+  address: string;
+  gpu?: string;
+  startedAt: number;
+}
+
+export function writeLocalRecord(dir: string, rec: LocalRecord): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `local-${rec.index}.json`), `${JSON.stringify(rec)}\n`);
+}
+
+export function readLocalRecords(dir: string): LocalRecord[] {
+  if (!existsSync(dir)) return [];
+  const out: LocalRecord[] = [];
+  for (const f of readdirSync(dir)) {
+    if (!/^local-\d+\.json$/.test(f)) continue;
+    try {
+      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as LocalRecord);
+    } catch {
+      /* a record cut short by a crash: the daemon is started afresh */
+    }
+  }
+  return out.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,181 @@
+import { EventEmitter } from 'node:events';
+import { WorkerConnection } from '@aira/protocol';
+import type { Logger } from '@aira/core';
+import type { PoolWorker, WorkerSource } from './pool-worker.js';
+
+export interface PoolOptions {
+  token: string;
+  /** Silence after which a worker is lost. */
+  leaseMs: number;
+  /** Probe interval. */
+  heartbeatMs: number;
+  /** Deadline of control calls. */
+  callDeadlineMs: number;
+  logger: Logger;
+  connectTimeoutMs?: number;
+}
+
+interface PoolEvents {
+  joined: [PoolWorker];
+  lost: [PoolWorker, string];
+  recovered: [PoolWorker];
+  idle: [PoolWorker];
+}
+
+/**
+ * The workers a study uses, one slot each. Health is a lease: each worker is probed (Describe,
+ * with a deadline) every heartbeat; one that has not answered for `leaseMs` is lost (its job is
+ * re-run elsewhere by the run loop) and keeps being probed; when it answers again it is reconciled
+ * (stale sessions cancelled or closed) before it takes work again.
+ */
+export class WorkerPool extends EventEmitter<PoolEvents> {
+  private readonly workers = new Map<string, PoolWorker>();
+  private readonly probing = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Runs before a worker (new or back from lost) takes work: the run loop cancels what it must not keep. */
+  reconcile: (w: PoolWorker) => Promise<void> = async () => undefined;
+
+  constructor(readonly options: PoolOptions) {
+    super();
+  }
+
+  get size(): number {
+    return [...this.workers.values()].filter((w) => w.state !== 'closed').length;
+  }
+
+  list(): PoolWorker[] {
+    return [...this.workers.values()];
+  }
+
+  get(id: string): PoolWorker | undefined {
+    return this.workers.get(id);
+  }
+
+  idleCount(): number {
+    let n = 0;
+    for (const w of this.workers.values()) if (w.state === 'idle') n++;
+    return n;
+  }
+
+  /** Connects to a worker (probing it with Describe) and adds it; a known worker id is updated instead. */
+  async add(address: string, source: WorkerSource, local?: PoolWorker['local']): Promise<PoolWorker> {
+    const { connection, info } = await WorkerConnection.connect({
+      address,
+      token: this.options.token,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? this.options.callDeadlineMs,
+      unaryDeadlineMs: this.options.callDeadlineMs,
+    });
+    const id = info.workerId || address;
+    const known = this.workers.get(id);
+    if (known && known.state !== 'closed') {
+      // The same daemon registered again (new address, or after a restart of its network).
+      if (known.address !== address) {
+        known.conn.close();
+        known.conn = connection;
+        known.address = address;
+      } else connection.close();
+      known.info = info;
+      known.lastOkAt = Date.now();
+      if (known.state === 'lost') await this.recover(known);
+      return known;
+    }
+    const w: PoolWorker = { id, address, source, conn: connection, info, state: 'joining', lastOkAt: Date.now(), idleSince: Date.now(), local };
+    this.workers.set(id, w);
+    this.options.logger.info({ worker: id, address, source }, 'worker joined');
+    await this.reconcileSafely(w);
+    w.state = 'idle';
+    w.idleSince = Date.now();
+    this.emit('joined', w);
+    this.emit('idle', w);
+    return w;
+  }
+
+  /** Takes the longest-idle worker, or undefined when none is free. */
+  acquire(): PoolWorker | undefined {
+    let best: PoolWorker | undefined;
+    for (const w of this.workers.values()) if (w.state === 'idle' && (!best || w.idleSince < best.idleSince)) best = w;
+    if (best) best.state = 'busy';
+    return best;
+  }
+
+  /** Gives a worker back after a job; a lost or closed one stays as it is. */
+  release(w: PoolWorker): void {
+    if (w.state !== 'busy') return;
+    w.state = 'idle';
+    w.idleSince = Date.now();
+    this.emit('idle', w);
+  }
+
+  start(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.probeAll(), Math.max(50, Math.min(this.options.heartbeatMs, this.options.leaseMs / 2)));
+    this.timer.unref();
+  }
+
+  /** Marks a worker lost now (e.g. its daemon exited). */
+  markLost(w: PoolWorker, reason: string): void {
+    if (w.state === 'lost' || w.state === 'closed') return;
+    w.state = 'lost';
+    this.options.logger.warn({ worker: w.id, reason }, 'worker lost');
+    this.emit('lost', w, reason);
+  }
+
+  private probeAll(): void {
+    const now = Date.now();
+    for (const w of this.workers.values()) {
+      if (w.state === 'joining') continue;
+      if (w.state === 'closed' || this.probing.has(w.id)) {
+        if (w.state !== 'closed' && w.state !== 'lost' && now - w.lastOkAt > this.options.leaseMs) this.markLost(w, `no answer for ${now - w.lastOkAt} ms`);
+        continue;
+      }
+      this.probing.add(w.id);
+      const deadlineMs = Math.max(200, Math.min(this.options.callDeadlineMs, this.options.leaseMs / 2));
+      w.conn
+        .unary('describe', {}, { deadlineMs, idempotent: false })
+        .then(async (info) => {
+          w.info = info;
+          w.lastOkAt = Date.now();
+          if (w.state === 'lost') await this.recover(w);
+        })
+        .catch(() => {
+          if (w.state !== 'lost' && w.state !== 'closed' && Date.now() - w.lastOkAt > this.options.leaseMs) {
+            this.markLost(w, `no answer for ${Date.now() - w.lastOkAt} ms`);
+          }
+        })
+        .finally(() => this.probing.delete(w.id));
+    }
+  }
+
+  private async recover(w: PoolWorker): Promise<void> {
+    if (this.closed) return;
+    this.options.logger.info({ worker: w.id }, 'worker answers again');
+    this.emit('recovered', w);
+    await this.reconcileSafely(w);
+    if (w.state !== 'lost') return;
+    w.state = 'idle';
+    w.idleSince = Date.now();
+    this.emit('idle', w);
+  }
+
+  private async reconcileSafely(w: PoolWorker): Promise<void> {
+    try {
+      await this.reconcile(w);
+    } catch (err) {
+      this.options.logger.warn({ worker: w.id, err }, 'reconciling the worker\'s sessions failed');
+    }
+  }
+
+  /** Stops probing, closes connections and stops local daemons unless told to keep them. */
+  async close(options: { stopLocal: boolean }): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    const stops: Array<Promise<void>> = [];
+    for (const w of this.workers.values()) {
+      w.state = 'closed';
+      w.conn.close();
+      if (options.stopLocal && w.local) stops.push(w.local.stop().catch(() => undefined));
+    }
+    await Promise.all(stops);
+  }
+}

@@ -1,0 +1,126 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { formatDuration } from '@aira/core';
+import { readJournal } from '../journal/reader.js';
+import { finalPick } from '../state/final-pick.js';
+import { replay } from '../state/run-state.js';
+import { rankCandidates } from '../state/types.js';
+import { coordinatorAlive, readCoordinatorDoc, readStudyDoc, studyPaths } from './study-files.js';
+
+export interface RunStatus {
+  runId: string;
+  competition: string | null;
+  seed: number;
+  state: 'not started' | 'running' | 'ended' | 'interrupted';
+  endReason?: string;
+  activeMs: number;
+  jobs: number;
+  candidates: number;
+  valid: number;
+  fenced: number;
+  running: Array<{ jobId: string; operator: string; attempt: number; workerId: string }>;
+  workers: Array<{ id: string; address: string; status: string }>;
+  best: { candidateId: string; score: number } | null;
+  finalPick: { candidateId: string; by: string; score: number } | null;
+}
+
+export interface StudyStatus {
+  studyId: string;
+  dir: string;
+  createdAt: string;
+  state: 'running' | 'stopping' | 'ended' | 'interrupted';
+  pid?: number;
+  runs: RunStatus[];
+}
+
+/** What a study's folder says about it now (read only: journals are replayed, never written). */
+export function studyStatus(dir: string): StudyStatus {
+  const doc = readStudyDoc(dir);
+  const coord = readCoordinatorDoc(dir);
+  const alive = coordinatorAlive(coord);
+  const runs = doc.runs.map((r): RunStatus => {
+    const { events } = readJournal(join(studyPaths(dir).run(r.runId), 'journal.jsonl'));
+    const s = replay(events);
+    const best = rankCandidates(s.candidates.values(), s.direction)[0];
+    const running = [...s.jobs.values()]
+      .filter((j) => j.status === 'running')
+      .map((j) => {
+        const a = j.attempts[j.attempts.length - 1]!;
+        return { jobId: j.spec.id, operator: j.spec.operator, attempt: a.n, workerId: a.workerId };
+      });
+    return {
+      runId: r.runId,
+      competition: r.competition,
+      seed: r.seed,
+      state: events.length === 0 ? 'not started' : s.ended ? 'ended' : alive ? 'running' : 'interrupted',
+      endReason: s.ended?.reason,
+      activeMs: s.activeMs,
+      jobs: s.jobs.size,
+      candidates: s.candidates.size,
+      valid: [...s.candidates.values()].filter((c) => c.scores.valid).length,
+      fenced: s.fenced,
+      running: alive ? running : [],
+      workers: [...s.workers.entries()].map(([id, w]) => ({ id, address: w.info.address, status: w.status })),
+      best: best ? { candidateId: best.id, score: best.scores.search as number } : null,
+      finalPick: s.ended?.finalPick ?? (events.length ? finalPick(s.candidates.values(), s.direction) : null),
+    };
+  });
+  const allEnded = runs.every((r) => r.state === 'ended');
+  return {
+    studyId: doc.studyId,
+    dir,
+    createdAt: doc.createdAt,
+    state: alive ? (existsSync(studyPaths(dir).stop) ? 'stopping' : 'running') : allEnded ? 'ended' : 'interrupted',
+    pid: alive ? coord!.pid : undefined,
+    runs,
+  };
+}
+
+/** Every study under `out`, newest first. */
+export function listStudies(out: string): StudyStatus[] {
+  if (!existsSync(out)) return [];
+  return readdirSync(out)
+    .filter((d) => existsSync(join(out, d, 'study.json')))
+    .sort()
+    .reverse()
+    .map((d) => studyStatus(join(out, d)));
+}
+
+export function formatStudyStatus(st: StudyStatus, detail: boolean): string {
+  const lines = [`${st.studyId}  ${st.state}${st.pid ? ` (pid ${st.pid})` : ''}  ${st.dir}`];
+  for (const r of st.runs) {
+    const best = r.best ? `best ${r.best.candidateId} ${fmt(r.best.score)}` : 'no valid candidate';
+    const pick = r.finalPick ? `  pick ${r.finalPick.candidateId} (${r.finalPick.by} ${fmt(r.finalPick.score)})` : '';
+    lines.push(
+      `  ${r.runId.padEnd(24)} ${r.state}${r.endReason ? `:${r.endReason}` : ''}  ${formatDuration(r.activeMs)} active  jobs ${r.jobs}  candidates ${r.candidates} (${r.valid} valid)  ${best}${pick}`,
+    );
+    if (!detail) continue;
+    for (const j of r.running) lines.push(`    running ${j.jobId} ${j.operator} attempt ${j.attempt} on ${j.workerId}`);
+    for (const w of r.workers) lines.push(`    worker ${w.id} ${w.address} ${w.status}`);
+    if (r.fenced) lines.push(`    ${r.fenced} late report(s) fenced`);
+  }
+  if (st.state === 'interrupted') lines.push(`  resume with: aira run --resume ${st.studyId}`);
+  return lines.join('\n');
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toPrecision(6);
+}
+
+/**
+ * Asks the coordinator of a study to end it cleanly: a STOP file in the study folder (seen within
+ * a second wherever the coordinator runs, given a shared folder) plus SIGTERM when it runs here.
+ */
+export function requestStop(dir: string): { running: boolean; signalled: boolean; pid?: number } {
+  const coord = readCoordinatorDoc(dir);
+  writeFileSync(studyPaths(dir).stop, `stop requested by pid ${process.pid} on ${hostname()} at ${new Date().toISOString()}\n`);
+  if (!coord) return { running: false, signalled: false };
+  if (!coordinatorAlive(coord)) return { running: coord.hostname !== hostname(), signalled: false, pid: coord.pid };
+  try {
+    process.kill(coord.pid, 'SIGTERM');
+    return { running: true, signalled: true, pid: coord.pid };
+  } catch {
+    return { running: true, signalled: false, pid: coord.pid };
+  }
+}

@@ -1,0 +1,219 @@
+import { mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { ExecKind, type ExecEvent, type ExecFinished, type OpenSessionResponse } from '@aira/protocol';
+import type { Logger } from '@aira/core';
+import { JobCancelledError, WorkerLostError, type ExecOptions, type ExecResult, type Session, type SessionFile } from '../agent/types.js';
+import type { PoolWorker } from '../pool/pool-worker.js';
+import { OutputCapture } from './output-capture.js';
+import { getFiles, putFiles } from './files.js';
+
+/** What the run loop learns from a session: each exec is journaled before its RPC is sent. */
+export interface SessionHooks {
+  /** Absolute path of the log that stores this exec's output as it streams. */
+  logPath(execId: string): string;
+  execStarted(info: { execId: string; kind: 'bash' | 'python'; label: string; log: string }): Promise<void>;
+  execFinished(info: { execId: string; finished: ExecFinished; startedAt: number }): Promise<void>;
+}
+
+export interface OpenOptions {
+  sessionId: string;
+  labels: Record<string, string>;
+  dataPath?: string;
+  env?: Record<string, string>;
+  /** Cap of every exec in this session (the run's per-exec cap). */
+  perExecMs: number;
+  callDeadlineMs: number;
+  /** Aborted on cancel (budget, stop, study end). */
+  signal: AbortSignal;
+  hooks: SessionHooks;
+  logger: Logger;
+  /** How long a cancelled exec may take to report its end before the session gives up on it. */
+  cancelWaitMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A Session over one worker's gRPC API: streamed exec with re-attach, files, close. */
+export class WorkerSession implements Session {
+  readonly id: string;
+  readonly workerId: string;
+  readonly dirs: { data: string; work: string; submission: string };
+  readonly python: string;
+  readonly protection: string;
+  readonly signal: AbortSignal;
+  private execCount = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly worker: PoolWorker,
+    res: OpenSessionResponse,
+    private readonly opts: OpenOptions,
+  ) {
+    this.id = res.sessionId;
+    this.workerId = worker.id;
+    this.dirs = { data: res.dataDir, work: res.workDir, submission: res.submissionDir };
+    this.python = worker.info.python?.executable ?? '';
+    this.protection = res.protection;
+    this.signal = opts.signal;
+  }
+
+  static async open(worker: PoolWorker, opts: OpenOptions): Promise<WorkerSession> {
+    const res = await worker.conn.unary(
+      'openSession',
+      {
+        sessionId: opts.sessionId,
+        labels: opts.labels,
+        dataPath: opts.dataPath ?? '',
+        limits: undefined,
+        env: opts.env ?? {},
+      },
+      { deadlineMs: opts.callDeadlineMs },
+    );
+    return new WorkerSession(worker, res, opts);
+  }
+
+  async exec(kind: 'bash' | 'python', code: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closed) throw new Error(`session ${this.id} is closed`);
+    if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
+    const execId = `${this.id}.x${++this.execCount}`;
+    const label = options.label ?? kind;
+    const logPath = this.opts.hooks.logPath(execId);
+    mkdirSync(dirname(logPath), { recursive: true });
+    await this.opts.hooks.execStarted({ execId, kind, label, log: logPath });
+    if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
+    const log = await open(logPath, 'a');
+    const capture = new OutputCapture();
+    const wallMs = Math.min(options.timeoutMs ?? Infinity, this.opts.perExecMs);
+    const request = {
+      sessionId: this.id,
+      kind: kind === 'bash' ? ExecKind.EXEC_KIND_BASH : ExecKind.EXEC_KIND_PYTHON,
+      code,
+      execId,
+      label,
+      limits: { wallMs: Number.isFinite(wallMs) ? wallMs : 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 },
+    };
+    let lastSeq = -1;
+    let startedAt = Date.now();
+    let finished: ExecFinished | undefined;
+    let cancelledAt = 0;
+    let current: ClientReadableStream<unknown> | undefined;
+    let giveUp: NodeJS.Timeout | undefined;
+    const cancelWaitMs = this.opts.cancelWaitMs ?? 10_000;
+    const onAbort = () => {
+      cancelledAt = Date.now();
+      // A worker that does not answer must not hold the job's end hostage.
+      giveUp = setTimeout(() => current?.cancel(), this.worker.state === 'lost' ? 0 : cancelWaitMs);
+      this.worker.conn
+        .unary('cancel', { execId, reason: String(this.signal.reason ?? 'cancelled') }, { deadlineMs: this.opts.callDeadlineMs })
+        .catch(() => undefined);
+    };
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    const onEvent = async (ev: ExecEvent): Promise<void> => {
+      if (ev.seq <= lastSeq) return; // a re-attached stream may repeat what we already have
+      lastSeq = ev.seq;
+      const e = ev.event;
+      if (e?.$case === 'started') startedAt = e.value.startedUnixMs || ev.unixMs;
+      else if (e?.$case === 'output') {
+        capture.push(e.value.data);
+        await log.write(e.value.data);
+        options.onOutput?.(e.value.stream === 2 ? 'stderr' : 'stdout', e.value.data);
+      } else if (e?.$case === 'finished') finished = e.value;
+    };
+    try {
+      let backoff = 100;
+      while (!finished) {
+        const call =
+          lastSeq < 0
+            ? this.worker.conn.stream('exec', request)
+            : this.worker.conn.stream('attach', { execId, fromSeq: lastSeq + 1 });
+        current = call;
+        const err = await consume(call, onEvent, () => finished !== undefined);
+        if (finished) break;
+        if (err?.code === status.NOT_FOUND && lastSeq >= 0) throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
+        if (err?.code === status.UNAUTHENTICATED || err?.code === status.INVALID_ARGUMENT || err?.code === status.FAILED_PRECONDITION) {
+          throw new Error(`exec on worker ${this.workerId} refused: ${err.details}`);
+        }
+        if (cancelledAt && (this.worker.state === 'lost' || Date.now() - cancelledAt >= cancelWaitMs)) break;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    } finally {
+      this.signal.removeEventListener('abort', onAbort);
+      clearTimeout(giveUp);
+      await log.close();
+    }
+    if (finished) await this.opts.hooks.execFinished({ execId, finished, startedAt });
+    if (this.signal.aborted || !finished) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
+    const f = finished;
+    return {
+      execId,
+      exitCode: f.exitCode,
+      signal: f.signal,
+      durationMs: f.durationMs,
+      reason: f.reason,
+      stateLost: f.stateLost,
+      output: capture.text(),
+      clipped: capture.clipped || f.outputTruncated,
+      logPath,
+    };
+  }
+
+  async putFiles(files: SessionFile[]): Promise<void> {
+    this.assertUsable();
+    await putFiles(this.worker.conn, this.id, files, this.opts.callDeadlineMs);
+  }
+
+  async getFiles(paths: string[]): Promise<SessionFile[]> {
+    this.assertUsable();
+    return getFiles(this.worker.conn, this.id, paths, this.opts.callDeadlineMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.worker.conn.unary('closeSession', { sessionId: this.id, keepWorkspace: false }, { deadlineMs: this.opts.callDeadlineMs }).catch((err: unknown) => {
+      this.opts.logger.debug({ err, session: this.id }, 'close session failed');
+    });
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new Error(`session ${this.id} is closed`);
+    if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
+  }
+}
+
+/**
+ * Reads a stream until it ends, errors, or `done()` says enough; events are handled one at a time
+ * (the stream is paused while each is stored, so a slow disk slows the sender, not our memory).
+ */
+function consume(
+  call: ClientReadableStream<{ event?: ExecEvent | undefined }>,
+  onEvent: (ev: ExecEvent) => Promise<void>,
+  done: () => boolean,
+): Promise<ServiceError | null> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let chain = Promise.resolve();
+    const settle = (err: ServiceError | null) => {
+      if (settled) return;
+      settled = true;
+      void chain.then(() => resolve(err));
+    };
+    call.on('data', (res: { event?: ExecEvent }) => {
+      if (!res.event) return;
+      call.pause();
+      const ev = res.event;
+      chain = chain.then(async () => {
+        await onEvent(ev);
+        if (done()) {
+          call.cancel();
+          settle(null);
+        } else call.resume();
+      });
+    });
+    call.on('error', (err: ServiceError) => settle(err.code === status.CANCELLED && done() ? null : err));
+    call.on('end', () => settle(null));
+  });
+}

@@ -1,0 +1,188 @@
+import type { JournalEvent, WorkerInfo } from '../journal/events.js';
+import type { CandidateRecord, Direction, JobSpec } from './types.js';
+
+export type AttemptStatus = 'running' | 'submitted' | 'done' | 'abandoned' | 'cancelled';
+
+export interface AttemptState {
+  n: number;
+  workerId: string;
+  status: AttemptStatus;
+  startedAt: number;
+  submittedAt?: number;
+  sessionId?: string;
+  /** Exec ids started in this attempt, with whether they finished. */
+  execs: Map<string, { workerId: string; sessionId: string; finished: boolean; log: string }>;
+}
+
+export interface JobState {
+  spec: JobSpec;
+  attempts: AttemptState[];
+  /** pending: waiting for a worker; running: an attempt is current; done: has its candidate. */
+  status: 'pending' | 'running' | 'done' | 'cancelled';
+  candidateId?: string;
+}
+
+/** Everything a run knows, rebuilt from its journal by `applyEvent` (the same code live and on resume). */
+export interface RunState {
+  studyId: string;
+  runId: string;
+  seed: number;
+  competition: string | null;
+  direction: Direction;
+  policy: string;
+  search: Record<string, unknown>;
+  lastSeq: number;
+  /** Active time (ms) at the last event. */
+  activeMs: number;
+  jobs: Map<string, JobState>;
+  /** Candidates in the order they were added. */
+  candidates: Map<string, CandidateRecord>;
+  workers: Map<string, { info: WorkerInfo; status: 'up' | 'lost' }>;
+  costUsd: number;
+  fenced: number;
+  starts: number;
+  ended: Extract<JournalEvent, { type: 'run.ended' }> | null;
+}
+
+export function emptyRunState(): RunState {
+  return {
+    studyId: '',
+    runId: '',
+    seed: 0,
+    competition: null,
+    direction: 'maximize',
+    policy: '',
+    search: {},
+    lastSeq: -1,
+    activeMs: 0,
+    jobs: new Map(),
+    candidates: new Map(),
+    workers: new Map(),
+    costUsd: 0,
+    fenced: 0,
+    starts: 0,
+    ended: null,
+  };
+}
+
+export function replay(events: Iterable<JournalEvent>): RunState {
+  const state = emptyRunState();
+  for (const e of events) applyEvent(state, e);
+  return state;
+}
+
+function attemptOf(state: RunState, jobId: string, n: number): AttemptState | undefined {
+  return state.jobs.get(jobId)?.attempts.find((a) => a.n === n);
+}
+
+/** Folds one event into the state. */
+export function applyEvent(state: RunState, e: JournalEvent): void {
+  state.lastSeq = e.seq;
+  state.activeMs = e.active;
+  switch (e.type) {
+    case 'run.started':
+      Object.assign(state, {
+        studyId: e.studyId,
+        runId: e.runId,
+        seed: e.seed,
+        competition: e.competition,
+        direction: e.direction,
+        policy: e.policy,
+        search: e.search,
+      });
+      state.starts++;
+      break;
+    case 'run.resumed':
+      state.starts++;
+      break;
+    case 'worker.joined':
+      state.workers.set(e.workerId, { info: e.info, status: 'up' });
+      break;
+    case 'worker.lost': {
+      const w = state.workers.get(e.workerId);
+      if (w) w.status = 'lost';
+      break;
+    }
+    case 'worker.recovered': {
+      const w = state.workers.get(e.workerId);
+      if (w) w.status = 'up';
+      break;
+    }
+    case 'job.created':
+      state.jobs.set(e.job.id, { spec: e.job, attempts: [], status: 'pending' });
+      break;
+    case 'attempt.started': {
+      const job = state.jobs.get(e.jobId);
+      if (!job) break;
+      job.attempts.push({ n: e.attempt, workerId: e.workerId, status: 'running', startedAt: e.t, execs: new Map() });
+      job.status = 'running';
+      break;
+    }
+    case 'session.opened': {
+      const a = attemptOf(state, e.jobId, e.attempt);
+      if (a) a.sessionId = e.sessionId;
+      break;
+    }
+    case 'exec.started': {
+      const a = attemptOf(state, e.jobId, e.attempt);
+      a?.execs.set(e.execId, { workerId: e.workerId, sessionId: e.sessionId, finished: false, log: e.log });
+      break;
+    }
+    case 'exec.finished': {
+      const x = attemptOf(state, e.jobId, e.attempt)?.execs.get(e.execId);
+      if (x) x.finished = true;
+      break;
+    }
+    case 'attempt.submitted': {
+      const a = attemptOf(state, e.jobId, e.attempt);
+      if (a) {
+        a.status = 'submitted';
+        a.submittedAt = e.t;
+      }
+      break;
+    }
+    case 'attempt.abandoned': {
+      const a = attemptOf(state, e.jobId, e.attempt);
+      const job = state.jobs.get(e.jobId);
+      if (a) a.status = 'abandoned';
+      if (job && job.status !== 'done') job.status = 'pending';
+      break;
+    }
+    case 'attempt.cancelled': {
+      const a = attemptOf(state, e.jobId, e.attempt);
+      const job = state.jobs.get(e.jobId);
+      if (a) a.status = 'cancelled';
+      if (job && job.status !== 'done') job.status = 'cancelled';
+      break;
+    }
+    case 'attempt.fenced':
+      state.fenced++;
+      break;
+    case 'candidate.added': {
+      const c = e.candidate;
+      state.candidates.set(c.id, c);
+      const job = state.jobs.get(c.jobId);
+      if (job) {
+        job.status = 'done';
+        job.candidateId = c.id;
+        const a = job.attempts.find((x) => x.n === c.attempt);
+        if (a) a.status = 'done';
+      }
+      break;
+    }
+    case 'cost':
+      state.costUsd += e.usd;
+      break;
+    case 'run.ended':
+      state.ended = e;
+      break;
+    case 'step':
+    case 'tick':
+      break;
+  }
+}
+
+/** Jobs that were proposed but have no candidate and were not cancelled: re-run on resume. */
+export function unfinishedJobs(state: RunState): JobState[] {
+  return [...state.jobs.values()].filter((j) => j.status === 'pending' || j.status === 'running');
+}
