@@ -11,6 +11,7 @@ from mini_common import rng, stratified_pick, write_competition
 SRC = Path("/usr/share/datasets/fashion-mnist")
 SOURCES = [SRC / f for f in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")]
 N_TRAIN, N_TEST = 6000, 1000
+PIXEL_TEXT = [str(v) for v in range(256)]  # a lookup is ~8x faster than numpy's astype(str) here
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -44,7 +45,7 @@ def prepare(public: Path, private: Path) -> None:
         feature_cols=[f"pixel{k}" for k in range(x.shape[1])],
         label_cols=["label"],
         ids=ids,
-        features=x.tolist(),
+        features=[[PIXEL_TEXT[v] for v in row] for row in x.tolist()],
         labels=[[int(v)] for v in y],
         is_test=is_test,
         submission_cols=["label"],

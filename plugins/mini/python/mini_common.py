@@ -20,14 +20,13 @@ def rng(salt: int = 0) -> np.random.RandomState:
     return np.random.RandomState(SPLIT_SEED + salt)
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """Write a CSV with '\\n' line ends and minimal quoting (pandas reads it back unchanged)."""
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """Write a CSV of already formatted cells, '\\n' line ends, minimal quoting (pandas reads it back unchanged)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         w.writerow(header)
-        for row in rows:
-            w.writerow([fmt(v) for v in row])
+        w.writerows(rows)
 
 
 def fmt(v: object) -> str:
@@ -66,11 +65,6 @@ def assign_ids(n: int, r: np.random.RandomState) -> np.ndarray:
     return r.permutation(n)
 
 
-def sorted_by_id(ids: np.ndarray, rows: list[list[object]]) -> list[list[object]]:
-    order = np.argsort(ids, kind="stable")
-    return [rows[i] for i in order]
-
-
 def write_competition(
     public: Path,
     private: Path,
@@ -79,7 +73,7 @@ def write_competition(
     feature_cols: Sequence[str],
     label_cols: Sequence[str],
     ids: np.ndarray,
-    features: list[list[object]],
+    features: list[list[str]],
     labels: list[list[object]],
     is_test: np.ndarray,
     submission_cols: Sequence[str],
@@ -88,10 +82,14 @@ def write_competition(
     """Write MLE-bench's layout (reference/mlebench.md §1.3): public train.csv (with labels),
     test.csv (inputs only) and sample_submission.csv; private test.csv (the answers: id + labels).
     """
+    # Features arrive as text (the source file's own, or numpy's), ids and labels are formatted here.
+    sid = [fmt(v) for v in ids]
+    labels = [[fmt(v) for v in row] for row in labels]
+    sample = [fmt(v) for v in sample_values]
     train = [i for i in range(len(ids)) if not is_test[i]]
     test = [i for i in range(len(ids)) if is_test[i]]
     by_id = lambda idx: sorted(idx, key=lambda i: int(ids[i]))  # noqa: E731
-    write_csv(public / "train.csv", [id_col, *feature_cols, *label_cols], ([ids[i], *features[i], *labels[i]] for i in by_id(train)))
-    write_csv(public / "test.csv", [id_col, *feature_cols], ([ids[i], *features[i]] for i in by_id(test)))
-    write_csv(public / "sample_submission.csv", [id_col, *submission_cols], ([ids[i], *sample_values] for i in by_id(test)))
-    write_csv(private / "test.csv", [id_col, *label_cols], ([ids[i], *labels[i]] for i in by_id(test)))
+    write_csv(public / "train.csv", [id_col, *feature_cols, *label_cols], ([sid[i], *features[i], *labels[i]] for i in by_id(train)))
+    write_csv(public / "test.csv", [id_col, *feature_cols], ([sid[i], *features[i]] for i in by_id(test)))
+    write_csv(public / "sample_submission.csv", [id_col, *submission_cols], ([sid[i], *sample] for i in by_id(test)))
+    write_csv(private / "test.csv", [id_col, *label_cols], ([sid[i], *labels[i]] for i in by_id(test)))
