@@ -1,1 +1,25 @@
-export {};
+/**
+ * @aira/grading: MLE-bench's graders, medal rules and Percentile Rank (reference/mlebench.md §2, §4).
+ */
+export { gradeSubmission, gradeReport, reportFor, type GradeResult, type GradeReport } from './grade.js';
+export { metricFor, GRADED_COMPETITIONS, type Grader, type Answers, type JsonRecord } from './graders/index.js';
+export {
+  readLeaderboard,
+  registeredLeaderboard,
+  rankOnLeaderboard,
+  percentileRank,
+  thresholds,
+  medalPositions,
+  isLowerBetter,
+  type Leaderboard,
+  type Thresholds,
+  type RankInfo,
+} from './leaderboard.js';
+export { mlebenchRegistryDir, requireRegistryDir, registryEntries, competitionEntry, type CompetitionEntry } from './registry.js';
+export { pyRound } from './pyround.js';
+export { readCsv, parseCsv } from './csv/reader.js';
+export { Table, Column, type Kind } from './csv/table.js';
+export { CsvError } from './csv/errors.js';
+export { loadAnswers, parseJsonl } from './answers.js';
+export { InvalidSubmission, MetricError, AnswersError } from './errors.js';
+export { pyFloatRepr } from './csv/pystr.js';

@@ -1,0 +1,138 @@
+import type { Column, Table } from './csv/table.js';
+import { AnswersError, InvalidSubmission, rowNo, show } from './errors.js';
+
+/** The submission column, or InvalidSubmission naming it. */
+export function subCol(sub: Table, name: string): Column {
+  const c = sub.get(name);
+  if (!c) throw new InvalidSubmission(`submission is missing the "${name}" column (has: ${sub.columns.map((x) => `"${x}"`).join(', ') || 'no columns'})`);
+  return c;
+}
+
+/** The answers column, or an operator error. */
+export function ansCol(ans: Table, name: string): Column {
+  const c = ans.get(name);
+  if (!c) throw new AnswersError(`${ans.source}: answers lack the "${name}" column`);
+  return c;
+}
+
+export function requireSameLength(sub: Table, ans: Table): void {
+  if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+}
+
+/**
+ * Row order of `col` after pandas `sort_values` (numbers numerically, strings by code unit, NaN
+ * last), stable; cached on the table because answers are graded against many submissions.
+ */
+export function sortOrder(col: Column): Uint32Array {
+  const memoKey = `sort:${col.index}`;
+  const hit = col.table.memo.get(memoKey) as Uint32Array | undefined;
+  if (hit) return hit;
+  const n = col.length;
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  if (col.kind === 'object') {
+    const s = col.strings();
+    idx.sort((a, b) => {
+      const x = s[a]!, y = s[b]!;
+      if (x === null || y === null) return x === null ? (y === null ? a - b : 1) : -1;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+  } else {
+    const v = col.numbers();
+    idx.sort((a, b) => {
+      const x = v[a]!, y = v[b]!;
+      if (x !== x || y !== y) return x !== x ? (y !== y ? a - b : 1) : -1;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+  }
+  col.table.memo.set(memoKey, idx);
+  return idx;
+}
+
+/** Map from id key to the answer rows holding it (cached per column). */
+function keyIndex(col: Column): Map<number | string, number[]> {
+  const memoKey = `keys:${col.index}`;
+  const hit = col.table.memo.get(memoKey) as Map<number | string, number[]> | undefined;
+  if (hit) return hit;
+  const m = new Map<number | string, number[]>();
+  for (let i = 0; i < col.length; i++) {
+    const k = col.key(i);
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  }
+  col.table.memo.set(memoKey, m);
+  return m;
+}
+
+export interface Alignment {
+  /** Answer rows in pandas-sorted id order (the order MLE-bench's graders iterate). */
+  ansRows: Uint32Array;
+  /** The submission row paired with each entry of ansRows. */
+  subRows: Uint32Array;
+}
+
+/**
+ * "Sort both by id, then the id columns must be equal element-wise" — i.e. the two id columns
+ * hold the same multiset. Done with a Map (no sort of the submission); rows are paired by id and
+ * listed in the answers' sorted order. Throws InvalidSubmission naming the offending row and id.
+ */
+export function alignById(sub: Table, ans: Table, subId: string, ansId = subId): Alignment {
+  const sc = subCol(sub, subId);
+  const ac = ansCol(ans, ansId);
+  if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+  const index = keyIndex(ac);
+  const used = new Map<number | string, number>();
+  const pairOf = new Int32Array(ans.rowCount).fill(-1);
+  for (let i = 0; i < sub.rowCount; i++) {
+    const k = sc.key(i);
+    if (typeof k === 'number' && k !== k) throw new InvalidSubmission(`submission "${subId}" is empty on row ${rowNo(i)}`);
+    const rows = index.get(k);
+    if (!rows) throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} on row ${rowNo(i)} is not among the answers' ids`);
+    const u = used.get(k) ?? 0;
+    if (u >= rows.length) throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} appears more than once (again on row ${rowNo(i)})`);
+    used.set(k, u + 1);
+    pairOf[rows[u]!] = i;
+  }
+  const ansRows = sortOrder(ac);
+  const subRows = new Uint32Array(ansRows.length);
+  for (let j = 0; j < ansRows.length; j++) subRows[j] = pairOf[ansRows[j]!]!;
+  return { ansRows, subRows };
+}
+
+/** `set(sub[id]) == set(ans[id])`, with a message naming one id on either side that differs. */
+export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = subId, what = `"${subId}" values`): void {
+  const sc = subCol(sub, subId);
+  const ac = ansCol(ans, ansId);
+  const index = keyIndex(ac);
+  const seen = new Set<number | string>();
+  for (let i = 0; i < sub.rowCount; i++) {
+    const k = sc.key(i);
+    if (!index.has(k)) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(sc.text(i))} on row ${rowNo(i)} is not in the answers`);
+    seen.add(k);
+  }
+  if (seen.size !== index.size) {
+    for (const [k, rows] of index) if (!seen.has(k)) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(ac.text(rows[0]!))} is missing`);
+  }
+}
+
+/** Numeric values of a submission column, or InvalidSubmission naming the first non-number. */
+export function numericSub(col: Column, what = `"${col.name}"`): Float64Array {
+  const r = col.toNumeric();
+  if (!r.ok) throw new InvalidSubmission(`submission ${what} must be numeric: row ${rowNo(r.row)} holds ${show(r.value)}`);
+  return r.values;
+}
+
+/** Numeric values of an answers column (operator error when not numeric). */
+export function numericAns(col: Column): Float64Array {
+  const r = col.toNumeric();
+  if (!r.ok) throw new AnswersError(`${col.table.source}: answers column "${col.name}" is not numeric (row ${rowNo(r.row)}: ${show(r.value)})`);
+  return r.values;
+}
+
+/** Gathers values at the given rows. */
+export function gather(values: ArrayLike<number>, rows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
+}

@@ -1,0 +1,317 @@
+import { decodeField } from './reader.js';
+import { pyFloatRepr } from './pystr.js';
+
+export const FIELD_PLAIN = 0;
+export const FIELD_QUOTED = 1; // range is the text inside the quotes, no escapes
+export const FIELD_QUOTED_COMPLEX = 2; // range is raw (opening quote onwards); decode slowly
+export const FIELD_MISSING = 3; // short row: pandas fills NaN
+
+export interface RawColumn {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  flags: Uint8Array;
+}
+
+/** The dtype pandas would infer for a column (reference/mlebench.md §2.1: `pd.read_csv`). */
+export type Kind = 'int' | 'float' | 'bool' | 'object';
+
+// Token classes.
+const NA = 0;
+const INT = 1;
+const FLOAT = 2;
+const BOOL_TRUE = 3;
+const BOOL_FALSE = 4;
+const OTHER = 5;
+
+/** pandas' default `na_values` (keep_default_na=True). */
+const NA_STRINGS = new Set(['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null']);
+const NA_FIRST_BYTES = new Set([...NA_STRINGS].filter((s) => s !== '').map((s) => s.charCodeAt(0)));
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** A CSV read once: the bytes plus per-column field offsets; values are decoded on demand. */
+export class Table {
+  private readonly byName = new Map<string, number>();
+  private readonly cols: Column[];
+  /** Cache for per-column derived data (e.g. a sort order) shared by graders. */
+  readonly memo = new Map<string, unknown>();
+
+  constructor(
+    readonly buf: Buffer,
+    readonly columns: readonly string[],
+    raw: readonly RawColumn[],
+    readonly rowCount: number,
+    readonly source: string,
+  ) {
+    columns.forEach((c, i) => this.byName.set(c, i));
+    this.cols = raw.map((r, i) => new Column(this, columns[i]!, i, r));
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** The named column, or undefined. */
+  get(name: string): Column | undefined {
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.cols[i];
+  }
+
+  at(index: number): Column {
+    const c = this.cols[index];
+    if (!c) throw new RangeError(`${this.source}: no column at position ${index}`);
+    return c;
+  }
+
+  get width(): number {
+    return this.cols.length;
+  }
+}
+
+/** One column with pandas' type inference: int64, float64, bool or object (strings + NaN). */
+export class Column {
+  private cls?: Uint8Array;
+  private nums?: Float64Array;
+  private _kind?: Kind;
+  private strs?: (string | null)[];
+
+  constructor(
+    readonly table: Table,
+    readonly name: string,
+    readonly index: number,
+    private readonly raw: RawColumn,
+  ) {}
+
+  get length(): number {
+    return this.raw.starts.length;
+  }
+
+  /** The field's text as written (quotes removed); '' for a missing field. */
+  text(i: number): string {
+    return decodeField(this.table.buf, this.raw.starts[i]!, this.raw.ends[i]!, this.raw.flags[i]!);
+  }
+
+  get kind(): Kind {
+    if (this._kind === undefined) this.infer();
+    return this._kind!;
+  }
+
+  /** True where pandas holds NaN/None: an NA token, a missing field, or a float NaN. */
+  isNA(i: number): boolean {
+    this.kind;
+    if (this.cls![i] === NA) return true;
+    return this._kind === 'float' && Number.isNaN(this.nums![i]!);
+  }
+
+  /** Numeric view (int/float/bool columns; NaN where missing). Object columns: see {@link toNumeric}. */
+  numbers(): Float64Array {
+    this.kind;
+    return this.nums!;
+  }
+
+  /** `pd.to_numeric`: numbers for every cell, or the first row whose value is not a number. */
+  toNumeric(): { ok: true; values: Float64Array } | { ok: false; row: number; value: string } {
+    this.kind;
+    if (this._kind !== 'object') return { ok: true, values: this.nums! };
+    for (let i = 0; i < this.length; i++) {
+      const c = this.cls![i]!;
+      if (c === OTHER || c === BOOL_TRUE || c === BOOL_FALSE) return { ok: false, row: i, value: this.text(i) };
+    }
+    return { ok: true, values: this.nums! };
+  }
+
+  /** Object-column values (null = NaN); for other kinds the text as written. */
+  strings(): (string | null)[] {
+    if (!this.strs) {
+      this.kind;
+      const out = new Array<string | null>(this.length);
+      for (let i = 0; i < this.length; i++) out[i] = this.cls![i] === NA ? null : this.text(i);
+      this.strs = out;
+    }
+    return this.strs;
+  }
+
+  /** Python `str()` of the pandas value, as `Series.astype(str)` gives it ("nan" for NaN, "1.0" for floats). */
+  pyStr(i: number): string {
+    const k = this.kind;
+    if (k === 'object') return this.cls![i] === NA ? 'nan' : this.text(i);
+    if (k === 'bool') return this.nums![i] === 1 ? 'True' : 'False';
+    if (k === 'int') return canonicalInt(this.text(i).trim());
+    return pyFloatRepr(this.nums![i]!);
+  }
+
+  /** Value used to match ids across tables: numbers compare numerically (1 == 1.0), strings exactly. */
+  key(i: number): number | string {
+    const k = this.kind;
+    if (k === 'object') return this.cls![i] === NA ? NaN : this.text(i);
+    if (k === 'int' && !Number.isSafeInteger(this.nums![i]!)) return `\u0000int:${canonicalInt(this.text(i).trim())}`;
+    return this.nums![i]!;
+  }
+
+  /** The pandas value: number (int/float, NaN for missing), boolean, or string/null. */
+  value(i: number): number | boolean | string | null {
+    const k = this.kind;
+    if (k === 'object') return this.cls![i] === NA ? null : this.text(i);
+    if (k === 'bool') return this.nums![i] === 1;
+    return this.nums![i]!;
+  }
+
+  private infer(): void {
+    const n = this.length;
+    const cls = new Uint8Array(n);
+    const nums = new Float64Array(n);
+    const { starts, ends, flags } = this.raw;
+    const buf = this.table.buf;
+    let nNA = 0, nInt = 0, nFloat = 0, nBool = 0, nOther = 0;
+    for (let i = 0; i < n; i++) {
+      const c = classify(buf, starts[i]!, ends[i]!, flags[i]!, nums, i);
+      cls[i] = c;
+      if (c === NA) nNA++;
+      else if (c === INT) nInt++;
+      else if (c === FLOAT) nFloat++;
+      else if (c === OTHER) nOther++;
+      else nBool++;
+    }
+    this.cls = cls;
+    this.nums = nums;
+    let kind: Kind;
+    if (nOther > 0 || (nBool > 0 && (nInt + nFloat > 0 || nNA > 0))) kind = 'object';
+    else if (nBool > 0) kind = 'bool';
+    else if (nInt > 0 && nFloat === 0 && nNA === 0) kind = 'int';
+    else kind = 'float'; // all-NaN columns are float64 too
+    if (kind === 'object') {
+      // pandas keeps the text of numbers in object columns; nums stays as a to_numeric view.
+      for (let i = 0; i < n; i++) if (cls[i] === BOOL_TRUE || cls[i] === BOOL_FALSE || cls[i] === OTHER) nums[i] = NaN;
+    }
+    this._kind = kind;
+  }
+}
+
+/** Classifies one field and stores its numeric value (NaN when not a number). */
+function classify(buf: Buffer, start: number, end: number, flag: number, nums: Float64Array, i: number): number {
+  if (flag === FIELD_MISSING || start === end) {
+    nums[i] = NaN;
+    return NA;
+  }
+  if (flag === FIELD_QUOTED_COMPLEX) return classifyText(decodeField(buf, start, end, flag), nums, i);
+  const len = end - start;
+  const b0 = buf[start]!;
+  if (len <= 8 && NA_FIRST_BYTES.has(b0) && NA_STRINGS.has(buf.toString('latin1', start, end))) {
+    nums[i] = NaN;
+    return NA;
+  }
+  // Fast path: [+-]?digits[.digits][e[+-]digits] without surrounding spaces.
+  let p = start;
+  let neg = false;
+  if (b0 === 0x2d || b0 === 0x2b) { neg = b0 === 0x2d; p++; }
+  let mant = 0;
+  let digits = 0; // significant digits accumulated
+  let anyDigit = false;
+  let exp10 = 0;
+  let exact = true;
+  while (p < end) {
+    const d = buf[p]! - 0x30;
+    if (d < 0 || d > 9) break;
+    anyDigit = true;
+    if (mant === 0 && d === 0) { p++; continue; }
+    if (digits < 15) { mant = mant * 10 + d; digits++; }
+    else { exact = false; exp10++; }
+    p++;
+  }
+  let isFloat = false;
+  if (p < end && buf[p] === 0x2e) {
+    isFloat = true;
+    p++;
+    while (p < end) {
+      const d = buf[p]! - 0x30;
+      if (d < 0 || d > 9) break;
+      anyDigit = true;
+      if (mant === 0 && d === 0) { exp10--; p++; continue; }
+      if (digits < 15) { mant = mant * 10 + d; digits++; exp10--; }
+      else if (d !== 0) exact = false;
+      p++;
+    }
+  }
+  if (anyDigit && p < end && (buf[p] === 0x65 || buf[p] === 0x45)) {
+    let q = p + 1;
+    let eneg = false;
+    if (q < end && (buf[q] === 0x2d || buf[q] === 0x2b)) { eneg = buf[q] === 0x2d; q++; }
+    let e = 0;
+    let eDigits = 0;
+    while (q < end) {
+      const d = buf[q]! - 0x30;
+      if (d < 0 || d > 9) break;
+      if (e < 100000) e = e * 10 + d;
+      eDigits++;
+      q++;
+    }
+    if (eDigits > 0) {
+      isFloat = true;
+      exp10 += eneg ? -e : e;
+      p = q;
+    }
+  }
+  if (anyDigit && p === end) {
+    if (!isFloat) {
+      // Integer token: exact while it fits 15 digits; otherwise let Number/BigInt decide.
+      if (exact && digits <= 15 && exp10 === 0) {
+        nums[i] = neg ? -mant : mant;
+        return INT;
+      }
+      const text = buf.toString('latin1', start, end);
+      const big = BigInt(text);
+      if (big > 9223372036854775807n || big < -9223372036854775808n) {
+        nums[i] = Number(text);
+        return FLOAT; // beyond int64: pandas falls back to a float64 (or uint64) column
+      }
+      nums[i] = Number(text);
+      return INT;
+    }
+    if (exact && exp10 >= -22 && exp10 <= 22) {
+      const v = exp10 >= 0 ? mant * POW10[exp10]! : mant / POW10[-exp10]!;
+      if (exp10 < 0 || v <= Number.MAX_SAFE_INTEGER) {
+        nums[i] = neg ? -v : v;
+        return FLOAT;
+      }
+    }
+    nums[i] = Number(buf.toString('latin1', start, end));
+    return FLOAT;
+  }
+  return classifyText(buf.toString('utf8', start, end), nums, i);
+}
+
+const INT_RE = /^[+-]?\d+$/;
+const FLOAT_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)$/;
+const SPECIAL_RE = /^([+-]?)(inf|infinity|nan)$/i;
+
+/** Slow path: text with spaces, quotes with escapes, inf/nan spellings, booleans, other strings. */
+function classifyText(text: string, nums: Float64Array, i: number): number {
+  if (NA_STRINGS.has(text)) {
+    nums[i] = NaN;
+    return NA;
+  }
+  if (text === 'True' || text === 'TRUE' || text === 'true') { nums[i] = 1; return BOOL_TRUE; }
+  if (text === 'False' || text === 'FALSE' || text === 'false') { nums[i] = 0; return BOOL_FALSE; }
+  const t = text.trim();
+  if (t !== '' && INT_RE.test(t)) {
+    const big = BigInt(t);
+    nums[i] = Number(t);
+    return big > 9223372036854775807n || big < -9223372036854775808n ? FLOAT : INT;
+  }
+  if (t !== '' && FLOAT_RE.test(t)) {
+    nums[i] = Number(t);
+    return FLOAT;
+  }
+  const m = SPECIAL_RE.exec(t);
+  if (m) {
+    nums[i] = m[2]!.toLowerCase() === 'nan' ? NaN : m[1] === '-' ? -Infinity : Infinity;
+    return FLOAT;
+  }
+  nums[i] = NaN;
+  return OTHER;
+}
+
+/** Python's str() of an int64 token: sign and leading zeros normalised. */
+function canonicalInt(t: string): string {
+  return BigInt(t).toString();
+}

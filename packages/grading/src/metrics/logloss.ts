@@ -1,0 +1,57 @@
+import { MetricError } from '../errors.js';
+import { pairwiseSum } from '../npmath.js';
+
+/** Machine epsilon of float64: current scikit-learn clips log-loss inputs to [eps, 1 − eps]. */
+export const FLOAT64_EPS = 2.220446049250313e-16;
+
+/**
+ * scikit-learn `log_loss` (≥ 1.5): probabilities outside [0, 1] or non-finite raise; rows that do
+ * not sum to 1 are used as given (only a warning, no renormalisation); predictions are clipped to
+ * [eps, 1 − eps] with eps = 2.22e-16; loss = mean over rows of −Σ_c y_c·ln p_c
+ * (reference/mlebench.md §4, Log loss). `truth` and `probs` are row-major n × k.
+ */
+export function logLoss(truth: Float64Array, probs: Float64Array, k: number): number {
+  const n = truth.length / k;
+  if (probs.length !== truth.length) throw new MetricError(`y_true and y_pred contain different numbers of values (${truth.length} vs ${probs.length})`);
+  let max = -Infinity, min = Infinity;
+  for (let i = 0; i < probs.length; i++) {
+    const p = probs[i]!;
+    if (!Number.isFinite(p)) throw new MetricError(`predictions contain ${p} (scikit-learn: Input contains NaN or infinity)`);
+    if (p > max) max = p;
+    if (p < min) min = p;
+  }
+  if (max > 1) throw new MetricError(`y_prob contains values greater than 1: ${max}`);
+  if (min < 0) throw new MetricError(`y_prob contains values lower than 0: ${min}`);
+  const losses = new Float64Array(n);
+  const row = new Float64Array(k);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < k; c++) {
+      const y = truth[r * k + c]!;
+      const p = Math.min(Math.max(probs[r * k + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS);
+      row[c] = y === 0 ? 0 : y * Math.log(p); // scipy xlogy(0, p) = 0
+    }
+    losses[r] = -pairwiseSum(row);
+  }
+  return pairwiseSum(losses) / n;
+}
+
+/** Binary log loss from one probability column: scikit-learn stacks [1 − p, p] against [1 − y, y]. */
+export function binaryLogLoss(positive: Uint8Array, p: ArrayLike<number>): number {
+  const n = positive.length;
+  let nPos = 0;
+  for (let i = 0; i < n; i++) nPos += positive[i]!;
+  if (nPos === 0 || nPos === n) throw new MetricError('y_true contains only one label; scikit-learn needs the labels passed explicitly');
+  const truth = new Float64Array(2 * n), probs = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    truth[2 * i] = 1 - positive[i]!;
+    truth[2 * i + 1] = positive[i]!;
+    probs[2 * i] = 1 - p[i]!;
+    probs[2 * i + 1] = p[i]!;
+  }
+  // Range checks apply to the single column as given (1 − p is in range when p is).
+  for (let i = 0; i < n; i++) {
+    const x = p[i]!;
+    if (!Number.isFinite(x)) throw new MetricError(`predictions contain ${x} (scikit-learn: Input contains NaN or infinity)`);
+  }
+  return logLoss(truth, probs, 2);
+}
