@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -11,9 +11,11 @@ import { pathToFileURL } from 'node:url';
  * exactly as they would from its source.
  */
 export async function importPluginModule(file: string): Promise<Record<string, unknown>> {
-  if (!/\.[mc]?ts$/.test(file)) return import(pathToFileURL(file).href);
+  // The modification time in the URL makes a re-load after an edit see the new code, not the cached module.
+  const url = `${pathToFileURL(file).href}?mtime=${Math.round(statSync(file).mtimeMs * 1000)}`;
+  if (!/\.[mc]?ts$/.test(file)) return import(url);
   try {
-    return await import(pathToFileURL(file).href);
+    return await import(url);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
   }

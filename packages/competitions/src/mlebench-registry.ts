@@ -75,7 +75,8 @@ export interface Checksums {
 export function readChecksums(file: string): Checksums {
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    // failsafe: every scalar stays a string, so an all-digit MD5 is not read as a number.
+    raw = parseYaml(readFileSync(file, 'utf8'), { schema: 'failsafe' });
   } catch (err) {
     throw new ConfigError(`cannot read checksums ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
