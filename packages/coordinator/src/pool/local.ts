@@ -76,10 +76,10 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
       const text = readFileSync(spec.logFile).subarray(start).toString('utf8');
       const nl = text.indexOf('\n');
       if (nl >= 0) {
-        const m = ADDRESS.exec(text.slice(0, nl));
-        if (m) {
+        const address = listeningAddress(text.slice(0, nl));
+        if (address) {
           const pid = child.pid!;
-          return { address: `${m[1]}:${m[2]}`, pid, stop: () => stopPid(pid) };
+          return { address, pid, stop: () => stopPid(pid) };
         }
       }
       if (exited) throw new UserError(`local worker ${spec.index} did not start (${exited}); see ${spec.logFile}`);
@@ -88,6 +88,20 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
     if (child.pid) await stopPid(child.pid, 1_000);
     throw new UserError(`local worker ${spec.index} printed no address within ${startTimeoutMs} ms; see ${spec.logFile}`);
   };
+}
+
+/** The address on a daemon's first line: `{"event":"listening","address":"127.0.0.1:41234",...}` (or a bare host:port). */
+export function listeningAddress(line: string): string | null {
+  if (line.trim().startsWith('{')) {
+    try {
+      const doc = JSON.parse(line) as { address?: unknown };
+      return typeof doc.address === 'string' ? doc.address : null;
+    } catch {
+      return null;
+    }
+  }
+  const m = ADDRESS.exec(line);
+  return m ? `${m[1]}:${m[2]}` : null;
 }
 
 function readSize(path: string): number {

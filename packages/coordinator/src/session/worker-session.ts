@@ -8,6 +8,7 @@ import { JobCancelledError, WorkerLostError, type ExecOptions, type ExecResult, 
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { OutputCapture } from './output-capture.js';
 import { getFiles, putFiles } from './files.js';
+import { getFilesViaExec, putFilesViaExec } from './exec-files.js';
 
 /** What the run loop learns from a session: each exec is journaled before its RPC is sent. */
 export interface SessionHooks {
@@ -44,6 +45,8 @@ export class WorkerSession implements Session {
   readonly protection: string;
   readonly signal: AbortSignal;
   private execCount = 0;
+  /** Set once the worker answers UNIMPLEMENTED for file transfer: files then go through the shell. */
+  private noFileService = false;
   private closed = false;
 
   private constructor(
@@ -162,12 +165,35 @@ export class WorkerSession implements Session {
 
   async putFiles(files: SessionFile[]): Promise<void> {
     this.assertUsable();
-    await putFiles(this.worker.conn, this.id, files, this.opts.callDeadlineMs);
+    if (files.length === 0) return;
+    if (!this.noFileService) {
+      try {
+        await putFiles(this.worker.conn, this.id, files, this.opts.callDeadlineMs);
+        return;
+      } catch (err) {
+        if ((err as ServiceError).code !== status.UNIMPLEMENTED) throw err;
+        this.noFileService = true;
+      }
+    }
+    await putFilesViaExec((code, label) => this.exec('bash', code, { label }), this.root, files);
   }
 
   async getFiles(paths: string[]): Promise<SessionFile[]> {
     this.assertUsable();
-    return getFiles(this.worker.conn, this.id, paths, this.opts.callDeadlineMs);
+    if (!this.noFileService) {
+      try {
+        return await getFiles(this.worker.conn, this.id, paths, this.opts.callDeadlineMs);
+      } catch (err) {
+        if ((err as ServiceError).code !== status.UNIMPLEMENTED) throw err;
+        this.noFileService = true;
+      }
+    }
+    return getFilesViaExec((code, label) => this.exec('bash', code, { label }), this.root, paths);
+  }
+
+  /** The session root as candidate code sees it (the parent of its work folder). */
+  private get root(): string {
+    return this.dirs.work.replace(/\/work\/?$/, '');
   }
 
   async close(): Promise<void> {

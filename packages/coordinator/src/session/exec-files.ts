@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import type { ExecResult, SessionFile } from '../agent/types.js';
+import { shellQuote } from '../agent/script-agent.js';
+
+/**
+ * File transfer through the session's shell, for workers whose file service is not there
+ * (PutFiles/GetFiles answer UNIMPLEMENTED): files travel base64-encoded in an exec's input and
+ * output. Slower than the file service, but the same result.
+ */
+type Exec = (code: string, label: string) => Promise<ExecResult>;
+
+export async function putFilesViaExec(exec: Exec, root: string, files: SessionFile[]): Promise<void> {
+  for (const f of files) {
+    const target = `${root}/${f.path}`;
+    const b64 = f.data.toString('base64').replace(/.{1,76}/g, '$&\n');
+    const mode = (f.mode ?? 0o644).toString(8);
+    const code = `( mkdir -p "$(dirname ${shellQuote(target)})" && base64 -d > ${shellQuote(target)} <<'AIRA_FILE_EOF'\n${b64}AIRA_FILE_EOF\nchmod ${mode} ${shellQuote(target)} )`;
+    const r = await exec(code, 'files:put');
+    if (r.exitCode !== 0) throw new Error(`could not write ${f.path} in the session: ${r.output.trim().slice(-500)}`);
+  }
+}
+
+export async function getFilesViaExec(exec: Exec, root: string, paths: string[]): Promise<SessionFile[]> {
+  const list = paths.map(shellQuote).join(' ');
+  const code =
+    `( cd ${shellQuote(root)} && for p in ${list}; do if [ -d "$p" ]; then find "$p" -type f; elif [ -f "$p" ]; then printf '%s\\n' "$p"; fi; done ` +
+    `| while IFS= read -r f; do printf 'AIRA_FILE\\t%s\\t' "$f"; base64 -w0 "$f"; printf '\\n'; done )`;
+  const r = await exec(code, 'files:get');
+  if (r.exitCode !== 0) throw new Error(`could not read ${paths.join(', ')} in the session: ${r.output.trim().slice(-500)}`);
+  // The complete output is in the exec's log (the in-memory copy keeps only head and tail).
+  const text = readFileSync(r.logPath, 'utf8');
+  const out: SessionFile[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('AIRA_FILE\t')) continue;
+    const [, path, b64] = line.split('\t');
+    out.push({ path: path!.replace(/^\.\//, ''), data: Buffer.from(b64 ?? '', 'base64') });
+  }
+  return out;
+}
