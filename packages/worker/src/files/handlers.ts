@@ -1,0 +1,67 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
+import type { GetFilesResponse, WorkerServiceServer } from '@aira/protocol';
+import { TransferError, presentBlobs, receiveFiles, sendFiles, type FileContext } from './transfer.js';
+
+export type FileHandlers = Pick<WorkerServiceServer, 'putFiles' | 'getFiles' | 'hasBlobs'>;
+
+const CODES: Record<TransferError['code'], status> = {
+  INVALID_ARGUMENT: status.INVALID_ARGUMENT,
+  NOT_FOUND: status.NOT_FOUND,
+  FAILED_PRECONDITION: status.FAILED_PRECONDITION,
+  DATA_LOSS: status.DATA_LOSS,
+};
+
+function serviceError(err: unknown, what: string): ServiceError {
+  const code = err instanceof TransferError ? CODES[err.code] : status.INTERNAL;
+  const details = err instanceof TransferError ? err.message : `${what}: ${(err as Error).message}`;
+  return { code, details, message: details, name: 'ServiceError', metadata: undefined as never };
+}
+
+/** PutFiles, GetFiles and HasBlobs for the worker service (registered beside the core handlers). */
+export function createFileHandlers(ctx: FileContext): FileHandlers {
+  return {
+    putFiles: (call, cb) => {
+      receiveFiles(ctx, call).then(
+        (res) => cb(null, res),
+        (err: unknown) => {
+          // Stop reading what the client still sends; the error ends the call.
+          call.destroy();
+          cb(serviceError(err, 'put files'), null);
+        },
+      );
+    },
+
+    getFiles: (call) => {
+      const signal = { cancelled: false };
+      call.on('cancelled', () => (signal.cancelled = true));
+      // Backpressure: wait for 'drain' whenever gRPC's buffer is full.
+      const send = (msg: GetFilesResponse) =>
+        new Promise<void>((resolve, reject) => {
+          if (signal.cancelled) return reject(new Error('cancelled by the client'));
+          if (call.write(msg)) resolve();
+          else {
+            const onDrain = () => {
+              call.off('cancelled', onCancel);
+              resolve();
+            };
+            const onCancel = () => {
+              call.off('drain', onDrain);
+              reject(new Error('cancelled by the client'));
+            };
+            call.once('drain', onDrain);
+            call.once('cancelled', onCancel);
+          }
+        });
+      sendFiles(ctx, call.request, send, signal).then(
+        () => call.end(),
+        (err: unknown) => {
+          if (!signal.cancelled) call.emit('error', serviceError(err, 'get files'));
+        },
+      );
+    },
+
+    hasBlobs: (call, cb) => {
+      cb(null, { present: presentBlobs(ctx.cache, call.request.sha256) });
+    },
+  };
+}

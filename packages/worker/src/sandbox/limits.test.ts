@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LimitsEnforcer, probeLimits, tighten } from './limits.js';
+import { isAlive } from './procs.js';
+
+const PY = '/usr/bin/python3';
+const tmp = mkdtempSync(join(tmpdir(), 'aira-limits-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A stateful bash as a session has one: commands on stdin, output on stdout. */
+function startBash(argv: string[], env: Record<string, string> = {}): { child: ChildProcess; run: (cmd: string) => Promise<string> } {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  let buf = '';
+  const waiters: (() => void)[] = [];
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    for (const w of waiters.splice(0)) w();
+  });
+  let n = 0;
+  const run = async (cmd: string) => {
+    const mark = `__done_${n++}__`;
+    child.stdin!.write(`${cmd}\necho ${mark} $?\n`);
+    for (;;) {
+      const i = buf.indexOf(mark);
+      if (i >= 0) {
+        const out = buf.slice(0, buf.indexOf('\n', i) + 1);
+        buf = buf.slice(out.length);
+        return out;
+      }
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  return { child, run };
+}
+
+async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// Each mode is exercised for real: the machine's cgroups (whatever it offers) and the /proc
+// watchdog that stands in where no cgroup is writable.
+const modes = [
+  { name: `machine (${probeLimits().mechanism})`, cgroups: true },
+  { name: 'fallback without cgroups', cgroups: false },
+];
+
+describe.each(modes)('limits under root: $name', ({ cgroups }) => {
+  const enforcer = LimitsEnforcer.create({ cgroups, tag: cgroups ? 'cg' : 'nocg', pollMs: 50 });
+  afterAll(() => enforcer.close());
+
+  it('a memory hog is stopped with the memory limit named, and the shell keeps its state', async () => {
+    const session = enforcer.openSession(`mem${cgroups}`, { memoryBytes: 96 * 1024 ** 2 });
+    const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+    session.adopt(bash.child.pid!);
+    await bash.run('X=kept');
+    const exec = await session.beginExec('hog', {}, bash.child.pid!);
+    const out = await bash.run(`${PY} -c "b = [b'x' * (16 << 20) for _ in range(64)]; print('survived')"`);
+    const usage = exec.end();
+    expect(out).not.toContain('survived');
+    expect(usage.reasons).toContain('memory limit 96 MiB exceeded');
+    expect(await bash.run('echo $X')).toContain('kept');
+    await session.close();
+    expect(isAlive(bash.child.pid!)).toBe(false);
+  });
+
+  it('a fork bomb reaches the process limit and is killed with everything it spawned', async () => {
+    const session = enforcer.openSession(`fork${cgroups}`, { maxProcesses: 40 });
+    const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+    session.adopt(bash.child.pid!);
+    const exec = await session.beginExec('bomb', {}, bash.child.pid!);
+    // A fork bomb bounded at 2^8 processes, so that it cannot hurt this machine if the limit did not hold.
+    bash.child.stdin!.write(`${PY} -c "
+import os, time
+for _ in range(8):
+    try:
+        os.fork()
+    except OSError:
+        pass
+time.sleep(30)
+" 2>/dev/null &\n`);
+    await waitFor(() => exec.usage().reasons.length > 0 || exec.usage().processLimitHits > 0);
+    await exec.kill();
+    const usage = exec.end();
+    expect(usage.reasons).toContain('process limit 40 reached');
+    expect(isAlive(bash.child.pid!)).toBe(true);
+    await session.close();
+    expect(session.pids()).toEqual([]);
+  });
+
+  it('a process that daemonizes itself (setsid + double fork) does not survive its session', async () => {
+    const session = enforcer.openSession(`daemon${cgroups}`, {});
+    const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+    session.adopt(bash.child.pid!);
+    const pidFile = join(tmp, `daemon-${cgroups}.pid`);
+    const exec = await session.beginExec('d', {}, bash.child.pid!);
+    await bash.run(
+      `${PY} -c "
+import os, signal, time
+if os.fork(): os._exit(0)
+os.setsid()
+if os.fork(): os._exit(0)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+open('${pidFile}', 'w').write(str(os.getpid()))
+os.close(0); os.close(1)
+time.sleep(300)
+"`,
+    );
+    exec.end();
+    await waitFor(() => {
+      try {
+        return readFileSync(pidFile, 'utf8').length > 0;
+      } catch {
+        return false;
+      }
+    });
+    const daemonPid = Number(readFileSync(pidFile, 'utf8'));
+    expect(isAlive(daemonPid)).toBe(true);
+    await session.close();
+    expect(isAlive(daemonPid)).toBe(false);
+  });
+
+  it('cancelling an exec kills its children but not the stateful shell', async () => {
+    const session = enforcer.openSession(`cancel${cgroups}`, {});
+    const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+    session.adopt(bash.child.pid!);
+    const exec = await session.beginExec('c', {}, bash.child.pid!);
+    const out = await bash.run('sleep 300 & echo child=$!');
+    const child = Number(/child=(\d+)/.exec(out)![1]);
+    expect(isAlive(child)).toBe(true);
+    await exec.kill();
+    exec.end();
+    await waitFor(() => !isAlive(child));
+    expect(isAlive(bash.child.pid!)).toBe(true);
+    await session.close();
+  });
+});
+
+describe('cgroup specifics', () => {
+  const probe = probeLimits();
+  const skip = probe.layout === null || !probe.controllers.includes('cpuset');
+  it.skipIf(skip)('an exec cpuset pins its processes (skipped: no writable cpuset controller here)', async () => {
+    const enforcer = LimitsEnforcer.create({ tag: 'cpus' });
+    const session = enforcer.openSession('cpus', {});
+    const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+    const exec = await session.beginExec('pin', { cpuset: '0' }, bash.child.pid!);
+    const out = await bash.run(`grep Cpus_allowed_list /proc/self/status`);
+    exec.end();
+    expect(out).toMatch(/Cpus_allowed_list:\s+0\n/);
+    await enforcer.close();
+  });
+
+  it('reports the peak memory of an exec', async () => {
+    const enforcer = LimitsEnforcer.create({ tag: 'peak', pollMs: 20 });
+    const session = enforcer.openSession('peak', {});
+    const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+    session.adopt(bash.child.pid!);
+    const exec = await session.beginExec('p', {}, bash.child.pid!);
+    await bash.run(`${PY} -c "b = b'x' * (200 << 20); import time; time.sleep(0.5)"`);
+    const usage = exec.end();
+    // cgroups count exactly; the /proc poll may miss a short peak, so only cgroups are held to it.
+    if (probe.controllers.includes('memory')) expect(usage.peakMemoryBytes).toBeGreaterThan(200 * 1024 ** 2);
+    await enforcer.close();
+  });
+});
+
+describe('tighten', () => {
+  it('takes the tighter figure and refuses CPUs outside the session', () => {
+    expect(tighten({ memoryBytes: 100, maxProcesses: 10 }, { memoryBytes: 50, wallMs: 5 })).toMatchObject({ memoryBytes: 50, maxProcesses: 10, wallMs: 5 });
+    expect(tighten({ cpuset: '0-3' }, { cpuset: '2,3' }).cpuset).toBe('2-3');
+    expect(() => tighten({ cpuset: '0-3' }, { cpuset: '4' })).toThrow(/CPUs 4 outside the session's 0-3/);
+  });
+});

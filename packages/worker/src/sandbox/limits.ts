@@ -1,0 +1,597 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type CgroupLayout,
+  type Controller,
+  cgroupPids,
+  detectCgroupLayout,
+  readKeyed,
+  readNumber,
+  readText,
+  removeCgroupTree,
+  writableLayout,
+  writeCgroupFile,
+} from './cgroups.js';
+import { descendants, isAlive, killPids, pidsWithEnv, readProc } from './procs.js';
+import { formatBytes, formatCpuList, parseCpuList } from './share.js';
+
+/** How limits are enforced, as Describe reports it. */
+export type LimitsMechanism = 'cgroup-v2' | 'cgroup-v1' | 'rlimit' | 'none';
+
+/** Limits of a session or an exec; 0 or absent means none (or the worker's default). */
+export interface LimitValues {
+  wallMs?: number;
+  memoryBytes?: number;
+  maxProcesses?: number;
+  cpuset?: string;
+  maxOutputBytes?: number;
+  maxDiskBytes?: number;
+}
+
+/** An exec's limits inside its session's: each figure is the tighter of the two. */
+export function tighten(outer: LimitValues, inner: LimitValues | undefined): LimitValues {
+  const min = (a?: number, b?: number) => (a && b ? Math.min(a, b) : a || b || undefined);
+  let cpuset = outer.cpuset || undefined;
+  if (inner?.cpuset) {
+    const wanted = parseCpuList(inner.cpuset);
+    if (cpuset) {
+      const allowed = new Set(parseCpuList(cpuset));
+      const outside = wanted.filter((c) => !allowed.has(c));
+      if (outside.length) throw new Error(`cpuset ${inner.cpuset} asks for CPUs ${formatCpuList(outside)} outside the session's ${cpuset}`);
+    }
+    cpuset = formatCpuList(wanted);
+  }
+  return {
+    wallMs: min(outer.wallMs, inner?.wallMs),
+    memoryBytes: min(outer.memoryBytes, inner?.memoryBytes),
+    maxProcesses: min(outer.maxProcesses, inner?.maxProcesses),
+    cpuset,
+    maxOutputBytes: min(outer.maxOutputBytes, inner?.maxOutputBytes),
+    maxDiskBytes: min(outer.maxDiskBytes, inner?.maxDiskBytes),
+  };
+}
+
+export interface LimitsProbe {
+  mechanism: LimitsMechanism;
+  layout: CgroupLayout | null;
+  /** Controllers aira can set here. */
+  controllers: Controller[];
+  /** How a whole group is ended: cgroup.kill (v2, also in hybrid mode), the v1 freezer, or signals. */
+  killer: 'cgroup.kill' | 'freezer' | 'signals';
+  /** One line for Describe and the start-up log. */
+  note: string;
+}
+
+/**
+ * Finds what this machine offers: a writable cgroup v2 tree with memory and pids, or v1
+ * hierarchies (hybrid machines: controllers on v1 and cgroup.kill on the unified tree).
+ * Without either, limits fall back to rlimits and /proc polling.
+ */
+export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
+  const rlimit: LimitsProbe = {
+    mechanism: 'rlimit',
+    layout: null,
+    controllers: [],
+    killer: 'signals',
+    note: 'no writable cgroups: memory and process limits are polled from /proc and enforced by killing; no CPU set',
+  };
+  if (options.cgroups === false) return { ...rlimit, note: `cgroups disabled; ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}` };
+  const detected = detectCgroupLayout();
+  if (!detected) return rlimit;
+  const layout = writableLayout(detected);
+  const controllers = Object.keys(layout.controllers) as Controller[];
+  const hasKill = layout.unified !== null && existsSync(join(layout.unified, 'cgroup.kill'));
+  const killer = hasKill ? 'cgroup.kill' : controllers.includes('freezer') ? 'freezer' : 'signals';
+  if (!controllers.includes('memory') && !controllers.includes('pids')) {
+    if (!layout.unified) return rlimit;
+    return { ...rlimit, layout, killer, note: `cgroup v2 without memory/pids controllers (used to find and kill processes); ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}` };
+  }
+  const mechanism: LimitsMechanism = layout.version === 'v2' ? 'cgroup-v2' : 'cgroup-v1';
+  const hybrid = layout.version === 'v1' && layout.unified ? ' (hybrid: kill through the unified v2 tree)' : '';
+  return { mechanism, layout, controllers, killer, note: `${mechanism} controllers ${controllers.join(',')}${hybrid}` };
+}
+
+/** Counters read from a group, to turn into reasons. */
+export interface GroupCounters {
+  oomKills: number;
+  processLimitHits: number;
+  peakMemoryBytes: number;
+}
+
+/** What an exec used and why it was stopped, if a limit stopped it. */
+export interface ExecUsage {
+  peakMemoryBytes: number;
+  oomKills: number;
+  processLimitHits: number;
+  /** Clear reasons, e.g. "memory limit 512 MiB exceeded", "process limit 64 reached". */
+  reasons: string[];
+}
+
+const SESSION_MARK = 'AIRA_SESSION';
+
+/**
+ * One group in every hierarchy aira uses: the controller folders (v1: one per controller; v2:
+ * one) and the unified folder used to kill. Child names are the same in every hierarchy.
+ */
+class CgroupNode {
+  constructor(
+    readonly probe: LimitsProbe,
+    readonly dirs: Partial<Record<Controller, string>>,
+    readonly unified: string | null,
+  ) {}
+
+  static root(probe: LimitsProbe, name: string): CgroupNode {
+    const layout = probe.layout!;
+    const node = new CgroupNode(probe, layout.controllers, layout.unified);
+    if (probe.layout?.version === 'v2') enableSubtree(layout.unified!, probe.controllers);
+    return node.child(name, {});
+  }
+
+  /** Every distinct folder of this group. */
+  folders(): string[] {
+    return [...new Set([...Object.values(this.dirs), ...(this.unified ? [this.unified] : [])])];
+  }
+
+  child(name: string, limits: LimitValues, options: { leaf?: boolean } = {}): CgroupNode {
+    const dirs: Partial<Record<Controller, string>> = {};
+    for (const [c, d] of Object.entries(this.dirs) as [Controller, string][]) dirs[c] = join(d, name);
+    const node = new CgroupNode(this.probe, dirs, this.unified ? join(this.unified, name) : null);
+    for (const f of node.folders()) mkdirSync(f, { recursive: true });
+    if (this.probe.layout?.version === 'v1' && node.dirs.cpuset) {
+      // v1 cpusets start empty: a task cannot join until cpus and mems are set.
+      const parent = this.dirs.cpuset!;
+      writeCgroupFile(join(node.dirs.cpuset, 'cpuset.mems'), (readText(join(parent, 'cpuset.mems')) ?? '').trim() || '0');
+      writeCgroupFile(join(node.dirs.cpuset, 'cpuset.cpus'), (readText(join(parent, 'cpuset.cpus')) ?? '').trim() || '0');
+    }
+    if (this.probe.layout?.version === 'v2' && !options.leaf && node.unified) enableSubtree(node.unified, this.probe.controllers);
+    node.apply(limits);
+    return node;
+  }
+
+  apply(limits: LimitValues): void {
+    const v2 = this.probe.layout?.version === 'v2';
+    const mem = this.dirs.memory;
+    if (mem && limits.memoryBytes) {
+      if (v2) {
+        writeCgroupFile(join(mem, 'memory.max'), String(limits.memoryBytes));
+        // Swap would let a hog outlive its limit at a crawl.
+        if (existsSync(join(mem, 'memory.swap.max'))) writeCgroupFile(join(mem, 'memory.swap.max'), '0');
+      } else {
+        writeCgroupFile(join(mem, 'memory.limit_in_bytes'), String(limits.memoryBytes));
+        if (existsSync(join(mem, 'memory.memsw.limit_in_bytes'))) {
+          try {
+            writeCgroupFile(join(mem, 'memory.memsw.limit_in_bytes'), String(limits.memoryBytes));
+          } catch {
+            /* swap accounting off: nothing to add */
+          }
+        }
+      }
+    }
+    if (this.dirs.pids && limits.maxProcesses) writeCgroupFile(join(this.dirs.pids, 'pids.max'), String(limits.maxProcesses));
+    if (limits.cpuset) {
+      const list = formatCpuList(parseCpuList(limits.cpuset));
+      if (this.dirs.cpuset) {
+        writeCgroupFile(join(this.dirs.cpuset, 'cpuset.cpus'), list);
+      } else if (this.dirs.cpu) {
+        // No cpuset controller: cap CPU time at the set's size instead of pinning.
+        const n = parseCpuList(list).length;
+        if (v2) writeCgroupFile(join(this.dirs.cpu, 'cpu.max'), `${n * 100_000} 100000`);
+        else {
+          writeCgroupFile(join(this.dirs.cpu, 'cpu.cfs_period_us'), '100000');
+          writeCgroupFile(join(this.dirs.cpu, 'cpu.cfs_quota_us'), String(n * 100_000));
+        }
+      }
+    }
+  }
+
+  /** The cgroup.procs files a new process writes its pid into (see enterArgv). */
+  procsFiles(): string[] {
+    return this.folders().map((f) => join(f, 'cgroup.procs'));
+  }
+
+  move(pid: number): void {
+    for (const f of this.procsFiles()) writeCgroupFile(f, String(pid));
+  }
+
+  pids(): number[] {
+    const all = new Set<number>();
+    for (const f of this.folders()) for (const p of cgroupPids(f)) all.add(p);
+    return [...all];
+  }
+
+  counters(): GroupCounters {
+    const v2 = this.probe.layout?.version === 'v2';
+    const mem = this.dirs.memory;
+    const pids = this.dirs.pids;
+    let oomKills = 0;
+    let peak = 0;
+    if (mem) {
+      oomKills = v2 ? (readKeyed(join(mem, 'memory.events')).oom_kill ?? 0) : (readKeyed(join(mem, 'memory.oom_control')).oom_kill ?? 0);
+      peak = (v2 ? readNumber(join(mem, 'memory.peak')) : readNumber(join(mem, 'memory.max_usage_in_bytes'))) ?? 0;
+    }
+    const processLimitHits = pids ? (readKeyed(join(pids, 'pids.events')).max ?? 0) : 0;
+    return { oomKills, processLimitHits, peakMemoryBytes: peak };
+  }
+
+  /** Kills every process in the group and its children; resolves when none is left. */
+  async kill(): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const pids = this.pids();
+      if (pids.length === 0) return;
+      if (this.probe.killer === 'cgroup.kill' && this.unified && existsSync(join(this.unified, 'cgroup.kill'))) {
+        try {
+          writeCgroupFile(join(this.unified, 'cgroup.kill'), '1');
+        } catch {
+          killPids(pids);
+        }
+      } else if (this.probe.killer === 'freezer' && this.dirs.freezer) {
+        // Frozen tasks cannot fork while we kill them, so a fork bomb cannot outrun the loop.
+        const state = join(this.dirs.freezer, 'freezer.state');
+        try {
+          writeCgroupFile(state, 'FROZEN');
+          for (let i = 0; i < 20 && (readText(state) ?? '').trim() !== 'FROZEN'; i++) await sleep(5);
+          killPids(this.pids());
+        } finally {
+          try {
+            writeCgroupFile(state, 'THAWED');
+          } catch {
+            /* group already gone */
+          }
+        }
+      } else {
+        killPids(pids);
+      }
+      await sleep(attempt < 10 ? 10 : 50);
+    }
+    const left = this.pids();
+    if (left.length) throw new Error(`processes ${left.slice(0, 5).join(',')} survived killing ${this.folders()[0]}`);
+  }
+
+  remove(): boolean {
+    let ok = true;
+    for (const f of this.folders()) ok = removeCgroupTree(f) && ok;
+    return ok;
+  }
+}
+
+function enableSubtree(dir: string, controllers: Controller[]): void {
+  const want = controllers.filter((c) => c !== 'freezer');
+  const file = join(dir, 'cgroup.subtree_control');
+  const have = new Set((readText(file) ?? '').trim().split(/\s+/));
+  const missing = want.filter((c) => !have.has(c));
+  if (missing.length === 0) return;
+  try {
+    writeCgroupFile(file, missing.map((c) => `+${c}`).join(' '));
+  } catch (err) {
+    // v2's "no internal processes" rule: move this folder's processes to a leaf, then retry.
+    const leaf = join(dir, 'aira-leaf');
+    mkdirSync(leaf, { recursive: true });
+    for (const line of (readText(join(dir, 'cgroup.procs')) ?? '').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        writeCgroupFile(join(leaf, 'cgroup.procs'), line.trim());
+      } catch {
+        /* exited meanwhile, or a kernel thread */
+      }
+    }
+    try {
+      writeCgroupFile(file, missing.map((c) => `+${c}`).join(' '));
+    } catch {
+      throw err;
+    }
+  }
+}
+
+/**
+ * Waits until a process started through enterArgv has joined its groups and exec'd its command
+ * (moving it before then would be undone by the prologue's own write).
+ */
+async function entered(pid: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const cmdline = readText(`/proc/${pid}/cmdline`);
+    if (cmdline === null || !cmdline.split('\0').includes('aira-enter')) return;
+    await sleep(5);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * argv that starts `argv` inside groups: a /bin/sh prologue writes its own pid into each
+ * cgroup.procs file and then execs, so the process and all it forks are inside before any of the
+ * command's code runs (Node cannot do anything between fork and exec). Core dumps are turned off
+ * (they fill disks); ulimits named in `ulimits` are set (RLIMIT_AS is never one: it breaks CUDA).
+ */
+export function enterArgv(procsFiles: string[], argv: string[], ulimits: string[] = []): string[] {
+  const script = `ulimit -c 0 ${ulimits.map((u) => `; ulimit ${u}`).join('')}; while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"`;
+  return ['/bin/sh', '-c', script, 'aira-enter', ...procsFiles, '--', ...argv];
+}
+
+export interface LimitsEnforcerOptions {
+  /** Added to the group's name `aira-<pid>[-tag]` (the pid lets a later worker sweep stale groups). */
+  tag?: string;
+  probe?: LimitsProbe;
+  /** Poll interval of the /proc watchdog used without cgroups. */
+  pollMs?: number;
+}
+
+/**
+ * The worker's limits: a group per session (`s-<id>`, holding `main` for the stateful processes)
+ * and a group per exec (`e-<id>`). An exec moves the session's stateful process into its group
+ * while it runs, so everything the command forks lands there and the exec's memory peak and
+ * limits are its own; the process goes back to `main` when the exec ends.
+ */
+export class LimitsEnforcer {
+  readonly mechanism: LimitsMechanism;
+  readonly note: string;
+  private readonly root: CgroupNode | null;
+  private readonly sessions = new Map<string, SessionLimits>();
+
+  constructor(readonly probe: LimitsProbe, readonly options: LimitsEnforcerOptions = {}) {
+    this.mechanism = probe.mechanism;
+    this.note = probe.note;
+    this.root = probe.layout ? CgroupNode.root(probe, `aira-${process.pid}${options.tag ? `-${options.tag}` : ''}`) : null;
+  }
+
+  static create(options: LimitsEnforcerOptions & { cgroups?: boolean } = {}): LimitsEnforcer {
+    const probe = options.probe ?? probeLimits({ cgroups: options.cgroups });
+    const enforcer = new LimitsEnforcer(probe, options);
+    void enforcer.sweepStale();
+    return enforcer;
+  }
+
+  /** Removes groups left by workers that died (their sessions' processes are killed first). */
+  async sweepStale(): Promise<number> {
+    const layout = this.probe.layout;
+    if (!layout) return 0;
+    const parent = layout.unified ?? Object.values(layout.controllers)[0];
+    if (!parent) return 0;
+    let swept = 0;
+    let names: string[] = [];
+    try {
+      names = readdirSync(parent).filter((n) => /^aira-\d+(-[\w.-]+)?$/.test(n));
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
+      const pid = Number(/^aira-(\d+)/.exec(name)![1]);
+      if (pid === process.pid || isAlive(pid)) continue;
+      const dirs: Partial<Record<Controller, string>> = {};
+      for (const [c, d] of Object.entries(layout.controllers) as [Controller, string][]) dirs[c] = join(d, name);
+      const node = new CgroupNode(this.probe, dirs, layout.unified ? join(layout.unified, name) : null);
+      try {
+        await node.kill();
+        if (node.remove()) swept++;
+      } catch {
+        /* leave it for the next sweep */
+      }
+    }
+    return swept;
+  }
+
+  openSession(sessionId: string, limits: LimitValues = {}): SessionLimits {
+    const existing = this.sessions.get(sessionId);
+    if (existing) return existing;
+    const s = new SessionLimits(this, sessionId, limits, this.root ? this.root.child(`s-${sessionId}`, limits) : null);
+    this.sessions.set(sessionId, s);
+    return s;
+  }
+
+  /** @internal */
+  forget(sessionId: string): void {
+    this.sessions.delete(sessionId);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close()));
+    if (this.root) {
+      await this.root.kill().catch(() => undefined);
+      this.root.remove();
+    }
+  }
+}
+
+export class SessionLimits {
+  private readonly main: CgroupNode | null;
+  private readonly roots = new Set<number>();
+  private readonly execs = new Map<string, ExecLimits>();
+  private closed = false;
+
+  constructor(
+    readonly enforcer: LimitsEnforcer,
+    readonly sessionId: string,
+    readonly limits: LimitValues,
+    readonly group: CgroupNode | null,
+  ) {
+    this.main = group ? group.child('main', {}, { leaf: true }) : null;
+  }
+
+  /** Environment every process of the session carries: the last-resort way to find them all. */
+  get env(): Record<string, string> {
+    return { [SESSION_MARK]: this.sessionId };
+  }
+
+  /**
+   * Wraps a command so it starts inside the session's group. Without cgroups the process limit
+   * becomes RLIMIT_NPROC (which root ignores; the watchdog covers that case).
+   */
+  wrap(argv: string[]): string[] {
+    if (this.main) return enterArgv(this.main.procsFiles(), argv);
+    const ulimits = this.limits.maxProcesses ? [`-u ${this.limits.maxProcesses}`] : [];
+    return enterArgv([], argv, ulimits);
+  }
+
+  /** Records the pid of a process spawned with wrap(), so fallbacks can find its descendants. */
+  adopt(pid: number): void {
+    this.roots.add(pid);
+  }
+
+  /** Starts an exec's accounting; `statefulPid` is the host pid of the bash or Python process. */
+  async beginExec(execId: string, limits: LimitValues | undefined, statefulPid: number | null): Promise<ExecLimits> {
+    const effective = tighten(this.limits, limits);
+    if (statefulPid) await entered(statefulPid);
+    const group = this.group ? this.group.child(`e-${execId}`, effective, { leaf: true }) : null;
+    const exec = new ExecLimits(this, execId, effective, group, statefulPid, this.group?.counters() ?? null);
+    this.execs.set(execId, exec);
+    return exec;
+  }
+
+  /** @internal */
+  moveToMain(pid: number): void {
+    if (this.main && isAlive(pid)) {
+      try {
+        this.main.move(pid);
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+  }
+
+  /** Every process of the session that aira can find. */
+  pids(): number[] {
+    const set = new Set<number>(this.group ? this.group.pids() : []);
+    for (const r of this.roots) {
+      if (isAlive(r)) set.add(r);
+      for (const d of descendants(r)) set.add(d.pid);
+    }
+    for (const p of pidsWithEnv(SESSION_MARK, this.sessionId)) set.add(p);
+    return [...set];
+  }
+
+  /** Ends everything the session started, daemonized processes included. */
+  async kill(): Promise<void> {
+    for (const e of this.execs.values()) e.stopWatching();
+    if (this.group) await this.group.kill();
+    for (let i = 0; i < 50; i++) {
+      const left = this.pids();
+      if (left.length === 0) return;
+      killPids(left);
+      await sleep(20);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.kill();
+    this.group?.remove();
+    this.enforcer.forget(this.sessionId);
+  }
+
+  /** @internal */
+  endExec(execId: string): void {
+    const e = this.execs.get(execId);
+    this.execs.delete(execId);
+    // The group can go once empty; background processes keep it until the session closes.
+    if (e?.group && e.group.pids().length === 0) e.group.remove();
+  }
+}
+
+export class ExecLimits {
+  private watchdog: NodeJS.Timeout | null = null;
+  private breach: string | null = null;
+  private peakPolled = 0;
+  private ended: ExecUsage | null = null;
+  private readonly breachListeners: ((reason: string) => void)[] = [];
+
+  constructor(
+    readonly session: SessionLimits,
+    readonly execId: string,
+    readonly limits: LimitValues,
+    readonly group: CgroupNode | null,
+    readonly statefulPid: number | null,
+    private readonly sessionBaseline: GroupCounters | null,
+  ) {
+    if (group && statefulPid && isAlive(statefulPid)) group.move(statefulPid);
+    if (!group || !group.dirs.memory || !group.dirs.pids) this.startWatchdog();
+  }
+
+  /** Called when a polled limit is breached (only without cgroup controllers); the exec is already being killed. */
+  onBreach(listener: (reason: string) => void): void {
+    this.breachListeners.push(listener);
+  }
+
+  private members(): number[] {
+    if (this.group) return this.group.pids();
+    if (!this.statefulPid) return [];
+    return [this.statefulPid, ...descendants(this.statefulPid).map((d) => d.pid)].filter(isAlive);
+  }
+
+  /** Without cgroups, memory and process count are polled from /proc; a breach kills the exec. */
+  private startWatchdog(): void {
+    const { memoryBytes, maxProcesses } = this.limits;
+    const needMemory = memoryBytes && !this.group?.dirs.memory;
+    const needPids = maxProcesses && !this.group?.dirs.pids;
+    if (!needMemory && !needPids) return;
+    const poll = () => {
+      const pids = this.members();
+      const rss = pids.reduce((sum, p) => sum + (readProc(p)?.rss ?? 0), 0);
+      this.peakPolled = Math.max(this.peakPolled, rss);
+      let reason: string | null = null;
+      if (needMemory && rss > memoryBytes) reason = `memory limit ${formatBytes(memoryBytes)} exceeded`;
+      else if (needPids && pids.length > maxProcesses) reason = `process limit ${maxProcesses} reached`;
+      if (reason && !this.breach) {
+        this.breach = reason;
+        this.stopWatching();
+        // As the OOM killer would, spare the stateful process unless it is itself the hog.
+        const own = this.statefulPid ? (readProc(this.statefulPid)?.rss ?? 0) : 0;
+        void this.kill({ includeStateful: Boolean(needMemory && own > memoryBytes) });
+        for (const l of this.breachListeners) l(reason);
+      }
+    };
+    this.watchdog = setInterval(poll, this.session.enforcer.options.pollMs ?? 200);
+    this.watchdog.unref();
+  }
+
+  stopWatching(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /**
+   * Kills what the exec started. The stateful process is moved out first and survives unless
+   * `includeStateful` (it may be the culprit, as when Python code itself hogs memory).
+   */
+  async kill(options: { includeStateful?: boolean } = {}): Promise<void> {
+    if (this.statefulPid && !options.includeStateful) this.session.moveToMain(this.statefulPid);
+    if (this.group) {
+      await this.group.kill();
+      return;
+    }
+    for (let i = 0; i < 50; i++) {
+      const pids = this.members().filter((p) => options.includeStateful || p !== this.statefulPid);
+      if (pids.length === 0) return;
+      killPids(pids);
+      await sleep(20);
+    }
+  }
+
+  usage(): ExecUsage {
+    if (this.ended) return this.ended;
+    const mine = this.group?.counters() ?? { oomKills: 0, processLimitHits: 0, peakMemoryBytes: 0 };
+    const sessionNow = this.session.group?.counters();
+    // Session-level events during this exec count too (the session's limit may be the tighter).
+    const sessionOom = sessionNow && this.sessionBaseline ? sessionNow.oomKills - this.sessionBaseline.oomKills : 0;
+    const sessionPids = sessionNow && this.sessionBaseline ? sessionNow.processLimitHits - this.sessionBaseline.processLimitHits : 0;
+    const oomKills = Math.max(mine.oomKills, sessionOom);
+    const processLimitHits = Math.max(mine.processLimitHits, sessionPids);
+    const reasons: string[] = [];
+    if (oomKills > 0 && this.limits.memoryBytes) reasons.push(`memory limit ${formatBytes(this.limits.memoryBytes)} exceeded`);
+    if (processLimitHits > 0 && this.limits.maxProcesses) reasons.push(`process limit ${this.limits.maxProcesses} reached`);
+    if (this.breach && !reasons.includes(this.breach)) reasons.push(this.breach);
+    return { peakMemoryBytes: Math.max(mine.peakMemoryBytes, this.peakPolled), oomKills, processLimitHits, reasons };
+  }
+
+  /** Ends accounting: the stateful process returns to the session's main group. */
+  end(): ExecUsage {
+    if (this.ended) return this.ended;
+    this.stopWatching();
+    if (this.statefulPid) this.session.moveToMain(this.statefulPid);
+    const usage = this.usage();
+    this.ended = usage;
+    this.session.endExec(this.execId);
+    return usage;
+  }
+}
