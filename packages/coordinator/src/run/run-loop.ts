@@ -293,10 +293,13 @@ export class RunLoop {
         return void (await this.fence(live, 'submission'));
       }
       if (live.controller.signal.aborted) throw new JobCancelledError(String(live.controller.signal.reason));
-      await this.emit({ type: 'attempt.submitted', jobId, attempt: n, workerId: worker.id });
+      // The slot is free from here; the next job's own events are journaled after this one, so
+      // acting on them (opening its session) already waits for this one to be on disk.
+      const submitted = this.emit({ type: 'attempt.submitted', jobId, attempt: n, workerId: worker.id });
       live.submitted = true;
       void session.close();
-      this.track(this.addCandidate(live, jobView, submission, startedAt, Date.now()));
+      const submittedAt = Date.now();
+      this.track(submitted.then(() => this.addCandidate(live, jobView, submission, startedAt, submittedAt)));
       this.releaseSlot(live);
     } catch (err) {
       void session?.close();
@@ -317,10 +320,11 @@ export class RunLoop {
       }
       // The agent itself failed: the job ends as an invalid candidate (it stays in the lineage).
       o.logger.warn({ job: jobId, attempt: n, err: errorMessage(err) }, 'agent failed');
-      await this.emit({ type: 'attempt.submitted', jobId, attempt: n, workerId: worker.id });
+      const submitted = this.emit({ type: 'attempt.submitted', jobId, attempt: n, workerId: worker.id });
       live.submitted = true;
       const failed: Submission = { code: '', codePath: '', files: [], output: '', exitCode: -1, failure: `agent error: ${errorMessage(err)}` };
-      this.track(this.addCandidate(live, null, failed, startedAt, Date.now()));
+      const submittedAt = Date.now();
+      this.track(submitted.then(() => this.addCandidate(live, null, failed, startedAt, submittedAt)));
       this.releaseSlot(live);
     }
   }
@@ -455,7 +459,7 @@ export class RunLoop {
 
   private async finish(reason: EndReason): Promise<void> {
     const o = this.o;
-    o.logger.info({ run: o.runId, reason }, 'run ending');
+    o.logger.info({ reason }, 'run ending');
     for (const live of [...this.live.values(), ...this.zombies]) live.controller.abort(reason === 'budget' ? 'budget exhausted' : `run ended (${reason})`);
     const settle = Promise.all([...this.live.values(), ...this.zombies].map((l) => l.done));
     await Promise.race([settle, new Promise((r) => setTimeout(r, o.config.workers.callDeadline + 15_000).unref())]);
@@ -470,7 +474,7 @@ export class RunLoop {
       message = errorMessage(err);
     }
     await this.journal.close().catch(() => undefined);
-    if (message) o.logger.error({ run: o.runId, err: message }, 'could not journal the end of the run');
+    if (message) o.logger.error({ err: message }, 'could not journal the end of the run');
     this.resolveFinished(this.result(reason));
   }
 

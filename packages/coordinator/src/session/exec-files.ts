@@ -10,14 +10,14 @@ import { shellQuote } from '../agent/script-agent.js';
 type Exec = (code: string, label: string) => Promise<ExecResult>;
 
 export async function putFilesViaExec(exec: Exec, root: string, files: SessionFile[]): Promise<void> {
-  for (const f of files) {
-    const target = `${root}/${f.path}`;
+  // One exec for all files: each is a here-document decoded into place.
+  const parts = files.map((f) => {
+    const target = shellQuote(`${root}/${f.path}`);
     const b64 = f.data.toString('base64').replace(/.{1,76}/g, '$&\n');
-    const mode = (f.mode ?? 0o644).toString(8);
-    const code = `( mkdir -p "$(dirname ${shellQuote(target)})" && base64 -d > ${shellQuote(target)} <<'AIRA_FILE_EOF'\n${b64}AIRA_FILE_EOF\nchmod ${mode} ${shellQuote(target)} )`;
-    const r = await exec(code, 'files:put');
-    if (r.exitCode !== 0) throw new Error(`could not write ${f.path} in the session: ${r.output.trim().slice(-500)}`);
-  }
+    return `mkdir -p "$(dirname ${target})" && base64 -d > ${target} <<'AIRA_FILE_EOF' && chmod ${(f.mode ?? 0o644).toString(8)} ${target} || exit 1\n${b64}AIRA_FILE_EOF\n`;
+  });
+  const r = await exec(`(\n${parts.join('')})`, 'files:put');
+  if (r.exitCode !== 0) throw new Error(`could not write ${files.map((f) => f.path).join(', ')} in the session: ${r.output.trim().slice(-500)}`);
 }
 
 export async function getFilesViaExec(exec: Exec, root: string, paths: string[]): Promise<SessionFile[]> {

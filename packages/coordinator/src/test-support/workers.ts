@@ -1,0 +1,69 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTokenFile } from '@aira/protocol';
+import { readJournal } from '../journal/reader.js';
+import type { JournalEvent } from '../journal/events.js';
+import { cliWorkerLauncher, type LocalWorkerProcess } from '../pool/local.js';
+
+/** The built `aira` command: tests run real worker daemons and real coordinators through it. */
+export const AIRA_BIN = fileURLToPath(new URL('../../../cli/bin/aira.js', import.meta.url));
+
+export function assertBuilt(): void {
+  if (!existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
+    throw new Error('aira is not built: run `npx tsc -b tsconfig.json` (or `npm test`) at the repository root first');
+  }
+}
+
+export const launcher = cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']);
+
+export interface TestWorkers {
+  tokenFile: string;
+  hostsFile: string;
+  workers: LocalWorkerProcess[];
+  stopAll(): Promise<void>;
+}
+
+/** Starts n real worker daemons (`aira worker`) sharing one token, and writes a hosts file for them. */
+export async function startWorkers(n: number, dir: string): Promise<TestWorkers> {
+  assertBuilt();
+  const tokenFile = join(dir, 'token');
+  ensureTokenFile(tokenFile);
+  const workers = await Promise.all(
+    Array.from({ length: n }, (_, index) =>
+      launcher({ index, tokenFile, workdir: join(dir, `worker-${index}`), logFile: join(dir, `worker-${index}.log`) }),
+    ),
+  );
+  const hostsFile = join(dir, 'hosts');
+  writeFileSync(hostsFile, `${workers.map((w) => w.address).join('\n')}\n`);
+  return { tokenFile, hostsFile, workers, stopAll: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
+}
+
+export function journalOf(runDir: string): JournalEvent[] {
+  return readJournal(join(runDir, 'journal.jsonl')).events;
+}
+
+export function eventsOf<T extends JournalEvent['type']>(events: JournalEvent[], type: T): Array<Extract<JournalEvent, { type: T }>> {
+  return events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
+}
+
+/** A Python solution: sleeps by its seed between min and max seconds, writes a prediction, prints its score. */
+export function sleepyScript(dir: string, minS: number, maxS: number, extra = ''): string {
+  const path = join(dir, 'solution.py');
+  writeFileSync(
+    path,
+    [
+      'import json, os, random, time',
+      'job = json.load(open(os.environ["AIRA_JOB_JSON"]))',
+      'rng = random.Random(int(os.environ["AIRA_JOB_SEED"]))',
+      `time.sleep(${minS} + rng.random() * ${maxS - minS})`,
+      'best = max([p["searchScore"] for p in job["parents"] if p["searchScore"] is not None] + [0.0])',
+      'score = best + rng.random()',
+      'open(os.path.join(os.environ["AIRA_SUBMISSION_DIR"], "pred.txt"), "w").write(str(score))',
+      extra,
+      'print(f"score: {score}")',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
