@@ -8,6 +8,9 @@ export async function registerAll(program: Command): Promise<void> {
     // one import per command module, e.g. import('./worker.js'),
     import('./worker.js'),
     import('./exec.js'),
+    import('./run.js'),
+    import('./status.js'),
+    import('./stop.js'),
   ];
   for (const m of await Promise.all(modules)) m.register(program);
 }
