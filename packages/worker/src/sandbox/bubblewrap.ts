@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 
 /** How a worker treats bubblewrap: `required` refuses to start without it, `auto` falls back. */
 export type SandboxMode = 'auto' | 'required' | 'off';
@@ -186,15 +186,16 @@ function isWithin(child: string, parent: string): boolean {
   return c === p || c.startsWith(p.endsWith('/') ? p : `${p}/`);
 }
 
-function maskArgs(path: string): string[] {
+/** Hides host path `source` where it appears in the sandbox (`dest`, the same path unless rebound). */
+function maskArgs(source: string, dest = source): string[] {
   let st;
   try {
-    st = statSync(path);
+    st = statSync(source);
   } catch {
     return [];
   }
   // A folder becomes an empty tmpfs; a file becomes an unreadable device node (nodev mount).
-  return st.isDirectory() ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path];
+  return st.isDirectory() ? ['--tmpfs', dest] : ['--ro-bind', '/dev/null', dest];
 }
 
 function bindArgs(b: Bind): string[] {
@@ -229,11 +230,18 @@ export function bubblewrapArgv(spec: SandboxSpec, command: string[]): string[] {
     if (protect.some((p) => resolve(b.src) === p)) throw new Error(`refusing to bind ${b.src}: it is a protected path`);
     args.push(...bindArgs(b));
   }
-  // Mask every protected path that a system bind or an outer bind would expose.
+  // Mask every protected path that a system bind or an outer bind would expose, where that bind
+  // shows it (a shared data folder bound elsewhere shows it under its new place).
   // (/tmp needs no mask: it is a fresh tmpfs.)
-  const visibleRoots = [...systemBinds().map((b) => b.src), ...outer.map((b) => b.src)];
-  for (const p of protect) {
-    if (visibleRoots.some((root) => isWithin(p, root))) args.push(...maskArgs(p));
+  const masked = new Set<string>();
+  for (const b of [...systemBinds(), ...outer]) {
+    for (const p of protect) {
+      if (!isWithin(p, b.src)) continue;
+      const dest = join(b.dest ?? b.src, relative(resolve(b.src), p));
+      if (masked.has(dest)) continue;
+      masked.add(dest);
+      args.push(...maskArgs(p, dest));
+    }
   }
   for (const b of inner) args.push(...bindArgs(b));
   for (const m of spec.procMasks ?? []) {

@@ -107,7 +107,8 @@ export interface ExecUsage {
   reasons: string[];
 }
 
-const SESSION_MARK = 'AIRA_SESSION';
+/** The core tags every session process with this variable (session/session.ts). */
+const SESSION_MARK = 'AIRA_SESSION_ID';
 
 /**
  * One group in every hierarchy aira uses: the controller folders (v1: one per controller; v2:
