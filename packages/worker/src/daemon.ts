@@ -117,7 +117,8 @@ export class WorkerDaemon implements WorkerCore {
     // Health is token-checked too: the token guards everything the daemon answers. A prober
     // (Kubernetes grpc probe) that cannot send metadata should use a TCP probe instead.
     this.health.addToServer({
-      addService: (def: ServiceDefinition, impl: UntypedServiceImplementation) => this.server.addService(def, withAuth(def, impl, this.token)),
+      addService: (def: ServiceDefinition, impl: UntypedServiceImplementation) =>
+        this.server.addService(def, withAuth(def, byDefinitionKeys(def, impl), this.token)),
     } as unknown as Server);
   }
 
@@ -216,7 +217,9 @@ export class WorkerDaemon implements WorkerCore {
     }
     for (const w of this.watchers) w.end();
     // In-flight streams deliver their last events; then whatever is still open is cut.
-    await Promise.race([new Promise<void>((r) => this.server.tryShutdown(() => r())), sleep(3_000)]);
+    const t0 = Date.now();
+    const graceful = await Promise.race([new Promise<boolean>((r) => this.server.tryShutdown(() => r(true))), sleep(3_000).then(() => false)]);
+    this.logger.debug({ graceful, ms: Date.now() - t0 }, 'server shut down');
     this.server.forceShutdown();
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id, false)));
     if (this.ownsWorkdir) rmSync(this.workdir, { recursive: true, force: true });
@@ -234,6 +237,19 @@ export class WorkerDaemon implements WorkerCore {
     this.address = `${host.includes(':') ? `[${host}]` : host}:${bound}`;
     this.lifecycle.to('SERVING');
   }
+}
+
+/**
+ * grpc-health-check names its handlers check/watch/list while its definition's keys are
+ * Check/Watch/List (grpc-js's addService accepts either); withAuth looks handlers up by key.
+ */
+function byDefinitionKeys(def: ServiceDefinition, impl: UntypedServiceImplementation): UntypedServiceImplementation {
+  const out: UntypedServiceImplementation = {};
+  for (const [key, method] of Object.entries(def)) {
+    const handler = impl[key] ?? (method.originalName ? impl[method.originalName] : undefined);
+    if (handler) out[key] = handler;
+  }
+  return out;
 }
 
 function unimplementedFiles(): FileHandlers {

@@ -11,6 +11,9 @@ export const AIRA_BIN = fileURLToPath(new URL('../../cli/bin/aira.js', import.me
 export interface SpawnWorkerOptions {
   /** Flags after `aira worker` (e.g. ['--workdir', dir]); `--listen 127.0.0.1:0` unless given. */
   args?: string[];
+  /** The command that runs `aira worker` (default: this node, packages/cli/bin/aira.js, "worker");
+   * e.g. ['srun', '--gpus=1', 'node', '/path/aira.js', 'worker'] on a cluster. */
+  command?: string[];
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the listening line. */
   timeoutMs?: number;
@@ -34,12 +37,13 @@ export interface SpawnedWorker {
  * (`{"event":"listening",...}`). Requires the build (`npx tsc -b tsconfig.json`).
  */
 export async function spawnWorkerProcess(options: SpawnWorkerOptions = {}): Promise<SpawnedWorker> {
-  if (!existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
+  if (!options.command && !existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
     throw new Error('aira is not built: run `npx tsc -b tsconfig.json` at the repository root first');
   }
   const args = options.args ?? [];
-  const argv = [AIRA_BIN, 'worker', ...(args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0']), ...args];
-  const child = spawn(process.execPath, argv, {
+  const [file, ...prefix] = options.command ?? [process.execPath, AIRA_BIN, 'worker'];
+  const argv = [...prefix, ...(args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0']), ...args];
+  const child = spawn(file!, argv, {
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', options.stderr ?? 'pipe'],
   });

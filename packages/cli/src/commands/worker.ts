@@ -82,8 +82,8 @@ export function register(program: Command): void {
       process.on('SIGINT', onSignal);
       await daemon.stopped;
       logger.info('worker stopped');
-      process.exitCode = 0;
-      // Exit even if something the sessions started still holds a pipe open.
-      setTimeout(() => process.exit(0), 1_000).unref();
+      // Nothing the worker owns is left; exit now rather than wait for stdio handles to let go.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      process.exit(0);
     });
 }

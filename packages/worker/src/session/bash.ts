@@ -8,12 +8,26 @@ import type { LaunchSpec } from './launch.js';
  * shell itself), stdin from /dev/null so commands cannot eat the next request, and the shell's
  * private fds (3 status, 8/9 saved stdout/stderr) closed for the user code. The markers go to the
  * saved fds, so a command that redirects the shell's own stdout (`exec >file`) cannot hide them.
+ *
+ * Cancel without losing the shell: SIGUSR1 makes the shell skip the rest of the request, as
+ * Ctrl-C does in a terminal. Its trap turns on a DEBUG trap (with extdebug, a failing DEBUG trap
+ * skips the command, and `break` in it leaves loops, even builtin-only ones); __aira_done and the
+ * next request's first commands turn it off again. The daemon meanwhile SIGTERMs the children,
+ * so the command the shell waits for ends and the trap runs.
  */
+const ALLOWED = '[[ $BASH_COMMAND == __aira_done* || $BASH_COMMAND == "trap - DEBUG" || $BASH_COMMAND == "shopt -u extdebug" ]]';
+const SKIP = `${ALLOWED} || { break 100000 2>/dev/null; false; }`;
+const setupLine = () => [
+  'exec 8>&1 9>&2',
+  `trap ${ansiC(`shopt -s extdebug; trap ${ansiC(SKIP)} DEBUG`)} USR1`,
+  `__aira_done() { trap - DEBUG; shopt -u extdebug; printf '%s' "$2" >&8; printf '%s' "$2" >&9; printf '%s %s\\n' "$2" "$1" >&3; }`,
+].join('; ');
+
 export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): ProcessDialect {
   const py = ansiC(pythonExecutable);
   // `python` may not exist on the host (Debian has only python3): both names run the worker's
   // configured interpreter, also in child shells (export -f).
-  const setup = `exec 8>&1 9>&2; python() { ${py} "$@"; }; python3() { ${py} "$@"; }; export -f python python3\n`;
+  const setup = `${setupLine()}; python() { ${py} "$@"; }; python3() { ${py} "$@"; }; export -f python python3\n`;
   let first = true;
   return {
     role: 'bash',
@@ -23,12 +37,20 @@ export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): P
     },
     request(execId, marker, code) {
       const line =
-        `export AIRA_EXEC_ID=${execId}; eval ${ansiC(code)} </dev/null 3>&- 8>&- 9>&-; __aira_rc=$?; ` +
-        `printf '%s' ${marker} >&8; printf '%s' ${marker} >&9; printf '%s %s\\n' ${marker} "$__aira_rc" >&3\n`;
+        `trap - DEBUG; shopt -u extdebug; export AIRA_EXEC_ID=${execId}; ` +
+        `eval ${ansiC(code)} </dev/null 3>&- 8>&- 9>&-; __aira_done $? ${marker}\n`;
       if (!first) return line;
       first = false;
       return setup + line;
     },
+    softInterrupt(pid) {
+      try {
+        process.kill(pid, 'SIGUSR1');
+      } catch {
+        // gone
+      }
+    },
+    repeatSoftInterrupt: true,
     parseStatus(text) {
       const rc = Number(text.trim());
       return { exitCode: Number.isInteger(rc) ? rc : -1, signal: '' };
@@ -44,10 +66,14 @@ const ESCAPE: string[] = Array.from({ length: 256 }, (_, b) =>
 
 /** Quotes text as a bash ANSI-C string. Bash strings cannot hold NUL: callers refuse it first. */
 export function ansiC(text: string): string {
+  return `$'${ansiCInner(text)}'`;
+}
+
+function ansiCInner(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   const parts = new Array<string>(bytes.length);
   for (let i = 0; i < bytes.length; i++) parts[i] = ESCAPE[bytes[i]!]!;
-  return `$'${parts.join('')}'`;
+  return parts.join('');
 }
 
 /** Exit status 128+N of a shell as the signal's name, when N is a signal. */

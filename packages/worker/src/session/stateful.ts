@@ -35,8 +35,10 @@ export interface ProcessDialect {
   spec(): LaunchSpec;
   /** Bytes that make the process run `code` and then print `marker` and its status. */
   request(execId: string, marker: string, code: string): string;
-  /** A first gentle stop of the running request (Python: SIGINT → KeyboardInterrupt). */
+  /** A first gentle stop of the running request (Python: SIGINT → KeyboardInterrupt; bash: SIGUSR1). */
   softInterrupt?(pid: number): void;
+  /** Send the gentle stop again while waiting (it may land before the request began). */
+  repeatSoftInterrupt?: boolean;
   /** Turns the status text after the marker into an exit code or signal. */
   parseStatus(text: string): { exitCode: number; signal: string };
 }
@@ -95,10 +97,10 @@ export class StatefulProcess {
   }
 
   /**
-   * Stops the running request `execId` and everything it started: gentle interrupt and SIGTERM
-   * to its processes (repeated, so a command list does not move on to its next command), SIGKILL
-   * after the grace period, and if the process itself is still stuck (a builtin loop, a C call
-   * that ignores SIGINT) the whole process group is killed and the state is lost.
+   * Stops the running request `execId` and everything it started: the dialect's gentle interrupt
+   * and SIGTERM to its processes (repeated while waiting), SIGKILL after the grace period, and if
+   * the process itself is still stuck (a C call that ignores SIGINT, a trap the user replaced)
+   * the whole process group is killed and the state is lost.
    */
   async interrupt(execId: string, graceMs: number): Promise<void> {
     const cur = this.current;
@@ -117,7 +119,9 @@ export class StatefulProcess {
     const deadline = Date.now() + graceMs;
     while (!done() && Date.now() < deadline) {
       await sleep(50);
-      if (!done()) signalAll(targets(false), 'SIGTERM');
+      if (done()) break;
+      if (this.dialect.repeatSoftInterrupt) this.dialect.softInterrupt?.(pid);
+      signalAll(targets(false), 'SIGTERM');
     }
     if (!done()) {
       signalAll(targets(true), 'SIGKILL');
