@@ -1,12 +1,21 @@
+import { GRADED_COMPETITIONS, gradeSubmission, pyRound } from '@aira/grading';
+import type { GradeOutcome } from './plugin-api.js';
+
 /**
- * The binding to @aira/grading's built-in graders, by competition id. Kept in one file so the
- * rest of the package does not depend on grading's exact API.
+ * The binding to @aira/grading's built-in graders, by competition id: MLE-bench's own checks,
+ * metric and rounding (reference/mlebench.md §2.1). Problems with the answers file are operator
+ * errors and are thrown; problems with the submission make it invalid.
  */
-export async function gradeBuiltin(id: string, _submission: string, _answers: string): Promise<number | null> {
-  throw new Error(`@aira/grading has no built-in grader for ${id} yet`);
+export function gradeBuiltin(id: string, submission: string, answers: string): GradeOutcome {
+  const r = gradeSubmission(id, submission, answers);
+  return r.valid ? { score: r.score, valid: true } : { score: null, valid: false, error: r.reason ?? 'invalid submission' };
 }
 
-/** MLE-bench rounds every score to 5 decimals (reference/mlebench.md §2.1 step 4). */
+export function hasBuiltinGrader(id: string): boolean {
+  return GRADED_COMPETITIONS.includes(id);
+}
+
+/** MLE-bench rounds every score to 5 decimals with Python's round (reference/mlebench.md §2.1 step 4). */
 export function roundScore(x: number): number {
-  return x;
+  return pyRound(x, 5);
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -7,8 +9,9 @@ import { pathToFileURL } from 'node:url';
  * Imports a plugin module. JavaScript is imported as is. TypeScript is imported directly where the
  * runtime understands it (vitest, tsx, Node with type stripping); on plain Node 20 the folder's
  * .ts files are transpiled with the TypeScript compiler into `node_modules/.cache/aira-plugin/`
- * inside the plugin folder, so the module's own imports (`./x.js`, `@aira/competitions`) resolve
- * exactly as they would from its source.
+ * inside the plugin folder, so its relative imports (`./x.js`) and packages resolve as they would
+ * from its source. `@aira/competitions` itself is mapped to the running copy, so a plugin kept
+ * outside this repository can use the plugin API without installing it.
  */
 export async function importPluginModule(file: string): Promise<Record<string, unknown>> {
   // The modification time in the URL makes a re-load after an edit see the new code, not the cached module.
@@ -23,6 +26,9 @@ export async function importPluginModule(file: string): Promise<Record<string, u
   return import(pathToFileURL(join(out, relative(dirname(file), file).replace(/\.([mc]?)ts$/, '.$1js'))).href);
 }
 
+/** This package's entry point, as a URL (code-import.js sits beside index.js in dist/). */
+const SELF = new URL('./index.js', import.meta.url).href;
+
 function tsFiles(dir: string, base = dir): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -34,19 +40,35 @@ function tsFiles(dir: string, base = dir): string[] {
   return out.sort();
 }
 
-async function transpileFolder(dir: string): Promise<string> {
-  let ts: typeof import('typescript');
+/** The installed TypeScript's version, read without loading the compiler (seconds on a busy machine). */
+function typescriptVersion(): string | undefined {
   try {
-    ts = (await import('typescript')).default;
+    const pkg = createRequire(import.meta.url).resolve('typescript/package.json');
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
   } catch {
-    throw new Error(`plugin code in ${dir} is TypeScript and the typescript package is not installed; compile it to index.js`);
+    return undefined;
   }
+}
+
+async function transpileFolder(dir: string): Promise<string> {
+  const version = typescriptVersion();
+  if (!version) throw new Error(`plugin code in ${dir} is TypeScript and the typescript package is not installed; compile it to index.js`);
   const files = tsFiles(dir);
   const hash = createHash('sha256');
-  hash.update(ts.version);
+  hash.update(version).update(SELF);
   for (const f of files) hash.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0');
-  const out = join(dir, 'node_modules', '.cache', 'aira-plugin', hash.digest('hex').slice(0, 16));
-  if (existsSync(join(out, 'package.json'))) return out;
+  const key = hash.digest('hex').slice(0, 16);
+  const beside = join(dir, 'node_modules', '.cache', 'aira-plugin', key);
+  // A read-only plugin folder (an installed package, a shared mount) transpiles into the temp folder.
+  const elsewhere = join(tmpdir(), 'aira-plugin-cache', key);
+  for (const out of [beside, elsewhere]) if (existsSync(join(out, 'package.json'))) return out;
+  const ts = (await import('typescript')).default;
+  let out = beside;
+  try {
+    mkdirSync(dirname(beside), { recursive: true });
+  } catch {
+    out = elsewhere;
+  }
   // Written to a scratch folder and renamed, so a concurrent loader never sees half a tree.
   const tmp = `${out}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
@@ -57,7 +79,7 @@ async function transpileFolder(dir: string): Promise<string> {
     });
     const target = join(tmp, f.replace(/\.([mc]?)ts$/, '.$1js'));
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, res.outputText);
+    writeFileSync(target, res.outputText.replace(/(from\s*|import\s*\(\s*)(['"])@aira\/competitions\2/g, `$1$2${SELF}$2`));
   }
   writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
   try {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDuration } from '@aira/core';
 import { gradeBuiltin, roundScore } from './builtin-grader.js';
+import { leaderboardReader, rankScore, thresholdsOf } from './rank.js';
 import type { LoadedCompetition } from './load.js';
 import { checksumsPath, defaultRegistryDir, leaderboardPath } from './mlebench-registry.js';
 import { resolveDataDir } from './paths.js';
@@ -30,12 +31,12 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
     const lb = leaderboardPath(registryDir, m.id);
     leaderboard = { file: lb.path, exact: lb.exact, note: lb.note };
   } else if (m.leaderboard.kind === 'file') leaderboard = { file: join(dir, m.leaderboard.path), exact: true };
+  const readLb = leaderboardReader(leaderboard);
   const checksums = m.checksums.kind === 'mlebench' ? checksumsPath(registryDir, m.id) : m.checksums.kind === 'file' ? join(dir, m.checksums.path) : undefined;
 
   const python = opts.python ?? process.env.AIRA_PYTHON ?? '/usr/bin/python3';
   const raw = async (submission: string, answers: string): Promise<number | null> => {
     const g = m.grader;
-    if (g.kind === 'builtin') return gradeBuiltin(g.competition ?? m.id, submission, answers);
     if (g.kind === 'python') {
       return runPythonGrader({ python, script: join(dir, g.script), cwd: dir, timeoutMs: parseDuration(g.timeout) }, submission, answers);
     }
@@ -64,6 +65,7 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
     async grade(submission: string, answers = competition.paths.answers): Promise<GradeOutcome> {
       // Missing answers are the operator's problem, not the submission's (reference/mlebench.md §2.1 step 1).
       if (!existsSync(answers)) throw new Error(`${m.id}: no answers at ${answers} (is the data prepared?)`);
+      if (m.grader.kind === 'builtin') return gradeBuiltin(m.grader.competition ?? m.id, resolve(submission), resolve(answers));
       if (!existsSync(submission) || !statSync(submission).isFile()) return { score: null, valid: false, error: `no submission file at ${submission}` };
       try {
         const score = await raw(resolve(submission), resolve(answers));
@@ -72,6 +74,14 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
       } catch (err) {
         return { score: null, valid: false, error: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
       }
+    },
+    rank(score: number | null) {
+      const lb = readLb();
+      return lb && rankScore(lb, score);
+    },
+    thresholds() {
+      const lb = readLb();
+      return lb && thresholdsOf(lb);
     },
   };
   if (loaded.code.split) {

@@ -4,10 +4,11 @@ export { loadRegistry, pluginsFromEnv, Registry, type CompetitionFactory, type L
 export { loadPlugin, loadCompetitionDir, readManifest, resolvePluginSpec, type LoadedCompetition, type LoadedPlugin, type PluginInfo } from './load.js';
 export { createCompetition, type CreateOptions } from './create.js';
 export { SuiteSchema, expandSuite, readSuiteFile, type SuiteDef } from './suites.js';
-export { formatProblem, type PluginProblem } from './problems.js';
+export { formatProblem, shownPath, type PluginProblem } from './problems.js';
 export { checkData, prepareCommand, type DataCheckOptions, type DataState, type DataStatus, type FileProblem } from './data-check.js';
 export { defaultRegistryDir, leaderboardPath, readChecksums, type Checksums } from './mlebench-registry.js';
 export { MLEBENCH_DEFAULT_DATA, PLUGINS_DIR, REPO_ROOT, SUITES_DIR, resolveDataDir } from './paths.js';
 export { globToRegExp, leaksFor } from './leaks.js';
+export type { LeaderboardThresholds, ScoreRank } from './rank.js';
 export { parseCsv, readCsv, type CsvTable } from './csv.js';
 export { scaffoldFiles, writeScaffold } from './scaffold.js';

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { hasBuiltinGrader } from './builtin-grader.js';
 import { importPluginModule } from './code-import.js';
 import { parseJsonText } from './locate.js';
 import { ManifestSchema, type Manifest } from './manifest.js';
@@ -120,6 +121,9 @@ export async function loadCompetitionDir(dir: string, plugin: PluginInfo): Promi
   }
   if (manifest.grader.kind === 'code' && typeof code.grade !== 'function' && !problems.length) {
     at(manifestFile, 'grader.export', `grader.kind is "code" but ${codeFile ? basename(codeFile) : 'no index.ts/index.js'} exports no function ${manifest.grader.export}()`);
+  }
+  if (manifest.grader.kind === 'builtin' && !hasBuiltinGrader(manifest.grader.competition ?? manifest.id)) {
+    at(manifestFile, manifest.grader.competition ? 'grader.competition' : 'grader.kind', `@aira/grading has no built-in grader for "${manifest.grader.competition ?? manifest.id}" (use a python or code grader)`);
   }
   if (manifest.grader.kind === 'python' && !existsSync(join(dir, manifest.grader.script))) {
     at(manifestFile, 'grader.script', `no such file: ${join(dir, manifest.grader.script)}`);

@@ -17,8 +17,15 @@ const PreparedPath = z
   .refine(inside, 'must be a relative path without ".."')
   .refine((p) => /^(public|private)\//.test(p), 'must start with "public/" or "private/" (paths are relative to <data>/<id>/prepared/)');
 
+const sidePath = (side: 'public' | 'private') =>
+  z
+    .string()
+    .min(1)
+    .refine(inside, 'must be a relative path without ".."')
+    .refine((p) => p.startsWith(`${side}/`), `must start with "${side}/" (paths are relative to <data>/<id>/prepared/)`);
+
 /** Same, but only the public side (what an agent may see). */
-const PublicPath = PreparedPath.refine((p) => p.startsWith('public/'), 'must start with "public/"');
+const PublicPath = sidePath('public');
 
 /** A glob over prepared paths: `*` matches within one folder level, `**` across levels. */
 const PreparedGlob = PreparedPath;
@@ -60,7 +67,7 @@ export const DataLayout = z.strictObject({
     .describe('files and folders of media or side data referenced by the rows'),
   testInputs: z.array(PublicPath).default([]).describe('public files listing the unlabelled rows to predict'),
   sampleSubmission: PreparedPath,
-  answers: PreparedPath.refine((p) => p.startsWith('private/'), 'must start with "private/"'),
+  answers: sidePath('private'),
   goldSubmission: PreparedPath.optional(),
   /** Where `prepared/` lives when not at `<data>/<id>/prepared` (relative to the manifest folder). */
   root: PluginPath.optional(),
@@ -119,7 +126,7 @@ export const KnownIssue = z.strictObject({ summary: z.string().min(1), ref: z.st
 
 export const LeaderboardSource = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mlebench') }),
-  z.strictObject({ kind: z.literal('file'), path: PluginPath, column: Column.default('score') }),
+  z.strictObject({ kind: z.literal('file'), path: PluginPath.describe("a CSV in MLE-bench's leaderboard format: a score column, best row first") }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 

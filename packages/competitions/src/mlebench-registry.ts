@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@aira/core';
+import { mlebenchRegistryDir } from '@aira/grading';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { REPO_ROOT } from './paths.js';
@@ -11,9 +12,12 @@ import { REPO_ROOT } from './paths.js';
  * leaderboard.csv}`. Nothing here is fetched; the folder is configured.
  */
 
-/** AIRA_MLEBENCH_DIR, else ../shared/mlebench beside the repository (same rule as @aira/grading). */
+/**
+ * AIRA_MLEBENCH_DIR, else ../shared/mlebench beside the repository: @aira/grading's rule. When
+ * neither exists the fallback path is still returned, so messages name where files were looked for.
+ */
 export function defaultRegistryDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.AIRA_MLEBENCH_DIR || join(REPO_ROOT, '..', 'shared', 'mlebench'));
+  return mlebenchRegistryDir(env) ?? resolve(join(REPO_ROOT, '..', 'shared', 'mlebench'));
 }
 
 const Entry = z.looseObject({

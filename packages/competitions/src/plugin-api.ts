@@ -1,4 +1,5 @@
 import type { Manifest } from './manifest.js';
+import type { LeaderboardThresholds, ScoreRank } from './rank.js';
 
 /** What a code grader (`grader.kind: "code"`) receives: absolute file paths. */
 export interface GradeInput {
@@ -92,6 +93,13 @@ export interface Competition {
    * throws for a bad submission: like MLE-bench, any grader error makes the score null.
    */
   grade(submission: string, answers?: string): Promise<GradeOutcome>;
+  /**
+   * Medal flags, thresholds and Percentile Rank of a (rounded) score on the leaderboard, by
+   * MLE-bench's rules (reference/mlebench.md §2.2, §2.4); undefined when there is no leaderboard.
+   */
+  rank(score: number | null): ScoreRank | undefined;
+  /** Team count and medal/median thresholds of the leaderboard; undefined without one. */
+  thresholds(): LeaderboardThresholds | undefined;
   /** The plugin's custom splitter, when the manifest's split.method is `custom` and code provides one. */
   split?: (ctx: Omit<SplitContext, 'competition'>) => Promise<SplitOutput>;
 }

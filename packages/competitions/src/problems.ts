@@ -45,13 +45,14 @@ export function problemsFromZod(
   return out;
 }
 
-function shown(file: string, cwd: string): string {
+/** A path relative to cwd when it is inside it, else absolute. */
+export function shownPath(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
 /** `file:line: field: message (plugin P)`: one line, the shape compilers use. */
 export function formatProblem(p: PluginProblem, cwd = process.cwd()): string {
-  const at = `${shown(p.file, cwd)}${p.line ? `:${p.line}` : ''}`;
+  const at = `${shownPath(p.file, cwd)}${p.line ? `:${p.line}` : ''}`;
   return `${at}: ${p.field ? `${p.field}: ` : ''}${p.message} (plugin ${p.plugin})`;
 }

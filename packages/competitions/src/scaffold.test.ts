@@ -71,8 +71,8 @@ describe('aira competitions new (scaffold)', () => {
 
     const filled = await loadRegistry({ pluginsDir: false, suitesDir: false, plugins: [dir] });
     const competition = filled.create('house-prices', { dataDir: data });
-    // RMSE of errors (10, -10, 0, 0) = sqrt(200 / 4).
-    expect(await competition.grade(sub)).toEqual({ score: Math.sqrt(50), valid: true });
+    // RMSE of errors (10, -10, 0, 0) = sqrt(200 / 4) = 7.0710678…, rounded to 5 decimals as MLE-bench does.
+    expect(await competition.grade(sub)).toEqual({ score: 7.07107, valid: true });
     const partial = t.write('partial.csv', 'id,target\nh1,110\n');
     expect(await competition.grade(partial)).toEqual({ score: null, valid: false, error: 'no numeric prediction for id h2' });
     expect(await competition.grade(join(t.dir, 'absent.csv'))).toMatchObject({ score: null, valid: false });

@@ -8,6 +8,8 @@ export async function registerAll(program: Command): Promise<void> {
     // one import per command module, e.g. import('./worker.js'),
     import('./worker.js'),
     import('./exec.js'),
+    import('./competitions.js'),
+    import('./data.js'),
     import('./run.js'),
     import('./status.js'),
     import('./stop.js'),
