@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseDuration } from '@aira/core';
 import { gradeBuiltin, roundScore } from './builtin-grader.js';
 import { leaderboardReader, rankScore, thresholdsOf } from './rank.js';
@@ -84,6 +84,11 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
       return lb && thresholdsOf(lb);
     },
   };
+  if (loaded.code.prepare) {
+    const prepare = loaded.code.prepare;
+    competition.prepare = () =>
+      prepare({ competition, root: dirname(competition.paths.prepared), public: competition.paths.public, private: competition.paths.private });
+  }
   if (loaded.code.split) {
     const split = loaded.code.split;
     competition.split = (ctx) => split({ ...ctx, competition });

@@ -1,6 +1,6 @@
 export * from './manifest.js';
 export type * from './plugin-api.js';
-export { loadRegistry, pluginsFromEnv, Registry, type CompetitionFactory, type LoadRegistryOptions, type ResolvedSuite } from './registry.js';
+export { loadRegistry, pluginsFromEnv, PluginSpecs, Registry, type CompetitionFactory, type LoadRegistryOptions, type ResolvedSuite } from './registry.js';
 export { loadPlugin, loadCompetitionDir, readManifest, resolvePluginSpec, type LoadedCompetition, type LoadedPlugin, type PluginInfo } from './load.js';
 export { createCompetition, type CreateOptions } from './create.js';
 export { SuiteSchema, expandSuite, readSuiteFile, type SuiteDef } from './suites.js';

@@ -100,6 +100,8 @@ export interface Competition {
   rank(score: number | null): ScoreRank | undefined;
   /** Team count and medal/median thresholds of the leaderboard; undefined without one. */
   thresholds(): LeaderboardThresholds | undefined;
+  /** The plugin's own data preparation into paths.prepared, when its code exports prepare(). */
+  prepare?: () => Promise<void>;
   /** The plugin's custom splitter, when the manifest's split.method is `custom` and code provides one. */
   split?: (ctx: Omit<SplitContext, 'competition'>) => Promise<SplitOutput>;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError } from '@aira/core';
+import { z } from 'zod';
 import { createCompetition, type CreateOptions } from './create.js';
 import { loadPlugin, resolvePluginSpec, type LoadedCompetition, type PluginInfo } from './load.js';
 import type { Manifest } from './manifest.js';
@@ -89,6 +90,9 @@ export class Registry {
     return { suite, ids, competitions, unresolved };
   }
 }
+
+/** The `plugins:` entry of a config file: folders, manifest files or npm package names. */
+export const PluginSpecs = z.array(z.string().min(1)).default([]).describe('extra competition plugins: folders, manifest files or npm package names');
 
 export interface LoadRegistryOptions {
   /** Extra plugins: folders, manifest files or npm package names (config `plugins:` and `--plugin`). */

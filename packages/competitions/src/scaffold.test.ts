@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './paths.js';
@@ -76,5 +76,19 @@ describe('aira competitions new (scaffold)', () => {
     const partial = t.write('partial.csv', 'id,target\nh1,110\n');
     expect(await competition.grade(partial)).toEqual({ score: null, valid: false, error: 'no numeric prediction for id h2' });
     expect(await competition.grade(join(t.dir, 'absent.csv'))).toMatchObject({ score: null, valid: false });
+  });
+
+  // The generator loads the built package (dist/), which `npm test` builds first (tools/bootstrap.mjs).
+  it.skipIf(!existsSync(join(REPO_ROOT, 'packages/competitions/dist/index.js')))('is also an Nx generator producing the same files', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/nx/dist/bin/nx.js'), 'g', '@aira/competitions:competition', 'gen-probe', '--dry-run', '--no-interactive'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NO_COLOR: '1' },
+    });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const created = [...r.stdout.matchAll(/^CREATE (\S+)/gm)].map((m) => m[1]).sort();
+    expect(created).toEqual(Object.keys(scaffoldFiles('gen-probe')).map((f) => `plugins/gen-probe/${f}`).sort());
+    expect(existsSync(join(REPO_ROOT, 'plugins/gen-probe'))).toBe(false);
   });
 });
