@@ -13,6 +13,7 @@ export async function registerAll(program: Command): Promise<void> {
     import('./run.js'),
     import('./status.js'),
     import('./stop.js'),
+    import('./grade.js'),
   ];
   for (const m of await Promise.all(modules)) m.register(program);
 }
