@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readChecksums } from '@aira/competitions';
@@ -135,6 +135,19 @@ describe('staleness', () => {
     rmSync(join(prepared, 'public', 'test.csv'));
     expect(staleReason(id, prepared)).toBe('public/test.csv is missing');
     expect((await prepareMini(id, { dataDir: dirA })).skipped).toBe(false);
+  });
+
+  it('concurrent preparations of one folder leave one complete copy that nobody replaces under a reader', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aira-mini-race-'));
+    try {
+      const all = await Promise.all([1, 2, 3].map(() => prepareMini('mini-breast-cancer', { dataDir: dir })));
+      expect(all.filter((r) => !r.skipped)).toHaveLength(1);
+      for (const r of all) expect(r.marker.files).toEqual(first['mini-breast-cancer'].marker.files);
+      expect(await verifyPrepared(all[0]!.prepared)).toEqual([]);
+      expect(readdirSync(join(dir, 'mini-breast-cancer'))).toEqual(['prepared']); // no scratch folders left
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown id with a one-line error', async () => {

@@ -41,7 +41,7 @@ export interface PrepareResult {
   prepared: string;
   public: string;
   private: string;
-  /** True when the marker was current and nothing was written. */
+  /** True when a current prepared folder (ours from before, or a concurrent preparer's) was used as is. */
   skipped: boolean;
   marker: Marker;
 }
@@ -158,8 +158,9 @@ export async function prepareMini(id: string, opts: PrepareOptions = {}): Promis
       files: await hashPrepared(tmp),
     };
     writeFileSync(join(tmp, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
-    // Replace an old folder by renaming it away first; a concurrent preparer that won the race leaves
-    // a current folder behind, which is as good as ours.
+    // A concurrent preparer that finished first left a current folder, possibly being read: keep it.
+    if (!opts.force && staleReason(id, prepared) === undefined) return result(true, readMarker(prepared)!);
+    // Otherwise move the stale folder away, then ours in (a rename onto a non-empty folder fails).
     if (existsSync(prepared)) {
       const old = `${tmp}.old`;
       try {
@@ -173,8 +174,9 @@ export async function prepareMini(id: string, opts: PrepareOptions = {}): Promis
       renameSync(tmp, prepared);
     } catch (err) {
       if (staleReason(id, prepared) !== undefined) throw err;
+      return result(true, readMarker(prepared)!);
     }
-    return result(false, readMarker(prepared) ?? marker);
+    return result(false, marker);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
