@@ -1,0 +1,134 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, type Logger } from '@aira/core';
+import type { Competition } from '@aira/competitions';
+import { selfReportedEvaluator, type Evaluator, type EvaluatorFactory, type RunConfig, type SessionFile, type TaskInfo } from '@aira/coordinator';
+import { gradeFiles, leaderboardLoader, rankTest, type SplitGrade, type TestGrade } from './grade.js';
+import { prepareHce, prepareOpen, type HceSplit, type PrepareOptions } from './prepare.js';
+import { isProtecting, ProtectionTracker, UNPROTECTED_WARNING } from './protection.js';
+import { listFiles } from './split/files.js';
+
+export interface HceEvaluatorOptions extends PrepareOptions {
+  /** The competition of an id, bound to its data folder (the cli: the competitions registry). */
+  resolve: (id: string) => Competition | Promise<Competition>;
+  /**
+   * How sessions get the public folder: `path` (default) binds it read-only as the session's data
+   * folder, for workers that see this machine's files (local workers, a shared file system);
+   * `upload` sends its files into each session.
+   */
+  transfer?: 'path' | 'upload';
+  logger?: Logger;
+}
+
+/** Largest public folder `transfer: upload` sends into every session. */
+const MAX_UPLOAD = 2 * 1024 ** 3;
+
+/** The public folder as files uploaded into a session's data folder. */
+export function uploadFiles(publicDir: string): SessionFile[] {
+  const rels = listFiles(publicDir);
+  const total = rels.reduce((n, r) => n + statSync(join(publicDir, r)).size, 0);
+  if (total > MAX_UPLOAD) throw new ConfigError(`hce: the public folder ${publicDir} holds ${Math.round(total / 1024 ** 2)} MiB, too much to upload into every session; use workers that see a shared folder (transfer "path")`);
+  return rels.map((r) => ({ path: `data/${r}`, data: readFileSync(join(publicDir, r)) }));
+}
+
+export const directionOf = (c: Competition) => (c.manifest.direction === 'higher-is-better' ? 'maximize' : 'minimize') as 'maximize' | 'minimize';
+
+function taskFor(c: Competition, publicDir: string, description: string, transfer: 'path' | 'upload'): TaskInfo {
+  const base = { competition: c.id, direction: directionOf(c), description };
+  return transfer === 'upload' ? { ...base, files: uploadFiles(publicDir) } : { ...base, dataPath: publicDir };
+}
+
+/** Warns once per evaluator, loudly, when a candidate ran on a worker without a sandbox. */
+function protectionWatch(logger: Logger | undefined) {
+  let tracker: ProtectionTracker | null = null;
+  let warned = false;
+  return (runDir: string, jobId: string, attempt: number): string => {
+    tracker ??= new ProtectionTracker(join(runDir, 'journal.jsonl'));
+    const { sandbox, workerId } = tracker.protectionOf(jobId, attempt);
+    if (!isProtecting(sandbox) && !warned) {
+      warned = true;
+      if (logger) logger.warn({ worker: workerId, sandbox }, UNPROTECTED_WARNING);
+      else process.stderr.write(`aira: WARNING: ${UNPROTECTED_WARNING}\n`);
+    }
+    return sandbox;
+  };
+}
+
+/**
+ * The HCE evaluator (reference/aira2.md §2), registered as "hce". prepare() splits the
+ * competition once (cached) and gives sessions only the public folder; evaluate() grades the
+ * search, validation and test prediction files here, against answers that never leave this
+ * machine. The agent and the search policy get the search score and, when it is invalid, only
+ * the search file's reason; validation makes the final pick; test, with percentile rank and
+ * medals, is for reports (in `details`, which agents never see).
+ */
+export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
+  return (_config: RunConfig): Evaluator => {
+    let split: HceSplit | null = null;
+    let leaderboard: ReturnType<typeof leaderboardLoader> = () => null;
+    const protection = protectionWatch(options.logger);
+    return {
+      name: 'hce',
+      async prepare(run) {
+        if (!run.competition) throw new ConfigError('hce: a run without a competition has no hidden data to evaluate on (use --hce off)');
+        const c = await options.resolve(run.competition);
+        split = await prepareHce(c, options);
+        leaderboard = leaderboardLoader(c);
+        options.logger?.info({ competition: c.id, key: split.key, cached: split.cached, public: split.publicDir, counts: split.manifest.counts }, 'hce split ready');
+        return taskFor(c, split.publicDir, split.instructions, options.transfer ?? 'path');
+      },
+      async evaluate(submission, ctx) {
+        if (!split) throw new Error('hce: evaluate() before prepare()');
+        const s = split;
+        const grades = await gradeFiles(s.competition, submission, s.answers);
+        const search = grades.search!;
+        const validation = grades.validation!;
+        const test: TestGrade = rankTest(s.competition, grades.test!, leaderboard());
+        const sandbox = protection(ctx.runDir, ctx.job.spec.id, ctx.job.attempt);
+        return {
+          valid: search.valid,
+          search: search.score,
+          validation: validation.score,
+          test: test.score,
+          // Only the search file's reason: it is what the agent may see (ParentView.reason).
+          ...(search.valid ? {} : { reason: search.reason }),
+          details: { hce: { key: s.key, splitSeed: s.manifest.splitSeed }, search, validation, test, protection: { sandbox, protected: isProtecting(sandbox) } },
+        };
+      },
+    };
+  };
+}
+
+/**
+ * The evaluator for `--hce off` (the paper's "No HCE" row), registered over "self-reported": the
+ * agent gets all labelled data; search and final pick use the score the solution prints; the test
+ * predictions are still graded here against the hidden test answers, for the report only.
+ * Without a competition it is the coordinator's self-reported evaluator unchanged.
+ */
+export function hceOffEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
+  return (config: RunConfig): Evaluator => {
+    const base = selfReportedEvaluator(config);
+    let competition: Competition | null = null;
+    let leaderboard: ReturnType<typeof leaderboardLoader> = () => null;
+    const protection = protectionWatch(options.logger);
+    return {
+      name: 'self-reported',
+      async prepare(run) {
+        if (!run.competition) return base.prepare(run);
+        const c = await options.resolve(run.competition);
+        const open = await prepareOpen(c, options);
+        competition = c;
+        leaderboard = leaderboardLoader(c);
+        return taskFor(c, open.publicDir, open.instructions, options.transfer ?? 'path');
+      },
+      async evaluate(submission, ctx) {
+        const scores = await base.evaluate(submission, ctx);
+        if (!competition) return scores;
+        const graded = await gradeFiles(competition, submission, { test: competition.paths.answers });
+        const test: TestGrade = rankTest(competition, graded.test as SplitGrade, leaderboard());
+        const sandbox = protection(ctx.runDir, ctx.job.spec.id, ctx.job.attempt);
+        return { ...scores, test: test.score, details: { ...scores.details, test, protection: { sandbox, protected: isProtecting(sandbox) } } };
+      },
+    };
+  };
+}

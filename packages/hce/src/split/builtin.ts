@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { ConfigError } from '@aira/core';
+import { Columns } from './columns.js';
+import { answerFormat, sampleFormat, writeAnswers, writeInputs, writeSample } from './derive.js';
+import { HIDDEN_PARTS, splitLabelled, type HiddenPart } from './labelled.js';
+import { partFileName, sampleFileName } from './names.js';
+import type { Splitter } from './types.js';
+
+/** `public/x/y.csv` → `x/y.csv`. */
+export const publicRel = (prepared: string) => prepared.replace(/^public\//, '');
+
+/**
+ * The built-in splitter for one labelled CSV whose answers are its rows or a one-hot of its label
+ * (split.method "builtin"): train rows replace the labelled file; each hidden part gets answers in
+ * the competition's answer columns, inputs in each test input's format, and a sample submission.
+ */
+export const builtinSplitter: Splitter = async (ctx) => {
+  const c = ctx.competition;
+  const spec = c.manifest.split;
+  const where = `${c.paths.manifest}: split`;
+  const labelledRel = publicRel(spec.labelled);
+  const file = join(ctx.source, labelledRel);
+  if (!existsSync(file)) throw new ConfigError(`${where}.labelled: ${file} is missing (is the data prepared?)`);
+  const trainOut = join(ctx.outPublic, labelledRel);
+  mkdirSync(dirname(trainOut), { recursive: true });
+  const split = await splitLabelled({ file, trainOut, spec, fractions: ctx.fractions, seed: ctx.seed, manifest: c.paths.manifest });
+  const cols = new Columns(split.header, file);
+  const labelIdx = cols.require(spec.label[0]!, `${where}.label`);
+  const allLabels = () => [...split.hidden.search, ...split.hidden.validation].map((r) => r[labelIdx]!);
+  const answers = await answerFormat(spec, cols, c.paths.answers, where, allLabels);
+  const sampleRel = relative(c.paths.public, c.paths.sampleSubmission);
+  const sample = await sampleFormat(c.paths.sampleSubmission, spec, cols, where);
+  const sampleBase = sampleRel.startsWith('..') ? 'sample_submission.csv' : sampleRel;
+
+  const result = {
+    answers: {} as Record<HiddenPart, string>,
+    inputs: { search: [] as string[], validation: [] as string[] },
+    samples: {} as Record<HiddenPart, string>,
+  };
+  for (const part of HIDDEN_PARTS) {
+    const rows = split.hidden[part];
+    result.answers[part] = join(ctx.outHidden, `${part}.csv`);
+    await writeAnswers(result.answers[part], answers, spec, cols, rows);
+    for (const input of c.manifest.data.testInputs) {
+      const rel = publicRel(input);
+      const src = join(ctx.source, rel);
+      if (!rel.endsWith('.csv') || !existsSync(src)) continue;
+      const name = partFileName(rel, part);
+      if (existsSync(join(ctx.source, name))) throw new ConfigError(`${where}: cannot name the ${part} inputs ${name}: the public folder already has that file`);
+      mkdirSync(dirname(join(ctx.outPublic, name)), { recursive: true });
+      if ((await writeInputs(join(ctx.outPublic, name), src, cols, rows)) !== null) result.inputs[part].push(name);
+    }
+    result.samples[part] = sampleFileName(sampleBase, part);
+    mkdirSync(dirname(join(ctx.outPublic, result.samples[part])), { recursive: true });
+    await writeSample(join(ctx.outPublic, result.samples[part]), sample, rows);
+  }
+  return {
+    ...result,
+    skip: [labelledRel],
+    hidden: { keys: split.hiddenKeys, keyColumns: [...new Set([split.keyColumn, ...spec.id])] },
+    counts: split.counts,
+    method: split.method,
+  };
+};
