@@ -15,6 +15,7 @@ import {
   type StudyOptions,
   type StudyResult,
 } from '@aira/coordinator';
+import { withHce } from '../hce.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
 const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
@@ -61,11 +62,12 @@ export function register(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const options: StudyOptions = {
-        registry: defaultRegistry(),
+        registry: withHce(defaultRegistry()),
         launcher: cliWorkerLauncher(AIRA_BIN),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
         onEvent: flags.quiet ? undefined : progress(),
+        onRegistration: (address) => process.stderr.write(`workers can register at ${address} (aira worker --coordinator ${address})\n`),
         onReady: ({ studyId, dir, workers, registration }) => {
           process.stderr.write(`study ${studyId} in ${dir}: ${workers.length} worker(s)${registration ? `, registration on ${registration}` : ''}\n`);
         },

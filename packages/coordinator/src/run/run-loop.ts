@@ -315,7 +315,11 @@ export class RunLoop {
       }
       if (isInfrastructureError(err)) {
         o.logger.warn({ job: jobId, attempt: n, worker: worker.id, err: errorMessage(err) }, 'attempt abandoned');
-        await this.abandon(live, `infrastructure: ${errorMessage(err)}`);
+        // The worker takes no job until a probe gets an answer again (else a dead daemon that is
+        // not yet past its lease would swallow job after job).
+        const abandoned = this.abandon(live, `infrastructure: ${errorMessage(err)}`, true);
+        o.pool.markLost(worker, `call failed: ${errorMessage(err)}`);
+        await abandoned;
         return;
       }
       // The agent itself failed: the job ends as an invalid candidate (it stays in the lineage).

@@ -24,6 +24,8 @@ export interface StudyOptions {
   /** Aborting it ends the study cleanly (as `aira stop` does). */
   stop?: AbortSignal;
   onEvent?: (runId: string, event: JournalEvent) => void;
+  /** Called as soon as the registration service listens (`register:HOST:PORT`), with its bound address. */
+  onRegistration?: (address: string) => void;
   /** Called once the pool and registration address are known (e.g. to print them). */
   onReady?: (info: { studyId: string; dir: string; workers: PoolWorker[]; registration?: string }) => void;
   tickMs?: number;
@@ -101,7 +103,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
   const results: RunResult[] = [];
   try {
     pool.start();
-    registration = await startWorkers(config, pool, { dir, token, logger, launcher: options.launcher, stop: stop.signal });
+    registration = await startWorkers(config, pool, { dir, token, logger, launcher: options.launcher, stop: stop.signal, onRegistration: options.onRegistration });
     await waitForWorkers(pool, config.workers.waitFor, stop.signal);
     options.onReady?.({ studyId: doc.studyId, dir, workers: pool.list(), registration: registration?.address });
     for (const run of doc.runs) {
@@ -157,7 +159,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
 async function startWorkers(
   config: RunConfig,
   pool: WorkerPool,
-  ctx: { dir: string; token: string; logger: Logger; launcher?: LocalLauncher; stop: AbortSignal },
+  ctx: { dir: string; token: string; logger: Logger; launcher?: LocalLauncher; stop: AbortSignal; onRegistration?: (address: string) => void },
 ): Promise<RegistrationServer | undefined> {
   let registration: RegistrationServer | undefined;
   const tokenFile = config.workers.tokenFile ?? studyPaths(ctx.dir).token;
@@ -190,6 +192,7 @@ async function startWorkers(
     } else {
       registration = await serveRegistration({ listen: spec.listen, token: ctx.token, pool, heartbeatMs: config.workers.heartbeat, logger: ctx.logger });
       ctx.logger.info({ address: registration.address }, 'waiting for workers to register');
+      ctx.onRegistration?.(registration.address);
     }
   }
   return registration;
