@@ -1,0 +1,19 @@
+import { loadRegistry, pluginsFromEnv, type Registry as Competitions } from '@aira/competitions';
+import type { Registry } from '@aira/coordinator';
+import { registerHce } from '@aira/hce';
+
+/**
+ * Wires Hidden Consistent Evaluation into a coordinator registry: "hce" (used by `--hce on`, and by
+ * the default `auto` when a run has a competition) and, over "self-reported" (`--hce off`), the
+ * variant that still grades test predictions for the report. Competitions come from the plugins
+ * (plus AIRA_PLUGINS), bound to the data folder AIRA_MLEBENCH_DATA names (else MLE-bench's default).
+ */
+export function withHce(registry: Registry): Registry {
+  let competitions: Promise<Competitions> | undefined;
+  return registerHce(registry, {
+    resolve: async (id) => {
+      competitions ??= loadRegistry({ plugins: pluginsFromEnv() });
+      return (await competitions).create(id);
+    },
+  });
+}
