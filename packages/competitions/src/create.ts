@@ -35,6 +35,7 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
   const checksums = m.checksums.kind === 'mlebench' ? checksumsPath(registryDir, m.id) : m.checksums.kind === 'file' ? join(dir, m.checksums.path) : undefined;
 
   const python = opts.python ?? process.env.AIRA_PYTHON ?? '/usr/bin/python3';
+  // Python and code graders; built-in ones go straight to @aira/grading in grade().
   const raw = async (submission: string, answers: string): Promise<number | null> => {
     const g = m.grader;
     if (g.kind === 'python') {
@@ -68,9 +69,10 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
       if (m.grader.kind === 'builtin') return gradeBuiltin(m.grader.competition ?? m.id, resolve(submission), resolve(answers));
       if (!existsSync(submission) || !statSync(submission).isFile()) return { score: null, valid: false, error: `no submission file at ${submission}` };
       try {
-        const score = await raw(resolve(submission), resolve(answers));
+        const score: unknown = await raw(resolve(submission), resolve(answers));
         // Any grader error makes the score null; a number is rounded to 5 decimals (§2.1 step 4).
-        return score === null ? { score: null, valid: false, error: 'grader returned no score' } : { score: roundScore(score), valid: true };
+        if (typeof score !== 'number') return { score: null, valid: false, error: score === null ? 'grader returned no score' : `grader returned a ${typeof score}, not a number` };
+        return { score: roundScore(score), valid: true };
       } catch (err) {
         return { score: null, valid: false, error: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
       }

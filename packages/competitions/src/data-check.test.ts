@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkData } from './data-check.js';
-import { REPO_ROOT } from './paths.js';
+import { checkData, prepareCommand } from './data-check.js';
+import { MLEBENCH_DEFAULT_DATA, REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
 import { tempDir } from './test-support/tmp.js';
 
@@ -73,8 +73,8 @@ describe('checkData', () => {
     expect(missing.fix).toBe(`mlebench prepare -c aptos2019-blindness-detection --data-dir ${data}`);
 
     // The default data folder needs no flag: the command is exactly MLE-bench's.
-    const dflt = reg.create('aptos2019-blindness-detection', { registryDir: registry, dataDir: join(process.env.HOME ?? '', '.cache', 'mle-bench', 'data') });
-    if ((await checkData(dflt)).state === 'missing') expect((await checkData(dflt)).fix).toBe('mlebench prepare -c aptos2019-blindness-detection');
+    const dflt = reg.create('aptos2019-blindness-detection', { registryDir: registry, dataDir: MLEBENCH_DEFAULT_DATA });
+    expect(prepareCommand(dflt, false)).toBe('mlebench prepare -c aptos2019-blindness-detection');
 
     // A second pass reads the MD5s from the cache beside prepared/ and says the same.
     expect((await checkData(at('spooky-author-identification'))).files).toEqual(bad.files);
