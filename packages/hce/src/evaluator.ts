@@ -92,7 +92,8 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
           test: test.score,
           // Only the search file's reason: it is what the agent may see (ParentView.reason).
           ...(search.valid ? {} : { reason: search.reason }),
-          details: { hce: { key: s.key, splitSeed: s.manifest.splitSeed }, search, validation, test, protection: { sandbox, protected: isProtecting(sandbox) } },
+          // The direction travels with each candidate: the journal's run.started carries the config's.
+          details: { direction: directionOf(s.competition), hce: { key: s.key, splitSeed: s.manifest.splitSeed }, search, validation, test, protection: { sandbox, protected: isProtecting(sandbox) } },
         };
       },
     };
@@ -127,7 +128,7 @@ export function hceOffEvaluator(options: HceEvaluatorOptions): EvaluatorFactory 
         const graded = await gradeFiles(competition, submission, { test: competition.paths.answers });
         const test: TestGrade = rankTest(competition, graded.test as SplitGrade, leaderboard());
         const sandbox = protection(ctx.runDir, ctx.job.spec.id, ctx.job.attempt);
-        return { ...scores, test: test.score, details: { ...scores.details, test, protection: { sandbox, protected: isProtecting(sandbox) } } };
+        return { ...scores, test: test.score, details: { ...scores.details, direction: directionOf(competition), test, protection: { sandbox, protected: isProtecting(sandbox) } } };
       },
     };
   };

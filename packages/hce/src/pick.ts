@@ -33,6 +33,18 @@ function eventsOf(journal: string | JournalContents | readonly JournalEvent[]): 
   return Array.isArray(journal) ? (journal as readonly JournalEvent[]) : (journal as JournalContents).events;
 }
 
+/**
+ * The direction the evaluator graded with, which HCE's evaluators record in each candidate's
+ * details: run.started carries the run config's direction, not the competition's.
+ */
+function directionOf(candidates: Iterable<CandidateRecord>): Direction | null {
+  for (const c of candidates) {
+    const d = c.scores.details?.direction;
+    if (d === 'maximize' || d === 'minimize') return d;
+  }
+  return null;
+}
+
 function better(a: number, b: number, d: Direction): boolean {
   return d === 'maximize' ? a > b : a < b;
 }
@@ -57,7 +69,7 @@ function bestBy(candidates: readonly CandidateRecord[], key: 'search' | 'test', 
 export function pickAt(journal: string | JournalContents | readonly JournalEvent[], tMs: number, rule: PickRule = 'final'): CheckpointPick {
   const events = eventsOf(journal);
   const state = replay([...events]);
-  const direction = state.direction;
+  const direction = directionOf(state.candidates.values()) ?? state.direction;
   const eligible = [...state.candidates.values()].filter((c) => c.scores.valid && c.timings.activeMs <= tMs);
   let chosen: CandidateRecord | null = null;
   let by: CheckpointPick['by'] = null;
