@@ -8,7 +8,6 @@ import {
   defaultRegistry,
   formatResolvedConfig,
   locateStudy,
-  resolveRunConfig,
   resumeStudy,
   runStudy,
   type JournalEvent,
@@ -16,6 +15,7 @@ import {
   type StudyResult,
 } from '@aira/coordinator';
 import { withHce } from '../hce.js';
+import { describeAgent, resolveWithDefaultAgent, withAgents } from '../agents.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
 const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
@@ -62,7 +62,7 @@ export function register(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const options: StudyOptions = {
-        registry: withHce(defaultRegistry()),
+        registry: withAgents(withHce(defaultRegistry())),
         launcher: cliWorkerLauncher(AIRA_BIN),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
@@ -77,11 +77,12 @@ export function register(program: Command): void {
         const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
         result = await resumeStudy(locateStudy(flags.resume, out), options);
       } else {
-        const resolved = resolveRunConfig({ flags, sets: flags.set, env: process.env, file: flags.config });
+        const resolved = resolveWithDefaultAgent({ flags, sets: flags.set, env: process.env, file: flags.config });
         if (flags.printConfig) {
           process.stdout.write(`${formatResolvedConfig(resolved)}\n`);
           return;
         }
+        process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
         result = await runStudy(resolved.config, { ...options, provenance: resolved.provenance });
       }
       process.off('SIGINT', onSignal);

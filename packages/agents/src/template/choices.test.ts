@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { complete, crossoverChoices, debugChoices, diffChoices, mutateChoices, sampleChoices } from './choices.js';
+import { seededRng } from './rng.js';
+import { spaceFor, type Choices, type Space } from './space.js';
+
+const spaces: Space[] = (['tabular', 'text', 'image'] as const).flatMap((m) => (['classification', 'regression'] as const).map((t) => spaceFor(m, t)));
+const tabular = spaceFor('tabular', 'classification');
+
+/** Every active param has one of its values, and nothing inactive is set. */
+function expectConsistent(space: Space, c: Choices): void {
+  const seen: Choices = {};
+  for (const p of space.params) {
+    if (p.when && !p.when(seen)) {
+      expect(c, `${p.key} is inactive`).not.toHaveProperty(p.key);
+      continue;
+    }
+    expect(p.values, `${p.key} = ${String(c[p.key])}`).toContain(c[p.key]);
+    seen[p.key] = c[p.key]!;
+  }
+  expect(Object.keys(c).sort()).toEqual(Object.keys(seen).sort());
+}
+
+describe('sampling', () => {
+  it('draws the same choices from the same seed and different ones across seeds', () => {
+    for (const space of spaces) {
+      const a = sampleChoices(space, seededRng(42, 'draft'));
+      expect(sampleChoices(space, seededRng(42, 'draft'))).toEqual(a);
+      expectConsistent(space, a);
+      const distinct = new Set(Array.from({ length: 30 }, (_, s) => JSON.stringify(sampleChoices(space, seededRng(s, 'draft')))));
+      expect(distinct.size).toBeGreaterThanOrEqual(28);
+    }
+  });
+
+  it('uses every model of a template over many seeds', () => {
+    for (const space of spaces) {
+      const models = new Set(Array.from({ length: 300 }, (_, s) => sampleChoices(space, seededRng(s)).model));
+      expect([...models].sort()).toEqual([...space.params.find((p) => p.key === 'model')!.values].sort());
+    }
+  });
+
+  it('has a consistent baseline for every template', () => {
+    for (const space of spaces) expectConsistent(space, space.baseline);
+  });
+
+  it('completes stale choices: unknown values are redrawn, inactive ones dropped', () => {
+    const c = complete(tabular, { model: 'knn', 'knn.n_neighbors': 7, 'logreg.C': 1, scale: 'standard' }, seededRng(1));
+    expectConsistent(tabular, c);
+    expect(c.scale).toBe('standard');
+    expect(c).not.toHaveProperty('logreg.C');
+    expect([3, 5, 10, 20, 40]).toContain(c['knn.n_neighbors']);
+  });
+});
+
+describe('mutation', () => {
+  it('is deterministic, leaves the parent alone and changes at least one choice', () => {
+    for (const space of spaces) {
+      for (let s = 0; s < 40; s++) {
+        const parent = sampleChoices(space, seededRng(s, 'p'));
+        const copy = { ...parent };
+        const a = mutateChoices(space, parent, seededRng(s, 'm'));
+        expect(mutateChoices(space, parent, seededRng(s, 'm'))).toEqual(a);
+        expect(parent).toEqual(copy);
+        expectConsistent(space, a.choices);
+        expect(a.changes.length).toBeGreaterThan(0);
+        expect(a.changes).toEqual(diffChoices(parent, a.choices));
+      }
+    }
+  });
+
+  it('changes one to three choices unless the model switches (its settings then change with it)', () => {
+    for (let s = 0; s < 200; s++) {
+      const parent = sampleChoices(tabular, seededRng(s, 'p'));
+      const { choices, changes } = mutateChoices(tabular, parent, seededRng(s, 'm'));
+      if (choices.model === parent.model) expect(changes.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('mostly steps ordered values to a neighbour', () => {
+    const parent = { ...tabular.baseline, model: 'random_forest' };
+    const full = complete(tabular, { ...parent, 'random_forest.n_estimators': 100 }, seededRng(0));
+    let steps = 0;
+    let jumps = 0;
+    for (let s = 0; s < 400; s++) {
+      const { changes } = mutateChoices(tabular, full, seededRng(s, 'm'));
+      const c = changes.find((x) => x.key === 'random_forest.n_estimators');
+      if (!c || c.to === undefined) continue; // the model switched
+      if (c.to === 50 || c.to === 200) steps++;
+      else jumps++;
+    }
+    expect(steps).toBeGreaterThan(jumps * 3);
+  });
+});
+
+describe('crossover', () => {
+  it('takes every choice from one parent or the other, deterministically', () => {
+    for (const space of spaces) {
+      for (let s = 0; s < 40; s++) {
+        const a = sampleChoices(space, seededRng(s, 'a'));
+        const b = sampleChoices(space, seededRng(s, 'b'));
+        const x = crossoverChoices(space, a, b, seededRng(s, 'x'));
+        expect(crossoverChoices(space, a, b, seededRng(s, 'x'))).toEqual(x);
+        expectConsistent(space, x.choices);
+        for (const [k, v] of Object.entries(x.choices)) {
+          if (x.from[k] === 'a') expect(v).toEqual(a[k]);
+          else if (x.from[k] === 'b') expect(v).toEqual(b[k]);
+          else expect(k in a || k in b).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('of a parent with itself is that parent', () => {
+    const a = sampleChoices(tabular, seededRng(3));
+    expect(crossoverChoices(tabular, a, a, seededRng(9)).choices).toEqual(a);
+  });
+
+  it('mixes both parents over many draws', () => {
+    const a = { ...tabular.baseline };
+    const b = complete(tabular, { ...a, impute: 'mean', scale: 'robust', categorical: 'ordinal', refit: false }, seededRng(0));
+    const mixed = Array.from({ length: 50 }, (_, s) => crossoverChoices(tabular, a, b, seededRng(s)).choices).filter(
+      (c) => diffChoices(c, a).length > 0 && diffChoices(c, b).length > 0,
+    );
+    expect(mixed.length).toBeGreaterThan(30);
+  });
+});
+
+describe('debug', () => {
+  it('changes a choice the error names', () => {
+    const parent = complete(tabular, { ...tabular.baseline, 'logreg.penalty': 'l1', 'logreg.solver': 'lbfgs' }, seededRng(0));
+    const error = "Traceback (most recent call last):\n  ...\nValueError: Solver lbfgs supports only 'l2' or 'none' penalties, got l1 penalty.";
+    for (let s = 0; s < 20; s++) {
+      const d = debugChoices(tabular, parent, error, seededRng(s));
+      expect(d.blamed.sort()).toEqual(['logreg.penalty', 'logreg.solver']);
+      expect(d.changes).toHaveLength(1);
+      expect(d.blamed).toContain(d.changes[0]!.key);
+    }
+  });
+
+  it('blames a numeric choice only as a whole word', () => {
+    const parent = complete(tabular, { ...tabular.baseline, select: 20 }, seededRng(0));
+    const d = debugChoices(tabular, parent, 'ValueError: k should be <= n_features = 10; got 20. Use k=\'all\'', seededRng(1));
+    expect(d.blamed).toEqual(['select']);
+    expect(d.choices.select).not.toBe(20);
+  });
+
+  it('falls back to a mutation when the error names no choice', () => {
+    const parent = sampleChoices(tabular, seededRng(5));
+    const d = debugChoices(tabular, parent, 'MemoryError', seededRng(2));
+    expect(d.blamed).toEqual([]);
+    expect(d.changes.length).toBeGreaterThan(0);
+  });
+});

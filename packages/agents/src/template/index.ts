@@ -1,0 +1,16 @@
+import type { Registry } from '@aira/coordinator';
+import { templateAgent, TEMPLATE_AGENT } from './agent.js';
+
+export { templateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION, failureText } from './agent.js';
+export { planLayout, outputsFromDescription, metricFromText, LayoutError, type DataLayout, type CompetitionFacts } from './layout.js';
+export { spaceFor, type Choices, type Space, type TemplateName } from './space.js';
+export { sampleChoices, mutateChoices, crossoverChoices, debugChoices, complete, diffChoices, type Change } from './choices.js';
+export { planJob, type JobPlan } from './plan.js';
+export { renderScript, parseHeader, type TemplateHeader } from './render.js';
+export { seededRng } from './rng.js';
+
+/** Adds the `template` agent to a registry (the CLI calls this for `aira run`). */
+export function registerTemplateAgent(registry: Registry): Registry {
+  registry.agents.set(TEMPLATE_AGENT, templateAgent);
+  return registry;
+}

@@ -1,0 +1,38 @@
+import { registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION } from '@aira/agents';
+import { resolveRunConfig, type Registry, type ResolveInput, type ResolvedConfig } from '@aira/coordinator';
+
+/** Adds the agents of @aira/agents to a coordinator registry (`template`; the LLM agents append theirs). */
+export function withAgents(registry: Registry): Registry {
+  registerTemplateAgent(registry);
+  return registry;
+}
+
+/** How a run's agent is named to people: plainly LLM-free for the template agent. */
+export function describeAgent(name: string): string {
+  return name === TEMPLATE_AGENT ? TEMPLATE_AGENT_DESCRIPTION : name;
+}
+
+const PLACEHOLDER_SCRIPT = '\0aira-no-script';
+const DEFAULT_ORIGIN = `default (no agent asked for: ${TEMPLATE_AGENT_DESCRIPTION})`;
+
+/**
+ * Resolves `aira run`'s config with the template agent as the default: when no layer names an
+ * agent (--agent, AIRA_AGENT, the config file, --set) and no script is given, the run uses the
+ * LLM-free template agent, and its provenance says so. An LLM agent runs only when asked for.
+ */
+export function resolveWithDefaultAgent(input: ResolveInput): ResolvedConfig {
+  const sets = input.sets ?? [];
+  let named: boolean;
+  let scripted: boolean;
+  try {
+    // A placeholder script satisfies the script agent's check, so the provenance can say who set agent.name.
+    named = resolveRunConfig({ ...input, sets: [...sets, `agent.script=${PLACEHOLDER_SCRIPT}`] }).provenance.get('agent.name') !== 'default';
+    scripted = resolveRunConfig({ ...input, sets: [...sets, `agent.name=${TEMPLATE_AGENT}`] }).config.agent.script !== undefined;
+  } catch {
+    return resolveRunConfig(input); // the settings are wrong elsewhere: report that as it is
+  }
+  if (named || scripted) return resolveRunConfig(input);
+  const resolved = resolveRunConfig({ ...input, sets: [`agent.name=${TEMPLATE_AGENT}`, ...sets] });
+  resolved.provenance.set('agent.name', DEFAULT_ORIGIN);
+  return resolved;
+}
