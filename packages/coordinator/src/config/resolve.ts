@@ -135,7 +135,7 @@ function hasPath(obj: unknown, path: Array<string | number>): boolean {
   return true;
 }
 
-const DURATIONS = new Set(['budget.wallClock', 'budget.perExec', 'workers.lease', 'workers.heartbeat', 'workers.callDeadline', 'workers.waitFor']);
+const DURATIONS = new Set(['budget.wallClock', 'budget.perExec', 'workers.lease', 'workers.heartbeat', 'workers.callDeadline', 'workers.waitFor', 'agent.jobTime', 'llm.timeout', 'llm.retryBase']);
 
 function show(path: string, value: unknown): string {
   if (DURATIONS.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;

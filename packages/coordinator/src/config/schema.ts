@@ -72,6 +72,49 @@ export const AgentConfig = z.strictObject({
   script: z.string().optional(),
   /** The command that runs the script; default by extension (.py → python3, .sh → bash). */
   interpreter: z.string().optional(),
+  /** LLM agents (react, operators): limits of one job. The paper gives no step limit (aira2.md §3). */
+  maxSteps: positiveInt.default(100),
+  /** LLM agents: total tokens (prompt + completion) one job may use; unset: no limit. */
+  maxTokens: positiveInt.optional(),
+  /** LLM agents: wall-clock limit of one job (always within the run's remaining budget). */
+  jobTime: zDuration.optional(),
+  /** react: offer read_file / write_file / edit_file besides bash, python and submit (off: as the paper). */
+  fileTools: z.boolean().default(false),
+  /** LLM agents: characters of a command's output shown to the model (head and tail; the rest is in the log). */
+  outputChars: positiveInt.default(12_000),
+  /** LLM agents: prompt templates, a version under packages/agents/prompts (v1) or a folder of your own. */
+  prompts: z.string().min(1).default('v1'),
+});
+
+/** The LLM endpoint of the react and operators agents (any OpenAI-compatible server). */
+export const LlmConfig = z.strictObject({
+  baseUrl: z.url().default('https://api.openai.com/v1'),
+  model: z.string().min(1).optional(),
+  /** The NAME of the environment variable that holds the key; the key itself never enters config or logs. */
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').default('OPENAI_API_KEY'),
+  temperature: z.number().min(0).max(2).optional(),
+  topP: probability.optional(),
+  /** Longest reply (max_tokens) of one call. */
+  maxOutputTokens: positiveInt.optional(),
+  /** native: the server's tool calling; text: fenced ```tool blocks; auto: native, text once the server rejects tools. */
+  toolProtocol: z.enum(['auto', 'native', 'text']).default('auto'),
+  /** Per-call timeout. */
+  timeout: zDuration.default(10 * 60_000),
+  /** Retries of one call on 429, 5xx, timeouts and connection errors. */
+  maxRetries: z.number().int().nonnegative().default(6),
+  /** First backoff delay (doubled each retry, with jitter) when the server sends no Retry-After. */
+  retryBase: zDuration.default(1_000),
+  /** Requests in flight to one endpoint at once, shared by every job of the process. */
+  concurrency: positiveInt.default(8),
+  /** USD per 1M tokens; cost = prompt × input + cached prompt × cachedInput + completion × output. */
+  prices: z
+    .strictObject({
+      input: z.number().nonnegative().default(0),
+      output: z.number().nonnegative().default(0),
+      /** Unset: the input price. */
+      cachedInput: z.number().nonnegative().optional(),
+    })
+    .default({ input: 0, output: 0 }),
 });
 
 export const RunConfig = z
@@ -87,6 +130,7 @@ export const RunConfig = z
     /** `auto`: HCE when a competition is given and the HCE evaluator is registered, else self-reported. */
     hce: z.enum(['auto', 'on', 'off']).default('auto'),
     agent: AgentConfig.default(AgentConfig.parse({})),
+    llm: LlmConfig.default(LlmConfig.parse({})),
     search: SearchConfig.default(SearchConfig.parse({})),
     budget: BudgetConfig.default(BudgetConfig.parse({})),
     workers: WorkersConfig.default(WorkersConfig.parse({})),
@@ -110,6 +154,7 @@ export type SearchConfig = z.output<typeof SearchConfig>;
 export type BudgetConfig = z.output<typeof BudgetConfig>;
 export type WorkersConfig = z.output<typeof WorkersConfig>;
 export type AgentConfig = z.output<typeof AgentConfig>;
+export type LlmConfig = z.output<typeof LlmConfig>;
 
 /** Search parameters with each policy's own defaults filled in. */
 export interface ResolvedSearch {
