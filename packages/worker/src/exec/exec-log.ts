@@ -1,34 +1,45 @@
-import { closeSync, openSync, readSync, rmSync, writeSync, writevSync } from 'node:fs';
-import { read } from 'node:fs';
-import { promisify } from 'node:util';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { ExecEvent, OutputStream } from '@aira/protocol';
 import { encodeEvent, outputRecordHeader, recordLength } from './wire.js';
 
-const readAsync = promisify(read);
-
 /** One index entry per this many events: memory stays small however many events an exec has. */
 const INDEX_STRIDE = 256;
+/** Recent records kept in memory so live readers never touch the disk. */
+const TAIL_BYTES = 4 * 1024 * 1024;
+/** What stays in memory once the exec has finished (hundreds of execs live in one session). */
+const FINISHED_TAIL_BYTES = 64 * 1024;
 
 export type LogEvent = Exclude<ExecEvent['event'], undefined>;
+
+interface TailEntry {
+  offset: number;
+  record: Buffer;
+}
 
 /**
  * The bounded on-disk log of one exec: its events in seq order, as encoded ExecResponse records.
  * Output is appended synchronously as the pipes deliver it (page-cache writes, microseconds), so
- * reading the pipes never waits for a client; clients read the file at their own pace. Past
- * `capBytes` of output, output is dropped and the exec is marked truncated; the last event
- * (finished) is always kept. Memory held: one offset per INDEX_STRIDE events.
+ * reading the pipes never waits for a client; clients read at their own pace through a
+ * LogReader, from a small in-memory tail when they keep up and from the file when they do not.
+ * Past `capBytes` of output, output is dropped and the exec is marked truncated; the finished
+ * event is always kept. Memory held: the tail, plus one offset per INDEX_STRIDE events. The file
+ * is open for writing only while the exec runs.
  */
 export class ExecLog {
-  private readonly fd: number;
+  private fd: number | undefined;
   private size = 0;
   private events = 0;
   private readonly index: number[] = [];
-  /** Records that could not be written (disk full): kept in memory, read after the file. */
+  private tail: TailEntry[] = [];
+  private tailFirst = 0;
+  private tailBytes = 0;
+  /** Records that could not be written (disk full): kept in memory after the file's records. */
   private readonly spilled: Buffer[] = [];
   private spilledFrom = -1;
   private changed = deferred();
   private ended = false;
-  private closed = false;
+  private removed = false;
   outputBytes = 0;
   truncated = false;
 
@@ -36,7 +47,7 @@ export class ExecLog {
     readonly path: string,
     readonly capBytes: number,
   ) {
-    this.fd = openSync(path, 'w+', 0o600);
+    this.fd = openSync(path, 'w', 0o600);
   }
 
   /** Number of events so far (the next seq). */
@@ -48,75 +59,179 @@ export class ExecLog {
     return this.ended;
   }
 
-  get isClosed(): boolean {
-    return this.closed;
+  get isRemoved(): boolean {
+    return this.removed;
   }
 
   /** Appends a started or finished event; the finished event ends the log. */
   append(event: LogEvent, unixMs = Date.now()): number {
     if (this.ended) throw new Error(`exec log ${this.path} already finished`);
     const seq = this.events;
-    this.writeRecord([encodeEvent({ seq, unixMs, event })]);
-    if (event.$case === 'finished') this.ended = true;
+    this.writeRecord(encodeEvent({ seq, unixMs, event }));
+    if (event.$case === 'finished') this.end();
     this.notify();
     return seq;
   }
 
-  /** Appends output unless past the cap; returns false when (part of) it was dropped. */
-  appendOutput(stream: OutputStream, data: Buffer, unixMs = Date.now()): boolean {
-    if (this.ended || data.length === 0) return true;
-    this.outputBytes += data.length;
-    let kept = data;
-    const room = this.capBytes - (this.outputBytes - data.length);
+  /**
+   * Appends one output chunk made of `parts` (copied once, into the record) unless past the cap;
+   * returns false when (part of) it was dropped.
+   */
+  appendOutput(stream: OutputStream, parts: Buffer[], unixMs = Date.now()): boolean {
+    if (this.ended) return true;
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    if (total === 0) return true;
+    const room = this.capBytes - this.outputBytes;
+    this.outputBytes += total;
     if (this.truncated || room <= 0) {
       this.truncated = true;
       return false;
     }
-    if (data.length > room) {
-      kept = data.subarray(0, room);
-      this.truncated = true;
+    const kept = Math.min(total, room);
+    if (kept < total) this.truncated = true;
+    const header = outputRecordHeader(this.events, unixMs, stream, kept);
+    const record = Buffer.allocUnsafe(header.length + kept);
+    header.copy(record, 0);
+    let at = header.length;
+    for (const p of parts) {
+      const n = Math.min(p.length, record.length - at);
+      if (n <= 0) break;
+      p.copy(record, at, 0, n);
+      at += n;
     }
-    const seq = this.events;
-    this.writeRecord([outputRecordHeader(seq, unixMs, stream, kept.length), kept]);
+    this.writeRecord(record);
     this.notify();
-    return kept === data;
+    return kept === total;
   }
 
-  /** Resolves at the next append, at the end, or when the log is closed. */
+  /** Resolves at the next append, at the end, or when the log is removed. */
   waitForChange(): Promise<void> {
     return this.changed.promise;
   }
 
-  /** Byte offset of the record with this seq (seq <= count). */
-  offsetOf(seq: number): number {
-    if (seq >= this.events) return this.size;
-    const block = Math.floor(seq / INDEX_STRIDE);
-    let offset = this.index[block]!;
-    const header = Buffer.alloc(11);
-    for (let s = block * INDEX_STRIDE; s < seq; s++) {
-      readSync(this.fd, header, 0, 11, offset);
-      offset += recordLength(header, 0)!;
-    }
-    return offset;
+  /** A reader from `seq` on; close it when done. */
+  reader(seq: number): LogReader {
+    return new LogReader(this, seq);
   }
 
-  /**
-   * Reads whole records from `offset`, about `maxBytes` of them (at least one when any is there).
-   * Returns the records (views into one buffer) and the offset after them.
-   */
-  async readRecords(offset: number, maxBytes: number): Promise<{ records: Buffer[]; next: number }> {
-    const end = this.size;
-    if (offset >= end) return { records: [], next: offset };
-    let want = Math.min(maxBytes, end - offset);
+  /** @internal Records held in memory from `seq` on, with the offset after them; undefined when seq is not in memory. */
+  memoryRecords(seq: number): { records: Buffer[]; nextOffset: number } | undefined {
+    if (this.spilledFrom >= 0 && seq >= this.spilledFrom) return { records: this.spilled.slice(seq - this.spilledFrom), nextOffset: this.size };
+    if (seq < this.tailFirst || this.tail.length === 0) return undefined;
+    const entries = this.tail.slice(seq - this.tailFirst);
+    const records = entries.map((e) => e.record);
+    if (this.spilledFrom >= 0) records.push(...this.spilled);
+    const last = entries.at(-1);
+    return { records, nextOffset: last ? last.offset + last.record.length : this.size };
+  }
+
+  /** @internal Offset of the index block holding seq, and that block's first seq. */
+  indexEntry(seq: number): { offset: number; seq: number } {
+    const block = Math.floor(seq / INDEX_STRIDE);
+    return { offset: this.index[block]!, seq: block * INDEX_STRIDE };
+  }
+
+  /** Bytes of records on disk. */
+  get fileSize(): number {
+    return this.size;
+  }
+
+  /** Closes the log and deletes its file (session closed): readers still reading end with NOT_FOUND. */
+  remove(): void {
+    if (this.removed) return;
+    this.removed = true;
+    this.closeFile();
+    this.tail = [];
+    rmSync(this.path, { force: true });
+    this.notify();
+  }
+
+  private end(): void {
+    this.ended = true;
+    this.closeFile();
+    this.trimTail(FINISHED_TAIL_BYTES);
+  }
+
+  private closeFile(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    this.fd = undefined;
+  }
+
+  private writeRecord(record: Buffer): void {
+    if (this.events % INDEX_STRIDE === 0) this.index.push(this.size);
+    if (this.spilledFrom < 0 && this.fd !== undefined) {
+      try {
+        const written = writeSync(this.fd, record, 0, record.length, this.size);
+        if (written !== record.length) throw new Error(`short write (${written} of ${record.length} bytes)`);
+        if (this.tail.length === 0) this.tailFirst = this.events;
+        this.tail.push({ offset: this.size, record });
+        this.tailBytes += record.length;
+        this.trimTail(TAIL_BYTES);
+        this.size += record.length;
+        this.events++;
+        return;
+      } catch {
+        // Disk full or failing: what follows stays in memory. Output is dropped from here on
+        // (truncated), so in practice only the finished event lands here.
+        this.truncated = true;
+      }
+    }
+    if (this.spilledFrom < 0) this.spilledFrom = this.events;
+    this.spilled.push(record);
+    this.events++;
+  }
+
+  private trimTail(maxBytes: number): void {
+    while (this.tail.length > 1 && this.tailBytes > maxBytes) {
+      this.tailBytes -= this.tail.shift()!.record.length;
+      this.tailFirst++;
+    }
+  }
+
+  private notify(): void {
+    const d = this.changed;
+    this.changed = deferred();
+    d.resolve();
+  }
+}
+
+/** Reads an exec's records in order from a seq: from memory when it can, else from the file. */
+export class LogReader {
+  private offset: number | undefined;
+  private fh: FileHandle | undefined;
+
+  constructor(
+    private readonly log: ExecLog,
+    public seq: number,
+  ) {}
+
+  /** The next records (none when the reader has caught up). */
+  async next(maxBytes = 1024 * 1024): Promise<Buffer[]> {
+    const log = this.log;
+    if (this.seq >= log.count) return [];
+    const mem = log.memoryRecords(this.seq);
+    if (mem) {
+      this.seq += mem.records.length;
+      this.offset = mem.nextOffset;
+      return mem.records;
+    }
+    this.fh ??= await open(log.path, 'r');
+    if (this.offset === undefined) this.offset = await this.locate(this.seq);
+    const end = log.fileSize;
+    let want = Math.min(maxBytes, end - this.offset);
     let buf = Buffer.allocUnsafe(want);
-    let got = (await readAsync(this.fd, buf, 0, want, offset)).bytesRead;
-    let first = recordLength(buf, 0);
+    let got = (await this.fh.read(buf, 0, want, this.offset)).bytesRead;
+    const first = recordLength(buf, 0);
     if (first !== undefined && first > got) {
       // One record larger than maxBytes: read exactly that record.
       want = first;
       buf = Buffer.allocUnsafe(want);
-      got = (await readAsync(this.fd, buf, 0, want, offset)).bytesRead;
-      first = want;
+      got = (await this.fh.read(buf, 0, want, this.offset)).bytesRead;
     }
     const records: Buffer[] = [];
     let at = 0;
@@ -126,67 +241,27 @@ export class ExecLog {
       records.push(buf.subarray(at, at + len));
       at += len;
     }
-    return { records, next: offset + at };
+    this.offset += at;
+    this.seq += records.length;
+    return records;
   }
 
-  /** Byte offset at which the file ends (records past it, if any, are spilled in memory). */
-  get fileSize(): number {
-    return this.size;
+  async close(): Promise<void> {
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close().catch(() => {});
   }
 
-  /** Records of seq >= fromSeq that are held in memory because the disk refused them. */
-  spilledRecords(fromSeq: number): Buffer[] {
-    if (this.spilledFrom < 0) return [];
-    return this.spilled.slice(Math.max(0, fromSeq - this.spilledFrom));
-  }
-
-  /** Seq of the first spilled record, or count when none. */
-  get firstSpilledSeq(): number {
-    return this.spilledFrom < 0 ? this.events : this.spilledFrom;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
+  /** Byte offset of the record with this seq: from the sparse index, skipping record headers. */
+  private async locate(seq: number): Promise<number> {
+    const entry = this.log.indexEntry(seq);
+    let offset = entry.offset;
+    const header = Buffer.alloc(11);
+    for (let s = entry.seq; s < seq; s++) {
+      await this.fh!.read(header, 0, 11, offset);
+      offset += recordLength(header, 0)!;
     }
-    this.notify();
-  }
-
-  /** Closes the log and deletes its file. */
-  remove(): void {
-    this.close();
-    rmSync(this.path, { force: true });
-  }
-
-  private writeRecord(parts: Buffer[]): void {
-    if (this.events % INDEX_STRIDE === 0) this.index.push(this.size);
-    const length = parts.reduce((n, p) => n + p.length, 0);
-    if (this.spilledFrom < 0 && !this.closed) {
-      try {
-        const written = parts.length === 1 ? writeSync(this.fd, parts[0]!, 0, length, this.size) : writevSync(this.fd, parts, this.size);
-        if (written !== length) throw new Error(`short write (${written} of ${length} bytes)`);
-        this.size += length;
-        this.events++;
-        return;
-      } catch {
-        // Disk full or failing: keep what follows in memory. Output is dropped from here on
-        // (truncated), so in practice only the finished event lands here.
-        this.spilledFrom = this.events;
-        this.truncated = true;
-      }
-    }
-    this.spilled.push(Buffer.concat(parts));
-    this.events++;
-  }
-
-  private notify(): void {
-    const d = this.changed;
-    this.changed = deferred();
-    d.resolve();
+    return offset;
   }
 }
 

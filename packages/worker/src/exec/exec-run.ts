@@ -22,9 +22,10 @@ export interface ExecRunOptions {
   logger: Logger;
 }
 
-/** Small reads arriving within COALESCE_MS are written as one chunk, up to COALESCE_BYTES: a
- * chatty program (Python -u writes every print) makes fewer, larger events. */
-const COALESCE_BYTES = 64 * 1024;
+/** Reads arriving within COALESCE_MS are written as one chunk of up to COALESCE_BYTES: a chatty
+ * program (Python -u writes every print) makes fewer events, and a fast one makes larger chunks
+ * than the pipe's 64 KiB reads (fewer records and gRPC messages per byte). */
+const COALESCE_BYTES = 256 * 1024;
 const COALESCE_MS = 5;
 
 /**
@@ -138,10 +139,6 @@ export class ExecRun {
   private onOutput(stream: OutputStream, data: Buffer): void {
     const p = this.pending;
     if (p && p.stream !== stream) this.flush();
-    if (!this.pending && data.length >= COALESCE_BYTES) {
-      this.log.appendOutput(stream, data);
-      return;
-    }
     const q = (this.pending ??= { stream, parts: [], bytes: 0 });
     q.parts.push(data);
     q.bytes += data.length;
@@ -159,6 +156,6 @@ export class ExecRun {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    this.log.appendOutput(p.stream, p.parts.length === 1 ? p.parts[0]! : Buffer.concat(p.parts, p.bytes));
+    this.log.appendOutput(p.stream, p.parts);
   }
 }

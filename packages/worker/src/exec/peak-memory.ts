@@ -12,7 +12,7 @@ export class PeakMemory {
 
   constructor(
     private readonly rootPid: number,
-    private readonly intervalMs = 200,
+    private readonly intervalMs = 500,
   ) {
     clearPeak(rootPid);
   }
