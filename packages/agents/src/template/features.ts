@@ -4,7 +4,8 @@ import type { Choices } from './space.js';
 
 /**
  * The Python that turns a table into model inputs and builds the pipeline, per modality. Each
- * returns `features(frame)` (what the model reads from a table) and `make_model()`.
+ * defines `feature_columns(train, inputs)` (the groups of columns the model reads) and
+ * `make_model(*groups)` (the pipeline, fitted once on the holdout split and once on every row).
  */
 export function featureCode(layout: DataLayout, c: Choices, model: string, imp: Imports): string {
   if (layout.modality === 'text') return textCode(c, model, imp);
@@ -36,7 +37,7 @@ function tabularCode(layout: DataLayout, c: Choices, model: string, imp: Imports
   }
   steps.push(model);
   return `def feature_columns(train, inputs):
-    """Columns every table has, besides ids and the label; text columns with many values are left out."""
+    """Numeric and categorical columns every table has, besides ids and the label (free text is left out)."""
     columns = [c for c in train.columns if c not in ID_COLUMNS and c != LABEL and all(c in f.columns for f in inputs)]
     numeric = [c for c in columns if pd.api.types.is_numeric_dtype(train[c])]
     categorical = [c for c in columns if c not in numeric and train[c].nunique() <= 100]
@@ -71,14 +72,14 @@ function textCode(c: Choices, model: string, imp: Imports): string {
     text = [c for c in columns if not pd.api.types.is_numeric_dtype(train[c])]
     if not text:
         sys.exit("no text column in " + TRAIN + ": this is not text data")
-    return text, []
+    return (text,)
 
 
 def documents(frame, text):
     return frame[text].fillna("").astype(str).agg(" ".join, axis=1)
 
 
-def make_model(text, _unused):
+def make_model(text):
     vectorizer = ${vec}(${a.join(', ')})
     return make_pipeline(FunctionTransformer(documents, kw_args={"text": text}), vectorizer, ${model})
 `;
@@ -99,10 +100,10 @@ function imageCode(c: Choices, model: string, imp: Imports): string {
     pixels = [c for c in columns if pd.api.types.is_numeric_dtype(train[c])]
     if not pixels:
         sys.exit("no pixel columns in " + TRAIN + ": images must be given as arrays of numbers")
-    return pixels, []
+    return (pixels,)
 
 
-def make_model(pixels, _unused):
+def make_model(pixels):
     # MinMaxScaler maps each pixel to [0, 1] (0-255 intensities in most image arrays).
     return make_pipeline(${steps.join(', ')})
 `;

@@ -141,8 +141,10 @@ function taskOf(facts: CompetitionFacts | undefined, train: ProbeFile, label: st
   }
   if (predCols.length > 1) return 'classification';
   if (metric) return REGRESSION_METRICS.has(metric) ? 'regression' : 'classification';
+  // From the first rows alone: fractions, or integers too large to be class codes, are quantities.
   const values = (train.rows ?? []).map((r) => r[train.columns!.indexOf(label)] ?? '');
-  return values.length > 0 && values.every(isNumber) && values.some((v) => !Number.isInteger(Number(v))) ? 'regression' : 'classification';
+  const quantity = (v: string) => !Number.isInteger(Number(v)) || Math.abs(Number(v)) > 100;
+  return values.length > 0 && values.every(isNumber) && values.some(quantity) ? 'regression' : 'classification';
 }
 
 /**

@@ -195,8 +195,7 @@ PREDICTION_COLUMNS = ${pyList(layout.prediction.columns)}
 METRIC = ${JSON.stringify(layout.metric)}
 HOLDOUT = ${HOLDOUT}
 REFIT = ${py(choices.refit ?? true)}  # refit on every labelled row once the holdout is scored
-POSITIVE = None  # the positive class (classification), set from the labels in main()
-
+${classification ? 'POSITIVE = None  # the positive class: the larger label, set in main()\n' : ''}
 
 ${features}
 
@@ -205,22 +204,21 @@ ${predict}
 ${score}
 
 def main():
-    global POSITIVE
-    train = pd.read_csv(os.path.join(DATA, TRAIN))
+${classification ? '    global POSITIVE\n' : ''}    train = pd.read_csv(os.path.join(DATA, TRAIN))
     inputs = {split: pd.read_csv(os.path.join(DATA, source)) for split, (source, _) in SPLITS.items()}
-    first, second = feature_columns(train, list(inputs.values()))
-    columns = first + second
+    groups = feature_columns(train, list(inputs.values()))
+    columns = [c for group in groups for c in group]
     X, y = train[columns], train[LABEL]
 ${classification ? '    POSITIVE = sorted(y.unique())[-1]\n' : ''}
     # The same holdout rows for every candidate (random_state=0), so their scores compare.
     stratify = ${classification ? 'y if y.value_counts().min() >= 2 else None' : 'None'}
     X_fit, X_hold, y_fit, y_hold = train_test_split(X, y, test_size=HOLDOUT, random_state=0, stratify=stratify)
-    model = make_model(first, second)
+    model = make_model(*groups)
     model.fit(X_fit, y_fit)
     holdout = score(y_hold, predict(model, X_hold))
     print(f"holdout {METRIC} on {len(y_hold)} of {len(y)} labelled rows: {holdout:.6f}")
     if REFIT:
-        model = make_model(first, second)
+        model = make_model(*groups)
         model.fit(X, y)
 
     os.makedirs(SUBMISSION, exist_ok=True)
