@@ -77,7 +77,7 @@ export function openingTurns(
     python: env.python,
     packages: env.packages.join(', ') || '(unknown)',
     draft: op === 'draft',
-    mutate: op === 'mutate',
+    mutate: op === 'mutate' || op === 'improve',
     crossover: op === 'crossover',
     debug: op === 'debug',
     parents,

@@ -1,0 +1,332 @@
+import { posix, relative } from 'node:path';
+import { formatDuration } from '@aira/core';
+import type { Agent, AgentContext, ExecResult, Job, RunConfig, Session, SessionFile, Submission } from '@aira/coordinator';
+import { LlmClient } from '../llm/client.js';
+import { JobLlm, StopJob } from '../llm/job.js';
+import { llmSettings } from '../llm/settings.js';
+import { loadTemplate, promptDir } from '../llm/prompts.js';
+import type { ToolCall, ToolSpec, Turn } from '../llm/types.js';
+import { probeEnvironment, quote, type Environment } from './environment.js';
+import { clip, execObservation } from './observation.js';
+import { nudgeText, openingTurns, parentCodePath, textProtocolInstructions, type Limits } from './prompt.js';
+import { checkArgs, reactTools, type Args } from './tools.js';
+import { editFile, readFile, writeFile } from './file-tools.js';
+
+export const REACT_AGENT = 'react';
+
+export interface LlmAgentOptions {
+  /** Where the key is read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** A client of one's own (tests share one across agents); default: one per agent from the config. */
+  client?: LlmClient;
+}
+
+const REACT_TEMPLATES = ['system.md', 'task.md', 'parent.md', 'text-protocol.md', 'nudge.md'];
+const RECORD_CHARS = 20_000;
+
+/**
+ * The `react` agent (reference/aira2.md §3): each job is one ReAct trajectory over the session's
+ * stateful bash and Python (and, with --file-tools, file tools), ending with `submit`. Tracebacks
+ * come back as observations, so the model debugs inside the job; malformed calls, unknown tools and
+ * bad arguments are answered, never fatal. Step, token and time limits, and the run's cost cap,
+ * end the trajectory: the harness then runs the last solution file it knows of and submits that.
+ */
+export function reactAgent(config: RunConfig, options: LlmAgentOptions = {}): Agent {
+  const client = options.client ?? new LlmClient(llmSettings(config, options.env, REACT_AGENT));
+  const dir = promptDir('react', config.agent.prompts);
+  for (const t of REACT_TEMPLATES) loadTemplate(dir, t); // a missing template fails the run at its start
+  const tools = reactTools(config.agent.fileTools);
+  return {
+    name: REACT_AGENT,
+    runJob: (job, session, ctx) => new ReactJob(config, client, dir, tools, job, session, ctx).run(),
+  };
+}
+
+interface ToolOutcome {
+  content: string;
+  submission?: Submission;
+  exec?: ExecResult;
+  error?: boolean;
+}
+
+class ReactJob {
+  private readonly started = Date.now();
+  private deadline = 0;
+  private step = 0;
+  private readonly turns: Turn[] = [];
+  private llm!: JobLlm;
+  private env!: Environment;
+  private limits!: Limits;
+  private kernelReady = false;
+  /** The file most recently named by submit: what the harness runs when the job ends without a submit. */
+  private lastSubmitPath: string | null = null;
+  /** The last run of each file the model started from bash (for submit with rerun: false). */
+  private readonly lastRuns = new Map<string, ExecResult>();
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly client: LlmClient,
+    private readonly dir: string,
+    private readonly tools: ToolSpec[],
+    private readonly job: Job,
+    private readonly session: Session,
+    private readonly ctx: AgentContext,
+  ) {}
+
+  private timeLeft(): number {
+    return Math.min(this.deadline - Date.now(), this.ctx.remainingMs());
+  }
+
+  private budgetNote(): string {
+    const steps = this.limits.maxSteps - this.step;
+    const tokens = this.limits.maxTokens !== undefined ? `, ${Math.max(0, this.limits.maxTokens - this.llm.tokens)} tokens` : '';
+    return `[${steps} step${steps === 1 ? '' : 's'}, ${formatDuration(Math.max(0, this.timeLeft()))}${tokens} left]`;
+  }
+
+  async run(): Promise<Submission> {
+    const a = this.config.agent;
+    const runLeftMs = this.ctx.remainingMs();
+    const timeMs = Math.min(a.jobTime ?? Infinity, runLeftMs);
+    this.deadline = this.started + timeMs;
+    this.limits = { maxSteps: a.maxSteps, maxTokens: a.maxTokens, timeMs, runLeftMs, perExecMs: this.config.budget.perExec };
+    this.env = await probeEnvironment(this.session, this.job);
+    await this.putParents();
+    this.llm = new JobLlm(this.client, this.job, this.ctx, this.env.runDir, a.maxTokens);
+    const { system, user } = openingTurns(this.dir, this.job, this.session, this.env, this.limits, { fileTools: a.fileTools, outputChars: a.outputChars });
+    this.turns.push({ role: 'system', content: system }, { role: 'user', content: user });
+    const textInstructions = textProtocolInstructions(this.dir, this.tools);
+    await this.record({
+      kind: 'react.start',
+      model: this.client.settings.model,
+      protocol: this.client.protocol,
+      tools: this.tools.map((t) => t.name),
+      limits: { maxSteps: a.maxSteps, maxTokens: a.maxTokens ?? null, timeMs },
+      prompts: a.prompts,
+      llmLog: relative(this.env.runDir, this.llm.logPath),
+      system,
+      prompt: user,
+    });
+    try {
+      for (this.step = 1; ; this.step++) {
+        if (this.step > a.maxSteps) throw new StopJob(`the job used its ${a.maxSteps} steps`);
+        if (this.timeLeft() <= 0) throw new StopJob('the job ran out of time');
+        const c = await this.llm.call(this.turns, this.step, { tools: this.tools, textInstructions });
+        this.turns.push({ role: 'assistant', content: c.content, toolCalls: c.toolCalls });
+        await this.record({
+          kind: 'react.llm',
+          step: this.step,
+          call: c.callId,
+          protocol: c.protocol,
+          content: clip(c.content, RECORD_CHARS).text,
+          toolCalls: c.toolCalls.map((t) => ({ id: t.id, name: t.name, arguments: clip(t.arguments, RECORD_CHARS).text, ...(t.error ? { error: t.error } : {}) })),
+          finishReason: c.finishReason,
+          usage: c.usage,
+          costUsd: c.costUsd,
+          durationMs: c.durationMs,
+          attempts: c.attempts,
+        });
+        if (c.toolCalls.length === 0) {
+          const nudge = nudgeText(this.dir, this.tools);
+          this.turns.push({ role: 'user', content: `${nudge}\n${this.budgetNote()}` });
+          await this.record({ kind: 'react.tool', step: this.step, tool: null, error: true, observation: nudge, durationMs: 0 });
+          continue;
+        }
+        let submission: Submission | undefined;
+        for (const call of c.toolCalls) {
+          if (submission) {
+            this.turns.push({ role: 'tool', callId: call.id, name: call.name, content: 'not run: the job was already submitted' });
+            continue;
+          }
+          const t0 = Date.now();
+          const out = await this.runTool(call);
+          this.turns.push({ role: 'tool', callId: call.id, name: call.name, content: out.content });
+          await this.record({
+            kind: 'react.tool',
+            step: this.step,
+            call: call.id,
+            tool: call.name,
+            args: clip(call.arguments, RECORD_CHARS).text,
+            observation: clip(out.content, RECORD_CHARS).text,
+            durationMs: out.exec?.durationMs ?? Date.now() - t0,
+            ...(out.exec ? { execId: out.exec.execId, exitCode: out.exec.exitCode, reason: out.exec.reason, log: relative(this.env.runDir, out.exec.logPath) } : {}),
+            ...(out.error ? { error: true } : {}),
+          });
+          submission = out.submission;
+        }
+        if (submission) {
+          await this.recordEnd('submitted', this.lastSubmitPath);
+          return submission;
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof StopJob)) throw err;
+      return this.finishWithoutSubmit(err.message);
+    }
+  }
+
+  private async record(step: Record<string, unknown>): Promise<void> {
+    await this.ctx.record(this.client.redactor.value(step));
+  }
+
+  private async recordEnd(reason: string, submitted: string | null): Promise<void> {
+    await this.record({
+      kind: 'react.end',
+      reason,
+      steps: Math.min(this.step, this.limits.maxSteps),
+      submitted,
+      durationMs: Date.now() - this.started,
+      ...this.llm.totals,
+      tokens: this.llm.tokens,
+    });
+  }
+
+  private async putParents(): Promise<void> {
+    const files: SessionFile[] = [];
+    for (const p of this.job.parents) {
+      files.push({ path: `work/${parentCodePath(p)}`, data: Buffer.from(p.code) });
+      files.push({ path: `work/parents/${p.id}/output.txt`, data: Buffer.from(p.output) });
+    }
+    if (files.length) await this.session.putFiles(files);
+  }
+
+  // ---- tools ------------------------------------------------------------------------------------
+
+  private async runTool(call: ToolCall): Promise<ToolOutcome> {
+    const names = this.tools.map((t) => t.name).join(', ');
+    if (call.error) return { content: `error: ${call.error}. Nothing was run.`, error: true };
+    const spec = this.tools.find((t) => t.name === call.name);
+    if (!spec) return { content: `error: there is no tool "${call.name}"; the tools are ${names}. Nothing was run.`, error: true };
+    const checked = checkArgs(spec, call.arguments);
+    if ('error' in checked) return { content: `error: ${checked.error}. Nothing was run.`, error: true };
+    const args = checked.args;
+    const left = this.timeLeft();
+    if (left <= 0) throw new StopJob('the job ran out of time');
+    const timeoutMs = typeof args.timeout === 'number' && args.timeout > 0 ? Math.min(args.timeout * 1000, left) : left;
+    const chars = this.config.agent.outputChars;
+    switch (call.name) {
+      case 'bash': {
+        const command = String(args.command);
+        const r = await this.session.exec('bash', command, { timeoutMs, label: 'tool:bash' });
+        this.noteRuns(command, r);
+        return { content: execObservation(r, chars, this.budgetNote()), exec: r };
+      }
+      case 'python': {
+        await this.kernelInWork();
+        const r = await this.session.exec('python', String(args.code), { timeoutMs, label: 'tool:python' });
+        return { content: execObservation(r, chars, this.budgetNote()), exec: r };
+      }
+      case 'read_file':
+        return readFile(this.session, args, chars);
+      case 'write_file':
+        return writeFile(this.session, args);
+      case 'edit_file':
+        return editFile(this.session, args);
+      case 'submit':
+        return this.submit(args);
+      default:
+        return { content: `error: there is no tool "${call.name}"; the tools are ${names}.`, error: true };
+    }
+  }
+
+  /** The kernel starts wherever the worker put it; the model is told it starts in the work folder. */
+  private async kernelInWork(): Promise<void> {
+    if (this.kernelReady) return;
+    await this.session.exec('python', `import os as _aira_os\n_aira_os.chdir(${JSON.stringify(this.session.dirs.work)})\ndel _aira_os`, { label: 'agent:setup' });
+    this.kernelReady = true;
+  }
+
+  /** Remembers a bash command's result as the last run of each .py file it names. */
+  private noteRuns(command: string, r: ExecResult): void {
+    for (const m of command.matchAll(/([\w./-]+\.py)\b/g)) this.lastRuns.set(posix.normalize(m[1]!.replace(/^\.\//, '')), r);
+  }
+
+  /** A path the model gave, as a path inside the work folder; null when it points elsewhere. */
+  private workPath(path: string): string | null {
+    const work = this.session.dirs.work.replace(/\/+$/, '');
+    let p = path.trim();
+    if (p.startsWith(`${work}/`)) p = p.slice(work.length + 1);
+    else if (posix.isAbsolute(p)) return null;
+    p = posix.normalize(p);
+    return p === '.' || p.startsWith('../') || p === '..' ? null : p;
+  }
+
+  private async submit(args: Args): Promise<ToolOutcome> {
+    const given = typeof args.path === 'string' && args.path.trim() ? args.path : 'solution.py';
+    const path = this.workPath(given);
+    if (!path) return { content: `submit: "${given}" is not inside the work folder ${this.session.dirs.work}; put the solution there.`, error: true };
+    this.lastSubmitPath = path;
+    const code = await this.readWork(path);
+    if (code === null) return { content: `submit: there is no ${path} in the work folder ${this.session.dirs.work}; write the solution file first.`, error: true };
+    let run = args.rerun === false ? this.lastRuns.get(path) : undefined;
+    let files: SessionFile[] = run && run.exitCode === 0 && !run.reason ? await this.session.getFiles(['submission']) : [];
+    if (files.length === 0) {
+      run = await this.runSolution(path, this.timeLeft());
+      files = await this.session.getFiles(['submission']);
+    }
+    const obs = execObservation(run!, this.config.agent.outputChars, this.budgetNote());
+    if (run!.exitCode !== 0 || run!.reason) {
+      return { content: `submit: ${path} failed, so the job goes on; fix it and submit again.\n${obs}`, exec: run, error: true };
+    }
+    if (files.length === 0) {
+      return { content: `submit: ${path} ran but wrote nothing into ${this.session.dirs.submission}; the task asks for prediction files there.\n${obs}`, exec: run, error: true };
+    }
+    const summary = typeof args.summary === 'string' && args.summary.trim() ? args.summary.trim() : `react: submitted ${path} at step ${this.step}`;
+    return {
+      content: `submitted ${path}: ${files.map((f) => f.path).join(', ')}\n${obs}`,
+      exec: run,
+      submission: { code, codePath: path, files, output: run!.output, exitCode: run!.exitCode, summary },
+    };
+  }
+
+  private async readWork(path: string): Promise<string | null> {
+    try {
+      const [f] = await this.session.getFiles([`work/${path}`]);
+      return f ? f.data.toString('utf8') : null;
+    } catch (err) {
+      if (this.session.signal.aborted) throw err;
+      return null;
+    }
+  }
+
+  /** Runs a solution from a clean submission folder, in a subshell so the model's shell keeps its folder. */
+  private runSolution(path: string, timeoutMs: number): Promise<ExecResult> {
+    const d = this.session.dirs;
+    const python = this.session.python || 'python3';
+    const command = `find ${quote(d.submission)} -mindepth 1 -delete 2>/dev/null; (cd ${quote(d.work)} && ${quote(python)} ${quote(path)})`;
+    return this.session.exec('bash', command, { timeoutMs: Math.max(1, timeoutMs), label: 'solution' });
+  }
+
+  /**
+   * The trajectory ended without a submit (steps, tokens, time, cost cap, an LLM that stopped
+   * answering): the harness submits what the job has — the last file named by submit, else
+   * solution.py — run once more while time is left, else the prediction files already there.
+   */
+  private async finishWithoutSubmit(reason: string): Promise<Submission> {
+    const path = this.lastSubmitPath ?? 'solution.py';
+    const code = await this.readWork(path);
+    const failed = (why: string): Submission => ({ code: code ?? '', codePath: path, files: [], output: '', exitCode: -1, failure: `react: ${reason}; ${why}` });
+    if (code === null) {
+      await this.recordEnd(reason, null);
+      return failed(`no ${path} in the work folder to submit`);
+    }
+    const left = this.timeLeft();
+    let run: ExecResult | undefined;
+    let files: SessionFile[];
+    if (left > 0) {
+      run = await this.runSolution(path, left);
+      files = await this.session.getFiles(['submission']);
+    } else {
+      run = this.lastRuns.get(path);
+      files = await this.session.getFiles(['submission']);
+    }
+    await this.record({ kind: 'react.fallback', reason, path, ran: left > 0, ...(run ? { exitCode: run.exitCode, execId: run.execId } : {}), files: files.map((f) => f.path) });
+    await this.recordEnd(reason, path);
+    const summary = `react: ${reason}; the harness submitted ${path}`;
+    if (run && (run.exitCode !== 0 || run.reason)) {
+      return { code, codePath: path, files, output: run.output, exitCode: run.exitCode, failure: `react: ${reason}; ${path} ${run.reason ? `stopped (${run.reason})` : `exited with code ${run.exitCode}`}`, summary };
+    }
+    if (files.length === 0) return { ...failed(`${path} wrote no prediction files`), code, output: run?.output ?? '', summary };
+    return { code, codePath: path, files, output: run?.output ?? '', exitCode: run?.exitCode ?? 0, summary };
+  }
+}
+
