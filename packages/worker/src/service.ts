@@ -19,8 +19,8 @@ import type { WorkerState } from './lifecycle.js';
 
 /**
  * The worker service's definition with one change on the wire-compatible side: Exec and Attach
- * responses may be handed over already encoded (a Buffer read from the exec log), and are then
- * sent as they are instead of being decoded and encoded again.
+ * responses may be handed over already encoded (a record of the exec log: a Buffer or its
+ * pieces), and are then sent as they are instead of being decoded and encoded again.
  */
 export const WORKER_SERVICE_DEFINITION: ServiceDefinition = {
   ...WorkerServiceService,
@@ -28,8 +28,8 @@ export const WORKER_SERVICE_DEFINITION: ServiceDefinition = {
   attach: { ...WorkerServiceService.attach, responseSerialize: passthrough(WorkerServiceService.attach.responseSerialize) },
 } as unknown as ServiceDefinition;
 
-function passthrough<T>(serialize: (value: T) => Buffer): (value: T | Buffer) => Buffer {
-  return (value) => (Buffer.isBuffer(value) ? value : serialize(value));
+function passthrough<T>(serialize: (value: T) => Buffer): (value: T | Buffer | Buffer[]) => Buffer {
+  return (value) => (Buffer.isBuffer(value) ? value : Array.isArray(value) ? Buffer.concat(value) : serialize(value));
 }
 
 /** What the handlers need from the daemon. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExecResponse, OutputStream, type ExecEvent } from '@aira/protocol';
-import { ExecLog } from './exec-log.js';
+import { ExecLog, recordBytes } from './exec-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aira-execlog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +14,7 @@ async function readAll(log: ExecLog, fromSeq: number): Promise<ExecEvent[]> {
   for (;;) {
     const records = await reader.next(4096);
     if (!records.length) break;
-    for (const r of records) out.push(ExecResponse.decode(r).event!);
+    for (const r of records) out.push(ExecResponse.decode(recordBytes(r)).event!);
   }
   await reader.close();
   return out;
@@ -30,15 +30,15 @@ describe('ExecLog', () => {
     // 12 MB in 256 KiB chunks: far more than the in-memory tail (4 MiB).
     for (let i = 0; i < 48; i++) {
       log.appendOutput(OutputStream.OUTPUT_STREAM_STDOUT, [Buffer.alloc(256 * 1024, i)]);
-      for (const r of await live.next()) seen.push(ExecResponse.decode(r).event!.seq);
+      for (const r of await live.next()) seen.push(ExecResponse.decode(recordBytes(r)).event!.seq);
     }
     log.append({ $case: 'finished', value: { exitCode: 0, signal: '', durationMs: 1, peakMemoryBytes: 0, reason: '', protection: 'none', stateLost: false, outputBytes: log.outputBytes, outputTruncated: false } });
-    for (const r of await live.next()) seen.push(ExecResponse.decode(r).event!.seq);
+    for (const r of await live.next()) seen.push(ExecResponse.decode(recordBytes(r)).event!.seq);
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i));
     const late: number[] = [];
     for (let recs = await slow.next(); recs.length; recs = await slow.next()) {
       for (const r of recs) {
-        const e = ExecResponse.decode(r).event!;
+        const e = ExecResponse.decode(recordBytes(r)).event!;
         if (e.event?.$case === 'output') expect(e.event.value.data[0]).toBe(e.seq - 1);
         late.push(e.seq);
       }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ExecEvent, OutputStream } from '@aira/protocol';
 import { encodeEvent, outputRecordHeader, recordLength } from './wire.js';
@@ -7,14 +7,30 @@ import { encodeEvent, outputRecordHeader, recordLength } from './wire.js';
 const INDEX_STRIDE = 256;
 /** Recent records kept in memory so live readers never touch the disk. */
 const TAIL_BYTES = 4 * 1024 * 1024;
-/** What stays in memory once the exec has finished (hundreds of execs live in one session). */
-const FINISHED_TAIL_BYTES = 64 * 1024;
+/** Once the exec has finished only its last record stays in memory (a session runs hundreds of execs). */
+const FINISHED_TAIL_BYTES = 0;
 
 export type LogEvent = Exclude<ExecEvent['event'], undefined>;
 
+/**
+ * One encoded record: a Buffer, or the pieces it is made of (an output record's header and the
+ * pipe's chunks as they were read), so output is never copied just to be kept or logged;
+ * the service's serializer joins the pieces when the record is sent.
+ */
+export type LogRecord = Buffer | Buffer[];
+
+export function recordSize(record: LogRecord): number {
+  return Buffer.isBuffer(record) ? record.length : record.reduce((n, b) => n + b.length, 0);
+}
+
+export function recordBytes(record: LogRecord): Buffer {
+  return Buffer.isBuffer(record) ? record : Buffer.concat(record);
+}
+
 interface TailEntry {
   offset: number;
-  record: Buffer;
+  record: LogRecord;
+  length: number;
 }
 
 /**
@@ -35,11 +51,12 @@ export class ExecLog {
   private tailFirst = 0;
   private tailBytes = 0;
   /** Records that could not be written (disk full): kept in memory after the file's records. */
-  private readonly spilled: Buffer[] = [];
+  private readonly spilled: LogRecord[] = [];
   private spilledFrom = -1;
   private changed = deferred();
   private ended = false;
   private removed = false;
+  private readers = 0;
   outputBytes = 0;
   truncated = false;
 
@@ -74,8 +91,8 @@ export class ExecLog {
   }
 
   /**
-   * Appends one output chunk made of `parts` (copied once, into the record) unless past the cap;
-   * returns false when (part of) it was dropped.
+   * Appends one output chunk made of `parts` unless past the cap; returns false when (part of)
+   * it was dropped. The parts are kept as they are (not copied).
    */
   appendOutput(stream: OutputStream, parts: Buffer[], unixMs = Date.now()): boolean {
     if (this.ended) return true;
@@ -87,21 +104,22 @@ export class ExecLog {
       this.truncated = true;
       return false;
     }
-    const kept = Math.min(total, room);
-    if (kept < total) this.truncated = true;
-    const header = outputRecordHeader(this.events, unixMs, stream, kept);
-    const record = Buffer.allocUnsafe(header.length + kept);
-    header.copy(record, 0);
-    let at = header.length;
-    for (const p of parts) {
-      const n = Math.min(p.length, record.length - at);
-      if (n <= 0) break;
-      p.copy(record, at, 0, n);
-      at += n;
+    let kept = parts;
+    let keptBytes = total;
+    if (total > room) {
+      this.truncated = true;
+      kept = [];
+      keptBytes = 0;
+      for (const p of parts) {
+        const n = Math.min(p.length, room - keptBytes);
+        if (n <= 0) break;
+        kept.push(n === p.length ? p : p.subarray(0, n));
+        keptBytes += n;
+      }
     }
-    this.writeRecord(record);
+    this.writeRecord([outputRecordHeader(this.events, unixMs, stream, keptBytes), ...kept]);
     this.notify();
-    return kept === total;
+    return keptBytes === total;
   }
 
   /** Resolves at the next append, at the end, or when the log is removed. */
@@ -111,18 +129,24 @@ export class ExecLog {
 
   /** A reader from `seq` on; close it when done. */
   reader(seq: number): LogReader {
-    return new LogReader(this, seq);
+    this.readers++;
+    return new LogReader(this, seq, () => this.readerClosed());
+  }
+
+  private readerClosed(): void {
+    this.readers--;
+    if (this.removed && this.readers === 0) rmSync(this.path, { force: true });
   }
 
   /** @internal Records held in memory from `seq` on, with the offset after them; undefined when seq is not in memory. */
-  memoryRecords(seq: number): { records: Buffer[]; nextOffset: number } | undefined {
+  memoryRecords(seq: number): { records: LogRecord[]; nextOffset: number } | undefined {
     if (this.spilledFrom >= 0 && seq >= this.spilledFrom) return { records: this.spilled.slice(seq - this.spilledFrom), nextOffset: this.size };
     if (seq < this.tailFirst || this.tail.length === 0) return undefined;
     const entries = this.tail.slice(seq - this.tailFirst);
     const records = entries.map((e) => e.record);
     if (this.spilledFrom >= 0) records.push(...this.spilled);
     const last = entries.at(-1);
-    return { records, nextOffset: last ? last.offset + last.record.length : this.size };
+    return { records, nextOffset: last ? last.offset + last.length : this.size };
   }
 
   /** @internal Offset of the index block holding seq, and that block's first seq. */
@@ -136,13 +160,12 @@ export class ExecLog {
     return this.size;
   }
 
-  /** Closes the log and deletes its file (session closed): readers still reading end with NOT_FOUND. */
+  /** Deletes the log (its session closed); readers already reading finish first. */
   remove(): void {
     if (this.removed) return;
     this.removed = true;
     this.closeFile();
-    this.tail = [];
-    rmSync(this.path, { force: true });
+    if (this.readers === 0) rmSync(this.path, { force: true });
     this.notify();
   }
 
@@ -162,17 +185,18 @@ export class ExecLog {
     this.fd = undefined;
   }
 
-  private writeRecord(record: Buffer): void {
+  private writeRecord(record: LogRecord): void {
     if (this.events % INDEX_STRIDE === 0) this.index.push(this.size);
     if (this.spilledFrom < 0 && this.fd !== undefined) {
       try {
-        const written = writeSync(this.fd, record, 0, record.length, this.size);
-        if (written !== record.length) throw new Error(`short write (${written} of ${record.length} bytes)`);
+        const length = recordSize(record);
+        const written = Buffer.isBuffer(record) ? writeSync(this.fd, record, 0, length, this.size) : writevSync(this.fd, record, this.size);
+        if (written !== length) throw new Error(`short write (${written} of ${length} bytes)`);
         if (this.tail.length === 0) this.tailFirst = this.events;
-        this.tail.push({ offset: this.size, record });
-        this.tailBytes += record.length;
+        this.tail.push({ offset: this.size, record, length });
+        this.tailBytes += length;
         this.trimTail(TAIL_BYTES);
-        this.size += record.length;
+        this.size += length;
         this.events++;
         return;
       } catch {
@@ -188,7 +212,7 @@ export class ExecLog {
 
   private trimTail(maxBytes: number): void {
     while (this.tail.length > 1 && this.tailBytes > maxBytes) {
-      this.tailBytes -= this.tail.shift()!.record.length;
+      this.tailBytes -= this.tail.shift()!.length;
       this.tailFirst++;
     }
   }
@@ -205,13 +229,16 @@ export class LogReader {
   private offset: number | undefined;
   private fh: FileHandle | undefined;
 
+  private closed = false;
+
   constructor(
     private readonly log: ExecLog,
     public seq: number,
+    private readonly onClose: () => void,
   ) {}
 
   /** The next records (none when the reader has caught up). */
-  async next(maxBytes = 1024 * 1024): Promise<Buffer[]> {
+  async next(maxBytes = 1024 * 1024): Promise<LogRecord[]> {
     const log = this.log;
     if (this.seq >= log.count) return [];
     const mem = log.memoryRecords(this.seq);
@@ -247,9 +274,12 @@ export class LogReader {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     const fh = this.fh;
     this.fh = undefined;
     await fh?.close().catch(() => {});
+    this.onClose();
   }
 
   /** Byte offset of the record with this seq: from the sparse index, skipping record headers. */

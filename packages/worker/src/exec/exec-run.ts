@@ -48,6 +48,7 @@ export class ExecRun {
   private markFinished!: () => void;
 
   constructor(private readonly opts: ExecRunOptions) {
+    this.opts = { ...opts };
     this.id = opts.id;
     this.sessionId = opts.sessionId;
     this.kind = opts.kind;
@@ -72,6 +73,7 @@ export class ExecRun {
     const timer = this.opts.wallMs > 0 ? setTimeout(() => this.cancel('timeout'), this.opts.wallMs) : undefined;
     let peak: PeakMemory | undefined;
     const outcomePromise = proc.run(this.id, this.opts.code, (stream, data) => this.onOutput(stream, data));
+    this.opts.code = ''; // sent: not kept for the session's lifetime
     if (proc.pid) peak = new PeakMemory(proc.pid).start();
     const outcome = await outcomePromise;
     clearTimeout(timer);
@@ -126,7 +128,29 @@ export class ExecRun {
     return true;
   }
 
+  /**
+   * Ends the exec's log now if it has not ended (its session is gone and the process with it):
+   * readers get a last event instead of waiting forever.
+   */
+  abandon(reason: string): void {
+    if (this.state === 'finished') return;
+    this.flush();
+    this.finish({
+      exitCode: -1,
+      signal: 'SIGKILL',
+      durationMs: this.startedUnixMs ? Date.now() - this.startedUnixMs : 0,
+      peakMemoryBytes: 0,
+      reason,
+      protection: 'none',
+      stateLost: true,
+      outputBytes: this.log.outputBytes,
+      outputTruncated: this.log.truncated,
+    });
+  }
+
   private finish(finished: ExecFinished): void {
+    if (this.state === 'finished') return;
+    if (this.log.count === 0) this.log.append({ $case: 'started', value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: Date.now() } });
     this.state = 'finished';
     this.log.append({ $case: 'finished', value: finished });
     this.opts.logger.info(

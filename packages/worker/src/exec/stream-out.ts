@@ -23,10 +23,6 @@ export async function streamLog(log: ExecLog, fromSeq: number, call: ServerWrita
       return;
     }
     while (!gone) {
-      if (log.isRemoved) {
-        call.emit('error', { code: status.NOT_FOUND, details: 'the exec was removed with its session' });
-        return;
-      }
       const records = await reader.next();
       for (const record of records) {
         if (gone) return;

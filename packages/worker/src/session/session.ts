@@ -148,6 +148,7 @@ export class Session {
     this.bash.kill();
     this.python.kill();
     await Promise.race([Promise.all([...this.execs.values()].map((e) => e.done)), new Promise((r) => setTimeout(r, 2_000))]);
+    for (const run of this.execs.values()) run.abandon('session closed');
     // Exec logs are the daemon's, not the workspace's: they go with the session either way.
     for (const run of this.execs.values()) run.log.remove();
     rmSync(this.opts.logDir, { recursive: true, force: true });
