@@ -28,3 +28,45 @@ export {
   type JobPlan,
   type Change,
 } from './template/index.js';
+
+// react and operators: LLM agents over any OpenAI-compatible endpoint (issue 10).
+export {
+  reactAgent,
+  registerLlmAgents,
+  checkLlmAgentConfig,
+  LLM_AGENTS,
+  REACT_AGENT,
+  reactTools,
+  checkArgs,
+  execObservation,
+  probeEnvironment,
+  type LlmAgentOptions,
+  type Environment,
+} from './react/index.js';
+export { operatorsAgent, operatorTemplate, extractCode, OPERATORS_AGENT } from './operators/index.js';
+export {
+  LlmClient,
+  LlmError,
+  llmSettings,
+  costOf,
+  Semaphore,
+  endpointLimiter,
+  jsonlLog,
+  Redactor,
+  parseToolBlocks,
+  describeTools,
+  toWire,
+  PROMPTS_ROOT,
+  promptDir,
+  renderTemplate,
+  renderPrompt,
+  type LlmSettings,
+  type LlmLog,
+  type CallOptions,
+  type ToolSpec,
+  type ToolCall,
+  type Turn,
+  type Usage,
+  type ToolProtocol,
+  type Completion,
+} from './llm/index.js';

@@ -107,7 +107,7 @@ export class LlmClient {
       let res: ChatCompletion;
       try {
         await log.write({ kind: 'request', ...tag, attempt: attempts, protocol, body });
-        res = await this.sdk.chat.completions.create(body, { signal: o.signal, timeout: this.settings.timeoutMs, maxRetries: 0 });
+        res = await withChildSignal(o.signal, (signal) => this.sdk.chat.completions.create(body, { signal, timeout: this.settings.timeoutMs, maxRetries: 0 }));
       } catch (err) {
         release();
         const f = classify(err, body.tools !== undefined);
@@ -209,6 +209,23 @@ export class LlmClient {
     if (native.length > 0) return native;
     // Text protocol; or a model on a tool-calling server that wrote its calls as text anyway.
     return parseToolBlocks(content, `${callId}-t`);
+  }
+}
+
+/**
+ * Runs a request with its own signal that follows the job's: the SDK adds an abort listener to the
+ * signal it is given and never removes it, which on a job's long-lived signal piles up per call.
+ */
+async function withChildSignal<T>(parent: AbortSignal | undefined, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!parent) return fn(undefined);
+  const child = new AbortController();
+  const onAbort = () => child.abort(parent.reason);
+  if (parent.aborted) child.abort(parent.reason);
+  else parent.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await fn(child.signal);
+  } finally {
+    parent.removeEventListener('abort', onAbort);
   }
 }
 

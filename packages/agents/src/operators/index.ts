@@ -1,2 +1,2 @@
-export { operatorsAgent, operatorTemplate, failureText, OPERATORS_AGENT } from './agent.js';
+export { operatorsAgent, operatorTemplate, OPERATORS_AGENT } from './agent.js';
 export { extractCode } from './extract.js';

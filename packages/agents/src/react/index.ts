@@ -3,3 +3,4 @@ export { reactTools, checkArgs, BASH, PYTHON, SUBMIT, READ_FILE, WRITE_FILE, EDI
 export { execObservation, clip } from './observation.js';
 export { probeEnvironment, runDirOf, type Environment } from './environment.js';
 export { openingTurns, budgetText, scoreLine, type Limits } from './prompt.js';
+export { registerLlmAgents, checkLlmAgentConfig, LLM_AGENTS } from './register.js';

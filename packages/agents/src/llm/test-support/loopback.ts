@@ -67,7 +67,7 @@ export class LoopbackLlm {
     return this.steps.length - this.next;
   }
 
-  /** Assertion failures raised inside step functions (they answer 500 and are kept here). */
+  /** Assertion failures raised inside step functions, and requests past the script (answered 400, kept here). */
   get errors(): string[] {
     return this.failures;
   }
@@ -94,17 +94,18 @@ export class LoopbackLlm {
       const n = this.next++;
       const step = this.steps[n];
       if (!step) {
-        rec.status = 500;
+        rec.status = 400;
         this.failures.push(`request ${n + 1} came after the script ended`);
-        return send(res, 500, { error: { message: `loopback script exhausted at request ${n + 1}` } });
+        return send(res, 400, { error: { message: `loopback script exhausted at request ${n + 1}` } });
       }
       let reply: Reply;
       try {
         reply = typeof step === 'function' ? step(body, n) : step;
       } catch (err) {
-        rec.status = 500;
+        // 400: not retried, so a failed check ends the job instead of eating the next steps.
+        rec.status = 400;
         this.failures.push(`step ${n + 1}: ${(err as Error).message}`);
-        return send(res, 500, { error: { message: `loopback step ${n + 1} failed: ${(err as Error).message}` } });
+        return send(res, 400, { error: { message: `loopback check ${n + 1} failed: ${(err as Error).message}` } });
       }
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       if (res.destroyed) return;

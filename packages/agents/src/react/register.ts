@@ -1,0 +1,29 @@
+import type { Registry, RunConfig } from '@aira/coordinator';
+import { OPERATORS_AGENT, operatorsAgent } from '../operators/agent.js';
+import { promptDir } from '../llm/prompts.js';
+import { llmSettings } from '../llm/settings.js';
+import { REACT_AGENT, reactAgent, type LlmAgentOptions } from './agent.js';
+
+export const LLM_AGENTS = [REACT_AGENT, OPERATORS_AGENT] as const;
+
+/**
+ * Adds `react` and `operators` to a registry (the CLI calls this for `aira run`). Registering
+ * spends nothing: an LLM agent runs only when a run names it (`--agent react|operators`).
+ */
+export function registerLlmAgents(registry: Registry, options: LlmAgentOptions = {}): Registry {
+  registry.agents.set(REACT_AGENT, (config) => reactAgent(config, options));
+  registry.agents.set(OPERATORS_AGENT, (config) => operatorsAgent(config, options));
+  return registry;
+}
+
+/**
+ * Checks an LLM agent's settings (model, key variable, prompt folder) before a study starts, so a
+ * missing model or key is a one-line error rather than a failure after the workers are up.
+ * Does nothing for other agents.
+ */
+export function checkLlmAgentConfig(config: RunConfig, env: NodeJS.ProcessEnv = process.env): void {
+  const name = config.agent.name;
+  if (name !== REACT_AGENT && name !== OPERATORS_AGENT) return;
+  llmSettings(config, env, name);
+  promptDir(name === REACT_AGENT ? 'react' : 'operators', config.agent.prompts);
+}
