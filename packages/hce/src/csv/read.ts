@@ -2,25 +2,43 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { ConfigError } from '@aira/core';
 
-/** One CSV record: its cells and its exact text (line terminator included), so rows can be copied byte for byte. */
-export interface CsvRecord {
-  cells: string[];
-  raw: string;
-  /** 1-based line where the record starts. */
-  line: number;
-}
+/**
+ * One CSV record: its exact text (line terminator included), so rows can be copied byte for
+ * byte, and its cells, split only when asked for (a pass that copies rows never splits them).
+ */
+export class CsvRecord {
+  private split?: string[];
 
-/** Index of the newline that ends the record starting at `start`, or -1 when the buffer ends first. */
-function recordEnd(buf: string, start: number): number {
-  let quotes = 0;
-  let from = start;
-  for (;;) {
-    const nl = buf.indexOf('\n', from);
-    if (nl < 0) return -1;
-    for (let q = buf.indexOf('"', from); q >= 0 && q < nl; q = buf.indexOf('"', q + 1)) quotes++;
-    // Doubled quotes inside a quoted cell keep the parity, so an even count means we are outside quotes.
-    if (quotes % 2 === 0) return nl;
-    from = nl + 1;
+  constructor(
+    readonly raw: string,
+    /** 1-based line where the record starts. */
+    readonly line: number,
+  ) {}
+
+  get cells(): string[] {
+    return (this.split ??= splitRecord(this.raw));
+  }
+
+  /** The number of cells, counted without splitting an unquoted line. */
+  width(): number {
+    if (this.split || this.raw.includes('"')) return this.cells.length;
+    let n = 1;
+    for (let i = this.raw.indexOf(','); i >= 0; i = this.raw.indexOf(',', i + 1)) n++;
+    return n;
+  }
+
+  /** One cell, found without splitting the others on an unquoted line. */
+  cell(k: number): string {
+    if (this.split || this.raw.includes('"')) return this.cells[k]!;
+    let start = 0;
+    for (let j = 0; j < k; j++) start = this.raw.indexOf(',', start) + 1;
+    let end = this.raw.indexOf(',', start);
+    if (end < 0) {
+      end = this.raw.length;
+      if (this.raw.endsWith('\n')) end -= this.raw.endsWith('\r\n') ? 2 : 1;
+      else if (this.raw.endsWith('\r')) end -= 1;
+    }
+    return this.raw.slice(start, end);
   }
 }
 
@@ -53,24 +71,57 @@ export function splitRecord(raw: string): string[] {
 }
 
 /**
- * Streams a CSV file record by record without holding it in memory (the labelled file can be
- * tens of GB, e.g. new-york-city-taxi-fare-prediction's labels.csv). Blank lines are skipped as
- * pandas skips them; a record whose width differs from the header is an error naming file and line.
+ * Streams a CSV file in batches of records without holding it in memory (the labelled file can
+ * be tens of GB, e.g. new-york-city-taxi-fare-prediction's labels.csv). A record ends at a newline
+ * outside quotes; quote positions are found once per chunk, so unquoted lines cost one indexOf.
+ * Blank lines are skipped as pandas skips them; a record whose width differs from the header is
+ * an error naming the file and line.
  */
-export async function* csvRecords(path: string): AsyncGenerator<CsvRecord> {
+export async function* csvBatches(path: string): AsyncGenerator<CsvRecord[]> {
   const decoder = new StringDecoder('utf8');
   let buf = '';
   let line = 1;
   let width = -1;
   let first = true;
-  const emit = (raw: string): CsvRecord | null => {
+  const take = (raw: string, out: CsvRecord[]) => {
     const at = line;
     for (let i = raw.indexOf('\n'); i >= 0; i = raw.indexOf('\n', i + 1)) line++;
-    if (raw.trim() === '') return null;
-    const cells = splitRecord(raw);
-    if (width < 0) width = cells.length;
-    else if (cells.length !== width) throw new ConfigError(`${path}:${at}: ${cells.length} fields, header has ${width}`);
-    return { cells, raw, line: at };
+    if (raw.length <= 2 && raw.trim() === '') return;
+    const rec = new CsvRecord(raw, at);
+    const n = rec.width();
+    if (n === 1 && raw.trim() === '') return;
+    if (width < 0) width = n;
+    else if (n !== width) throw new ConfigError(`${path}:${at}: ${n} fields, header has ${width}`);
+    out.push(rec);
+  };
+  const drain = (final: boolean): CsvRecord[] => {
+    const out: CsvRecord[] = [];
+    let start = 0;
+    let from = 0;
+    let quotes = 0;
+    let q = buf.indexOf('"');
+    for (;;) {
+      const nl = buf.indexOf('\n', from);
+      if (nl < 0) break;
+      // Count quotes before this newline (doubled quotes keep the parity).
+      while (q >= 0 && q < nl) {
+        quotes++;
+        q = buf.indexOf('"', q + 1);
+      }
+      from = nl + 1;
+      if (quotes % 2 === 0) {
+        take(buf.slice(start, from), out);
+        start = from;
+        quotes = 0;
+      }
+    }
+    if (final && start < buf.length) {
+      if ((buf.slice(start).split('"').length - 1) % 2 !== 0) throw new ConfigError(`${path}:${line}: unterminated quoted field`);
+      take(buf.slice(start), out);
+      start = buf.length;
+    }
+    buf = buf.slice(start);
+    return out;
   };
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     buf += decoder.write(chunk as Buffer);
@@ -78,32 +129,29 @@ export async function* csvRecords(path: string): AsyncGenerator<CsvRecord> {
       if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
       first = false;
     }
-    let start = 0;
-    for (;;) {
-      const end = recordEnd(buf, start);
-      if (end < 0) break;
-      const rec = emit(buf.slice(start, end + 1));
-      start = end + 1;
-      if (rec) yield rec;
-    }
-    buf = buf.slice(start);
+    const batch = drain(false);
+    if (batch.length) yield batch;
   }
   buf += decoder.end();
   if (first && buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
-  if (buf.length > 0) {
-    if (recordEnd(`${buf}\n`, 0) < 0) throw new ConfigError(`${path}:${line}: unterminated quoted field`);
-    const rec = emit(buf);
-    if (rec) yield rec;
-  }
+  const batch = drain(true);
+  if (batch.length) yield batch;
 }
 
-/** A whole CSV read through `csvRecords`: header cells and records (for small files). */
+/** Record by record (for small files and tests; large ones go through csvBatches). */
+export async function* csvRecords(path: string): AsyncGenerator<CsvRecord> {
+  for await (const batch of csvBatches(path)) yield* batch;
+}
+
+/** A whole CSV: header and records (for small files). */
 export async function readCsvRecords(path: string): Promise<{ header: CsvRecord; rows: CsvRecord[] }> {
   let header: CsvRecord | undefined;
   const rows: CsvRecord[] = [];
-  for await (const r of csvRecords(path)) {
-    if (!header) header = r;
-    else rows.push(r);
+  for await (const batch of csvBatches(path)) {
+    for (const r of batch) {
+      if (!header) header = r;
+      else rows.push(r);
+    }
   }
   if (!header) throw new ConfigError(`${path}: empty CSV (no header)`);
   return { header, rows };
@@ -111,6 +159,6 @@ export async function readCsvRecords(path: string): Promise<{ header: CsvRecord;
 
 /** Only the header's cells. */
 export async function csvHeader(path: string): Promise<string[]> {
-  for await (const r of csvRecords(path)) return r.cells;
+  for await (const batch of csvBatches(path)) return batch[0]!.cells;
   throw new ConfigError(`${path}: empty CSV (no header)`);
 }

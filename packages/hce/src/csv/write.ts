@@ -9,27 +9,44 @@ export function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}\n`;
 }
 
-/** A CSV file written line by line with back-pressure; `close` resolves once it is on disk. */
+const FLUSH = 1 << 16;
+
+/** A CSV file written through a 64 KiB buffer with back-pressure; `close` resolves once it is on disk. */
 export class CsvWriter {
   private readonly out: WriteStream;
   private failure: Error | null = null;
+  private pending = '';
 
   constructor(path: string) {
     this.out = createWriteStream(path);
     this.out.on('error', (err) => (this.failure = err));
   }
 
+  /** Adds text without waiting; true when the buffer is full and `flush()` should be awaited. */
+  push(text: string): boolean {
+    this.pending += text;
+    return this.pending.length >= FLUSH;
+  }
+
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    const text = this.pending;
+    this.pending = '';
+    if (text && !this.out.write(text)) await new Promise<void>((r) => this.out.once('drain', r));
+  }
+
   /** Writes text as is (a raw record copied from the source, terminator included). */
   async raw(text: string): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (!this.out.write(text)) await new Promise<void>((r) => this.out.once('drain', r));
+    this.pending += text;
+    if (this.pending.length >= FLUSH) await this.flush();
   }
 
   row(cells: readonly string[]): Promise<void> {
     return this.raw(csvLine(cells));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.flush();
     return new Promise((resolve, reject) => {
       this.out.end((err?: Error | null) => (err || this.failure ? reject(err ?? this.failure) : resolve()));
     });

@@ -1,7 +1,7 @@
 import { ConfigError } from '@aira/core';
 import type { SplitSpec } from '@aira/competitions';
-import { csvRecords } from '../csv/read.js';
-import { CsvWriter } from '../csv/write.js';
+import { csvBatches } from '../csv/read.js';
+import { csvLine, CsvWriter } from '../csv/write.js';
 import { assignUnits, SEARCH, TRAIN, VALIDATION, type Fractions, type Part } from './assign.js';
 import { Columns } from './columns.js';
 import { GrowU32, Interner } from './grow.js';
@@ -69,7 +69,7 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   const unitStratum = new GrowU32();
   const unitRows = new GrowU32();
   let rows = 0;
-  for await (const r of csvRecords(o.file)) {
+  for await (const batch of csvBatches(o.file)) for (const r of batch) {
     if (!header) {
       header = r.cells;
       cols = new Columns(header, o.file);
@@ -81,15 +81,15 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
       continue;
     }
     if (unit.by === 'time') {
-      const d = dayOf(r.cells[timeCol]!);
-      if (!Number.isFinite(d)) throw new ConfigError(`${o.file}:${r.line}: "${unit.column}" is not a date: "${r.cells[timeCol]}" (${where}.unit is a time window)`);
+      const d = dayOf(r.cell(timeCol));
+      if (!Number.isFinite(d)) throw new ConfigError(`${o.file}:${r.line}: "${unit.column}" is not a date: "${r.cell(timeCol)}" (${where}.unit is a time window)`);
       rowDay.push(d);
     } else {
-      const u = unitCol >= 0 ? units.code(r.cells[unitCol]!) : rows;
+      const u = unitCol >= 0 ? units.code(r.cell(unitCol)) : rows;
       if (unitCol < 0 || u === unitRows.length) {
         unitRows.push(0);
         // A group's stratum is its first row's value (groups of one class are the usual case).
-        if (strataCol >= 0) unitStratum.push(strata.code(r.cells[strataCol]!));
+        if (strataCol >= 0) unitStratum.push(strata.code(r.cell(strataCol)));
       }
       if (unitCol >= 0) rowUnit.push(u);
       const view = unitRows.view();
@@ -135,7 +135,7 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   const out = new CsvWriter(o.trainOut);
   let i = -1;
   try {
-    for await (const r of csvRecords(o.file)) {
+    for await (const batch of csvBatches(o.file)) for (const r of batch) {
       if (i < 0) {
         await out.raw(r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`);
         i = 0;
@@ -143,8 +143,8 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
       }
       const p = partOfRow(i++);
       if (p === TRAIN) {
-        if (o.trainRow) await out.row(o.trainRow(r.cells, counts.train.rows));
-        else await out.raw(r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`);
+        const full = o.trainRow ? out.push(csvLine(o.trainRow(r.cells, counts.train.rows))) : out.push(r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`);
+        if (full) await out.flush();
         counts.train.rows++;
       } else {
         const name: HiddenPart = p === SEARCH ? 'search' : 'validation';
