@@ -7,13 +7,17 @@ import { registerHce } from '@aira/hce';
  * the default `auto` when a run has a competition) and, over "self-reported" (`--hce off`), the
  * variant that still grades test predictions for the report. Competitions come from the plugins
  * (plus AIRA_PLUGINS), bound to the data folder AIRA_MLEBENCH_DATA names (else MLE-bench's default).
+ * A competition whose plugin exports prepare() (plugins/mini) prepares its data here, before HCE
+ * splits it; the plugin's prepare is a no-op when its data is current.
  */
 export function withHce(registry: Registry): Registry {
   let competitions: Promise<Competitions> | undefined;
   return registerHce(registry, {
     resolve: async (id) => {
       competitions ??= loadRegistry({ plugins: pluginsFromEnv() });
-      return (await competitions).create(id);
+      const c = (await competitions).create(id);
+      await c.prepare?.();
+      return c;
     },
   });
 }
