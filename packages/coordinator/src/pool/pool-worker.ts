@@ -20,6 +20,10 @@ export interface PoolWorker {
   idleSince: number;
   /** Local daemons the pool started, with how to stop them. */
   local?: { pid: number; stop: () => Promise<void> };
+  /** Liveness probe (grpc.health.v1 over the worker's channel). */
+  probe: (deadlineMs: number) => Promise<boolean>;
+  /** Set once the worker answers UNIMPLEMENTED for file transfer: sessions then move files through the shell. */
+  noFileService?: boolean;
 }
 
 /** The worker inventory line written to the journal and the run manifest. */

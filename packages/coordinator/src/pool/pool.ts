@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { WorkerConnection } from '@aira/protocol';
 import type { Logger } from '@aira/core';
+import { healthProbe } from './health.js';
 import type { PoolWorker, WorkerSource } from './pool-worker.js';
 
 export interface PoolOptions {
@@ -23,8 +24,8 @@ interface PoolEvents {
 }
 
 /**
- * The workers a study uses, one slot each. Health is a lease: each worker is probed (Describe,
- * with a deadline) every heartbeat; one that has not answered for `leaseMs` is lost (its job is
+ * The workers a study uses, one slot each. Health is a lease: each worker is probed (health
+ * check, with a deadline) every heartbeat; one that has not answered for `leaseMs` is lost (its job is
  * re-run elsewhere by the run loop) and keeps being probed; when it answers again it is reconciled
  * (stale sessions cancelled or closed) before it takes work again.
  */
@@ -74,13 +75,14 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
         known.conn.close();
         known.conn = connection;
         known.address = address;
+        known.probe = healthProbe(connection);
       } else connection.close();
       known.info = info;
       known.lastOkAt = Date.now();
       if (known.state === 'lost') await this.recover(known);
       return known;
     }
-    const w: PoolWorker = { id, address, source, conn: connection, info, state: 'joining', lastOkAt: Date.now(), idleSince: Date.now(), local };
+    const w: PoolWorker = { id, address, source, conn: connection, info, state: 'joining', lastOkAt: Date.now(), idleSince: Date.now(), local, probe: healthProbe(connection) };
     this.workers.set(id, w);
     this.options.logger.info({ worker: id, address, source }, 'worker joined');
     await this.reconcileSafely(w);
@@ -131,12 +133,14 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       }
       this.probing.add(w.id);
       const deadlineMs = Math.max(200, Math.min(this.options.callDeadlineMs, this.options.leaseMs / 2));
-      w.conn
-        .unary('describe', {}, { deadlineMs, idempotent: false })
-        .then(async (info) => {
-          w.info = info;
+      w.probe(deadlineMs)
+        .then(async (serving) => {
+          if (!serving) throw new Error('not serving');
           w.lastOkAt = Date.now();
-          if (w.state === 'lost') await this.recover(w);
+          if (w.state === 'lost') {
+            w.info = await w.conn.unary('describe', {}, { deadlineMs: this.options.callDeadlineMs });
+            await this.recover(w);
+          }
         })
         .catch(() => {
           if (w.state !== 'lost' && w.state !== 'closed' && Date.now() - w.lastOkAt > this.options.leaseMs) {

@@ -11,7 +11,8 @@ import { listSessions } from '../pool/sessions.js';
 import { workerInfo, type PoolWorker } from '../pool/pool-worker.js';
 import { createPolicy, type SearchPolicy } from '../search/policy.js';
 import { jobSeed, rngFor } from '../search/rng.js';
-import { WorkerSession } from '../session/worker-session.js';
+import { WorkerSession, openSessionRpc, warmUp } from '../session/worker-session.js';
+import type { ExecFinished, OpenSessionResponse } from '@aira/protocol';
 import { ArtifactStore } from '../state/artifacts.js';
 import { finalPick, type FinalPick } from '../state/final-pick.js';
 import { applyEvent, replay, unfinishedJobs, type JobState, type RunState } from '../state/run-state.js';
@@ -91,6 +92,8 @@ export class RunLoop {
   private timers: NodeJS.Timeout[] = [];
   private detach: Array<() => void> = [];
   private readonly abandonedByLoss = new Map<string, number>();
+  private readonly closing = new Set<Promise<unknown>>();
+  private readonly spares = new Map<string, { sessionId: string; opened: Promise<OpenSessionResponse | null> }>();
 
   private constructor(private readonly o: RunLoopOptions) {
     this.artifacts = new ArtifactStore(join(o.runDir, 'artifacts'));
@@ -175,7 +178,7 @@ export class RunLoop {
 
   /** Sessions a worker may keep: those of this run's live attempts (zombies' are cancelled, not closed). */
   liveSessionIds(): Set<string> {
-    return new Set([...this.live.values()].map((l) => l.sessionId));
+    return new Set([...[...this.live.values()].map((l) => l.sessionId), ...[...this.spares.values()].map((s) => s.sessionId)]);
   }
 
   /** Called by the pool before a worker (new or back from lost) takes work. */
@@ -263,32 +266,43 @@ export class RunLoop {
     const startedAt = Date.now();
     try {
       await this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
-      session = await WorkerSession.open(worker, {
-        sessionId: live.sessionId,
-        labels: { 'aira.study': o.studyId, 'aira.run': o.runId, 'aira.job': jobId, 'aira.attempt': String(n) },
-        dataPath: this.task.dataPath,
+      const sessionOptions = {
         perExecMs: o.config.budget.perExec,
         callDeadlineMs: o.config.workers.callDeadline,
         cancelWaitMs: Math.min(10_000, o.config.workers.callDeadline),
         signal: live.controller.signal,
         logger: o.logger,
         hooks: {
-          logPath: (execId) => join(o.runDir, 'jobs', jobId, `a${n}`, `${execId}.log`),
-          execStarted: async (x) => {
+          logPath: (execId: string) => join(o.runDir, 'jobs', jobId, `a${n}`, `${execId}.log`),
+          execStarted: async (x: { execId: string; kind: 'bash' | 'python'; label: string; log: string }) => {
             await this.emitFor(live, { type: 'exec.started', jobId, attempt: n, workerId: worker.id, sessionId: live.sessionId, execId: x.execId, kind: x.kind, label: x.label, log: relative(o.runDir, x.log) });
           },
-          execFinished: async (x) => {
+          execFinished: async (x: { execId: string; finished: ExecFinished; startedAt: number }) => {
             const f = x.finished;
             await this.emitFor(live, { type: 'exec.finished', jobId, attempt: n, execId: x.execId, exitCode: f.exitCode, signal: f.signal, durationMs: f.durationMs, reason: f.reason, startedAt: x.startedAt });
           },
         },
-      });
+      };
+      // A session opened ahead on this worker saves the job the time a session takes to start.
+      const spare = await this.takeSpare(worker);
+      if (spare) {
+        live.sessionId = spare.sessionId;
+        session = WorkerSession.fromOpened(worker, spare, sessionOptions);
+      } else {
+        session = await WorkerSession.open(worker, {
+          ...sessionOptions,
+          sessionId: live.sessionId,
+          labels: { 'aira.study': o.studyId, 'aira.run': o.runId, 'aira.job': jobId, 'aira.attempt': String(n) },
+          dataPath: this.task.dataPath,
+        });
+      }
+      this.openSpare(worker);
       await this.emitFor(live, { type: 'session.opened', jobId, attempt: n, workerId: worker.id, sessionId: session.id });
       if (this.task.files?.length) await session.putFiles(this.task.files);
       const jobView = buildJob(this.state, this.artifacts, job.spec, o.runId, n, this.task);
       const submission = await o.agent.runJob(jobView, session, this.contextFor(live));
       if (!live.current) {
-        void session.close();
+        this.closeLater(session.close());
         this.zombies.delete(live);
         return void (await this.fence(live, 'submission'));
       }
@@ -297,12 +311,12 @@ export class RunLoop {
       // acting on them (opening its session) already waits for this one to be on disk.
       const submitted = this.emit({ type: 'attempt.submitted', jobId, attempt: n, workerId: worker.id });
       live.submitted = true;
-      void session.close();
+      this.closeLater(session.close());
       const submittedAt = Date.now();
       this.track(submitted.then(() => this.addCandidate(live, jobView, submission, startedAt, submittedAt)));
       this.releaseSlot(live);
     } catch (err) {
-      void session?.close();
+      if (session) this.closeLater(session.close());
       if (!live.current) {
         if (!live.controller.signal.aborted) await this.fence(live, `error: ${errorMessage(err)}`);
         this.zombies.delete(live);
@@ -386,6 +400,7 @@ export class RunLoop {
   }
 
   private async onWorkerLost(w: PoolWorker, reason: string): Promise<void> {
+    this.dropSpare(w, false); // unreachable now; reconciling closes it if the worker comes back
     await this.emit({ type: 'worker.lost', workerId: w.id, reason }).catch(() => undefined);
     for (const live of [...this.live.values()]) {
       if (live.worker !== w || live.submitted || !live.current) continue;
@@ -393,6 +408,46 @@ export class RunLoop {
       this.zombies.add(live);
       await this.abandon(live, `worker ${w.id} lost: ${reason}`, true);
     }
+  }
+
+  /** Opens the next job's session on a worker while its current job runs (one spare per worker). */
+  private openSpare(w: PoolWorker): void {
+    if (this.ending || this.spares.has(w.id)) return;
+    const sessionId = `${this.o.runId}.spare-${randomBytes(4).toString('hex')}`;
+    const opened = openSessionRpc(w, {
+      sessionId,
+      labels: { 'aira.study': this.o.studyId, 'aira.run': this.o.runId, 'aira.spare': 'yes' },
+      dataPath: this.task.dataPath,
+      callDeadlineMs: this.o.config.workers.callDeadline,
+    })
+      .then(async (res) => {
+        // Workers start a session's shell on its first exec: start it now, off the next job's clock.
+        await warmUp(w, res.sessionId).catch(() => undefined);
+        return res;
+      })
+      .catch(() => null);
+    this.spares.set(w.id, { sessionId, opened });
+  }
+
+  /** The worker's spare session when it opened fine, else undefined (the job opens its own). */
+  private async takeSpare(w: PoolWorker): Promise<OpenSessionResponse | undefined> {
+    const spare = this.spares.get(w.id);
+    if (!spare) return undefined;
+    this.spares.delete(w.id);
+    return (await spare.opened) ?? undefined;
+  }
+
+  /** Session closes still under way; the run's end waits for them (bounded) so nothing is left behind. */
+  private closeLater(p: Promise<unknown>): void {
+    const t = p.catch(() => undefined).finally(() => this.closing.delete(t));
+    this.closing.add(t);
+  }
+
+  private dropSpare(w: PoolWorker, close: boolean): void {
+    const spare = this.spares.get(w.id);
+    if (!spare) return;
+    this.spares.delete(w.id);
+    if (close) this.closeLater(spare.opened.then((res) => res && w.conn.unary('closeSession', { sessionId: res.sessionId, keepWorkspace: false }).catch(() => undefined)));
   }
 
   // ---- candidates -------------------------------------------------------------------------------
@@ -470,6 +525,8 @@ export class RunLoop {
     while (this.evaluations.size > 0) await Promise.all([...this.evaluations]);
     for (const t of this.timers) clearInterval(t);
     for (const d of this.detach) d();
+    for (const w of this.o.pool.list()) this.dropSpare(w, true);
+    await Promise.race([Promise.all([...this.closing]), new Promise((r) => setTimeout(r, o.config.workers.callDeadline).unref())]);
     const pick = finalPick(this.state.candidates.values(), this.state.direction);
     let message: string | undefined;
     try {

@@ -45,8 +45,6 @@ export class WorkerSession implements Session {
   readonly protection: string;
   readonly signal: AbortSignal;
   private execCount = 0;
-  /** Set once the worker answers UNIMPLEMENTED for file transfer: files then go through the shell. */
-  private noFileService = false;
   private closed = false;
 
   private constructor(
@@ -63,18 +61,12 @@ export class WorkerSession implements Session {
   }
 
   static async open(worker: PoolWorker, opts: OpenOptions): Promise<WorkerSession> {
-    const res = await worker.conn.unary(
-      'openSession',
-      {
-        sessionId: opts.sessionId,
-        labels: opts.labels,
-        dataPath: opts.dataPath ?? '',
-        limits: undefined,
-        env: opts.env ?? {},
-      },
-      { deadlineMs: opts.callDeadlineMs },
-    );
-    return new WorkerSession(worker, res, opts);
+    return new WorkerSession(worker, await openSessionRpc(worker, opts), opts);
+  }
+
+  /** A session opened ahead of time (a spare) taken by a job. */
+  static fromOpened(worker: PoolWorker, res: OpenSessionResponse, opts: Omit<OpenOptions, 'sessionId' | 'labels'>): WorkerSession {
+    return new WorkerSession(worker, res, { ...opts, sessionId: res.sessionId, labels: {} });
   }
 
   async exec(kind: 'bash' | 'python', code: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -166,13 +158,13 @@ export class WorkerSession implements Session {
   async putFiles(files: SessionFile[]): Promise<void> {
     this.assertUsable();
     if (files.length === 0) return;
-    if (!this.noFileService) {
+    if (!this.worker.noFileService) {
       try {
         await putFiles(this.worker.conn, this.id, files, this.opts.callDeadlineMs);
         return;
       } catch (err) {
         if ((err as ServiceError).code !== status.UNIMPLEMENTED) throw err;
-        this.noFileService = true;
+        this.worker.noFileService = true;
       }
     }
     await putFilesViaExec((code, label) => this.exec('bash', code, { label }), this.root, files);
@@ -180,12 +172,12 @@ export class WorkerSession implements Session {
 
   async getFiles(paths: string[]): Promise<SessionFile[]> {
     this.assertUsable();
-    if (!this.noFileService) {
+    if (!this.worker.noFileService) {
       try {
         return await getFiles(this.worker.conn, this.id, paths, this.opts.callDeadlineMs);
       } catch (err) {
         if ((err as ServiceError).code !== status.UNIMPLEMENTED) throw err;
-        this.noFileService = true;
+        this.worker.noFileService = true;
       }
     }
     return getFilesViaExec((code, label) => this.exec('bash', code, { label }), this.root, paths);
@@ -208,6 +200,26 @@ export class WorkerSession implements Session {
     if (this.closed) throw new Error(`session ${this.id} is closed`);
     if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
   }
+}
+
+/** OpenSession on a worker, with the call deadline. */
+export function openSessionRpc(
+  worker: PoolWorker,
+  opts: { sessionId: string; labels: Record<string, string>; dataPath?: string; env?: Record<string, string>; callDeadlineMs: number },
+): Promise<OpenSessionResponse> {
+  return worker.conn.unary(
+    'openSession',
+    { sessionId: opts.sessionId, labels: opts.labels, dataPath: opts.dataPath ?? '', limits: undefined, env: opts.env ?? {} },
+    { deadlineMs: opts.callDeadlineMs },
+  );
+}
+
+/** Runs a no-op (`:`) in a session's bash so its shell is started before a job needs it. */
+export async function warmUp(worker: PoolWorker, sessionId: string): Promise<void> {
+  const call = worker.conn.stream('exec', { sessionId, kind: ExecKind.EXEC_KIND_BASH, code: ':', execId: `${sessionId}.warm-up`, label: 'warm-up', limits: undefined });
+  let finished = false;
+  const err = await consume(call, async (ev) => void (finished ||= ev.event?.$case === 'finished'), () => finished);
+  if (err) throw err;
 }
 
 /**

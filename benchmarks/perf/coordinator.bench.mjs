@@ -1,0 +1,194 @@
+// Coordinator figures (issue 4): dispatch latency (a worker slot frees → the next job's first exec
+// runs on that worker) p50/p99 beside a gRPC unary round trip; occupancy of 8 workers under a
+// saturating load of jobs that sleep 50–500 ms; and coordinator CPU per dispatched job with 256
+// workers served by this one process, beside the CPU of a unary call.
+//
+// Everything is real: `aira worker` daemons (8 processes) for the first two figures; for the 256
+// workers, real WorkerDaemon gRPC servers, 64 to a helper process (256 node processes would need
+// ~13 GB), so that this process's CPU time is the coordinator's alone. Jobs are bash scripts that
+// only sleep, so the figures are the scheduler's, not the CPU's.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const SLEEP_SCRIPT = `#!/bin/bash
+# sleeps 50-500 ms, chosen by the job's seed
+ms=$(( 50 + AIRA_JOB_SEED % 451 ))
+sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+echo "score: $ms"
+`;
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+
+export async function run({ report, root }) {
+  const mod = (p) => import(pathToFileURL(join(root, p)).href);
+  const coord = await mod('packages/coordinator/dist/index.js');
+  const protocol = await mod('packages/protocol/dist/index.js');
+  const bin = join(root, 'packages/cli/bin/aira.js');
+  const tmp = mkdtempSync(join(tmpdir(), 'aira-coord-bench-'));
+  const stops = [];
+  try {
+    const tokenFile = join(tmp, 'token');
+    const token = protocol.ensureTokenFile(tokenFile);
+    const script = join(tmp, 'sleep.sh');
+    writeFileSync(script, SLEEP_SCRIPT, { mode: 0o755 });
+
+    // ---- 8 workers: dispatch latency and occupancy -------------------------------------------
+    const launcher = coord.cliWorkerLauncher(bin, ['--log-level', 'warn']);
+    const eight = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => launcher({ index, tokenFile, workdir: join(tmp, `w${index}`), logFile: join(tmp, `w${index}.log`) })),
+    );
+    stops.push(() => Promise.all(eight.map((w) => w.stop())));
+    const hosts8 = join(tmp, 'hosts8');
+    writeFileSync(hosts8, eight.map((w) => w.address).join('\n'));
+
+    // Baseline: a unary round trip (Describe) to one of the same workers, from this process.
+    const { connection } = await protocol.WorkerConnection.connect({ address: eight[0].address, token });
+    const rtts = [];
+    for (let i = 0; i < 300; i++) {
+      const t0 = performance.now();
+      await connection.unary('describe', {});
+      rtts.push(performance.now() - t0);
+    }
+    const unaryP50 = quantile(rtts, 0.5);
+
+    const jobs8 = 8 * 25;
+    const res8 = await coord.runStudy(
+      coord.RunConfig.parse({
+        out: join(tmp, 'runs8'),
+        agent: { script },
+        budget: { maxJobs: jobs8 },
+        workers: { spec: [`hosts:${hosts8}`], tokenFile },
+      }),
+      { tickMs: 600_000 },
+    );
+    const events = coord.readJournal(join(res8.dir, res8.runs[0].runId, 'journal.jsonl')).events;
+    const m = measure(events);
+    report('coordinator.dispatch.p50', m.dispatch.p50, 'ms', `slot free → next job's first exec started on that worker (${m.dispatch.n} hand-overs)`);
+    report('coordinator.dispatch.p99', m.dispatch.p99, 'ms', 'same, 99th percentile');
+    report('coordinator.dispatch.unary_rtt.p50', unaryP50, 'ms', 'baseline: gRPC unary Describe round trip to the same worker');
+    report('coordinator.dispatch.p50_over_unary', m.dispatch.p50 / unaryP50, 'ratio', 'dispatch p50 / unary round trip p50');
+    report('coordinator.occupancy.8w', 100 * m.occupancy, '%', `slot occupancy over the saturated window, ${jobs8} jobs sleeping 50–500 ms (limit 100%)`);
+    report('coordinator.exec_occupancy.8w', 100 * m.execOccupancy, '%', 'share of that window the workers spent running execs (the rest: sessions, files, hand-over)');
+
+    // Baseline CPU: one unary call's client-side CPU in this process.
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < 500; i++) await connection.unary('describe', {});
+    const cpuUnary = cpuMs(process.cpuUsage(cpu0)) / 500;
+    connection.close();
+    await stops.pop()();
+
+    // ---- 256 workers: coordinator CPU per dispatched job --------------------------------------
+    const perHost = 64;
+    const hostsProcs = await Promise.all(Array.from({ length: 4 }, (_, h) => startDaemonHost(root, perHost, join(tmp, `host${h}`), tokenFile)));
+    stops.push(() => Promise.all(hostsProcs.map((h) => h.stop())));
+    const addresses = hostsProcs.flatMap((h) => h.addresses);
+    const hosts256 = join(tmp, 'hosts256');
+    writeFileSync(hosts256, addresses.join('\n'));
+    const slow = join(tmp, 'slow.sh');
+    writeFileSync(slow, '#!/bin/bash\nsleep 1.5\necho "score: 1"\n', { mode: 0o755 });
+    const jobs256 = 256 * 3;
+    const cpuStart = process.cpuUsage();
+    const wall0 = performance.now();
+    const res256 = await coord.runStudy(
+      coord.RunConfig.parse({
+        out: join(tmp, 'runs256'),
+        agent: { script: slow },
+        budget: { maxJobs: jobs256 },
+        workers: { spec: [`hosts:${hosts256}`], tokenFile, heartbeat: 5_000, lease: 120_000 },
+      }),
+      { tickMs: 600_000 },
+    );
+    const cpuJob = cpuMs(process.cpuUsage(cpuStart)) / res256.runs[0].jobs;
+    const wall = performance.now() - wall0;
+    const events256 = coord.readJournal(join(res256.dir, res256.runs[0].runId, 'journal.jsonl')).events;
+    const m256 = measure(events256);
+    report('coordinator.cpu_per_job.256w', cpuJob, 'ms', `coordinator CPU (user+sys) per dispatched job, ${res256.runs[0].jobs} jobs on 256 workers in ${(wall / 1000).toFixed(1)} s`);
+    report('coordinator.cpu_per_job.unary_cpu', cpuUnary, 'ms', 'baseline: client CPU of one gRPC unary call in this process');
+    report('coordinator.cpu_per_job.over_unary', cpuJob / cpuUnary, 'ratio', 'CPU per job / CPU per unary call');
+    report('coordinator.occupancy.256w', 100 * m256.occupancy, '%', 'slot occupancy of the 256 workers over the saturated window');
+  } finally {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const cpuMs = (u) => (u.user + u.system) / 1000;
+
+/** Dispatch latencies and occupancy from a run's journal (the coordinator's own record). */
+function measure(events) {
+  const starts = events.filter((e) => e.type === 'attempt.started');
+  const submitted = new Map(events.filter((e) => e.type === 'attempt.submitted').map((e) => [`${e.jobId}/${e.attempt}`, e]));
+  const firstExec = new Map();
+  const execs = [];
+  for (const e of events) {
+    if (e.type !== 'exec.finished') continue;
+    const key = `${e.jobId}/${e.attempt}`;
+    if (!firstExec.has(key) || e.startedAt < firstExec.get(key)) firstExec.set(key, e.startedAt);
+    execs.push({ key, from: e.startedAt, to: e.startedAt + e.durationMs });
+  }
+  const byWorker = new Map();
+  for (const s of starts) byWorker.set(s.workerId, [...(byWorker.get(s.workerId) ?? []), s]);
+  const latencies = [];
+  for (const list of byWorker.values()) {
+    for (let i = 1; i < list.length; i++) {
+      const prev = submitted.get(`${list[i - 1].jobId}/${list[i - 1].attempt}`);
+      const next = firstExec.get(`${list[i].jobId}/${list[i].attempt}`);
+      if (prev && next !== undefined) latencies.push(next - prev.t);
+    }
+  }
+  const t0 = starts[0].t;
+  const t1 = starts[starts.length - 1].t;
+  const workers = byWorker.size;
+  let busy = 0;
+  for (const s of starts) {
+    const end = submitted.get(`${s.jobId}/${s.attempt}`)?.t ?? t1;
+    busy += Math.max(0, Math.min(end, t1) - Math.max(s.t, t0));
+  }
+  let execBusy = 0;
+  for (const x of execs) execBusy += Math.max(0, Math.min(x.to, t1) - Math.max(x.from, t0));
+  return {
+    dispatch: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+    occupancy: busy / (workers * (t1 - t0)),
+    execOccupancy: execBusy / (workers * (t1 - t0)),
+  };
+}
+
+/** A helper process running `count` real WorkerDaemon servers; resolves with their addresses. */
+function startDaemonHost(root, count, dir, tokenFile) {
+  const workerDist = pathToFileURL(join(root, 'packages/worker/dist/index.js')).href;
+  const code = `
+    const { WorkerDaemon } = await import(${JSON.stringify(workerDist)});
+    const daemons = [];
+    for (let i = 0; i < ${count}; i++) {
+      daemons.push(await WorkerDaemon.start({ options: { listen: '127.0.0.1:0', tokenFile: ${JSON.stringify(tokenFile)}, workdir: ${JSON.stringify(dir)} + '/w' + i } }));
+    }
+    process.stdout.write(JSON.stringify(daemons.map((d) => d.address)) + '\\n');
+    process.on('SIGTERM', async () => { await Promise.all(daemons.map((d) => d.shutdown())); process.exit(0); });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        resolve({
+          addresses: JSON.parse(buf.slice(0, nl)),
+          stop: () =>
+            new Promise((r) => {
+              child.once('exit', r);
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`daemon host exited (${code}) before listening`)));
+  });
+}
