@@ -14,10 +14,20 @@ export interface HceEvaluatorOptions extends PrepareOptions {
   /**
    * How sessions get the public folder: `path` (default) binds it read-only as the session's data
    * folder, for workers that see this machine's files (local workers, a shared file system);
-   * `upload` sends its files into each session.
+   * `upload` sends its files into each session (workers on other machines without a shared file
+   * system). Default: AIRA_HCE_TRANSFER, else `path`.
    */
   transfer?: 'path' | 'upload';
   logger?: Logger;
+}
+
+/** How sessions get the data: the option, else AIRA_HCE_TRANSFER, else a read-only bind ("path"). */
+export function transferMode(explicit?: 'path' | 'upload', env: NodeJS.ProcessEnv = process.env): 'path' | 'upload' {
+  if (explicit) return explicit;
+  const v = env.AIRA_HCE_TRANSFER;
+  if (v === undefined || v === '') return 'path';
+  if (v !== 'path' && v !== 'upload') throw new ConfigError(`AIRA_HCE_TRANSFER: expected "path" or "upload", got "${v}"`);
+  return v;
 }
 
 /** Largest public folder `transfer: upload` sends into every session. */
@@ -75,7 +85,7 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
         split = await prepareHce(c, options);
         leaderboard = leaderboardLoader(c);
         options.logger?.info({ competition: c.id, key: split.key, cached: split.cached, public: split.publicDir, counts: split.manifest.counts }, 'hce split ready');
-        return taskFor(c, split.publicDir, split.instructions, options.transfer ?? 'path');
+        return taskFor(c, split.publicDir, split.instructions, transferMode(options.transfer));
       },
       async evaluate(submission, ctx) {
         if (!split) throw new Error('hce: evaluate() before prepare()');
@@ -120,7 +130,7 @@ export function hceOffEvaluator(options: HceEvaluatorOptions): EvaluatorFactory 
         const open = await prepareOpen(c, options);
         competition = c;
         leaderboard = leaderboardLoader(c);
-        return taskFor(c, open.publicDir, open.instructions, options.transfer ?? 'path');
+        return taskFor(c, open.publicDir, open.instructions, transferMode(options.transfer));
       },
       async evaluate(submission, ctx) {
         const scores = await base.evaluate(submission, ctx);

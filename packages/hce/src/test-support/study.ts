@@ -33,7 +33,7 @@ export interface StudyRun {
  * One run of the script agent on a competition through the coordinator's local pool (real
  * `aira worker` daemons on 127.0.0.1:0), with HCE registered as the cli registers it.
  */
-export async function runOn(c: Competition, o: { out: string; cacheDir: string; script: string; hce: 'on' | 'off'; workers?: number; jobs: number; workerArgs?: string[] }): Promise<StudyRun> {
+export async function runOn(c: Competition, o: { out: string; cacheDir: string; script: string; hce: 'on' | 'off'; workers?: number; jobs: number; workerArgs?: string[]; transfer?: 'path' | 'upload' }): Promise<StudyRun> {
   assertBuilt();
   const input: RunConfigInput = {
     competitions: [c.id],
@@ -44,7 +44,7 @@ export async function runOn(c: Competition, o: { out: string; cacheDir: string; 
     budget: { maxJobs: o.jobs, wallClock: 600_000, perExec: 300_000 },
     workers: { spec: [`local:${o.workers ?? 2}`], heartbeat: 500 },
   };
-  const registry = registerHce(defaultRegistry(), { resolve: () => c, cacheDir: o.cacheDir });
+  const registry = registerHce(defaultRegistry(), { resolve: () => c, cacheDir: o.cacheDir, transfer: o.transfer });
   const res = await runStudy(RunConfig.parse(input), { registry, launcher: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn', ...(o.workerArgs ?? [])]), tickMs: 60_000 });
   const run = res.runs[0]!;
   const runDir = join(res.dir, run.runId);
