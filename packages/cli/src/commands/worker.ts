@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { registerWithCoordinator } from '@aira/coordinator';
 import { ConfigError, createLogger } from '@aira/core';
 import { WorkerDaemon, WorkerOptionsSchema } from '@aira/worker';
 
@@ -40,6 +42,13 @@ export function parseWorkerFlags(flags: WorkerFlags) {
   return result.data;
 }
 
+/** The address a coordinator can dial: a wildcard listen address is announced by this host's name. */
+function announcedAddress(bound: string): string {
+  const at = bound.lastIndexOf(':');
+  const host = bound.slice(0, at);
+  return ['0.0.0.0', '[::]', '::', ''].includes(host) ? `${hostname()}:${bound.slice(at + 1)}` : bound;
+}
+
 export function register(program: Command): void {
   program
     .command('worker')
@@ -60,13 +69,20 @@ export function register(program: Command): void {
     .option('--exec-timeout <duration>', 'default per-exec timeout, 0 for none (a request can set its own)', '0')
     .option('--cancel-grace <duration>', 'time between SIGTERM and SIGKILL when an exec is cancelled', '2s')
     .option('--label <key=value>', 'label reported by Describe (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
-    .action(async (flags: WorkerFlags) => {
+    .option('--coordinator <host:port>', "register with a coordinator (Slurm, Kubernetes): announce this worker's address and heartbeat; it dials back with the same token")
+    .action(async ({ coordinator, ...flags }: WorkerFlags & { coordinator?: string }) => {
+      if (coordinator !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(coordinator)) {
+        throw new ConfigError(`--coordinator "${coordinator}": expected HOST:PORT`);
+      }
       const options = parseWorkerFlags(flags);
       const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
       const daemon = await WorkerDaemon.start({ options, logger });
       // Machine-readable first line; the log goes to stderr so stdout stays parseable.
       process.stdout.write(`${JSON.stringify(daemon.listeningLine())}\n`);
       logger.info({ address: daemon.address, tokenFile: daemon.tokenFile, workdir: daemon.workdir, cuda: daemon.host.cudaVisibleDevices }, 'worker listening');
+      const registration = coordinator
+        ? registerWithCoordinator({ coordinator, token: daemon.token, workerId: daemon.id, address: announcedAddress(daemon.address), labels: options.labels, logger })
+        : undefined;
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
         signals++;
@@ -81,6 +97,7 @@ export function register(program: Command): void {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       await daemon.stopped;
+      registration?.stop();
       logger.info('worker stopped');
       // Nothing the worker owns is left; exit now rather than wait for stdio handles to let go.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));

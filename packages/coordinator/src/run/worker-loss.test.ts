@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readTokenFile } from '@aira/protocol';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ensureTokenFile } from '@aira/protocol';
 import { RunConfig } from '../config/schema.js';
 import type { JournalEvent } from '../journal/events.js';
-import { registerWithCoordinator } from '../pool/registration.js';
 import { tempDir } from '../test-support/tmp.js';
-import { eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
+import { AIRA_BIN, eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
 import { runStudy } from './study.js';
 
 let workers: TestWorkers | undefined;
@@ -114,34 +114,37 @@ describe('lost workers', () => {
     assertEachJobOnce(events);
   });
 
-  it('workers that register themselves are dialled back and used', async () => {
+  it('workers that register themselves (aira worker --coordinator) are dialled back and used', async () => {
     const t = tempDir('aira-register-');
     cleanup = t.cleanup;
-    workers = await startWorkers(2, t.dir);
-    const token = readTokenFile(workers.tokenFile);
+    const tokenFile = join(t.dir, 'token');
+    ensureTokenFile(tokenFile);
     const script = sleepyScript(t.dir, 0.01, 0.05);
-    const registrations: Array<ReturnType<typeof registerWithCoordinator>> = [];
-    const res = await runStudy(
-      RunConfig.parse({
-        out: join(t.dir, 'runs'),
-        agent: { script },
-        budget: { maxJobs: 6 },
-        workers: { spec: ['register:127.0.0.1:0'], tokenFile: workers.tokenFile, heartbeat: 1_000, waitFor: 20_000 },
-      }),
-      {
-        onRegistration: (address) => {
-          for (const [i, w] of workers!.workers.entries()) {
-            registrations.push(registerWithCoordinator({ coordinator: address, token, workerId: `w${i}`, address: w.address, retryMs: 100 }));
-          }
+    const children: ChildProcess[] = [];
+    try {
+      const res = await runStudy(
+        RunConfig.parse({
+          out: join(t.dir, 'runs'),
+          agent: { script },
+          budget: { maxJobs: 6 },
+          workers: { spec: ['register:127.0.0.1:0'], tokenFile, heartbeat: 1_000, waitFor: 30_000 },
+        }),
+        {
+          onRegistration: (address) => {
+            for (let i = 0; i < 2; i++) {
+              const args = [AIRA_BIN, 'worker', '--coordinator', address, '--token-file', tokenFile, '--workdir', join(t.dir, `w${i}`), '--log-level', 'warn'];
+              children.push(spawn(process.execPath, args, { stdio: 'ignore' }));
+            }
+          },
         },
-      },
-    );
-    await Promise.all(registrations.map((r) => r.registered));
-    for (const r of registrations) r.stop();
-    const events = journalOf(join(res.dir, res.runs[0]!.runId));
-    expect(res.runs[0]!.candidates).toBe(6);
-    const joined = eventsOf(events, 'worker.joined');
-    expect(joined.length).toBeGreaterThanOrEqual(1);
-    expect(joined.every((j) => j.info.source === 'registered')).toBe(true);
+      );
+      const events = journalOf(join(res.dir, res.runs[0]!.runId));
+      expect(res.runs[0]!.candidates).toBe(6);
+      const joined = eventsOf(events, 'worker.joined');
+      expect(joined.length).toBeGreaterThanOrEqual(1);
+      expect(joined.every((j) => j.info.source === 'registered')).toBe(true);
+    } finally {
+      for (const c of children) c.kill('SIGTERM');
+    }
   });
 });
