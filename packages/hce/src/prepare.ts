@@ -121,7 +121,7 @@ function keyFiles(c: Competition): string[] {
  * inputs give the same key anywhere.
  */
 export async function splitKey(c: Competition, seed: number, fractions: Fractions, hasher: FileHasher): Promise<string> {
-  if (!existsSync(c.paths.public)) throw new ConfigError(`${c.id}: no prepared public folder at ${c.paths.public} (prepare the data first: aira data prepare ${c.id})`);
+  if (!existsSync(c.paths.public)) throw new ConfigError(`${c.id}: no prepared public folder at ${c.paths.public} (is the data prepared? "aira data check ${c.id}" says how to prepare it)`);
   const files: Record<string, string> = {};
   for (const rel of keyFiles(c)) {
     const abs = join(c.paths.prepared, rel);
@@ -292,7 +292,7 @@ export interface OpenFolder {
  */
 export async function prepareOpen(c: Competition, o: Pick<PrepareOptions, 'cacheDir' | 'force'> = {}): Promise<OpenFolder> {
   const cacheDir = hceCacheDir(o.cacheDir);
-  if (!existsSync(c.paths.public)) throw new ConfigError(`${c.id}: no prepared public folder at ${c.paths.public} (prepare the data first: aira data prepare ${c.id})`);
+  if (!existsSync(c.paths.public)) throw new ConfigError(`${c.id}: no prepared public folder at ${c.paths.public} (is the data prepared? "aira data check ${c.id}" says how to prepare it)`);
   const hasher = new FileHasher(memoPath(cacheDir));
   const original = join(c.paths.public, 'description.md');
   const material = canonicalJson({
