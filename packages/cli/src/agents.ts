@@ -1,9 +1,10 @@
-import { registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION } from '@aira/agents';
+import { registerLlmAgents, registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION } from '@aira/agents';
 import { resolveRunConfig, type Registry, type ResolveInput, type ResolvedConfig } from '@aira/coordinator';
 
 /** Adds the agents of @aira/agents to a coordinator registry (`template`; the LLM agents append theirs). */
 export function withAgents(registry: Registry): Registry {
   registerTemplateAgent(registry);
+  registerLlmAgents(registry);
   return registry;
 }
 

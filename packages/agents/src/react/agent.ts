@@ -267,15 +267,21 @@ class ReactJob {
     if (run!.exitCode !== 0 || run!.reason) {
       return { content: `submit: ${path} failed, so the job goes on; fix it and submit again.\n${obs}`, exec: run, error: true };
     }
-    if (files.length === 0) {
+    if (files.length === 0 && this.asksForFiles()) {
       return { content: `submit: ${path} ran but wrote nothing into ${this.session.dirs.submission}; the task asks for prediction files there.\n${obs}`, exec: run, error: true };
     }
     const summary = typeof args.summary === 'string' && args.summary.trim() ? args.summary.trim() : `react: submitted ${path} at step ${this.step}`;
     return {
-      content: `submitted ${path}: ${files.map((f) => f.path).join(', ')}\n${obs}`,
+      content: `submitted ${path}${files.length ? `: ${files.map((f) => f.path).join(', ')}` : ' (it wrote no files)'}\n${obs}`,
       exec: run,
       submission: { code, codePath: path, files, output: run!.output, exitCode: run!.exitCode, summary },
     };
+  }
+
+  /** Whether the task wants files in the submission folder (HCE does; a self-reported score needs none). */
+  private asksForFiles(): boolean {
+    const d = this.job.task.description ?? '';
+    return d.includes('submission/') || d.includes(this.session.dirs.submission);
   }
 
   private async readWork(path: string): Promise<string | null> {
@@ -325,7 +331,7 @@ class ReactJob {
     if (run && (run.exitCode !== 0 || run.reason)) {
       return { code, codePath: path, files, output: run.output, exitCode: run.exitCode, failure: `react: ${reason}; ${path} ${run.reason ? `stopped (${run.reason})` : `exited with code ${run.exitCode}`}`, summary };
     }
-    if (files.length === 0) return { ...failed(`${path} wrote no prediction files`), code, output: run?.output ?? '', summary };
+    if (files.length === 0 && this.asksForFiles()) return { ...failed(`${path} wrote no prediction files`), code, output: run?.output ?? '', summary };
     return { code, codePath: path, files, output: run?.output ?? '', exitCode: run?.exitCode ?? 0, summary };
   }
 }

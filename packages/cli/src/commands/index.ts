@@ -14,6 +14,8 @@ export async function registerAll(program: Command): Promise<void> {
     import('./status.js'),
     import('./stop.js'),
     import('./grade.js'),
+    import('./report.js'),
+    import('./show.js'),
   ];
   for (const m of await Promise.all(modules)) m.register(program);
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger, formatDuration } from '@aira/core';
+import { createLogger } from '@aira/core';
 import {
   FIELDS,
   cliWorkerLauncher,
@@ -10,12 +10,15 @@ import {
   locateStudy,
   resumeStudy,
   runStudy,
-  type JournalEvent,
   type StudyOptions,
   type StudyResult,
 } from '@aira/coordinator';
+import { checkLlmAgentConfig, LLM_AGENTS } from '@aira/agents';
 import { withHce } from '../hce.js';
-import { describeAgent, resolveWithDefaultAgent, withAgents } from '../agents.js';
+import { describeAgent, withAgents } from '../agents.js';
+import { createProgress, progressMode } from '../live/index.js';
+import { PRESETS, resolveWithPreset } from '../presets.js';
+import { finishStudy } from '../live/finish.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
 const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
@@ -28,6 +31,8 @@ interface RunFlags extends Record<string, unknown> {
   printConfig?: boolean;
   resume?: string;
   quiet?: boolean;
+  json?: boolean;
+  preset?: string;
   out?: string;
 }
 
@@ -48,7 +53,9 @@ export function register(program: Command): void {
     .option('--set <path=value>', 'any setting by its path, e.g. --set search.numDrafts=3 (repeatable)', collect)
     .option('--print-config', 'print the resolved config and where each value came from, then exit')
     .option('--resume <study>', 'resume a study (id under --out, or its folder) from its journals')
-    .option('--quiet', 'no progress lines')
+    .option('--preset <name>', `named defaults under every other setting: ${Object.entries(PRESETS).map(([n, p]) => `${n} (${p.description})`).join('; ')}; --suite mini gets quickstart unless told`)
+    .option('--quiet', 'no live view or progress lines')
+    .option('--json', 'every journal event as one JSON line on stdout, then a study.ended line')
     .action(async (flags: RunFlags) => {
       const stop = new AbortController();
       let signals = 0;
@@ -61,52 +68,45 @@ export function register(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
         registry: withAgents(withHce(defaultRegistry())),
         launcher: cliWorkerLauncher(AIRA_BIN),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
-        onEvent: flags.quiet ? undefined : progress(),
+        onEvent: progress.mode === 'quiet' ? undefined : (runId, e) => progress.onEvent(runId, e),
         onRegistration: (address) => process.stderr.write(`workers can register at ${address} (aira worker --coordinator ${address})\n`),
-        onReady: ({ studyId, dir, workers, registration }) => {
-          process.stderr.write(`study ${studyId} in ${dir}: ${workers.length} worker(s)${registration ? `, registration on ${registration}` : ''}\n`);
+        onReady: (info) => {
+          const { studyId, dir, workers, registration } = info;
+          if (progress.mode !== 'quiet') process.stderr.write(`study ${studyId} in ${dir}: ${workers.length} worker(s)${registration ? `, registration on ${registration}` : ''}\n`);
+          progress.onReady(info);
         },
       };
       let result: StudyResult;
-      if (flags.resume) {
-        const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
-        result = await resumeStudy(locateStudy(flags.resume, out), options);
-      } else {
-        const resolved = resolveWithDefaultAgent({ flags, sets: flags.set, env: process.env, file: flags.config });
-        if (flags.printConfig) {
-          process.stdout.write(`${formatResolvedConfig(resolved)}\n`);
-          return;
+      try {
+        if (flags.resume) {
+          const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
+          result = await resumeStudy(locateStudy(flags.resume, out), options);
+        } else {
+          const resolved = resolveWithPreset({ flags, sets: flags.set, env: process.env, file: flags.config }, flags.preset);
+          if (flags.printConfig) {
+            process.stdout.write(`${formatResolvedConfig(resolved)}\n`);
+            return;
+          }
+          checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts
+          process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
+          if (resolved.preset) process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
+          if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {
+            const l = resolved.config.llm;
+            process.stderr.write(`llm: ${l.model} at ${l.baseUrl} (key from $${l.apiKeyEnv}, ${l.toolProtocol} tool calls)\n`);
+          }
+          result = await runStudy(resolved.config, { ...options, provenance: resolved.provenance });
         }
-        process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
-        result = await runStudy(resolved.config, { ...options, provenance: resolved.provenance });
+      } finally {
+        progress.close();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      for (const r of result.runs) {
-        const pick = r.finalPick ? `final pick ${r.finalPick.candidateId} (${r.finalPick.by} score ${r.finalPick.score})` : 'no valid candidate';
-        process.stdout.write(`${result.studyId}/${r.runId}: ${r.reason}, ${r.candidates} candidate(s), ${pick}\n`);
-      }
-      if (result.stopped) process.stdout.write(`study ${result.studyId} stopped; resume with: aira run --resume ${result.studyId}\n`);
+      await finishStudy(result, flags, progress.mode);
     });
-}
-
-/** One line per candidate and per notable event on stderr. */
-function progress(): (runId: string, e: JournalEvent) => void {
-  return (runId, e) => {
-    const at = formatDuration(e.active);
-    if (e.type === 'candidate.added') {
-      const c = e.candidate;
-      const s = c.scores;
-      const lineage = c.parents.length ? `(${c.parents.join('+')})` : '';
-      const text = s.valid ? `score ${s.search}` : `invalid: ${(s.reason ?? '').split('\n')[0]!.slice(0, 100)}`;
-      process.stderr.write(`[${runId} ${at}] ${c.id} ${c.operator}${lineage} on ${c.workerId}: ${text}\n`);
-    } else if (e.type === 'worker.lost') process.stderr.write(`[${runId} ${at}] worker ${e.workerId} lost: ${e.reason}\n`);
-    else if (e.type === 'attempt.abandoned') process.stderr.write(`[${runId} ${at}] ${e.jobId} attempt ${e.attempt} abandoned: ${e.reason}\n`);
-    else if (e.type === 'run.ended') process.stderr.write(`[${runId} ${at}] ended (${e.reason})\n`);
-  };
 }
