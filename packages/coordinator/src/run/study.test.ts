@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTokenFile, WorkerConnection } from '@aira/protocol';
@@ -85,6 +86,23 @@ describe('a study on real workers', () => {
       expect(store.text(cand.output)).toContain(`parents: ${c.job.parents.join(',')} operator: ${c.job.operator}`);
       expect(Object.keys(cand.artifacts)).toEqual(['submission/pred.txt']);
     }
+  });
+
+  it('runs one run per seed, each with its own journal, manifest and seed-derived job seeds', async () => {
+    const script = sleepyScript(root, 0.01, 0.03);
+    const res = await runStudy(config('seeds', { agent: { script }, budget: { maxJobs: 3 }, seeds: [0, 7], labels: { variant: 'test' } }));
+    expect(res.runs.map((r) => [r.runId, r.reason, r.candidates])).toEqual([
+      ['script-s0', 'max-jobs', 3],
+      ['script-s7', 'max-jobs', 3],
+    ]);
+    const seedsOf = (runId: string) => eventsOf(journalOf(join(res.dir, runId)), 'job.created').map((e) => e.job.seed);
+    expect(seedsOf('script-s0')).not.toEqual(seedsOf('script-s7'));
+    const manifest = JSON.parse(readFileSync(join(res.dir, 'script-s7', 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ runId: 'script-s7', seed: 7, agent: 'script', evaluator: 'self-reported', config: { labels: { variant: 'test' } } });
+    expect(manifest.workers).toHaveLength(4);
+    expect(manifest.python[0].executable).toMatch(/python/);
+    expect(Object.keys(manifest.python[0].packages).length).toBeGreaterThan(0);
+    expect(manifest.git.commit === null || /^[0-9a-f]{40}$/.test(manifest.git.commit)).toBe(true);
   });
 
   it('best-of-k never uses a parent', async () => {
