@@ -139,6 +139,8 @@ class ReactJob {
           }
           const t0 = Date.now();
           const out = await this.runTool(call);
+          // Output that shows the key (a leaked environment) reaches neither the model nor the journal.
+          out.content = this.client.redactor.text(out.content);
           this.turns.push({ role: 'tool', callId: call.id, name: call.name, content: out.content });
           await this.record({
             kind: 'react.tool',

@@ -229,6 +229,41 @@ describe('a ReAct job', () => {
     expect(v.candidates[0]!.scores.reason).toBe('react: the job used its 1000 tokens; no solution.py in the work folder to submit');
   });
 
+  it('offers read_file, write_file and edit_file with --file-tools, and redacts the key from what it is shown', async () => {
+    let s!: ReturnType<typeof sessionOf>;
+    const llm = await serve([
+      (req) => {
+        s = sessionOf(req);
+        expect(req.tools?.map((t) => t.function.name)).toEqual(['bash', 'python', 'read_file', 'write_file', 'edit_file', 'submit']);
+        return tools(call('write_file', { path: 'solution.py', content: solution(s, 'target') }), call('bash', { command: `echo ${KEY}; ${s.python} solution.py` }));
+      },
+      (req) => {
+        const [written, ran] = toolResults(req).slice(-2);
+        expect(written).toMatch(/^wrote solution\.py \(\d+ lines, \d+ bytes\)$/);
+        expect(ran).toContain('[redacted]');
+        expect(ran).not.toContain(KEY);
+        expect(ran).toContain("KeyError: 'target'");
+        return tools(
+          call('edit_file', { path: 'solution.py', old_string: 'float(r["target"])', new_string: 'float(r["progression"])' }),
+          call('edit_file', { path: 'solution.py', old_string: 'load(', new_string: 'read(' }),
+          call('read_file', { path: `${s.work}/solution.py`, offset: 9, limit: 2 }),
+          call('read_file', { path: '/etc/passwd' }),
+        );
+      },
+      (req) => {
+        const [edited, ambiguous, read, outside] = toolResults(req).slice(-4);
+        expect(edited).toBe('edited solution.py at line 11');
+        expect(ambiguous).toMatch(/^edit_file: old_string occurs 3 times in solution\.py; it must occur exactly once/);
+        expect(read).toMatch(/^ {5}9 {2}feats = .*\n {4}10 {2}X = np\.array.*\n\(lines 9-10 of \d+; use offset to read on\)$/);
+        expect(outside).toMatch(/^read_file: \/etc\/passwd is outside the session/);
+        return tools(call('submit', {}));
+      },
+    ]);
+    const v = await llmStudy(bench, 'file-tools', llm, { agent: { fileTools: true } });
+    expect(v.candidates[0]!.scores.valid).toBe(true);
+    expect(JSON.stringify(v.steps)).not.toContain(KEY);
+  });
+
   it('speaks the text protocol to a server without tool calling', async () => {
     let s!: ReturnType<typeof sessionOf>;
     const block = (name: string, args: unknown) => `\`\`\`tool\n${JSON.stringify({ name, arguments: args })}\n\`\`\``;
