@@ -147,6 +147,22 @@ export async function split(ctx) {
     expect(grade.valid).toBe(true);
   });
 
+  it('the built-in splitter refuses labels in a second file, which it would not split', async () => {
+    const root = tempDir('twofiles');
+    const data = {
+      modality: ['tabular'],
+      task: 'binary-classification',
+      labelled: ['public/train.csv', 'public/row_meta.csv'],
+      ids: { file: 'public/train.csv', columns: ['id'] },
+      labels: { file: 'public/row_meta.csv', columns: ['label'] },
+      testInputs: ['public/test.csv'],
+      sampleSubmission: 'public/sample_submission.csv',
+      answers: 'private/test.csv',
+    };
+    const c = await toyCompetition(root, { id: 'toy-two', manifest: { data } });
+    await expect(prepareHce(c, { cacheDir: join(root, 'cache') })).rejects.toThrow(/splits one labelled file \(public\/train\.csv\) but data also names public\/row_meta\.csv as labelled/);
+  });
+
   it('a custom split without split() or a recipe is refused with the way out', async () => {
     const root = tempDir('nosplit');
     const c = await toyCompetition(root, { id: 'toy-nosplit', manifest: { split: { method: 'custom', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' }, answers: 'custom' } } });

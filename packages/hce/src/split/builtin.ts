@@ -20,6 +20,9 @@ export const builtinSplitter: Splitter = async (ctx) => {
   const spec = c.manifest.split;
   const where = `${c.paths.manifest}: split`;
   const labelledRel = publicRel(spec.labelled);
+  // Labels anywhere but the file being split would reach the public folder unsplit.
+  const others = [...new Set([...c.manifest.data.labelled, c.manifest.data.labels.file])].filter((f) => f !== spec.labelled);
+  if (others.length) throw new ConfigError(`${where}: the built-in splitter splits one labelled file (${spec.labelled}) but data also names ${others.join(', ')} as labelled; use split.method "custom" with a split() that splits them all`);
   const file = join(ctx.source, labelledRel);
   if (!existsSync(file)) throw new ConfigError(`${where}.labelled: ${file} is missing (is the data prepared?)`);
   const trainOut = join(ctx.outPublic, labelledRel);
