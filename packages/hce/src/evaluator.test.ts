@@ -126,6 +126,19 @@ describe('the HCE evaluator', () => {
   });
 });
 
+describe('a resumed run', () => {
+  it('is refused when its split changed since it started (other data or another split seed)', async () => {
+    const c = await fixtureCompetition(ID, join(root, 'data'), 300);
+    const runDir = join(root, 'run-resume');
+    writeFile(join(runDir, '.keep'), '');
+    const prepare = (splitSeed: number) => hceEvaluator({ resolve: () => c, cacheDir: join(root, 'cache'), splitSeed })(config).prepare({ runId: 'r', competition: ID, config, runDir });
+    await prepare(0);
+    await prepare(0);
+    expect(JSON.parse(readFileSync(join(runDir, 'hce-split.json'), 'utf8'))).toMatchObject({ splitSeed: 0, competition: ID });
+    await expect(prepare(3)).rejects.toThrow(/hce: this run was scored on split \w+ \(split seed 0\) but the split is now \w+ \(split seed 3\)/);
+  });
+});
+
 describe('the no-HCE evaluator (--hce off)', () => {
   it('scores by the printed score, picks on it, and grades test for the report only', async () => {
     const c = await fixtureCompetition(ID, join(root, 'data'), 300);

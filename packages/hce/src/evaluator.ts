@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Logger } from '@aira/core';
 import type { Competition } from '@aira/competitions';
@@ -65,6 +65,25 @@ function protectionWatch(logger: Logger | undefined) {
 }
 
 /**
+ * Records which split a run is scored on (`<run>/hce-split.json`) and refuses to go on with another
+ * one: a resumed run whose data or split seed changed would mix scores from two splits, which is
+ * what HCE's consistency forbids (reference/aira2.md §2: the split is fixed for the whole search).
+ */
+export function stampSplit(runDir: string, split: HceSplit): void {
+  const file = join(runDir, 'hce-split.json');
+  if (existsSync(file)) {
+    const prev = JSON.parse(readFileSync(file, 'utf8')) as { key: string; splitSeed: number };
+    if (prev.key !== split.key) {
+      throw new ConfigError(
+        `hce: this run was scored on split ${prev.key} (split seed ${prev.splitSeed}) but the split is now ${split.key} (split seed ${split.manifest.splitSeed}): the data or the split seed changed, and scores from two splits cannot be compared (${file})`,
+      );
+    }
+    return;
+  }
+  writeFileSync(file, `${JSON.stringify({ key: split.key, splitSeed: split.manifest.splitSeed, competition: split.manifest.competition, dir: split.dir, counts: split.manifest.counts }, null, 2)}\n`);
+}
+
+/**
  * The HCE evaluator (reference/aira2.md §2), registered as "hce". prepare() splits the
  * competition once (cached) and gives sessions only the public folder; evaluate() grades the
  * search, validation and test prediction files here, against answers that never leave this
@@ -83,6 +102,7 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
         if (!run.competition) throw new ConfigError('hce: a run without a competition has no hidden data to evaluate on (use --hce off)');
         const c = await options.resolve(run.competition);
         split = await prepareHce(c, options);
+        stampSplit(run.runDir, split);
         leaderboard = leaderboardLoader(c);
         options.logger?.info({ competition: c.id, key: split.key, cached: split.cached, public: split.publicDir, counts: split.manifest.counts }, 'hce split ready');
         return taskFor(c, split.publicDir, split.instructions, transferMode(options.transfer));

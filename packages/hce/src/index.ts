@@ -2,7 +2,7 @@
  * @aira/hce: Hidden Consistent Evaluation (reference/aira2.md §2): split the labelled data once,
  * score candidates outside the agent on hidden answers, pick the submission on validation.
  */
-export { hceEvaluator, hceOffEvaluator, uploadFiles, transferMode, directionOf, type HceEvaluatorOptions } from './evaluator.js';
+export { hceEvaluator, hceOffEvaluator, uploadFiles, transferMode, directionOf, stampSplit, type HceEvaluatorOptions } from './evaluator.js';
 export { registerHce } from './register.js';
 export { prepareHce, prepareOpen, splitKey, HCE_FORMAT, type HceSplit, type HceManifest, type OpenFolder, type PrepareOptions } from './prepare.js';
 export { pickAt, picksAtCheckpoints, type CheckpointPick, type PickRule } from './pick.js';
