@@ -104,7 +104,7 @@ class ReactJob {
       prompts: a.prompts,
       llmLog: relative(this.env.runDir, this.llm.logPath),
       system,
-      prompt: user,
+      prompt: clip(user, RECORD_CHARS).text, // whole in the LLM log
     });
     try {
       for (this.step = 1; ; this.step++) {
