@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Logger } from '@aira/core';
 import type { Competition } from '@aira/competitions';
@@ -80,6 +80,7 @@ export function stampSplit(runDir: string, split: HceSplit): void {
     }
     return;
   }
+  mkdirSync(runDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify({ key: split.key, splitSeed: split.manifest.splitSeed, competition: split.manifest.competition, dir: split.dir, counts: split.manifest.counts }, null, 2)}\n`);
 }
 
