@@ -5,7 +5,7 @@ import { credentials, loadPackageDefinition, Metadata, type Client, type Service
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProto } from 'grpc-health-check';
 import { WorkerConnection, WorkerServiceClient } from '@aira/protocol';
-import { collect, execRequest, openSession, run, startTestWorker, type TestWorker } from './test-support/worker.js';
+import { collect, execRequest, openSession, run, startTestWorker, type TestWorker, unary } from './test-support/worker.js';
 
 let w: TestWorker;
 let bad: WorkerConnection;
@@ -60,15 +60,15 @@ describe('the token', () => {
     expect(existsSync(proof)).toBe(true);
 
     const refusedUnary = await Promise.all([
-      code(bad.unary('describe', {})),
-      code(bad.unary('openSession', { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} })),
-      code(bad.unary('closeSession', { sessionId: s, keepWorkspace: false })),
-      code(bad.unary('listSessions', {})),
-      code(bad.unary('cancel', { execId: 'x', reason: '' })),
+      code(unary(bad, 'describe', {})),
+      code(unary(bad, 'openSession', { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} })),
+      code(unary(bad, 'closeSession', { sessionId: s, keepWorkspace: false })),
+      code(unary(bad, 'listSessions', {})),
+      code(unary(bad, 'cancel', { execId: 'x', reason: '' })),
       code(collect(bad.stream('attach', { execId: 'x', fromSeq: 0 }))),
     ]);
     expect(refusedUnary).toEqual(Array(6).fill(UNAUTHENTICATED));
-    expect((await w.connection.unary('listSessions', {})).sessions.map((x) => x.sessionId)).toContain(s);
+    expect((await unary(w.connection, 'listSessions', {})).sessions.map((x) => x.sessionId)).toContain(s);
   });
 
   it('guards grpc.health.v1 too, which reports SERVING to a client with the token', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Server, ServerCredentials, status, type ServerWritableStream, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { CHANNEL_OPTIONS, ensureTokenFile, withAuth, type PythonEnvironment, type WorkerServiceServer } from '@aira/protocol';
+import { CHANNEL_OPTIONS, ensureTokenFile, withAuth, type PythonEnvironment, type SandboxInfo, type WorkerServiceServer } from '@aira/protocol';
 import { ConfigError, newId, silentLogger, type Logger } from '@aira/core';
 import type { ExecRun } from './exec/exec-run.js';
 import { createHostProbe, type HostProbe } from './host/describe.js';
@@ -32,6 +32,8 @@ export interface WorkerDaemonConfig {
   logger?: Logger;
   /** How session processes are started (the sandbox replaces it); default: directly on the host. */
   launcher?: Launcher;
+  /** What Describe reports about the sandbox (and OpenSession's protection: its mechanism); default: none. */
+  sandbox?: SandboxInfo;
   /** File transfer handlers; default: UNIMPLEMENTED. */
   files?: (ctx: FileServiceContext) => FileHandlers;
   /** Environment the launcher's CUDA_VISIBLE_DEVICES is read from (default process.env). */
@@ -96,7 +98,7 @@ export class WorkerDaemon implements WorkerCore {
       labels: o.labels,
       python,
       nvidiaSmi: config.nvidiaSmi,
-      sandbox: {
+      sandbox: config.sandbox ?? {
         mechanism: 'none',
         mode: 'off',
         limits: 'none',

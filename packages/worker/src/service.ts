@@ -60,13 +60,13 @@ function fail(code: status, details: string): ServiceError {
   return { code, details, message: details, name: 'ServiceError', metadata: undefined as never };
 }
 
-function sessionResponse(s: Session): OpenSessionResponse {
+function sessionResponse(s: Session, protection: string): OpenSessionResponse {
   return {
     sessionId: s.id,
     dataDir: s.paths.dataDir,
     workDir: s.paths.workDir,
     submissionDir: s.paths.submissionDir,
-    protection: 'none',
+    protection,
   };
 }
 
@@ -125,7 +125,7 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
       if (req.sessionId) {
         if (!ID_PATTERN.test(req.sessionId)) return cb(fail(status.INVALID_ARGUMENT, `session_id "${req.sessionId}": letters, digits and . _ : - only (at most 128)`), null);
         const existing = core.sessions.get(req.sessionId);
-        if (existing) return cb(null, sessionResponse(existing));
+        if (existing) return cb(null, sessionResponse(existing, core.host.sandbox.mechanism || 'none'));
         if (core.recentlyClosed.has(req.sessionId)) return cb(fail(status.ALREADY_EXISTS, `session ${req.sessionId} was closed; open a new one`), null);
       }
       const refused = refuseWhenDraining();
@@ -145,7 +145,7 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
           wallMs: req.limits?.wallMs ?? 0,
           maxOutputBytes: req.limits?.maxOutputBytes ?? 0,
         });
-        cb(null, sessionResponse(session));
+        cb(null, sessionResponse(session, core.host.sandbox.mechanism || 'none'));
       } catch (err) {
         cb(fail(status.INTERNAL, `open session: ${(err as Error).message}`), null);
       }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchUtilizationResponse } from '@aira/protocol';
-import { openSession, run, startTestWorker, type TestWorker } from './test-support/worker.js';
+import { openSession, run, startTestWorker, type TestWorker, unary } from './test-support/worker.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -16,13 +16,13 @@ afterAll(async () => {
 
 describe('Describe and WatchUtilization', () => {
   it('reports identity, host, the candidate Python and the launcher GPU setting', async () => {
-    const d = await w.connection.unary('describe', {});
+    const d = await unary(w.connection, 'describe', {});
     expect(d).toMatchObject({ workerId: w.workerId, state: 'SERVING', cudaVisibleDevices: '2', labels: { SLURM_JOB_ID: '77' } });
     expect(d.cpus).toBeGreaterThan(0);
     expect(d.memoryTotalBytes).toBeGreaterThan(0);
-    expect(d.python.executable).toBe('/usr/bin/python3');
-    expect(d.python.packages.numpy).toMatch(/^\d+\./);
-    expect(d.sandbox.mechanism).toBe('none');
+    expect(d.python!.executable).toBe('/usr/bin/python3');
+    expect(d.python!.packages.numpy).toMatch(/^\d+\./);
+    expect(d.sandbox!.mechanism).toBe('none');
     // Sessions see the launcher's value, never renumbered (and --gpu does not override it).
     const s = await openSession(w.connection);
     expect((await run(w.connection, s, 'echo $CUDA_VISIBLE_DEVICES')).stdout).toBe('2\n');
@@ -60,7 +60,7 @@ describe('GPUs through nvidia-smi', () => {
     chmodSync(smi, 0o755);
     const g = await startTestWorker({ args: ['--gpu', '1'], env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, CUDA_VISIBLE_DEVICES: undefined } });
     try {
-      const d = await g.connection.unary('describe', {});
+      const d = await unary(g.connection, 'describe', {});
       expect(d.cudaVisibleDevices).toBe('1');
       expect(d.gpus.map((x) => [x.index, x.uuid, x.utilizationPercent])).toEqual([['1', 'GPU-bbbb', 12]]);
     } finally {

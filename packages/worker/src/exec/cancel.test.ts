@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecKind } from '@aira/protocol';
-import { collect, eventually, execRequest, openSession, run, runPython, startTestWorker, type TestWorker } from '../test-support/worker.js';
+import { collect, eventually, execRequest, openSession, run, runPython, startTestWorker, type TestWorker, unary } from '../test-support/worker.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -47,21 +47,21 @@ describe('cancel', () => {
     }, 10_000, 'the command to start');
     const pids = pidsIn(s, 'bg.pid', 'fg.pid', 'inner.pid');
     expect(pids.every(isRunning)).toBe(true);
-    expect((await w.connection.unary('cancel', { execId, reason: 'test' })).cancelled).toBe(true);
+    expect((await unary(w.connection, 'cancel', { execId, reason: 'test' })).cancelled).toBe(true);
     const r = await done;
     expect(r).toMatchObject({ stdout: '', finished: { reason: 'cancelled', stateLost: false } });
     await eventually(() => pids.every((p) => !isRunning(p)), 5_000, 'every process of the exec to end');
     expect((await run(w.connection, s, 'echo $kept')).stdout).toBe('still-here\n');
-    expect((await w.connection.unary('cancel', { execId, reason: 'again' })).cancelled).toBe(false);
+    expect((await unary(w.connection, 'cancel', { execId, reason: 'again' })).cancelled).toBe(false);
   });
 
   it('interrupts Python with KeyboardInterrupt and keeps its state', async () => {
     const s = await openSession(w.connection);
     await runPython(w.connection, s, 'state = {"n": 1}\nimport time');
     const { execId, done } = start(s, 'state["n"] = 2\nprint("sleeping", flush=True)\ntime.sleep(1000)', ExecKind.EXEC_KIND_PYTHON);
-    await eventually(async () => (await w.connection.unary('describe', {})).running.some((e) => e.execId === execId), 10_000, 'the exec to run');
+    await eventually(async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === execId), 10_000, 'the exec to run');
     await new Promise((r) => setTimeout(r, 300));
-    await w.connection.unary('cancel', { execId, reason: '' });
+    await unary(w.connection, 'cancel', { execId, reason: '' });
     const r = await done;
     expect(r.finished).toMatchObject({ signal: 'SIGINT', exitCode: -1, reason: 'cancelled', stateLost: false });
     expect(r.stdout).toBe('sleeping\n');
@@ -75,20 +75,20 @@ describe('cancel', () => {
     // A builtin loop has no child to signal: the shell's USR1 trap breaks out of it.
     const busy = start(s, 'while :; do :; done; echo not-reached');
     await new Promise((r) => setTimeout(r, 300));
-    await w.connection.unary('cancel', { execId: busy.execId, reason: '' });
+    await unary(w.connection, 'cancel', { execId: busy.execId, reason: '' });
     expect((await busy.done)).toMatchObject({ stdout: '', finished: { reason: 'cancelled', stateLost: false } });
     expect((await run(w.connection, s, 'echo "${lost:-yes}"')).stdout).toBe('no\n');
     // A shell whose cancel trap was removed is killed and restarted.
     const trapless = start(s, "trap - USR1; while :; do :; done");
     await new Promise((r) => setTimeout(r, 300));
-    await w.connection.unary('cancel', { execId: trapless.execId, reason: '' });
+    await unary(w.connection, 'cancel', { execId: trapless.execId, reason: '' });
     expect((await trapless.done).finished).toMatchObject({ reason: 'cancelled', stateLost: true });
     expect((await run(w.connection, s, 'echo "${lost:-yes}"')).stdout).toBe('yes\n');
 
     await runPython(w.connection, s, 'x = 1');
     const stubborn = start(s, 'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass', ExecKind.EXEC_KIND_PYTHON);
     await new Promise((r) => setTimeout(r, 500));
-    await w.connection.unary('cancel', { execId: stubborn.execId, reason: '' });
+    await unary(w.connection, 'cancel', { execId: stubborn.execId, reason: '' });
     expect((await stubborn.done).finished).toMatchObject({ reason: 'cancelled', stateLost: true });
     const after = await runPython(w.connection, s, "'x' in globals()");
     expect(after.stdout).toBe('False\n');
@@ -108,7 +108,7 @@ describe('cancel', () => {
   });
 
   it('Cancel of an unknown exec is NOT_FOUND', async () => {
-    const err = await w.connection.unary('cancel', { execId: 'exe-unknown', reason: '' }).catch((e: { code: number }) => e);
+    const err = await unary(w.connection, 'cancel', { execId: 'exe-unknown', reason: '' }).catch((e: { code: number }) => e);
     expect((err as { code: number }).code).toBe(5);
   });
 });
@@ -119,13 +119,13 @@ describe('CloseSession', () => {
     await run(w.connection, s, 'sleep 1000 & echo $! > bg.pid; (setsid sleep 1000 & echo $! > daemon.pid)');
     await runPython(w.connection, s, 'import subprocess\np = subprocess.Popen(["sleep", "1000"])\nopen("py.pid", "w").write(str(p.pid))');
     const running = start(s, 'sleep 1000');
-    await eventually(async () => (await w.connection.unary('describe', {})).running.some((e) => e.execId === running.execId), 10_000, 'the exec to run');
+    await eventually(async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === running.execId), 10_000, 'the exec to run');
     const pids = pidsIn(s, 'bg.pid', 'daemon.pid', 'py.pid');
     expect(pids.every(isRunning)).toBe(true);
-    await w.connection.unary('closeSession', { sessionId: s, keepWorkspace: false });
+    await unary(w.connection, 'closeSession', { sessionId: s, keepWorkspace: false });
     expect((await running.done).finished.reason).toBe('session closed');
     await eventually(() => pids.every((p) => !isRunning(p)), 5_000, 'every process of the session to end');
-    const list = await w.connection.unary('listSessions', {});
+    const list = await unary(w.connection, 'listSessions', {});
     expect(list.sessions.map((x) => x.sessionId)).not.toContain(s);
   });
 });

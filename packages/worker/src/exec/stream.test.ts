@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecEvent, ExecResponse } from '@aira/protocol';
-import { collect, eventually, execRequest, openSession, startTestWorker, summarize, type TestWorker } from '../test-support/worker.js';
+import { collect, eventually, execRequest, openSession, startTestWorker, summarize, type TestWorker, unary } from '../test-support/worker.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -58,7 +58,7 @@ describe('exec output', () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     const kept = first.slice(0, 5);
-    const describe = await w.connection.unary('describe', {});
+    const describe = await unary(w.connection, 'describe', {});
     expect(describe.running.map((e) => e.execId)).toContain(execId); // still running when re-attached
     const rest = await collect(w.connection.stream('attach', { execId, fromSeq: kept.length }));
     const all = [...kept, ...rest.events];
@@ -95,7 +95,7 @@ describe('exec output', () => {
     // 128 MB, read by a client that stops reading after the first events.
     const stream = w.connection.stream('exec', execRequest(s, 'head -c 134217728 /dev/zero', { execId }));
     stream.pause();
-    await eventually(async () => (await w.connection.unary('describe', {})).running.length === 0, 20_000, 'the exec to finish with a paused client');
+    await eventually(async () => (await unary(w.connection, 'describe', {})).running.length === 0, 20_000, 'the exec to finish with a paused client');
     // The 128 MB went to the log, not into the daemon's memory: its peak grew by far less than
     // the output (what growth there is, ~45 MB here, is garbage of the pipe reads awaiting GC, and
     // it is the same for 64 MB of output).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSession, run, runPython, startTestWorker, type TestWorker } from '../test-support/worker.js';
+import { openSession, run, runPython, startTestWorker, type TestWorker, unary } from '../test-support/worker.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -14,13 +14,13 @@ afterAll(async () => {
 
 describe('a session', () => {
   it('makes data, work and submission folders and starts in work', async () => {
-    const res = await w.connection.unary('openSession', { sessionId: '', labels: { job: 'j1' }, dataPath: '', limits: undefined, env: { MY_FLAG: 'on' } });
+    const res = await unary(w.connection, 'openSession', { sessionId: '', labels: { job: 'j1' }, dataPath: '', limits: undefined, env: { MY_FLAG: 'on' } });
     for (const dir of [res.dataDir, res.workDir, res.submissionDir]) expect(existsSync(dir)).toBe(true);
     const r = await run(w.connection, res.sessionId, 'pwd; echo "$MY_FLAG $AIRA_SUBMISSION_DIR"');
     expect(r.stdout).toBe(`${res.workDir}\non ${res.submissionDir}\n`);
-    const list = await w.connection.unary('listSessions', {});
+    const list = await unary(w.connection, 'listSessions', {});
     expect(list.sessions.find((s) => s.sessionId === res.sessionId)?.labels).toEqual({ job: 'j1' });
-    await w.connection.unary('closeSession', { sessionId: res.sessionId, keepWorkspace: false });
+    await unary(w.connection, 'closeSession', { sessionId: res.sessionId, keepWorkspace: false });
     expect(existsSync(res.workDir)).toBe(false);
   });
 

@@ -2,7 +2,24 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import { ExecKind, WorkerConnection, type ExecEvent, type ExecFinished, type ExecRequest, type ExecResponse } from '@aira/protocol';
+import {
+  ExecKind,
+  WorkerConnection,
+  type CancelRequest,
+  type CancelResponse,
+  type CloseSessionRequest,
+  type CloseSessionResponse,
+  type DescribeRequest,
+  type DescribeResponse,
+  type ExecEvent,
+  type ExecFinished,
+  type ExecRequest,
+  type ExecResponse,
+  type ListSessionsRequest,
+  type ListSessionsResponse,
+  type OpenSessionRequest,
+  type OpenSessionResponse,
+} from '@aira/protocol';
 import { spawnWorkerProcess, type SpawnedWorker, type SpawnWorkerOptions } from '../spawn-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -71,8 +88,21 @@ export async function startTestWorker(options: SpawnWorkerOptions = {}): Promise
   });
 }
 
+interface Unary {
+  describe: [DescribeRequest, DescribeResponse];
+  openSession: [OpenSessionRequest, OpenSessionResponse];
+  closeSession: [CloseSessionRequest, CloseSessionResponse];
+  listSessions: [ListSessionsRequest, ListSessionsResponse];
+  cancel: [CancelRequest, CancelResponse];
+}
+
+/** WorkerConnection.unary with its response typed (its own response type resolves to never). */
+export function unary<M extends keyof Unary>(c: WorkerConnection, method: M, request: Unary[M][0], opts?: { idempotent?: boolean }): Promise<Unary[M][1]> {
+  return c.unary(method, request as never, opts) as unknown as Promise<Unary[M][1]>;
+}
+
 export async function openSession(c: WorkerConnection, sessionId = ''): Promise<string> {
-  const res = await c.unary('openSession', { sessionId, labels: {}, dataPath: '', limits: undefined, env: {} });
+  const res = await unary(c, 'openSession', { sessionId, labels: {}, dataPath: '', limits: undefined, env: {} });
   return res.sessionId;
 }
 

@@ -1,0 +1,103 @@
+// Worker daemon figures (issue 2): streaming throughput of a 200 MB stdout through a real worker
+// to a gRPC client, beside the same bytes read from a child's pipe in this process (the ratio is
+// the figure; aim >= 0.25); exec round-trip latency of `true` beside a unary gRPC round trip.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const BYTES = 200 * 1024 * 1024;
+const PRODUCER = `head -c ${BYTES} /dev/zero`;
+const LATENCY_RUNS = 300;
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/** Reads the producer's stdout straight from a pipe: the ceiling for the worker's stream. */
+function pipeBaseline() {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn('/bin/bash', ['-c', PRODUCER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let n = 0;
+    child.stdout.on('data', (d) => (n += d.length));
+    child.on('error', reject);
+    child.on('close', () => (n === BYTES ? resolve(ms(t0)) : reject(new Error(`pipe: got ${n} bytes`))));
+  });
+}
+
+function streamThroughWorker(conn, sessionId) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    let n = 0;
+    let finished;
+    const st = conn.stream('exec', { sessionId, kind: 1, code: PRODUCER, execId: '', limits: undefined, label: 'bench' });
+    st.on('data', (res) => {
+      const ev = res.event.event;
+      if (ev.$case === 'output') n += ev.value.data.length;
+      else if (ev.$case === 'finished') finished = ev.value;
+    });
+    st.on('error', reject);
+    st.on('end', () => (n === BYTES && finished?.exitCode === 0 ? resolve(ms(t0)) : reject(new Error(`worker: got ${n} bytes`))));
+  });
+}
+
+function execOnce(conn, sessionId, code) {
+  return new Promise((resolve, reject) => {
+    const st = conn.stream('exec', { sessionId, kind: 1, code, execId: '', limits: undefined, label: '' });
+    st.on('data', () => {});
+    st.on('error', reject);
+    st.on('end', resolve);
+  });
+}
+
+export async function run({ report, root }) {
+  const { spawnWorkerProcess } = await import(pathToFileURL(join(root, 'packages/worker/dist/index.js')).href);
+  const { WorkerConnection } = await import(pathToFileURL(join(root, 'packages/protocol/dist/index.js')).href);
+  const worker = await spawnWorkerProcess({ args: ['--log-level', 'warn'] });
+  const { connection } = await WorkerConnection.connect({ address: worker.address, token: worker.token });
+  try {
+    const { sessionId } = await connection.unary('openSession', { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} });
+
+    // Throughput: a warm-up each, then five interleaved rounds; the best of each side counts
+    // (on a shared machine the best run is the one least disturbed by others).
+    await pipeBaseline();
+    await streamThroughWorker(connection, sessionId);
+    const pipeRuns = [];
+    const workerRuns = [];
+    for (let i = 0; i < 5; i++) {
+      pipeRuns.push(await pipeBaseline());
+      workerRuns.push(await streamThroughWorker(connection, sessionId));
+    }
+    const pipeMs = Math.min(...pipeRuns);
+    const workerMs = Math.min(...workerRuns);
+    const mb = BYTES / 1e6;
+    report('worker.stream.pipe_mb_per_s', mb / (pipeMs / 1000), 'MB/s', 'same 200 MB read from a child pipe in this process');
+    report('worker.stream.mb_per_s', mb / (workerMs / 1000), 'MB/s', '200 MB stdout through the worker to a gRPC client');
+    report('worker.stream.ratio', pipeMs / workerMs, 'ratio', 'worker / pipe throughput; aim >= 0.25');
+
+    // Latency: exec of `true` (round trip through the stateful shell) beside a unary call.
+    for (let i = 0; i < 20; i++) {
+      await execOnce(connection, sessionId, 'true');
+      await connection.unary('describe', {});
+    }
+    const execTimes = [];
+    const unaryTimes = [];
+    for (let i = 0; i < LATENCY_RUNS; i++) {
+      let t0 = process.hrtime.bigint();
+      await execOnce(connection, sessionId, 'true');
+      execTimes.push(ms(t0));
+      t0 = process.hrtime.bigint();
+      await connection.unary('describe', {});
+      unaryTimes.push(ms(t0));
+    }
+    execTimes.sort((a, b) => a - b);
+    unaryTimes.sort((a, b) => a - b);
+    report('worker.exec.p50_ms', percentile(execTimes, 50), 'ms', 'Exec `true`: request to finished event');
+    report('worker.exec.p99_ms', percentile(execTimes, 99), 'ms');
+    report('worker.unary.p50_ms', percentile(unaryTimes, 50), 'ms', 'Describe round trip (baseline)');
+    report('worker.unary.p99_ms', percentile(unaryTimes, 99), 'ms');
+    report('worker.exec.p50_ratio', percentile(execTimes, 50) / percentile(unaryTimes, 50), 'ratio', 'exec p50 / unary p50');
+  } finally {
+    connection.close();
+    await worker.stop();
+  }
+}
