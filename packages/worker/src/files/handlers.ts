@@ -1,5 +1,8 @@
+import { lstatSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { GetFilesResponse, WorkerServiceServer } from '@aira/protocol';
+import { BlobCache } from './blobs.js';
 import { TransferError, presentBlobs, receiveFiles, sendFiles, type FileContext } from './transfer.js';
 
 export type FileHandlers = Pick<WorkerServiceServer, 'putFiles' | 'getFiles' | 'hasBlobs'>;
@@ -64,4 +67,33 @@ export function createFileHandlers(ctx: FileContext): FileHandlers {
       cb(null, { present: presentBlobs(ctx.cache, call.request.sha256) });
     },
   };
+}
+
+/** What the daemon hands to its file handlers (WorkerDaemon's FileServiceContext). */
+export interface DaemonFileContext {
+  workdir: string;
+  session(id: string): { root: string; dataDir: string } | undefined;
+}
+
+/**
+ * File handlers over the daemon's sessions, with the blob cache in `<workdir>/blobs`. A data
+ * folder that is a link to a shared folder is read from there and never written; cached blobs are
+ * hard-linked into data/ only when candidate code sees data/ read-only (`sandboxed`).
+ */
+export function createDaemonFileHandlers(ctx: DaemonFileContext, options: { sandboxed: boolean }): FileHandlers {
+  const cache = new BlobCache(join(ctx.workdir, 'blobs'));
+  return createFileHandlers({
+    cache,
+    session: (id) => {
+      const s = ctx.session(id);
+      if (!s) return undefined;
+      let dataPath: string | undefined;
+      try {
+        if (lstatSync(s.dataDir).isSymbolicLink()) dataPath = realpathSync(s.dataDir);
+      } catch {
+        /* no data folder yet */
+      }
+      return { root: s.root, dataPath, linkData: options.sandboxed };
+    },
+  });
 }

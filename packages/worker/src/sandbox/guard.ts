@@ -7,7 +7,8 @@ import type { Launched, LaunchSpec } from '../session/launch.js';
 import { apptainerArgv, findApptainer, parseContainer, ContainerSetupError, type ContainerSpec } from './apptainer.js';
 import { bubblewrapArgv, decideSandbox, probeBubblewrap, type Bind, type SandboxDecision, type SandboxMode } from './bubblewrap.js';
 import { gpuExposure, listGpus, selectGpus, type GpuDevice, type GpuExposure } from './gpu.js';
-import { LimitsEnforcer, type LimitValues, type SessionLimits } from './limits.js';
+import { LimitsEnforcer, type ExecLimits, type ExecUsage, type LimitValues, type SessionLimits } from './limits.js';
+import { DiskWatch, OutputBudget } from './watch.js';
 import { commandPid } from './procs.js';
 import { resolvePython, type CandidatePython } from './python.js';
 
@@ -103,6 +104,26 @@ export class Guard {
     await this.limits.close();
   }
 
+  /**
+   * Starts an exec's guard: moves the stateful process (`pid`, the launcher's child.pid) into the
+   * exec's group, watches output volume and disk use, and reports breaches to `onBreach` (which
+   * should cancel the exec with that reason).
+   */
+  async beginExec(params: {
+    sessionId: string;
+    execId: string;
+    limits: LimitValues | undefined;
+    pid: number | undefined;
+    folders: string[];
+    onBreach: (reason: string) => void;
+  }): Promise<ExecGuard> {
+    const session = this.session(params.sessionId);
+    const stateful = params.pid ? await resolveCommandPid(params.pid) : null;
+    const exec = await session.beginExec(params.execId, params.limits, stateful);
+    exec.onBreach(params.onBreach);
+    return new ExecGuard(exec, stateful, params.folders, params.onBreach);
+  }
+
   /** The session binds: data read-only (a shared folder in its place when data/ links to one), work and submission writable. */
   private binds(spec: LaunchSpec): Bind[] {
     const s = spec.session;
@@ -176,4 +197,58 @@ function repointPid(child: ReturnType<typeof spawn>, outer: number): void {
     if (inner === null && Date.now() - started < 5_000) setTimeout(look, 2).unref();
   };
   look();
+}
+
+/** The launcher's pid may still be bwrap's for a few ms after spawn: wait for the command itself. */
+async function resolveCommandPid(pid: number): Promise<number> {
+  for (let i = 0; i < 500; i++) {
+    const inner = commandPid(pid, ['bwrap', 'sh']);
+    if (inner !== null) return inner;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return pid;
+}
+
+/** One exec's limits as the exec loop uses them. */
+export class ExecGuard {
+  private readonly output: OutputBudget;
+  private readonly disk: DiskWatch | null;
+  private killTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly limits: ExecLimits,
+    private readonly statefulPid: number | null,
+    folders: string[],
+    onBreach: (reason: string) => void,
+  ) {
+    this.output = new OutputBudget(limits.limits.maxOutputBytes ?? 0);
+    const maxDisk = limits.limits.maxDiskBytes ?? 0;
+    this.disk = maxDisk > 0 ? new DiskWatch(folders, maxDisk, (reason) => onBreach(reason)).start() : null;
+  }
+
+  /** Counts output; returns the reason the first time the output limit is passed. */
+  addOutput(bytes: number): string | null {
+    return this.output.add(bytes);
+  }
+
+  /**
+   * A cancel (or timeout) gives the exec `graceMs` to stop on SIGTERM; then everything in its
+   * group is killed at once (a fork bomb cannot outrun a group kill), the stateful process aside.
+   */
+  cancel(graceMs: number): void {
+    if (this.killTimer) return;
+    this.killTimer = setTimeout(() => void this.limits.kill().catch(() => undefined), graceMs);
+    this.killTimer.unref();
+  }
+
+  /** Ends the exec's accounting: peak memory (0 when unknown) and reasons to report. */
+  end(): ExecUsage & { background: number } {
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.disk?.stop();
+    const usage = this.limits.end();
+    const background = this.limits.group ? this.limits.group.pids().filter((p) => p !== this.statefulPid).length : 0;
+    const reasons = [...usage.reasons];
+    if (background > 0) reasons.push(`${background} background process${background > 1 ? 'es' : ''} still running (they end with the session)`);
+    return { ...usage, reasons, background };
+  }
 }
