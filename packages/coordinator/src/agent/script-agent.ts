@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { ConfigError, readTextFile } from '@aira/core';
 import type { RunConfig } from '../config/schema.js';
-import type { Agent, Job, Session, SessionFile } from './types.js';
+import type { Agent, ExecResult, Job, Session, SessionFile, Submission } from './types.js';
 
 /** Quotes a word for bash. */
 export function shellQuote(s: string): string {
@@ -76,16 +76,24 @@ export function scriptAgent(config: RunConfig): Agent {
         interpreter === `./${codePath}`
           ? `cd ${shellQuote(work)} && env ${assignments} ./${codePath}`
           : `cd ${shellQuote(work)} && env ${assignments} ${interpreter} ${codePath}`;
-      const result = await session.exec('bash', command, { label: 'solution' });
-      const outputs = await session.getFiles(['submission']);
-      return {
-        code,
-        codePath,
-        files: outputs,
-        output: result.output,
-        exitCode: result.exitCode,
-        failure: result.reason ? `solution ended: ${result.reason}` : undefined,
-      };
+      return submit(session, await session.exec('bash', command, { label: 'solution' }));
+    },
+    // The solution runs as one exec: a new coordinator can follow it to its end and submit.
+    canResume: (running) => running.label === 'solution',
+    async resumeJob(_job, session, _ctx, running) {
+      return submit(session, await session.attach(running.execId, { label: 'solution' }));
     },
   };
+
+  async function submit(session: Session, result: ExecResult): Promise<Submission> {
+    const outputs = await session.getFiles(['submission']);
+    return {
+      code,
+      codePath,
+      files: outputs,
+      output: result.output,
+      exitCode: result.exitCode,
+      failure: result.reason ? `solution ended: ${result.reason}` : undefined,
+    };
+  }
 }

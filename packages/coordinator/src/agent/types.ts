@@ -52,6 +52,8 @@ export interface Session {
   /** Aborted when the job is cancelled (budget, stop) or its attempt is abandoned. */
   readonly signal: AbortSignal;
   exec(kind: 'bash' | 'python', code: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Follows an exec started earlier in this session (by a coordinator that died) from its start. */
+  attach(execId: string, options?: ExecOptions): Promise<ExecResult>;
   putFiles(files: SessionFile[]): Promise<void>;
   /** Files or whole folders, relative to the session root. */
   getFiles(paths: string[]): Promise<SessionFile[]>;
@@ -123,9 +125,22 @@ export interface Submission {
   summary?: string;
 }
 
+/** An exec that was still running on a worker when the coordinator died. */
+export interface RunningExec {
+  execId: string;
+  label: string;
+}
+
 export interface Agent {
   readonly name: string;
   runJob(job: Job, session: Session, ctx: AgentContext): Promise<Submission>;
+  /**
+   * Optional: whether a job whose coordinator died while `running` was in flight can be finished
+   * from where it is (its session and exec are still on the worker) instead of re-run.
+   */
+  canResume?(running: RunningExec): boolean;
+  /** Finishes such a job: `session` is the job's own session, `running` still runs or has ended there. */
+  resumeJob?(job: Job, session: Session, ctx: AgentContext, running: RunningExec): Promise<Submission>;
 }
 
 export interface EvaluationContext {
@@ -153,4 +168,9 @@ export class JobCancelledError extends Error {
 /** Thrown when the worker under a session is gone; the attempt is abandoned and the job re-run. */
 export class WorkerLostError extends Error {
   override name = 'WorkerLostError';
+}
+
+/** The worker does not know an exec a session expected it to (it was never started, or its session is gone). */
+export class ExecGoneError extends Error {
+  override name = 'ExecGoneError';
 }

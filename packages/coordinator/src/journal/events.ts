@@ -46,7 +46,17 @@ export type EventBody =
   | { type: 'worker.recovered'; workerId: string }
   | { type: 'job.created'; job: JobSpec }
   | { type: 'attempt.started'; jobId: string; attempt: number; workerId: string }
-  | { type: 'session.opened'; jobId: string; attempt: number; workerId: string; sessionId: string }
+  | {
+      type: 'session.opened';
+      jobId: string;
+      attempt: number;
+      workerId: string;
+      sessionId: string;
+      /** Folders as candidate code sees them (so a resumed coordinator can take the session over). */
+      dirs?: { data: string; work: string; submission: string };
+    }
+  /** A resumed coordinator took over an attempt whose exec was still on its worker, instead of re-running it. */
+  | { type: 'attempt.adopted'; jobId: string; attempt: number; workerId: string; sessionId: string; execId: string }
   | { type: 'exec.started'; jobId: string; attempt: number; workerId: string; sessionId: string; execId: string; kind: 'bash' | 'python'; label: string; log: string }
   | {
       type: 'exec.finished';

@@ -101,6 +101,13 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     return best;
   }
 
+  /** Takes this particular worker when it is idle (a resumed job goes back to the worker that runs it). */
+  acquireWorker(w: PoolWorker): boolean {
+    if (w.state !== 'idle') return false;
+    w.state = 'busy';
+    return true;
+  }
+
   /** Gives a worker back after a job; a lost or closed one stays as it is. */
   release(w: PoolWorker): void {
     if (w.state !== 'busy') return;

@@ -96,6 +96,33 @@ describe('aira run / status / stop', () => {
     expect(status.stdout).toMatch(/script-s0\s+ended:max-jobs .* candidates 8 \(8 valid\)\s+best c\d{4}/);
   });
 
+  it('a resumed coordinator takes over a solution still running on its worker instead of re-running it', async () => {
+    const t = tempDir('aira-cli-');
+    cleanup = t.cleanup;
+    const out = join(t.dir, 'runs');
+    const script = sleepyScript(t.dir, 0.05, 0.1, 'for i in range(20):\n    print(f"tick {i}", flush=True)\n    time.sleep(0.15 if job["index"] == 3 else 0)');
+    const first = airaAsync(['run', '--quiet', '--workers', 'local:2', '--script', script, '--max-jobs', '6', '--out', out]);
+    const runDir = () => join(out, studyIn(out) ?? 'none', 'script-s0');
+    await until(() => existsSync(join(runDir(), 'journal.jsonl')) && eventsOf(journalOf(runDir()), 'exec.started').some((e) => e.jobId === 'j0003' && e.label === 'solution'));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const studyId = studyIn(out)!;
+    leftovers.push(...readLocalRecords(join(out, studyId, 'workers')).map((r) => r.pid));
+    const resumed = airaSync(['run', '--quiet', '--resume', studyId, '--out', out]);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const events = journalOf(runDir());
+    const adopted = eventsOf(events, 'attempt.adopted');
+    expect(adopted.map((a) => [a.jobId, a.attempt])).toContainEqual(['j0003', 1]);
+    expect(eventsOf(events, 'attempt.abandoned').filter((a) => a.jobId === 'j0003')).toEqual([]);
+    const c3 = eventsOf(events, 'candidate.added').find((a) => a.candidate.jobId === 'j0003')!.candidate;
+    expect(c3.attempt).toBe(1);
+    expect(c3.scores.valid).toBe(true);
+    const solution = eventsOf(events, 'exec.started').find((e) => e.jobId === 'j0003' && e.label === 'solution')!;
+    const log = readFileSync(join(runDir(), solution.log), 'utf8');
+    expect(log.match(/^tick \d+$/gm)).toEqual(Array.from({ length: 20 }, (_, i) => `tick ${i}`));
+    expect(eventsOf(events, 'candidate.added')).toHaveLength(6);
+  });
+
   it('aira stop ends a running study cleanly from another process', async () => {
     const t = tempDir('aira-cli-');
     cleanup = t.cleanup;

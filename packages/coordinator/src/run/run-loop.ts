@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errorMessage, type Logger } from '@aira/core';
-import { JobCancelledError, type Agent, type AgentContext, type Evaluator, type Job, type Submission, type TaskInfo } from '../agent/types.js';
+import { ExecGoneError, JobCancelledError, type Agent, type AgentContext, type Evaluator, type Job, type RunningExec, type Submission, type TaskInfo } from '../agent/types.js';
 import type { ResolvedSearch, RunConfig } from '../config/schema.js';
 import type { EventBody, JournalEvent } from '../journal/events.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -66,6 +66,16 @@ interface LiveAttempt {
   done: Promise<void>;
 }
 
+/** What a resumed coordinator needs to take over an attempt of its predecessor. */
+interface Adoption {
+  n: number;
+  workerId: string;
+  sessionId: string;
+  dirs?: { data: string; work: string; submission: string };
+  startedAt: number;
+  running: RunningExec;
+}
+
 const pad = (n: number) => String(n).padStart(4, '0');
 
 /**
@@ -93,6 +103,8 @@ export class RunLoop {
   private detach: Array<() => void> = [];
   private readonly abandonedByLoss = new Map<string, number>();
   private readonly closing = new Set<Promise<unknown>>();
+  /** Attempts in flight when the previous coordinator died whose exec the agent can follow to its end. */
+  private readonly adoptable = new Map<string, Adoption>();
   private readonly spares = new Map<string, { sessionId: string; opened: Promise<OpenSessionResponse | null> }>();
 
   private constructor(private readonly o: RunLoopOptions) {
@@ -129,15 +141,29 @@ export class RunLoop {
     } else if (!loop.state.ended) {
       await loop.emit({ type: 'run.resumed', pid: process.pid });
       for (const job of unfinishedJobs(loop.state).sort((a, b) => a.spec.index - b.spec.index)) {
+        const adopt = loop.adoptable0(job);
         for (const a of job.attempts) {
+          if (a.n === adopt?.n) continue;
           if (a.status === 'running' || a.status === 'submitted') {
             await loop.emit({ type: 'attempt.abandoned', jobId: job.spec.id, attempt: a.n, reason: 'coordinator restarted' });
           }
         }
-        loop.pending.push(job.spec.id);
+        if (adopt) loop.adoptable.set(job.spec.id, adopt);
+        else loop.pending.push(job.spec.id);
       }
     }
     return loop;
+  }
+
+  /** The job's last attempt, when it can be taken over: one exec still open and an agent that can resume it. */
+  private adoptable0(job: JobState): Adoption | undefined {
+    const a = job.attempts[job.attempts.length - 1];
+    if (!a || a.status !== 'running' || !a.sessionId || !this.o.agent.canResume || !this.o.agent.resumeJob) return undefined;
+    const open = [...a.execs.entries()].filter(([, x]) => !x.finished);
+    if (open.length !== 1) return undefined;
+    const [execId, x] = open[0]!;
+    if (!this.o.agent.canResume({ execId, label: x.label })) return undefined;
+    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running: { execId, label: x.label } };
   }
 
   get ended(): boolean {
@@ -171,6 +197,7 @@ export class RunLoop {
     const remaining = o.config.budget.wallClock - this.activeMs();
     this.timers.push(setTimeout(() => this.end('budget'), Math.max(0, Math.min(remaining, 2 ** 31 - 1))));
     if (o.stop.aborted) this.end('stopped');
+    await this.adoptAll();
     this.pump();
     this.checkDone();
     return this.finished;
@@ -178,7 +205,11 @@ export class RunLoop {
 
   /** Sessions a worker may keep: those of this run's live attempts (zombies' are cancelled, not closed). */
   liveSessionIds(): Set<string> {
-    return new Set([...[...this.live.values()].map((l) => l.sessionId), ...[...this.spares.values()].map((s) => s.sessionId)]);
+    return new Set([
+      ...[...this.live.values()].map((l) => l.sessionId),
+      ...[...this.spares.values()].map((s) => s.sessionId),
+      ...[...this.adoptable.values()].map((a) => a.sessionId),
+    ]);
   }
 
   /** Called by the pool before a worker (new or back from lost) takes work. */
@@ -194,6 +225,22 @@ export class RunLoop {
         continue;
       }
       await w.conn.unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false }).catch(() => undefined);
+    }
+  }
+
+  /** Takes over the attempts whose exec is still on a worker that is back; the others are re-run. */
+  private async adoptAll(): Promise<void> {
+    for (const [jobId, a] of [...this.adoptable]) {
+      this.adoptable.delete(jobId);
+      const job = this.state.jobs.get(jobId)!;
+      const w = this.o.pool.get(a.workerId);
+      if (!this.ending && w && this.o.pool.acquireWorker(w)) {
+        this.startAttempt(job, w, a);
+        continue;
+      }
+      await this.emit({ type: 'attempt.abandoned', jobId, attempt: a.n, reason: 'coordinator restarted (its worker is not back)' }).catch(() => undefined);
+      this.pending.push(jobId);
+      this.pending.sort((x, y) => this.state.jobs.get(x)!.spec.index - this.state.jobs.get(y)!.spec.index);
     }
   }
 
@@ -240,8 +287,8 @@ export class RunLoop {
     return this.state.jobs.get(spec.id)!;
   }
 
-  private startAttempt(job: JobState, worker: PoolWorker): void {
-    const n = job.attempts.reduce((m, a) => Math.max(m, a.n), 0) + 1;
+  private startAttempt(job: JobState, worker: PoolWorker, adopt?: Adoption): void {
+    const n = adopt?.n ?? job.attempts.reduce((m, a) => Math.max(m, a.n), 0) + 1;
     const live: LiveAttempt = {
       job,
       n,
@@ -249,23 +296,24 @@ export class RunLoop {
       controller: new AbortController(),
       current: true,
       submitted: false,
-      sessionId: `${this.o.runId}.${job.spec.id}.a${n}-${randomBytes(3).toString('hex')}`,
+      sessionId: adopt?.sessionId ?? `${this.o.runId}.${job.spec.id}.a${n}-${randomBytes(3).toString('hex')}`,
       done: Promise.resolve(),
     };
     this.live.set(job.spec.id, live);
-    live.done = this.runAttempt(live).catch((err: unknown) => {
+    live.done = this.runAttempt(live, adopt).catch((err: unknown) => {
       this.o.logger.error({ err, job: job.spec.id }, 'attempt failed unexpectedly');
     });
   }
 
-  private async runAttempt(live: LiveAttempt): Promise<void> {
+  private async runAttempt(live: LiveAttempt, adopt?: Adoption): Promise<void> {
     const { job, n, worker } = live;
     const jobId = job.spec.id;
     const o = this.o;
     let session: WorkerSession | undefined;
-    const startedAt = Date.now();
+    const startedAt = adopt?.startedAt ?? Date.now();
     try {
-      await this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
+      if (adopt) await this.emit({ type: 'attempt.adopted', jobId, attempt: n, workerId: worker.id, sessionId: adopt.sessionId, execId: adopt.running.execId });
+      else await this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
       const sessionOptions = {
         perExecMs: o.config.budget.perExec,
         callDeadlineMs: o.config.workers.callDeadline,
@@ -284,8 +332,11 @@ export class RunLoop {
         },
       };
       // A session opened ahead on this worker saves the job the time a session takes to start.
-      const spare = await this.takeSpare(worker);
-      if (spare) {
+      const spare = adopt ? undefined : await this.takeSpare(worker);
+      if (adopt) {
+        const d = adopt.dirs ?? { data: '', work: '', submission: '' };
+        session = WorkerSession.fromOpened(worker, { sessionId: adopt.sessionId, dataDir: d.data, workDir: d.work, submissionDir: d.submission, protection: '' }, sessionOptions);
+      } else if (spare) {
         live.sessionId = spare.sessionId;
         session = WorkerSession.fromOpened(worker, spare, sessionOptions);
       } else {
@@ -297,10 +348,14 @@ export class RunLoop {
         });
       }
       this.openSpare(worker);
-      await this.emitFor(live, { type: 'session.opened', jobId, attempt: n, workerId: worker.id, sessionId: session.id });
-      if (this.task.files?.length) await session.putFiles(this.task.files);
       const jobView = buildJob(this.state, this.artifacts, job.spec, o.runId, n, this.task);
-      const submission = await o.agent.runJob(jobView, session, this.contextFor(live));
+      let submission: Submission;
+      if (adopt) submission = await o.agent.resumeJob!(jobView, session, this.contextFor(live), adopt.running);
+      else {
+        await this.emitFor(live, { type: 'session.opened', jobId, attempt: n, workerId: worker.id, sessionId: session.id, dirs: session.dirs });
+        if (this.task.files?.length) await session.putFiles(this.task.files);
+        submission = await o.agent.runJob(jobView, session, this.contextFor(live));
+      }
       if (!live.current) {
         this.closeLater(session.close());
         this.zombies.delete(live);
@@ -331,8 +386,9 @@ export class RunLoop {
         o.logger.warn({ job: jobId, attempt: n, worker: worker.id, err: errorMessage(err) }, 'attempt abandoned');
         // The worker takes no job until a probe gets an answer again (else a dead daemon that is
         // not yet past its lease would swallow job after job).
-        const abandoned = this.abandon(live, `infrastructure: ${errorMessage(err)}`, true);
-        o.pool.markLost(worker, `call failed: ${errorMessage(err)}`);
+        const gone = err instanceof ExecGoneError; // the worker answers; only the exec is not there
+        const abandoned = this.abandon(live, `infrastructure: ${errorMessage(err)}`, !gone);
+        if (!gone) o.pool.markLost(worker, `call failed: ${errorMessage(err)}`);
         await abandoned;
         return;
       }

@@ -13,6 +13,7 @@ import { serveRegistration, type RegistrationServer } from '../pool/registration
 import { buildManifest } from './manifest.js';
 import { agentFactory, defaultRegistry, evaluatorName, studyCompetitions, type Registry } from './registry.js';
 import { RunLoop, type RunResult } from './run-loop.js';
+import { readJournal } from '../journal/reader.js';
 import { claimStudy, readStudyDoc, releaseStudy, studyPaths, writeJsonAtomic, type StudyDoc } from './study-files.js';
 
 export interface StudyOptions {
@@ -101,34 +102,49 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
   };
   let registration: RegistrationServer | undefined;
   const results: RunResult[] = [];
+  const openRun = async (run: StudyDoc['runs'][number]) => {
+    const search = resolveSearch(config.search, pool.size);
+    const agent = agentFactory(config, registry)(config);
+    const evaluator = registry.evaluators.get(evaluatorName(config, run.competition, registry))!(config);
+    const runDir = paths.run(run.runId);
+    mkdirSync(runDir, { recursive: true });
+    const loop = await RunLoop.open({
+      studyId: doc.studyId,
+      runId: run.runId,
+      runDir,
+      seed: run.seed,
+      competition: run.competition,
+      config,
+      search,
+      pool,
+      agent,
+      evaluator,
+      logger: logger.child({ run: run.runId }),
+      stop: stop.signal,
+      onEvent: options.onEvent ? (e) => options.onEvent!(run.runId, e) : undefined,
+      tickMs: options.tickMs,
+    });
+    return { run, loop, agent, evaluator, search, runDir };
+  };
+  // Resuming: the run that was under way is opened before the workers join, so that reconciling
+  // them keeps the sessions whose execs it can take over (and closes the rest).
+  let early: Awaited<ReturnType<typeof openRun>> | null = null;
   try {
+    const underWay = doc.runs.find((r) => {
+      const { events } = readJournal(join(paths.run(r.runId), 'journal.jsonl'));
+      return events.length > 0 && !events.some((e) => e.type === 'run.ended');
+    });
+    if (underWay) {
+      early = await openRun(underWay);
+      current = early.loop;
+    }
     pool.start();
     registration = await startWorkers(config, pool, { dir, token, logger, launcher: options.launcher, stop: stop.signal, onRegistration: options.onRegistration });
     await waitForWorkers(pool, config.workers.waitFor, stop.signal);
     options.onReady?.({ studyId: doc.studyId, dir, workers: pool.list(), registration: registration?.address });
     for (const run of doc.runs) {
-      const search = resolveSearch(config.search, pool.size);
-      const agent = agentFactory(config, registry)(config);
-      const evalName = evaluatorName(config, run.competition, registry);
-      const evaluator = registry.evaluators.get(evalName)!(config);
-      const runDir = paths.run(run.runId);
-      mkdirSync(runDir, { recursive: true });
-      const loop = await RunLoop.open({
-        studyId: doc.studyId,
-        runId: run.runId,
-        runDir,
-        seed: run.seed,
-        competition: run.competition,
-        config,
-        search,
-        pool,
-        agent,
-        evaluator,
-        logger: logger.child({ run: run.runId }),
-        stop: stop.signal,
-        onEvent: options.onEvent ? (e) => options.onEvent!(run.runId, e) : undefined,
-        tickMs: options.tickMs,
-      });
+      const opened = early?.run === run ? early : await openRun(run);
+      const { loop, agent, evaluator, search, runDir } = opened;
       if (loop.ended) {
         results.push(await loop.run());
         continue;

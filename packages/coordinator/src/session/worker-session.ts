@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { ExecKind, type ExecEvent, type ExecFinished, type OpenSessionResponse } from '@aira/protocol';
+import { ExecKind, type ExecEvent, type ExecFinished, type OpenSessionResponse, type WorkerConnection } from '@aira/protocol';
 import type { Logger } from '@aira/core';
-import { JobCancelledError, WorkerLostError, type ExecOptions, type ExecResult, type Session, type SessionFile } from '../agent/types.js';
+import { ExecGoneError, JobCancelledError, WorkerLostError, type ExecOptions, type ExecResult, type Session, type SessionFile } from '../agent/types.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { OutputCapture } from './output-capture.js';
 import { getFiles, putFiles } from './files.js';
@@ -78,8 +78,6 @@ export class WorkerSession implements Session {
     mkdirSync(dirname(logPath), { recursive: true });
     await this.opts.hooks.execStarted({ execId, kind, label, log: logPath });
     if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
-    const log = await open(logPath, 'a');
-    const capture = new OutputCapture();
     const wallMs = Math.min(options.timeoutMs ?? Infinity, this.opts.perExecMs);
     const request = {
       sessionId: this.id,
@@ -89,6 +87,33 @@ export class WorkerSession implements Session {
       label,
       limits: { wallMs: Number.isFinite(wallMs) ? wallMs : 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 },
     };
+    return this.follow(execId, logPath, 'a', request, options);
+  }
+
+  /**
+   * Follows an exec this session started earlier (e.g. under a coordinator that has since died)
+   * from its first event: its whole output is stored again (the log is rewritten, not appended)
+   * and its end returned as exec() would.
+   */
+  async attach(execId: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closed) throw new Error(`session ${this.id} is closed`);
+    const m = /\.x(\d+)$/.exec(execId);
+    if (m) this.execCount = Math.max(this.execCount, Number(m[1]));
+    const logPath = this.opts.hooks.logPath(execId);
+    mkdirSync(dirname(logPath), { recursive: true });
+    return this.follow(execId, logPath, 'w', null, options);
+  }
+
+  /** Streams an exec's events into its log until it ends, re-attaching from the last seq when a stream drops. */
+  private async follow(
+    execId: string,
+    logPath: string,
+    logMode: 'a' | 'w',
+    request: Parameters<WorkerConnection['stream']>[1] | null,
+    options: ExecOptions,
+  ): Promise<ExecResult> {
+    const log = await open(logPath, logMode);
+    const capture = new OutputCapture();
     let lastSeq = -1;
     let startedAt = Date.now();
     let finished: ExecFinished | undefined;
@@ -105,6 +130,7 @@ export class WorkerSession implements Session {
         .catch(() => undefined);
     };
     this.signal.addEventListener('abort', onAbort, { once: true });
+    if (this.signal.aborted) onAbort();
     const onEvent = async (ev: ExecEvent): Promise<void> => {
       if (ev.seq <= lastSeq) return; // a re-attached stream may repeat what we already have
       lastSeq = ev.seq;
@@ -120,12 +146,13 @@ export class WorkerSession implements Session {
       let backoff = 100;
       while (!finished) {
         const call =
-          lastSeq < 0
-            ? this.worker.conn.stream('exec', request)
+          lastSeq < 0 && request
+            ? this.worker.conn.stream('exec', request as never)
             : this.worker.conn.stream('attach', { execId, fromSeq: lastSeq + 1 });
         current = call;
         const err = await consume(call, onEvent, () => finished !== undefined);
         if (finished) break;
+        if (err?.code === status.NOT_FOUND && !request && lastSeq < 0) throw new ExecGoneError(`worker ${this.workerId} does not know exec ${execId}`);
         if (err?.code === status.NOT_FOUND && lastSeq >= 0) throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
         if (err?.code === status.UNAUTHENTICATED || err?.code === status.INVALID_ARGUMENT || err?.code === status.FAILED_PRECONDITION) {
           throw new Error(`exec on worker ${this.workerId} refused: ${err.details}`);

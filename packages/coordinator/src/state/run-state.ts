@@ -10,8 +10,9 @@ export interface AttemptState {
   startedAt: number;
   submittedAt?: number;
   sessionId?: string;
+  dirs?: { data: string; work: string; submission: string };
   /** Exec ids started in this attempt, with whether they finished. */
-  execs: Map<string, { workerId: string; sessionId: string; finished: boolean; log: string }>;
+  execs: Map<string, { workerId: string; sessionId: string; finished: boolean; log: string; label: string }>;
 }
 
 export interface JobState {
@@ -40,6 +41,8 @@ export interface RunState {
   workers: Map<string, { info: WorkerInfo; status: 'up' | 'lost' }>;
   costUsd: number;
   fenced: number;
+  /** Attempts a resumed coordinator took over rather than re-ran. */
+  adopted: number;
   starts: number;
   ended: Extract<JournalEvent, { type: 'run.ended' }> | null;
 }
@@ -60,6 +63,7 @@ export function emptyRunState(): RunState {
     workers: new Map(),
     costUsd: 0,
     fenced: 0,
+    adopted: 0,
     starts: 0,
     ended: null,
   };
@@ -120,12 +124,21 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
     }
     case 'session.opened': {
       const a = attemptOf(state, e.jobId, e.attempt);
-      if (a) a.sessionId = e.sessionId;
+      if (a) {
+        a.sessionId = e.sessionId;
+        a.dirs = e.dirs;
+      }
+      break;
+    }
+    case 'attempt.adopted': {
+      const a = attemptOf(state, e.jobId, e.attempt);
+      if (a) a.status = 'running';
+      state.adopted++;
       break;
     }
     case 'exec.started': {
       const a = attemptOf(state, e.jobId, e.attempt);
-      a?.execs.set(e.execId, { workerId: e.workerId, sessionId: e.sessionId, finished: false, log: e.log });
+      a?.execs.set(e.execId, { workerId: e.workerId, sessionId: e.sessionId, finished: false, log: e.log, label: e.label });
       break;
     }
     case 'exec.finished': {
