@@ -10,7 +10,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the default agent of aira run', () => {
   it('is the LLM-free template agent when none is asked for, and the provenance says so', () => {
-    const r = resolveWithDefaultAgent({ flags: {}, env: {} });
+    const r = resolveWithDefaultAgent({ flags: { competition: ['mini-diabetes'] }, env: {} });
     expect(r.config.agent.name).toBe('template');
     expect(r.provenance.get('agent.name')).toMatch(/^default \(no agent asked for: template \(LLM-free.*no language model/);
     expect(describeAgent('template')).toMatch(/LLM-free/);
@@ -33,5 +33,11 @@ describe('the default agent of aira run', () => {
     expect(r.config.agent).toMatchObject({ name: 'script', script: 'solve.py' });
     expect(() => resolveWithDefaultAgent({ flags: { agent: 'script' }, env: {} })).toThrow(/agent\.script: the script agent needs a script/);
     expect(() => resolveWithDefaultAgent({ flags: { budget: 'soon' }, env: {} })).toThrow(/budget/);
+  });
+
+  it('refuses the template agent without a competition: it has no data to write a solution for', () => {
+    expect(() => resolveWithDefaultAgent({ flags: {}, env: {} })).toThrow(/^agent\.name: the template agent \(default \(no agent asked for.*needs a competition's data: give --competition ID or --suite NAME/);
+    expect(() => resolveWithDefaultAgent({ flags: { agent: 'template' }, env: {} })).toThrow(/\(flag --agent\) needs a competition's data/);
+    expect(resolveWithDefaultAgent({ flags: { suite: 'mini' }, env: {} }).config.agent.name).toBe('template');
   });
 });

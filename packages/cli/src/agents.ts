@@ -1,4 +1,5 @@
 import { registerLlmAgents, registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION } from '@aira/agents';
+import { ConfigError } from '@aira/core';
 import { resolveRunConfig, type Registry, type ResolveInput, type ResolvedConfig } from '@aira/coordinator';
 
 /** Adds the agents of @aira/agents to a coordinator registry (`template`; the LLM agents append theirs). */
@@ -32,8 +33,19 @@ export function resolveWithDefaultAgent(input: ResolveInput): ResolvedConfig {
   } catch {
     return resolveRunConfig(input); // the settings are wrong elsewhere: report that as it is
   }
-  if (named || scripted) return resolveRunConfig(input);
+  if (named || scripted) return needsData(resolveRunConfig(input));
   const resolved = resolveRunConfig({ ...input, sets: [`agent.name=${TEMPLATE_AGENT}`, ...sets] });
   resolved.provenance.set('agent.name', DEFAULT_ORIGIN);
+  return needsData(resolved);
+}
+
+/** The template agent writes solutions for a competition's data: without one every job would fail. */
+function needsData(resolved: ResolvedConfig): ResolvedConfig {
+  const c = resolved.config;
+  if (c.agent.name === TEMPLATE_AGENT && !c.suite && c.competitions.length === 0) {
+    throw new ConfigError(
+      `agent.name: the template agent (${resolved.provenance.get('agent.name')}) needs a competition's data: give --competition ID or --suite NAME, or --script FILE to run your own solution`,
+    );
+  }
   return resolved;
 }
