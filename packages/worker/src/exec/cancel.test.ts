@@ -107,6 +107,19 @@ describe('cancel', () => {
     expect(r.finished.durationMs).toBeLessThan(5_000);
   });
 
+  it('a queued exec that is cancelled ends at once and never runs', async () => {
+    const s = await openSession(w.connection);
+    const first = start(s, 'sleep 1; echo first');
+    const queued = start(s, 'touch queued-ran');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await unary(w.connection, 'cancel', { execId: queued.execId, reason: '' })).cancelled).toBe(true);
+    const q = await queued.done;
+    expect(q.events.map((e) => e.event?.$case)).toEqual(['started', 'finished']);
+    expect(q.finished.reason).toBe('cancelled');
+    expect((await first.done).stdout).toBe('first\n');
+    expect((await run(w.connection, s, 'ls')).stdout).toBe('');
+  });
+
   it('Cancel of an unknown exec is NOT_FOUND', async () => {
     const err = await unary(w.connection, 'cancel', { execId: 'exe-unknown', reason: '' }).catch((e: { code: number }) => e);
     expect((err as { code: number }).code).toBe(5);

@@ -1,4 +1,5 @@
-import { closeSync, openSync, rmSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, openSync, rmdirSync, rmSync, writeSync, writevSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ExecEvent, OutputStream } from '@aira/protocol';
 import { encodeEvent, outputRecordHeader, recordLength } from './wire.js';
@@ -135,7 +136,16 @@ export class ExecLog {
 
   private readerClosed(): void {
     this.readers--;
-    if (this.removed && this.readers === 0) rmSync(this.path, { force: true });
+    if (this.removed && this.readers === 0) this.deleteFile();
+  }
+
+  private deleteFile(): void {
+    rmSync(this.path, { force: true });
+    try {
+      rmdirSync(dirname(this.path)); // the session's log folder, once its last log is gone
+    } catch {
+      // other logs remain
+    }
   }
 
   /** @internal Records held in memory from `seq` on, with the offset after them; undefined when seq is not in memory. */
@@ -165,7 +175,7 @@ export class ExecLog {
     if (this.removed) return;
     this.removed = true;
     this.closeFile();
-    if (this.readers === 0) rmSync(this.path, { force: true });
+    if (this.readers === 0) this.deleteFile();
     this.notify();
   }
 

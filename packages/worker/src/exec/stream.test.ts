@@ -81,9 +81,27 @@ describe('exec output', () => {
     expect((await collect(w.connection.stream('exec', execRequest(s, 'wc -l < runs.txt')))).stdout).toBe('1\n');
   });
 
-  it('Attach to an unknown exec is NOT_FOUND', async () => {
+  it('Attach to an unknown exec is NOT_FOUND, past the end of a finished one OUT_OF_RANGE', async () => {
     const err = await collect(w.connection.stream('attach', { execId: 'exe-nope', fromSeq: 0 })).catch((e: { code: number }) => e);
     expect((err as { code: number }).code).toBe(5);
+    const s = await openSession(w.connection);
+    const execId = `exe-end-${Date.now()}`;
+    const r = await collect(w.connection.stream('exec', execRequest(s, 'echo x', { execId })));
+    const n = r.events.length;
+    const none = await collect(w.connection.stream('attach', { execId, fromSeq: n })).catch((e: Error) => e);
+    expect(none).toBeInstanceOf(Error); // no events at all: not even a finished one
+    const past = await collect(w.connection.stream('attach', { execId, fromSeq: n + 5 })).catch((e: { code: number }) => e);
+    expect((past as { code: number }).code).toBe(11);
+  });
+
+  it('keeps the head of the output up to the exec\'s cap and says it dropped the rest', async () => {
+    const s = await openSession(w.connection);
+    const limits = { wallMs: 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 1000, maxDiskBytes: 0 };
+    const r = await collect(w.connection.stream('exec', execRequest(s, 'seq 1 2000; echo done', { limits })));
+    expect(r.stdout.length).toBe(1000);
+    expect(r.stdout.startsWith('1\n2\n3\n')).toBe(true);
+    expect(r.finished).toMatchObject({ exitCode: 0, outputTruncated: true });
+    expect(r.finished.outputBytes).toBeGreaterThan(8000);
   });
 
   it('a slow client does not slow the command or grow the daemon: output goes to disk at pipe speed', async () => {

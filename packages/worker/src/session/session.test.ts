@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSession, run, runPython, startTestWorker, type TestWorker, unary } from '../test-support/worker.js';
 
@@ -22,6 +23,17 @@ describe('a session', () => {
     expect(list.sessions.find((s) => s.sessionId === res.sessionId)?.labels).toEqual({ job: 'j1' });
     await unary(w.connection, 'closeSession', { sessionId: res.sessionId, keepWorkspace: false });
     expect(existsSync(res.workDir)).toBe(false);
+  });
+
+  it('uses a folder the worker already sees as the data folder, and refuses one it does not', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'aira-shared-'));
+    writeFileSync(join(shared, 'train.csv'), 'id,y\n1,0\n');
+    const res = await unary(w.connection, 'openSession', { sessionId: '', labels: {}, dataPath: shared, limits: undefined, env: {} });
+    expect((await run(w.connection, res.sessionId, 'cat ../data/train.csv')).stdout).toBe('id,y\n1,0\n');
+    const bad = await unary(w.connection, 'openSession', { sessionId: '', labels: {}, dataPath: '/nonexistent/data', limits: undefined, env: {} }).catch(
+      (e: { code: number; details: string }) => e,
+    );
+    expect(bad).toMatchObject({ code: 3, details: expect.stringMatching(/data_path "\/nonexistent\/data"/) });
   });
 
   it('keeps bash state between execs: cwd, exported and plain variables, functions, declare', async () => {

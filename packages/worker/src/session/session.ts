@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from '@aira/core';
 import { ExecLog } from '../exec/exec-log.js';
@@ -114,7 +114,8 @@ export class Session {
       kind: params.kind,
       code: params.code,
       label: params.label,
-      log: new ExecLog(join(this.opts.logDir, `${params.id}.log`), params.maxOutputBytes || this.opts.maxOutputBytes),
+      // The session's cap (itself within the worker's) is a ceiling an exec can only lower.
+      log: new ExecLog(join(this.opts.logDir, `${params.id}.log`), Math.min(params.maxOutputBytes || this.opts.maxOutputBytes, this.opts.maxOutputBytes)),
       wallMs: params.wallMs || this.opts.wallMs,
       cancelGraceMs: this.opts.cancelGraceMs,
       logger: this.opts.logger.child({ exec: params.id, kind: params.kind }),
@@ -150,8 +151,13 @@ export class Session {
     await Promise.race([Promise.all([...this.execs.values()].map((e) => e.done)), new Promise((r) => setTimeout(r, 2_000))]);
     for (const run of this.execs.values()) run.abandon('session closed');
     // Exec logs are the daemon's, not the workspace's: they go with the session either way.
+    // A log still being read is deleted when its last reader is done (and takes the folder with it).
     for (const run of this.execs.values()) run.log.remove();
-    rmSync(this.opts.logDir, { recursive: true, force: true });
+    try {
+      rmdirSync(this.opts.logDir);
+    } catch {
+      // not empty yet
+    }
     if (!keepWorkspace) rmSync(this.opts.root, { recursive: true, force: true });
   }
 
