@@ -36,8 +36,8 @@ describe('the default agent of aira run', () => {
   });
 
   it('refuses the template agent without a competition: it has no data to write a solution for', () => {
-    expect(() => resolveWithDefaultAgent({ flags: {}, env: {} })).toThrow(/^agent\.name: the template agent \(default \(no agent asked for.*needs a competition's data: give --competition ID or --suite NAME/);
-    expect(() => resolveWithDefaultAgent({ flags: { agent: 'template' }, env: {} })).toThrow(/\(flag --agent\) needs a competition's data/);
+    expect(() => resolveWithDefaultAgent({ flags: {}, env: {} })).toThrow(/^agent\.name: the LLM-free template agent \(the default when no agent is asked for\) needs a competition's data: give --competition ID or --suite NAME/);
+    expect(() => resolveWithDefaultAgent({ flags: { agent: 'template' }, env: {} })).toThrow(/\(from flag --agent\) needs a competition's data/);
     expect(resolveWithDefaultAgent({ flags: { suite: 'mini' }, env: {} }).config.agent.name).toBe('template');
   });
 });

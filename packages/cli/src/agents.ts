@@ -43,8 +43,10 @@ export function resolveWithDefaultAgent(input: ResolveInput): ResolvedConfig {
 function needsData(resolved: ResolvedConfig): ResolvedConfig {
   const c = resolved.config;
   if (c.agent.name === TEMPLATE_AGENT && !c.suite && c.competitions.length === 0) {
+    const origin = resolved.provenance.get('agent.name');
+    const why = origin === DEFAULT_ORIGIN ? 'the default when no agent is asked for' : `from ${origin}`;
     throw new ConfigError(
-      `agent.name: the template agent (${resolved.provenance.get('agent.name')}) needs a competition's data: give --competition ID or --suite NAME, or --script FILE to run your own solution`,
+      `agent.name: the LLM-free template agent (${why}) needs a competition's data: give --competition ID or --suite NAME, or --script FILE to run your own solution`,
     );
   }
   return resolved;
