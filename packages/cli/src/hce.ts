@@ -1,4 +1,5 @@
 import { loadRegistry, pluginsFromEnv, type Registry as Competitions } from '@aira/competitions';
+import { ConfigError } from '@aira/core';
 import type { Registry } from '@aira/coordinator';
 import { registerHce } from '@aira/hce';
 
@@ -20,4 +21,18 @@ export function withHce(registry: Registry): Registry {
       return c;
     },
   });
+}
+
+/**
+ * Lets `aira run --suite NAME` resolve suites through the competitions' plugins (and
+ * benchmarks/suites): every id of the suite must be served by a loaded plugin.
+ */
+export async function withSuites(registry: Registry): Promise<Registry> {
+  const competitions = await loadRegistry({ plugins: pluginsFromEnv() });
+  registry.suites = (name) => {
+    const s = competitions.resolveSuite(name);
+    if (s.unresolved.length > 0) throw new ConfigError(`suite "${name}": ${s.unresolved.map((u) => `${u.id}: ${u.reason}`).join('; ')}`);
+    return s.competitions.map((f) => f.id);
+  };
+  return registry;
 }

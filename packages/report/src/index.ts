@@ -10,3 +10,4 @@ export { renderMarkdown } from './markdown.js';
 export { renderHtml, escapeHtml } from './html.js';
 export { fmtScore, protectionText } from './text.js';
 export { writeStudyReport, type WrittenReport } from './write.js';
+export { inspectPlotSvg, type PlotInspection } from './inspect.js';

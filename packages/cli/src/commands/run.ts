@@ -14,7 +14,7 @@ import {
   type StudyResult,
 } from '@aira/coordinator';
 import { checkLlmAgentConfig, LLM_AGENTS } from '@aira/agents';
-import { withHce } from '../hce.js';
+import { withHce, withSuites } from '../hce.js';
 import { describeAgent, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
 import { PRESETS, resolveWithPreset } from '../presets.js';
@@ -70,7 +70,7 @@ export function register(program: Command): void {
       process.on('SIGTERM', onSignal);
       const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
-        registry: withAgents(withHce(defaultRegistry())),
+        registry: await withSuites(withAgents(withHce(defaultRegistry()))),
         launcher: cliWorkerLauncher(AIRA_BIN),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,

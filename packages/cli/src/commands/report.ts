@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { locateStudy } from '@aira/coordinator';
+import { writeStudyReport } from '@aira/report';
+import { reportOptions } from '../report.js';
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description("Write a study's report from its journals: report.md (plots in plots/), report.html (plots inline) and report.json")
+    .argument('<study>', 'study id (under --out) or study folder')
+    .option('--out <dir>', 'folder that holds studies', process.env.AIRA_OUT || 'runs')
+    .option('--json', 'print the report model (report.json) on stdout')
+    .action(async (study: string, flags: { out: string; json?: boolean }) => {
+      const dir = locateStudy(study, flags.out);
+      const written = await writeStudyReport(dir, await reportOptions());
+      if (flags.json) process.stdout.write(`${JSON.stringify(written.report, null, 2)}\n`);
+      else process.stdout.write(`report: ${written.html}\nreport: ${written.markdown}\n`);
+    });
+}

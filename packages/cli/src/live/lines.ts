@@ -1,0 +1,28 @@
+import { formatDuration } from '@aira/core';
+import type { JournalEvent } from '@aira/coordinator';
+
+/** One plain line per notable event (for logs and pipes), or null for events not worth a line. */
+export function eventLine(runId: string, e: JournalEvent): string | null {
+  const at = `[${runId} ${formatDuration(e.active)}]`;
+  switch (e.type) {
+    case 'run.started':
+      return `${at} started (${e.competition ?? 'no competition'}, ${e.policy})`;
+    case 'candidate.added': {
+      const c = e.candidate;
+      const s = c.scores;
+      const lineage = c.parents.length ? `(${c.parents.join('+')})` : '';
+      const text = s.valid ? `score ${s.search}` : `invalid: ${(s.reason ?? '').split('\n')[0]!.slice(0, 100)}`;
+      return `${at} ${c.id} ${c.operator}${lineage} on ${c.workerId}: ${text}`;
+    }
+    case 'worker.lost':
+      return `${at} worker ${e.workerId} lost: ${e.reason}`;
+    case 'attempt.abandoned':
+      return `${at} ${e.jobId} attempt ${e.attempt} abandoned: ${e.reason}`;
+    case 'run.ended': {
+      const pick = e.finalPick ? `final pick ${e.finalPick.candidateId} (${e.finalPick.by} score ${e.finalPick.score})` : 'no valid candidate';
+      return `${at} ended (${e.reason}): ${pick}`;
+    }
+    default:
+      return null;
+  }
+}
