@@ -1,5 +1,6 @@
 import type { Column, Table } from './csv/table.js';
 import { AnswersError, InvalidSubmission, rowNo, show } from './errors.js';
+import { IdIndex } from './idindex.js';
 
 /** The submission column, or InvalidSubmission naming it. */
 export function subCol(sub: Table, name: string): Column {
@@ -49,20 +50,29 @@ export function sortOrder(col: Column): Uint32Array {
   return idx;
 }
 
-/** Map from id key to the answer rows holding it (cached per column). */
-function keyIndex(col: Column): Map<number | string, number[]> {
-  const memoKey = `keys:${col.index}`;
-  const hit = col.table.memo.get(memoKey) as Map<number | string, number[]> | undefined;
-  if (hit) return hit;
-  const m = new Map<number | string, number[]>();
-  for (let i = 0; i < col.length; i++) {
-    const k = col.key(i);
-    const list = m.get(k);
-    if (list) list.push(i);
-    else m.set(k, [i]);
+/** How many leading rows hold equal ids in both columns (same kind, byte-equal text or equal numbers). */
+function sameIdPrefix(a: Column, b: Column): number {
+  const n = Math.min(a.length, b.length);
+  if (a.kind !== b.kind || (a.kind === 'int' && !(a.safeNumbers && b.safeNumbers))) return 0;
+  if (a.kind !== 'object') {
+    const x = a.numbers(), y = b.numbers();
+    let i = 0;
+    while (i < n && x[i] === y[i]) i++;
+    return i;
   }
-  col.table.memo.set(memoKey, m);
-  return m;
+  const ab = a.table.buf, bb = b.table.buf;
+  const as = a.raw.starts, ae = a.raw.ends, af = a.raw.flags, bs = b.raw.starts, be = b.raw.ends, bf = b.raw.flags;
+  let i = 0;
+  for (; i < n; i++) {
+    if (af[i] === 2 || bf[i] === 2 || a.isNA(i) || b.isNA(i)) break; // escaped quotes or NaN: leave to the index
+    const len = ae[i]! - as[i]!;
+    if (len !== be[i]! - bs[i]!) break;
+    let k = 0;
+    const sa = as[i]!, sb = bs[i]!;
+    while (k < len && ab[sa + k] === bb[sb + k]) k++;
+    if (k < len) break;
+  }
+  return i;
 }
 
 export interface Alignment {
@@ -74,25 +84,29 @@ export interface Alignment {
 
 /**
  * "Sort both by id, then the id columns must be equal element-wise" — i.e. the two id columns
- * hold the same multiset. Done with a Map (no sort of the submission); rows are paired by id and
- * listed in the answers' sorted order. Throws InvalidSubmission naming the offending row and id.
+ * hold the same multiset. Done with a hash index (no sort of the submission); rows are paired by
+ * id and listed in the answers' sorted order. Throws InvalidSubmission naming the row and id.
  */
 export function alignById(sub: Table, ans: Table, subId: string, ansId = subId): Alignment {
   const sc = subCol(sub, subId);
   const ac = ansCol(ans, ansId);
   if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-  const index = keyIndex(ac);
-  const used = new Map<number | string, number>();
   const pairOf = new Int32Array(ans.rowCount).fill(-1);
-  for (let i = 0; i < sub.rowCount; i++) {
-    const k = sc.key(i);
-    if (typeof k === 'number' && k !== k) throw new InvalidSubmission(`submission "${subId}" is empty on row ${rowNo(i)}`);
-    const rows = index.get(k);
-    if (!rows) throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} on row ${rowNo(i)} is not among the answers' ids`);
-    const u = used.get(k) ?? 0;
-    if (u >= rows.length) throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} appears more than once (again on row ${rowNo(i)})`);
-    used.set(k, u + 1);
-    pairOf[rows[u]!] = i;
+  // Most submissions keep the answers' (sample submission's) row order: pair those rows by a
+  // sequential comparison and hash only from the first row that differs.
+  let i = sameIdPrefix(sc, ac);
+  for (let k = 0; k < i; k++) pairOf[k] = k;
+  const index = i < sub.rowCount ? IdIndex.of(ac) : null;
+  for (; i < sub.rowCount; i++) {
+    if (!index) break;
+    let r = index.find(sc, i);
+    if (r < 0) {
+      if (sc.isNA(i)) throw new InvalidSubmission(`submission "${subId}" is empty on row ${rowNo(i)}`);
+      throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} on row ${rowNo(i)} is not among the answers' ids`);
+    }
+    while (r >= 0 && pairOf[r] !== -1) r = index.next[r]!;
+    if (r < 0) throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} appears more than once (again on row ${rowNo(i)})`);
+    pairOf[r] = i;
   }
   const ansRows = sortOrder(ac);
   const subRows = new Uint32Array(ansRows.length);
@@ -104,15 +118,20 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId):
 export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = subId, what = `"${subId}" values`): void {
   const sc = subCol(sub, subId);
   const ac = ansCol(ans, ansId);
-  const index = keyIndex(ac);
-  const seen = new Set<number | string>();
+  const index = IdIndex.of(ac);
+  const seen = new Uint8Array(ans.rowCount);
+  let distinct = 0;
   for (let i = 0; i < sub.rowCount; i++) {
-    const k = sc.key(i);
-    if (!index.has(k)) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(sc.text(i))} on row ${rowNo(i)} is not in the answers`);
-    seen.add(k);
+    const r = index.find(sc, i);
+    if (r < 0) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(sc.text(i))} on row ${rowNo(i)} is not in the answers`);
+    if (!seen[r]) { seen[r] = 1; distinct++; }
   }
-  if (seen.size !== index.size) {
-    for (const [k, rows] of index) if (!seen.has(k)) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(ac.text(rows[0]!))} is missing`);
+  if (distinct !== index.distinct) {
+    for (let r = 0; r < ans.rowCount; r++) {
+      if (ac.isNA(r)) continue;
+      const head = index.find(ac, r);
+      if (head === r && !seen[r]) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(ac.text(r))} is missing`);
+    }
   }
 }
 

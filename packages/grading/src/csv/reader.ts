@@ -53,35 +53,12 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
   if (buf.length >= 0xffffffff) throw new CsvError(`${source}: file too large (${buf.length} bytes)`);
   const n = buf.length;
   let pos = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-
+  let line = 1;
   let header: string[] | null = null;
   let builders: ColumnBuilder[] = [];
+  let width = 0;
   let rows = 0;
-  let line = 1;
-  // Fields of the row being read.
-  let rowStarts: number[] = [];
-  let rowEnds: number[] = [];
-  let rowFlags: number[] = [];
-
-  const endRow = (rowLine: number): void => {
-    const count = rowStarts.length;
-    if (header === null) {
-      header = mangleHeader(rowStarts.map((s, i) => decodeField(buf, s, rowEnds[i]!, rowFlags[i]!)));
-      builders = header.map(() => new ColumnBuilder());
-    } else {
-      if (count > header.length) {
-        throw new CsvError(`${source}: line ${rowLine} has ${count} fields but the header has ${header.length} (pandas: "Expected ${header.length} fields in line ${rowLine}, saw ${count}")`);
-      }
-      for (let c = 0; c < header.length; c++) {
-        if (c < count) builders[c]!.push(rowStarts[c]!, rowEnds[c]!, rowFlags[c]!);
-        else builders[c]!.push(0, 0, FIELD_MISSING);
-      }
-      rows++;
-    }
-    rowStarts = [];
-    rowEnds = [];
-    rowFlags = [];
-  };
+  const headerFields: [number, number, number][] = [];
 
   while (pos < n) {
     // Start of a row: a blank line is skipped.
@@ -89,11 +66,11 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
     if (b0 === LF) { pos++; line++; continue; }
     if (b0 === CR) { pos += buf[pos + 1] === LF ? 2 : 1; line++; continue; }
     const rowLine = line;
-    // Read fields until the end of the line.
+    let c = 0; // fields read on this row
     for (;;) {
       let start = pos;
-      let flag = FIELD_PLAIN;
       let end: number;
+      let flag = FIELD_PLAIN;
       if (buf[pos] === QUOTE) {
         // Quoted field: find the closing quote; doubled quotes and text after the close are kept.
         let p = pos + 1;
@@ -109,8 +86,7 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
           else if (b === CR && buf[p + 1] !== LF) line++;
           p++;
         }
-        // p is at the closing quote.
-        let q = p + 1;
+        let q = p + 1; // after the closing quote
         while (q < n && buf[q] !== COMMA && buf[q] !== LF && buf[q] !== CR) q++;
         if (q > p + 1) complex = true;
         if (complex) { flag = FIELD_QUOTED_COMPLEX; end = q; }
@@ -126,30 +102,58 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
         end = p;
         pos = p;
       }
-      rowStarts.push(start);
-      rowEnds.push(end);
-      rowFlags.push(flag);
-      if (pos >= n) { endRow(rowLine); break; }
-      const b = buf[pos]!;
-      if (b === COMMA) {
-        pos++;
-        if (pos >= n || buf[pos] === LF || buf[pos] === CR) {
-          // Trailing comma: one more empty field.
-          rowStarts.push(pos); rowEnds.push(pos); rowFlags.push(FIELD_PLAIN);
-        } else continue;
+      if (header === null) headerFields.push([start, end, flag]);
+      else {
+        if (c >= width) throw tooWide(source, rowLine, width, countFields(buf, pos, c + 1));
+        builders[c]!.push(start, end, flag);
       }
-      // End of line.
+      c++;
+      if (pos < n && buf[pos] === COMMA) {
+        pos++;
+        if (pos < n && buf[pos] !== LF && buf[pos] !== CR) continue;
+        // A trailing comma: one more empty field.
+        if (header === null) headerFields.push([pos, pos, FIELD_PLAIN]);
+        else {
+          if (c >= width) throw tooWide(source, rowLine, width, c + 1);
+          builders[c]!.push(pos, pos, FIELD_PLAIN);
+        }
+        c++;
+      }
+      // End of the line (or of the file).
       if (pos < n) {
-        if (buf[pos] === CR) pos += buf[pos + 1] === LF ? 2 : 1;
-        else pos++;
+        pos += buf[pos] === CR && buf[pos + 1] === LF ? 2 : 1;
         line++;
       }
-      endRow(rowLine);
       break;
+    }
+    if (header === null) {
+      header = mangleHeader(headerFields.map(([s, e, f]) => decodeField(buf, s, e, f)));
+      width = header.length;
+      builders = header.map(() => new ColumnBuilder());
+    } else {
+      for (; c < width; c++) builders[c]!.push(0, 0, FIELD_MISSING);
+      rows++;
     }
   }
   if (header === null) return new Table(buf, [], [], 0, source);
   return new Table(buf, header, builders.map((b) => b.finish()), rows, source);
+}
+
+function tooWide(source: string, line: number, width: number, count: number): CsvError {
+  return new CsvError(`${source}: line ${line} has ${count} fields but the header has ${width} (pandas: "Expected ${width} fields in line ${line}, saw ${count}")`);
+}
+
+/** Counts the remaining fields of a row for the error message (quotes respected). */
+function countFields(buf: Buffer, pos: number, seen: number): number {
+  let count = seen;
+  let quoted = false;
+  for (let p = pos; p < buf.length; p++) {
+    const b = buf[p]!;
+    if (b === QUOTE) quoted = !quoted;
+    else if (!quoted && b === COMMA) count++;
+    else if (!quoted && (b === LF || b === CR)) break;
+  }
+  return count;
 }
 
 /** Decodes one field's text (quotes removed, doubled quotes collapsed). */

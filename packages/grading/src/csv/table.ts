@@ -74,12 +74,14 @@ export class Column {
   private nums?: Float64Array;
   private _kind?: Kind;
   private strs?: (string | null)[];
+  private decoded?: Map<number, Buffer>;
 
   constructor(
     readonly table: Table,
     readonly name: string,
     readonly index: number,
-    private readonly raw: RawColumn,
+    /** Field offsets into `table.buf` (see FIELD_* flags). */
+    readonly raw: RawColumn,
   ) {}
 
   get length(): number {
@@ -148,6 +150,37 @@ export class Column {
     return this.nums![i]!;
   }
 
+  /**
+   * The field's UTF-8 bytes as a (buffer, start, end) view for hashing and equality without
+   * building strings; null for a missing value. Fields with escaped quotes are decoded once.
+   */
+  bytes(i: number): [Buffer, number, number] | null {
+    this.kind;
+    if (this.cls![i] === NA) return null;
+    const flag = this.raw.flags[i]!;
+    if (flag !== FIELD_QUOTED_COMPLEX) return [this.table.buf, this.raw.starts[i]!, this.raw.ends[i]!];
+    this.decoded ??= new Map();
+    let b = this.decoded.get(i);
+    if (!b) this.decoded.set(i, (b = Buffer.from(this.text(i), 'utf8')));
+    return [b, 0, b.length];
+  }
+
+  /** Decoded bytes of a field written with escaped quotes (FIELD_QUOTED_COMPLEX), cached. */
+  complexBytes(i: number): Buffer {
+    this.decoded ??= new Map();
+    let b = this.decoded.get(i);
+    if (!b) this.decoded.set(i, (b = Buffer.from(this.text(i), 'utf8')));
+    return b;
+  }
+
+  /** Whether every int in this column fits a double exactly (ids beyond 2^53 need exact digits). */
+  get safeNumbers(): boolean {
+    if (this.kind !== 'int') return true;
+    const v = this.nums!;
+    for (let i = 0; i < v.length; i++) if (!Number.isSafeInteger(v[i]!)) return false;
+    return true;
+  }
+
   /** The pandas value: number (int/float, NaN for missing), boolean, or string/null. */
   value(i: number): number | boolean | string | null {
     const k = this.kind;
@@ -194,12 +227,7 @@ function classify(buf: Buffer, start: number, end: number, flag: number, nums: F
     return NA;
   }
   if (flag === FIELD_QUOTED_COMPLEX) return classifyText(decodeField(buf, start, end, flag), nums, i);
-  const len = end - start;
   const b0 = buf[start]!;
-  if (len <= 8 && NA_FIRST_BYTES.has(b0) && NA_STRINGS.has(buf.toString('latin1', start, end))) {
-    nums[i] = NaN;
-    return NA;
-  }
   // Fast path: [+-]?digits[.digits][e[+-]digits] without surrounding spaces.
   let p = start;
   let neg = false;
@@ -277,7 +305,33 @@ function classify(buf: Buffer, start: number, end: number, flag: number, nums: F
     nums[i] = Number(buf.toString('latin1', start, end));
     return FLOAT;
   }
-  return classifyText(buf.toString('utf8', start, end), nums, i);
+  // Not a plain number: NA spellings, booleans, padded numbers and inf/nan go the slow way; any
+  // other text is a string without building one here.
+  const len = end - start;
+  if (len <= 8 && NA_FIRST_BYTES.has(b0) && NA_STRINGS.has(buf.toString('latin1', start, end))) {
+    nums[i] = NaN;
+    return NA;
+  }
+  const last = buf[end - 1]!;
+  const first = b0 === 0x2d || b0 === 0x2b ? buf[start + 1] : b0;
+  if (
+    b0 === 0x20 || b0 === 0x09 || last === 0x20 || last === 0x09 ||
+    ((len === 4 || len === 5) && (b0 === 0x54 || b0 === 0x74 || b0 === 0x46 || b0 === 0x66)) ||
+    ((first === 0x69 || first === 0x49 || first === 0x6e || first === 0x4e) && isInfOrNan(buf, b0 === first ? start : start + 1, end))
+  ) {
+    return classifyText(buf.toString('utf8', start, end), nums, i);
+  }
+  nums[i] = NaN;
+  return OTHER;
+}
+
+/** Case-insensitive "inf", "infinity" or "nan" in buf[start, end). */
+function isInfOrNan(buf: Buffer, start: number, end: number): boolean {
+  const len = end - start;
+  if (len !== 3 && len !== 8) return false;
+  const word = len === 3 ? (buf[start]! | 0x20) === 0x6e ? 'nan' : 'inf' : 'infinity';
+  for (let k = 0; k < len; k++) if ((buf[start + k]! | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 const INT_RE = /^[+-]?\d+$/;

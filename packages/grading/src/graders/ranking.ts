@@ -2,13 +2,21 @@ import { alignById, ansCol, requireSameIdSet, sortOrder, subCol } from '../align
 import type { Column } from '../csv/table.js';
 import { InvalidSubmission, MetricError, rowNo, show } from '../errors.js';
 import { lwlrap } from '../metrics/ranking.js';
-import { meanAveragePrecisionAtK } from '../metrics/ranking.js';
+import { distinct, meanAveragePrecisionAtK } from '../metrics/ranking.js';
 import { requireExactColumns } from './auc.js';
 import { csvAnswers, type Grader } from './types.js';
 
 /** `Series.astype(str).str.split(" ")`: a single-space split, so "a  b" holds an empty label. */
 function spaceSplit(col: Column, row: number): string[] {
   return col.pyStr(row).split(' ');
+}
+
+/** The answers' label sets by row, parsed once per answers table (many submissions share it). */
+function truthSets(col: Column): (readonly string[] | ReadonlySet<string>)[] {
+  const key = `truth-sets:${col.index}`;
+  let sets = col.table.memo.get(key) as (readonly string[] | ReadonlySet<string>)[] | undefined;
+  if (!sets) col.table.memo.set(key, (sets = Array.from({ length: col.length }, (_, r) => distinct(spaceSplit(col, r)))));
+  return sets;
 }
 
 export const rankingGraders: Grader[] = [
@@ -37,7 +45,7 @@ export const rankingGraders: Grader[] = [
       const subSorted = sortedSubset(sid, kept);
       const ansSorted = sortOrder(aid);
       return meanAveragePrecisionAtK(
-        Array.from(ansSorted, (r) => new Set(spaceSplit(truth, r))),
+        Array.from(ansSorted, (r) => truthSets(truth)[r]!),
         subSorted.map((r) => spaceSplit(pred, r)),
         12,
       );
@@ -57,7 +65,7 @@ export const rankingGraders: Grader[] = [
       const { ansRows, subRows } = alignById(sub, ans, 'Image');
       const pred = sub.get('Id')!;
       return meanAveragePrecisionAtK(
-        Array.from(ansRows, (r) => new Set(spaceSplit(truth, r))),
+        Array.from(ansRows, (r) => truthSets(truth)[r]!),
         Array.from(subRows, (r) => spaceSplit(pred, r)),
         5,
       );
@@ -77,7 +85,7 @@ export const rankingGraders: Grader[] = [
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'image');
       return meanAveragePrecisionAtK(
-        Array.from(ansRows, (r) => new Set(spaceSplit(truth, r))),
+        Array.from(ansRows, (r) => truthSets(truth)[r]!),
         Array.from(subRows, (r) => spaceSplit(pred, r)),
         5,
       );

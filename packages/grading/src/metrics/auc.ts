@@ -1,5 +1,5 @@
 import { MetricError } from '../errors.js';
-import { npMean, pairwiseSum } from '../npmath.js';
+import { npMean, npSum } from '../npmath.js';
 
 /**
  * scikit-learn `roc_auc_score` for a binary target, computed the way it does: the ROC curve at
@@ -64,7 +64,7 @@ export function rocAuc(positive: Uint8Array, scores: ArrayLike<number>): number 
 export function trapezoid(y: Float64Array, x: Float64Array): number {
   const terms = new Float64Array(x.length - 1);
   for (let k = 0; k < terms.length; k++) terms[k] = ((x[k + 1]! - x[k]!) * (y[k + 1]! + y[k]!)) / 2.0;
-  return pairwiseSum(terms);
+  return npSum(terms);
 }
 
 /** Column-wise ROC AUC averaged without weights (scikit-learn average="macro"). */

@@ -1,4 +1,4 @@
-import { pairwiseSum } from '../npmath.js';
+import { npSum } from '../npmath.js';
 import { checkClassification, confusion, type Labels } from './labels.js';
 
 /**
@@ -30,7 +30,7 @@ export function quadraticWeightedKappa(y1: Labels, y2: Labels): number {
       wE[i * k + j] = w * ((sum0[i]! * sum1[j]!) / total);
     }
   }
-  return 1 - num / pairwiseSum(wE);
+  return 1 - num / npSum(wE);
 }
 
 /** scikit-learn `matthews_corrcoef` (multiclass form; 0 when a marginal is constant). */

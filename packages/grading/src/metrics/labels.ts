@@ -44,11 +44,20 @@ function targetType(l: Labels, what: string): 'binary' | 'multiclass' {
       if (x !== Math.trunc(x)) throw new MetricError(`${what} holds the non-integer value ${x}: scikit-learn treats it as a continuous target, not class labels`);
     }
   }
-  return uniqueCount(l) <= 2 ? 'binary' : 'multiclass';
+  return atMostTwoValues(l) ? 'binary' : 'multiclass';
 }
 
-function uniqueCount(l: Labels): number {
-  return new Set<number | string>(l.values as Iterable<number | string>).size;
+function atMostTwoValues(l: Labels): boolean {
+  const v = l.values as ArrayLike<number | string>;
+  let a: number | string | undefined, b: number | string | undefined;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x === a || x === b) continue;
+    if (a === undefined) a = x;
+    else if (b === undefined) b = x;
+    else return false;
+  }
+  return true;
 }
 
 /** scikit-learn `_check_targets` + `unique_labels`: both sides are class labels of one type. */

@@ -1,5 +1,5 @@
 import { MetricError } from '../errors.js';
-import { pairwiseSum } from '../npmath.js';
+import { npSum, pairwiseSum } from '../npmath.js';
 
 /** Machine epsilon of float64: current scikit-learn clips log-loss inputs to [eps, 1 − eps]. */
 export const FLOAT64_EPS = 2.220446049250313e-16;
@@ -32,7 +32,7 @@ export function logLoss(truth: Float64Array, probs: Float64Array, k: number): nu
     }
     losses[r] = -pairwiseSum(row);
   }
-  return pairwiseSum(losses) / n;
+  return npSum(losses) / n;
 }
 
 /** Binary log loss from one probability column: scikit-learn stacks [1 − p, p] against [1 − y, y]. */

@@ -6,25 +6,34 @@ import { npMean } from '../npmath.js';
  * adds hits-so-far / i unless the label already appeared earlier in the list; divide by
  * min(|truth|, k); an empty truth scores 0 (reference/mlebench.md §4, MAP@k).
  */
-export function averagePrecisionAtK(actual: ReadonlySet<string>, predicted: readonly string[], k: number): number {
-  const top = predicted.length > k ? predicted.slice(0, k) : predicted;
+export function averagePrecisionAtK(actual: ReadonlySet<string> | readonly string[], predicted: readonly string[], k: number): number {
+  const size = Array.isArray(actual) ? actual.length : (actual as ReadonlySet<string>).size;
+  const has = Array.isArray(actual) ? (x: string) => actual.includes(x) : (x: string) => (actual as ReadonlySet<string>).has(x);
+  const n = Math.min(predicted.length, k);
   let score = 0;
   let hits = 0;
-  const seen = new Set<string>();
-  for (let i = 0; i < top.length; i++) {
-    const p = top[i]!;
-    if (actual.has(p) && !seen.has(p)) {
+  for (let i = 0; i < n; i++) {
+    const p = predicted[i]!;
+    // A repeated label counts only at its first position (p not in predicted[:i]).
+    if (has(p) && predicted.indexOf(p) === i) {
       hits += 1;
       score += hits / (i + 1);
     }
-    seen.add(p);
   }
-  if (actual.size === 0) return 0;
-  return score / Math.min(actual.size, k);
+  if (size === 0) return 0;
+  return score / Math.min(size, k);
+}
+
+/** Distinct values in first-seen order (a Python set's size and membership; small lists stay arrays). */
+export function distinct(values: readonly string[]): readonly string[] | ReadonlySet<string> {
+  if (values.length > 16) return new Set(values);
+  const out: string[] = [];
+  for (const v of values) if (!out.includes(v)) out.push(v);
+  return out;
 }
 
 /** Mean of AP@k over rows paired by position (zip: the shorter list decides). */
-export function meanAveragePrecisionAtK(actual: readonly ReadonlySet<string>[], predicted: readonly (readonly string[])[], k: number): number {
+export function meanAveragePrecisionAtK(actual: readonly (ReadonlySet<string> | readonly string[])[], predicted: readonly (readonly string[])[], k: number): number {
   const n = Math.min(actual.length, predicted.length);
   const aps = new Float64Array(n);
   for (let i = 0; i < n; i++) aps[i] = averagePrecisionAtK(actual[i]!, predicted[i]!, k);

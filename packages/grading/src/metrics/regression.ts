@@ -1,5 +1,5 @@
 import { MetricError } from '../errors.js';
-import { npMean, pairwiseSum } from '../npmath.js';
+import { npMean, npSum } from '../npmath.js';
 
 function requireFinite(a: ArrayLike<number>, side: string): void {
   for (let i = 0; i < a.length; i++) {
@@ -23,7 +23,7 @@ export function rmse(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number
     const d = yTrue[i]! - yPred[i]!;
     sq[i] = d * d;
   }
-  return Math.sqrt(pairwiseSum(sq) / sq.length);
+  return Math.sqrt(npSum(sq) / sq.length);
 }
 
 /** scikit-learn `mean_absolute_error`. */
@@ -33,7 +33,7 @@ export function mae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number 
   requireFinite(yPred, 'the submission');
   const ab = new Float64Array(yTrue.length);
   for (let i = 0; i < ab.length; i++) ab[i] = Math.abs(yPred[i]! - yTrue[i]!);
-  return pairwiseSum(ab) / ab.length;
+  return npSum(ab) / ab.length;
 }
 
 /**
@@ -75,10 +75,10 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (constX || constY) return NaN;
   const sq = new Float64Array(n);
   for (let i = 0; i < n; i++) sq[i] = dx[i]! * dx[i]!;
-  const nx = Math.sqrt(pairwiseSum(sq));
+  const nx = Math.sqrt(npSum(sq));
   for (let i = 0; i < n; i++) sq[i] = dy[i]! * dy[i]!;
-  const ny = Math.sqrt(pairwiseSum(sq));
+  const ny = Math.sqrt(npSum(sq));
   for (let i = 0; i < n; i++) sq[i] = (dx[i]! / nx) * (dy[i]! / ny);
-  const r = pairwiseSum(sq);
+  const r = npSum(sq);
   return Math.max(Math.min(r, 1), -1);
 }
