@@ -50,6 +50,20 @@ export function sortOrder(col: Column): Uint32Array {
   return idx;
 }
 
+/**
+ * pandas compares an int/float id column with a text one as never equal; say so plainly instead of
+ * reporting the first row as unknown.
+ */
+function requireComparableIds(sc: Column, ac: Column): void {
+  if ((sc.kind === 'object') === (ac.kind === 'object')) return;
+  if (sc.kind === 'object') {
+    const r = sc.toNumeric();
+    const where = r.ok ? '' : ` (row ${rowNo(r.row)} holds ${show(r.value)})`;
+    throw new InvalidSubmission(`submission "${sc.name}" was read as text${where}, but the answers' ids are numbers, so no id matches`);
+  }
+  throw new InvalidSubmission(`submission "${sc.name}" was read as numbers, but the answers' ids are text (e.g. ${show(ac.text(0))}), so no id matches`);
+}
+
 /** How many leading rows hold equal ids in both columns (same kind, byte-equal text or equal numbers). */
 function sameIdPrefix(a: Column, b: Column): number {
   const n = Math.min(a.length, b.length);
@@ -91,6 +105,7 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId):
   const sc = subCol(sub, subId);
   const ac = ansCol(ans, ansId);
   if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+  if (sub.rowCount > 0) requireComparableIds(sc, ac);
   const pairOf = new Int32Array(ans.rowCount).fill(-1);
   // Most submissions keep the answers' (sample submission's) row order: pair those rows by a
   // sequential comparison and hash only from the first row that differs.
@@ -118,6 +133,7 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId):
 export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = subId, what = `"${subId}" values`): void {
   const sc = subCol(sub, subId);
   const ac = ansCol(ans, ansId);
+  if (sub.rowCount > 0 && ans.rowCount > 0) requireComparableIds(sc, ac);
   const index = IdIndex.of(ac);
   const seen = new Uint8Array(ans.rowCount);
   let distinct = 0;

@@ -64,3 +64,12 @@ describe('accuracy and other label metrics', () => {
     expect(grade('tensorflow2-question-answering', sub.slice(0, 6), TF2QA_ANSWERS).reason).toMatch(/5 rows; expected 2 × 3/);
   });
 });
+
+describe('id columns of different types', () => {
+  it('names the text value that kept a numeric id column from matching', () => {
+    const ans = ['Id,ClassId', '1,0', '2,1'];
+    expect(grade('ml2021spring-hw2', ['Id,ClassId', '1,0', '2x,1'], ans).reason).toMatch(/"Id" was read as text \(row 2 holds "2x"\), but the answers' ids are numbers/);
+    // 1.0 and 1 are the same id for pandas (float64 vs int64 compare equal).
+    expect(grade('ml2021spring-hw2', ['Id,ClassId', '1.0,0', '2,1'], ans).score).toBe(1);
+  });
+});
