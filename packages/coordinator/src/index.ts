@@ -39,5 +39,5 @@ export { finalPick, type FinalPick } from './state/final-pick.js';
 export { ArtifactStore } from './state/artifacts.js';
 export { rankCandidates, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
 
-export { cliWorkerLauncher, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
+export { cliWorkerLauncher, detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
