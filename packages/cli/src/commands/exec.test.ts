@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,13 +14,16 @@ afterAll(async () => {
   await w?.stop();
 });
 
-/** Runs the built `aira` CLI and collects what it prints. */
-function aira(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the built `aira` CLI and collects what it prints; onStdout may act on the output as it comes. */
+function aira(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [AIRA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -40,6 +43,21 @@ describe('aira exec', () => {
     const err = await aira(['exec', '--worker', w.address, '--token-file', w.tokenFile, '--python', '--', 'raise ValueError("bad")']);
     expect(err.code).toBe(1);
     expect(err.stderr).toMatch(/ValueError: bad/);
+  });
+
+  it('cancels the remote command on Ctrl-C (SIGINT) and exits 130; a timeout exits 124', async () => {
+    let sent = false;
+    const r = await aira(['exec', '--worker', w.address, '--token-file', w.tokenFile, '--', 'echo started; sleep 30; echo never'], (out, child) => {
+      if (!sent && out.includes('started')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(r).toMatchObject({ code: 130, stdout: 'started\n' });
+    expect(r.stderr).toMatch(/ended: cancelled/);
+    const t = await aira(['exec', '--worker', w.address, '--token-file', w.tokenFile, '--timeout', '300ms', '--', 'sleep 30']);
+    expect(t.code).toBe(124);
+    expect(t.stderr).toMatch(/ended: timeout/);
   });
 
   it('refuses a wrong token with one line and a non-zero exit', async () => {

@@ -63,17 +63,32 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
   const address = flags.worker;
   const sessionId = newId('ses');
   const execId = newId('exe');
+  // Ctrl-C before the exec exists stops here; after, it cancels the remote exec (the exec id is
+  // ours, so a cancel that overtakes the exec's creation is simply retried).
   let cancelling = false;
+  let execStarted = false;
+  const sendCancel = async () => {
+    for (let i = 0; i < 10; i++) {
+      const code = await connection.unary('cancel', { execId, reason: 'aira exec: interrupted' }).then(
+        () => 0,
+        (err: { code?: number }) => err.code ?? -1,
+      );
+      if (code !== 5) return; // NOT_FOUND: not created yet
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
   const onSigint = () => {
     if (cancelling) process.exit(130);
     cancelling = true;
-    connection.unary('cancel', { execId, reason: 'aira exec: interrupted' }).catch(() => {});
+    if (execStarted) void sendCancel();
   };
+  process.on('SIGINT', onSigint);
   try {
     await connection.unary('openSession', { sessionId, labels: { by: 'aira exec' }, dataPath: '', limits: undefined, env: {} }).catch((err) => {
       throw describeRpcError(err, address);
     });
-    process.on('SIGINT', onSigint);
+    if (cancelling) return 130;
+    execStarted = true;
     const finished = await follow(address, () =>
       connection.stream('exec', {
         sessionId,
@@ -87,6 +102,9 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
     );
     if (finished.reason) process.stderr.write(`aira: the command ended: ${finished.reason}\n`);
     if (finished.outputTruncated) process.stderr.write('aira: output past the worker\'s limit was dropped\n');
+    // As a local shell would: 130 after Ctrl-C, 124 after a timeout (as timeout(1)), 128+N for a signal.
+    if (cancelling) return 130;
+    if (finished.reason === 'timeout') return 124;
     if (finished.signal) return 128 + (constants.signals[finished.signal as NodeJS.Signals] ?? 0);
     return finished.exitCode < 0 ? 1 : finished.exitCode;
   } finally {
