@@ -24,34 +24,60 @@ export function wordJaccard(a: string, b: string, row: number): number {
 
 /**
  * Levenshtein distance (insert, delete, substitute each cost 1) between two sequences of code
- * points or integers, as python-Levenshtein's `distance` computes it.
+ * points or integers, as python-Levenshtein's `distance` computes it. Myers' bit-parallel
+ * algorithm over 32-row blocks (Hyyrö's formulation): O(⌈m/32⌉·n) instead of O(m·n).
  */
 export function levenshtein(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = a, t = b;
-  if (s.length < t.length) [s, t] = [t, s];
-  // Strip a common prefix and suffix: they never change the distance.
+  let t = a, p = b; // p: the pattern (shorter), t: the text
+  if (p.length > t.length) [t, p] = [p, t];
+  // A common prefix and suffix never change the distance.
   let start = 0;
-  while (start < t.length && s[start] === t[start]) start++;
-  let endS = s.length, endT = t.length;
-  while (endT > start && s[endS - 1] === t[endT - 1]) { endS--; endT--; }
-  const m = endT - start;
-  if (m === 0) return endS - start;
-  const row = new Int32Array(m + 1);
-  for (let j = 0; j <= m; j++) row[j] = j;
-  for (let i = start; i < endS; i++) {
-    let prevDiag = row[0]!;
-    row[0] = i - start + 1;
-    const si = s[i];
-    for (let j = 1; j <= m; j++) {
-      const old = row[j]!;
-      const sub = prevDiag + (si === t[start + j - 1] ? 0 : 1);
-      const del = old + 1;
-      const ins = row[j - 1]! + 1;
-      row[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
-      prevDiag = old;
+  while (start < p.length && t[start] === p[start]) start++;
+  let endT = t.length, endP = p.length;
+  while (endP > start && t[endT - 1] === p[endP - 1]) { endT--; endP--; }
+  const m = endP - start;
+  const n = endT - start;
+  if (m === 0) return n;
+  const blocks = (m + 31) >>> 5;
+  // Peq: for each symbol, the rows of the pattern holding it, as one bit mask per block.
+  const peq = new Map<number, Int32Array>();
+  for (let i = 0; i < m; i++) {
+    const c = p[start + i]!;
+    let mask = peq.get(c);
+    if (!mask) peq.set(c, (mask = new Int32Array(blocks)));
+    mask[i >>> 5]! |= 1 << (i & 31);
+  }
+  const none = new Int32Array(blocks);
+  const pv = new Int32Array(blocks).fill(-1); // vertical deltas +1 (column 0 is 0, 1, 2, …)
+  const mv = new Int32Array(blocks);
+  const lastBit = 1 << ((m - 1) & 31);
+  let score = m;
+  for (let j = 0; j < n; j++) {
+    const eqs = peq.get(t[start + j]!) ?? none;
+    let hin = 1; // row 0 grows by one per column
+    for (let blk = 0; blk < blocks; blk++) {
+      let eq = eqs[blk]!;
+      const pvb = pv[blk]!, mvb = mv[blk]!;
+      const xv = eq | mvb;
+      if (hin < 0) eq |= 1;
+      const xh = ((((eq & pvb) + pvb) | 0) ^ pvb) | eq;
+      let ph = mvb | ~(xh | pvb);
+      let mh = pvb & xh;
+      if (blk === blocks - 1) {
+        if (ph & lastBit) score++;
+        else if (mh & lastBit) score--;
+      }
+      const hout = ph & 0x80000000 ? 1 : mh & 0x80000000 ? -1 : 0;
+      ph <<= 1;
+      mh <<= 1;
+      if (hin < 0) mh |= 1;
+      else if (hin > 0) ph |= 1;
+      pv[blk] = mh | ~(xv | ph);
+      mv[blk] = ph & xv;
+      hin = hout;
     }
   }
-  return row[m]!;
+  return score;
 }
 
 /** A string's code points (Python indexes str by code point, not UTF-16 unit). */
