@@ -15,6 +15,7 @@ import type { LaunchSpec } from './launch.js';
  * next request's first commands turn it off again. The daemon meanwhile SIGTERMs the children,
  * so the command the shell waits for ends and the trap runs.
  */
+const LONG_CODE = 2048;
 const ALLOWED = '[[ $BASH_COMMAND == __aira_done* || $BASH_COMMAND == "trap - DEBUG" || $BASH_COMMAND == "shopt -u extdebug" ]]';
 const SKIP = `${ALLOWED} || { break 100000 2>/dev/null; false; }`;
 const setupLine = () => [
@@ -36,9 +37,15 @@ export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): P
       return spec();
     },
     request(execId, marker, code) {
+      // Bash reads its input one byte per read(2) (so that children can share it): fine for a
+      // command line, slow for a long script. Past LONG_CODE bytes the code follows the line and
+      // dd reads exactly its bytes (at most what was asked, so never the next request).
+      const bytes = Buffer.byteLength(code);
+      const long = bytes > LONG_CODE;
+      const source = long ? `"$(dd bs=${bytes} count=1 iflag=fullblock status=none)"` : ansiC(code);
       const line =
         `trap - DEBUG; shopt -u extdebug; export AIRA_EXEC_ID=${execId}; ` +
-        `eval ${ansiC(code)} </dev/null 3>&- 8>&- 9>&-; __aira_done $? ${marker}\n`;
+        `eval ${source} </dev/null 3>&- 8>&- 9>&-; __aira_done $? ${marker}\n${long ? code : ''}`;
       if (!first) return line;
       first = false;
       return setup + line;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSession, run, runPython, startTestWorker, type TestWorker, unary } from '../test-support/worker.js';
@@ -58,6 +58,15 @@ describe('a session', () => {
     expect(exit).toMatchObject({ stdout: 'bye\n', finished: { exitCode: 4, stateLost: true } });
     const after = await run(w.connection, s, 'echo "[${kept:-gone}]"; pwd');
     expect(after.stdout).toMatch(/^\[gone\]\n.*\/work\n$/);
+  });
+
+  it('runs a long script (a file written with a heredoc) exactly, then reads the next request', async () => {
+    const s = await openSession(w.connection);
+    const body = Array.from({ length: 5000 }, (_, i) => `line ${i} 'quotes' "double" \\back $notexpanded ünï`).join('\n');
+    const r = await run(w.connection, s, `v=kept\ncat > big.txt <<'EOF'\n${body}\nEOF\nwc -l < big.txt\n\n`);
+    expect(r.stdout).toBe('5000\n');
+    expect(readFileSync(join(w.workdir, 'sessions', s, 'work', 'big.txt'), 'utf8')).toBe(`${body}\n`);
+    expect((await run(w.connection, s, 'echo $v')).stdout).toBe('kept\n');
   });
 
   it('keeps Python state: variables, imports, functions, cwd and environment', async () => {

@@ -178,6 +178,7 @@ export class Session {
       AIRA_SUBMISSION_DIR: this.paths.submissionDir,
     });
     Object.assign(env, this.opts.env);
+    env.AIRA_SESSION_ID = this.id; // the tag CloseSession finds escaped processes by
     return env;
   }
 }
