@@ -42,35 +42,47 @@ if (!existsSync(gen) || newest(join(root, 'proto')) > newest(gen)) {
 say('building');
 run(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.json']);
 
-// 4. Python for candidate code: Debian's interpreter with numpy, pandas and scikit-learn,
-//    and bubblewrap for the sandbox. Installed with apt when we are root; otherwise we say how.
+// 4. Python for candidate code (Debian's interpreter with numpy, pandas and scikit-learn), bubblewrap
+//    for the sandbox, and the Debian data sets the embedded suite (plugins/mini) is prepared from.
+//    Installed with apt when we are root; otherwise we print the exact command and stop.
 const python = process.env.AIRA_PYTHON ?? '/usr/bin/python3';
 const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes'];
 const pyOk = () => spawnSync(python, ['-c', 'import numpy, pandas, sklearn'], { stdio: 'ignore' }).status === 0;
+const hasDpkg = existsSync('/usr/bin/dpkg-query');
 const missingApt = () => {
+  if (!hasDpkg) return [];
   const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...APT], { encoding: 'utf8' });
   const installed = new Set((r.stdout ?? '').split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
   return APT.filter((p) => !installed.has(p));
 };
+const stop = (why) => {
+  console.error(`[setup] ${why}`);
+  process.exit(1);
+};
 if (process.env.AIRA_SKIP_APT !== '1') {
-  const missing = existsSync('/usr/bin/dpkg-query') ? missingApt() : [];
-  if (missing.length > 0 || !pyOk()) {
-    const isRoot = process.getuid?.() === 0;
-    if (isRoot && existsSync('/usr/bin/apt-get') && missing.length > 0) {
-      say(`installing Debian packages: ${missing.join(' ')}`);
-      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-      const upd = spawnSync('apt-get', ['update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });
-      if (upd.status !== 0) say('apt-get update failed; trying the install anyway');
-      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
-    }
-    if (!pyOk()) {
-      console.error(
-        `[setup] ${python} cannot import numpy, pandas and scikit-learn, which candidate code needs.\n` +
-          `        Install them with:  sudo apt-get install -y ${APT.join(' ')}\n` +
-          `        or point AIRA_PYTHON at an interpreter that has them.`,
-      );
-      process.exit(1);
-    }
+  let missing = missingApt();
+  if (missing.length > 0 && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    say(`installing Debian packages: ${missing.join(' ')}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const upd = spawnSync('apt-get', ['update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });
+    if (upd.status !== 0) say('apt-get update failed; trying the install anyway');
+    const inst = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: quiet ? 'ignore' : 'inherit', env });
+    if (inst.status !== 0) say(`apt-get install ended with status ${inst.status}`);
+    missing = missingApt();
+  }
+  if (missing.length > 0) {
+    stop(
+      `missing Debian packages: ${missing.join(' ')} (candidate code needs the Python ones, the sandbox bubblewrap, the embedded suite the data sets).\n` +
+        `        Install them with:  sudo apt-get install -y --no-install-recommends ${missing.join(' ')}\n` +
+        '        (or set AIRA_SKIP_APT=1 to go on without them)',
+    );
+  }
+  if (!pyOk()) {
+    stop(
+      `${python} cannot import numpy, pandas and scikit-learn, which candidate code needs.\n` +
+        `        Install them with:  sudo apt-get install -y ${APT.slice(0, 3).join(' ')}\n` +
+        '        or point AIRA_PYTHON at an interpreter that has them.',
+    );
   }
 }
 say('ready');

@@ -3,13 +3,19 @@ import { writeStudyReport } from '@aira/report';
 import { reportOptions } from '../report.js';
 import type { ProgressMode } from './progress.js';
 
+/** How to resume, as the user started the study: through `npm start` the `aira` bin is not on PATH. */
+export function resumeCommand(studyId: string, out?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const tail = `--resume ${studyId}${out ? ` --out ${out}` : ''}`;
+  return env.npm_lifecycle_event === 'start' ? `npm start -- ${tail}` : `aira run ${tail}`;
+}
+
 /**
  * The end of `aira run`: the study's report (also when it was stopped: then it is partial), one
  * line per run, and last the report's path, or, for a stopped study, how to resume it.
  */
 export async function finishStudy(result: StudyResult, flags: { out?: string }, mode: ProgressMode, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const written = await writeStudyReport(result.dir, await reportOptions());
-  const resume = `aira run --resume ${result.studyId}${flags.out ? ` --out ${flags.out}` : ''}`;
+  const resume = resumeCommand(result.studyId, flags.out);
   if (mode === 'json') {
     const runs = result.runs.map((r) => ({ runId: r.runId, reason: r.reason, candidates: r.candidates, finalPick: r.finalPick }));
     const report = { markdown: written.markdown, html: written.html, json: written.json };

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CandidateRecord, EventBody, JournalEvent } from '@aira/coordinator';
+import { resumeCommand } from './finish.js';
 import { createProgress, progressMode } from './progress.js';
 import { renderScreen } from './screen.js';
 import { LiveState } from './state.js';
@@ -114,5 +115,12 @@ describe('the live view', () => {
     p.close();
     err.write('after\n');
     expect(String(err.read()).endsWith('after\n')).toBe(true);
+  });
+});
+
+describe('the resume hint', () => {
+  it('is a command the user can type: npm start -- --resume under npm start, else aira run --resume', () => {
+    expect(resumeCommand('s1', undefined, { npm_lifecycle_event: 'start' })).toBe('npm start -- --resume s1');
+    expect(resumeCommand('s1', '/tmp/r', {})).toBe('aira run --resume s1 --out /tmp/r');
   });
 });
