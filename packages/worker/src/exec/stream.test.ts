@@ -112,6 +112,7 @@ describe('exec output', () => {
     const rssBefore = memoryKb(daemonPid, 'VmRSS');
     // 128 MB, read by a client that stops reading after the first events.
     const stream = w.connection.stream('exec', execRequest(s, 'head -c 134217728 /dev/zero', { execId }));
+    stream.on('error', () => {}); // CANCELLED below, by us
     stream.pause();
     await eventually(async () => (await unary(w.connection, 'describe', {})).running.length === 0, 20_000, 'the exec to finish with a paused client');
     // The 128 MB went to the log, not into the daemon's memory: its peak grew by far less than
@@ -119,7 +120,6 @@ describe('exec output', () => {
     // it is the same for 64 MB of output).
     expect(memoryKb(daemonPid, 'VmHWM') - rssBefore).toBeLessThan(64 * 1024);
     stream.cancel();
-    stream.on('error', () => {});
     const tail = await collect(w.connection.stream('attach', { execId, fromSeq: 0 }));
     expect(tail.finished).toMatchObject({ exitCode: 0, outputBytes: 134_217_728 });
     expect(tail.stdout.length).toBe(134_217_728);

@@ -7,6 +7,8 @@ import type { Session } from '../session/session.js';
 import type { ExecRun } from '../exec/exec-run.js';
 import type { WorkerState } from '../lifecycle.js';
 
+const GPU_CACHE_MS = 500;
+
 /** Facts about the host that are slow to learn: probed once (Python) or on demand (GPUs). */
 export interface HostProbe {
   readonly cudaVisibleDevices: string | undefined;
@@ -26,21 +28,28 @@ export function createHostProbe(opts: {
   nvidiaSmi?: string;
 }): HostProbe {
   let smiPresent: boolean | undefined;
+  // nvidia-smi takes tens to hundreds of ms: callers within GPU_CACHE_MS share one answer.
+  let cached: { at: number; gpus: Promise<Gpu[]> } | undefined;
+  const query = async (): Promise<Gpu[]> => {
+    const all = await queryNvidiaSmi(opts.nvidiaSmi);
+    if (all === undefined) {
+      // Missing on this machine: asked once only. A failing run on a GPU machine is retried next time.
+      if (smiPresent === undefined) smiPresent = false;
+      return [];
+    }
+    smiPresent = true;
+    return selectGpus(all, opts.cudaVisibleDevices);
+  };
   return {
     cudaVisibleDevices: opts.cudaVisibleDevices,
     startedUnixMs: Date.now(),
     labels: opts.labels,
     sandbox: opts.sandbox,
-    async gpus() {
-      if (smiPresent === false) return [];
-      const all = await queryNvidiaSmi(opts.nvidiaSmi);
-      if (all === undefined) {
-        // Missing on this machine: asked once only. A failing run on a GPU machine is retried next time.
-        if (smiPresent === undefined) smiPresent = false;
-        return [];
-      }
-      smiPresent = true;
-      return selectGpus(all, opts.cudaVisibleDevices);
+    gpus() {
+      if (smiPresent === false) return Promise.resolve([]);
+      const now = Date.now();
+      if (!cached || now - cached.at > GPU_CACHE_MS) cached = { at: now, gpus: query() };
+      return cached.gpus;
     },
     python: () => opts.python,
   };
