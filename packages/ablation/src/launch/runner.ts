@@ -1,0 +1,206 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism, hostname, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, UserError, errorMessage, silentLogger, type Logger } from '@aira/core';
+import { RunConfig, resumeStudy, runStudy, type JournalEvent, type LocalLauncher, type Registry, type RunResult } from '@aira/coordinator';
+import { expandMatrix, type Cell } from '../matrix/expand.js';
+import type { Matrix } from '../matrix/load.js';
+import { ablationDoc, ablationPaths, cellState, readAblationDoc, readCellDoc, writeCellDoc, writeJsonAtomic, type CellState, type Launch } from '../study/files.js';
+import { localPool } from './local.js';
+import type { Launcher, Lease } from './types.js';
+
+export interface AblationOptions {
+  /** Folder that holds studies; the study is `<out>/<studyId>`. */
+  out: string;
+  /** Default: the matrix's name, so running the same matrix again finds the same study. */
+  studyId?: string;
+  /** Agents, evaluators (HCE) and suites, as the cli wires them. */
+  registry: Registry;
+  /** Starts one local worker daemon (`aira worker`); needed by the default `local` launcher. */
+  launch?: LocalLauncher;
+  /** Another launcher than the local pool (it then lends every cell asking for local workers). */
+  launcher?: Launcher;
+  /** GPUs on this machine (for `workers.spec: [local]`); default 0 → 2 CPU slots, as the coordinator counts. */
+  gpus?: number;
+  /** Logger of one cell's coordinator (e.g. into `<cell>/coordinator.log`). */
+  logger?: (cellDir: string) => Logger;
+  /** Once aborted, no further cell starts; cells under way run to their end. */
+  drain?: AbortSignal;
+  onCell?: (progress: CellProgress) => void;
+  onEvent?: (cellId: string, event: JournalEvent) => void;
+  /** The command line recorded with this launch (default: this process's argv). */
+  command?: string;
+}
+
+export type CellProgress =
+  | { kind: 'skipped'; cell: Cell; index: number; total: number; state: CellState }
+  | { kind: 'started'; cell: Cell; index: number; total: number; resumed: boolean; workers: number | null }
+  | { kind: 'ended'; cell: Cell; index: number; total: number; result: RunResult; seconds: number }
+  | { kind: 'failed'; cell: Cell; index: number; total: number; error: string };
+
+export interface CellOutcome {
+  cellId: string;
+  status: 'skipped' | 'ran' | 'resumed' | 'failed' | 'not-run';
+  endReason?: string;
+  error?: string;
+}
+
+export interface AblationResult {
+  studyId: string;
+  dir: string;
+  cells: CellOutcome[];
+  /** True when a drain request left cells for the next run. */
+  drained: boolean;
+}
+
+/**
+ * Runs an ablation study (DESIGN "study": variants × competitions × seeds): every cell is a
+ * one-run coordinator study in `<study>/<cell-id>/`. Cells whose run ended are skipped; cells
+ * whose journal stops short (a killed `aira ablate`) are resumed from it; the rest start. Cells
+ * run side by side as the launcher has workers for them.
+ */
+export async function runAblation(matrix: Matrix, options: AblationOptions): Promise<AblationResult> {
+  const studyId = options.studyId ?? matrix.name;
+  const dir = join(options.out, studyId);
+  const paths = ablationPaths(dir);
+  const cells = expandMatrix(matrix, options.gpus ?? 0);
+  const previous = existsSync(paths.doc) ? readAblationDoc(dir) : null;
+  for (const cell of cells) {
+    const doc = readCellDoc(paths.cell(cell.cellId));
+    if (doc && doc.fingerprint !== cell.fingerprint) {
+      throw new ConfigError(
+        `${paths.cell(cell.cellId)} was run with another configuration of variant "${cell.variant}" (the matrix changed since); run the changed matrix as a new study (--study-id NAME)`,
+      );
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  const doc = ablationDoc(studyId, matrix, cells, previous);
+  const launch: Launch = {
+    startedAt: new Date().toISOString(),
+    command: options.command ?? process.argv.slice(1).join(' '),
+    host: { hostname: hostname(), cpus: availableParallelism(), memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10, node: process.version },
+    loadStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+  doc.launches.push(launch);
+  writeJsonAtomic(paths.doc, doc);
+  const samples: number[] = [loadavg()[0]!];
+  const sampler = setInterval(() => samples.push(loadavg()[0]!), 15_000);
+  sampler.unref();
+
+  const states = new Map(cells.map((c) => [c.cellId, cellState(paths.cell(c.cellId), c.competition, c.seed).state]));
+  const outcomes = new Map<string, CellOutcome>();
+  const total = cells.length;
+  cells.forEach((cell, index) => {
+    const state = states.get(cell.cellId)!;
+    if (state === 'ended') {
+      outcomes.set(cell.cellId, { cellId: cell.cellId, status: 'skipped' });
+      options.onCell?.({ kind: 'skipped', cell, index, total, state });
+    }
+  });
+  const todo = cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => states.get(cell.cellId) !== 'ended');
+  const result = (): AblationResult => {
+    const out = cells.map((c) => outcomes.get(c.cellId) ?? { cellId: c.cellId, status: 'not-run' as const });
+    const count = (s: CellOutcome['status']) => out.filter((o) => o.status === s).length;
+    clearInterval(sampler);
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    launch.load = { mean: r2(samples.reduce((a, b) => a + b, 0) / samples.length), max: r2(Math.max(...samples)), samples: samples.length };
+    Object.assign(launch, { endedAt: new Date().toISOString(), loadEnd: loadavg().map((x) => Math.round(x * 100) / 100), ran: count('ran'), resumed: count('resumed'), skipped: count('skipped'), failed: count('failed') });
+    writeJsonAtomic(paths.doc, doc);
+    return { studyId, dir, cells: out, drained: Boolean(options.drain?.aborted) };
+  };
+  if (todo.length === 0) return result();
+
+  await warmUp(dir, todo.map((t) => t.cell), options.registry);
+
+  const wantLocal = todo.map(({ cell }) => cell.localWorkers).filter((n): n is number => n !== null);
+  let launcher: Launcher | null = null;
+  if (wantLocal.length > 0) {
+    if (options.launcher) launcher = options.launcher;
+    else {
+      if (!options.launch) throw new UserError('cells ask for local workers, but no way to start them was given (run through the aira command)');
+      launcher = localPool({ launch: options.launch, dir, slots: matrix.launcher.slots ?? Math.max(...wantLocal) });
+    }
+    await launcher.start();
+  }
+
+  let failed = false;
+  const running: Array<Promise<void>> = [];
+  try {
+    for (const { cell, index } of todo) {
+      if (options.drain?.aborted || failed) break;
+      let lease: Lease | null = null;
+      if (cell.localWorkers !== null) lease = await launcher!.acquire(cell.localWorkers, paths.cell(cell.cellId));
+      if (options.drain?.aborted || failed) {
+        lease?.release();
+        break;
+      }
+      const resumed = states.get(cell.cellId) === 'interrupted';
+      options.onCell?.({ kind: 'started', cell, index, total, resumed, workers: cell.localWorkers });
+      const t0 = Date.now();
+      running.push(
+        runCell(dir, cell, resumed, lease, options)
+          .then((r) => {
+            outcomes.set(cell.cellId, { cellId: cell.cellId, status: resumed ? 'resumed' : 'ran', endReason: r.reason });
+            options.onCell?.({ kind: 'ended', cell, index, total, result: r, seconds: (Date.now() - t0) / 1000 });
+          })
+          .catch((err: unknown) => {
+            failed = true;
+            outcomes.set(cell.cellId, { cellId: cell.cellId, status: 'failed', error: errorMessage(err) });
+            options.onCell?.({ kind: 'failed', cell, index, total, error: errorMessage(err) });
+          })
+          .finally(() => lease?.release()),
+      );
+    }
+  } finally {
+    await Promise.all(running);
+    await launcher?.close();
+  }
+  return result();
+}
+
+async function runCell(dir: string, cell: Cell, resumed: boolean, lease: Lease | null, o: AblationOptions): Promise<RunResult> {
+  const cellDir = ablationPaths(dir).cell(cell.cellId);
+  const common = {
+    registry: o.registry,
+    logger: o.logger ?? (() => silentLogger()),
+    onEvent: o.onEvent ? (_runId: string, e: JournalEvent) => o.onEvent!(cell.cellId, e) : undefined,
+  };
+  let study;
+  if (resumed) study = await resumeStudy(cellDir, common);
+  else {
+    writeCellDoc(cellDir, cell);
+    const config = RunConfig.parse({
+      ...cell.config,
+      out: dir,
+      workers: lease ? { ...cell.config.workers, spec: lease.workers.spec, tokenFile: lease.workers.tokenFile } : cell.config.workers,
+    });
+    study = await runStudy(config, { ...common, studyId: cell.cellId, provenance: new Map([['labels.variant', `ablation variant ${cell.variant}`]]) });
+  }
+  const run = study.runs[0];
+  if (!run) throw new UserError(`cell ${cell.cellId} ended without a run (stopped before it began)`);
+  return run;
+}
+
+/**
+ * Prepares each competition once per evaluator before any cell starts (plugin data, the HCE split,
+ * both cached): a run counts its evaluator's preparation in its active time, so without this the
+ * first cell of each competition would pay the one-time split out of its budget and the others not.
+ */
+async function warmUp(dir: string, cells: Cell[], registry: Registry): Promise<void> {
+  const seen = new Set<string>();
+  const scratch = join(dir, '.warm-up');
+  try {
+    for (const cell of cells) {
+      const name = cell.config.hce === 'off' ? 'self-reported' : cell.config.hce === 'on' || registry.evaluators.has('hce') ? 'hce' : 'self-reported';
+      const key = `${name}\u0000${cell.competition}`;
+      const factory = registry.evaluators.get(name);
+      if (seen.has(key) || !factory) continue;
+      seen.add(key);
+      const runDir = join(scratch, `${name}-${cell.competition}`);
+      mkdirSync(runDir, { recursive: true });
+      await factory(cell.config).prepare({ runId: 'warm-up', competition: cell.competition, config: cell.config, runDir });
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,49 @@
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { ConfigError, readTextFile } from '@aira/core';
+
+/** A parsed YAML file that can say on which line any path of its values sits. */
+export interface YamlSource {
+  file: string;
+  values: unknown;
+  /** Line (1-based) of the deepest existing node along `path` (the key's own line when it exists). */
+  lineOf(path: ReadonlyArray<string | number>): number;
+}
+
+export function readYaml(file: string, what: string): YamlSource {
+  const text = readTextFile(file, what);
+  return parseYaml(text, file);
+}
+
+export function parseYaml(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    throw new ConfigError(`${file}:${lineCounter.linePos(err.pos[0]).line}: ${err.message.split('\n')[0]}`);
+  }
+  const root = doc.contents as Node | null;
+  return {
+    file,
+    values: doc.toJS() ?? {},
+    lineOf: (path) => locate(root, path, lineCounter),
+  };
+}
+
+function locate(root: Node | null, path: ReadonlyArray<string | number>, lc: LineCounter): number {
+  let node: unknown = root;
+  let offset = (root as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      offset = (pair.key as { range?: [number, number, number] }).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && /^\d+$/.test(String(key))) {
+      const item = (node as { items: unknown[] }).items[Number(key)] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return lc.linePos(offset).line;
+}
