@@ -16,6 +16,7 @@ export async function registerAll(program: Command): Promise<void> {
     import('./grade.js'),
     import('./report.js'),
     import('./show.js'),
+    import('./ablate.js'),
   ];
   for (const m of await Promise.all(modules)) m.register(program);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { locateStudy } from '@aira/coordinator';
 import { writeStudyReport } from '@aira/report';
+import { locateAblation, writeAblationReport } from '@aira/ablation';
 import { reportOptions } from '../report.js';
 
 export function register(program: Command): void {
@@ -10,7 +11,16 @@ export function register(program: Command): void {
     .argument('<study>', 'study id (under --out) or study folder')
     .option('--out <dir>', 'folder that holds studies', process.env.AIRA_OUT || 'runs')
     .option('--json', 'print the report model (report.json) on stdout')
-    .action(async (study: string, flags: { out: string; json?: boolean }) => {
+    .option('--mlebench-submissions', "ablation studies: copy each pick's test predictions next to the MLE-bench grading reports")
+    .action(async (study: string, flags: { out: string; json?: boolean; mlebenchSubmissions?: boolean }) => {
+      // An ablation study (aira ablate): Table 1 / Table 2 / Fig. 3 report over its cells.
+      const ablation = locateAblation(study, flags.out);
+      if (ablation) {
+        const written = await writeAblationReport(ablation, { mlebenchSubmissions: flags.mlebenchSubmissions });
+        if (flags.json) process.stdout.write(`${JSON.stringify(written.report, null, 2)}\n`);
+        else process.stdout.write(`report: ${written.html}\nreport: ${written.markdown}\n`);
+        return;
+      }
       const dir = locateStudy(study, flags.out);
       const written = await writeStudyReport(dir, await reportOptions());
       if (flags.json) process.stdout.write(`${JSON.stringify(written.report, null, 2)}\n`);
