@@ -31,16 +31,20 @@ function shuffled(n, r) {
   return p;
 }
 
-/** Writes answers.csv and a submission (rows shuffled) for one metric. */
+/**
+ * Writes answers.csv and two submissions for one metric: rows shuffled (the worst case for
+ * alignment) and rows in the answers' order (what a submission built from the sample file has).
+ */
 function makeCase(dir, name, header, answerRow, subRow) {
   const r = rng(name.length * 7919);
   const ids = Array.from({ length: ROWS }, (_, i) => `id${String(i).padStart(7, '0')}`);
   const truth = ids.map((_, i) => answerRow(i, r));
   const ans = [header, ...ids.map((id, i) => `${id},${truth[i]}`)].join('\n') + '\n';
+  const preds = truth.map((t) => subRow(t, r));
   const order = shuffled(ROWS, r);
-  const sub = [header, ...order.map((i) => `${ids[i]},${subRow(truth[i], r)}`)].join('\n') + '\n';
   writeFileSync(join(dir, `${name}.answers.csv`), ans);
-  writeFileSync(join(dir, `${name}.sub.csv`), sub);
+  writeFileSync(join(dir, `${name}.sub.csv`), [header, ...order.map((i) => `${ids[i]},${preds[i]}`)].join('\n') + '\n');
+  writeFileSync(join(dir, `${name}.ordered.csv`), [header, ...ids.map((id, i) => `${id},${preds[i]}`)].join('\n') + '\n');
 }
 
 const CASES = [
@@ -121,8 +125,15 @@ export async function run({ report, root }) {
         if (res.score !== first.score) throw new Error(`${c.name}: unstable score`);
       }
       const warm = Math.min(...times);
+      const orderedPath = join(dir, `${c.name}.ordered.csv`);
+      g.gradeSubmission(c.competition, orderedPath, answers);
+      t = cpu();
+      const ordered = g.gradeSubmission(c.competition, orderedPath, answers);
+      const orderedTime = cpu() - t;
+      if (ordered.score !== first.score) throw new Error(`${c.name}: row order changed the score (${ordered.score} vs ${first.score})`);
+      report(`grading.${c.name}.ordered_rows_per_s`, ROWS / orderedTime, 'rows/s', "CPU time; submission in the answers' row order, answers in memory");
       ours[c.name] = { cold, warm, score: first.rawScore };
-      report(`grading.${c.name}.rows_per_s`, ROWS / warm, 'rows/s', 'CPU time; submission read + graded, answers in memory');
+      report(`grading.${c.name}.rows_per_s`, ROWS / warm, 'rows/s', 'CPU time; shuffled submission read + graded, answers in memory');
       report(`grading.${c.name}.cold_rows_per_s`, ROWS / cold, 'rows/s', 'CPU time; both files read, answers sorted');
     }
     if (!pythonReady()) {

@@ -99,9 +99,11 @@ export interface Alignment {
 /**
  * "Sort both by id, then the id columns must be equal element-wise" — i.e. the two id columns
  * hold the same multiset. Done with a hash index (no sort of the submission); rows are paired by
- * id and listed in the answers' sorted order. Throws InvalidSubmission naming the row and id.
+ * id and listed in the answers' sorted order, the order MLE-bench sums in. Metrics that only count
+ * (accuracy, AUC, kappa, F1 …) pass order "any" and skip sorting the answers. Throws
+ * InvalidSubmission naming the row and id.
  */
-export function alignById(sub: Table, ans: Table, subId: string, ansId = subId): Alignment {
+export function alignById(sub: Table, ans: Table, subId: string, ansId = subId, order: 'sorted' | 'any' = 'sorted'): Alignment {
   const sc = subCol(sub, subId);
   const ac = ansCol(ans, ansId);
   if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
@@ -123,7 +125,7 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId):
     if (r < 0) throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} appears more than once (again on row ${rowNo(i)})`);
     pairOf[r] = i;
   }
-  const ansRows = sortOrder(ac);
+  const ansRows = order === 'sorted' ? sortOrder(ac) : identity(ans.rowCount);
   const subRows = new Uint32Array(ansRows.length);
   for (let j = 0; j < ansRows.length; j++) subRows[j] = pairOf[ansRows[j]!]!;
   return { ansRows, subRows };
@@ -170,4 +172,11 @@ export function gather(values: ArrayLike<number>, rows: ArrayLike<number>): Floa
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
   return out;
+}
+
+/** 0, 1, …, n − 1. */
+function identity(n: number): Uint32Array {
+  const r = new Uint32Array(n);
+  for (let i = 0; i < n; i++) r[i] = i;
+  return r;
 }

@@ -27,7 +27,7 @@ function textNormalization(id: string): Grader {
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const pred = subCol(sub, 'after');
       subCol(sub, 'id');
-      const { ansRows, subRows } = alignById(sub, ans, 'id');
+      const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
       const t: Labels = { kind: 'str', values: pyStrings(truth, ansRows) };
       const p: Labels = { kind: 'str', values: pyStrings(pred, subRows) };
       return accuracy(t, p);
@@ -54,7 +54,7 @@ export const accuracyGraders: Grader[] = [
       ansCol(ans, 'image_id');
       if (!sub.has('image_id') || !sub.has('label')) throw new InvalidSubmission(`submission must have the columns "image_id" and "label" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-      const { ansRows, subRows } = alignById(sub, ans, 'image_id');
+      const { ansRows, subRows } = alignById(sub, ans, 'image_id', undefined, 'any');
       const pc = sub.get('label')!;
       const t = labelsOf(truth, ansRows, 'the answers');
       // fillna("") then tolist(): a float column with NaN would mix "" with numbers.
@@ -75,7 +75,7 @@ export const accuracyGraders: Grader[] = [
       subCol(sub, 'file');
       const pred = subCol(sub, 'species');
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-      const { ansRows, subRows } = alignById(sub, ans, 'file');
+      const { ansRows, subRows } = alignById(sub, ans, 'file', undefined, 'any');
       return microF1Labels(labelsOf(truth, ansRows, 'the answers'), labelsOf(pred, subRows, 'submission'));
     },
   },

@@ -49,7 +49,7 @@ export const aucGraders: Grader[] = [
       const expected = ['image_id', 'healthy', 'multiple_diseases', 'rust', 'scab'];
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       requireExactColumns(sub, expected);
-      const { ansRows, subRows } = alignById(sub, ans, 'image_id');
+      const { ansRows, subRows } = alignById(sub, ans, 'image_id', undefined, 'any');
       const aucs = expected.slice(1).map((c) => rocAuc(binaryTruth(ansCol(ans, c), ansRows), scoresOf(sub.get(c)!, subRows)));
       return npMean(Float64Array.from(aucs));
     },
@@ -66,7 +66,7 @@ export const aucGraders: Grader[] = [
       for (const c of JIGSAW_CLASSES) ansCol(ans, c);
       if (sub.rowCount !== ans.rowCount) throw new MetricError(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       // set_index("id").sort_index() on both; the -1 mask is aligned by id, so ids must match.
-      const { ansRows, subRows } = alignById(sub, ans, 'id');
+      const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
       const classValues = JIGSAW_CLASSES.map((c) => numericAns(ans.get(c)!));
       const keep: number[] = [];
       for (let j = 0; j < ansRows.length; j++) {
@@ -101,7 +101,7 @@ export const aucGraders: Grader[] = [
       ansCol(ans, 'EC1');
       ansCol(ans, 'EC2');
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-      const { ansRows, subRows } = alignById(sub, ans, 'id');
+      const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
       const cols = ['EC1', 'EC2'];
       return macroAuc(
         cols.map((c) => binaryTruth(ans.get(c)!, ansRows)),

@@ -29,7 +29,7 @@ export const classificationGraders: Grader[] = [
       subCol(sub, 'id_code');
       requireSameIdSet(sub, ans, 'id_code', 'id_code', '"id_code" values');
       if (sub.rowCount !== ans.rowCount) throw new MetricError(`found input variables with inconsistent numbers of samples: [${sub.rowCount}, ${ans.rowCount}]`);
-      const { ansRows, subRows } = alignById(sub, ans, 'id_code');
+      const { ansRows, subRows } = alignById(sub, ans, 'id_code', undefined, 'any');
       // cohen_kappa_score(y_pred, y_true): the submission is y1.
       return quadraticWeightedKappa(labelsOf(pred, subRows, 'submission'), labelsOf(truth, ansRows, 'the answers'));
     },
@@ -45,7 +45,7 @@ export const classificationGraders: Grader[] = [
       if (!sub.has('contact_id') || !sub.has('contact')) throw new InvalidSubmission(`submission must have the columns "contact_id" and "contact" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
       requireSameIdSet(sub, ans, 'contact_id', 'contact_id', '"contact_id" values');
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-      const { ansRows, subRows } = alignById(sub, ans, 'contact_id');
+      const { ansRows, subRows } = alignById(sub, ans, 'contact_id', undefined, 'any');
       return matthewsCorrcoef(labelsOf(truth, ansRows, 'the answers'), labelsOf(sub.get('contact')!, subRows, 'submission'));
     },
   },
@@ -75,7 +75,7 @@ function multiLabelF1(id: string, idCol: string, labelCol: string): Grader {
       subCol(sub, idCol);
       const predCol = subCol(sub, labelCol);
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-      const { ansRows, subRows } = alignById(sub, ans, idCol);
+      const { ansRows, subRows } = alignById(sub, ans, idCol, undefined, 'any');
       const truth = labelSets(truthCol, ansRows, 'answers');
       const pred = labelSets(predCol, subRows, 'submission');
       const vocabulary = new Set(truth.flat());

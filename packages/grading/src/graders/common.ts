@@ -50,7 +50,7 @@ export function aurocById(sub: Table, ans: Table, idCol: string, targetCol: stri
   if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
   const values = numericSub(sc);
   requireProbabilities(values, sc);
-  const { ansRows, subRows } = alignById(sub, ans, idCol);
+  const { ansRows, subRows } = alignById(sub, ans, idCol, undefined, 'any');
   return rocAuc(binaryTruth(truthCol, ansRows), gather(values, subRows));
 }
 
@@ -72,7 +72,7 @@ export function accuracyById(sub: Table, ans: Table, idCol: string, targetCol: s
   if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
   const sc = subCol(sub, targetCol);
   subCol(sub, idCol);
-  const { ansRows, subRows } = alignById(sub, ans, idCol);
+  const { ansRows, subRows } = alignById(sub, ans, idCol, undefined, 'any');
   return accuracy(labelsOf(ans.get(targetCol)!, ansRows, 'the answers'), labelsOf(sc, subRows, 'submission'));
 }
 

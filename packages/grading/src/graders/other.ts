@@ -160,7 +160,7 @@ export const otherGraders: Grader[] = [
       const ans = csvAnswers(a, this.id);
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, but expected ${ans.rowCount}`);
       if (!sub.has('image_id') || !sub.has('labels')) throw new InvalidSubmission(`submission must have the columns "image_id" and "labels" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
-      const { ansRows, subRows } = alignById(sub, ans, 'image_id');
+      const { ansRows, subRows } = alignById(sub, ans, 'image_id', undefined, 'any');
       const pred = sub.get('labels')!;
       const truth = ansCol(ans, 'labels');
       for (let i = 0; i < sub.rowCount; i++) {
@@ -194,7 +194,7 @@ export const otherGraders: Grader[] = [
       ansCol(ans, 'id');
       const tox = numericAns(ansCol(ans, 'toxicity'));
       if (sub.rowCount !== ans.rowCount) throw new MetricError(`the submission's and the answers' ids cannot be compared: ${sub.rowCount} vs ${ans.rowCount} rows`);
-      const { ansRows, subRows } = alignById(sub, ans, 'id');
+      const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
       const identities = ['male', 'female', 'homosexual_gay_or_lesbian', 'christian', 'jewish', 'muslim', 'black', 'white', 'psychiatric_or_mental_illness'];
       for (const c of identities) ansCol(ans, c);
       const pc = sub.get(predName)!;

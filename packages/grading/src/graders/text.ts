@@ -68,7 +68,7 @@ export const textGraders: Grader[] = [
       const pred = subCol(sub, 'Sequence');
       ansCol(ans, 'Id');
       const truth = ansCol(ans, 'Sequence');
-      const { ansRows, subRows } = alignById(sub, ans, 'Id');
+      const { ansRows, subRows } = alignById(sub, ans, 'Id', undefined, 'any');
       const yTrue = Array.from(ansRows, (r) => gestureSequence(truth.pyStr(r), r, 'answers'));
       const yPred = Array.from(subRows, (r) => gestureSequence(pred.pyStr(r), r, 'submission'));
       let distances = 0, gestures = 0;
