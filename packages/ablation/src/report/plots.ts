@@ -28,18 +28,19 @@ export function prOverTimeSpec(report: AblationReport): TopLevelSpec {
     height: 300,
     background: 'white',
     layer: [
-      { data: { values }, mark: { type: 'area', opacity: 0.12, interpolate: 'step-after' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { ...colors(report), legend: null } } },
       {
         data: { values },
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
         encoding: { x, y: { field: 'pr', type: 'quantitative', title: 'mean Percentile Rank', scale: { domain: [0, 100] } }, color: colors(report) },
       },
+      { data: { values }, mark: { type: 'area', opacity: 0.12, interpolate: 'step-after' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { ...colors(report), legend: null } } },
       {
         data: { values: report.matrix.checkpoints.map((c) => ({ t: c.ms / u.div, label: c.label })) },
         mark: { type: 'rule', strokeDash: [4, 4], color: '#999' },
         encoding: { x: { field: 't', type: 'quantitative' } },
       },
     ],
+    resolve: { legend: { color: 'independent' } },
   } as TopLevelSpec;
 }
 
