@@ -224,6 +224,8 @@ export class WorkerDaemon implements WorkerCore {
     this.logger.debug({ graceful, ms: Date.now() - t0 }, 'server shut down');
     this.server.forceShutdown();
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id, false)));
+    // No reader is left: exec logs whose deletion waited for one go now.
+    rmSync(join(this.workdir, 'logs'), { recursive: true, force: true });
     if (this.ownsWorkdir) rmSync(this.workdir, { recursive: true, force: true });
     this.lifecycle.to('STOPPED');
     this.markStopped();

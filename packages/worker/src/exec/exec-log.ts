@@ -1,5 +1,4 @@
-import { closeSync, openSync, rmdirSync, rmSync, writeSync, writevSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, openSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ExecEvent, OutputStream } from '@aira/protocol';
 import { encodeEvent, outputRecordHeader, recordLength } from './wire.js';
@@ -141,11 +140,6 @@ export class ExecLog {
 
   private deleteFile(): void {
     rmSync(this.path, { force: true });
-    try {
-      rmdirSync(dirname(this.path)); // the session's log folder, once its last log is gone
-    } catch {
-      // other logs remain
-    }
   }
 
   /** @internal Records held in memory from `seq` on, with the offset after them; undefined when seq is not in memory. */

@@ -151,12 +151,13 @@ export class Session {
     await Promise.race([Promise.all([...this.execs.values()].map((e) => e.done)), new Promise((r) => setTimeout(r, 2_000))]);
     for (const run of this.execs.values()) run.abandon('session closed');
     // Exec logs are the daemon's, not the workspace's: they go with the session either way.
-    // A log still being read is deleted when its last reader is done (and takes the folder with it).
+    // A log still being read is deleted when its last reader is done; the folder goes now if
+    // empty, else a minute later (a reader that has the file open reads on after the unlink).
     for (const run of this.execs.values()) run.log.remove();
     try {
       rmdirSync(this.opts.logDir);
     } catch {
-      // not empty yet
+      setTimeout(() => rmSync(this.opts.logDir, { recursive: true, force: true }), 60_000).unref();
     }
     if (!keepWorkspace) rmSync(this.opts.root, { recursive: true, force: true });
   }
