@@ -1,6 +1,7 @@
 import type { Column, Table } from './csv/table.js';
 import { AnswersError, InvalidSubmission, rowNo, show } from './errors.js';
 import { IdIndex } from './idindex.js';
+import { byteSortOrder } from './bytesort.js';
 
 /** The submission column, or InvalidSubmission naming it. */
 export function subCol(sub: Table, name: string): Column {
@@ -21,25 +22,18 @@ export function requireSameLength(sub: Table, ans: Table): void {
 }
 
 /**
- * Row order of `col` after pandas `sort_values` (numbers numerically, strings by code unit, NaN
+ * Row order of `col` after pandas `sort_values` (numbers numerically, strings by code point, NaN
  * last), stable; cached on the table because answers are graded against many submissions.
  */
 export function sortOrder(col: Column): Uint32Array {
   const memoKey = `sort:${col.index}`;
   const hit = col.table.memo.get(memoKey) as Uint32Array | undefined;
   if (hit) return hit;
-  const n = col.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  if (col.kind === 'object') {
-    const s = col.strings();
-    idx.sort((a, b) => {
-      const x = s[a]!, y = s[b]!;
-      if (x === null || y === null) return x === null ? (y === null ? a - b : 1) : -1;
-      return x < y ? -1 : x > y ? 1 : a - b;
-    });
-  } else {
+  let idx: Uint32Array;
+  if (col.kind === 'object') idx = byteSortOrder(col);
+  else {
     const v = col.numbers();
+    idx = identity(col.length);
     idx.sort((a, b) => {
       const x = v[a]!, y = v[b]!;
       if (x !== x || y !== y) return x !== x ? (y !== y ? a - b : 1) : -1;
