@@ -26,7 +26,7 @@ function airaAsync(args: string[]) {
   return { child, exited: new Promise<{ code: number | null; out: string }>((r) => child.once('exit', (code) => r({ code, out }))) };
 }
 
-async function until(cond: () => boolean, ms = 30_000): Promise<void> {
+async function until(cond: () => boolean, ms = 90_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not met in time');
@@ -94,7 +94,7 @@ describe('aira run / status / stop', () => {
     expect(status.status, status.stderr).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`${studyId}\\s+ended`));
     expect(status.stdout).toMatch(/script-s0\s+ended:max-jobs .* candidates 8 \(8 valid\)\s+best c\d{4}/);
-  });
+  }, 180_000); // several `aira` processes and local daemons
 
   it('a resumed coordinator takes over a solution still running on its worker instead of re-running it', async () => {
     const t = tempDir('aira-cli-');
@@ -121,7 +121,7 @@ describe('aira run / status / stop', () => {
     const log = readFileSync(join(runDir(), solution.log), 'utf8');
     expect(log.match(/^tick \d+$/gm)).toEqual(Array.from({ length: 20 }, (_, i) => `tick ${i}`));
     expect(eventsOf(events, 'candidate.added')).toHaveLength(6);
-  });
+  }, 180_000); // several `aira` processes and local daemons
 
   it('aira stop ends a running study cleanly from another process', async () => {
     const t = tempDir('aira-cli-');
@@ -148,5 +148,5 @@ describe('aira run / status / stop', () => {
     expect(eventsOf(events, 'run.ended')[0]).toMatchObject({ reason: 'stopped', finalPick: { by: 'search' } });
     expect(eventsOf(events, 'attempt.cancelled').length).toBeGreaterThanOrEqual(1);
     expect(readFileSync(join(out, studyId, 'STOP'), 'utf8')).toMatch(/stop requested/);
-  });
+  }, 180_000); // several `aira` processes and local daemons
 });

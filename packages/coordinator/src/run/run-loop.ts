@@ -257,7 +257,17 @@ export class RunLoop {
       if (jobId !== undefined) {
         this.pending.shift();
         job = this.state.jobs.get(jobId)!;
-      } else job = this.propose();
+      } else {
+        try {
+          job = this.propose();
+        } catch (err) {
+          // A policy that cannot propose is a bug; end the run cleanly rather than hold the worker.
+          this.o.logger.error({ err: errorMessage(err) }, 'the search policy failed');
+          this.o.pool.release(w);
+          this.end('error');
+          return;
+        }
+      }
       this.startAttempt(job, w);
     }
     this.checkDone();

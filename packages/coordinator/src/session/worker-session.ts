@@ -272,10 +272,9 @@ function consume(
       const ev = res.event;
       chain = chain.then(async () => {
         await onEvent(ev);
-        if (done()) {
-          call.cancel();
-          settle(null);
-        } else call.resume();
+        // The worker ends the stream after `finished`; no need to cancel it (and pay for the error).
+        if (done()) settle(null);
+        call.resume();
       });
     });
     call.on('error', (err: ServiceError) => settle(err.code === status.CANCELLED && done() ? null : err));
