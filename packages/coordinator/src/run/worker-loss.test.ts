@@ -66,7 +66,7 @@ describe('lost workers', () => {
     expect(c2.workerId).not.toBe(killed);
     expect(c2.scores.valid).toBe(true);
     assertEachJobOnce(events);
-  });
+  }, 120_000); // real daemons, a lease to expire
 
   it('a worker that stops answering: its job is re-run elsewhere and its late report is fenced', async () => {
     const t = tempDir('aira-fence-');
@@ -112,7 +112,7 @@ describe('lost workers', () => {
     const recoveredAt = eventsOf(events, 'worker.recovered')[0]!.seq;
     expect(eventsOf(events, 'attempt.started').some((s) => s.seq > recoveredAt && s.workerId === lost[0]!.workerId)).toBe(true);
     assertEachJobOnce(events);
-  });
+  }, 120_000); // real daemons, a lease to expire
 
   it('workers that register themselves (aira worker --coordinator) are dialled back and used', async () => {
     const t = tempDir('aira-register-');
@@ -146,5 +146,5 @@ describe('lost workers', () => {
     } finally {
       for (const c of children) c.kill('SIGTERM');
     }
-  });
+  }, 120_000); // real daemons, a lease to expire
 });
