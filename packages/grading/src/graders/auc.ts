@@ -3,7 +3,7 @@ import type { Table } from '../csv/table.js';
 import { InvalidSubmission, MetricError } from '../errors.js';
 import { macroAuc, rocAuc } from '../metrics/auc.js';
 import { npMean } from '../npmath.js';
-import { aurocById, binaryTruth, requireProbabilities, scoresOf } from './common.js';
+import { aurocById, binaryTruth, scoresOf } from './common.js';
 import { csvAnswers, type Grader } from './types.js';
 
 /** Single-column ROC AUC competitions: (id column, target column) as their grade.py names them. */

@@ -82,10 +82,3 @@ export function pyStrings(col: Column, rows: ArrayLike<number>): string[] {
   for (let j = 0; j < rows.length; j++) out[j] = col.pyStr(rows[j]!);
   return out;
 }
-
-/** Identity row list 0..n-1. */
-export function allRows(n: number): Uint32Array {
-  const r = new Uint32Array(n);
-  for (let i = 0; i < n; i++) r[i] = i;
-  return r;
-}

@@ -3,7 +3,6 @@ import type { Column } from '../csv/table.js';
 import { AnswersError, InvalidSubmission, MetricError, rowNo, show } from '../errors.js';
 import { mae, pearson, rmse, rmsle } from '../metrics/regression.js';
 import { npMean } from '../npmath.js';
-import { allRows } from './common.js';
 import { csvAnswers, type Grader } from './types.js';
 
 /** A column's numbers for scikit-learn (object columns fail its float conversion → None). */
