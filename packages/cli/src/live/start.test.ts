@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,5 +108,13 @@ describe('npm start at CI size: aira run --suite mini, Ctrl-C, --resume, report'
     expect(md).not.toMatch(/kaggle/i);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html.match(/<svg[\s\S]*?<\/svg>/g)).toHaveLength(MINI_IDS.length);
+
+    // `aira report` rebuilds the same report from the journals.
+    rmSync(join(dir, 'report.json'));
+    const again = aira(['report', studyId, '--out', out]);
+    expect(await again.code, again.stderr()).toBe(0);
+    expect(again.stdout()).toContain(`report: ${join(dir, 'report.html')}\n`);
+    const rebuilt = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as StudyReport;
+    expect(rebuilt.runs).toEqual(report.runs);
   }, 600_000);
 });
