@@ -20,7 +20,7 @@ const root = mkdtempSync(join(tmpdir(), 'aira-start-'));
 const out = join(root, 'runs');
 // Prepared data and HCE splits are caches: shared with other runs of this test on this machine.
 const uid = process.getuid?.() ?? 0;
-const env = { ...process.env, AIRA_MLEBENCH_DATA: join(tmpdir(), `aira-mini-data-${uid}`), AIRA_HCE_CACHE: join(tmpdir(), `aira-mini-hce-${uid}`) };
+const env: NodeJS.ProcessEnv = { ...process.env, AIRA_MLEBENCH_DATA: join(tmpdir(), `aira-mini-data-${uid}`), AIRA_HCE_CACHE: join(tmpdir(), `aira-mini-hce-${uid}`) };
 delete env.CI; // the child decides on its own that stderr is not a terminal
 
 interface Child {
