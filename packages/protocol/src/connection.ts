@@ -3,7 +3,10 @@ import { UserError } from '@aira/core';
 import { bearerMetadata } from './auth.js';
 import { CHANNEL_OPTIONS, DEFAULT_UNARY_DEADLINE_MS } from './channel.js';
 import { WorkerServiceClient } from './gen/aira/worker/v1/worker.js';
-import type { DescribeResponse } from './gen/aira/worker/v1/telemetry.js';
+import type { DescribeRequest, DescribeResponse } from './gen/aira/worker/v1/telemetry.js';
+import type { OpenSessionRequest, OpenSessionResponse, CloseSessionRequest, CloseSessionResponse, ListSessionsRequest, ListSessionsResponse } from './gen/aira/worker/v1/session.js';
+import type { CancelRequest, CancelResponse } from './gen/aira/worker/v1/exec.js';
+import type { HasBlobsRequest, HasBlobsResponse } from './gen/aira/worker/v1/files.js';
 
 export interface WorkerConnectionOptions {
   /** host:port of the worker daemon. */
@@ -101,12 +104,19 @@ export class WorkerConnection {
 }
 
 type Client = WorkerServiceClient;
-type UnaryMethod = 'describe' | 'openSession' | 'closeSession' | 'listSessions' | 'cancel' | 'hasBlobs';
+/** Request and response of each unary method, spelled out: grpc-js overloads defeat `Parameters<>`. */
+interface UnaryMethods {
+  describe: [DescribeRequest, DescribeResponse];
+  openSession: [OpenSessionRequest, OpenSessionResponse];
+  closeSession: [CloseSessionRequest, CloseSessionResponse];
+  listSessions: [ListSessionsRequest, ListSessionsResponse];
+  cancel: [CancelRequest, CancelResponse];
+  hasBlobs: [HasBlobsRequest, HasBlobsResponse];
+}
+type UnaryMethod = keyof UnaryMethods;
 type StreamMethod = 'exec' | 'attach' | 'watchUtilization' | 'getFiles';
-type UnaryRequest<M extends UnaryMethod> = Parameters<Client[M]>[0];
-type UnaryResponse<M extends UnaryMethod> = Parameters<Extract<Parameters<Client[M]>[1], (...a: never[]) => void>>[1] extends infer R
-  ? NonNullable<R>
-  : never;
+type UnaryRequest<M extends UnaryMethod> = UnaryMethods[M][0];
+type UnaryResponse<M extends UnaryMethod> = UnaryMethods[M][1];
 type StreamRequest<M extends StreamMethod> = Parameters<Client[M]>[0];
 type StreamResponse<M extends StreamMethod> = ReturnType<Client[M]> extends ClientReadableStream<infer R> ? R : never;
 

@@ -20,7 +20,8 @@ export function withAuth<T extends UntypedServiceImplementation>(
 ): UntypedServiceImplementation {
   const wrapped: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
-    const handler = impl[name] as UntypedHandleCall | undefined;
+    // grpc-js accepts handlers under the method's key (`Check`) or its originalName (`check`).
+    const handler = (impl[name] ?? (method.originalName ? impl[method.originalName] : undefined)) as UntypedHandleCall | undefined;
     if (!handler) continue;
     const fn = handler as (...args: unknown[]) => unknown;
     if (!method.responseStream) {

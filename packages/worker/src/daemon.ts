@@ -120,7 +120,7 @@ export class WorkerDaemon implements WorkerCore {
     // (Kubernetes grpc probe) that cannot send metadata should use a TCP probe instead.
     this.health.addToServer({
       addService: (def: ServiceDefinition, impl: UntypedServiceImplementation) =>
-        this.server.addService(def, withAuth(def, byDefinitionKeys(def, impl), this.token)),
+        this.server.addService(def, withAuth(def, impl, this.token)),
     } as unknown as Server);
   }
 
@@ -241,19 +241,6 @@ export class WorkerDaemon implements WorkerCore {
     this.address = `${host.includes(':') ? `[${host}]` : host}:${bound}`;
     this.lifecycle.to('SERVING');
   }
-}
-
-/**
- * grpc-health-check names its handlers check/watch/list while its definition's keys are
- * Check/Watch/List (grpc-js's addService accepts either); withAuth looks handlers up by key.
- */
-function byDefinitionKeys(def: ServiceDefinition, impl: UntypedServiceImplementation): UntypedServiceImplementation {
-  const out: UntypedServiceImplementation = {};
-  for (const [key, method] of Object.entries(def)) {
-    const handler = impl[key] ?? (method.originalName ? impl[method.originalName] : undefined);
-    if (handler) out[key] = handler;
-  }
-  return out;
 }
 
 function unimplementedFiles(): FileHandlers {
