@@ -126,6 +126,11 @@ const cpuMs = (u) => (u.user + u.system) / 1000;
 function measure(events) {
   const starts = events.filter((e) => e.type === 'attempt.started');
   const submitted = new Map(events.filter((e) => e.type === 'attempt.submitted').map((e) => [`${e.jobId}/${e.attempt}`, e]));
+  // An attempt holds its worker until it is submitted, abandoned or cancelled.
+  const ended = new Map();
+  for (const e of events) {
+    if (['attempt.submitted', 'attempt.abandoned', 'attempt.cancelled'].includes(e.type) && !ended.has(`${e.jobId}/${e.attempt}`)) ended.set(`${e.jobId}/${e.attempt}`, e.t);
+  }
   const firstExec = new Map();
   const execs = [];
   for (const e of events) {
@@ -149,7 +154,7 @@ function measure(events) {
   const workers = byWorker.size;
   let busy = 0;
   for (const s of starts) {
-    const end = submitted.get(`${s.jobId}/${s.attempt}`)?.t ?? t1;
+    const end = ended.get(`${s.jobId}/${s.attempt}`) ?? t1;
     busy += Math.max(0, Math.min(end, t1) - Math.max(s.t, t0));
   }
   let execBusy = 0;
