@@ -1,5 +1,6 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { fmtScore } from './text.js';
 import type { RunReport, ScoreSeries } from './types.js';
 
 /** The series of the score plot, in legend order, with their colours. */
@@ -8,6 +9,20 @@ export const SERIES = [
   { key: 'validation', label: 'validation score of the pick', color: '#f58518' },
   { key: 'test', label: 'test score of the pick', color: '#54a24b' },
 ] as const satisfies ReadonlyArray<{ key: keyof ScoreSeries; label: string; color: string }>;
+
+/**
+ * Whether the trivial baseline is drawn: only when it lies near the scores (within one span of
+ * them), so a far-away baseline (0.1 accuracy beside 0.85) does not flatten the lines.
+ */
+export function baselineShown(run: RunReport): boolean {
+  if (!run.baseline) return false;
+  const scores = SERIES.flatMap((s) => run.series[s.key].map((p) => p.score));
+  if (scores.length === 0) return true;
+  const lo = Math.min(...scores);
+  const hi = Math.max(...scores);
+  const span = hi - lo || Math.abs(hi) * 0.1 || 1;
+  return run.baseline.score >= lo - span && run.baseline.score <= hi + span;
+}
 
 /** The Vega-Lite spec of a run's score-over-time plot (step lines over active minutes, the baseline dashed). */
 export function scorePlotSpec(run: RunReport): TopLevelSpec {
@@ -29,7 +44,8 @@ export function scorePlotSpec(run: RunReport): TopLevelSpec {
     },
   };
   const layers: unknown[] = [lines];
-  if (run.baseline) {
+  const shown = baselineShown(run);
+  if (run.baseline && shown) {
     const b = { score: run.baseline.score, label: `trivial baseline (${run.baseline.model})` };
     layers.push(
       { data: { values: [b] }, mark: { type: 'rule', strokeDash: [6, 4], color: '#888' }, encoding: { y: { field: 'score', type: 'quantitative' } } },
@@ -42,7 +58,10 @@ export function scorePlotSpec(run: RunReport): TopLevelSpec {
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: run.competition ?? run.runId, subtitle: `${run.runId}: scores over the run's active time` },
+    title: {
+      text: run.competition ?? run.runId,
+      subtitle: `${run.runId}: scores over the run's active time${run.baseline && !shown ? ` (trivial baseline ${fmtScore(run.baseline.score)}, ${run.baseline.model}, is off the chart)` : ''}`,
+    },
     width: 560,
     height: 240,
     background: 'white',

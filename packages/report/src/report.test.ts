@@ -5,7 +5,7 @@ import { inspectPlotSvg } from './inspect.js';
 import { lineageTree } from './lineage.js';
 import { buildStudyReport } from './model.js';
 import { renderMarkdown } from './markdown.js';
-import { SERIES } from './plot.js';
+import { baselineShown, SERIES, scorePlotSpec } from './plot.js';
 import { writeStudyReport } from './write.js';
 import { writeStudy, type FakeRun } from './test-support/study.js';
 
@@ -107,6 +107,13 @@ describe('writeStudyReport', () => {
     expect(inline).toHaveLength(1);
     expect(inspectPlotSvg(inline[0]!).series[SERIES[0].label]!.line).toBe(true);
     expect(html).not.toMatch(/kaggle/i);
+  });
+
+  it('draws the trivial baseline only near the scores, and names it when it is off the chart', () => {
+    const run = buildStudyReport(writeStudy([regression]), options).runs[0]!; // scores 49..60, baseline 78
+    expect(baselineShown(run)).toBe(false);
+    expect(JSON.stringify(scorePlotSpec(run))).toContain('trivial baseline 78, train mean, is off the chart');
+    expect(baselineShown({ ...run, baseline: { ...run.baseline!, score: 65 } })).toBe(true);
   });
 
   it('rejects a plot that is not well-formed', () => {
