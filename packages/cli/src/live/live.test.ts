@@ -66,6 +66,14 @@ describe('the live view', () => {
     expect(after).toMatch(/^w1\s+idle \(1 done\)$/m);
   });
 
+  it('counts a resumed study\'s earlier events for its runs, not for workers that are gone', () => {
+    const s = new LiveState([{ runId: 'r-s0', competition: 'mini-diabetes' }], 60_000);
+    for (const e of events()) s.apply('r-s0', e, true);
+    const run = s.runs.get('r-s0')!;
+    expect(run).toMatchObject({ state: 'waiting', jobs: 3, candidates: 1, best: { id: 'c0001', score: 5 } });
+    expect(s.workers.size).toBe(0);
+  });
+
   it('cuts lines to the terminal width', () => {
     const s = new LiveState();
     for (const e of events()) s.apply('a-very-long-run-id-that-goes-on-s0', e);

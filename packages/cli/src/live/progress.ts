@@ -51,8 +51,11 @@ export function createProgress(mode: ProgressMode, io: { out: NodeJS.WriteStream
     onReady(info) {
       const doc = readStudyFile(info.dir);
       state.setStudy(info.studyId, info.dir, doc.runs ?? [], doc.config?.budget?.wallClock ?? 0);
-      for (const r of doc.runs ?? []) {
-        for (const e of readJournal(join(info.dir, r.runId, 'journal.jsonl')).events) state.apply(r.runId, e, true);
+      // A resumed study: what its runs did before, for the view (the other modes print only what happens now).
+      if (mode === 'live') {
+        for (const r of doc.runs ?? []) {
+          for (const e of readJournal(join(info.dir, r.runId, 'journal.jsonl')).events) state.apply(r.runId, e, true);
+        }
       }
       for (const w of info.workers) state.addWorker(w.id);
       if (mode === 'live' && !screen) screen = liveScreen(state, io.err);
