@@ -1,12 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExecResponse, OutputStream, type ExecEvent } from '@aira/protocol';
 import { ExecLog, recordBytes } from './exec-log.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'aira-execlog-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A folder per test, made when it starts (not at import): a folder made at collection time could
+// be gone by the time a later test in the file runs.
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'aira-execlog-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function readAll(log: ExecLog, fromSeq: number): Promise<ExecEvent[]> {
   const out: ExecEvent[] = [];
