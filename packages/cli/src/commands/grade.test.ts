@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,10 @@ const write = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
+// MLE-bench's registry (AIRA_MLEBENCH_DIR, else ../shared/mlebench): absent from a bare clone.
+const registry = mlebenchRegistryDir();
+const haveRegistry = registry !== null && existsSync(registry);
+if (!haveRegistry) console.warn(`aira grade: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); the registered-leaderboard test is skipped`);
 const aira = (...args: string[]) => spawnSync(process.execPath, [AIRA, ...args], { encoding: 'utf8' });
 
 const answers = write('answers.csv', 'PassengerId,Transported\n1,True\n2,False\n3,True\n4,True\n');
@@ -41,7 +45,7 @@ describe('aira grade', () => {
     expect(j).toMatchObject({ score: null, valid_submission: false, percentile_rank: 0, reason: 'submission has 1 rows, answers have 4' });
   });
 
-  it.skipIf(mlebenchRegistryDir() === null)("uses the competition's registered leaderboard by default", () => {
+  it.skipIf(!haveRegistry)("uses the competition's registered leaderboard by default", () => {
     const sub = write('all.csv', 'PassengerId,Transported\n1,True\n2,False\n3,True\n4,True\n');
     const r = aira('grade', '--competition', 'spaceship-titanic', '--submission', sub, '--answers', answers);
     // competitions.json: spaceship-titanic gold 0.82066; a perfect 1.0 is gold.
@@ -65,5 +69,10 @@ describe('aira grade', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+    // Good files but no registry to rank on: that setting is named, in one line.
+    const env = { ...process.env, AIRA_MLEBENCH_DIR: join(dir, 'no-registry') };
+    const r = spawnSync(process.execPath, [AIRA, 'grade', '--competition', 'spaceship-titanic', '--submission', sub, '--answers', answers], { encoding: 'utf8', env });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim()).toBe(`aira: MLE-bench registry not found at ${join(dir, 'no-registry')} (from AIRA_MLEBENCH_DIR)`);
   });
 });

@@ -36,10 +36,11 @@ export function register(program: Command): void {
       requireFile('--submission', opts.submission);
       requireFile('--answers', opts.answers);
       if (opts.leaderboard) requireFile('--leaderboard', opts.leaderboard);
-      const leaderboard = opts.leaderboard ? readLeaderboard(opts.leaderboard) : registeredLeaderboard(opts.competition);
       const answers = loadAnswers(opts.answers);
       // A .csv that cannot be parsed is reported as an error; any other suffix is MLE-bench's "no submission".
       const submission = extname(opts.submission).toLowerCase() === '.csv' ? readCsv(opts.submission) : opts.submission;
+      // After the user's own files, so a bad file is the first error named; --leaderboard needs no registry.
+      const leaderboard = opts.leaderboard ? readLeaderboard(opts.leaderboard) : registeredLeaderboard(opts.competition);
       const result = gradeSubmission(opts.competition, submission, answers);
       const report = reportFor(result, leaderboard, opts.submission);
       if (opts.json) {
