@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunConfig, readJournal, type CandidateRecord, type Evaluator, type Job, type JournalEvent, type Scores, type Submission } from '@aira/coordinator';
+import { mlebenchRegistryDir } from '@aira/grading';
 import { hceEvaluator, hceOffEvaluator } from './evaluator.js';
 import { pickAt, picksAtCheckpoints } from './pick.js';
 import { prepareHce } from './prepare.js';
@@ -9,6 +10,9 @@ import { fixtureCompetition, tempDir, writeFile } from './test-support/fixtures.
 import { perfectSubmission } from './test-support/perfect.js';
 
 const root = tempDir('eval');
+// MLE-bench's registry (AIRA_MLEBENCH_DIR, else ../shared/mlebench) holds the leaderboard; a bare clone lacks it.
+const registry = mlebenchRegistryDir();
+const haveRegistry = registry !== null && existsSync(registry);
 const ID = 'spooky-author-identification';
 const config = RunConfig.parse({ competitions: [ID], agent: { script: 'x.py' } });
 
@@ -98,8 +102,13 @@ describe('the HCE evaluator', () => {
     // Log loss: more confidence in the truth is lower.
     expect(scores('c2').search!).toBeLessThan(scores('c3').search!);
     expect(scores('c3').validation!).toBeLessThan(scores('c1').validation!);
-    expect(scores('c3').details!.test).toMatchObject({ valid: true, leaderboard: { kind: 'mlebench' } });
-    expect((scores('c3').details!.test as { percentileRank: number }).percentileRank).toBeGreaterThan((scores('c2').details!.test as { percentileRank: number }).percentileRank);
+    if (haveRegistry) {
+      expect(scores('c3').details!.test).toMatchObject({ valid: true, leaderboard: { kind: 'mlebench' } });
+      expect((scores('c3').details!.test as { percentileRank: number }).percentileRank).toBeGreaterThan((scores('c2').details!.test as { percentileRank: number }).percentileRank);
+    } else {
+      console.warn(`hce evaluator: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); test grades are checked without a leaderboard rank`);
+      expect(scores('c3').details!.test).toMatchObject({ valid: true, leaderboard: null, percentileRank: null });
+    }
 
     // Missing and invalid search files: invalid, with a reason about the search file alone.
     const missing = await ev.evaluate(submission({}, 'Traceback: boom\n', 1), { job: job('j9'), runDir, signal: new AbortController().signal });
@@ -118,7 +127,7 @@ describe('the HCE evaluator', () => {
     expect(picks.map((p) => p.candidateId)).toEqual([null, 'c1', 'c1', 'c3']);
     expect(picks[0]).toMatchObject({ by: null, percentileRank: 0, test: null });
     expect(picks[3]).toMatchObject({ by: 'validation', direction: 'minimize', unprotected: true, test: scores('c3').test, validation: scores('c3').validation });
-    expect(picks[3]!.percentileRank).toBe((scores('c3').details!.test as { percentileRank: number }).percentileRank);
+    if (haveRegistry) expect(picks[3]!.percentileRank).toBe((scores('c3').details!.test as { percentileRank: number }).percentileRank);
     // Comparison rules: on search (c2) and the oracle on test (c3).
     expect(pickAt(file, Infinity, 'search').candidateId).toBe('c2');
     expect(pickAt(file, Infinity, 'oracle').candidateId).toBe('c3');

@@ -1,12 +1,17 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rankCandidates } from '@aira/coordinator';
+import { mlebenchRegistryDir } from '@aira/grading';
 import { pickAt } from './pick.js';
 import { fixtureCompetition, tempDir } from './test-support/fixtures.js';
 import { spookyScript } from './test-support/scripts.js';
 import { runOn } from './test-support/study.js';
 
 const root = tempDir('scorer-bug');
+// MLE-bench's registry (AIRA_MLEBENCH_DIR, else ../shared/mlebench) holds the leaderboard; a bare clone lacks it.
+const registry = mlebenchRegistryDir();
+const haveRegistry = registry !== null && existsSync(registry);
 
 /**
  * The paper's log-loss 0.0 example (reference/aira2.md §2, "How this stops metric gaming"): a
@@ -48,7 +53,8 @@ describe('a scorer bug under HCE and without it', () => {
     expect(pickOn.test).not.toBeNull();
     expect(pickOff.test).not.toBeNull();
     expect(pickOff.test!).toBeGreaterThan(pickOn.test! * 5);
-    expect(pickOn.percentileRank).toBeGreaterThan(pickOff.percentileRank);
+    if (haveRegistry) expect(pickOn.percentileRank).toBeGreaterThan(pickOff.percentileRank);
+    else console.warn(`hce scorer bug: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); percentile ranks on the leaderboard are not checked`);
     // The agent saw only the search score: it is the candidate's fitness under HCE.
     for (const x of on.candidates) expect(x.scores.search).toBe((x.scores.details!.search as { score: number }).score);
   }, 240_000);
