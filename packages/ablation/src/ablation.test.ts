@@ -83,8 +83,8 @@ describe('an ablation study on real local workers', () => {
   it('runs every cell as a one-run study in its own folder', () => {
     expect(first.cells.map((c) => [c.cellId, c.status])).toEqual([
       ['full--mini-diabetes--s0', 'ran'],
-      ['full--mini-diabetes--s1', 'ran'],
       ['no-hce--mini-diabetes--s0', 'ran'],
+      ['full--mini-diabetes--s1', 'ran'],
       ['no-hce--mini-diabetes--s1', 'ran'],
     ]);
     for (const c of first.cells) {

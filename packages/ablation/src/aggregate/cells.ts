@@ -46,6 +46,8 @@ export interface CellResult {
   endReason: string | null;
   /** Active time the journal reaches (ms). */
   activeMs: number;
+  /** Unix ms of the journal's first and last event (null before the cell started). */
+  span: [number, number] | null;
   jobs: number;
   candidates: number;
   valid: number;
@@ -113,6 +115,7 @@ export function readCell(dir: string, cell: AblationDoc['cells'][number], checkp
     state: events.length === 0 ? 'pending' : ended ? 'ended' : 'running',
     endReason: ended?.reason ?? null,
     activeMs,
+    span: events.length ? [events[0]!.t, events[events.length - 1]!.t] : null,
     jobs: state.jobs.size,
     candidates: candidates.length,
     valid: candidates.filter((c) => c.scores.valid).length,

@@ -57,6 +57,7 @@ export function localPool(o: LocalPoolOptions): Launcher {
   return {
     kind: 'local',
     capacity: o.slots,
+    available: () => (waiters.length > 0 ? 0 : slots.filter((s) => !s.busy).length),
     async start() {
       mkdirSync(workersDir, { recursive: true });
       ensureTokenFile(tokenFile);

@@ -83,8 +83,10 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
   };
   doc.launches.push(launch);
   writeJsonAtomic(paths.doc, doc);
-  const samples: number[] = [loadavg()[0]!];
-  const sampler = setInterval(() => samples.push(loadavg()[0]!), 15_000);
+  const series: Array<[number, number]> = [];
+  const sample = () => series.push([Date.now(), Math.round(loadavg()[0]! * 100) / 100]);
+  sample();
+  const sampler = setInterval(sample, 15_000);
   sampler.unref();
 
   const states = new Map(cells.map((c) => [c.cellId, cellState(paths.cell(c.cellId), c.competition, c.seed).state]));
@@ -103,7 +105,10 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
     const count = (s: CellOutcome['status']) => out.filter((o) => o.status === s).length;
     clearInterval(sampler);
     const r2 = (x: number) => Math.round(x * 100) / 100;
-    launch.load = { mean: r2(samples.reduce((a, b) => a + b, 0) / samples.length), max: r2(Math.max(...samples)), samples: samples.length };
+    sample();
+    const loads = series.map(([, l]) => l);
+    launch.load = { mean: r2(loads.reduce((a, b) => a + b, 0) / loads.length), max: r2(Math.max(...loads)), samples: loads.length };
+    launch.loadSeries = series;
     Object.assign(launch, { endedAt: new Date().toISOString(), loadEnd: loadavg().map((x) => Math.round(x * 100) / 100), ran: count('ran'), resumed: count('resumed'), skipped: count('skipped'), failed: count('failed') });
     writeJsonAtomic(paths.doc, doc);
     return { studyId, dir, cells: out, drained: Boolean(options.drain?.aborted) };
@@ -120,20 +125,18 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
       if (!options.launch) throw new UserError('cells ask for local workers, but no way to start them was given (run through the aira command)');
       launcher = localPool({ launch: options.launch, dir, slots: matrix.launcher.slots ?? Math.max(...wantLocal) });
     }
-    await launcher.start();
+    const most = todo.reduce((m, { cell }) => (cell.localWorkers !== null && cell.localWorkers > m.n ? { n: cell.localWorkers, variant: cell.variant } : m), { n: 0, variant: '' });
+    if (most.n > launcher.capacity) {
+      throw new ConfigError(`${matrix.file ?? 'matrix'}: variant ${most.variant} asks for ${most.n} local workers, but the launcher has ${launcher.capacity} (launcher.slots)`);
+    }
   }
 
   let failed = false;
   const running: Array<Promise<void>> = [];
   try {
-    for (const { cell, index } of todo) {
-      if (options.drain?.aborted || failed) break;
-      let lease: Lease | null = null;
-      if (cell.localWorkers !== null) lease = await launcher!.acquire(cell.localWorkers, paths.cell(cell.cellId));
-      if (options.drain?.aborted || failed) {
-        lease?.release();
-        break;
-      }
+    await launcher?.start();
+    const stopping = () => Boolean(options.drain?.aborted) || failed;
+    const start = ({ cell, index }: (typeof todo)[number], lease: Lease | null) => {
       const resumed = states.get(cell.cellId) === 'interrupted';
       options.onCell?.({ kind: 'started', cell, index, total, resumed, workers: cell.localWorkers });
       const t0 = Date.now();
@@ -150,6 +153,24 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
           })
           .finally(() => lease?.release()),
       );
+    };
+    const queue = [...todo];
+    while (queue.length > 0 && !stopping()) {
+      const next = queue.shift()!;
+      const lease = next.cell.localWorkers !== null ? await launcher!.acquire(next.cell.localWorkers, paths.cell(next.cell.cellId)) : null;
+      if (stopping()) {
+        lease?.release();
+        break;
+      }
+      start(next, lease);
+      // Cells that fit in the workers left free start beside it: with the same budget they end about
+      // when it does, so they hold back no cell waiting in front of them.
+      while (launcher && launcher.available() > 0 && !stopping()) {
+        const i = queue.findIndex(({ cell }) => cell.localWorkers !== null && cell.localWorkers <= launcher!.available());
+        if (i < 0) break;
+        const [beside] = queue.splice(i, 1);
+        start(beside!, await launcher.acquire(beside!.cell.localWorkers!, paths.cell(beside!.cell.cellId)));
+      }
     }
   } finally {
     await Promise.all(running);

@@ -22,6 +22,8 @@ export interface Launcher {
   /** Most workers lent at once; a cell asking for more cannot run on this launcher. */
   readonly capacity: number;
   start(): Promise<void>;
+  /** Workers free now and promised to no waiting cell. */
+  available(): number;
   /** Resolves once `n` workers are free for the cell whose folder is `cellDir`. */
   acquire(n: number, cellDir: string): Promise<Lease>;
   /** Stops whatever the launcher started. */

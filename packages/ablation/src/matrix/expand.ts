@@ -29,13 +29,17 @@ export function localWorkersOf(spec: readonly string[], gpus: number): number | 
   return m[1] !== undefined ? Number(m[1]) : gpus > 0 ? gpus : 2;
 }
 
-/** Variant-major, then competition, then seed: the order cells are launched in. */
+/**
+ * The cells in the order they are launched: `interleaved` (seed, then competition, then variant),
+ * so that a shared machine's load, which drifts over a study, falls on every variant alike; or
+ * `variant-major` (variant, competition, seed).
+ */
 export function expandMatrix(matrix: Matrix, gpus = 0): Cell[] {
   const cells: Cell[] = [];
-  for (const v of matrix.variants) {
-    for (const competition of matrix.competitions) {
-      for (const seed of matrix.seeds) cells.push(cellOf(matrix, v, competition, seed, gpus));
-    }
+  if (matrix.order === 'variant-major') {
+    for (const v of matrix.variants) for (const competition of matrix.competitions) for (const seed of matrix.seeds) cells.push(cellOf(matrix, v, competition, seed, gpus));
+  } else {
+    for (const seed of matrix.seeds) for (const competition of matrix.competitions) for (const v of matrix.variants) cells.push(cellOf(matrix, v, competition, seed, gpus));
   }
   return cells;
 }

@@ -90,7 +90,17 @@ describe('a valid matrix', () => {
       ['one', 'auto', 120_000],
     ]);
     const cells = expandMatrix(m);
+    // Interleaved by default: seed, then competition, then variant.
     expect(cells.map((c) => c.cellId)).toEqual([
+      'full--mini-diabetes--s0',
+      'no-hce--mini-diabetes--s0',
+      'one--mini-diabetes--s0',
+      'full--mini-diabetes--s1',
+      'no-hce--mini-diabetes--s1',
+      'one--mini-diabetes--s1',
+    ]);
+    expect(cells.map((c) => c.localWorkers)).toEqual([2, 2, 1, 2, 2, 1]);
+    expect(expandMatrix(parseMatrix(`${GOOD}order: variant-major\n`, 'm.yaml')).map((c) => c.cellId)).toEqual([
       'full--mini-diabetes--s0',
       'full--mini-diabetes--s1',
       'no-hce--mini-diabetes--s0',
@@ -98,7 +108,6 @@ describe('a valid matrix', () => {
       'one--mini-diabetes--s0',
       'one--mini-diabetes--s1',
     ]);
-    expect(cells.map((c) => c.localWorkers)).toEqual([2, 2, 2, 2, 1, 1]);
     expect(cells[0]!.config.labels).toMatchObject({ ablation: 't', variant: 'full', cell: 'full--mini-diabetes--s0' });
     expect(new Set(cells.map((c) => c.fingerprint)).size).toBe(6);
     expect(parseMatrix(GOOD, 'm.yaml').hash).toBe(m.hash);

@@ -34,6 +34,7 @@ export interface Matrix {
   base: Record<string, unknown>;
   variants: Variant[];
   launcher: { kind: 'local'; slots?: number };
+  order: 'interleaved' | 'variant-major';
   /** SHA-256 of the matrix as validated (what "the same matrix" means when a study is re-run). */
   hash: string;
 }
@@ -147,6 +148,7 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
     base,
     variants: variants.map((v) => ({ name: v.name, paper: v.paper, overrides: v.overrides })),
     launcher: m.launcher,
+    order: m.order,
   };
   return {
     file: src.file.startsWith('<') ? null : resolve(src.file),

@@ -45,6 +45,11 @@ export const MatrixFile = z
     /** Named variants: RunConfig overrides of the base, plus `description` and `paper` (its Table 1 row). */
     variants: z.record(name, z.record(z.string(), z.unknown()).nullable()).refine((v) => Object.keys(v).length > 0, 'at least one variant'),
     launcher: LauncherSpec.default({ kind: 'local' }),
+    /**
+     * Launch order. `interleaved` (seed, then competition, then variant) spreads a shared machine's
+     * changing load over the variants; `variant-major` runs one variant's cells after another's.
+     */
+    order: z.enum(['interleaved', 'variant-major']).default('interleaved'),
   })
   .superRefine((m, ctx) => {
     if (m.suite && m.competitions) ctx.addIssue({ code: 'custom', path: ['competitions'], message: 'give either a suite or competitions, not both' });

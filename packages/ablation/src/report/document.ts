@@ -24,6 +24,7 @@ function header(r: AblationReport): Block[] {
   const items = [
     `Matrix: ${m.file ? `\`${m.file}\`` : '(built in code)'}${m.description ? `: ${m.description}` : ''}.`,
     `Sizes: ${s.variants} variants × ${s.competitions} competitions${m.suite ? ` (suite \`${m.suite}\`)` : ''} × ${s.seeds} seeds (${m.seeds.join(', ')}) = ${s.cells} cells (runs); ${fmtDuration(m.budgetMs)} of active time per cell; checkpoints ${m.checkpoints.map((c) => `${c.label} (${fmtDuration(c.ms)})`).join(', ')}; ${s.workerHours.toFixed(2)} ${r.computeUnit} in all.`,
+    `Launch order: ${(m.order ?? 'variant-major') === 'variant-major' ? 'variant-major (one variant\'s cells after another\'s, so a change in the machine\'s load over the study falls on some variants more than on others)' : 'interleaved (seed, then competition, then variant)'}.`,
     `Progress: ${r.progress.ended} of ${s.cells} cells ended, ${r.progress.running} under way or interrupted, ${r.progress.pending} not started.${r.progress.ended < s.cells ? ' Tables count only cells that have reached each checkpoint (n says how many).' : ''}`,
     `Percentile ranks and medals are computed against each competition's ${r.leaderboard}, with MLE-bench's medal rules (reference/mlebench.md §2.2) and AIRA's Percentile Rank (§2.4).`,
   ];
@@ -38,18 +39,19 @@ function header(r: AblationReport): Block[] {
     blocks.push({
       kind: 'p',
       tone: 'warn',
-      text: `**Protection: ${r.unprotectedCells} of ${r.sizes.cells} cells ran without a protecting sandbox**: candidate code could have read the hidden answers on this machine, so their scores are marked unprotected (the template agent does not look for them, but nothing stopped it).`,
+      text: `**Protection: ${r.unprotectedCells} of the ${r.sizes.cells - r.progress.pending} cells that ran had workers without a protecting sandbox**: candidate code could have read the hidden answers on this machine, so their scores are marked unprotected (nothing stopped it, though the template agent does not look for them).`,
     });
   }
   return blocks;
 }
 
 function variantsTable(r: AblationReport): Block[] {
+  const load = Object.values(r.variantLoad ?? {}).some((x) => x !== null);
   return [
     { kind: 'h2', text: 'Variants' },
     {
       kind: 'table',
-      head: ['variant', 'workers', 'agent', 'search', 'HCE', 'budget', 'per-exec cap', ...(r.matrix.paper ? ['paper row'] : []), 'overrides of base'],
+      head: ['variant', 'workers', 'agent', 'search', 'HCE', 'budget', 'per-exec cap', ...(r.matrix.paper ? ['paper row'] : []), ...(load ? ['machine load while its cells ran'] : []), 'overrides of base'],
       rows: r.matrix.variants.map((v) => [
         `**${v.name}**`,
         String(v.localWorkers ?? 'own'),
@@ -59,6 +61,7 @@ function variantsTable(r: AblationReport): Block[] {
         fmtDuration(v.budgetMs) + (v.maxJobs ? ` or ${v.maxJobs} jobs` : ''),
         fmtDuration(v.perExecMs),
         ...(r.matrix.paper ? [v.paper ? PAPER_TABLE1[v.paper as PaperRow].label : '–'] : []),
+        ...(load ? [r.variantLoad[v.name] ? `${r.variantLoad[v.name]!.mean.toFixed(1)} (${r.variantLoad[v.name]!.samples} samples)` : '–'] : []),
         Object.keys(v.overrides).length ? `\`${JSON.stringify(v.overrides)}\`` : '(none)',
       ]),
     },

@@ -60,6 +60,7 @@ function cell(variant: string, competition: string, seed: number, changes: Array
     state: 'ended',
     endReason: 'budget',
     activeMs: 72 * H,
+    span: [0, 72 * H],
     jobs: changes.length,
     candidates: changes.length,
     valid: changes.length,

@@ -110,6 +110,7 @@ export function aggregateReport(studyId: string, m: AblationReport['matrix'], ce
       running: cells.filter((c) => c.state === 'running').length,
       pending: cells.filter((c) => c.state === 'pending').length,
     },
+    variantLoad: Object.fromEntries(variants.map((v) => [v, loadWhile(cells.filter((c) => c.variant === v), launches)])),
     unprotectedCells: cells.filter((c) => c.unprotected).length,
     computeUnit: cells.some((c) => c.gpus) || (m.paper === 'table1' && cells.every((c) => c.state === 'pending')) ? 'GPU-hours' : 'worker-hours',
     leaderboard: lbKinds.length === 0 ? 'leaderboard' : lbKinds.map(leaderboardLabel).join(' / '),
@@ -144,4 +145,11 @@ function mode(xs: number[]): number | null {
 
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
+}
+
+/** The launches' load samples taken while any of these cells ran: their mean (null without samples). */
+function loadWhile(cells: CellResult[], launches: AblationReport['launches']): { mean: number; samples: number } | null {
+  const samples = launches.flatMap((l) => l.loadSeries ?? []).filter(([t]) => cells.some((c) => c.span && t >= c.span[0] && t <= c.span[1]));
+  if (samples.length === 0) return null;
+  return { mean: Math.round((samples.reduce((a, [, x]) => a + x, 0) / samples.length) * 100) / 100, samples: samples.length };
 }

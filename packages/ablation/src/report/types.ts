@@ -82,6 +82,8 @@ export interface AblationReport {
     workerHours: number;
   };
   progress: { ended: number; running: number; pending: number };
+  /** Mean 1-minute load average of the machine while each variant's cells ran (from the launches' samples). */
+  variantLoad: Record<string, { mean: number; samples: number } | null>;
   /** Cells whose workers had no protecting sandbox (hidden answers readable by candidate code). */
   unprotectedCells: number;
   leaderboard: string;

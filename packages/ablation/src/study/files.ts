@@ -27,6 +27,8 @@ export interface AblationDoc {
     hash: string;
     variants: Array<{ name: string; description?: string; paper?: string; overrides: Record<string, unknown>; localWorkers: number | null; policy: string; hce: string; agent: string; perExecMs: number; budgetMs: number; maxJobs: number | null }>;
     launcher: { kind: string; slots?: number };
+    /** Launch order of the cells (absent in studies made before it existed: variant-major). */
+    order?: 'interleaved' | 'variant-major';
   };
   cells: Array<{ cellId: string; variant: string; competition: string; seed: number; localWorkers: number | null; fingerprint: string }>;
   /** Every `aira ablate` of this study: the command and the machine it ran on. */
@@ -44,6 +46,8 @@ export interface Launch {
   loadEnd?: number[];
   /** 1-minute load average sampled every 15 s while the launch ran: mean and max. */
   load?: { mean: number; max: number; samples: number };
+  /** The samples themselves, [unix ms, 1-minute load], so a report can say the load while each variant ran. */
+  loadSeries?: Array<[number, number]>;
   /** Cells this launch ran, resumed and skipped. */
   ran?: number;
   resumed?: number;
@@ -135,6 +139,7 @@ export function ablationDoc(studyId: string, matrix: Matrix, cells: Cell[], prev
         };
       }),
       launcher: matrix.launcher,
+      order: matrix.order,
     },
     cells: cells.map((c) => ({ cellId: c.cellId, variant: c.variant, competition: c.competition, seed: c.seed, localWorkers: c.localWorkers, fingerprint: c.fingerprint })),
     launches: previous?.launches ?? [],
