@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readJournal, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
+import { ArtifactStore, readJournal, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
 import { rankOnLeaderboard, readLeaderboard } from '@aira/grading';
 import { runAblation, type AblationResult } from './launch/runner.js';
 import { parseMatrix } from './matrix/load.js';
 import { writeAblationReport, type WrittenAblationReport } from './report/write.js';
-import type { GradingReport } from './report/mlebench.js';
+import { exportMlebench, type GradingReport } from './report/mlebench.js';
 import { assertBuilt, cliLikeRegistry, launch } from './test-support/registry.js';
 
 /**
@@ -173,6 +173,20 @@ describe('an ablation study on real local workers', () => {
     const all = JSON.parse(readFileSync(join(dir, 'mlebench', '100pct', 'full_grading_report.json'), 'utf8')) as GradingReport;
     expect(all.total_runs).toBe(2);
     expect(all.total_medals).toBe(all.competition_reports.filter((x) => x.any_medal).length);
+  });
+
+  it("with submissions, copies each pick's test CSV and lists it the way `mlebench grade --submission` reads", () => {
+    exportMlebench(dir, written.report, { submissions: true });
+    const folder = join(dir, 'mlebench', '100pct');
+    const lines = readFileSync(join(folder, 'submissions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { competition_id: string; submission_path: string });
+    expect(lines).toHaveLength(4);
+    const pick = pickByHand(candidatesOf('no-hce--mini-diabetes--s0', 0), 60_000)!;
+    const line = lines.find((l) => l.submission_path === join('submissions', 'no-hce--mini-diabetes--s0.csv'))!;
+    expect(line.competition_id).toBe('mini-diabetes');
+    const runDir = join(dir, 'no-hce--mini-diabetes--s0', 'mini-diabetes-s0');
+    expect(readFileSync(join(folder, line.submission_path))).toEqual(new ArtifactStore(join(runDir, 'artifacts')).get(pick.artifacts['submission/test.csv']!));
+    const r = (JSON.parse(readFileSync(join(folder, 'no-hce--mini-diabetes--s0_grading_report.json'), 'utf8')) as GradingReport).competition_reports[0]!;
+    expect(r.submission_path).toBe(join('mlebench', '100pct', 'submissions', 'no-hce--mini-diabetes--s0.csv'));
   });
 
   it('skips finished cells when the same matrix runs again (no worker started, journals untouched)', async () => {
