@@ -12,8 +12,11 @@ import { probePython } from './host/python-env.js';
 import { Lifecycle, type WorkerState } from './lifecycle.js';
 import { parseWorkerOptions, splitListen, type WorkerOptions, type WorkerOptionsInput } from './options.js';
 import { createWorkerHandlers, WORKER_SERVICE_DEFINITION, type WorkerCore } from './service.js';
-import { launchSessionProcess, type Launcher, type SessionPaths } from './session/launch.js';
+import type { Launcher, SessionPaths } from './session/launch.js';
 import { Session } from './session/session.js';
+import { createWorkerGuard, type Guard } from './sandbox/guard.js';
+import { limitValues } from './sandbox/limits.js';
+import { createDaemonFileHandlers } from './files/handlers.js';
 
 /** The name under which grpc.health.v1 reports the worker service ('' is the whole server). */
 export const HEALTH_SERVICE_NAME = 'aira.worker.v1.WorkerService';
@@ -75,6 +78,8 @@ export class WorkerDaemon implements WorkerCore {
   private readonly server = new Server(CHANNEL_OPTIONS);
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING', [HEALTH_SERVICE_NAME]: 'NOT_SERVING' });
   private readonly launcher: Launcher;
+  /** Sandbox and limits of session processes; null when a custom launcher was given. */
+  readonly guard: Guard | null;
   private readonly ownsWorkdir: boolean;
   private shutdownPromise?: Promise<void>;
   private readonly stoppedPromise: Promise<void>;
@@ -90,15 +95,17 @@ export class WorkerDaemon implements WorkerCore {
     mkdirSync(join(this.workdir, 'logs'), { recursive: true });
     this.tokenFile = o.tokenFile ? resolve(o.tokenFile) : join(this.workdir, 'token');
     this.token = ensureTokenFile(this.tokenFile);
-    this.launcher = config.launcher ?? launchSessionProcess;
     const cuda = resolveCudaVisibleDevices(config.env ?? process.env, o.gpu);
     if (cuda.conflict) this.logger.warn(cuda.conflict);
+    // The guard (sandbox, limits) starts every session process unless a launcher is given.
+    this.guard = config.launcher ? null : createWorkerGuard(o, { workdir: this.workdir, tokenFile: this.tokenFile, cudaVisibleDevices: cuda.value });
+    this.launcher = config.launcher ?? this.guard!.launch;
     this.host = createHostProbe({
       cudaVisibleDevices: cuda.value,
       labels: o.labels,
       python,
       nvidiaSmi: config.nvidiaSmi,
-      sandbox: config.sandbox ?? {
+      sandbox: config.sandbox ?? this.guard?.sandboxInfo() ?? {
         mechanism: 'none',
         mode: 'off',
         limits: 'none',
@@ -113,7 +120,8 @@ export class WorkerDaemon implements WorkerCore {
     });
     this.stoppedPromise = new Promise((r) => (this.markStopped = r));
     const handlers = createWorkerHandlers(this);
-    const files = config.files?.({ workdir: this.workdir, logger: this.logger, session: (id) => this.sessions.get(id)?.paths }) ?? unimplementedFiles();
+    const fileCtx = { workdir: this.workdir, logger: this.logger, session: (id: string) => this.sessions.get(id)?.paths };
+    const files = config.files?.(fileCtx) ?? createDaemonFileHandlers(fileCtx, { sandboxed: (this.guard?.protection ?? 'none') !== 'none' });
     const impl = { ...handlers, ...files } as unknown as UntypedServiceImplementation;
     this.server.addService(WORKER_SERVICE_DEFINITION, withAuth(WORKER_SERVICE_DEFINITION, impl, this.token));
     // Health is token-checked too: the token guards everything the daemon answers. A prober
@@ -150,6 +158,7 @@ export class WorkerDaemon implements WorkerCore {
 
   openSession(params: Parameters<WorkerCore['openSession']>[0]): Session {
     const o = this.options;
+    this.guard?.openSession(params.id, limitValues(params.limits));
     const session = new Session({
       id: params.id,
       labels: params.labels,
@@ -164,6 +173,7 @@ export class WorkerDaemon implements WorkerCore {
       wallMs: params.wallMs || o.execTimeout,
       maxOutputBytes: Math.min(params.maxOutputBytes || o.maxExecLog, o.maxExecLog),
       cancelGraceMs: o.cancelGrace,
+      guard: this.guard,
     });
     this.sessions.set(session.id, session);
     this.logger.info({ session: session.id, labels: params.labels }, 'session opened');
@@ -177,6 +187,8 @@ export class WorkerDaemon implements WorkerCore {
     this.recentlyClosed.add(id);
     if (this.recentlyClosed.size > 10_000) this.recentlyClosed.delete(this.recentlyClosed.values().next().value!);
     await session.close(keepWorkspace);
+    // Whatever the session started and the process-tree sweep missed ends with its group.
+    await this.guard?.closeSession(id).catch((err: Error) => this.logger.error({ err, session: id }, 'cannot end every process of the session'));
     for (const execId of session.execs.keys()) this.execs.delete(execId);
     this.logger.info({ session: id, keepWorkspace }, 'session closed');
   }
@@ -224,6 +236,7 @@ export class WorkerDaemon implements WorkerCore {
     this.logger.debug({ graceful, ms: Date.now() - t0 }, 'server shut down');
     this.server.forceShutdown();
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id, false)));
+    await this.guard?.close().catch(() => undefined);
     // No reader is left: exec logs whose deletion waited for one go now.
     rmSync(join(this.workdir, 'logs'), { recursive: true, force: true });
     if (this.ownsWorkdir) rmSync(this.workdir, { recursive: true, force: true });
@@ -241,15 +254,6 @@ export class WorkerDaemon implements WorkerCore {
     this.address = `${host.includes(':') ? `[${host}]` : host}:${bound}`;
     this.lifecycle.to('SERVING');
   }
-}
-
-function unimplementedFiles(): FileHandlers {
-  const details = 'file transfer is not available on this worker yet';
-  return {
-    putFiles: (_call, cb) => cb({ code: status.UNIMPLEMENTED, details } as never, null),
-    getFiles: (call) => call.emit('error', { code: status.UNIMPLEMENTED, details }),
-    hasBlobs: (_call, cb) => cb({ code: status.UNIMPLEMENTED, details } as never, null),
-  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

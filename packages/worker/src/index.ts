@@ -14,3 +14,21 @@ export { parseNvidiaSmi, selectGpus, queryNvidiaSmi, resolveCudaVisibleDevices, 
 export { probePython } from './host/python-env.js';
 export { PYTHON_DRIVER } from './session/python.js';
 export type { WorkerState } from './lifecycle.js';
+export * from './sandbox/index.js';
+export {
+  BlobCache,
+  uploadFolder,
+  uploadFiles,
+  downloadFiles,
+  listFolder,
+  createFileHandlers,
+  createDaemonFileHandlers,
+  pathSegments,
+  PathError,
+  type UploadEntry,
+  type UploadResult,
+  type UploadOptions,
+  type DownloadedFile,
+  type FileContext,
+  type FileSessionView,
+} from './files/index.js';

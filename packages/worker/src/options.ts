@@ -57,6 +57,20 @@ export const WorkerOptionsSchema = z.strictObject({
   cancelGrace: zDuration.default(2_000),
   /** Free-form labels reported by Describe (e.g. SLURM_JOB_ID=123). */
   labels: z.record(z.string(), z.string()).default({}),
+  /** bubblewrap for candidate code: auto (when it works here, else a loud warning), required, off. */
+  sandbox: z.enum(['auto', 'required', 'off']).default('auto'),
+  /** Candidate code in an Apptainer image instead of bubblewrap: apptainer:IMAGE. */
+  container: z.string().regex(/^(apptainer|singularity):.+$/, 'expected apptainer:IMAGE').optional(),
+  /** CPUs of the sessions (a CPU list); default: the worker's even share on a node with several GPUs. */
+  cpus: z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'expected a CPU list such as 0-11 or 0-5,12-17').optional(),
+  /** Memory of each session; default: the worker's even share on a node with several GPUs. */
+  memory: zBytes.optional(),
+  /** Processes (tasks, threads included) of each session; 0: none. */
+  maxProcesses: z.coerce.number().int().min(0).default(8192),
+  /** false: no cgroups even where writable (limits are then polled from /proc). */
+  cgroups: z.boolean().default(true),
+  /** Host paths candidate code must never see besides the workdir (coordinator run folders, private answers). */
+  protect: z.array(z.string().min(1)).default([]),
 });
 
 export type WorkerOptionsInput = z.input<typeof WorkerOptionsSchema>;

@@ -3,12 +3,14 @@ import { status, type ServerWritableStream, type ServiceDefinition, type Service
 import {
   ExecKind,
   WorkerServiceService,
+  type Limits,
   type OpenSessionResponse,
   type WatchUtilizationResponse,
   type WorkerServiceServer,
 } from '@aira/protocol';
 import { newId, type Logger } from '@aira/core';
 import { streamLog } from './exec/stream-out.js';
+import { limitValues } from './sandbox/limits.js';
 import type { ExecRun } from './exec/exec-run.js';
 import { ID_PATTERN } from './options.js';
 import type { Session } from './session/session.js';
@@ -48,6 +50,8 @@ export interface WorkerCore {
     env: Record<string, string>;
     wallMs: number;
     maxOutputBytes: number;
+    /** Memory, processes, CPU set, disk: enforced by the guard. */
+    limits?: Limits;
   }): Session;
   closeSession(id: string, keepWorkspace: boolean): Promise<void>;
   /** Streams to end when the worker stops (they never end by themselves). */
@@ -58,6 +62,16 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function fail(code: status, details: string): ServiceError {
   return { code, details, message: details, name: 'ServiceError', metadata: undefined as never };
+}
+
+/** A request's limits that cannot be applied (a malformed CPU set), as one line. */
+function checkLimits(limits: Limits | undefined): string | undefined {
+  try {
+    limitValues(limits);
+    return undefined;
+  } catch (err) {
+    return `limits.cpuset: ${(err as Error).message}`;
+  }
 }
 
 function sessionResponse(s: Session, protection: string): OpenSessionResponse {
@@ -133,6 +147,8 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
       if (req.dataPath && (!isAbsolute(req.dataPath) || !isDirectory(req.dataPath))) {
         return cb(fail(status.INVALID_ARGUMENT, `data_path "${req.dataPath}" is not an absolute path to a folder on worker ${core.id}`), null);
       }
+      const badLimits = checkLimits(req.limits);
+      if (badLimits) return cb(fail(status.INVALID_ARGUMENT, badLimits), null);
       for (const name of Object.keys(req.env)) {
         if (!ENV_NAME.test(name)) return cb(fail(status.INVALID_ARGUMENT, `env: "${name}" is not a variable name`), null);
       }
@@ -144,6 +160,7 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
           env: req.env,
           wallMs: req.limits?.wallMs ?? 0,
           maxOutputBytes: req.limits?.maxOutputBytes ?? 0,
+          limits: req.limits,
         });
         cb(null, sessionResponse(session, core.host.sandbox.mechanism || 'none'));
       } catch (err) {
@@ -195,6 +212,8 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
       const kind = req.kind === ExecKind.EXEC_KIND_BASH ? 'bash' : req.kind === ExecKind.EXEC_KIND_PYTHON ? 'python' : undefined;
       if (!kind) return refuse(status.INVALID_ARGUMENT, `kind must be EXEC_KIND_BASH or EXEC_KIND_PYTHON (got ${req.kind})`);
       if (kind === 'bash' && req.code.includes('\0')) return refuse(status.INVALID_ARGUMENT, 'code: a shell command cannot contain a NUL byte');
+      const badLimits = checkLimits(req.limits);
+      if (badLimits) return refuse(status.INVALID_ARGUMENT, badLimits);
       const run = session.exec({
         id: req.execId || newId('exe'),
         kind,
@@ -202,6 +221,7 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
         label: req.label,
         wallMs: req.limits?.wallMs ?? 0,
         maxOutputBytes: req.limits?.maxOutputBytes ?? 0,
+        limits: req.limits,
       });
       core.execs.set(run.id, run);
       core.logger.debug({ session: session.id, exec: run.id, kind, label: req.label || undefined }, 'exec queued');

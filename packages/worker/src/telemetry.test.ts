@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchUtilizationResponse } from '@aira/protocol';
 import { openSession, run, startTestWorker, type TestWorker, unary } from './test-support/worker.js';
+import { probeBubblewrap } from './sandbox/bubblewrap.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -22,7 +23,8 @@ describe('Describe and WatchUtilization', () => {
     expect(d.memoryTotalBytes).toBeGreaterThan(0);
     expect(d.python!.executable).toBe('/usr/bin/python3');
     expect(d.python!.packages.numpy).toMatch(/^\d+\./);
-    expect(d.sandbox!.mechanism).toBe('none');
+    // The sandbox is on by default wherever bubblewrap works (sandbox/contain.test.ts tests it).
+    expect(d.sandbox!.mechanism).toBe(probeBubblewrap().usable ? 'bubblewrap' : 'none');
     // Sessions see the launcher's value, never renumbered (and --gpu does not override it).
     const s = await openSession(w.connection);
     expect((await run(w.connection, s, 'echo $CUDA_VISIBLE_DEVICES')).stdout).toBe('2\n');

@@ -18,6 +18,13 @@ interface WorkerFlags {
   execTimeout?: string;
   cancelGrace?: string;
   label?: string[];
+  sandbox?: string;
+  container?: string;
+  cpus?: string;
+  memory?: string;
+  maxProcesses?: string;
+  cgroups?: boolean;
+  protect?: string[];
 }
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -69,6 +76,13 @@ export function register(program: Command): void {
     .option('--exec-timeout <duration>', 'default per-exec timeout, 0 for none (a request can set its own)', '0')
     .option('--cancel-grace <duration>', 'time between SIGTERM and SIGKILL when an exec is cancelled', '2s')
     .option('--label <key=value>', 'label reported by Describe (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--sandbox <mode>', 'bubblewrap for candidate code: auto (if it works here, else a loud warning), required, off', 'auto')
+    .option('--container <apptainer:IMAGE>', 'run candidate code in an Apptainer image instead of bubblewrap (needs apptainer on PATH)')
+    .option('--cpus <list>', "CPUs for the sessions, e.g. 0-11 (default: the worker's even share on a node with several GPUs)")
+    .option('--memory <size>', "memory for the sessions together, e.g. 120GB (default: the even share on a node with several GPUs)")
+    .option('--max-processes <n>', 'processes (threads included) per session, 0 for none', '8192')
+    .option('--no-cgroups', 'do not use cgroups even where writable (limits are then polled from /proc)')
+    .option('--protect <path>', 'a host path candidate code must never see, besides the workdir (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--coordinator <host:port>', "register with a coordinator (Slurm, Kubernetes): announce this worker's address and heartbeat; it dials back with the same token")
     .action(async ({ coordinator, ...flags }: WorkerFlags & { coordinator?: string }) => {
       if (coordinator !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(coordinator)) {
@@ -80,6 +94,8 @@ export function register(program: Command): void {
       // Machine-readable first line; the log goes to stderr so stdout stays parseable.
       process.stdout.write(`${JSON.stringify(daemon.listeningLine())}\n`);
       logger.info({ address: daemon.address, tokenFile: daemon.tokenFile, workdir: daemon.workdir, cuda: daemon.host.cudaVisibleDevices }, 'worker listening');
+      // Said after the listening line, which scripts read as the first line of the output.
+      for (const n of daemon.guard?.notices ?? []) logger[n.level](n.data ?? {}, n.msg);
       const registration = coordinator
         ? registerWithCoordinator({ coordinator, token: daemon.token, workerId: daemon.id, address: announcedAddress(daemon.address), labels: options.labels, logger })
         : undefined;

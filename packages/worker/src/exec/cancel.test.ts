@@ -6,7 +6,9 @@ import { collect, eventually, execRequest, openSession, run, runPython, startTes
 
 let w: TestWorker;
 beforeAll(async () => {
-  w = await startTestWorker({ args: ['--cancel-grace', '500ms'] });
+  // Unsandboxed: these tests read pids the candidate wrote, which a PID namespace would renumber
+  // (the sandboxed equivalents are in sandbox/contain.test.ts).
+  w = await startTestWorker({ args: ['--cancel-grace', '500ms', '--sandbox', 'off'] });
 });
 afterAll(async () => {
   await w?.stop();

@@ -4,6 +4,8 @@ import { ExecLog } from './exec-log.js';
 import { PeakMemory } from './peak-memory.js';
 import { signalFromStatus } from '../session/bash.js';
 import type { StatefulProcess } from '../session/stateful.js';
+import type { ExecGuard } from '../sandbox/guard.js';
+import { formatBytes } from '../sandbox/share.js';
 
 export type ExecKindName = 'bash' | 'python';
 export type ExecState = 'queued' | 'running' | 'finished';
@@ -20,7 +22,12 @@ export interface ExecRunOptions {
   /** How long a cancelled exec gets between SIGTERM and SIGKILL. */
   cancelGraceMs: number;
   logger: Logger;
+  /** Starts the exec's sandbox group and limits on the stateful process, before the request is sent. */
+  guard?: ExecGuardStarter;
 }
+
+/** Starts an exec's guard on the stateful process `pid`; `onBreach` gets the reason of a limit breached. */
+export type ExecGuardStarter = (pid: number | undefined, onBreach: (reason: string) => void) => Promise<ExecGuard>;
 
 /** Reads arriving within COALESCE_MS are written as one chunk of up to COALESCE_BYTES: a chatty
  * program (Python -u writes every print) makes fewer events, and a fast one makes larger chunks
@@ -42,6 +49,7 @@ export class ExecRun {
   startedUnixMs = 0;
   private cancelReason?: string;
   private process?: StatefulProcess;
+  private guard?: ExecGuard;
   private pending?: { stream: OutputStream; parts: Buffer[]; bytes: number };
   private flushScheduled = false;
   private readonly finishedPromise: Promise<void>;
@@ -72,12 +80,24 @@ export class ExecRun {
     const t0 = performance.now();
     const timer = this.opts.wallMs > 0 ? setTimeout(() => this.cancel('timeout'), this.opts.wallMs) : undefined;
     let peak: PeakMemory | undefined;
-    const outcomePromise = proc.run(this.id, this.opts.code, (stream, data) => this.onOutput(stream, data));
+    const starter = this.opts.guard;
+    // The guard moves the stateful process into the exec's group before the request reaches it.
+    const before = starter
+      ? async (pid: number) => {
+          this.guard = await starter(pid, (reason) => this.cancel(reason)).catch((err: Error) => {
+            this.opts.logger.error({ err }, 'exec limits not applied');
+            return undefined;
+          });
+          if (this.cancelReason) this.guard?.cancel(0);
+        }
+      : undefined;
+    const outcomePromise = proc.run(this.id, this.opts.code, (stream, data) => this.onOutput(stream, data), before);
     this.opts.code = ''; // sent: not kept for the session's lifetime
     if (proc.pid) peak = new PeakMemory(proc.pid).start();
     const outcome = await outcomePromise;
     clearTimeout(timer);
     this.flush();
+    const usage = await this.guard?.end(Boolean(this.cancelReason));
     let { exitCode, signal } = outcome;
     // A cancelled shell command reports 128+N; say which signal ended it.
     if (this.cancelReason && !signal && this.kind === 'bash') {
@@ -88,8 +108,9 @@ export class ExecRun {
       exitCode,
       signal,
       durationMs: Math.round(performance.now() - t0),
-      peakMemoryBytes: peak?.stop() ?? 0,
-      reason: this.cancelReason ?? '',
+      peakMemoryBytes: Math.max(peak?.stop() ?? 0, usage?.peakMemoryBytes ?? 0),
+      // Why it ended (cancel, timeout, output limit), then what the limits saw (OOM kill, process limit).
+      reason: [this.cancelReason, ...(usage?.reasons ?? [])].filter(Boolean).join('; '),
       protection: outcome.protection,
       stateLost: outcome.stateLost,
       outputBytes: this.log.outputBytes,
@@ -125,6 +146,7 @@ export class ExecRun {
       return true;
     }
     void this.process?.interrupt(this.id, graceMs);
+    this.guard?.cancel(graceMs);
     return true;
   }
 
@@ -180,6 +202,9 @@ export class ExecRun {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
+    const wasTruncated = this.log.truncated;
     this.log.appendOutput(p.stream, p.parts);
+    // An endless print loop would otherwise run on with its output dropped: stop it at the cap.
+    if (this.log.truncated && !wasTruncated && this.state === 'running') this.cancel(`output limit ${formatBytes(this.log.capBytes)} exceeded`);
   }
 }

@@ -1,16 +1,18 @@
 import { spawn } from 'node:child_process';
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import type { Logger } from '@aira/core';
+import { ConfigError } from '@aira/core';
 import type { SandboxInfo } from '@aira/protocol';
 import type { Launched, LaunchSpec } from '../session/launch.js';
 import { apptainerArgv, findApptainer, parseContainer, ContainerSetupError, type ContainerSpec } from './apptainer.js';
-import { bubblewrapArgv, decideSandbox, probeBubblewrap, type Bind, type SandboxDecision, type SandboxMode } from './bubblewrap.js';
+import { bubblewrapArgv, decideSandbox, probeBubblewrap, SandboxUnavailableError, type Bind, type SandboxDecision, type SandboxMode } from './bubblewrap.js';
 import { gpuExposure, listGpus, selectGpus, type GpuDevice, type GpuExposure } from './gpu.js';
 import { LimitsEnforcer, type ExecLimits, type ExecUsage, type LimitValues, type SessionLimits } from './limits.js';
-import { DiskWatch, OutputBudget } from './watch.js';
+import { DiskWatch } from './watch.js';
 import { commandPid } from './procs.js';
-import { resolvePython, type CandidatePython } from './python.js';
+import { PythonSetupError, resolvePython, type CandidatePython } from './python.js';
+import { defaultShare, parseCpuList, type Share } from './share.js';
 
 export interface GuardOptions {
   sandbox?: SandboxMode;
@@ -26,9 +28,10 @@ export interface GuardOptions {
   cudaVisibleDevices?: string;
   /** false: ignore cgroups (limits by /proc polling). */
   cgroups?: boolean;
-  /** Limits every session starts from (e.g. the worker's share of CPUs and memory). */
+  /** Limits every session starts from (e.g. a process limit). */
   defaults?: LimitValues;
-  logger?: Logger;
+  /** Limits of the worker's sessions together: its share of the node's CPUs and memory. */
+  workerLimits?: LimitValues;
   bwrap?: string;
   /** GPUs of the machine (tests pass a captured inventory); default: asked from nvidia-smi when present. */
   gpus?: GpuDevice[];
@@ -48,6 +51,11 @@ export class Guard {
   private readonly exposure: GpuExposure;
   private readonly protect: string[];
   private readonly sessionLimits = new Map<string, LimitValues>();
+  /**
+   * What the worker should say at start (a sandbox fallback, its share of the node). Kept for the
+   * caller to log after the listening line, which must stay the first line of the worker's output.
+   */
+  readonly notices: { level: 'warn' | 'info'; msg: string; data?: Record<string, unknown> }[] = [];
 
   constructor(readonly options: GuardOptions) {
     const mode = options.sandbox ?? 'auto';
@@ -61,9 +69,9 @@ export class Guard {
       this.container = null;
       this.decision = decideSandbox(mode, () => probeBubblewrap({ bwrap: options.bwrap }));
     }
-    if (this.decision.warning) options.logger?.warn(this.decision.warning);
+    if (this.decision.warning) this.notices.push({ level: 'warn', msg: this.decision.warning });
     this.python = resolvePython(options.python);
-    this.limits = LimitsEnforcer.create({ cgroups: options.cgroups });
+    this.limits = LimitsEnforcer.create({ cgroups: options.cgroups, workerLimits: options.workerLimits });
     const all = options.gpus ?? listGpus();
     this.gpus = selectGpus(all, options.cudaVisibleDevices);
     this.exposure = gpuExposure(this.gpus);
@@ -211,7 +219,6 @@ async function resolveCommandPid(pid: number): Promise<number> {
 
 /** One exec's limits as the exec loop uses them. */
 export class ExecGuard {
-  private readonly output: OutputBudget;
   private readonly disk: DiskWatch | null;
   private killTimer: NodeJS.Timeout | null = null;
 
@@ -221,14 +228,8 @@ export class ExecGuard {
     folders: string[],
     onBreach: (reason: string) => void,
   ) {
-    this.output = new OutputBudget(limits.limits.maxOutputBytes ?? 0);
     const maxDisk = limits.limits.maxDiskBytes ?? 0;
     this.disk = maxDisk > 0 ? new DiskWatch(folders, maxDisk, (reason) => onBreach(reason)).start() : null;
-  }
-
-  /** Counts output; returns the reason the first time the output limit is passed. */
-  addOutput(bytes: number): string | null {
-    return this.output.add(bytes);
   }
 
   /**
@@ -241,14 +242,76 @@ export class ExecGuard {
     this.killTimer.unref();
   }
 
-  /** Ends the exec's accounting: peak memory (0 when unknown) and reasons to report. */
-  end(): ExecUsage & { background: number } {
+  /**
+   * Ends the exec's accounting: peak memory (0 when unknown) and reasons to report. A cancelled
+   * exec's leftovers are killed first (a cancel ends everything the exec started); others'
+   * background processes are named and live until the session closes.
+   */
+  async end(cancelled = false): Promise<ExecUsage & { background: number }> {
     if (this.killTimer) clearTimeout(this.killTimer);
     this.disk?.stop();
+    if (cancelled) await this.limits.kill().catch(() => undefined);
     const usage = this.limits.end();
     const background = this.limits.group ? this.limits.group.pids().filter((p) => p !== this.statefulPid).length : 0;
     const reasons = [...usage.reasons];
     if (background > 0) reasons.push(`${background} background process${background > 1 ? 'es' : ''} still running (they end with the session)`);
     return { ...usage, reasons, background };
+  }
+}
+
+/** The worker flags the guard is made from (a subset of WorkerOptions). */
+export interface GuardFlags {
+  sandbox: SandboxMode;
+  container?: string;
+  python: string;
+  cpus?: string;
+  memory?: number;
+  maxProcesses: number;
+  cgroups: boolean;
+  protect: string[];
+}
+
+/** CPUs this process may run on (its affinity), from /proc/self/status. */
+export function allowedCpus(): number[] {
+  try {
+    const m = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return parseCpuList(m[1]!);
+  } catch {
+    /* not Linux */
+  }
+  return Array.from({ length: availableParallelism() }, (_, i) => i);
+}
+
+/**
+ * Makes the worker's guard from its flags: the sandbox decision, and session limits from the
+ * flags over the even share a worker gets on a node with several GPUs (its position is its
+ * first GPU's position among the node's). Setup problems become one-line ConfigErrors.
+ */
+export function createWorkerGuard(flags: GuardFlags, ctx: { workdir: string; tokenFile: string; cudaVisibleDevices?: string; gpus?: GpuDevice[] }): Guard {
+  try {
+    const all = ctx.gpus ?? listGpus();
+    const mine = selectGpus(all, ctx.cudaVisibleDevices);
+    let share: Share | null = null;
+    if (all.length >= 2 && mine.length > 0) {
+      share = defaultShare({ gpus: all.length, cpus: allowedCpus(), memory: totalmem(), workerIndex: all.indexOf(mine[0]!) });
+    }
+    const workerLimits: LimitValues = { cpuset: flags.cpus ?? share?.cpuset, memoryBytes: flags.memory ?? share?.memoryBytes };
+    const guard = new Guard({
+      sandbox: flags.sandbox,
+      container: flags.container,
+      python: flags.python,
+      workdir: ctx.workdir,
+      protect: [ctx.tokenFile, ...flags.protect],
+      cudaVisibleDevices: ctx.cudaVisibleDevices,
+      cgroups: flags.cgroups,
+      defaults: { maxProcesses: flags.maxProcesses || undefined },
+      workerLimits,
+      gpus: all,
+    });
+    if (share) guard.notices.push({ level: 'info', msg: "sessions limited to the worker's even share of the node", data: { cpuset: workerLimits.cpuset, memoryBytes: workerLimits.memoryBytes, gpus: all.length } });
+    return guard;
+  } catch (err) {
+    if (err instanceof SandboxUnavailableError || err instanceof PythonSetupError || err instanceof ContainerSetupError) throw new ConfigError(err.message);
+    throw err;
   }
 }

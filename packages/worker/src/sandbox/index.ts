@@ -1,8 +1,8 @@
-export { Guard, type GuardOptions } from './guard.js';
+export { Guard, ExecGuard, createWorkerGuard, allowedCpus, type GuardOptions, type GuardFlags } from './guard.js';
 export { bubblewrapArgv, decideSandbox, probeBubblewrap, systemBinds, SandboxUnavailableError, SANDBOX_MODES, type Bind, type BubblewrapProbe, type SandboxDecision, type SandboxMode, type SandboxSpec } from './bubblewrap.js';
-export { LimitsEnforcer, SessionLimits, ExecLimits, probeLimits, tighten, enterArgv, type ExecUsage, type LimitValues, type LimitsMechanism, type LimitsProbe } from './limits.js';
+export { LimitsEnforcer, SessionLimits, ExecLimits, probeLimits, tighten, limitValues, enterArgv, type ExecUsage, type LimitValues, type LimitsMechanism, type LimitsProbe } from './limits.js';
 export { defaultShare, parseCpuList, formatCpuList, formatBytes, type Share, type ShareInput } from './share.js';
-export { OutputBudget, DiskWatch, diskUsage } from './watch.js';
+export { DiskWatch, diskUsage } from './watch.js';
 export { resolvePython, DEFAULT_PYTHON, PythonSetupError, type CandidatePython } from './python.js';
 export { apptainerArgv, parseContainer, findApptainer, ContainerSetupError, type ContainerSpec } from './apptainer.js';
 export { gpuExposure, listGpus, parseGpuInventory, parseDeviceMinor, type GpuDevice, type GpuExposure } from './gpu.js';

@@ -28,6 +28,18 @@ export interface LimitValues {
   maxDiskBytes?: number;
 }
 
+/** The wire's Limits (0 or "" meaning none) as LimitValues. */
+export function limitValues(l: Partial<Record<keyof LimitValues, number | string>> | undefined): LimitValues {
+  const out: LimitValues = {};
+  if (!l) return out;
+  for (const key of ['wallMs', 'memoryBytes', 'maxProcesses', 'maxOutputBytes', 'maxDiskBytes'] as const) {
+    const v = Number(l[key] ?? 0);
+    if (v > 0) out[key] = v;
+  }
+  if (typeof l.cpuset === 'string' && l.cpuset.trim()) out.cpuset = formatCpuList(parseCpuList(l.cpuset));
+  return out;
+}
+
 /** An exec's limits inside its session's: each figure is the tighter of the two. */
 export function tighten(outer: LimitValues, inner: LimitValues | undefined): LimitValues {
   const min = (a?: number, b?: number) => (a && b ? Math.min(a, b) : a || b || undefined);
@@ -121,11 +133,11 @@ class CgroupNode {
     readonly unified: string | null,
   ) {}
 
-  static root(probe: LimitsProbe, name: string): CgroupNode {
+  static root(probe: LimitsProbe, name: string, limits: LimitValues): CgroupNode {
     const layout = probe.layout!;
     const node = new CgroupNode(probe, layout.controllers, layout.unified);
     if (probe.layout?.version === 'v2') enableSubtree(layout.unified!, probe.controllers);
-    return node.child(name, {});
+    return node.child(name, limits);
   }
 
   /** Every distinct folder of this group. */
@@ -316,6 +328,8 @@ export interface LimitsEnforcerOptions {
   probe?: LimitsProbe;
   /** Poll interval of the /proc watchdog used without cgroups. */
   pollMs?: number;
+  /** Limits of the worker as a whole (its share of the node: CPU set, memory), shared by its sessions. */
+  workerLimits?: LimitValues;
 }
 
 /**
@@ -333,7 +347,7 @@ export class LimitsEnforcer {
   constructor(readonly probe: LimitsProbe, readonly options: LimitsEnforcerOptions = {}) {
     this.mechanism = probe.mechanism;
     this.note = probe.note;
-    this.root = probe.layout ? CgroupNode.root(probe, `aira-${process.pid}${options.tag ? `-${options.tag}` : ''}`) : null;
+    this.root = probe.layout ? CgroupNode.root(probe, `aira-${process.pid}${options.tag ? `-${options.tag}` : ''}`, options.workerLimits ?? {}) : null;
   }
 
   static create(options: LimitsEnforcerOptions & { cgroups?: boolean } = {}): LimitsEnforcer {

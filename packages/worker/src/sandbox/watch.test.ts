@@ -2,20 +2,12 @@ import { linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiskWatch, OutputBudget, diskUsage } from './watch.js';
+import { DiskWatch, diskUsage } from './watch.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'aira-watch-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('output and disk limits', () => {
-  it('the output budget names its limit once, when first passed', () => {
-    const b = new OutputBudget(1024 * 1024);
-    expect(b.add(1024 * 1024)).toBeNull();
-    expect(b.add(1)).toBe('output limit 1 MiB exceeded');
-    expect(b.add(100)).toBeNull();
-    expect(new OutputBudget(0).add(1e12)).toBeNull();
-  });
-
+describe('disk limit', () => {
   it('counts allocated blocks as du does, hard links once', async () => {
     const d = join(tmp, 'du');
     mkdirSync(join(d, 'sub'), { recursive: true });

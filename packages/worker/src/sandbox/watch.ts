@@ -2,26 +2,6 @@ import { lstat, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatBytes } from './share.js';
 
-/** Counts an exec's output; the first byte past the limit gives the reason once. */
-export class OutputBudget {
-  private used = 0;
-  private tripped = false;
-
-  constructor(readonly limitBytes: number) {}
-
-  get bytes(): number {
-    return this.used;
-  }
-
-  /** Adds output; returns the reason the first time the limit is passed, else null. */
-  add(n: number): string | null {
-    this.used += n;
-    if (!this.limitBytes || this.tripped || this.used <= this.limitBytes) return null;
-    this.tripped = true;
-    return `output limit ${formatBytes(this.limitBytes)} exceeded`;
-  }
-}
-
 /** Disk space used by a folder tree (allocated blocks, as `du` counts; hard links once). */
 export async function diskUsage(dir: string): Promise<number> {
   const seen = new Set<string>();

@@ -8,6 +8,10 @@ import { bashDialect } from './bash.js';
 import type { Launcher, LaunchSpec, SessionPaths } from './launch.js';
 import { PYTHON_DRIVER, pythonDialect } from './python.js';
 import { StatefulProcess } from './stateful.js';
+import type { Limits } from '@aira/protocol';
+import type { Guard } from '../sandbox/guard.js';
+import { limitValues } from '../sandbox/limits.js';
+import type { ExecGuardStarter } from '../exec/exec-run.js';
 
 export interface SessionOptions {
   id: string;
@@ -28,6 +32,8 @@ export interface SessionOptions {
   /** Cap of each exec's output log, bytes. */
   maxOutputBytes: number;
   cancelGraceMs: number;
+  /** Sandbox and limits: each exec gets its own group and limits (none with a custom launcher). */
+  guard?: Guard | null;
 }
 
 export interface ExecParams {
@@ -37,6 +43,8 @@ export interface ExecParams {
   label: string;
   wallMs: number;
   maxOutputBytes: number;
+  /** The request's limits (memory, processes, CPU set, disk) within the session's. */
+  limits?: Limits;
 }
 
 /** Variables passed from the daemon's environment to candidate processes; nothing else leaks (no API keys). */
@@ -119,6 +127,7 @@ export class Session {
       wallMs: params.wallMs || this.opts.wallMs,
       cancelGraceMs: this.opts.cancelGraceMs,
       logger: this.opts.logger.child({ exec: params.id, kind: params.kind }),
+      guard: this.opts.guard ? this.execGuard(this.opts.guard, params) : undefined,
     });
     this.execs.set(run.id, run);
     const proc = params.kind === 'bash' ? this.bash : this.python;
@@ -127,6 +136,19 @@ export class Session {
       this.opts.logger.error({ err, exec: run.id }, 'exec failed inside the worker');
     });
     return run;
+  }
+
+  /** Starts an exec's guard on the stateful process that runs it; breaches cancel the exec with their reason. */
+  private execGuard(guard: Guard, params: ExecParams): ExecGuardStarter {
+    return (pid, onBreach) =>
+      guard.beginExec({
+        sessionId: this.id,
+        execId: params.id,
+        limits: limitValues(params.limits),
+        pid,
+        folders: [this.paths.workDir, this.paths.submissionDir],
+        onBreach,
+      });
   }
 
   /**

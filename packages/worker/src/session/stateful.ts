@@ -74,7 +74,8 @@ export class StatefulProcess {
   }
 
   /** Runs one request; output goes to sink as it arrives. One request at a time. */
-  run(execId: string, code: string, sink: OutputSink): Promise<RunOutcome> {
+  /** `before` runs once the process exists and before the request is written (the exec's guard moves it into the exec's group). */
+  run(execId: string, code: string, sink: OutputSink, before?: (pid: number) => Promise<void>): Promise<RunOutcome> {
     if (this.current) throw new Error(`${this.dialect.role} process is busy`);
     const child = this.ensureStarted();
     const marker = `__aira_end_${randomBytes(16).toString('hex')}__`;
@@ -92,7 +93,12 @@ export class StatefulProcess {
         this.onExit(child, child.exitCode, child.signalCode);
         return;
       }
-      child.stdin!.write(this.dialect.request(execId, marker, code));
+      const request = this.dialect.request(execId, marker, code);
+      const send = () => {
+        if (this.child === child && this.current?.execId === execId) child.stdin!.write(request);
+      };
+      if (before && child.pid) before(child.pid).then(send, send);
+      else send();
     });
   }
 
