@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { complete, crossoverChoices, debugChoices, diffChoices, mutateChoices, sampleChoices } from './choices.js';
-import { seededRng } from './rng.js';
+import { rngFor } from '@aira/coordinator';
 import { spaceFor, type Choices, type Space } from './space.js';
 
 const spaces: Space[] = (['tabular', 'text', 'image'] as const).flatMap((m) => (['classification', 'regression'] as const).map((t) => spaceFor(m, t)));
@@ -23,17 +23,17 @@ function expectConsistent(space: Space, c: Choices): void {
 describe('sampling', () => {
   it('draws the same choices from the same seed and different ones across seeds', () => {
     for (const space of spaces) {
-      const a = sampleChoices(space, seededRng(42, 'draft'));
-      expect(sampleChoices(space, seededRng(42, 'draft'))).toEqual(a);
+      const a = sampleChoices(space, rngFor(42, 'draft'));
+      expect(sampleChoices(space, rngFor(42, 'draft'))).toEqual(a);
       expectConsistent(space, a);
-      const distinct = new Set(Array.from({ length: 30 }, (_, s) => JSON.stringify(sampleChoices(space, seededRng(s, 'draft')))));
+      const distinct = new Set(Array.from({ length: 30 }, (_, s) => JSON.stringify(sampleChoices(space, rngFor(s, 'draft')))));
       expect(distinct.size).toBeGreaterThanOrEqual(28);
     }
   });
 
   it('uses every model of a template over many seeds', () => {
     for (const space of spaces) {
-      const models = new Set(Array.from({ length: 300 }, (_, s) => sampleChoices(space, seededRng(s)).model));
+      const models = new Set(Array.from({ length: 300 }, (_, s) => sampleChoices(space, rngFor(s)).model));
       expect([...models].sort()).toEqual([...space.params.find((p) => p.key === 'model')!.values].sort());
     }
   });
@@ -43,7 +43,7 @@ describe('sampling', () => {
   });
 
   it('completes stale choices: unknown values are redrawn, inactive ones dropped', () => {
-    const c = complete(tabular, { model: 'knn', 'knn.n_neighbors': 7, 'logreg.C': 1, scale: 'standard' }, seededRng(1));
+    const c = complete(tabular, { model: 'knn', 'knn.n_neighbors': 7, 'logreg.C': 1, scale: 'standard' }, rngFor(1));
     expectConsistent(tabular, c);
     expect(c.scale).toBe('standard');
     expect(c).not.toHaveProperty('logreg.C');
@@ -55,10 +55,10 @@ describe('mutation', () => {
   it('is deterministic, leaves the parent alone and changes at least one choice', () => {
     for (const space of spaces) {
       for (let s = 0; s < 40; s++) {
-        const parent = sampleChoices(space, seededRng(s, 'p'));
+        const parent = sampleChoices(space, rngFor(s, 'p'));
         const copy = { ...parent };
-        const a = mutateChoices(space, parent, seededRng(s, 'm'));
-        expect(mutateChoices(space, parent, seededRng(s, 'm'))).toEqual(a);
+        const a = mutateChoices(space, parent, rngFor(s, 'm'));
+        expect(mutateChoices(space, parent, rngFor(s, 'm'))).toEqual(a);
         expect(parent).toEqual(copy);
         expectConsistent(space, a.choices);
         expect(a.changes.length).toBeGreaterThan(0);
@@ -69,19 +69,19 @@ describe('mutation', () => {
 
   it('changes one to three choices unless the model switches (its settings then change with it)', () => {
     for (let s = 0; s < 200; s++) {
-      const parent = sampleChoices(tabular, seededRng(s, 'p'));
-      const { choices, changes } = mutateChoices(tabular, parent, seededRng(s, 'm'));
+      const parent = sampleChoices(tabular, rngFor(s, 'p'));
+      const { choices, changes } = mutateChoices(tabular, parent, rngFor(s, 'm'));
       if (choices.model === parent.model) expect(changes.length).toBeLessThanOrEqual(3);
     }
   });
 
   it('mostly steps ordered values to a neighbour', () => {
     const parent = { ...tabular.baseline, model: 'random_forest' };
-    const full = complete(tabular, { ...parent, 'random_forest.n_estimators': 100 }, seededRng(0));
+    const full = complete(tabular, { ...parent, 'random_forest.n_estimators': 100 }, rngFor(0));
     let steps = 0;
     let jumps = 0;
     for (let s = 0; s < 400; s++) {
-      const { changes } = mutateChoices(tabular, full, seededRng(s, 'm'));
+      const { changes } = mutateChoices(tabular, full, rngFor(s, 'm'));
       const c = changes.find((x) => x.key === 'random_forest.n_estimators');
       if (!c || c.to === undefined) continue; // the model switched
       if (c.to === 50 || c.to === 200) steps++;
@@ -95,10 +95,10 @@ describe('crossover', () => {
   it('takes every choice from one parent or the other, deterministically', () => {
     for (const space of spaces) {
       for (let s = 0; s < 40; s++) {
-        const a = sampleChoices(space, seededRng(s, 'a'));
-        const b = sampleChoices(space, seededRng(s, 'b'));
-        const x = crossoverChoices(space, a, b, seededRng(s, 'x'));
-        expect(crossoverChoices(space, a, b, seededRng(s, 'x'))).toEqual(x);
+        const a = sampleChoices(space, rngFor(s, 'a'));
+        const b = sampleChoices(space, rngFor(s, 'b'));
+        const x = crossoverChoices(space, a, b, rngFor(s, 'x'));
+        expect(crossoverChoices(space, a, b, rngFor(s, 'x'))).toEqual(x);
         expectConsistent(space, x.choices);
         for (const [k, v] of Object.entries(x.choices)) {
           if (x.from[k] === 'a') expect(v).toEqual(a[k]);
@@ -110,14 +110,14 @@ describe('crossover', () => {
   });
 
   it('of a parent with itself is that parent', () => {
-    const a = sampleChoices(tabular, seededRng(3));
-    expect(crossoverChoices(tabular, a, a, seededRng(9)).choices).toEqual(a);
+    const a = sampleChoices(tabular, rngFor(3));
+    expect(crossoverChoices(tabular, a, a, rngFor(9)).choices).toEqual(a);
   });
 
   it('mixes both parents over many draws', () => {
     const a = { ...tabular.baseline };
-    const b = complete(tabular, { ...a, impute: 'mean', scale: 'robust', categorical: 'ordinal', refit: false }, seededRng(0));
-    const mixed = Array.from({ length: 50 }, (_, s) => crossoverChoices(tabular, a, b, seededRng(s)).choices).filter(
+    const b = complete(tabular, { ...a, impute: 'mean', scale: 'robust', categorical: 'ordinal', refit: false }, rngFor(0));
+    const mixed = Array.from({ length: 50 }, (_, s) => crossoverChoices(tabular, a, b, rngFor(s)).choices).filter(
       (c) => diffChoices(c, a).length > 0 && diffChoices(c, b).length > 0,
     );
     expect(mixed.length).toBeGreaterThan(30);
@@ -126,10 +126,10 @@ describe('crossover', () => {
 
 describe('debug', () => {
   it('changes a choice the error names', () => {
-    const parent = complete(tabular, { ...tabular.baseline, 'logreg.penalty': 'l1', 'logreg.solver': 'lbfgs' }, seededRng(0));
+    const parent = complete(tabular, { ...tabular.baseline, 'logreg.penalty': 'l1', 'logreg.solver': 'lbfgs' }, rngFor(0));
     const error = "Traceback (most recent call last):\n  ...\nValueError: Solver lbfgs supports only 'l2' or 'none' penalties, got l1 penalty.";
     for (let s = 0; s < 20; s++) {
-      const d = debugChoices(tabular, parent, error, seededRng(s));
+      const d = debugChoices(tabular, parent, error, rngFor(s));
       expect(d.blamed.sort()).toEqual(['logreg.penalty', 'logreg.solver']);
       expect(d.changes).toHaveLength(1);
       expect(d.blamed).toContain(d.changes[0]!.key);
@@ -137,15 +137,15 @@ describe('debug', () => {
   });
 
   it('blames a numeric choice only as a whole word', () => {
-    const parent = complete(tabular, { ...tabular.baseline, select: 20 }, seededRng(0));
-    const d = debugChoices(tabular, parent, 'ValueError: k should be <= n_features = 10; got 20. Use k=\'all\'', seededRng(1));
+    const parent = complete(tabular, { ...tabular.baseline, select: 20 }, rngFor(0));
+    const d = debugChoices(tabular, parent, 'ValueError: k should be <= n_features = 10; got 20. Use k=\'all\'', rngFor(1));
     expect(d.blamed).toEqual(['select']);
     expect(d.choices.select).not.toBe(20);
   });
 
   it('falls back to a mutation when the error names no choice', () => {
-    const parent = sampleChoices(tabular, seededRng(5));
-    const d = debugChoices(tabular, parent, 'MemoryError', seededRng(2));
+    const parent = sampleChoices(tabular, rngFor(5));
+    const d = debugChoices(tabular, parent, 'MemoryError', rngFor(2));
     expect(d.blamed).toEqual([]);
     expect(d.changes.length).toBeGreaterThan(0);
   });

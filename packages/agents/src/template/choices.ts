@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@aira/coordinator';
 import type { Choices, Param, Space, Value } from './space.js';
 
 /** One choice that differs from a parent's. */

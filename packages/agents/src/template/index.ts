@@ -7,7 +7,8 @@ export { spaceFor, type Choices, type Space, type TemplateName } from './space.j
 export { sampleChoices, mutateChoices, crossoverChoices, debugChoices, complete, diffChoices, type Change } from './choices.js';
 export { planJob, type JobPlan } from './plan.js';
 export { renderScript, parseHeader, type TemplateHeader } from './render.js';
-export { seededRng } from './rng.js';
+// The coordinator's seeded generator, kept under the name this package has always exported.
+export { rngFor as seededRng } from '@aira/coordinator';
 
 /** Adds the `template` agent to a registry (the CLI calls this for `aira run`). */
 export function registerTemplateAgent(registry: Registry): Registry {

@@ -1,7 +1,6 @@
-import type { Job } from '@aira/coordinator';
+import { rngFor, type Job } from '@aira/coordinator';
 import { crossoverChoices, debugChoices, mutateChoices, sampleChoices, type Change } from './choices.js';
 import { parseHeader } from './render.js';
-import { seededRng } from './rng.js';
 import type { Choices, Space } from './space.js';
 
 /** What a job decided: its choices, and in words how they came about (for the script and the journal). */
@@ -26,7 +25,7 @@ const fmt = (c: Change) => `${c.key} ${String(c.from ?? '-')} -> ${String(c.to ?
  */
 export function planJob(job: Job, space: Space): JobPlan {
   const { operator, seed, id } = job.spec;
-  const rng = seededRng(seed, 'template', operator);
+  const rng = rngFor(seed, 'template', operator);
   const headed = job.parents.map((p) => ({ parent: p, header: parseHeader(p.code) })).filter((x) => x.header?.template === space.template);
   const draft = (why?: string): JobPlan => ({
     choices: sampleChoices(space, rng),

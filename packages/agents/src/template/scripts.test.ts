@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseScoreLine } from '@aira/coordinator';
+import { parseScoreLine, rngFor } from '@aira/coordinator';
 import { breastCancer, diabetes, digits, fortunes, wine, writePublic, type Dataset, type PublicFolder } from '../test-support/datasets.js';
 import { accuracy, logLoss, readPredictions, rmse, rocAuc } from '../test-support/metrics.js';
 import { probeFolder } from '../test-support/probe.js';
@@ -11,7 +11,6 @@ import { failureText } from './agent.js';
 import { complete } from './choices.js';
 import { planLayout, type DataLayout } from './layout.js';
 import { parseHeader, renderScript } from './render.js';
-import { seededRng } from './rng.js';
 import { spaceFor, type Choices } from './space.js';
 
 /**
@@ -62,7 +61,7 @@ describe('generated scripts on real data', () => {
     it(`${c.ds.name}: the baseline and a ${String(c.other.model)} write valid predictions for every split and score themselves`, async () => {
       const { pub, layout, dir } = prepare(c);
       const space = spaceFor(layout.modality, layout.task);
-      for (const choices of [space.baseline, complete(space, { ...space.baseline, ...c.other }, seededRng(1))]) {
+      for (const choices of [space.baseline, complete(space, { ...space.baseline, ...c.other }, rngFor(1))]) {
         const code = renderScript({ template: space.template, choices, layout, origin: [`test ${c.ds.name}`] });
         expect(parseHeader(code)).toEqual({ v: 1, template: space.template, choices, layout });
         const run = await runByHand(dir, code, ['search.csv', 'validation.csv', 'test.csv']);

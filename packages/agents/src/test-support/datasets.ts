@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { seededRng } from '../template/rng.js';
+import { rngFor } from '@aira/coordinator';
 import type { CompetitionFacts } from '../template/layout.js';
 
 /**
@@ -142,7 +142,7 @@ export function writeCsv(path: string, columns: string[], rows: string[][]): voi
  */
 export function writePublic(ds: Dataset, dir: string): PublicFolder {
   mkdirSync(dir, { recursive: true });
-  const rng = seededRng(7, 'split', ds.name);
+  const rng = rngFor(7, 'split', ds.name);
   const rows = [...ds.table.rows];
   for (let i = rows.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);

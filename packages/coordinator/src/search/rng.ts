@@ -5,6 +5,8 @@ export interface Rng {
   next(): number;
   /** Integer in [0, n). */
   int(n: number): number;
+  /** One of `items`, uniformly (one `int` draw). */
+  pick<T>(items: readonly T[]): T;
 }
 
 /**
@@ -33,7 +35,8 @@ export function rngFor(seed: number, ...keys: Array<string | number>): Rng {
     return (t >>> 0) / 4294967296;
   };
   for (let i = 0; i < 12; i++) next();
-  return { next, int: (n) => Math.floor(next() * n) };
+  const int = (n: number) => Math.floor(next() * n);
+  return { next, int, pick: (items) => items[int(items.length)]! };
 }
 
 /** A 31-bit seed for a job, derived from the run seed and the job's index. */
