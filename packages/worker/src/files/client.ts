@@ -77,7 +77,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 /** Uploads files, sending the content only of blobs the worker's cache lacks. */
 export async function uploadFiles(conn: WorkerConnection, sessionId: string, entries: readonly UploadEntry[], options: UploadOptions = {}): Promise<UploadResult> {
   for (const e of entries) pathSegments(e.remotePath, 'remote path');
-  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
   const hashed = await mapLimit(entries, options.hashConcurrency ?? 4, async (e) => {
     const st = await stat(e.localPath);
     return { ...e, ...(await hashFile(e.localPath)), mode: st.mode & 0o777 };

@@ -126,7 +126,7 @@ async function place(ctx: FileContext, session: FileSessionView, header: FileHea
 }
 
 /** Chunk size of GetFiles responses. */
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Sends the files of GetFiles: each as a header (size, sha256, mode) followed by its chunks.

@@ -227,3 +227,19 @@ describe('--sandbox required', () => {
 });
 
 void ExecKind;
+
+describe("the worker's own share (--cpus, --memory)", () => {
+  it('pins sessions to the CPU set and stops a hog at the worker memory', async () => {
+    const own = await startTestWorker({ args: ['--cpus', '0', '--memory', '512MiB', '--workdir', join(tmp, 'share')] });
+    try {
+      const s = await openSession(own.connection);
+      const cpus = await run(own.connection, s, 'grep Cpus_allowed_list /proc/self/status');
+      if (limitsProbe.controllers.includes('cpuset')) expect(cpus.stdout).toMatch(/:\s+0\n$/);
+      const r = await run(own.connection, s, `python3 -c "b = b'x' * (800 << 20); print('survived')"`);
+      expect(r.stdout).not.toContain('survived');
+      if (limitsProbe.controllers.includes('memory')) expect(r.finished.reason).toBe('memory limit 512 MiB of the worker exceeded');
+    } finally {
+      await own.stop();
+    }
+  });
+});

@@ -357,30 +357,38 @@ export class LimitsEnforcer {
     return enforcer;
   }
 
-  /** Removes groups left by workers that died (their sessions' processes are killed first). */
+  /**
+   * Removes groups left by workers that died (killed with SIGKILL, no cleanup): what still runs
+   * in them is killed first. Each hierarchy is swept on its own (on v1 they may sit under
+   * different parents).
+   */
   async sweepStale(): Promise<number> {
     const layout = this.probe.layout;
     if (!layout) return 0;
-    const parent = layout.unified ?? Object.values(layout.controllers)[0];
-    if (!parent) return 0;
+    const parents = new Set([...Object.values(layout.controllers), ...(layout.unified ? [layout.unified] : [])]);
     let swept = 0;
-    let names: string[] = [];
-    try {
-      names = readdirSync(parent).filter((n) => /^aira-\d+(-[\w.-]+)?$/.test(n));
-    } catch {
-      return 0;
-    }
-    for (const name of names) {
-      const pid = Number(/^aira-(\d+)/.exec(name)![1]);
-      if (pid === process.pid || isAlive(pid)) continue;
-      const dirs: Partial<Record<Controller, string>> = {};
-      for (const [c, d] of Object.entries(layout.controllers) as [Controller, string][]) dirs[c] = join(d, name);
-      const node = new CgroupNode(this.probe, dirs, layout.unified ? join(layout.unified, name) : null);
+    for (const parent of parents) {
+      let names: string[] = [];
       try {
-        await node.kill();
-        if (node.remove()) swept++;
+        names = readdirSync(parent).filter((n) => /^aira-\d+(-[\w.-]+)?$/.test(n));
       } catch {
-        /* leave it for the next sweep */
+        continue;
+      }
+      for (const name of names) {
+        const pid = Number(/^aira-(\d+)/.exec(name)![1]);
+        if (pid === process.pid || isAlive(pid)) continue;
+        const dir = join(parent, name);
+        for (let i = 0; i < 20 && cgroupPids(dir).length > 0; i++) {
+          if (existsSync(join(dir, 'cgroup.kill'))) {
+            try {
+              writeCgroupFile(join(dir, 'cgroup.kill'), '1');
+            } catch {
+              killPids(cgroupPids(dir));
+            }
+          } else killPids(cgroupPids(dir));
+          await sleep(20);
+        }
+        if (removeCgroupTree(dir)) swept++;
       }
     }
     return swept;
@@ -593,7 +601,15 @@ export class ExecLimits {
     const oomKills = Math.max(mine.oomKills, sessionOom);
     const processLimitHits = Math.max(mine.processLimitHits, sessionPids);
     const reasons: string[] = [];
-    if (oomKills > 0 && this.limits.memoryBytes) reasons.push(`memory limit ${formatBytes(this.limits.memoryBytes)} exceeded`);
+    if (oomKills > 0) {
+      // The kernel counts a kill where the victim was, not at the limit that was hit: name the
+      // tightest limit in force (the exec's or session's, or the worker's share of the node).
+      const own = this.limits.memoryBytes;
+      const worker = this.session.enforcer.options.workerLimits?.memoryBytes;
+      if (own && (!worker || own <= worker)) reasons.push(`memory limit ${formatBytes(own)} exceeded`);
+      else if (worker) reasons.push(`memory limit ${formatBytes(worker)} of the worker exceeded`);
+      else reasons.push('out of memory: killed by the kernel');
+    }
     if (processLimitHits > 0 && this.limits.maxProcesses) reasons.push(`process limit ${this.limits.maxProcesses} reached`);
     if (this.breach && !reasons.includes(this.breach)) reasons.push(this.breach);
     return { peakMemoryBytes: Math.max(mine.peakMemoryBytes, this.peakPolled), oomKills, processLimitHits, reasons };
