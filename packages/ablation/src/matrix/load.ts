@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '@aira/core';
-import { RunConfig } from '@aira/coordinator';
+import { RunConfig, parseYaml, readYaml, type YamlSource } from '@aira/coordinator';
 import { parseCheckpoint, type Checkpoint } from './checkpoints.js';
 import { MatrixFile, PAPER_ROWS, VARIANT_META, type PaperRow } from './schema.js';
-import { parseYaml, readYaml, type YamlSource } from './yaml-source.js';
 
 /** A variant as the runner uses it: its overrides and the run config every one of its cells starts from. */
 export interface Variant {

@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { ConfigError, readTextFile } from '@aira/core';
 
-/** A parsed YAML file that can say on which line any path of its values sits. */
+/** A parsed YAML file that can say on which line any path of its values sits (run configs, ablation matrices). */
 export interface YamlSource {
   file: string;
   values: unknown;
@@ -9,17 +9,21 @@ export interface YamlSource {
   lineOf(path: ReadonlyArray<string | number>): number;
 }
 
-export function readYaml(file: string, what: string): YamlSource {
-  const text = readTextFile(file, what);
-  return parseYaml(text, file);
+/**
+ * Reads `file` (`what` names it in a read error). A syntax error is one line, `[label ]file:line: message`;
+ * `label` says which kind of file it was (e.g. `config`).
+ */
+export function readYaml(file: string, what: string, label?: string): YamlSource {
+  return parseYaml(readTextFile(file, what), file, label);
 }
 
-export function parseYaml(text: string, file: string): YamlSource {
+export function parseYaml(text: string, file: string, label?: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    throw new ConfigError(`${file}:${lineCounter.linePos(err.pos[0]).line}: ${err.message.split('\n')[0]}`);
+    const where = `${label ? `${label} ` : ''}${file}:${lineCounter.linePos(err.pos[0]).line}`;
+    throw new ConfigError(`${where}: ${err.message.split('\n')[0]}`);
   }
   const root = doc.contents as Node | null;
   return {
