@@ -1,5 +1,5 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { mkdir, open, opendir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
@@ -74,13 +74,30 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
+/**
+ * Hashes remembered per file identity (device, inode, size, mtime): the same competition data
+ * goes to many sessions, and re-hashing gigabytes each time would cost more than the transfer
+ * the cache saves. A changed file has a new mtime or size and is hashed again.
+ */
+const hashMemo = new Map<string, { sha256: string; size: number }>();
+
+async function hashCached(path: string, st: Stats): Promise<{ sha256: string; size: number }> {
+  const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${path}`;
+  const known = hashMemo.get(key);
+  if (known) return known;
+  const h = await hashFile(path);
+  if (hashMemo.size > 200_000) hashMemo.clear();
+  hashMemo.set(key, h);
+  return h;
+}
+
 /** Uploads files, sending the content only of blobs the worker's cache lacks. */
 export async function uploadFiles(conn: WorkerConnection, sessionId: string, entries: readonly UploadEntry[], options: UploadOptions = {}): Promise<UploadResult> {
   for (const e of entries) pathSegments(e.remotePath, 'remote path');
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
   const hashed = await mapLimit(entries, options.hashConcurrency ?? 4, async (e) => {
     const st = await stat(e.localPath);
-    return { ...e, ...(await hashFile(e.localPath)), mode: st.mode & 0o777 };
+    return { ...e, ...(await hashCached(e.localPath, st)), mode: st.mode & 0o777 };
   });
   const present = new Set<string>();
   const unique = [...new Set(hashed.map((h) => h.sha256))];
