@@ -18,7 +18,7 @@ export {
 export { mlebenchRegistryDir, requireRegistryDir, registryEntries, competitionEntry, type CompetitionEntry } from './registry.js';
 export { pyRound } from './pyround.js';
 export { readCsv, parseCsv } from './csv/reader.js';
-export { Table, Column, type Kind } from './csv/table.js';
+export { Table, Column, FIELD_MISSING, type Kind } from './csv/table.js';
 export { CsvError } from './csv/errors.js';
 export { loadAnswers, parseJsonl } from './answers.js';
 export { InvalidSubmission, MetricError, AnswersError } from './errors.js';
