@@ -145,7 +145,7 @@ time.sleep(300)
 describe('cgroup specifics', () => {
   const probe = probeLimits();
   const skip = probe.layout === null || !probe.controllers.includes('cpuset');
-  it.skipIf(skip)('an exec cpuset pins its processes (skipped: no writable cpuset controller here)', async () => {
+  it.skipIf(skip)(`an exec cpuset pins its processes${skip ? ' (skipped: no writable cpuset controller here)' : ''}`, async () => {
     const enforcer = LimitsEnforcer.create({ tag: 'cpus' });
     const session = enforcer.openSession('cpus', {});
     const bash = startBash(session.wrap(['bash', '--norc']), session.env);
