@@ -46,7 +46,6 @@ export function scriptAgent(config: RunConfig): Agent {
   return {
     name: 'script',
     async runJob(job: Job, session: Session) {
-      const work = session.dirs.work;
       const files: SessionFile[] = [
         { path: `work/${codePath}`, data: Buffer.from(code), mode: 0o755 },
         { path: 'work/job.json', data: Buffer.from(JSON.stringify(jobManifest(job, codePath), null, 2)) },
@@ -56,34 +55,41 @@ export function scriptAgent(config: RunConfig): Agent {
         files.push({ path: `work/parents/${p.id}/output.txt`, data: Buffer.from(p.output) });
       }
       await session.putFiles(files);
-      const env: Record<string, string> = {
-        AIRA_JOB_ID: job.spec.id,
-        AIRA_JOB_SEED: String(job.spec.seed),
-        AIRA_JOB_OPERATOR: job.spec.operator,
-        AIRA_JOB_ATTEMPT: String(job.attempt),
-        AIRA_PARENTS: job.parents.map((p) => p.id).join(','),
-        AIRA_JOB_JSON: `${work}/job.json`,
-        AIRA_DATA_DIR: session.dirs.data,
-        AIRA_WORK_DIR: work,
-        AIRA_SUBMISSION_DIR: session.dirs.submission,
-      };
-      const interpreter =
-        config.agent.interpreter ?? (ext === '.py' ? session.python || 'python3' : ext === '.sh' ? 'bash' : `./${basename(codePath)}`);
-      const assignments = Object.entries(env)
-        .map(([k, v]) => `${k}=${shellQuote(v)}`)
-        .join(' ');
-      const command =
-        interpreter === `./${codePath}`
-          ? `cd ${shellQuote(work)} && env ${assignments} ./${codePath}`
-          : `cd ${shellQuote(work)} && env ${assignments} ${interpreter} ${codePath}`;
-      return submit(session, await session.exec('bash', command, { label: 'solution' }));
+      return submit(session, await session.exec('bash', solutionCommand(job, session), { label: 'solution' }));
     },
     // The solution runs as one exec: a new coordinator can follow it to its end and submit.
     canResume: (running) => running.label === 'solution',
-    async resumeJob(_job, session, _ctx, running) {
-      return submit(session, await session.attach(running.execId, { label: 'solution' }));
+    async resumeJob(job, session, _ctx, running) {
+      // Sent again with its own command: journaled but never received (the coordinator died in
+      // between), it runs now; already on the worker, it is followed from its start.
+      const start = session.dirs.work ? { kind: 'bash' as const, code: solutionCommand(job, session) } : undefined;
+      return submit(session, await session.attach(running.execId, { label: 'solution', start }));
     },
   };
+
+  /** The solution's command line: the same for a job's attempt each time it is built. */
+  function solutionCommand(job: Job, session: Session): string {
+    const work = session.dirs.work;
+    const env: Record<string, string> = {
+      AIRA_JOB_ID: job.spec.id,
+      AIRA_JOB_SEED: String(job.spec.seed),
+      AIRA_JOB_OPERATOR: job.spec.operator,
+      AIRA_JOB_ATTEMPT: String(job.attempt),
+      AIRA_PARENTS: job.parents.map((p) => p.id).join(','),
+      AIRA_JOB_JSON: `${work}/job.json`,
+      AIRA_DATA_DIR: session.dirs.data,
+      AIRA_WORK_DIR: work,
+      AIRA_SUBMISSION_DIR: session.dirs.submission,
+    };
+    const interpreter =
+      config.agent.interpreter ?? (ext === '.py' ? session.python || 'python3' : ext === '.sh' ? 'bash' : `./${basename(codePath)}`);
+    const assignments = Object.entries(env)
+      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .join(' ');
+    return interpreter === `./${codePath}`
+      ? `cd ${shellQuote(work)} && env ${assignments} ./${codePath}`
+      : `cd ${shellQuote(work)} && env ${assignments} ${interpreter} ${codePath}`;
+  }
 
   async function submit(session: Session, result: ExecResult): Promise<Submission> {
     const outputs = await session.getFiles(['submission']);

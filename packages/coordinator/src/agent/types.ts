@@ -18,6 +18,15 @@ export interface ExecOptions {
   onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
 }
 
+export interface AttachOptions extends ExecOptions {
+  /**
+   * The exec's own request. An exec is journaled before it is sent, so a coordinator that died in
+   * between left one the worker never received; with this it is sent now under the same id (Exec
+   * is idempotent by id: one the worker has is followed, not run twice).
+   */
+  start?: { kind: 'bash' | 'python'; code: string };
+}
+
 export interface ExecResult {
   execId: string;
   /** Exit code; -1 when ended by a signal. */
@@ -53,7 +62,7 @@ export interface Session {
   readonly signal: AbortSignal;
   exec(kind: 'bash' | 'python', code: string, options?: ExecOptions): Promise<ExecResult>;
   /** Follows an exec started earlier in this session (by a coordinator that died) from its start. */
-  attach(execId: string, options?: ExecOptions): Promise<ExecResult>;
+  attach(execId: string, options?: AttachOptions): Promise<ExecResult>;
   putFiles(files: SessionFile[]): Promise<void>;
   /** Files or whole folders, relative to the session root. */
   getFiles(paths: string[]): Promise<SessionFile[]>;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { ExecKind, type ExecEvent, type ExecFinished, type OpenSessionResponse, type WorkerConnection } from '@aira/protocol';
 import type { Logger } from '@aira/core';
-import { ExecGoneError, JobCancelledError, WorkerLostError, type ExecOptions, type ExecResult, type Session, type SessionFile } from '../agent/types.js';
+import { ExecGoneError, JobCancelledError, WorkerLostError, type AttachOptions, type ExecOptions, type ExecResult, type Session, type SessionFile } from '../agent/types.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { OutputCapture } from './output-capture.js';
 import { getFiles, putFiles } from './files.js';
@@ -78,8 +78,28 @@ export class WorkerSession implements Session {
     mkdirSync(dirname(logPath), { recursive: true });
     await this.opts.hooks.execStarted({ execId, kind, label, log: logPath });
     if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
+    return this.follow(execId, logPath, 'a', this.request(execId, kind, code, label, options), options);
+  }
+
+  /**
+   * Follows an exec this session started earlier (e.g. under a coordinator that has since died)
+   * from its first event: its whole output is stored again (the log is rewritten, not appended)
+   * and its end returned as exec() would. With `start`, the exec is (re)sent instead of attached
+   * to: the worker streams the one it has from its start, or runs it now if it never got it.
+   */
+  async attach(execId: string, options: AttachOptions = {}): Promise<ExecResult> {
+    if (this.closed) throw new Error(`session ${this.id} is closed`);
+    const m = /\.x(\d+)$/.exec(execId);
+    if (m) this.execCount = Math.max(this.execCount, Number(m[1]));
+    const logPath = this.opts.hooks.logPath(execId);
+    mkdirSync(dirname(logPath), { recursive: true });
+    const request = options.start ? this.request(execId, options.start.kind, options.start.code, options.label ?? options.start.kind, options) : null;
+    return this.follow(execId, logPath, 'w', request, options);
+  }
+
+  private request(execId: string, kind: 'bash' | 'python', code: string, label: string, options: ExecOptions) {
     const wallMs = Math.min(options.timeoutMs ?? Infinity, this.opts.perExecMs);
-    const request = {
+    return {
       sessionId: this.id,
       kind: kind === 'bash' ? ExecKind.EXEC_KIND_BASH : ExecKind.EXEC_KIND_PYTHON,
       code,
@@ -87,21 +107,6 @@ export class WorkerSession implements Session {
       label,
       limits: { wallMs: Number.isFinite(wallMs) ? wallMs : 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 },
     };
-    return this.follow(execId, logPath, 'a', request, options);
-  }
-
-  /**
-   * Follows an exec this session started earlier (e.g. under a coordinator that has since died)
-   * from its first event: its whole output is stored again (the log is rewritten, not appended)
-   * and its end returned as exec() would.
-   */
-  async attach(execId: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closed) throw new Error(`session ${this.id} is closed`);
-    const m = /\.x(\d+)$/.exec(execId);
-    if (m) this.execCount = Math.max(this.execCount, Number(m[1]));
-    const logPath = this.opts.hooks.logPath(execId);
-    mkdirSync(dirname(logPath), { recursive: true });
-    return this.follow(execId, logPath, 'w', null, options);
   }
 
   /** Streams an exec's events into its log until it ends, re-attaching from the last seq when a stream drops. */
@@ -152,7 +157,8 @@ export class WorkerSession implements Session {
         current = call;
         const err = await consume(call, onEvent, () => finished !== undefined);
         if (finished) break;
-        if (err?.code === status.NOT_FOUND && !request && lastSeq < 0) throw new ExecGoneError(`worker ${this.workerId} does not know exec ${execId}`);
+        // Before any event, NOT_FOUND is final: no such exec (attach) or no such session (exec).
+        if (err?.code === status.NOT_FOUND && lastSeq < 0) throw new ExecGoneError(`worker ${this.workerId} does not know ${request ? `session ${this.id} (exec ${execId})` : `exec ${execId}`}`);
         if (err?.code === status.NOT_FOUND && lastSeq >= 0) throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
         if (err?.code === status.UNAUTHENTICATED || err?.code === status.INVALID_ARGUMENT || err?.code === status.FAILED_PRECONDITION) {
           throw new Error(`exec on worker ${this.workerId} refused: ${err.details}`);

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@aira/core';
+import { readTokenFile } from '@aira/protocol';
+import { ExecGoneError } from '../agent/types.js';
+import { WorkerPool } from '../pool/pool.js';
+import type { PoolWorker } from '../pool/pool-worker.js';
+import { tempDir } from '../test-support/tmp.js';
+import { startWorkers, type TestWorkers } from '../test-support/workers.js';
+import { WorkerSession, openSessionRpc } from './worker-session.js';
+
+let root: string;
+let cleanup: () => void;
+let workers: TestWorkers;
+let pool: WorkerPool;
+let worker: PoolWorker;
+beforeAll(async () => {
+  ({ dir: root, cleanup } = tempDir('aira-wsession-'));
+  workers = await startWorkers(1, root);
+  pool = new WorkerPool({ token: readTokenFile(workers.tokenFile), leaseMs: 10_000, heartbeatMs: 1_000, callDeadlineMs: 10_000, logger: silentLogger() });
+  worker = await pool.add(workers.workers[0]!.address, 'hosts');
+});
+afterAll(async () => {
+  await pool?.close({ stopLocal: false });
+  await workers?.stopAll();
+  cleanup?.();
+});
+
+/** A session on the real worker, as a resumed coordinator rebuilds it from the journal. */
+async function session(id: string): Promise<{ s: WorkerSession; started: string[] }> {
+  const res = await openSessionRpc(worker, { sessionId: id, labels: {}, callDeadlineMs: 10_000 });
+  const started: string[] = [];
+  const s = WorkerSession.fromOpened(worker, res, {
+    perExecMs: 60_000,
+    callDeadlineMs: 10_000,
+    signal: new AbortController().signal,
+    logger: silentLogger(),
+    hooks: {
+      logPath: (execId) => join(root, 'logs', `${execId}.log`),
+      execStarted: async (x) => void started.push(x.execId),
+      execFinished: async () => undefined,
+    },
+  });
+  return { s, started };
+}
+
+describe('taking over an exec after a coordinator restart', () => {
+  it('runs, once, an exec that was journaled but never reached the worker, and follows it when it did', async () => {
+    const { s, started } = await session('wsession-a');
+    // The first coordinator journaled x1 and died before sending it: the worker has no such exec.
+    await expect(s.attach('wsession-a.x1')).rejects.toThrow(ExecGoneError);
+    // Paths as the session's code sees them (the worker may sandbox it).
+    const count = `${s.dirs.work}/count.txt`;
+    const start = { kind: 'bash' as const, code: `echo ran >> ${count}; echo hello` };
+    const first = await s.attach('wsession-a.x1', { label: 'solution', start });
+    expect(first).toMatchObject({ execId: 'wsession-a.x1', exitCode: 0, output: 'hello\n' });
+    // A second take-over of the same exec follows the one the worker has: it does not run again.
+    const again = await s.attach('wsession-a.x1', { label: 'solution', start });
+    expect(again).toMatchObject({ exitCode: 0, output: 'hello\n' });
+    expect(readFileSync(join(root, 'logs', 'wsession-a.x1.log'), 'utf8')).toBe('hello\n');
+    // Attaching journals nothing new; the session's next exec gets the next number.
+    expect(started).toEqual([]);
+    expect(await s.exec('bash', `cat ${count}`)).toMatchObject({ execId: 'wsession-a.x2', output: 'ran\n' });
+    expect(started).toEqual(['wsession-a.x2']);
+    await s.close();
+  });
+
+  it('fails at once, as a gone exec, when the session itself is not on the worker', async () => {
+    const { s } = await session('wsession-b');
+    await s.close();
+    const again = WorkerSession.fromOpened(worker, { sessionId: 'wsession-b', dataDir: '', workDir: s.dirs.work, submissionDir: '', protection: '' }, {
+      perExecMs: 60_000,
+      callDeadlineMs: 10_000,
+      signal: new AbortController().signal,
+      logger: silentLogger(),
+      hooks: { logPath: (execId) => join(root, 'logs', `${execId}.log`), execStarted: async () => undefined, execFinished: async () => undefined },
+    });
+    await expect(again.attach('wsession-b.x1', { start: { kind: 'bash', code: 'echo never' } })).rejects.toThrow(/does not know session wsession-b \(exec wsession-b\.x1\)/);
+  });
+});
