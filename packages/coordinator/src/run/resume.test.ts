@@ -35,9 +35,10 @@ function aira(args: string[]): Child {
   };
 }
 
-function journalLines(path: string): number {
+function journalLines(path: string, containing?: string): number {
   try {
-    return readFileSync(path, 'utf8').split('\n').length - 1;
+    const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
+    return containing ? lines.filter((l) => l.includes(containing)).length : lines.length;
   } catch {
     return 0;
   }
@@ -47,11 +48,14 @@ function journalLines(path: string): number {
  * Runs it and SIGKILLs it at a point given either as a delay or as the journal reaching a number
  * of events (so kills land anywhere in the run, not only in its start-up), if it is still running.
  */
-async function runAndMaybeKill(args: string[], kill: { afterMs: number } | { atEvents: number; journal: string } | null): Promise<'killed' | 'finished'> {
+type KillPoint = { afterMs: number } | { atEvents: number; journal: string } | { atCandidates: number; journal: string };
+
+async function runAndMaybeKill(args: string[], kill: KillPoint | null): Promise<'killed' | 'finished'> {
   const c = aira(args);
   let timer: NodeJS.Timeout | undefined;
   if (kill && 'afterMs' in kill) timer = setTimeout(() => c.kill(), kill.afterMs);
-  else if (kill) timer = setInterval(() => journalLines(kill.journal) >= kill.atEvents && c.kill(), 5);
+  else if (kill && 'atEvents' in kill) timer = setInterval(() => journalLines(kill.journal) >= kill.atEvents && c.kill(), 5);
+  else if (kill) timer = setInterval(() => journalLines(kill.journal, '"candidate.added"') >= kill.atCandidates && c.kill(), 5);
   const r = await c.exited;
   clearTimeout(timer);
   clearInterval(timer);
@@ -76,7 +80,15 @@ describe('kill -9 of the coordinator', () => {
         const id = existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined;
         return id ? join(out, id, 'script-s0', 'journal.jsonl') : join(out, 'none');
       };
-      const firstKill = trial % 3 === 0 ? { afterMs: 100 + rng.int(1500) } : { atEvents: 1 + rng.int(60), get journal() { return journalPath(); } };
+      // A third of the trials kill at a random time, a third at a random journal event, and a third
+      // right after a random candidate (1..MAX_JOBS-1), so kills between candidates happen whatever
+      // the machine's load does to timing.
+      const firstKill: KillPoint =
+        trial % 3 === 0
+          ? { afterMs: 100 + rng.int(1500) }
+          : trial % 3 === 1
+            ? { atCandidates: 1 + rng.int(MAX_JOBS - 1), get journal() { return journalPath(); } }
+            : { atEvents: 1 + rng.int(60), get journal() { return journalPath(); } };
       const first = await runAndMaybeKill([...common, '--script', script, '--max-jobs', String(MAX_JOBS), '--heartbeat', '500ms'], firstKill);
       const studies = existsSync(out) ? readdirSync(out).filter((d) => existsSync(join(out, d, 'study.json'))) : [];
       if (studies.length === 0) {
