@@ -124,7 +124,10 @@ describe('hostile candidates', () => {
     const s = await openSession(w.connection);
     const code = [
       'import os, sys, time',
-      'if os.fork(): sys.exit(0)',
+      // The parent reaps the first child (as daemon(3) callers do), so when the exec ends only the
+      // grandchild is left, not also a first child still on its way out.
+      'pid = os.fork()',
+      'if pid: os.waitpid(pid, 0); sys.exit(0)',
       'os.setsid()',
       'if os.fork(): sys.exit(0)',
       'os.close(0); os.close(1); os.close(2)',
