@@ -1,0 +1,8 @@
+import type { SynthWriter } from '../types.js';
+
+/**
+ * One writer per MLE-bench competition aira ships (plugins/mlebench), keyed by competition id.
+ * Each lives in its own file `./<id>.ts` and writes that competition's prepared layout
+ * (see docs/mlebench-layouts.md for the facts each follows).
+ */
+export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {};
