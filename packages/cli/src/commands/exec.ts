@@ -156,7 +156,9 @@ async function follow(
       throw new UserError(`worker ${address} ended the stream before the command finished`);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (typeof code !== 'number' || !REATTACH.has(code) || ++attempts > 5) throw describeRpcError(err, address);
+      // A request that did not serialize never reached the worker: re-attaching would only find nothing.
+      const local = /serialization failure/i.test((err as { details?: string }).details ?? '');
+      if (typeof code !== 'number' || !REATTACH.has(code) || local || ++attempts > 5) throw describeRpcError(err, address);
       await new Promise((r) => setTimeout(r, 200 * attempts));
       stream = attach(nextSeq);
     }
