@@ -44,7 +44,7 @@ describe('a daemon killed with SIGKILL', () => {
         return 0;
       }
     };
-    await eventually(() => pidOf('fg.pid') > 0, 10_000, 'the running exec to start');
+    await eventually(() => pidOf('fg.pid') > 0, 30_000, 'the running exec to start');
     const pids = ['bg.pid', 'daemon.pid', 'py.pid', 'fg.pid'].map(pidOf);
     expect(pids.every(isRunning)).toBe(true);
     // A process of another daemon's session that happens to share the session id: not ours.
@@ -58,7 +58,7 @@ describe('a daemon killed with SIGKILL', () => {
 
     const second = await startTestWorker({ args: ['--workdir', workdir, '--sandbox', 'off'] });
     started.push(second);
-    await eventually(() => pids.every((p) => !isRunning(p)), 10_000, 'the processes the killed daemon left to end');
+    await eventually(() => pids.every((p) => !isRunning(p)), 30_000, 'the processes the killed daemon left to end');
     expect(isRunning(stranger.pid!)).toBe(true);
     // The new daemon works as usual, and its own sessions are not touched.
     const t = await openSession(second.connection);

@@ -27,7 +27,7 @@ async function execError(req: ReturnType<typeof execRequest>): Promise<{ code: n
 async function cancelled(s: string, code: string, kind = ExecKind.EXEC_KIND_BASH) {
   const execId = `exe-${Math.random().toString(16).slice(2, 12)}`;
   const done = collect(w.connection.stream('exec', execRequest(s, code, { execId, kind })));
-  await eventually(async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === execId), 10_000, 'the exec to run');
+  await eventually(async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === execId), 30_000, 'the exec to run');
   await new Promise((r) => setTimeout(r, 300));
   expect((await unary(w.connection, 'cancel', { execId, reason: 'test' })).cancelled).toBe(true);
   return done;

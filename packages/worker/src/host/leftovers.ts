@@ -64,12 +64,17 @@ export class ProcessRecords {
       sessions.push(sessionId);
       let tagged: number[] | undefined;
       for (const rec of readRecords(join(this.dir, file))) {
-        if (startTime(rec.pid) === rec.start) {
+        const leader = startTime(rec.pid);
+        if (leader === rec.start) {
           victims.add(rec.pid);
           for (const d of descendantsOf(rec.pid, table)) victims.add(d);
         }
-        // The leader may be gone while its group lives on: members started after it are its.
-        for (const p of table) if (p.pgid === rec.pgid && (startTime(p.pid) ?? -1) >= rec.start) victims.add(p.pid);
+        // The leader may be gone while its group lives on (the kernel does not reuse a pid that
+        // is still a group's id). A live process with the pid but another start time means the
+        // group ended and the pid went to someone else: not ours.
+        if (leader === undefined || leader === rec.start) {
+          for (const p of table) if (p.pgid === rec.pgid && (startTime(p.pid) ?? -1) >= rec.start) victims.add(p.pid);
+        }
         tagged ??= processesWithEnv('AIRA_SESSION_ID', sessionId);
         for (const pid of tagged) {
           if (hasEnv(pid, 'AIRA_WORK_DIR', rec.workDir)) victims.add(pid);
