@@ -27,7 +27,7 @@ function isRunning(pid: number): boolean {
 }
 
 describe('a daemon killed with SIGKILL', () => {
-  it('leaves its session processes, and the next daemon on the same workdir ends them (and nothing else)', async () => {
+  it('leaves its session processes, and the next daemon on the same workdir ends them (and nothing else)', { timeout: 120_000 }, async () => {
     // Unsandboxed: bubblewrap's --die-with-parent would end them with the daemon already.
     const first = await startTestWorker({ args: ['--workdir', workdir, '--sandbox', 'off'] });
     started.push(first);

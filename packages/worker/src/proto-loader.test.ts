@@ -117,7 +117,7 @@ describe('a @grpc/proto-loader client', () => {
       if (e.started) execId = e.started.exec_id;
     });
     // Wait for the output so the cancel lands on `sleep 30`, mid list.
-    for (let i = 0; i < 200 && !(execId && (await describeRunning()).includes(execId)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !(execId && (await describeRunning()).includes(execId)); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     expect((await call<{ cancelled: boolean }>((cb) => client.Cancel({ exec_id: execId, reason: 'test' }, md, cb))).cancelled).toBe(true);
     const c = await running;
