@@ -9,8 +9,9 @@ fake it by accident.
 
 Code runs in one persistent `__main__` namespace: variables, imports, cwd and os.environ survive
 between requests, like a Jupyter kernel. When the last statement is an expression its repr is
-printed (sys.displayhook, as the REPL does). An exception prints a traceback to stderr and gives
-rc 1; SIGINT (the daemon's cancel) raises KeyboardInterrupt in the user code and keeps the state.
+printed (sys.displayhook, as the REPL does). An exception prints a traceback to stderr (the user's
+frames only: none of this file's, wherever the exception passed through them) and gives rc 1;
+SIGINT (the daemon's cancel) raises KeyboardInterrupt in the user code and keeps the state.
 """
 
 import ast
