@@ -7,12 +7,11 @@ import { ExecKind } from '@aira/protocol';
 import { eventually, execRequest, openSession, run, runPython, startTestWorker, type TestWorker } from './test-support/worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aira-leftovers-'));
-const workdir = join(dir, 'worker');
 const started: TestWorker[] = [];
-let stranger: ChildProcess | undefined;
+const strangers: ChildProcess[] = [];
 afterAll(async () => {
   for (const w of started) await w.stop().catch(() => undefined);
-  stranger?.kill('SIGKILL');
+  for (const s of strangers) s.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -26,10 +25,15 @@ function isRunning(pid: number): boolean {
   }
 }
 
-describe('a daemon killed with SIGKILL', () => {
+// By the pids the daemon recorded (no cgroups), and by its cgroups where the machine has them.
+describe.each([
+  ['recorded pids', ['--no-cgroups']],
+  ['cgroups where writable, else recorded pids', []],
+])('a daemon killed with SIGKILL (%s)', (name, flags) => {
   it('leaves its session processes, and the next daemon on the same workdir ends them (and nothing else)', { timeout: 120_000 }, async () => {
+    const workdir = join(dir, name.replace(/\W+/g, '-'));
     // Unsandboxed: bubblewrap's --die-with-parent would end them with the daemon already.
-    const first = await startTestWorker({ args: ['--workdir', workdir, '--sandbox', 'off'] });
+    const first = await startTestWorker({ args: ['--workdir', workdir, '--sandbox', 'off', ...flags] });
     started.push(first);
     const s = await openSession(first.connection);
     const work = join(workdir, 'sessions', s, 'work');
@@ -48,7 +52,8 @@ describe('a daemon killed with SIGKILL', () => {
     const pids = ['bg.pid', 'daemon.pid', 'py.pid', 'fg.pid'].map(pidOf);
     expect(pids.every(isRunning)).toBe(true);
     // A process of another daemon's session that happens to share the session id: not ours.
-    stranger = spawn('sleep', ['1000'], { env: { ...process.env, AIRA_SESSION_ID: s, AIRA_WORK_DIR: join(dir, 'elsewhere', s, 'work') }, stdio: 'ignore' });
+    const stranger = spawn('sleep', ['1000'], { env: { ...process.env, AIRA_SESSION_ID: s, AIRA_WORK_DIR: join(dir, 'elsewhere', s, 'work') }, stdio: 'ignore' });
+    strangers.push(stranger);
 
     first.connection.close();
     first.process.kill('SIGKILL');
@@ -56,7 +61,7 @@ describe('a daemon killed with SIGKILL', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(pids.filter(isRunning)).toEqual(pids);
 
-    const second = await startTestWorker({ args: ['--workdir', workdir, '--sandbox', 'off'] });
+    const second = await startTestWorker({ args: ['--workdir', workdir, '--sandbox', 'off', ...flags] });
     started.push(second);
     await eventually(() => pids.every((p) => !isRunning(p)), 30_000, 'the processes the killed daemon left to end');
     expect(isRunning(stranger.pid!)).toBe(true);
