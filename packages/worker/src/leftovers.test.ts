@@ -9,9 +9,18 @@ import { eventually, execRequest, openSession, run, runPython, startTestWorker, 
 const dir = mkdtempSync(join(tmpdir(), 'aira-leftovers-'));
 const started: TestWorker[] = [];
 const strangers: ChildProcess[] = [];
+const sessionPids: number[] = [];
 afterAll(async () => {
   for (const w of started) await w.stop().catch(() => undefined);
   for (const s of strangers) s.kill('SIGKILL');
+  // Should the test fail, what it started must not outlive it.
+  for (const pid of sessionPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone, as it should be */
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -50,6 +59,7 @@ describe.each([
     };
     await eventually(() => pidOf('fg.pid') > 0, 30_000, 'the running exec to start');
     const pids = ['bg.pid', 'daemon.pid', 'py.pid', 'fg.pid'].map(pidOf);
+    sessionPids.push(...pids);
     expect(pids.every(isRunning)).toBe(true);
     // A process of another daemon's session that happens to share the session id: not ours.
     const stranger = spawn('sleep', ['1000'], { env: { ...process.env, AIRA_SESSION_ID: s, AIRA_WORK_DIR: join(dir, 'elsewhere', s, 'work') }, stdio: 'ignore' });
