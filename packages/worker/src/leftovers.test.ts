@@ -16,7 +16,8 @@ afterAll(async () => {
   // Should the test fail, what it started must not outlive it.
   for (const pid of sessionPids) {
     try {
-      process.kill(pid, 'SIGKILL');
+      // Only if the pid is still one of ours (its environment names this test's folder).
+      if (readFileSync(`/proc/${pid}/environ`).includes(`AIRA_WORK_DIR=${dir}/`)) process.kill(pid, 'SIGKILL');
     } catch {
       /* gone, as it should be */
     }
