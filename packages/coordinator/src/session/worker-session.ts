@@ -263,6 +263,7 @@ export async function warmUp(worker: PoolWorker, sessionId: string): Promise<voi
   let finished = false;
   const err = await consume(call, async (ev) => void (finished ||= ev.event?.$case === 'finished'), () => finished);
   if (err) throw err;
+  if (!finished) throw new Error(`worker ${worker.id} ended the warm-up stream of session ${sessionId} before it finished`);
 }
 
 /**
