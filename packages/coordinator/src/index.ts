@@ -30,7 +30,7 @@ export {
   type Submission,
   type TaskInfo,
 } from './agent/types.js';
-export { scriptAgent } from './agent/script-agent.js';
+export { scriptAgent, shellQuote } from './agent/script-agent.js';
 export { selfReportedEvaluator, parseScoreLine } from './evaluator/self-reported.js';
 
 export { readJournal, type JournalContents } from './journal/reader.js';

@@ -33,12 +33,17 @@ export function bearerMetadata(token: string): Metadata {
   return md;
 }
 
-/** Constant-time check of `authorization: Bearer <token>` metadata. */
+/**
+ * Constant-time check of `authorization: Bearer <token>` metadata. The scheme matches in any
+ * case, as HTTP's does (RFC 9110 §11.1); the token must match exactly.
+ */
 export function hasValidToken(metadata: Metadata, token: string): boolean {
   const values = metadata.get('authorization');
   if (values.length !== 1 || typeof values[0] !== 'string') return false;
-  const given = Buffer.from(values[0]);
-  const expected = Buffer.from(`Bearer ${token}`);
+  const m = /^bearer +(.*)$/i.exec(values[0]);
+  if (!m) return false;
+  const given = Buffer.from(m[1]!);
+  const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 

@@ -9,8 +9,9 @@ fake it by accident.
 
 Code runs in one persistent `__main__` namespace: variables, imports, cwd and os.environ survive
 between requests, like a Jupyter kernel. When the last statement is an expression its repr is
-printed (sys.displayhook, as the REPL does). An exception prints a traceback to stderr and gives
-rc 1; SIGINT (the daemon's cancel) raises KeyboardInterrupt in the user code and keeps the state.
+printed (sys.displayhook, as the REPL does). An exception prints a traceback to stderr (the user's
+frames only: none of this file's, wherever the exception passed through them) and gives rc 1;
+SIGINT (the daemon's cancel) raises KeyboardInterrupt in the user code and keeps the state.
 """
 
 import ast
@@ -68,12 +69,22 @@ def flush_streams():
             pass
 
 
+DRIVER_FILES = {__file__, os.path.realpath(__file__)}
+
+
+def user_frames(te):
+    # Drop the driver's own frames wherever they are: the ones that called the user code, and the
+    # SIGINT handler that raised KeyboardInterrupt on top of it.
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename not in DRIVER_FILES])
+    for chained in (te.__cause__, te.__context__):
+        if chained is not None:
+            user_frames(chained)
+
+
 def print_user_traceback(exc):
-    # Drop the driver's own frames: the first user frame is the one compiled from "<exec-N>".
-    tb = exc.__traceback__
-    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith("<exec-"):
-        tb = tb.tb_next
-    traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
+    te = traceback.TracebackException.from_exception(exc)
+    user_frames(te)
+    sys.stderr.write("".join(te.format()))
 
 
 def run(code, number):

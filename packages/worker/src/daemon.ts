@@ -12,6 +12,8 @@ import { probePython } from './host/python-env.js';
 import { Lifecycle, type WorkerState } from './lifecycle.js';
 import { parseWorkerOptions, splitListen, type WorkerOptions, type WorkerOptionsInput } from './options.js';
 import { createWorkerHandlers, WORKER_SERVICE_DEFINITION, type WorkerCore } from './service.js';
+import { refuseUndecodable } from './requests.js';
+import { ProcessRecords } from './host/leftovers.js';
 import type { Launcher, SessionPaths } from './session/launch.js';
 import { Session } from './session/session.js';
 import { createWorkerGuard, type Guard } from './sandbox/guard.js';
@@ -20,6 +22,11 @@ import { createDaemonFileHandlers } from './files/handlers.js';
 
 /** The name under which grpc.health.v1 reports the worker service ('' is the whole server). */
 export const HEALTH_SERVICE_NAME = 'aira.worker.v1.WorkerService';
+
+/** Describe's python.runner: what candidate Python runs under ("host", "bubblewrap", "apptainer:<image>"). */
+export function pythonRunner(protection: string | undefined): string {
+  return !protection || protection === 'none' ? 'host' : protection;
+}
 
 /** What the file-transfer module gets to implement PutFiles/GetFiles/HasBlobs. */
 export interface FileServiceContext {
@@ -81,6 +88,8 @@ export class WorkerDaemon implements WorkerCore {
   /** Sandbox and limits of session processes; null when a custom launcher was given. */
   readonly guard: Guard | null;
   private readonly ownsWorkdir: boolean;
+  /** Session processes as started, so a daemon restarted on this workdir can end what this one leaves. */
+  private readonly records: ProcessRecords;
   private shutdownPromise?: Promise<void>;
   private readonly stoppedPromise: Promise<void>;
   private markStopped!: () => void;
@@ -91,6 +100,7 @@ export class WorkerDaemon implements WorkerCore {
     this.logger = (config.logger ?? silentLogger()).child({ worker: this.id });
     this.ownsWorkdir = !o.workdir;
     this.workdir = o.workdir ? resolve(o.workdir) : mkdtempSync(join(tmpdir(), `aira-${this.id}-`));
+    this.records = new ProcessRecords(this.workdir);
     mkdirSync(join(this.workdir, 'sessions'), { recursive: true });
     mkdirSync(join(this.workdir, 'logs'), { recursive: true });
     this.tokenFile = o.tokenFile ? resolve(o.tokenFile) : join(this.workdir, 'token');
@@ -103,7 +113,8 @@ export class WorkerDaemon implements WorkerCore {
     this.host = createHostProbe({
       cudaVisibleDevices: cuda.value,
       labels: o.labels,
-      python,
+      // The probe ran the interpreter on the host; sessions run it under the guard's protection.
+      python: python.then((p) => ({ ...p, runner: pythonRunner(this.guard?.protection ?? config.sandbox?.mechanism) })),
       nvidiaSmi: config.nvidiaSmi,
       sandbox: config.sandbox ?? this.guard?.sandboxInfo() ?? {
         mechanism: 'none',
@@ -123,7 +134,7 @@ export class WorkerDaemon implements WorkerCore {
     const fileCtx = { workdir: this.workdir, logger: this.logger, session: (id: string) => this.sessions.get(id)?.paths };
     const files = config.files?.(fileCtx) ?? createDaemonFileHandlers(fileCtx, { sandboxed: (this.guard?.protection ?? 'none') !== 'none' });
     const impl = { ...handlers, ...files } as unknown as UntypedServiceImplementation;
-    this.server.addService(WORKER_SERVICE_DEFINITION, withAuth(WORKER_SERVICE_DEFINITION, impl, this.token));
+    this.server.addService(WORKER_SERVICE_DEFINITION, withAuth(WORKER_SERVICE_DEFINITION, refuseUndecodable(WORKER_SERVICE_DEFINITION, impl), this.token));
     // Health is token-checked too: the token guards everything the daemon answers. A prober
     // (Kubernetes grpc probe) that cannot send metadata should use a TCP probe instead.
     this.health.addToServer({
@@ -139,6 +150,8 @@ export class WorkerDaemon implements WorkerCore {
       throw new ConfigError(`--python: ${err.message}`);
     });
     const daemon = new WorkerDaemon({ ...config, options }, Promise.resolve(python));
+    const left = daemon.records.endLeftovers();
+    if (left.sessions.length) daemon.logger.warn({ sessions: left.sessions, processes: left.killed }, 'ended what a previous daemon on this workdir left running');
     await daemon.bind();
     return daemon;
   }
@@ -174,6 +187,7 @@ export class WorkerDaemon implements WorkerCore {
       maxOutputBytes: Math.min(params.maxOutputBytes || o.maxExecLog, o.maxExecLog),
       cancelGraceMs: o.cancelGrace,
       guard: this.guard,
+      onProcessStart: (pid) => this.records.record(params.id, pid, join(this.workdir, 'sessions', params.id, 'work')),
     });
     this.sessions.set(session.id, session);
     this.logger.info({ session: session.id, labels: params.labels }, 'session opened');
@@ -189,6 +203,7 @@ export class WorkerDaemon implements WorkerCore {
     await session.close(keepWorkspace);
     // Whatever the session started and the process-tree sweep missed ends with its group.
     await this.guard?.closeSession(id).catch((err: Error) => this.logger.error({ err, session: id }, 'cannot end every process of the session'));
+    this.records.forget(id);
     for (const execId of session.execs.keys()) this.execs.delete(execId);
     this.logger.info({ session: id, keepWorkspace }, 'session closed');
   }

@@ -10,7 +10,7 @@ import {
 } from '@aira/protocol';
 import { newId, type Logger } from '@aira/core';
 import { streamLog } from './exec/stream-out.js';
-import { limitValues } from './sandbox/limits.js';
+import { checkExecRequest, checkLimits, tolerantDecoding } from './requests.js';
 import type { ExecRun } from './exec/exec-run.js';
 import { ID_PATTERN } from './options.js';
 import type { Session } from './session/session.js';
@@ -24,11 +24,11 @@ import type { WorkerState } from './lifecycle.js';
  * responses may be handed over already encoded (a record of the exec log: a Buffer or its
  * pieces), and are then sent as they are instead of being decoded and encoded again.
  */
-export const WORKER_SERVICE_DEFINITION: ServiceDefinition = {
+export const WORKER_SERVICE_DEFINITION: ServiceDefinition = tolerantDecoding({
   ...WorkerServiceService,
   exec: { ...WorkerServiceService.exec, responseSerialize: passthrough(WorkerServiceService.exec.responseSerialize) },
   attach: { ...WorkerServiceService.attach, responseSerialize: passthrough(WorkerServiceService.attach.responseSerialize) },
-} as unknown as ServiceDefinition;
+} as unknown as ServiceDefinition);
 
 function passthrough<T>(serialize: (value: T) => Buffer): (value: T | Buffer | Buffer[]) => Buffer {
   return (value) => (Buffer.isBuffer(value) ? value : Array.isArray(value) ? Buffer.concat(value) : serialize(value));
@@ -62,16 +62,6 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function fail(code: status, details: string): ServiceError {
   return { code, details, message: details, name: 'ServiceError', metadata: undefined as never };
-}
-
-/** A request's limits that cannot be applied (a malformed CPU set), as one line. */
-function checkLimits(limits: Limits | undefined): string | undefined {
-  try {
-    limitValues(limits);
-    return undefined;
-  } catch (err) {
-    return `limits.cpuset: ${(err as Error).message}`;
-  }
 }
 
 function sessionResponse(s: Session, protection: string): OpenSessionResponse {
@@ -196,8 +186,9 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
       const req = call.request;
       const stream = call as ServerWritableStream<unknown, unknown>;
       const refuse = (code: status, details: string) => void call.emit('error', fail(code, details));
+      const bad = checkExecRequest(req);
+      if (bad) return refuse(status.INVALID_ARGUMENT, bad);
       if (req.execId) {
-        if (!ID_PATTERN.test(req.execId)) return refuse(status.INVALID_ARGUMENT, `exec_id "${req.execId}": letters, digits and . _ : - only (at most 128)`);
         const existing = core.execs.get(req.execId);
         if (existing) {
           // Idempotent Exec: a retry attaches to the exec it already started.
@@ -209,11 +200,7 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
       if (refused) return void call.emit('error', refused);
       const session = core.sessions.get(req.sessionId);
       if (!session) return refuse(status.NOT_FOUND, `no session ${req.sessionId} on worker ${core.id}`);
-      const kind = req.kind === ExecKind.EXEC_KIND_BASH ? 'bash' : req.kind === ExecKind.EXEC_KIND_PYTHON ? 'python' : undefined;
-      if (!kind) return refuse(status.INVALID_ARGUMENT, `kind must be EXEC_KIND_BASH or EXEC_KIND_PYTHON (got ${req.kind})`);
-      if (kind === 'bash' && req.code.includes('\0')) return refuse(status.INVALID_ARGUMENT, 'code: a shell command cannot contain a NUL byte');
-      const badLimits = checkLimits(req.limits);
-      if (badLimits) return refuse(status.INVALID_ARGUMENT, badLimits);
+      const kind = req.kind === ExecKind.EXEC_KIND_BASH ? 'bash' : 'python';
       const run = session.exec({
         id: req.execId || newId('exe'),
         kind,
@@ -229,12 +216,14 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
     },
 
     attach: (call) => {
+      if (!call.request.execId) return void call.emit('error', fail(status.INVALID_ARGUMENT, 'exec_id: required'));
       const run = core.execs.get(call.request.execId);
       if (!run) return void call.emit('error', fail(status.NOT_FOUND, `no exec ${call.request.execId} on worker ${core.id}`));
       void streamLog(run.log, call.request.fromSeq, call as ServerWritableStream<unknown, unknown>);
     },
 
     cancel: (call, cb) => {
+      if (!call.request.execId) return cb(fail(status.INVALID_ARGUMENT, 'exec_id: required'), null);
       const run = core.execs.get(call.request.execId);
       if (!run) return cb(fail(status.NOT_FOUND, `no exec ${call.request.execId} on worker ${core.id}`), null);
       core.logger.info({ exec: run.id, why: call.request.reason || undefined }, 'cancel requested');

@@ -72,7 +72,7 @@ export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {})
       const d = session.dirs;
       const run = await session.exec('bash', `find ${quote(d.submission)} -mindepth 1 -delete 2>/dev/null; cd ${quote(d.work)} && ${quote(python)} ${CODE_PATH}`, {
         label: 'solution',
-        timeoutMs: Math.max(1, left),
+        timeoutMs: Math.max(1, Math.floor(left)),
       });
       const files = await session.getFiles(['submission']);
       await record({ kind: 'operators.run', execId: run.execId, exitCode: run.exitCode, reason: run.reason, durationMs: run.durationMs, log: relative(env.runDir, run.logPath), files: files.map((f) => f.path) });

@@ -203,7 +203,8 @@ class ReactJob {
     const args = checked.args;
     const left = this.timeLeft();
     if (left <= 0) throw new StopJob('the job ran out of time');
-    const timeoutMs = typeof args.timeout === 'number' && args.timeout > 0 ? Math.min(args.timeout * 1000, left) : left;
+    // A whole number of ms, as the exec contract's wall_ms is (the time left is fractional).
+    const timeoutMs = Math.max(1, Math.floor(typeof args.timeout === 'number' && args.timeout > 0 ? Math.min(args.timeout * 1000, left) : left));
     const chars = this.config.agent.outputChars;
     switch (call.name) {
       case 'bash': {
@@ -301,7 +302,7 @@ class ReactJob {
     const d = this.session.dirs;
     const python = this.session.python || 'python3';
     const command = `find ${quote(d.submission)} -mindepth 1 -delete 2>/dev/null; (cd ${quote(d.work)} && ${quote(python)} ${quote(path)})`;
-    return this.session.exec('bash', command, { timeoutMs: Math.max(1, timeoutMs), label: 'solution' });
+    return this.session.exec('bash', command, { timeoutMs: Math.max(1, Math.floor(timeoutMs)), label: 'solution' });
   }
 
   /**

@@ -37,6 +37,19 @@ describe('aira exec', () => {
     expect(ok).toMatchObject({ code: 0, stdout: '1\n2\n3\n' });
   });
 
+  it('passes several words after -- as an argv, exactly as typed; one word is a shell line', async () => {
+    const base = ['exec', '--worker', w.address, '--token-file', w.tokenFile, '--'];
+    expect(await aira([...base, 'sh', '-c', 'exit 7'])).toMatchObject({ code: 7, stdout: '' });
+    expect(await aira([...base, 'python3', '-c', 'print("hi")'])).toMatchObject({ code: 0, stdout: 'hi\n', stderr: '' });
+    expect(await aira([...base, 'printf', '[%s]\\n', 'a b', '$HOME', "it's", ''])).toMatchObject({ code: 0, stdout: "[a b]\n[$HOME]\n[it's]\n[]\n" });
+    expect(await aira([...base, 'echo one | tr a-z A-Z; exit 3'])).toMatchObject({ code: 3, stdout: 'ONE\n' });
+  });
+
+  it('takes a timeout that is not a whole number of milliseconds', async () => {
+    const r = await aira(['exec', '--worker', w.address, '--token-file', w.tokenFile, '--timeout', '2999.5ms', '--', 'echo', 'ran']);
+    expect(r).toMatchObject({ code: 0, stdout: 'ran\n', stderr: '' });
+  });
+
   it('runs Python code with --python', async () => {
     const r = await aira(['exec', '--worker', w.address, '--token-file', w.tokenFile, '--python', '--', 'import math; print(math.factorial(5))']);
     expect(r).toMatchObject({ code: 0, stdout: '120\n' });

@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { ConfigError, newId, parseDuration, UserError } from '@aira/core';
+import { shellQuote } from '@aira/coordinator';
 import {
   describeRpcError,
   ExecKind,
@@ -41,7 +42,10 @@ export function register(program: Command): void {
     .option('--python', "run the arguments as Python code in the session's Python process")
     .option('--timeout <duration>', 'stop the command after this long (e.g. 90s, 10m)')
     .option('--connect-timeout <duration>', 'how long to wait for the worker', '10s')
-    .argument('<command...>', 'command (after --), e.g. aira exec --worker 127.0.0.1:41234 -- nvidia-smi')
+    .argument(
+      '<command...>',
+      'after --: several words are one command and its arguments, passed as typed (aira exec … -- sh -c \'exit 7\'); one word is a shell line (aira exec … -- \'nvidia-smi | head\'); with --python, the words are Python code',
+    )
     .action(async (words: string[], flags: ExecFlags) => {
       process.exitCode = await execOnce(words, flags);
     });
@@ -54,7 +58,8 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
   const tokenFile = flags.tokenFile ?? process.env.AIRA_TOKEN_FILE;
   if (!tokenFile) throw new ConfigError('no token: pass --token-file FILE (the worker names its token_file on its first line)');
   const token = readTokenFile(tokenFile);
-  const wallMs = flags.timeout ? durationFlag('--timeout', flags.timeout) : 0;
+  // wall_ms is a whole number of ms on the wire: rounded up, so the command gets at least what was asked.
+  const wallMs = flags.timeout ? Math.ceil(durationFlag('--timeout', flags.timeout)) : 0;
   const { connection } = await WorkerConnection.connect({
     address: flags.worker,
     token,
@@ -93,7 +98,7 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
       connection.stream('exec', {
         sessionId,
         kind: flags.python ? ExecKind.EXEC_KIND_PYTHON : ExecKind.EXEC_KIND_BASH,
-        code: words.join(' '),
+        code: commandLine(words, Boolean(flags.python)),
         execId,
         limits: wallMs ? { wallMs, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 } : undefined,
         label: 'aira exec',
@@ -151,11 +156,23 @@ async function follow(
       throw new UserError(`worker ${address} ended the stream before the command finished`);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (typeof code !== 'number' || !REATTACH.has(code) || ++attempts > 5) throw describeRpcError(err, address);
+      // A request that did not serialize never reached the worker: re-attaching would only find nothing.
+      const local = /serialization failure/i.test((err as { details?: string }).details ?? '');
+      if (typeof code !== 'number' || !REATTACH.has(code) || local || ++attempts > 5) throw describeRpcError(err, address);
       await new Promise((r) => setTimeout(r, 200 * attempts));
       stream = attach(nextSeq);
     }
   }
+}
+
+/**
+ * The code sent for the words after `--`: one word is a shell line (pipes, `;` and quoting as
+ * bash reads them); several words are an argv, each quoted so it arrives exactly as typed, as
+ * `docker exec` and `kubectl exec` do. Python code is the words joined by spaces.
+ */
+export function commandLine(words: string[], python: boolean): string {
+  if (python || words.length === 1) return words.join(' ');
+  return words.map(shellQuote).join(' ');
 }
 
 function durationFlag(flag: string, value: string): number {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@aira/core';
-import { readTokenFile } from '@aira/protocol';
+import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
+import { readTokenFile, WorkerConnection, WorkerServiceService } from '@aira/protocol';
 import { ExecGoneError } from '../agent/types.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
@@ -77,5 +78,40 @@ describe('taking over an exec after a coordinator restart', () => {
       hooks: { logPath: (execId) => join(root, 'logs', `${execId}.log`), execStarted: async () => undefined, execFinished: async () => undefined },
     });
     await expect(again.attach('wsession-b.x1', { start: { kind: 'bash', code: 'echo never' } })).rejects.toThrow(/does not know session wsession-b \(exec wsession-b\.x1\)/);
+  });
+});
+
+describe('exec requests and streams', () => {
+  it('sends a fractional time limit as a whole number of ms, and the exec runs', async () => {
+    const { s } = await session('wsession-c');
+    // The ReAct agent gives a tool call the time left in its job: a fraction of a ms.
+    expect(await s.exec('bash', 'echo ran', { timeoutMs: 2999.5 })).toMatchObject({ exitCode: 0, output: 'ran\n', reason: '' });
+    await s.close();
+  });
+
+  it('fails the exec, instead of waiting, when a worker ends its stream without `finished`', async () => {
+    // A real gRPC server on loopback that answers Exec and Attach with `started` and then ends.
+    const server = new Server();
+    const startedOnly = (call: ServerWritableStream<{ execId: string }, unknown>) => {
+      call.write({ event: { seq: 0, unixMs: Date.now(), event: { $case: 'started', value: { execId: call.request.execId, sessionId: 's', startedUnixMs: Date.now() } } } });
+      call.end();
+    };
+    server.addService(WorkerServiceService, { exec: startedOnly, attach: startedOnly } as never);
+    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    const conn = new WorkerConnection({ address: `127.0.0.1:${port}`, token: 't' });
+    const odd = { ...worker, id: 'odd-worker', conn } as PoolWorker;
+    const s = WorkerSession.fromOpened(odd, { sessionId: 's', dataDir: '/d', workDir: '/w/work', submissionDir: '/s', protection: 'none' }, {
+      perExecMs: 60_000,
+      callDeadlineMs: 10_000,
+      signal: new AbortController().signal,
+      logger: silentLogger(),
+      hooks: { logPath: (execId) => join(root, 'logs', `${execId}.log`), execStarted: async () => undefined, execFinished: async () => undefined },
+    });
+    try {
+      await expect(s.exec('bash', 'true')).rejects.toThrow(/worker odd-worker ended the stream of exec s\.x1 before it finished/);
+    } finally {
+      conn.close();
+      server.forceShutdown();
+    }
   });
 });

@@ -98,7 +98,8 @@ export class WorkerSession implements Session {
   }
 
   private request(execId: string, kind: 'bash' | 'python', code: string, label: string, options: ExecOptions) {
-    const wallMs = Math.min(options.timeoutMs ?? Infinity, this.opts.perExecMs);
+    // wall_ms is a whole number on the wire: a fraction would make the request unencodable.
+    const wallMs = Math.ceil(Math.min(options.timeoutMs ?? Infinity, this.opts.perExecMs));
     return {
       sessionId: this.id,
       kind: kind === 'bash' ? ExecKind.EXEC_KIND_BASH : ExecKind.EXEC_KIND_PYTHON,
@@ -157,6 +158,10 @@ export class WorkerSession implements Session {
         current = call;
         const err = await consume(call, onEvent, () => finished !== undefined);
         if (finished) break;
+        // A stream that ends cleanly without `finished`, or a request we could not even send,
+        // will not get better by waiting: the exec fails, and with it this job.
+        if (!err && !cancelledAt) throw new Error(`worker ${this.workerId} ended the stream of exec ${execId} before it finished`);
+        if (err && isLocalFailure(err)) throw new Error(`exec ${execId} on worker ${this.workerId}: ${err.details}`);
         // Before any event, NOT_FOUND is final: no such exec (attach) or no such session (exec).
         if (err?.code === status.NOT_FOUND && lastSeq < 0) throw new ExecGoneError(`worker ${this.workerId} does not know ${request ? `session ${this.id} (exec ${execId})` : `exec ${execId}`}`);
         if (err?.code === status.NOT_FOUND && lastSeq >= 0) throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
@@ -247,12 +252,18 @@ export function openSessionRpc(
   );
 }
 
+/** Failures of our own side of a call (the request did not serialize): retrying repeats them. */
+function isLocalFailure(err: ServiceError): boolean {
+  return err.code === status.INTERNAL && /serialization failure/i.test(err.details ?? '');
+}
+
 /** Runs a no-op (`:`) in a session's bash so its shell is started before a job needs it. */
 export async function warmUp(worker: PoolWorker, sessionId: string): Promise<void> {
   const call = worker.conn.stream('exec', { sessionId, kind: ExecKind.EXEC_KIND_BASH, code: ':', execId: `${sessionId}.warm-up`, label: 'warm-up', limits: undefined });
   let finished = false;
   const err = await consume(call, async (ev) => void (finished ||= ev.event?.$case === 'finished'), () => finished);
   if (err) throw err;
+  if (!finished) throw new Error(`worker ${worker.id} ended the warm-up stream of session ${sessionId} before it finished`);
 }
 
 /**

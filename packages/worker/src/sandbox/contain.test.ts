@@ -153,6 +153,12 @@ describe.skipIf(!bwrap.usable)(`the sandbox (skipped: ${bwrap.reason ?? ''})`, (
     expect(r.finished.protection).toBe('bubblewrap');
   });
 
+  it('Describe says the candidate Python runs under bubblewrap', async () => {
+    const info = await w.connection.unary('describe', {});
+    expect(info.sandbox?.mechanism).toBe('bubblewrap');
+    expect(info.python?.runner).toBe('bubblewrap');
+  });
+
   it('cannot open a TCP connection to 127.0.0.1', async () => {
     // The listener answers HELLO to anyone who reaches it; the host itself can.
     const host = spawnSync('/bin/bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`], { encoding: 'utf8' });

@@ -12,16 +12,20 @@ import type { LaunchSpec } from './launch.js';
  * Cancel without losing the shell: SIGUSR1 makes the shell skip the rest of the request, as
  * Ctrl-C does in a terminal. Its trap turns on a DEBUG trap (with extdebug, a failing DEBUG trap
  * skips the command, and `break` in it leaves loops, even builtin-only ones); __aira_done and the
- * next request's first commands turn it off again. The daemon meanwhile SIGTERMs the children,
+ * next request's first commands turn it off again; the trap also keeps the status of the command
+ * it interrupted, so a cut-short request never reports success. The daemon meanwhile SIGTERMs the children,
  * so the command the shell waits for ends and the trap runs.
  */
 const LONG_CODE = 2048;
 const ALLOWED = '[[ $BASH_COMMAND == __aira_done* || $BASH_COMMAND == "trap - DEBUG" || $BASH_COMMAND == "shopt -u extdebug" ]]';
 const SKIP = `${ALLOWED} || { break 100000 2>/dev/null; false; }`;
+// An interrupted request reports the status of the command the interrupt ended (143 after the
+// daemon's SIGTERM), or 143 when it landed between commands: never the 0 of the skipped rest.
+const DONE_STATUS = 'local rc=$1; if [[ -n $__aira_rc ]]; then (( rc > 128 )) || rc=$(( __aira_rc > 128 ? __aira_rc : 143 )); fi; __aira_rc=';
 const setupLine = () => [
   'exec 8>&1 9>&2',
-  `trap ${ansiC(`shopt -s extdebug; trap ${ansiC(SKIP)} DEBUG`)} USR1`,
-  `__aira_done() { trap - DEBUG; shopt -u extdebug; printf '%s' "$2" >&8; printf '%s' "$2" >&9; printf '%s %s\\n' "$2" "$1" >&3; }`,
+  `trap ${ansiC(`__aira_rc=$?; shopt -s extdebug; trap ${ansiC(SKIP)} DEBUG`)} USR1`,
+  `__aira_done() { trap - DEBUG; shopt -u extdebug; ${DONE_STATUS}; printf '%s' "$2" >&8; printf '%s' "$2" >&9; printf '%s %s\\n' "$2" "$rc" >&3; }`,
 ].join('; ');
 
 export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): ProcessDialect {
@@ -44,7 +48,7 @@ export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): P
       const long = bytes > LONG_CODE;
       const source = long ? `"$(dd bs=${bytes} count=1 iflag=fullblock status=none)"` : ansiC(code);
       const line =
-        `trap - DEBUG; shopt -u extdebug; export AIRA_EXEC_ID=${execId}; ` +
+        `trap - DEBUG; shopt -u extdebug; __aira_rc=; export AIRA_EXEC_ID=${execId}; ` +
         `eval ${source} </dev/null 3>&- 8>&- 9>&-; __aira_done $? ${marker}\n${long ? code : ''}`;
       if (!first) return line;
       first = false;

@@ -34,6 +34,8 @@ export interface SessionOptions {
   cancelGraceMs: number;
   /** Sandbox and limits: each exec gets its own group and limits (none with a custom launcher). */
   guard?: Guard | null;
+  /** Told the pid of each stateful process started (so a later daemon can end what a killed one left). */
+  onProcessStart?: (pid: number) => void;
 }
 
 export interface ExecParams {
@@ -97,11 +99,13 @@ export class Session {
       bashDialect(spec('bash', ['/bin/bash', '--noprofile', '--norc'], [opts.python]), opts.python),
       opts.launcher,
       opts.logger.child({ process: 'bash' }),
+      opts.onProcessStart,
     );
     this.python = new StatefulProcess(
       pythonDialect(spec('python', [opts.python, '-u', PYTHON_DRIVER], [opts.python, PYTHON_DRIVER])),
       opts.launcher,
       opts.logger.child({ process: 'python' }),
+      opts.onProcessStart,
     );
   }
 

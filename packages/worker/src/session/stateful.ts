@@ -63,6 +63,8 @@ export class StatefulProcess {
     private readonly dialect: ProcessDialect,
     private readonly launcher: Launcher,
     private readonly log: Logger,
+    /** Told each time the process (re)starts, with its pid. */
+    private readonly onStart?: (pid: number) => void,
   ) {}
 
   get pid(): number | undefined {
@@ -162,6 +164,7 @@ export class StatefulProcess {
     this.child = child;
     this.statusBuf = '';
     this.log.debug({ pid: child.pid, role: this.dialect.role, starts: this.starts }, 'started stateful process');
+    if (child.pid) this.onStart?.(child.pid);
     child.stdin!.on('error', () => {}); // EPIPE when it died: handled by 'exit'
     child.stdout!.on('data', (chunk: Buffer) => this.onOutput(OutputStream.OUTPUT_STREAM_STDOUT, chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.onOutput(OutputStream.OUTPUT_STREAM_STDERR, chunk));
