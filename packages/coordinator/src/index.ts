@@ -44,3 +44,6 @@ export { rankCandidates, type CandidateRecord, type Scores, type JobSpec, type O
 
 export { cliWorkerLauncher, detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
+// Following journals other processes append to (the dashboard), and who holds a study now.
+export { JournalTail, type JournalChunk } from './journal/tail.js';
+export { readCoordinatorDoc, coordinatorAlive, readStudyDoc, type StudyDoc, type CoordinatorDoc } from './run/study-files.js';
