@@ -1,0 +1,7 @@
+// @aira/dashboard: the web view of studies (`aira serve`). Reads study folders — journals (tailed
+// incrementally), manifests, artifacts and stored exec logs — and never writes to them.
+
+export { startDashboard, isLoopback, DEFAULT_ASSETS, type Dashboard, type DashboardOptions } from './server.js';
+export { Library, StudyWatch, RunWatch, NotFound } from './watch.js';
+export { studiesView, studyView, workersView, populationView, jobsView, jobView, candidateView, ablationView } from './views.js';
+export { within, OutsideRootError } from './paths.js';

@@ -1,0 +1,302 @@
+import { join, relative } from 'node:path';
+import { ArtifactStore, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
+import { buildAblationReport, fig3Spec, prOverTimeSpec, readAblationDoc, testOverTimeSpec } from '@aira/ablation';
+import { pickAt } from '@aira/hce';
+import { lineageOf, scorePlotSpec, type Medal } from '@aira/report';
+import { inside } from './paths.js';
+import { NotFound, type Library, type RunWatch, type StudyWatch } from './watch.js';
+
+/**
+ * The JSON the pages read, one function per page. Everything comes from the study folders through
+ * the library's watches; nothing here writes.
+ */
+
+interface StudyConfig {
+  suite?: string;
+  agent?: { name?: string };
+  llm?: { model?: string };
+  search?: { policy?: string };
+  budget?: { wallClock?: number };
+  checkpoints?: number[];
+}
+
+const cfg = (s: StudyWatch) => s.doc.config as StudyConfig;
+
+function agentText(c: StudyConfig): string {
+  const name = c.agent?.name ?? 'unknown';
+  return name === 'react' || name === 'operators' ? `${name} (${c.llm?.model ?? 'model unset'})` : name;
+}
+
+export function studiesView(lib: Library) {
+  const studies = lib.list().map((e) => {
+    try {
+      if (e.kind === 'ablation') {
+        const doc = readAblationDoc(e.dir);
+        const variants = [...new Set(doc.cells.map((c) => c.variant))];
+        return { id: e.id, kind: e.kind, createdAt: (doc as { createdAt?: string }).createdAt ?? null, cells: doc.cells.length, variants };
+      }
+      const s = lib.study(e.id);
+      const c = cfg(s);
+      const alive = s.alive();
+      const budgetMs = c.budget?.wallClock ?? 0;
+      const runs = [...s.runs.values()].map((r) => r.runReport(budgetMs, c.agent?.name, alive));
+      const medals: Record<Medal, number> = { gold: 0, silver: 0, bronze: 0 };
+      for (const r of runs) if (r.pick?.medal) medals[r.pick.medal]++;
+      return {
+        id: e.id,
+        kind: e.kind,
+        state: s.state(alive),
+        createdAt: s.doc.createdAt,
+        suite: c.suite ?? null,
+        agent: agentText(c),
+        policy: c.search?.policy ?? null,
+        budgetMs,
+        usedMs: runs.reduce((t, r) => t + r.activeMs, 0),
+        runs: runs.map((r) => ({
+          runId: r.runId,
+          competition: r.competition,
+          state: r.state,
+          activeMs: r.activeMs,
+          candidates: r.candidates,
+          bestSearch: r.bestSearch?.score ?? null,
+          test: r.pick?.test ?? null,
+          medal: r.pick?.medal ?? null,
+          percentileRank: r.pick ? r.pick.percentileRank : null,
+        })),
+        medals,
+        errors: [...s.runs.values()].filter((r) => r.error).length,
+      };
+    } catch (err) {
+      return { id: e.id, kind: e.kind, error: (err as Error).message };
+    }
+  });
+  return { root: lib.root, studies };
+}
+
+export function studyView(lib: Library, id: string) {
+  const s = lib.study(id);
+  const c = cfg(s);
+  const alive = s.alive();
+  const budgetMs = c.budget?.wallClock ?? 0;
+  const checkpointsMs = (c.checkpoints ?? []).filter((x) => Number.isFinite(x));
+  return {
+    id,
+    state: s.state(alive),
+    createdAt: s.doc.createdAt,
+    suite: c.suite ?? null,
+    agent: agentText(c),
+    policy: c.search?.policy ?? null,
+    budgetMs,
+    runs: [...s.runs.values()].map((r) => {
+      const report = r.runReport(budgetMs, c.agent?.name, alive);
+      return {
+        ...report,
+        error: r.error,
+        pendingBytes: r.tail.pendingBytes,
+        costUsd: r.state.costUsd,
+        running: runningJobs(r).length,
+        checkpoints: checkpointsOf(r, checkpointsMs),
+        plot: scorePlotSpec(report),
+      };
+    }),
+  };
+}
+
+/** The pick at each checkpoint the run has reached (hce's rule, the one the ablation tables use). */
+function checkpointsOf(r: RunWatch, checkpointsMs: number[]) {
+  return checkpointsMs
+    .filter((t) => t <= r.state.activeMs || r.state.ended)
+    .map((t) => {
+      const p = pickAt(r.events, t);
+      return { atMs: t, candidateId: p.candidateId, validation: p.validation, test: p.test, medal: p.medal, percentileRank: p.percentileRank };
+    });
+}
+
+function runningJobs(r: RunWatch) {
+  return [...r.state.jobs.values()].filter((j) => j.status === 'running');
+}
+
+export function workersView(lib: Library, id: string, now = Date.now()) {
+  const s = lib.study(id);
+  const alive = s.alive();
+  const runs = [...s.runs.values()].map((r) => {
+    const lost = new Map<string, { reason: string; t: number }>();
+    const joined = new Map<string, number>();
+    for (const e of r.events) {
+      if (e.type === 'worker.lost') lost.set(e.workerId, { reason: e.reason, t: e.t });
+      else if (e.type === 'worker.joined') joined.set(e.workerId, e.t);
+    }
+    const current = new Map<string, { jobId: string; operator: string; attempt: number; startedAt: number; elapsedMs: number; exec: { execId: string; label: string } | null }>();
+    const done = new Map<string, number>();
+    for (const c of r.state.candidates.values()) done.set(c.workerId, (done.get(c.workerId) ?? 0) + 1);
+    if (alive && !r.state.ended) {
+      for (const j of runningJobs(r)) {
+        const a = j.attempts[j.attempts.length - 1]!;
+        const open = [...a.execs.entries()].filter(([, x]) => !x.finished).pop();
+        current.set(a.workerId, {
+          jobId: j.spec.id,
+          operator: j.spec.operator,
+          attempt: a.n,
+          startedAt: a.startedAt,
+          elapsedMs: now - a.startedAt,
+          exec: open ? { execId: open[0], label: open[1].label } : null,
+        });
+      }
+    }
+    return {
+      runId: r.runId,
+      competition: r.meta.competition,
+      phase: r.phase(alive),
+      workers: [...r.state.workers.entries()].map(([wid, w]) => ({
+        id: wid,
+        status: w.status,
+        address: w.info.address,
+        source: w.info.source,
+        hostname: w.info.hostname ?? null,
+        cpus: w.info.cpus ?? null,
+        gpus: w.info.gpus ?? [],
+        sandbox: w.info.sandbox ?? null,
+        python: w.info.python ?? null,
+        joinedAt: joined.get(wid) ?? null,
+        lost: lost.get(wid) ?? null,
+        candidates: done.get(wid) ?? 0,
+        current: current.get(wid) ?? null,
+      })),
+    };
+  });
+  return { id, state: s.state(alive), now, runs };
+}
+
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+/** Every candidate of a run as a node with its parents: the lineage graph's data. */
+export function populationView(lib: Library, id: string, runId: string) {
+  const r = lib.study(id).run(runId);
+  const report = r.runReport(cfg(lib.study(id)).budget?.wallClock ?? 0, undefined, false);
+  return {
+    id,
+    runId,
+    direction: report.direction,
+    pick: report.pick?.candidateId ?? null,
+    nodes: [...r.state.candidates.values()].map((c) => ({
+      id: c.id,
+      jobId: c.jobId,
+      operator: c.operator,
+      parents: c.parents,
+      valid: c.scores.valid,
+      search: num(c.scores.search),
+      validation: num(c.scores.validation),
+      test: num(c.scores.test),
+      activeMs: c.timings.activeMs,
+    })),
+    running: runningJobs(r).map((j) => ({ jobId: j.spec.id, operator: j.spec.operator, parents: j.spec.parents })),
+  };
+}
+
+/** The jobs of a run, newest first, with their attempts and execs (the live job view's index). */
+export function jobsView(lib: Library, id: string, runId: string) {
+  const r = lib.study(id).run(runId);
+  return {
+    id,
+    runId,
+    jobs: [...r.state.jobs.values()].reverse().map((j) => ({
+      jobId: j.spec.id,
+      operator: j.spec.operator,
+      parents: j.spec.parents,
+      status: j.status as string,
+      candidateId: j.candidateId ?? null,
+      attempts: j.attempts.map((a) => ({
+        n: a.n,
+        workerId: a.workerId,
+        status: a.status as string,
+        startedAt: a.startedAt,
+        execs: [...a.execs.entries()].map(([execId, x]) => ({ execId, label: x.label, finished: x.finished })),
+      })),
+    })),
+  };
+}
+
+/** One job: its spec, attempts, execs with their results, the agent's steps and costs, in journal order. */
+export function jobView(lib: Library, id: string, runId: string, jobId: string) {
+  const r = lib.study(id).run(runId);
+  const job = r.state.jobs.get(jobId);
+  if (!job) throw new NotFound(`run ${runId} has no job ${JSON.stringify(jobId)}`);
+  const events = r.byJob.get(jobId) ?? [];
+  const execs = events
+    .filter((e): e is Extract<JournalEvent, { type: 'exec.started' }> => e.type === 'exec.started')
+    .map((e) => {
+      const f = events.find((x): x is Extract<JournalEvent, { type: 'exec.finished' }> => x.type === 'exec.finished' && x.execId === e.execId);
+      return { execId: e.execId, attempt: e.attempt, kind: e.kind, label: e.label, t: e.t, exitCode: f?.exitCode ?? null, durationMs: f?.durationMs ?? null, reason: f?.reason ?? null, finished: Boolean(f) };
+    });
+  const steps = events.filter((e) => e.type === 'step').map((e) => ({ t: e.t, attempt: (e as { attempt: number }).attempt, step: (e as { step: Record<string, unknown> }).step }));
+  const costs = events.filter((e) => e.type === 'cost').map((e) => ({ t: e.t, attempt: (e as { attempt: number }).attempt, usd: (e as { usd: number }).usd, detail: (e as { detail?: unknown }).detail ?? null }));
+  return {
+    id,
+    runId,
+    job: job.spec,
+    status: job.status as string,
+    candidateId: job.candidateId ?? null,
+    attempts: job.attempts.map((a) => ({ n: a.n, workerId: a.workerId, status: a.status as string, startedAt: a.startedAt, submittedAt: a.submittedAt ?? null })),
+    execs,
+    steps,
+    costs,
+  };
+}
+
+const OUTPUT_TAIL = 64 * 1024;
+
+/** A candidate: code, its parents' code (the page diffs them), scores, lineage, and the job that made it. */
+export function candidateView(lib: Library, id: string, runId: string, candidateId: string) {
+  const r = lib.study(id).run(runId);
+  const c = r.state.candidates.get(candidateId);
+  if (!c) throw new NotFound(`run ${runId} has no candidate ${JSON.stringify(candidateId)}`);
+  const store = new ArtifactStore(join(r.dir, 'artifacts'));
+  const text = (ref: CandidateRecord['code'], max = Infinity): string | null => {
+    try {
+      const buf = store.get(ref);
+      return buf.subarray(Math.max(0, buf.length - max)).toString('utf8');
+    } catch {
+      return null;
+    }
+  };
+  return {
+    candidate: c,
+    code: text(c.code),
+    output: text(c.output, OUTPUT_TAIL),
+    parents: c.parents.map((p) => {
+      const pc = r.state.candidates.get(p);
+      return { id: p, operator: pc?.operator ?? null, code: pc ? text(pc.code) : null, search: num(pc?.scores.search) };
+    }),
+    lineage: lineageOf(c.id, r.state.candidates),
+    job: r.state.jobs.has(c.jobId) ? jobView(lib, id, runId, c.jobId) : null,
+  };
+}
+
+/** Where an exec's output is stored: the path its journal event names, kept only inside the run folder. */
+export function execLog(lib: Library, id: string, runId: string, execId: string): { path: string; finished: () => boolean } {
+  const s = lib.study(id);
+  const r = s.run(runId);
+  for (const j of r.state.jobs.values()) {
+    for (const a of j.attempts) {
+      const x = a.execs.get(execId);
+      if (!x) continue;
+      const fallback = join(r.dir, 'jobs', j.spec.id, `a${a.n}`, `${execId}.log`);
+      const path = inside(r.dir, x.log) ? x.log : fallback;
+      return {
+        path,
+        finished: () => {
+          s.refresh();
+          return Boolean(a.execs.get(execId)?.finished) || r.state.ended !== null || a.status === 'abandoned' || a.status === 'cancelled';
+        },
+      };
+    }
+  }
+  throw new NotFound(`run ${runId} has no exec ${JSON.stringify(execId)}`);
+}
+
+export function ablationView(lib: Library, id: string) {
+  const dir = lib.ablationDir(id);
+  const report = buildAblationReport(dir);
+  const cells = readAblationDoc(dir).cells.map((c) => ({ ...c, study: relative(lib.root, join(dir, c.cellId)) }));
+  return { id, report, cells, plots: { prOverTime: prOverTimeSpec(report), fig3: fig3Spec(report), testOverTime: testOverTimeSpec(report) } };
+}
