@@ -5,3 +5,4 @@ export { startDashboard, isLoopback, DEFAULT_ASSETS, type Dashboard, type Dashbo
 export { Library, StudyWatch, RunWatch, NotFound } from './watch.js';
 export { studiesView, studyView, workersView, populationView, jobsView, jobView, candidateView, ablationView } from './views.js';
 export { within, OutsideRootError } from './paths.js';
+export { createSyntheticStudy, populate, SyntheticRun, type SyntheticJob, type SyntheticStudyOptions } from './synthetic.js';
