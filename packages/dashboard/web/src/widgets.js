@@ -81,6 +81,7 @@ export function Lineage({ nodes, pick, direction, onPick, height = 520, testid =
         { selector: 'edge', style: { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', label: 'data(label)', 'font-size': 8, color: '#555', 'text-background-color': '#fff', 'text-background-opacity': 0.8 } },
       ],
       wheelSensitivity: 0.3,
+      maxZoom: 1.6,
     });
     cy.on('tap', 'node', (e) => onPick?.(e.target.id()));
     el.current.cy = cy;
