@@ -95,8 +95,8 @@ export function studyView(lib: Library, id: string) {
         pendingBytes: r.tail.pendingBytes,
         costUsd: r.state.costUsd,
         running: runningJobs(r).length,
-        checkpoints: checkpointsOf(r, checkpointsMs),
-        plot: scorePlotSpec(report),
+        checkpoints: r.memo(`checkpoints:${checkpointsMs.join(',')}`, () => checkpointsOf(r, checkpointsMs)),
+        plot: r.memo(`plot:${alive}`, () => scorePlotSpec(report)),
       };
     }),
   };
@@ -107,7 +107,7 @@ function checkpointsOf(r: RunWatch, checkpointsMs: number[]) {
   return checkpointsMs
     .filter((t) => t <= r.state.activeMs || r.state.ended)
     .map((t) => {
-      const p = pickAt(r.events, t);
+      const p = pickAt(r.pickEvents, t);
       return { atMs: t, candidateId: p.candidateId, validation: p.validation, test: p.test, medal: p.medal, percentileRank: p.percentileRank };
     });
 }

@@ -6,6 +6,9 @@ import { within } from './paths.js';
 
 export type RunPhase = RunReport['state'];
 
+/** What the pick, medals and protection are computed from; the rest of a journal does not change them. */
+const PICK_EVENTS = new Set<JournalEvent['type']>(['run.started', 'worker.joined', 'candidate.added', 'run.ended']);
+
 /**
  * One run as the dashboard follows it: its journal tailed (only appended lines are parsed), the
  * events kept with their replayed state, and what the pages need indexed by job.
@@ -13,10 +16,12 @@ export type RunPhase = RunReport['state'];
 export class RunWatch {
   readonly tail: JournalTail;
   events: JournalEvent[] = [];
+  /** The events the pick rule reads (hce's pickAt): a short list to replay at each checkpoint. */
+  pickEvents: JournalEvent[] = [];
   state: RunState = replay([]);
   /** Events that name a job (steps, execs, attempts, costs), by job id. */
   byJob = new Map<string, JournalEvent[]>();
-  private report: { seq: number; alive: boolean; value: RunReport } | null = null;
+  private memos = new Map<string, { seq: number; value: unknown }>();
   private manifest: { agent?: string; evaluator?: string } | null = null;
 
   constructor(
@@ -31,12 +36,14 @@ export class RunWatch {
     const chunk = this.tail.poll();
     if (chunk.reset) {
       this.events = [];
+      this.pickEvents = [];
       this.state = replay([]);
       this.byJob.clear();
-      this.report = null;
+      this.memos.clear();
     }
     for (const e of chunk.events) {
       this.events.push(e);
+      if (PICK_EVENTS.has(e.type)) this.pickEvents.push(e);
       applyEvent(this.state, e);
       const jobId = (e as { jobId?: string }).jobId ?? (e.type === 'job.created' ? e.job.id : undefined);
       if (jobId) {
@@ -56,22 +63,29 @@ export class RunWatch {
     return this.events.length === 0 ? 'not started' : this.state.ended ? 'ended' : alive ? 'running' : 'interrupted';
   }
 
+  /** `fn()`, computed again only once the journal has grown (or `key` differs). */
+  memo<T>(key: string, fn: () => T): T {
+    const m = this.memos.get(key);
+    if (m && m.seq === this.state.lastSeq) return m.value as T;
+    const value = fn();
+    this.memos.set(key, { seq: this.state.lastSeq, value });
+    return value;
+  }
+
   /** The report model's view of this run, rebuilt only when the journal grew. */
   runReport(budgetMs: number, agentName: string | undefined, alive: boolean): RunReport {
-    const seq = this.state.lastSeq;
-    if (this.report && this.report.seq === seq && this.report.alive === alive) return this.report.value;
-    if (!this.manifest || !this.manifest.agent) this.manifest = readJson(join(this.dir, 'manifest.json')) ?? {};
-    const value = buildRunReport({
-      run: { runId: this.runId, ...this.meta },
-      events: this.events,
-      state: this.state,
-      manifest: this.manifest,
-      budgetMs,
-      agentName,
-      status: this.phase(alive),
+    return this.memo(`report:${alive}`, () => {
+      if (!this.manifest || !this.manifest.agent) this.manifest = readJson(join(this.dir, 'manifest.json')) ?? {};
+      return buildRunReport({
+        run: { runId: this.runId, ...this.meta },
+        events: this.pickEvents,
+        state: this.state,
+        manifest: this.manifest,
+        budgetMs,
+        agentName,
+        status: this.phase(alive),
+      });
     });
-    this.report = { seq, alive, value };
-    return value;
   }
 }
 
