@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from './server.js';
@@ -101,6 +101,25 @@ describe('aira serve: the dashboard server', () => {
     const workers = await get('/api/workers?id=20260101-000000-done');
     expect(workers.body.runs[0].workers.map((w: { id: string }) => w.id)).toEqual(['w1', 'w2']);
     expect((await get('/api/candidate?id=20260101-000000-done&run=toy-s0&candidate=c9999')).status).toBe(404);
+  });
+
+  it('shows a study in progress run by another process: workers with their current job and elapsed time, lost ones with the reason', async () => {
+    const runs = tmp();
+    const { dir, runs: [run] } = createSyntheticStudy(runs, { studyId: 's-live', competitions: ['toy'] });
+    populate(run!, 3);
+    writeFileSync(join(dir, 'coordinator.json'), JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() }));
+    dash = await startDashboard({ runsDir: runs, port: 0 });
+    expect((await get('/api/study?id=s-live')).body.state).toBe('running');
+    const job = run!.startJob('mutate', ['c0003'], 'w2');
+    run!.event({ type: 'worker.lost', workerId: 'w1', reason: 'no heartbeat for 30s' });
+    const w = (await get('/api/workers?id=s-live')).body.runs[0].workers;
+    expect(w[0]).toMatchObject({ id: 'w1', status: 'lost', lost: { reason: 'no heartbeat for 30s' }, current: null });
+    expect(w[1]).toMatchObject({ id: 'w2', status: 'up', current: { jobId: job.jobId, operator: 'mutate', exec: { execId: job.execId, label: 'solution' } } });
+    expect(w[1].current.elapsedMs).toBeGreaterThanOrEqual(0);
+    // The coordinator goes away without ending the run: interrupted, nothing shown as running.
+    rmSync(join(dir, 'coordinator.json'));
+    expect((await get('/api/study?id=s-live')).body.state).toBe('interrupted');
+    expect((await get('/api/workers?id=s-live')).body.runs[0].workers[1]).toMatchObject({ status: 'released', current: null });
   });
 
   it('shows what a corrupt journal holds before the bad line, and one error naming the file and line for the rest', async () => {

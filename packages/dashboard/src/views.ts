@@ -149,7 +149,8 @@ export function workersView(lib: Library, id: string, now = Date.now()) {
       phase: r.phase(alive),
       workers: [...r.state.workers.entries()].map(([wid, w]) => ({
         id: wid,
-        status: w.status,
+        // After the run a worker that was up is no longer this run's, whatever became of it.
+        status: w.status === 'lost' ? 'lost' : alive && !r.state.ended ? 'up' : 'released',
         address: w.info.address,
         source: w.info.source,
         hostname: w.info.hostname ?? null,

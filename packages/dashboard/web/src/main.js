@@ -13,7 +13,7 @@ function route() {
   const Page = PAGES[name];
   if (!Page) return html`<${Studies} />`;
   const props = Object.fromEntries(ARGS[name].map((k, i) => [k, parts[i] ?? '']));
-  return html`<${Page} ...${props} />`;
+  return html`<${Page} key=${location.hash} ...${props} />`;
 }
 
 function App() {

@@ -1,4 +1,5 @@
 import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
 import { api, dur, fmt, href, medal, pct } from './api.js';
 import { usePoll } from './hooks.js';
 import { LogView } from './log-view.js';
@@ -115,7 +116,7 @@ export function Jobs({ id, run }) {
     </table>`}`;
 }
 
-function Steps({ job }) {
+function Steps({ job, onExec }) {
   const t0 = job.attempts[0]?.startedAt ?? 0;
   const tokens = job.costs.reduce((t, c) => t + (c.detail?.totalTokens ?? (c.detail?.promptTokens ?? 0) + (c.detail?.completionTokens ?? 0)), 0);
   const usd = job.costs.reduce((t, c) => t + c.usd, 0);
@@ -132,7 +133,7 @@ function Steps({ job }) {
     <h3>Executions</h3>
     <table data-testid="execs">
       <tr><th>exec</th><th>attempt</th><th>label</th><th>exit</th><th>took</th></tr>
-      ${job.execs.map((x) => html`<tr><td>${x.execId}</td><td>${x.attempt}</td><td>${x.label}</td><td>${x.finished ? `${x.exitCode}${x.reason ? ` (${x.reason})` : ''}` : 'running'}</td><td>${dur(x.durationMs)}</td></tr>`)}
+      ${job.execs.map((x) => html`<tr><td>${onExec ? html`<button class="link" onClick=${() => onExec(x.execId)}>${x.execId}</button>` : x.execId}</td><td>${x.attempt}</td><td>${x.label}</td><td>${x.finished ? `${x.exitCode}${x.reason ? ` (${x.reason})` : ''}` : 'running'}</td><td>${dur(x.durationMs)}</td></tr>`)}
     </table>`;
 }
 
@@ -144,14 +145,16 @@ function summary(step) {
 export function Job({ id, run, job }) {
   const s = usePoll(() => api('job', { id, run, job }), [id, run, job], 2000);
   const d = s.data;
-  const last = d?.execs[d.execs.length - 1];
+  // The newest exec is followed unless one is chosen from the table below.
+  const [chosen, setChosen] = useState(null);
+  const exec = chosen ?? d?.execs[d.execs.length - 1]?.execId;
   return html`<h1>Job ${job} <span class="muted"><a href=${href('study', id)}>${id}</a> / ${run}</span></h1>
     <${Loading} s=${s} />
     ${d &&
     html`<p>${d.job.operator} of ${d.job.parents.join(', ') || 'nothing'} · <span class=${`badge ${d.status}`}>${d.status}</span>
         ${d.candidateId ? html` · made <a href=${href('candidate', id, run, d.candidateId)}>${d.candidateId}</a>` : null}</p>
-      ${last ? html`<${LogView} study=${id} run=${run} exec=${last.execId} />` : html`<p class="muted">no execution yet</p>`}
-      <${Steps} job=${d} />`}`;
+      ${exec ? html`<${LogView} study=${id} run=${run} exec=${exec} />` : html`<p class="muted">no execution yet</p>`}
+      <${Steps} job=${d} onExec=${setChosen} />`}`;
 }
 
 export function Population({ id, run }) {
