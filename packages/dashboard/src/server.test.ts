@@ -122,6 +122,35 @@ describe('aira serve: the dashboard server', () => {
     expect((await get('/api/workers?id=s-live')).body.runs[0].workers[1]).toMatchObject({ status: 'released', current: null });
   });
 
+  it('shows an ablation study: Table 1 and Table 2 rows and the three plots, from its cells', async () => {
+    const runs = tmp();
+    const dir = join(runs, '20260104-000000-abl');
+    const cells = ['full', 'no-hce'].flatMap((variant) => [0, 1].map((seed) => ({ cellId: `${variant}--toy--s${seed}`, variant, competition: 'toy', seed, localWorkers: 1, fingerprint: 'f' })));
+    const variant = (name: string) => ({ name, overrides: {}, localWorkers: 1, policy: 'evolution', hce: 'on', agent: 'template', perExecMs: 60_000, budgetMs: 60_000, maxJobs: null });
+    mkdirSync(dir, { recursive: true });
+    const matrix = { file: null, name: 'abl', competitions: ['toy'], seeds: [0, 1], budgetMs: 60_000, checkpoints: [{ label: '100%', ms: 60_000 }], hash: 'h', variants: [variant('full'), variant('no-hce')], launcher: { kind: 'local' } };
+    writeFileSync(join(dir, 'ablation.json'), JSON.stringify({ format: 'aira.ablation/1', studyId: '20260104-000000-abl', createdAt: '2026-01-04T00:00:00Z', updatedAt: '2026-01-04T00:00:00Z', matrix, cells, launches: [] }));
+    for (const c of cells) {
+      const { runs: [run] } = createSyntheticStudy(dir, { studyId: c.cellId, competitions: ['toy'], seed: c.seed });
+      populate(run!, c.variant === 'full' ? 6 : 3);
+      run!.end();
+    }
+    dash = await startDashboard({ runsDir: runs, port: 0 });
+    const list = await get('/api/studies');
+    expect(list.body.studies[0]).toMatchObject({ id: '20260104-000000-abl', kind: 'ablation', cells: 4, variants: ['full', 'no-hce'] });
+    const abl = await get('/api/ablation?id=20260104-000000-abl');
+    expect(abl.status, JSON.stringify(abl.body).slice(0, 300)).toBe(200);
+    expect(abl.body.report.table1.map((r: { variant: string; n: number }) => [r.variant, r.n])).toEqual([
+      ['full', 2],
+      ['no-hce', 2],
+    ]);
+    expect(abl.body.report.table2.length).toBe(2);
+    expect(Object.keys(abl.body.plots)).toEqual(['prOverTime', 'fig3', 'testOverTime']);
+    // Each cell is a study of its own, reachable by its path under the runs folder.
+    expect(abl.body.cells[0].study).toBe('20260104-000000-abl/full--toy--s0');
+    expect((await get(`/api/study?id=${encodeURIComponent(abl.body.cells[0].study)}`)).body.runs[0].runId).toBe('toy-s0');
+  });
+
   it('shows what a corrupt journal holds before the bad line, and one error naming the file and line for the rest', async () => {
     const runs = tmp();
     const { runs: [run] } = createSyntheticStudy(runs, { studyId: 's-corrupt', competitions: ['toy'] });

@@ -13,20 +13,22 @@ export interface SyntheticStudyOptions {
   competitions: string[];
   budgetMs?: number;
   agent?: string;
+  seed?: number;
 }
 
 export function createSyntheticStudy(root: string, o: SyntheticStudyOptions): { dir: string; runs: SyntheticRun[] } {
   const dir = join(root, o.studyId);
   mkdirSync(dir, { recursive: true });
-  const runs = o.competitions.map((c) => ({ runId: `${c}-s0`, competition: c, seed: 0 }));
+  const seed = o.seed ?? 0;
+  const runs = o.competitions.map((c) => ({ runId: `${c}-s${seed}`, competition: c, seed }));
   const config = { competitions: o.competitions, agent: { name: o.agent ?? 'template' }, search: { policy: 'evolution' }, budget: { wallClock: o.budgetMs ?? 3_600_000 }, checkpoints: [60_000] };
   writeFileSync(join(dir, 'study.json'), `${JSON.stringify({ studyId: o.studyId, createdAt: new Date().toISOString(), airaVersion: '0.1.0', config, provenance: {}, runs }, null, 2)}\n`);
   return {
     dir,
     runs: runs.map((r) => {
       const run = new SyntheticRun(join(dir, r.runId), r.runId, r.competition);
-      writeFileSync(join(run.dir, 'manifest.json'), `${JSON.stringify({ studyId: o.studyId, runId: r.runId, competition: r.competition, seed: 0, agent: o.agent ?? 'template', evaluator: 'hce' })}\n`);
-      run.event({ type: 'run.started', studyId: o.studyId, runId: r.runId, seed: 0, competition: r.competition, policy: 'evolution', search: {}, direction: 'maximize' });
+      writeFileSync(join(run.dir, 'manifest.json'), `${JSON.stringify({ studyId: o.studyId, runId: r.runId, competition: r.competition, seed, agent: o.agent ?? 'template', evaluator: 'hce' })}\n`);
+      run.event({ type: 'run.started', studyId: o.studyId, runId: r.runId, seed, competition: r.competition, policy: 'evolution', search: {}, direction: 'maximize' });
       return run;
     }),
   };

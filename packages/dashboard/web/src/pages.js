@@ -215,7 +215,7 @@ export function Ablation({ id }) {
   const s = usePoll(() => api('ablation', { id }), [id], 10000);
   const d = s.data;
   const ms = (m) => (m.mean === null ? '—' : `${m.mean.toFixed(1)} ± ${(m.se ?? 0).toFixed(1)}`);
-  const rate = (x) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
+  const rate = (x) => (x === null ? "—" : `${x.toFixed(1)}%`);
   return html`<h1>Ablation ${id}</h1>
     <${Loading} s=${s} />
     ${d &&
