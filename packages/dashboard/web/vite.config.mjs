@@ -11,5 +11,6 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 4096,
     sourcemap: false,
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
 });
