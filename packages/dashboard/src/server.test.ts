@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -180,6 +181,12 @@ describe('aira serve: the dashboard server', () => {
       expect(r.body.error).toMatch(/outside the runs folder/);
     }
     expect((await get('/api/workers?id=..')).status).toBe(403);
+    // A name other than loopback's (DNS rebinding) is refused when no token guards the server.
+    const withHost = (host: string) =>
+      new Promise<number>((ok, fail) => request({ host: '127.0.0.1', port: dash!.port, path: '/api/studies', headers: { host } }, (res) => ok(res.resume().statusCode!)).on('error', fail).end());
+    expect(await withHost('evil.example:80')).toBe(403);
+    expect(await withHost(`localhost:${dash.port}`)).toBe(200);
+    expect(await withHost(`[::1]:${dash.port}`)).toBe(200);
     // The static files are kept inside the app's own folder the same way.
     const res = await fetch(`${dash.url}..%2f..%2f..%2fpackage.json`);
     expect([403, 404, 503]).toContain(res.status);

@@ -71,6 +71,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
+    // Without a token only loopback names are answered, so a web page cannot reach this server by
+    // pointing a name of its own at 127.0.0.1 (DNS rebinding).
+    if (!token && !isLoopback(hostOf(req.headers.host))) return send(res, 403, { error: `Host ${req.headers.host ?? '(none)'} is not a loopback name; without a token only 127.0.0.1, ::1 and localhost are served` });
     if (token && !authorised(req, res, url, token)) return send(res, 401, { error: 'a token is required (Authorization: Bearer TOKEN, or open the URL with ?token=TOKEN once)' }, { 'www-authenticate': 'Bearer' });
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: `${req.method} is not served: the dashboard only reads` });
     const q = (k: string) => {
@@ -139,6 +142,13 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 }
 
 class BadRequest extends Error {}
+
+/** The name in a Host header without its port ("[::1]:8420" → "::1"). */
+function hostOf(header: string | undefined): string {
+  if (!header) return '';
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(header) ?? /^([^:]+)(?::\d+)?$/.exec(header);
+  return m ? m[1]! : header;
+}
 
 function authorised(req: IncomingMessage, res: ServerResponse, url: URL, token: string): boolean {
   const given: string[] = [];

@@ -3,7 +3,7 @@ import { ArtifactStore, type CandidateRecord, type JournalEvent } from '@aira/co
 import { buildAblationReport, fig3Spec, prOverTimeSpec, readAblationDoc, testOverTimeSpec } from '@aira/ablation';
 import { pickAt } from '@aira/hce';
 import { lineageOf, scorePlotSpec, type Medal } from '@aira/report';
-import { inside } from './paths.js';
+import { inside, within } from './paths.js';
 import { NotFound, type Library, type RunWatch, type StudyWatch } from './watch.js';
 
 /**
@@ -281,8 +281,8 @@ export function execLog(lib: Library, id: string, runId: string, execId: string)
     for (const a of j.attempts) {
       const x = a.execs.get(execId);
       if (!x) continue;
-      const fallback = join(r.dir, 'jobs', j.spec.id, `a${a.n}`, `${execId}.log`);
-      const path = inside(r.dir, x.log) ? x.log : fallback;
+      const own = join('jobs', j.spec.id, `a${a.n}`, `${execId}.log`);
+      const path = within(r.dir, inside(r.dir, x.log) ? relative(r.dir, x.log) : own);
       return {
         path,
         finished: () => {
