@@ -6,3 +6,4 @@ export { Library, StudyWatch, RunWatch, NotFound } from './watch.js';
 export { studiesView, studyView, workersView, populationView, jobsView, jobView, candidateView, ablationView } from './views.js';
 export { within, OutsideRootError } from './paths.js';
 export { createSyntheticStudy, populate, SyntheticRun, type SyntheticJob, type SyntheticStudyOptions } from './synthetic.js';
+export { TelemetryHub, type Utilisation } from './telemetry.js';

@@ -2,6 +2,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSy
 import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureTokenFile } from '@aira/protocol';
+import { spawnWorkerProcess } from '@aira/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from './server.js';
 import { createSyntheticStudy, populate } from './synthetic.js';
@@ -122,6 +124,37 @@ describe('aira serve: the dashboard server', () => {
     expect((await get('/api/study?id=s-live')).body.state).toBe('interrupted');
     expect((await get('/api/workers?id=s-live')).body.runs[0].workers[1]).toMatchObject({ status: 'released', current: null });
   });
+
+  it("shows a running worker's live CPU and memory use, asked of the worker itself with the study's token", async () => {
+    const runs = tmp();
+    const { dir, runs: [run] } = createSyntheticStudy(runs, { studyId: 's-telemetry', competitions: ['toy'] });
+    ensureTokenFile(join(dir, 'token'));
+    const worker = await spawnWorkerProcess({ args: ['--workdir', join(root, 'w'), '--token-file', join(dir, 'token'), '--sandbox', 'off'], stderr: 'ignore' });
+    try {
+      run!.event({ type: 'worker.joined', workerId: 'w1', info: { address: worker.address, source: 'hosts' } });
+      writeFileSync(join(dir, 'coordinator.json'), JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() }));
+      dash = await startDashboard({ runsDir: runs, port: 0 });
+      let t: { sample: { cpuPercent: number; memoryTotalBytes: number; memoryUsedBytes: number } | null; error: string | null } | null = null;
+      for (let i = 0; i < 100 && !t?.sample; i++) {
+        t = (await get('/api/workers?id=s-telemetry')).body.runs[0].workers[0].telemetry;
+        if (!t?.sample) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(t!.sample!.memoryTotalBytes).toBeGreaterThan(t!.sample!.memoryUsedBytes);
+      expect(t!.sample!.cpuPercent).toBeGreaterThanOrEqual(0);
+    } finally {
+      await dash?.close();
+      dash = null;
+      await worker.stop();
+    }
+    // A worker that is gone says so instead of hanging the page.
+    dash = await startDashboard({ runsDir: runs, port: 0 });
+    let t: { sample: unknown; error: string | null } | null = null;
+    for (let i = 0; i < 100 && !t?.error; i++) {
+      t = (await get('/api/workers?id=s-telemetry')).body.runs[0].workers[0].telemetry;
+      if (!t?.error) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(t!.error).toMatch(new RegExp(`worker ${worker.address}`));
+  }, 60_000);
 
   it('shows an ablation study: Table 1 and Table 2 rows and the three plots, from its cells', async () => {
     const runs = tmp();

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '@aira/core';
 import { streamLog } from './log-stream.js';
 import { OutsideRootError, within } from './paths.js';
+import { TelemetryHub } from './telemetry.js';
 import { ablationView, candidateView, execLog, jobsView, jobView, populationView, studiesView, studyView, workersView } from './views.js';
 import { Library, NotFound } from './watch.js';
 
@@ -22,6 +23,8 @@ export interface DashboardOptions {
   assetsDir?: string;
   /** How often a live log is checked for new output (ms). */
   pollMs?: number;
+  /** Ask running workers for their GPU/CPU/memory use (WatchUtilization); on unless false. */
+  telemetry?: boolean;
 }
 
 export interface Dashboard {
@@ -68,6 +71,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const library = new Library(o.runsDir);
   const assets = o.assetsDir ?? DEFAULT_ASSETS;
   const streams = new Set<() => void>();
+  const telemetry = o.telemetry === false ? null : new TelemetryHub();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -88,7 +92,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         case '/api/study':
           return send(res, 200, studyView(library, q('id')));
         case '/api/workers':
-          return send(res, 200, workersView(library, q('id')));
+          return send(res, 200, workersView(library, q('id'), telemetry));
         case '/api/population':
           return send(res, 200, populationView(library, q('id'), q('run')));
         case '/api/jobs':
@@ -135,6 +139,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     close: () =>
       new Promise<void>((ok) => {
         for (const stop of streams) stop();
+        telemetry?.close();
         server.close(() => ok());
         server.closeAllConnections();
       }),

@@ -4,6 +4,7 @@ import { buildAblationReport, fig3Spec, prOverTimeSpec, readAblationDoc, testOve
 import { pickAt } from '@aira/hce';
 import { lineageOf, scorePlotSpec, type Medal } from '@aira/report';
 import { inside, within } from './paths.js';
+import type { TelemetryHub } from './telemetry.js';
 import { NotFound, type Library, type RunWatch, type StudyWatch } from './watch.js';
 
 /**
@@ -116,9 +117,10 @@ function runningJobs(r: RunWatch) {
   return [...r.state.jobs.values()].filter((j) => j.status === 'running');
 }
 
-export function workersView(lib: Library, id: string, now = Date.now()) {
+export function workersView(lib: Library, id: string, telemetry: TelemetryHub | null = null, now = Date.now()) {
   const s = lib.study(id);
   const alive = s.alive();
+  const token = telemetry && alive ? s.workerToken() : null;
   const runs = [...s.runs.values()].map((r) => {
     const lost = new Map<string, { reason: string; t: number }>();
     const joined = new Map<string, number>();
@@ -162,6 +164,7 @@ export function workersView(lib: Library, id: string, now = Date.now()) {
         lost: lost.get(wid) ?? null,
         candidates: done.get(wid) ?? 0,
         current: current.get(wid) ?? null,
+        telemetry: telemetry && alive && !r.state.ended && w.status === 'up' ? telemetry.utilisation(w.info.address, token, now) : null,
       })),
     };
   });

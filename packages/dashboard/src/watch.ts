@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEvent, coordinatorAlive, JournalTail, readCoordinatorDoc, readStudyDoc, replay, type JournalEvent, type RunState, type StudyDoc } from '@aira/coordinator';
+import { readTokenFile } from '@aira/protocol';
 import { buildRunReport, type RunReport } from '@aira/report';
 import { within } from './paths.js';
 
@@ -114,6 +115,16 @@ export class StudyWatch {
   state(alive = this.alive()): 'running' | 'stopping' | 'ended' | 'interrupted' {
     if (alive) return existsSync(join(this.dir, 'STOP')) ? 'stopping' : 'running';
     return [...this.runs.values()].every((r) => r.state.ended) ? 'ended' : 'interrupted';
+  }
+
+  /** The token the study's workers take (its `--token-file`, else the study's own), or null. */
+  workerToken(): string | null {
+    const file = (this.doc.config as { workers?: { tokenFile?: string } }).workers?.tokenFile ?? join(this.dir, 'token');
+    try {
+      return readTokenFile(file);
+    } catch {
+      return null;
+    }
   }
 
   run(runId: string): RunWatch {

@@ -81,7 +81,7 @@ export function Workers({ id }) {
     d.runs.map(
       (r) => html`<h2>${r.competition ?? r.runId} <span class="muted">${r.phase}</span></h2>
         <table data-testid="workers">
-          <tr><th>worker</th><th>state</th><th>address / host</th><th>CPUs / GPUs</th><th>sandbox, python</th><th>now running</th><th>elapsed</th><th>candidates</th></tr>
+          <tr><th>worker</th><th>state</th><th>address / host</th><th>CPUs / GPUs</th><th>sandbox, python</th><th>now running</th><th>elapsed</th><th>use now</th><th>candidates</th></tr>
           ${r.workers.map(
             (w) => html`<tr class=${w.status}>
               <td>${w.id}</td>
@@ -91,12 +91,22 @@ export function Workers({ id }) {
               <td>${w.sandbox ?? '—'}<div class="muted">${w.python ? `${w.python.version} ${w.python.runner}` : ''}</div></td>
               <td>${w.current ? html`<a href=${href('job', id, r.runId, w.current.jobId)}>${w.current.jobId}</a> ${w.current.operator}${w.current.exec ? html`<div class="muted">${w.current.exec.label}</div>` : null}` : '—'}</td>
               <td>${w.current ? dur(w.current.elapsedMs) : '—'}</td>
+              <td data-testid="use">${use(w.telemetry)}</td>
               <td>${w.candidates}</td>
             </tr>`,
           )}
         </table>`,
     )}
-    <p class="muted">Live GPU/CPU/memory use is not journaled yet; what each worker declared when it joined is shown.</p>`;
+    <p class="muted">Use now: each running worker's own report (WatchUtilization), refreshed every 2 s.</p>`;
+}
+
+const gb = (b) => `${(b / 2 ** 30).toFixed(1)} GB`;
+function use(t) {
+  if (!t) return '—';
+  if (!t.sample) return html`<span class="error-text">${t.error ?? 'waiting'}</span>`;
+  const s = t.sample;
+  return html`CPU ${s.cpuPercent.toFixed(0)}% · mem ${gb(s.memoryUsedBytes)} / ${gb(s.memoryTotalBytes)}
+    ${s.gpus.map((g) => html`<div>GPU ${g.index}: ${g.utilizationPercent.toFixed(0)}% · ${gb(g.memoryUsedBytes)} / ${gb(g.memoryTotalBytes)} · ${g.temperatureCelsius}°C</div>`)}`;
 }
 
 export function Jobs({ id, run }) {
