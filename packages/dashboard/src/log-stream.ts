@@ -17,10 +17,37 @@ export interface LogSource {
 const MAX_EVENT = 256 * 1024;
 const PARTIAL_WAIT_TICKS = 8;
 
-export function streamLog(res: ServerResponse, src: LogSource, from: number, pollMs = 250): () => void {
+/**
+ * Where a fresh view of a long log starts: the first whole line of its last `tailBytes`, so a page
+ * opened on a days-long training log does not load all of it. The bytes before are announced in a
+ * `skipped` event.
+ */
+export function tailStart(path: string, tailBytes: number): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= tailBytes) return 0;
+    const start = size - tailBytes;
+    const buf = Buffer.allocUnsafe(Math.min(tailBytes, 64 * 1024));
+    const got = readSync(fd, buf, 0, buf.length, start - 1);
+    const nl = buf.subarray(0, got).indexOf(0x0a);
+    return nl < 0 ? start : start + nl;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function streamLog(res: ServerResponse, src: LogSource, from: number, o: { pollMs?: number; announceSkip?: boolean } = {}): () => void {
+  const pollMs = o.pollMs ?? 250;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   res.write('retry: 1000\n\n');
   let offset = Math.max(0, Math.floor(from) || 0);
+  if (o.announceSkip && offset > 0) res.write(`event: skipped\ndata: ${JSON.stringify({ bytes: offset })}\n\n`);
   let waited = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;

@@ -272,6 +272,16 @@ describe('aira serve: the dashboard server', () => {
     expect(text(first) + text(second)).toBe(readFileSync(job.log, 'utf8'));
     expect(second[second.length - 1]!.event).toBe('end');
 
+    // A fresh view of a long log starts at a whole line near its end and says how much it skipped.
+    const long = run!.startJob('mutate', ['c0001'], 'w1');
+    for (let i = 0; i < 500; i++) run!.output(long, `step ${String(i).padStart(4, '0')} ok\n`);
+    run!.finishJob(long, 0.6);
+    const tailed = await readEvents(`${dash.url}api/log?id=s-live&run=toy-s0&exec=${encodeURIComponent(long.execId)}&tail=100`, {}, (ev) => ev.some((e) => e.event === 'end'));
+    const skipped = JSON.parse(tailed.find((e) => e.event === 'skipped')!.data).bytes as number;
+    expect(readFileSync(long.log, 'utf8').slice(skipped)).toBe(text(tailed));
+    expect(text(tailed).startsWith('step 04')).toBe(true);
+    expect(text(tailed).length).toBeLessThanOrEqual(100);
+
     // A log path the journal names outside the run folder is not followed: the run's own is read.
     const third = await readEvents(`${dash.url}api/log?id=s-live&run=toy-s0&exec=jx.x1`, {}, (ev) => ev.some((e) => e.event === 'end'));
     expect(text(third)).toBe('mine\n');

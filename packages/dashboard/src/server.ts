@@ -5,7 +5,7 @@ import { isIP, type AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@aira/core';
-import { streamLog } from './log-stream.js';
+import { streamLog, tailStart } from './log-stream.js';
 import { OutsideRootError, within } from './paths.js';
 import { TelemetryHub } from './telemetry.js';
 import { ablationView, candidateView, execLog, jobsView, jobView, populationView, studiesView, studyView, workersView } from './views.js';
@@ -106,8 +106,12 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         case '/api/log': {
           const src = execLog(library, q('id'), q('run'), q('exec'));
           const last = req.headers['last-event-id'];
-          const from = Number(typeof last === 'string' && last !== '' ? last : (url.searchParams.get('from') ?? 0));
-          const stop = streamLog(res, src, Number.isFinite(from) ? from : 0, o.pollMs);
+          const tail = Number(url.searchParams.get('tail') ?? NaN);
+          // A reconnect resumes where it stopped; a fresh view may start near the end of a long log.
+          const resuming = typeof last === 'string' && last !== '';
+          const fromTail = !resuming && Number.isFinite(tail) && tail > 0;
+          const from = resuming ? Number(last) : fromTail ? tailStart(src.path, tail) : Number(url.searchParams.get('from') ?? 0);
+          const stop = streamLog(res, src, Number.isFinite(from) ? from : 0, { pollMs: o.pollMs, announceSkip: fromTail });
           streams.add(stop);
           res.on('close', () => streams.delete(stop));
           return;

@@ -175,8 +175,9 @@ const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFi
 
 /** Every candidate of a run as a node with its parents: the lineage graph's data. */
 export function populationView(lib: Library, id: string, runId: string) {
-  const r = lib.study(id).run(runId);
-  const report = r.runReport(cfg(lib.study(id)).budget?.wallClock ?? 0, undefined, false);
+  const s = lib.study(id);
+  const r = s.run(runId);
+  const report = r.runReport(cfg(s).budget?.wallClock ?? 0, undefined, false);
   return {
     id,
     runId,

@@ -12,7 +12,8 @@ export function LogView({ study, run, exec }) {
   useEffect(() => {
     if (!pre.current) return undefined;
     pre.current.textContent = '';
-    const q = new URLSearchParams({ id: study, run, exec });
+    // The last 256 KB of a long log, then everything that follows.
+    const q = new URLSearchParams({ id: study, run, exec, tail: String(256 * 1024) });
     const es = new EventSource(`api/log?${q}`);
     es.onopen = () => setState('live');
     es.onmessage = (e) => {
@@ -23,6 +24,7 @@ export function LogView({ study, run, exec }) {
       el.dataset.offset = e.lastEventId;
       if (atBottom) el.scrollTop = el.scrollHeight;
     };
+    es.addEventListener('skipped', (e) => pre.current?.append(document.createTextNode(`[… ${JSON.parse(e.data).bytes} earlier bytes not shown …]\n`)));
     es.addEventListener('reset', () => pre.current && (pre.current.textContent = ''));
     es.addEventListener('end', () => {
       es.close();
