@@ -126,19 +126,40 @@ export function Jobs({ id, run }) {
     </table>`}`;
 }
 
+const tokensOf = (u) => (u ? (u.promptTokens ?? 0) + (u.completionTokens ?? 0) : 0);
+const clipText = (t, n) => (t && t.length > n ? `${t.slice(0, n)}…` : (t ?? ''));
+
+/** One trajectory step as a row: what was called, what came back, how long, tokens and cost. */
+function StepRow({ t0, t, attempt, step }) {
+  let what = step.kind ?? 'step';
+  let detail = summary(step);
+  let took = step.durationMs;
+  let tokens = null;
+  let usd = null;
+  if (step.kind === 'react.llm') {
+    what = html`LLM turn ${step.step}${step.toolCalls?.length ? html`<div class="muted">→ ${step.toolCalls.map((c) => c.name).join(', ')}</div>` : null}`;
+    detail = html`<div>${clipText(step.content, 300)}</div>${(step.toolCalls ?? []).map((c) => html`<code class="call">${c.name}(${clipText(c.arguments, 300)})</code>`)}`;
+    tokens = tokensOf(step.usage);
+    usd = step.costUsd;
+  } else if (step.kind === 'react.tool') {
+    what = html`${step.tool ?? 'no tool call'}${step.exitCode !== undefined ? html`<div class="muted">exit ${step.exitCode}</div>` : null}`;
+    detail = html`${step.args ? html`<code class="call">${clipText(step.args, 300)}</code>` : null}<pre class="obs">${clipText(step.observation, 1200)}</pre>`;
+  }
+  return html`<tr class=${step.error ? 'lost' : ''}>
+    <td>+${dur(t - t0)}</td><td>${attempt}</td><td>${what}</td>
+    <td>${detail}<details><summary class="muted">record</summary><pre class="json">${JSON.stringify(step, null, 2)}</pre></details></td>
+    <td>${took !== undefined ? dur(took) : '—'}</td><td>${tokens ?? '—'}</td><td>${usd !== null && usd !== undefined ? `$${usd.toFixed(4)}` : '—'}</td>
+  </tr>`;
+}
+
 function Steps({ job, onExec }) {
   const t0 = job.attempts[0]?.startedAt ?? 0;
-  const tokens = job.costs.reduce((t, c) => t + (c.detail?.totalTokens ?? (c.detail?.promptTokens ?? 0) + (c.detail?.completionTokens ?? 0)), 0);
+  const tokens = job.steps.reduce((t, s) => t + (s.step.kind === 'react.llm' ? tokensOf(s.step.usage) : 0), 0);
   const usd = job.costs.reduce((t, c) => t + c.usd, 0);
   return html`<h3>Agent steps <span class="muted">${job.steps.length} steps · ${tokens} tokens · $${usd.toFixed(4)}</span></h3>
     <table data-testid="steps">
-      <tr><th>at</th><th>attempt</th><th>step</th><th>detail</th></tr>
-      ${job.steps.map(
-        ({ t, attempt, step }) => html`<tr>
-          <td>+${dur(t - t0)}</td><td>${attempt}</td><td>${step.kind ?? step.type ?? 'step'}${step.tool ? html`<div>${step.tool}</div>` : null}</td>
-          <td><details><summary>${summary(step)}</summary><pre class="json">${JSON.stringify(step, null, 2)}</pre></details></td>
-        </tr>`,
-      )}
+      <tr><th>at</th><th>attempt</th><th>step</th><th>call and observation</th><th>took</th><th>tokens</th><th>cost</th></tr>
+      ${job.steps.map((s) => html`<${StepRow} t0=${t0} ...${s} />`)}
     </table>
     <h3>Executions</h3>
     <table data-testid="execs">
