@@ -230,6 +230,9 @@ describe('aira serve: the dashboard server', () => {
     const runs = tmp();
     createSyntheticStudy(runs, { studyId: 's1', competitions: ['toy'] });
     await expect(startDashboard({ runsDir: runs, host: '0.0.0.0', port: 0 })).rejects.toThrow(/not a loopback address: a token is required/);
+    const taken = await startDashboard({ runsDir: runs, port: 0 });
+    await expect(startDashboard({ runsDir: runs, port: taken.port })).rejects.toThrow(`port ${taken.port} on 127.0.0.1 is already in use`);
+    await taken.close();
     dash = await startDashboard({ runsDir: runs, host: '0.0.0.0', port: 0, token: 'sekret-token' });
     const base = `http://127.0.0.1:${dash.port}`;
     for (const p of ['/', '/api/studies', '/api/study?id=s1', '/index.html', '/api/log?id=s1&run=toy-s0&exec=x']) {

@@ -130,7 +130,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const server = createServer(handle);
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'EADDRINUSE' ? new UserError(`port ${o.port} on ${host} is already in use`, 'choose another with --port, or --port 0 for a free one') : err),
+    );
     server.listen(o.port ?? 0, host, () => ok());
   });
   const port = (server.address() as AddressInfo).port;

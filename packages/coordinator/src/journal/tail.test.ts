@@ -58,6 +58,15 @@ describe('JournalTail', () => {
     expect(tail.poll().events).toEqual([]);
   });
 
+  it('reads a line longer than its read size whole', () => {
+    const path = fresh();
+    const big = `${JSON.stringify({ seq: 0, t: 0, active: 0, type: 'step', jobId: 'j', attempt: 1, step: { text: 'x'.repeat(9 * 1024 * 1024) } })}\n`;
+    writeFileSync(path, big + line(1));
+    const tail = new JournalTail(path);
+    expect(tail.poll().events.map((e) => e.seq)).toEqual([0, 1]);
+    expect(tail.offset).toBe(Buffer.byteLength(big) + line(1).length);
+  });
+
   it('stops at a gap in seq', () => {
     const path = fresh();
     writeFileSync(path, line(0) + line(2));

@@ -49,13 +49,18 @@ export class JournalTail {
         out.reset = true;
       }
       if (this.error) return out;
+      let chunk = CHUNK;
       while (this.offset < size) {
-        const want = Math.min(CHUNK, size - this.offset);
+        const want = Math.min(chunk, size - this.offset);
         const buf = Buffer.allocUnsafe(want);
         const got = readSync(fd, buf, 0, want, this.offset);
         const last = buf.lastIndexOf(0x0a, got - 1);
         if (last < 0) {
-          if (got === CHUNK) this.fail(`journal ${this.path}:${this.line + 1}: a line longer than ${CHUNK} bytes`);
+          // One line longer than the chunk: read more of it at once, or wait for its end.
+          if (got === want && this.offset + got < size) {
+            chunk *= 2;
+            continue;
+          }
           break;
         }
         const atEnd = this.offset + got >= size;
