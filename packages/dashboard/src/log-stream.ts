@@ -16,6 +16,7 @@ export interface LogSource {
 
 const MAX_EVENT = 256 * 1024;
 const PARTIAL_WAIT_TICKS = 8;
+const KEEPALIVE_MS = 15_000;
 
 /**
  * Where a fresh view of a long log starts: the first whole line of its last `tailBytes`, so a page
@@ -49,6 +50,7 @@ export function streamLog(res: ServerResponse, src: LogSource, from: number, o: 
   let offset = Math.max(0, Math.floor(from) || 0);
   if (o.announceSkip && offset > 0) res.write(`event: skipped\ndata: ${JSON.stringify({ bytes: offset })}\n\n`);
   let waited = 0;
+  let quiet = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const stop = () => {
@@ -61,6 +63,12 @@ export function streamLog(res: ServerResponse, src: LogSource, from: number, o: 
     const sent = pump(res, src.path, offset, done || waited >= PARTIAL_WAIT_TICKS);
     if (sent.reset) res.write(`event: reset\ndata: {}\n\n`);
     waited = sent.partial ? waited + 1 : 0;
+    // A comment now and then keeps proxies and tunnels from closing a quiet stream.
+    quiet = sent.next === offset && !sent.reset ? quiet + pollMs : 0;
+    if (quiet >= KEEPALIVE_MS) {
+      res.write(': keepalive\n\n');
+      quiet = 0;
+    }
     offset = sent.next;
     if (done && !sent.partial && sent.next >= sent.size) {
       res.write(`id: ${offset}\nevent: end\ndata: {}\n\n`);

@@ -8,7 +8,9 @@ import { UserError } from '@aira/core';
 import { streamLog, tailStart } from './log-stream.js';
 import { OutsideRootError, within } from './paths.js';
 import { TelemetryHub } from './telemetry.js';
-import { ablationView, candidateView, execLog, jobsView, jobView, populationView, studiesView, studyView, workersView } from './views.js';
+import { ablationView } from './ablation-view.js';
+import { candidateView, execLog, jobsView, jobView } from './job-views.js';
+import { populationView, studiesView, studyView, workersView } from './study-views.js';
 import { Library, NotFound } from './watch.js';
 
 export interface DashboardOptions {
