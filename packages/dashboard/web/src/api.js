@@ -1,3 +1,4 @@
+import { html } from 'htm/preact';
 // The dashboard's JSON API (same origin; the token, when one is needed, travels as a cookie).
 export async function api(path, params = {}) {
   const q = new URLSearchParams(params).toString();
@@ -16,5 +17,5 @@ export function dur(ms) {
   if (s < 7200) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
-export const medal = (m) => (m === 'gold' ? '🥇 gold' : m === 'silver' ? '🥈 silver' : m === 'bronze' ? '🥉 bronze' : '—');
+export const medal = (m) => (m ? html`<span class=${`medal ${m}`}>${m}</span>` : '—');
 export const href = (...parts) => `#/${parts.map(encodeURIComponent).join('/')}`;

@@ -29,7 +29,7 @@ export function Studies() {
                   <td>${st.agent} / ${st.policy}</td>
                   <td>${dur(st.usedMs)} of ${dur(st.budgetMs * st.runs.length)} (${st.budgetMs ? Math.round((100 * st.usedMs) / (st.budgetMs * st.runs.length)) : 0}%)</td>
                   <td>${st.runs.map((r) => html`<div>${r.competition ?? r.runId}: ${fmt(r.bestSearch)} / ${fmt(r.test)} ${r.medal ? medal(r.medal) : ''} ${r.percentileRank !== null ? `PR ${pct(r.percentileRank)}` : ''}</div>`)}</td>
-                  <td>${st.medals.gold}🥇 ${st.medals.silver}🥈 ${st.medals.bronze}🥉</td>
+                  <td>${st.medals.gold} ${medal('gold')} ${st.medals.silver} ${medal('silver')} ${st.medals.bronze} ${medal('bronze')}</td>
                 </tr>`,
         )}
       </table>`}`;
