@@ -17,6 +17,7 @@ let root = '';
 let dash: Dashboard;
 let browser: Browser;
 let run: SyntheticRun;
+const pageErrors: string[] = [];
 
 describe.skipIf(!haveChromium)(`aira serve in headless Chromium (skipped: no ${CHROMIUM}; set-up installs chromium as root, or set CHROMIUM)`, () => {
   beforeAll(async () => {
@@ -41,6 +42,7 @@ describe.skipIf(!haveChromium)(`aira serve in headless Chromium (skipped: no ${C
   const open = async (hash: string): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     page.setDefaultTimeout(60_000);
+    page.on('pageerror', (err) => pageErrors.push(`${hash}: ${err.message}`));
     await page.goto(`${dash.url}${hash}`);
     return page;
   };
@@ -103,5 +105,16 @@ describe.skipIf(!haveChromium)(`aira serve in headless Chromium (skipped: no ${C
     expect(Number(await page.locator('[data-testid=candidate-lineage]').getAttribute('data-nodes'))).toBeGreaterThan(1);
     await shot(page, 'candidate.png');
     await page.close();
+  }, 120_000);
+
+  it('lists the study with its state and shows its workers, with no script error on any page', async () => {
+    const page = await open('#/');
+    await expect.poll(() => page.locator('[data-testid=studies]').textContent()).toContain(STUDY);
+    expect(await page.locator('[data-testid=studies]').textContent()).toContain('running');
+    await page.goto(`${dash.url}#/workers/${STUDY}`);
+    await expect.poll(() => page.locator('[data-testid=workers]').textContent()).toContain('w1');
+    await shot(page, 'workers.png');
+    await page.close();
+    expect(pageErrors).toEqual([]);
   }, 120_000);
 });
