@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +119,11 @@ describe('aira serve: the dashboard server', () => {
     expect(w[0]).toMatchObject({ id: 'w1', status: 'lost', lost: { reason: 'no heartbeat for 30s' }, current: null });
     expect(w[1]).toMatchObject({ id: 'w2', status: 'up', current: { jobId: job.jobId, operator: 'mutate', exec: { execId: job.execId, label: 'solution' } } });
     expect(w[1].current.elapsedMs).toBeGreaterThanOrEqual(0);
+    // A coordinator on another machine (shared file system) counts as running while its journal moves.
+    writeFileSync(join(dir, 'coordinator.json'), JSON.stringify({ pid: 1, hostname: 'another-host', startedAt: new Date().toISOString() }));
+    expect((await get('/api/study?id=s-live')).body.state).toBe('running');
+    utimesSync(run!.journal, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    expect((await get('/api/study?id=s-live')).body.state).toBe('interrupted');
     // The coordinator goes away without ending the run: interrupted, nothing shown as running.
     rmSync(join(dir, 'coordinator.json'));
     expect((await get('/api/study?id=s-live')).body.state).toBe('interrupted');

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { applyEvent, coordinatorAlive, JournalTail, readCoordinatorDoc, readStudyDoc, replay, type JournalEvent, type RunState, type StudyDoc } from '@aira/coordinator';
 import { readTokenFile } from '@aira/protocol';
@@ -8,6 +9,9 @@ import { within } from './paths.js';
 export type RunPhase = RunReport['state'];
 
 /** What the pick, medals and protection are computed from; the rest of a journal does not change them. */
+/** Silence of every journal after which a coordinator on another machine is taken for gone. */
+const REMOTE_SILENCE_MS = 60_000;
+
 const PICK_EVENTS = new Set<JournalEvent['type']>(['run.started', 'worker.joined', 'candidate.added', 'run.ended']);
 
 /**
@@ -107,9 +111,22 @@ export class StudyWatch {
     for (const r of this.runs.values()) r.refresh();
   }
 
-  /** Whether a coordinator on this machine works on the study now. */
-  alive(): boolean {
-    return coordinatorAlive(readCoordinatorDoc(this.dir));
+  /**
+   * Whether a coordinator works on the study now: on this machine, its pid is alive; on another one
+   * (a shared file system), its journals keep moving — a running coordinator writes a tick at
+   * least every 10 s.
+   */
+  alive(now = Date.now()): boolean {
+    const doc = readCoordinatorDoc(this.dir);
+    if (!doc) return false;
+    if (doc.hostname === hostname()) return coordinatorAlive(doc);
+    return [...this.runs.values()].some((r) => {
+      try {
+        return now - statSync(r.tail.path).mtimeMs < REMOTE_SILENCE_MS;
+      } catch {
+        return false;
+      }
+    });
   }
 
   state(alive = this.alive()): 'running' | 'stopping' | 'ended' | 'interrupted' {
