@@ -42,18 +42,29 @@ if (!existsSync(gen) || newest(join(root, 'proto')) > newest(gen)) {
 say('building');
 run(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.json']);
 
+// 3b. The dashboard's web app (`aira serve`), bundled by vite from packages/dashboard/web into
+//     web-dist/ (not committed), rebuilt when its sources or dependencies change.
+const web = join(root, 'packages/dashboard/web');
+const webOut = join(root, 'packages/dashboard/web-dist/index.html');
+if (existsSync(web) && (!existsSync(webOut) || Math.max(newest(web), lockTime) > newest(webOut))) {
+  say('building the dashboard web app');
+  run(join(root, 'node_modules/.bin/vite'), ['build', '--config', join(web, 'vite.config.mjs')]);
+}
+
 // 4. Python for candidate code (Debian's interpreter with numpy, pandas and scikit-learn), bubblewrap
 //    for the sandbox, and the Debian data sets the embedded suite (plugins/mini) is prepared from.
 //    Installed with apt when we are root; otherwise we print the exact command and stop.
 const python = process.env.AIRA_PYTHON ?? '/usr/bin/python3';
 const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes'];
+// Only the dashboard's browser tests need Chromium (headless); installed when we can, never required.
+const APT_OPTIONAL = ['chromium'];
 const pyOk = () => spawnSync(python, ['-c', 'import numpy, pandas, sklearn'], { stdio: 'ignore' }).status === 0;
 const hasDpkg = existsSync('/usr/bin/dpkg-query');
-const missingApt = () => {
+const missingApt = (list = APT) => {
   if (!hasDpkg) return [];
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...APT], { encoding: 'utf8' });
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...list], { encoding: 'utf8' });
   const installed = new Set((r.stdout ?? '').split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
-  return APT.filter((p) => !installed.has(p));
+  return list.filter((p) => !installed.has(p));
 };
 const stop = (why) => {
   console.error(`[setup] ${why}`);
@@ -61,7 +72,11 @@ const stop = (why) => {
 };
 if (process.env.AIRA_SKIP_APT !== '1') {
   let missing = missingApt();
-  if (missing.length > 0 && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  const optional = missingApt(APT_OPTIONAL);
+  const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (optional.length > 0 && !canApt) say(`not installed: ${optional.join(' ')} (the dashboard's browser tests skip without it)`);
+  if (canApt) missing = [...missing, ...optional];
+  if (missing.length > 0 && canApt) {
     say(`installing Debian packages: ${missing.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const upd = spawnSync('apt-get', ['update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });

@@ -36,7 +36,7 @@ export { selfReportedEvaluator, parseScoreLine } from './evaluator/self-reported
 export { readJournal, type JournalContents } from './journal/reader.js';
 export type { JournalEvent, EventBody, EventOf, EventType, WorkerInfo } from './journal/events.js';
 export { replay, applyEvent, type RunState, type JobState, type AttemptState } from './state/run-state.js';
-export { finalPick, type FinalPick } from './state/final-pick.js';
+export { finalPick, FinalPicker, type FinalPick } from './state/final-pick.js';
 export { ArtifactStore } from './state/artifacts.js';
 // The seeded generator, shared with agents that draw their own choices (the template agent).
 export { rngFor, type Rng } from './search/rng.js';
@@ -44,3 +44,6 @@ export { rankCandidates, type CandidateRecord, type Scores, type JobSpec, type O
 
 export { cliWorkerLauncher, detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
+// Following journals other processes append to (the dashboard), and who holds a study now.
+export { JournalTail, type JournalChunk } from './journal/tail.js';
+export { readCoordinatorDoc, coordinatorAlive, readStudyDoc, type StudyDoc, type CoordinatorDoc } from './run/study-files.js';

@@ -2,7 +2,7 @@
 // into one JSON model (report.json); renderers turn that model into Markdown, HTML and SVG plots.
 
 export { REPORT_FORMAT, type Baseline, type Direction, type LeaderboardRef, type LineageNode, type Medal, type PickReport, type Protection, type RunReport, type ScoreSeries, type SeriesPoint, type StudyReport } from './types.js';
-export { buildStudyReport, beats, directionOf, leaderboardLabel, protectionOf, type ReportOptions } from './model.js';
+export { buildStudyReport, buildRunReport, type RunInput, beats, directionOf, leaderboardLabel, protectionOf, type ReportOptions } from './model.js';
 export { scoreSeries } from './series.js';
 export { lineageOf, lineageTree } from './lineage.js';
 export { SERIES, renderSvg, scorePlotSpec, scorePlotSvg } from './plot.js';

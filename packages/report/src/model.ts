@@ -120,27 +120,36 @@ function bestSearch(state: RunState, direction: Direction): { candidateId: strin
   return best;
 }
 
-function runReport(dir: string, doc: StudyDoc, run: StudyDoc['runs'][number], status: RunStatus | undefined, o: ReportOptions): RunReport {
-  const runDir = join(dir, run.runId);
-  const { events } = readJournal(join(runDir, 'journal.jsonl'));
-  const state = replay(events);
+/** What a run's report is made from: its journal's events (and their replay), read by whoever holds them. */
+export interface RunInput {
+  run: { runId: string; competition: string | null; seed: number };
+  events: readonly JournalEvent[];
+  state: RunState;
+  manifest: { agent?: string; evaluator?: string };
+  budgetMs: number;
+  agentName?: string;
+  /** The run's state when the caller knows it (a live coordinator); else from the journal. */
+  status?: RunReport['state'];
+}
+
+/** One run's part of the report from events already read (the dashboard keeps them as it tails). */
+export function buildRunReport(i: RunInput, o: ReportOptions = {}): RunReport {
+  const { run, events, state } = i;
   const direction = directionOf(state);
-  const manifest = readRunManifest(runDir);
   const candidates = [...state.candidates.values()];
   const pick = events.length ? pickReport(run.runId, events, state) : null;
   const baseline = run.competition ? (o.baseline?.(run.competition) ?? null) : null;
-  const budgetMs = doc.config.budget?.wallClock ?? 0;
   return {
     runId: run.runId,
     competition: run.competition,
     seed: run.seed,
-    state: status?.state ?? (events.length === 0 ? 'not started' : state.ended ? 'ended' : 'interrupted'),
+    state: i.status ?? (events.length === 0 ? 'not started' : state.ended ? 'ended' : 'interrupted'),
     endReason: state.ended?.reason ?? null,
     direction,
-    agent: manifest.agent ?? doc.config.agent?.name ?? 'unknown',
-    evaluator: manifest.evaluator ?? 'unknown',
+    agent: i.manifest.agent ?? i.agentName ?? 'unknown',
+    evaluator: i.manifest.evaluator ?? 'unknown',
     activeMs: state.activeMs,
-    budgetMs,
+    budgetMs: i.budgetMs,
     jobs: state.jobs.size,
     candidates: candidates.length,
     valid: candidates.filter((c) => c.scores.valid).length,
@@ -152,6 +161,15 @@ function runReport(dir: string, doc: StudyDoc, run: StudyDoc['runs'][number], st
     lineage: pick ? lineageOf(pick.candidateId, state.candidates) : [],
     protection: protectionOf(events),
   };
+}
+
+function runReport(dir: string, doc: StudyDoc, run: StudyDoc['runs'][number], status: RunStatus | undefined, o: ReportOptions): RunReport {
+  const runDir = join(dir, run.runId);
+  const { events } = readJournal(join(runDir, 'journal.jsonl'));
+  return buildRunReport(
+    { run, events, state: replay(events), manifest: readRunManifest(runDir), budgetMs: doc.config.budget?.wallClock ?? 0, agentName: doc.config.agent?.name, status: status?.state },
+    o,
+  );
 }
 
 function agentText(doc: StudyDoc, o: ReportOptions): string {
