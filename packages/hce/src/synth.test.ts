@@ -2,30 +2,45 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { synthIds } from '@aira/synth';
 import { prepareHce } from './prepare.js';
+import { RECIPES } from './recipes/index.js';
 import { competitions, fixtureCompetition, tempDir } from './test-support/fixtures.js';
 
 const data = tempDir('synth-data');
 const cache = tempDir('synth-cache');
 
-/** Writers whose competitions split today (a built-in split or an HCE recipe). */
+/**
+ * Built-in splits that refuse MLE-bench's own prepared layout today, each for a reason outside
+ * the synthetic data (the same happens on the real data): detecting-insults' answers carry
+ * MLE-bench's extra "Usage" column; invasive-species and movie-review keep their labelled table
+ * zipped. Move an id out when its split handles the layout.
+ */
+const NOT_SPLITTABLE_YET: Record<string, RegExp> = {
+  'detecting-insults-in-social-commentary': /answers file .* has columns not in the labelled file \(Usage\)/,
+  'invasive-species-monitoring': /train_labels\.csv\.zip/,
+  'movie-review-sentiment-analysis-kernels-only': /train\.tsv\.zip/,
+};
+
+/** Writers whose competitions HCE splits (a built-in split or an HCE recipe). */
 async function splittable(): Promise<string[]> {
   const reg = await competitions();
-  return synthIds().filter((id) => {
-    const c = reg.create(id, { dataDir: data });
-    return c.manifest.split.method === 'builtin' || ['mlsp-2013-birds', 'nomad2018-predict-transparent-conductors'].includes(id);
-  });
+  return synthIds().filter((id) => reg.create(id, { dataDir: data }).manifest.split.method === 'builtin' || RECIPES.has(id));
 }
 
 describe('@aira/synth data in MLE-bench layouts, split by HCE', async () => {
-  const ids = await splittable();
-  it.each(ids)('%s: splits, and its grader accepts each part\'s sample submission', async (id) => {
-    const c = await fixtureCompetition(id, data, 40, 3);
+  const ids = (await splittable()).filter((id) => !(id in NOT_SPLITTABLE_YET));
+  it.each(ids)("%s: splits, and its grader accepts each part's sample submission", async (id) => {
+    const c = await fixtureCompetition(id, data, 200, 3);
     const s = await prepareHce(c, { cacheDir: cache, splitSeed: 0 });
+    expect(s.manifest.counts.search!.units).toBeGreaterThan(0);
     for (const part of ['search', 'validation', 'test'] as const) {
-      expect(s.manifest.counts.search?.rows ?? 1).toBeGreaterThan(0);
       const g = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);
       expect(g.error ?? null, `${id} ${part}`).toBeNull();
       expect(g.valid).toBe(true);
     }
   }, 60_000);
+
+  it.each(Object.entries(NOT_SPLITTABLE_YET))('%s: its split refuses the layout, saying why', async (id, why) => {
+    const c = await fixtureCompetition(id, data, 20, 3);
+    await expect(prepareHce(c, { cacheDir: cache, splitSeed: 0 })).rejects.toThrow(why);
+  });
 });

@@ -7,7 +7,8 @@ import type { SynthOptions } from './types.js';
 
 export type { SynthContext, SynthOptions, SynthWriter } from './types.js';
 export { SynthRng } from './rng.js';
-export { writeCsv, writeFile, writeZip } from './write.js';
+export { csvText, writeCsv, writeFile, writeZip } from './write.js';
+export { aiff, dicom, jpeg, npy, png, tiff, wav } from './media.js';
 export { MLEBENCH_SYNTH } from './mlebench/index.js';
 
 /** Competition ids that have a synthetic-data writer. */

@@ -127,3 +127,76 @@ export function tiff(level: number, size = 8): Buffer {
   b.fill(level & 0xff, pixels);
   return b;
 }
+
+/** A mono 16-bit AIFF of `samples` samples at 2 kHz (the right-whale clips' rate), a sine of `hz`. */
+export function aiff(hz: number, samples = 400, rate = 2000): Buffer {
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16BE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), i * 2);
+  const comm = Buffer.alloc(8 + 18);
+  comm.write('COMM', 0, 'latin1');
+  comm.writeUInt32BE(18, 4);
+  comm.writeUInt16BE(1, 8); // channels
+  comm.writeUInt32BE(samples, 10);
+  comm.writeUInt16BE(16, 14); // bits
+  // The rate as an 80-bit IEEE extended float: exponent, then the integer shifted to the top bit.
+  const exp = Math.floor(Math.log2(rate));
+  comm.writeUInt16BE(16383 + exp, 16);
+  comm.writeBigUInt64BE(BigInt(rate) << BigInt(63 - exp), 18);
+  const ssnd = Buffer.alloc(16);
+  ssnd.write('SSND', 0, 'latin1');
+  ssnd.writeUInt32BE(8 + data.length, 4);
+  const form = Buffer.alloc(12);
+  form.write('FORM', 0, 'latin1');
+  form.writeUInt32BE(4 + comm.length + ssnd.length + data.length, 4);
+  form.write('AIFF', 8, 'latin1');
+  return Buffer.concat([form, comm, ssnd, data]);
+}
+
+/**
+ * A DICOM Part 10 file (explicit VR little endian) holding one 8×8 8-bit monochrome image of
+ * value `level`, with the patient id given: enough for pydicom to read `pixel_array`.
+ */
+export function dicom(level: number, patientId: string): Buffer {
+  const even = (s: string, pad: string) => (s.length % 2 ? s + pad : s);
+  const el = (group: number, elem: number, vr: string, value: Buffer): Buffer => {
+    const long = ['OB', 'OW', 'UN', 'SQ', 'UT'].includes(vr);
+    const head = Buffer.alloc(long ? 12 : 8);
+    head.writeUInt16LE(group, 0);
+    head.writeUInt16LE(elem, 2);
+    head.write(vr, 4, 'latin1');
+    if (long) head.writeUInt32LE(value.length, 8);
+    else head.writeUInt16LE(value.length, 6);
+    return Buffer.concat([head, value]);
+  };
+  const str = (s: string, pad = ' ') => Buffer.from(even(s, pad), 'latin1');
+  const us = (n: number) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(n, 0);
+    return b;
+  };
+  const sopClass = '1.2.840.10008.5.1.4.1.1.7'; // secondary capture
+  const instance = `1.2.826.0.1.3680043.10.${[...patientId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)}.${level}`;
+  const meta = Buffer.concat([
+    el(0x0002, 0x0001, 'OB', Buffer.from([0, 1])),
+    el(0x0002, 0x0002, 'UI', str(sopClass, '\0')),
+    el(0x0002, 0x0003, 'UI', str(instance, '\0')),
+    el(0x0002, 0x0010, 'UI', str('1.2.840.10008.1.2.1', '\0')),
+  ]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(meta.length, 0);
+  const body = Buffer.concat([
+    el(0x0008, 0x0016, 'UI', str(sopClass, '\0')),
+    el(0x0008, 0x0018, 'UI', str(instance, '\0')),
+    el(0x0010, 0x0020, 'LO', str(patientId)),
+    el(0x0028, 0x0002, 'US', us(1)),
+    el(0x0028, 0x0004, 'CS', str('MONOCHROME2')),
+    el(0x0028, 0x0010, 'US', us(8)),
+    el(0x0028, 0x0011, 'US', us(8)),
+    el(0x0028, 0x0100, 'US', us(8)),
+    el(0x0028, 0x0101, 'US', us(8)),
+    el(0x0028, 0x0102, 'US', us(7)),
+    el(0x0028, 0x0103, 'US', us(0)),
+    el(0x7fe0, 0x0010, 'OB', Buffer.alloc(64, level & 0xff)),
+  ]);
+  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), el(0x0002, 0x0000, 'UL', length), meta, body]);
+}
