@@ -148,6 +148,18 @@ describe('MLE-bench-30 on synthetic data', () => {
     }
   }, 600_000);
 
+  it('with the default (template) agent, aira run names the competitions it cannot serve and what to use instead, before anything starts', () => {
+    const r = aira('run', '--suite', 'mlebench-30', '--max-jobs', '1', '--workers', `hosts:${join(root, 'no-hosts-file')}`);
+    const warned = r.stderr.split('\n').filter((l) => /^ {2}[a-z0-9-]+: /.test(l)).map((l) => l.trim().split(':')[0]);
+    expect(r.stderr).toMatch(/^template agent: cannot write a valid solution for \d+ of 30 competition\(s\)/m);
+    for (const id of ['aptos2019-blindness-detection', 'hms-harmful-brain-activity-classification', 'tweet-sentiment-extraction']) expect(warned).toContain(id);
+    expect(warned).not.toContain('spooky-author-identification');
+    expect(r.stderr).toMatch(/use an LLM agent \(--agent react or --agent operators.*--agent script --script FILE/);
+    // Said before the workers were reached (the hosts file is the first thing the study needs).
+    expect(r.stderr.indexOf('template agent:')).toBeLessThan(r.stderr.indexOf('hosts file'));
+    expect(r.status).not.toBe(0);
+  });
+
   it.skipIf(AWAITING_SPLIT_RECIPES.length === 0)('competitions awaiting their recipe stop at the split, naming the missing recipe', async () => {
     const reg = await loadRegistry();
     for (const id of AWAITING_SPLIT_RECIPES) {
