@@ -45,25 +45,8 @@ const registry = mlebenchRegistryDir();
 const haveRegistry = registry !== null && existsSync(registry);
 if (!haveRegistry) console.warn(`mlebench-30 end to end: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); the leaderboard checks are skipped`);
 
-/**
- * A candidate that writes every prediction file HCE asks for: each part's sample submission, as
- * description.md's table names them. A constant has no Pearson correlation (MLE-bench scores it
- * NaN), so us-patent's constant sample becomes a guess that varies by row.
- */
-const COPY_SAMPLES = `import csv, os, re
-data, out = os.environ["AIRA_DATA_DIR"], os.environ["AIRA_SUBMISSION_DIR"]
-text = open(os.path.join(data, "description.md"), encoding="utf-8").read()
-rows = re.findall(r"^\\| (search|validation|test) \\| .* \\| \`([^\`]+)\` \\| \`submission/(\\w+\\.csv)\` \\|$", text, re.M)
-assert len(rows) == 3, rows
-for part, sample, target in rows:
-    with open(os.path.join(data, sample), newline="", encoding="utf-8") as f:
-        table = list(csv.reader(f))
-    if table[0] == ["id", "score"]:
-        table[1:] = [[r[0], str(i % 5 / 4)] for i, r in enumerate(table[1:])]
-    with open(os.path.join(out, target), "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\\n").writerows(table)
-    print(part, sample, "->", target)
-`;
+/** The candidate: copies each part's sample submission to the prediction file HCE asks for. */
+const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../tools/mlebench/sample_submissions.py');
 
 const root = mkdtempSync(join(tmpdir(), 'aira-mlebench30-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -106,11 +89,9 @@ describe('MLE-bench-30 on synthetic data', () => {
     const runnable = suite.filter((id) => !AWAITING_SPLIT_RECIPES.includes(id));
     const suiteFile = join(root, 'suite.yaml');
     writeFileSync(suiteFile, `description: MLE-bench-30 minus the competitions awaiting a split recipe\ncompetitions:\n${runnable.map((id) => `  - ${id}`).join('\n')}\n`);
-    const script = join(root, 'copy_samples.py');
-    writeFileSync(script, COPY_SAMPLES);
     const r = await airaAsync([
       'run', '--suite', AWAITING_SPLIT_RECIPES.length ? suiteFile : 'mlebench-30',
-      '--agent', 'script', '--script', script, '--interpreter', '/usr/bin/python3',
+      '--agent', 'script', '--script', SCRIPT, '--interpreter', '/usr/bin/python3',
       '--max-jobs', '1', '--workers', 'local:1', '--budget', '10m', '--quiet',
     ]);
     expect(r.status, r.stderr).toBe(0);
