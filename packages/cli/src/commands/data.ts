@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkData, shownPath, type DataStatus } from '@aira/competitions';
 import { ConfigError, UserError } from '@aira/core';
@@ -100,7 +101,7 @@ export function register(program: Command): void {
       }
       console.log(table(rows));
       console.log(`${wanted.length - failed} of ${wanted.length} written (seed ${seed}, size ${size}); this data is invented: scores on it say nothing about a solution`);
-      if (wanted.length > failed) console.log(`next: AIRA_MLEBENCH_DATA=${shownPath(opts.out)} aira run ${opts.suite ? `--suite ${opts.suite}` : `--competition ${wanted[0]}`} ...`);
+      if (wanted.length > failed) console.log(`next: AIRA_MLEBENCH_DATA=${resolve(opts.out)} aira run ${opts.suite ? `--suite ${opts.suite}` : `--competition ${wanted[0]}`} ...`);
       if (failed) process.exitCode = 1;
     });
 }
