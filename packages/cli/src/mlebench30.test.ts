@@ -110,7 +110,7 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
     expect(r.stdout).toContain('this data is invented');
     const check = JSON.parse(aira('data', 'check', ...written, '--data', data, '--quick', '--json').stdout) as { competitions: Array<{ id: string; state: string; detail: string }> };
     for (const s of check.competitions) expect(`${s.id}: ${s.state} (${s.detail})`).toBe(`${s.id}: ok (${s.detail})`);
-  });
+  }, 300_000);
 
   it('HCE splits every competition but those named above, which stop with the reason', async () => {
     const reg = await loadRegistry();
@@ -127,7 +127,7 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
     }
     // All of MLE-bench-30 but the competitions awaiting their recipe.
     expect(thirty.filter((id) => !split.includes(id))).toEqual(thirty.filter((id) => AWAITING_SPLIT_RECIPES.includes(id)));
-  });
+  }, 300_000);
 
   it('every competition with an HCE split runs end to end on a real worker and is ranked on its real leaderboard', async () => {
     expect(split.length).toBeGreaterThanOrEqual(30 - AWAITING_SPLIT_RECIPES.length);
@@ -183,5 +183,5 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
     // Said before the workers were reached (the hosts file is the first thing the study needs).
     expect(r.stderr.indexOf('template agent:')).toBeLessThan(r.stderr.indexOf('hosts file'));
     expect(r.status).not.toBe(0);
-  });
+  }, 120_000);
 });

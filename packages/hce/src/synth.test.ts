@@ -54,10 +54,10 @@ describe('@aira/synth data in MLE-bench layouts, split by HCE', async () => {
       expect(p.error ?? null, `${id} ${part} perfect`).toBeNull();
       expect(p.score, `${id} ${part} perfect`).toBeCloseTo(c.manifest.direction === 'higher-is-better' ? 1 : 0, 5);
     }
-  }, 60_000);
+  }, 120_000);
 
   it.each(Object.entries(NOT_SPLITTABLE_YET))('%s: its split refuses the layout, saying why', async (id, why) => {
     const c = await fixtureCompetition(id, data, 20, 3);
     await expect(prepareHce(c, { cacheDir: cache, splitSeed: 0 })).rejects.toThrow(why);
-  });
+  }, 60_000);
 });

@@ -20,7 +20,7 @@ describe('aira data synth', () => {
     expect(r.stdout).toContain('1 of 2 written (seed 3, size 12); this data is invented');
     expect(r.stdout).toContain(`next: AIRA_MLEBENCH_DATA=${join(root, 'synth data')} aira run --competition spooky-author-identification`);
     expect(readFileSync(join(root, 'synth data', 'spooky-author-identification', 'prepared', 'public', 'train.csv'), 'utf8').split('\n')[0]).toBe('id,text,author');
-  });
+  }, 120_000);
 
   it('fails in one line on a missing --out, no competition, a bad number or an unknown suite', () => {
     for (const [args, message] of [
@@ -35,7 +35,7 @@ describe('aira data synth', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
     }
-  });
+  }, 180_000);
 
   it('never writes over prepared data it did not write', () => {
     const prepared = join(root, 'real', 'aptos2019-blindness-detection', 'prepared', 'public');
@@ -46,5 +46,5 @@ describe('aira data synth', () => {
     expect(r.stdout).toMatch(/failed\s+.*prepared exists and was not written by aira's synthetic-data writer .*refusing to overwrite it/);
     expect(readFileSync(join(prepared, 'train.csv'), 'utf8')).toBe('id_code,diagnosis\nreal,1\n');
     expect(existsSync(join(prepared, 'test.csv'))).toBe(false);
-  });
+  }, 120_000);
 });
