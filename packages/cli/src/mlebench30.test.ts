@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '@aira/competitions';
-import { mlebenchRegistryDir } from '@aira/grading';
+import { gradeSubmission, mlebenchRegistryDir } from '@aira/grading';
 import { prepareHce } from '@aira/hce';
 
 /**
@@ -161,6 +161,7 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
     const md = readFileSync(join(studyDir, 'report.md'), 'utf8');
     for (const id of split) expect(md).toContain(`## ${id}`);
     if (!haveRegistry) return;
+    const reg = await loadRegistry();
     expect(md).toMatch(/On the Kaggle leaderboard \(MLE-bench\): percentile rank [\d.]+, medal: /);
     // MLE-bench's grading-report format, one report per run, its submissions beside it.
     const g = JSON.parse(readFileSync(join(studyDir, 'mlebench', 'grading_report.json'), 'utf8')) as { total_runs: number; total_valid_submissions: number; competition_reports: Array<Record<string, unknown>> };
@@ -169,7 +170,11 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
     for (const c of g.competition_reports) {
       expect(Object.keys(c).sort()).toEqual(['above_median', 'any_medal', 'bronze_medal', 'bronze_threshold', 'competition_id', 'created_at', 'gold_medal', 'gold_threshold', 'is_lower_better', 'median_threshold', 'percentile_rank', 'score', 'silver_medal', 'silver_threshold', 'submission_exists', 'submission_path', 'valid_submission'].sort());
       expect(typeof c.gold_threshold).toBe('number');
-      expect(existsSync(join(studyDir, c.submission_path as string))).toBe(true);
+      // The exported file is the pick's test predictions: graded again against the competition's
+      // own answers (what `mlebench grade` would do), it gets the reported score.
+      const id = c.competition_id as string;
+      const answers = join(data, id, 'prepared', reg.find(id)!.manifest.data.answers);
+      expect(gradeSubmission(id, join(studyDir, c.submission_path as string), answers).score, id).toBe(c.score);
     }
   }, 600_000);
 
