@@ -33,7 +33,7 @@ export { PAPER_TABLE1, PAPER_TABLE2, PAPER_TABLE1_HOURS, PAPER_TABLE2_HOURS, pap
 export { buildAblationReport, aggregateReport } from './report/model.js';
 export { ABLATION_REPORT_FORMAT, type AblationReport, type Table1Row, type Table2Row, type GapRow, type Curve, type TestCurve } from './report/types.js';
 export { prOverTimeSpec, fig3Spec, testOverTimeSpec, renderPlots } from './report/plots.js';
-export { exportMlebench, gradingReport, checkpointFolder, type CompetitionReport, type GradingReport } from './report/mlebench.js';
+export { exportMlebench, checkpointFolder, type CompetitionReport, type GradingReport } from './report/mlebench.js';
 export { reportBlocks } from './report/document.js';
 export { renderBlocksMarkdown } from './report/markdown.js';
 export { renderBlocksHtml } from './report/html.js';

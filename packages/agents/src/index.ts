@@ -19,6 +19,8 @@ export {
   renderScript,
   parseHeader,
   seededRng,
+  templateUnsupported,
+  TEMPLATE_ALTERNATIVES,
   type DataLayout,
   type CompetitionFacts,
   type Choices,

@@ -1,4 +1,5 @@
-import { registerLlmAgents, registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION } from '@aira/agents';
+import { registerLlmAgents, registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION, TEMPLATE_ALTERNATIVES, templateUnsupported } from '@aira/agents';
+import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import { ConfigError } from '@aira/core';
 import { resolveRunConfig, type Registry, type ResolveInput, type ResolvedConfig } from '@aira/coordinator';
 
@@ -50,4 +51,23 @@ function needsData(resolved: ResolvedConfig): ResolvedConfig {
     );
   }
   return resolved;
+}
+
+/**
+ * The competitions of a run the template agent cannot write a valid solution for, each with why,
+ * as lines to print before the study starts (empty for another agent, or when it serves them all):
+ * such runs would spend their whole budget on invalid candidates.
+ */
+export async function unservedCompetitions(config: { agent: { name: string }; suite?: string; competitions: string[] }): Promise<string[]> {
+  if (config.agent.name !== TEMPLATE_AGENT) return [];
+  const reg = await loadRegistry({ plugins: pluginsFromEnv() });
+  const ids = [...(config.suite ? reg.resolveSuite(config.suite).ids : []), ...config.competitions];
+  const lines: string[] = [];
+  for (const id of [...new Set(ids)]) {
+    const f = reg.find(id);
+    const why = f ? templateUnsupported(f.manifest) : null;
+    if (why) lines.push(`  ${id}: ${why}`);
+  }
+  if (!lines.length) return [];
+  return [`template agent: cannot write a valid solution for ${lines.length} of ${new Set(ids).size} competition(s); their runs would end with invalid candidates only:`, ...lines, `  for these, ${TEMPLATE_ALTERNATIVES}`];
 }

@@ -23,3 +23,4 @@ export { CsvError } from './csv/errors.js';
 export { loadAnswers, parseJsonl } from './answers.js';
 export { InvalidSubmission, MetricError, AnswersError } from './errors.js';
 export { pyFloatRepr } from './csv/pystr.js';
+export { competitionReport, gradingReport, type CompetitionReport, type CompetitionReportInput, type GradingReport } from './mlebench-report.js';

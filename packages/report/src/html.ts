@@ -1,3 +1,4 @@
+import { isMlebenchStudy, MLEBENCH_REPORT } from './mlebench.js';
 import { lineageTree } from './lineage.js';
 import { baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
 import type { RunReport, StudyReport } from './types.js';
@@ -80,7 +81,7 @@ ${note ? `<p>${e(note)}</p>` : ''}
 ${summaryTable(report)}
 <p>Mean percentile rank ${fmtPercent(s.meanPercentileRank)}; medals: ${e(medals)}; ${s.beatBaseline} of ${s.withBaseline} final picks beat their trivial baseline on test.</p>
 ${report.runs.map((r) => runSection(r, svgs.get(r.runId) ?? null)).join('\n')}
-<p><small>Generated ${e(report.generatedAt)} by aira ${e(report.airaVersion)} from the study's journals (report.json holds the same data).</small></p>
+<p><small>Generated ${e(report.generatedAt)} by aira ${e(report.airaVersion)} from the study's journals (report.json holds the same data).${isMlebenchStudy(report) ? ` The final picks in MLE-bench's grading-report format: <a href="${MLEBENCH_REPORT}">${MLEBENCH_REPORT}</a>.` : ''}</small></p>
 </body></html>
 `;
 }

@@ -10,4 +10,5 @@ export { renderMarkdown } from './markdown.js';
 export { renderHtml, escapeHtml } from './html.js';
 export { fmtScore, protectionText } from './text.js';
 export { writeStudyReport, type WrittenReport } from './write.js';
+export { isMlebenchStudy, studyGradingReport, writeMlebenchReport, MLEBENCH_REPORT, MLEBENCH_SUBMISSIONS } from './mlebench.js';
 export { inspectPlotSvg, type PlotInspection } from './inspect.js';

@@ -1,3 +1,4 @@
+import { isMlebenchStudy, MLEBENCH_REPORT } from './mlebench.js';
 import { lineageTree } from './lineage.js';
 import { baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
 import type { RunReport, StudyReport } from './types.js';
@@ -63,6 +64,7 @@ export function renderMarkdown(report: StudyReport): string {
   const medals = Object.entries(s.medals).map(([m, n]) => `${n} ${m}`).join(', ');
   lines.push(`Mean percentile rank ${fmtPercent(s.meanPercentileRank)}; medals: ${medals}; ${s.beatBaseline} of ${s.withBaseline} final picks beat their trivial baseline on test.`, '');
   for (const r of report.runs) lines.push(...runSection(r));
-  lines.push(`Generated ${report.generatedAt} by aira ${report.airaVersion} from the study's journals (report.json holds the same data).`, '');
+  const mle = isMlebenchStudy(report) ? ` The final picks in MLE-bench's grading-report format: [${MLEBENCH_REPORT}](${MLEBENCH_REPORT}).` : '';
+  lines.push(`Generated ${report.generatedAt} by aira ${report.airaVersion} from the study's journals (report.json holds the same data).${mle}`, '');
   return lines.join('\n');
 }

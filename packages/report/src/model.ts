@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, UserError } from '@aira/core';
 import { readJournal, replay, studyStatus, type CandidateRecord, type JournalEvent, type RunState, type RunStatus } from '@aira/coordinator';
-import { isProtecting, pickAt } from '@aira/hce';
+import { isProtecting, pickAt, PREDICTION_FILES } from '@aira/hce';
 import { lineageOf } from './lineage.js';
 import { scoreSeries } from './series.js';
 import { REPORT_FORMAT, type Baseline, type Direction, type LeaderboardRef, type Medal, type PickReport, type Protection, type RunReport, type StudyReport } from './types.js';
@@ -66,9 +66,9 @@ export function leaderboardLabel(kind: string): string {
 }
 
 function leaderboardOf(c: CandidateRecord): LeaderboardRef | null {
-  const lb = (c.scores.details?.test as { leaderboard?: { kind?: unknown; file?: unknown } } | undefined)?.leaderboard;
+  const lb = (c.scores.details?.test as { leaderboard?: { kind?: unknown; file?: unknown; exact?: unknown } } | undefined)?.leaderboard;
   if (!lb || typeof lb.kind !== 'string') return null;
-  return { kind: lb.kind, file: typeof lb.file === 'string' ? lb.file : '', label: leaderboardLabel(lb.kind) };
+  return { kind: lb.kind, file: typeof lb.file === 'string' ? lb.file : '', label: leaderboardLabel(lb.kind), ...(typeof lb.exact === 'boolean' ? { exact: lb.exact } : {}) };
 }
 
 export function protectionOf(events: readonly JournalEvent[]): Protection {
@@ -78,8 +78,10 @@ export function protectionOf(events: readonly JournalEvent[]): Protection {
   return { sandboxes: list, protected: list.length > 0 && list.every((s) => isProtecting(s)) };
 }
 
+const artifactPath = (runId: string, sha256: string) => `${runId}/artifacts/${sha256.slice(0, 2)}/${sha256}`;
+
 function codePath(runId: string, c: CandidateRecord): string {
-  return `${runId}/artifacts/${c.code.sha256.slice(0, 2)}/${c.code.sha256}`;
+  return artifactPath(runId, c.code.sha256);
 }
 
 function pickReport(runId: string, events: readonly JournalEvent[], state: RunState): PickReport | null {
@@ -102,6 +104,7 @@ function pickReport(runId: string, events: readonly JournalEvent[], state: RunSt
     workerId: c.workerId,
     summary: c.summary,
     code: codePath(runId, c),
+    predictions: c.artifacts[PREDICTION_FILES.test] ? artifactPath(runId, c.artifacts[PREDICTION_FILES.test]!.sha256) : null,
   };
 }
 

@@ -29,6 +29,8 @@ export interface LeaderboardRef {
   label: string;
   kind: string;
   file: string;
+  /** False when the file only approximates the competition's leaderboard (MLE-bench marks a few so). */
+  exact?: boolean;
 }
 
 /** The submission of a run (reference/aira2.md §2: best validation score, no retraining). */
@@ -50,6 +52,8 @@ export interface PickReport {
   summary?: string;
   /** The solution's code, relative to the study folder. */
   code: string;
+  /** The pick's test predictions (what MLE-bench would grade), relative to the study folder; null when it wrote none. */
+  predictions?: string | null;
 }
 
 /** One point of a score-over-time series (active time of the run). */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { buildStudyReport, type ReportOptions } from './model.js';
+import { isMlebenchStudy, writeMlebenchReport } from './mlebench.js';
 import { scorePlotSvg } from './plot.js';
 import type { StudyReport } from './types.js';
 
@@ -12,6 +13,8 @@ export interface WrittenReport {
   html: string;
   json: string;
   plots: string[];
+  /** mlebench/grading_report.json, for studies of MLE-bench competitions. */
+  mlebench: string | null;
 }
 
 function writeAtomic(path: string, text: string): void {
@@ -22,7 +25,8 @@ function writeAtomic(path: string, text: string): void {
 
 /**
  * Builds the study's report from its journals and writes report.json, report.md (plots as
- * plots/<run>.svg beside it) and report.html (plots inline) into the study folder.
+ * plots/<run>.svg beside it) and report.html (plots inline) into the study folder, and for
+ * MLE-bench studies the picks in MLE-bench's grading-report format (mlebench/).
  */
 export async function writeStudyReport(dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   const report = buildStudyReport(dir, options);
@@ -39,8 +43,9 @@ export async function writeStudyReport(dir: string, options: ReportOptions = {})
     plots.push(file);
   }
   const paths = { json: join(dir, 'report.json'), markdown: join(dir, 'report.md'), html: join(dir, 'report.html') };
+  const mlebench = isMlebenchStudy(report) ? writeMlebenchReport(report, dir) : null;
   writeAtomic(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeAtomic(paths.markdown, renderMarkdown(report));
   writeAtomic(paths.html, renderHtml(report, svgs));
-  return { report, ...paths, plots };
+  return { report, ...paths, plots, mlebench };
 }

@@ -2,59 +2,12 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ArtifactStore, readJournal, type CandidateRecord } from '@aira/coordinator';
 import { PREDICTION_FILES } from '@aira/hce';
-import { percentileRank, rankOnLeaderboard, readLeaderboard, type Leaderboard, type RankInfo } from '@aira/grading';
+import { competitionReport, gradingReport, readLeaderboard, type CompetitionReport, type Leaderboard } from '@aira/grading';
 import type { CellResult } from '../aggregate/cells.js';
 import { ablationPaths, cellJournal, runIdOf } from '../study/files.js';
 import type { AblationReport } from './types.js';
 
-/** MLE-bench's per-competition report (reference/mlebench.md §2.3), plus aira's percentile_rank as `aira grade` adds it. */
-export interface CompetitionReport {
-  competition_id: string;
-  score: number | null;
-  gold_threshold: number | null;
-  silver_threshold: number | null;
-  bronze_threshold: number | null;
-  median_threshold: number | null;
-  any_medal: boolean;
-  gold_medal: boolean;
-  silver_medal: boolean;
-  bronze_medal: boolean;
-  above_median: boolean;
-  submission_exists: boolean;
-  valid_submission: boolean;
-  is_lower_better: boolean | null;
-  created_at: string;
-  submission_path: string;
-  percentile_rank: number;
-}
-
-/** MLE-bench's grading report file (`grade_jsonl`'s output, §2.3). */
-export interface GradingReport {
-  total_runs: number;
-  total_runs_with_submissions: number;
-  total_valid_submissions: number;
-  total_medals: number;
-  total_gold_medals: number;
-  total_silver_medals: number;
-  total_bronze_medals: number;
-  total_above_median: number;
-  competition_reports: CompetitionReport[];
-}
-
-export function gradingReport(reports: CompetitionReport[]): GradingReport {
-  const n = (f: (r: CompetitionReport) => boolean) => reports.filter(f).length;
-  return {
-    total_runs: reports.length,
-    total_runs_with_submissions: n((r) => r.submission_exists),
-    total_valid_submissions: n((r) => r.valid_submission),
-    total_medals: n((r) => r.any_medal),
-    total_gold_medals: n((r) => r.gold_medal),
-    total_silver_medals: n((r) => r.silver_medal),
-    total_bronze_medals: n((r) => r.bronze_medal),
-    total_above_median: n((r) => r.above_median),
-    competition_reports: reports,
-  };
-}
+export type { CompetitionReport, GradingReport } from '@aira/grading';
 
 /** A folder name for a checkpoint label ("25%" → "25pct"). */
 export const checkpointFolder = (label: string) => label.replace(/%/g, 'pct').replace(/[^A-Za-z0-9._-]/g, '_');
@@ -108,27 +61,15 @@ export function exportMlebench(dir: string, report: AblationReport, options: { s
         submissionPath = copy;
         lines.push(JSON.stringify({ competition_id: c.competition, submission_path: relative(folder, copy) }));
       }
-      const lb = board(c);
-      const rank: Partial<RankInfo> = lb ? rankOnLeaderboard(pick.test, lb) : {};
-      const r: CompetitionReport = {
-        competition_id: c.competition,
+      const r = competitionReport({
+        competitionId: c.competition,
         score: pick.test,
-        gold_threshold: rank.gold_threshold ?? null,
-        silver_threshold: rank.silver_threshold ?? null,
-        bronze_threshold: rank.bronze_threshold ?? null,
-        median_threshold: rank.median_threshold ?? null,
-        any_medal: rank.any_medal ?? false,
-        gold_medal: rank.gold_medal ?? false,
-        silver_medal: rank.silver_medal ?? false,
-        bronze_medal: rank.bronze_medal ?? false,
-        above_median: rank.above_median ?? false,
-        submission_exists: Boolean(testFile),
-        valid_submission: pick.test !== null,
-        is_lower_better: rank.is_lower_better ?? null,
-        created_at: now,
-        submission_path: submissionPath ? relative(dir, submissionPath) : '',
-        percentile_rank: lb ? percentileRank(pick.test, lb) : pick.percentileRank,
-      };
+        leaderboard: board(c),
+        submissionExists: Boolean(testFile),
+        submissionPath: submissionPath ? relative(dir, submissionPath) : '',
+        createdAt: now,
+        percentileRank: pick.percentileRank,
+      });
       const file = join(folder, `${c.cellId}_grading_report.json`);
       writeFileSync(file, `${JSON.stringify(gradingReport([r]), null, 2)}\n`);
       files.push(file);

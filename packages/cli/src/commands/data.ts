@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkData, shownPath, type DataStatus } from '@aira/competitions';
-import { ConfigError } from '@aira/core';
+import { ConfigError, UserError } from '@aira/core';
+import { synthCompetition, synthIds } from '@aira/synth';
 import { openRegistry, pluginOption, reportProblems, table } from './competitions.js';
 
 export function register(program: Command): void {
@@ -56,4 +58,56 @@ export function register(program: Command): void {
       }
       if (unknown.length || statuses.some((s) => s.state !== 'ok' && s.state !== 'unverified')) process.exitCode = 1;
     });
+  data
+    .command('synth')
+    .description(
+      "write small, invented data in each competition's exact MLE-bench prepared layout (<out>/<id>/prepared/{public,private}), " +
+        'to try a suite end to end before spending GPU-days: then run with AIRA_MLEBENCH_DATA=<out>',
+    )
+    .option('--competition <id>', 'a competition id (repeatable, or comma-separated)', (v: string, acc: string[] = []) => [...acc, ...v.split(',').filter(Boolean)])
+    .option('--suite <name|file>', 'every competition of this suite (e.g. mlebench-30)')
+    .option('--out <dir>', 'data folder to write (as for --data / AIRA_MLEBENCH_DATA)')
+    .option('--seed <n>', 'seed of the invented values (same seed, same bytes)', '0')
+    .option('--size <n>', 'labelled units (rows, images, patients...) in each train part', '200')
+    .addOption(pluginOption())
+    .action(async (opts: { competition?: string[]; suite?: string; out?: string; seed: string; size: string; plugin?: string[] }) => {
+      if (!opts.out) throw new ConfigError('data synth: --out DIR is required (the data folder to write)');
+      if (!opts.suite && !opts.competition?.length) throw new ConfigError('data synth: name competitions (--competition ID) or a suite (--suite mlebench-30)');
+      const seed = wholeNumber(opts.seed, '--seed', 0);
+      const size = wholeNumber(opts.size, '--size', 10);
+      const reg = await openRegistry(opts.plugin);
+      const wanted = [...(opts.suite ? reg.resolveSuite(opts.suite).ids : []), ...(opts.competition ?? [])].filter((id, i, all) => all.indexOf(id) === i);
+      const writers = new Set(synthIds());
+      const rows = [['COMPETITION', 'RESULT', 'DETAIL']];
+      let failed = 0;
+      for (const id of wanted) {
+        if (!reg.find(id)) {
+          rows.push([id, 'unknown', reg.whyMissing(id)]);
+          failed++;
+          continue;
+        }
+        if (!writers.has(id)) {
+          rows.push([id, 'no writer', 'no synthetic-data writer for this competition yet']);
+          failed++;
+          continue;
+        }
+        try {
+          rows.push([id, 'written', shownPath(await synthCompetition(id, opts.out, { seed, size }))]);
+        } catch (err) {
+          if (!(err instanceof UserError)) throw err;
+          rows.push([id, 'failed', err.message]);
+          failed++;
+        }
+      }
+      console.log(table(rows));
+      console.log(`${wanted.length - failed} of ${wanted.length} written (seed ${seed}, size ${size}); this data is invented: scores on it say nothing about a solution`);
+      if (wanted.length > failed) console.log(`next: AIRA_MLEBENCH_DATA=${resolve(opts.out)} aira run ${opts.suite ? `--suite ${opts.suite}` : `--competition ${wanted[0]}`} ...`);
+      if (failed) process.exitCode = 1;
+    });
+}
+
+function wholeNumber(v: string, flag: string, min: number): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) throw new ConfigError(`data synth: ${flag} must be a whole number of at least ${min}, got "${v}"`);
+  return n;
 }

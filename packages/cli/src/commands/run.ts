@@ -15,7 +15,7 @@ import {
 } from '@aira/coordinator';
 import { checkLlmAgentConfig, LLM_AGENTS } from '@aira/agents';
 import { withHce, withSuites } from '../hce.js';
-import { describeAgent, withAgents } from '../agents.js';
+import { describeAgent, unservedCompetitions, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
 import { PRESETS, resolveWithPreset } from '../presets.js';
 import { finishStudy } from '../live/finish.js';
@@ -95,6 +95,7 @@ export function register(program: Command): void {
           }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts
           process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
+          for (const line of await unservedCompetitions(resolved.config)) process.stderr.write(`${line}\n`);
           if (resolved.preset) process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
           if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {
             const l = resolved.config.llm;

@@ -18,7 +18,7 @@ export async function finishStudy(result: StudyResult, flags: { out?: string }, 
   const resume = resumeCommand(result.studyId, flags.out);
   if (mode === 'json') {
     const runs = result.runs.map((r) => ({ runId: r.runId, reason: r.reason, candidates: r.candidates, finalPick: r.finalPick }));
-    const report = { markdown: written.markdown, html: written.html, json: written.json };
+    const report = { markdown: written.markdown, html: written.html, json: written.json, mlebench: written.mlebench };
     out.write(`${JSON.stringify({ type: 'study.ended', studyId: result.studyId, dir: result.dir, stopped: result.stopped, runs, report, ...(result.stopped ? { resume } : {}) })}\n`);
     return;
   }
@@ -33,4 +33,5 @@ export async function finishStudy(result: StudyResult, flags: { out?: string }, 
   }
   out.write(`report: ${written.markdown}\n`);
   out.write(`report: ${written.html}\n`);
+  if (written.mlebench) out.write(`MLE-bench grading report: ${written.mlebench}\n`);
 }

@@ -57,9 +57,10 @@ export const accuracyGraders: Grader[] = [
       const { ansRows, subRows } = alignById(sub, ans, 'image_id', undefined, 'any');
       const pc = sub.get('label')!;
       const t = labelsOf(truth, ansRows, 'the answers');
-      // fillna("") then tolist(): a float column with NaN would mix "" with numbers.
+      // fillna("") then tolist(): a float column with NaN would mix "" with numbers; a column of
+      // nothing but NaN (the sample submission's empty labels) becomes all "".
       let p: Labels;
-      if (pc.kind === 'object') p = { kind: 'str', values: Array.from(subRows, (r) => (pc.isNA(r) ? '' : pc.text(r))) };
+      if (pc.kind === 'object' || subRows.every((r) => pc.isNA(r))) p = { kind: 'str', values: Array.from(subRows, (r) => (pc.isNA(r) ? '' : pc.text(r))) };
       else p = labelsOf(pc, subRows, 'submission');
       return accuracy(t, p);
     },

@@ -20,6 +20,12 @@ describe('accuracy and other label metrics', () => {
     expect(grade('spaceship-titanic', ['PassengerId,Transported', '0001_01,1', '0002_01,0', '0003_01,1', '0004_01,1'], ans).score).toBe(0.75);
   });
 
+  it("paddy's sample submission (every label empty) is valid and scores 0: fillna(\"\") makes each prediction \"\"", () => {
+    const ans = ['image_id,label', '1.jpg,blast', '2.jpg,normal'];
+    expect(grade('paddy-disease-classification', ['image_id,label', '1.jpg,', '2.jpg,'], ans)).toMatchObject({ valid: true, score: 0 });
+    expect(grade('paddy-disease-classification', ['image_id,label', '1.jpg,blast', '2.jpg,'], ans).score).toBe(0.5);
+  });
+
   it('text-normalization compares astype(str) values, so an empty cell is the text "nan"', () => {
     const ans = ['id,after', '0_0,nan', '0_1,12', '0_2,twelve', '0_3,a'];
     // Answer "nan" is read as NaN and becomes "nan"; an empty prediction also becomes "nan" → match.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '@aira/competitions';
-import { FixtureRng, tempDir, writeFile } from '../test-support/fixtures.js';
+import { fixtureRng, tempDir, writeFile } from '../test-support/fixtures.js';
 import { csvBatches, readCsvRecords } from './read.js';
 import { csvLine, CsvWriter } from './write.js';
 
@@ -10,7 +10,7 @@ const tmp = tempDir('csv');
 
 describe('the streaming CSV reader', () => {
   it('reads what an independent RFC 4180 parser reads, across 1 MiB chunk boundaries, and keeps each record byte for byte', async () => {
-    const rng = new FixtureRng(2);
+    const rng = fixtureRng(2);
     const cell = () => {
       const k = rng.int(6);
       if (k === 0) return `"multi\nline ""quoted"", ${rng.hex(rng.int(40))}"`;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadRegistry, type Competition } from '@aira/competitions';
-import { FixtureRng, writeCsv, writeFile } from './fixtures.js';
+import { fixtureRng, writeCsv, writeFile } from './fixtures.js';
 
 /** An accuracy grader in Python (id,label), as a plugin author would write one. */
 export const ACCURACY_PY = `import argparse, csv, json
@@ -32,7 +32,7 @@ export interface ToyOptions {
  */
 export async function toyCompetition(root: string, o: ToyOptions = {}): Promise<Competition> {
   const id = o.id ?? 'toy';
-  const rng = new FixtureRng(o.seed ?? 5);
+  const rng = fixtureRng(o.seed ?? 5);
   const n = o.rows ?? 200;
   const pub = join(root, 'data', id, 'prepared', 'public');
   const priv = join(root, 'data', id, 'prepared', 'private');
