@@ -47,13 +47,18 @@ run(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.json']);
 //    Installed with apt when we are root; otherwise we print the exact command and stop.
 const python = process.env.AIRA_PYTHON ?? '/usr/bin/python3';
 const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes'];
+// A real single-node Slurm for the cluster tests (`--workers slurm`, ablation arrays). Installed when
+// root; elsewhere its absence is no reason to stop, since those tests need root and skip saying so.
+const APT_WHEN_ROOT = ['slurm-wlm', 'munge'];
+const isRoot = process.getuid?.() === 0;
 const pyOk = () => spawnSync(python, ['-c', 'import numpy, pandas, sklearn'], { stdio: 'ignore' }).status === 0;
 const hasDpkg = existsSync('/usr/bin/dpkg-query');
 const missingApt = () => {
   if (!hasDpkg) return [];
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...APT], { encoding: 'utf8' });
+  const wanted = isRoot ? [...APT, ...APT_WHEN_ROOT] : APT;
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...wanted], { encoding: 'utf8' });
   const installed = new Set((r.stdout ?? '').split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
-  return APT.filter((p) => !installed.has(p));
+  return wanted.filter((p) => !installed.has(p));
 };
 const stop = (why) => {
   console.error(`[setup] ${why}`);
@@ -61,7 +66,7 @@ const stop = (why) => {
 };
 if (process.env.AIRA_SKIP_APT !== '1') {
   let missing = missingApt();
-  if (missing.length > 0 && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  if (missing.length > 0 && isRoot && existsSync('/usr/bin/apt-get')) {
     say(`installing Debian packages: ${missing.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const upd = spawnSync('apt-get', ['update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });
@@ -72,7 +77,7 @@ if (process.env.AIRA_SKIP_APT !== '1') {
   }
   if (missing.length > 0) {
     stop(
-      `missing Debian packages: ${missing.join(' ')} (candidate code needs the Python ones, the sandbox bubblewrap, the embedded suite the data sets).\n` +
+      `missing Debian packages: ${missing.join(' ')} (candidate code needs the Python ones, the sandbox bubblewrap, the embedded suite the data sets, the cluster tests slurm-wlm and munge).\n` +
         `        Install them with:  sudo apt-get install -y --no-install-recommends ${missing.join(' ')}\n` +
         '        (or set AIRA_SKIP_APT=1 to go on without them)',
     );
