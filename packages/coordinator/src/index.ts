@@ -44,3 +44,8 @@ export { rankCandidates, type CandidateRecord, type Scores, type JobSpec, type O
 
 export { cliWorkerLauncher, detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
+
+export { SlurmWorkers, recordedJobs, type SlurmJobEvent, type SlurmWorkersOptions } from './slurm/workers.js';
+export { DEFAULT_SBATCH_TEMPLATE, printableSbatch, renderSbatch, sbatchLines, slurmWorkerId, slurmJobOfWorker, workersPerJob } from './slurm/script.js';
+export { sbatch, scancel, jobStates, describeStates, oneLine, ENDED_STATES, type JobState as SlurmJobState, type SlurmEnv } from './slurm/commands.js';
+export { SlurmConfig } from './config/schema.js';

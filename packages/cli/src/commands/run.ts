@@ -8,6 +8,7 @@ import {
   defaultRegistry,
   formatResolvedConfig,
   locateStudy,
+  printableSbatch,
   resumeStudy,
   runStudy,
   type StudyOptions,
@@ -29,6 +30,7 @@ interface RunFlags extends Record<string, unknown> {
   config?: string;
   set?: string[];
   printConfig?: boolean;
+  printSbatch?: boolean;
   resume?: string;
   quiet?: boolean;
   json?: boolean;
@@ -52,6 +54,7 @@ export function register(program: Command): void {
   cmd
     .option('--set <path=value>', 'any setting by its path, e.g. --set search.numDrafts=3 (repeatable)', collect)
     .option('--print-config', 'print the resolved config and where each value came from, then exit')
+    .option('--print-sbatch', 'print the sbatch script of a Slurm worker job (--workers slurm) to edit and reuse with --sbatch-template, then exit')
     .option('--resume <study>', 'resume a study (id under --out, or its folder) from its journals')
     .option('--preset <name>', `named defaults under every other setting: ${Object.entries(PRESETS).map(([n, p]) => `${n} (${p.description})`).join('; ')}; --suite mini gets quickstart unless told`)
     .option('--quiet', 'no live view or progress lines')
@@ -72,6 +75,8 @@ export function register(program: Command): void {
       const options: StudyOptions = {
         registry: await withSuites(withAgents(withHce(defaultRegistry()))),
         launcher: cliWorkerLauncher(AIRA_BIN),
+        airaCommand: [process.execPath, AIRA_BIN],
+        onNotice: (message) => process.stderr.write(`aira: ${message}\n`),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
         onEvent: progress.mode === 'quiet' ? undefined : (runId, e) => progress.onEvent(runId, e),
@@ -91,6 +96,10 @@ export function register(program: Command): void {
           const resolved = resolveWithPreset({ flags, sets: flags.set, env: process.env, file: flags.config }, flags.preset);
           if (flags.printConfig) {
             process.stdout.write(`${formatResolvedConfig(resolved)}\n`);
+            return;
+          }
+          if (flags.printSbatch) {
+            process.stdout.write(printableSbatch(resolved.config.slurm, [process.execPath, AIRA_BIN]));
             return;
           }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts

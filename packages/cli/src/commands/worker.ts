@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { registerWithCoordinator } from '@aira/coordinator';
+import { registerWithCoordinator, slurmWorkerId } from '@aira/coordinator';
 import { ConfigError, createLogger } from '@aira/core';
 import { WorkerDaemon, WorkerOptionsSchema } from '@aira/worker';
 
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option('--grace <duration>', 'on SIGTERM, how long running execs may finish before they are killed', '30s')
     .option('--log-file <file>', 'NDJSON log file (all levels)')
     .option('--log-level <level>', 'terminal log level: trace|debug|info|warn|error|silent', 'info')
-    .option('--id <id>', 'worker id (default: a random wrk-... id)')
+    .option('--id <id>', 'worker id (default: slurm-JOB.STEP.TASK-NODE inside a Slurm job, else a random wrk-... id)')
     .option('--max-exec-log <size>', "cap of each exec's on-disk output log (e.g. 2GiB); past it output is dropped", '2GiB')
     .option('--exec-timeout <duration>', 'default per-exec timeout, 0 for none (a request can set its own)', '0')
     .option('--cancel-grace <duration>', 'time between SIGTERM and SIGKILL when an exec is cancelled', '2s')
@@ -88,7 +88,8 @@ export function register(program: Command): void {
       if (coordinator !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(coordinator)) {
         throw new ConfigError(`--coordinator "${coordinator}": expected HOST:PORT`);
       }
-      const options = parseWorkerFlags(flags);
+      // Inside a Slurm job the coordinator tells its workers apart (and maps them to jobs) by these ids.
+      const options = parseWorkerFlags({ ...flags, id: flags.id ?? slurmWorkerId() });
       const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
       const daemon = await WorkerDaemon.start({ options, logger });
       // Machine-readable first line; the log goes to stderr so stdout stays parseable.

@@ -1,0 +1,159 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJournal, type JournalEvent } from '@aira/coordinator';
+import { slurmSkipReason, startSlurm, type SlurmCluster } from '../test-support/slurm-cluster.js';
+
+/**
+ * `--workers slurm` against a real single-node Slurm (Debian's slurm-wlm and munge, started by the
+ * test in a temp folder): workers are Slurm jobs that phone home; one job is scancel'ed mid-run and
+ * the study still ends with every job's candidate; bad input fails in one line carrying Slurm's
+ * words, with the jobs cancelled; afterwards no job is queued and no worker process is left.
+ */
+
+const AIRA = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/aira.js');
+const uid = process.getuid?.() ?? 0;
+const skip = slurmSkipReason();
+
+interface Child {
+  code: Promise<number | null>;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | null | false, ms = 180_000, detail: () => string = () => ''): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Processes whose command line mentions `needle` (e.g. a study folder: its workers' token file). */
+function processesWith(needle: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(needle) && Number(pid) !== process.pid) out.push(`${pid} ${cmd}`);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+const journalOf = (dir: string, run: string): JournalEvent[] => (existsSync(join(dir, run, 'journal.jsonl')) ? readJournal(join(dir, run, 'journal.jsonl')).events : []);
+const jobsRecord = (dir: string) =>
+  existsSync(join(dir, 'slurm/jobs.jsonl'))
+    ? readFileSync(join(dir, 'slurm/jobs.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { jobId: string; action: string; state?: string })
+    : [];
+
+describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let slurm: SlurmCluster;
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+  const aira = (args: string[]): Child => {
+    const child = spawn(process.execPath, [AIRA, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return { code: new Promise((done) => child.on('exit', (code) => done(code))), stdout: () => stdout, stderr: () => stderr };
+  };
+  // Workers listen and dial on loopback; squeue is asked every second so a lost job is seen at once.
+  const loopback = ['--set', 'slurm.listen=127.0.0.1:0', '--set', 'slurm.workerListen=127.0.0.1:0', '--set', 'slurm.poll=1s', '--grace', '2s'];
+
+  beforeAll(async () => {
+    slurm = await startSlurm({ cpus: 4 });
+    root = mkdtempSync(join(tmpdir(), 'aira-slurm-study-'));
+    env = { ...slurm.env, AIRA_MLEBENCH_DATA: join(tmpdir(), `aira-mini-data-${uid}`), AIRA_HCE_CACHE: join(tmpdir(), `aira-mini-hce-${uid}`) };
+    delete env.CI;
+  }, 120_000);
+
+  afterAll(async () => {
+    try {
+      expect(slurm.jobs(), slurm.describeJobs()).toEqual([]);
+      expect(processesWith(root)).toEqual([]);
+    } finally {
+      await slurm?.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('runs a study on two Slurm workers, survives one scancel mid-run with nothing lost, and cancels its jobs at the end', async () => {
+    const out = join(root, 'runs');
+    const run = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm:2', ...loopback, '--max-jobs', '4', '--budget', '4m', '--out', out, '--quiet']);
+    const dir = await until('the study folder', () => (existsSync(out) ? readdirSync(out).map((s) => join(out, s))[0] : undefined), 120_000, run.stderr);
+    const runId = 'mini-diabetes-s0';
+    // Both jobs' workers registered (the run journals them), then a first scored candidate.
+    await until('a first candidate', () => journalOf(dir, runId).some((e) => e.type === 'candidate.added'), 240_000, run.stderr);
+    const submitted = jobsRecord(dir).filter((r) => r.action === 'submitted').map((r) => r.jobId);
+    expect(submitted).toHaveLength(2);
+    const joined = journalOf(dir, runId).filter((e) => e.type === 'worker.joined').map((e) => (e as { workerId: string }).workerId);
+    expect(joined.map((w) => /^slurm-(\d+)\./.exec(w)?.[1]).sort()).toEqual([...submitted].sort());
+    // A worker's job is taken away, as preemption or scancel would.
+    const victim = submitted[0]!;
+    expect(spawnSync('scancel', [victim], { env: slurm.env }).status).toBe(0);
+
+    expect(await run.code, run.stderr()).toBe(0);
+    const events = journalOf(dir, runId);
+    const ended = events.at(-1) as JournalEvent & { type: 'run.ended' };
+    expect(ended).toMatchObject({ type: 'run.ended', reason: 'max-jobs' });
+    // Nothing lost: every job proposed ended with a candidate.
+    const jobs = events.filter((e) => e.type === 'job.created').length;
+    const candidates = events.filter((e) => e.type === 'candidate.added').length;
+    expect(jobs).toBe(4);
+    expect(candidates).toBe(4);
+    // The lost worker was seen through its job's end, and the job replaced by a new submission.
+    expect(events.some((e) => e.type === 'worker.lost' && (e as { workerId: string }).workerId.startsWith(`slurm-${victim}.`))).toBe(true);
+    const slurmEvents = events.filter((e) => e.type === 'slurm.job') as Array<JournalEvent & { jobId: string; action: string; state?: string }>;
+    expect(slurmEvents.filter((e) => e.action === 'submitted').map((e) => e.jobId).slice(0, 2)).toEqual(submitted);
+    expect(slurmEvents.find((e) => e.jobId === victim && e.action === 'ended')?.state).toBe('CANCELLED');
+    const record = jobsRecord(dir);
+    const replacements = record.filter((r) => r.action === 'submitted').map((r) => r.jobId).filter((id) => !submitted.includes(id));
+    expect(replacements.length).toBeGreaterThanOrEqual(1);
+    // At the end every job the study owned is cancelled (or had ended), and Slurm agrees.
+    for (const id of record.filter((r) => r.action === 'submitted').map((r) => r.jobId)) {
+      expect(record.some((r) => r.jobId === id && (r.action === 'cancelled' || r.action === 'ended')), `job ${id} closed`).toBe(true);
+    }
+    await until('squeue to be empty', () => slurm.jobs().length === 0, 60_000, slurm.describeJobs);
+    await until('no worker process left', () => processesWith(dir).length === 0, 30_000, () => processesWith(dir).join('\n'));
+  }, 600_000);
+
+  it('fails in one line with Slurm\'s words on a partition that does not exist, and leaves no job', async () => {
+    const r = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm:2', ...loopback, '--partition', 'nosuchpart', '--out', join(root, 'bad-partition')]);
+    expect(await r.code).not.toBe(0);
+    const line = r.stderr().trim().split('\n').find((l) => l.includes('sbatch refused'));
+    expect(line, r.stderr()).toMatch(/slurm: sbatch refused worker job 0 \(.*job-0\.sbatch\): invalid partition specified: nosuchpart/);
+    expect(slurm.jobs()).toEqual([]);
+  }, 120_000);
+
+  it('fails in one line when sbatch refuses the script, and cancels the jobs already submitted', async () => {
+    // A template with an option sbatch does not know.
+    const template = join(root, 'bad.sbatch');
+    writeFileSync(template, '#!/bin/bash\n#SBATCH --job-name={{job_name}}\n#SBATCH --output={{log_dir}}/%x-%j.out\n{{sbatch}}\n#SBATCH --no-such-option\nsrun {{aira}} worker --coordinator {{coordinator}} --token-file {{token_file}}\n');
+    const r = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm', ...loopback, '--sbatch-template', template, '--out', join(root, 'bad-script')]);
+    expect(await r.code).not.toBe(0);
+    expect(r.stderr(), r.stderr()).toMatch(/slurm: sbatch refused worker job 0 \(.*\): unrecognized option '--no-such-option'/);
+    expect(slurm.jobs()).toEqual([]);
+  }, 120_000);
+
+  it('names the missing workers and their job\'s state when they never arrive, and cancels the job', async () => {
+    // More CPUs than the partition's node has: Slurm keeps the job pending.
+    const out = join(root, 'never');
+    const r = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm', ...loopback, '--cpus-per-gpu', '64', '--set', 'workers.waitFor=5s', '--out', out]);
+    expect(await r.code).not.toBe(0);
+    const line = r.stderr().split('\n').find((l) => l.includes('no worker registered'));
+    expect(line, r.stderr()).toMatch(/slurm: no worker registered within 5 s: job (\d+): 0\/1 worker\(s\) \(PENDING \(\w+\)\); jobs cancelled/);
+    const jobId = /job (\d+):/.exec(line!)![1]!;
+    const squeue = spawnSync('squeue', ['-h', '-t', 'all', '-j', jobId, '-o', '%T'], { env: slurm.env, encoding: 'utf8' });
+    expect(squeue.stdout.trim()).toBe('CANCELLED');
+    expect(slurm.jobs()).toEqual([]);
+  }, 120_000);
+});
