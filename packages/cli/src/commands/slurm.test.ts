@@ -19,6 +19,7 @@ const uid = process.getuid?.() ?? 0;
 const skip = slurmSkipReason();
 
 interface Child {
+  pid: number;
   code: Promise<number | null>;
   stdout: () => string;
   stderr: () => string;
@@ -64,7 +65,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    return { code: new Promise((done) => child.on('exit', (code) => done(code))), stdout: () => stdout, stderr: () => stderr };
+    return { pid: child.pid!, code: new Promise((done) => child.on('exit', (code) => done(code))), stdout: () => stdout, stderr: () => stderr };
   };
   // Workers listen and dial on loopback; squeue is asked every second so a lost job is seen at once.
   const loopback = ['--set', 'slurm.listen=127.0.0.1:0', '--set', 'slurm.workerListen=127.0.0.1:0', '--set', 'slurm.poll=1s', '--grace', '2s'];
@@ -86,38 +87,54 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     }
   }, 120_000);
 
-  it('runs a study on two Slurm workers, survives one scancel mid-run with nothing lost, and cancels its jobs at the end', async () => {
+  it('runs a study on two Slurm workers, survives a scancel mid-run and a killed coordinator (--resume), loses nothing, and cancels its jobs at the end', async () => {
     const out = join(root, 'runs');
-    const run = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm:2', ...loopback, '--max-jobs', '4', '--budget', '4m', '--out', out, '--quiet']);
-    const dir = await until('the study folder', () => (existsSync(out) ? readdirSync(out).map((s) => join(out, s))[0] : undefined), 120_000, run.stderr);
+    const first = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm:2', ...loopback, '--max-jobs', '6', '--budget', '5m', '--out', out, '--quiet']);
+    const dir = await until('the study folder', () => (existsSync(out) ? readdirSync(out).map((s) => join(out, s))[0] : undefined), 120_000, first.stderr);
     const runId = 'mini-diabetes-s0';
     // Both jobs' workers registered (the run journals them), then a first scored candidate.
-    await until('a first candidate', () => journalOf(dir, runId).some((e) => e.type === 'candidate.added'), 240_000, run.stderr);
+    await until('a first candidate', () => journalOf(dir, runId).some((e) => e.type === 'candidate.added'), 240_000, first.stderr);
     const submitted = jobsRecord(dir).filter((r) => r.action === 'submitted').map((r) => r.jobId);
     expect(submitted).toHaveLength(2);
     const joined = journalOf(dir, runId).filter((e) => e.type === 'worker.joined').map((e) => (e as { workerId: string }).workerId);
     expect(joined.map((w) => /^slurm-(\d+)\./.exec(w)?.[1]).sort()).toEqual([...submitted].sort());
-    // A worker's job is taken away, as preemption or scancel would.
+    // A worker's job is taken away, as preemption or scancel would: SIGTERM, the worker drains, the job ends.
     const victim = submitted[0]!;
     expect(spawnSync('scancel', [victim], { env: slurm.env }).status).toBe(0);
+    const replacement = await until('a replacement submission', () => jobsRecord(dir).find((r) => r.action === 'submitted' && !submitted.includes(r.jobId))?.jobId, 60_000, first.stderr);
+    await until('the victim job to end', () => jobsRecord(dir).some((r) => r.jobId === victim && r.action === 'ended'), 60_000, first.stderr);
+    expect(readFileSync(join(dir, 'slurm', `aira-worker-${victim}.out`), 'utf8')).toMatch(/shutting down: draining/);
 
-    expect(await run.code, run.stderr()).toBe(0);
+    // The coordinator dies as a requeued Slurm job's would (SIGKILL); its jobs are still queued.
+    process.kill(first.pid, 'SIGKILL');
+    await first.code;
+    const left = [submitted[1]!, replacement];
+    expect(slurm.jobs().filter((j) => left.includes(j)).length).toBeGreaterThan(0);
+    const studyId = dir.split('/').at(-1)!;
+    const second = aira(['run', '--resume', studyId, '--out', out, '--quiet']);
+    expect(await second.code, second.stderr()).toBe(0);
+
     const events = journalOf(dir, runId);
-    const ended = events.at(-1) as JournalEvent & { type: 'run.ended' };
-    expect(ended).toMatchObject({ type: 'run.ended', reason: 'max-jobs' });
+    expect(events.at(-1)).toMatchObject({ type: 'run.ended', reason: 'max-jobs' });
     // Nothing lost: every job proposed ended with a candidate.
     const jobs = events.filter((e) => e.type === 'job.created').length;
     const candidates = events.filter((e) => e.type === 'candidate.added').length;
-    expect(jobs).toBe(4);
-    expect(candidates).toBe(4);
-    // The lost worker was seen through its job's end, and the job replaced by a new submission.
+    expect(jobs).toBe(6);
+    expect(candidates).toBe(6);
+    // The lost worker was seen through its job's end; the resumed coordinator cancelled the jobs
+    // that dial its dead predecessor and submitted its own.
     expect(events.some((e) => e.type === 'worker.lost' && (e as { workerId: string }).workerId.startsWith(`slurm-${victim}.`))).toBe(true);
-    const slurmEvents = events.filter((e) => e.type === 'slurm.job') as Array<JournalEvent & { jobId: string; action: string; state?: string }>;
+    const slurmEvents = events.filter((e) => e.type === 'slurm.job') as Array<JournalEvent & { jobId: string; action: string; state?: string; reason?: string }>;
     expect(slurmEvents.filter((e) => e.action === 'submitted').map((e) => e.jobId).slice(0, 2)).toEqual(submitted);
     expect(slurmEvents.find((e) => e.jobId === victim && e.action === 'ended')?.state).toBe('CANCELLED');
+    for (const id of left) {
+      const closed = slurmEvents.find((e) => e.jobId === id && (e.action === 'cancelled' || e.action === 'ended'));
+      expect(closed, `job ${id} closed by the resumed coordinator`).toBeDefined();
+    }
     const record = jobsRecord(dir);
-    const replacements = record.filter((r) => r.action === 'submitted').map((r) => r.jobId).filter((id) => !submitted.includes(id));
-    expect(replacements.length).toBeGreaterThanOrEqual(1);
+    const resumedJobs = record.filter((r) => r.action === 'submitted').map((r) => r.jobId).filter((id) => !submitted.includes(id) && id !== replacement);
+    expect(resumedJobs.length).toBeGreaterThanOrEqual(2);
+    expect(events.some((e) => e.type === 'worker.joined' && resumedJobs.some((id) => (e as { workerId: string }).workerId.startsWith(`slurm-${id}.`)))).toBe(true);
     // At the end every job the study owned is cancelled (or had ended), and Slurm agrees.
     for (const id of record.filter((r) => r.action === 'submitted').map((r) => r.jobId)) {
       expect(record.some((r) => r.jobId === id && (r.action === 'cancelled' || r.action === 'ended')), `job ${id} closed`).toBe(true);
@@ -134,7 +151,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     expect(slurm.jobs()).toEqual([]);
   }, 120_000);
 
-  it('fails in one line when sbatch refuses the script, and cancels the jobs already submitted', async () => {
+  it('fails in one line with Slurm's words when sbatch refuses the script, and leaves no job', async () => {
     // A template with an option sbatch does not know.
     const template = join(root, 'bad.sbatch');
     writeFileSync(template, '#!/bin/bash\n#SBATCH --job-name={{job_name}}\n#SBATCH --output={{log_dir}}/%x-%j.out\n{{sbatch}}\n#SBATCH --no-such-option\nsrun {{aira}} worker --coordinator {{coordinator}} --token-file {{token_file}}\n');
@@ -154,6 +171,14 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     const jobId = /job (\d+):/.exec(line!)![1]!;
     const squeue = spawnSync('squeue', ['-h', '-t', 'all', '-j', jobId, '-o', '%T'], { env: slurm.env, encoding: 'utf8' });
     expect(squeue.stdout.trim()).toBe('CANCELLED');
+    expect(slurm.jobs()).toEqual([]);
+  }, 120_000);
+
+  it('fails at once, with the job\'s own last words, when a job dies before its workers come', async () => {
+    const r = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm', ...loopback, '--container-wrapper', '/nonexistent/wrapper', '--out', join(root, 'broken')]);
+    expect(await r.code).not.toBe(0);
+    const line = r.stderr().split('\n').find((l) => l.startsWith('aira: slurm:'));
+    expect(line, r.stderr()).toMatch(/slurm: no worker registered and every job ended: job \d+: 0\/1 worker\(s\) \(FAILED.*said: .*\/nonexistent\/wrapper: No such file or directory/);
     expect(slurm.jobs()).toEqual([]);
   }, 120_000);
 });

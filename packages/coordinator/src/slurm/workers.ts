@@ -177,8 +177,15 @@ export class SlurmWorkers {
     const state = s?.state ?? (await accountedState(jobId, this.o)) ?? 'ENDED';
     const reason = s?.reason && s.reason !== 'None' ? s.reason : undefined;
     this.record({ jobId, action: 'ended', t: Date.now() }, { state, reason });
-    for (const w of this.workersOf(jobId)) this.o.pool.markLost(w, `slurm job ${jobId} ended: ${state}${reason ? ` (${reason})` : ''}`);
+    const workers = this.workersOf(jobId);
+    for (const w of workers) this.o.pool.markLost(w, `slurm job ${jobId} ended: ${state}${reason ? ` (${reason})` : ''}`);
     if (this.closing) return;
+    // A job that ended before any of its workers came is a broken script or environment, not bad
+    // luck: submitting it again would fail the same way (unless Slurm took the node away first).
+    if (workers.length === 0 && !['PREEMPTED', 'NODE_FAIL', 'BOOT_FAIL'].includes(state)) {
+      this.o.logger.error({ jobId, state }, `slurm job ended before its workers registered; not replaced (${this.logTail(jobId)})`);
+      return;
+    }
     if (this.submissions >= this.maxSubmissions) {
       this.o.logger.warn({ jobId, submissions: this.submissions }, 'slurm job ended; no submission left to replace it (slurm.maxSubmissions)');
       return;
@@ -212,8 +219,9 @@ export class SlurmWorkers {
     const what = ids.map((id) => `job ${id}: ${this.workersOf(id).length}/${perJob} worker(s) (${describeStates([id], states).replace(/^\S+ /, '')})`).join('; ');
     const tail = this.endedEarly.length > 0 ? `; ${this.logTail(this.endedEarly[0]!)}` : '';
     if (joined === 0) {
-      await this.close();
-      throw new UserError(`slurm: no worker registered within ${Math.round(waitMs / 1000)} s: ${what}${tail}; jobs cancelled`);
+      const cancelled = await this.close();
+      const within = this.active.size === 0 && Date.now() <= until ? 'and every job ended' : `within ${Math.round(waitMs / 1000)} s`;
+      throw new UserError(`slurm: no worker registered ${within}: ${what}${tail}${cancelled > 0 ? '; jobs cancelled' : ''}`);
     }
     return { missing: what };
   }
@@ -234,22 +242,24 @@ export class SlurmWorkers {
     const file = join(this.o.dir, `${this.o.config.jobName}-${jobId}.out`);
     if (!existsSync(file)) return `job ${jobId} wrote no output`;
     const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
-    return `job ${jobId} said: ${lines.at(-1) ?? '(nothing)'} (${file})`;
+    // srun's own closing lines ("task 0: Exited with exit code 2") say less than the line before them.
+    const said = lines.filter((l) => !/^srun: /.test(l)).at(-1) ?? lines.at(-1) ?? '(nothing)';
+    return `job ${jobId} said: ${said} (${file})`;
   }
 
-  /** Cancels every job the study owns and waits (a while) until Slurm has ended them. */
-  async close(): Promise<void> {
+  /** Cancels every job the study owns and waits (a while) until Slurm has ended them; resolves with how many it cancelled. */
+  async close(): Promise<number> {
     this.closing = true;
     clearInterval(this.timer);
     this.o.pool.off('lost', this.onLost);
     await this.polling?.catch(() => undefined);
     const ids = this.jobIds;
-    if (ids.length === 0) return;
+    if (ids.length === 0) return 0;
     try {
       await scancel(ids, this.o);
     } catch (err) {
       this.o.logger.error({ err: errorMessage(err), jobs: ids }, 'could not cancel the worker jobs');
-      return;
+      return 0;
     }
     for (const id of ids) {
       this.active.delete(id);
@@ -258,8 +268,9 @@ export class SlurmWorkers {
     const until = Date.now() + 60_000;
     while (Date.now() < until) {
       const states = await jobStates(ids, this.o).catch(() => [] as JobState[]);
-      if (states.every((s) => ENDED_STATES.has(s.state))) return;
+      if (states.every((s) => ENDED_STATES.has(s.state))) break;
       await new Promise((r) => setTimeout(r, 250));
     }
+    return ids.length;
   }
 }
