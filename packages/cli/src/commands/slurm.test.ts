@@ -81,6 +81,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     try {
       expect(slurm.jobs(), slurm.describeJobs()).toEqual([]);
       expect(processesWith(root)).toEqual([]);
+      expect(slurm.leftovers()).toEqual([]);
     } finally {
       await slurm?.stop();
       rmSync(root, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,8 @@ export interface SlurmCluster {
   jobs(): string[];
   /** `squeue`-style text for messages. */
   describeJobs(): string;
+  /** Processes started for this cluster's jobs (step daemons, batch scripts, tasks) still running. */
+  leftovers(): Array<{ pid: number; cmd: string }>;
   /** Cancels every job, waits until squeue is empty, stops the daemons, removes the folder. */
   stop(): Promise<void>;
 }
@@ -43,6 +45,22 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Processes (not zombies) whose environment holds `entry`: all that Slurm started carry SLURM_CONF. */
+function processesWithEnv(entry: string): Array<{ pid: number; cmd: string }> {
+  const out: Array<{ pid: number; cmd: string }> = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (/^State:\s+Z/m.test(readFileSync(`/proc/${name}/status`, 'utf8'))) continue;
+      if (!readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) continue;
+      out.push({ pid: Number(name), cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return out;
 }
 
 async function until<T>(what: string, probe: () => T | null | undefined | false, ms: number, detail: () => string = () => ''): Promise<T> {
@@ -142,16 +160,26 @@ export async function startSlurm(options: { cpus?: number } = {}): Promise<Slurm
     cpus,
     jobs: () => (run('squeue', ['-h', '-o', '%i']).stdout ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
     describeJobs: () => run('squeue', ['-o', '%i %j %T %r']).stdout ?? '',
+    // The daemons themselves (and slurmctld's script helper) are not leftovers.
+    leftovers: () => processesWithEnv(`SLURM_CONF=${conf}`).filter((p) => !children.some((c) => c.pid === p.pid) && !p.cmd.includes('slurmscriptd')),
     async stop() {
       try {
-        const ids = cluster.jobs();
-        if (ids.length > 0) run('scancel', ids);
+        // Every job of this private cluster is the test's: cancel them all (array jobs whole).
+        if (cluster.jobs().length > 0) run('scancel', ['--user', 'root']);
         await until('every job to end', () => cluster.jobs().length === 0, 30_000, cluster.describeJobs).catch(() => undefined);
       } finally {
         // slurmd first (it ends the step daemons it runs), then the controller, then munge.
         for (const child of [...children].reverse()) {
           if (alive(child.pid)) child.kill('SIGTERM');
           await until(`${child.spawnfile} to exit`, () => child.exitCode !== null || child.signalCode !== null, 15_000).catch(() => child.kill('SIGKILL'));
+        }
+        // A step daemon or job process that outlived its slurmd would wait for it forever.
+        for (const p of cluster.leftovers()) {
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         }
         rmSync(dir, { recursive: true, force: true });
       }
