@@ -152,7 +152,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     expect(slurm.jobs()).toEqual([]);
   }, 120_000);
 
-  it('fails in one line with Slurm's words when sbatch refuses the script, and leaves no job', async () => {
+  it("fails in one line with Slurm's words when sbatch refuses the script, and leaves no job", async () => {
     // A template with an option sbatch does not know.
     const template = join(root, 'bad.sbatch');
     writeFileSync(template, '#!/bin/bash\n#SBATCH --job-name={{job_name}}\n#SBATCH --output={{log_dir}}/%x-%j.out\n{{sbatch}}\n#SBATCH --no-such-option\nsrun {{aira}} worker --coordinator {{coordinator}} --token-file {{token_file}}\n');
@@ -182,4 +182,55 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     expect(line, r.stderr()).toMatch(/slurm: no worker registered and every job ended: job \d+: 0\/1 worker\(s\) \(FAILED.*said: .*\/nonexistent\/wrapper: No such file or directory/);
     expect(slurm.jobs()).toEqual([]);
   }, 120_000);
+
+  it('runs an ablation matrix as a Slurm array (one task per cell, %N throttle), cancels it on Ctrl-C, and a re-submit runs only the cells not ended', async () => {
+    const matrix = join(root, 'tiny.yaml');
+    writeFileSync(
+      matrix,
+      [
+        'name: tiny',
+        'competitions: [mini-breast-cancer]',
+        'seeds: [0]',
+        'budget: 60s',
+        'checkpoints: ["100%"]',
+        'base:',
+        '  agent: { name: template }',
+        '  hce: "on"',
+        '  budget: { maxJobs: 2, perExec: 40s }',
+        '  workers: { spec: [local:1], heartbeat: 1s }',
+        'variants:',
+        '  full: {}',
+        '  greedy: { search: { policy: greedy, numDrafts: 1 } }',
+        'launcher:',
+        '  kind: slurm',
+        '  slurm: { poll: 1s }',
+        '',
+      ].join('\n'),
+    );
+    const out = join(root, 'ablations');
+    const first = aira(['ablate', matrix, '--out', out, '--max-parallel', '1', '--no-report']);
+    // The first cell's task ends; the second waits behind the throttle (one task at a time).
+    await until('the first cell to end', () => /\[1\/2\] full--mini-breast-cancer--s0: array task \d+_0 COMPLETED/.test(first.stderr()), 240_000, first.stderr);
+    const script = readdirSync(join(out, 'tiny', 'slurm')).find((f) => f.endsWith('.sbatch'))!;
+    expect(readFileSync(join(out, 'tiny', 'slurm', script), 'utf8')).toMatch(/^#SBATCH --array=0-1%1$/m);
+    expect(first.stderr()).not.toMatch(/greedy--mini-breast-cancer--s0: array task \d+_1 RUNNING[\s\S]*full--mini-breast-cancer--s0: array task \d+_0 COMPLETED/);
+    process.kill(first.pid, 'SIGINT');
+    expect(await first.code).toBe(130);
+    expect(first.stderr()).toContain('cancelling the array');
+    await until('squeue to be empty', () => slurm.jobs().length === 0, 60_000, slurm.describeJobs);
+
+    const second = aira(['ablate', matrix, '--out', out]);
+    expect(await second.code, second.stderr()).toBe(0);
+    // Only the cell that had not ended is submitted again.
+    expect(second.stderr()).not.toMatch(/full--mini-breast-cancer--s0: array task/);
+    expect(second.stderr()).toMatch(/\[2\/2\] greedy--mini-breast-cancer--s0: array task \d+_0 COMPLETED/);
+    expect(second.stdout()).toContain(`report: ${join(out, 'tiny', 'report.md')}`);
+    for (const cell of ['full--mini-breast-cancer--s0', 'greedy--mini-breast-cancer--s0']) {
+      expect(journalOf(join(out, 'tiny', cell), 'mini-breast-cancer-s0').at(-1)).toMatchObject({ type: 'run.ended' });
+    }
+    const third = aira(['ablate', matrix, '--out', out, '--no-report']);
+    expect(await third.code, third.stderr()).toBe(0);
+    expect(third.stderr()).toContain('every cell ended before');
+    await until('no worker process left', () => processesWith(join(out, 'tiny')).length === 0, 30_000, () => processesWith(join(out, 'tiny')).join('\n'));
+  }, 600_000);
 });
