@@ -17,6 +17,7 @@ export async function registerAll(program: Command): Promise<void> {
     import('./report.js'),
     import('./show.js'),
     import('./ablate.js'),
+    import('./launch.js'),
   ];
   for (const m of await Promise.all(modules)) m.register(program);
 }

@@ -233,4 +233,25 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     expect(third.stderr()).toContain('every cell ended before');
     await until('no worker process left', () => processesWith(join(out, 'tiny')).length === 0, 30_000, () => processesWith(join(out, 'tiny')).join('\n'));
   }, 600_000);
+
+  it('aira launch slurm starts workers alone that register with a running coordinator', async () => {
+    const token = join(root, 'launch-token');
+    writeFileSync(token, 'a-shared-secret-for-the-test\n', { mode: 0o600 });
+    const out = join(root, 'launch');
+    const run = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'register:127.0.0.1:0', '--token-file', token, '--max-jobs', '2', '--out', out, '--quiet']);
+    const address = await until('the registration address', () => /workers can register at (\S+) /.exec(run.stderr())?.[1], 60_000, run.stderr);
+    const launch = aira(['launch', 'slurm', '--coordinator', address, '--token-file', token, '--worker-listen', '127.0.0.1:0', '--log-dir', join(root, 'launch-jobs')]);
+    expect(await launch.code, launch.stderr()).toBe(0);
+    const jobId = launch.stdout().trim();
+    expect(jobId).toMatch(/^\d+$/);
+    expect(await run.code, run.stderr()).toBe(0);
+    const dir = join(out, readdirSync(out)[0]!);
+    const events = journalOf(dir, 'mini-diabetes-s0');
+    expect(events.filter((e) => e.type === 'candidate.added')).toHaveLength(2);
+    expect(events.some((e) => e.type === 'worker.joined' && (e as { workerId: string }).workerId.startsWith(`slurm-${jobId}.`))).toBe(true);
+    // Launched alone, the job is the user's to cancel.
+    expect(slurm.jobs()).toContain(jobId);
+    spawnSync('scancel', [jobId], { env: slurm.env });
+    await until('squeue to be empty', () => slurm.jobs().length === 0, 60_000, slurm.describeJobs);
+  }, 300_000);
 });

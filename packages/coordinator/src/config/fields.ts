@@ -78,7 +78,7 @@ export const FIELDS: FieldSpec[] = [
   { path: 'slurm.template', type: 'string', flag: '--sbatch-template <file>', env: 'AIRA_SBATCH_TEMPLATE', help: 'slurm: your own sbatch template (start from --print-sbatch)' },
   { path: 'slurm.listen', type: 'string', help: 'slurm: where the coordinator serves registration (0.0.0.0:0)' },
   { path: 'slurm.advertise', type: 'string', help: 'slurm: host name workers dial (default: this host)' },
-  { path: 'slurm.workerListen', type: 'string', help: 'slurm: where each worker listens (0.0.0.0:0)' },
+  { path: 'slurm.workerListen', type: 'string', flag: '--worker-listen <host:port>', help: "slurm: where each worker listens (0.0.0.0:0: any address, announced by the node's name)" },
   { path: 'slurm.workerArgs', type: 'list', help: 'slurm: more aira worker flags' },
   { path: 'slurm.grace', type: 'string', flag: '--grace <duration>', help: "slurm: a worker's drain time on SIGTERM (30s)" },
   { path: 'slurm.poll', type: 'string', help: 'slurm: squeue interval (15s)' },
