@@ -196,7 +196,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
         'base:',
         '  agent: { name: template }',
         '  hce: "on"',
-        '  budget: { maxJobs: 2, perExec: 40s }',
+        '  budget: { maxJobs: 1, perExec: 40s }',
         '  workers: { spec: [local:1], heartbeat: 1s }',
         'variants:',
         '  full: {}',
@@ -238,7 +238,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     const token = join(root, 'launch-token');
     writeFileSync(token, 'a-shared-secret-for-the-test\n', { mode: 0o600 });
     const out = join(root, 'launch');
-    const run = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'register:127.0.0.1:0', '--token-file', token, '--max-jobs', '2', '--out', out, '--quiet']);
+    const run = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'register:127.0.0.1:0', '--token-file', token, '--max-jobs', '1', '--out', out, '--quiet']);
     const address = await until('the registration address', () => /workers can register at (\S+) /.exec(run.stderr())?.[1], 60_000, run.stderr);
     const launch = aira(['launch', 'slurm', '--coordinator', address, '--token-file', token, '--worker-listen', '127.0.0.1:0', '--log-dir', join(root, 'launch-jobs')]);
     expect(await launch.code, launch.stderr()).toBe(0);
@@ -247,7 +247,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     expect(await run.code, run.stderr()).toBe(0);
     const dir = join(out, readdirSync(out)[0]!);
     const events = journalOf(dir, 'mini-diabetes-s0');
-    expect(events.filter((e) => e.type === 'candidate.added')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'candidate.added')).toHaveLength(1);
     expect(events.some((e) => e.type === 'worker.joined' && (e as { workerId: string }).workerId.startsWith(`slurm-${jobId}.`))).toBe(true);
     // Launched alone, the job is the user's to cancel.
     expect(slurm.jobs()).toContain(jobId);
