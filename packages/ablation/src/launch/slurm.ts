@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '@aira/core';
-import { ENDED_STATES, SlurmConfig, jobStates, sbatch, sbatchLines, scancel } from '@aira/coordinator';
+import { ENDED_STATES, SlurmConfig, jobStates, sbatch, sbatchLines, scancel, type SlurmEnv } from '@aira/coordinator';
 import type { Cell } from '../matrix/expand.js';
 import { ablationPaths, cellState } from '../study/files.js';
 
@@ -84,7 +84,9 @@ export async function runCellsOnSlurm(o: SlurmArrayOptions): Promise<SlurmArrayR
   const workers = Math.max(1, ...o.cells.map((c) => c.localWorkers ?? 1));
   const script = join(logDir, `array-${stamp}.sbatch`);
   writeFileSync(script, arrayScript({ ...o, cellsFile, count: o.cells.length, workers, logDir }), { mode: 0o755 });
+  await cancelEarlierArrays(logDir, o);
   const jobId = await sbatch(script, `the ablation array of ${o.cells.length} cell(s)`, o);
+  appendFileSync(join(logDir, 'arrays.txt'), `${jobId}\n`);
   const states = new Map<string, string>();
   let cancelled = false;
   const onStop = () => {
@@ -110,6 +112,21 @@ export async function runCellsOnSlurm(o: SlurmArrayOptions): Promise<SlurmArrayR
     o.stop?.removeEventListener('abort', onStop);
   }
   return { jobId, states, cancelled };
+}
+
+/**
+ * An array an earlier `aira ablate` submitted and did not see end (it was killed) would run its
+ * cells beside the new one's: it is cancelled, and its end awaited, before anything is submitted.
+ */
+async function cancelEarlierArrays(logDir: string, o: SlurmEnv): Promise<void> {
+  const file = join(logDir, 'arrays.txt');
+  if (!existsSync(file)) return;
+  const ids = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+  const live = (await jobStates(ids, o)).filter((s) => !ENDED_STATES.has(s.state));
+  if (live.length === 0) return;
+  await scancel([...new Set(live.map((s) => s.jobId))], o);
+  const until = Date.now() + 120_000;
+  while (Date.now() < until && (await jobStates(ids, o)).some((s) => !ENDED_STATES.has(s.state))) await new Promise((r) => setTimeout(r, 500));
 }
 
 /** Cells of a matrix not ended yet (what a submission runs). */

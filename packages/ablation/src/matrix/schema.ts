@@ -23,7 +23,11 @@ export const LauncherSpec = z.strictObject({
   kind: z.enum(['local', 'slurm']).default('local'),
   /** slurm: array tasks running at once (the array's `%N` throttle); `--max-parallel` overrides it. */
   maxParallel: z.number().int().positive().optional(),
-  /** slurm: the cells' allocation: partition, account, QoS, time limit, GPUs, CPUs and memory per worker, container, extra #SBATCH lines. */
+  /**
+   * slurm: each cell's allocation: partition, account, QoS, time limit, container, extra #SBATCH
+   * lines; `gpusPerNode` > 0 (or a `gres`) gives each of the cell's workers one GPU, and
+   * `cpusPerGpu` / `memPerGpu` are per worker.
+   */
   slurm: SlurmConfig.optional(),
   /**
    * Local worker daemons shared among cells (each cell borrows as many as its variant's

@@ -183,7 +183,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     expect(slurm.jobs()).toEqual([]);
   }, 120_000);
 
-  it('runs an ablation matrix as a Slurm array (one task per cell, %N throttle), cancels it on Ctrl-C, and a re-submit runs only the cells not ended', async () => {
+  it('runs an ablation matrix as a Slurm array (one task per cell, %N throttle); a re-submit cancels an orphaned array and runs only the cells not ended; Ctrl-C cancels it', async () => {
     const matrix = join(root, 'tiny.yaml');
     writeFileSync(
       matrix,
@@ -214,9 +214,18 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     const script = readdirSync(join(out, 'tiny', 'slurm')).find((f) => f.endsWith('.sbatch'))!;
     expect(readFileSync(join(out, 'tiny', 'slurm', script), 'utf8')).toMatch(/^#SBATCH --array=0-1%1$/m);
     expect(first.stderr()).not.toMatch(/greedy--mini-breast-cancer--s0: array task \d+_1 RUNNING[\s\S]*full--mini-breast-cancer--s0: array task \d+_0 COMPLETED/);
-    process.kill(first.pid, 'SIGINT');
-    expect(await first.code).toBe(130);
-    expect(first.stderr()).toContain('cancelling the array');
+    // Killed outright, the submitter leaves its array queued: the next submission cancels it first.
+    const array = /array task (\d+)_0 COMPLETED/.exec(first.stderr())![1]!;
+    process.kill(first.pid, 'SIGKILL');
+    await first.code;
+    expect(slurm.jobs().some((j) => j.startsWith(`${array}_`))).toBe(true);
+    const again = aira(['ablate', matrix, '--out', out, '--no-report']);
+    await until('the remaining cell to run again', () => /greedy--mini-breast-cancer--s0: array task \d+_0 RUNNING/.test(again.stderr()), 120_000, again.stderr);
+    expect(slurm.jobs().some((j) => j.startsWith(`${array}_`))).toBe(false);
+    // Ctrl-C cancels the array; the cell under way stays resumable.
+    process.kill(again.pid, 'SIGINT');
+    expect(await again.code).toBe(130);
+    expect(again.stderr()).toContain('cancelling the array');
     await until('squeue to be empty', () => slurm.jobs().length === 0, 60_000, slurm.describeJobs);
 
     const second = aira(['ablate', matrix, '--out', out]);
