@@ -73,6 +73,8 @@ export function recordedJobs(dir: string): Array<{ jobId: string; coordinator?: 
 export class SlurmWorkers {
   private readonly active = new Map<string, { submittedAt: number }>();
   private submissions = 0;
+  /** Jobs this coordinator saw end. */
+  private readonly ended = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
   private closing = false;
@@ -161,7 +163,7 @@ export class SlurmWorkers {
           const s = states.find((x) => x.jobId === id);
           if (s && !ENDED_STATES.has(s.state)) continue;
           if (this.closing) return;
-          await this.ended(id, s);
+          await this.onEnded(id, s);
         }
       } catch (err) {
         this.o.logger.warn({ err: errorMessage(err) }, 'asking Slurm about the worker jobs failed; will ask again');
@@ -172,8 +174,9 @@ export class SlurmWorkers {
     return this.polling;
   }
 
-  private async ended(jobId: string, s: JobState | undefined): Promise<void> {
+  private async onEnded(jobId: string, s: JobState | undefined): Promise<void> {
     if (!this.active.delete(jobId)) return;
+    this.ended.add(jobId);
     const state = s?.state ?? (await accountedState(jobId, this.o)) ?? 'ENDED';
     const reason = s?.reason && s.reason !== 'None' ? s.reason : undefined;
     this.record({ jobId, action: 'ended', t: Date.now() }, { state, reason });
@@ -226,15 +229,9 @@ export class SlurmWorkers {
     return { missing: what };
   }
 
-  /** Jobs that ended while the study waited for their workers. */
+  /** Jobs of this coordinator that ended while it waited for their workers. */
   private get endedEarly(): string[] {
-    if (!existsSync(jobsFile(this.o.dir))) return [];
-    return readFileSync(jobsFile(this.o.dir), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as JobRecord & { state?: string })
-      .filter((r) => r.action === 'ended')
-      .map((r) => r.jobId);
+    return [...this.ended];
   }
 
   /** The last line a job printed (its output file), for error messages. */
