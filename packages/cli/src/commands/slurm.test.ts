@@ -15,6 +15,7 @@ import { slurmSkipReason, startSlurm, type SlurmCluster } from '../test-support/
  */
 
 const AIRA = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/aira.js');
+const COORDINATOR_SBATCH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../deploy/slurm/coordinator.sbatch');
 const uid = process.getuid?.() ?? 0;
 const skip = slurmSkipReason();
 
@@ -263,4 +264,38 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     spawnSync('scancel', [jobId], { env: slurm.env });
     await until('squeue to be empty', () => slurm.jobs().length === 0, 60_000, slurm.describeJobs);
   }, 300_000);
+
+  it('runs the coordinator itself as a Slurm job (deploy/slurm/coordinator.sbatch) that is requeued mid-run and resumes its study', async () => {
+    const out = join(root, 'coordinator-job');
+    const sbatchEnv = {
+      ...env,
+      AIRA: `${process.execPath} ${AIRA}`,
+      AIRA_OUT: out,
+      RUN_ARGS: ['--competition mini-diabetes --preset quickstart --workers slurm:1', ...loopback, '--max-jobs 3 --budget 4m'].join(' '),
+    };
+    const sub = spawnSync('sbatch', ['--parsable', '--chdir', root, '--cpus-per-task=1', '--output', join(root, 'coordinator-%j.out'), COORDINATOR_SBATCH], { env: sbatchEnv, encoding: 'utf8' });
+    expect(sub.status, sub.stderr).toBe(0);
+    const job = sub.stdout.trim();
+    const dir = join(out, `study-${job}`);
+    const log = () => (existsSync(join(root, `coordinator-${job}.out`)) ? readFileSync(join(root, `coordinator-${job}.out`), 'utf8') : '') + slurm.describeJobs();
+    await until('a first candidate', () => journalOf(dir, 'mini-diabetes-s0').some((e) => e.type === 'candidate.added'), 240_000, log);
+    const firstWorkers = jobsRecord(dir).filter((r) => r.action === 'submitted').map((r) => r.jobId);
+    // Preemption with requeue, as Slurm does it: SIGTERM, then the job waits in the queue under the same id.
+    expect(spawnSync('scontrol', ['requeue', job], { env: slurm.env }).status).toBe(0);
+    await until('the job to wait in the queue', () => /PENDING/.test(spawnSync('squeue', ['-h', '-j', job, '-o', '%T'], { env: slurm.env, encoding: 'utf8' }).stdout), 60_000, log);
+    spawnSync('scontrol', ['update', `JobId=${job}`, 'StartTime=now'], { env: slurm.env }); // skip Slurm's requeue delay
+    await until('the coordinator job to end', () => !slurm.jobs().includes(job), 300_000, log);
+    const events = journalOf(dir, 'mini-diabetes-s0');
+    expect(events.at(-1), log()).toMatchObject({ type: 'run.ended', reason: 'max-jobs' });
+    expect(events.some((e) => e.type === 'run.resumed')).toBe(true);
+    expect(events.filter((e) => e.type === 'job.created')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'candidate.added')).toHaveLength(3);
+    // Suspended, not stopped: the run was never ended before it finished.
+    expect(events.filter((e) => e.type === 'run.ended')).toHaveLength(1);
+    // The first coordinator cancelled its worker jobs itself on SIGTERM; the second submitted its own.
+    const record = jobsRecord(dir) as Array<{ jobId: string; action: string; reason?: string }>;
+    for (const id of firstWorkers) expect(record.find((r) => r.jobId === id && r.action === 'cancelled')?.reason).toBe('the coordinator ended');
+    expect(record.filter((r) => r.action === 'submitted').length).toBeGreaterThan(firstWorkers.length);
+    await until('squeue to be empty', () => slurm.jobs().length === 0, 60_000, slurm.describeJobs);
+  }, 600_000);
 });

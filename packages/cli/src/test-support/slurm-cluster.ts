@@ -131,7 +131,7 @@ export async function startSlurm(options: { cpus?: number } = {}): Promise<Slurm
       'KillWait=5',
       'InactiveLimit=0',
       'MinJobAge=60',
-      `NodeName=${node} NodeAddr=127.0.0.1 CPUs=${cpus} State=UNKNOWN`,
+      `NodeName=${node} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=65536 State=UNKNOWN`,
       `PartitionName=debug Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
       '',
     ].join('\n'),

@@ -26,6 +26,12 @@ export interface StudyOptions {
   logger?: Logger | ((studyDir: string) => Logger);
   /** Aborting it ends the study cleanly (as `aira stop` does). */
   stop?: AbortSignal;
+  /**
+   * Aborting it suspends the study (the coordinator's own Slurm job preempted or requeued): worker
+   * jobs are cancelled and workers let go, but no run is ended, so `--resume` carries on where the
+   * journals stop. The caller exits the process afterwards.
+   */
+  suspend?: AbortSignal;
   onEvent?: (runId: string, event: JournalEvent) => void;
   /** Called as soon as the registration service listens (`register:HOST:PORT`), with its bound address. */
   onRegistration?: (address: string) => void;
@@ -45,6 +51,8 @@ export interface StudyResult {
   dir: string;
   runs: RunResult[];
   stopped: boolean;
+  /** Suspended (see StudyOptions.suspend): the run under way is not ended; the process should exit now. */
+  suspended?: boolean;
 }
 
 /** Starts a new study under `config.out`: one run per (competition, seed), one after another. */
@@ -109,6 +117,11 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     }
   };
   let started: StartedWorkers = {};
+  const suspended = () => Boolean(options.suspend?.aborted);
+  const suspension = new Promise<null>((resolve) => {
+    if (options.suspend?.aborted) resolve(null);
+    options.suspend?.addEventListener('abort', () => resolve(null), { once: true });
+  });
   const results: RunResult[] = [];
   // Slurm job events go into the journal of the run under way, or wait for the next run to open.
   const unjournaled: EventBody[] = [];
@@ -180,6 +193,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
         results.push(await loop.run());
         continue;
       }
+      if (suspended()) break;
       if (stop.signal.aborted) break;
       setCurrent(loop);
       if (!existsSync(join(runDir, 'manifest.json'))) {
@@ -188,7 +202,9 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
           buildManifest({ studyId: doc.studyId, runId: run.runId, competition: run.competition, seed: run.seed, agent: agent.name, evaluator: evaluator.name, config, provenance: doc.provenance, search, pool }),
         );
       }
-      results.push(await loop.run());
+      const r = await Promise.race([loop.run(), suspension]);
+      if (r === null) break;
+      results.push(r);
       setCurrent(null);
       if (stop.signal.aborted) break;
     }
@@ -203,7 +219,8 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     if (!config.workers.keepLocal) rmSync(paths.workers, { recursive: true, force: true });
     releaseStudy(dir);
   }
-  return { studyId: doc.studyId, dir, runs: results, stopped: stop.signal.aborted };
+  if (suspended()) logger.warn('study suspended: worker jobs cancelled, runs left to resume');
+  return { studyId: doc.studyId, dir, runs: results, stopped: stop.signal.aborted || suspended(), ...(suspended() ? { suspended: true } : {}) };
 }
 
 interface StartedWorkers {

@@ -260,7 +260,7 @@ export class SlurmWorkers {
     }
     for (const id of ids) {
       this.active.delete(id);
-      this.record({ jobId: id, action: 'cancelled', t: Date.now() }, { reason: 'the study ended' });
+      this.record({ jobId: id, action: 'cancelled', t: Date.now() }, { reason: 'the coordinator ended' });
     }
     const until = Date.now() + 60_000;
     while (Date.now() < until) {
