@@ -219,7 +219,8 @@ async function runOneCell(matrix: Matrix, flags: AblateFlags, registry: Awaited<
     out: flags.out,
     studyId: flags.studyId,
     registry,
-    launch: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']),
+    // Attached: when Slurm ends the task it ends the daemons with it, even one still starting.
+    launch: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn'], 60_000, true),
     gpus,
     only: [flags.cell!],
     poolDir,
