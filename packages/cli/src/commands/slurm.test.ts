@@ -8,10 +8,12 @@ import { readJournal, type JournalEvent } from '@aira/coordinator';
 import { slurmSkipReason, startSlurm, type SlurmCluster } from '../test-support/slurm-cluster.js';
 
 /**
- * `--workers slurm` against a real single-node Slurm (Debian's slurm-wlm and munge, started by the
- * test in a temp folder): workers are Slurm jobs that phone home; one job is scancel'ed mid-run and
- * the study still ends with every job's candidate; bad input fails in one line carrying Slurm's
- * words, with the jobs cancelled; afterwards no job is queued and no worker process is left.
+ * aira on a real single-node Slurm (Debian's slurm-wlm and munge, started by the test in a temp
+ * folder, CPU only, 4 slots): `--workers slurm` jobs whose workers phone home, one scancel'ed
+ * mid-run and the coordinator killed and resumed, with every job's candidate at the end; bad
+ * input in one line carrying Slurm's words, with the jobs cancelled; `aira ablate --launcher slurm`
+ * as a job array; `aira launch slurm`; the coordinator as a requeued Slurm job. Afterwards no job
+ * is queued and no process of the cluster's jobs is left. Budgets are a few jobs per study.
  */
 
 const AIRA = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/aira.js');

@@ -66,13 +66,14 @@ export function recordedJobs(dir: string): Array<{ jobId: string; coordinator?: 
  * The study's worker jobs on Slurm. It submits them, waits for their workers to register, watches
  * squeue: a job that ends (preemption, node failure, time limit, scancel) has its workers marked
  * lost at once (the run loop re-runs their jobs elsewhere) and is replaced by a new submission
- * while submissions remain; `close` cancels every job it owns. Each submission is on disk
- * (`jobs.jsonl`, fsynced) before anything else happens, so a crashed or requeued coordinator
- * finds its jobs again.
+ * while submissions remain; `close` cancels every job it owns. Each job id is on disk
+ * (`jobs.jsonl`, fsynced) the moment sbatch returns it, before anything else happens, so a
+ * crashed or requeued coordinator finds its jobs again.
  */
 export class SlurmWorkers {
   private readonly active = new Map<string, { submittedAt: number }>();
   private submissions = 0;
+  private scriptBase = 0;
   /** Jobs this coordinator saw end. */
   private readonly ended = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -104,6 +105,9 @@ export class SlurmWorkers {
    * (a fixed registration port), cancels the others, then submits what is missing.
    */
   async start(): Promise<void> {
+    // Scripts of a resumed study are numbered on from its earlier ones.
+    const file = jobsFile(this.o.dir);
+    this.scriptBase = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"submitted"')).length : 0;
     const recorded = recordedJobs(this.o.dir);
     if (recorded.length > 0) {
       const states = await jobStates(recorded.map((r) => r.jobId), this.o);
@@ -126,7 +130,7 @@ export class SlurmWorkers {
   }
 
   private async submit(): Promise<string> {
-    const n = this.submissions++;
+    const n = this.scriptBase + this.submissions++;
     const script = join(this.o.dir, `job-${n}.sbatch`);
     writeFileSync(script, renderSbatch(this.o.config, this.o.aira, { coordinator: this.o.coordinator, tokenFile: this.o.tokenFile, logDir: this.o.dir }), { mode: 0o755 });
     const jobId = await sbatch(script, `worker job ${n}`, this.o, ['--chdir', this.o.dir]);
