@@ -5,7 +5,7 @@ import { ConfigError, createLogger, formatDuration } from '@aira/core';
 import { SlurmConfig, cliWorkerLauncher, defaultRegistry, detectGpus, readJournal } from '@aira/coordinator';
 import { pickAt } from '@aira/hce';
 import { checkLlmAgentConfig } from '@aira/agents';
-import { cellState, cellsToRun, expandMatrix, loadMatrix, runAblation, runCellsOnSlurm, stopStudyWorkers, writeAblationReport, type CellOutcome, type CellProgress, type Matrix } from '@aira/ablation';
+import { arrayScript, cellState, cellsToRun, expandMatrix, loadMatrix, runAblation, runCellsOnSlurm, stopStudyWorkers, writeAblationReport, type CellOutcome, type CellProgress, type Matrix } from '@aira/ablation';
 import { withHce, withSuites } from '../hce.js';
 import { withAgents } from '../agents.js';
 
@@ -27,6 +27,7 @@ interface AblateFlags {
   qos?: string;
   timeLimit?: string;
   sbatch?: string[];
+  printSbatch?: boolean;
 }
 
 /** The cells' Slurm allocation: the matrix's `launcher.slurm`, flags over it. */
@@ -81,6 +82,7 @@ export function register(program: Command): void {
     .option('--time-limit <time>', 'slurm: time limit of each cell (Slurm syntax)')
     .option('--sbatch <option>', 'slurm: another sbatch option (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--cell <id>', 'run this one cell (what each Slurm array task does)')
+    .option('--print-sbatch', 'slurm: print the array script for the cells not ended yet, then exit')
     .action(async (file: string, flags: AblateFlags) => {
       const registry = await withSuites(withAgents(withHce(defaultRegistry())));
       const matrix = loadMatrix(file, { resolveSuite: registry.suites });
@@ -105,6 +107,15 @@ export function register(program: Command): void {
       if (launcher === 'slurm') {
         const slurm = slurmOf(matrix, flags);
         if (!matrix.file) throw new ConfigError('the slurm launcher needs the matrix as a file (array tasks read it again)');
+        if (flags.printSbatch) {
+          const todo = cellsToRun(cells, dir);
+          const workers = Math.max(1, ...todo.map((c) => c.localWorkers ?? 1));
+          const logDir = join(dir, 'slurm');
+          process.stdout.write(
+            arrayScript({ dir, out: flags.out, studyId: flags.studyId ?? matrix.name, matrixFile: matrix.file, slurm, maxParallel, aira: [process.execPath, AIRA_BIN], cellsFile: join(logDir, 'cells-<at submission>.txt'), count: Math.max(1, todo.length), workers, logDir }),
+          );
+          return;
+        }
         // Checks, ablation.json and the data every cell needs, here, once; then the cells as an array.
         await runAblation(matrix, { out: flags.out, studyId: flags.studyId, registry, gpus, only: [], command: `aira ablate ${process.argv.slice(3).join(' ')}` });
         const todo = cellsToRun(cells, dir);

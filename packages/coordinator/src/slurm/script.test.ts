@@ -31,7 +31,7 @@ describe('the sbatch script of a worker job', () => {
     ]);
     expect(workersPerJob(cfg)).toBe(16);
     const script = renderSbatch(cfg, AIRA, runtime);
-    expect(script).toMatch(/^srun --kill-on-bad-exit=0 --gpus-per-task=1 {2}\/usr\/bin\/node '\/opt\/aira dir\/bin\/aira\.js' worker \\$/m);
+    expect(script).toMatch(/^srun --kill-on-bad-exit=0 --gpus-per-task=1 {2}\/usr\/bin\/node '\/opt\/aira dir\/bin\/aira\.js' worker --slurm-id \\$/m);
     expect(script).toContain('--coordinator login1:7000');
     expect(script).toContain('#SBATCH --output=/shared/study/slurm/%x-%j.out');
     expect(script).not.toMatch(/\{\{[a-z_]+\}\}/);

@@ -19,7 +19,7 @@ export const DEFAULT_SBATCH_TEMPLATE = `#!/bin/bash
 # Slurm sends SIGTERM before preemption, at the time limit and on scancel; srun passes it on and
 # each worker drains within --grace. Workers name themselves after SLURM_JOB_ID, SLURM_STEP_ID,
 # SLURM_PROCID and the node.
-srun {{srun}} {{container}} {{aira}} worker \\
+srun {{srun}} {{container}} {{aira}} worker --slurm-id \\
   --coordinator {{coordinator}} \\
   --listen {{listen}} \\
   --token-file {{token_file}} \\
