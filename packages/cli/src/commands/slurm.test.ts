@@ -93,7 +93,7 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
 
   it('runs a study on two Slurm workers, survives a scancel mid-run and a killed coordinator (--resume), loses nothing, and cancels its jobs at the end', async () => {
     const out = join(root, 'runs');
-    const first = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm:2', ...loopback, '--max-jobs', '6', '--budget', '5m', '--out', out, '--quiet']);
+    const first = aira(['run', '--competition', 'mini-diabetes', '--preset', 'quickstart', '--workers', 'slurm:2', ...loopback, '--max-jobs', '6', '--budget', '5m', '--out', out]);
     const dir = await until('the study folder', () => (existsSync(out) ? readdirSync(out).map((s) => join(out, s))[0] : undefined), 120_000, first.stderr);
     const runId = 'mini-diabetes-s0';
     // Both jobs' workers registered (the run journals them), then a first scored candidate.
@@ -108,6 +108,8 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
     const replacement = await until('a replacement submission', () => jobsRecord(dir).find((r) => r.action === 'submitted' && !submitted.includes(r.jobId))?.jobId, 60_000, first.stderr);
     await until('the victim job to end', () => jobsRecord(dir).some((r) => r.jobId === victim && r.action === 'ended'), 60_000, first.stderr);
     expect(readFileSync(join(dir, 'slurm', `aira-worker-${victim}.out`), 'utf8')).toMatch(/shutting down: draining/);
+    // On a pipe the progress is plain lines, the job's end among them.
+    await until('the line saying so', () => new RegExp(`slurm job ${victim} ended: CANCELLED`).test(first.stderr()), 30_000, first.stderr);
 
     // The coordinator dies as a requeued Slurm job's would (SIGKILL); its jobs are still queued.
     process.kill(first.pid, 'SIGKILL');
