@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'plugins/*/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'plugins/*/vitest.config.ts', 'deploy/vitest.config.ts'],
   },
 });

@@ -56,8 +56,10 @@ if (existsSync(web) && (!existsSync(webOut) || Math.max(newest(web), lockTime) >
 //    Installed with apt when we are root; otherwise we print the exact command and stop.
 const python = process.env.AIRA_PYTHON ?? '/usr/bin/python3';
 const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes'];
-// Only the dashboard's browser tests need Chromium (headless); installed when we can, never required.
-const APT_OPTIONAL = ['chromium'];
+// Only the dashboard's browser tests (Chromium, headless) and the cluster tests (a real single-node
+// Slurm: `--workers slurm`, ablation arrays) need these; installed when we can, never required:
+// those tests skip, saying why, without them.
+const APT_OPTIONAL = ['chromium', 'slurm-wlm', 'munge'];
 const pyOk = () => spawnSync(python, ['-c', 'import numpy, pandas, sklearn'], { stdio: 'ignore' }).status === 0;
 const hasDpkg = existsSync('/usr/bin/dpkg-query');
 const missingApt = (list = APT) => {
@@ -74,7 +76,7 @@ if (process.env.AIRA_SKIP_APT !== '1') {
   let missing = missingApt();
   const optional = missingApt(APT_OPTIONAL);
   const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (optional.length > 0 && !canApt) say(`not installed: ${optional.join(' ')} (the dashboard's browser tests skip without it)`);
+  if (optional.length > 0 && !canApt) say(`not installed: ${optional.join(' ')} (the dashboard's browser tests and the Slurm tests skip without them)`);
   if (canApt) missing = [...missing, ...optional];
   if (missing.length > 0 && canApt) {
     say(`installing Debian packages: ${missing.join(' ')}`);

@@ -10,6 +10,7 @@ export { expandMatrix, cellId, localWorkersOf, type Cell } from './matrix/expand
 export { runAblation, type AblationOptions, type AblationResult, type CellOutcome, type CellProgress } from './launch/runner.js';
 export { localPool, stopStudyWorkers, type LocalPoolOptions } from './launch/local.js';
 export type { Launcher, Lease, CellWorkers } from './launch/types.js';
+export { runCellsOnSlurm, cellsToRun, arrayScript, cellAllocation, type SlurmArrayOptions, type SlurmArrayResult } from './launch/slurm.js';
 
 export {
   ABLATION_FORMAT,

@@ -47,3 +47,8 @@ export { registerWithCoordinator, type RegistrationOptions, type Registration } 
 // Following journals other processes append to (the dashboard), and who holds a study now.
 export { JournalTail, type JournalChunk } from './journal/tail.js';
 export { readCoordinatorDoc, coordinatorAlive, readStudyDoc, type StudyDoc, type CoordinatorDoc } from './run/study-files.js';
+
+export { SlurmWorkers, recordedJobs, type SlurmJobEvent, type SlurmWorkersOptions } from './slurm/workers.js';
+export { DEFAULT_SBATCH_TEMPLATE, printableSbatch, renderSbatch, sbatchLines, slurmWorkerId, slurmJobOfWorker, workersPerJob } from './slurm/script.js';
+export { sbatch, scancel, jobStates, describeStates, oneLine, ENDED_STATES, type JobState as SlurmJobState, type SlurmEnv } from './slurm/commands.js';
+export { SlurmConfig } from './config/schema.js';

@@ -30,6 +30,13 @@ export interface AblationOptions {
   onEvent?: (cellId: string, event: JournalEvent) => void;
   /** The command line recorded with this launch (default: this process's argv). */
   command?: string;
+  /**
+   * Run only these cells (a Slurm array task runs one), leaving the study's own files to the
+   * process that submitted the array; `[]` prepares the study (checks, ablation.json, data) and runs none.
+   */
+  only?: string[];
+  /** Folder of the local pool's daemons and token (default: the study folder); array tasks running at once each need their own. */
+  poolDir?: string;
 }
 
 export type CellProgress =
@@ -74,6 +81,9 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
     }
   }
   mkdirSync(dir, { recursive: true });
+  // An array task shares the study with others running at once: it leaves ablation.json alone.
+  const task = options.only !== undefined && options.only.length > 0;
+  const writeDoc = (d: typeof doc) => !task && writeJsonAtomic(paths.doc, d);
   const doc = ablationDoc(studyId, matrix, cells, previous);
   const launch: Launch = {
     startedAt: new Date().toISOString(),
@@ -82,7 +92,7 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
     loadStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
   doc.launches.push(launch);
-  writeJsonAtomic(paths.doc, doc);
+  writeDoc(doc);
   const series: Array<[number, number]> = [];
   const sample = () => series.push([Date.now(), Math.round(loadavg()[0]! * 100) / 100]);
   sample();
@@ -99,7 +109,13 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
       options.onCell?.({ kind: 'skipped', cell, index, total, state });
     }
   });
-  const todo = cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => states.get(cell.cellId) !== 'ended');
+  const todo = cells
+    .map((cell, index) => ({ cell, index }))
+    .filter(({ cell }) => states.get(cell.cellId) !== 'ended' && (!options.only || options.only.includes(cell.cellId)));
+  if (options.only) {
+    const unknown = options.only.filter((id) => !cells.some((c) => c.cellId === id));
+    if (unknown.length > 0) throw new UserError(`no cell ${unknown.join(', ')} in matrix ${matrix.name}`);
+  }
   const result = (): AblationResult => {
     const out = cells.map((c) => outcomes.get(c.cellId) ?? { cellId: c.cellId, status: 'not-run' as const });
     const count = (s: CellOutcome['status']) => out.filter((o) => o.status === s).length;
@@ -110,12 +126,13 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
     launch.load = { mean: r2(loads.reduce((a, b) => a + b, 0) / loads.length), max: r2(Math.max(...loads)), samples: loads.length };
     launch.loadSeries = series;
     Object.assign(launch, { endedAt: new Date().toISOString(), loadEnd: loadavg().map((x) => Math.round(x * 100) / 100), ran: count('ran'), resumed: count('resumed'), skipped: count('skipped'), failed: count('failed') });
-    writeJsonAtomic(paths.doc, doc);
+    writeDoc(doc);
     return { studyId, dir, cells: out, drained: Boolean(options.drain?.aborted) };
   };
-  if (todo.length === 0) return result();
+  if (todo.length === 0 && options.only?.length !== 0) return result();
 
-  await warmUp(dir, todo.map((t) => t.cell), options.registry);
+  await warmUp(dir, (options.only?.length === 0 ? cells.filter((c) => states.get(c.cellId) !== 'ended') : todo.map((t) => t.cell)), options.registry);
+  if (todo.length === 0) return result();
 
   const wantLocal = todo.map(({ cell }) => cell.localWorkers).filter((n): n is number => n !== null);
   let launcher: Launcher | null = null;
@@ -123,7 +140,7 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
     if (options.launcher) launcher = options.launcher;
     else {
       if (!options.launch) throw new UserError('cells ask for local workers, but no way to start them was given (run through the aira command)');
-      launcher = localPool({ launch: options.launch, dir, slots: matrix.launcher.slots ?? Math.max(...wantLocal) });
+      launcher = localPool({ launch: options.launch, dir: options.poolDir ?? dir, slots: matrix.launcher.slots ?? Math.max(...wantLocal) });
     }
     const most = todo.reduce((m, { cell }) => (cell.localWorkers !== null && cell.localWorkers > m.n ? { n: cell.localWorkers, variant: cell.variant } : m), { n: 0, variant: '' });
     if (most.n > launcher.capacity) {

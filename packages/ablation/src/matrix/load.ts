@@ -32,7 +32,7 @@ export interface Matrix {
   checkpoints: Checkpoint[];
   base: Record<string, unknown>;
   variants: Variant[];
-  launcher: { kind: 'local'; slots?: number };
+  launcher: MatrixFile['launcher'];
   order: 'interleaved' | 'variant-major';
   /** SHA-256 of the matrix as validated (what "the same matrix" means when a study is re-run). */
   hash: string;

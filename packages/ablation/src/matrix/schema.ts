@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zDuration } from '@aira/core';
+import { SlurmConfig } from '@aira/coordinator';
 
 /** Rows of the paper's Table 1 a variant can stand beside (reference/aira2.md §4.3). */
 export const PAPER_ROWS = ['full', '1-gpu', 'no-subagents', 'no-hce', 'no-evo'] as const;
@@ -18,7 +19,16 @@ export const CheckpointSpec = z.union([z.string().min(1), z.number()]);
 export const VARIANT_META = ['description', 'paper'] as const;
 
 export const LauncherSpec = z.strictObject({
-  kind: z.enum(['local']).default('local'),
+  /** `local`: a pool of worker daemons on this machine; `slurm`: one Slurm array task per cell (`aira ablate --launcher slurm`). */
+  kind: z.enum(['local', 'slurm']).default('local'),
+  /** slurm: array tasks running at once (the array's `%N` throttle); `--max-parallel` overrides it. */
+  maxParallel: z.number().int().positive().optional(),
+  /**
+   * slurm: each cell's allocation: partition, account, QoS, time limit, container, extra #SBATCH
+   * lines; `gpusPerNode` > 0 (or a `gres`) gives each of the cell's workers one GPU, and
+   * `cpusPerGpu` / `memPerGpu` are per worker.
+   */
+  slurm: SlurmConfig.optional(),
   /**
    * Local worker daemons shared among cells (each cell borrows as many as its variant's
    * `workers.spec: [local:N]` asks for); default: the most any cell asks for.

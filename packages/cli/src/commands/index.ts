@@ -18,6 +18,7 @@ export async function registerAll(program: Command): Promise<void> {
     import('./show.js'),
     import('./ablate.js'),
     import('./serve.js'),
+    import('./launch.js'),
   ];
   for (const m of await Promise.all(modules)) m.register(program);
 }

@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger } from '@aira/core';
+import { ConfigError, createLogger } from '@aira/core';
 import {
   FIELDS,
   cliWorkerLauncher,
   defaultRegistry,
   formatResolvedConfig,
   locateStudy,
+  printableSbatch,
   resumeStudy,
   runStudy,
   type StudyOptions,
@@ -29,11 +30,13 @@ interface RunFlags extends Record<string, unknown> {
   config?: string;
   set?: string[];
   printConfig?: boolean;
+  printSbatch?: boolean;
   resume?: string;
   quiet?: boolean;
   json?: boolean;
   preset?: string;
   out?: string;
+  studyId?: string;
 }
 
 export function register(program: Command): void {
@@ -52,16 +55,27 @@ export function register(program: Command): void {
   cmd
     .option('--set <path=value>', 'any setting by its path, e.g. --set search.numDrafts=3 (repeatable)', collect)
     .option('--print-config', 'print the resolved config and where each value came from, then exit')
+    .option('--print-sbatch', 'print the sbatch script of a Slurm worker job (--workers slurm) to edit and reuse with --sbatch-template, then exit')
     .option('--resume <study>', 'resume a study (id under --out, or its folder) from its journals')
+    .option('--study-id <id>', "the new study's folder name under --out (default: a timestamp); a batch script that is requeued can resume it by name")
     .option('--preset <name>', `named defaults under every other setting: ${Object.entries(PRESETS).map(([n, p]) => `${n} (${p.description})`).join('; ')}; --suite mini gets quickstart unless told`)
     .option('--quiet', 'no live view or progress lines')
     .option('--json', 'every journal event as one JSON line on stdout, then a study.ended line')
     .action(async (flags: RunFlags) => {
       const stop = new AbortController();
+      const suspend = new AbortController();
       let signals = 0;
       const onSignal = (sig: NodeJS.Signals) => {
+        // Slurm signals every process of the job and the batch script passes SIGTERM on too: a
+        // second one is the same request, not an order to force.
+        if (suspend.signal.aborted && sig === 'SIGTERM') return;
         signals++;
-        if (signals === 1) {
+        if (signals === 1 && sig === 'SIGTERM' && process.env.SLURM_JOB_ID) {
+          // Inside a Slurm job SIGTERM means preemption, a requeue or the time limit: the study is
+          // left to resume (worker jobs cancelled, runs not ended); `aira stop` ends it for good.
+          process.stderr.write(`aira: SIGTERM in Slurm job ${process.env.SLURM_JOB_ID}: suspending the study (cancelling its worker jobs; it resumes with aira run --resume)\n`);
+          suspend.abort(sig);
+        } else if (signals === 1) {
           process.stderr.write(`aira: ${sig}: ending the study cleanly (again to force)\n`);
           stop.abort(sig);
         } else process.exit(130);
@@ -72,8 +86,11 @@ export function register(program: Command): void {
       const options: StudyOptions = {
         registry: await withSuites(withAgents(withHce(defaultRegistry()))),
         launcher: cliWorkerLauncher(AIRA_BIN),
+        airaCommand: [process.execPath, AIRA_BIN],
+        onNotice: (message) => process.stderr.write(`aira: ${message}\n`),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
+        suspend: suspend.signal,
         onEvent: progress.mode === 'quiet' ? undefined : (runId, e) => progress.onEvent(runId, e),
         onRegistration: (address) => process.stderr.write(`workers can register at ${address} (aira worker --coordinator ${address})\n`),
         onReady: (info) => {
@@ -93,6 +110,10 @@ export function register(program: Command): void {
             process.stdout.write(`${formatResolvedConfig(resolved)}\n`);
             return;
           }
+          if (flags.printSbatch) {
+            process.stdout.write(printableSbatch(resolved.config.slurm, [process.execPath, AIRA_BIN]));
+            return;
+          }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts
           process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
           for (const line of await unservedCompetitions(resolved.config)) process.stderr.write(`${line}\n`);
@@ -101,12 +122,20 @@ export function register(program: Command): void {
             const l = resolved.config.llm;
             process.stderr.write(`llm: ${l.model} at ${l.baseUrl} (key from $${l.apiKeyEnv}, ${l.toolProtocol} tool calls)\n`);
           }
-          result = await runStudy(resolved.config, { ...options, provenance: resolved.provenance });
+          if (flags.studyId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(flags.studyId)) {
+            throw new ConfigError(`--study-id "${flags.studyId}": letters, digits, ".", "_" and "-" only, starting with a letter or digit`);
+          }
+          result = await runStudy(resolved.config, { ...options, provenance: resolved.provenance, studyId: flags.studyId });
         }
       } finally {
         progress.close();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+      }
+      if (result.suspended) {
+        process.stdout.write(`study ${result.studyId} suspended; resume with: aira run --resume ${result.studyId}${flags.out ? ` --out ${flags.out}` : ''}\n`);
+        // The run under way was left as it stood (its loop still holds timers): exit now.
+        process.exit(0);
       }
       await finishStudy(result, flags, progress.mode);
     });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { registerWithCoordinator } from '@aira/coordinator';
+import { registerWithCoordinator, slurmWorkerId } from '@aira/coordinator';
 import { ConfigError, createLogger } from '@aira/core';
 import { WorkerDaemon, WorkerOptionsSchema } from '@aira/worker';
 
@@ -72,6 +72,7 @@ export function register(program: Command): void {
     .option('--log-file <file>', 'NDJSON log file (all levels)')
     .option('--log-level <level>', 'terminal log level: trace|debug|info|warn|error|silent', 'info')
     .option('--id <id>', 'worker id (default: a random wrk-... id)')
+    .option('--slurm-id', 'name the worker after its Slurm task: slurm-JOB.STEP.TASK-NODE (what the sbatch script of --workers slurm passes)')
     .option('--max-exec-log <size>', "cap of each exec's on-disk output log (e.g. 2GiB); past it output is dropped", '2GiB')
     .option('--exec-timeout <duration>', 'default per-exec timeout, 0 for none (a request can set its own)', '0')
     .option('--cancel-grace <duration>', 'time between SIGTERM and SIGKILL when an exec is cancelled', '2s')
@@ -84,11 +85,14 @@ export function register(program: Command): void {
     .option('--no-cgroups', 'do not use cgroups even where writable (limits are then polled from /proc)')
     .option('--protect <path>', 'a host path candidate code must never see, besides the workdir (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--coordinator <host:port>', "register with a coordinator (Slurm, Kubernetes): announce this worker's address and heartbeat; it dials back with the same token")
-    .action(async ({ coordinator, ...flags }: WorkerFlags & { coordinator?: string }) => {
+    .action(async ({ coordinator, slurmId, ...flags }: WorkerFlags & { coordinator?: string; slurmId?: boolean }) => {
       if (coordinator !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(coordinator)) {
         throw new ConfigError(`--coordinator "${coordinator}": expected HOST:PORT`);
       }
-      const options = parseWorkerFlags(flags);
+      // The coordinator tells Slurm workers apart (and maps them to their jobs) by these ids.
+      const fromSlurm = slurmId ? slurmWorkerId() : undefined;
+      if (slurmId && !fromSlurm) throw new ConfigError('--slurm-id: not in a Slurm job (SLURM_JOB_ID is not set)');
+      const options = parseWorkerFlags({ ...flags, id: flags.id ?? fromSlurm });
       const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
       const daemon = await WorkerDaemon.start({ options, logger });
       // Machine-readable first line; the log goes to stderr so stdout stays parseable.

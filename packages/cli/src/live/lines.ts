@@ -16,6 +16,8 @@ export function eventLine(runId: string, e: JournalEvent): string | null {
     }
     case 'worker.lost':
       return `${at} worker ${e.workerId} lost: ${e.reason}`;
+    case 'slurm.job':
+      return `${at} slurm job ${e.jobId} ${e.action}${e.state ? `: ${e.state}` : ''}${e.reason ? ` (${e.reason})` : ''}`;
     case 'attempt.abandoned':
       return `${at} ${e.jobId} attempt ${e.attempt} abandoned: ${e.reason}`;
     case 'run.ended': {

@@ -48,7 +48,7 @@ export const WorkersConfig = z.strictObject({
   /**
    * Where workers come from, any mix of: `local` (one per GPU, else 2 CPU slots), `local:N`,
    * `hosts:FILE` (host:port per line), `register:HOST:PORT` (serve CoordinatorService there and
-   * dial back whoever registers).
+   * dial back whoever registers), `slurm[:N]` (N Slurm jobs of workers that register; see `slurm`).
    */
   spec: z.array(z.string().min(1)).min(1).default(['local']),
   /** Shared token file for every worker; default `<study>/token` (made when missing). */
@@ -63,6 +63,56 @@ export const WorkersConfig = z.strictObject({
   waitFor: zDuration.default(120_000),
   /** Keep local worker daemons running after the study ends (they are stopped by default). */
   keepLocal: z.boolean().default(false),
+});
+
+const SLURM_NAME = /^[A-Za-z0-9_.,:+-]+$/;
+const slurmName = (what: string) => z.string().regex(SLURM_NAME, `${what}: letters, digits and _ . , : + - only`);
+
+/**
+ * Workers as Slurm jobs (`--workers slurm[:N]`): N jobs (default 1), each `nodes` nodes with one
+ * `aira worker` per GPU (or `slotsPerNode` CPU slots), started by `srun` and phoning home to the
+ * coordinator. Every field becomes a line of the sbatch script (`aira run --print-sbatch`).
+ */
+export const SlurmConfig = z.strictObject({
+  partition: slurmName('a partition name').optional(),
+  account: slurmName('an account name').optional(),
+  qos: slurmName('a QoS name').optional(),
+  /** Slurm's own time syntax: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
+  time: z
+    .string()
+    .regex(/^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/, 'a Slurm time limit such as 90 (minutes), 12:00:00 or 3-00:00:00')
+    .optional(),
+  nodes: positiveInt.default(1),
+  /** GPUs per node, one worker each; 0: CPU slots. */
+  gpusPerNode: z.number().int().nonnegative().default(0),
+  /** A GRES request instead of gpusPerNode (e.g. gpu:a100:8); workers per node then come from slotsPerNode. */
+  gres: slurmName('a GRES such as gpu:a100:8').optional(),
+  /** Workers per node; default gpusPerNode, or 1 CPU slot on CPU-only nodes. */
+  slotsPerNode: positiveInt.optional(),
+  /** CPUs of each worker (the paper: 12 per GPU). */
+  cpusPerGpu: positiveInt.optional(),
+  /** Memory of each worker, e.g. 120G (the paper: 120 GB per GPU). */
+  memPerGpu: z.string().regex(/^\d+[KMGT]?$/i, 'a Slurm size such as 120G or 64000M').optional(),
+  /** A prefix for the worker command, e.g. `apptainer exec --nv /images/aira.sif`. */
+  container: z.string().optional(),
+  /** More sbatch options, one per entry (`--constraint=a100` or a whole `#SBATCH ...` line). */
+  sbatch: z.array(z.string().min(1)).default([]),
+  /** An sbatch template of your own (start from `aira run --print-sbatch`); {{...}} fields are filled at submission. */
+  template: z.string().optional(),
+  jobName: slurmName('a job name').default('aira-worker'),
+  /** Where the coordinator serves registration; workers dial `advertise` (default this host's name) at its port. */
+  listen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT').default('0.0.0.0:0'),
+  advertise: z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:.]+\]$/, 'a host name or address').optional(),
+  /** Where each worker listens (its node's address is announced when this is a wildcard). */
+  workerListen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT').default('0.0.0.0:0'),
+  /** More `aira worker` flags, e.g. ["--python", "/opt/venv/bin/python"]. */
+  workerArgs: z.array(z.string()).default([]),
+  /** On SIGTERM (preemption, time limit, scancel) a worker's running execs get this long to finish. */
+  grace: zDuration.default(30_000),
+  /** How often squeue is asked about the study's jobs. */
+  poll: zDuration.default(15_000),
+  /** Submissions in all, replacements of lost jobs included; default three times the jobs asked for. */
+  maxSubmissions: positiveInt.optional(),
 });
 
 export const AgentConfig = z.strictObject({
@@ -134,6 +184,7 @@ export const RunConfig = z
     search: SearchConfig.default(SearchConfig.parse({})),
     budget: BudgetConfig.default(BudgetConfig.parse({})),
     workers: WorkersConfig.default(WorkersConfig.parse({})),
+    slurm: SlurmConfig.default(SlurmConfig.parse({})),
     /** Time cut-offs (active time) at which the final pick is evaluated from the journal. */
     checkpoints: z.array(zDuration).default([3, 12, 24, 72].map((h) => h * 3_600_000)),
     /** Free-form labels written to the manifest (e.g. the ablation variant). */
@@ -153,6 +204,7 @@ export type RunConfigInput = z.input<typeof RunConfig>;
 export type SearchConfig = z.output<typeof SearchConfig>;
 export type BudgetConfig = z.output<typeof BudgetConfig>;
 export type WorkersConfig = z.output<typeof WorkersConfig>;
+export type SlurmConfig = z.output<typeof SlurmConfig>;
 export type AgentConfig = z.output<typeof AgentConfig>;
 export type LlmConfig = z.output<typeof LlmConfig>;
 

@@ -44,6 +44,8 @@ export type EventBody =
   | { type: 'worker.joined'; workerId: string; info: WorkerInfo }
   | { type: 'worker.lost'; workerId: string; reason: string }
   | { type: 'worker.recovered'; workerId: string }
+  /** A Slurm job of the study's workers was submitted, adopted after a restart, ended or cancelled. */
+  | { type: 'slurm.job'; jobId: string; action: 'submitted' | 'adopted' | 'ended' | 'cancelled'; workers: number; state?: string; reason?: string }
   | { type: 'job.created'; job: JobSpec }
   | { type: 'attempt.started'; jobId: string; attempt: number; workerId: string }
   | {

@@ -22,14 +22,17 @@ export function readHostsFile(path: string): string[] {
 export type WorkerSpec =
   | { kind: 'local'; spec: string }
   | { kind: 'hosts'; file: string }
-  | { kind: 'register'; listen: string };
+  | { kind: 'register'; listen: string }
+  | { kind: 'slurm'; jobs: number };
 
-/** Parses `workers.spec` entries: local[:N], hosts:FILE, register:HOST:PORT. */
+/** Parses `workers.spec` entries: local[:N], hosts:FILE, register:HOST:PORT, slurm[:N]. */
 export function parseWorkerSpecs(specs: string[]): WorkerSpec[] {
   return specs.map((s) => {
     if (/^local(:\d+)?$/.test(s)) return { kind: 'local', spec: s };
     if (s.startsWith('hosts:') && s.length > 6) return { kind: 'hosts', file: s.slice(6) };
     if (s.startsWith('register:') && HOST_PORT.test(s.slice(9))) return { kind: 'register', listen: s.slice(9) };
-    throw new ConfigError(`workers.spec: "${s}" is not local, local:N, hosts:FILE or register:HOST:PORT`);
+    const slurm = /^slurm(?::([1-9]\d*))?$/.exec(s);
+    if (slurm) return { kind: 'slurm', jobs: Number(slurm[1] ?? 1) };
+    throw new ConfigError(`workers.spec: "${s}" is not local, local:N, hosts:FILE, register:HOST:PORT, slurm or slurm:N`);
   });
 }

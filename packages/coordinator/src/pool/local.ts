@@ -57,15 +57,17 @@ export async function stopPid(pid: number, graceMs = 5_000): Promise<void> {
  * A launcher that runs `<node> <bin> worker --listen 127.0.0.1:0 ...` as a detached process (its own
  * process group, so a Ctrl-C meant for the coordinator does not kill jobs mid-flight; the
  * coordinator stops it) and reads the bound address from the first line the daemon prints.
+ * `attached` keeps the daemons in the caller's process tree, for callers a batch system ends
+ * whole (a Slurm array task): Slurm then ends them with it, even without cgroups.
  */
-export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTimeoutMs = 60_000): LocalLauncher {
+export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTimeoutMs = 60_000, attached = false): LocalLauncher {
   return async (spec) => {
     mkdirSync(spec.workdir, { recursive: true });
     const args = [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', spec.tokenFile, '--workdir', spec.workdir, ...extraArgs];
     if (spec.gpu !== undefined) args.push('--gpu', spec.gpu);
     const fd = openSync(spec.logFile, 'a');
     const start = readSize(spec.logFile);
-    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: process.env });
+    const child = spawn(process.execPath, args, { detached: !attached, stdio: ['ignore', fd, fd], env: process.env });
     closeSync(fd);
     child.unref();
     let exited: string | null = null;

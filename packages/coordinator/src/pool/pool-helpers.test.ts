@@ -16,7 +16,7 @@ describe('worker specs', () => {
       { kind: 'hosts', file: '/x/h.txt' },
       { kind: 'register', listen: '0.0.0.0:7000' },
     ]);
-    expect(() => parseWorkerSpecs(['gpu:4'])).toThrow('workers.spec: "gpu:4" is not local, local:N, hosts:FILE or register:HOST:PORT');
+    expect(() => parseWorkerSpecs(['gpu:4'])).toThrow('workers.spec: "gpu:4" is not local, local:N, hosts:FILE, register:HOST:PORT, slurm or slurm:N');
   });
 
   it('gives one slot per GPU, else 2 CPU slots, or N', () => {

@@ -616,6 +616,16 @@ export class RunLoop {
     };
   }
 
+  /**
+   * Journals an event from outside the loop (the study's Slurm jobs); false once the run is ending,
+   * so the caller can keep it for the next run.
+   */
+  record(body: EventBody): boolean {
+    if (this.ending || this.state.ended) return false;
+    this.emit(body).catch(() => undefined);
+    return true;
+  }
+
   /** Writes an event, folds it into the state at once, and resolves when it is on disk. */
   private emit(body: EventBody): Promise<JournalEvent> {
     let written: ReturnType<JournalWriter['write']>;

@@ -28,6 +28,8 @@ export const studyPaths = (dir: string) => ({
   stop: join(dir, 'STOP'),
   token: join(dir, 'token'),
   workers: join(dir, 'workers'),
+  /** Slurm worker jobs: their scripts, output and `jobs.jsonl` (kept after the study, for their logs). */
+  slurm: join(dir, 'slurm'),
   log: join(dir, 'coordinator.log'),
   run: (runId: string) => join(dir, runId),
 });

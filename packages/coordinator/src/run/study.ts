@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AIRA_VERSION, UserError, errorMessage, silentLogger, timestampId, type Logger } from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
 import { RunConfig, resolveSearch } from '../config/schema.js';
-import type { JournalEvent } from '../journal/events.js';
+import type { EventBody, JournalEvent } from '../journal/events.js';
+import { SlurmWorkers } from '../slurm/workers.js';
 import { parseWorkerSpecs, readHostsFile } from '../pool/hosts.js';
 import { detectGpus, isAlive, localSlots, readLocalRecords, stopPid, writeLocalRecord, type LocalLauncher } from '../pool/local.js';
 import { WorkerPool } from '../pool/pool.js';
@@ -24,11 +26,23 @@ export interface StudyOptions {
   logger?: Logger | ((studyDir: string) => Logger);
   /** Aborting it ends the study cleanly (as `aira stop` does). */
   stop?: AbortSignal;
+  /**
+   * Aborting it suspends the study (the coordinator's own Slurm job preempted or requeued): worker
+   * jobs are cancelled and workers let go, but no run is ended, so `--resume` carries on where the
+   * journals stop. The caller exits the process afterwards.
+   */
+  suspend?: AbortSignal;
   onEvent?: (runId: string, event: JournalEvent) => void;
   /** Called as soon as the registration service listens (`register:HOST:PORT`), with its bound address. */
   onRegistration?: (address: string) => void;
   /** Called once the pool and registration address are known (e.g. to print them). */
   onReady?: (info: { studyId: string; dir: string; workers: PoolWorker[]; registration?: string }) => void;
+  /** Something the user should know that is no error (e.g. Slurm workers still missing). */
+  onNotice?: (message: string) => void;
+  /** argv that runs the `aira` command on a cluster node (`--workers slurm`); the CLI passes its own. */
+  airaCommand?: string[];
+  /** Environment of Slurm's client commands (default: this process's). */
+  slurmEnv?: NodeJS.ProcessEnv;
   tickMs?: number;
 }
 
@@ -37,6 +51,8 @@ export interface StudyResult {
   dir: string;
   runs: RunResult[];
   stopped: boolean;
+  /** Suspended (see StudyOptions.suspend): the run under way is not ended; the process should exit now. */
+  suspended?: boolean;
 }
 
 /** Starts a new study under `config.out`: one run per (competition, seed), one after another. */
@@ -100,8 +116,22 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
       if (s.labels['aira.study'] === doc.studyId) await w.conn.unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false }).catch(() => undefined);
     }
   };
-  let registration: RegistrationServer | undefined;
+  let started: StartedWorkers = {};
+  const suspended = () => Boolean(options.suspend?.aborted);
+  const suspension = new Promise<null>((resolve) => {
+    if (options.suspend?.aborted) resolve(null);
+    options.suspend?.addEventListener('abort', () => resolve(null), { once: true });
+  });
   const results: RunResult[] = [];
+  // Slurm job events go into the journal of the run under way, or wait for the next run to open.
+  const unjournaled: EventBody[] = [];
+  const journalSlurm = (body: EventBody) => {
+    if (!current?.record(body)) unjournaled.push(body);
+  };
+  const setCurrent = (loop: RunLoop | null) => {
+    current = loop;
+    while (loop && unjournaled.length > 0 && loop.record(unjournaled[0]!)) unjournaled.shift();
+  };
   const openRun = async (run: StudyDoc['runs'][number]) => {
     const search = resolveSearch(config.search, pool.size);
     const agent = agentFactory(config, registry)(config);
@@ -136,12 +166,26 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     });
     if (underWay) {
       early = await openRun(underWay);
-      current = early.loop;
+      setCurrent(early.loop);
     }
     pool.start();
-    registration = await startWorkers(config, pool, { dir, token, logger, launcher: options.launcher, stop: stop.signal, onRegistration: options.onRegistration });
+    started = await startWorkers(config, pool, {
+      dir,
+      token,
+      logger,
+      launcher: options.launcher,
+      stop: stop.signal,
+      onRegistration: options.onRegistration,
+      airaCommand: options.airaCommand,
+      slurmEnv: options.slurmEnv,
+      onSlurmJob: (e) => journalSlurm({ type: 'slurm.job', ...e }),
+    });
+    if (started.slurm) {
+      const { missing } = await started.slurm.waitForWorkers(config.workers.waitFor, stop.signal);
+      if (missing) options.onNotice?.(`slurm: going on with the workers that came; still missing: ${missing}`);
+    }
     await waitForWorkers(pool, config.workers.waitFor, stop.signal);
-    options.onReady?.({ studyId: doc.studyId, dir, workers: pool.list(), registration: registration?.address });
+    options.onReady?.({ studyId: doc.studyId, dir, workers: pool.list(), registration: started.registration?.address });
     for (const run of doc.runs) {
       const opened = early?.run === run ? early : await openRun(run);
       const { loop, agent, evaluator, search, runDir } = opened;
@@ -149,36 +193,71 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
         results.push(await loop.run());
         continue;
       }
+      if (suspended()) break;
       if (stop.signal.aborted) break;
-      current = loop;
+      setCurrent(loop);
       if (!existsSync(join(runDir, 'manifest.json'))) {
         writeJsonAtomic(
           join(runDir, 'manifest.json'),
           buildManifest({ studyId: doc.studyId, runId: run.runId, competition: run.competition, seed: run.seed, agent: agent.name, evaluator: evaluator.name, config, provenance: doc.provenance, search, pool }),
         );
       }
-      results.push(await loop.run());
-      current = null;
+      const r = await Promise.race([loop.run(), suspension]);
+      if (r === null) break;
+      results.push(r);
+      setCurrent(null);
       if (stop.signal.aborted) break;
     }
   } finally {
     clearInterval(watcher);
     options.stop?.removeEventListener('abort', onStop);
-    await registration?.close().catch(() => undefined);
+    // Worker jobs are cancelled first: a study never leaves one behind.
+    await started.slurm?.close().catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'cancelling the Slurm jobs failed'));
+    await started.registration?.close().catch(() => undefined);
+    if (started.slurmRegistration !== started.registration) await started.slurmRegistration?.close().catch(() => undefined);
     await pool.close({ stopLocal: !config.workers.keepLocal });
     if (!config.workers.keepLocal) rmSync(paths.workers, { recursive: true, force: true });
     releaseStudy(dir);
   }
-  return { studyId: doc.studyId, dir, runs: results, stopped: stop.signal.aborted };
+  if (suspended()) logger.warn('study suspended: worker jobs cancelled, runs left to resume');
+  return { studyId: doc.studyId, dir, runs: results, stopped: stop.signal.aborted || suspended(), ...(suspended() ? { suspended: true } : {}) };
+}
+
+interface StartedWorkers {
+  registration?: RegistrationServer;
+  slurm?: SlurmWorkers;
+  slurmRegistration?: RegistrationServer;
 }
 
 async function startWorkers(
   config: RunConfig,
   pool: WorkerPool,
-  ctx: { dir: string; token: string; logger: Logger; launcher?: LocalLauncher; stop: AbortSignal; onRegistration?: (address: string) => void },
-): Promise<RegistrationServer | undefined> {
-  let registration: RegistrationServer | undefined;
+  ctx: {
+    dir: string;
+    token: string;
+    logger: Logger;
+    launcher?: LocalLauncher;
+    stop: AbortSignal;
+    onRegistration?: (address: string) => void;
+    airaCommand?: string[];
+    slurmEnv?: NodeJS.ProcessEnv;
+    onSlurmJob: ConstructorParameters<typeof SlurmWorkers>[0]['onJob'];
+  },
+): Promise<StartedWorkers> {
+  const started: StartedWorkers = {};
   const tokenFile = config.workers.tokenFile ?? studyPaths(ctx.dir).token;
+  try {
+    await startEach(config, pool, ctx, tokenFile, started);
+  } catch (err) {
+    // What was submitted before the failure is cancelled here; the caller closes the rest.
+    await started.slurm?.close().catch(() => undefined);
+    await started.slurmRegistration?.close().catch(() => undefined);
+    throw err;
+  }
+  return started;
+}
+
+async function startEach(config: RunConfig, pool: WorkerPool, ctx: Parameters<typeof startWorkers>[2], tokenFile: string, started: StartedWorkers): Promise<void> {
   for (const spec of parseWorkerSpecs(config.workers.spec)) {
     if (spec.kind === 'local') {
       if (!ctx.launcher) throw new UserError('workers: local workers need a launcher (run through the aira command)');
@@ -205,13 +284,34 @@ async function startWorkers(
     } else if (spec.kind === 'hosts') {
       const addresses = readHostsFile(spec.file);
       await Promise.all(addresses.map((a) => addWithRetry(pool, a, ctx.logger, ctx.stop)));
+    } else if (spec.kind === 'register') {
+      started.registration = await serveRegistration({ listen: spec.listen, token: ctx.token, pool, heartbeatMs: config.workers.heartbeat, logger: ctx.logger });
+      ctx.logger.info({ address: started.registration.address }, 'waiting for workers to register');
+      ctx.onRegistration?.(started.registration.address);
     } else {
-      registration = await serveRegistration({ listen: spec.listen, token: ctx.token, pool, heartbeatMs: config.workers.heartbeat, logger: ctx.logger });
-      ctx.logger.info({ address: registration.address }, 'waiting for workers to register');
-      ctx.onRegistration?.(registration.address);
+      if (!ctx.airaCommand) throw new UserError('workers: Slurm workers need the aira command to run on the nodes (run through the aira command)');
+      const reg = await serveRegistration({ listen: config.slurm.listen, token: ctx.token, pool, heartbeatMs: config.workers.heartbeat, logger: ctx.logger });
+      started.slurmRegistration = reg;
+      started.registration ??= reg;
+      const listenHost = config.slurm.listen.slice(0, config.slurm.listen.lastIndexOf(':'));
+      const host = config.slurm.advertise ?? (['0.0.0.0', '[::]', '::'].includes(listenHost) ? hostname() : listenHost);
+      const coordinator = `${host}:${reg.address.slice(reg.address.lastIndexOf(':') + 1)}`;
+      ctx.onRegistration?.(coordinator);
+      started.slurm = new SlurmWorkers({
+        config: config.slurm,
+        jobs: spec.jobs,
+        pool,
+        coordinator,
+        tokenFile,
+        dir: studyPaths(ctx.dir).slurm,
+        aira: ctx.airaCommand,
+        env: ctx.slurmEnv,
+        logger: ctx.logger,
+        onJob: ctx.onSlurmJob,
+      });
+      await started.slurm.start();
     }
   }
-  return registration;
 }
 
 /** A hosts-file worker that is down now is tried again in the background until the study ends. */

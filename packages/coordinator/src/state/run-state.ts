@@ -191,6 +191,7 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
       break;
     case 'step':
     case 'tick':
+    case 'slurm.job':
       break;
   }
 }
