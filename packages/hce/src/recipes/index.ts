@@ -1,13 +1,15 @@
 import type { Splitter } from '../split/types.js';
 import { mlsp2013Splitter } from './mlsp2013.js';
 import { nomad2018Splitter } from './nomad2018.js';
+import { stanfordCovidVaccineSplitter } from './stanford-covid-vaccine.js';
 
 /**
  * HCE's own splitters for MLE-bench competitions whose manifest says split.method "custom" and
- * whose plugin ships no split(): the layouts are MLE-bench's (reference/mlebench-30-layouts.md),
+ * whose plugin ships no split(): the layouts are MLE-bench's (docs/hce-recipes.md),
  * so the recipe is HCE knowledge, not the plugin's. A plugin's split() always takes precedence.
  */
 export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number }> = new Map([
   ['mlsp-2013-birds', { splitter: mlsp2013Splitter, version: 1 }],
   ['nomad2018-predict-transparent-conductors', { splitter: nomad2018Splitter, version: 1 }],
+  ['stanford-covid-vaccine', { splitter: stanfordCovidVaccineSplitter, version: 1 }],
 ]);

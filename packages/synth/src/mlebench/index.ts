@@ -1,8 +1,11 @@
 import type { SynthWriter } from '../types.js';
+import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
 
 /**
  * One writer per MLE-bench competition aira ships (plugins/mlebench), keyed by competition id.
  * Each lives in its own file `./<id>.ts` and writes that competition's prepared layout
  * (see docs/mlebench-layouts.md for the facts each follows).
  */
-export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {};
+export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
+  'stanford-covid-vaccine': stanfordCovidVaccine,
+};
