@@ -2,7 +2,9 @@ import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '@aira/core';
+import { csvBatches } from '../csv/read.js';
 import { CsvWriter } from '../csv/write.js';
+import { Columns } from '../split/columns.js';
 import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import type { HiddenPart } from '../split/labelled.js';
 import type { SplitterContext } from '../split/types.js';
@@ -69,3 +71,46 @@ export const counts = (train: number, search: number, validation: number, rows?:
   search: { units: search, rows: rows?.search ?? search },
   validation: { units: validation, rows: rows?.validation ?? validation },
 });
+
+/** Pass over a CSV's data rows (header first, as `header`), streamed. */
+export async function scanCsv(file: string, fn: (cells: string[], line: number, header: Columns) => void): Promise<Columns> {
+  let header: Columns | undefined;
+  for await (const batch of csvBatches(file)) for (const r of batch) {
+    if (!header) header = new Columns(r.cells, file);
+    else fn(r.cells, r.line, header);
+  }
+  if (!header) throw new ConfigError(`${file}: empty CSV (no header)`);
+  return header;
+}
+
+/**
+ * Copies the train rows of a CSV byte for byte to `trainOut` (header included) and returns the
+ * hidden rows' cells per part, in file order. `partOf` decides each data row's part.
+ */
+export async function partitionCsv(file: string, trainOut: string, partOf: (cells: string[], index: number) => 'train' | HiddenPart): Promise<{ header: Columns; hidden: Record<HiddenPart, string[][]>; train: number }> {
+  mkdirSync(dirname(trainOut), { recursive: true });
+  const out = new CsvWriter(trainOut);
+  let header: Columns | undefined;
+  const hidden: Record<HiddenPart, string[][]> = { search: [], validation: [] };
+  let train = 0;
+  let i = 0;
+  try {
+    for await (const batch of csvBatches(file)) for (const r of batch) {
+      const raw = r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`;
+      if (!header) {
+        header = new Columns(r.cells, file);
+        await out.raw(raw);
+        continue;
+      }
+      const p = partOf(r.cells, i++);
+      if (p === 'train') {
+        if (out.push(raw)) await out.flush();
+        train++;
+      } else hidden[p].push(r.cells);
+    }
+  } finally {
+    await out.close();
+  }
+  if (!header) throw new ConfigError(`${file}: empty CSV (no header)`);
+  return { header, hidden, train };
+}

@@ -1,4 +1,5 @@
 import type { SynthWriter } from '../types.js';
+import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
 
 /**
@@ -7,5 +8,6 @@ import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
  * (see docs/mlebench-layouts.md for the facts each follows).
  */
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
+  'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'stanford-covid-vaccine': stanfordCovidVaccine,
 };
