@@ -5,6 +5,8 @@ import { ConfigError } from '@aira/core';
 import { csvBatches } from '../csv/read.js';
 import { CsvWriter } from '../csv/write.js';
 import { Columns } from '../split/columns.js';
+import { linkOrCopy } from '../split/files.js';
+import type { SplitRng } from '../rng.js';
 import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import type { HiddenPart } from '../split/labelled.js';
 import type { SplitterContext } from '../split/types.js';
@@ -114,3 +116,17 @@ export async function partitionCsv(file: string, trainOut: string, partOf: (cell
   if (!header) throw new ConfigError(`${file}: empty CSV (no header)`);
   return { header, hidden, train };
 }
+
+/**
+ * Puts a public file under a new name in the HCE public folder (hidden media leave the train
+ * tree, as MLE-bench moves its test media) and returns the source path to skip, so the original
+ * is not carried over. A missing source is skipped silently (media are optional in a layout).
+ */
+export function moveMedia(ctx: SplitterContext, fromRel: string, toRel: string): string {
+  const src = join(ctx.source, fromRel);
+  if (existsSync(src)) linkOrCopy(src, join(ctx.outPublic, toRel));
+  return fromRel;
+}
+
+/** Fraction of a uniform 32-bit draw: [0, 1). */
+export const uniform = (rng: SplitRng) => rng.next() / 0x1_0000_0000;

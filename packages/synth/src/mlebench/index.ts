@@ -1,6 +1,7 @@
 import type { SynthWriter } from '../types.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
+import { whaleCategorizationPlayground } from './whale-categorization-playground.js';
 
 /**
  * One writer per MLE-bench competition aira ships (plugins/mlebench), keyed by competition id.
@@ -10,4 +11,5 @@ import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'stanford-covid-vaccine': stanfordCovidVaccine,
+  'whale-categorization-playground': whaleCategorizationPlayground,
 };
