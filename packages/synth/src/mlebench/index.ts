@@ -1,6 +1,7 @@
 import type { SynthWriter } from '../types.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
+import { tensorflow2QuestionAnswering } from './tensorflow2-question-answering.js';
 import { whaleCategorizationPlayground } from './whale-categorization-playground.js';
 
 /**
@@ -11,5 +12,6 @@ import { whaleCategorizationPlayground } from './whale-categorization-playground
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'stanford-covid-vaccine': stanfordCovidVaccine,
+  'tensorflow2-question-answering': tensorflow2QuestionAnswering,
   'whale-categorization-playground': whaleCategorizationPlayground,
 };
