@@ -1,4 +1,5 @@
 import type { SynthWriter } from '../types.js';
+import { billionWordImputation } from './billion-word-imputation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
 import { tensorflow2QuestionAnswering } from './tensorflow2-question-answering.js';
@@ -10,6 +11,7 @@ import { whaleCategorizationPlayground } from './whale-categorization-playground
  * (see docs/mlebench-layouts.md for the facts each follows).
  */
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
+  'billion-word-imputation': billionWordImputation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'stanford-covid-vaccine': stanfordCovidVaccine,
   'tensorflow2-question-answering': tensorflow2QuestionAnswering,
