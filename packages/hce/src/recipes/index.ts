@@ -3,6 +3,7 @@ import { billionWordSplitter } from './billion-word-imputation.js';
 import { jigsawUnintendedBiasSplitter } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { mlsp2013Splitter } from './mlsp2013.js';
 import { nomad2018Splitter } from './nomad2018.js';
+import { osicSplitter } from './osic-pulmonary-fibrosis-progression.js';
 import { stanfordCovidVaccineSplitter } from './stanford-covid-vaccine.js';
 import { tensorflow2QaSplitter } from './tensorflow2-question-answering.js';
 import { whaleCategorizationSplitter } from './whale-categorization-playground.js';
@@ -17,6 +18,7 @@ export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number 
   ['jigsaw-unintended-bias-in-toxicity-classification', { splitter: jigsawUnintendedBiasSplitter, version: 1 }],
   ['mlsp-2013-birds', { splitter: mlsp2013Splitter, version: 1 }],
   ['nomad2018-predict-transparent-conductors', { splitter: nomad2018Splitter, version: 1 }],
+  ['osic-pulmonary-fibrosis-progression', { splitter: osicSplitter, version: 1 }],
   ['stanford-covid-vaccine', { splitter: stanfordCovidVaccineSplitter, version: 1 }],
   ['tensorflow2-question-answering', { splitter: tensorflow2QaSplitter, version: 1 }],
   ['whale-categorization-playground', { splitter: whaleCategorizationSplitter, version: 1 }],

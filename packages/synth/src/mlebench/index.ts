@@ -1,6 +1,7 @@
 import type { SynthWriter } from '../types.js';
 import { billionWordImputation } from './billion-word-imputation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
+import { osicPulmonaryFibrosis } from './osic-pulmonary-fibrosis-progression.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
 import { tensorflow2QuestionAnswering } from './tensorflow2-question-answering.js';
 import { whaleCategorizationPlayground } from './whale-categorization-playground.js';
@@ -13,6 +14,7 @@ import { whaleCategorizationPlayground } from './whale-categorization-playground
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'billion-word-imputation': billionWordImputation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
+  'osic-pulmonary-fibrosis-progression': osicPulmonaryFibrosis,
   'stanford-covid-vaccine': stanfordCovidVaccine,
   'tensorflow2-question-answering': tensorflow2QuestionAnswering,
   'whale-categorization-playground': whaleCategorizationPlayground,
