@@ -1,5 +1,6 @@
 import type { SynthWriter } from '../types.js';
 import { billionWordImputation } from './billion-word-imputation.js';
+import { hubmapKidneySegmentation } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { osicPulmonaryFibrosis } from './osic-pulmonary-fibrosis-progression.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
@@ -13,6 +14,7 @@ import { whaleCategorizationPlayground } from './whale-categorization-playground
  */
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'billion-word-imputation': billionWordImputation,
+  'hubmap-kidney-segmentation': hubmapKidneySegmentation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'osic-pulmonary-fibrosis-progression': osicPulmonaryFibrosis,
   'stanford-covid-vaccine': stanfordCovidVaccine,
