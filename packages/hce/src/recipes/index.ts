@@ -5,6 +5,7 @@ import { jigsawUnintendedBiasSplitter } from './jigsaw-unintended-bias-in-toxici
 import { mlsp2013Splitter } from './mlsp2013.js';
 import { nomad2018Splitter } from './nomad2018.js';
 import { osicSplitter } from './osic-pulmonary-fibrosis-progression.js';
+import { smartphoneDecimeterSplitter } from './smartphone-decimeter-2022.js';
 import { stanfordCovidVaccineSplitter } from './stanford-covid-vaccine.js';
 import { tensorflow2QaSplitter } from './tensorflow2-question-answering.js';
 import { whaleCategorizationSplitter } from './whale-categorization-playground.js';
@@ -21,6 +22,7 @@ export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number 
   ['mlsp-2013-birds', { splitter: mlsp2013Splitter, version: 1 }],
   ['nomad2018-predict-transparent-conductors', { splitter: nomad2018Splitter, version: 1 }],
   ['osic-pulmonary-fibrosis-progression', { splitter: osicSplitter, version: 1 }],
+  ['smartphone-decimeter-2022', { splitter: smartphoneDecimeterSplitter, version: 1 }],
   ['stanford-covid-vaccine', { splitter: stanfordCovidVaccineSplitter, version: 1 }],
   ['tensorflow2-question-answering', { splitter: tensorflow2QaSplitter, version: 1 }],
   ['whale-categorization-playground', { splitter: whaleCategorizationSplitter, version: 1 }],

@@ -3,6 +3,7 @@ import { billionWordImputation } from './billion-word-imputation.js';
 import { hubmapKidneySegmentation } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { osicPulmonaryFibrosis } from './osic-pulmonary-fibrosis-progression.js';
+import { smartphoneDecimeter2022 } from './smartphone-decimeter-2022.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
 import { tensorflow2QuestionAnswering } from './tensorflow2-question-answering.js';
 import { whaleCategorizationPlayground } from './whale-categorization-playground.js';
@@ -17,6 +18,7 @@ export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'hubmap-kidney-segmentation': hubmapKidneySegmentation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'osic-pulmonary-fibrosis-progression': osicPulmonaryFibrosis,
+  'smartphone-decimeter-2022': smartphoneDecimeter2022,
   'stanford-covid-vaccine': stanfordCovidVaccine,
   'tensorflow2-question-answering': tensorflow2QuestionAnswering,
   'whale-categorization-playground': whaleCategorizationPlayground,
