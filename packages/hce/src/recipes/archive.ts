@@ -9,7 +9,7 @@ import { ConfigError } from '@aira/core';
  * freesound's audio): calls `onEntry` for each entry name; the entry's bytes go to the returned
  * sink (null: skip it). Bytes arrive in order; `final` marks an entry's last chunk.
  */
-export async function streamZip(path: string, onEntry: (name: string) => ((chunk: Uint8Array, final: boolean) => void) | null): Promise<void> {
+export async function streamZip(path: string, onEntry: (name: string) => ((chunk: Uint8Array, final: boolean) => void) | null, between: () => Promise<void> = async () => undefined): Promise<void> {
   const unzip = new Unzip();
   unzip.register(UnzipInflate);
   let failure: Error | null = null;
@@ -29,6 +29,7 @@ export async function streamZip(path: string, onEntry: (name: string) => ((chunk
       unzip.push(chunk as Uint8Array);
       pushed = true;
       if (failure) break;
+      await between();
     }
     if (pushed) unzip.push(new Uint8Array(0), true);
   } catch (err) {
@@ -116,6 +117,20 @@ export class ZipWriter {
         if (this.out.writableNeedDrain) await new Promise<void>((r) => this.out.once('drain', r));
       },
     };
+  }
+
+  /** Starts an entry whose chunks are pushed synchronously (from another archive's stream); await drain() between chunks. */
+  entrySync(name: string, deflate = true): (data: Uint8Array, final: boolean) => void {
+    const f = deflate ? new ZipDeflate(name, { level: 6 }) : new ZipPassThrough(name);
+    f.mtime = new Date('2020-01-01T00:00:00Z');
+    this.zip.add(f);
+    return (data, final) => f.push(data, final);
+  }
+
+  /** Resolves once the file has taken what was written (back-pressure for entrySync). */
+  async drain(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.out.writableNeedDrain) await new Promise<void>((r) => this.out.once('drain', r));
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '@aira/core';
-import { csvBatches } from '../csv/read.js';
+import { csvBatches, readCsvRecords } from '../csv/read.js';
 import { CsvWriter } from '../csv/write.js';
 import { Columns } from '../split/columns.js';
 import { linkOrCopy } from '../split/files.js';
@@ -130,3 +130,11 @@ export function moveMedia(ctx: SplitterContext, fromRel: string, toRel: string):
 
 /** Fraction of a uniform 32-bit draw: [0, 1). */
 export const uniform = (rng: SplitRng) => rng.next() / 0x1_0000_0000;
+
+/** The values of one column of a (small) CSV, in order. */
+export async function columnOf(file: string, column: string): Promise<string[]> {
+  const t = await readCsvRecords(file);
+  const i = t.header.cells.indexOf(column);
+  if (i < 0) throw new ConfigError(`${file} has no column "${column}" (columns: ${t.header.cells.join(', ')})`);
+  return t.rows.map((r) => r.cells[i]!);
+}

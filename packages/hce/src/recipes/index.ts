@@ -1,7 +1,9 @@
 import type { Splitter } from '../split/types.js';
 import { billionWordSplitter } from './billion-word-imputation.js';
+import { hotelIdSplitter } from './hotel-id-2021-fgvc8.js';
 import { hubmapSplitter } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBiasSplitter } from './jigsaw-unintended-bias-in-toxicity-classification.js';
+import { kuzushijiSplitter } from './kuzushiji-recognition.js';
 import { mlsp2013Splitter } from './mlsp2013.js';
 import { nomad2018Splitter } from './nomad2018.js';
 import { osicSplitter } from './osic-pulmonary-fibrosis-progression.js';
@@ -17,8 +19,10 @@ import { whaleCategorizationSplitter } from './whale-categorization-playground.j
  */
 export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number }> = new Map([
   ['billion-word-imputation', { splitter: billionWordSplitter, version: 1 }],
+  ['hotel-id-2021-fgvc8', { splitter: hotelIdSplitter, version: 1 }],
   ['hubmap-kidney-segmentation', { splitter: hubmapSplitter, version: 1 }],
   ['jigsaw-unintended-bias-in-toxicity-classification', { splitter: jigsawUnintendedBiasSplitter, version: 1 }],
+  ['kuzushiji-recognition', { splitter: kuzushijiSplitter, version: 1 }],
   ['mlsp-2013-birds', { splitter: mlsp2013Splitter, version: 1 }],
   ['nomad2018-predict-transparent-conductors', { splitter: nomad2018Splitter, version: 1 }],
   ['osic-pulmonary-fibrosis-progression', { splitter: osicSplitter, version: 1 }],
