@@ -89,7 +89,7 @@ export async function scanCsv(file: string, fn: (cells: string[], line: number, 
  * Copies the train rows of a CSV byte for byte to `trainOut` (header included) and returns the
  * hidden rows' cells per part, in file order. `partOf` decides each data row's part.
  */
-export async function partitionCsv(file: string, trainOut: string, partOf: (cells: string[], index: number) => 'train' | HiddenPart): Promise<{ header: Columns; hidden: Record<HiddenPart, string[][]>; train: number }> {
+export async function partitionCsv(file: string, trainOut: string, partOf: (cells: string[], index: number, header: Columns) => 'train' | HiddenPart): Promise<{ header: Columns; hidden: Record<HiddenPart, string[][]>; train: number }> {
   mkdirSync(dirname(trainOut), { recursive: true });
   const out = new CsvWriter(trainOut);
   let header: Columns | undefined;
@@ -104,7 +104,7 @@ export async function partitionCsv(file: string, trainOut: string, partOf: (cell
         await out.raw(raw);
         continue;
       }
-      const p = partOf(r.cells, i++);
+      const p = partOf(r.cells, i++, header);
       if (p === 'train') {
         if (out.push(raw)) await out.flush();
         train++;

@@ -2,6 +2,7 @@ import type { SynthWriter } from '../types.js';
 import { billionWordImputation } from './billion-word-imputation.js';
 import { hubmapKidneySegmentation } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
+import { nflPlayerContactDetection } from './nfl-player-contact-detection.js';
 import { osicPulmonaryFibrosis } from './osic-pulmonary-fibrosis-progression.js';
 import { smartphoneDecimeter2022 } from './smartphone-decimeter-2022.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
@@ -17,6 +18,7 @@ export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'billion-word-imputation': billionWordImputation,
   'hubmap-kidney-segmentation': hubmapKidneySegmentation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
+  'nfl-player-contact-detection': nflPlayerContactDetection,
   'osic-pulmonary-fibrosis-progression': osicPulmonaryFibrosis,
   'smartphone-decimeter-2022': smartphoneDecimeter2022,
   'stanford-covid-vaccine': stanfordCovidVaccine,
