@@ -11,6 +11,7 @@ import { osicSplitter } from './osic-pulmonary-fibrosis-progression.js';
 import { smartphoneDecimeterSplitter } from './smartphone-decimeter-2022.js';
 import { stanfordCovidVaccineSplitter } from './stanford-covid-vaccine.js';
 import { tensorflow2QaSplitter } from './tensorflow2-question-answering.js';
+import { uwMadisonSplitter } from './uw-madison-gi-tract-image-segmentation.js';
 import { whaleCategorizationSplitter } from './whale-categorization-playground.js';
 
 /**
@@ -31,5 +32,6 @@ export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number 
   ['smartphone-decimeter-2022', { splitter: smartphoneDecimeterSplitter, version: 1 }],
   ['stanford-covid-vaccine', { splitter: stanfordCovidVaccineSplitter, version: 1 }],
   ['tensorflow2-question-answering', { splitter: tensorflow2QaSplitter, version: 1 }],
+  ['uw-madison-gi-tract-image-segmentation', { splitter: uwMadisonSplitter, version: 1 }],
   ['whale-categorization-playground', { splitter: whaleCategorizationSplitter, version: 1 }],
 ]);

@@ -7,6 +7,7 @@ import { osicPulmonaryFibrosis } from './osic-pulmonary-fibrosis-progression.js'
 import { smartphoneDecimeter2022 } from './smartphone-decimeter-2022.js';
 import { stanfordCovidVaccine } from './stanford-covid-vaccine.js';
 import { tensorflow2QuestionAnswering } from './tensorflow2-question-answering.js';
+import { uwMadisonGiTract } from './uw-madison-gi-tract-image-segmentation.js';
 import { whaleCategorizationPlayground } from './whale-categorization-playground.js';
 
 /**
@@ -23,5 +24,6 @@ export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'smartphone-decimeter-2022': smartphoneDecimeter2022,
   'stanford-covid-vaccine': stanfordCovidVaccine,
   'tensorflow2-question-answering': tensorflow2QuestionAnswering,
+  'uw-madison-gi-tract-image-segmentation': uwMadisonGiTract,
   'whale-categorization-playground': whaleCategorizationPlayground,
 };
