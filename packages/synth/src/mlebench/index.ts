@@ -1,5 +1,6 @@
 import type { SynthWriter } from '../types.js';
 import { billionWordImputation } from './billion-word-imputation.js';
+import { freesoundAudioTagging2019 } from './freesound-audio-tagging-2019.js';
 import { hubmapKidneySegmentation } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { nflPlayerContactDetection } from './nfl-player-contact-detection.js';
@@ -17,6 +18,7 @@ import { whaleCategorizationPlayground } from './whale-categorization-playground
  */
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'billion-word-imputation': billionWordImputation,
+  'freesound-audio-tagging-2019': freesoundAudioTagging2019,
   'hubmap-kidney-segmentation': hubmapKidneySegmentation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'nfl-player-contact-detection': nflPlayerContactDetection,
