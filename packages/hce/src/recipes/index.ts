@@ -1,6 +1,7 @@
 import type { Splitter } from '../split/types.js';
 import { billionWordSplitter } from './billion-word-imputation.js';
 import { freesoundSplitter } from './freesound-audio-tagging-2019.js';
+import { handmSplitter } from './h-and-m-personalized-fashion-recommendations.js';
 import { hotelIdSplitter } from './hotel-id-2021-fgvc8.js';
 import { hubmapSplitter } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBiasSplitter } from './jigsaw-unintended-bias-in-toxicity-classification.js';
@@ -23,6 +24,7 @@ import { whaleCategorizationSplitter } from './whale-categorization-playground.j
 export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number }> = new Map([
   ['billion-word-imputation', { splitter: billionWordSplitter, version: 1 }],
   ['freesound-audio-tagging-2019', { splitter: freesoundSplitter, version: 1 }],
+  ['h-and-m-personalized-fashion-recommendations', { splitter: handmSplitter, version: 1 }],
   ['hotel-id-2021-fgvc8', { splitter: hotelIdSplitter, version: 1 }],
   ['hubmap-kidney-segmentation', { splitter: hubmapSplitter, version: 1 }],
   ['jigsaw-unintended-bias-in-toxicity-classification', { splitter: jigsawUnintendedBiasSplitter, version: 1 }],

@@ -1,6 +1,7 @@
 import type { SynthWriter } from '../types.js';
 import { billionWordImputation } from './billion-word-imputation.js';
 import { freesoundAudioTagging2019 } from './freesound-audio-tagging-2019.js';
+import { handmFashion } from './h-and-m-personalized-fashion-recommendations.js';
 import { hubmapKidneySegmentation } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { nflPlayerContactDetection } from './nfl-player-contact-detection.js';
@@ -19,6 +20,7 @@ import { whaleCategorizationPlayground } from './whale-categorization-playground
 export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'billion-word-imputation': billionWordImputation,
   'freesound-audio-tagging-2019': freesoundAudioTagging2019,
+  'h-and-m-personalized-fashion-recommendations': handmFashion,
   'hubmap-kidney-segmentation': hubmapKidneySegmentation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
   'nfl-player-contact-detection': nflPlayerContactDetection,
