@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareHce } from '../prepare.js';
 import { listFiles } from '../split/files.js';
 import { perfectSubmission } from '../test-support/perfect.js';
-import { SynthRng, writeCsv } from '@aira/synth';
-import { competitions, tempDir, writeFile } from '../test-support/fixtures.js';
+import { SynthRng, writeCsv, writeFile } from '@aira/synth';
+import { competitions, tempDir } from '../test-support/fixtures.js';
 import { csvObjects } from '../test-support/recipes.js';
 
 /**

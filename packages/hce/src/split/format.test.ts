@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { prepareHce } from '../prepare.js';
-import { tempDir, writeFile } from '../test-support/fixtures.js';
+import { writeFile } from '@aira/synth';
+import { tempDir } from '../test-support/fixtures.js';
 import { toyCompetition } from '../test-support/toy.js';
 import { fileFormat } from './format.js';
 
