@@ -7,6 +7,7 @@ import { hubmapSplitter } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBiasSplitter } from './jigsaw-unintended-bias-in-toxicity-classification.js';
 import { kuzushijiSplitter } from './kuzushiji-recognition.js';
 import { mlsp2013Splitter } from './mlsp2013.js';
+import { multiModalGestureSplitter } from './multi-modal-gesture-recognition.js';
 import { nflSplitter } from './nfl-player-contact-detection.js';
 import { nomad2018Splitter } from './nomad2018.js';
 import { osicSplitter } from './osic-pulmonary-fibrosis-progression.js';
@@ -30,6 +31,7 @@ export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number 
   ['jigsaw-unintended-bias-in-toxicity-classification', { splitter: jigsawUnintendedBiasSplitter, version: 1 }],
   ['kuzushiji-recognition', { splitter: kuzushijiSplitter, version: 1 }],
   ['mlsp-2013-birds', { splitter: mlsp2013Splitter, version: 1 }],
+  ['multi-modal-gesture-recognition', { splitter: multiModalGestureSplitter, version: 1 }],
   ['nfl-player-contact-detection', { splitter: nflSplitter, version: 1 }],
   ['nomad2018-predict-transparent-conductors', { splitter: nomad2018Splitter, version: 1 }],
   ['osic-pulmonary-fibrosis-progression', { splitter: osicSplitter, version: 1 }],

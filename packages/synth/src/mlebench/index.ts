@@ -4,6 +4,7 @@ import { freesoundAudioTagging2019 } from './freesound-audio-tagging-2019.js';
 import { handmFashion } from './h-and-m-personalized-fashion-recommendations.js';
 import { hubmapKidneySegmentation } from './hubmap-kidney-segmentation.js';
 import { jigsawUnintendedBias } from './jigsaw-unintended-bias-in-toxicity-classification.js';
+import { multiModalGestureRecognition } from './multi-modal-gesture-recognition.js';
 import { nflPlayerContactDetection } from './nfl-player-contact-detection.js';
 import { osicPulmonaryFibrosis } from './osic-pulmonary-fibrosis-progression.js';
 import { smartphoneDecimeter2022 } from './smartphone-decimeter-2022.js';
@@ -23,6 +24,7 @@ export const MLEBENCH_SYNTH: Record<string, SynthWriter> = {
   'h-and-m-personalized-fashion-recommendations': handmFashion,
   'hubmap-kidney-segmentation': hubmapKidneySegmentation,
   'jigsaw-unintended-bias-in-toxicity-classification': jigsawUnintendedBias,
+  'multi-modal-gesture-recognition': multiModalGestureRecognition,
   'nfl-player-contact-detection': nflPlayerContactDetection,
   'osic-pulmonary-fibrosis-progression': osicPulmonaryFibrosis,
   'smartphone-decimeter-2022': smartphoneDecimeter2022,
