@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
 import { CsvWriter } from '../csv/write.js';
@@ -6,7 +5,7 @@ import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { counts, fileLines, sourceFile, whereOf, writeTable } from './common.js';
+import { counts, fileLines, sourceFile, whereOf } from './common.js';
 
 const TRAIN_FILE = 'simplified-nq-train.jsonl';
 const TEST_FILE = 'simplified-nq-test.jsonl';
@@ -33,48 +32,53 @@ export const tensorflow2QaSplitter: Splitter = async (ctx) => {
     chunks.push(Math.floor(chunks.length / CHUNK));
   }
   const parts = assignUnits({ units: chunks.length, strata: chunks, fractions: ctx.fractions, seed: ctx.seed });
-  const train = new CsvWriter(join(ctx.outPublic, TRAIN_FILE)); // a buffered text writer: lines pass through unchanged
-  const hidden: Record<HiddenPart, { answers: string[]; inputs: string[]; ids: string[] }> = { search: { answers: [], inputs: [], ids: [] }, validation: { answers: [], inputs: [], ids: [] } };
-  let i = 0;
-  try {
-    for await (const { text, line } of fileLines(file)) {
-      const p = parts[i++]!;
-      if (p === TRAIN) {
-        if (train.push(`${text}\n`)) await train.flush();
-        continue;
-      }
-      const h = hidden[p === SEARCH ? 'search' : 'validation'];
-      const m = exampleId(text)!;
-      const id = m[1] ?? m[2]!;
-      const record = JSON.parse(text.replace(m[0], `"example_id":${JSON.stringify(id)}`)) as Record<string, unknown>;
-      if (!Array.isArray(record['annotations'])) throw new ConfigError(`${file}:${line}: no "annotations" list (the labels)`);
-      h.answers.push(text);
-      h.inputs.push(JSON.stringify(Object.fromEntries(INPUT_FIELDS.map((f) => [f, record[f]]))));
-      h.ids.push(id);
-    }
-  } finally {
-    await train.close();
-  }
-  if (i !== chunks.length) throw new ConfigError(`${where}: ${file} changed while it was being split`);
+  // Every output is written as lines arrive: the hidden parts of a 17 GB file do not fit in memory.
+  const text = (path: string) => new CsvWriter(path); // a buffered text writer: lines pass through unchanged
+  const train = text(join(ctx.outPublic, TRAIN_FILE));
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;
   const inputs = { search: [] as string[], validation: [] as string[] };
+  const out = {} as Record<HiddenPart, { answers: CsvWriter; inputs: CsvWriter; sample: CsvWriter; n: number }>;
   for (const p of HIDDEN_PARTS) {
     answers[p] = join(ctx.outHidden, `${p}.jsonl`);
-    writeFileSync(answers[p], hidden[p].answers.map((l) => `${l}\n`).join(''));
-    const input = partFileName(TEST_FILE, p);
-    writeFileSync(join(ctx.outPublic, input), hidden[p].inputs.map((l) => `${l}\n`).join(''));
-    inputs[p].push(input);
+    inputs[p].push(partFileName(TEST_FILE, p));
     samples[p] = `sample_submission_${p}.csv`;
-    await writeTable(join(ctx.outPublic, samples[p]), ['example_id', 'PredictionString'], hidden[p].ids.flatMap((id) => [[`${id}_short`, ''], [`${id}_long`, '']]));
+    out[p] = { answers: text(answers[p]), inputs: text(join(ctx.outPublic, inputs[p][0]!)), sample: text(join(ctx.outPublic, samples[p])), n: 0 };
+    await out[p].sample.row(['example_id', 'PredictionString']);
   }
+  const keys = new Set<string>();
+  let i = 0;
+  try {
+    for await (const { text: line, line: at } of fileLines(file)) {
+      const p = parts[i++]!;
+      if (p === TRAIN) {
+        if (train.push(`${line}\n`)) await train.flush();
+        continue;
+      }
+      const o = out[p === SEARCH ? 'search' : 'validation'];
+      const m = exampleId(line)!;
+      const id = m[1] ?? m[2]!;
+      const record = JSON.parse(line.replace(m[0], `"example_id":${JSON.stringify(id)}`)) as Record<string, unknown>;
+      if (!Array.isArray(record['annotations'])) throw new ConfigError(`${file}:${at}: no "annotations" list (the labels)`);
+      await o.answers.raw(`${line}\n`);
+      await o.inputs.raw(`${JSON.stringify(Object.fromEntries(INPUT_FIELDS.map((f) => [f, record[f]])))}\n`);
+      await o.sample.row([`${id}_short`, '']);
+      await o.sample.row([`${id}_long`, '']);
+      o.n++;
+      keys.add(id);
+    }
+  } finally {
+    await train.close();
+    for (const p of HIDDEN_PARTS) for (const w of [out[p].answers, out[p].inputs, out[p].sample]) await w.close();
+  }
+  if (i !== chunks.length) throw new ConfigError(`${where}: ${file} changed while it was being split`);
   return {
     answers,
     inputs,
     samples,
     skip: [TRAIN_FILE],
-    hidden: { keys: new Set([...hidden.search.ids, ...hidden.validation.ids]), keyColumns: ['example_id'] },
-    counts: counts(chunks.length - hidden.search.ids.length - hidden.validation.ids.length, hidden.search.ids.length, hidden.validation.ids.length),
+    hidden: { keys, keyColumns: ['example_id'] },
+    counts: counts(chunks.length - out.search.n - out.validation.n, out.search.n, out.validation.n),
     method: 'examples assigned at random within each 1,000-line chunk, as MLE-bench draws its test; answers kept as JSON Lines records',
   };
 };
