@@ -9,7 +9,7 @@ const ID = 'jigsaw-unintended-bias-in-toxicity-classification';
 
 describe(`${ID} recipe`, () => {
   it('splits comments stratified by identity annotation, answers in the private test columns, a perfect submission scores 1', async () => {
-    const { c, s } = await h.split(ID, 400);
+    const { c, s } = await h.split(ID, 1000);
     const all = await csvObjects(join(c.paths.public, 'train.csv'));
     const train = await csvObjects(join(s.publicDir, 'train.csv'));
     const units = { train: train.map((r) => r['id']!), search: [] as string[], validation: [] as string[] };

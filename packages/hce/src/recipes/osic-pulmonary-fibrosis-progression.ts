@@ -79,7 +79,7 @@ export const osicSplitter: Splitter = async (ctx) => {
     samples,
     skip,
     hidden: { keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)), keyColumns: ['Patient'] },
-    counts: counts(patients.length - n['search']! - n['validation']!, n['search']!, n['validation']!, { train: split.train }),
+    counts: counts(patients.length - n['search']! - n['validation']!, n['search']!, n['validation']!, { train: split.train, search: split.hidden.search.length, validation: split.hidden.validation.length }),
     method: 'patients assigned at random; hidden inputs are first visits, answers the dense Patient × week grid of each part, as MLE-bench builds its test',
   };
 };

@@ -32,15 +32,19 @@ const WORDS = ['people', 'idiot', 'great', 'article', 'stupid', 'thanks', 'women
  * answers are test_private_expanded.csv (`toxicity` for `target`), the sample predicts 0.0.
  */
 export const jigsawUnintendedBias: SynthWriter = ({ root, rng, size }) => {
-  const nTest = Math.max(20, Math.round(size / 8));
+  const nTest = Math.max(24, Math.round(size / 8));
   let id = 239_000 + rng.int(1000);
-  const row = (annotated: boolean) => {
+  // The grader's subgroup, BPSN and BNSP AUCs need both classes inside and outside each identity
+  // subgroup: rows are toxic half the time and mention an identity about a third of the time;
+  // test rows (`k`) cover every identity with toxic and non-toxic rows on both sides.
+  const row = (annotated: boolean, k = -1) => {
     const cells: Record<string, string> = {};
-    for (const [k, col] of JIGSAW_TRAIN_COLUMNS.entries()) {
+    const toxic = k >= 0 ? k % 2 === 0 : rng.float() < 0.5;
+    for (const [j, col] of JIGSAW_TRAIN_COLUMNS.entries()) {
       if (col === 'id') cells[col] = String(id++);
-      else if (col === 'target') cells[col] = rng.float() < 0.3 ? rng.decimal(0.5, 1, 13) : rng.decimal(0, 0.5, 13);
+      else if (col === 'target') cells[col] = toxic ? rng.decimal(0.5, 1, 13) : rng.decimal(0, 0.5, 13);
       else if (col === 'comment_text') cells[col] = Array.from({ length: 5 + rng.int(10) }, () => rng.pick(WORDS)).join(' ') + (rng.float() < 0.2 ? ', "really"' : '.');
-      else if (k >= IDENTITY_FROM && k <= IDENTITY_TO) cells[col] = annotated ? (rng.float() < 0.3 ? '1.0' : rng.float() < 0.5 ? '0.0' : (rng.int(10) / 10).toFixed(1)) : '';
+      else if (j >= IDENTITY_FROM && j <= IDENTITY_TO) cells[col] = !annotated ? '' : (k >= 0 ? Math.floor(k / 2) % 3 === j % 3 : rng.float() < 0.35) ? (0.5 + rng.int(6) / 10).toFixed(1) : (rng.int(5) / 10).toFixed(1);
       else if (col === 'created_date') cells[col] = `2016-0${1 + rng.int(9)}-1${rng.int(10)} 1${rng.int(10)}:2${rng.int(10)}:00.000000+00`;
       else if (col === 'rating') cells[col] = rng.pick(['approved', 'rejected']);
       else if (col === 'parent_id') cells[col] = rng.float() < 0.5 ? '' : `${300_000 + rng.int(1000)}.0`;
@@ -51,8 +55,9 @@ export const jigsawUnintendedBias: SynthWriter = ({ root, rng, size }) => {
     }
     return cells;
   };
-  const train = Array.from({ length: size }, () => row(rng.float() < 0.5));
-  const test = Array.from({ length: nTest }, () => row(true));
+  // At least 1,000 comments, so each hidden part of a split has both classes in every subgroup.
+  const train = Array.from({ length: Math.max(size, 1000) }, () => row(rng.float() < 0.7));
+  const test = Array.from({ length: nTest }, (_, k) => row(true, k));
   writeCsv(join(root, 'public/train.csv'), JIGSAW_TRAIN_COLUMNS, train.map((r) => JIGSAW_TRAIN_COLUMNS.map((c) => r[c]!)));
   writeCsv(join(root, 'public/test.csv'), ['id', 'comment_text'], test.map((r) => [r['id']!, r['comment_text']!]));
   writeCsv(join(root, 'public/sample_submission.csv'), ['id', 'prediction'], test.map((r) => [r['id']!, '0.0']));

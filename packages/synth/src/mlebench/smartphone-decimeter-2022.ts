@@ -16,12 +16,11 @@ const SAMPLE_LON = '-86.48107806249548';
  * `size` is the number of train drives (a few epochs each).
  */
 export const smartphoneDecimeter2022: SynthWriter = ({ root, rng, size }) => {
-  const used = new Set<string>();
+  // Distinct drive dates a few days apart, whatever the size.
+  let day = Date.parse('2020-05-14T00:00:00Z');
   const drive = () => {
-    let date: string;
-    do date = `202${rng.int(2)}-0${1 + rng.int(9)}-${String(10 + rng.int(18))}`;
-    while (used.has(date));
-    used.add(date);
+    day += (1 + rng.int(5)) * 86_400_000;
+    const date = new Date(day).toISOString().slice(0, 10);
     // A few dates have two drives (routes), as Kaggle's do.
     const routes = rng.float() < 0.3 ? 2 : 1;
     return Array.from({ length: routes }, (_, k) => `${date}-US-${rng.pick(['MTV', 'SJC', 'LAX'])}-${k + 1}`);
