@@ -10,7 +10,7 @@ const archive = (f: string) => new Map(untar(gunzipSync(readFileSync(f))).map(([
 const idOf = (entry: string) => /(\d{4})\.zip$/.exec(entry)![1]!;
 
 describe(`${ID} recipe`, () => {
-  it('moves hidden samples out of training1-3.tar.gz without their _data.mat, keeps Ids zero-padded, perfect scores 0; no label file of a hidden or test sample is public', async () => {
+  it('moves hidden samples out of training1-3.tar.gz, keeps Ids zero-padded, perfect scores 0; no labels of a hidden or test sample are public (the synthetic _data.mat stand-ins are not MAT-files, so they are withheld; mat.test.ts covers stripping real ones)', async () => {
     const { c, s } = await h.split(ID, 40);
     const all = await csvObjects(join(c.paths.public, 'training.csv'));
     const train = await csvObjects(join(s.publicDir, 'training.csv'));

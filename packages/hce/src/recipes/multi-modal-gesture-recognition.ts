@@ -7,6 +7,7 @@ import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName, sampleFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
 import { assignKeys, counts, partitionCsv, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { stripMatField } from './mat.js';
 import { tarEntries, TarGzWriter } from './tar.js';
 
 const TRAIN_ARCHIVES = ['training1.tar.gz', 'training2.tar.gz', 'training3.tar.gz'];
@@ -14,15 +15,25 @@ const TEST_ARCHIVE = 'test.tar.gz';
 /** The per-sample MATLAB file: skeleton frames and Video.Labels, i.e. the answers (MLE-bench issue #77). */
 const isLabelFile = (entry: string) => /_data\.mat$/i.test(entry);
 
-/** A sample zip without its `_data.mat`. */
-export function withoutLabelFile(zip: Uint8Array, where: string): Uint8Array {
+/**
+ * A sample zip whose `_data.mat` no longer holds `Labels` (emptied, the skeleton frames kept);
+ * a `_data.mat` this reader cannot parse is withheld instead.
+ */
+export function withoutLabels(zip: Uint8Array, where: string): Uint8Array {
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(zip);
   } catch (err) {
     throw new ConfigError(`${where}: not a readable zip (${(err as Error).message})`);
   }
-  const kept = Object.fromEntries(Object.entries(entries).filter(([name]) => !isLabelFile(name)));
+  const kept: Record<string, Uint8Array> = {};
+  for (const [name, data] of Object.entries(entries)) {
+    if (!isLabelFile(name)) kept[name] = data;
+    else {
+      const stripped = stripMatField(data, 'Labels');
+      if (stripped) kept[name] = stripped;
+    }
+  }
   return zipSync(kept, { level: 0, mtime: new Date('2020-01-01T00:00:00Z') });
 }
 
@@ -32,10 +43,10 @@ const sampleId = (entry: string) => /Sample\d*?(\d{4})\.zip$/i.exec(basename(ent
 /**
  * multi-modal-gesture-recognition (docs/hce-recipes.md): a sample (recording) is the unit.
  * Hidden samples are pulled out of training1-3.tar.gz (rewritten without them) into
- * search.tar.gz / validation.tar.gz, and every sample zip that reaches a session without its
- * labels being public (hidden samples, and MLE-bench's own test.tar.gz) loses its `_data.mat`,
- * which holds Video.Labels (MLE-bench issue #77); the file is withheld rather than edited, so
- * the skeleton stream it also carries is missing for those samples. Inputs list the Ids like
+ * search.tar.gz / validation.tar.gz, and in every sample zip whose labels must not be public
+ * (hidden samples, and MLE-bench's own test.tar.gz) the `Labels` field of `_data.mat` (gesture
+ * names and frame ranges: MLE-bench issue #77) is emptied, keeping the skeleton frames; a
+ * `_data.mat` that is not a readable MAT v5 file is withheld. Inputs list the Ids like
  * test.csv; answers are `Id`, `Sequence` rows of training.csv (Ids zero-padded as there); samples
  * are seeded random permutations of 1..20, like randomPredictions.csv.
  */
@@ -64,7 +75,7 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
         continue;
       }
       found.add(id!);
-      await parts[p].add(basename(e.name), withoutLabelFile(e.data, `${src}: ${e.name}`));
+      await parts[p].add(basename(e.name), withoutLabels(e.data, `${src}: ${e.name}`));
     }
     await out.close();
   }
@@ -72,7 +83,7 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
   const testSrc = join(ctx.source, TEST_ARCHIVE);
   if (existsSync(testSrc)) {
     const out = new TarGzWriter(join(ctx.outPublic, TEST_ARCHIVE));
-    for await (const e of tarEntries(testSrc)) await out.add(e.name, e.name.toLowerCase().endsWith('.zip') ? withoutLabelFile(e.data, `${testSrc}: ${e.name}`) : e.data);
+    for await (const e of tarEntries(testSrc)) await out.add(e.name, e.name.toLowerCase().endsWith('.zip') ? withoutLabels(e.data, `${testSrc}: ${e.name}`) : e.data);
     await out.close();
   }
   const missing = ids.filter((id) => partOf.get(id) !== 'train' && !found.has(id));
@@ -99,6 +110,6 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
     skip: ['training.csv', ...TRAIN_ARCHIVES, TEST_ARCHIVE],
     hidden: { keys: new Set(ids.filter((id) => partOf.get(id) !== 'train')), keyColumns: ['Id'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
-    method: 'samples assigned at random; hidden sample zips moved out of training1-3.tar.gz into search.tar.gz and validation.tar.gz; _data.mat (labels) withheld from hidden and test samples',
+    method: 'samples assigned at random; hidden sample zips moved out of training1-3.tar.gz into search.tar.gz and validation.tar.gz; Labels emptied in the _data.mat of hidden and test samples (unreadable ones withheld)',
   };
 };
