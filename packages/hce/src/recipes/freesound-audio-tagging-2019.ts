@@ -72,6 +72,7 @@ export const freesoundSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
+    media: { search: [partFileName('test.zip', 'search')], validation: [partFileName('test.zip', 'validation')] },
     skip: [CURATED, CURATED_ZIP],
     hidden: { keys: new Set(zipOf.keys()), keyColumns: ['fname'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),

@@ -57,6 +57,7 @@ export const hubmapSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
+    media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: { keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)), keyColumns: ['id'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),

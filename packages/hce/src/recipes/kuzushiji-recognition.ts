@@ -36,5 +36,5 @@ export const kuzushijiSplitter: Splitter = async (ctx) => {
   );
   await train.close();
   for (const p of HIDDEN_PARTS) await zips[p].close();
-  return { ...result, skip: [...result.skip, TRAIN_ZIP], method: `${result.method}; hidden pages moved out of train_images.zip into search_images.zip and validation_images.zip` };
+  return { ...result, media: { search: [partFileName('test_images.zip', 'search')], validation: [partFileName('test_images.zip', 'validation')] }, skip: [...result.skip, TRAIN_ZIP], method: `${result.method}; hidden pages moved out of train_images.zip into search_images.zip and validation_images.zip` };
 };

@@ -68,5 +68,6 @@ describe('hidden media leave label-encoding paths', () => {
       for (const a of answers) expect(Buffer.from(zip[`${a['image_id']}.jpg`]!)).toEqual(pages.find((p) => p.id === a['image_id'])!.jpg);
     }
     expect(existsSync(join(s.publicDir, 'test_images.zip'))).toBe(true);
+    expect(readFileSync(join(s.publicDir, 'description.md'), 'utf8')).toContain('| validation | `validation_images.zip` |');
   });
 });

@@ -107,6 +107,7 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
     answers,
     inputs,
     samples,
+    media: { search: [partFileName(TEST_ARCHIVE, 'search')], validation: [partFileName(TEST_ARCHIVE, 'validation')] },
     skip: ['training.csv', ...TRAIN_ARCHIVES, TEST_ARCHIVE],
     hidden: { keys: new Set(ids.filter((id) => partOf.get(id) !== 'train')), keyColumns: ['Id'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),

@@ -56,6 +56,7 @@ export const nflSplitter: Splitter = async (ctx) => {
     answers,
     inputs,
     samples,
+    media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: { keys: new Set(plays.filter((g) => partOf.get(g) !== 'train')), keyColumns: ['game_play'] },
     counts: counts(plays.length - n('search') - n('validation'), n('search'), n('validation'), { train: split.train, search: split.hidden.search.length, validation: split.hidden.validation.length }),

@@ -77,6 +77,7 @@ export const osicSplitter: Splitter = async (ctx) => {
     answers,
     inputs,
     samples,
+    media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: { keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)), keyColumns: ['Patient'] },
     counts: counts(patients.length - n['search']! - n['validation']!, n['search']!, n['validation']!, { train: split.train, search: split.hidden.search.length, validation: split.hidden.validation.length }),

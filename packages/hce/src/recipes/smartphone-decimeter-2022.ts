@@ -75,6 +75,7 @@ export const smartphoneDecimeterSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
+    media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: null,
     counts: counts(n.train, n.search, n.validation, { search: rows['search'], validation: rows['validation'] }),

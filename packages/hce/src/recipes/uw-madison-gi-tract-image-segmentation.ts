@@ -87,6 +87,7 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
     answers,
     inputs,
     samples,
+    media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: null,
     counts: counts(cases.length - n('search') - n('validation'), n('search'), n('validation'), { train: split.train, search: split.hidden.search.length, validation: split.hidden.validation.length }),

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { perfectSubmission } from '../test-support/perfect.js';
@@ -38,6 +38,11 @@ describe(`${ID} recipe`, () => {
     const counts = new Map<string, number>();
     for (const r of all) counts.set(r['Id']!, (counts.get(r['Id']!) ?? 0) + 1);
     for (const [whale, n] of counts) if (n >= 2) expect(trainWhales.has(whale), whale).toBe(true);
+    // Agents are told where each part's images are.
+    const description = readFileSync(join(s.publicDir, 'description.md'), 'utf8');
+    expect(description).toContain("their media were moved out of the train media into each part's own files");
+    expect(description).toContain('| search | `search` | `sample_submission_search.csv` |');
+    expect(s.manifest.media).toEqual({ search: ['search'], validation: ['validation'] });
     // The hidden images' names occur only in their own part's sample and folder.
     expectNoSecrets(s.publicDir, hidden, (name) => /^(search|validation)\/|sample_submission_(search|validation)\.csv$/.test(name));
   });

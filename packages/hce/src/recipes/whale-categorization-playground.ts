@@ -66,6 +66,7 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
+    media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: { keys: new Set(rows.filter((_, i) => part.has(i)).map((r) => r.image)), keyColumns: ['Image'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
