@@ -87,13 +87,22 @@ export async function scanCsv(file: string, fn: (cells: string[], line: number, 
 
 /**
  * Copies the train rows of a CSV byte for byte to `trainOut` (header included) and returns the
- * hidden rows' cells per part, in file order. `partOf` decides each data row's part.
+ * hidden rows' cells per part, in file order, or streams them to `hiddenOut`. `partOf` decides
+ * each data row's part.
  */
-export async function partitionCsv(file: string, trainOut: string, partOf: (cells: string[], index: number, header: Columns) => 'train' | HiddenPart): Promise<{ header: Columns; hidden: Record<HiddenPart, string[][]>; train: number }> {
+export async function partitionCsv(
+  file: string,
+  trainOut: string,
+  partOf: (cells: string[], index: number, header: Columns) => 'train' | HiddenPart,
+  /** Write each hidden part's rows (header first, bytes unchanged) to these files instead of keeping them. */
+  hiddenOut?: Record<HiddenPart, string>,
+): Promise<{ header: Columns; hidden: Record<HiddenPart, string[][]>; train: number; counts: Record<HiddenPart, number> }> {
   mkdirSync(dirname(trainOut), { recursive: true });
   const out = new CsvWriter(trainOut);
+  const outs = hiddenOut ? { search: new CsvWriter(hiddenOut.search), validation: new CsvWriter(hiddenOut.validation) } : null;
   let header: Columns | undefined;
   const hidden: Record<HiddenPart, string[][]> = { search: [], validation: [] };
+  const n: Record<HiddenPart, number> = { search: 0, validation: 0 };
   let train = 0;
   let i = 0;
   try {
@@ -102,19 +111,26 @@ export async function partitionCsv(file: string, trainOut: string, partOf: (cell
       if (!header) {
         header = new Columns(r.cells, file);
         await out.raw(raw);
+        if (outs) for (const w of Object.values(outs)) await w.raw(raw);
         continue;
       }
       const p = partOf(r.cells, i++, header);
       if (p === 'train') {
         if (out.push(raw)) await out.flush();
         train++;
-      } else hidden[p].push(r.cells);
+      } else {
+        n[p]++;
+        if (outs) {
+          if (outs[p].push(raw)) await outs[p].flush();
+        } else hidden[p].push(r.cells);
+      }
     }
   } finally {
     await out.close();
+    if (outs) for (const w of Object.values(outs)) await w.close();
   }
   if (!header) throw new ConfigError(`${file}: empty CSV (no header)`);
-  return { header, hidden, train };
+  return { header, hidden, train, counts: n };
 }
 
 /**

@@ -34,13 +34,11 @@ export const nflSplitter: Splitter = async (ctx) => {
   for (const name of SIDE) {
     const src = join(ctx.source, `train_${name}`);
     if (!existsSync(src)) continue;
-    const side = await partitionCsv(src, join(ctx.outPublic, `train_${name}`), (cells, _i, h) => partOf.get(cells[h.require('game_play', `${src} (a per-play side table)`)]!) ?? 'train');
+    const out = { search: partFileName(`test_${name}`, 'search'), validation: partFileName(`test_${name}`, 'validation') };
+    // Side tables are large (tracking and helmets run to millions of rows): hidden rows stream to their files.
+    await partitionCsv(src, join(ctx.outPublic, `train_${name}`), (cells, _i, h) => partOf.get(cells[h.require('game_play', `${src} (a per-play side table)`)]!) ?? 'train', { search: join(ctx.outPublic, out.search), validation: join(ctx.outPublic, out.validation) });
     skip.push(`train_${name}`);
-    for (const p of HIDDEN_PARTS) {
-      const out = partFileName(`test_${name}`, p);
-      await writeTable(join(ctx.outPublic, out), side.header.header, side.hidden[p]);
-      inputs[p].push(out);
-    }
+    for (const p of HIDDEN_PARTS) inputs[p].push(out[p]);
   }
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;

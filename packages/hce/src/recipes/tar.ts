@@ -26,12 +26,22 @@ export async function* tarEntries(path: string): AsyncGenerator<TarEntry> {
 
   try {
     const it = input[Symbol.asyncIterator]();
+    // Chunks are gathered and joined once an entry is complete (joining per chunk would copy a
+    // 100 MB sample zip hundreds of times).
     const need = async (n: number): Promise<boolean> => {
-      while (buf.length < n) {
+      if (buf.length >= n) return true;
+      const parts: Buffer[] = [buf];
+      let have = buf.length;
+      while (have < n) {
         const r = await it.next();
-        if (r.done) return false;
-        buf = buf.length ? Buffer.concat([buf, r.value]) : r.value;
+        if (r.done) {
+          buf = Buffer.concat(parts);
+          return false;
+        }
+        parts.push(r.value);
+        have += r.value.length;
       }
+      buf = Buffer.concat(parts);
       return true;
     };
     for (;;) {
