@@ -105,9 +105,14 @@ describe.skipIf(!haveRegistry)('plugins/mlebench', () => {
     const leaks = (id: string) => reg.get(id).manifest.leaks;
     expect(leaksFor('public/test/aaa1.json', leaks('hubmap-kidney-segmentation'), 'test')).toHaveLength(1);
     expect(leaksFor('public/test/aaa1-anatomical-structure.json', leaks('hubmap-kidney-segmentation'), 'test')).toHaveLength(0);
-    expect(leaksFor('public/train/aaa1.json', leaks('hubmap-kidney-segmentation'), 'hidden')).toHaveLength(1);
+    // HCE's hubmap recipe withholds the polygons of the images it holds out; train images keep theirs.
+    expect(leaksFor('public/train/aaa1.json', leaks('hubmap-kidney-segmentation'), 'hidden')).toHaveLength(0);
     expect(leaksFor('public/test/2020-06-04-US-MTV-1/GooglePixel4/span_log.nmea', leaks('smartphone-decimeter-2022'), 'test')).toHaveLength(1);
     expect(leaksFor('public/train/2020-05-15-US-MTV-1/GooglePixel4/span_log.nmea', leaks('smartphone-decimeter-2022'), 'hidden')).toHaveLength(1);
+    // Kaggle's layout keeps the reference log with the phone's own logs under supplemental/.
+    expect(leaksFor('public/test/2020-06-04-US-MTV-1/GooglePixel4/supplemental/span_log.nmea', leaks('smartphone-decimeter-2022'), 'test')).toHaveLength(1);
+    expect(leaksFor('public/train/2020-05-15-US-MTV-1/GooglePixel4/supplemental/span_log.nmea', leaks('smartphone-decimeter-2022'), 'hidden')).toHaveLength(1);
+    expect(leaksFor('public/test/2020-06-04-US-MTV-1/GooglePixel4/supplemental/GooglePixel4.nmea', leaks('smartphone-decimeter-2022'), 'test')).toHaveLength(0);
     expect(leaksFor('public/train/2020-05-15-US-MTV-1/GooglePixel4/device_gnss.csv', leaks('smartphone-decimeter-2022'), 'hidden')).toHaveLength(0);
     expect(leaksFor('public/test.tar.gz', leaks('multi-modal-gesture-recognition'), 'test')[0]?.action).toBe('strip-labels');
     expect(leaksFor('public/scalar_coupling_contributions.csv', leaks('champs-scalar-coupling'), 'hidden')[0]?.action).toBe('strip-hidden-rows');

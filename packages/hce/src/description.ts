@@ -8,6 +8,8 @@ export interface DescribeInput {
   /** The labelled file(s) as the agent sees them (train part), relative to the data folder. */
   train: string[];
   inputs: Record<HiddenPart | 'test', string[]>;
+  /** Each hidden part's media when the split moved them out of the train media. */
+  media?: Record<HiddenPart, string[]>;
   samples: Record<HiddenPart | 'test', string>;
   /** Files withheld because the manifest lists them as leaking. */
   withheld: string[];
@@ -32,13 +34,21 @@ export function hceInstructions(d: DescribeInput): string {
   const f = d.fractions;
   const c = d.competition;
   const media = c.manifest.data.media.map((m) => code(m.path.replace(/^public\//, '')));
-  const row = (part: HiddenPart | 'test') =>
-    `| ${part} | ${d.inputs[part].length ? d.inputs[part].map(code).join(', ') : `the ids in ${code(d.samples[part])}`} | ${code(d.samples[part])} | ${code(PREDICTION_FILES[part])} |`;
+  const moved = d.media && (d.media.search.length > 0 || d.media.validation.length > 0);
+  const row = (part: HiddenPart | 'test') => {
+    const files = [...d.inputs[part], ...(part !== 'test' && d.media ? d.media[part] : [])];
+    return `| ${part} | ${files.length ? files.map(code).join(', ') : `the ids in ${code(d.samples[part])}`} | ${code(d.samples[part])} | ${code(PREDICTION_FILES[part])} |`;
+  };
+  const where = moved
+    ? "; their media were moved out of the train media into each part's own files, listed under inputs below, as the test media are kept apart"
+    : media.length
+      ? `; their media stay where the labelled rows' media are (${media.join(', ')})`
+      : '';
   return [
     '## Hidden Consistent Evaluation: what to write where',
     '',
     `The competition's labelled data was split once into train / search / validation (${pct(f.train)} / ${pct(f.search)} / ${pct(f.validation)}); the split is the same for every run.`,
-    `${d.train.map(code).join(', ')} ${d.train.length > 1 ? 'hold' : 'holds'} the train part with its labels: fit on it. The search and validation parts come without labels, in the same format as the test inputs${media.length ? `; their media stay where the labelled rows' media are (${media.join(', ')})` : ''}.`,
+    `${d.train.map(code).join(', ')} ${d.train.length > 1 ? 'hold' : 'holds'} the train part with its labels: fit on it. The search and validation parts come without labels, in the same format as the test inputs${where}.`,
     '',
     'Your solution must write one prediction file per part into the submission folder (`$AIRA_SUBMISSION_DIR`, `submission/` in the session), each with exactly the columns and rows of its sample submission:',
     '',

@@ -42,6 +42,8 @@ export interface HceManifest {
   /** Relative to the public folder. */
   train: string[];
   inputs: Record<HiddenPart | 'test', string[]>;
+  /** Where each hidden part's media are, when the splitter moved them (absent: beside the train media). */
+  media?: Record<HiddenPart, string[]>;
   samples: Record<HiddenPart | 'test', string>;
   /** Relative to the split folder (hidden/…). */
   answers: Record<HiddenPart | 'test', string>;
@@ -164,6 +166,7 @@ function describeInput(c: Competition, man: HceManifest): DescribeInput {
     fractions: man.fractions,
     train: man.train,
     inputs: man.inputs,
+    media: man.media,
     samples: man.samples,
     withheld: man.leaks.filter((l) => l.outcome === 'withheld').map((l) => l.path),
   };
@@ -248,6 +251,7 @@ export async function prepareHce(c: Competition, o: PrepareOptions = {}): Promis
       counts: result.counts ?? {},
       train: [...new Set([c.manifest.split.labelled, ...c.manifest.data.labelled].map(publicRel))].filter((p) => existsSync(join(outPublic, p))),
       inputs: { ...result.inputs, test: c.manifest.data.testInputs.map(publicRel).filter((p) => !withheld.has(p) && existsSync(join(outPublic, p))) },
+      ...(result.media ? { media: { search: result.media.search.filter((p) => existsSync(join(outPublic, p))), validation: result.media.validation.filter((p) => existsSync(join(outPublic, p))) } } : {}),
       samples: { ...result.samples, test: testSample },
       answers: { search: relative(build, result.answers.search), validation: relative(build, result.answers.validation), test: testAnswers },
       leaks: assembled.leaks,

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ConfigError } from '@aira/core';
 import { Columns } from './columns.js';
+import { labelledCsv } from './format.js';
 import { answerFormat, sampleFormat, writeAnswers, writeInputs, writeSample } from './derive.js';
 import { HIDDEN_PARTS, splitLabelled, type HiddenPart } from './labelled.js';
 import { partFileName, sampleFileName } from './names.js';
@@ -23,9 +24,8 @@ export const builtinSplitter: Splitter = async (ctx) => {
   // Labels anywhere but the file being split would reach the public folder unsplit.
   const others = [...new Set([...c.manifest.data.labelled, c.manifest.data.labels.file])].filter((f) => f !== spec.labelled);
   if (others.length) throw new ConfigError(`${where}: the built-in splitter splits one labelled file (${spec.labelled}) but data also names ${others.join(', ')} as labelled; use split.method "custom" with a split() that splits them all`);
-  const file = join(ctx.source, labelledRel);
-  if (!existsSync(file)) throw new ConfigError(`${where}.labelled: ${file} is missing (is the data prepared?)`);
-  const trainOut = join(ctx.outPublic, labelledRel);
+  const file = labelledCsv(ctx.source, labelledRel, `${where}.labelled`, spec.labelled);
+  const trainOut = join(ctx.outPublic, relative(ctx.source, file));
   mkdirSync(dirname(trainOut), { recursive: true });
   const split = await splitLabelled({ file, trainOut, spec, fractions: ctx.fractions, seed: ctx.seed, manifest: c.paths.manifest });
   const cols = new Columns(split.header, file);
@@ -60,7 +60,7 @@ export const builtinSplitter: Splitter = async (ctx) => {
   }
   return {
     ...result,
-    skip: [labelledRel],
+    skip: [relative(ctx.source, file)],
     hidden: { keys: split.hiddenKeys, keyColumns: [...new Set([split.keyColumn, ...spec.id])] },
     counts: split.counts,
     method: split.method,

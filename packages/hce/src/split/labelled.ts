@@ -4,6 +4,7 @@ import { csvBatches } from '../csv/read.js';
 import { csvLine, CsvWriter } from '../csv/write.js';
 import { assignUnits, SEARCH, TRAIN, VALIDATION, type Fractions, type Part } from './assign.js';
 import { Columns } from './columns.js';
+import { fileFormat } from './format.js';
 import { GrowU32, Interner } from './grow.js';
 
 export type HiddenPart = 'search' | 'validation';
@@ -57,6 +58,8 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   const where = `${o.manifest}: split`;
   const unit = spec.unit;
   if (unit.by === 'custom') throw new ConfigError(`${where}.unit: "custom" units need the plugin's split() (or an HCE recipe); the built-in splitter cannot form them`);
+  const format = fileFormat(o.file);
+  if (format !== 'csv') throw new ConfigError(`${where}.labelled: ${o.file} is a ${format}, not a CSV; the built-in splitter reads CSV only`);
   let header: string[] | undefined;
   let cols!: Columns;
   let unitCol = -1;

@@ -21,6 +21,11 @@ export interface SplitterResult {
   answers: Record<HiddenPart, string>;
   /** Input files per hidden part, relative to the public folder (may be empty: then the sample lists the rows). */
   inputs: Record<HiddenPart, string[]>;
+  /**
+   * Media of each hidden part (folders or archives relative to the public folder) when the
+   * splitter moved them out of the train media, as MLE-bench moves test media out of train folders.
+   */
+  media?: Record<HiddenPart, string[]>;
   /** Sample submission per hidden part, relative to the public folder. */
   samples: Record<HiddenPart, string>;
   /** Source paths (relative to public; a folder covers what is under it) not to carry over. */
