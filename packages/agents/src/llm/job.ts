@@ -1,8 +1,25 @@
 import { join } from 'node:path';
 import { JobCancelledError, type AgentContext, type Job } from '@aira/coordinator';
 import { LlmClient, LlmError } from './client.js';
+import { ContextWindow } from './context.js';
 import { jsonlLog, type LlmLog } from './log.js';
 import type { Completion, ToolSpec, Turn } from './types.js';
+
+/** How the prompt of a call was fitted to the model's context window. */
+export interface ContextNote {
+  /** The context length in force (null: unknown). */
+  limit: number | null;
+  /** Estimated prompt tokens sent. */
+  tokens: number;
+  shortened: number;
+  summarized: number;
+  dropped: number;
+  /** Context-length refusals of this call before one fitted. */
+  refusals: number;
+}
+
+/** Context-length refusals one call may get before the job stops (each shortens the prompt further). */
+const MAX_REFUSALS = 5;
 
 /** Why a job stops calling the model before it submits. */
 export class StopJob extends Error {
@@ -28,6 +45,7 @@ export class JobLlm {
   readonly totals: JobTotals = { calls: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, costUsd: 0, estimated: false };
   readonly log: LlmLog;
   readonly logPath: string;
+  private window: ContextWindow | undefined;
 
   constructor(
     readonly client: LlmClient,
@@ -51,25 +69,58 @@ export class JobLlm {
     if (this.maxTokens !== undefined && this.tokens >= this.maxTokens) throw new StopJob(`the job used its ${this.maxTokens} tokens`);
   }
 
-  async call(turns: Turn[], step: number, options: { tools?: ToolSpec[]; textInstructions?: string } = {}): Promise<Completion> {
+  /** Adds calls made before a restart (from the job's saved conversation) to the totals, unreported: they were journaled then. */
+  restore(t: Partial<JobTotals>): void {
+    const o = this.totals;
+    o.calls += t.calls ?? 0;
+    o.promptTokens += t.promptTokens ?? 0;
+    o.completionTokens += t.completionTokens ?? 0;
+    o.cachedTokens += t.cachedTokens ?? 0;
+    o.costUsd += t.costUsd ?? 0;
+    o.estimated ||= t.estimated ?? false;
+  }
+
+  /**
+   * One call with the conversation fitted to the model's context window; a context-length refusal
+   * shortens the prompt further and calls again.
+   */
+  async call(turns: Turn[], step: number, options: { tools?: ToolSpec[]; textInstructions?: string } = {}): Promise<Completion & { context: ContextNote }> {
     this.check();
     const callId = `${this.job.spec.id}-a${this.job.attempt}-s${step}`;
+    this.window ??= new ContextWindow(await this.client.contextLength(), this.client.settings.maxOutputTokens);
+    const w = this.window;
     let c: Completion;
-    try {
-      c = await this.client.complete({
-        turns,
-        tools: options.tools,
-        textInstructions: options.textInstructions,
-        signal: this.ctx.signal,
-        log: this.log,
-        callId,
-        tag: { job: this.job.spec.id, attempt: this.job.attempt, step },
-      });
-    } catch (err) {
-      if (this.ctx.signal.aborted) throw new JobCancelledError(String(this.ctx.signal.reason ?? 'cancelled'));
-      if (err instanceof LlmError) throw new StopJob(this.client.redactor.text(err.message));
-      throw err;
+    let refusals = 0;
+    let sent: ReturnType<ContextWindow['fit']>;
+    let sentChars: number;
+    for (;;) {
+      const overhead = options.tools ? (this.client.protocol === 'native' ? JSON.stringify(options.tools).length : (options.textInstructions ?? '').length) : 0;
+      sent = w.fit(turns, overhead);
+      sentChars = ContextWindow.chars(sent.turns) + overhead;
+      try {
+        c = await this.client.complete({
+          turns: sent.turns,
+          tools: options.tools,
+          textInstructions: options.textInstructions,
+          signal: this.ctx.signal,
+          log: this.log,
+          callId,
+          tag: { job: this.job.spec.id, attempt: this.job.attempt, step },
+        });
+        break;
+      } catch (err) {
+        if (this.ctx.signal.aborted) throw new JobCancelledError(String(this.ctx.signal.reason ?? 'cancelled'));
+        if (err instanceof LlmError && err.kind === 'context' && refusals < MAX_REFUSALS) {
+          refusals++;
+          w.overflowed(err.overflow ?? { limit: null, promptTokens: null }, sentChars, sent.tokens);
+          this.ctx.log.info({ step, limit: w.limit, sentTokens: sent.tokens }, 'the prompt was longer than the model takes; shortening it');
+          continue;
+        }
+        if (err instanceof LlmError) throw new StopJob(this.client.redactor.text(err.message));
+        throw err;
+      }
     }
+    if (!c.usage.estimated) w.calibrate(sentChars, c.usage.promptTokens);
     const t = this.totals;
     t.calls++;
     t.promptTokens += c.usage.promptTokens;
@@ -85,6 +136,6 @@ export class JobLlm {
       cachedTokens: c.usage.cachedTokens,
       ...(c.usage.estimated ? { estimated: true } : {}),
     });
-    return c;
+    return { ...c, context: { limit: w.limit, tokens: sent.tokens, shortened: sent.shortened, summarized: sent.summarized, dropped: sent.dropped, refusals } };
   }
 }

@@ -12,6 +12,9 @@ export interface LlmSettings {
   temperature?: number;
   topP?: number;
   maxOutputTokens?: number;
+  maxTokensField: 'auto' | 'max_tokens' | 'max_completion_tokens';
+  contextTokens?: number;
+  sendReasoning: boolean;
   toolProtocol: 'auto' | 'native' | 'text';
   timeoutMs: number;
   maxRetries: number;
@@ -47,6 +50,9 @@ export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.
     temperature: llm.temperature,
     topP: llm.topP,
     maxOutputTokens: llm.maxOutputTokens,
+    maxTokensField: llm.maxTokensField,
+    contextTokens: llm.contextTokens,
+    sendReasoning: llm.sendReasoning,
     toolProtocol: llm.toolProtocol,
     timeoutMs: llm.timeout,
     maxRetries: llm.maxRetries,

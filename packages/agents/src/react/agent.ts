@@ -111,19 +111,21 @@ class ReactJob {
         if (this.step > a.maxSteps) throw new StopJob(`the job used its ${a.maxSteps} steps`);
         if (this.timeLeft() <= 0) throw new StopJob('the job ran out of time');
         const c = await this.llm.call(this.turns, this.step, { tools: this.tools, textInstructions });
-        this.turns.push({ role: 'assistant', content: c.content, toolCalls: c.toolCalls });
+        this.turns.push({ role: 'assistant', content: c.content, toolCalls: c.toolCalls, ...(c.reasoning ? { reasoning: c.reasoning } : {}) });
         await this.record({
           kind: 'react.llm',
           step: this.step,
           call: c.callId,
           protocol: c.protocol,
           content: clip(c.content, RECORD_CHARS).text,
+          ...(c.reasoning ? { reasoning: clip(c.reasoning, RECORD_CHARS).text } : {}),
           toolCalls: c.toolCalls.map((t) => ({ id: t.id, name: t.name, arguments: clip(t.arguments, RECORD_CHARS).text, ...(t.error ? { error: t.error } : {}) })),
           finishReason: c.finishReason,
           usage: c.usage,
           costUsd: c.costUsd,
           durationMs: c.durationMs,
           attempts: c.attempts,
+          ...(c.context.shortened || c.context.summarized || c.context.dropped || c.context.refusals ? { context: c.context } : {}),
         });
         if (c.toolCalls.length === 0) {
           const nudge = nudgeText(this.dir, this.tools);

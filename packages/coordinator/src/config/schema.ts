@@ -96,6 +96,12 @@ export const LlmConfig = z.strictObject({
   topP: probability.optional(),
   /** Longest reply (max_tokens) of one call. */
   maxOutputTokens: positiveInt.optional(),
+  /** The request field that carries it; auto: max_completion_tokens for OpenAI, max_tokens elsewhere. */
+  maxTokensField: z.enum(['auto', 'max_tokens', 'max_completion_tokens']).default('auto'),
+  /** The model's context length in tokens; unset: from the endpoint's model list (vLLM's max_model_len), else learnt from its refusals. */
+  contextTokens: positiveInt.optional(),
+  /** Send a reasoning model's earlier thinking (reasoning_content) back with the conversation. */
+  sendReasoning: z.boolean().default(false),
   /** native: the server's tool calling; text: fenced ```tool blocks; auto: native, text once the server rejects tools. */
   toolProtocol: z.enum(['auto', 'native', 'text']).default('auto'),
   /** Per-call timeout. */
