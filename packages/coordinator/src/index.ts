@@ -28,6 +28,7 @@ export {
   type Session,
   type SessionFile,
   type Submission,
+  type RunningExec,
   type TaskInfo,
 } from './agent/types.js';
 export { scriptAgent } from './agent/script-agent.js';

@@ -73,7 +73,7 @@ interface Adoption {
   sessionId: string;
   dirs?: { data: string; work: string; submission: string };
   startedAt: number;
-  running: RunningExec;
+  running: RunningExec | null;
 }
 
 const pad = (n: number) => String(n).padStart(4, '0');
@@ -155,15 +155,15 @@ export class RunLoop {
     return loop;
   }
 
-  /** The job's last attempt, when it can be taken over: one exec still open and an agent that can resume it. */
+  /** The job's last attempt, when it can be taken over: at most one exec still open and an agent that can resume it. */
   private adoptable0(job: JobState): Adoption | undefined {
     const a = job.attempts[job.attempts.length - 1];
     if (!a || a.status !== 'running' || !a.sessionId || !this.o.agent.canResume || !this.o.agent.resumeJob) return undefined;
     const open = [...a.execs.entries()].filter(([, x]) => !x.finished);
-    if (open.length !== 1) return undefined;
-    const [execId, x] = open[0]!;
-    if (!this.o.agent.canResume({ execId, label: x.label })) return undefined;
-    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running: { execId, label: x.label } };
+    if (open.length > 1) return undefined;
+    const running = open.length === 1 ? { execId: open[0]![0], label: open[0]![1].label } : null;
+    if (!this.o.agent.canResume(running)) return undefined;
+    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running };
   }
 
   get ended(): boolean {
@@ -322,7 +322,7 @@ export class RunLoop {
     let session: WorkerSession | undefined;
     const startedAt = adopt?.startedAt ?? Date.now();
     try {
-      if (adopt) await this.emit({ type: 'attempt.adopted', jobId, attempt: n, workerId: worker.id, sessionId: adopt.sessionId, execId: adopt.running.execId });
+      if (adopt) await this.emit({ type: 'attempt.adopted', jobId, attempt: n, workerId: worker.id, sessionId: adopt.sessionId, ...(adopt.running ? { execId: adopt.running.execId } : {}) });
       else await this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
       const sessionOptions = {
         perExecMs: o.config.budget.perExec,
@@ -428,6 +428,7 @@ export class RunLoop {
       },
       costCapReached: () => o.config.budget.costUsd !== undefined && this.state.costUsd >= o.config.budget.costUsd,
       remainingMs: () => Math.max(0, o.config.budget.wallClock - this.activeMs()),
+      runDir: o.runDir,
     };
   }
 
