@@ -74,6 +74,8 @@ interface Adoption {
   dirs?: { data: string; work: string; submission: string };
   startedAt: number;
   running: RunningExec | null;
+  /** The highest exec number the session's execs had (new ones continue after it). */
+  execsBefore: number;
 }
 
 const pad = (n: number) => String(n).padStart(4, '0');
@@ -163,7 +165,9 @@ export class RunLoop {
     if (open.length > 1) return undefined;
     const running = open.length === 1 ? { execId: open[0]![0], label: open[0]![1].label } : null;
     if (!this.o.agent.canResume(running)) return undefined;
-    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running };
+    const prefix = `${a.sessionId}.x`;
+    const execsBefore = Math.max(0, ...[...a.execs.keys()].map((id) => (id.startsWith(prefix) ? Number(id.slice(prefix.length)) || 0 : 0)));
+    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running, execsBefore };
   }
 
   get ended(): boolean {
@@ -345,7 +349,7 @@ export class RunLoop {
       const spare = adopt ? undefined : await this.takeSpare(worker);
       if (adopt) {
         const d = adopt.dirs ?? { data: '', work: '', submission: '' };
-        session = WorkerSession.fromOpened(worker, { sessionId: adopt.sessionId, dataDir: d.data, workDir: d.work, submissionDir: d.submission, protection: '' }, sessionOptions);
+        session = WorkerSession.fromOpened(worker, { sessionId: adopt.sessionId, dataDir: d.data, workDir: d.work, submissionDir: d.submission, protection: '' }, sessionOptions, adopt.execsBefore);
       } else if (spare) {
         live.sessionId = spare.sessionId;
         session = WorkerSession.fromOpened(worker, spare, sessionOptions);

@@ -157,7 +157,8 @@ export class LoopbackLlm {
         return send(res, 400, { error: { message: `loopback check ${n + 1} failed: ${(err as Error).message}` } });
       }
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-      if (res.destroyed) return;
+      // The client went away while it waited (a killed coordinator): nothing was delivered or counted.
+      if (res.destroyed || !res.socket || res.socket.destroyed) return;
       if ('status' in reply) {
         rec.status = reply.status;
         return send(res, reply.status, reply.body ?? { error: { message: reply.message, type: 'error' } }, reply.headers);
