@@ -38,6 +38,7 @@ export { readJournal, type JournalContents } from './journal/reader.js';
 export type { JournalEvent, EventBody, EventOf, EventType, WorkerInfo } from './journal/events.js';
 export { replay, applyEvent, type RunState, type JobState, type AttemptState } from './state/run-state.js';
 export { finalPick, type FinalPick } from './state/final-pick.js';
+export { spendOf, addSpend, noSpend, formatSpend, type Spend } from './state/spend.js';
 export { ArtifactStore } from './state/artifacts.js';
 // The seeded generator, shared with agents that draw their own choices (the template agent).
 export { rngFor, type Rng } from './search/rng.js';

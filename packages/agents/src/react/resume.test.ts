@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,7 +87,7 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     try {
       const first = aira([
         '--agent', 'react', '--model', 'scripted-resume', '--llm-base-url', llm.url, '--llm-api-key-env', 'TEST_KEY',
-        '--workers', `hosts:${bench.hostsFile}`, '--token-file', bench.tokenFile, '--max-jobs', '1', '--heartbeat', '500ms', ...common,
+        '--workers', `hosts:${bench.hostsFile}`, '--token-file', bench.tokenFile, '--max-jobs', '1', '--heartbeat', '500ms', '--price-input', '3', '--price-output', '15', ...common,
       ]);
       await until('the third command to start', () => llm.requests.length === 3 && journal(out).filter((e) => e.type === 'exec.started' && e.label === 'tool:bash').length === 3);
       first.kill();
@@ -135,5 +135,18 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     const runDir = join(out, readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))!, 'script-s0');
     const logged = readFileSync(join(runDir, 'llm', 'j0001-a1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
     expect(logged.filter((l) => l.kind === 'request')).toHaveLength(6);
+    // `aira status` shows the spend once: the tokens the server served, each reply counted once.
+    const study = readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))!;
+    const status = JSON.parse(execFileSync(process.execPath, [AIRA_BIN, 'status', study, '--out', out, '--json'], { encoding: 'utf8' })) as {
+      spend: { calls: number; promptTokens: number; completionTokens: number; usd: number };
+      runs: Array<{ jobSpend: Record<string, { calls: number }> }>;
+    };
+    expect(status.spend).toMatchObject({ calls: 5, promptTokens: served.reduce((n, r) => n + r.usage.prompt, 0), completionTokens: served.reduce((n, r) => n + r.usage.completion, 0) });
+    expect(status.runs[0]!.jobSpend.j0001?.calls).toBe(5);
+    const usd = served.reduce((n, r) => n + (r.usage.prompt * 3 + r.usage.completion * 15) / 1e6, 0);
+    expect(status.spend.usd).toBeCloseTo(usd, 12);
+    const text = execFileSync(process.execPath, [AIRA_BIN, 'status', study, '--out', out], { encoding: 'utf8' });
+    expect(text).toContain(`LLM $${usd.toFixed(4)} · `);
+    expect(text).toMatch(/LLM \$[\d.]+ · [\d.k]+ tokens \(.* prompt, .* completion\) in 5 calls/);
   }, 180_000);
 });
