@@ -69,6 +69,25 @@ export class JobLlm {
     if (this.maxTokens !== undefined && this.tokens >= this.maxTokens) throw new StopJob(`the job used its ${this.maxTokens} tokens`);
   }
 
+  /** Holds the call while the study is over its hourly spending limit (checked again every minute at most). */
+  private async waitForSpendRate(): Promise<void> {
+    let logged = false;
+    for (let wait = this.ctx.spendWaitMs(); wait > 0; wait = this.ctx.spendWaitMs()) {
+      if (!logged) this.ctx.log.info({ waitMs: wait }, 'the study is at its hourly spending limit; the next LLM call waits');
+      logged = true;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.ctx.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(wait, 60_000));
+        this.ctx.signal.addEventListener('abort', done, { once: true });
+      });
+      this.check();
+    }
+  }
+
   /** Adds calls made before a restart (from the job's saved conversation) to the totals, unreported: they were journaled then. */
   restore(t: Partial<JobTotals>): void {
     const o = this.totals;
@@ -86,6 +105,7 @@ export class JobLlm {
    */
   async call(turns: Turn[], step: number, options: { tools?: ToolSpec[]; textInstructions?: string } = {}): Promise<Completion & { context: ContextNote }> {
     this.check();
+    await this.waitForSpendRate();
     const callId = `${this.job.spec.id}-a${this.job.attempt}-s${step}`;
     this.window ??= new ContextWindow(await this.client.contextLength(), this.client.settings.maxOutputTokens);
     const w = this.window;

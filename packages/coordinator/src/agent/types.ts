@@ -112,8 +112,10 @@ export interface AgentContext {
   record(step: Record<string, unknown>): Promise<void>;
   /** Reports LLM spending; journaled and counted against the run's cost cap. */
   reportCost(usd: number, detail?: Record<string, unknown>): Promise<void>;
-  /** True once the run's cost cap is reached: start no new LLM call, submit what you have. */
+  /** True once the run's or the study's cost cap is reached: start no new LLM call, submit what you have. */
   costCapReached(): boolean;
+  /** How long the next LLM call must wait for the study's hourly spending limit (0: start now). */
+  spendWaitMs(): number;
   /** Active time left in the run's budget (ms). */
   remainingMs(): number;
   /** The run's folder: where an agent keeps its own files (LLM logs, a conversation to resume from). */

@@ -59,6 +59,8 @@ export const FIELDS: FieldSpec[] = [
   { path: 'budget.perExec', type: 'string', flag: '--exec-timeout <duration>', env: 'AIRA_EXEC_TIMEOUT', help: 'cap on each code execution (9h)' },
   { path: 'budget.maxJobs', type: 'number', flag: '--max-jobs <n>', env: 'AIRA_MAX_JOBS', help: 'stop after this many jobs per run' },
   { path: 'budget.costUsd', type: 'number', flag: '--cost-cap <usd>', env: 'AIRA_COST_CAP', help: 'LLM spending cap per run in USD' },
+  { path: 'budget.studyCostUsd', type: 'number', flag: '--study-cost-cap <usd>', env: 'AIRA_STUDY_COST_CAP', help: 'LLM spending cap of the whole study in USD' },
+  { path: 'budget.costPerHour', type: 'number', flag: '--cost-per-hour <usd>', env: 'AIRA_COST_PER_HOUR', help: 'most LLM spending in any hour; calls wait beyond it' },
   { path: 'workers.spec', type: 'list', flag: '--workers <spec>', env: 'AIRA_WORKERS', repeat: true, help: 'local[:N] | hosts:FILE | register:HOST:PORT (repeatable or comma separated)' },
   { path: 'workers.tokenFile', type: 'string', flag: '--token-file <file>', env: 'AIRA_TOKEN_FILE', help: 'shared worker token file' },
   { path: 'workers.lease', type: 'string', flag: '--lease <duration>', env: 'AIRA_LEASE', help: 'silence after which a worker is lost' },

@@ -42,6 +42,10 @@ export const BudgetConfig = z.strictObject({
   maxJobs: positiveInt.optional(),
   /** LLM spending cap in USD, reported by agents through the cost hook. */
   costUsd: z.number().nonnegative().optional(),
+  /** LLM spending cap of the whole study (all its runs) in USD. */
+  studyCostUsd: z.number().nonnegative().optional(),
+  /** Most USD of LLM spending in any hour of wall-clock time; calls wait beyond it. */
+  costPerHour: z.number().positive().optional(),
 });
 
 export const WorkersConfig = z.strictObject({

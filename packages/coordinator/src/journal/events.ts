@@ -40,6 +40,8 @@ export type EventBody =
       direction: 'maximize' | 'minimize';
     }
   | { type: 'run.resumed'; pid: number }
+  /** A run that ended on its cost cap goes on: the cap was raised on resume. */
+  | { type: 'run.reopened'; reason: string }
   | { type: 'tick' }
   | { type: 'worker.joined'; workerId: string; info: WorkerInfo }
   | { type: 'worker.lost'; workerId: string; reason: string }
