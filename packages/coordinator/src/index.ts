@@ -1,7 +1,7 @@
 // The coordinator's public API: configuration, studies, the agent/evaluator/session contracts,
 // and the journal reader that HCE checkpoints, ablations and the dashboard build on.
 
-export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput, type BudgetConfig } from './config/schema.js';
+export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput, type BudgetConfig, type LlmEndpoint } from './config/schema.js';
 export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type ResolvedConfig } from './config/resolve.js';
 export { FIELDS, FIELD_BY_PATH, flagAttribute, flagName, type FieldSpec } from './config/fields.js';
 export { readYaml, parseYaml, type YamlSource } from './config/yaml-source.js';

@@ -1,5 +1,5 @@
 import { ConfigError } from '@aira/core';
-import type { RunConfig } from '@aira/coordinator';
+import type { LlmEndpoint, RunConfig } from '@aira/coordinator';
 
 /** Everything the client needs, resolved from the run config and the environment. */
 export interface LlmSettings {
@@ -33,8 +33,9 @@ export const NO_KEY = 'no-key';
  * is required, and the key is read from the variable `llm.apiKeyEnv` names. OpenAI's own endpoint
  * without a key is an error; another endpoint without one gets a placeholder.
  */
-export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.env, agent = config.agent.name): LlmSettings {
-  const llm = config.llm;
+export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.env, agent = config.agent.name, endpoint: LlmEndpoint = {}): LlmSettings {
+  const defined = Object.fromEntries(Object.entries(endpoint).filter(([, v]) => v !== undefined));
+  const llm = { ...config.llm, ...defined };
   if (!llm.model) throw new ConfigError(`llm.model: the ${agent} agent needs a model (--model NAME or AIRA_MODEL)`);
   const key = env[llm.apiKeyEnv];
   if ((key === undefined || key === '') && OPENAI.test(llm.baseUrl)) {

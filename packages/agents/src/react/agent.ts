@@ -1,9 +1,10 @@
 import { posix, relative } from 'node:path';
 import { formatDuration } from '@aira/core';
 import type { Agent, AgentContext, ExecResult, Job, RunConfig, RunningExec, Session, SessionFile, Submission } from '@aira/coordinator';
-import { LlmClient } from '../llm/client.js';
+import type { LlmClient } from '../llm/client.js';
+import { Endpoints } from '../llm/endpoints.js';
+import { Redactor } from '../llm/redact.js';
 import { JobLlm, StopJob } from '../llm/job.js';
-import { llmSettings } from '../llm/settings.js';
 import { loadTemplate, promptDir } from '../llm/prompts.js';
 import type { ToolCall, ToolSpec, Turn } from '../llm/types.js';
 import { probeEnvironment, quote, type Environment } from './environment.js';
@@ -33,17 +34,17 @@ const RECORD_CHARS = 20_000;
  * end the trajectory: the harness then runs the last solution file it knows of and submits that.
  */
 export function reactAgent(config: RunConfig, options: LlmAgentOptions = {}): Agent {
-  const client = options.client ?? new LlmClient(llmSettings(config, options.env, REACT_AGENT));
+  const endpoints = new Endpoints(config, options.env, REACT_AGENT, options.client);
   const dir = promptDir('react', config.agent.prompts);
   for (const t of REACT_TEMPLATES) loadTemplate(dir, t); // a missing template fails the run at its start
   const tools = reactTools(config.agent.fileTools);
   return {
     name: REACT_AGENT,
-    runJob: (job, session, ctx) => new ReactJob(config, client, dir, tools, job, session, ctx).run(),
+    runJob: (job, session, ctx) => new ReactJob(config, endpoints.forJob(job.spec.operator), dir, tools, job, session, ctx).run(),
     // After a coordinator restart the job goes on from its saved conversation: between calls, or
     // following the tool's exec (or the solution's run) that was in flight to its end.
     canResume: (running) => running === null || RESUMABLE_EXECS.has(running.label),
-    resumeJob: (job, session, ctx, running) => new ReactJob(config, client, dir, tools, job, session, ctx).resume(running),
+    resumeJob: (job, session, ctx, running) => new ReactJob(config, endpoints.forJob(job.spec.operator), dir, tools, job, session, ctx).resume(running),
   };
 }
 
@@ -76,15 +77,22 @@ class ReactJob {
   /** The last run of each file the model started from bash (for submit with rerun: false). */
   private readonly lastRuns = new Map<string, ExecResult>();
 
+  /** The job's main endpoint (fallbacks take calls while it is down) and a redactor of every endpoint's key. */
+  private readonly client: LlmClient;
+  private readonly redactor: Redactor;
+
   constructor(
     private readonly config: RunConfig,
-    private readonly client: LlmClient,
+    private readonly clients: LlmClient[],
     private readonly dir: string,
     private readonly tools: ToolSpec[],
     private readonly job: Job,
     private readonly session: Session,
     private readonly ctx: AgentContext,
-  ) {}
+  ) {
+    this.client = clients[0]!;
+    this.redactor = new Redactor(clients.map((c) => c.settings.apiKey));
+  }
 
   private timeLeft(): number {
     return Math.min(this.deadline - Date.now(), this.ctx.remainingMs());
@@ -114,8 +122,8 @@ class ReactJob {
     this.setLimits();
     this.env = await probeEnvironment(this.session, this.job);
     await this.putParents();
-    this.llm = new JobLlm(this.client, this.job, this.ctx, this.env.runDir, a.maxTokens);
-    this.conversation = new Conversation(conversationPath(this.ctx.runDir, this.job.spec.id, this.job.attempt), this.client.redactor);
+    this.llm = new JobLlm(this.clients, this.job, this.ctx, this.env.runDir, a.maxTokens);
+    this.conversation = new Conversation(conversationPath(this.ctx.runDir, this.job.spec.id, this.job.attempt), this.redactor);
     const { system, user } = openingTurns(this.dir, this.job, this.session, this.env, this.limits, { fileTools: a.fileTools, outputChars: a.outputChars });
     await this.pushTurn(0, { role: 'system', content: system });
     await this.pushTurn(0, { role: 'user', content: user });
@@ -150,9 +158,9 @@ class ReactJob {
     }
     this.setLimits();
     this.env = { layout: '', python: this.session.python, packages: [], runDir: this.ctx.runDir };
-    this.llm = new JobLlm(this.client, this.job, this.ctx, this.ctx.runDir, a.maxTokens);
+    this.llm = new JobLlm(this.clients, this.job, this.ctx, this.ctx.runDir, a.maxTokens);
     this.llm.restore(saved.totals);
-    this.conversation = new Conversation(path, this.client.redactor);
+    this.conversation = new Conversation(path, this.redactor);
     this.turns = saved.turns;
     this.step = saved.step;
     this.lastSubmitPath = saved.lastSubmitPath;
@@ -266,7 +274,7 @@ class ReactJob {
       const t0 = Date.now();
       const out = given.get(call.id) ?? (await this.runTool(call));
       // Output that shows the key (a leaked environment) reaches neither the model nor the journal.
-      out.content = this.client.redactor.text(out.content);
+      out.content = this.redactor.text(out.content);
       await this.pushTurn(this.step, { role: 'tool', callId: call.id, name: call.name, content: out.content });
       await this.record({
         kind: 'react.tool',
@@ -286,7 +294,7 @@ class ReactJob {
   }
 
   private async record(step: Record<string, unknown>): Promise<void> {
-    await this.ctx.record(this.client.redactor.value(step));
+    await this.ctx.record(this.redactor.value(step));
   }
 
   private async recordEnd(reason: string, submitted: string | null): Promise<void> {

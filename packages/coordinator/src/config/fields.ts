@@ -45,6 +45,8 @@ export const FIELDS: FieldSpec[] = [
   { path: 'llm.maxRetries', type: 'number', flag: '--llm-retries <n>', help: 'retries on 429, 5xx and timeouts (6)' },
   { path: 'llm.retryBase', type: 'string', help: 'first retry delay without Retry-After (1s)' },
   { path: 'llm.concurrency', type: 'number', flag: '--llm-concurrency <n>', env: 'AIRA_LLM_CONCURRENCY', help: 'requests in flight to one endpoint (8)' },
+  { path: 'llm.fallbacks', type: 'list', flag: '--llm-fallback <url>', repeat: true, help: 'another endpoint (base URL) used while the main one is down (repeatable)' },
+  { path: 'llm.roles', type: 'record', flag: '--role-model <role=model>', repeat: true, help: 'a model for some jobs: react, operators, draft, mutate, crossover, debug (repeatable)' },
   { path: 'llm.prices.input', type: 'number', flag: '--price-input <usd>', help: 'USD per 1M prompt tokens' },
   { path: 'llm.prices.output', type: 'number', flag: '--price-output <usd>', help: 'USD per 1M completion tokens' },
   { path: 'llm.prices.cachedInput', type: 'number', flag: '--price-cached-input <usd>', help: 'USD per 1M cached prompt tokens (default: input price)' },

@@ -90,6 +90,27 @@ export const AgentConfig = z.strictObject({
   prompts: z.string().min(1).default('v1'),
 });
 
+const Prices = z.strictObject({
+  input: z.number().nonnegative().default(0),
+  output: z.number().nonnegative().default(0),
+  /** Unset: the input price. */
+  cachedInput: z.number().nonnegative().optional(),
+});
+
+/** Another endpoint or model: what it sets replaces the main `llm` settings (a URL alone: that base URL). */
+const LlmEndpoint = z.union([
+  z.url().transform((baseUrl) => ({ baseUrl }) as LlmEndpointOut),
+  z.strictObject({
+    baseUrl: z.url().optional(),
+    model: z.string().min(1).optional(),
+    apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    contextTokens: positiveInt.optional(),
+    maxOutputTokens: positiveInt.optional(),
+    prices: Prices.optional(),
+  }),
+], { error: 'expected a base URL (http://host:port/v1) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}' });
+type LlmEndpointOut = { baseUrl?: string; model?: string; apiKeyEnv?: string; contextTokens?: number; maxOutputTokens?: number; prices?: z.output<typeof Prices> };
+
 /** The LLM endpoint of the react and operators agents (any OpenAI-compatible server). */
 export const LlmConfig = z.strictObject({
   baseUrl: z.url().default('https://api.openai.com/v1'),
@@ -117,15 +138,16 @@ export const LlmConfig = z.strictObject({
   /** Requests in flight to one endpoint at once, shared by every job of the process. */
   concurrency: positiveInt.default(8),
   /** USD per 1M tokens; cost = prompt × input + cached prompt × cachedInput + completion × output. */
-  prices: z
-    .strictObject({
-      input: z.number().nonnegative().default(0),
-      output: z.number().nonnegative().default(0),
-      /** Unset: the input price. */
-      cachedInput: z.number().nonnegative().optional(),
-    })
-    .default({ input: 0, output: 0 }),
+  prices: Prices.default({ input: 0, output: 0 }),
+  /** Endpoints tried in order when a call fails for good (retries used up, no connection): each replaces the settings it names. */
+  fallbacks: z.array(LlmEndpoint).default([]),
+  /**
+   * Another model (or endpoint) for some jobs, by agent (`react`, `operators`) or operator
+   * (`draft`, `mutate`, `crossover`, `debug`); the operator's entry wins. A string is a model name.
+   */
+  roles: z.record(z.string(), z.union([z.string().min(1).transform((model) => ({ model }) as LlmEndpointOut), LlmEndpoint])).default({}),
 });
+export type LlmEndpoint = LlmEndpointOut;
 
 export const RunConfig = z
   .strictObject({

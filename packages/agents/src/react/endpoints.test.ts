@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../llm/test-support/tmp.js';
+import { call, LoopbackLlm, type Step } from '../llm/test-support/loopback.js';
+import { llmStudy, sessionOf, solution, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
+
+/** Several models and endpoints in one run: a model per role, and a fallback while the main endpoint is down. */
+
+let bench: Bench;
+let cleanup: () => void;
+const servers: LoopbackLlm[] = [];
+beforeAll(async () => {
+  const t = tempDir('aira-react-endpoints-');
+  cleanup = t.cleanup;
+  bench = await startBench(t.dir);
+});
+afterAll(async () => {
+  await bench?.stop();
+  cleanup?.();
+});
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    expect(s.errors, 'checks inside the scripted model').toEqual([]);
+    await s.close();
+  }
+});
+
+async function serve(steps: Step[]): Promise<LoopbackLlm> {
+  const s = await LoopbackLlm.start(steps);
+  servers.push(s);
+  return s;
+}
+
+const writeAndSubmit: Step = (req) => {
+  const s = sessionOf(req);
+  return { toolCalls: [call('bash', { command: writeCommand('solution.py', solution(s)) }), call('submit', { path: 'solution.py' })] };
+};
+
+describe('several endpoints', () => {
+  it('drafts with the draft role\'s model; while the main endpoint is down its fallback takes the calls', async () => {
+    const down = await serve(Array.from({ length: 2 }, () => ({ status: 503, message: 'the model is loading' })));
+    const backup = await serve([writeAndSubmit, writeAndSubmit]);
+    const v = await llmStudy(bench, 'fallback', backup, {
+      budget: { maxJobs: 2 },
+      llm: { baseUrl: down.url, maxRetries: 1, fallbacks: [backup.url], roles: { draft: 'drafter' }, model: 'main-model' },
+    });
+    expect(v.reason).toBe('max-jobs');
+    // The main endpoint failed the first call (1 + 1 retry) and is passed over from then on.
+    expect(down.requests.map((r) => r.body.model)).toEqual(['drafter', 'drafter']);
+    // The fallback served both jobs, each with its role's model: the draft's own, then the main one.
+    const jobs = v.events.flatMap((e) => (e.type === 'job.created' ? [e.job.operator] : []));
+    expect(jobs[0]).toBe('draft');
+    expect(backup.requests.map((r) => r.body.model)).toEqual(['drafter', jobs[1] === 'draft' ? 'drafter' : 'main-model']);
+    expect(v.candidates.every((c) => c.scores.valid)).toBe(true);
+    expect(v.costs.map((c) => c.detail?.model)).toEqual(backup.requests.map((r) => r.body.model));
+    const log = readFileSync(join(v.runDir, 'llm', 'j0001-a1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.find((e) => e.kind === 'fallback')).toMatchObject({ from: down.url, to: backup.url, toModel: 'drafter' });
+  }, 120_000);
+});
