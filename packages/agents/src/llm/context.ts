@@ -122,7 +122,7 @@ export class ContextWindow {
     let out = view.turns;
     let chars = view.chars + overheadChars;
     if (this.tokensOf(chars) > budget) {
-      // Still too long: the latest steps and then the task itself are cut to what is left.
+      // Still too long (a huge task or huge latest steps): cut the steps, then the task, to what is left.
       out = squeezeTo(out, head.length, Math.max(0, Math.floor(budget * this.cpt) - overheadChars));
       chars = ContextWindow.chars(out) + overheadChars;
     }
@@ -208,7 +208,7 @@ function summaryLine(step: Turn[], n: number): string {
   return oneLine(`- step ${n}: ${text}${calls.join('; ') || '(no tool call)'}`, SUMMARY_CHARS);
 }
 
-/** Cuts the latest turns' contents (newest last) and then the opening turns until `maxChars` holds. */
+/** Cuts the steps' contents (oldest first), then the opening turns (task before system), until `maxChars` holds. */
 function squeezeTo(turns: Turn[], headLength: number, maxChars: number): Turn[] {
   const out = turns.map((t) => ({ ...t })) as Turn[];
   let over = ContextWindow.chars(out) - maxChars;

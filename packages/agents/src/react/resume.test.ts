@@ -64,9 +64,9 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
       () => tools(call('bash', { command: `${s.python} solution.py && export AIRA_MARK=kept-in-shell` })),
       (req) => {
         third = req;
-        return tools(call('bash', { command: 'sleep 3; echo "slept well: $AIRA_MARK"' }));
+        return tools(call('bash', { command: 'sleep 6; echo "slept well: $AIRA_MARK"' }));
       },
-      // ---- coordinator killed while `sleep 3` runs; a new one resumes ----
+      // ---- coordinator killed while `sleep 6` runs; a new one resumes ----
       (req) => {
         // The whole conversation so far, then the result of the command that ran through the restart.
         expect(req.messages.slice(0, third.messages.length)).toEqual(third.messages);
@@ -75,7 +75,7 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
         return tools(call('bash', { command: 'echo after-resume' }));
       },
       // ---- coordinator killed while the model "thinks" (this reply is never delivered) ----
-      { ...tools(call('bash', { command: 'echo never-sent' })), delayMs: 5_000 },
+      { ...tools(call('bash', { command: 'echo never-sent' })), delayMs: 8_000 },
       (req) => {
         expect(toolResults(req).at(-1)).toContain('after-resume');
         expect(JSON.stringify(req.messages)).not.toContain('never-sent');
