@@ -162,6 +162,19 @@ describe('request fields and failures', () => {
   });
 });
 
+describe('prices', () => {
+  it('prices a model by its entry in the price table, an endpoint by its own prices, anything else by llm.prices', () => {
+    const config = RunConfig.parse({
+      agent: { name: 'react' },
+      llm: { model: 'big', baseUrl: 'http://127.0.0.1:9/v1', prices: { input: 1, output: 1 }, priceTable: { big: { input: 3, output: 15, cachedInput: 0.3 }, small: { input: 0.1, output: 0.4 } } },
+    });
+    expect(llmSettings(config, {}, 'react').prices).toEqual({ input: 3, output: 15, cachedInput: 0.3 });
+    expect(llmSettings(config, {}, 'react', { model: 'small' }).prices).toEqual({ input: 0.1, output: 0.4, cachedInput: 0.1 });
+    expect(llmSettings(config, {}, 'react', { model: 'other' }).prices).toEqual({ input: 1, output: 1, cachedInput: 1 });
+    expect(llmSettings(config, {}, 'react', { model: 'small', prices: { input: 9, output: 9 } }).prices).toEqual({ input: 9, output: 9, cachedInput: 9 });
+  });
+});
+
 describe('the context window', () => {
   it('reads vLLM, OpenAI and llama.cpp refusals, the old vLLM shape included', async () => {
     for (const overflow of ['vllm', 'vllm-old', 'openai', 'llamacpp'] as const) {

@@ -59,8 +59,12 @@ export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.
     maxRetries: llm.maxRetries,
     retryBaseMs: llm.retryBase,
     concurrency: llm.concurrency,
-    prices: { input: llm.prices.input, output: llm.prices.output, cachedInput: llm.prices.cachedInput ?? llm.prices.input },
+    prices: pricesOf(endpoint.prices ?? config.llm.priceTable[llm.model] ?? config.llm.prices),
   };
+}
+
+function pricesOf(p: { input: number; output: number; cachedInput?: number }): LlmSettings['prices'] {
+  return { input: p.input, output: p.output, cachedInput: p.cachedInput ?? p.input };
 }
 
 /** USD of one call at per-1M-token prices. */

@@ -139,6 +139,8 @@ export const LlmConfig = z.strictObject({
   concurrency: positiveInt.default(8),
   /** USD per 1M tokens; cost = prompt × input + cached prompt × cachedInput + completion × output. */
   prices: Prices.default({ input: 0, output: 0 }),
+  /** Prices by model name (as sent to the endpoint); a model listed here is priced by its entry, others by `prices`. */
+  priceTable: z.record(z.string(), Prices).default({}),
   /** Endpoints tried in order when a call fails for good (retries used up, no connection): each replaces the settings it names. */
   fallbacks: z.array(LlmEndpoint).default([]),
   /**
