@@ -170,6 +170,15 @@ class ReactJob {
     const reply = lastReply >= 0 ? (this.turns[lastReply] as Extract<Turn, { role: 'assistant' }>) : undefined;
     const answered = new Set(this.turns.slice(lastReply + 1).flatMap((t) => (t.role === 'tool' ? [t.callId] : [])));
     const pending = reply?.toolCalls.filter((c) => !answered.has(c.id)) ?? [];
+    // Killed after the job had submitted (before the coordinator journaled it): submit the same again, with no new call.
+    const done = reply && this.submittedBy(reply, lastReply);
+    if (done && pending.length === 0) {
+      const submission = await this.resubmit(done);
+      if (submission) {
+        await this.recordEnd('submitted', this.lastSubmitPath);
+        return submission;
+      }
+    }
     const first = pending[0];
     const outcomes = new Map<string, ToolOutcome>();
     try {
@@ -197,6 +206,31 @@ class ReactJob {
       return this.finishWithoutSubmit(err.message);
     }
     return this.loop(this.step + 1);
+  }
+
+  /** The submit call of a reply that ended the job, with what it was answered. */
+  private submittedBy(reply: Extract<Turn, { role: 'assistant' }>, at: number): { call: ToolCall; result: string } | undefined {
+    for (const t of this.turns.slice(at + 1)) {
+      if (t.role !== 'tool' || !t.content.startsWith('submitted ')) continue;
+      const call = reply.toolCalls.find((c) => c.id === t.callId && c.name === 'submit');
+      if (call) return { call, result: t.content };
+    }
+    return undefined;
+  }
+
+  /** The submission a submit made before a restart: its file and the prediction files as they are in the session. */
+  private async resubmit(done: { call: ToolCall; result: string }): Promise<Submission | undefined> {
+    const checked = checkArgs(this.tools.find((t) => t.name === 'submit')!, done.call.arguments);
+    const args = 'error' in checked ? {} : checked.args;
+    const path = this.submitPath(args);
+    const code = path ? await this.readWork(path) : null;
+    if (!path || code === null) return undefined;
+    this.lastSubmitPath = path;
+    const files = await this.session.getFiles(['submission']);
+    const summary = typeof args.summary === 'string' && args.summary.trim() ? args.summary.trim() : `react: submitted ${path} at step ${this.step}`;
+    await this.record({ kind: 'react.resubmitted', step: this.step, path, files: files.map((f) => f.path) });
+    // The observation holds the run's output (head and tail), where a self-reported score line sits.
+    return { code, codePath: path, files, output: done.result, exitCode: 0, summary };
   }
 
   /** The request of a call's exec, as runTool sends it (resent under the same id if the worker never got it). */

@@ -8,9 +8,9 @@ import { call, LoopbackLlm, toolResults, type ChatRequest, type Reply } from '..
 import { AIRA_BIN, KEY, sessionOf, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
 
 /**
- * `aira run --agent react` (the built CLI) killed with SIGKILL in the middle of a job, twice — once
- * while a tool's command runs on the worker, once while the model is answering — and resumed with
- * `--resume` each time: the job goes on from its next step in the same session, and the loopback
+ * `aira run --agent react` (the built CLI) killed with SIGKILL in the middle of a job, three times —
+ * while a tool's command runs on the worker, while the model is answering, and while submit runs
+ * the solution — and resumed with `--resume` each time: the job goes on from its next step in the same session, and the loopback
  * server's request log shows no step asked twice and no token counted twice.
  */
 
@@ -59,9 +59,10 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     const llm = await LoopbackLlm.start([
       (req) => {
         s = sessionOf(req);
-        return tools(call('bash', { command: writeCommand('solution.py', 'print("score: 0.25")\n') }));
+        // The solution takes a while, so the third kill lands while submit runs it.
+        return tools(call('bash', { command: writeCommand('solution.py', 'import time\ntime.sleep(6)\nprint("score: 0.25")\n') }));
       },
-      () => tools(call('bash', { command: `${s.python} solution.py && export AIRA_MARK=kept-in-shell` })),
+      () => tools(call('bash', { command: 'export AIRA_MARK=kept-in-shell' })),
       (req) => {
         third = req;
         return tools(call('bash', { command: 'sleep 6; echo "slept well: $AIRA_MARK"' }));
@@ -79,8 +80,9 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
       (req) => {
         expect(toolResults(req).at(-1)).toContain('after-resume');
         expect(JSON.stringify(req.messages)).not.toContain('never-sent');
-        return tools(call('submit', { path: 'solution.py', summary: 'survived two restarts' }));
+        return tools(call('submit', { path: 'solution.py', summary: 'survived three restarts' }));
       },
+      // ---- coordinator killed while submit runs the solution; a new one follows that run and submits ----
     ]);
     const out = join(bench.root, 'resume-study');
     const common = ['--out', out];
@@ -100,7 +102,12 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
       expect((await second.exited).signal, 'killed while the model answered').toBe('SIGKILL');
 
       const third_ = aira(['--resume', study, ...common]);
-      const end = await third_.exited;
+      await until('the solution to run', () => journal(out).some((e) => e.type === 'exec.started' && e.label === 'solution'));
+      third_.kill();
+      expect((await third_.exited).signal, 'killed while the solution ran').toBe('SIGKILL');
+
+      const fourth = aira(['--resume', study, ...common]);
+      const end = await fourth.exited;
       expect(end.code, end.stderr).toBe(0);
     } finally {
       await llm.close();
@@ -109,16 +116,19 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     expect(llm.remaining).toBe(0);
     const events = journal(out);
     expect(events.filter((e) => e.type === 'run.ended').map((e) => e.type === 'run.ended' && e.reason)).toEqual(['max-jobs']);
-    // One attempt throughout, taken over twice: once following the running command, once between calls.
+    // One attempt throughout, taken over three times: following the running command, between calls, following the solution's run.
     const adopted = events.flatMap((e) => (e.type === 'attempt.adopted' ? [e] : []));
     expect(adopted.map((a) => [a.jobId, a.attempt, a.execId !== undefined])).toEqual([
       ['j0001', 1, true],
       ['j0001', 1, false],
+      ['j0001', 1, true],
     ]);
+    // The solution ran once: the fourth coordinator followed the run the third had started.
+    expect(events.filter((e) => e.type === 'exec.started' && e.label === 'solution')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'attempt.abandoned')).toEqual([]);
     const candidates = events.flatMap((e) => (e.type === 'candidate.added' ? [e.candidate] : []));
     expect(candidates).toHaveLength(1);
-    expect(candidates[0], JSON.stringify(candidates[0]?.scores)).toMatchObject({ attempt: 1, scores: { valid: true, search: 0.25 }, summary: 'survived two restarts' });
+    expect(candidates[0], JSON.stringify(candidates[0]?.scores)).toMatchObject({ attempt: 1, scores: { valid: true, search: 0.25 }, summary: 'survived three restarts' });
     // No token counted twice: one cost event per delivered reply, each with the tokens the server reported for it.
     const served = llm.requests.filter((r) => r.status === 200);
     expect(served).toHaveLength(5); // six requests; the fifth was never delivered (its coordinator died)
@@ -127,11 +137,14 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     expect(costs.map((c) => c.call)).toEqual(['s1', 's2', 's3', 's4', 's5'].map((x) => `j0001-a1-${x}`));
     expect(costs.map((c) => [c.promptTokens, c.completionTokens])).toEqual(served.map((r) => [r.usage.prompt, r.usage.completion]));
     const steps = events.flatMap((e) => (e.type === 'step' ? [e.step] : []));
-    expect(steps.filter((x) => x.kind === 'react.resumed').map((x) => x.step)).toEqual([3, 4]);
+    expect(steps.filter((x) => x.kind === 'react.resumed').map((x) => x.step)).toEqual([3, 4, 5]);
     const endStep = steps.find((x) => x.kind === 'react.end')!;
     expect(endStep).toMatchObject({ reason: 'submitted', calls: 5, promptTokens: served.reduce((n, r) => n + r.usage.prompt, 0) });
     // The resumed tool result is marked as such, and the LLM log holds every request of the attempt.
-    expect(steps.filter((x) => x.kind === 'react.tool' && x.resumed).map((x) => x.step)).toEqual([3]);
+    expect(steps.filter((x) => x.kind === 'react.tool' && x.resumed).map((x) => [x.step, x.tool])).toEqual([
+      [3, 'bash'],
+      [5, 'submit'],
+    ]);
     const runDir = join(out, readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))!, 'script-s0');
     const logged = readFileSync(join(runDir, 'llm', 'j0001-a1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
     expect(logged.filter((l) => l.kind === 'request')).toHaveLength(6);
