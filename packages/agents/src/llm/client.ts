@@ -108,7 +108,8 @@ export class LlmClient {
     let p = listedContext.get(this.endpointKey);
     if (!p) {
       p = this.sdk.models
-        .list({ timeout: Math.min(30_000, this.settings.timeoutMs), maxRetries: 1 })
+        // A server without a model list must not hold the job up: a short wait, no retry.
+        .list({ timeout: Math.min(10_000, this.settings.timeoutMs), maxRetries: 0 })
         .then((page) => {
           const m = page.data.find((x) => x.id === this.settings.model) as Record<string, unknown> | undefined;
           const meta = (m?.meta ?? {}) as Record<string, unknown>;
