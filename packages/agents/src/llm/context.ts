@@ -226,7 +226,7 @@ function squeezeTo(turns: Turn[], headLength: number, maxChars: number): Turn[] 
 }
 
 /**
- * Reads a context-length refusal: vLLM ("This model's maximum context length is N tokens. However,
+ * Reads a context-length refusal (docs/llm-endpoints.md): vLLM ("This model's maximum context length is N tokens. However,
  * you requested M tokens (P in the messages, …)" or "… and your request has P input tokens"),
  * OpenAI (code context_length_exceeded, "… your messages resulted in P tokens"), llama.cpp's server
  * (type exceed_context_size_error with n_prompt_tokens and n_ctx). Null when it is no such error.

@@ -3,7 +3,8 @@
  * on, so a connection reset in the middle of a body surfaces inside fetch (the SDK reports it as a
  * connection error, which is retried) instead of as a parse error after the SDK has accepted the
  * reply. An error body in vLLM's older top-level shape `{"object": "error", "message": …}` is
- * wrapped as `{"error": {…}}`, the shape the SDK reads its message from (else it says "no body").
+ * wrapped as `{"error": {…}}`, the shape the SDK reads its message from (else it says "no body";
+ * docs/llm-endpoints.md).
  */
 export async function endpointFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const res = await fetch(input, init);
