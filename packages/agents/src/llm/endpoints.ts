@@ -1,6 +1,10 @@
+import { ConfigError } from '@aira/core';
 import type { RunConfig } from '@aira/coordinator';
 import { LlmClient } from './client.js';
 import { llmSettings } from './settings.js';
+
+/** What `llm.roles` may name: the LLM agents, and the operators of their jobs. */
+const ROLES = ['react', 'operators', 'draft', 'mutate', 'improve', 'crossover', 'debug'];
 
 /**
  * The LLM clients of one agent: the main endpoint, each role's model or endpoint (`llm.roles`, by
@@ -17,6 +21,9 @@ export class Endpoints {
     /** A client of one's own for the main endpoint (tests). */
     private readonly main?: LlmClient,
   ) {
+    for (const role of Object.keys(config.llm.roles)) {
+      if (!ROLES.includes(role)) throw new ConfigError(`llm.roles.${role}: not a role; the roles are ${ROLES.join(', ')}`);
+    }
     for (const op of ['', 'draft']) this.forJob(op); // a missing key or model fails the run at its start
   }
 

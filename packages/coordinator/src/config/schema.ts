@@ -147,7 +147,14 @@ export const LlmConfig = z.strictObject({
    * Another model (or endpoint) for some jobs, by agent (`react`, `operators`) or operator
    * (`draft`, `mutate`, `crossover`, `debug`); the operator's entry wins. A string is a model name.
    */
-  roles: z.record(z.string(), z.union([z.string().min(1).transform((model) => ({ model }) as LlmEndpointOut), LlmEndpoint])).default({}),
+  roles: z
+    .record(
+      z.string(),
+      z.union([z.string().min(1).transform((model) => ({ model }) as LlmEndpointOut), LlmEndpoint], {
+        error: 'expected a model name (--role-model ROLE=MODEL) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}',
+      }),
+    )
+    .default({}),
 });
 export type LlmEndpoint = LlmEndpointOut;
 
