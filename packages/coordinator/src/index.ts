@@ -1,9 +1,9 @@
 // The coordinator's public API: configuration, studies, the agent/evaluator/session contracts,
 // and the journal reader that HCE checkpoints, ablations and the dashboard build on.
 
-export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput } from './config/schema.js';
+export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput, type BudgetConfig, type LlmEndpoint } from './config/schema.js';
 export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type ResolvedConfig } from './config/resolve.js';
-export { FIELDS, flagAttribute, type FieldSpec } from './config/fields.js';
+export { FIELDS, FIELD_BY_PATH, flagAttribute, flagName, type FieldSpec } from './config/fields.js';
 export { readYaml, parseYaml, type YamlSource } from './config/yaml-source.js';
 
 export { runStudy, resumeStudy, type StudyOptions, type StudyResult } from './run/study.js';
@@ -28,6 +28,7 @@ export {
   type Session,
   type SessionFile,
   type Submission,
+  type RunningExec,
   type TaskInfo,
 } from './agent/types.js';
 export { scriptAgent, shellQuote } from './agent/script-agent.js';
@@ -35,8 +36,10 @@ export { selfReportedEvaluator, parseScoreLine } from './evaluator/self-reported
 
 export { readJournal, type JournalContents } from './journal/reader.js';
 export type { JournalEvent, EventBody, EventOf, EventType, WorkerInfo } from './journal/events.js';
-export { replay, applyEvent, type RunState, type JobState, type AttemptState } from './state/run-state.js';
+export { replay, applyEvent, endOf, type RunState, type JobState, type AttemptState } from './state/run-state.js';
 export { finalPick, FinalPicker, type FinalPick } from './state/final-pick.js';
+export { StudySpend } from './run/spend-guard.js';
+export { spendOf, addSpend, noSpend, formatSpend, type Spend } from './state/spend.js';
 export { ArtifactStore } from './state/artifacts.js';
 // The seeded generator, shared with agents that draw their own choices (the template agent).
 export { rngFor, type Rng } from './search/rng.js';

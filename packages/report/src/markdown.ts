@@ -1,4 +1,5 @@
 import { isMlebenchStudy, MLEBENCH_REPORT } from './mlebench.js';
+import { formatSpend } from '@aira/coordinator';
 import { lineageTree } from './lineage.js';
 import { baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
 import type { RunReport, StudyReport } from './types.js';
@@ -22,6 +23,7 @@ function summaryTable(report: StudyReport): string[] {
 function runSection(r: RunReport): string[] {
   const out = [`## ${r.competition ?? r.runId}`, ''];
   out.push(`- Run \`${r.runId}\` (seed ${r.seed}): ${stateText(r)}; ${r.jobs} jobs, ${r.candidates} candidates (${r.valid} valid); evaluator ${r.evaluator}; ${directionText(r)}.`);
+  if (r.spend.calls > 0) out.push(`- LLM: ${formatSpend(r.spend)}.`);
   const p = r.pick;
   if (!p) {
     out.push('- No final pick: no valid candidate.', '');
@@ -54,7 +56,7 @@ export function renderMarkdown(report: StudyReport): string {
     `# aira study ${report.studyId}`,
     '',
     `- Suite: ${report.suite ?? 'none (competitions given one by one)'}; ${s.runs} run(s), ${s.ended} ended; started ${report.createdAt}.`,
-    `- Agent: ${report.agent}.`,
+    `- Agent: ${report.agent}.${s.spend.calls > 0 ? ` LLM: ${formatSpend(s.spend)}.` : ''}`,
     `- Search: ${report.search}; budget ${fmtTime(report.budgetMs)} of active time per run.`,
     `- Protection: **${prot.short}**. ${prot.long}`,
   ];

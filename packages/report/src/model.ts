@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, UserError } from '@aira/core';
-import { readJournal, replay, studyStatus, type CandidateRecord, type JournalEvent, type RunState, type RunStatus } from '@aira/coordinator';
+import { addSpend, noSpend, readJournal, replay, spendOf, studyStatus, type CandidateRecord, type JournalEvent, type RunState, type RunStatus } from '@aira/coordinator';
 import { isProtecting, pickAt, PREDICTION_FILES } from '@aira/hce';
 import { lineageOf } from './lineage.js';
 import { scoreSeries } from './series.js';
@@ -163,6 +163,7 @@ export function buildRunReport(i: RunInput, o: ReportOptions = {}): RunReport {
     series: scoreSeries(candidates, direction, state.activeMs),
     lineage: pick ? lineageOf(pick.candidateId, state.candidates) : [],
     protection: protectionOf(events),
+    spend: spendOf(events).total,
   };
 }
 
@@ -216,6 +217,7 @@ export function buildStudyReport(dir: string, o: ReportOptions = {}): StudyRepor
       meanPercentileRank: ranked.length ? ranked.reduce((s, r) => s + (r.pick?.percentileRank ?? 0), 0) / ranked.length : null,
       beatBaseline: runs.filter((r) => r.beatsBaseline === true).length,
       withBaseline: runs.filter((r) => r.baseline).length,
+      spend: runs.reduce((t, r) => addSpend(t, r.spend), noSpend()),
     },
   };
 }

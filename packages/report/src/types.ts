@@ -3,6 +3,8 @@
  * study folder's journals alone. Renderers (Markdown, HTML, plots) read only this.
  */
 
+import type { Spend } from '@aira/coordinator';
+
 export const REPORT_FORMAT = 'aira.report/1';
 
 export type Medal = 'gold' | 'silver' | 'bronze';
@@ -109,6 +111,8 @@ export interface RunReport {
   /** The final pick and its ancestors, the pick first, each once. */
   lineage: LineageNode[];
   protection: Protection;
+  /** LLM spending (tokens, USD) from the run's cost events. */
+  spend: Spend;
   /** Plot file relative to the study folder, once rendered. */
   plot?: string;
 }
@@ -135,5 +139,7 @@ export interface StudyReport {
     meanPercentileRank: number | null;
     beatBaseline: number;
     withBaseline: number;
+    /** LLM spending of all runs. */
+    spend: Spend;
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJournal, replay, type JournalEvent } from '@aira/coordinator';
+import { endOf, readJournal, replay, type JournalEvent } from '@aira/coordinator';
 import { pickAt, type CheckpointPick } from '@aira/hce';
 import type { Checkpoint } from '../matrix/checkpoints.js';
 import { ablationPaths, runIdOf, type AblationDoc } from '../study/files.js';
@@ -72,7 +72,7 @@ export function readCell(dir: string, cell: AblationDoc['cells'][number], checkp
   const runDir = join(ablationPaths(dir).cell(cell.cellId), runIdOf(cell.competition, cell.seed));
   const { events } = readJournal(join(runDir, 'journal.jsonl'));
   const state = replay([...events]);
-  const ended = events.find((e): e is Extract<JournalEvent, { type: 'run.ended' }> => e.type === 'run.ended') ?? null;
+  const ended = endOf(events);
   const activeMs = events.length ? events[events.length - 1]!.active : 0;
   const lean = events.filter((e) => PICK_EVENTS.has(e.type));
   const at = (ms: number): CheckpointPick => pickAt(lean, ms);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, UserError } from '@aira/core';
-import { readJournal, type JournalEvent } from '@aira/coordinator';
+import { endOf, readJournal, type JournalEvent } from '@aira/coordinator';
 import type { Checkpoint } from '../matrix/checkpoints.js';
 import type { Cell } from '../matrix/expand.js';
 import type { Matrix } from '../matrix/load.js';
@@ -179,6 +179,6 @@ export type CellState = 'new' | 'interrupted' | 'ended';
 export function cellState(cellDir: string, competition: string, seed: number): { state: CellState; events: JournalEvent[] } {
   if (!existsSync(join(cellDir, 'study.json'))) return { state: 'new', events: [] };
   const { events } = readJournal(cellJournal(cellDir, competition, seed));
-  if (events.some((e) => e.type === 'run.ended')) return { state: 'ended', events };
+  if (endOf(events)) return { state: 'ended', events };
   return { state: 'interrupted', events };
 }

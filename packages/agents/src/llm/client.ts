@@ -3,9 +3,11 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'ope
 import { endpointLimiter, type Semaphore } from './limiter.js';
 import { noLog, type LlmLog } from './log.js';
 import { Redactor } from './redact.js';
+import type { ContextOverflow } from './context.js';
+import { endpointFetch } from './endpoint-fetch.js';
 import { backoffMs, classify } from './retry.js';
 import { costOf, isOpenAi, type LlmSettings } from './settings.js';
-import { parseToolBlocks } from './text-protocol.js';
+import { parseToolBlocks, parseToolText } from './text-protocol.js';
 import type { Completion, ToolCall, ToolProtocol, ToolSpec, Turn, Usage } from './types.js';
 import { toWire } from './wire.js';
 
@@ -14,9 +16,11 @@ export class LlmError extends Error {
   override name = 'LlmError';
   constructor(
     message: string,
-    readonly kind: 'fatal' | 'retries-exhausted' | 'aborted',
+    readonly kind: 'fatal' | 'retries-exhausted' | 'aborted' | 'context',
     readonly status: number | null,
     readonly attempts: number,
+    /** What a context-length refusal said (kind `context`): the caller shortens the prompt and calls again. */
+    readonly overflow?: ContextOverflow,
   ) {
     super(message);
   }
@@ -43,6 +47,10 @@ export interface ClientOptions {
 
 /** Endpoints (base URL + model) that rejected tools in this process: they get the text protocol. */
 const textOnly = new Set<string>();
+/** Endpoints that refused the reply-length field they were sent: they get the other one. */
+const otherLengthField = new Set<string>();
+/** The context length each endpoint's model list gives (looked up once per process). */
+const listedContext = new Map<string, Promise<number | null>>();
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -77,7 +85,7 @@ export class LlmClient {
     options: ClientOptions = {},
   ) {
     this.redactor = new Redactor([settings.apiKey]);
-    this.sdk = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: 'off' });
+    this.sdk = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: 'off', fetch: endpointFetch });
     this.limiter = options.limiter ?? endpointLimiter(settings.baseUrl, settings.concurrency);
     this.random = options.random ?? Math.random;
     this.endpointKey = `${settings.baseUrl.replace(/\/+$/, '')}|${settings.model}`;
@@ -88,6 +96,32 @@ export class LlmClient {
     if (this.settings.toolProtocol === 'text') return 'text';
     if (this.settings.toolProtocol === 'native') return 'native';
     return textOnly.has(this.endpointKey) ? 'text' : 'native';
+  }
+
+  /**
+   * The model's context length in tokens: `llm.contextTokens` when set, else what the endpoint's
+   * model list says (vLLM: `max_model_len`; others: `context_length`, `context_window`,
+   * llama.cpp: `meta.n_ctx_train`), else null.
+   */
+  contextLength(): Promise<number | null> {
+    if (this.settings.contextTokens !== undefined) return Promise.resolve(this.settings.contextTokens);
+    let p = listedContext.get(this.endpointKey);
+    if (!p) {
+      p = this.sdk.models
+        // A server without a model list must not hold the job up: a short wait, no retry.
+        .list({ timeout: Math.min(10_000, this.settings.timeoutMs), maxRetries: 0 })
+        .then((page) => {
+          const m = page.data.find((x) => x.id === this.settings.model) as Record<string, unknown> | undefined;
+          const meta = (m?.meta ?? {}) as Record<string, unknown>;
+          for (const v of [m?.max_model_len, m?.context_length, m?.context_window, m?.max_context_length, meta.n_ctx_train]) {
+            if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+          }
+          return null;
+        })
+        .catch(() => null);
+      listedContext.set(this.endpointKey, p);
+    }
+    return p;
   }
 
   async complete(o: CallOptions): Promise<Completion> {
@@ -117,6 +151,15 @@ export class LlmClient {
         if (f.kind === 'aborted' || o.signal?.aborted) {
           await log.write({ ...entry, outcome: 'aborted' });
           throw new LlmError(`LLM call aborted: ${message}`, 'aborted', status, attempts);
+        }
+        if (f.kind === 'context') {
+          await log.write({ ...entry, outcome: 'context length exceeded', overflow: f.overflow });
+          throw new LlmError(`the prompt is longer than the model's context (HTTP ${f.status}: ${message})`, 'context', f.status, attempts, f.overflow);
+        }
+        if (f.kind === 'max-tokens-field' && !otherLengthField.has(this.endpointKey)) {
+          otherLengthField.add(this.endpointKey);
+          await log.write({ ...entry, outcome: 'switching the reply-length field' });
+          continue;
         }
         if (f.kind === 'tools-rejected' && this.settings.toolProtocol === 'auto') {
           textOnly.add(this.endpointKey);
@@ -156,14 +199,19 @@ export class LlmClient {
         }
         throw new LlmError(`LLM call failed after ${attempts} attempts (replies without choices)`, 'retries-exhausted', 200, attempts);
       }
-      const content = typeof choice.message?.content === 'string' ? choice.message.content : '';
-      const toolCalls = this.toolCalls(choice.message?.tool_calls, content, o.callId, o.tools !== undefined);
-      const usage = usageOf(res, body, content);
+      const message = (choice.message ?? {}) as { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+      const content = typeof message.content === 'string' ? message.content : '';
+      const finishReason = choice.finish_reason ?? '';
+      const toolCalls = this.toolCalls(message.tool_calls, content, o.callId, o.tools !== undefined, finishReason);
+      // Reasoning models (vLLM --reasoning-parser: reasoning_content; Ollama, OpenRouter: reasoning).
+      const reasoning = typeof message.reasoning_content === 'string' ? message.reasoning_content : typeof message.reasoning === 'string' ? message.reasoning : '';
+      const usage = usageOf(res, body, content + reasoning + (message.tool_calls ? JSON.stringify(message.tool_calls) : ''));
       return {
         callId: o.callId,
         content,
+        ...(reasoning ? { reasoning } : {}),
         toolCalls,
-        finishReason: choice.finish_reason ?? '',
+        finishReason,
         usage,
         costUsd: costOf(usage, this.settings.prices),
         protocol,
@@ -178,14 +226,16 @@ export class LlmClient {
     const s = this.settings;
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: s.model,
-      messages: toWire(o.turns, protocol, o.tools ? o.textInstructions : undefined),
+      messages: toWire(o.turns, protocol, o.tools ? o.textInstructions : undefined, s.sendReasoning),
     };
     if (s.temperature !== undefined) body.temperature = s.temperature;
     if (s.topP !== undefined) body.top_p = s.topP;
     if (s.maxOutputTokens !== undefined) {
-      // OpenAI's reasoning models refuse max_tokens; most other servers know only max_tokens.
-      if (isOpenAi(s.baseUrl)) body.max_completion_tokens = s.maxOutputTokens;
-      else body.max_tokens = s.maxOutputTokens;
+      // OpenAI's reasoning models refuse max_tokens; most other servers know only max_tokens. A
+      // server that refuses the field it got is sent the other one from then on.
+      let field = s.maxTokensField === 'auto' ? (isOpenAi(s.baseUrl) ? 'max_completion_tokens' : 'max_tokens') : s.maxTokensField;
+      if (otherLengthField.has(this.endpointKey)) field = field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+      body[field] = s.maxOutputTokens;
     }
     if (o.tools && protocol === 'native') {
       body.tools = o.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
@@ -193,23 +243,46 @@ export class LlmClient {
     return body;
   }
 
-  private toolCalls(raw: unknown, content: string, callId: string, wantTools: boolean): ToolCall[] {
+  private toolCalls(raw: unknown, content: string, callId: string, wantTools: boolean, finishReason: string): ToolCall[] {
     if (!wantTools) return [];
-    const native: ToolCall[] = [];
-    if (Array.isArray(raw)) {
-      raw.forEach((c: { id?: string; function?: { name?: string; arguments?: unknown } }, i: number) => {
-        const args = c.function?.arguments;
-        native.push({
-          id: c.id || `${callId}-t${i + 1}`,
-          name: c.function?.name ?? '',
-          arguments: typeof args === 'string' ? args : args === undefined ? '{}' : JSON.stringify(args),
-        });
-      });
-    }
-    if (native.length > 0) return native;
-    // Text protocol; or a model on a tool-calling server that wrote its calls as text anyway.
-    return parseToolBlocks(content, `${callId}-t`);
+    const native: ToolCall[] = mergeSplitCalls(raw).map((c, i) => ({ id: c.id || `${callId}-t${i + 1}`, name: c.name, arguments: c.arguments }));
+    // Text protocol; or a model on a server without a tool parser that wrote its calls as text.
+    const calls = native.length > 0 ? native : parseToolBlocks(content, `${callId}-t`).concat(parseToolText(content, `${callId}-x`));
+    if (finishReason !== 'length') return calls;
+    // Cut at the reply's token limit: a call whose arguments end mid-JSON is answered, not run.
+    return calls.map((c) => (c.error || isJson(c.arguments) ? c : { ...c, error: 'the reply was cut off at its token limit in the middle of this call (its arguments are incomplete); write shorter calls, e.g. put long code in a file in smaller pieces' }));
   }
+}
+
+function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Native tool calls, with one call spread over several entries put back together: an entry with
+ * the id (or, without ids, the index) of the one before it, or with no name, continues its
+ * arguments (some servers' tool parsers emit a call's name and its arguments separately).
+ */
+function mergeSplitCalls(raw: unknown): Array<{ id: string; name: string; arguments: string }> {
+  if (!Array.isArray(raw)) return [];
+  const out: Array<{ id: string; name: string; arguments: string; index?: number }> = [];
+  for (const c of raw as Array<{ id?: string; index?: number; function?: { name?: string; arguments?: unknown } }>) {
+    const a = c.function?.arguments;
+    const args = typeof a === 'string' ? a : a === undefined || a === null ? '' : JSON.stringify(a);
+    const name = c.function?.name ?? '';
+    const prev = out[out.length - 1];
+    const continues = prev && ((c.id && c.id === prev.id) || (!c.id && c.index !== undefined && c.index === prev.index) || (!name && !c.id));
+    if (continues) {
+      prev.name ||= name;
+      prev.arguments += args;
+    } else out.push({ id: c.id ?? '', name, arguments: args, index: c.index });
+  }
+  return out.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments === '' ? '{}' : c.arguments }));
 }
 
 /**

@@ -1,9 +1,12 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { contextOverflow, type ContextOverflow } from './context.js';
 
 /** How a failed request is handled. */
 export type Failure =
   | { kind: 'retry'; status: number | null; message: string; retryAfterMs: number | null }
   | { kind: 'tools-rejected'; status: number; message: string }
+  | { kind: 'context'; status: number; message: string; overflow: ContextOverflow }
+  | { kind: 'max-tokens-field'; status: number; message: string }
   | { kind: 'fatal'; status: number | null; message: string }
   | { kind: 'aborted'; message: string };
 
@@ -29,7 +32,8 @@ function clamp(ms: number): number {
  * Sorts an error from the SDK: 408, 409, 429, 5xx, timeouts and connection errors are retried;
  * a 4xx/5xx that names tools, on a request that sent tools, means the server cannot call tools
  * (vLLM without --enable-auto-tool-choice, Ollama models without tool support, llama.cpp without
- * --jinja) and switches the job to the text protocol; anything else ends the call.
+ * --jinja) and switches the job to the text protocol; a context-length refusal goes back to the
+ * caller to shorten the prompt; anything else ends the call.
  */
 export function classify(err: unknown, sentTools: boolean): Failure {
   if (err instanceof APIUserAbortError) return { kind: 'aborted', message: 'request aborted' };
@@ -38,6 +42,12 @@ export function classify(err: unknown, sentTools: boolean): Failure {
   if (err instanceof APIError && typeof err.status === 'number') {
     const status = err.status;
     const message = err.message;
+    const overflow = contextOverflow(status, message, err.error);
+    if (overflow) return { kind: 'context', status, message, overflow };
+    // OpenAI's reasoning models refuse max_tokens; some other servers refuse max_completion_tokens.
+    if (status === 400 && /max_(completion_)?tokens/.test(message) && /unsupported|not supported|unrecognized|extra (fields|inputs)|not permitted/i.test(message)) {
+      return { kind: 'max-tokens-field', status, message };
+    }
     if (sentTools && status >= 400 && status !== 401 && status !== 403 && status !== 408 && status !== 429 && /tool/i.test(message)) {
       return { kind: 'tools-rejected', status, message };
     }

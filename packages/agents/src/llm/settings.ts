@@ -1,5 +1,5 @@
 import { ConfigError } from '@aira/core';
-import type { RunConfig } from '@aira/coordinator';
+import type { LlmEndpoint, RunConfig } from '@aira/coordinator';
 
 /** Everything the client needs, resolved from the run config and the environment. */
 export interface LlmSettings {
@@ -12,6 +12,9 @@ export interface LlmSettings {
   temperature?: number;
   topP?: number;
   maxOutputTokens?: number;
+  maxTokensField: 'auto' | 'max_tokens' | 'max_completion_tokens';
+  contextTokens?: number;
+  sendReasoning: boolean;
   toolProtocol: 'auto' | 'native' | 'text';
   timeoutMs: number;
   maxRetries: number;
@@ -30,8 +33,9 @@ export const NO_KEY = 'no-key';
  * is required, and the key is read from the variable `llm.apiKeyEnv` names. OpenAI's own endpoint
  * without a key is an error; another endpoint without one gets a placeholder.
  */
-export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.env, agent = config.agent.name): LlmSettings {
-  const llm = config.llm;
+export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.env, agent = config.agent.name, endpoint: LlmEndpoint = {}): LlmSettings {
+  const defined = Object.fromEntries(Object.entries(endpoint).filter(([, v]) => v !== undefined));
+  const llm = { ...config.llm, ...defined };
   if (!llm.model) throw new ConfigError(`llm.model: the ${agent} agent needs a model (--model NAME or AIRA_MODEL)`);
   const key = env[llm.apiKeyEnv];
   if ((key === undefined || key === '') && OPENAI.test(llm.baseUrl)) {
@@ -47,13 +51,20 @@ export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.
     temperature: llm.temperature,
     topP: llm.topP,
     maxOutputTokens: llm.maxOutputTokens,
+    maxTokensField: llm.maxTokensField,
+    contextTokens: llm.contextTokens,
+    sendReasoning: llm.sendReasoning,
     toolProtocol: llm.toolProtocol,
     timeoutMs: llm.timeout,
     maxRetries: llm.maxRetries,
     retryBaseMs: llm.retryBase,
     concurrency: llm.concurrency,
-    prices: { input: llm.prices.input, output: llm.prices.output, cachedInput: llm.prices.cachedInput ?? llm.prices.input },
+    prices: pricesOf(endpoint.prices ?? config.llm.priceTable[llm.model] ?? config.llm.prices),
   };
+}
+
+function pricesOf(p: { input: number; output: number; cachedInput?: number }): LlmSettings['prices'] {
+  return { input: p.input, output: p.output, cachedInput: p.cachedInput ?? p.input };
 }
 
 /** USD of one call at per-1M-token prices. */

@@ -43,6 +43,33 @@ export function parseToolBlocks(text: string, idPrefix: string): ToolCall[] {
   return calls;
 }
 
+const TAGGED = /<tool_call>\s*([\s\S]*?)\s*<\/tool_call>/g;
+
+/**
+ * Calls a model wrote in its own chat format because the server has no tool parser for it
+ * (vLLM without --tool-call-parser, llama.cpp without --jinja): Hermes/Qwen
+ * `<tool_call>{"name": …, "arguments": …}</tool_call>`, or the whole reply one JSON call
+ * `{"name": …, "arguments"|"parameters": …}` (Llama 3.x). Only well-formed calls count.
+ */
+export function parseToolText(text: string, idPrefix: string): ToolCall[] {
+  const bodies = [...text.matchAll(TAGGED)].map((m) => m[1]!);
+  const whole = text.trim().replace(/^<\|python_tag\|>/, '');
+  if (bodies.length === 0 && whole.startsWith('{') && whole.endsWith('}')) bodies.push(whole);
+  const calls: ToolCall[] = [];
+  for (const body of bodies) {
+    let o: { name?: unknown; arguments?: unknown; parameters?: unknown };
+    try {
+      o = JSON.parse(body) as typeof o;
+    } catch {
+      continue;
+    }
+    if (!o || typeof o !== 'object' || typeof o.name !== 'string' || !o.name) continue;
+    const a = o.arguments ?? o.parameters;
+    calls.push({ id: `${idPrefix}-${calls.length + 1}`, name: o.name, arguments: a === undefined ? '{}' : typeof a === 'string' ? a : JSON.stringify(a), text: true });
+  }
+  return calls;
+}
+
 /** A call written back as a text-protocol block (history rendered for a text-protocol request). */
 export function toolBlock(call: ToolCall): string {
   let args: unknown;

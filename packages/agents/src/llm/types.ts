@@ -22,7 +22,7 @@ export interface ToolCall {
  */
 export type Turn =
   | { role: 'system' | 'user'; content: string }
-  | { role: 'assistant'; content: string; toolCalls: ToolCall[] }
+  | { role: 'assistant'; content: string; toolCalls: ToolCall[]; reasoning?: string }
   | { role: 'tool'; callId: string; name: string; content: string };
 
 export interface Usage {
@@ -40,6 +40,8 @@ export interface Completion {
   /** Id of this call in the LLM log (`<prefix>-<n>`). */
   callId: string;
   content: string;
+  /** A reasoning model's thinking (`reasoning_content` / `reasoning`): logged, sent back only with llm.sendReasoning. */
+  reasoning?: string;
   toolCalls: ToolCall[];
   finishReason: string;
   usage: Usage;

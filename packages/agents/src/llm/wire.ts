@@ -13,7 +13,7 @@ export function observationHeader(callId: string, name: string): string {
  * and each turn's results as one user message. Calls the model wrote as text blocks while on the
  * native protocol are answered in text too (no server id to answer them by).
  */
-export function toWire(turns: Turn[], protocol: ToolProtocol, textInstructions?: string): ChatCompletionMessageParam[] {
+export function toWire(turns: Turn[], protocol: ToolProtocol, textInstructions?: string, sendReasoning = false): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = [];
   const textCalls = new Set<string>();
   let pendingText: string[] = [];
@@ -44,18 +44,27 @@ export function toWire(turns: Turn[], protocol: ToolProtocol, textInstructions?:
           role: 'assistant',
           content: t.content || null,
           tool_calls: native.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: jsonOrWrapped(c.arguments) } })),
+          ...reasoningOf(t, sendReasoning),
         });
       } else {
         // Calls made natively before a switch to text are written back as blocks.
         const blocks = protocol === 'text' ? native.map(toolBlock) : [];
         for (const c of native) if (protocol === 'text') textCalls.add(c.id);
-        out.push({ role: 'assistant', content: [t.content, ...blocks].filter(Boolean).join('\n\n') });
+        out.push({ role: 'assistant', content: [t.content, ...blocks].filter(Boolean).join('\n\n'), ...reasoningOf(t, sendReasoning) });
       }
     }
   }
   flush();
   if (protocol === 'text' && textInstructions && !systemDone) out.unshift({ role: 'system', content: textInstructions });
   return out;
+}
+
+/**
+ * A reasoning model's thinking goes back only when asked (`llm.sendReasoning`): vLLM's and
+ * DeepSeek's guides say not to send `reasoning_content` back, and it is often most of the tokens.
+ */
+function reasoningOf(t: Extract<Turn, { role: 'assistant' }>, send: boolean): Record<string, string> {
+  return send && t.reasoning ? { reasoning_content: t.reasoning } : {};
 }
 
 /** Servers that re-parse past calls (chat templates) choke on arguments that are not JSON: wrap them. */

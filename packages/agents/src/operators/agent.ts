@@ -1,9 +1,8 @@
 import { relative } from 'node:path';
 import { formatDuration } from '@aira/core';
 import type { Agent, AgentContext, ExecResult, Job, ParentView, RunConfig, Session, Submission } from '@aira/coordinator';
-import { LlmClient } from '../llm/client.js';
+import { Endpoints } from '../llm/endpoints.js';
 import { JobLlm, StopJob } from '../llm/job.js';
-import { llmSettings } from '../llm/settings.js';
 import { loadTemplate, promptDir, renderPrompt } from '../llm/prompts.js';
 import { probeEnvironment, quote, type Environment } from '../react/environment.js';
 import { clip } from '../react/observation.js';
@@ -34,7 +33,7 @@ const score = (p: ParentView) => (p.searchScore === null ? 'none' : String(p.sea
  * versioned templates in prompts/operators/<version>/.
  */
 export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {}): Agent {
-  const client = options.client ?? new LlmClient(llmSettings(config, options.env, OPERATORS_AGENT));
+  const endpoints = new Endpoints(config, options.env, OPERATORS_AGENT, options.client);
   const dir = promptDir('operators', config.agent.prompts);
   for (const t of TEMPLATES) loadTemplate(dir, t);
   return {
@@ -43,11 +42,12 @@ export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {})
       const started = Date.now();
       const timeMs = Math.min(config.agent.jobTime ?? Infinity, ctx.remainingMs());
       const env = await probeEnvironment(session, job);
-      const llm = new JobLlm(client, job, ctx, env.runDir, config.agent.maxTokens);
+      const llm = new JobLlm(endpoints.forJob(job.spec.operator), job, ctx, env.runDir, config.agent.maxTokens);
+      const client = llm.client;
       const template = operatorTemplate(job);
       const prompt = renderPrompt(dir, `${template}.md`, promptVars(dir, job, session, env, template, timeMs, config.agent.outputChars));
       const system = renderPrompt(dir, 'system.md', {});
-      const record = (step: Record<string, unknown>) => ctx.record(client.redactor.value(step));
+      const record = (step: Record<string, unknown>) => ctx.record(llm.redactor.value(step));
       await record({ kind: 'operators.start', operator: job.spec.operator, template, model: client.settings.model, prompts: config.agent.prompts, llmLog: relative(env.runDir, llm.logPath), system, prompt: clip(prompt, RECORD_CHARS).text });
       const end = async (reason: string) =>
         record({ kind: 'operators.end', reason, durationMs: Date.now() - started, ...llm.totals, tokens: llm.tokens });

@@ -1,7 +1,7 @@
 import type { Registry, RunConfig } from '@aira/coordinator';
 import { OPERATORS_AGENT, operatorsAgent } from '../operators/agent.js';
 import { promptDir } from '../llm/prompts.js';
-import { llmSettings } from '../llm/settings.js';
+import { Endpoints } from '../llm/endpoints.js';
 import { REACT_AGENT, reactAgent, type LlmAgentOptions } from './agent.js';
 
 export const LLM_AGENTS = [REACT_AGENT, OPERATORS_AGENT] as const;
@@ -17,13 +17,13 @@ export function registerLlmAgents(registry: Registry, options: LlmAgentOptions =
 }
 
 /**
- * Checks an LLM agent's settings (model, key variable, prompt folder) before a study starts, so a
+ * Checks an LLM agent's settings (model, key variables, roles, prompt folder) before a study starts, so a
  * missing model or key is a one-line error rather than a failure after the workers are up.
  * Does nothing for other agents.
  */
 export function checkLlmAgentConfig(config: RunConfig, env: NodeJS.ProcessEnv = process.env): void {
   const name = config.agent.name;
   if (name !== REACT_AGENT && name !== OPERATORS_AGENT) return;
-  llmSettings(config, env, name);
+  new Endpoints(config, env, name); // the main endpoint, each role's and each fallback's settings and keys
   promptDir(name === REACT_AGENT ? 'react' : 'operators', config.agent.prompts);
 }

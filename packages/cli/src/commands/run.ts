@@ -20,6 +20,7 @@ import { describeAgent, unservedCompetitions, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
 import { PRESETS, resolveWithPreset } from '../presets.js';
 import { finishStudy } from '../live/finish.js';
+import { resumeBudget } from './resume-budget.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
 const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
@@ -103,7 +104,7 @@ export function register(program: Command): void {
       try {
         if (flags.resume) {
           const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
-          result = await resumeStudy(locateStudy(flags.resume, out), options);
+          result = await resumeStudy(locateStudy(flags.resume, out), { ...options, budget: resumeBudget(flags) });
         } else {
           const resolved = resolveWithPreset({ flags, sets: flags.set, env: process.env, file: flags.config }, flags.preset);
           if (flags.printConfig) {

@@ -40,6 +40,11 @@ let url: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // Only chat completions are scripted; anything else (the model list) is a 404, as on a bare server.
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
+    }
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {

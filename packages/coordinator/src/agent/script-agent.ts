@@ -58,12 +58,12 @@ export function scriptAgent(config: RunConfig): Agent {
       return submit(session, await session.exec('bash', solutionCommand(job, session), { label: 'solution' }));
     },
     // The solution runs as one exec: a new coordinator can follow it to its end and submit.
-    canResume: (running) => running.label === 'solution',
+    canResume: (running) => running?.label === 'solution',
     async resumeJob(job, session, _ctx, running) {
       // Sent again with its own command: journaled but never received (the coordinator died in
       // between), it runs now; already on the worker, it is followed from its start.
       const start = session.dirs.work ? { kind: 'bash' as const, code: solutionCommand(job, session) } : undefined;
-      return submit(session, await session.attach(running.execId, { label: 'solution', start }));
+      return submit(session, await session.attach(running!.execId, { label: 'solution', start }));
     },
   };
 

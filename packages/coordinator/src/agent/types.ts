@@ -112,10 +112,14 @@ export interface AgentContext {
   record(step: Record<string, unknown>): Promise<void>;
   /** Reports LLM spending; journaled and counted against the run's cost cap. */
   reportCost(usd: number, detail?: Record<string, unknown>): Promise<void>;
-  /** True once the run's cost cap is reached: start no new LLM call, submit what you have. */
+  /** True once the run's or the study's cost cap is reached: start no new LLM call, submit what you have. */
   costCapReached(): boolean;
+  /** How long the next LLM call must wait for the study's hourly spending limit (0: start now). */
+  spendWaitMs(): number;
   /** Active time left in the run's budget (ms). */
   remainingMs(): number;
+  /** The run's folder: where an agent keeps its own files (LLM logs, a conversation to resume from). */
+  readonly runDir: string;
 }
 
 /** What a job ends with (DESIGN "job … ending in a submission"). */
@@ -144,12 +148,13 @@ export interface Agent {
   readonly name: string;
   runJob(job: Job, session: Session, ctx: AgentContext): Promise<Submission>;
   /**
-   * Optional: whether a job whose coordinator died while `running` was in flight can be finished
-   * from where it is (its session and exec are still on the worker) instead of re-run.
+   * Optional: whether a job whose coordinator died while `running` was in flight (null: between
+   * execs, e.g. waiting for an LLM) can be finished from where it is (its session, and exec if
+   * any, are still on the worker) instead of re-run.
    */
-  canResume?(running: RunningExec): boolean;
+  canResume?(running: RunningExec | null): boolean;
   /** Finishes such a job: `session` is the job's own session, `running` still runs or has ended there. */
-  resumeJob?(job: Job, session: Session, ctx: AgentContext, running: RunningExec): Promise<Submission>;
+  resumeJob?(job: Job, session: Session, ctx: AgentContext, running: RunningExec | null): Promise<Submission>;
 }
 
 export interface EvaluationContext {

@@ -42,6 +42,10 @@ export const BudgetConfig = z.strictObject({
   maxJobs: positiveInt.optional(),
   /** LLM spending cap in USD, reported by agents through the cost hook. */
   costUsd: z.number().nonnegative().optional(),
+  /** LLM spending cap of the whole study (all its runs) in USD. */
+  studyCostUsd: z.number().nonnegative().optional(),
+  /** Most USD of LLM spending in any hour of wall-clock time; calls wait beyond it. */
+  costPerHour: z.number().positive().optional(),
 });
 
 export const WorkersConfig = z.strictObject({
@@ -136,6 +140,27 @@ export const AgentConfig = z.strictObject({
   prompts: z.string().min(1).default('v1'),
 });
 
+const Prices = z.strictObject({
+  input: z.number().nonnegative().default(0),
+  output: z.number().nonnegative().default(0),
+  /** Unset: the input price. */
+  cachedInput: z.number().nonnegative().optional(),
+});
+
+/** Another endpoint or model: what it sets replaces the main `llm` settings (a URL alone: that base URL). */
+const LlmEndpoint = z.union([
+  z.url().transform((baseUrl) => ({ baseUrl }) as LlmEndpointOut),
+  z.strictObject({
+    baseUrl: z.url().optional(),
+    model: z.string().min(1).optional(),
+    apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    contextTokens: positiveInt.optional(),
+    maxOutputTokens: positiveInt.optional(),
+    prices: Prices.optional(),
+  }),
+], { error: 'expected a base URL (http://host:port/v1) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}' });
+type LlmEndpointOut = { baseUrl?: string; model?: string; apiKeyEnv?: string; contextTokens?: number; maxOutputTokens?: number; prices?: z.output<typeof Prices> };
+
 /** The LLM endpoint of the react and operators agents (any OpenAI-compatible server). */
 export const LlmConfig = z.strictObject({
   baseUrl: z.url().default('https://api.openai.com/v1'),
@@ -146,6 +171,12 @@ export const LlmConfig = z.strictObject({
   topP: probability.optional(),
   /** Longest reply (max_tokens) of one call. */
   maxOutputTokens: positiveInt.optional(),
+  /** The request field that carries it; auto: max_completion_tokens for OpenAI, max_tokens elsewhere. */
+  maxTokensField: z.enum(['auto', 'max_tokens', 'max_completion_tokens']).default('auto'),
+  /** The model's context length in tokens; unset: from the endpoint's model list (vLLM's max_model_len), else learnt from its refusals. */
+  contextTokens: positiveInt.optional(),
+  /** Send a reasoning model's earlier thinking (reasoning_content) back with the conversation. */
+  sendReasoning: z.boolean().default(false),
   /** native: the server's tool calling; text: fenced ```tool blocks; auto: native, text once the server rejects tools. */
   toolProtocol: z.enum(['auto', 'native', 'text']).default('auto'),
   /** Per-call timeout. */
@@ -157,15 +188,25 @@ export const LlmConfig = z.strictObject({
   /** Requests in flight to one endpoint at once, shared by every job of the process. */
   concurrency: positiveInt.default(8),
   /** USD per 1M tokens; cost = prompt × input + cached prompt × cachedInput + completion × output. */
-  prices: z
-    .strictObject({
-      input: z.number().nonnegative().default(0),
-      output: z.number().nonnegative().default(0),
-      /** Unset: the input price. */
-      cachedInput: z.number().nonnegative().optional(),
-    })
-    .default({ input: 0, output: 0 }),
+  prices: Prices.default({ input: 0, output: 0 }),
+  /** Prices by model name (as sent to the endpoint); a model listed here is priced by its entry, others by `prices`. */
+  priceTable: z.record(z.string(), Prices).default({}),
+  /** Endpoints tried in order when a call fails for good (retries used up, no connection): each replaces the settings it names. */
+  fallbacks: z.array(LlmEndpoint).default([]),
+  /**
+   * Another model (or endpoint) for some jobs, by agent (`react`, `operators`) or operator
+   * (`draft`, `mutate`, `crossover`, `debug`); the operator's entry wins. A string is a model name.
+   */
+  roles: z
+    .record(
+      z.string(),
+      z.union([z.string().min(1).transform((model) => ({ model }) as LlmEndpointOut), LlmEndpoint], {
+        error: 'expected a model name (--role-model ROLE=MODEL) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}',
+      }),
+    )
+    .default({}),
 });
+export type LlmEndpoint = LlmEndpointOut;
 
 export const RunConfig = z
   .strictObject({

@@ -40,6 +40,8 @@ export type EventBody =
       direction: 'maximize' | 'minimize';
     }
   | { type: 'run.resumed'; pid: number }
+  /** A run that ended on its cost cap goes on: the cap was raised on resume. */
+  | { type: 'run.reopened'; reason: string }
   | { type: 'tick' }
   | { type: 'worker.joined'; workerId: string; info: WorkerInfo }
   | { type: 'worker.lost'; workerId: string; reason: string }
@@ -58,7 +60,7 @@ export type EventBody =
       dirs?: { data: string; work: string; submission: string };
     }
   /** A resumed coordinator took over an attempt whose exec was still on its worker, instead of re-running it. */
-  | { type: 'attempt.adopted'; jobId: string; attempt: number; workerId: string; sessionId: string; execId: string }
+  | { type: 'attempt.adopted'; jobId: string; attempt: number; workerId: string; sessionId: string; /** The exec that was running; absent when none was (the agent was between execs). */ execId?: string }
   | { type: 'exec.started'; jobId: string; attempt: number; workerId: string; sessionId: string; execId: string; kind: 'bash' | 'python'; label: string; log: string }
   | {
       type: 'exec.finished';

@@ -15,6 +15,7 @@ import { WorkerSession, openSessionRpc, warmUp } from '../session/worker-session
 import type { ExecFinished, OpenSessionResponse } from '@aira/protocol';
 import { ArtifactStore } from '../state/artifacts.js';
 import { finalPick, type FinalPick } from '../state/final-pick.js';
+import { StudySpend } from './spend-guard.js';
 import { applyEvent, replay, unfinishedJobs, type JobState, type RunState } from '../state/run-state.js';
 import type { CandidateRecord, JobSpec, Scores } from '../state/types.js';
 import { isInfrastructureError } from './errors.js';
@@ -42,6 +43,8 @@ export interface RunLoopOptions {
   tickMs?: number;
   /** Abandonments by lost workers after which a job is recorded as a failed candidate. */
   maxAttempts?: number;
+  /** The study's spending (study-wide cap, hourly limit), shared by its runs; default: this run's alone. */
+  spend?: StudySpend;
 }
 
 export interface RunResult {
@@ -73,7 +76,9 @@ interface Adoption {
   sessionId: string;
   dirs?: { data: string; work: string; submission: string };
   startedAt: number;
-  running: RunningExec;
+  running: RunningExec | null;
+  /** The highest exec number the session's execs had (new ones continue after it). */
+  execsBefore: number;
 }
 
 const pad = (n: number) => String(n).padStart(4, '0');
@@ -107,7 +112,10 @@ export class RunLoop {
   private readonly adoptable = new Map<string, Adoption>();
   private readonly spares = new Map<string, { sessionId: string; opened: Promise<OpenSessionResponse | null> }>();
 
+  private readonly spend: StudySpend;
+
   private constructor(private readonly o: RunLoopOptions) {
+    this.spend = o.spend ?? new StudySpend(o.config.budget);
     this.artifacts = new ArtifactStore(join(o.runDir, 'artifacts'));
     this.policy = createPolicy(o.search);
     this.finished = new Promise((r) => (this.resolveFinished = r));
@@ -125,6 +133,11 @@ export class RunLoop {
     loop.state = replay(events);
     loop.activeBase = loop.state.activeMs;
     loop.activeSince = performance.now();
+    if (!o.spend) for (const e of events) if (e.type === 'cost') loop.spend.add(e.t, e.usd);
+    // A run that ended on its cost cap goes on once the cap was raised.
+    if (loop.state.ended?.reason === 'cost' && !loop.costCapReached()) {
+      await loop.emit({ type: 'run.reopened', reason: 'the cost cap was raised' });
+    }
     // A resumed run keeps the search parameters it started with, not those of today's pool.
     if (events.length > 0 && loop.state.policy) loop.policy = createPolicy({ ...o.search, ...(loop.state.search as Partial<ResolvedSearch>) });
     if (events.length === 0) {
@@ -155,15 +168,17 @@ export class RunLoop {
     return loop;
   }
 
-  /** The job's last attempt, when it can be taken over: one exec still open and an agent that can resume it. */
+  /** The job's last attempt, when it can be taken over: at most one exec still open and an agent that can resume it. */
   private adoptable0(job: JobState): Adoption | undefined {
     const a = job.attempts[job.attempts.length - 1];
     if (!a || a.status !== 'running' || !a.sessionId || !this.o.agent.canResume || !this.o.agent.resumeJob) return undefined;
     const open = [...a.execs.entries()].filter(([, x]) => !x.finished);
-    if (open.length !== 1) return undefined;
-    const [execId, x] = open[0]!;
-    if (!this.o.agent.canResume({ execId, label: x.label })) return undefined;
-    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running: { execId, label: x.label } };
+    if (open.length > 1) return undefined;
+    const running = open.length === 1 ? { execId: open[0]![0], label: open[0]![1].label } : null;
+    if (!this.o.agent.canResume(running)) return undefined;
+    const prefix = `${a.sessionId}.x`;
+    const execsBefore = Math.max(0, ...[...a.execs.keys()].map((id) => (id.startsWith(prefix) ? Number(id.slice(prefix.length)) || 0 : 0)));
+    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running, execsBefore };
   }
 
   get ended(): boolean {
@@ -274,10 +289,15 @@ export class RunLoop {
   }
 
   private canPropose(): boolean {
-    const { maxJobs, costUsd } = this.o.config.budget;
+    const { maxJobs } = this.o.config.budget;
     if (maxJobs !== undefined && this.state.jobs.size >= maxJobs) return false;
-    if (costUsd !== undefined && this.state.costUsd >= costUsd) return false;
-    return true;
+    return !this.costCapReached();
+  }
+
+  /** The run's own cost cap or the study's. */
+  private costCapReached(): boolean {
+    const { costUsd } = this.o.config.budget;
+    return (costUsd !== undefined && this.state.costUsd >= costUsd) || this.spend.capReached();
   }
 
   private propose(): JobState {
@@ -322,7 +342,7 @@ export class RunLoop {
     let session: WorkerSession | undefined;
     const startedAt = adopt?.startedAt ?? Date.now();
     try {
-      if (adopt) await this.emit({ type: 'attempt.adopted', jobId, attempt: n, workerId: worker.id, sessionId: adopt.sessionId, execId: adopt.running.execId });
+      if (adopt) await this.emit({ type: 'attempt.adopted', jobId, attempt: n, workerId: worker.id, sessionId: adopt.sessionId, ...(adopt.running ? { execId: adopt.running.execId } : {}) });
       else await this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
       const sessionOptions = {
         perExecMs: o.config.budget.perExec,
@@ -345,7 +365,7 @@ export class RunLoop {
       const spare = adopt ? undefined : await this.takeSpare(worker);
       if (adopt) {
         const d = adopt.dirs ?? { data: '', work: '', submission: '' };
-        session = WorkerSession.fromOpened(worker, { sessionId: adopt.sessionId, dataDir: d.data, workDir: d.work, submissionDir: d.submission, protection: '' }, sessionOptions);
+        session = WorkerSession.fromOpened(worker, { sessionId: adopt.sessionId, dataDir: d.data, workDir: d.work, submissionDir: d.submission, protection: '' }, sessionOptions, adopt.execsBefore);
       } else if (spare) {
         live.sessionId = spare.sessionId;
         session = WorkerSession.fromOpened(worker, spare, sessionOptions);
@@ -426,8 +446,10 @@ export class RunLoop {
         await this.emit({ type: 'cost', jobId: live.job.spec.id, attempt: live.n, usd, detail });
         this.checkDone();
       },
-      costCapReached: () => o.config.budget.costUsd !== undefined && this.state.costUsd >= o.config.budget.costUsd,
+      costCapReached: () => this.costCapReached(),
+      spendWaitMs: () => this.spend.waitMs(),
       remainingMs: () => Math.max(0, o.config.budget.wallClock - this.activeMs()),
+      runDir: o.runDir,
     };
   }
 
@@ -571,9 +593,9 @@ export class RunLoop {
     if (this.o.stop.aborted) return this.end('stopped');
     const idle = this.live.size === 0 && this.pending.length === 0 && this.evaluations.size === 0;
     if (!idle) return;
-    const { maxJobs, costUsd } = this.o.config.budget;
+    const { maxJobs } = this.o.config.budget;
     if (maxJobs !== undefined && this.state.jobs.size >= maxJobs) return this.end('max-jobs');
-    if (costUsd !== undefined && this.state.costUsd >= costUsd) return this.end('cost');
+    if (this.costCapReached()) return this.end('cost');
   }
 
   private end(reason: EndReason): void {
@@ -637,6 +659,7 @@ export class RunLoop {
     }
     const { event, durable } = written;
     applyEvent(this.state, event);
+    if (event.type === 'cost') this.spend.add(event.t, event.usd);
     this.o.onEvent?.(event);
     return durable.then(
       () => event,

@@ -6,6 +6,7 @@ import { readJournal } from '../journal/reader.js';
 import { finalPick } from '../state/final-pick.js';
 import { replay } from '../state/run-state.js';
 import { rankCandidates } from '../state/types.js';
+import { addSpend, formatSpend, noSpend, spendOf, type Spend } from '../state/spend.js';
 import { coordinatorAlive, readCoordinatorDoc, readStudyDoc, studyPaths } from './study-files.js';
 
 export interface RunStatus {
@@ -23,6 +24,9 @@ export interface RunStatus {
   workers: Array<{ id: string; address: string; status: string }>;
   best: { candidateId: string; score: number } | null;
   finalPick: { candidateId: string; by: string; score: number } | null;
+  /** LLM spending of the run, and of each job that spent anything. */
+  spend: Spend;
+  jobSpend: Record<string, Spend>;
 }
 
 export interface StudyStatus {
@@ -32,6 +36,8 @@ export interface StudyStatus {
   state: 'running' | 'stopping' | 'ended' | 'interrupted';
   pid?: number;
   runs: RunStatus[];
+  /** LLM spending of all runs together. */
+  spend: Spend;
 }
 
 /** What a study's folder says about it now (read only: journals are replayed, never written). */
@@ -49,6 +55,7 @@ export function studyStatus(dir: string): StudyStatus {
         const a = j.attempts[j.attempts.length - 1]!;
         return { jobId: j.spec.id, operator: j.spec.operator, attempt: a.n, workerId: a.workerId };
       });
+    const spend = spendOf(events);
     return {
       runId: r.runId,
       competition: r.competition,
@@ -64,6 +71,8 @@ export function studyStatus(dir: string): StudyStatus {
       workers: [...s.workers.entries()].map(([id, w]) => ({ id, address: w.info.address, status: w.status })),
       best: best ? { candidateId: best.id, score: best.scores.search as number } : null,
       finalPick: s.ended?.finalPick ?? (events.length ? finalPick(s.candidates.values(), s.direction) : null),
+      spend: spend.total,
+      jobSpend: Object.fromEntries(spend.byJob),
     };
   });
   const allEnded = runs.every((r) => r.state === 'ended');
@@ -74,6 +83,7 @@ export function studyStatus(dir: string): StudyStatus {
     state: alive ? (existsSync(studyPaths(dir).stop) ? 'stopping' : 'running') : allEnded ? 'ended' : 'interrupted',
     pid: alive ? coord!.pid : undefined,
     runs,
+    spend: runs.reduce((t, r) => addSpend(t, r.spend), noSpend()),
   };
 }
 
@@ -95,11 +105,13 @@ export function formatStudyStatus(st: StudyStatus, detail: boolean): string {
     lines.push(
       `  ${r.runId.padEnd(24)} ${r.state}${r.endReason ? `:${r.endReason}` : ''}  ${formatDuration(r.activeMs)} active  jobs ${r.jobs}  candidates ${r.candidates} (${r.valid} valid)  ${best}${pick}`,
     );
+    if (r.spend.calls > 0) lines.push(`    LLM ${formatSpend(r.spend)}`);
     if (!detail) continue;
-    for (const j of r.running) lines.push(`    running ${j.jobId} ${j.operator} attempt ${j.attempt} on ${j.workerId}`);
+    for (const j of r.running) lines.push(`    running ${j.jobId} ${j.operator} attempt ${j.attempt} on ${j.workerId}${r.jobSpend[j.jobId] ? `  LLM ${formatSpend(r.jobSpend[j.jobId]!)}` : ''}`);
     for (const w of r.workers) lines.push(`    worker ${w.id} ${w.address} ${w.status}`);
     if (r.fenced) lines.push(`    ${r.fenced} late report(s) fenced`);
   }
+  if (st.runs.length > 1 && st.spend.calls > 0) lines.push(`  study LLM ${formatSpend(st.spend)}`);
   if (st.state === 'interrupted') lines.push(`  resume with: aira run --resume ${st.studyId}`);
   return lines.join('\n');
 }

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AIRA_VERSION, UserError, errorMessage, silentLogger, timestampId, type Logger } from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
-import { RunConfig, resolveSearch } from '../config/schema.js';
+import { RunConfig, resolveSearch, type BudgetConfig } from '../config/schema.js';
+import { endOf } from '../state/run-state.js';
+import { StudySpend } from './spend-guard.js';
 import type { EventBody, JournalEvent } from '../journal/events.js';
 import { SlurmWorkers } from '../slurm/workers.js';
 import { parseWorkerSpecs, readHostsFile } from '../pool/hosts.js';
@@ -82,8 +84,16 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
  * Resumes a study from its journals: ended runs stay as they are; the run that was going on
  * continues where its journal stops (in-flight jobs re-run from their parents).
  */
-export async function resumeStudy(dir: string, options: StudyOptions = {}): Promise<StudyResult> {
+export async function resumeStudy(dir: string, options: StudyOptions & { budget?: Partial<BudgetConfig> } = {}): Promise<StudyResult> {
   const doc = readStudyDoc(dir);
+  if (options.budget && Object.keys(options.budget).length > 0) {
+    // Budget given on resume (e.g. a raised cost cap) is the study's from now on; a run that ended
+    // on its cost cap goes on when the new cap allows.
+    const budget = { ...(doc.config.budget as Record<string, unknown> | undefined), ...options.budget };
+    doc.config = { ...doc.config, budget };
+    doc.provenance = { ...doc.provenance, ...Object.fromEntries(Object.keys(options.budget).map((k) => [`budget.${k}`, 'resume flag'])) };
+    writeJsonAtomic(studyPaths(dir).study, doc);
+  }
   const config = RunConfig.parse(doc.config);
   rmSync(studyPaths(dir).stop, { force: true });
   return executeStudy(dir, doc, config, options.registry ?? defaultRegistry(), options);
@@ -132,6 +142,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     current = loop;
     while (loop && unjournaled.length > 0 && loop.record(unjournaled[0]!)) unjournaled.shift();
   };
+  const spend = StudySpend.fromJournals(doc.runs.map((r) => paths.run(r.runId)), config.budget);
   const openRun = async (run: StudyDoc['runs'][number]) => {
     const search = resolveSearch(config.search, pool.size);
     const agent = agentFactory(config, registry)(config);
@@ -153,6 +164,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
       stop: stop.signal,
       onEvent: options.onEvent ? (e) => options.onEvent!(run.runId, e) : undefined,
       tickMs: options.tickMs,
+      spend,
     });
     return { run, loop, agent, evaluator, search, runDir };
   };
@@ -162,7 +174,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
   try {
     const underWay = doc.runs.find((r) => {
       const { events } = readJournal(join(paths.run(r.runId), 'journal.jsonl'));
-      return events.length > 0 && !events.some((e) => e.type === 'run.ended');
+      return events.length > 0 && !endOf(events);
     });
     if (underWay) {
       early = await openRun(underWay);

@@ -64,9 +64,15 @@ export class WorkerSession implements Session {
     return new WorkerSession(worker, await openSessionRpc(worker, opts), opts);
   }
 
-  /** A session opened ahead of time (a spare) taken by a job. */
-  static fromOpened(worker: PoolWorker, res: OpenSessionResponse, opts: Omit<OpenOptions, 'sessionId' | 'labels'>): WorkerSession {
-    return new WorkerSession(worker, res, { ...opts, sessionId: res.sessionId, labels: {} });
+  /**
+   * A session opened ahead of time (a spare) taken by a job, or one a previous coordinator used
+   * (`execsBefore`: the highest exec number it gave out, so new execs never reuse an id; an Exec
+   * with a known id is followed, not run).
+   */
+  static fromOpened(worker: PoolWorker, res: OpenSessionResponse, opts: Omit<OpenOptions, 'sessionId' | 'labels'>, execsBefore = 0): WorkerSession {
+    const s = new WorkerSession(worker, res, { ...opts, sessionId: res.sessionId, labels: {} });
+    s.execCount = execsBefore;
+    return s;
   }
 
   async exec(kind: 'bash' | 'python', code: string, options: ExecOptions = {}): Promise<ExecResult> {

@@ -186,6 +186,9 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
     case 'cost':
       state.costUsd += e.usd;
       break;
+    case 'run.reopened':
+      state.ended = null;
+      break;
     case 'run.ended':
       state.ended = e;
       break;
@@ -199,4 +202,14 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
 /** Jobs that were proposed but have no candidate and were not cancelled: re-run on resume. */
 export function unfinishedJobs(state: RunState): JobState[] {
   return [...state.jobs.values()].filter((j) => j.status === 'pending' || j.status === 'running');
+}
+
+/** The event that ended a run, unless a later one reopened it (a raised cost cap). */
+export function endOf(events: readonly JournalEvent[]): Extract<JournalEvent, { type: 'run.ended' }> | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'run.reopened') return null;
+    if (e.type === 'run.ended') return e;
+  }
+  return null;
 }

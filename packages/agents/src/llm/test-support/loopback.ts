@@ -22,11 +22,23 @@ export interface Recorded {
   status: number;
   /** Tokens this server reported (0 for errors). */
   usage: { prompt: number; completion: number };
+  /** The request's prompt size as this server counts it (4 characters a token), refused or not. */
+  promptTokens: number;
 }
 
 export type Reply =
-  | { content?: string; toolCalls?: Array<{ name: string; arguments: unknown; id?: string }>; usage?: { prompt: number; completion: number } | null; finishReason?: string; delayMs?: number }
-  | { status: number; message: string; headers?: Record<string, string>; delayMs?: number };
+  | {
+      content?: string;
+      toolCalls?: Array<{ name: string; arguments: unknown; id?: string }>;
+      usage?: { prompt: number; completion: number } | null;
+      finishReason?: string;
+      delayMs?: number;
+      /** The reply's `message` exactly as given (a server's own shape: split tool_calls, reasoning fields). */
+      message?: Record<string, unknown>;
+      /** Send the headers and this many bytes of the body, then reset the connection. */
+      resetAfterBytes?: number;
+    }
+  | { status: number; message: string; headers?: Record<string, string>; delayMs?: number; body?: unknown };
 
 /** A scripted step: a reply, or a function of the request (to check what the model was shown). */
 export type Step = Reply | ((req: ChatRequest, n: number) => Reply);
@@ -34,6 +46,32 @@ export type Step = Reply | ((req: ChatRequest, n: number) => Reply);
 export interface LoopbackOptions {
   /** Answer 400 to any request that carries `tools` (vLLM's message). */
   rejectTools?: boolean;
+  /**
+   * The model's context length: a request whose prompt (4 characters a token) plus max_tokens is
+   * longer is refused with 400 the way `overflow` says, before it takes a scripted step.
+   */
+  contextTokens?: number;
+  overflow?: 'vllm' | 'vllm-old' | 'openai' | 'llamacpp';
+  /** The entries of GET /models (vLLM lists `max_model_len`). */
+  models?: Array<Record<string, unknown>>;
+}
+
+/** A context-length refusal in the shape of each server's docs/source. */
+function overflowReply(shape: LoopbackOptions['overflow'], limit: number, prompt: number, completion: number): { status: number; body: unknown } {
+  const vllm = `This model's maximum context length is ${limit} tokens. However, you requested ${prompt + completion} tokens (${prompt} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`;
+  switch (shape) {
+    case 'vllm-old':
+      return { status: 400, body: { object: 'error', message: vllm, type: 'BadRequestError', param: null, code: 400 } };
+    case 'openai':
+      return {
+        status: 400,
+        body: { error: { message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+      };
+    case 'llamacpp':
+      return { status: 400, body: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: prompt, n_ctx: limit } } };
+    default:
+      return { status: 400, body: { error: { message: vllm, type: 'BadRequestError', param: null, code: 400 } } };
+  }
 }
 
 export const call = (name: string, args: unknown, id?: string) => ({ name, arguments: args, id });
@@ -80,9 +118,13 @@ export class LoopbackLlm {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (req.method === 'GET' && req.url?.endsWith('/models') && this.options.models) {
+      return send(res, 200, { object: 'list', data: this.options.models.map((m) => ({ object: 'model', created: 0, owned_by: 'loopback', ...m })) });
+    }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return send(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
-    const rec: Recorded = { body, headers: req.headers, status: 0, usage: { prompt: 0, completion: 0 } };
+    const prompt = Math.ceil(JSON.stringify(body.messages).length / 4);
+    const rec: Recorded = { body, headers: req.headers, status: 0, usage: { prompt: 0, completion: 0 }, promptTokens: prompt };
     this.requests.push(rec);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -90,6 +132,13 @@ export class LoopbackLlm {
       if (this.options.rejectTools && body.tools) {
         rec.status = 400;
         return send(res, 400, { error: { message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', type: 'BadRequestError' } });
+      }
+      const limit = this.options.contextTokens;
+      const asked = typeof body.max_tokens === 'number' ? body.max_tokens : typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : 0;
+      if (limit !== undefined && prompt + asked > limit) {
+        const o = overflowReply(this.options.overflow, limit, prompt, asked);
+        rec.status = o.status;
+        return send(res, o.status, o.body);
       }
       const n = this.next++;
       const step = this.steps[n];
@@ -108,12 +157,12 @@ export class LoopbackLlm {
         return send(res, 400, { error: { message: `loopback check ${n + 1} failed: ${(err as Error).message}` } });
       }
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-      if (res.destroyed) return;
+      // The client went away while it waited (a killed coordinator): nothing was delivered or counted.
+      if (res.destroyed || !res.socket || res.socket.destroyed) return;
       if ('status' in reply) {
         rec.status = reply.status;
-        return send(res, reply.status, { error: { message: reply.message, type: 'error' } }, reply.headers);
+        return send(res, reply.status, reply.body ?? { error: { message: reply.message, type: 'error' } }, reply.headers);
       }
-      const prompt = Math.ceil(JSON.stringify(body.messages).length / 4);
       const content = reply.content ?? null;
       const toolCalls = (reply.toolCalls ?? []).map((c, i) => ({
         id: c.id ?? `call_${this.requests.length}_${i + 1}`,
@@ -123,7 +172,9 @@ export class LoopbackLlm {
       const usage = reply.usage === undefined ? { prompt, completion: Math.ceil(JSON.stringify([content, toolCalls]).length / 4) } : reply.usage;
       rec.status = 200;
       rec.usage = usage ?? { prompt: 0, completion: 0 };
-      send(res, 200, {
+      const message = reply.message ?? { role: 'assistant', content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
+      const reset = reply.resetAfterBytes;
+      (reset !== undefined ? (b: unknown) => sendAndReset(res, b, reset) : (b: unknown) => send(res, 200, b))({
         id: `chatcmpl-${this.requests.length}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
@@ -131,7 +182,7 @@ export class LoopbackLlm {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+            message,
             finish_reason: reply.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
           },
         ],
@@ -148,6 +199,13 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** A 200 whose body stops after `bytes` with the connection reset (a proxy or server dying mid-reply). */
+function sendAndReset(res: ServerResponse, body: unknown, bytes: number): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.write(text.slice(0, bytes), () => setTimeout(() => res.socket?.resetAndDestroy(), 10));
 }
 
 /** The text of the last message of a request (what the model was just told). */

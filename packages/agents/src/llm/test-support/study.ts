@@ -56,11 +56,22 @@ export interface StudyView {
   costs: Array<{ usd: number; detail?: Record<string, unknown> }>;
 }
 
-/** Runs a study of one run with an LLM agent against the loopback server. */
-export async function llmStudy(bench: Bench, name: string, llm: LoopbackLlm, over: RunConfigInput = {}): Promise<StudyView> {
+/** The LLM agents (key from TEST_KEY) and the diabetes data graded on hidden splits. */
+export function benchRegistry(bench: Bench) {
   const registry = registerLlmAgents(defaultRegistry(), { env: { TEST_KEY: KEY } });
   registry.evaluators.set('self-reported', hiddenSplitEvaluator(diabetes(), bench.pub, rmse));
-  const config = RunConfig.parse({
+  return registry;
+}
+
+/** Runs a study of one run with an LLM agent against the loopback server. */
+export async function llmStudy(bench: Bench, name: string, llm: LoopbackLlm, over: RunConfigInput = {}): Promise<StudyView> {
+  const res = await runStudy(llmConfig(bench, name, llm, over), { registry: benchRegistry(bench) });
+  return studyView(res.dir, res.runs[0]!.runId, res.runs[0]!.reason);
+}
+
+/** The config of such a study: the react agent on the loopback server, the bench's worker, self-reported (hidden-split) scores. */
+export function llmConfig(bench: Bench, name: string, llm: LoopbackLlm, over: RunConfigInput = {}): RunConfig {
+  return RunConfig.parse({
     ...over,
     out: join(bench.root, 'studies', name),
     hce: 'off',
@@ -70,8 +81,12 @@ export async function llmStudy(bench: Bench, name: string, llm: LoopbackLlm, ove
     budget: { maxJobs: 1, ...over.budget },
     workers: { spec: [`hosts:${bench.hostsFile}`], tokenFile: bench.tokenFile, heartbeat: 500, lease: 10_000 },
   });
-  const res = await runStudy(config, { registry });
-  const run = res.runs[0]!;
+}
+
+/** What one run of a study journaled. */
+export function studyView(dir: string, runId: string, reason: string): StudyView {
+  const res = { dir };
+  const run = { runId, reason };
   const runDir = join(res.dir, run.runId);
   const events = readJournal(join(runDir, 'journal.jsonl')).events;
   return {
