@@ -35,12 +35,12 @@ export { selfReportedEvaluator, parseScoreLine } from './evaluator/self-reported
 
 export { readJournal, type JournalContents } from './journal/reader.js';
 export type { JournalEvent, EventBody, EventOf, EventType, WorkerInfo } from './journal/events.js';
-export { replay, applyEvent, type RunState, type JobState, type AttemptState } from './state/run-state.js';
+export { replay, applyEvent, isResumableEnd, type RunState, type JobState, type AttemptState } from './state/run-state.js';
 export { finalPick, type FinalPick } from './state/final-pick.js';
 export { ArtifactStore } from './state/artifacts.js';
 // The seeded generator, shared with agents that draw their own choices (the template agent).
 export { rngFor, type Rng } from './search/rng.js';
-export { rankCandidates, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
+export { rankCandidates, bestCandidate, gradedDirection, isBetter, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
 
 export { cliWorkerLauncher, detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';

@@ -39,6 +39,7 @@ export function stateText(run: RunReport): string {
   const used = `${fmtTime(run.activeMs)} of ${fmtTime(run.budgetMs)} active time`;
   if (run.state === 'ended') return `ended (${run.endReason ?? 'unknown'}) after ${used}`;
   if (run.state === 'not started') return 'not started';
+  if (run.state === 'stopped') return `stopped (${run.endReason ?? 'stop'}) after ${used}; resumable`;
   return `${run.state} after ${used}`;
 }
 

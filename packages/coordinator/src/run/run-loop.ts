@@ -15,7 +15,7 @@ import { WorkerSession, openSessionRpc, warmUp } from '../session/worker-session
 import type { ExecFinished, OpenSessionResponse } from '@aira/protocol';
 import { ArtifactStore } from '../state/artifacts.js';
 import { finalPick, type FinalPick } from '../state/final-pick.js';
-import { applyEvent, replay, unfinishedJobs, type JobState, type RunState } from '../state/run-state.js';
+import { applyEvent, isResumableEnd, replay, unfinishedJobs, type JobState, type RunState } from '../state/run-state.js';
 import type { CandidateRecord, JobSpec, Scores } from '../state/types.js';
 import { isInfrastructureError } from './errors.js';
 import { buildJob } from './job-view.js';
@@ -42,6 +42,8 @@ export interface RunLoopOptions {
   tickMs?: number;
   /** Abandonments by lost workers after which a job is recorded as a failed candidate. */
   maxAttempts?: number;
+  /** `aira run --resume`: a run that was stopped (not one that ended by budget) goes on. */
+  resume?: boolean;
 }
 
 export interface RunResult {
@@ -138,7 +140,7 @@ export class RunLoop {
         search: { ...o.search },
         direction: o.config.direction,
       });
-    } else if (!loop.state.ended) {
+    } else if (!loop.state.ended || (o.resume && isResumableEnd(loop.state.ended.reason))) {
       await loop.emit({ type: 'run.resumed', pid: process.pid });
       for (const job of unfinishedJobs(loop.state).sort((a, b) => a.spec.index - b.spec.index)) {
         const adopt = loop.adoptable0(job);

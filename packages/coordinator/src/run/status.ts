@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { formatDuration } from '@aira/core';
 import { readJournal } from '../journal/reader.js';
 import { finalPick } from '../state/final-pick.js';
-import { replay } from '../state/run-state.js';
-import { rankCandidates } from '../state/types.js';
+import { isResumableEnd, replay } from '../state/run-state.js';
+import { bestCandidate } from '../state/types.js';
 import { coordinatorAlive, readCoordinatorDoc, readStudyDoc, studyPaths } from './study-files.js';
 
 export interface RunStatus {
   runId: string;
   competition: string | null;
   seed: number;
-  state: 'not started' | 'running' | 'ended' | 'interrupted';
+  /** stopped: ended by a stop (or an error) with budget left; `aira run --resume` goes on with it. */
+  state: 'not started' | 'running' | 'ended' | 'stopped' | 'interrupted';
   endReason?: string;
   activeMs: number;
   jobs: number;
@@ -29,7 +30,7 @@ export interface StudyStatus {
   studyId: string;
   dir: string;
   createdAt: string;
-  state: 'running' | 'stopping' | 'ended' | 'interrupted';
+  state: 'running' | 'stopping' | 'ended' | 'stopped' | 'interrupted';
   pid?: number;
   runs: RunStatus[];
 }
@@ -42,7 +43,7 @@ export function studyStatus(dir: string): StudyStatus {
   const runs = doc.runs.map((r): RunStatus => {
     const { events } = readJournal(join(studyPaths(dir).run(r.runId), 'journal.jsonl'));
     const s = replay(events);
-    const best = rankCandidates(s.candidates.values(), s.direction)[0];
+    const best = bestCandidate(s.candidates.values(), s.direction);
     const running = [...s.jobs.values()]
       .filter((j) => j.status === 'running')
       .map((j) => {
@@ -53,7 +54,7 @@ export function studyStatus(dir: string): StudyStatus {
       runId: r.runId,
       competition: r.competition,
       seed: r.seed,
-      state: events.length === 0 ? 'not started' : s.ended ? 'ended' : alive ? 'running' : 'interrupted',
+      state: events.length === 0 ? 'not started' : s.ended ? (isResumableEnd(s.ended.reason) ? 'stopped' : 'ended') : alive ? 'running' : 'interrupted',
       endReason: s.ended?.reason,
       activeMs: s.activeMs,
       jobs: s.jobs.size,
@@ -67,11 +68,12 @@ export function studyStatus(dir: string): StudyStatus {
     };
   });
   const allEnded = runs.every((r) => r.state === 'ended');
+  const stopped = runs.some((r) => r.state === 'stopped') && runs.every((r) => r.state !== 'interrupted');
   return {
     studyId: doc.studyId,
     dir,
     createdAt: doc.createdAt,
-    state: alive ? (existsSync(studyPaths(dir).stop) ? 'stopping' : 'running') : allEnded ? 'ended' : 'interrupted',
+    state: alive ? (existsSync(studyPaths(dir).stop) ? 'stopping' : 'running') : allEnded ? 'ended' : stopped ? 'stopped' : 'interrupted',
     pid: alive ? coord!.pid : undefined,
     runs,
   };
@@ -100,7 +102,7 @@ export function formatStudyStatus(st: StudyStatus, detail: boolean): string {
     for (const w of r.workers) lines.push(`    worker ${w.id} ${w.address} ${w.status}`);
     if (r.fenced) lines.push(`    ${r.fenced} late report(s) fenced`);
   }
-  if (st.state === 'interrupted') lines.push(`  resume with: aira run --resume ${st.studyId}`);
+  if (st.state === 'interrupted' || st.state === 'stopped') lines.push(`  resume with: aira run --resume ${st.studyId}`);
   return lines.join('\n');
 }
 

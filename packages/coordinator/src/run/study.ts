@@ -14,6 +14,7 @@ import { buildManifest } from './manifest.js';
 import { agentFactory, defaultRegistry, evaluatorName, studyCompetitions, type Registry } from './registry.js';
 import { RunLoop, type RunResult } from './run-loop.js';
 import { readJournal } from '../journal/reader.js';
+import { isResumableEnd, replay } from '../state/run-state.js';
 import { claimStudy, readStudyDoc, releaseStudy, studyPaths, writeJsonAtomic, type StudyDoc } from './study-files.js';
 
 export interface StudyOptions {
@@ -63,17 +64,18 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
 }
 
 /**
- * Resumes a study from its journals: ended runs stay as they are; the run that was going on
- * continues where its journal stops (in-flight jobs re-run from their parents).
+ * Resumes a study from its journals: runs that ended by budget, max jobs or cost cap stay as they
+ * are; the run that was going on, or was stopped, continues where its journal stops with the rest
+ * of its budget (in-flight and cancelled jobs re-run from their parents).
  */
 export async function resumeStudy(dir: string, options: StudyOptions = {}): Promise<StudyResult> {
   const doc = readStudyDoc(dir);
   const config = RunConfig.parse(doc.config);
   rmSync(studyPaths(dir).stop, { force: true });
-  return executeStudy(dir, doc, config, options.registry ?? defaultRegistry(), options);
+  return executeStudy(dir, doc, config, options.registry ?? defaultRegistry(), options, true);
 }
 
-async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, registry: Registry, options: StudyOptions): Promise<StudyResult> {
+async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, registry: Registry, options: StudyOptions, resuming = false): Promise<StudyResult> {
   const paths = studyPaths(dir);
   const token = config.workers.tokenFile ? readTokenFile(config.workers.tokenFile) : ensureTokenFile(paths.token);
   claimStudy(dir);
@@ -123,6 +125,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
       stop: stop.signal,
       onEvent: options.onEvent ? (e) => options.onEvent!(run.runId, e) : undefined,
       tickMs: options.tickMs,
+      resume: resuming,
     });
     return { run, loop, agent, evaluator, search, runDir };
   };
@@ -130,17 +133,22 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
   // them keeps the sessions whose execs it can take over (and closes the rest).
   let early: Awaited<ReturnType<typeof openRun>> | null = null;
   try {
-    const underWay = doc.runs.find((r) => {
+    const ends = doc.runs.map((r) => {
       const { events } = readJournal(join(paths.run(r.runId), 'journal.jsonl'));
-      return events.length > 0 && !events.some((e) => e.type === 'run.ended');
+      const ended = replay(events).ended;
+      return { run: r, started: events.length > 0, done: ended !== null && !(resuming && isResumableEnd(ended.reason)) };
     });
+    const underWay = ends.find((e) => e.started && !e.done)?.run;
     if (underWay) {
       early = await openRun(underWay);
       current = early.loop;
     }
-    pool.start();
-    registration = await startWorkers(config, pool, { dir, token, logger, launcher: options.launcher, stop: stop.signal, onRegistration: options.onRegistration });
-    await waitForWorkers(pool, config.workers.waitFor, stop.signal);
+    // A study whose every run is done starts no worker: resuming it only reads its journals.
+    if (!ends.every((e) => e.done)) {
+      pool.start();
+      registration = await startWorkers(config, pool, { dir, token, logger, launcher: options.launcher, stop: stop.signal, onRegistration: options.onRegistration });
+      await waitForWorkers(pool, config.workers.waitFor, stop.signal);
+    }
     options.onReady?.({ studyId: doc.studyId, dir, workers: pool.list(), registration: registration?.address });
     for (const run of doc.runs) {
       const opened = early?.run === run ? early : await openRun(run);
