@@ -42,5 +42,5 @@ export { ArtifactStore } from './state/artifacts.js';
 export { rngFor, type Rng } from './search/rng.js';
 export { rankCandidates, bestCandidate, gradedDirection, isBetter, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
 
-export { cliWorkerLauncher, detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
+export { cliWorkerLauncher, detectGpus, isAlive, stopPid, stopRecordedWorkers, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';

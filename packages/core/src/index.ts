@@ -4,3 +4,4 @@ export * from './config.js';
 export * from './logger.js';
 export * from './ids.js';
 export * from './version.js';
+export * from './process.js';

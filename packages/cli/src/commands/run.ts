@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
 import { createLogger } from '@aira/core';
 import {
@@ -19,6 +21,7 @@ import { describeAgent, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
 import { PRESETS, resolveWithPreset } from '../presets.js';
 import { finishStudy } from '../live/finish.js';
+import { chooseBudget } from '../budget.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
 const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
@@ -27,6 +30,8 @@ const collect = (v: string, acc: string[] = []) => [...acc, v];
 
 interface RunFlags extends Record<string, unknown> {
   config?: string;
+  plugin?: string[];
+  data?: string;
   set?: string[];
   printConfig?: boolean;
   resume?: string;
@@ -54,23 +59,43 @@ export function register(program: Command): void {
     .option('--print-config', 'print the resolved config and where each value came from, then exit')
     .option('--resume <study>', 'resume a study (id under --out, or its folder) from its journals')
     .option('--preset <name>', `named defaults under every other setting: ${Object.entries(PRESETS).map(([n, p]) => `${n} (${p.description})`).join('; ')}; --suite mini gets quickstart unless told`)
+    .option('--plugin <spec>', 'a competition plugin: folder, manifest file or npm package (repeatable; adds to AIRA_PLUGINS)', collect)
+    .option('--data <dir>', 'prepared MLE-bench data folder (sets AIRA_MLEBENCH_DATA; default ~/.cache/mle-bench/data)')
     .option('--quiet', 'no live view or progress lines')
     .option('--json', 'every journal event as one JSON line on stdout, then a study.ended line')
     .action(async (flags: RunFlags) => {
+      // Plugins and data reach every part (HCE, suites, the report, local workers) through the env.
+      if (flags.plugin?.length) process.env.AIRA_PLUGINS = [...pluginsFromEnv(), ...flags.plugin.map((p) => (existsSync(p) ? resolve(p) : p))].join(delimiter);
+      if (flags.data !== undefined) process.env.AIRA_MLEBENCH_DATA = resolve(flags.data);
       const stop = new AbortController();
       let signals = 0;
+      const broken = new Set<NodeJS.WriteStream>();
+      const say = (text: string) => void (broken.has(process.stderr) || process.stderr.write(text));
+      const endCleanly = (why: string) => {
+        if (stop.signal.aborted) return;
+        say(`aira: ${why}: ending the study cleanly (again to force)\n`);
+        stop.abort(why);
+      };
       const onSignal = (sig: NodeJS.Signals) => {
         signals++;
-        if (signals === 1) {
-          process.stderr.write(`aira: ${sig}: ending the study cleanly (again to force)\n`);
-          stop.abort(sig);
-        } else process.exit(130);
+        if (signals === 1) endCleanly(sig);
+        else process.exit(130);
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      process.on('SIGHUP', onSignal); // the terminal closed
+      // A reader that went away (`aira run ... | head -3`) ends the study as SIGTERM does.
+      for (const stream of [process.stdout, process.stderr]) {
+        stream.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EPIPE') throw err;
+          broken.add(stream);
+          endCleanly(`${stream === process.stdout ? 'stdout' : 'stderr'} closed (EPIPE)`);
+        });
+      }
+      const competitions = await loadRegistry({ plugins: pluginsFromEnv() });
       const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
-        registry: await withSuites(withAgents(withHce(defaultRegistry()))),
+        registry: await withSuites(withAgents(withHce(defaultRegistry())), competitions),
         launcher: cliWorkerLauncher(AIRA_BIN),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
@@ -89,6 +114,9 @@ export function register(program: Command): void {
           result = await resumeStudy(locateStudy(flags.resume, out), options);
         } else {
           const resolved = resolveWithPreset({ flags, sets: flags.set, env: process.env, file: flags.config }, flags.preset);
+          for (const id of resolved.config.competitions) competitions.get(id); // unknown: one line, with "did you mean"
+          const ids = resolved.config.suite ? competitions.resolveSuite(resolved.config.suite).ids : resolved.config.competitions;
+          const budgetLine = chooseBudget(resolved, competitions, ids.length ? ids : [null]);
           if (flags.printConfig) {
             process.stdout.write(`${formatResolvedConfig(resolved)}\n`);
             return;
@@ -100,6 +128,7 @@ export function register(program: Command): void {
             const l = resolved.config.llm;
             process.stderr.write(`llm: ${l.model} at ${l.baseUrl} (key from $${l.apiKeyEnv}, ${l.toolProtocol} tool calls)\n`);
           }
+          process.stderr.write(`${budgetLine}\n`);
           result = await runStudy(resolved.config, { ...options, provenance: resolved.provenance });
         }
       } finally {

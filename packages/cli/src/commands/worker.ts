@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { registerWithCoordinator } from '@aira/coordinator';
-import { ConfigError, createLogger } from '@aira/core';
-import { WorkerDaemon, WorkerOptionsSchema } from '@aira/worker';
+import { ConfigError, createLogger, parseDuration } from '@aira/core';
+import { WorkerDaemon, WorkerOptionsSchema, watchOwner } from '@aira/worker';
 
 interface WorkerFlags {
   gpu?: string;
@@ -49,6 +49,14 @@ export function parseWorkerFlags(flags: WorkerFlags) {
   return result.data;
 }
 
+function flagDuration(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new ConfigError(`${flag} "${text}": ${(err as Error).message}`);
+  }
+}
+
 /** The address a coordinator can dial: a wildcard listen address is announced by this host's name. */
 function announcedAddress(bound: string): string {
   const at = bound.lastIndexOf(':');
@@ -84,10 +92,13 @@ export function register(program: Command): void {
     .option('--no-cgroups', 'do not use cgroups even where writable (limits are then polled from /proc)')
     .option('--protect <path>', 'a host path candidate code must never see, besides the workdir (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--coordinator <host:port>', "register with a coordinator (Slurm, Kubernetes): announce this worker's address and heartbeat; it dials back with the same token")
-    .action(async ({ coordinator, ...flags }: WorkerFlags & { coordinator?: string }) => {
+    .option('--owner <file>', 'JSON file {"pid":N,"hostname":H} naming the process this worker serves (a study\'s coordinator.json); the worker shuts down when it has named no live process for --orphan-grace')
+    .option('--orphan-grace <duration>', 'with --owner: how long the worker waits for a new owner (a resumed coordinator) before it shuts down', '20s')
+    .action(async ({ coordinator, owner, orphanGrace, ...flags }: WorkerFlags & { coordinator?: string; owner?: string; orphanGrace: string }) => {
       if (coordinator !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(coordinator)) {
         throw new ConfigError(`--coordinator "${coordinator}": expected HOST:PORT`);
       }
+      const orphanGraceMs = flagDuration('--orphan-grace', orphanGrace);
       const options = parseWorkerFlags(flags);
       const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
       const daemon = await WorkerDaemon.start({ options, logger });
@@ -112,7 +123,15 @@ export function register(program: Command): void {
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      process.on('SIGHUP', onSignal);
+      const watch = owner
+        ? watchOwner(owner, orphanGraceMs, (why) => {
+            logger.warn({ owner, why, graceMs: orphanGraceMs }, 'the coordinator this worker serves is gone: shutting down');
+            onSignal('SIGTERM');
+          })
+        : undefined;
       await daemon.stopped;
+      watch?.stop();
       registration?.stop();
       logger.info('worker stopped');
       // Nothing the worker owns is left; exit now rather than wait for stdio handles to let go.

@@ -67,6 +67,9 @@ export const FIELDS: FieldSpec[] = [
   { path: 'labels', type: 'record', flag: '--label <key=value>', repeat: true, help: 'label written to the manifest (repeatable)' },
 ];
 
+/** Settings that are durations: written with a unit ("90s", "72h"); resolved to milliseconds. */
+export const DURATION_PATHS = new Set(['budget.wallClock', 'budget.perExec', 'workers.lease', 'workers.heartbeat', 'workers.callDeadline', 'workers.waitFor', 'agent.jobTime', 'llm.timeout', 'llm.retryBase']);
+
 export const FIELD_BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
 
 /** Attribute name commander gives a flag: '--crossover-prob <p>' → 'crossoverProb'. */

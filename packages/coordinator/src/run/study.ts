@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AIRA_VERSION, UserError, errorMessage, silentLogger, timestampId, type Logger } from '@aira/core';
+import { AIRA_VERSION, ConfigError, UserError, errorMessage, formatDuration, silentLogger, timestampId, type Logger } from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
 import { RunConfig, resolveSearch } from '../config/schema.js';
 import type { JournalEvent } from '../journal/events.js';
 import { parseWorkerSpecs, readHostsFile } from '../pool/hosts.js';
-import { detectGpus, isAlive, localSlots, readLocalRecords, stopPid, writeLocalRecord, type LocalLauncher } from '../pool/local.js';
+import { detectGpus, isAlive, localSlots, readLocalRecords, stopPid, writeLocalRecord, type LocalLauncher, type LocalWorkerProcess } from '../pool/local.js';
 import { WorkerPool } from '../pool/pool.js';
 import { listSessions } from '../pool/sessions.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
@@ -45,6 +45,8 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
   const registry = options.registry ?? defaultRegistry();
   const competitions = studyCompetitions(config, registry);
   agentFactory(config, registry); // refuse an unknown agent before anything starts
+  checkWorkers(config, options.launcher);
+  checkBudget(config);
   const studyId = options.studyId ?? timestampId();
   const dir = join(config.out, studyId);
   if (existsSync(join(dir, 'study.json'))) throw new UserError(`study ${dir} exists already (resume it with --resume ${studyId})`);
@@ -180,6 +182,26 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
   return { studyId: doc.studyId, dir, runs: results, stopped: stop.signal.aborted };
 }
 
+/** Worker specs, local counts and hosts files are checked before the study folder exists. */
+function checkWorkers(config: RunConfig, launcher: LocalLauncher | undefined): void {
+  for (const spec of parseWorkerSpecs(config.workers.spec)) {
+    if (spec.kind === 'local') {
+      if (!launcher) throw new UserError('workers: local workers need a launcher (run through the aira command)');
+      localSlots(spec.spec, detectGpus());
+    } else if (spec.kind === 'hosts') readHostsFile(spec.file);
+  }
+}
+
+/** The least wall clock a run can use: a job needs its worker session and one execution at least. */
+export const MIN_BUDGET_MS = 2_000;
+
+function checkBudget(config: RunConfig): void {
+  const ms = config.budget.wallClock;
+  if (ms < MIN_BUDGET_MS) {
+    throw new ConfigError(`budget.wallClock: ${formatDuration(ms)} is too short to run one job (at least ${formatDuration(MIN_BUDGET_MS)}; e.g. --budget 10m)`);
+  }
+}
+
 async function startWorkers(
   config: RunConfig,
   pool: WorkerPool,
@@ -193,7 +215,9 @@ async function startWorkers(
       const slots = localSlots(spec.spec, detectGpus());
       const dir = studyPaths(ctx.dir).workers;
       const records = new Map(readLocalRecords(dir).map((r) => [r.index, r]));
-      await Promise.all(
+      const launched: LocalWorkerProcess[] = [];
+      const owner = config.workers.keepLocal ? undefined : studyPaths(ctx.dir).coordinator;
+      const started = await Promise.allSettled(
         slots.map(async (slot, index) => {
           const rec = records.get(index);
           if (rec && isAlive(rec.pid)) {
@@ -205,11 +229,18 @@ async function startWorkers(
               /* not reachable: start a fresh one */
             }
           }
-          const proc = await ctx.launcher!({ index, gpu: slot.gpu, tokenFile, workdir: join(dir, `local-${index}`), logFile: join(dir, `local-${index}.log`) });
+          const proc = await ctx.launcher!({ index, gpu: slot.gpu, tokenFile, workdir: join(dir, `local-${index}`), logFile: join(dir, `local-${index}.log`), owner });
+          launched.push(proc);
           writeLocalRecord(dir, { index, pid: proc.pid, address: proc.address, gpu: slot.gpu, startedAt: Date.now() });
           await pool.add(proc.address, 'local', { pid: proc.pid, stop: proc.stop });
         }),
       );
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        // No daemon outlives a start that failed: those that did start are stopped now.
+        await Promise.all(launched.map((p) => p.stop().catch(() => undefined)));
+        throw failed.reason;
+      }
     } else if (spec.kind === 'hosts') {
       const addresses = readHostsFile(spec.file);
       await Promise.all(addresses.map((a) => addWithRetry(pool, a, ctx.logger, ctx.stop)));
