@@ -85,7 +85,7 @@ export interface RunReport {
   runId: string;
   competition: string | null;
   seed: number;
-  state: 'not started' | 'running' | 'ended' | 'stopped' | 'interrupted';
+  state: 'not started' | 'running' | 'ended' | 'stopped' | 'interrupted' | 'corrupt';
   endReason: string | null;
   direction: Direction;
   agent: string;

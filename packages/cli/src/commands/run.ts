@@ -35,6 +35,7 @@ interface RunFlags extends Record<string, unknown> {
   set?: string[];
   printConfig?: boolean;
   resume?: string;
+  repair?: boolean;
   quiet?: boolean;
   json?: boolean;
   preset?: string;
@@ -58,6 +59,7 @@ export function register(program: Command): void {
     .option('--set <path=value>', 'any setting by its path, e.g. --set search.numDrafts=3 (repeatable)', collect)
     .option('--print-config', 'print the resolved config and where each value came from, then exit')
     .option('--resume <study>', 'resume a study (id under --out, or its folder) from its journals')
+    .option('--repair', 'with --resume: cut a corrupt journal back to its last good event (the whole file is kept beside it)')
     .option('--preset <name>', `named defaults under every other setting: ${Object.entries(PRESETS).map(([n, p]) => `${n} (${p.description})`).join('; ')}; --suite mini gets quickstart unless told`)
     .option('--plugin <spec>', 'a competition plugin: folder, manifest file or npm package (repeatable; adds to AIRA_PLUGINS)', collect)
     .option('--data <dir>', 'prepared MLE-bench data folder (sets AIRA_MLEBENCH_DATA; default ~/.cache/mle-bench/data)')
@@ -111,7 +113,9 @@ export function register(program: Command): void {
       try {
         if (flags.resume) {
           const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
-          result = await resumeStudy(locateStudy(flags.resume, out), options);
+          const onRepair = (runId: string, r: { backup: string; kept: number }) =>
+            process.stderr.write(`run ${runId}: journal cut back to its last good event (${r.kept} events kept; the whole file is ${r.backup})\n`);
+          result = await resumeStudy(locateStudy(flags.resume, out), { ...options, repair: flags.repair, onRepair });
         } else {
           const resolved = resolveWithPreset({ flags, sets: flags.set, env: process.env, file: flags.config }, flags.preset);
           for (const id of resolved.config.competitions) competitions.get(id); // unknown: one line, with "did you mean"

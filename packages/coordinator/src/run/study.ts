@@ -13,7 +13,7 @@ import { serveRegistration, type RegistrationServer } from '../pool/registration
 import { buildManifest } from './manifest.js';
 import { agentFactory, defaultRegistry, evaluatorName, studyCompetitions, type Registry } from './registry.js';
 import { RunLoop, type RunResult } from './run-loop.js';
-import { readJournal } from '../journal/reader.js';
+import { CorruptJournalError, readJournal, repairJournal } from '../journal/reader.js';
 import { isResumableEnd, replay } from '../state/run-state.js';
 import { claimStudy, readStudyDoc, releaseStudy, studyPaths, writeJsonAtomic, type StudyDoc } from './study-files.js';
 
@@ -28,6 +28,8 @@ export interface StudyOptions {
   onEvent?: (runId: string, event: JournalEvent) => void;
   /** Called as soon as the registration service listens (`register:HOST:PORT`), with its bound address. */
   onRegistration?: (address: string) => void;
+  /** `--repair`: a corrupt journal was cut back to its last good event (the whole file kept as `backup`). */
+  onRepair?: (runId: string, repaired: { backup: string; kept: number }) => void;
   /** Called once the pool and registration address are known (e.g. to print them). */
   onReady?: (info: { studyId: string; dir: string; workers: PoolWorker[]; registration?: string }) => void;
   tickMs?: number;
@@ -70,9 +72,26 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
  * are; the run that was going on, or was stopped, continues where its journal stops with the rest
  * of its budget (in-flight and cancelled jobs re-run from their parents).
  */
-export async function resumeStudy(dir: string, options: StudyOptions = {}): Promise<StudyResult> {
+export async function resumeStudy(dir: string, options: StudyOptions & { repair?: boolean } = {}): Promise<StudyResult> {
   const doc = readStudyDoc(dir);
   const config = RunConfig.parse(doc.config);
+  for (const r of doc.runs) {
+    const path = join(studyPaths(dir).run(r.runId), 'journal.jsonl');
+    if (options.repair) {
+      const fixed = repairJournal(path);
+      if (fixed) options.onRepair?.(r.runId, fixed);
+      continue;
+    }
+    try {
+      readJournal(path);
+    } catch (err) {
+      if (!(err instanceof CorruptJournalError)) throw err;
+      throw new UserError(
+        `${err.message}`,
+        `continue run ${r.runId} from its last good event (event ${err.goodEvents - 1}) with: aira run --resume ${doc.studyId} --repair (the whole journal is kept beside it)`,
+      );
+    }
+  }
   rmSync(studyPaths(dir).stop, { force: true });
   return executeStudy(dir, doc, config, options.registry ?? defaultRegistry(), options, true);
 }
