@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { registerWithCoordinator } from '@aira/coordinator';
-import { ConfigError, createLogger, parseDuration } from '@aira/core';
+import { ConfigError, checkDirOrAbsent, createLogger, parseDuration } from '@aira/core';
 import { WorkerDaemon, WorkerOptionsSchema, watchOwner } from '@aira/worker';
 
 interface WorkerFlags {
@@ -100,6 +100,7 @@ export function register(program: Command): void {
       }
       const orphanGraceMs = flagDuration('--orphan-grace', orphanGrace);
       const options = parseWorkerFlags(flags);
+      if (options.workdir) checkDirOrAbsent(options.workdir, '--workdir');
       const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
       const daemon = await WorkerDaemon.start({ options, logger });
       // Machine-readable first line; the log goes to stderr so stdout stays parseable.

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AIRA_VERSION, ConfigError, UserError, errorMessage, formatDuration, silentLogger, timestampId, type Logger } from '@aira/core';
+import { AIRA_VERSION, ConfigError, UserError, ensureDir, errorMessage, formatDuration, silentLogger, timestampId, type Logger } from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
 import { RunConfig, resolveSearch } from '../config/schema.js';
 import type { JournalEvent } from '../journal/events.js';
@@ -50,6 +50,7 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
   checkWorkers(config, options.launcher);
   checkBudget(config);
   const studyId = options.studyId ?? timestampId();
+  ensureDir(config.out, '--out');
   const dir = join(config.out, studyId);
   if (existsSync(join(dir, 'study.json'))) throw new UserError(`study ${dir} exists already (resume it with --resume ${studyId})`);
   mkdirSync(dir, { recursive: true });
