@@ -13,15 +13,13 @@ export function chooseBudget(resolved: ResolvedConfig, competitions: Competition
   const budgets = manifests.map((f) => (f?.manifest.budget ? { id: f.id, plugin: f.plugin.name, ...f.manifest.budget } : undefined));
   const all = budgets.every((b) => b !== undefined) && budgets.length > 0 ? (budgets as Array<NonNullable<(typeof budgets)[number]>>) : [];
   const origin = (path: string) => provenance.get(path) ?? 'default';
-  if (all.length && origin('budget.wallClock') === 'default') {
-    const pick = all.reduce((a, b) => (parseDuration(b.wallClock) > parseDuration(a.wallClock) ? b : a));
-    config.budget.wallClock = parseDuration(pick.wallClock);
-    provenance.set('budget.wallClock', `plugin ${pick.plugin} for ${pick.id}`);
-    const execs = all.map((b) => b.perExec);
-    if (origin('budget.perExec') === 'default' && execs.every((x) => x !== undefined)) {
-      config.budget.perExec = Math.max(...execs.map((x) => parseDuration(x!)));
-      provenance.set('budget.perExec', `plugin ${pick.plugin} for ${pick.id}`);
-    }
+  // Each of the two is taken from the plugins only where no layer set it.
+  for (const [path, key] of [['budget.wallClock', 'wallClock'], ['budget.perExec', 'perExec']] as const) {
+    const given = all.filter((b) => b[key] !== undefined);
+    if (given.length === 0 || given.length < all.length || origin(path) !== 'default') continue;
+    const pick = given.reduce((a, b) => (parseDuration(b[key]!) > parseDuration(a[key]!) ? b : a));
+    config.budget[key] = parseDuration(pick[key]!);
+    provenance.set(path, `plugin ${pick.plugin} for ${pick.id}`);
   }
   const said = (path: string) => {
     const o = origin(path);
