@@ -151,7 +151,20 @@ function runReport(dir: string, doc: StudyDoc, run: StudyDoc['runs'][number], st
     series: scoreSeries(candidates, direction, state.activeMs),
     lineage: pick ? lineageOf(pick.candidateId, state.candidates) : [],
     protection: protectionOf(events),
+    workerLosses: workerLossesOf(events),
   };
+}
+
+function workerLossesOf(events: readonly JournalEvent[]): RunReport['workerLosses'] {
+  const out: RunReport['workerLosses'] = [];
+  for (const e of events) {
+    if (e.type === 'worker.lost') out.push({ workerId: e.workerId, reason: e.reason, replacedBy: null });
+    if (e.type === 'worker.joined' && e.replaces) {
+      const lost = out.find((l) => l.workerId === e.replaces && l.replacedBy === null);
+      if (lost) lost.replacedBy = e.workerId;
+    }
+  }
+  return out;
 }
 
 function agentText(doc: StudyDoc, o: ReportOptions): string {

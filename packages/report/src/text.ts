@@ -65,3 +65,10 @@ export function baselineText(run: RunReport): string {
 export function beatsText(run: RunReport): string {
   return run.beatsBaseline === null ? '–' : run.beatsBaseline ? 'yes' : 'NO';
 }
+
+/** One sentence on workers lost during a run (and their replacements), or null when none was. */
+export function workerLossText(run: RunReport): string | null {
+  if (run.workerLosses.length === 0) return null;
+  const each = run.workerLosses.map((l) => `${l.workerId} (${l.reason})${l.replacedBy ? `, replaced by ${l.replacedBy}` : ', not replaced'}`);
+  return `Workers lost: ${each.join('; ')}; their running jobs were run again.`;
+}

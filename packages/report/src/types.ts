@@ -105,6 +105,8 @@ export interface RunReport {
   /** The final pick and its ancestors, the pick first, each once. */
   lineage: LineageNode[];
   protection: Protection;
+  /** Workers lost during the run, why, and which worker replaced each (local daemons whose process ended). */
+  workerLosses: Array<{ workerId: string; reason: string; replacedBy: string | null }>;
   /** Plot file relative to the study folder, once rendered. */
   plot?: string;
 }

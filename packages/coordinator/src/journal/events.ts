@@ -41,7 +41,8 @@ export type EventBody =
     }
   | { type: 'run.resumed'; pid: number }
   | { type: 'tick' }
-  | { type: 'worker.joined'; workerId: string; info: WorkerInfo }
+  /** `replaces`: the worker whose place it takes (that one's process ended while budget remained). */
+  | { type: 'worker.joined'; workerId: string; info: WorkerInfo; replaces?: string }
   | { type: 'worker.lost'; workerId: string; reason: string }
   | { type: 'worker.recovered'; workerId: string }
   | { type: 'job.created'; job: JobSpec }

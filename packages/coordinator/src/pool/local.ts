@@ -24,6 +24,8 @@ export interface LocalWorkerProcess {
   address: string;
   pid: number;
   stop(): Promise<void>;
+  /** Resolves when the process ends, saying how ("killed by SIGKILL", "exit code 1"). */
+  exited?: Promise<string>;
 }
 
 /** Starts one worker daemon on this machine and resolves with the address it listens on. */
@@ -70,8 +72,10 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
     closeSync(fd);
     child.unref();
     let exited: string | null = null;
-    child.on('exit', (code, signal) => (exited = `exit ${signal ?? code}`));
-    child.on('error', (err) => (exited = err.message));
+    const ended = new Promise<string>((resolve) => {
+      child.on('exit', (code, signal) => resolve((exited = signal ? `killed by ${signal}` : `exit code ${code}`)));
+      child.on('error', (err) => resolve((exited = err.message)));
+    });
     const until = Date.now() + startTimeoutMs;
     while (Date.now() < until) {
       const text = readFileSync(spec.logFile).subarray(start).toString('utf8');
@@ -80,7 +84,7 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
         const address = listeningAddress(text.slice(0, nl));
         if (address) {
           const pid = child.pid!;
-          return { address, pid, stop: () => stopPid(pid) };
+          return { address, pid, stop: () => stopPid(pid), exited: ended };
         }
       }
       if (exited) throw new UserError(`local worker ${spec.index} did not start (${exited}); see ${spec.logFile}`);

@@ -187,7 +187,7 @@ export class RunLoop {
       o.pool.on(ev, fn as never);
       this.detach.push(() => o.pool.off(ev, fn as never));
     };
-    on('joined', (w: PoolWorker) => void this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w) }).catch(() => undefined));
+    on('joined', (w: PoolWorker) => void this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w), ...(w.replaces ? { replaces: w.replaces } : {}) }).catch(() => undefined));
     on('lost', (w: PoolWorker, reason: string) => void this.onWorkerLost(w, reason));
     on('recovered', (w: PoolWorker) => void this.emit({ type: 'worker.recovered', workerId: w.id }).catch(() => undefined));
     on('idle', () => this.pump());

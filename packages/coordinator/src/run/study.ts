@@ -5,7 +5,8 @@ import { ensureTokenFile, readTokenFile } from '@aira/protocol';
 import { RunConfig, resolveSearch } from '../config/schema.js';
 import type { JournalEvent } from '../journal/events.js';
 import { parseWorkerSpecs, readHostsFile } from '../pool/hosts.js';
-import { detectGpus, isAlive, localSlots, readLocalRecords, stopPid, writeLocalRecord, type LocalLauncher, type LocalWorkerProcess } from '../pool/local.js';
+import { detectGpus, localSlots, type LocalLauncher } from '../pool/local.js';
+import { startLocalWorkers } from './local-workers.js';
 import { WorkerPool } from '../pool/pool.js';
 import { listSessions } from '../pool/sessions.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
@@ -232,35 +233,14 @@ async function startWorkers(
   for (const spec of parseWorkerSpecs(config.workers.spec)) {
     if (spec.kind === 'local') {
       if (!ctx.launcher) throw new UserError('workers: local workers need a launcher (run through the aira command)');
-      const slots = localSlots(spec.spec, detectGpus());
-      const dir = studyPaths(ctx.dir).workers;
-      const records = new Map(readLocalRecords(dir).map((r) => [r.index, r]));
-      const launched: LocalWorkerProcess[] = [];
-      const owner = config.workers.keepLocal ? undefined : studyPaths(ctx.dir).coordinator;
-      const started = await Promise.allSettled(
-        slots.map(async (slot, index) => {
-          const rec = records.get(index);
-          if (rec && isAlive(rec.pid)) {
-            // A daemon a crashed coordinator left behind: adopt it when it is the same process.
-            try {
-              const w = await pool.add(rec.address, 'local', { pid: rec.pid, stop: () => stopPid(rec.pid) });
-              if (w.info.pid === rec.pid) return;
-            } catch {
-              /* not reachable: start a fresh one */
-            }
-          }
-          const proc = await ctx.launcher!({ index, gpu: slot.gpu, tokenFile, workdir: join(dir, `local-${index}`), logFile: join(dir, `local-${index}.log`), owner });
-          launched.push(proc);
-          writeLocalRecord(dir, { index, pid: proc.pid, address: proc.address, gpu: slot.gpu, startedAt: Date.now() });
-          await pool.add(proc.address, 'local', { pid: proc.pid, stop: proc.stop });
-        }),
-      );
-      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        // No daemon outlives a start that failed: those that did start are stopped now.
-        await Promise.all(launched.map((p) => p.stop().catch(() => undefined)));
-        throw failed.reason;
-      }
+      await startLocalWorkers(localSlots(spec.spec, detectGpus()), pool, {
+        dir: studyPaths(ctx.dir).workers,
+        tokenFile,
+        owner: config.workers.keepLocal ? undefined : studyPaths(ctx.dir).coordinator,
+        launcher: ctx.launcher,
+        stop: ctx.stop,
+        logger: ctx.logger,
+      });
     } else if (spec.kind === 'hosts') {
       const addresses = readHostsFile(spec.file);
       await Promise.all(addresses.map((a) => addWithRetry(pool, a, ctx.logger, ctx.stop)));
