@@ -3,7 +3,7 @@
 
 export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput } from './config/schema.js';
 export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type ResolvedConfig } from './config/resolve.js';
-export { FIELDS, flagAttribute, type FieldSpec } from './config/fields.js';
+export { DURATION_PATHS, FIELDS, flagAttribute, type FieldSpec } from './config/fields.js';
 export { readYaml, parseYaml, type YamlSource } from './config/yaml-source.js';
 
 export { runStudy, resumeStudy, type StudyOptions, type StudyResult } from './run/study.js';
@@ -44,3 +44,4 @@ export { rankCandidates, bestCandidate, gradedDirection, isBetter, type Candidat
 
 export { cliWorkerLauncher, detectGpus, isAlive, stopPid, stopRecordedWorkers, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
+export { readHostsFile } from './pool/hosts.js';

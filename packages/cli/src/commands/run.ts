@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { delimiter, join, resolve } from 'node:path';
 import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
-import { createLogger } from '@aira/core';
+import { createLogger, formatDuration, UserError } from '@aira/core';
 import {
+  DURATION_PATHS,
   FIELDS,
   cliWorkerLauncher,
+  resolveRunConfig,
   defaultRegistry,
   formatResolvedConfig,
   locateStudy,
@@ -15,13 +17,14 @@ import {
   type StudyOptions,
   type StudyResult,
 } from '@aira/coordinator';
-import { checkLlmAgentConfig, LLM_AGENTS } from '@aira/agents';
+import { checkLlmAgentConfig, LLM_AGENTS, TEMPLATE_AGENT } from '@aira/agents';
 import { withHce, withSuites } from '../hce.js';
 import { describeAgent, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
 import { PRESETS, resolveWithPreset } from '../presets.js';
 import { finishStudy } from '../live/finish.js';
 import { chooseBudget } from '../budget.js';
+import { formatChecks, preflight } from '../preflight.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
 const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
@@ -36,10 +39,37 @@ interface RunFlags extends Record<string, unknown> {
   printConfig?: boolean;
   resume?: string;
   repair?: boolean;
+  preflight?: boolean;
   quiet?: boolean;
   json?: boolean;
   preset?: string;
   out?: string;
+}
+
+const RUN_EXAMPLES = `
+Examples:
+  aira run --suite mini                                     4 small competitions, 80 s each, on 2 local workers
+  aira run --competition mini-diabetes --max-jobs 10        one competition (its plugin's budget unless --budget)
+  aira run --suite mlebench-30 --data ~/mle-bench-data --workers local --budget 24h --agent react --model qwen3 --llm-base-url http://gpu01:8000/v1
+  aira run --script solve.py --budget 10m --workers hosts:workers.txt
+  aira run --config study.yaml --set search.temperature=0.3 --print-config
+  aira run --resume 20260101-120000-ab12                    go on with a stopped or interrupted study
+Durations need a unit: 90s, 10m, 72h, 1h30m, 250ms.`;
+
+/** The default a flag has when nothing sets it, as `(default: X)`; nothing for optional settings. */
+function defaultText(path: string, defaults: Record<string, unknown>): string {
+  let v: unknown = defaults;
+  for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  if (v === undefined || v === false || path === 'agent.script') return '';
+  if ((Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v))) return '';
+  if (path === 'checkpoints' && Array.isArray(v)) return ` (default: ${v.map((x) => formatDuration(x as number)).join(',')})`;
+  const shown = DURATION_PATHS.has(path) && typeof v === 'number' ? formatDuration(v) : Array.isArray(v) ? v.join(',') : String(v);
+  return ` (default: ${shown})`;
+}
+
+function agentHelp(): string {
+  const names = [...withAgents(defaultRegistry()).agents.keys()];
+  return `what drives each job: ${names.join(', ')} (default: ${TEMPLATE_AGENT}, LLM-free; script with --script FILE; react and operators need --model)`;
 }
 
 export function register(program: Command): void {
@@ -50,19 +80,24 @@ export function register(program: Command): void {
         'policy over a pool of workers. Settings: flags > AIRA_* env > --config file > defaults (see --print-config).',
     )
     .option('--config <file>', 'YAML or JSON file with any RunConfig settings');
+  const defaults = resolveRunConfig({ sets: ['agent.script=solve.py'] }).config as unknown as Record<string, unknown>;
   for (const f of FIELDS) {
     if (!f.flag) continue;
-    if (f.repeat) cmd.option(f.flag, `${f.help}${f.env ? ` [${f.env}]` : ''}`, collect);
-    else cmd.option(f.flag, `${f.help}${f.env ? ` [${f.env}]` : ''}`);
+    const help = f.path === 'agent.name' ? agentHelp() : f.help.includes('(default:') ? f.help : `${f.help}${defaultText(f.path, defaults)}`;
+    const text = `${help}${f.env ? ` [${f.env}]` : ''}`;
+    if (f.repeat) cmd.option(f.flag, text, collect);
+    else cmd.option(f.flag, text);
   }
+  cmd.addHelpText('after', RUN_EXAMPLES);
   cmd
     .option('--set <path=value>', 'any setting by its path, e.g. --set search.numDrafts=3 (repeatable)', collect)
     .option('--print-config', 'print the resolved config and where each value came from, then exit')
     .option('--resume <study>', 'resume a study (id under --out, or its folder) from its journals')
+    .option('--preflight', 'check data (against MLE-bench checksums), HCE splits, disk, workers, the LLM endpoint and the cost cap; print one table and exit (1 on a blocker)')
     .option('--repair', 'with --resume: cut a corrupt journal back to its last good event (the whole file is kept beside it)')
     .option('--preset <name>', `named defaults under every other setting: ${Object.entries(PRESETS).map(([n, p]) => `${n} (${p.description})`).join('; ')}; --suite mini gets quickstart unless told`)
     .option('--plugin <spec>', 'a competition plugin: folder, manifest file or npm package (repeatable; adds to AIRA_PLUGINS)', collect)
-    .option('--data <dir>', 'prepared MLE-bench data folder (sets AIRA_MLEBENCH_DATA; default ~/.cache/mle-bench/data)')
+    .option('--data <dir>', 'prepared MLE-bench data folder, as `mlebench prepare` lays it out (sets AIRA_MLEBENCH_DATA) (default: ~/.cache/mle-bench/data)')
     .option('--quiet', 'no live view or progress lines')
     .option('--json', 'every journal event as one JSON line on stdout, then a study.ended line')
     .action(async (flags: RunFlags) => {
@@ -126,6 +161,16 @@ export function register(program: Command): void {
             return;
           }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts
+          const checks = await preflight(resolved.config, competitions, ids, { full: Boolean(flags.preflight) });
+          const blocker = checks.find((c) => c.status === 'blocker');
+          if (flags.preflight) {
+            process.stdout.write(`${formatChecks(checks)}\n${blocker ? `blocked: ${checks.filter((c) => c.status === 'blocker').length} blocker(s)` : 'ready'}\n`);
+            if (blocker) process.exitCode = 1;
+            return;
+          }
+          const said = checks.filter((c) => c.status !== 'ok');
+          if (said.length) process.stderr.write(`pre-flight:\n${formatChecks(said)}\n`);
+          if (blocker) throw new UserError(`pre-flight: ${blocker.subject}: ${blocker.detail}`, 'nothing was started; `aira run ... --preflight` prints every check');
           process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
           if (resolved.preset) process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
           if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {
