@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { airaSync, tempRoot } from '../test-support/cli.js';
+import { AIRA, airaSync, tempRoot } from '../test-support/cli.js';
 
 /** `--help` as a new user reads it; --plugin for a plugin outside the repository; progress lines. */
 
@@ -28,7 +29,7 @@ describe('aira --help', () => {
 });
 
 describe('aira run --plugin', () => {
-  it('loads a plugin from a folder outside the repository (unknown without it)', () => {
+  it('loads a plugin from a folder outside the repository (unknown without it); its README test command works there', () => {
     const dir = join(t.dir, 'my-comp');
     const made = airaSync(['competitions', 'new', 'my-comp', '--dir', dir]);
     expect(made.status, made.stderr).toBe(0);
@@ -38,7 +39,19 @@ describe('aira run --plugin', () => {
     const withIt = airaSync(['run', '--plugin', dir, '--competition', 'my-comp', '--data', join(t.dir, 'data'), '--print-config']);
     expect(withIt.status, withIt.stderr).toBe(0);
     expect(withIt.stdout).toMatch(/competitions\s+\["my-comp"\]\s+flag --competition/);
-  });
+    // The scaffold's README gives a test command that runs the plugin's own test from out here:
+    // it runs, and fails as it should until grade() is written.
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('AIRA_PLUGIN_DIR=/path/to/this/folder npx vitest run --config tools/plugin-vitest.config.mjs');
+    const repo = resolve(dirname(AIRA), '../../..');
+    const vitest = spawnSync('npx', ['vitest', 'run', '--config', 'tools/plugin-vitest.config.mjs'], { cwd: repo, encoding: 'utf8', env: { ...process.env, AIRA_PLUGIN_DIR: dir }, timeout: 120_000 });
+    const text = `${vitest.stdout}${vitest.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+    expect(text).toMatch(/index\.test\.ts/);
+    expect(text).toMatch(/my-comp grades a submission end to end/);
+    expect(text).toContain('grade() is not written yet');
+    expect(text).toMatch(/Tests\s+1 failed/);
+    expect(text).not.toMatch(/Cannot find (module|package)|Failed to (load|resolve)/);
+  }, 180_000);
 });
 
 describe('progress lines', () => {
