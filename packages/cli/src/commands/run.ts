@@ -184,6 +184,7 @@ export function register(program: Command): void {
         progress.close();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        process.off('SIGHUP', onSignal);
       }
       await finishStudy(result, flags, progress.mode);
     });

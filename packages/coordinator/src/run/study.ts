@@ -89,8 +89,8 @@ export async function resumeStudy(dir: string, options: StudyOptions & { repair?
     } catch (err) {
       if (!(err instanceof CorruptJournalError)) throw err;
       throw new UserError(
-        `${err.message}`,
-        `continue run ${r.runId} from its last good event (event ${err.goodEvents - 1}) with: aira run --resume ${doc.studyId} --repair (the whole journal is kept beside it)`,
+        err.message,
+        `continue run ${r.runId} from its last good event (${err.goodEvents} events kept) with: aira run --resume ${doc.studyId} --repair (the whole journal is kept beside it)`,
       );
     }
   }
