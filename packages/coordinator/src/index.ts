@@ -6,7 +6,7 @@ export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type Resolve
 export { DURATION_PATHS, FIELDS, flagAttribute, type FieldSpec } from './config/fields.js';
 export { readYaml, parseYaml, type YamlSource } from './config/yaml-source.js';
 
-export { runStudy, resumeStudy, type StudyOptions, type StudyResult } from './run/study.js';
+export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';
 export { defaultRegistry, type Registry } from './run/registry.js';
 export { locateStudy } from './run/study-files.js';

@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { delimiter, join, resolve } from 'node:path';
 import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
-import { createLogger, formatDuration, UserError } from '@aira/core';
+import { createLogger, ensureDir, formatDuration, UserError } from '@aira/core';
 import {
   DURATION_PATHS,
   FIELDS,
+  checkStudyInputs,
   cliWorkerLauncher,
   resolveRunConfig,
   defaultRegistry,
@@ -161,6 +162,16 @@ export function register(program: Command): void {
             return;
           }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts
+          process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
+          if (resolved.preset) process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
+          if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {
+            const l = resolved.config.llm;
+            process.stderr.write(`llm: ${l.model} at ${l.baseUrl} (key from $${l.apiKeyEnv}, ${l.toolProtocol} tool calls)\n`);
+          }
+          process.stderr.write(`${budgetLine}\n`);
+          // The cheap checks first, so a typo is named before the pre-flight's table.
+          checkStudyInputs(resolved.config, options.launcher);
+          if (!flags.preflight) ensureDir(resolved.config.out, '--out');
           const checks = await preflight(resolved.config, competitions, ids, { full: Boolean(flags.preflight) });
           const blocker = checks.find((c) => c.status === 'blocker');
           if (flags.preflight) {
@@ -171,13 +182,6 @@ export function register(program: Command): void {
           const said = checks.filter((c) => c.status !== 'ok');
           if (said.length) process.stderr.write(`pre-flight:\n${formatChecks(said)}\n`);
           if (blocker) throw new UserError(`pre-flight: ${blocker.subject}: ${blocker.detail}`, 'nothing was started; `aira run ... --preflight` prints every check');
-          process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
-          if (resolved.preset) process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
-          if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {
-            const l = resolved.config.llm;
-            process.stderr.write(`llm: ${l.model} at ${l.baseUrl} (key from $${l.apiKeyEnv}, ${l.toolProtocol} tool calls)\n`);
-          }
-          process.stderr.write(`${budgetLine}\n`);
           result = await runStudy(resolved.config, { ...options, provenance: resolved.provenance });
         }
       } finally {

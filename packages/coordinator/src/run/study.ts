@@ -48,8 +48,7 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
   const registry = options.registry ?? defaultRegistry();
   const competitions = studyCompetitions(config, registry);
   agentFactory(config, registry); // refuse an unknown agent before anything starts
-  checkWorkers(config, options.launcher);
-  checkBudget(config);
+  checkStudyInputs(config, options.launcher);
   const studyId = options.studyId ?? timestampId();
   ensureDir(config.out, '--out');
   const dir = join(config.out, studyId);
@@ -201,6 +200,12 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     releaseStudy(dir);
   }
   return { studyId: doc.studyId, dir, runs: results, stopped: stop.signal.aborted };
+}
+
+/** What runStudy checks before the study folder exists (the CLI calls it before its pre-flight too). */
+export function checkStudyInputs(config: RunConfig, launcher: LocalLauncher | undefined): void {
+  checkWorkers(config, launcher);
+  checkBudget(config);
 }
 
 /** Worker specs, local counts and hosts files are checked before the study folder exists. */
