@@ -25,14 +25,16 @@ export function withHce(registry: Registry): Registry {
 
 /**
  * Lets `aira run --suite NAME` resolve suites through the competitions' plugins (and
- * benchmarks/suites): every id of the suite must be served by a loaded plugin.
+ * benchmarks/suites): every id of the suite must be served by a loaded plugin; an id given with
+ * --competition is checked against the plugins before the study folder exists.
  */
-export async function withSuites(registry: Registry): Promise<Registry> {
-  const competitions = await loadRegistry({ plugins: pluginsFromEnv() });
+export async function withSuites(registry: Registry, loaded?: Competitions): Promise<Registry> {
+  const competitions = loaded ?? (await loadRegistry({ plugins: pluginsFromEnv() }));
   registry.suites = (name) => {
     const s = competitions.resolveSuite(name);
     if (s.unresolved.length > 0) throw new ConfigError(`suite "${name}": ${s.unresolved.map((u) => `${u.id}: ${u.reason}`).join('; ')}`);
     return s.competitions.map((f) => f.id);
   };
+  registry.checkCompetition = (id) => void competitions.get(id);
   return registry;
 }

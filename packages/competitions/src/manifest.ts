@@ -169,6 +169,13 @@ export const ManifestSchema = z.strictObject({
   checksums: ChecksumSource.default({ kind: 'none' }),
   grader: GraderBinding,
   prepare: Prepare.optional(),
+  budget: z
+    .strictObject({
+      wallClock: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/, 'a duration with its unit, e.g. 80s or 24h'),
+      perExec: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/, 'a duration with its unit, e.g. 60s or 9h').optional(),
+    })
+    .optional()
+    .describe("the budget that suits this competition when a run sets none (small data: minutes, not the paper's 72 h)"),
 });
 
 export type Manifest = z.output<typeof ManifestSchema>;

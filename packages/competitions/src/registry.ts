@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError } from '@aira/core';
+import { levenshtein } from '@aira/grading';
 import { z } from 'zod';
 import { createCompetition, type CreateOptions } from './create.js';
 import { loadPlugin, resolvePluginSpec, type LoadedCompetition, type PluginInfo } from './load.js';
@@ -64,7 +65,23 @@ export class Registry {
   whyMissing(id: string): string {
     const own = this.problems.filter((p) => p.competition === id);
     if (own.length) return `its plugin failed to load: ${own.map((p) => formatProblem(p)).join('; ')}`;
-    return 'no loaded plugin defines it';
+    const near = this.suggest(id);
+    return `no loaded plugin defines it${near.length ? ` (did you mean ${near.map((n) => `"${n}"`).join(' or ')}?)` : ''}`;
+  }
+
+  /** Ids close to a mistyped one: those containing it, else those a few edits away (at most 3). */
+  suggest(id: string): string[] {
+    const ids = this.ids();
+    const q = id.toLowerCase();
+    const containing = ids.filter((x) => q.length >= 3 && x.includes(q));
+    if (containing.length) return containing.slice(0, 3);
+    const cp = (s: string) => Array.from(s, (c) => c.codePointAt(0)!);
+    return ids
+      .map((x) => ({ x, d: levenshtein(cp(q), cp(x)) }))
+      .filter((e) => e.d <= Math.max(2, Math.floor(q.length / 4)))
+      .sort((a, b) => a.d - b.d || a.x.localeCompare(b.x))
+      .slice(0, 3)
+      .map((e) => e.x);
   }
 
   get(id: string): CompetitionFactory {

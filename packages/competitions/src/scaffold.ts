@@ -144,8 +144,10 @@ A competition plugin for aira. To finish it:
 2. **index.ts**: write \`grade()\`. It gets absolute paths to the submission and the answers and
    returns the score; throw to mark a submission invalid. (For a metric that needs Python
    libraries, use \`"grader": { "kind": "python", "script": "grade.py" }\` instead.)
-3. **index.test.ts**: make its rows and expected scores match your data and metric, then run it
-   (\`npx vitest run --project plugin-__ID__\` inside the repository). It fails until grade() works.
+3. **index.test.ts**: make its rows and expected scores match your data and metric, then run it.
+   Under the repository's \`plugins/\`: \`npx vitest run --project plugin-__ID__\`. Anywhere else,
+   from the aira checkout: \`AIRA_PLUGIN_DIR=/path/to/this/folder npx vitest run --config
+   tools/plugin-vitest.config.mjs\`. It fails until grade() works.
 
 Prepared data lives at \`<data>/__ID__/prepared/{public,private}\` (MLE-bench's layout); the answers
 file named in the manifest is under \`private/\` and is never shown to agents.

@@ -8,7 +8,12 @@ describe('parseDuration', () => {
     expect(parseDuration('10m')).toBe(600_000);
     expect(parseDuration('72h')).toBe(72 * 3_600_000);
     expect(parseDuration('1h30m')).toBe(5_400_000);
-    expect(parseDuration('1500')).toBe(1500);
+    expect(parseDuration('0')).toBe(0);
+    expect(parseDuration(1500)).toBe(1500); // the resolved form: milliseconds
+  });
+  it('refuses a written number without a unit, saying which units there are', () => {
+    expect(() => parseDuration('5')).toThrow('"5" has no unit: write 5s, 5m, 5h or 5ms');
+    expect(() => parseDuration(' 60 ')).toThrow(/"60" has no unit/);
   });
   it('refuses what is not a duration, naming it', () => {
     expect(() => parseDuration('ten minutes')).toThrow(/not a duration: "ten minutes"/);

@@ -2,11 +2,18 @@ import { z } from 'zod';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses "90s", "10m", "72h", "1h30m", "250ms" or a bare number of milliseconds. */
+/**
+ * Parses "90s", "10m", "72h", "1h30m", "250ms". Written durations need a unit: a bare number is
+ * refused (is "5" five seconds or five milliseconds?), except 0. A JS number is milliseconds: that
+ * is the resolved form stored in study files, not something a person types.
+ */
 export function parseDuration(text: string | number): number {
   if (typeof text === 'number') return text;
   const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (/^0+(\.0+)?$/.test(trimmed)) return 0;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    throw new Error(`"${trimmed}" has no unit: write ${trimmed}s, ${trimmed}m, ${trimmed}h or ${trimmed}ms`);
+  }
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
   let total = 0;
   let consumed = 0;

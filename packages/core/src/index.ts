@@ -5,3 +5,5 @@ export * from './logger.js';
 export * from './ids.js';
 export * from './version.js';
 export * from './rng.js';
+export * from './process.js';
+export * from './dirs.js';

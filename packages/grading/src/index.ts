@@ -17,6 +17,7 @@ export {
 } from './leaderboard.js';
 export { mlebenchRegistryDir, requireRegistryDir, registryEntries, competitionEntry, type CompetitionEntry } from './registry.js';
 export { pyRound } from './pyround.js';
+export { levenshtein } from './metrics/text.js';
 export { readCsv, parseCsv } from './csv/reader.js';
 export { Table, Column, FIELD_MISSING, type Kind } from './csv/table.js';
 export { CsvError } from './csv/errors.js';

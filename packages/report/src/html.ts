@@ -1,6 +1,6 @@
 import { isMlebenchStudy, MLEBENCH_REPORT } from './mlebench.js';
 import { lineageTree } from './lineage.js';
-import { baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
+import { workerLossText, baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
 import type { RunReport, StudyReport } from './types.js';
 
 export function escapeHtml(s: string): string {
@@ -36,6 +36,8 @@ function summaryTable(report: StudyReport): string {
 function runSection(r: RunReport, svg: string | null): string {
   const parts = [`<h2 id="${e(r.runId)}">${e(r.competition ?? r.runId)}</h2>`, '<ul>'];
   parts.push(`<li>Run <code>${e(r.runId)}</code> (seed ${r.seed}): ${e(stateText(r))}; ${r.jobs} jobs, ${r.candidates} candidates (${r.valid} valid); evaluator ${e(r.evaluator)}; ${directionText(r)}.</li>`);
+  const losses = workerLossText(r);
+  if (losses) parts.push(`<li>${e(losses)}</li>`);
   const p = r.pick;
   if (!p) return `${parts.join('')}<li>No final pick: no valid candidate.</li></ul>`;
   parts.push(`<li><b>Final pick ${e(p.candidateId)}</b> (${e(p.operator)}, chosen by ${e(p.by ?? '–')} score): search ${fmtScore(p.search)} · validation ${fmtScore(p.validation)} · test ${fmtScore(p.test)}.</li>`);

@@ -1,7 +1,7 @@
 import { isMlebenchStudy, MLEBENCH_REPORT } from './mlebench.js';
 import { formatSpend } from '@aira/coordinator';
 import { lineageTree } from './lineage.js';
-import { baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
+import { workerLossText, baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
 import type { RunReport, StudyReport } from './types.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -24,6 +24,8 @@ function runSection(r: RunReport): string[] {
   const out = [`## ${r.competition ?? r.runId}`, ''];
   out.push(`- Run \`${r.runId}\` (seed ${r.seed}): ${stateText(r)}; ${r.jobs} jobs, ${r.candidates} candidates (${r.valid} valid); evaluator ${r.evaluator}; ${directionText(r)}.`);
   if (r.spend.calls > 0) out.push(`- LLM: ${formatSpend(r.spend)}.`);
+  const losses = workerLossText(r);
+  if (losses) out.push(`- ${losses}`);
   const p = r.pick;
   if (!p) {
     out.push('- No final pick: no valid candidate.', '');

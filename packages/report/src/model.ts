@@ -164,6 +164,7 @@ export function buildRunReport(i: RunInput, o: ReportOptions = {}): RunReport {
     lineage: pick ? lineageOf(pick.candidateId, state.candidates) : [],
     protection: protectionOf(events),
     spend: spendOf(events).total,
+    workerLosses: workerLossesOf(events),
   };
 }
 
@@ -174,6 +175,18 @@ function runReport(dir: string, doc: StudyDoc, run: StudyDoc['runs'][number], st
     { run, events, state: replay(events), manifest: readRunManifest(runDir), budgetMs: doc.config.budget?.wallClock ?? 0, agentName: doc.config.agent?.name, status: status?.state },
     o,
   );
+}
+
+function workerLossesOf(events: readonly JournalEvent[]): RunReport['workerLosses'] {
+  const out: RunReport['workerLosses'] = [];
+  for (const e of events) {
+    if (e.type === 'worker.lost') out.push({ workerId: e.workerId, reason: e.reason, replacedBy: null });
+    if (e.type === 'worker.joined' && e.replaces) {
+      const lost = out.find((l) => l.workerId === e.replaces && l.replacedBy === null);
+      if (lost) lost.replacedBy = e.workerId;
+    }
+  }
+  return out;
 }
 
 function agentText(doc: StudyDoc, o: ReportOptions): string {

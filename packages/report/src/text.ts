@@ -39,6 +39,7 @@ export function stateText(run: RunReport): string {
   const used = `${fmtTime(run.activeMs)} of ${fmtTime(run.budgetMs)} active time`;
   if (run.state === 'ended') return `ended (${run.endReason ?? 'unknown'}) after ${used}`;
   if (run.state === 'not started') return 'not started';
+  if (run.state === 'stopped') return `stopped (${run.endReason ?? 'stop'}) after ${used}; resumable`;
   return `${run.state} after ${used}`;
 }
 
@@ -63,4 +64,11 @@ export function baselineText(run: RunReport): string {
 
 export function beatsText(run: RunReport): string {
   return run.beatsBaseline === null ? '–' : run.beatsBaseline ? 'yes' : 'NO';
+}
+
+/** One sentence on workers lost during a run (and their replacements), or null when none was. */
+export function workerLossText(run: RunReport): string | null {
+  if (run.workerLosses.length === 0) return null;
+  const each = run.workerLosses.map((l) => `${l.workerId} (${l.reason})${l.replacedBy ? `, replaced by ${l.replacedBy}` : ', not replaced'}`);
+  return `Workers lost: ${each.join('; ')}; their running jobs were run again.`;
 }

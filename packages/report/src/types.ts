@@ -91,7 +91,7 @@ export interface RunReport {
   runId: string;
   competition: string | null;
   seed: number;
-  state: 'not started' | 'running' | 'ended' | 'interrupted';
+  state: 'not started' | 'running' | 'ended' | 'stopped' | 'interrupted' | 'corrupt';
   endReason: string | null;
   direction: Direction;
   agent: string;
@@ -113,6 +113,8 @@ export interface RunReport {
   protection: Protection;
   /** LLM spending (tokens, USD) from the run's cost events. */
   spend: Spend;
+  /** Workers lost during the run, why, and which worker replaced each (local daemons whose process ended). */
+  workerLosses: Array<{ workerId: string; reason: string; replacedBy: string | null }>;
   /** Plot file relative to the study folder, once rendered. */
   plot?: string;
 }

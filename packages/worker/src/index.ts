@@ -8,6 +8,7 @@
  */
 export { WorkerDaemon, HEALTH_SERVICE_NAME, type WorkerDaemonConfig, type ListeningLine, type FileHandlers, type FileServiceContext } from './daemon.js';
 export { WorkerOptionsSchema, parseWorkerOptions, parseBytes, splitListen, ID_PATTERN, type WorkerOptions, type WorkerOptionsInput } from './options.js';
+export { watchOwner, type OwnerWatch } from './owner.js';
 export { spawnWorkerProcess, AIRA_BIN, type SpawnWorkerOptions, type SpawnedWorker } from './spawn-process.js';
 export { launchSessionProcess, type Launcher, type LaunchSpec, type Launched, type SessionPaths } from './session/launch.js';
 export { parseNvidiaSmi, selectGpus, queryNvidiaSmi, resolveCudaVisibleDevices, NVIDIA_SMI_ARGS } from './host/gpus.js';

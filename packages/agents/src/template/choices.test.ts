@@ -71,8 +71,20 @@ describe('mutation', () => {
     for (let s = 0; s < 200; s++) {
       const parent = sampleChoices(tabular, rngFor(s, 'p'));
       const { choices, changes } = mutateChoices(tabular, parent, rngFor(s, 'm'));
-      if (choices.model === parent.model) expect(changes.length).toBeLessThanOrEqual(3);
+      // A setting that appears or goes with another (kNN's search with its metric) is not counted.
+      const changed = changes.filter((c) => c.from !== undefined && c.to !== undefined);
+      if (choices.model === parent.model) expect(changed.length).toBeLessThanOrEqual(3);
     }
+  });
+
+  it('never pairs kNN\'s cosine distance with a tree search (scikit-learn refuses it)', () => {
+    for (let s = 0; s < 300; s++) {
+      const c = sampleChoices(tabular, rngFor(s, 'knn'));
+      const m = mutateChoices(tabular, { ...c, model: 'knn' }, rngFor(s, 'm')).choices;
+      for (const x of [c, m]) if (x['knn.metric'] === 'cosine') expect(['kd_tree', 'ball_tree']).not.toContain(x['knn.algorithm']);
+    }
+    const stale = complete(tabular, { ...tabular.baseline, model: 'knn', 'knn.metric': 'cosine', 'knn.algorithm': 'ball_tree' }, rngFor(1));
+    expect(stale['knn.algorithm']).toBeUndefined();
   });
 
   it('mostly steps ordered values to a neighbour', () => {

@@ -65,9 +65,10 @@ function modelParams(models: readonly string[], task: TaskKind): Param[] {
       : []),
     { key: 'knn.n_neighbors', values: [3, 5, 10, 20, 40], ordered: true, when: model('knn') },
     { key: 'knn.weights', values: ['uniform', 'distance'], when: model('knn') },
-    // cosine distances exist only for brute force: kd_tree or ball_tree with cosine fails.
     { key: 'knn.metric', values: ['minkowski', 'manhattan', 'cosine'], when: model('knn') },
-    { key: 'knn.algorithm', values: ['auto', 'brute', 'kd_tree', 'ball_tree'], when: model('knn') },
+    // Cosine distances exist only for brute force (scikit-learn refuses kd_tree or ball_tree with
+    // them): with cosine the search is left to scikit-learn's "auto", which then picks brute force.
+    { key: 'knn.algorithm', values: ['auto', 'brute', 'kd_tree', 'ball_tree'], when: (c) => c.model === 'knn' && c['knn.metric'] !== 'cosine' },
     { key: 'svm.C', values: [0.1, 1, 10, 100], ordered: true, when: model('svm') },
     { key: 'svm.gamma', values: ['scale', 0.001, 0.01, 0.1], when: model('svm') },
     ...(task === 'regression' ? [{ key: 'svm.epsilon', values: [0.01, 0.1, 0.5, 1], ordered: true, when: model('svm') }] : []),

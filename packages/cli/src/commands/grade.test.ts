@@ -39,11 +39,33 @@ describe('aira grade', () => {
     expect(report).toMatchObject({ competition_id: 'spaceship-titanic', score: 0.75, gold_threshold: 0.9, silver_threshold: 0.9, bronze_threshold: 0.8, median_threshold: 0.7, gold_medal: false, silver_medal: false, bronze_medal: false, any_medal: false, above_median: true, submission_exists: true, valid_submission: true, is_lower_better: false, percentile_rank: 60 });
   });
 
-  it('gives the reason for an invalid submission', () => {
+  it('gives the reason for an invalid submission and exits 1', () => {
     const sub = write('short.csv', 'PassengerId,Transported\n1,True\n');
-    const j = JSON.parse(aira('grade', '--competition', 'spaceship-titanic', '--submission', sub, '--answers', answers, '--leaderboard', leaderboard, '--json').stdout) as Record<string, unknown>;
+    const r = aira('grade', '--competition', 'spaceship-titanic', '--submission', sub, '--answers', answers, '--leaderboard', leaderboard, '--json');
+    expect(r.status).toBe(1);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(j).toMatchObject({ score: null, valid_submission: false, percentile_rank: 0, reason: 'submission has 1 rows, answers have 4' });
   });
+
+  it("grades a plugin's competition (mini-diabetes, lower is better) with its own grader and leaderboard", () => {
+    const data = join(dir, 'data');
+    const env = { ...process.env, AIRA_MLEBENCH_DATA: data };
+    const run = (...args: string[]) => spawnSync(process.execPath, [AIRA, 'grade', '--competition', 'mini-diabetes', ...args], { encoding: 'utf8', env });
+    // Its plugin prepares the data on first use; the sample submission is a valid (poor) one.
+    const first = run('--submission', write('none.csv', 'id,target\n'));
+    expect(first.status, first.stderr).toBe(1);
+    const sample = join(data, 'mini-diabetes', 'prepared', 'public', 'sample_submission.csv');
+    const ok = run('--submission', sample, '--json');
+    expect(ok.status, ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({ competition_id: 'mini-diabetes', valid_submission: true, is_lower_better: true });
+    expect(report.score).toEqual(expect.any(Number));
+    expect(report.gold_threshold).toEqual(expect.any(Number));
+    const bad = run('--submission', write('two.csv', 'id,target\n1,2\n'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/^valid_submission\s+false$/m);
+    expect(bad.stdout).toMatch(/^reason\s+\S/m);
+  }, 120_000);
 
   it.skipIf(!haveRegistry)("uses the competition's registered leaderboard by default", () => {
     const sub = write('all.csv', 'PassengerId,Transported\n1,True\n2,False\n3,True\n4,True\n');
@@ -56,7 +78,7 @@ describe('aira grade', () => {
   it('fails in one line, without a stack trace, on an unknown competition, a missing file or an unreadable CSV', () => {
     const sub = write('ok.csv', 'PassengerId,Transported\n1,True\n');
     const cases: [string[], RegExp][] = [
-      [['--competition', 'no-such-comp', '--submission', sub, '--answers', answers], /no grader for competition "no-such-comp"/],
+      [['--competition', 'no-such-comp', '--submission', sub, '--answers', answers], /unknown competition "no-such-comp": no loaded plugin defines it/],
       [['--competition', 'spaceship-titanic', '--submission', join(dir, 'missing.csv'), '--answers', answers], /--submission .*missing\.csv: no such file/],
       [['--competition', 'spaceship-titanic', '--submission', sub, '--answers', join(dir, 'nope.csv')], /--answers .*nope\.csv: no such file/],
       [['--competition', 'spaceship-titanic', '--submission', write('ragged.csv', 'a,b\n1,2,3\n'), '--answers', answers], /ragged\.csv: line 2 has 3 fields/],

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkDirOrAbsent } from '@aira/core';
 import { formatStudyStatus, listStudies, locateStudy, studyStatus } from '@aira/coordinator';
 
 export function register(program: Command): void {
@@ -10,6 +11,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((study: string | undefined, flags: { out?: string; json?: boolean }) => {
       const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
+      checkDirOrAbsent(out, '--out');
       const statuses = study ? [studyStatus(locateStudy(study, out))] : listStudies(out);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(study ? statuses[0] : statuses, null, 2)}\n`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseDuration, UserError } from '@aira/core';
-import { locateStudy, requestStop, studyStatus } from '@aira/coordinator';
+import { join } from 'node:path';
+import { locateStudy, requestStop, stopRecordedWorkers, studyStatus } from '@aira/coordinator';
 
 export function register(program: Command): void {
   program
@@ -14,6 +15,8 @@ export function register(program: Command): void {
       const r = requestStop(dir);
       if (!r.running) {
         process.stdout.write(`study ${study} is not running; a STOP file was left so it will not continue unless resumed\n`);
+        const left = await stopRecordedWorkers(join(dir, 'workers'));
+        if (left.length) process.stdout.write(`stopped ${left.length} worker daemon(s) it had left running (pid ${left.join(', ')})\n`);
         return;
       }
       process.stdout.write(r.signalled ? `asked pid ${r.pid} to stop\n` : `STOP file written; the coordinator (pid ${r.pid}, another machine) will see it\n`);

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { registerWithCoordinator, slurmWorkerId } from '@aira/coordinator';
-import { ConfigError, createLogger } from '@aira/core';
-import { WorkerDaemon, WorkerOptionsSchema } from '@aira/worker';
+import { ConfigError, checkDirOrAbsent, createLogger, parseDuration } from '@aira/core';
+import { WorkerDaemon, WorkerOptionsSchema, watchOwner } from '@aira/worker';
 
 interface WorkerFlags {
   gpu?: string;
@@ -49,6 +49,14 @@ export function parseWorkerFlags(flags: WorkerFlags) {
   return result.data;
 }
 
+function flagDuration(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new ConfigError(`${flag} "${text}": ${(err as Error).message}`);
+  }
+}
+
 /** The address a coordinator can dial: a wildcard listen address is announced by this host's name. */
 function announcedAddress(bound: string): string {
   const at = bound.lastIndexOf(':');
@@ -65,8 +73,8 @@ export function register(program: Command): void {
     )
     .option('--gpu <index>', 'GPU index or UUID (or a comma list) for CUDA_VISIBLE_DEVICES when no launcher set it')
     .option('--listen <host:port>', 'address to listen on; port 0 picks a free port', '127.0.0.1:0')
-    .option('--token-file <file>', 'shared token (made with mode 0600 if missing); default: <workdir>/token')
-    .option('--workdir <dir>', 'sessions, exec logs and the generated token; default: a new folder under the temp dir')
+    .option('--token-file <file>', 'shared token (made with mode 0600 if missing) (default: <workdir>/token)')
+    .option('--workdir <dir>', 'sessions, exec logs and the generated token (default: a new folder under the temp dir)')
     .option('--python <path>', 'Python interpreter (or virtualenv python) for candidate code', '/usr/bin/python3')
     .option('--grace <duration>', 'on SIGTERM, how long running execs may finish before they are killed', '30s')
     .option('--log-file <file>', 'NDJSON log file (all levels)')
@@ -85,14 +93,18 @@ export function register(program: Command): void {
     .option('--no-cgroups', 'do not use cgroups even where writable (limits are then polled from /proc)')
     .option('--protect <path>', 'a host path candidate code must never see, besides the workdir (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--coordinator <host:port>', "register with a coordinator (Slurm, Kubernetes): announce this worker's address and heartbeat; it dials back with the same token")
-    .action(async ({ coordinator, slurmId, ...flags }: WorkerFlags & { coordinator?: string; slurmId?: boolean }) => {
+    .option('--owner <file>', 'JSON file {"pid":N,"hostname":H} naming the process this worker serves (a study\'s coordinator.json); the worker shuts down when it has named no live process for --orphan-grace')
+    .option('--orphan-grace <duration>', 'with --owner: how long the worker waits for a new owner (a resumed coordinator) before it shuts down', '20s')
+    .action(async ({ coordinator, owner, orphanGrace, slurmId, ...flags }: WorkerFlags & { coordinator?: string; owner?: string; orphanGrace: string; slurmId?: boolean }) => {
       if (coordinator !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(coordinator)) {
         throw new ConfigError(`--coordinator "${coordinator}": expected HOST:PORT`);
       }
+      const orphanGraceMs = flagDuration('--orphan-grace', orphanGrace);
       // The coordinator tells Slurm workers apart (and maps them to their jobs) by these ids.
       const fromSlurm = slurmId ? slurmWorkerId() : undefined;
       if (slurmId && !fromSlurm) throw new ConfigError('--slurm-id: not in a Slurm job (SLURM_JOB_ID is not set)');
       const options = parseWorkerFlags({ ...flags, id: flags.id ?? fromSlurm });
+      if (options.workdir) checkDirOrAbsent(options.workdir, '--workdir');
       const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
       const daemon = await WorkerDaemon.start({ options, logger });
       // Machine-readable first line; the log goes to stderr so stdout stays parseable.
@@ -116,7 +128,15 @@ export function register(program: Command): void {
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      process.on('SIGHUP', onSignal);
+      const watch = owner
+        ? watchOwner(owner, orphanGraceMs, (why) => {
+            logger.warn({ owner, why, graceMs: orphanGraceMs }, 'the coordinator this worker serves is gone: shutting down');
+            onSignal('SIGTERM');
+          })
+        : undefined;
       await daemon.stopped;
+      watch?.stop();
       registration?.stop();
       logger.info('worker stopped');
       // Nothing the worker owns is left; exit now rather than wait for stdio handles to let go.

@@ -11,7 +11,7 @@ export function eventLine(runId: string, e: JournalEvent): string | null {
       const c = e.candidate;
       const s = c.scores;
       const lineage = c.parents.length ? `(${c.parents.join('+')})` : '';
-      const text = s.valid ? `score ${s.search}` : `invalid: ${(s.reason ?? '').split('\n')[0]!.slice(0, 100)}`;
+      const text = s.valid ? `score ${s.search}` : `invalid: ${reasonLine(s.reason ?? '')}`;
       return `${at} ${c.id} ${c.operator}${lineage} on ${c.workerId}: ${text}`;
     }
     case 'worker.lost':
@@ -27,4 +27,14 @@ export function eventLine(runId: string, e: JournalEvent): string | null {
     default:
       return null;
   }
+}
+
+/**
+ * A failure reason on one line, never cut: its first line (what failed) and, when there is more
+ * (a traceback), its last line, which names the exception.
+ */
+export function reasonLine(reason: string): string {
+  const lines = reason.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length <= 1) return lines[0] ?? 'no reason given';
+  return `${lines[0]} — ${lines[lines.length - 1]}`;
 }

@@ -1,4 +1,7 @@
-import type { CandidateRecord, JournalEvent } from '@aira/coordinator';
+import { gradedDirection, isBetter, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
+
+/** Events of a resumed study's past that count for its runs (the workers they name are gone). */
+const HISTORY = new Set<JournalEvent['type']>(['run.started', 'run.resumed', 'job.created', 'candidate.added', 'run.ended']);
 
 /** What one worker does now, as the journals tell it. */
 export interface WorkerView {
@@ -91,11 +94,18 @@ export class LiveState {
     run.activeAt = e.t;
     if (run.state === 'waiting' && e.type !== 'run.ended' && !history) run.state = 'running';
     const key = (jobId: string) => `${runId}/${jobId}`;
-    if (history && e.type !== 'run.started' && e.type !== 'job.created' && e.type !== 'candidate.added' && e.type !== 'run.ended') return;
+    if (history && !HISTORY.has(e.type)) return;
     switch (e.type) {
       case 'run.started':
         run.competition = e.competition;
         run.direction = e.direction;
+        break;
+      case 'run.resumed':
+        // A stopped run goes on (history, or this very resume).
+        if (run.state === 'ended') {
+          run.state = history ? 'waiting' : 'running';
+          run.endReason = undefined;
+        }
         break;
       case 'worker.joined':
         this.addWorker(e.workerId);
@@ -126,14 +136,13 @@ export class LiveState {
         const c = e.candidate;
         run.candidates++;
         run.last = c;
-        const d = c.scores.details?.direction;
-        if (d === 'maximize' || d === 'minimize') run.direction = d;
+        run.direction = gradedDirection(c) ?? run.direction;
         const w = history ? undefined : this.workers.get(c.workerId);
         if (w) w.done++;
         const s = c.scores.search;
         if (c.scores.valid) {
           run.valid++;
-          if (typeof s === 'number' && Number.isFinite(s) && (!run.best || (run.direction === 'maximize' ? s > run.best.score : s < run.best.score))) run.best = { id: c.id, score: s };
+          if (typeof s === 'number' && Number.isFinite(s) && (!run.best || isBetter(s, run.best.score, run.direction))) run.best = { id: c.id, score: s };
         }
         break;
       }

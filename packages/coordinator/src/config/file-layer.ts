@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '@aira/core';
+import { DURATION_PATHS } from './fields.js';
 import { isPlainObject, leafPaths, type ConfigLayer } from './layers.js';
 import { readYaml } from './yaml-source.js';
 
@@ -21,6 +22,12 @@ export function fileLayer(file: string): FileLayer {
   }
   const origins = new Map<string, string>();
   const lineOf = (path: string[]): number => src.lineOf(path);
+  for (const [path, value] of leafPaths(values)) {
+    // YAML reads `wallClock: 60` as a number; a duration in a file is written with its unit.
+    const numbers = path === 'checkpoints' && Array.isArray(value) ? value : DURATION_PATHS.has(path) ? [value] : [];
+    const bare = numbers.find((v) => typeof v === 'number' && v !== 0);
+    if (bare !== undefined) throw new ConfigError(`config ${file}:${lineOf(path.split('.'))}: ${path}: ${String(bare)} has no unit: write ${String(bare)}s, ${String(bare)}m, ${String(bare)}h or ${String(bare)}ms`);
+  }
   for (const [path] of leafPaths(values)) origins.set(path, `file ${file}:${lineOf(path.split('.'))}`);
   // lineOf stays available so an unknown key anywhere is reported with its own line.
   return { kind: 'file', values, origins, file, lineOf };

@@ -1,7 +1,7 @@
 import { parse as parseYamlScalar } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatDuration } from '@aira/core';
-import { FIELD_BY_PATH, FIELDS, flagAttribute, flagName } from './fields.js';
+import { DURATION_PATHS, FIELD_BY_PATH, FIELDS, flagAttribute, flagName } from './fields.js';
 import { coerce, deepMerge, leafPaths, setPath, type ConfigLayer } from './layers.js';
 import { fileLayer, isFileLayer } from './file-layer.js';
 import { RunConfig } from './schema.js';
@@ -135,10 +135,9 @@ function hasPath(obj: unknown, path: Array<string | number>): boolean {
   return true;
 }
 
-const DURATIONS = new Set(['budget.wallClock', 'budget.perExec', 'workers.lease', 'workers.heartbeat', 'workers.callDeadline', 'workers.waitFor', 'agent.jobTime', 'llm.timeout', 'llm.retryBase']);
 
 function show(path: string, value: unknown): string {
-  if (DURATIONS.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;
+  if (DURATION_PATHS.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;
   if (path === 'checkpoints' && Array.isArray(value)) return JSON.stringify(value.map((v) => formatDuration(v as number)));
   return JSON.stringify(value) ?? 'unset';
 }

@@ -43,7 +43,8 @@ export type EventBody =
   /** A run that ended on its cost cap goes on: the cap was raised on resume. */
   | { type: 'run.reopened'; reason: string }
   | { type: 'tick' }
-  | { type: 'worker.joined'; workerId: string; info: WorkerInfo }
+  /** `replaces`: the worker whose place it takes (that one's process ended while budget remained). */
+  | { type: 'worker.joined'; workerId: string; info: WorkerInfo; replaces?: string }
   | { type: 'worker.lost'; workerId: string; reason: string }
   | { type: 'worker.recovered'; workerId: string }
   /** A Slurm job of the study's workers was submitted, adopted after a restart, ended or cancelled. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
 import { ConfigError } from '@aira/core';
 import type { JournalEvent } from './events.js';
 
@@ -25,6 +25,36 @@ export function readJournal(path: string): JournalContents {
   return parseJournal(buf, path);
 }
 
+/** A journal with a bad line before its last: `goodBytes` and `goodEvents` are its intact prefix. */
+export class CorruptJournalError extends ConfigError {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly goodEvents: number,
+    readonly goodBytes: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Cuts a corrupt journal back to its last good event, keeping the whole file beside it as
+ * `journal.jsonl.corrupt-<time>`; the run then resumes from that event (what came after is lost
+ * to the run, not to the user). Returns null when the journal is intact.
+ */
+export function repairJournal(path: string): { backup: string; kept: number } | null {
+  try {
+    readJournal(path);
+    return null;
+  } catch (err) {
+    if (!(err instanceof CorruptJournalError)) throw err;
+    const backup = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    copyFileSync(path, backup);
+    truncateSync(path, err.goodBytes);
+    return { backup, kept: err.goodEvents };
+  }
+}
+
 export function parseJournal(buf: Buffer, path = 'journal'): JournalContents {
   const events: JournalEvent[] = [];
   let start = 0;
@@ -44,12 +74,12 @@ export function parseJournal(buf: Buffer, path = 'journal'): JournalContents {
     const complete = nl >= 0;
     if (!complete || (event === undefined && text.trim() !== '')) {
       if (isLast) return { events, tornBytes: buf.length - start, intactBytes: start };
-      throw new ConfigError(`journal ${path}:${line}: not a JSON event (the journal is corrupt before its last line)`);
+      throw new CorruptJournalError(`journal ${path}:${line}: not a JSON event (the journal is corrupt before its last line)`, path, events.length, start);
     }
     if (event) {
       const expected = events.length === 0 ? event.seq : events[events.length - 1]!.seq + 1;
       if (typeof event.seq !== 'number' || event.seq !== expected) {
-        throw new ConfigError(`journal ${path}:${line}: seq ${String(event.seq)} where ${expected} was expected`);
+        throw new CorruptJournalError(`journal ${path}:${line}: seq ${String(event.seq)} where ${expected} was expected`, path, events.length, start);
       }
       events.push(event);
     }

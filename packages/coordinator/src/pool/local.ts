@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ConfigError, UserError } from '@aira/core';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError, UserError, isAlive } from '@aira/core';
 
 export interface LocalWorkerSpec {
   index: number;
@@ -11,12 +12,20 @@ export interface LocalWorkerSpec {
   workdir: string;
   /** stdout and stderr of the daemon go here (a file, so the daemon outlives a killed coordinator cleanly). */
   logFile: string;
+  /**
+   * The coordinator's claim file (`coordinator.json`): the daemon watches it and shuts down when it
+   * has named no live coordinator for a short grace (long enough for a resumed one to adopt it).
+   * Absent: the daemon runs until stopped (`--keep-workers`).
+   */
+  owner?: string;
 }
 
 export interface LocalWorkerProcess {
   address: string;
   pid: number;
   stop(): Promise<void>;
+  /** Resolves when the process ends, saying how ("killed by SIGKILL", "exit code 1"). */
+  exited?: Promise<string>;
 }
 
 /** Starts one worker daemon on this machine and resolves with the address it listens on. */
@@ -24,14 +33,7 @@ export type LocalLauncher = (spec: LocalWorkerSpec) => Promise<LocalWorkerProces
 
 const ADDRESS = /((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:]+\]|localhost):(\d{1,5})/;
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive };
 
 /** SIGTERM, then SIGKILL after `graceMs` if the process is still there. */
 export async function stopPid(pid: number, graceMs = 5_000): Promise<void> {
@@ -65,14 +67,17 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
     mkdirSync(spec.workdir, { recursive: true });
     const args = [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', spec.tokenFile, '--workdir', spec.workdir, ...extraArgs];
     if (spec.gpu !== undefined) args.push('--gpu', spec.gpu);
+    if (spec.owner !== undefined) args.push('--owner', spec.owner);
     const fd = openSync(spec.logFile, 'a');
     const start = readSize(spec.logFile);
     const child = spawn(process.execPath, args, { detached: !attached, stdio: ['ignore', fd, fd], env: process.env });
     closeSync(fd);
     child.unref();
     let exited: string | null = null;
-    child.on('exit', (code, signal) => (exited = `exit ${signal ?? code}`));
-    child.on('error', (err) => (exited = err.message));
+    const ended = new Promise<string>((resolve) => {
+      child.on('exit', (code, signal) => resolve((exited = signal ? `killed by ${signal}` : `exit code ${code}`)));
+      child.on('error', (err) => resolve((exited = err.message)));
+    });
     const until = Date.now() + startTimeoutMs;
     while (Date.now() < until) {
       const text = readFileSync(spec.logFile).subarray(start).toString('utf8');
@@ -81,7 +86,7 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
         const address = listeningAddress(text.slice(0, nl));
         if (address) {
           const pid = child.pid!;
-          return { address, pid, stop: () => stopPid(pid) };
+          return { address, pid, stop: () => stopPid(pid), exited: ended };
         }
       }
       if (exited) throw new UserError(`local worker ${spec.index} did not start (${exited}); see ${spec.logFile}`);
@@ -130,11 +135,16 @@ export function detectGpus(env: NodeJS.ProcessEnv = process.env): string[] {
  * Slots of a `local[:N]` spec: one per GPU found, else 2 CPU slots; `local:N` asks for N (GPUs, when
  * there are any, are handed out in turn).
  */
-export function localSlots(spec: string, gpus: string[]): Array<{ gpu?: string }> {
+export function localSlots(spec: string, gpus: string[], cpus = availableParallelism()): Array<{ gpu?: string }> {
   const m = /^local(?::(\d+))?$/.exec(spec);
   if (!m) throw new ConfigError(`workers: "${spec}" is not local or local:N`);
   const n = m[1] !== undefined ? Number(m[1]) : gpus.length > 0 ? gpus.length : 2;
   if (n < 1) throw new ConfigError(`workers: "${spec}" asks for no worker`);
+  // Each daemon needs a CPU of its own at least: more than that is a typo, not a study.
+  const most = Math.max(cpus, gpus.length);
+  if (n > most) {
+    throw new ConfigError(`workers: "${spec}" asks for ${n} local workers; this machine has ${cpus} CPU(s) and ${gpus.length} GPU(s), so at most local:${most}`);
+  }
   return Array.from({ length: n }, (_, i) => (gpus.length > 0 ? { gpu: gpus[i % gpus.length] } : {}));
 }
 
@@ -164,4 +174,26 @@ export function readLocalRecords(dir: string): LocalRecord[] {
     }
   }
   return out.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Stops the local daemons a study's records name that still run (a coordinator killed with
+ * --keep-workers, or before their grace ran out). A pid counts only while its command line still
+ * names the study's worker folder, so a reused pid is never signalled.
+ */
+export async function stopRecordedWorkers(workersDir: string): Promise<number[]> {
+  const stopped: number[] = [];
+  for (const rec of readLocalRecords(workersDir)) {
+    if (!isAlive(rec.pid)) continue;
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${rec.pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      continue;
+    }
+    if (!cmdline.includes(join(basename(dirname(resolve(workersDir))), 'workers', `local-${rec.index}`))) continue;
+    await stopPid(rec.pid);
+    stopped.push(rec.pid);
+  }
+  return stopped;
 }

@@ -22,9 +22,12 @@ describe('worker specs', () => {
   it('gives one slot per GPU, else 2 CPU slots, or N', () => {
     expect(localSlots('local', [])).toEqual([{}, {}]);
     expect(localSlots('local', ['0', '3'])).toEqual([{ gpu: '0' }, { gpu: '3' }]);
-    expect(localSlots('local:3', [])).toHaveLength(3);
-    expect(localSlots('local:3', ['5'])).toEqual([{ gpu: '5' }, { gpu: '5' }, { gpu: '5' }]);
+    expect(localSlots('local:3', [], 8)).toHaveLength(3);
+    expect(localSlots('local:3', ['5'], 8)).toEqual([{ gpu: '5' }, { gpu: '5' }, { gpu: '5' }]);
     expect(() => localSlots('local:0', [])).toThrow(/asks for no worker/);
+    // More daemons than the machine has CPUs (or GPUs) is refused before any starts.
+    expect(() => localSlots('local:9999', [], 8)).toThrow('workers: "local:9999" asks for 9999 local workers; this machine has 8 CPU(s) and 0 GPU(s), so at most local:8');
+    expect(localSlots('local:4', ['0', '1', '2', '3'], 2)).toHaveLength(4);
   });
 
   it('takes the GPUs a launcher set in CUDA_VISIBLE_DEVICES as they are', () => {

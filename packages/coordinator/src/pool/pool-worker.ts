@@ -22,6 +22,8 @@ export interface PoolWorker {
   local?: { pid: number; stop: () => Promise<void> };
   /** Liveness probe (grpc.health.v1 over the worker's channel). */
   probe: (deadlineMs: number) => Promise<boolean>;
+  /** The id of the worker this one replaced (its process had ended). */
+  replaces?: string;
   /** Set once the worker answers UNIMPLEMENTED for file transfer: sessions then move files through the shell. */
   noFileService?: boolean;
 }

@@ -36,6 +36,13 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   private closed = false;
   /** Runs before a worker (new or back from lost) takes work: the run loop cancels what it must not keep. */
   reconcile: (w: PoolWorker) => Promise<void> = async () => undefined;
+  /**
+   * The launcher's hook for a worker that is gone for good (`remove`: its process ended, its
+   * scheduler job was cancelled): start another in its place and `add` it with `{ replaces: id }`.
+   * Called once per removal, never after `close`; a launcher that cannot replace leaves it unset.
+   * Local daemons set it (study.ts); a cluster launcher sets it the same way.
+   */
+  replacer?: (gone: PoolWorker, reason: string) => Promise<void>;
 
   constructor(readonly options: PoolOptions) {
     super();
@@ -60,7 +67,11 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   }
 
   /** Connects to a worker (probing it with Describe) and adds it; a known worker id is updated instead. */
-  async add(address: string, source: WorkerSource, local?: PoolWorker['local']): Promise<PoolWorker> {
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async add(address: string, source: WorkerSource, local?: PoolWorker['local'], opts: { replaces?: string } = {}): Promise<PoolWorker> {
     const { connection, info } = await WorkerConnection.connect({
       address,
       token: this.options.token,
@@ -82,7 +93,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       if (known.state === 'lost') await this.recover(known);
       return known;
     }
-    const w: PoolWorker = { id, address, source, conn: connection, info, state: 'joining', lastOkAt: Date.now(), idleSince: Date.now(), local, probe: healthProbe(connection) };
+    const w: PoolWorker = { id, address, source, conn: connection, info, state: 'joining', lastOkAt: Date.now(), idleSince: Date.now(), local, probe: healthProbe(connection), replaces: opts.replaces };
     this.workers.set(id, w);
     this.options.logger.info({ worker: id, address, source }, 'worker joined');
     await this.reconcileSafely(w);
@@ -128,6 +139,19 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     w.state = 'lost';
     this.options.logger.warn({ worker: w.id, reason }, 'worker lost');
     this.emit('lost', w, reason);
+  }
+
+  /**
+   * A worker that will not come back (its process ended): lost now — its job re-runs at once
+   * rather than after the lease — then closed, and handed to `replacer` while the pool is open.
+   */
+  remove(w: PoolWorker, reason: string): void {
+    if (w.state === 'closed') return;
+    this.markLost(w, reason);
+    w.state = 'closed';
+    w.conn.close();
+    if (this.closed || !this.replacer) return;
+    this.replacer(w, reason).catch((err: unknown) => this.options.logger.warn({ worker: w.id, err }, 'could not replace the worker'));
   }
 
   private probeAll(): void {

@@ -140,7 +140,7 @@ describe('aira run / status / stop', () => {
     const stop = airaSync(['stop', studyId, '--out', out, '--wait', '60s']);
     expect(stop.status, stop.stderr).toBe(0);
     expect(stop.stdout).toMatch(/asked pid \d+ to stop/);
-    expect(stop.stdout).toContain(`study ${studyId} ended`);
+    expect(stop.stdout).toContain(`study ${studyId} stopped`);
     const r = await run.exited;
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain(`study ${studyId} stopped; resume with: aira run --resume ${studyId}`);

@@ -14,6 +14,8 @@ export interface Registry {
   evaluators: Map<string, EvaluatorFactory>;
   /** Competition ids of a suite; absent when no competitions package is present. */
   suites?: (name: string) => string[];
+  /** Throws a ConfigError for a competition id no plugin serves (before any study folder exists). */
+  checkCompetition?: (id: string) => void;
 }
 
 export function defaultRegistry(): Registry {
@@ -47,5 +49,6 @@ export function studyCompetitions(config: RunConfig, registry: Registry): Array<
     if (ids.length === 0) throw new ConfigError(`suite: "${config.suite}" lists no competition`);
     return ids;
   }
+  for (const id of config.competitions) registry.checkCompetition?.(id);
   return config.competitions.length > 0 ? [...config.competitions] : [null];
 }

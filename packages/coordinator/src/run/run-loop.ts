@@ -16,7 +16,7 @@ import type { ExecFinished, OpenSessionResponse } from '@aira/protocol';
 import { ArtifactStore } from '../state/artifacts.js';
 import { finalPick, type FinalPick } from '../state/final-pick.js';
 import { StudySpend } from './spend-guard.js';
-import { applyEvent, replay, unfinishedJobs, type JobState, type RunState } from '../state/run-state.js';
+import { applyEvent, isResumableEnd, replay, unfinishedJobs, type JobState, type RunState } from '../state/run-state.js';
 import type { CandidateRecord, JobSpec, Scores } from '../state/types.js';
 import { isInfrastructureError } from './errors.js';
 import { buildJob } from './job-view.js';
@@ -45,6 +45,8 @@ export interface RunLoopOptions {
   maxAttempts?: number;
   /** The study's spending (study-wide cap, hourly limit), shared by its runs; default: this run's alone. */
   spend?: StudySpend;
+  /** `aira run --resume`: a run that was stopped (not one that ended by budget) goes on. */
+  resume?: boolean;
 }
 
 export interface RunResult {
@@ -151,7 +153,7 @@ export class RunLoop {
         search: { ...o.search },
         direction: o.config.direction,
       });
-    } else if (!loop.state.ended) {
+    } else if (!loop.state.ended || (o.resume && isResumableEnd(loop.state.ended.reason))) {
       await loop.emit({ type: 'run.resumed', pid: process.pid });
       for (const job of unfinishedJobs(loop.state).sort((a, b) => a.spec.index - b.spec.index)) {
         const adopt = loop.adoptable0(job);
@@ -200,7 +202,7 @@ export class RunLoop {
       o.pool.on(ev, fn as never);
       this.detach.push(() => o.pool.off(ev, fn as never));
     };
-    on('joined', (w: PoolWorker) => void this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w) }).catch(() => undefined));
+    on('joined', (w: PoolWorker) => void this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w), ...(w.replaces ? { replaces: w.replaces } : {}) }).catch(() => undefined));
     on('lost', (w: PoolWorker, reason: string) => void this.onWorkerLost(w, reason));
     on('recovered', (w: PoolWorker) => void this.emit({ type: 'worker.recovered', workerId: w.id }).catch(() => undefined));
     on('idle', () => this.pump());

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { formatDuration } from '@aira/core';
+import { errorMessage, formatDuration } from '@aira/core';
+import type { JournalEvent } from '../journal/events.js';
 import { readJournal } from '../journal/reader.js';
 import { finalPick } from '../state/final-pick.js';
-import { replay } from '../state/run-state.js';
-import { rankCandidates } from '../state/types.js';
+import { isResumableEnd, replay } from '../state/run-state.js';
+import { bestCandidate } from '../state/types.js';
 import { addSpend, formatSpend, noSpend, spendOf, type Spend } from '../state/spend.js';
 import { coordinatorAlive, readCoordinatorDoc, readStudyDoc, studyPaths } from './study-files.js';
 
@@ -13,7 +14,10 @@ export interface RunStatus {
   runId: string;
   competition: string | null;
   seed: number;
-  state: 'not started' | 'running' | 'ended' | 'interrupted';
+  /** stopped: ended by a stop (or an error) with budget left; `aira run --resume` goes on with it. */
+  state: 'not started' | 'running' | 'ended' | 'stopped' | 'interrupted' | 'corrupt';
+  /** Why the run's journal cannot be read (state corrupt). */
+  problem?: string;
   endReason?: string;
   activeMs: number;
   jobs: number;
@@ -33,12 +37,28 @@ export interface StudyStatus {
   studyId: string;
   dir: string;
   createdAt: string;
-  state: 'running' | 'stopping' | 'ended' | 'interrupted';
+  state: 'running' | 'stopping' | 'ended' | 'stopped' | 'interrupted' | 'unreadable';
+  /** Why the study cannot be read (state unreadable). */
+  problem?: string;
   pid?: number;
   runs: RunStatus[];
   /** LLM spending of all runs together. */
   spend: Spend;
 }
+
+const EMPTY_RUN: Omit<RunStatus, 'runId' | 'competition' | 'seed' | 'state'> = {
+  activeMs: 0,
+  jobs: 0,
+  candidates: 0,
+  valid: 0,
+  fenced: 0,
+  running: [],
+  workers: [],
+  best: null,
+  finalPick: null,
+  spend: noSpend(),
+  jobSpend: {},
+};
 
 /** What a study's folder says about it now (read only: journals are replayed, never written). */
 export function studyStatus(dir: string): StudyStatus {
@@ -46,9 +66,15 @@ export function studyStatus(dir: string): StudyStatus {
   const coord = readCoordinatorDoc(dir);
   const alive = coordinatorAlive(coord);
   const runs = doc.runs.map((r): RunStatus => {
-    const { events } = readJournal(join(studyPaths(dir).run(r.runId), 'journal.jsonl'));
+    let events: JournalEvent[];
+    try {
+      events = readJournal(join(studyPaths(dir).run(r.runId), 'journal.jsonl')).events;
+    } catch (err) {
+      // One broken journal is one line; the other runs (and studies) still show.
+      return { ...EMPTY_RUN, runId: r.runId, competition: r.competition, seed: r.seed, state: 'corrupt', problem: errorMessage(err) };
+    }
     const s = replay(events);
-    const best = rankCandidates(s.candidates.values(), s.direction)[0];
+    const best = bestCandidate(s.candidates.values(), s.direction);
     const running = [...s.jobs.values()]
       .filter((j) => j.status === 'running')
       .map((j) => {
@@ -60,7 +86,7 @@ export function studyStatus(dir: string): StudyStatus {
       runId: r.runId,
       competition: r.competition,
       seed: r.seed,
-      state: events.length === 0 ? 'not started' : s.ended ? 'ended' : alive ? 'running' : 'interrupted',
+      state: events.length === 0 ? 'not started' : s.ended ? (isResumableEnd(s.ended.reason) ? 'stopped' : 'ended') : alive ? 'running' : 'interrupted',
       endReason: s.ended?.reason,
       activeMs: s.activeMs,
       jobs: s.jobs.size,
@@ -76,30 +102,42 @@ export function studyStatus(dir: string): StudyStatus {
     };
   });
   const allEnded = runs.every((r) => r.state === 'ended');
+  const stopped = runs.some((r) => r.state === 'stopped') && runs.every((r) => r.state !== 'interrupted' && r.state !== 'corrupt');
   return {
     studyId: doc.studyId,
     dir,
     createdAt: doc.createdAt,
-    state: alive ? (existsSync(studyPaths(dir).stop) ? 'stopping' : 'running') : allEnded ? 'ended' : 'interrupted',
+    state: alive ? (existsSync(studyPaths(dir).stop) ? 'stopping' : 'running') : allEnded ? 'ended' : stopped ? 'stopped' : 'interrupted',
     pid: alive ? coord!.pid : undefined,
     runs,
     spend: runs.reduce((t, r) => addSpend(t, r.spend), noSpend()),
   };
 }
 
-/** Every study under `out`, newest first. */
+/** Every study under `out`, newest first; one that cannot be read is listed with its problem. */
 export function listStudies(out: string): StudyStatus[] {
   if (!existsSync(out)) return [];
   return readdirSync(out)
     .filter((d) => existsSync(join(out, d, 'study.json')))
     .sort()
     .reverse()
-    .map((d) => studyStatus(join(out, d)));
+    .map((d) => {
+      try {
+        return studyStatus(join(out, d));
+      } catch (err) {
+        return { studyId: d, dir: join(out, d), createdAt: '', state: 'unreadable', problem: errorMessage(err), runs: [], spend: noSpend() };
+      }
+    });
 }
 
 export function formatStudyStatus(st: StudyStatus, detail: boolean): string {
   const lines = [`${st.studyId}  ${st.state}${st.pid ? ` (pid ${st.pid})` : ''}  ${st.dir}`];
+  if (st.problem) lines.push(`  ${st.problem}`);
   for (const r of st.runs) {
+    if (r.state === 'corrupt') {
+      lines.push(`  ${r.runId.padEnd(24)} corrupt: ${r.problem}`);
+      continue;
+    }
     const best = r.best ? `best ${r.best.candidateId} ${fmt(r.best.score)}` : 'no valid candidate';
     const pick = r.finalPick ? `  pick ${r.finalPick.candidateId} (${r.finalPick.by} ${fmt(r.finalPick.score)})` : '';
     lines.push(
@@ -112,7 +150,8 @@ export function formatStudyStatus(st: StudyStatus, detail: boolean): string {
     if (r.fenced) lines.push(`    ${r.fenced} late report(s) fenced`);
   }
   if (st.runs.length > 1 && st.spend.calls > 0) lines.push(`  study LLM ${formatSpend(st.spend)}`);
-  if (st.state === 'interrupted') lines.push(`  resume with: aira run --resume ${st.studyId}`);
+  if (st.state === 'interrupted' || st.state === 'stopped') lines.push(`  resume with: aira run --resume ${st.studyId}`);
+  if (st.runs.some((r) => r.state === 'corrupt')) lines.push(`  continue from the last good event of each corrupt journal with: aira run --resume ${st.studyId} --repair`);
   return lines.join('\n');
 }
 

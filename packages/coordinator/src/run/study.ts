@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AIRA_VERSION, UserError, errorMessage, silentLogger, timestampId, type Logger } from '@aira/core';
+import { AIRA_VERSION, ConfigError, UserError, ensureDir, errorMessage, formatDuration, silentLogger, timestampId, type Logger } from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
 import { RunConfig, resolveSearch, type BudgetConfig } from '../config/schema.js';
-import { endOf } from '../state/run-state.js';
 import { StudySpend } from './spend-guard.js';
 import type { EventBody, JournalEvent } from '../journal/events.js';
 import { SlurmWorkers } from '../slurm/workers.js';
 import { parseWorkerSpecs, readHostsFile } from '../pool/hosts.js';
-import { detectGpus, isAlive, localSlots, readLocalRecords, stopPid, writeLocalRecord, type LocalLauncher } from '../pool/local.js';
+import { detectGpus, localSlots, type LocalLauncher } from '../pool/local.js';
+import { startLocalWorkers } from './local-workers.js';
 import { WorkerPool } from '../pool/pool.js';
 import { listSessions } from '../pool/sessions.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
@@ -17,7 +17,8 @@ import { serveRegistration, type RegistrationServer } from '../pool/registration
 import { buildManifest } from './manifest.js';
 import { agentFactory, defaultRegistry, evaluatorName, studyCompetitions, type Registry } from './registry.js';
 import { RunLoop, type RunResult } from './run-loop.js';
-import { readJournal } from '../journal/reader.js';
+import { CorruptJournalError, readJournal, repairJournal } from '../journal/reader.js';
+import { isResumableEnd, replay } from '../state/run-state.js';
 import { claimStudy, readStudyDoc, releaseStudy, studyPaths, writeJsonAtomic, type StudyDoc } from './study-files.js';
 
 export interface StudyOptions {
@@ -37,6 +38,8 @@ export interface StudyOptions {
   onEvent?: (runId: string, event: JournalEvent) => void;
   /** Called as soon as the registration service listens (`register:HOST:PORT`), with its bound address. */
   onRegistration?: (address: string) => void;
+  /** `--repair`: a corrupt journal was cut back to its last good event (the whole file kept as `backup`). */
+  onRepair?: (runId: string, repaired: { backup: string; kept: number }) => void;
   /** Called once the pool and registration address are known (e.g. to print them). */
   onReady?: (info: { studyId: string; dir: string; workers: PoolWorker[]; registration?: string }) => void;
   /** Something the user should know that is no error (e.g. Slurm workers still missing). */
@@ -62,7 +65,9 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
   const registry = options.registry ?? defaultRegistry();
   const competitions = studyCompetitions(config, registry);
   agentFactory(config, registry); // refuse an unknown agent before anything starts
+  checkStudyInputs(config, options.launcher);
   const studyId = options.studyId ?? timestampId();
+  ensureDir(config.out, '--out');
   const dir = join(config.out, studyId);
   if (existsSync(join(dir, 'study.json'))) throw new UserError(`study ${dir} exists already (resume it with --resume ${studyId})`);
   mkdirSync(dir, { recursive: true });
@@ -81,10 +86,11 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
 }
 
 /**
- * Resumes a study from its journals: ended runs stay as they are; the run that was going on
- * continues where its journal stops (in-flight jobs re-run from their parents).
+ * Resumes a study from its journals: runs that ended by budget, max jobs or cost cap stay as they
+ * are; the run that was going on, or was stopped, continues where its journal stops with the rest
+ * of its budget (in-flight and cancelled jobs re-run from their parents).
  */
-export async function resumeStudy(dir: string, options: StudyOptions & { budget?: Partial<BudgetConfig> } = {}): Promise<StudyResult> {
+export async function resumeStudy(dir: string, options: StudyOptions & { budget?: Partial<BudgetConfig>; repair?: boolean } = {}): Promise<StudyResult> {
   const doc = readStudyDoc(dir);
   if (options.budget && Object.keys(options.budget).length > 0) {
     // Budget given on resume (e.g. a raised cost cap) is the study's from now on; a run that ended
@@ -95,11 +101,28 @@ export async function resumeStudy(dir: string, options: StudyOptions & { budget?
     writeJsonAtomic(studyPaths(dir).study, doc);
   }
   const config = RunConfig.parse(doc.config);
+  for (const r of doc.runs) {
+    const path = join(studyPaths(dir).run(r.runId), 'journal.jsonl');
+    if (options.repair) {
+      const fixed = repairJournal(path);
+      if (fixed) options.onRepair?.(r.runId, fixed);
+      continue;
+    }
+    try {
+      readJournal(path);
+    } catch (err) {
+      if (!(err instanceof CorruptJournalError)) throw err;
+      throw new UserError(
+        err.message,
+        `continue run ${r.runId} from its last good event (${err.goodEvents} events kept) with: aira run --resume ${doc.studyId} --repair (the whole journal is kept beside it)`,
+      );
+    }
+  }
   rmSync(studyPaths(dir).stop, { force: true });
-  return executeStudy(dir, doc, config, options.registry ?? defaultRegistry(), options);
+  return executeStudy(dir, doc, config, options.registry ?? defaultRegistry(), options, true);
 }
 
-async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, registry: Registry, options: StudyOptions): Promise<StudyResult> {
+async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, registry: Registry, options: StudyOptions, resuming = false): Promise<StudyResult> {
   const paths = studyPaths(dir);
   const token = config.workers.tokenFile ? readTokenFile(config.workers.tokenFile) : ensureTokenFile(paths.token);
   claimStudy(dir);
@@ -165,6 +188,7 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
       onEvent: options.onEvent ? (e) => options.onEvent!(run.runId, e) : undefined,
       tickMs: options.tickMs,
       spend,
+      resume: resuming,
     });
     return { run, loop, agent, evaluator, search, runDir };
   };
@@ -172,31 +196,39 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
   // them keeps the sessions whose execs it can take over (and closes the rest).
   let early: Awaited<ReturnType<typeof openRun>> | null = null;
   try {
-    const underWay = doc.runs.find((r) => {
+    const ends = doc.runs.map((r) => {
       const { events } = readJournal(join(paths.run(r.runId), 'journal.jsonl'));
-      return events.length > 0 && !endOf(events);
+      const ended = replay(events).ended;
+      // A stopped run goes on when resumed, and so may one that ended on its cost cap (RunLoop.open
+      // reopens it when the cap was raised); budget and max-jobs ends are final.
+      const goesOn = resuming && ended !== null && (isResumableEnd(ended.reason) || ended.reason === 'cost');
+      return { run: r, started: events.length > 0, done: ended !== null && !goesOn };
     });
+    const underWay = ends.find((e) => e.started && !e.done)?.run;
     if (underWay) {
       early = await openRun(underWay);
       setCurrent(early.loop);
     }
-    pool.start();
-    started = await startWorkers(config, pool, {
-      dir,
-      token,
-      logger,
-      launcher: options.launcher,
-      stop: stop.signal,
-      onRegistration: options.onRegistration,
-      airaCommand: options.airaCommand,
-      slurmEnv: options.slurmEnv,
-      onSlurmJob: (e) => journalSlurm({ type: 'slurm.job', ...e }),
-    });
-    if (started.slurm) {
-      const { missing } = await started.slurm.waitForWorkers(config.workers.waitFor, stop.signal);
-      if (missing) options.onNotice?.(`slurm: going on with the workers that came; still missing: ${missing}`);
+    // A study whose every run is done starts no worker: resuming it only reads its journals.
+    if (!ends.every((e) => e.done)) {
+      pool.start();
+      started = await startWorkers(config, pool, {
+        dir,
+        token,
+        logger,
+        launcher: options.launcher,
+        stop: stop.signal,
+        onRegistration: options.onRegistration,
+        airaCommand: options.airaCommand,
+        slurmEnv: options.slurmEnv,
+        onSlurmJob: (e) => journalSlurm({ type: 'slurm.job', ...e }),
+      });
+      if (started.slurm) {
+        const { missing } = await started.slurm.waitForWorkers(config.workers.waitFor, stop.signal);
+        if (missing) options.onNotice?.(`slurm: going on with the workers that came; still missing: ${missing}`);
+      }
+      await waitForWorkers(pool, config.workers.waitFor, stop.signal);
     }
-    await waitForWorkers(pool, config.workers.waitFor, stop.signal);
     options.onReady?.({ studyId: doc.studyId, dir, workers: pool.list(), registration: started.registration?.address });
     for (const run of doc.runs) {
       const opened = early?.run === run ? early : await openRun(run);
@@ -241,6 +273,32 @@ interface StartedWorkers {
   slurmRegistration?: RegistrationServer;
 }
 
+/** What runStudy checks before the study folder exists (the CLI calls it before its pre-flight too). */
+export function checkStudyInputs(config: RunConfig, launcher: LocalLauncher | undefined): void {
+  checkWorkers(config, launcher);
+  checkBudget(config);
+}
+
+/** Worker specs, local counts and hosts files are checked before the study folder exists. */
+function checkWorkers(config: RunConfig, launcher: LocalLauncher | undefined): void {
+  for (const spec of parseWorkerSpecs(config.workers.spec)) {
+    if (spec.kind === 'local') {
+      if (!launcher) throw new UserError('workers: local workers need a launcher (run through the aira command)');
+      localSlots(spec.spec, detectGpus());
+    } else if (spec.kind === 'hosts') readHostsFile(spec.file);
+  }
+}
+
+/** The least wall clock a run can use: a job needs its worker session and one execution at least. */
+export const MIN_BUDGET_MS = 2_000;
+
+function checkBudget(config: RunConfig): void {
+  const ms = config.budget.wallClock;
+  if (ms < MIN_BUDGET_MS) {
+    throw new ConfigError(`budget.wallClock: ${formatDuration(ms)} is too short to run one job (at least ${formatDuration(MIN_BUDGET_MS)}; e.g. --budget 10m)`);
+  }
+}
+
 async function startWorkers(
   config: RunConfig,
   pool: WorkerPool,
@@ -273,26 +331,14 @@ async function startEach(config: RunConfig, pool: WorkerPool, ctx: Parameters<ty
   for (const spec of parseWorkerSpecs(config.workers.spec)) {
     if (spec.kind === 'local') {
       if (!ctx.launcher) throw new UserError('workers: local workers need a launcher (run through the aira command)');
-      const slots = localSlots(spec.spec, detectGpus());
-      const dir = studyPaths(ctx.dir).workers;
-      const records = new Map(readLocalRecords(dir).map((r) => [r.index, r]));
-      await Promise.all(
-        slots.map(async (slot, index) => {
-          const rec = records.get(index);
-          if (rec && isAlive(rec.pid)) {
-            // A daemon a crashed coordinator left behind: adopt it when it is the same process.
-            try {
-              const w = await pool.add(rec.address, 'local', { pid: rec.pid, stop: () => stopPid(rec.pid) });
-              if (w.info.pid === rec.pid) return;
-            } catch {
-              /* not reachable: start a fresh one */
-            }
-          }
-          const proc = await ctx.launcher!({ index, gpu: slot.gpu, tokenFile, workdir: join(dir, `local-${index}`), logFile: join(dir, `local-${index}.log`) });
-          writeLocalRecord(dir, { index, pid: proc.pid, address: proc.address, gpu: slot.gpu, startedAt: Date.now() });
-          await pool.add(proc.address, 'local', { pid: proc.pid, stop: proc.stop });
-        }),
-      );
+      await startLocalWorkers(localSlots(spec.spec, detectGpus()), pool, {
+        dir: studyPaths(ctx.dir).workers,
+        tokenFile,
+        owner: config.workers.keepLocal ? undefined : studyPaths(ctx.dir).coordinator,
+        launcher: ctx.launcher,
+        stop: ctx.stop,
+        logger: ctx.logger,
+      });
     } else if (spec.kind === 'hosts') {
       const addresses = readHostsFile(spec.file);
       await Promise.all(addresses.map((a) => addWithRetry(pool, a, ctx.logger, ctx.stop)));

@@ -1,5 +1,15 @@
 import type { JournalEvent, WorkerInfo } from '../journal/events.js';
-import type { CandidateRecord, Direction, JobSpec } from './types.js';
+import { gradedDirection, type CandidateRecord, type Direction, type JobSpec } from './types.js';
+
+/**
+ * Ends a resume continues: a stop (Ctrl-C, SIGTERM, `aira stop`, a broken pipe) or an error (e.g. a
+ * journal that could not be written). A run ended by its budget, max jobs or cost cap is done.
+ */
+export const RESUMABLE_ENDS: ReadonlyArray<string> = ['stopped', 'error'];
+
+export function isResumableEnd(reason: string): boolean {
+  return RESUMABLE_ENDS.includes(reason);
+}
 
 export type AttemptStatus = 'running' | 'submitted' | 'done' | 'abandoned' | 'cancelled';
 
@@ -98,6 +108,11 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
       break;
     case 'run.resumed':
       state.starts++;
+      if (state.ended && isResumableEnd(state.ended.reason)) {
+        // A stopped run goes on: the jobs its stop cancelled run again from their parents.
+        state.ended = null;
+        for (const job of state.jobs.values()) if (job.status === 'cancelled') job.status = 'pending';
+      }
       break;
     case 'worker.joined':
       state.workers.set(e.workerId, { info: e.info, status: 'up' });
@@ -174,6 +189,8 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
     case 'candidate.added': {
       const c = e.candidate;
       state.candidates.set(c.id, c);
+      // The evaluator's direction (HCE: the competition's metric) wins over the config's.
+      state.direction = gradedDirection(c) ?? state.direction;
       const job = state.jobs.get(c.jobId);
       if (job) {
         job.status = 'done';

@@ -65,6 +65,17 @@ export interface CandidateRecord {
   summary?: string;
 }
 
+/** The direction an evaluator graded a candidate with (HCE records the competition's), if it says. */
+export function gradedDirection(c: CandidateRecord): Direction | undefined {
+  const d = c.scores.details?.direction;
+  return d === 'maximize' || d === 'minimize' ? d : undefined;
+}
+
+/** The best valid candidate by search score: the one notion of "best" of status, live view and report. */
+export function bestCandidate(candidates: Iterable<CandidateRecord>, direction: Direction): CandidateRecord | undefined {
+  return rankCandidates(candidates, direction)[0];
+}
+
 export function isBetter(a: number, b: number, direction: Direction): boolean {
   return direction === 'maximize' ? a > b : a < b;
 }
