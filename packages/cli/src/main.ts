@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { AIRA_VERSION, UserError } from '@aira/core';
+// Light entry points only: a command loads what it uses (see commands/index.ts).
+import { UserError } from '@aira/core/errors';
+import { AIRA_VERSION } from '@aira/core/version';
 import { registerAll } from './commands/index.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -9,7 +11,7 @@ async function main(argv: string[]): Promise<void> {
     .version(AIRA_VERSION)
     .showHelpAfterError('(run with --help for every flag)')
     .exitOverride();
-  await registerAll(program);
+  await registerAll(program, argv);
   await program.parseAsync(argv);
 }
 
