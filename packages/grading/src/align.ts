@@ -108,9 +108,10 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId, 
   let i = sameIdPrefix(sc, ac);
   for (let k = 0; k < i; k++) pairOf[k] = k;
   const index = i < sub.rowCount ? IdIndex.of(ac) : null;
+  const found = index ? index.lookupAll(sc) : null;
   for (; i < sub.rowCount; i++) {
     if (!index) break;
-    let r = index.find(sc, i);
+    let r = found![i]!;
     if (r < 0) {
       if (sc.isNA(i)) throw new InvalidSubmission(`submission "${subId}" is empty on row ${rowNo(i)}`);
       throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} on row ${rowNo(i)} is not among the answers' ids`);
@@ -131,10 +132,11 @@ export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = 
   const ac = ansCol(ans, ansId);
   if (sub.rowCount > 0 && ans.rowCount > 0) requireComparableIds(sc, ac);
   const index = IdIndex.of(ac);
+  const found = index.lookupAll(sc);
   const seen = new Uint8Array(ans.rowCount);
   let distinct = 0;
   for (let i = 0; i < sub.rowCount; i++) {
-    const r = index.find(sc, i);
+    const r = found[i]!;
     if (r < 0) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(sc.text(i))} on row ${rowNo(i)} is not in the answers`);
     if (!seen[r]) { seen[r] = 1; distinct++; }
   }

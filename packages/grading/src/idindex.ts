@@ -14,15 +14,78 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function hashNumber(x: number): number {
-  f64[0] = x === 0 ? 0 : x; // -0 and 0 are the same id
-  return fmix32(u32[0]! ^ fmix32(u32[1]!)) | 0;
-}
-
 function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let p = start; p < end; p++) h = Math.imul(h ^ buf[p]!, 0x01000193);
   return fmix32(h) | 0;
+}
+
+/** Inserts every packed key (rows with length −1 skipped) and chains repeats; returns the distinct count. */
+function insertPacked(keys: Int32Array, words: number, slots: Int32Array, width: number, mask: number, next: Int32Array, tail: Int32Array): number {
+  const kw = words + 1, n = keys.length / kw;
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    const ko = kw * i;
+    if (keys[ko] === EMPTY) continue; // missing or NaN: never matches
+    for (let s = hashKeyAt(keys, ko, words) & mask; ; s = (s + 1) & mask) {
+      const o = width * s;
+      const head = slots[o]!;
+      if (head === EMPTY) {
+        slots[o] = i;
+        for (let w = 0; w <= words; w++) slots[o + 1 + w] = keys[ko + w]!;
+        tail[i] = i;
+        distinct++;
+        break;
+      }
+      if (sameKeyAt(slots, o, keys, ko, words)) {
+        next[tail[head]!] = i;
+        tail[head] = i;
+        break;
+      }
+    }
+  }
+  return distinct;
+}
+
+/** Hash of the packed key at keys[ko …] ([length, word …]). */
+function hashKeyAt(keys: Int32Array, ko: number, words: number): number {
+  let h = fmix32(keys[ko]! ^ 0x9e3779b9);
+  for (let w = 1; w <= words; w++) h = fmix32(h ^ keys[ko + w]!);
+  return h | 0;
+}
+
+/** Whether the slot at `o` holds the key at keys[ko …] (slot layout: row, then the key). */
+function sameKeyAt(slots: Int32Array, o: number, keys: Int32Array, ko: number, words: number): boolean {
+  for (let w = 0; w <= words; w++) if (slots[o + 1 + w] !== keys[ko + w]) return false;
+  return true;
+}
+
+/**
+ * The prefix every id of a text column shares and the 32-bit words its longest remainder needs
+ * (more than MAX_PACKED_WORDS: the column is indexed by its bytes instead).
+ */
+function textShape(col: Column): { prefix: Uint8Array; words: number } {
+  let first: Uint8Array | null = null;
+  let fs = 0, lcp = 0;
+  let minLen = Infinity, maxLen = 0;
+  const buf = col.table.buf, starts = col.raw.starts, ends = col.raw.ends, flags = col.raw.flags;
+  const na = col.naFlags();
+  for (let i = 0; i < col.length; i++) {
+    if (na[i]) continue;
+    let b: Uint8Array = buf, s = starts[i]!, len = ends[i]! - s;
+    if (flags[i] === FIELD_QUOTED_COMPLEX) { b = col.complexBytes(i); s = 0; len = b.length; }
+    if (first === null) { first = b; fs = s; lcp = len; }
+    else {
+      const lim = Math.min(lcp, len);
+      let k = 0;
+      while (k < lim && b[s + k] === first[fs + k]) k++;
+      lcp = k;
+    }
+    if (len < minLen) minLen = len;
+    if (len > maxLen) maxLen = len;
+  }
+  if (first === null) return { prefix: new Uint8Array(0), words: 1 };
+  return { prefix: first.slice(fs, fs + lcp), words: Math.ceil((maxLen - lcp) / 4) };
 }
 
 function sameBytes(a: Uint8Array, sa: number, b: Uint8Array, sb: number, len: number): boolean {
@@ -30,21 +93,33 @@ function sameBytes(a: Uint8Array, sa: number, b: Uint8Array, sb: number, len: nu
   return true;
 }
 
-type Mode = 'num' | 'bytes' | 'map';
+type Mode = 'packed' | 'bytes' | 'map';
 
-// Slot layout (4 int32 per slot, one cache line holds a slot and what is needed to verify it):
+// 'bytes' slot layout (4 int32 per slot, one cache line holds a slot and what is needed to verify it):
 // row of the first occurrence, 32-bit hash, byte offset of the id (−1: decoded copy), byte length.
 const W = 4;
+
+/** Text ids whose bytes after the shared prefix fit this many 32-bit words are packed into the slot. */
+const MAX_PACKED_WORDS = 4;
 
 /**
  * Open-addressing hash index over one id column: numbers are matched numerically (1 == 1.0, as
  * pandas compares an int64 column with a float64 one), text by its bytes, and text never matches
  * a number. Rows sharing an id are chained in row order. Built once per column and cached.
+ *
+ * Most id columns are packed: each slot holds the whole key (a number's float64 bits with −0 as 0,
+ * or a text id's length and its bytes after the prefix every id shares, up to 16), so a lookup
+ * touches one slot and never the answers' bytes. Longer text ids are verified against the bytes.
  */
 export class IdIndex {
   private readonly mode: Mode;
   private readonly slots: Int32Array;
   private readonly mask: number;
+  /** Packed mode: int32 per slot (row, length, key words …) and key words per id. */
+  private readonly width: number = W;
+  private readonly words: number = 0;
+  /** Packed text: the bytes every id starts with (null: numeric ids). */
+  private readonly prefix: Uint8Array | null = null;
   /** Next row with the same id (in row order), or -1. */
   readonly next: Int32Array;
   /** Number of distinct ids (missing values excluded). */
@@ -60,7 +135,9 @@ export class IdIndex {
 
   private constructor(private readonly col: Column) {
     const n = col.length;
-    this.mode = col.kind === 'object' ? 'bytes' : col.safeNumbers ? 'num' : 'map';
+    const text = col.kind === 'object';
+    const shape = text ? textShape(col) : null;
+    this.mode = text ? (shape!.words <= MAX_PACKED_WORDS ? 'packed' : 'bytes') : col.safeNumbers ? 'packed' : 'map';
     this.next = new Int32Array(n).fill(EMPTY);
     const tail = new Int32Array(n).fill(EMPTY);
     let distinct = 0;
@@ -80,25 +157,25 @@ export class IdIndex {
     }
     let cap = 16;
     while (cap < 2 * n) cap *= 2;
-    const slots = new Int32Array(W * cap).fill(EMPTY);
     const mask = cap - 1;
-    this.slots = slots;
     this.mask = mask;
-    const nums = this.mode === 'num' ? col.numbers() : null;
+    if (this.mode === 'packed') {
+      this.words = text ? Math.max(1, shape!.words) : 2;
+      this.prefix = text ? shape!.prefix : null;
+      const width = (this.width = 2 + this.words);
+      const slots = (this.slots = new Int32Array(width * cap).fill(EMPTY));
+      this.distinct = insertPacked(this.keysOf(col), this.words, slots, width, mask, this.next, tail);
+      return;
+    }
+    const slots = new Int32Array(W * cap).fill(EMPTY);
+    this.slots = slots;
     const buf = col.table.buf, starts = col.raw.starts, ends = col.raw.ends, flags = col.raw.flags;
     for (let i = 0; i < n; i++) {
-      let h: number;
       let kb: Uint8Array = buf, ks = 0, kl = 0;
-      if (nums) {
-        const x = nums[i]!;
-        if (x !== x) continue; // NaN ids never match
-        h = hashNumber(x);
-      } else {
-        if (col.isNA(i)) continue;
-        if (flags[i] === FIELD_QUOTED_COMPLEX) { kb = col.complexBytes(i); ks = -1; kl = kb.length; }
-        else { ks = starts[i]!; kl = ends[i]! - ks; }
-        h = hashBytes(kb, ks < 0 ? 0 : ks, (ks < 0 ? 0 : ks) + kl);
-      }
+      if (col.isNA(i)) continue;
+      if (flags[i] === FIELD_QUOTED_COMPLEX) { kb = col.complexBytes(i); ks = -1; kl = kb.length; }
+      else { ks = starts[i]!; kl = ends[i]! - ks; }
+      const h = hashBytes(kb, ks < 0 ? 0 : ks, (ks < 0 ? 0 : ks) + kl);
       for (let s = h & mask; ; s = (s + 1) & mask) {
         const o = W * s;
         const head = slots[o]!;
@@ -109,8 +186,7 @@ export class IdIndex {
           break;
         }
         if (slots[o + 1] !== h) continue;
-        const same = nums ? nums[head] === nums[i] : this.slotBytesEqual(o, kb, ks < 0 ? 0 : ks, kl);
-        if (same) {
+        if (this.slotBytesEqual(o, kb, ks < 0 ? 0 : ks, kl)) {
           this.next[tail[head]!] = i;
           tail[head] = i;
           break;
@@ -118,6 +194,76 @@ export class IdIndex {
       }
     }
     this.distinct = distinct;
+  }
+
+  /**
+   * Every row of `col` packed as [length, word …] (words + 1 int32 per row); the length is −1 where
+   * the row cannot equal any packed id (missing, NaN, text against numbers, another prefix, too long).
+   */
+  private keysOf(col: Column): Int32Array {
+    const n = col.length, words = this.words, kw = words + 1;
+    const keys = new Int32Array(kw * n);
+    if (this.prefix === null) {
+      if (col.kind === 'object') return keys.fill(EMPTY);
+      const nums = col.numbers();
+      for (let i = 0; i < n; i++) {
+        const x = nums[i]!;
+        if (x !== x) { keys[kw * i] = EMPTY; continue; }
+        f64[0] = x === 0 ? 0 : x; // -0 and 0 are the same id
+        keys[kw * i + 1] = u32[0]! | 0;
+        keys[kw * i + 2] = u32[1]! | 0;
+      }
+      return keys;
+    }
+    if (col.kind !== 'object') return keys.fill(EMPTY);
+    const na = col.naFlags();
+    const buf = col.table.buf, starts = col.raw.starts, ends = col.raw.ends, flags = col.raw.flags;
+    const prefix = this.prefix, plen = prefix.length, maxLen = 4 * words;
+    for (let i = 0; i < n; i++) {
+      const ko = kw * i;
+      if (na[i]) { keys[ko] = EMPTY; continue; }
+      let b: Uint8Array = buf, start = starts[i]!, end = ends[i]!;
+      if (flags[i] === FIELD_QUOTED_COMPLEX) { b = col.complexBytes(i); start = 0; end = b.length; }
+      const len = end - start - plen;
+      let ok = len >= 0 && len <= maxLen;
+      for (let k = 0; ok && k < plen; k++) if (b[start + k] !== prefix[k]) ok = false;
+      if (!ok) { keys[ko] = EMPTY; continue; }
+      keys[ko] = len;
+      let p = start + plen;
+      for (let w = 1; w <= words; w++) {
+        let v = 0;
+        if (p + 4 <= end) { v = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24); p += 4; }
+        else for (let k = 0; p < end; k++, p++) v |= b[p]! << (8 * k);
+        keys[ko + w] = v;
+      }
+    }
+    return keys;
+  }
+
+  /** For every row of `other`: the first row of this column holding the same id, or -1. */
+  lookupAll(other: Column): Int32Array {
+    const m = other.length;
+    const out = new Int32Array(m);
+    if (this.mode !== 'packed') {
+      for (let i = 0; i < m; i++) out[i] = this.find(other, i);
+      return out;
+    }
+    const keys = this.keysOf(other);
+    const words = this.words, kw = words + 1, width = this.width, slots = this.slots, mask = this.mask;
+    for (let i = 0; i < m; i++) {
+      const ko = kw * i;
+      let found = EMPTY;
+      if (keys[ko] !== EMPTY) {
+        for (let s = hashKeyAt(keys, ko, words) & mask; ; s = (s + 1) & mask) {
+          const o = width * s;
+          const head = slots[o]!;
+          if (head === EMPTY) break;
+          if (sameKeyAt(slots, o, keys, ko, words)) { found = head; break; }
+        }
+      }
+      out[i] = found;
+    }
+    return out;
   }
 
   private slotBytesEqual(o: number, b: Uint8Array, start: number, len: number): boolean {
@@ -131,18 +277,12 @@ export class IdIndex {
   /** First row of this column whose id equals row `i` of `other`, or -1. */
   find(other: Column, i: number): number {
     const mask = this.mask;
-    if (this.mode === 'num') {
-      if (other.kind === 'object') return EMPTY;
-      const x = other.numbers()[i]!;
-      if (x !== x) return EMPTY;
-      const nums = this.col.numbers();
-      const slots = this.slots;
-      const h = hashNumber(x);
-      for (let s = h & mask; ; s = (s + 1) & mask) {
-        const head = slots[W * s]!;
-        if (head === EMPTY) return EMPTY;
-        if (slots[W * s + 1] === h && nums[head] === x) return head;
-      }
+    if (this.mode === 'packed') {
+      // Packed lookups go through the whole column once (cached per column it is asked about).
+      const memoKey = `idlookup:${other.index}`;
+      let all = other.table.memo.get(memoKey) as { of: IdIndex; rows: Int32Array } | undefined;
+      if (!all || all.of !== this) other.table.memo.set(memoKey, (all = { of: this, rows: this.lookupAll(other) }));
+      return all.rows[i]!;
     }
     if (this.mode === 'map') return this.map!.get(other.key(i)) ?? EMPTY;
     if (other.kind !== 'object' || other.isNA(i)) return EMPTY;
