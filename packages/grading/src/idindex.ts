@@ -240,8 +240,17 @@ export class IdIndex {
     return keys;
   }
 
-  /** For every row of `other`: the first row of this column holding the same id, or -1. */
+  /** For every row of `other`: the first row of this column holding the same id, or -1 (cached per column). */
   lookupAll(other: Column): Int32Array {
+    const memoKey = `idlookup:${other.index}`;
+    const hit = other.table.memo.get(memoKey) as { of: IdIndex; rows: Int32Array } | undefined;
+    if (hit && hit.of === this) return hit.rows;
+    const rows = this.computeLookup(other);
+    other.table.memo.set(memoKey, { of: this, rows });
+    return rows;
+  }
+
+  private computeLookup(other: Column): Int32Array {
     const m = other.length;
     const out = new Int32Array(m);
     if (this.mode !== 'packed') {
@@ -277,13 +286,8 @@ export class IdIndex {
   /** First row of this column whose id equals row `i` of `other`, or -1. */
   find(other: Column, i: number): number {
     const mask = this.mask;
-    if (this.mode === 'packed') {
-      // Packed lookups go through the whole column once (cached per column it is asked about).
-      const memoKey = `idlookup:${other.index}`;
-      let all = other.table.memo.get(memoKey) as { of: IdIndex; rows: Int32Array } | undefined;
-      if (!all || all.of !== this) other.table.memo.set(memoKey, (all = { of: this, rows: this.lookupAll(other) }));
-      return all.rows[i]!;
-    }
+    // Packed lookups go through the whole column once (cached per column it is asked about).
+    if (this.mode === 'packed') return this.lookupAll(other)[i]!;
     if (this.mode === 'map') return this.map!.get(other.key(i)) ?? EMPTY;
     if (other.kind !== 'object' || other.isNA(i)) return EMPTY;
     let b: Uint8Array, start: number, len: number;
