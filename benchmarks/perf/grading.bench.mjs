@@ -1,10 +1,11 @@
 // Grading figures on 10^6-row submissions (accuracy, ROC AUC, RMSE, multi-class log loss, MAP@5).
 //
 // grading.whole_process — the user's case: `aira grade` as a whole process (node start, module
-//   loading, both CSVs read, ids aligned, scored, the report printed) on a submission whose rows are
-//   shuffled against the answers, beside MLE-bench's own way of grading the same files in the same
-//   run: /usr/bin/python3 reading both with pandas (float_precision="round_trip"), sorting both by
-//   id, checking the ids and scoring with scikit-learn (MAP@5: MLE-bench's Python loop). Rounds
+//   loading, both CSVs read, ids aligned, scored, the report printed) on files whose rows are
+//   shuffled (the answers too, each file in its own order), beside MLE-bench's own way of grading
+//   the same files in the same run: /usr/bin/python3 reading both with pandas
+//   (float_precision="round_trip"), sorting both by id, checking the ids and scoring with
+//   scikit-learn (MAP@5: MLE-bench's Python loop). Rounds
 //   alternate the two; the best wall time of each side counts (on a shared machine the best run is
 //   the least disturbed), and the CPU time (user + sys of the process and its threads) is printed
 //   beside it. Scores must be equal (aira's report score == Python's round(score, 5)).
@@ -31,6 +32,15 @@ function rng(seed) {
   };
 }
 
+function shuffled(n, r) {
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    const x = order[i]; order[i] = order[j]; order[j] = x;
+  }
+  return order;
+}
+
 /** Writes a CSV: the header, then line(i) for each row. */
 function writeCsv(path, header, n, line) {
   const parts = [header];
@@ -50,7 +60,7 @@ const CASES = [
   { name: 'map_at_5', competition: 'whale-categorization-playground', header: 'Image,Id', ans: (r) => `w_${Math.floor(r() * 4000)}`, sub: (t, r) => Array.from({ length: 5 }, (_, k) => (k === Math.floor(r() * 8) ? t : `w_${Math.floor(r() * 4000)}`)).join(' ') },
 ];
 
-/** answers.csv (ids in order) and a submission with its rows shuffled, per case; made once per run. */
+/** answers.csv and a submission, rows shuffled in each, per case; made once per run. */
 let data = null;
 function dataset() {
   if (data) return data;
@@ -61,13 +71,11 @@ function dataset() {
     const r = rng(c.name.length * 7919);
     const truth = Array.from({ length: ROWS }, () => c.ans(r));
     const preds = truth.map((t) => c.sub(t, r));
-    const order = Uint32Array.from({ length: ROWS }, (_, i) => i);
-    for (let i = ROWS - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      const x = order[i]; order[i] = order[j]; order[j] = x;
-    }
-    writeCsv(join(dir, `${c.name}.answers.csv`), c.header, ROWS, (i) => `${id(i)},${truth[i]}`);
-    writeCsv(join(dir, `${c.name}.sub.csv`), c.header, ROWS, (i) => `${id(order[i])},${preds[order[i]]}`);
+    // Neither file in id order, and each in its own order: the answers must be sorted (MLE-bench
+    // sums in id order) and every submission row found by id.
+    const ansOrder = shuffled(ROWS, r), subOrder = shuffled(ROWS, r);
+    writeCsv(join(dir, `${c.name}.answers.csv`), c.header, ROWS, (i) => `${id(ansOrder[i])},${truth[ansOrder[i]]}`);
+    writeCsv(join(dir, `${c.name}.sub.csv`), c.header, ROWS, (i) => `${id(subOrder[i])},${preds[subOrder[i]]}`);
   }
   writeFileSync(join(dir, 'leaderboard.csv'), 'score\n0.9\n0.5\n0.1\n');
   return (data = { dir, ans: (c) => join(dir, `${c.name}.answers.csv`), sub: (c) => join(dir, `${c.name}.sub.csv`), leaderboard: join(dir, 'leaderboard.csv') });

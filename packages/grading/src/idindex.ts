@@ -1,5 +1,6 @@
 import type { Column } from './csv/table.js';
 import { FIELD_QUOTED_COMPLEX } from './csv/table.js';
+import { PackedTable } from './packedtable.js';
 
 const EMPTY = -1;
 const f64 = new Float64Array(1);
@@ -18,46 +19,6 @@ function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let p = start; p < end; p++) h = Math.imul(h ^ buf[p]!, 0x01000193);
   return fmix32(h) | 0;
-}
-
-/** Inserts every packed key (rows with length −1 skipped) and chains repeats; returns the distinct count. */
-function insertPacked(keys: Int32Array, words: number, slots: Int32Array, width: number, mask: number, next: Int32Array, tail: Int32Array): number {
-  const kw = words + 1, n = keys.length / kw;
-  let distinct = 0;
-  for (let i = 0; i < n; i++) {
-    const ko = kw * i;
-    if (keys[ko] === EMPTY) continue; // missing or NaN: never matches
-    for (let s = hashKeyAt(keys, ko, words) & mask; ; s = (s + 1) & mask) {
-      const o = width * s;
-      const head = slots[o]!;
-      if (head === EMPTY) {
-        slots[o] = i;
-        for (let w = 0; w <= words; w++) slots[o + 1 + w] = keys[ko + w]!;
-        tail[i] = i;
-        distinct++;
-        break;
-      }
-      if (sameKeyAt(slots, o, keys, ko, words)) {
-        next[tail[head]!] = i;
-        tail[head] = i;
-        break;
-      }
-    }
-  }
-  return distinct;
-}
-
-/** Hash of the packed key at keys[ko …] ([length, word …]). */
-function hashKeyAt(keys: Int32Array, ko: number, words: number): number {
-  let h = fmix32(keys[ko]! ^ 0x9e3779b9);
-  for (let w = 1; w <= words; w++) h = fmix32(h ^ keys[ko + w]!);
-  return h | 0;
-}
-
-/** Whether the slot at `o` holds the key at keys[ko …] (slot layout: row, then the key). */
-function sameKeyAt(slots: Int32Array, o: number, keys: Int32Array, ko: number, words: number): boolean {
-  for (let w = 0; w <= words; w++) if (slots[o + 1 + w] !== keys[ko + w]) return false;
-  return true;
 }
 
 /**
@@ -115,8 +76,8 @@ export class IdIndex {
   private readonly mode: Mode;
   private readonly slots: Int32Array;
   private readonly mask: number;
-  /** Packed mode: int32 per slot (row, length, key words …) and key words per id. */
-  private readonly width: number = W;
+  /** Packed mode: the table of keys and the 32-bit words of one key (after its length). */
+  private readonly table?: PackedTable;
   private readonly words: number = 0;
   /** Packed text: the bytes every id starts with (null: numeric ids). */
   private readonly prefix: Uint8Array | null = null;
@@ -162,9 +123,9 @@ export class IdIndex {
     if (this.mode === 'packed') {
       this.words = text ? Math.max(1, shape!.words) : 2;
       this.prefix = text ? shape!.prefix : null;
-      const width = (this.width = 2 + this.words);
-      const slots = (this.slots = new Int32Array(width * cap).fill(EMPTY));
-      this.distinct = insertPacked(this.keysOf(col), this.words, slots, width, mask, this.next, tail);
+      this.slots = new Int32Array(0);
+      this.table = new PackedTable(this.keysOf(col), this.words, this.next);
+      this.distinct = this.table.distinct;
       return;
     }
     const slots = new Int32Array(W * cap).fill(EMPTY);
@@ -251,27 +212,9 @@ export class IdIndex {
   }
 
   private computeLookup(other: Column): Int32Array {
-    const m = other.length;
-    const out = new Int32Array(m);
-    if (this.mode !== 'packed') {
-      for (let i = 0; i < m; i++) out[i] = this.find(other, i);
-      return out;
-    }
-    const keys = this.keysOf(other);
-    const words = this.words, kw = words + 1, width = this.width, slots = this.slots, mask = this.mask;
-    for (let i = 0; i < m; i++) {
-      const ko = kw * i;
-      let found = EMPTY;
-      if (keys[ko] !== EMPTY) {
-        for (let s = hashKeyAt(keys, ko, words) & mask; ; s = (s + 1) & mask) {
-          const o = width * s;
-          const head = slots[o]!;
-          if (head === EMPTY) break;
-          if (sameKeyAt(slots, o, keys, ko, words)) { found = head; break; }
-        }
-      }
-      out[i] = found;
-    }
+    if (this.table) return this.table.lookup(this.keysOf(other));
+    const out = new Int32Array(other.length);
+    for (let i = 0; i < other.length; i++) out[i] = this.find(other, i);
     return out;
   }
 
