@@ -47,15 +47,25 @@ function oneHotLogLoss(sub: Table, ans: Table, idCol: string): number {
   const { ansRows, subRows } = alignById(sub, ans, idCol);
   const k = classes.length;
   const n = ansRows.length;
+  // Row-major copies first (sequential), so that pairing the rows reads one cache line per row and
+  // side instead of one per class.
+  const byRow = (cols: Float64Array[], rows: number): Float64Array => {
+    const out = new Float64Array(rows * k);
+    cols.forEach((v, j) => {
+      for (let r = 0; r < rows; r++) out[r * k + j] = v[r]!;
+    });
+    return out;
+  };
+  const a = byRow(classes.map((c) => numericAns(ans.get(c)!)), ans.rowCount);
+  const s = byRow(classes.map((c) => sub.get(c)!.numbers()), sub.rowCount);
   const truth = new Float64Array(n * k), probs = new Float64Array(n * k);
-  classes.forEach((c, j) => {
-    const t = numericAns(ans.get(c)!);
-    const p = sub.get(c)!.numbers();
-    for (let r = 0; r < n; r++) {
-      truth[r * k + j] = t[ansRows[r]!]!;
-      probs[r * k + j] = p[subRows[r]!]!;
+  for (let r = 0; r < n; r++) {
+    const ao = ansRows[r]! * k, so = subRows[r]! * k;
+    for (let j = 0; j < k; j++) {
+      truth[r * k + j] = a[ao + j]!;
+      probs[r * k + j] = s[so + j]!;
     }
-  });
+  }
   return logLoss(truth, probs, k);
 }
 

@@ -25,12 +25,16 @@ export function logLoss(truth: Float64Array, probs: Float64Array, k: number): nu
   const losses = new Float64Array(n);
   const row = new Float64Array(k);
   for (let r = 0; r < n; r++) {
+    // Fewer than 8 classes: numpy's pairwise sum is a plain left-to-right loop from 0, done inline.
+    let sum = 0;
     for (let c = 0; c < k; c++) {
       const y = truth[r * k + c]!;
       const p = Math.min(Math.max(probs[r * k + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS);
-      row[c] = y === 0 ? 0 : y * Math.log(p); // scipy xlogy(0, p) = 0
+      const term = y === 0 ? 0 : y * Math.log(p); // scipy xlogy(0, p) = 0
+      if (k < 8) sum += term;
+      else row[c] = term;
     }
-    losses[r] = -pairwiseSum(row);
+    losses[r] = -(k < 8 ? sum : pairwiseSum(row));
   }
   return npSum(losses) / n;
 }
