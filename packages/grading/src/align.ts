@@ -2,6 +2,7 @@ import type { Column, Table } from './csv/table.js';
 import { AnswersError, InvalidSubmission, rowNo, show } from './errors.js';
 import { IdIndex } from './idindex.js';
 import { byteSortOrder } from './bytesort.js';
+import { numberSortOrder } from './numsort.js';
 
 /** The submission column, or InvalidSubmission naming it. */
 export function subCol(sub: Table, name: string): Column {
@@ -31,15 +32,7 @@ export function sortOrder(col: Column): Uint32Array {
   if (hit) return hit;
   let idx: Uint32Array;
   if (col.kind === 'object') idx = byteSortOrder(col);
-  else {
-    const v = col.numbers();
-    idx = identity(col.length);
-    idx.sort((a, b) => {
-      const x = v[a]!, y = v[b]!;
-      if (x !== x || y !== y) return x !== x ? (y !== y ? a - b : 1) : -1;
-      return x < y ? -1 : x > y ? 1 : a - b;
-    });
-  }
+  else idx = numberSortOrder(col.numbers());
   col.table.memo.set(memoKey, idx);
   return idx;
 }
