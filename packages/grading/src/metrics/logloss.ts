@@ -11,8 +11,19 @@ export const FLOAT64_EPS = 2.220446049250313e-16;
  * (reference/mlebench.md §4, Log loss). `truth` and `probs` are row-major n × k.
  */
 export function logLoss(truth: Float64Array, probs: Float64Array, k: number): number {
-  const n = truth.length / k;
   if (probs.length !== truth.length) throw new MetricError(`y_true and y_pred contain different numbers of values (${truth.length} vs ${probs.length})`);
+  const rows = Uint32Array.from({ length: truth.length / k }, (_, i) => i);
+  return logLossOfRows(truth, rows, probs, rows, k);
+}
+
+/**
+ * {@link logLoss} of row-major n × k matrices paired row by row through `truthRows[i]` and
+ * `probRows[i]` (i = 0 … n − 1, the order of summation), without gathering them first. Every row of
+ * `probs` must be paired (the range checks read all of it).
+ */
+export function logLossOfRows(truth: Float64Array, truthRows: Uint32Array, probs: Float64Array, probRows: Uint32Array, k: number): number {
+  const n = truthRows.length;
+  if (probRows.length !== n || probs.length !== n * k) throw new MetricError(`y_true and y_pred contain different numbers of values (${n * k} vs ${probs.length})`);
   let max = -Infinity, min = Infinity;
   for (let i = 0; i < probs.length; i++) {
     const p = probs[i]!;
@@ -27,9 +38,10 @@ export function logLoss(truth: Float64Array, probs: Float64Array, k: number): nu
   for (let r = 0; r < n; r++) {
     // Fewer than 8 classes: numpy's pairwise sum is a plain left-to-right loop from 0, done inline.
     let sum = 0;
+    const to = truthRows[r]! * k, po = probRows[r]! * k;
     for (let c = 0; c < k; c++) {
-      const y = truth[r * k + c]!;
-      const p = Math.min(Math.max(probs[r * k + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS);
+      const y = truth[to + c]!;
+      const p = Math.min(Math.max(probs[po + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS);
       const term = y === 0 ? 0 : y * Math.log(p); // scipy xlogy(0, p) = 0
       if (k < 8) sum += term;
       else row[c] = term;
