@@ -7,6 +7,12 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** 1 for a byte that continues an unquoted field (anything but a comma or a line end). */
+const FIELD_BYTE = new Uint8Array(256).fill(1);
+FIELD_BYTE[COMMA] = 0;
+FIELD_BYTE[LF] = 0;
+FIELD_BYTE[CR] = 0;
+
 /** Growable column of field offsets (start, end, kind) into the file's bytes. */
 class ColumnBuilder {
   starts = new Uint32Array(1024);
@@ -94,11 +100,7 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
         pos = q;
       } else {
         let p = pos;
-        while (p < n) {
-          const b = buf[p]!;
-          if (b === COMMA || b === LF || b === CR) break;
-          p++;
-        }
+        while (p < n && FIELD_BYTE[buf[p]!] === 1) p++;
         end = p;
         pos = p;
       }
