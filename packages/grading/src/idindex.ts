@@ -1,25 +1,11 @@
 import type { Column } from './csv/table.js';
 import { FIELD_QUOTED_COMPLEX } from './csv/table.js';
+import { hashBytes } from './hash.js';
 import { PackedTable } from './packedtable.js';
 
 const EMPTY = -1;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
-
-/** murmur3's finaliser: every input bit reaches the low bits the table is indexed by. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let p = start; p < end; p++) h = Math.imul(h ^ buf[p]!, 0x01000193);
-  return fmix32(h) | 0;
-}
 
 /**
  * The prefix every id of a text column shares and the 32-bit words its longest remainder needs

@@ -6,17 +6,11 @@
  * plain table of 10^6 ids costs a cache miss per row; this costs a few sequential passes.
  */
 
+import { fmix32 } from './hash.js';
+
 const EMPTY = -1;
 /** Rows per partition aimed at: its table (2–4 slots a row, 16–24 bytes a slot) stays in cache. */
 const PARTITION_ROWS = 2048;
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /** Hash of the key at keys[ko …] ([length, word …]). */
 function hashKeyAt(keys: Int32Array, ko: number, words: number): number {

@@ -1,16 +1,9 @@
 import type { Column } from './csv/table.js';
 import { FIELD_QUOTED_COMPLEX } from './csv/table.js';
+import { hashBytes } from './hash.js';
 
 const NAN_BYTES = Buffer.from('nan');
 const SPACE = 0x20;
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /**
  * Interns byte strings (UTF-8 tokens) as small integers without building JS strings: equal bytes
@@ -88,12 +81,6 @@ export class TokenDict {
       this.place(id, hashBytes(this.arena, o, o + this.lens[id]!));
     }
   }
-}
-
-function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let p = start; p < end; p++) h = Math.imul(h ^ buf[p]!, 0x01000193);
-  return fmix32(h) | 0;
 }
 
 /** Tokens of many rows: row r's token ids are ids[starts[r] … starts[r + 1]). */
