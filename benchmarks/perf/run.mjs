@@ -4,10 +4,12 @@
 // writes every figure to benchmarks/results/latest.json.
 // Figures are ratios against a baseline measured in the same run, never fixed wall-clock times.
 //
-// Usage: npm run bench [-- --only PART[,PART…]] [--skip PART[,PART…]] [--list] [--scale-workers N]
+// Usage: npm run bench [-- --only PART[,PART…]] [--skip PART[,PART…]] [--list] [--rounds N]
+//                        [--scale-workers N]
 //   A part is FILE.NAME (e.g. grading.whole_process); a prefix picks several (`--only grading`,
 //   `--only coordinator`). `coordinator.scale` (many workers in one coordinator) runs only when
 //   named or with --scale-workers, so the default run stays a few minutes on a 2-core machine.
+//   --rounds N: how many times grading.whole_process runs each side (default 1; the best counts).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -18,7 +20,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { only: [], skip: [], list: false, scaleWorkers: 0 };
+  const opts = { only: [], skip: [], list: false, scaleWorkers: 0, rounds: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -32,8 +34,11 @@ function parseArgs(argv) {
     else if (a === '--scale-workers' || a.startsWith('--scale-workers=')) {
       opts.scaleWorkers = Number(value());
       if (!Number.isInteger(opts.scaleWorkers) || opts.scaleWorkers < 1) throw new Error(`bench: --scale-workers must be a positive integer`);
+    } else if (a === '--rounds' || a.startsWith('--rounds=')) {
+      opts.rounds = Number(value());
+      if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error(`bench: --rounds must be a positive integer`);
     } else if (!a.startsWith('-')) opts.only.push(a); // the older form: a bare name filter
-    else throw new Error(`bench: unknown flag ${a} (flags: --only, --skip, --list, --scale-workers)`);
+    else throw new Error(`bench: unknown flag ${a} (flags: --only, --skip, --list, --rounds, --scale-workers)`);
   }
   return opts;
 }
@@ -98,7 +103,7 @@ for (const part of chosen) {
   console.error(`bench: ${part.id}  (load ${load()})`);
   const t0 = performance.now();
   try {
-    await part.fn({ report, goal, root, scaleWorkers: opts.scaleWorkers });
+    await part.fn({ report, goal, root, scaleWorkers: opts.scaleWorkers, rounds: opts.rounds || undefined });
   } catch (err) {
     console.error(`bench ${part.id} failed:`, err);
     figures.push({ name: `${part.id}.error`, value: String(err?.message ?? err), unit: 'error', note: '' });
