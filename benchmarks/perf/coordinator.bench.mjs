@@ -140,7 +140,7 @@ async function scale({ report, root, scaleWorkers }) {
     report(`coordinator.cpu_per_job.${total}w`, cpuJob, 'ms', `coordinator CPU (user+sys) per dispatched job, ${res.runs[0].jobs} jobs on ${total} workers in ${(wall / 1000).toFixed(1)} s`);
     report('coordinator.cpu_per_job.unary_cpu', cpuUnary, 'ms', 'baseline: client CPU of one small gRPC unary call (ListSessions) in this process');
     report('coordinator.cpu_per_job.over_unary', cpuJob / cpuUnary, 'ratio', 'CPU per job / CPU per unary call');
-    report(`coordinator.occupancy.${total}w`, 100 * m.occupancy, '%', `slot occupancy of the ${total} workers over the saturated window`);
+    report(`coordinator.scale.occupancy.${total}w`, 100 * m.occupancy, '%', `slot occupancy of the ${total} workers over the saturated window`);
   });
 }
 
