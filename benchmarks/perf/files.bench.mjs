@@ -10,7 +10,7 @@ const TOTAL_BYTES = 500 * 1000 * 1000;
 const FILES = 50; // 10 MB each, plus a tail of small files as real data sets have
 const SMALL = 200;
 
-export async function run({ report, root }) {
+async function upload({ report, root }) {
   const { spawnWorkerProcess } = await import(join(root, 'packages/worker/dist/index.js'));
   const { uploadFolder } = await import(join(root, 'packages/worker/dist/files/index.js'));
   const { WorkerConnection } = await import(join(root, 'packages/protocol/dist/index.js'));
@@ -60,3 +60,5 @@ export async function run({ report, root }) {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+export const parts = { upload };

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, type Option } from 'commander';
-import { AIRA_VERSION, UserError } from '@aira/core';
+// Light entry points only: a command loads what it uses (see commands/index.ts).
+import { UserError } from '@aira/core/errors';
+import { AIRA_VERSION } from '@aira/core/version';
 import { registerAll } from './commands/index.js';
 
 const EXAMPLES = `
@@ -31,7 +33,7 @@ async function main(argv: string[]): Promise<void> {
     .configureHelp({ optionDescription })
     .addHelpText('after', EXAMPLES)
     .exitOverride();
-  await registerAll(program);
+  await registerAll(program, argv);
   await program.parseAsync(argv);
 }
 

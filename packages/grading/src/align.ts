@@ -2,6 +2,7 @@ import type { Column, Table } from './csv/table.js';
 import { AnswersError, InvalidSubmission, rowNo, show } from './errors.js';
 import { IdIndex } from './idindex.js';
 import { byteSortOrder } from './bytesort.js';
+import { numberSortOrder } from './numsort.js';
 
 /** The submission column, or InvalidSubmission naming it. */
 export function subCol(sub: Table, name: string): Column {
@@ -31,15 +32,7 @@ export function sortOrder(col: Column): Uint32Array {
   if (hit) return hit;
   let idx: Uint32Array;
   if (col.kind === 'object') idx = byteSortOrder(col);
-  else {
-    const v = col.numbers();
-    idx = identity(col.length);
-    idx.sort((a, b) => {
-      const x = v[a]!, y = v[b]!;
-      if (x !== x || y !== y) return x !== x ? (y !== y ? a - b : 1) : -1;
-      return x < y ? -1 : x > y ? 1 : a - b;
-    });
-  }
+  else idx = numberSortOrder(col.numbers());
   col.table.memo.set(memoKey, idx);
   return idx;
 }
@@ -108,9 +101,10 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId, 
   let i = sameIdPrefix(sc, ac);
   for (let k = 0; k < i; k++) pairOf[k] = k;
   const index = i < sub.rowCount ? IdIndex.of(ac) : null;
+  const found = index ? index.lookupAll(sc) : null;
   for (; i < sub.rowCount; i++) {
     if (!index) break;
-    let r = index.find(sc, i);
+    let r = found![i]!;
     if (r < 0) {
       if (sc.isNA(i)) throw new InvalidSubmission(`submission "${subId}" is empty on row ${rowNo(i)}`);
       throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} on row ${rowNo(i)} is not among the answers' ids`);
@@ -131,10 +125,11 @@ export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = 
   const ac = ansCol(ans, ansId);
   if (sub.rowCount > 0 && ans.rowCount > 0) requireComparableIds(sc, ac);
   const index = IdIndex.of(ac);
+  const found = index.lookupAll(sc);
   const seen = new Uint8Array(ans.rowCount);
   let distinct = 0;
   for (let i = 0; i < sub.rowCount; i++) {
-    const r = index.find(sc, i);
+    const r = found[i]!;
     if (r < 0) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(sc.text(i))} on row ${rowNo(i)} is not in the answers`);
     if (!seen[r]) { seen[r] = 1; distinct++; }
   }

@@ -28,4 +28,16 @@ describe('byteSortOrder', () => {
       expect(order).toEqual([...present, ...missing]);
     }
   });
+
+  it('sorts short keys (packed) of mixed lengths, NUL bytes and shared prefixes like Python', () => {
+    const r = rng(21);
+    const alphabet = ['a', 'b', '\u0000', '\u0001', 'é', '😀', '0', '9'];
+    for (const maxLen of [1, 3, 8, 13]) {
+      const values = Array.from({ length: 2000 }, () => 'img_' + Array.from({ length: Math.floor(r() * (maxLen + 1)) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
+      const t = parseCsv(['v', ...values.map((v) => `"${v}"`)].join('\n') + '\n');
+      const order = Array.from(byteSortOrder(t.get('v')!));
+      const want = values.map((v, i) => ({ v, i })).sort((a, b) => pyCompare(a.v, b.v) || a.i - b.i).map((x) => x.i);
+      expect(order).toEqual(want);
+    }
+  });
 });

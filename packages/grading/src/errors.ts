@@ -1,4 +1,4 @@
-import { UserError } from '@aira/core';
+import { UserError } from '@aira/core/errors';
 
 /**
  * MLE-bench's `InvalidSubmissionError`: the grader's own checks failed (missing column, wrong row

@@ -1,4 +1,4 @@
-import { UserError } from '@aira/core';
+import { UserError } from '@aira/core/errors';
 import { readCsv } from './csv/reader.js';
 import { pandasMedian } from './npmath.js';
 import { competitionEntry } from './registry.js';

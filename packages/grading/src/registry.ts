@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, UserError } from '@aira/core';
+import { ConfigError, UserError } from '@aira/core/errors';
 
 /** Repository root: this file lives in packages/grading/{src,dist}/. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

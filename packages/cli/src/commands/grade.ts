@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
-import { UserError } from '@aira/core';
+import { UserError } from '@aira/core/errors';
 import { gradeSubmission, loadAnswers, metricFor, readCsv, readLeaderboard, registeredLeaderboard, reportFor, type GradeReport, type GradeResult } from '@aira/grading';
 
 /** The report fields in MLE-bench's order, then ours (reference/mlebench.md §2.3). */

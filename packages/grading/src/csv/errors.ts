@@ -1,4 +1,4 @@
-import { UserError } from '@aira/core';
+import { UserError } from '@aira/core/errors';
 
 /** A CSV that cannot be read at all (ragged rows, unterminated quote, unreadable file). */
 export class CsvError extends UserError {

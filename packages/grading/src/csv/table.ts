@@ -98,6 +98,15 @@ export class Column {
     return this._kind!;
   }
 
+  /** Per row: 1 where the field is missing or an NA token (object columns: exactly the NaN cells). */
+  naFlags(): Uint8Array {
+    this.kind;
+    const cls = this.cls!;
+    const out = new Uint8Array(cls.length);
+    for (let i = 0; i < cls.length; i++) out[i] = cls[i] === NA ? 1 : 0;
+    return out;
+  }
+
   /** True where pandas holds NaN/None: an NA token, a missing field, or a float NaN. */
   isNA(i: number): boolean {
     this.kind;

@@ -1,4 +1,4 @@
-import { UserError } from '@aira/core';
+import { UserError } from '@aira/core/errors';
 import { accuracyGraders } from './accuracy.js';
 import { aucGraders } from './auc.js';
 import { classificationGraders } from './classification.js';

@@ -2,7 +2,9 @@ import { alignById, ansCol, requireSameIdSet, sortOrder, subCol } from '../align
 import type { Column } from '../csv/table.js';
 import { InvalidSubmission, MetricError, rowNo, show } from '../errors.js';
 import { lwlrap } from '../metrics/ranking.js';
-import { distinct, meanAveragePrecisionAtK } from '../metrics/ranking.js';
+import { averagePrecisionAtKIds, distinct, meanAveragePrecisionAtK } from '../metrics/ranking.js';
+import { npMean } from '../npmath.js';
+import { splitTokens, TokenDict, type RowTokens } from '../tokens.js';
 import { requireExactColumns } from './auc.js';
 import { csvAnswers, type Grader } from './types.js';
 
@@ -17,6 +19,41 @@ function truthSets(col: Column): (readonly string[] | ReadonlySet<string>)[] {
   let sets = col.table.memo.get(key) as (readonly string[] | ReadonlySet<string>)[] | undefined;
   if (!sets) col.table.memo.set(key, (sets = Array.from({ length: col.length }, (_, r) => distinct(spaceSplit(col, r)))));
   return sets;
+}
+
+/** The answers' label tokens as ids and their dictionary, once per answers table; null for non-text columns. */
+function truthTokens(col: Column): { dict: TokenDict; tokens: RowTokens } | null {
+  const key = `truth-tokens:${col.index}`;
+  if (!col.table.memo.has(key)) {
+    const dict = new TokenDict();
+    const tokens = splitTokens(col, dict, true);
+    col.table.memo.set(key, tokens ? { dict, tokens } : null);
+  }
+  return col.table.memo.get(key) as { dict: TokenDict; tokens: RowTokens } | null;
+}
+
+/**
+ * MAP@k over aligned rows (answers' sorted order): on token ids when both columns are text (no
+ * string per label), else on Python's str() of each cell. Same values, same summation order.
+ */
+function mapAtK(truth: Column, pred: Column, ansRows: Uint32Array, subRows: Uint32Array, k: number): number {
+  const t = truthTokens(truth);
+  const p = t ? splitTokens(pred, t.dict, false, k) : null;
+  if (!t || !p) {
+    return meanAveragePrecisionAtK(
+      Array.from(ansRows, (r) => truthSets(truth)[r]!),
+      Array.from(subRows, (r) => spaceSplit(pred, r)),
+      k,
+    );
+  }
+  const n = Math.min(ansRows.length, subRows.length);
+  const aps = new Float64Array(n);
+  const ts = t.tokens.starts, tid = t.tokens.ids, ps = p.starts, pid = p.ids;
+  for (let j = 0; j < n; j++) {
+    const a = ansRows[j]!, s = subRows[j]!;
+    aps[j] = averagePrecisionAtKIds(tid, ts[a]!, ts[a + 1]!, pid, ps[s]!, ps[s + 1]!, k);
+  }
+  return npMean(aps);
 }
 
 export const rankingGraders: Grader[] = [
@@ -63,12 +100,7 @@ export const rankingGraders: Grader[] = [
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       requireSameIdSet(sub, ans, 'Image', 'Image', '"Image" ids');
       const { ansRows, subRows } = alignById(sub, ans, 'Image');
-      const pred = sub.get('Id')!;
-      return meanAveragePrecisionAtK(
-        Array.from(ansRows, (r) => truthSets(truth)[r]!),
-        Array.from(subRows, (r) => spaceSplit(pred, r)),
-        5,
-      );
+      return mapAtK(truth, sub.get('Id')!, ansRows, subRows, 5);
     },
   },
   {
@@ -84,11 +116,7 @@ export const rankingGraders: Grader[] = [
       requireSameIdSet(sub, ans, 'image', 'image', '"image" ids');
       if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'image');
-      return meanAveragePrecisionAtK(
-        Array.from(ansRows, (r) => truthSets(truth)[r]!),
-        Array.from(subRows, (r) => spaceSplit(pred, r)),
-        5,
-      );
+      return mapAtK(truth, pred, ansRows, subRows, 5);
     },
   },
   {

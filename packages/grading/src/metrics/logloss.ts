@@ -11,8 +11,19 @@ export const FLOAT64_EPS = 2.220446049250313e-16;
  * (reference/mlebench.md §4, Log loss). `truth` and `probs` are row-major n × k.
  */
 export function logLoss(truth: Float64Array, probs: Float64Array, k: number): number {
-  const n = truth.length / k;
   if (probs.length !== truth.length) throw new MetricError(`y_true and y_pred contain different numbers of values (${truth.length} vs ${probs.length})`);
+  const rows = Uint32Array.from({ length: truth.length / k }, (_, i) => i);
+  return logLossOfRows(truth, rows, probs, rows, k);
+}
+
+/**
+ * {@link logLoss} of row-major n × k matrices paired row by row through `truthRows[i]` and
+ * `probRows[i]` (i = 0 … n − 1, the order of summation), without gathering them first. Every row of
+ * `probs` must be paired (the range checks read all of it).
+ */
+export function logLossOfRows(truth: Float64Array, truthRows: Uint32Array, probs: Float64Array, probRows: Uint32Array, k: number): number {
+  const n = truthRows.length;
+  if (probRows.length !== n || probs.length !== n * k) throw new MetricError(`y_true and y_pred contain different numbers of values (${n * k} vs ${probs.length})`);
   let max = -Infinity, min = Infinity;
   for (let i = 0; i < probs.length; i++) {
     const p = probs[i]!;
@@ -23,14 +34,36 @@ export function logLoss(truth: Float64Array, probs: Float64Array, k: number): nu
   if (max > 1) throw new MetricError(`y_prob contains values greater than 1: ${max}`);
   if (min < 0) throw new MetricError(`y_prob contains values lower than 0: ${min}`);
   const losses = new Float64Array(n);
+  const classOf = oneHotClasses(truth, k);
+  if (classOf) {
+    // One-hot truth: every other term is xlogy(0, p) = 0, so a row's loss is exactly −ln p of its
+    // class whatever the summation order. Losses are computed in the predictions' row order (one
+    // sequential pass) and then listed in the pairing's order: one random read of 8 bytes per row
+    // instead of a row of predictions.
+    const probClass = new Uint8Array(n).fill(255);
+    for (let r = 0; r < n; r++) probClass[probRows[r]!] = classOf[truthRows[r]!]!;
+    const lossOfProbRow = new Float64Array(n);
+    for (let q = 0; q < n; q++) {
+      const c = probClass[q]!;
+      if (c === 255) throw new MetricError(`prediction row ${q} is paired with no truth row`);
+      lossOfProbRow[q] = -Math.log(Math.min(Math.max(probs[q * k + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS));
+    }
+    for (let r = 0; r < n; r++) losses[r] = lossOfProbRow[probRows[r]!]!;
+    return npSum(losses) / n;
+  }
   const row = new Float64Array(k);
   for (let r = 0; r < n; r++) {
+    // Fewer than 8 classes: numpy's pairwise sum is a plain left-to-right loop from 0, done inline.
+    let sum = 0;
+    const to = truthRows[r]! * k, po = probRows[r]! * k;
     for (let c = 0; c < k; c++) {
-      const y = truth[r * k + c]!;
-      const p = Math.min(Math.max(probs[r * k + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS);
-      row[c] = y === 0 ? 0 : y * Math.log(p); // scipy xlogy(0, p) = 0
+      const y = truth[to + c]!;
+      const p = Math.min(Math.max(probs[po + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS);
+      const term = y === 0 ? 0 : y * Math.log(p); // scipy xlogy(0, p) = 0
+      if (k < 8) sum += term;
+      else row[c] = term;
     }
-    losses[r] = -pairwiseSum(row);
+    losses[r] = -(k < 8 ? sum : pairwiseSum(row));
   }
   return npSum(losses) / n;
 }
@@ -54,4 +87,22 @@ export function binaryLogLoss(positive: Uint8Array, p: ArrayLike<number>): numbe
     if (!Number.isFinite(x)) throw new MetricError(`predictions contain ${x} (scikit-learn: Input contains NaN or infinity)`);
   }
   return logLoss(truth, probs, 2);
+}
+
+/** Each row's class when every row of `truth` (row-major, k columns) is one 1 and k − 1 zeros; else null. */
+function oneHotClasses(truth: Float64Array, k: number): Uint8Array | null {
+  if (k > 255) return null; // 255 marks an unpaired row
+  const rows = truth.length / k;
+  const out = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let hot = -1;
+    for (let c = 0; c < k; c++) {
+      const y = truth[r * k + c]!;
+      if (y === 1 && hot < 0) hot = c;
+      else if (y !== 0) return null;
+    }
+    if (hot < 0) return null;
+    out[r] = hot;
+  }
+  return out;
 }

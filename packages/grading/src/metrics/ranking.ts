@@ -24,6 +24,35 @@ export function averagePrecisionAtK(actual: ReadonlySet<string> | readonly strin
   return score / Math.min(size, k);
 }
 
+/**
+ * {@link averagePrecisionAtK} on token ids (see tokens.ts): the truth is ids[ts, te) (repeats
+ * count once), the ranked list pred[ps, pe) already truncated to k; an id of −1 is never a hit.
+ */
+export function averagePrecisionAtKIds(ids: Int32Array, ts: number, te: number, pred: Int32Array, ps: number, pe: number, k: number): number {
+  let size = 0;
+  for (let a = ts; a < te; a++) {
+    let seen = false;
+    for (let b = ts; b < a; b++) if (ids[b] === ids[a]) { seen = true; break; }
+    if (!seen) size++;
+  }
+  let score = 0;
+  let hits = 0;
+  for (let i = 0; i < pe - ps; i++) {
+    const p = pred[ps + i]!;
+    if (p < 0) continue;
+    let has = false;
+    for (let a = ts; a < te; a++) if (ids[a] === p) { has = true; break; }
+    if (!has) continue;
+    let earlier = false;
+    for (let j = ps; j < ps + i; j++) if (pred[j] === p) { earlier = true; break; }
+    if (earlier) continue;
+    hits += 1;
+    score += hits / (i + 1);
+  }
+  if (size === 0) return 0;
+  return score / Math.min(size, k);
+}
+
 /** Distinct values in first-seen order (a Python set's size and membership; small lists stay arrays). */
 export function distinct(values: readonly string[]): readonly string[] | ReadonlySet<string> {
   if (values.length > 16) return new Set(values);
