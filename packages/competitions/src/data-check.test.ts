@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkData, prepareCommand } from './data-check.js';
 import { MLEBENCH_DEFAULT_DATA, REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
-import { tempDir } from './test-support/tmp.js';
+import { fileTempDir as tempDir } from '@aira/testing';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from './problems.js';
 import { loadRegistry } from './registry.js';
-import { ACCURACY_PY, manifestFor, tempDir } from './test-support/tmp.js';
+import { fileTempDir as tempDir } from '@aira/testing';
+import { ACCURACY_PY, manifestFor } from './test-support/manifests.js';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 

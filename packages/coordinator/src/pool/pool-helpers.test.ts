@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { parseWorkerSpecs, readHostsFile } from './hosts.js';
 import { detectGpus, listeningAddress, localSlots, readLocalRecords, writeLocalRecord } from './local.js';
 

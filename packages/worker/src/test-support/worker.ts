@@ -20,7 +20,7 @@ import {
   type OpenSessionRequest,
   type OpenSessionResponse,
 } from '@aira/protocol';
-import { spawnWorkerProcess, type SpawnedWorker, type SpawnWorkerOptions } from '../spawn-process.js';
+import { spawnWorkerProcess, type SpawnedWorker, type SpawnWorkerOptions } from '@aira/testing';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 

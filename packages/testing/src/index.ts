@@ -1,0 +1,7 @@
+/**
+ * @aira/testing: test support shared by every package's tests (a devDependency only; no runtime
+ * package imports it). See README.md.
+ */
+export { airaBin, assertBuilt } from './aira-bin.js';
+export { tempDir, fileTempDir } from './temp.js';
+export { spawnWorkerProcess, type SpawnWorkerOptions, type SpawnedWorker } from './spawn-worker.js';
