@@ -42,7 +42,7 @@ export { ArtifactStore } from './state/artifacts.js';
 export { rngFor, type Rng } from './search/rng.js';
 export { rankCandidates, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
 
-export { cliWorkerLauncher, detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
+export { cliWorkerLauncher, isAlive, stopPid, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
 // Following journals other processes append to (the dashboard), and who holds a study now.
 export { JournalTail, type JournalChunk } from './journal/tail.js';

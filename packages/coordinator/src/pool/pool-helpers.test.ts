@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@aira/testing';
 import { parseWorkerSpecs, readHostsFile } from './hosts.js';
-import { detectGpus, listeningAddress, localSlots, readLocalRecords, writeLocalRecord } from './local.js';
+import { listeningAddress, localSlots, readLocalRecords, writeLocalRecord } from './local.js';
 
 let cleanup: () => void = () => undefined;
 afterEach(() => cleanup());
@@ -25,11 +25,6 @@ describe('worker specs', () => {
     expect(localSlots('local:3', [])).toHaveLength(3);
     expect(localSlots('local:3', ['5'])).toEqual([{ gpu: '5' }, { gpu: '5' }, { gpu: '5' }]);
     expect(() => localSlots('local:0', [])).toThrow(/asks for no worker/);
-  });
-
-  it('takes the GPUs a launcher set in CUDA_VISIBLE_DEVICES as they are', () => {
-    expect(detectGpus({ CUDA_VISIBLE_DEVICES: '4,6' })).toEqual(['4', '6']);
-    expect(detectGpus({ CUDA_VISIBLE_DEVICES: '' })).toEqual([]);
   });
 
   it('reads the listening line of a daemon', () => {
