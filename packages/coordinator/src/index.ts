@@ -27,6 +27,7 @@ export {
   type ParentView,
   type Session,
   type SessionFile,
+  type LocalSessionFile,
   type Submission,
   type TaskInfo,
 } from './agent/types.js';

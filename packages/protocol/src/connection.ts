@@ -92,10 +92,10 @@ export class WorkerConnection {
     }
   }
 
-  /** Opens a server stream with the connection's metadata and no deadline (keepalive guards it). */
-  stream<M extends StreamMethod>(method: M, request: StreamRequest<M>): ClientReadableStream<StreamResponse<M>> {
+  /** Opens a server stream with the connection's metadata and no deadline unless given (keepalive guards it). */
+  stream<M extends StreamMethod>(method: M, request: StreamRequest<M>, options: CallOptions = {}): ClientReadableStream<StreamResponse<M>> {
     const fn = this.client[method] as unknown as (req: unknown, md: Metadata, o?: CallOptions) => ClientReadableStream<unknown>;
-    return fn.call(this.client, request, this.metadata, {}) as ClientReadableStream<StreamResponse<M>>;
+    return fn.call(this.client, request, this.metadata, options) as ClientReadableStream<StreamResponse<M>>;
   }
 
   close(): void {

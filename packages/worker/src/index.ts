@@ -17,6 +17,7 @@ export {
   uploadFolder,
   uploadFiles,
   downloadFiles,
+  fetchFiles,
   listFolder,
   createFileHandlers,
   createDaemonFileHandlers,
@@ -26,6 +27,7 @@ export {
   type UploadResult,
   type UploadOptions,
   type DownloadedFile,
+  type FetchedFile,
   type FileContext,
   type FileSessionView,
 } from './files/index.js';
