@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './ids.js';
 export * from './version.js';
 export * from './rng.js';
+export * from './direction.js';

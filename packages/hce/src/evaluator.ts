@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type Logger } from '@aira/core';
+import { ConfigError, directionOf as directionFromManifest, type Direction, type Logger } from '@aira/core';
 import type { Competition } from '@aira/competitions';
 import { selfReportedEvaluator, type Evaluator, type EvaluatorFactory, type LocalSessionFile, type RunConfig, type TaskInfo } from '@aira/coordinator';
 import { gradeFiles, leaderboardLoader, rankTest, type SplitGrade, type TestGrade } from './grade.js';
@@ -41,7 +41,7 @@ export function uploadFiles(publicDir: string): LocalSessionFile[] {
   return rels.map((r) => ({ path: `data/${r}`, localPath: join(publicDir, r) }));
 }
 
-export const directionOf = (c: Competition) => (c.manifest.direction === 'higher-is-better' ? 'maximize' : 'minimize') as 'maximize' | 'minimize';
+export const directionOf = (c: Competition): Direction => directionFromManifest(c.manifest.direction);
 
 function taskFor(c: Competition, publicDir: string, description: string, transfer: 'path' | 'upload'): TaskInfo {
   const base = { competition: c.id, direction: directionOf(c), description };

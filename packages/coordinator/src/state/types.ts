@@ -1,6 +1,7 @@
 /** Domain records shared by the journal, the run state, policies and agents. */
+import type { Direction } from '@aira/core';
 
-export type Direction = 'maximize' | 'minimize';
+export { isBetter, type Direction } from '@aira/core';
 
 /** What a job does (DESIGN "job"): a draft from nothing, or an operator on parent candidates. */
 export type Operator = 'draft' | 'mutate' | 'crossover' | 'improve' | 'debug';
@@ -63,10 +64,6 @@ export interface CandidateRecord {
   };
   /** The agent's own summary of what it did (free form). */
   summary?: string;
-}
-
-export function isBetter(a: number, b: number, direction: Direction): boolean {
-  return direction === 'maximize' ? a > b : a < b;
 }
 
 /** Valid candidates with a finite search score, best first; ties keep creation order. */
