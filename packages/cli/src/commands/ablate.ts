@@ -1,17 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger, formatDuration } from '@aira/core';
-import { cliWorkerLauncher, defaultRegistry, readJournal } from '@aira/coordinator';
+import { defaultRegistry, readJournal } from '@aira/coordinator';
 import { detectGpus } from '@aira/worker';
 import { pickAt } from '@aira/hce';
 import { checkLlmAgentConfig } from '@aira/agents';
 import { expandMatrix, loadMatrix, runAblation, stopStudyWorkers, writeAblationReport, type CellProgress } from '@aira/ablation';
+import { localWorkerLauncher } from '../launcher.js';
 import { withHce, withSuites } from '../hce.js';
 import { withAgents } from '../agents.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
-const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
 
 interface AblateFlags {
   out: string;
@@ -87,7 +86,7 @@ export function register(program: Command): void {
           out: flags.out,
           studyId: flags.studyId,
           registry,
-          launch: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']),
+          launch: localWorkerLauncher(['--log-level', 'warn']),
           gpus,
           logger: (cellDir) => createLogger({ name: 'aira-coordinator', file: join(cellDir, 'coordinator.log'), level: 'warn' }),
           drain: drain.signal,

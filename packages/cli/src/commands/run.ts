@@ -1,10 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '@aira/core';
 import {
   FIELDS,
-  cliWorkerLauncher,
   defaultRegistry,
   formatResolvedConfig,
   locateStudy,
@@ -14,6 +12,7 @@ import {
   type StudyResult,
 } from '@aira/coordinator';
 import { checkLlmAgentConfig, LLM_AGENTS } from '@aira/agents';
+import { localWorkerLauncher } from '../launcher.js';
 import { withHce, withSuites } from '../hce.js';
 import { describeAgent, unservedCompetitions, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
@@ -21,7 +20,6 @@ import { PRESETS, resolveWithPreset } from '../presets.js';
 import { finishStudy } from '../live/finish.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
-const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
 
 const collect = (v: string, acc: string[] = []) => [...acc, v];
 
@@ -71,7 +69,7 @@ export function register(program: Command): void {
       const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
         registry: await withSuites(withAgents(withHce(defaultRegistry()))),
-        launcher: cliWorkerLauncher(AIRA_BIN),
+        launcher: localWorkerLauncher(),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
         onEvent: progress.mode === 'quiet' ? undefined : (runId, e) => progress.onEvent(runId, e),
