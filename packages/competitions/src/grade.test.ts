@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRegistryDir } from './mlebench-registry.js';
 import { REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
-import { fileTempDir as tempDir } from '@aira/testing';
-import { ACCURACY_PY, manifestFor } from './test-support/manifests.js';
+import { ACCURACY_PY, fileTempDir as tempDir, manifestFor } from '@aira/testing';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 const registryDir = defaultRegistryDir();

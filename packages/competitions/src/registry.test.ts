@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from './problems.js';
 import { loadRegistry } from './registry.js';
-import { fileTempDir as tempDir } from '@aira/testing';
-import { ACCURACY_PY, manifestFor } from './test-support/manifests.js';
+import { ACCURACY_PY, fileTempDir as tempDir, manifestFor } from '@aira/testing';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 

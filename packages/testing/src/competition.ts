@@ -1,4 +1,4 @@
-/** A small valid manifest for tests; `over` replaces top-level fields. */
+/** A small valid competition manifest (a tabular accuracy task) for plugins built by tests; `over` replaces top-level fields. */
 export function manifestFor(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '@aira/core';
 import { mlebenchRegistryDir } from '@aira/grading';
+import { manifestFor } from '@aira/testing';
 import { register as registerCompetitions } from './competitions.js';
 import { register as registerData } from './data.js';
 
@@ -50,24 +51,7 @@ async function aira(...args: string[]): Promise<{ code: number; stdout: string; 
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-const manifest = (id: string, over: Record<string, unknown> = {}) => ({
-  id,
-  name: `Outside ${id}`,
-  metric: 'accuracy',
-  direction: 'higher-is-better',
-  data: {
-    modality: ['tabular'],
-    task: 'binary-classification',
-    labelled: ['public/train.csv'],
-    ids: { file: 'public/train.csv', columns: ['id'] },
-    labels: { file: 'public/train.csv', columns: ['label'] },
-    sampleSubmission: 'public/sample_submission.csv',
-    answers: 'private/test.csv',
-  },
-  split: { method: 'builtin', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' } },
-  grader: { kind: 'python', script: 'grade.py' },
-  ...over,
-});
+const manifest = (id: string, over: Record<string, unknown> = {}) => manifestFor(id, { name: `Outside ${id}`, ...over });
 const GRADE_PY = 'import sys\nprint(1.0)\n';
 
 describe('aira competitions', () => {
