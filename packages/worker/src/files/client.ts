@@ -3,6 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import { mkdir, open, opendir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
+import pLimit from 'p-limit';
 import type { GetFilesResponse, HasBlobsResponse, PutFilesRequest, PutFilesResponse, WorkerConnection } from '@aira/protocol';
 import { hashFile } from './blobs.js';
 import { pathSegments } from './paths.js';
@@ -63,19 +64,6 @@ export async function uploadFolder(
   );
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
-
 /**
  * Hashes remembered per file identity (device, inode, size, mtime): the same competition data
  * goes to many sessions, and re-hashing gigabytes each time would cost more than the transfer
@@ -97,7 +85,7 @@ async function hashCached(path: string, st: Stats): Promise<{ sha256: string; si
 export async function uploadFiles(conn: WorkerConnection, sessionId: string, entries: readonly UploadEntry[], options: UploadOptions = {}): Promise<UploadResult> {
   for (const e of entries) pathSegments(e.remotePath, 'remote path');
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
-  const hashed = await mapLimit(entries, options.hashConcurrency ?? 4, async (e) => {
+  const hashed = await pLimit(options.hashConcurrency ?? 4).map(entries, async (e) => {
     if ('data' in e) return { ...e, sha256: createHash('sha256').update(e.data).digest('hex'), size: e.data.length, mode: e.mode ?? 0o644 };
     const st = await stat(e.localPath);
     return { ...e, ...(await hashCached(e.localPath, st)), mode: st.mode & 0o777 };
