@@ -4,7 +4,7 @@
 export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput } from './config/schema.js';
 export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type ResolvedConfig } from './config/resolve.js';
 export { FIELDS, flagAttribute, type FieldSpec } from './config/fields.js';
-export { readYaml, parseYaml, type YamlSource } from './config/yaml-source.js';
+export { readYaml, parseYaml, type YamlSource } from '@aira/core';
 
 export { runStudy, resumeStudy, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';

@@ -6,3 +6,4 @@ export * from './ids.js';
 export * from './version.js';
 export * from './rng.js';
 export * from './direction.js';
+export * from './yaml.js';
