@@ -5,4 +5,5 @@
 export { airaBin, assertBuilt } from './aira-bin.js';
 export { tempDir, fileTempDir } from './temp.js';
 export { manifestFor, ACCURACY_PY } from './competition.js';
+export { writeChecksumRegistry, md5, type PreparedFiles } from './mlebench-data.js';
 export { spawnWorkerProcess, type SpawnWorkerOptions, type SpawnedWorker } from './spawn-worker.js';

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +7,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '@aira/core';
 import { mlebenchRegistryDir } from '@aira/grading';
-import { manifestFor } from '@aira/testing';
+import { manifestFor, md5, writeChecksumRegistry } from '@aira/testing';
 import { register as registerCompetitions } from './competitions.js';
 import { register as registerData } from './data.js';
 
@@ -131,7 +130,6 @@ describe('aira competitions', () => {
 });
 
 describe('aira data check', () => {
-  const md5 = (s: string) => createHash('md5').update(s).digest('hex');
   // A synthetic registry and data folder made here: MLE-bench's real MD5s cannot be matched by made-up files.
   const files: Record<string, Record<string, string>> = {
     'spaceship-titanic': {
@@ -150,10 +148,7 @@ describe('aira data check', () => {
   };
 
   it('tells per competition: ok, wrong checksum, missing; prints the exact mlebench prepare commands; exit 1', async () => {
-    for (const [id, fs] of Object.entries(files)) {
-      const side = (s: string) => Object.entries(fs).filter(([p]) => p.startsWith(`${s}/`)).map(([p, c]) => `  ${p.slice(s.length + 1)}: ${md5(c)}`).join('\n');
-      write(`registry/competitions/${id}/checksums.yaml`, `private:\n${side('private')}\npublic:\n${side('public')}\n`);
-    }
+    writeChecksumRegistry(join(tmp, 'registry'), files);
     for (const [p, c] of Object.entries(files['spaceship-titanic']!)) write(`data/spaceship-titanic/prepared/${p}`, c);
     for (const [p, c] of Object.entries(files['tabular-playground-series-dec-2021']!)) write(`data/tabular-playground-series-dec-2021/prepared/${p}`, c);
     write('data/tabular-playground-series-dec-2021/prepared/private/test.csv', 'Id,Cover_Type\n2,7\n');
