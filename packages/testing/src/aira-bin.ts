@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** The repository's root folder (with a trailing slash), for tests that read its plugins, benchmarks or build. */
+export function repoRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url));
+}
+
 /**
  * The built `aira` command (packages/cli/bin/aira.js). Tests drive real worker daemons and real
  * coordinators through it; this is the one place that knows where it lies in the repository.

@@ -2,16 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '@aira/core';
 import { mlebenchRegistryDir } from '@aira/grading';
-import { manifestFor, md5, writeChecksumRegistry } from '@aira/testing';
+import { airaBin, manifestFor, md5, repoRoot, writeChecksumRegistry } from '@aira/testing';
 import { register as registerCompetitions } from './competitions.js';
 import { register as registerData } from './data.js';
 
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const REPO = repoRoot();
 // MLE-bench's registry (AIRA_MLEBENCH_DIR, else ../shared/mlebench): absent from a bare clone.
 const registry = mlebenchRegistryDir();
 const haveRegistry = registry !== null && existsSync(registry);
@@ -177,7 +176,7 @@ describe('aira data check', () => {
 });
 
 describe('the built aira binary (plain Node, no TypeScript loader)', () => {
-  const bin = join(REPO, 'packages/cli/bin/aira.js');
+  const bin = airaBin();
   // Spawned processes run dist/; `npm test` builds first (tools/bootstrap.mjs).
   it.skipIf(!existsSync(join(REPO, 'packages/cli/dist/commands/competitions.js')))('validates and lists a TypeScript plugin kept outside the repository', () => {
     const dir = join(tmp, 'ts-outside', 'ts-comp');
