@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkData, prepareCommand } from './data-check.js';
 import { MLEBENCH_DEFAULT_DATA, REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
-import { tempDir } from './test-support/tmp.js';
-
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+import { fileTempDir as tempDir, md5, writeChecksumRegistry } from '@aira/testing';
 
 /**
  * A synthetic MLE-bench registry (checksums.yaml per competition) and data folder, built here:
@@ -34,14 +31,7 @@ function syntheticData() {
       'private/test.csv': 'id_code,diagnosis\nb,2\n',
     },
   };
-  for (const [id, fs] of Object.entries(files)) {
-    const side = (s: string) =>
-      Object.entries(fs)
-        .filter(([p]) => p.startsWith(`${s}/`))
-        .map(([p, c]) => `  ${p.slice(s.length + 1)}: ${md5(c)}`)
-        .join('\n');
-    t.write(`registry/competitions/${id}/checksums.yaml`, `private:\n${side('private')}\npublic:\n${side('public')}\nzip: 0123\n`);
-  }
+  writeChecksumRegistry(join(t.dir, 'registry'), files, '0123');
   // Right layout and content for spaceship; spooky has one edited file and one stray file; aptos is not prepared.
   for (const [p, c] of Object.entries(files['spaceship-titanic']!)) t.write(`data/spaceship-titanic/prepared/${p}`, c);
   for (const [p, c] of Object.entries(files['spooky-author-identification']!)) t.write(`data/spooky-author-identification/prepared/${p}`, c);

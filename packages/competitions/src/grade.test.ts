@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRegistryDir } from './mlebench-registry.js';
 import { REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
-import { ACCURACY_PY, manifestFor, tempDir } from './test-support/tmp.js';
+import { ACCURACY_PY, fileTempDir as tempDir, manifestFor } from '@aira/testing';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 const registryDir = defaultRegistryDir();

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { z } from 'zod';
-import { lineOf } from './locate.js';
+import { lineOfPath } from '@aira/core';
 
 /** Something wrong with one plugin, said so a person can go and fix it. */
 export interface PluginProblem {
@@ -36,7 +36,7 @@ export function problemsFromZod(
         plugin: where.plugin,
         competition: where.competition,
         file: where.file,
-        line: where.text === undefined ? undefined : lineOf(where.text, p.path),
+        line: where.text === undefined ? undefined : lineOfPath(where.text, p.path),
         field: p.path.length ? fieldPath(p.path) : undefined,
         message: p.message,
       });

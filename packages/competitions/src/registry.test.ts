@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from './problems.js';
 import { loadRegistry } from './registry.js';
-import { ACCURACY_PY, manifestFor, tempDir } from './test-support/tmp.js';
+import { ACCURACY_PY, fileTempDir as tempDir, manifestFor } from '@aira/testing';
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 

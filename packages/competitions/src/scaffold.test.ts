@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
 import { scaffoldFiles, writeScaffold } from './scaffold.js';
-import { tempDir } from './test-support/tmp.js';
+import { fileTempDir as tempDir } from '@aira/testing';
 
 /** What an author writes into the scaffold's index.ts: RMSE over ids, refusing missing ones. */
 const FILLED_GRADE = `export async function grade({ submission, answers }: GradeInput): Promise<number> {

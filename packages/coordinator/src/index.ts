@@ -4,7 +4,7 @@
 export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput, type BudgetConfig, type LlmEndpoint } from './config/schema.js';
 export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type ResolvedConfig } from './config/resolve.js';
 export { DURATION_PATHS, FIELDS, FIELD_BY_PATH, flagAttribute, flagName, type FieldSpec } from './config/fields.js';
-export { readYaml, parseYaml, type YamlSource } from './config/yaml-source.js';
+export { readYaml, parseYaml, type YamlSource } from '@aira/core';
 
 export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';
@@ -27,6 +27,7 @@ export {
   type ParentView,
   type Session,
   type SessionFile,
+  type LocalSessionFile,
   type Submission,
   type RunningExec,
   type TaskInfo,
@@ -45,7 +46,7 @@ export { ArtifactStore } from './state/artifacts.js';
 export { rngFor, type Rng } from './search/rng.js';
 export { rankCandidates, bestCandidate, gradedDirection, isBetter, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
 
-export { cliWorkerLauncher, detectGpus, isAlive, stopPid, stopRecordedWorkers, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
+export { cliWorkerLauncher, isAlive, stopPid, stopRecordedWorkers, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
 // Following journals other processes append to (the dashboard), and who holds a study now.
 export { JournalTail, type JournalChunk } from './journal/tail.js';

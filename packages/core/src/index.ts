@@ -7,3 +7,5 @@ export * from './version.js';
 export * from './rng.js';
 export * from './process.js';
 export * from './dirs.js';
+export * from './direction.js';
+export * from './yaml.js';

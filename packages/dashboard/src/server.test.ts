@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTokenFile } from '@aira/protocol';
-import { spawnWorkerProcess } from '@aira/worker';
+import { spawnWorkerProcess } from '@aira/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from './server.js';
 import { createSyntheticStudy, populate } from './synthetic.js';

@@ -11,6 +11,8 @@ export {
   thresholds,
   medalPositions,
   isLowerBetter,
+  medalOf,
+  type Medal,
   type Leaderboard,
   type Thresholds,
   type RankInfo,

@@ -36,6 +36,14 @@ export interface Thresholds {
   is_lower_better: boolean;
 }
 
+/** An MLE-bench medal. */
+export type Medal = 'gold' | 'silver' | 'bronze';
+
+/** The best medal a rank earns, or null. */
+export function medalOf(rank: Pick<RankInfo, 'gold_medal' | 'silver_medal' | 'bronze_medal'>): Medal | null {
+  return rank.gold_medal ? 'gold' : rank.silver_medal ? 'silver' : rank.bronze_medal ? 'bronze' : null;
+}
+
 export interface RankInfo extends Thresholds {
   gold_medal: boolean;
   silver_medal: boolean;

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type Logger } from '@aira/core';
+import { ConfigError, directionOf as directionFromManifest, type Direction, type Logger } from '@aira/core';
 import type { Competition } from '@aira/competitions';
-import { selfReportedEvaluator, type Evaluator, type EvaluatorFactory, type RunConfig, type SessionFile, type TaskInfo } from '@aira/coordinator';
+import { selfReportedEvaluator, type Evaluator, type EvaluatorFactory, type LocalSessionFile, type RunConfig, type TaskInfo } from '@aira/coordinator';
 import { gradeFiles, leaderboardLoader, rankTest, type SplitGrade, type TestGrade } from './grade.js';
 import { prepareHce, prepareOpen, type HceSplit, type PrepareOptions } from './prepare.js';
 import { isProtecting, ProtectionTracker, UNPROTECTED_WARNING } from './protection.js';
@@ -30,18 +30,18 @@ export function transferMode(explicit?: 'path' | 'upload', env: NodeJS.ProcessEn
   return v;
 }
 
-/** Largest public folder `transfer: upload` sends into every session. */
+/** Largest public folder `transfer: upload` sends into every session (each session gets its own copy). */
 const MAX_UPLOAD = 2 * 1024 ** 3;
 
-/** The public folder as files uploaded into a session's data folder. */
-export function uploadFiles(publicDir: string): SessionFile[] {
+/** The public folder as files uploaded into a session's data folder, streamed from disk by the worker's file client. */
+export function uploadFiles(publicDir: string): LocalSessionFile[] {
   const rels = listFiles(publicDir);
   const total = rels.reduce((n, r) => n + statSync(join(publicDir, r)).size, 0);
   if (total > MAX_UPLOAD) throw new ConfigError(`hce: the public folder ${publicDir} holds ${Math.round(total / 1024 ** 2)} MiB, too much to upload into every session; use workers that see a shared folder (transfer "path")`);
-  return rels.map((r) => ({ path: `data/${r}`, data: readFileSync(join(publicDir, r)) }));
+  return rels.map((r) => ({ path: `data/${r}`, localPath: join(publicDir, r) }));
 }
 
-export const directionOf = (c: Competition) => (c.manifest.direction === 'higher-is-better' ? 'maximize' : 'minimize') as 'maximize' | 'minimize';
+export const directionOf = (c: Competition): Direction => directionFromManifest(c.manifest.direction);
 
 function taskFor(c: Competition, publicDir: string, description: string, transfer: 'path' | 'upload'): TaskInfo {
   const base = { competition: c.id, direction: directionOf(c), description };

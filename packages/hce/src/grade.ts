@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Competition } from '@aira/competitions';
 import type { SessionFile, Submission } from '@aira/coordinator';
-import { percentileRank, rankOnLeaderboard, readLeaderboard, type Leaderboard } from '@aira/grading';
+import { medalOf, percentileRank, rankOnLeaderboard, readLeaderboard, type Leaderboard, type Medal } from '@aira/grading';
 import { PREDICTION_FILES } from './description.js';
 import type { HiddenPart } from './split/labelled.js';
 
@@ -20,7 +20,7 @@ export interface SplitGrade {
 export interface TestGrade extends SplitGrade {
   /** Percentile Rank (DESIGN "Metric"; reference/mlebench.md §2.4); 0 for a missing or invalid submission. */
   percentileRank: number | null;
-  medal: 'gold' | 'silver' | 'bronze' | null;
+  medal: Medal | null;
   aboveMedian: boolean | null;
   leaderboard: { kind: string; file: string; exact: boolean } | null;
 }
@@ -89,7 +89,7 @@ export function rankTest(c: Competition, g: SplitGrade, lb: Leaderboard | null):
   return {
     ...g,
     percentileRank: percentileRank(g.valid ? g.score : null, lb),
-    medal: r.gold_medal ? 'gold' : r.silver_medal ? 'silver' : r.bronze_medal ? 'bronze' : null,
+    medal: medalOf(r),
     aboveMedian: r.above_median,
     leaderboard: { kind: c.manifest.leaderboard.kind, file: lb.path, exact: lb.exact },
   };

@@ -1,4 +1,5 @@
 import { finalPick, readJournal, replay, type CandidateRecord, type Direction, type JournalContents, type JournalEvent } from '@aira/coordinator';
+import type { Medal } from '@aira/grading';
 import type { TestGrade } from './grade.js';
 import { journalUnprotected } from './protection.js';
 
@@ -18,7 +19,7 @@ export interface CheckpointPick {
   test: number | null;
   /** Percentile Rank of the test score; 0 with no pick or an invalid test file (reference/mlebench.md §2.4). */
   percentileRank: number;
-  medal: 'gold' | 'silver' | 'bronze' | null;
+  medal: Medal | null;
   anyMedal: boolean;
   aboveMedian: boolean;
   /** Valid candidates added before the cut-off. */

@@ -1,5 +1,6 @@
 import { credentials, status, type CallOptions, type ClientReadableStream, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { UserError } from '@aira/core';
+import pRetry from 'p-retry';
 import { bearerMetadata } from './auth.js';
 import { CHANNEL_OPTIONS, DEFAULT_UNARY_DEADLINE_MS } from './channel.js';
 import { WorkerServiceClient } from './gen/aira/worker/v1/worker.js';
@@ -68,34 +69,32 @@ export class WorkerConnection {
     opts: { deadlineMs?: number; idempotent?: boolean } = {},
   ): Promise<UnaryResponse<M>> {
     const attempts = opts.idempotent === false ? 1 : this.maxAttempts;
-    let delay = 100;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await new Promise<UnaryResponse<M>>((resolve, reject) => {
-          const callOptions: CallOptions = { deadline: Date.now() + (opts.deadlineMs ?? this.unaryDeadlineMs) };
-          const fn = this.client[method] as unknown as (
-            req: unknown,
-            md: Metadata,
-            o: CallOptions,
-            cb: (err: ServiceError | null, res: unknown) => void,
-          ) => void;
-          fn.call(this.client, request, this.metadata, callOptions, (err, res) =>
-            err ? reject(err) : resolve(res as UnaryResponse<M>),
-          );
-        });
-      } catch (err) {
-        const code = (err as ServiceError).code;
-        if (attempt >= attempts || !RETRYABLE.has(code)) throw err;
-        await new Promise((r) => setTimeout(r, delay * (0.8 + Math.random() * 0.4)));
-        delay = Math.min(delay * 1.7, 5_000);
-      }
-    }
+    const call = () =>
+      new Promise<UnaryResponse<M>>((resolve, reject) => {
+        const callOptions: CallOptions = { deadline: Date.now() + (opts.deadlineMs ?? this.unaryDeadlineMs) };
+        const fn = this.client[method] as unknown as (
+          req: unknown,
+          md: Metadata,
+          o: CallOptions,
+          cb: (err: ServiceError | null, res: unknown) => void,
+        ) => void;
+        fn.call(this.client, request, this.metadata, callOptions, (err, res) => (err ? reject(err) : resolve(res as UnaryResponse<M>)));
+      });
+    // Backoff from 100 ms, growing 1.7 times (with jitter) up to 5 s; only codes a retry can cure.
+    return pRetry(call, {
+      retries: attempts - 1,
+      minTimeout: 100,
+      factor: 1.7,
+      maxTimeout: 5_000,
+      randomize: true,
+      shouldRetry: ({ error }) => RETRYABLE.has((error as ServiceError).code),
+    });
   }
 
-  /** Opens a server stream with the connection's metadata and no deadline (keepalive guards it). */
-  stream<M extends StreamMethod>(method: M, request: StreamRequest<M>): ClientReadableStream<StreamResponse<M>> {
+  /** Opens a server stream with the connection's metadata and no deadline unless given (keepalive guards it). */
+  stream<M extends StreamMethod>(method: M, request: StreamRequest<M>, options: CallOptions = {}): ClientReadableStream<StreamResponse<M>> {
     const fn = this.client[method] as unknown as (req: unknown, md: Metadata, o?: CallOptions) => ClientReadableStream<unknown>;
-    return fn.call(this.client, request, this.metadata, {}) as ClientReadableStream<StreamResponse<M>>;
+    return fn.call(this.client, request, this.metadata, options) as ClientReadableStream<StreamResponse<M>>;
   }
 
   close(): void {

@@ -1,3 +1,6 @@
+import type { Direction } from '@aira/core';
+import type { Medal } from '@aira/grading';
+
 /**
  * The study report's data model (`report.json`): everything the renderers show, built from the
  * study folder's journals alone. Renderers (Markdown, HTML, plots) read only this.
@@ -7,8 +10,7 @@ import type { Spend } from '@aira/coordinator';
 
 export const REPORT_FORMAT = 'aira.report/1';
 
-export type Medal = 'gold' | 'silver' | 'bronze';
-export type Direction = 'maximize' | 'minimize';
+export type { Direction, Medal };
 
 /** A competition's trivial baseline (majority class, class prior, constant, mean) on its test split. */
 export interface Baseline {

@@ -2,16 +2,13 @@
  * @aira/worker: the per-GPU worker daemon (see README.md).
  * - WorkerDaemon.start({ options, logger?, launcher?, files?, sandbox?, env?, nvidiaSmi? }) runs one in-process;
  *   `aira worker` is that plus flags, signals and the listening line.
- * - spawnWorkerProcess({ args?, command?, env?, timeoutMs?, stderr? }) starts `aira worker` as a child
- *   process and resolves once it listens: { address, token, tokenFile, workerId, workdir, process, stop() }.
  * - launchSessionProcess / Launcher / LaunchSpec: the one seam through which session processes start.
  */
 export { WorkerDaemon, HEALTH_SERVICE_NAME, type WorkerDaemonConfig, type ListeningLine, type FileHandlers, type FileServiceContext } from './daemon.js';
 export { WorkerOptionsSchema, parseWorkerOptions, parseBytes, splitListen, ID_PATTERN, type WorkerOptions, type WorkerOptionsInput } from './options.js';
 export { watchOwner, type OwnerWatch } from './owner.js';
-export { spawnWorkerProcess, AIRA_BIN, type SpawnWorkerOptions, type SpawnedWorker } from './spawn-process.js';
 export { launchSessionProcess, type Launcher, type LaunchSpec, type Launched, type SessionPaths } from './session/launch.js';
-export { parseNvidiaSmi, selectGpus, queryNvidiaSmi, resolveCudaVisibleDevices, NVIDIA_SMI_ARGS } from './host/gpus.js';
+export { parseNvidiaSmi, selectGpus, queryNvidiaSmi, resolveCudaVisibleDevices, detectGpus, NVIDIA_SMI_ARGS } from './host/gpus.js';
 export { probePython } from './host/python-env.js';
 export { PYTHON_DRIVER } from './session/python.js';
 export type { WorkerState } from './lifecycle.js';
@@ -21,6 +18,7 @@ export {
   uploadFolder,
   uploadFiles,
   downloadFiles,
+  fetchFiles,
   listFolder,
   createFileHandlers,
   createDaemonFileHandlers,
@@ -30,6 +28,7 @@ export {
   type UploadResult,
   type UploadOptions,
   type DownloadedFile,
+  type FetchedFile,
   type FileContext,
   type FileSessionView,
 } from './files/index.js';

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endOf, readJournal, replay, type JournalEvent } from '@aira/coordinator';
+import type { Medal } from '@aira/grading';
 import { pickAt, type CheckpointPick } from '@aira/hce';
 import type { Checkpoint } from '../matrix/checkpoints.js';
 import { ablationPaths, runIdOf, type AblationDoc } from '../study/files.js';
 
-export type Medal = 'gold' | 'silver' | 'bronze';
+export type { Medal };
 
 /** The submission of a cell at one checkpoint (hce's pickAt on the cell's journal). */
 export interface CellPick {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '@aira/core';
-import { detectGpus, isAlive, stopPid, type LocalLauncher, type LocalWorkerProcess } from '@aira/coordinator';
+import { isAlive, stopPid, type LocalLauncher, type LocalWorkerProcess } from '@aira/coordinator';
+import { detectGpus } from '@aira/worker';
 import { ensureTokenFile } from '@aira/protocol';
 import type { Launcher, Lease } from './types.js';
 

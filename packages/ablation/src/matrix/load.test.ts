@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRegistry } from '@aira/competitions';
+import { repoRoot } from '@aira/testing';
 import { parseMatrix, loadMatrix } from './load.js';
 import { expandMatrix } from './expand.js';
 import { parseCheckpoint } from './checkpoints.js';
 
-const BENCH = fileURLToPath(new URL('../../../../benchmarks/ablations/', import.meta.url));
+const BENCH = `${repoRoot()}benchmarks/ablations/`;
 
 const GOOD = `name: t
 competitions: [mini-diabetes]

@@ -1,4 +1,4 @@
-import { AIRA_VERSION } from '@aira/core';
+import { AIRA_VERSION, type Direction } from '@aira/core';
 import { leaderboardLabel } from '@aira/report';
 import { readCell, type CellResult } from '../aggregate/cells.js';
 import { meanSe } from '../aggregate/stats.js';
@@ -23,7 +23,7 @@ export function buildAblationReport(dir: string): AblationReport {
 export function aggregateReport(studyId: string, m: AblationReport['matrix'], cells: CellResult[], launches: AblationReport['launches'] = []): AblationReport {
   const variants = m.variants.map((v) => v.name);
   const reference = variants[0]!;
-  const directions = new Map<string, 'maximize' | 'minimize'>();
+  const directions = new Map<string, Direction>();
   for (const c of cells) if (c.state !== 'pending') directions.set(c.competition, c.direction);
   const paperRow = (variant: string) => (m.paper === 'table1' ? (m.variants.find((v) => v.name === variant)?.paper as PaperRow | undefined) : undefined);
 

@@ -1,3 +1,4 @@
+import type { Direction } from '@aira/core';
 import type { CellResult } from '../aggregate/cells.js';
 import type { MeanSe } from '../aggregate/stats.js';
 import type { Gap, Table1Entry, Table2Entry } from '../aggregate/tables.js';
@@ -97,6 +98,6 @@ export interface AblationReport {
   gaps: GapRow[];
   curves: Curve[];
   testCurves: TestCurve[];
-  directions: Record<string, 'maximize' | 'minimize'>;
+  directions: Record<string, Direction>;
   paperNotes: string[];
 }

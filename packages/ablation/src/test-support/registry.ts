@@ -1,18 +1,12 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { registerTemplateAgent } from '@aira/agents';
 import { loadRegistry, pluginsFromEnv, type Registry as Competitions } from '@aira/competitions';
 import { cliWorkerLauncher, defaultRegistry, type Registry } from '@aira/coordinator';
 import { registerHce } from '@aira/hce';
+import { airaBin, assertBuilt } from '@aira/testing';
 
 /** The built `aira` command: the local pool starts real worker daemons through it. */
-export const AIRA_BIN = fileURLToPath(new URL('../../../cli/bin/aira.js', import.meta.url));
-
-export function assertBuilt(): void {
-  if (!existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
-    throw new Error('aira is not built: run `npx tsc -b tsconfig.json` at the repository root first (the workers run the built CLI)');
-  }
-}
+export const AIRA_BIN = airaBin();
+export { assertBuilt };
 
 export const launch = cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']);
 

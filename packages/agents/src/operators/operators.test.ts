@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, ParentView } from '@aira/coordinator';
 import { promptDir, renderPrompt } from '../llm/prompts.js';
-import { tempDir } from '../llm/test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { LoopbackLlm, type Step } from '../llm/test-support/loopback.js';
 import { llmStudy, sessionOf, solution, startBench, type Bench } from '../llm/test-support/study.js';
 import { extractCode } from './extract.js';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '@aira/coordinator';
-import { tempDir } from '../llm/test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { call, LoopbackLlm, toolResults, type ChatRequest, type Reply } from '../llm/test-support/loopback.js';
 import { AIRA_BIN, KEY } from '../llm/test-support/study.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../llm/test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { call, lastMessage, LoopbackLlm, toolResults, type ChatRequest, type Reply, type Step } from '../llm/test-support/loopback.js';
 import { filesUnder, KEY, llmStudy, sessionOf, solution, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
 

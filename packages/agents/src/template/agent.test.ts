@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ArtifactStore,
@@ -14,6 +13,7 @@ import {
   type JournalEvent,
   type StudyResult,
 } from '@aira/coordinator';
+import { airaBin, assertBuilt } from '@aira/testing';
 import { diabetes, writePublic, type PublicFolder } from '../test-support/datasets.js';
 import { hiddenSplitEvaluator } from '../test-support/evaluator.js';
 import { readPredictions, rmse } from '../test-support/metrics.js';
@@ -28,7 +28,7 @@ import { diffChoices } from './choices.js';
  * second or two of CPU).
  */
 
-const AIRA_BIN = fileURLToPath(new URL('../../../cli/bin/aira.js', import.meta.url));
+const AIRA_BIN = airaBin();
 const SEEDS = [0, 1, 2, 3, 4];
 const JOBS = 20;
 
@@ -47,9 +47,7 @@ interface RunView {
 let runs: RunView[];
 
 beforeAll(async () => {
-  if (!existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
-    throw new Error('aira is not built: run `npx tsc -b tsconfig.json` at the repository root first (the workers run the built CLI)');
-  }
+  assertBuilt('the workers run the built CLI');
   // One thread per scikit-learn fit: two workers share the machine's cores, as a worker shares a node.
   process.env.OMP_NUM_THREADS = '1';
   root = mkdtempSync(join(tmpdir(), 'aira-template-run-'));

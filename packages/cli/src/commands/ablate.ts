@@ -1,16 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, createLogger, formatDuration } from '@aira/core';
-import { SlurmConfig, cliWorkerLauncher, defaultRegistry, detectGpus, readJournal } from '@aira/coordinator';
+import { SlurmConfig, defaultRegistry, readJournal } from '@aira/coordinator';
+import { detectGpus } from '@aira/worker';
 import { pickAt } from '@aira/hce';
 import { checkLlmAgentConfig } from '@aira/agents';
 import { arrayScript, cellState, cellsToRun, expandMatrix, loadMatrix, runAblation, runCellsOnSlurm, stopStudyWorkers, writeAblationReport, type CellOutcome, type CellProgress, type Matrix } from '@aira/ablation';
+import { airaCommand, localWorkerLauncher } from '../launcher.js';
 import { withHce, withSuites } from '../hce.js';
 import { withAgents } from '../agents.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
-const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
 
 interface AblateFlags {
   out: string;
@@ -112,7 +112,7 @@ export function register(program: Command): void {
           const workers = Math.max(1, ...todo.map((c) => c.localWorkers ?? 1));
           const logDir = join(dir, 'slurm');
           process.stdout.write(
-            arrayScript({ dir, out: flags.out, studyId: flags.studyId ?? matrix.name, matrixFile: matrix.file, slurm, maxParallel, aira: [process.execPath, AIRA_BIN], cellsFile: join(logDir, 'cells-<at submission>.txt'), count: Math.max(1, todo.length), workers, logDir }),
+            arrayScript({ dir, out: flags.out, studyId: flags.studyId ?? matrix.name, matrixFile: matrix.file, slurm, maxParallel, aira: airaCommand(), cellsFile: join(logDir, 'cells-<at submission>.txt'), count: Math.max(1, todo.length), workers, logDir }),
           );
           return;
         }
@@ -139,7 +139,7 @@ export function register(program: Command): void {
               cells: todo,
               slurm,
               maxParallel,
-              aira: [process.execPath, AIRA_BIN],
+              aira: airaCommand(),
               pollMs: slurm.poll,
               stop: stop.signal,
               onTask: (t) => say(`[${cells.indexOf(t.cell) + 1}/${cells.length}] ${t.cell.cellId}: array task ${t.task} ${t.state}`),
@@ -182,7 +182,7 @@ export function register(program: Command): void {
           out: flags.out,
           studyId: flags.studyId,
           registry,
-          launch: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']),
+          launch: localWorkerLauncher(['--log-level', 'warn']),
           gpus,
           logger: (cellDir) => createLogger({ name: 'aira-coordinator', file: join(cellDir, 'coordinator.log'), level: 'warn' }),
           drain: drain.signal,
@@ -231,7 +231,7 @@ async function runOneCell(matrix: Matrix, flags: AblateFlags, registry: Awaited<
     studyId: flags.studyId,
     registry,
     // Attached: when Slurm ends the task it ends the daemons with it, even one still starting.
-    launch: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn'], 60_000, true),
+    launch: localWorkerLauncher(['--log-level', 'warn'], { attached: true }),
     gpus,
     only: [flags.cell!],
     poolDir,

@@ -1,17 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '@aira/core';
 import { mlebenchRegistryDir } from '@aira/grading';
+import { airaBin, manifestFor, md5, repoRoot, writeChecksumRegistry } from '@aira/testing';
 import { register as registerCompetitions } from './competitions.js';
 import { register as registerData } from './data.js';
 
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const REPO = repoRoot();
 // MLE-bench's registry (AIRA_MLEBENCH_DIR, else ../shared/mlebench): absent from a bare clone.
 const registry = mlebenchRegistryDir();
 const haveRegistry = registry !== null && existsSync(registry);
@@ -50,24 +49,7 @@ async function aira(...args: string[]): Promise<{ code: number; stdout: string; 
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-const manifest = (id: string, over: Record<string, unknown> = {}) => ({
-  id,
-  name: `Outside ${id}`,
-  metric: 'accuracy',
-  direction: 'higher-is-better',
-  data: {
-    modality: ['tabular'],
-    task: 'binary-classification',
-    labelled: ['public/train.csv'],
-    ids: { file: 'public/train.csv', columns: ['id'] },
-    labels: { file: 'public/train.csv', columns: ['label'] },
-    sampleSubmission: 'public/sample_submission.csv',
-    answers: 'private/test.csv',
-  },
-  split: { method: 'builtin', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' } },
-  grader: { kind: 'python', script: 'grade.py' },
-  ...over,
-});
+const manifest = (id: string, over: Record<string, unknown> = {}) => manifestFor(id, { name: `Outside ${id}`, ...over });
 const GRADE_PY = 'import sys\nprint(1.0)\n';
 
 describe('aira competitions', () => {
@@ -147,7 +129,6 @@ describe('aira competitions', () => {
 });
 
 describe('aira data check', () => {
-  const md5 = (s: string) => createHash('md5').update(s).digest('hex');
   // A synthetic registry and data folder made here: MLE-bench's real MD5s cannot be matched by made-up files.
   const files: Record<string, Record<string, string>> = {
     'spaceship-titanic': {
@@ -166,10 +147,7 @@ describe('aira data check', () => {
   };
 
   it('tells per competition: ok, wrong checksum, missing; prints the exact mlebench prepare commands; exit 1', async () => {
-    for (const [id, fs] of Object.entries(files)) {
-      const side = (s: string) => Object.entries(fs).filter(([p]) => p.startsWith(`${s}/`)).map(([p, c]) => `  ${p.slice(s.length + 1)}: ${md5(c)}`).join('\n');
-      write(`registry/competitions/${id}/checksums.yaml`, `private:\n${side('private')}\npublic:\n${side('public')}\n`);
-    }
+    writeChecksumRegistry(join(tmp, 'registry'), files);
     for (const [p, c] of Object.entries(files['spaceship-titanic']!)) write(`data/spaceship-titanic/prepared/${p}`, c);
     for (const [p, c] of Object.entries(files['tabular-playground-series-dec-2021']!)) write(`data/tabular-playground-series-dec-2021/prepared/${p}`, c);
     write('data/tabular-playground-series-dec-2021/prepared/private/test.csv', 'Id,Cover_Type\n2,7\n');
@@ -198,7 +176,7 @@ describe('aira data check', () => {
 });
 
 describe('the built aira binary (plain Node, no TypeScript loader)', () => {
-  const bin = join(REPO, 'packages/cli/bin/aira.js');
+  const bin = airaBin();
   // Spawned processes run dist/; `npm test` builds first (tools/bootstrap.mjs).
   it.skipIf(!existsSync(join(REPO, 'packages/cli/dist/commands/competitions.js')))('validates and lists a TypeScript plugin kept outside the repository', () => {
     const dir = join(tmp, 'ts-outside', 'ts-comp');

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AIRA_BIN, spawnWorkerProcess, type SpawnedWorker } from '@aira/worker';
+import { airaBin, spawnWorkerProcess, type SpawnedWorker } from '@aira/testing';
 
 let w: SpawnedWorker;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ afterAll(async () => {
 /** Runs the built `aira` CLI and collects what it prints; onStdout may act on the output as it comes. */
 function aira(args: string[], onStdout?: (text: string, child: ChildProcess) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [AIRA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [airaBin(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

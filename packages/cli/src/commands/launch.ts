@@ -1,12 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '@aira/core';
 import { FIELDS, SlurmConfig, flagAttribute, printableSbatch, readYaml, renderSbatch, sbatch, workersPerJob } from '@aira/coordinator';
+import { airaCommand } from '../launcher.js';
 
 /** The bin the nodes run (`aira worker`): this very command. */
-const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
 
 const SLURM_FIELDS = FIELDS.filter((f) => f.path.startsWith('slurm.') && f.flag);
 const collect = (v: string, acc: string[] = []) => [...acc, v];
@@ -64,7 +63,7 @@ export function register(program: Command): void {
   }
   cmd.action(async (flags: LaunchFlags) => {
     const cfg = slurmConfig(flags);
-    const aira = [process.execPath, AIRA_BIN];
+    const aira = airaCommand();
     if (flags.printSbatch) {
       process.stdout.write(printableSbatch(cfg, aira));
       return;

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { delimiter, join, resolve } from 'node:path';
 import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
@@ -8,7 +7,6 @@ import {
   DURATION_PATHS,
   FIELDS,
   checkStudyInputs,
-  cliWorkerLauncher,
   resolveRunConfig,
   defaultRegistry,
   formatResolvedConfig,
@@ -20,6 +18,7 @@ import {
   type StudyResult,
 } from '@aira/coordinator';
 import { checkLlmAgentConfig, LLM_AGENTS, TEMPLATE_AGENT } from '@aira/agents';
+import { airaCommand, localWorkerLauncher } from '../launcher.js';
 import { withHce, withSuites } from '../hce.js';
 import { describeAgent, unservedCompetitions, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
@@ -30,7 +29,6 @@ import { chooseBudget } from '../budget.js';
 import { formatChecks, preflight } from '../preflight.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
-const AIRA_BIN = fileURLToPath(new URL('../../bin/aira.js', import.meta.url));
 
 const collect = (v: string, acc: string[] = []) => [...acc, v];
 
@@ -149,8 +147,8 @@ export function register(program: Command): void {
       const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
         registry: await withSuites(withAgents(withHce(defaultRegistry())), competitions),
-        launcher: cliWorkerLauncher(AIRA_BIN),
-        airaCommand: [process.execPath, AIRA_BIN],
+        launcher: localWorkerLauncher(),
+        airaCommand: airaCommand(),
         onNotice: (message) => process.stderr.write(`aira: ${message}\n`),
         logger: (dir) => createLogger({ name: 'aira-coordinator', file: join(dir, 'coordinator.log'), level: 'warn' }),
         stop: stop.signal,
@@ -180,7 +178,7 @@ export function register(program: Command): void {
             return;
           }
           if (flags.printSbatch) {
-            process.stdout.write(printableSbatch(resolved.config.slurm, [process.execPath, AIRA_BIN]));
+            process.stdout.write(printableSbatch(resolved.config.slurm, airaCommand()));
             return;
           }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts

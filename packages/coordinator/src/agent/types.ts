@@ -9,6 +9,12 @@ export interface SessionFile {
   mode?: number;
 }
 
+/** A local file to put into a session: streamed from disk (its mode kept), never read whole into memory. */
+export interface LocalSessionFile {
+  path: string;
+  localPath: string;
+}
+
 export interface ExecOptions {
   /** Wall-clock limit of this exec (capped by the run's per-exec cap). */
   timeoutMs?: number;
@@ -63,7 +69,7 @@ export interface Session {
   exec(kind: 'bash' | 'python', code: string, options?: ExecOptions): Promise<ExecResult>;
   /** Follows an exec started earlier in this session (by a coordinator that died) from its start. */
   attach(execId: string, options?: AttachOptions): Promise<ExecResult>;
-  putFiles(files: SessionFile[]): Promise<void>;
+  putFiles(files: Array<SessionFile | LocalSessionFile>): Promise<void>;
   /** Files or whole folders, relative to the session root. */
   getFiles(paths: string[]): Promise<SessionFile[]>;
   close(): Promise<void>;
@@ -90,7 +96,7 @@ export interface TaskInfo {
   /** A folder every worker sees (shared filesystem) bound read-only as the session's data folder. */
   dataPath?: string;
   /** Files uploaded into each session (e.g. the public data when there is no shared filesystem). */
-  files?: SessionFile[];
+  files?: Array<SessionFile | LocalSessionFile>;
   /** What to write where (HCE: one prediction file per split). */
   description?: string;
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { formatResolvedConfig, resolveRunConfig } from './resolve.js';
 import { resolveSearch } from './schema.js';
 

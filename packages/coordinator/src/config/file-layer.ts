@@ -1,8 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '@aira/core';
+import { ConfigError, readYaml } from '@aira/core';
 import { DURATION_PATHS } from './fields.js';
 import { isPlainObject, leafPaths, type ConfigLayer } from './layers.js';
-import { readYaml } from './yaml-source.js';
 
 /** Fields holding paths: in a config file they are relative to the file's folder. */
 const PATH_FIELDS = ['out', 'agent.script', 'workers.tokenFile'];

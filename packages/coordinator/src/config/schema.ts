@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zDuration } from '@aira/core';
+import { DIRECTIONS, zDuration } from '@aira/core';
 
 /**
  * Every parameter of a study, one zod schema (strict: an unknown key is an error naming it).
@@ -217,7 +217,7 @@ export const RunConfig = z
     seeds: z.array(z.number().int().nonnegative()).min(1).default([0]),
     out: z.string().default('runs'),
     /** Whether a higher fitness is better; HCE takes it from the competition instead. */
-    direction: z.enum(['maximize', 'minimize']).default('maximize'),
+    direction: z.enum(DIRECTIONS).default('maximize'),
     /** `auto`: HCE when a competition is given and the HCE evaluator is registered, else self-reported. */
     hce: z.enum(['auto', 'on', 'off']).default('auto'),
     agent: AgentConfig.default(AgentConfig.parse({})),

@@ -1,7 +1,7 @@
 import { appendFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { readJournal } from './reader.js';
 import { JournalTail } from './tail.js';
 import { JournalWriter } from './writer.js';

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -117,18 +117,6 @@ function readSize(path: string): number {
   } catch {
     return 0;
   }
-}
-
-/** GPUs this machine offers: CUDA_VISIBLE_DEVICES as a launcher set it (never renumbered), else nvidia-smi. */
-export function detectGpus(env: NodeJS.ProcessEnv = process.env): string[] {
-  const visible = env.CUDA_VISIBLE_DEVICES;
-  if (visible !== undefined) return visible.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '-1');
-  const r = spawnSync('nvidia-smi', ['--query-gpu=index', '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000 });
-  if (r.status !== 0 || !r.stdout) return [];
-  return r.stdout
-    .split('\n')
-    .map((s) => s.trim())
-    .filter((s) => /^\d+$/.test(s));
 }
 
 /**

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { parseWorkerSpecs, readHostsFile } from './hosts.js';
-import { detectGpus, listeningAddress, localSlots, readLocalRecords, writeLocalRecord } from './local.js';
+import { listeningAddress, localSlots, readLocalRecords, writeLocalRecord } from './local.js';
 
 let cleanup: () => void = () => undefined;
 afterEach(() => cleanup());
@@ -28,11 +28,6 @@ describe('worker specs', () => {
     // More daemons than the machine has CPUs (or GPUs) is refused before any starts.
     expect(() => localSlots('local:9999', [], 8)).toThrow('workers: "local:9999" asks for 9999 local workers; this machine has 8 CPU(s) and 0 GPU(s), so at most local:8');
     expect(localSlots('local:4', ['0', '1', '2', '3'], 2)).toHaveLength(4);
-  });
-
-  it('takes the GPUs a launcher set in CUDA_VISIBLE_DEVICES as they are', () => {
-    expect(detectGpus({ CUDA_VISIBLE_DEVICES: '4,6' })).toEqual(['4', '6']);
-    expect(detectGpus({ CUDA_VISIBLE_DEVICES: '' })).toEqual([]);
   });
 
   it('reads the listening line of a daemon', () => {

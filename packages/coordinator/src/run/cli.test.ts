@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive, readLocalRecords } from '../pool/local.js';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { AIRA_BIN, assertBuilt, eventsOf, journalOf, sleepyScript } from '../test-support/workers.js';
 
 let cleanup: () => void = () => undefined;

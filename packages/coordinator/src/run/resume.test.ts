@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CandidateRecord } from '../state/types.js';
 import { rngFor } from '../search/rng.js';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { AIRA_BIN, eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
 
 let workers: TestWorkers;

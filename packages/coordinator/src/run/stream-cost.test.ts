@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptAgent } from '../agent/script-agent.js';
 import { RunConfig } from '../config/schema.js';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
 import { defaultRegistry } from './registry.js';
 import { runStudy } from './study.js';

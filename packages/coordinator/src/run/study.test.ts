@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTokenFile, WorkerConnection } from '@aira/protocol';
 import { RunConfig, type RunConfigInput } from '../config/schema.js';
 import { ArtifactStore } from '../state/artifacts.js';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
 import { listSessions } from '../pool/sessions.js';
 import { runStudy } from './study.js';

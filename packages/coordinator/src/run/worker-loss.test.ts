@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ensureTokenFile } from '@aira/protocol';
 import { RunConfig } from '../config/schema.js';
 import type { JournalEvent } from '../journal/events.js';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { AIRA_BIN, eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
 import { runStudy } from './study.js';
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { ExecResult, SessionFile } from '../agent/types.js';
+import { readFileSync, statSync } from 'node:fs';
+import type { ExecResult, LocalSessionFile, SessionFile } from '../agent/types.js';
 import { shellQuote } from '../agent/script-agent.js';
 
 /**
@@ -9,12 +9,13 @@ import { shellQuote } from '../agent/script-agent.js';
  */
 type Exec = (code: string, label: string) => Promise<ExecResult>;
 
-export async function putFilesViaExec(exec: Exec, root: string, files: SessionFile[]): Promise<void> {
+export async function putFilesViaExec(exec: Exec, root: string, files: Array<SessionFile | LocalSessionFile>): Promise<void> {
   // One exec for all files: each is a here-document decoded into place.
   const parts = files.map((f) => {
     const target = shellQuote(`${root}/${f.path}`);
-    const b64 = f.data.toString('base64').replace(/.{1,76}/g, '$&\n');
-    return `mkdir -p "$(dirname ${target})" && base64 -d > ${target} <<'AIRA_FILE_EOF' && chmod ${(f.mode ?? 0o644).toString(8)} ${target} || exit 1\n${b64}AIRA_FILE_EOF\n`;
+    const data = 'localPath' in f ? readFileSync(f.localPath) : f.data;
+    const b64 = data.toString('base64').replace(/.{1,76}/g, '$&\n');
+    return `mkdir -p "$(dirname ${target})" && base64 -d > ${target} <<'AIRA_FILE_EOF' && chmod ${('localPath' in f ? statSync(f.localPath).mode & 0o777 : (f.mode ?? 0o644)).toString(8)} ${target} || exit 1\n${b64}AIRA_FILE_EOF\n`;
   });
   const r = await exec(`(\n${parts.join('')})`, 'files:put');
   if (r.exitCode !== 0) throw new Error(`could not write ${files.map((f) => f.path).join(', ')} in the session: ${r.output.trim().slice(-500)}`);

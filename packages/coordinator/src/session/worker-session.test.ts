@@ -7,7 +7,7 @@ import { readTokenFile, WorkerConnection, WorkerServiceService } from '@aira/pro
 import { ExecGoneError } from '../agent/types.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
-import { tempDir } from '../test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { startWorkers, type TestWorkers } from '../test-support/workers.js';
 import { WorkerSession, openSessionRpc } from './worker-session.js';
 

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { ExecKind, type ExecEvent, type ExecFinished, type OpenSessionResponse, type WorkerConnection } from '@aira/protocol';
 import type { Logger } from '@aira/core';
-import { ExecGoneError, JobCancelledError, WorkerLostError, type AttachOptions, type ExecOptions, type ExecResult, type Session, type SessionFile } from '../agent/types.js';
+import { ExecGoneError, JobCancelledError, WorkerLostError, type AttachOptions, type ExecOptions, type ExecResult, type LocalSessionFile, type Session, type SessionFile } from '../agent/types.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { OutputCapture } from './output-capture.js';
 import { getFiles, putFiles } from './files.js';
@@ -199,7 +199,7 @@ export class WorkerSession implements Session {
     };
   }
 
-  async putFiles(files: SessionFile[]): Promise<void> {
+  async putFiles(files: Array<SessionFile | LocalSessionFile>): Promise<void> {
     this.assertUsable();
     if (files.length === 0) return;
     if (!this.worker.noFileService) {

@@ -1,6 +1,7 @@
 /** Domain records shared by the journal, the run state, policies and agents. */
+import type { Direction } from '@aira/core';
 
-export type Direction = 'maximize' | 'minimize';
+export { isBetter, type Direction } from '@aira/core';
 
 /** What a job does (DESIGN "job"): a draft from nothing, or an operator on parent candidates. */
 export type Operator = 'draft' | 'mutate' | 'crossover' | 'improve' | 'debug';
@@ -74,10 +75,6 @@ export function gradedDirection(c: CandidateRecord): Direction | undefined {
 /** The best valid candidate by search score: the one notion of "best" of status, live view and report. */
 export function bestCandidate(candidates: Iterable<CandidateRecord>, direction: Direction): CandidateRecord | undefined {
   return rankCandidates(candidates, direction)[0];
-}
-
-export function isBetter(a: number, b: number, direction: Direction): boolean {
-  return direction === 'maximize' ? a > b : a < b;
 }
 
 /** Valid candidates with a finite search score, best first; ties keep creation order. */

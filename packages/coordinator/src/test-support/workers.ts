@@ -1,19 +1,14 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureTokenFile } from '@aira/protocol';
+import { airaBin, assertBuilt } from '@aira/testing';
 import { readJournal } from '../journal/reader.js';
 import type { JournalEvent } from '../journal/events.js';
 import { cliWorkerLauncher, type LocalWorkerProcess } from '../pool/local.js';
 
 /** The built `aira` command: tests run real worker daemons and real coordinators through it. */
-export const AIRA_BIN = fileURLToPath(new URL('../../../cli/bin/aira.js', import.meta.url));
-
-export function assertBuilt(): void {
-  if (!existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
-    throw new Error('aira is not built: run `npx tsc -b tsconfig.json` (or `npm test`) at the repository root first');
-  }
-}
+export const AIRA_BIN = airaBin();
+export { assertBuilt };
 
 export const launcher = cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']);
 

@@ -2,6 +2,12 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { ConfigError } from '@aira/core';
 
+// Why HCE keeps its own CSV reader beside @aira/grading's (the one reader for grading and plugin
+// graders): the split streams the labelled file, which can be tens of GB and tens of millions of
+// rows (new-york-city-taxi-fare-prediction's labels.csv), and copies each record byte for byte
+// into the public or hidden file. grading's reader holds the whole file as one Buffer and parses
+// it into typed columns, as pandas does for scoring; neither would fit a split of that size.
+
 /**
  * One CSV record: its exact text (line terminator included), so rows can be copied byte for
  * byte, and its cells, split only when asked for (a pass that copies rows never splits them).

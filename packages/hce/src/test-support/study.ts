@@ -1,17 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Competition } from '@aira/competitions';
 import { ArtifactStore, cliWorkerLauncher, defaultRegistry, readJournal, runStudy, RunConfig, type CandidateRecord, type JournalEvent, type RunConfigInput } from '@aira/coordinator';
+import { airaBin, assertBuilt } from '@aira/testing';
 import { registerHce } from '../register.js';
 
 /** The built `aira` command: the local pool starts real worker daemons through it. */
-export const AIRA_BIN = fileURLToPath(new URL('../../../cli/bin/aira.js', import.meta.url));
-
-export function assertBuilt(): void {
-  if (!existsSync(join(AIRA_BIN, '../../dist/main.js'))) throw new Error('aira is not built: run `npx tsc -b tsconfig.json` at the repository root first');
-}
+export const AIRA_BIN = airaBin();
+export { assertBuilt };
 
 let help: string | undefined;
 /** Whether `aira worker` takes --sandbox (the worker's bubblewrap integration). */

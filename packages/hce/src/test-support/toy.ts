@@ -1,19 +1,9 @@
 import { join } from 'node:path';
 import { loadRegistry, type Competition } from '@aira/competitions';
+import { ACCURACY_PY } from '@aira/testing';
 import { fixtureRng, writeCsv, writeFile } from './fixtures.js';
 
-/** An accuracy grader in Python (id,label), as a plugin author would write one. */
-export const ACCURACY_PY = `import argparse, csv, json
-p = argparse.ArgumentParser()
-p.add_argument('--submission'); p.add_argument('--answers')
-a = p.parse_args()
-read = lambda f: {r['id']: r['label'] for r in csv.DictReader(open(f))}
-sub, ans = read(a.submission), read(a.answers)
-if set(sub) != set(ans):
-    print(json.dumps({'score': None, 'error': 'ids differ from the answers'}))
-else:
-    print(json.dumps({'score': sum(sub[k] == v for k, v in ans.items()) / len(ans)}))
-`;
+export { ACCURACY_PY };
 
 export interface ToyOptions {
   id?: string;

@@ -3,15 +3,16 @@ import { constants, type Stats } from 'node:fs';
 import { mkdir, open, opendir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
+import pLimit from 'p-limit';
 import type { GetFilesResponse, HasBlobsResponse, PutFilesRequest, PutFilesResponse, WorkerConnection } from '@aira/protocol';
 import { hashFile } from './blobs.js';
 import { pathSegments } from './paths.js';
 
-/** One local file to send and where it goes in the session ("data/train.csv"). */
-export interface UploadEntry {
-  localPath: string;
-  remotePath: string;
-}
+/**
+ * One file to send and where it goes in the session ("data/train.csv"): a local file, streamed
+ * from disk (its mode kept), or bytes in memory (mode 0644 unless given).
+ */
+export type UploadEntry = { localPath: string; remotePath: string } | { data: Buffer; remotePath: string; mode?: number };
 
 export interface UploadResult extends PutFilesResponse {
   /** Bytes that did not travel because the worker had them. */
@@ -23,6 +24,8 @@ export interface UploadOptions {
   chunkBytes?: number;
   /** Files hashed at once. */
   hashConcurrency?: number;
+  /** The call's deadline (epoch ms) given the bytes that will travel; none by default. */
+  deadline?: (bytesToSend: number) => number;
 }
 
 /** Every regular file under `dir` (symlinks to files are followed), as paths relative to it, sorted. */
@@ -61,19 +64,6 @@ export async function uploadFolder(
   );
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
-
 /**
  * Hashes remembered per file identity (device, inode, size, mtime): the same competition data
  * goes to many sessions, and re-hashing gigabytes each time would cost more than the transfer
@@ -95,7 +85,8 @@ async function hashCached(path: string, st: Stats): Promise<{ sha256: string; si
 export async function uploadFiles(conn: WorkerConnection, sessionId: string, entries: readonly UploadEntry[], options: UploadOptions = {}): Promise<UploadResult> {
   for (const e of entries) pathSegments(e.remotePath, 'remote path');
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
-  const hashed = await mapLimit(entries, options.hashConcurrency ?? 4, async (e) => {
+  const hashed = await pLimit(options.hashConcurrency ?? 4).map(entries, async (e) => {
+    if ('data' in e) return { ...e, sha256: createHash('sha256').update(e.data).digest('hex'), size: e.data.length, mode: e.mode ?? 0o644 };
     const st = await stat(e.localPath);
     return { ...e, ...(await hashCached(e.localPath, st)), mode: st.mode & 0o777 };
   });
@@ -107,10 +98,12 @@ export async function uploadFiles(conn: WorkerConnection, sessionId: string, ent
   }
 
   let bytesSkipped = 0;
+  const toSend = hashed.reduce((n, h) => (present.has(h.sha256) ? n : n + h.size), 0);
+  const callOptions = options.deadline ? { deadline: options.deadline(toSend) } : {};
   const response = await new Promise<PutFilesResponse>((resolve, reject) => {
     let failed: Error | null = null;
     const wake: (() => void)[] = [];
-    const call: ClientWritableStream<PutFilesRequest> = conn.client.putFiles(conn.metadata, (err: ServiceError | null, res?: PutFilesResponse) => {
+    const call: ClientWritableStream<PutFilesRequest> = conn.client.putFiles(conn.metadata, callOptions, (err: ServiceError | null, res?: PutFilesResponse) => {
       if (err) {
         failed = err;
         for (const w of wake.splice(0)) w();
@@ -134,6 +127,11 @@ export async function uploadFiles(conn: WorkerConnection, sessionId: string, ent
         await write({ item: { $case: 'header', value: { sessionId, path: f.remotePath, size: f.size, sha256: f.sha256, mode: f.mode, fromCache: cached } } });
         if (cached) {
           bytesSkipped += f.size;
+          continue;
+        }
+        if ('data' in f) {
+          for (let off = 0; off < f.size; off += chunkBytes) await write({ item: { $case: 'chunk', value: f.data.subarray(off, off + chunkBytes) } });
+          sentInThisCall.add(f.sha256);
           continue;
         }
         const fh = await open(f.localPath, 'r');
@@ -166,13 +164,62 @@ export interface DownloadedFile {
   sha256: string;
 }
 
-interface Incoming {
-  header: DownloadedFile;
-  tmp: string;
-  target: string;
-  fh: FileHandle;
-  hash: Hash;
-  got: number;
+/** A file of a session held in memory: what an agent reads (its code, its submission). */
+export interface FetchedFile {
+  path: string;
+  data: Buffer;
+  mode: number;
+}
+
+/** Where one incoming file goes: `write` takes its chunks, `done` its whole hash, `abort` cleans up. */
+interface Sink {
+  write(chunk: Buffer): Promise<void> | void;
+  done(sha256: string, got: number): Promise<void>;
+  abort(): Promise<void>;
+}
+
+interface Header {
+  path: string;
+  size: number;
+  sha256: string;
+  mode: number;
+}
+
+/**
+ * Reads a GetFiles stream: a header, then its chunks, per file. Each file's bytes are counted and
+ * hashed as they pass, and checked by the sink against its header.
+ */
+async function receive(conn: WorkerConnection, sessionId: string, paths: readonly string[], openSink: (h: Header) => Promise<Sink>, deadline?: number): Promise<void> {
+  const stream = conn.stream('getFiles', { sessionId, paths: [...paths] }, deadline === undefined ? {} : { deadline });
+  let cur: { sink: Sink; hash: Hash; got: number } | null = null;
+  const finish = async () => {
+    if (!cur) return;
+    const c = cur;
+    cur = null;
+    await c.sink.done(c.hash.digest('hex'), c.got);
+  };
+  try {
+    for await (const msg of stream as AsyncIterable<GetFilesResponse>) {
+      const item = msg.item;
+      if (!item) continue;
+      if (item.$case === 'header') {
+        await finish();
+        cur = { sink: await openSink(item.value), hash: createHash('sha256'), got: 0 };
+      } else {
+        if (!cur) throw new Error('the worker sent a chunk before a header');
+        const c: { sink: Sink; hash: Hash; got: number } = cur;
+        c.hash.update(item.value);
+        c.got += item.value.length;
+        await c.sink.write(item.value);
+      }
+    }
+    await finish();
+  } catch (err) {
+    const c = cur as { sink: Sink } | null;
+    if (c) await c.sink.abort();
+    stream.cancel();
+    throw err;
+  }
 }
 
 /**
@@ -181,54 +228,62 @@ interface Incoming {
  * whole or not at all; a worker naming a path outside `localDir` is refused.
  */
 export async function downloadFiles(conn: WorkerConnection, sessionId: string, paths: readonly string[], localDir: string): Promise<DownloadedFile[]> {
-  const stream = conn.stream('getFiles', { sessionId, paths: [...paths] });
   const done: DownloadedFile[] = [];
-  let cur: Incoming | null = null;
-
-  const finish = async () => {
-    if (!cur) return;
-    const c = cur;
-    cur = null;
-    await c.fh.close();
-    const sha = c.hash.digest('hex');
-    if (c.got !== c.header.size || sha !== c.header.sha256) {
-      await rm(c.tmp, { force: true });
-      throw new Error(`download of ${c.header.path} is damaged: ${c.got} of ${c.header.size} bytes, sha256 ${sha}`);
-    }
-    await rename(c.tmp, c.target);
-    done.push(c.header);
-  };
-
-  try {
-    for await (const msg of stream as AsyncIterable<GetFilesResponse>) {
-      const item = msg.item;
-      if (!item) continue;
-      if (item.$case === 'header') {
-        await finish();
-        const h = item.value;
-        const target = join(localDir, ...pathSegments(h.path, 'path sent by the worker'));
-        await mkdir(dirname(target), { recursive: true });
-        const tmp = `${target}.aira-${randomBytes(6).toString('hex')}`;
-        const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, (h.mode & 0o777) || 0o644);
-        cur = { header: { path: h.path, size: h.size, sha256: h.sha256 }, tmp, target, fh, hash: createHash('sha256'), got: 0 };
-      } else {
-        if (!cur) throw new Error('the worker sent a chunk before a header');
-        const c: Incoming = cur;
-        c.hash.update(item.value);
-        c.got += item.value.length;
+  await receive(conn, sessionId, paths, async (h) => {
+    const target = join(localDir, ...pathSegments(h.path, 'path sent by the worker'));
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = `${target}.aira-${randomBytes(6).toString('hex')}`;
+    const fh: FileHandle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, (h.mode & 0o777) || 0o644);
+    let closed = false;
+    const close = async () => {
+      if (!closed) await fh.close();
+      closed = true;
+    };
+    return {
+      async write(chunk) {
         let off = 0;
-        while (off < item.value.length) off += (await c.fh.write(item.value, off)).bytesWritten;
-      }
-    }
-    await finish();
-  } catch (err) {
-    const c = cur as Incoming | null;
-    if (c) {
-      await c.fh.close().catch(() => undefined);
-      await rm(c.tmp, { force: true });
-    }
-    stream.cancel();
-    throw err;
-  }
+        while (off < chunk.length) off += (await fh.write(chunk, off)).bytesWritten;
+      },
+      async done(sha, got) {
+        await close();
+        if (got !== h.size || sha !== h.sha256) {
+          await rm(tmp, { force: true });
+          throw new Error(`download of ${h.path} is damaged: ${got} of ${h.size} bytes, sha256 ${sha}`);
+        }
+        await rename(tmp, target);
+        done.push({ path: h.path, size: h.size, sha256: h.sha256 });
+      },
+      async abort() {
+        await close().catch(() => undefined);
+        await rm(tmp, { force: true });
+      },
+    };
+  });
   return done;
+}
+
+/**
+ * Files or whole folders of a session, in memory, each checked against its size and sha256.
+ * `deadline` (epoch ms) bounds the whole call.
+ */
+export async function fetchFiles(conn: WorkerConnection, sessionId: string, paths: readonly string[], options: { deadline?: number } = {}): Promise<FetchedFile[]> {
+  const out: FetchedFile[] = [];
+  await receive(
+    conn,
+    sessionId,
+    paths,
+    async (h) => {
+      const chunks: Buffer[] = [];
+      return {
+        write: (chunk) => void chunks.push(chunk),
+        async done(sha, got) {
+          if (got !== h.size || (h.sha256 && sha !== h.sha256)) throw new Error(`file ${h.path} from session ${sessionId} arrived damaged (${got}/${h.size} bytes)`);
+          out.push({ path: h.path, data: Buffer.concat(chunks), mode: h.mode });
+        },
+        abort: async () => undefined,
+      };
+    },
+    options.deadline,
+  );
+  return out;
 }

@@ -6,7 +6,7 @@ import { Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc
 import { CHANNEL_OPTIONS, WorkerConnection, WorkerServiceService, withAuth } from '@aira/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobCache } from './blobs.js';
-import { downloadFiles, uploadFiles, uploadFolder } from './client.js';
+import { downloadFiles, fetchFiles, uploadFiles, uploadFolder } from './client.js';
 import { createFileHandlers } from './handlers.js';
 import { PathError, pathSegments } from './paths.js';
 import type { FileSessionView } from './transfer.js';
@@ -145,6 +145,21 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     expect(got.map((g) => g.path)).toEqual(['submission/alias.csv', 'submission/deep/model.bin', 'submission/submission.csv']);
     expect(readFileSync(join(out, 'submission/deep/model.bin')).equals(readFileSync(join(s.root, 'submission/deep/model.bin')))).toBe(true);
     expect(readFileSync(join(out, 'submission/alias.csv'), 'utf8')).toBe('id,y\n1,0\n');
+  });
+
+  it('puts bytes held in memory (mode kept, cached like files) and fetches files into memory', async () => {
+    const s = newSession('mem');
+    const code = Buffer.from('print("hi")\n'.repeat(50_000));
+    const first = await uploadFiles(conn, 'mem', [{ data: code, remotePath: 'work/solution.py', mode: 0o755 }], { chunkBytes: 64 * 1024, deadline: (bytes) => Date.now() + 60_000 + bytes });
+    expect(first.bytesReceived).toBe(code.length);
+    expect(statSync(join(s.root, 'work/solution.py')).mode & 0o777).toBe(0o755);
+    const again = await uploadFiles(conn, 'mem', [{ data: code, remotePath: 'work/copy.py' }]);
+    expect(again.bytesSkipped).toBe(code.length);
+    expect(statSync(join(s.root, 'work/copy.py')).mode & 0o777).toBe(0o644);
+    const got = await fetchFiles(conn, 'mem', ['work']);
+    expect(got.map((f) => f.path)).toEqual(['work/copy.py', 'work/solution.py']);
+    expect(got.every((f) => f.data.equals(code))).toBe(true);
+    expect(got.find((f) => f.path === 'work/solution.py')!.mode & 0o777).toBe(0o755);
   });
 
   describe('path traversal is refused in every form (INVALID_ARGUMENT)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNvidiaSmi, resolveCudaVisibleDevices, selectGpus } from './gpus.js';
+import { detectGpus, parseNvidiaSmi, resolveCudaVisibleDevices, selectGpus } from './gpus.js';
 
 // Outputs of `nvidia-smi --query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu,
 // temperature.gpu,power.draw --format=csv,noheader,nounits` in the shapes nvidia-smi prints them.
@@ -81,5 +81,12 @@ describe('resolveCudaVisibleDevices', () => {
   it('uses --gpu when no launcher set it, else leaves it unset', () => {
     expect(resolveCudaVisibleDevices({}, '1')).toEqual({ value: '1', source: 'flag' });
     expect(resolveCudaVisibleDevices({}, undefined)).toEqual({ value: undefined, source: 'none' });
+  });
+});
+
+describe('detectGpus', () => {
+  it('takes the GPUs a launcher set in CUDA_VISIBLE_DEVICES as they are', () => {
+    expect(detectGpus({ CUDA_VISIBLE_DEVICES: '4,6' })).toEqual(['4', '6']);
+    expect(detectGpus({ CUDA_VISIBLE_DEVICES: '' })).toEqual([]);
   });
 });

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { ExecKind, type Limits } from '@aira/protocol';
+import { airaBin } from '@aira/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadFolder } from '../files/client.js';
-import { AIRA_BIN } from '../spawn-process.js';
 import { openSession, run, runPython, startTestWorker, type TestWorker } from '../test-support/worker.js';
 import { probeBubblewrap } from './bubblewrap.js';
 import { probeLimits } from './limits.js';
@@ -224,7 +224,7 @@ describe('files through the daemon', () => {
 
 describe('--sandbox required', () => {
   it('refuses to start without bubblewrap, in one line', () => {
-    const r = spawnSync(process.execPath, [AIRA_BIN, 'worker', '--sandbox', 'required', '--listen', '127.0.0.1:0', '--workdir', join(tmp, 'req')], {
+    const r = spawnSync(process.execPath, [airaBin(), 'worker', '--sandbox', 'required', '--listen', '127.0.0.1:0', '--workdir', join(tmp, 'req')], {
       encoding: 'utf8',
       env: { ...process.env, PATH: '/nonexistent' },
       timeout: 30_000,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gpuExposure, normaliseBusId, parseDeviceMinor, parseGpuInventory, selectGpus, type GpuDevice } from './gpu.js';
+import { normaliseBusId, parseDeviceMinor, parseGpuInventory, selectGpus, type GpuDevice } from '../host/gpus.js';
+import { gpuExposure } from './gpu.js';
 
 // `nvidia-smi --query-gpu=index,uuid,pci.bus_id --format=csv,noheader` in the shape it prints (UUIDs made up).
 const CSV = `0, GPU-1c8a0f7e-2b1d-4f59-8d7e-0a1b2c3d4e5f, 00000000:18:00.0

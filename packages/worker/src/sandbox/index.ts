@@ -5,4 +5,5 @@ export { defaultShare, parseCpuList, formatCpuList, formatBytes, type Share, typ
 export { DiskWatch, diskUsage } from './watch.js';
 export { resolvePython, DEFAULT_PYTHON, PythonSetupError, type CandidatePython } from './python.js';
 export { apptainerArgv, parseContainer, findApptainer, ContainerSetupError, type ContainerSpec } from './apptainer.js';
-export { gpuExposure, listGpus, parseGpuInventory, parseDeviceMinor, type GpuDevice, type GpuExposure } from './gpu.js';
+export { gpuExposure, type GpuExposure } from './gpu.js';
+export { listGpus, parseGpuInventory, parseDeviceMinor, type GpuDevice } from '../host/gpus.js';

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import {
   ExecKind,
@@ -20,9 +19,9 @@ import {
   type OpenSessionRequest,
   type OpenSessionResponse,
 } from '@aira/protocol';
-import { spawnWorkerProcess, type SpawnedWorker, type SpawnWorkerOptions } from '../spawn-process.js';
+import { repoRoot, spawnWorkerProcess, type SpawnedWorker, type SpawnWorkerOptions } from '@aira/testing';
 
-const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+const ROOT = repoRoot();
 
 function newest(dir: string): number {
   let t = 0;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   cliWorkerLauncher,
   defaultRegistry,
@@ -13,6 +12,7 @@ import {
   type LocalWorkerProcess,
   type RunConfigInput,
 } from '@aira/coordinator';
+import { airaBin, assertBuilt } from '@aira/testing';
 import { registerLlmAgents } from '../../react/register.js';
 import { diabetes, writePublic, type PublicFolder } from '../../test-support/datasets.js';
 import { hiddenSplitEvaluator } from '../../test-support/evaluator.js';
@@ -20,7 +20,7 @@ import { rmse } from '../../test-support/metrics.js';
 import type { ChatRequest, LoopbackLlm } from './loopback.js';
 
 /** The built `aira` command: the worker daemons of these tests are real `aira worker` processes. */
-export const AIRA_BIN = fileURLToPath(new URL('../../../../cli/bin/aira.js', import.meta.url));
+export const AIRA_BIN = airaBin();
 export const KEY = 'sk-loopback-7f3a9c2e5d1b4a6f-do-not-log';
 
 export interface Bench {
@@ -34,9 +34,7 @@ export interface Bench {
 
 /** One real worker daemon and the diabetes data laid out as an HCE public folder (graded here, hidden). */
 export async function startBench(root: string): Promise<Bench> {
-  if (!existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
-    throw new Error('aira is not built: run `npx tsc -b tsconfig.json` at the repository root first (the worker runs the built CLI)');
-  }
+  assertBuilt('the worker runs the built CLI');
   const tokenFile = join(root, 'token');
   writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   const worker = await cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn'])({ index: 0, tokenFile, workdir: join(root, 'worker'), logFile: join(root, 'worker.log') });

@@ -1,24 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll } from 'vitest';
-
-/** A temp folder removed after the file's tests; `write` creates parents as needed. */
-export function tempDir(prefix: string): { dir: string; write: (rel: string, content: string | Buffer) => string } {
-  const dir = mkdtempSync(join(tmpdir(), `aira-${prefix}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return {
-    dir,
-    write(rel, content) {
-      const p = join(dir, rel);
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, content);
-      return p;
-    },
-  };
-}
-
-/** A small valid manifest for tests; `over` replaces top-level fields. */
+/** A small valid competition manifest (a tabular accuracy task) for plugins built by tests; `over` replaces top-level fields. */
 export function manifestFor(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,

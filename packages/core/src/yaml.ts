@@ -1,5 +1,11 @@
 import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import { ConfigError, readTextFile } from '@aira/core';
+import { readTextFile } from './config.js';
+import { ConfigError } from './errors.js';
+
+/**
+ * The one YAML reader (JSON is YAML 1.2, so it reads JSON too), and the one lookup of the line a
+ * field path sits on: run configs, ablation matrices, competition manifests and suites.
+ */
 
 /** A parsed YAML file that can say on which line any path of its values sits (run configs, ablation matrices). */
 export interface YamlSource {
@@ -31,6 +37,19 @@ export function parseYaml(text: string, file: string, label?: string): YamlSourc
     values: doc.toJS() ?? {},
     lineOf: (path) => locate(root, path, lineCounter),
   };
+}
+
+/**
+ * The 1-based line of `path` in a YAML or JSON text that may not even parse (a manifest being
+ * reported on): the deepest existing node along it, which for a missing field is where it has to
+ * be added; undefined when the text holds no document.
+ */
+export function lineOfPath(text: string, path: ReadonlyArray<PropertyKey>): number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  const root = doc.contents as Node | null;
+  if (root?.range?.[0] === undefined) return undefined;
+  return locate(root, path.map((k) => (typeof k === 'symbol' ? k.toString() : k)), lineCounter);
 }
 
 function locate(root: Node | null, path: ReadonlyArray<string | number>, lc: LineCounter): number {

@@ -1,17 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { readTokenFile } from '@aira/protocol';
-import type { ListeningLine } from './daemon.js';
+import { airaBin, assertBuilt } from './aira-bin.js';
 
-/** The built CLI entry (`node packages/cli/bin/aira.js worker ...`), found beside this package. */
-export const AIRA_BIN = fileURLToPath(new URL('../../cli/bin/aira.js', import.meta.url));
+/** The daemon's first stdout line (the worker's ListeningLine, as documented in its README). */
+interface ListeningLine {
+  event: 'listening';
+  address: string;
+  worker_id: string;
+  token_file: string;
+  workdir: string;
+}
 
 export interface SpawnWorkerOptions {
   /** Flags after `aira worker` (e.g. ['--workdir', dir]); `--listen 127.0.0.1:0` unless given. */
   args?: string[];
-  /** The command that runs `aira worker` (default: this node, packages/cli/bin/aira.js, "worker");
+  /** The command that runs `aira worker` (default: this node, airaBin(), "worker");
    * e.g. ['srun', '--gpus=1', 'node', '/path/aira.js', 'worker'] on a cluster. */
   command?: string[];
   env?: NodeJS.ProcessEnv;
@@ -33,15 +37,14 @@ export interface SpawnedWorker {
 }
 
 /**
- * Starts `aira worker` as a child process and waits for its first stdout line
+ * Test support, not a launcher for runs (the coordinator's `cliWorkerLauncher` is that): starts
+ * `aira worker` as a child process and waits for its first stdout line
  * (`{"event":"listening",...}`). Requires the build (`npx tsc -b tsconfig.json`).
  */
 export async function spawnWorkerProcess(options: SpawnWorkerOptions = {}): Promise<SpawnedWorker> {
-  if (!options.command && !existsSync(AIRA_BIN.replace(/bin\/aira\.js$/, 'dist/main.js'))) {
-    throw new Error('aira is not built: run `npx tsc -b tsconfig.json` at the repository root first');
-  }
+  if (!options.command) assertBuilt();
   const args = options.args ?? [];
-  const [file, ...prefix] = options.command ?? [process.execPath, AIRA_BIN, 'worker'];
+  const [file, ...prefix] = options.command ?? [process.execPath, airaBin(), 'worker'];
   const argv = [...prefix, ...(args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0']), ...args];
   const child = spawn(file!, argv, {
     env: options.env ?? process.env,
