@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,46 +19,21 @@ import { prepareHce } from '@aira/hce';
 const AIRA = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/aira.js');
 
 /**
- * MLE-bench-30 competitions whose HCE split recipe (split.method "custom") is not in this tree
- * yet: they are written on a parallel branch together with their synthetic-data writers. Until
- * then each must stop at the split with HCE's "no recipe" message; remove an id here when its
- * recipe lands, and the test runs it end to end like the others.
+ * Competitions outside MLE-bench-30 that HCE cannot split yet: "custom" splits nobody has written a
+ * recipe for. Each must stop at the split with a message that says so.
  */
-const AWAITING_SPLIT_RECIPES: readonly string[] = [
-  'billion-word-imputation',
-  'freesound-audio-tagging-2019',
-  'h-and-m-personalized-fashion-recommendations',
-  'hubmap-kidney-segmentation',
-  'jigsaw-unintended-bias-in-toxicity-classification',
-  'multi-modal-gesture-recognition',
-  'osic-pulmonary-fibrosis-progression',
-  'tensorflow2-question-answering',
-  'uw-madison-gi-tract-image-segmentation',
-  'whale-categorization-playground',
-  'nfl-player-contact-detection',
-  'smartphone-decimeter-2022',
-  'stanford-covid-vaccine',
-];
-
-/**
- * Competitions outside MLE-bench-30 that HCE cannot split yet, each for a reason the synthetic data
- * shares with the real data: "custom" splits nobody has written a recipe for, and three built-in
- * splits that refuse MLE-bench's own layout (detecting-insults' answers carry MLE-bench's extra
- * "Usage" column; invasive-species and movie-review keep their labelled table zipped).
- */
-const NOT_SPLITTABLE: Record<string, RegExp> = {
-  'denoising-dirty-documents': /HCE has no recipe/,
-  'dogs-vs-cats-redux-kernels-edition': /HCE has no recipe/,
-  'ml2021spring-hw2': /HCE has no recipe/,
-  'plant-seedlings-classification': /HCE has no recipe/,
-  'random-acts-of-pizza': /HCE has no recipe/,
-  'text-normalization-challenge-english-language': /HCE has no recipe/,
-  'text-normalization-challenge-russian-language': /HCE has no recipe/,
-  'the-icml-2013-whale-challenge-right-whale-redux': /HCE has no recipe/,
-  'detecting-insults-in-social-commentary': /has columns not in the labelled file \(Usage\)/,
-  'invasive-species-monitoring': /train_labels\.csv\.zip/,
-  'movie-review-sentiment-analysis-kernels-only': /train\.tsv\.zip/,
-};
+const NOT_SPLITTABLE: Record<string, RegExp> = Object.fromEntries(
+  [
+    'denoising-dirty-documents',
+    'dogs-vs-cats-redux-kernels-edition',
+    'ml2021spring-hw2',
+    'plant-seedlings-classification',
+    'random-acts-of-pizza',
+    'text-normalization-challenge-english-language',
+    'text-normalization-challenge-russian-language',
+    'the-icml-2013-whale-challenge-right-whale-redux',
+  ].map((id) => [id, new RegExp(`HCE cannot split ${id} yet: split\\.method is "custom", HCE has no recipe for ${id}`)]),
+);
 
 // MLE-bench's registry (AIRA_MLEBENCH_DIR, else ../shared/mlebench) holds the real leaderboards.
 const registry = mlebenchRegistryDir();
@@ -103,21 +78,17 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
     // 100 units a train part: hidden parts of ~10 rows, enough for every class of the AUC-graded ones.
     const r = aira('data', 'synth', '--suite', 'mlebench-all', '--out', data, '--size', '100', '--seed', '1');
     const written = all.filter((id) => new RegExp(`^${id}\\s+written`, 'm').test(r.stdout));
-    const unwritten = all.filter((id) => !written.includes(id));
-    // Only competitions still awaiting their recipe (and writer) may lack data.
-    expect(unwritten.filter((id) => !AWAITING_SPLIT_RECIPES.includes(id))).toEqual([]);
-    expect(r.status).toBe(unwritten.length ? 1 : 0);
+    expect(all.filter((id) => !written.includes(id))).toEqual([]);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('this data is invented');
     const check = JSON.parse(aira('data', 'check', ...written, '--data', data, '--quick', '--json').stdout) as { competitions: Array<{ id: string; state: string; detail: string }> };
     for (const s of check.competitions) expect(`${s.id}: ${s.state} (${s.detail})`).toBe(`${s.id}: ok (${s.detail})`);
   }, 300_000);
 
-  it('HCE splits every competition but those named above, which stop with the reason', async () => {
+  it('HCE splits all of MLE-bench-30 and every other competition but the custom splits without a recipe, which stop saying so', async () => {
     const reg = await loadRegistry();
     for (const id of all) {
-      const expected = AWAITING_SPLIT_RECIPES.includes(id) ? /split.method is "custom" but .* HCE has no recipe/ : NOT_SPLITTABLE[id];
-      // Data of a competition still awaiting its writer: the split is refused before any file is read.
-      if (expected && !existsSync(join(data, id, 'prepared', 'public'))) mkdirSync(join(data, id, 'prepared', 'public'), { recursive: true });
+      const expected = NOT_SPLITTABLE[id];
       const attempt = prepareHce(reg.create(id, { dataDir: data }), { cacheDir: hceCache });
       if (expected) await expect(attempt, id).rejects.toThrow(expected);
       else {
@@ -125,12 +96,12 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
         split.push(id);
       }
     }
-    // All of MLE-bench-30 but the competitions awaiting their recipe.
-    expect(thirty.filter((id) => !split.includes(id))).toEqual(thirty.filter((id) => AWAITING_SPLIT_RECIPES.includes(id)));
+    // All of MLE-bench-30.
+    expect(thirty.filter((id) => !split.includes(id))).toEqual([]);
   }, 300_000);
 
   it('every competition with an HCE split runs end to end on a real worker and is ranked on its real leaderboard', async () => {
-    expect(split.length).toBeGreaterThanOrEqual(30 - AWAITING_SPLIT_RECIPES.length);
+    expect(thirty.every((id) => split.includes(id))).toBe(true);
     const suiteFile = join(root, 'suite.yaml');
     writeFileSync(suiteFile, `description: every MLE-bench competition HCE splits today\ncompetitions:\n${split.map((id) => `  - ${id}`).join('\n')}\n`);
     const r = await airaAsync([

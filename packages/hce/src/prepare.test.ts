@@ -166,6 +166,6 @@ export async function split(ctx) {
   it('a custom split without split() or a recipe is refused with the way out', async () => {
     const root = tempDir('nosplit');
     const c = await toyCompetition(root, { id: 'toy-nosplit', manifest: { split: { method: 'custom', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' }, answers: 'custom' } } });
-    await expect(prepareHce(c, { cacheDir: join(root, 'cache') })).rejects.toThrow(/split\.method is "custom" but plugin plugin exports no split\(\) and HCE has no recipe for toy-nosplit \(run with --hce off/);
+    await expect(prepareHce(c, { cacheDir: join(root, 'cache') })).rejects.toThrow(/HCE cannot split toy-nosplit yet: split\.method is "custom", HCE has no recipe for toy-nosplit \(its recipes cover the custom splits of MLE-bench-30\) and plugin plugin exports no split\(\); run it with --hce off/);
   });
 });

@@ -106,7 +106,7 @@ function chooseSplitter(c: Competition): { splitter: Splitter; id: string; code:
   }
   const recipe = RECIPES.get(c.id);
   if (recipe) return { splitter: recipe.splitter, id: `recipe:${c.id}@${recipe.version}`, code: '' };
-  throw new ConfigError(`${c.paths.manifest}: split.method is "custom" but plugin ${c.plugin} exports no split() and HCE has no recipe for ${c.id} (run with --hce off, or add split() to the plugin)`);
+  throw new ConfigError(`${c.paths.manifest}: HCE cannot split ${c.id} yet: split.method is "custom", HCE has no recipe for ${c.id} (its recipes cover the custom splits of MLE-bench-30) and plugin ${c.plugin} exports no split(); run it with --hce off, or add split() to the plugin`);
 }
 
 /** The files the split reads, by prepared path, for the cache key. */

@@ -11,8 +11,6 @@ describe('every custom MLE-bench-30 split has a recipe', () => {
     const custom = suite.competitions.filter((f) => f.manifest.split.method === 'custom' && !f.create().split).map((f) => f.id);
     expect(custom.length).toBeGreaterThanOrEqual(15);
     expect(custom.filter((id) => !RECIPES.has(id))).toEqual([]);
-    // The four that split before the 13 had their own fixtures; their writers come with the rest of the 54.
-    const older = ['hotel-id-2021-fgvc8', 'kuzushiji-recognition', 'mlsp-2013-birds', 'nomad2018-predict-transparent-conductors'];
-    expect([...RECIPES.keys()].filter((id) => !MLEBENCH_SYNTH[id] && !older.includes(id))).toEqual([]);
+    expect([...RECIPES.keys()].filter((id) => !MLEBENCH_SYNTH[id])).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ConfigError } from '@aira/core';
 import { Columns } from './columns.js';
-import { labelledCsv } from './format.js';
+import { fileFormat, labelledCsv } from './format.js';
 import { answerFormat, sampleFormat, writeAnswers, writeInputs, writeSample } from './derive.js';
 import { HIDDEN_PARTS, splitLabelled, type HiddenPart } from './labelled.js';
 import { partFileName, sampleFileName } from './names.js';
 import type { Splitter } from './types.js';
+import { unzipTable, zipTable } from './zipped.js';
 
 /** `public/x/y.csv` → `x/y.csv`. */
 export const publicRel = (prepared: string) => prepared.replace(/^public\//, '');
@@ -24,10 +25,16 @@ export const builtinSplitter: Splitter = async (ctx) => {
   // Labels anywhere but the file being split would reach the public folder unsplit.
   const others = [...new Set([...c.manifest.data.labelled, c.manifest.data.labels.file])].filter((f) => f !== spec.labelled);
   if (others.length) throw new ConfigError(`${where}: the built-in splitter splits one labelled file (${spec.labelled}) but data also names ${others.join(', ')} as labelled; use split.method "custom" with a split() that splits them all`);
-  const file = labelledCsv(ctx.source, labelledRel, `${where}.labelled`, spec.labelled);
-  const trainOut = join(ctx.outPublic, relative(ctx.source, file));
-  mkdirSync(dirname(trainOut), { recursive: true });
-  const split = await splitLabelled({ file, trainOut, spec, fractions: ctx.fractions, seed: ctx.seed, manifest: c.paths.manifest });
+  const file = labelledCsv(ctx.source, labelledRel, `${where}.labelled`, spec.labelled, true);
+  const publicOut = join(ctx.outPublic, relative(ctx.source, file));
+  mkdirSync(dirname(publicOut), { recursive: true });
+  // A zipped table (as MLE-bench keeps some) is split unpacked; its train part is zipped back in its own format.
+  const work = join(ctx.outHidden, '.unzipped');
+  const zipped = fileFormat(file) === 'zip archive' ? await unzipTable(file, join(work, 'labelled.csv'), `${where}.labelled`) : null;
+  const table = zipped ? join(work, 'labelled.csv') : file;
+  const trainOut = zipped ? join(work, 'train.csv') : publicOut;
+  const split = await splitLabelled({ file: table, trainOut, spec, fractions: ctx.fractions, seed: ctx.seed, manifest: c.paths.manifest });
+  if (zipped) await zipTable(trainOut, zipped, publicOut);
   const cols = new Columns(split.header, file);
   const labelIdx = cols.require(spec.label[0]!, `${where}.label`);
   const allLabels = () => [...split.hidden.search, ...split.hidden.validation].map((r) => r[labelIdx]!);
@@ -48,16 +55,26 @@ export const builtinSplitter: Splitter = async (ctx) => {
     for (const input of c.manifest.data.testInputs) {
       const rel = publicRel(input);
       const src = join(ctx.source, rel);
-      if (!rel.endsWith('.csv') || !existsSync(src)) continue;
+      const zippedInput = /\.(csv|tsv)\.zip$/i.test(rel);
+      if (!(rel.endsWith('.csv') || zippedInput) || !existsSync(src)) continue;
       const name = partFileName(rel, part);
       if (existsSync(join(ctx.source, name))) throw new ConfigError(`${where}: cannot name the ${part} inputs ${name}: the public folder already has that file`);
       mkdirSync(dirname(join(ctx.outPublic, name)), { recursive: true });
-      if ((await writeInputs(join(ctx.outPublic, name), src, cols, rows)) !== null) result.inputs[part].push(name);
+      if (!zippedInput) {
+        if ((await writeInputs(join(ctx.outPublic, name), src, cols, rows)) !== null) result.inputs[part].push(name);
+        continue;
+      }
+      // A zipped test input: the part's copy is zipped the same way (test.tsv.zip → search.tsv.zip).
+      const inTable = await unzipTable(src, join(work, 'input.csv'), `${where}: data.testInputs`);
+      if ((await writeInputs(join(work, 'part.csv'), join(work, 'input.csv'), cols, rows)) === null) continue;
+      await zipTable(join(work, 'part.csv'), { ...inTable, entry: partFileName(inTable.entry, part) }, join(ctx.outPublic, name));
+      result.inputs[part].push(name);
     }
     result.samples[part] = sampleFileName(sampleBase, part);
     mkdirSync(dirname(join(ctx.outPublic, result.samples[part])), { recursive: true });
     await writeSample(join(ctx.outPublic, result.samples[part]), sample, rows);
   }
+  rmSync(work, { recursive: true, force: true });
   return {
     ...result,
     skip: [relative(ctx.source, file)],

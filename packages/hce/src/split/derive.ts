@@ -43,6 +43,10 @@ export async function answerFormat(spec: SplitSpec, labelled: Columns, answersFi
   const own = existsSync(answersFile) ? await csvHeader(answersFile) : null;
   if (spec.answers === 'rows') {
     if (own && own.every((c) => labelled.has(c))) return { mode: 'rows', columns: own };
+    // Columns the labelled rows cannot fill but that are neither id nor label (detecting-insults'
+    // Kaggle "Usage" marker) are not graded: MLE-bench's grader reads the id and label columns only.
+    const kept = own?.filter((c) => labelled.has(c));
+    if (kept && [...spec.id, ...spec.label].every((c) => kept.includes(c))) return { mode: 'rows', columns: kept };
     if (own) throw new ConfigError(`${where}.answers: the answers file ${answersFile} has columns not in the labelled file (${own.filter((c) => !labelled.has(c)).join(', ')}); use answers "custom" with a split() that builds them`);
     return { mode: 'rows', columns: [...spec.id, ...spec.label] };
   }

@@ -30,7 +30,7 @@ describe('the built-in splitter names what it cannot read', () => {
   it('a zip archive, JSON Lines and a binary file are named as such, not read as CSV', async () => {
     const csv = 'id,patient,f1,label\nt1,p1,0.5,yes\n';
     const zip = await toyWith('toy-zip', 'public/train_v2.txt.zip', (pub) => writeFile(join(pub, 'train_v2.txt.zip'), zipSync({ 'train_v2.txt': new TextEncoder().encode('a b c\nd e\n') })));
-    await expect(prepareHce(zip, { cacheDir: join(root, 'cache') })).rejects.toThrow(/split\.labelled: .*train_v2\.txt\.zip is a zip archive, not a CSV; the built-in splitter reads CSV only/);
+    await expect(prepareHce(zip, { cacheDir: join(root, 'cache') })).rejects.toThrow(/split\.labelled: .*train_v2\.txt\.zip is a zip archive of train_v2\.txt, not a CSV or TSV; the built-in splitter reads CSV only/);
     const jsonl = await toyWith('toy-jsonl', 'public/simplified-nq-train.jsonl', (pub) => writeFile(join(pub, 'simplified-nq-train.jsonl'), '{"example_id":"1","annotations":[]}\n'));
     await expect(prepareHce(jsonl, { cacheDir: join(root, 'cache') })).rejects.toThrow(/simplified-nq-train\.jsonl is a JSON Lines, not a CSV/);
     expect(fileFormat(writeFile(join(root, 'x.csv'), csv))).toBe('csv');

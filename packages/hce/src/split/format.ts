@@ -30,10 +30,11 @@ const GLOB = /[*?]/;
 
 /**
  * The one labelled CSV the built-in splitter splits: `rel` (relative to the public folder; `shown`
- * is how the manifest writes it) may be a glob, which must match exactly one file; the file must be a CSV. Errors name the manifest field,
- * the path and what was found instead.
+ * is how the manifest writes it) may be a glob, which must match exactly one file; the file must be
+ * a CSV, or a zip of one table when `zipped` allows it. Errors name the manifest field, the path and
+ * what was found instead.
  */
-export function labelledCsv(source: string, rel: string, field: string, shown = rel): string {
+export function labelledCsv(source: string, rel: string, field: string, shown = rel, zipped = false): string {
   let file = join(source, rel);
   if (GLOB.test(rel)) {
     const re = globToRegExp(rel);
@@ -44,6 +45,6 @@ export function labelledCsv(source: string, rel: string, field: string, shown = 
   }
   if (!existsSync(file)) throw new ConfigError(`${field}: ${file} is missing (is the data prepared?)`);
   const format = fileFormat(file);
-  if (format !== 'csv') throw new ConfigError(`${field}: ${file} is a ${format}, not a CSV; the built-in splitter reads CSV only, so this competition needs split.method "custom" with an HCE recipe or a plugin split()`);
+  if (format !== 'csv' && !(zipped && format === 'zip archive')) throw new ConfigError(`${field}: ${file} is a ${format}, not a CSV; the built-in splitter reads CSV (or a zip of one CSV or TSV) only, so this competition needs split.method "custom" with an HCE recipe or a plugin split()`);
   return file;
 }

@@ -35,7 +35,7 @@ function record(rng: SynthRng) {
  * tensorflow2-question-answering (docs/hce-recipes.md): simplified-nq-train.jsonl (labelled),
  * simplified-nq-test.jsonl (example_id, question_text, document_text, long_answer_candidates),
  * sample_submission.csv with `<id>_short` and `<id>_long` rows and empty predictions; the answers
- * are the full test records in private/test.jsonl.
+ * are the full test records in private/test.jsonl, private/gold_submission.csv their own answers.
  */
 export const tensorflow2QuestionAnswering: SynthWriter = ({ root, rng, size }) => {
   const train = Array.from({ length: size }, () => record(rng));
@@ -45,4 +45,11 @@ export const tensorflow2QuestionAnswering: SynthWriter = ({ root, rng, size }) =
   writeFile(join(root, 'public/simplified-nq-test.jsonl'), lines(test.map((r) => ({ example_id: r.example_id, question_text: r.question_text, document_text: r.document_text, long_answer_candidates: r.long_answer_candidates }))));
   writeFile(join(root, 'private/test.jsonl'), lines(test));
   writeCsv(join(root, 'public/sample_submission.csv'), ['example_id', 'PredictionString'], test.flatMap((r) => [[`${r.example_id}_short`, ''], [`${r.example_id}_long`, '']]));
+  // The gold submission: each annotation's own answers (a yes/no answer stands for the short span).
+  writeCsv(join(root, 'private/gold_submission.csv'), ['example_id', 'PredictionString'], test.flatMap((r) => {
+    const a = r.annotations[0]!;
+    const short = a.yes_no_answer !== 'NONE' ? a.yes_no_answer : a.short_answers.map((s) => `${s.start_token}:${s.end_token}`)[0] ?? '';
+    const long = a.long_answer.start_token >= 0 ? `${a.long_answer.start_token}:${a.long_answer.end_token}` : '';
+    return [[`${r.example_id}_short`, short], [`${r.example_id}_long`, long]];
+  }));
 };

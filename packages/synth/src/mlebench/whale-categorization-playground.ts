@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import { writeCsv, writeFile } from '../write.js';
-import type { SynthRng } from '../rng.js';
+import { jpeg } from '../media.js';
 import type { SynthWriter } from '../types.js';
-
-/** A few bytes standing in for a JPEG (SOI marker, random body, EOI marker). */
-export function fakeJpeg(rng: SynthRng): Uint8Array {
-  const body = Array.from({ length: 24 }, () => rng.int(256));
-  return Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, ...body, 0xff, 0xd9]);
-}
 
 /**
  * whale-categorization-playground (docs/hce-recipes.md): train.csv (`Image`, `Id` = `w_<7 hex>`
@@ -26,6 +20,6 @@ export const whaleCategorizationPlayground: SynthWriter = ({ root, rng, size }) 
   writeCsv(join(root, 'public/train.csv'), ['Image', 'Id'], rows);
   writeCsv(join(root, 'public/sample_submission.csv'), ['Image', 'Id'], test.map(([img]) => [img, 'new_whale w_1287fbc w_98baff9 w_7554f44 w_1eafe46']));
   writeCsv(join(root, 'private/test.csv'), ['Image', 'Id'], test);
-  for (const [img] of rows) writeFile(join(root, 'public/train', img), fakeJpeg(rng));
-  for (const [img] of test) writeFile(join(root, 'public/test', img), fakeJpeg(rng));
+  for (const [img] of rows) writeFile(join(root, 'public/train', img), jpeg(rng.int(256)));
+  for (const [img] of test) writeFile(join(root, 'public/test', img), jpeg(rng.int(256)));
 };
