@@ -3,12 +3,13 @@ import { existsSync, statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { LlmClient, LLM_AGENTS, llmSettings } from '@aira/agents';
-import { checkData, type Registry as Competitions } from '@aira/competitions';
+import { checkData, type Competition, type Registry as Competitions } from '@aira/competitions';
 import type { RunConfig } from '@aira/coordinator';
 import { readHostsFile } from '@aira/coordinator';
 import { detectGpus } from '@aira/worker';
 import { errorMessage } from '@aira/core';
-import { RECIPES } from '@aira/hce';
+import { isSynthetic } from '@aira/synth';
+import { prepareHce, RECIPES } from '@aira/hce';
 import { readTokenFile, WorkerConnection } from '@aira/protocol';
 
 /**
@@ -43,7 +44,10 @@ export async function preflight(config: RunConfig, competitions: Competitions, i
     const data = await checkData(c);
     if (data.state === 'ok' || data.state === 'unverified') checks.push({ check: 'data', subject: id, status: 'ok', detail: data.detail });
     else if (data.state === 'missing' && c.prepare) checks.push({ check: 'data', subject: id, status: 'ok', detail: 'its plugin prepares it when the run starts' });
-    else {
+    else if (data.state === 'mismatch' && isSynthetic(id, dirname(dirname(c.paths.prepared)))) {
+      // Invented on purpose: its checksums never match; whether it can be split is the split row's.
+      checks.push({ check: 'data', subject: id, status: 'warning', detail: 'synthetic data (aira data synth): not MLE-bench\'s, scores on it say nothing about a solution' });
+    } else {
       const f = data.files[0];
       const what = f ? `${f.file}: ${f.problem === 'checksum' ? "checksum differs from MLE-bench's" : f.problem}` : data.detail;
       // Data that differs from MLE-bench's (synthetic data made on purpose, say) blocks an explicit
@@ -51,10 +55,7 @@ export async function preflight(config: RunConfig, competitions: Competitions, i
       const status = data.state === 'mismatch' && !o.full ? 'warning' : 'blocker';
       checks.push({ check: 'data', subject: id, status, detail: `${what}${data.fix ? ` (fix: ${data.fix})` : ''}` });
     }
-    const split = c.manifest.split;
-    if (config.hce !== 'off' && split.method === 'custom' && !c.split && !RECIPES.has(id)) {
-      checks.push({ check: 'split', subject: id, status: 'blocker', detail: 'split.method is custom but neither its plugin nor HCE has a recipe for it (use --hce off)' });
-    } else checks.push({ check: 'split', subject: id, status: 'ok', detail: config.hce === 'off' ? 'HCE off' : split.method === 'custom' ? 'custom recipe' : 'built-in splitter' });
+    checks.push(await splitCheck(c, config.hce));
   }
   checks.push(disk(config.out));
   checks.push(...(await workers(config)));
@@ -67,6 +68,31 @@ export async function preflight(config: RunConfig, competitions: Competitions, i
     );
   }
   return checks;
+}
+
+/**
+ * Builds the competition's HCE split exactly as the run's evaluator does (its plugin's prepare(),
+ * then prepareHce with the same cache and split seed), so data that cannot be split is found here
+ * rather than when its run starts, hours into a suite. Splits are cached by content hash: the run
+ * afterwards, and a second pre-flight, find it in the cache.
+ */
+async function splitCheck(c: Competition, hce: RunConfig['hce']): Promise<Check> {
+  if (hce === 'off') return { check: 'split', subject: c.id, status: 'ok', detail: 'HCE off' };
+  const custom = c.manifest.split.method === 'custom';
+  if (custom && !c.split && !RECIPES.has(c.id)) {
+    return { check: 'split', subject: c.id, status: 'blocker', detail: 'split.method is custom but neither its plugin nor HCE has a recipe for it (use --hce off)' };
+  }
+  const how = custom ? (c.split ? 'plugin split' : 'custom recipe') : 'built-in splitter';
+  const started = Date.now();
+  try {
+    await c.prepare?.();
+    const split = await prepareHce(c);
+    const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
+    return { check: 'split', subject: c.id, status: 'ok', detail: `${how}: ${split.cached ? 'cached' : 'built'} in ${took} (key ${split.key})` };
+  } catch (err) {
+    // One line: the splitters' messages name the file and the problem (file:line where there is one).
+    return { check: 'split', subject: c.id, status: 'blocker', detail: `${how}: ${errorMessage(err).split('\n')[0]}` };
+  }
 }
 
 function disk(out: string): Check {
