@@ -24,7 +24,7 @@ describe('inputs checked before anything starts', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--competition', 'mini-diabets'], /^aira: unknown competition "mini-diabets": no loaded plugin defines it \(did you mean "mini-diabetes"\?\)$/],
       [['--script', script, '--workers', 'local:0'], /^aira: workers: "local:0" asks for no worker$/],
-      [['--script', script, '--workers', 'lokal'], /^aira: workers\.spec: "lokal" is not local, local:N, hosts:FILE or register:HOST:PORT$/],
+      [['--script', script, '--workers', 'lokal'], /^aira: workers\.spec: "lokal" is not local, local:N, hosts:FILE, register:HOST:PORT, slurm or slurm:N$/],
       [['--script', script, '--workers', 'hosts:/no/such/hosts'], /^aira: .*\/no\/such\/hosts/],
       [['--script', script, '--budget', '5'], /^aira: invalid run config: flag --budget: budget\.wallClock: "5" has no unit: write 5s, 5m, 5h or 5ms$/],
       [['--script', script, '--exec-timeout', '90'], /"90" has no unit/],
