@@ -35,6 +35,10 @@ function tabularCode(layout: DataLayout, c: Choices, model: string, imp: Imports
     imp.from('sklearn.feature_selection', 'SelectKBest', score);
     steps.push(`SelectKBest(${score}, k=${py(c.select)})`);
   }
+  if (c.pca !== null && c.pca !== undefined) {
+    imp.from('sklearn.decomposition', 'PCA');
+    steps.push(`PCA(n_components=${pyFloat(c.pca)}, svd_solver="full", random_state=0)`);
+  }
   steps.push(model);
   return `def feature_columns(train, inputs):
     """Numeric and categorical columns every table has, besides ids and the label (free text is left out)."""

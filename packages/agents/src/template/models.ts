@@ -56,7 +56,9 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
         ['max_leaf_nodes', py(p('max_leaf_nodes'))],
         ['min_samples_leaf', py(p('min_samples_leaf'))],
         ['l2_regularization', pyFloat(p('l2_regularization'))],
+        ['early_stopping', py(p('early_stopping') ?? false)],
       ];
+      if (p('early_stopping')) a.push(['validation_fraction', '0.1'], ['n_iter_no_change', '10']);
       if (!cls) a.push(['loss', py(p('loss'))]);
       a.push(['random_state', '0']);
       return `${name}(${args(a)})`;
@@ -109,6 +111,7 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
         ['alpha', pyFloat(p('alpha'))],
         ['learning_rate_init', pyFloat(p('learning_rate_init'))],
         ['max_iter', py(p('max_iter'))],
+        ['early_stopping', py(p('early_stopping') ?? false)],
         ['random_state', '0'],
       ])})`;
     }

@@ -60,6 +60,9 @@ function modelParams(models: readonly string[], task: TaskKind): Param[] {
     { key: 'hist_gb.max_leaf_nodes', values: [7, 15, 31, 63], ordered: true, when: model('hist_gb') },
     { key: 'hist_gb.min_samples_leaf', values: [5, 10, 20, 40], ordered: true, when: model('hist_gb') },
     { key: 'hist_gb.l2_regularization', values: [0, 0.1, 1, 10], ordered: true, when: model('hist_gb') },
+    // Stop when 10 rounds bring nothing on a 10% validation split: many-class tasks fit one tree per
+    // class per round, so a fixed 400 rounds can take minutes where early stopping takes seconds.
+    { key: 'hist_gb.early_stopping', values: [true, false], weights: [2, 1], when: model('hist_gb') },
     ...(task === 'regression'
       ? [{ key: 'hist_gb.loss', values: ['squared_error', 'absolute_error', 'poisson'], weights: [3, 1, 1], when: model('hist_gb') }]
       : []),
@@ -82,13 +85,14 @@ function modelParams(models: readonly string[], task: TaskKind): Param[] {
     { key: 'mlp.alpha', values: [1e-5, 1e-4, 1e-3, 1e-2], ordered: true, when: model('mlp') },
     { key: 'mlp.learning_rate_init', values: [3e-4, 1e-3, 3e-3], ordered: true, when: model('mlp') },
     { key: 'mlp.max_iter', values: [20, 40, 80], ordered: true, when: model('mlp') },
+    { key: 'mlp.early_stopping', values: [false, true], when: model('mlp') },
   ];
   return all.filter((p) => models.some((m) => p.key.startsWith(`${m}.`)));
 }
 
 const MODELS: Record<TemplateName, readonly string[]> = {
-  'tabular-classification': ['logreg', 'random_forest', 'extra_trees', 'hist_gb', 'knn', 'svm', 'gaussian_nb'],
-  'tabular-regression': ['ridge', 'lasso', 'elastic_net', 'random_forest', 'extra_trees', 'hist_gb', 'knn', 'svm'],
+  'tabular-classification': ['logreg', 'random_forest', 'extra_trees', 'hist_gb', 'knn', 'svm', 'mlp', 'gaussian_nb'],
+  'tabular-regression': ['ridge', 'lasso', 'elastic_net', 'random_forest', 'extra_trees', 'hist_gb', 'knn', 'svm', 'mlp'],
   'text-classification': ['logreg', 'sgd', 'naive_bayes', 'linear_svm'],
   'text-regression': ['ridge', 'sgd', 'linear_svm'],
   'image-classification': ['logreg', 'random_forest', 'extra_trees', 'knn', 'mlp'],
@@ -111,6 +115,8 @@ function featureParams(modality: Modality, task: TaskKind): Param[] {
       { key: 'interactions', values: [false, true], weights: [4, 1] },
       // Keeping k best features; a k above the number of columns is refused (a bad choice on narrow data).
       { key: 'select', values: ['all', 5, 10, 20], weights: [6, 1, 1, 1] },
+      // PCA keeping this share of the variance (a share, not a count, so it fits any width).
+      { key: 'pca', values: [null, 0.9, 0.99], weights: [4, 1, 1] },
       ...target,
       ...common,
     ];
@@ -141,8 +147,8 @@ const LINEAR = { 'logreg.C': 1, 'logreg.penalty': 'l2', 'logreg.solver': 'lbfgs'
 
 /** Baselines: a scaled linear model on every feature (choices not named take their first value). */
 const BASELINES: Record<TemplateName, Choices> = {
-  'tabular-classification': { impute: 'median', scale: 'standard', categorical: 'onehot', interactions: false, select: 'all', model: 'logreg', refit: true, ...LINEAR },
-  'tabular-regression': { impute: 'median', scale: 'standard', categorical: 'onehot', interactions: false, select: 'all', target: 'none', model: 'ridge', refit: true, ...LINEAR },
+  'tabular-classification': { impute: 'median', scale: 'standard', categorical: 'onehot', interactions: false, select: 'all', pca: null, model: 'logreg', refit: true, ...LINEAR },
+  'tabular-regression': { impute: 'median', scale: 'standard', categorical: 'onehot', interactions: false, select: 'all', pca: null, target: 'none', model: 'ridge', refit: true, ...LINEAR },
   // Word unigrams keep the text baseline at seconds (bigrams over 100k features took ~10x longer on mini-fortunes for no gain).
   'text-classification': { vectorizer: 'tfidf', analyzer: 'word', ngram_max: 1, min_df: 1, max_df: 1.0, sublinear_tf: true, max_features: 20000, lowercase: true, model: 'logreg', refit: true, ...LINEAR, 'logreg.C': 10 },
   'text-regression': { vectorizer: 'tfidf', analyzer: 'word', ngram_max: 1, min_df: 1, max_df: 1.0, sublinear_tf: true, max_features: 20000, lowercase: true, target: 'none', model: 'ridge', refit: true, ...LINEAR },
