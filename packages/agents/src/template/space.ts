@@ -36,10 +36,10 @@ const C = [0.01, 0.1, 1, 10, 100];
 /** Hyperparameters of every model the templates use, each prefixed by its model's name. */
 function modelParams(models: readonly string[], task: TaskKind): Param[] {
   const all: Param[] = [
-    // l1 with lbfgs is an invalid combination scikit-learn refuses: a bad choice a draft can make.
     { key: 'logreg.C', values: C, ordered: true, when: model('logreg') },
-    { key: 'logreg.penalty', values: ['l2', 'l1'], weights: [2, 1], when: model('logreg') },
     { key: 'logreg.solver', values: ['lbfgs', 'liblinear', 'saga'], when: model('logreg') },
+    // lbfgs supports only l2 (scikit-learn refuses l1 with it): the choice exists for the other solvers.
+    { key: 'logreg.penalty', values: ['l2', 'l1'], weights: [2, 1], when: (c) => c.model === 'logreg' && c['logreg.solver'] !== 'lbfgs' },
     { key: 'logreg.class_weight', values: [null, 'balanced'], when: model('logreg') },
     { key: 'ridge.alpha', values: [0.01, 0.1, 1, 10, 100], ordered: true, when: model('ridge') },
     { key: 'lasso.alpha', values: [0.001, 0.01, 0.1, 1, 10], ordered: true, when: model('lasso') },
@@ -51,8 +51,10 @@ function modelParams(models: readonly string[], task: TaskKind): Param[] {
       { key: `${m}.min_samples_leaf`, values: [1, 2, 4, 8, 16], ordered: true, when: model(m) },
       // null: every feature at each split.
       { key: `${m}.max_features`, values: ['sqrt', 0.33, 0.66, null], ordered: true, when: model(m) },
-      // Poisson needs a non-negative target: with a standardized target it fails (a bad choice).
-      ...(task === 'regression' ? [{ key: `${m}.criterion`, values: ['squared_error', 'friedman_mse', 'poisson'], weights: [3, 1, 1], when: model(m) }] : []),
+      // Poisson needs a non-negative target, so it is offered only when the target is not standardized.
+      ...(task === 'regression'
+        ? [{ key: `${m}.criterion`, values: ['squared_error', 'friedman_mse', 'poisson'], weights: [3, 1, 1], when: (c: Choices) => c.model === m && c.target !== 'standardize' }]
+        : []),
       ...(task === 'classification' ? [{ key: `${m}.class_weight`, values: [null, 'balanced'], when: model(m) }] : []),
     ]),
     { key: 'hist_gb.learning_rate', values: [0.02, 0.05, 0.1, 0.2, 0.3], ordered: true, when: model('hist_gb') },
@@ -64,7 +66,7 @@ function modelParams(models: readonly string[], task: TaskKind): Param[] {
     // class per round, so a fixed 400 rounds can take minutes where early stopping takes seconds.
     { key: 'hist_gb.early_stopping', values: [true, false], weights: [2, 1], when: model('hist_gb') },
     ...(task === 'regression'
-      ? [{ key: 'hist_gb.loss', values: ['squared_error', 'absolute_error', 'poisson'], weights: [3, 1, 1], when: model('hist_gb') }]
+      ? [{ key: 'hist_gb.loss', values: ['squared_error', 'absolute_error', 'poisson'], weights: [3, 1, 1], when: (c: Choices) => c.model === 'hist_gb' && c.target !== 'standardize' }]
       : []),
     { key: 'knn.n_neighbors', values: [3, 5, 10, 20, 40], ordered: true, when: model('knn') },
     { key: 'knn.weights', values: ['uniform', 'distance'], when: model('knn') },
@@ -113,7 +115,7 @@ function featureParams(modality: Modality, task: TaskKind): Param[] {
       { key: 'scale', values: ['none', 'standard', 'robust', 'quantile'] },
       { key: 'categorical', values: ['onehot', 'ordinal'] },
       { key: 'interactions', values: [false, true], weights: [4, 1] },
-      // Keeping k best features; a k above the number of columns is refused (a bad choice on narrow data).
+      // Keeping the k best features (every column where the table has no more than k).
       { key: 'select', values: ['all', 5, 10, 20], weights: [6, 1, 1, 1] },
       // PCA keeping this share of the variance (a share, not a count, so it fits any width).
       { key: 'pca', values: [null, 0.9, 0.99], weights: [4, 1, 1] },
