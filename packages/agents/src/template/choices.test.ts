@@ -38,6 +38,16 @@ describe('sampling', () => {
     }
   });
 
+  it('drafts settings from their draft values, and mutations reach the other values', () => {
+    const rf = tabular.params.find((p) => p.key === 'random_forest.max_depth')!;
+    const drafts = Array.from({ length: 300 }, (_, s) => sampleChoices(tabular, rngFor(s, 'draft')));
+    for (const d of drafts) for (const p of tabular.params) if (p.draft && p.key in d) expect(p.draft, p.key).toContain(d[p.key]);
+    expect(new Set(drafts.filter((d) => d.model === 'random_forest').map((d) => d['random_forest.max_depth']))).toEqual(new Set(rf.draft));
+    const parent = drafts.find((d) => d.model === 'random_forest')!;
+    const reached = new Set(Array.from({ length: 300 }, (_, s) => mutateChoices(tabular, parent, rngFor(s, 'm')).choices['random_forest.max_depth']));
+    expect([...reached].filter((v) => v !== undefined && !rf.draft!.includes(v)).length).toBeGreaterThan(0);
+  });
+
   it('has a consistent baseline for every template', () => {
     for (const space of spaces) expectConsistent(space, space.baseline);
   });

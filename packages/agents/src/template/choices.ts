@@ -35,9 +35,17 @@ export function complete(space: Space, base: Choices, rng: Rng): Choices {
   return out;
 }
 
-/** A draft: every choice drawn from the space. */
+/**
+ * A draft: every choice drawn from the space, each setting from its draft values where it has them
+ * (settings known to work, so a draft gives its model family a fair first try).
+ */
 export function sampleChoices(space: Space, rng: Rng): Choices {
-  return complete(space, {}, rng);
+  const out: Choices = {};
+  for (const p of space.params) {
+    if (p.when && !p.when(out)) continue;
+    out[p.key] = p.draft && p.draft.length > 0 ? rng.pick(p.draft) : draw(p, rng);
+  }
+  return out;
 }
 
 /** A different value for one param: a neighbour for ordered params (mostly), else any other value. */
