@@ -28,9 +28,10 @@ from sklearn.linear_model import Lasso, LinearRegression, LogisticRegression, Ri
 from sklearn.neural_network import MLPClassifier
 from sklearn.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestCentroid
-from sklearn.pipeline import make_pipeline
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.pipeline import make_pipeline, make_union
 from sklearn.preprocessing import Binarizer, PolynomialFeatures, StandardScaler
-from sklearn.svm import SVC, SVR
+from sklearn.svm import SVC, SVR, LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 FitPredict = Callable[[pd.DataFrame, pd.DataFrame, str, list], np.ndarray]
@@ -84,6 +85,26 @@ def fashion() -> list[tuple[str, FitPredict]]:
         return np.random.RandomState(7).choice(train[label].to_numpy(), len(test))
 
     strong = cache(est(lambda: RandomForestClassifier(200, random_state=S)))
+    memo: dict[str, np.ndarray] = {}
+
+    def top(name, make):  # a strong model whose predictions the blends below reuse
+        def fp(train, test, label, classes):
+            if name not in memo:
+                memo[name] = est(make)(train, test, label, classes)
+            return memo[name]
+
+        return name, fp
+
+    def vote(names):  # the most frequent label among the models; no majority: the first model's
+        def fp(train, test, label, classes):
+            preds = np.stack([memo[n] for n in names])
+            out = []
+            for col in preds.T:
+                vals, counts = np.unique(col, return_counts=True)
+                out.append(col[0] if counts.max() == 1 else vals[counts.argmax()])
+            return np.array(out)
+
+        return f"majority vote of {' + '.join(names)}", fp
 
     def noisy(frac):
         def fp(train, test, label, classes):
@@ -115,6 +136,15 @@ def fashion() -> list[tuple[str, FitPredict]]:
         *[(f"linear SVM (SGD) alpha={a:g}", est(lambda a=a: SGDClassifier(alpha=a, random_state=S))) for a in (1e-4, 1e-2)],
         ("RBF SVM C=10 on PCA-50", est(lambda: make_pipeline(PCA(50, random_state=S), SVC(C=10, random_state=S)))),
         *[(f"random forest n=200 with {int(f * 100)}% labels replaced at random", noisy(f)) for f in (0.03, 0.1, 0.2, 0.35, 0.5, 0.7)],
+        # A crowded top, as on Kaggle: kernels, MLPs and forests across settings and seeds, and blends.
+        *[top(f"RBF SVM C={c:g} on PCA-{k}", lambda c=c, k=k: make_pipeline(PCA(k, random_state=S), SVC(C=c, random_state=S))) for c, k in ((3, 50), (30, 50), (10, 30), (10, 100))],
+        top("kNN k=6 distance-weighted on PCA-40", lambda: make_pipeline(PCA(40, random_state=S), KNeighborsClassifier(6, weights="distance"))),
+        *[top(f"MLP 256 hidden (seed {s_})", lambda s_=s_: MLPClassifier((256,), max_iter=100, early_stopping=True, random_state=s_)) for s_ in (0, 1)],
+        *[top(f"extra trees n=400 (seed {s_})", lambda s_=s_: ExtraTreesClassifier(400, random_state=s_)) for s_ in (1, 2)],
+        *[top(f"random forest n=400 (seed {s_})", lambda s_=s_: RandomForestClassifier(400, random_state=s_)) for s_ in (1, 2)],
+        top("gradient boosting (hist) 300 iters on PCA-40", lambda: make_pipeline(PCA(40, random_state=S), HistGradientBoostingClassifier(max_iter=300, random_state=S))),
+        vote(["RBF SVM C=30 on PCA-50", "extra trees n=400 (seed 1)", "random forest n=400 (seed 1)"]),
+        vote(["RBF SVM C=10 on PCA-100", "MLP 256 hidden (seed 0)", "extra trees n=400 (seed 2)", "gradient boosting (hist) 300 iters on PCA-40", "kNN k=6 distance-weighted on PCA-40"]),
     ]
     return m
 
@@ -135,6 +165,14 @@ def fortunes() -> list[tuple[str, FitPredict]]:
     words = lambda: CountVectorizer()  # noqa: E731
     tfidf = lambda: TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)  # noqa: E731
     chars = lambda: TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 4), min_df=2)  # noqa: E731
+    chars15 = lambda: TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(1, 5), min_df=2)  # noqa: E731
+    both = lambda: make_union(tfidf(), chars())  # noqa: E731
+
+    def mean_of(a, b):
+        def fp(train, test, label, classes):
+            return (a(train, test, label, classes) + b(train, test, label, classes)) / 2
+
+        return fp
 
     def prior(train, test, label, classes):
         f = train[label].value_counts(normalize=True)
@@ -187,6 +225,13 @@ def fortunes() -> list[tuple[str, FitPredict]]:
         *[(f"word tf-idf C=10 mixed {int(w * 100)}% with uniform", blend(w)) for w in (0.25, 0.5, 0.75)],
         *[(f"word tf-idf C=10 sharpened p^{t}", sharpen(t)) for t in (2, 4)],
         *[(f"word tf-idf C=10 argmax smoothed {s:g}", hard(s)) for s in (0.05, 0.3, 0.6)],
+        # A crowded top, as on Kaggle: character n-grams in several forms, word + character features, blends.
+        *[(f"logistic regression on word + char tf-idf C={c:g}", proba(lambda c=c: LogisticRegression(C=c, max_iter=1000), both)) for c in (10, 30, 100)],
+        *[(f"logistic regression on char 1-5-gram tf-idf C={c:g}", proba(lambda c=c: LogisticRegression(C=c, max_iter=1000), chars15)) for c in (10, 30, 100)],
+        ("calibrated linear SVM on char tf-idf C=0.3", proba(lambda: CalibratedClassifierCV(LinearSVC(C=0.3), cv=5), chars)),
+        ("calibrated linear SVM on word + char tf-idf C=0.3", proba(lambda: CalibratedClassifierCV(LinearSVC(C=0.3), cv=5), both)),
+        ("mean of char tf-idf C=30 and word tf-idf C=10 probabilities", mean_of(proba(lambda: LogisticRegression(C=30, max_iter=1000), chars), strong)),
+        ("mean of char tf-idf C=30 and word + char tf-idf C=30 probabilities", mean_of(proba(lambda: LogisticRegression(C=30, max_iter=1000), chars), proba(lambda: LogisticRegression(C=30, max_iter=1000), both))),
     ]
 
 
