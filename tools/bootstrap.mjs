@@ -52,10 +52,11 @@ if (existsSync(web) && (!existsSync(webOut) || Math.max(newest(web), lockTime) >
 }
 
 // 4. Python for candidate code (Debian's interpreter with numpy, pandas and scikit-learn), bubblewrap
-//    for the sandbox, and the Debian data sets the embedded suite (plugins/mini) is prepared from.
+//    for the sandbox, and the Debian data sets the embedded suite (plugins/mini) is prepared from
+//    (r-cran-mlbench's .rda files are read by python3-rdata; the package depends on r-base-core).
 //    Installed with apt when we are root; otherwise we print the exact command and stop.
 const python = process.env.AIRA_PYTHON ?? '/usr/bin/python3';
-const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes'];
+const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes', 'r-cran-mlbench', 'python3-rdata'];
 // Only the dashboard's browser tests (Chromium, headless) and the cluster tests (a real single-node
 // Slurm: `--workers slurm`, ablation arrays) need these; installed when we can, never required:
 // those tests skip, saying why, without them.

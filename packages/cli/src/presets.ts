@@ -10,14 +10,14 @@ export interface Preset {
 
 /**
  * Named defaults for `aira run`. `quickstart` is what `npm start` runs: the embedded suite's four
- * competitions run one after another on the local workers, so each gets 80 s of active time and
+ * competitions run one after another on the local workers, so each gets 100 s of active time and
  * the whole study (with worker start, data preparation and the report) ends within 10 minutes
  * on 2 cores.
  */
 export const PRESETS: Record<string, Preset> = {
   quickstart: {
-    description: 'the embedded suite in minutes: 80 s of search per competition, 60 s per execution, HCE on, evolution',
-    settings: { hce: 'on', 'search.policy': 'evolution', 'budget.wallClock': '80s', 'budget.perExec': '60s' },
+    description: 'the embedded suite in minutes: 100 s of search per competition, 60 s per execution, HCE on, evolution',
+    settings: { hce: 'on', 'search.policy': 'evolution', 'budget.wallClock': '100s', 'budget.perExec': '60s' },
   },
   none: { description: 'no preset: the paper\'s defaults (72 h budget)', settings: {} },
 };

@@ -93,3 +93,17 @@ def write_competition(
     write_csv(public / "test.csv", [id_col, *feature_cols], ([sid[i], *features[i]] for i in by_id(test)))
     write_csv(public / "sample_submission.csv", [id_col, *submission_cols], ([sid[i], *sample] for i in by_id(test)))
     write_csv(private / "test.csv", [id_col, *label_cols], ([sid[i], *labels[i]] for i in by_id(test)))
+
+
+def read_rda_frame(path: Path, name: str):
+    """One data frame from an R .rda file (Debian's r-cran-mlbench ships its data sets that way)."""
+    import warnings
+
+    import rdata
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Unknown encoding. Assumed ASCII.": the files are plain ASCII
+        frames = rdata.conversion.convert(rdata.parser.parse_file(path))
+    if name not in frames:
+        raise ValueError(f"{path}: no object {name!r} (has {', '.join(frames)})")
+    return frames[name]

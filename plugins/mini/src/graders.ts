@@ -128,6 +128,8 @@ export const MINI_GRADERS: Record<MiniId, MiniGrader> = {
   'mini-fortunes': logLossGrader('category', FORTUNE_CATEGORIES),
   'mini-breast-cancer': aucGrader('malignant'),
   'mini-diabetes': rmseGrader('progression'),
+  'mini-letter': accuracyGrader('letter'),
+  'mini-satellite': accuracyGrader('landcover'),
 };
 
 /** Grades a submission CSV against an answers CSV (unrounded; the competitions package rounds to 5 d.p.). */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkData, createCompetition, expandSuite, loadPlugin, loadRegistry, ManifestSchema, prepareCommand } from '@aira/competitions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MINI_IDS, MINI_PLUGIN_DIR } from './paths.js';
+import { MINI_IDS, MINI_PLUGIN_DIR, MINI_SUITE } from './paths.js';
 import { SHARED_DATA, preparedAll } from './test-support/data.js';
 
 beforeAll(async () => {
@@ -10,7 +10,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the mini plugin through @aira/competitions', () => {
-  it('loads four competitions whose manifests validate, with no problems', async () => {
+  it('loads six competitions whose manifests validate, with no problems', async () => {
     const p = await loadPlugin({ name: 'mini', dir: MINI_PLUGIN_DIR, origin: 'path' });
     expect(p.problems).toEqual([]);
     expect(p.competitions.map((c) => c.manifest.id).sort()).toEqual([...MINI_IDS].sort());
@@ -24,10 +24,11 @@ describe('the mini plugin through @aira/competitions', () => {
     }
   });
 
-  it('is discovered under plugins/ with the suite "mini"', async () => {
+  it('is discovered under plugins/ with the suites "mini" and "mini-easy"', async () => {
     const reg = await loadRegistry({ pluginsDir: join(MINI_PLUGIN_DIR, '..'), suitesDir: false });
     expect(reg.problems.filter((p) => p.plugin === 'mini')).toEqual([]);
-    expect(expandSuite('mini', reg.suites).ids).toEqual([...MINI_IDS]);
+    expect(expandSuite('mini', reg.suites).ids).toEqual([...MINI_SUITE]);
+    expect([...MINI_SUITE, ...expandSuite('mini-easy', reg.suites).ids].sort()).toEqual([...MINI_IDS].sort());
   });
 
   it('grades through the plugin API, checks data against checksums.yaml, and prints a prepare command', async () => {

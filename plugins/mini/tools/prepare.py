@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
     module = load(comp)
     missing = [str(p) for p in module.SOURCES if not Path(p).is_file()]
     if missing:
-        print(f"{comp.name}: missing source files: {', '.join(missing)} (install Debian's dataset-fashion-mnist, fortunes and python3-sklearn)", file=sys.stderr)
+        print(f"{comp.name}: missing source files: {', '.join(missing)} (install Debian's dataset-fashion-mnist, fortunes, python3-sklearn, r-cran-mlbench and python3-rdata)", file=sys.stderr)
         return 3
     public, private = out / "public", out / "private"
     public.mkdir(parents=True, exist_ok=True)

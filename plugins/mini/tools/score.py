@@ -17,7 +17,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python"))
 import mini_metrics as M  # noqa: E402
 
-LABEL = {"mini-fashion-mnist": "label", "mini-fortunes": "category", "mini-breast-cancer": "malignant", "mini-diabetes": "progression"}
+LABEL = {"mini-fashion-mnist": "label", "mini-fortunes": "category", "mini-breast-cancer": "malignant", "mini-diabetes": "progression", "mini-letter": "letter", "mini-satellite": "landcover"}
 
 
 def main(cid: str, submission: str, answers: str) -> float:
@@ -26,8 +26,8 @@ def main(cid: str, submission: str, answers: str) -> float:
     if len(sub) != len(ans) or not (sub["id"].values == ans["id"].values).all():
         raise SystemExit("submission ids differ from the answers")
     y = ans[LABEL[cid]].values
-    if cid == "mini-fashion-mnist":
-        return M.accuracy(y, sub["label"].values)
+    if cid in ("mini-fashion-mnist", "mini-letter", "mini-satellite"):
+        return M.accuracy(y, sub[LABEL[cid]].values)
     if cid == "mini-fortunes":
         classes = [c for c in sub.columns if c != "id"]
         return M.multiclass_log_loss(np.array([classes.index(v) for v in y]), sub[classes].to_numpy(dtype=float))

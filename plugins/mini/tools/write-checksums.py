@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 
 from prepare import main as prepare_main  # noqa: E402
 
-IDS = ["mini-fashion-mnist", "mini-fortunes", "mini-breast-cancer", "mini-diabetes"]
+IDS = ["mini-fashion-mnist", "mini-fortunes", "mini-breast-cancer", "mini-diabetes", "mini-letter", "mini-satellite"]
 CHECKED = (".csv", ".json", ".jsonl", ".parquet", ".bson")
 
 

@@ -146,10 +146,11 @@ describe('the template agent on 2 local workers (diabetes, RMSE graded on hidden
     expect(crossovers).toBeGreaterThan(0);
   });
 
+  // The space offers no combination scikit-learn refuses, so crashes are rare here; scripts.test.ts
+  // makes one on purpose. Whatever does crash must look like this, and not stop the search.
   it('a template that crashes is an invalid candidate with its traceback, and the search goes on', () => {
     const crashed = runs.flatMap((r) => r.candidates.filter((c) => !c.scores.valid).map((c) => ({ r, c })));
     console.info(`${crashed.length} invalid candidates: ${[...new Set(crashed.map(({ c }) => (c.scores.reason ?? '').split('\n').pop()))].join(' | ')}`);
-    expect(crashed.length).toBeGreaterThan(0);
     for (const { r, c } of crashed) {
       expect(c.scores.reason).toMatch(/^solution\.py exited with code 1\nTraceback \(most recent call last\):[\s\S]*\n\w*Error: /);
       // Its code is the script that crashed; jobs after it ran and produced valid candidates.

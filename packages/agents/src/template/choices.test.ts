@@ -38,6 +38,16 @@ describe('sampling', () => {
     }
   });
 
+  it('drafts settings from their draft values, and mutations reach the other values', () => {
+    const rf = tabular.params.find((p) => p.key === 'random_forest.max_depth')!;
+    const drafts = Array.from({ length: 300 }, (_, s) => sampleChoices(tabular, rngFor(s, 'draft')));
+    for (const d of drafts) for (const p of tabular.params) if (p.draft && p.key in d) expect(p.draft, p.key).toContain(d[p.key]);
+    expect(new Set(drafts.filter((d) => d.model === 'random_forest').map((d) => d['random_forest.max_depth']))).toEqual(new Set(rf.draft));
+    const parent = drafts.find((d) => d.model === 'random_forest')!;
+    const reached = new Set(Array.from({ length: 300 }, (_, s) => mutateChoices(tabular, parent, rngFor(s, 'm')).choices['random_forest.max_depth']));
+    expect([...reached].filter((v) => v !== undefined && !rf.draft!.includes(v)).length).toBeGreaterThan(0);
+  });
+
   it('has a consistent baseline for every template', () => {
     for (const space of spaces) expectConsistent(space, space.baseline);
   });
@@ -136,15 +146,46 @@ describe('crossover', () => {
   });
 });
 
+describe('combinations', () => {
+  /** Pairs scikit-learn refuses: lbfgs with an l1 penalty; a Poisson loss on a standardized target. */
+  const invalid = (c: Choices) =>
+    (c['logreg.solver'] === 'lbfgs' && c['logreg.penalty'] === 'l1') ||
+    (c.target === 'standardize' && ['random_forest.criterion', 'extra_trees.criterion', 'hist_gb.loss'].some((k) => c[k] === 'poisson'));
+
+  it('never drafts, mutates or crosses into a combination scikit-learn refuses', () => {
+    let checked = 0;
+    for (const space of spaces) {
+      for (let s = 0; s < 150; s++) {
+        const a = sampleChoices(space, rngFor(s, 'a'));
+        const b = sampleChoices(space, rngFor(s, 'b'));
+        for (const c of [a, mutateChoices(space, a, rngFor(s, 'm')).choices, crossoverChoices(space, a, b, rngFor(s, 'x')).choices]) {
+          expect(invalid(c), JSON.stringify(c)).toBe(false);
+          expectConsistent(space, c);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(spaces.length * 450);
+  });
+
+  it('switches the model in about a quarter of the mutations, so a weak family is left behind', () => {
+    const switched = Array.from({ length: 400 }, (_, s) => mutateChoices(tabular, tabular.baseline, rngFor(s)).choices.model !== tabular.baseline.model).filter(Boolean).length;
+    expect(switched / 400).toBeGreaterThan(0.2);
+    expect(switched / 400).toBeLessThan(0.6);
+  });
+});
+
 describe('debug', () => {
   it('changes a choice the error names', () => {
-    const parent = complete(tabular, { ...tabular.baseline, 'logreg.penalty': 'l1', 'logreg.solver': 'lbfgs' }, rngFor(0));
-    const error = "Traceback (most recent call last):\n  ...\nValueError: Solver lbfgs supports only 'l2' or 'none' penalties, got l1 penalty.";
+    const parent = complete(tabular, { ...tabular.baseline, 'logreg.penalty': 'l1', 'logreg.solver': 'saga' }, rngFor(0));
+    const error = "Traceback (most recent call last):\n  ...\nValueError: Solver saga with an l1 penalty: Input X contains NaN.";
     for (let s = 0; s < 20; s++) {
       const d = debugChoices(tabular, parent, error, rngFor(s));
       expect(d.blamed.sort()).toEqual(['logreg.penalty', 'logreg.solver']);
-      expect(d.changes).toHaveLength(1);
-      expect(d.blamed).toContain(d.changes[0]!.key);
+      // One blamed choice changes; a solver switch to lbfgs also drops the penalty it has no choice of.
+      const changed = d.changes.filter((c) => d.blamed.includes(c.key) && c.to !== undefined);
+      expect(changed).toHaveLength(1);
+      for (const c of d.changes.filter((x) => !changed.includes(x))) expect(c).toEqual({ key: 'logreg.penalty', from: 'l1', to: undefined });
     }
   });
 

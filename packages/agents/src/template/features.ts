@@ -33,7 +33,12 @@ function tabularCode(layout: DataLayout, c: Choices, model: string, imp: Imports
   if (c.select !== 'all') {
     const score = layout.task === 'classification' ? 'f_classif' : 'f_regression';
     imp.from('sklearn.feature_selection', 'SelectKBest', score);
-    steps.push(`SelectKBest(${score}, k=${py(c.select)})`);
+    // Never more than the table's columns (one-hot encoding and interactions only add columns).
+    steps.push(`SelectKBest(${score}, k=min(${py(c.select)}, len(numeric) + len(categorical)))`);
+  }
+  if (c.pca !== null && c.pca !== undefined) {
+    imp.from('sklearn.decomposition', 'PCA');
+    steps.push(`PCA(n_components=${pyFloat(c.pca)}, svd_solver="full", random_state=0)`);
   }
   steps.push(model);
   return `def feature_columns(train, inputs):

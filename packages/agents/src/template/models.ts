@@ -22,7 +22,7 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
   switch (m) {
     case 'logreg':
       imp.from('sklearn.linear_model', 'LogisticRegression');
-      return `LogisticRegression(${args([['C', pyFloat(p('C'))], ['penalty', py(p('penalty'))], ['solver', py(p('solver'))], ['class_weight', py(p('class_weight'))], ['max_iter', '500']])})`;
+      return `LogisticRegression(${args([['C', pyFloat(p('C'))], ['penalty', py(p('penalty') ?? 'l2')], ['solver', py(p('solver'))], ['class_weight', py(p('class_weight'))], ['max_iter', '500']])})`;
     case 'ridge':
       imp.from('sklearn.linear_model', 'Ridge');
       return `Ridge(alpha=${pyFloat(p('alpha'))})`;
@@ -42,7 +42,7 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
         ['min_samples_leaf', py(p('min_samples_leaf'))],
         ['max_features', p('max_features') === 'sqrt' ? '"sqrt"' : pyFloat(p('max_features'))],
       ];
-      if (!cls) a.push(['criterion', py(p('criterion'))]);
+      if (!cls) a.push(['criterion', py(p('criterion') ?? 'squared_error')]);
       if (cls) a.push(['class_weight', py(p('class_weight'))]);
       a.push(['random_state', '0'], ['n_jobs', '1']);
       return `${name}(${args(a)})`;
@@ -56,8 +56,10 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
         ['max_leaf_nodes', py(p('max_leaf_nodes'))],
         ['min_samples_leaf', py(p('min_samples_leaf'))],
         ['l2_regularization', pyFloat(p('l2_regularization'))],
+        ['early_stopping', py(p('early_stopping') ?? false)],
       ];
-      if (!cls) a.push(['loss', py(p('loss'))]);
+      if (p('early_stopping')) a.push(['validation_fraction', '0.1'], ['n_iter_no_change', '10']);
+      if (!cls) a.push(['loss', py(p('loss') ?? 'squared_error')]);
       a.push(['random_state', '0']);
       return `${name}(${args(a)})`;
     }
@@ -86,7 +88,7 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
     case 'sgd': {
       const name = cls ? 'SGDClassifier' : 'SGDRegressor';
       imp.from('sklearn.linear_model', name);
-      return `${name}(${args([['loss', py(p('loss'))], ['alpha', pyFloat(p('alpha'))], ['penalty', py(p('penalty'))], ['max_iter', '50'], ['tol', '1e-4'], ['random_state', '0']])})`;
+      return `${name}(${args([['loss', py(p('loss'))], ['alpha', pyFloat(p('alpha'))], ['penalty', py(p('penalty') ?? 'l2')], ['max_iter', '50'], ['tol', '1e-4'], ['random_state', '0']])})`;
     }
     case 'linear_svm': {
       if (cls) {
@@ -109,6 +111,7 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
         ['alpha', pyFloat(p('alpha'))],
         ['learning_rate_init', pyFloat(p('learning_rate_init'))],
         ['max_iter', py(p('max_iter'))],
+        ['early_stopping', py(p('early_stopping') ?? false)],
         ['random_state', '0'],
       ])})`;
     }

@@ -29,6 +29,8 @@ interface Case {
   trivial: (pub: PublicFolder) => number;
   /** A second model besides the baseline, with its settings. */
   other: Choices;
+  /** What the second model's script must say (its feature steps and settings, written out). */
+  says?: RegExp[];
 }
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -42,10 +44,11 @@ const cases: Case[] = [
       const y = [...pub.answers.test.values()].map(Number);
       return Math.sqrt(mean(y.map((v) => (v - mean(y)) ** 2)));
     },
-    other: { model: 'hist_gb', target: 'log1p', 'hist_gb.loss': 'squared_error', 'hist_gb.max_iter': 100 },
+    other: { model: 'hist_gb', target: 'log1p', 'hist_gb.loss': 'squared_error', 'hist_gb.max_iter': 100, 'hist_gb.early_stopping': true, pca: 0.99 },
+    says: [/early_stopping=True, validation_fraction=0\.1, n_iter_no_change=10/, /PCA\(n_components=0\.99, svd_solver="full"/],
   },
-  { ds: wine(), grade: (a, p) => logLoss(a, p, ['class_0', 'class_1', 'class_2']), trivial: () => Math.log(3), other: { model: 'knn', 'knn.metric': 'minkowski', 'knn.n_neighbors': 10, scale: 'standard' } },
-  { ds: digits(600), grade: accuracy, trivial: () => 0.1, other: { model: 'mlp', 'mlp.hidden': '64', 'mlp.max_iter': 40, pca: null } },
+  { ds: wine(), grade: (a, p) => logLoss(a, p, ['class_0', 'class_1', 'class_2']), trivial: () => Math.log(3), other: { model: 'knn', 'knn.metric': 'minkowski', 'knn.n_neighbors': 10, scale: 'standard', pca: 0.9 }, says: [/PCA\(n_components=0\.9, /] },
+  { ds: digits(600), grade: accuracy, trivial: () => 0.1, other: { model: 'mlp', 'mlp.hidden': '64', 'mlp.max_iter': 40, 'mlp.early_stopping': true, pca: null }, says: [/MLPClassifier\(.*early_stopping=True/] },
   { ds: fortunes(150), grade: (a, p) => logLoss(a, p, ['computers', 'politics', 'science']), trivial: () => Math.log(3), other: { model: 'naive_bayes', 'naive_bayes.alpha': 1, 'naive_bayes.kind': 'multinomial' } },
 ];
 
@@ -64,6 +67,7 @@ describe('generated scripts on real data', () => {
       for (const choices of [space.baseline, complete(space, { ...space.baseline, ...c.other }, rngFor(1))]) {
         const code = renderScript({ template: space.template, choices, layout, origin: [`test ${c.ds.name}`] });
         expect(parseHeader(code)).toEqual({ v: 1, template: space.template, choices, layout });
+        if (choices !== space.baseline) for (const re of c.says ?? []) expect(code).toMatch(re);
         const run = await runByHand(dir, code, ['search.csv', 'validation.csv', 'test.csv']);
         expect(run.code, run.output).toBe(0);
         const self = parseScoreLine(run.output);

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '@aira/coordinator';
-import { miniBaseline, MINI_IDS, type MiniId } from '@aira/plugin-mini';
+import { miniBaseline, MINI_SUITE, type MiniId } from '@aira/plugin-mini';
 import { inspectPlotSvg, SERIES, type StudyReport } from '@aira/report';
 
 /**
@@ -78,7 +78,7 @@ describe('npm start at CI size: aira run --suite mini, Ctrl-C, --resume, report'
     // Workers told (stopped), journals closed, the study released.
     for (const pid of workerPids) await until(`worker ${pid} to exit`, () => !alive(pid), 20_000);
     expect(existsSync(join(dir, 'coordinator.json'))).toBe(false);
-    const stopped = readJournal(join(dir, 'mini-fashion-mnist-s0', 'journal.jsonl'));
+    const stopped = readJournal(join(dir, `${MINI_SUITE[0]}-s0`, 'journal.jsonl'));
     expect(stopped.tornBytes).toBe(0);
     expect(stopped.events.at(-1)).toMatchObject({ type: 'run.ended', reason: 'stopped' });
 
@@ -89,7 +89,7 @@ describe('npm start at CI size: aira run --suite mini, Ctrl-C, --resume, report'
     expect(lines.at(-2)).toBe(`report: ${join(dir, 'report.md')}`);
 
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as StudyReport;
-    expect(report.runs.map((r) => r.competition)).toEqual([...MINI_IDS]);
+    expect(report.runs.map((r) => r.competition)).toEqual([...MINI_SUITE]);
     expect(report.agent).toMatch(/^template \(LLM-free/);
     for (const run of report.runs) {
       const id = run.competition as MiniId;
@@ -107,7 +107,7 @@ describe('npm start at CI size: aira run --suite mini, Ctrl-C, --resume, report'
     expect(md).toMatch(/Protection: \*\*(sandbox \(bubblewrap\)|UNPROTECTED)/);
     expect(md).not.toMatch(/kaggle/i);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<svg[\s\S]*?<\/svg>/g)).toHaveLength(MINI_IDS.length);
+    expect(html.match(/<svg[\s\S]*?<\/svg>/g)).toHaveLength(MINI_SUITE.length);
 
     // `aira report` rebuilds the same report from the journals.
     rmSync(join(dir, 'report.json'));
