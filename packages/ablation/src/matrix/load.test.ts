@@ -152,7 +152,7 @@ describe('benchmarks/ablations', () => {
   it('mini-table1.yaml: four LLM-free variants on the mini suite', async () => {
     const registry = await loadRegistry();
     const m = loadMatrix(`${BENCH}mini-table1.yaml`, { resolveSuite: (name) => registry.resolveSuite(name).ids });
-    expect(m.competitions).toEqual(['mini-fashion-mnist', 'mini-fortunes', 'mini-breast-cancer', 'mini-diabetes']);
+    expect(m.competitions).toEqual(['mini-letter', 'mini-satellite', 'mini-fashion-mnist', 'mini-fortunes']);
     expect(m.variants.map((v) => [v.name, v.config.agent.name, v.config.hce, v.config.search.policy, v.config.workers.spec])).toEqual([
       ['full', 'template', 'on', 'evolution', ['local:2']],
       ['1-worker', 'template', 'on', 'evolution', ['local:1']],

@@ -152,7 +152,7 @@ describe('the template agent on 2 local workers (diabetes, RMSE graded on hidden
     const crashed = runs.flatMap((r) => r.candidates.filter((c) => !c.scores.valid).map((c) => ({ r, c })));
     console.info(`${crashed.length} invalid candidates: ${[...new Set(crashed.map(({ c }) => (c.scores.reason ?? '').split('\n').pop()))].join(' | ')}`);
     for (const { r, c } of crashed) {
-      expect(c.scores.reason).toMatch(/^solution\.py exited with code 1\nTraceback \(most recent call last\):[\s\S]*\n\w*Error: /);
+      expect(c.scores.reason).toMatch(/^solution\.py exited with code 1\nTraceback \(most recent call last\):[\s\S]*\n[\w.]*Error: /);
       // Its code is the script that crashed; jobs after it ran and produced valid candidates.
       expect(parseHeader(r.store.text(c.code))).not.toBeNull();
       if (jobIndex(c) < JOBS) expect(r.candidates.some((x) => jobIndex(x) > jobIndex(c) && x.scores.valid)).toBe(true);

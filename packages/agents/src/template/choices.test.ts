@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { complete, crossoverChoices, debugChoices, diffChoices, mutateChoices, sampleChoices } from './choices.js';
 import { rngFor } from '@aira/coordinator';
 import { spaceFor, type Choices, type Space } from './space.js';
+import { modelExpression } from './models.js';
+import { Imports } from './python.js';
 
 const spaces: Space[] = (['tabular', 'text', 'image'] as const).flatMap((m) => (['classification', 'regression'] as const).map((t) => spaceFor(m, t)));
 const tabular = spaceFor('tabular', 'classification');
@@ -95,6 +97,10 @@ describe('mutation', () => {
     }
     const stale = complete(tabular, { ...tabular.baseline, model: 'knn', 'knn.metric': 'cosine', 'knn.algorithm': 'ball_tree' }, rngFor(1));
     expect(stale['knn.algorithm']).toBeUndefined();
+    // Without a drawn search the script asks scikit-learn for "auto" (never algorithm=None).
+    const code = modelExpression(stale, 'classification', 'label', new Imports());
+    expect(code).toContain('metric="cosine"');
+    expect(code).toContain('algorithm="auto"');
   });
 
   it('mostly steps ordered values to a neighbour', () => {

@@ -66,7 +66,7 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
     case 'knn': {
       const name = `KNeighbors${cls ? 'Classifier' : 'Regressor'}`;
       imp.from('sklearn.neighbors', name);
-      return `${name}(${args([['n_neighbors', py(p('n_neighbors'))], ['weights', py(p('weights'))], ['metric', py(p('metric'))], ['algorithm', py(p('algorithm'))]])})`;
+      return `${name}(${args([['n_neighbors', py(p('n_neighbors'))], ['weights', py(p('weights'))], ['metric', py(p('metric'))], ['algorithm', py(p('algorithm') ?? 'auto')]])})`;
     }
     case 'svm': {
       const gamma = p('gamma') === 'scale' ? '"scale"' : pyFloat(p('gamma'));
