@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
 import { UserError } from '@aira/core/errors';
 import { gradeSubmission, loadAnswers, metricFor, readCsv, readLeaderboard, registeredLeaderboard, reportFor, type GradeReport, type GradeResult } from '@aira/grading';
@@ -48,6 +47,8 @@ async function grade(opts: GradeFlags): Promise<GradeReport> {
     return reportFor(gradeSubmission(opts.competition, submission, answers), leaderboard, opts.submission);
   }
   // Any plugin's competition (plugins/mini, --plugin, AIRA_PLUGINS), with its grader and leaderboard.
+  // Loaded here only: MLE-bench's graders need neither the plugin registry nor its zod manifests.
+  const { loadRegistry, pluginsFromEnv } = await import('@aira/competitions');
   const registry = await loadRegistry({ plugins: [...pluginsFromEnv(), ...(opts.plugin ?? [])] });
   const c = registry.create(opts.competition, opts.data ? { dataDir: resolve(opts.data) } : undefined);
   if (!opts.answers) await c.prepare?.(); // its prepared private answers (a no-op when current)
