@@ -21,9 +21,10 @@ describe('a killed local worker', () => {
     cleanup = t.cleanup;
     const out = join(t.dir, 'runs');
     // Jobs 1-2 are quick; from job 3 on each takes 3 s, so the kill lands mid-job. The lease is
-    // long (10 m), so only the process exit can make the run notice within the test.
+    // long (10 m), so only the process exit can make the run notice within the test. Enough jobs
+    // follow the kill that the replacement daemon (a fresh node process) joins before the run ends.
     const script = sleepyScript(t.dir, 0, 'time.sleep(0 if job["index"] <= 2 else 3)');
-    const run = airaSpawn(['run', '--quiet', '--workers', 'local:2', '--script', script, '--max-jobs', '6', '--lease', '10m', '--out', out]);
+    const run = airaSpawn(['run', '--quiet', '--workers', 'local:2', '--script', script, '--max-jobs', '10', '--lease', '10m', '--out', out]);
     const runDir = () => join(out, studyIn(out) ?? 'none', 'script-s0');
     await until('a job past the second running', () => studyIn(out) && eventsOf(journal(runDir()), 'exec.started').some((e) => e.label === 'solution' && Number(e.jobId.slice(1)) >= 3));
     const studyId = studyIn(out)!;
@@ -50,7 +51,7 @@ describe('a killed local worker', () => {
     expect(replacement!.info.pid).not.toBe(victim);
     // The job ran again and every job has its candidate.
     const done = eventsOf(events, 'candidate.added');
-    expect(done).toHaveLength(6);
+    expect(done).toHaveLength(10);
     expect(done.find((c) => c.candidate.jobId === started.jobId)!.candidate.attempt).toBeGreaterThan(started.attempt);
     expect(eventsOf(events, 'run.ended')[0]!.reason).toBe('max-jobs');
     const report = readFileSync(join(studyDir, 'report.md'), 'utf8');

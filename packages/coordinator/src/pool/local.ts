@@ -58,7 +58,7 @@ export async function stopPid(pid: number, graceMs = 5_000): Promise<void> {
 /**
  * A launcher that runs `<node> <bin> worker --listen 127.0.0.1:0 ...` as a detached process (its own
  * process group, so a Ctrl-C meant for the coordinator does not kill jobs mid-flight; the
- * coordinator stops it) and reads the bound address from the first line the daemon prints.
+ * coordinator stops it) and reads the bound address from the daemon's listening line.
  * `attached` keeps the daemons in the caller's process tree, for callers a batch system ends
  * whole (a Slurm array task): Slurm then ends them with it, even without cgroups.
  */
@@ -80,14 +80,14 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
     });
     const until = Date.now() + startTimeoutMs;
     while (Date.now() < until) {
+      // Stdout (the listening line first) and the log on stderr share the file, so a log line (e.g.
+      // the daemon ending what a previous one on this workdir left) may come before it.
       const text = readFileSync(spec.logFile).subarray(start).toString('utf8');
-      const nl = text.indexOf('\n');
-      if (nl >= 0) {
-        const address = listeningAddress(text.slice(0, nl));
-        if (address) {
-          const pid = child.pid!;
-          return { address, pid, stop: () => stopPid(pid), exited: ended };
-        }
+      const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n');
+      const address = lines.map(listeningAddress).find((a) => a !== null && a !== undefined);
+      if (address) {
+        const pid = child.pid!;
+        return { address, pid, stop: () => stopPid(pid), exited: ended };
       }
       if (exited) throw new UserError(`local worker ${spec.index} did not start (${exited}); see ${spec.logFile}`);
       await new Promise((r) => setTimeout(r, 50));
