@@ -6,7 +6,7 @@ import { LlmClient, LlmError } from './client.js';
 import { ContextWindow, contextOverflow } from './context.js';
 import { jsonlLog } from './log.js';
 import { llmSettings, type LlmSettings } from './settings.js';
-import { tempDir } from './test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { LoopbackLlm, type LoopbackOptions, type Step } from './test-support/loopback.js';
 import type { ToolSpec, Turn } from './types.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../llm/test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { call, LoopbackLlm, toolResults, type ChatRequest, type LoopbackOptions, type Reply, type Step } from '../llm/test-support/loopback.js';
 import { llmStudy, sessionOf, solution, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
 

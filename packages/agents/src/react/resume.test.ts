@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal, type JournalEvent } from '@aira/coordinator';
-import { tempDir } from '../llm/test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { call, LoopbackLlm, toolResults, type ChatRequest, type Reply } from '../llm/test-support/loopback.js';
 import { AIRA_BIN, KEY, sessionOf, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resumeStudy, runStudy, StudySpend, studyStatus, RunConfig } from '@aira/coordinator';
-import { tempDir } from '../llm/test-support/tmp.js';
+import { tempDir } from '@aira/testing';
 import { call, LoopbackLlm, type Reply, type Step } from '../llm/test-support/loopback.js';
 import { benchRegistry, llmConfig, sessionOf, solution, startBench, studyView, writeCommand, type Bench } from '../llm/test-support/study.js';
 
