@@ -1,37 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job, ParentView } from '@aira/coordinator';
 import { promptDir, renderPrompt } from '../llm/prompts.js';
-import { tempDir } from '@aira/testing';
-import { LoopbackLlm, type Step } from '../llm/test-support/loopback.js';
-import { llmStudy, sessionOf, solution, startBench, type Bench } from '../llm/test-support/study.js';
+import type { Step } from '../llm/test-support/loopback.js';
+import { llmStudy, sessionOf, solution, type Bench } from '../llm/test-support/study.js';
+import { useLoopbackBench } from '../llm/test-support/hooks.js';
 import { extractCode } from './extract.js';
 import { operatorTemplate } from './agent.js';
 
+const hooks = useLoopbackBench('aira-operators-');
+const serve = hooks.serve;
 let bench: Bench;
-let cleanup: () => void;
-const servers: LoopbackLlm[] = [];
-
-beforeAll(async () => {
-  const t = tempDir('aira-operators-');
-  cleanup = t.cleanup;
-  bench = await startBench(t.dir);
+beforeAll(() => {
+  bench = hooks.bench();
 });
-afterAll(async () => {
-  await bench?.stop();
-  cleanup?.();
-});
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.errors, 'checks inside the scripted model').toEqual([]);
-    await s.close();
-  }
-});
-
-async function serve(steps: Step[]): Promise<LoopbackLlm> {
-  const s = await LoopbackLlm.start(steps);
-  servers.push(s);
-  return s;
-}
 
 /** The operators prompt does not carry the react system text: read the folders from the context section. */
 function dirsOf(user: string): { data: string; submission: string; python: string } {

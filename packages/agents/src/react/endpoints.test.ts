@@ -1,36 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '@aira/testing';
-import { call, LoopbackLlm, toolResults, type Step } from '../llm/test-support/loopback.js';
-import { llmStudy, sessionOf, solution, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, toolResults, type Step } from '../llm/test-support/loopback.js';
+import { llmStudy, sessionOf, solution, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { useLoopbackBench } from '../llm/test-support/hooks.js';
 
 /** Several models and endpoints in one run: a model per role, and a fallback while the main endpoint is down. */
 
+const hooks = useLoopbackBench('aira-react-endpoints-');
+const serve = hooks.serve;
 let bench: Bench;
-let cleanup: () => void;
-const servers: LoopbackLlm[] = [];
-beforeAll(async () => {
-  const t = tempDir('aira-react-endpoints-');
-  cleanup = t.cleanup;
-  bench = await startBench(t.dir);
+beforeAll(() => {
+  bench = hooks.bench();
 });
-afterAll(async () => {
-  await bench?.stop();
-  cleanup?.();
-});
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.errors, 'checks inside the scripted model').toEqual([]);
-    await s.close();
-  }
-});
-
-async function serve(steps: Step[]): Promise<LoopbackLlm> {
-  const s = await LoopbackLlm.start(steps);
-  servers.push(s);
-  return s;
-}
 
 const writeAndSubmit: Step = (req) => {
   const s = sessionOf(req);

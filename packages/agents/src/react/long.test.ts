@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '@aira/testing';
-import { call, LoopbackLlm, toolResults, type ChatRequest, type LoopbackOptions, type Reply, type Step } from '../llm/test-support/loopback.js';
-import { llmStudy, sessionOf, solution, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, toolResults, type ChatRequest, type Reply, type Step } from '../llm/test-support/loopback.js';
+import { llmStudy, sessionOf, solution, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { useLoopbackBench } from '../llm/test-support/hooks.js';
 
 /**
  * Trajectories longer than the model's context window, against a real worker: the loopback server
@@ -9,31 +9,12 @@ import { llmStudy, sessionOf, solution, startBench, writeCommand, type Bench } f
  * system prompt, the task and the latest observation reached the model whole.
  */
 
+const hooks = useLoopbackBench('aira-react-long-');
+const serve = hooks.serve;
 let bench: Bench;
-let cleanup: () => void;
-const servers: LoopbackLlm[] = [];
-
-beforeAll(async () => {
-  const t = tempDir('aira-react-long-');
-  cleanup = t.cleanup;
-  bench = await startBench(t.dir);
+beforeAll(() => {
+  bench = hooks.bench();
 });
-afterAll(async () => {
-  await bench?.stop();
-  cleanup?.();
-});
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.errors, 'checks inside the scripted model').toEqual([]);
-    await s.close();
-  }
-});
-
-async function serve(steps: Step[], options: LoopbackOptions): Promise<LoopbackLlm> {
-  const s = await LoopbackLlm.start(steps, options);
-  servers.push(s);
-  return s;
-}
 
 const tools = (...calls: Array<ReturnType<typeof call>>): Reply => ({ content: '', toolCalls: calls });
 

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '@aira/testing';
-import { call, lastMessage, LoopbackLlm, toolResults, type ChatRequest, type Reply, type Step } from '../llm/test-support/loopback.js';
-import { filesUnder, KEY, llmStudy, sessionOf, solution, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, lastMessage, toolResults, type ChatRequest, type Reply, type Step } from '../llm/test-support/loopback.js';
+import { filesUnder, KEY, llmStudy, sessionOf, solution, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { useLoopbackBench } from '../llm/test-support/hooks.js';
 
 /**
  * ReAct jobs in real studies: a real worker daemon (bash, Python kernel, files), the diabetes data
@@ -11,31 +11,12 @@ import { filesUnder, KEY, llmStudy, sessionOf, solution, startBench, writeComman
  * a script through the real openai SDK. Step functions check what the model was shown.
  */
 
+const hooks = useLoopbackBench('aira-react-');
+const serve = hooks.serve;
 let bench: Bench;
-let cleanup: () => void;
-const servers: LoopbackLlm[] = [];
-
-beforeAll(async () => {
-  const t = tempDir('aira-react-');
-  cleanup = t.cleanup;
-  bench = await startBench(t.dir);
+beforeAll(() => {
+  bench = hooks.bench();
 });
-afterAll(async () => {
-  await bench?.stop();
-  cleanup?.();
-});
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.errors, 'checks inside the scripted model').toEqual([]);
-    await s.close();
-  }
-});
-
-async function serve(steps: Step[], options = {}): Promise<LoopbackLlm> {
-  const s = await LoopbackLlm.start(steps, options);
-  servers.push(s);
-  return s;
-}
 
 const tools = (...calls: Array<ReturnType<typeof call>>): Reply => ({ content: '', toolCalls: calls });
 const lastTool = (req: ChatRequest) => toolResults(req).at(-1) ?? '';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resumeStudy, runStudy, StudySpend, studyStatus, RunConfig } from '@aira/coordinator';
-import { tempDir } from '@aira/testing';
-import { call, LoopbackLlm, type Reply, type Step } from '../llm/test-support/loopback.js';
-import { benchRegistry, llmConfig, sessionOf, solution, startBench, studyView, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { call, type Reply, type Step } from '../llm/test-support/loopback.js';
+import { benchRegistry, llmConfig, sessionOf, solution, studyView, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { useLoopbackBench } from '../llm/test-support/hooks.js';
 
 /**
  * Spending limits in real studies (a real worker, the loopback server pricing each reply at $1):
@@ -12,30 +12,12 @@ import { benchRegistry, llmConfig, sessionOf, solution, startBench, studyView, w
  * the hourly limit holds calls back.
  */
 
+const hooks = useLoopbackBench('aira-react-spend-');
+const serve = hooks.serve;
 let bench: Bench;
-let cleanup: () => void;
-const servers: LoopbackLlm[] = [];
-beforeAll(async () => {
-  const t = tempDir('aira-react-spend-');
-  cleanup = t.cleanup;
-  bench = await startBench(t.dir);
+beforeAll(() => {
+  bench = hooks.bench();
 });
-afterAll(async () => {
-  await bench?.stop();
-  cleanup?.();
-});
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.errors, 'checks inside the scripted model').toEqual([]);
-    await s.close();
-  }
-});
-
-async function serve(steps: Step[]): Promise<LoopbackLlm> {
-  const s = await LoopbackLlm.start(steps);
-  servers.push(s);
-  return s;
-}
 
 /** One reply of 1M prompt tokens ($1 at $1/M) that writes the solution and submits it. */
 const writeAndSubmit: Step = (req) => {
