@@ -1,4 +1,5 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** Quotes a cell the way Python's csv module (QUOTE_MINIMAL) and pandas' to_csv do. */
 export function csvCell(value: string): string {
@@ -51,4 +52,21 @@ export class CsvWriter {
       this.out.end((err?: Error | null) => (err || this.failure ? reject(err ?? this.failure) : resolve()));
     });
   }
+}
+
+/** Writes a whole CSV (header + rows) the way pandas' to_csv(index=False) quotes; creates folders. Returns the row count. */
+export async function writeTable(path: string, header: readonly string[], rows: Iterable<readonly string[]>): Promise<number> {
+  mkdirSync(dirname(path), { recursive: true });
+  const out = new CsvWriter(path);
+  let n = 0;
+  try {
+    await out.row(header);
+    for (const r of rows) {
+      await out.row(r);
+      n++;
+    }
+  } finally {
+    await out.close();
+  }
+  return n;
 }

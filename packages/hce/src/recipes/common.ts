@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '@aira/core';
 import { csvBatches, readCsvRecords } from '../csv/read.js';
-import { CsvWriter } from '../csv/write.js';
+import { CsvWriter, writeTable } from '../csv/write.js';
+
+export { writeTable };
 import { Columns } from '../split/columns.js';
 import { linkOrCopy } from '../split/files.js';
 import type { SplitRng } from '../rng.js';
@@ -25,23 +27,6 @@ export function sourceFile(ctx: SplitterContext, rel: string): string {
 export function assignKeys(ctx: SplitterContext, keys: readonly string[], opts: { strata?: ArrayLike<number>; rows?: ArrayLike<number>; maxRowsPerPart?: number } = {}): Map<string, 'train' | HiddenPart> {
   const parts = assignUnits({ units: keys.length, fractions: ctx.fractions, seed: ctx.seed, ...opts });
   return new Map(keys.map((k, i) => [k, parts[i] === TRAIN ? 'train' : parts[i] === SEARCH ? 'search' : 'validation']));
-}
-
-/** Writes a CSV (header + rows) the way pandas' to_csv(index=False) quotes; creates folders. */
-export async function writeTable(path: string, header: readonly string[], rows: Iterable<readonly string[]>): Promise<number> {
-  mkdirSync(dirname(path), { recursive: true });
-  const out = new CsvWriter(path);
-  let n = 0;
-  try {
-    await out.row(header);
-    for (const r of rows) {
-      await out.row(r);
-      n++;
-    }
-  } finally {
-    await out.close();
-  }
-  return n;
 }
 
 /** The lines of a text file, streamed (JSON Lines files can be many GB). */
@@ -83,6 +68,17 @@ export async function scanCsv(file: string, fn: (cells: string[], line: number, 
   }
   if (!header) throw new ConfigError(`${file}: empty CSV (no header)`);
   return header;
+}
+
+/** The distinct values of one column (a split unit: plays, patients…) in first-seen order, and the header. */
+export async function unitsOf(file: string, column: string, where: string): Promise<{ header: Columns; units: string[] }> {
+  const units: string[] = [];
+  const seen = new Set<string>();
+  const header = await scanCsv(file, (cells, _l, h) => {
+    const u = cells[h.require(column, where)]!;
+    if (!seen.has(u)) seen.add(u), units.push(u);
+  });
+  return { header, units };
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, moveMedia, partitionCsv, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { assignKeys, counts, moveMedia, partitionCsv, sourceFile, unitsOf, whereOf, writeTable } from './common.js';
 
 /** The per-play side tables MLE-bench splits with the labels (train_<name> → test_<name>). */
 const SIDE = ['baseline_helmets.csv', 'player_tracking.csv', 'video_metadata.csv'];
@@ -19,12 +19,7 @@ const VIEWS = ['All29', 'Endzone', 'Sideline'];
 export const nflSplitter: Splitter = async (ctx) => {
   const where = whereOf(ctx);
   const file = sourceFile(ctx, 'train_labels.csv');
-  const plays: string[] = [];
-  const seen = new Set<string>();
-  const header = await scanCsv(file, (cells, _l, h) => {
-    const gp = cells[h.require('game_play', `${where}.unit.column`)]!;
-    if (!seen.has(gp)) seen.add(gp), plays.push(gp);
-  });
+  const { header, units: plays } = await unitsOf(file, 'game_play', `${where}.unit.column`);
   const gpIdx = header.require('game_play', `${where}.unit.column`);
   const idIdx = header.require('contact_id', `${where}.id`);
   const partOf = assignKeys(ctx, plays);

@@ -4,7 +4,7 @@ import { ConfigError } from '@aira/core';
 import { listFiles } from '../split/files.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, moveMedia, partitionCsv, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { assignKeys, counts, moveMedia, partitionCsv, sourceFile, unitsOf, whereOf, writeTable } from './common.js';
 
 /** pandas writes an int column that gained NaN (the grid's unmeasured weeks) as floats. */
 const asFloat = (v: string) => (/^-?\d+$/.test(v) ? `${v}.0` : v);
@@ -20,12 +20,7 @@ const asFloat = (v: string) => (/^-?\d+$/.test(v) ? `${v}.0` : v);
 export const osicSplitter: Splitter = async (ctx) => {
   const where = whereOf(ctx);
   const file = sourceFile(ctx, 'train.csv');
-  const patients: string[] = [];
-  const seen = new Set<string>();
-  const header = await scanCsv(file, (cells, _l, h) => {
-    const p = cells[h.require('Patient', `${where}.unit.column`)]!;
-    if (!seen.has(p)) patients.push(p), seen.add(p);
-  });
+  const { header, units: patients } = await unitsOf(file, 'Patient', `${where}.unit.column`);
   const pi = header.require('Patient', `${where}.unit.column`);
   const wi = header.require('Weeks', `${where}.id`);
   const fi = header.require('FVC', `${where}.label`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError } from '@aira/core';
 import type { SplitSpec } from '@aira/competitions';
 import { csvHeader, readCsvRecords } from '../csv/read.js';
-import { CsvWriter } from '../csv/write.js';
+import { writeTable } from '../csv/write.js';
 import { Columns } from './columns.js';
 
 /**
@@ -11,21 +11,6 @@ import { Columns } from './columns.js';
  * answer columns (graders assert on them), inputs keep the test input's columns, and sample
  * submissions are the competition's dummy sample with the hidden ids.
  */
-
-async function writeRows(path: string, header: readonly string[], rows: Iterable<readonly string[]>): Promise<number> {
-  const out = new CsvWriter(path);
-  let n = 0;
-  try {
-    await out.row(header);
-    for (const r of rows) {
-      await out.row(r);
-      n++;
-    }
-  } finally {
-    await out.close();
-  }
-  return n;
-}
 
 function* project(rows: readonly string[][], idx: readonly number[]): Generator<string[]> {
   for (const r of rows) yield idx.map((i) => r[i]!);
@@ -60,7 +45,7 @@ export async function answerFormat(spec: SplitSpec, labelled: Columns, answersFi
 
 /** Writes one hidden part's answers; returns the row count. */
 export async function writeAnswers(path: string, format: AnswerFormat, spec: SplitSpec, labelled: Columns, rows: readonly string[][]): Promise<number> {
-  if (format.mode === 'rows') return writeRows(path, format.columns, project(rows, format.columns.map((c) => labelled.require(c, 'answers'))));
+  if (format.mode === 'rows') return writeTable(path, format.columns, project(rows, format.columns.map((c) => labelled.require(c, 'answers'))));
   const ids = spec.id.map((c) => labelled.require(c, 'split.id'));
   const label = labelled.require(spec.label[0]!, 'split.label');
   const classes = format.classes!;
@@ -68,7 +53,7 @@ export async function writeAnswers(path: string, format: AnswerFormat, spec: Spl
   for (const r of rows) {
     if (!known.has(r[label]!)) throw new ConfigError(`label "${r[label]}" of a hidden row is not one of the answer columns (${classes.join(', ')})`);
   }
-  return writeRows(
+  return writeTable(
     path,
     format.columns,
     rows.map((r) => [...ids.map((i) => r[i]!), ...classes.map((c) => (r[label] === c ? '1' : '0'))]),
@@ -82,7 +67,7 @@ export async function writeAnswers(path: string, format: AnswerFormat, spec: Spl
 export async function writeInputs(path: string, testInput: string, labelled: Columns, rows: readonly string[][]): Promise<number | null> {
   const header = await csvHeader(testInput);
   if (!header.every((c) => labelled.has(c))) return null;
-  return writeRows(path, header, project(rows, header.map((c) => labelled.require(c, 'test input'))));
+  return writeTable(path, header, project(rows, header.map((c) => labelled.require(c, 'test input'))));
 }
 
 export interface SampleFormat {
@@ -104,7 +89,7 @@ export async function sampleFormat(sampleFile: string, spec: SplitSpec, labelled
 }
 
 export async function writeSample(path: string, format: SampleFormat, rows: readonly string[][]): Promise<number> {
-  return writeRows(
+  return writeTable(
     path,
     format.header,
     rows.map((r) => format.cells.map((c) => ('from' in c ? r[c.from]! : c.value))),
