@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadRegistry, type Competition } from '@aira/competitions';
-import { ACCURACY_PY } from '@aira/testing';
+import { ACCURACY_PY, manifestFor } from '@aira/testing';
 import { fixtureRng, writeCsv, writeFile } from './fixtures.js';
 
 export { ACCURACY_PY };
@@ -41,25 +41,13 @@ export async function toyCompetition(root: string, o: ToyOptions = {}): Promise<
   const dir = join(root, 'plugin', id);
   writeFile(
     join(dir, 'manifest.json'),
-    JSON.stringify({
-      id,
-      name: `Toy ${id}`,
-      metric: 'accuracy',
-      direction: 'higher-is-better',
-      data: {
-        modality: ['tabular'],
-        task: 'binary-classification',
-        labelled: ['public/train.csv'],
-        ids: { file: 'public/train.csv', columns: ['id'] },
-        labels: { file: 'public/train.csv', columns: ['label'] },
-        testInputs: ['public/test.csv'],
-        sampleSubmission: 'public/sample_submission.csv',
-        answers: 'private/test.csv',
-      },
-      split: { method: 'builtin', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' } },
-      grader: { kind: 'python', script: 'grade.py' },
-      ...o.manifest,
-    }),
+    JSON.stringify(
+      manifestFor(id, {
+        name: `Toy ${id}`,
+        data: { ...(manifestFor(id).data as object), testInputs: ['public/test.csv'] },
+        ...o.manifest,
+      }),
+    ),
   );
   writeFile(join(dir, 'grade.py'), ACCURACY_PY);
   if (o.code) writeFile(join(dir, 'index.js'), o.code);
