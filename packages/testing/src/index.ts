@@ -7,3 +7,4 @@ export { tempDir, fileTempDir } from './temp.js';
 export { manifestFor, ACCURACY_PY } from './competition.js';
 export { writeChecksumRegistry, md5, type PreparedFiles } from './mlebench-data.js';
 export { spawnWorkerProcess, type SpawnWorkerOptions, type SpawnedWorker } from './spawn-worker.js';
+export { scoreScript } from './script-agent.js';

@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal, type JournalEvent } from '@aira/coordinator';
+import { scoreScript } from '@aira/testing';
 
 /** The built `aira` command, run as a user runs it. */
 export const AIRA = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/aira.js');
@@ -74,21 +75,5 @@ export function workerPids(studyDir: string): number[] {
 
 /** A script-agent solution: sleeps `sleepS`, writes a prediction, prints a score rising with its parents'. */
 export function sleepyScript(dir: string, sleepS: number, extra = ''): string {
-  const path = join(dir, 'solution.py');
-  writeFileSync(
-    path,
-    [
-      'import json, os, random, time',
-      'job = json.load(open(os.environ["AIRA_JOB_JSON"]))',
-      'rng = random.Random(int(os.environ["AIRA_JOB_SEED"]))',
-      `time.sleep(${sleepS})`,
-      'best = max([p["searchScore"] for p in job["parents"] if p["searchScore"] is not None] + [0.0])',
-      'score = best + rng.random()',
-      'open(os.path.join(os.environ["AIRA_SUBMISSION_DIR"], "pred.txt"), "w").write(str(score))',
-      extra,
-      'print(f"score: {score}")',
-      '',
-    ].join('\n'),
-  );
-  return path;
+  return scoreScript(dir, String(sleepS), extra);
 }

@@ -5,6 +5,7 @@ import { airaBin, assertBuilt } from '@aira/testing';
 import { readJournal } from '../journal/reader.js';
 import type { JournalEvent } from '../journal/events.js';
 import { cliWorkerLauncher, type LocalWorkerProcess } from '../pool/local.js';
+import { scoreScript } from '@aira/testing';
 
 /** The built `aira` command: tests run real worker daemons and real coordinators through it. */
 export const AIRA_BIN = airaBin();
@@ -44,21 +45,5 @@ export function eventsOf<T extends JournalEvent['type']>(events: JournalEvent[],
 
 /** A Python solution: sleeps by its seed between min and max seconds, writes a prediction, prints its score. */
 export function sleepyScript(dir: string, minS: number, maxS: number, extra = ''): string {
-  const path = join(dir, 'solution.py');
-  writeFileSync(
-    path,
-    [
-      'import json, os, random, time',
-      'job = json.load(open(os.environ["AIRA_JOB_JSON"]))',
-      'rng = random.Random(int(os.environ["AIRA_JOB_SEED"]))',
-      `time.sleep(${minS} + rng.random() * ${maxS - minS})`,
-      'best = max([p["searchScore"] for p in job["parents"] if p["searchScore"] is not None] + [0.0])',
-      'score = best + rng.random()',
-      'open(os.path.join(os.environ["AIRA_SUBMISSION_DIR"], "pred.txt"), "w").write(str(score))',
-      extra,
-      'print(f"score: {score}")',
-      '',
-    ].join('\n'),
-  );
-  return path;
+  return scoreScript(dir, `${minS} + rng.random() * ${maxS - minS}`, extra);
 }
