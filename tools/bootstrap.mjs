@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quiet = process.argv.includes('--quiet');
 const say = (msg) => !quiet && console.error(`[setup] ${msg}`);
-const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', ...opts });
+const run = (cmd, args, opts = {}) =>
+  execFileSync(cmd, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', ...opts });
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -26,7 +27,10 @@ function newest(path) {
 
 // 1. npm dependencies
 const lockTime = Math.max(newest(join(root, 'package-lock.json')), newest(join(root, 'package.json')));
-if (!existsSync(join(root, 'node_modules/.package-lock.json')) || newest(join(root, 'node_modules/.package-lock.json')) < lockTime) {
+if (
+  !existsSync(join(root, 'node_modules/.package-lock.json')) ||
+  newest(join(root, 'node_modules/.package-lock.json')) < lockTime
+) {
   say('installing npm dependencies');
   run('npm', [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install', '--no-audit', '--no-fund']);
 }
@@ -56,17 +60,32 @@ if (existsSync(web) && (!existsSync(webOut) || Math.max(newest(web), lockTime) >
 //    (r-cran-mlbench's .rda files are read by python3-rdata; the package depends on r-base-core).
 //    Installed with apt when we are root; otherwise we print the exact command and stop.
 const python = process.env.AIRA_PYTHON ?? '/usr/bin/python3';
-const APT = ['python3-numpy', 'python3-pandas', 'python3-sklearn', 'bubblewrap', 'dataset-fashion-mnist', 'fortunes', 'r-cran-mlbench', 'python3-rdata'];
+const APT = [
+  'python3-numpy',
+  'python3-pandas',
+  'python3-sklearn',
+  'bubblewrap',
+  'dataset-fashion-mnist',
+  'fortunes',
+  'r-cran-mlbench',
+  'python3-rdata',
+];
 // Only the dashboard's browser tests (Chromium, headless) and the cluster tests (a real single-node
 // Slurm: `--workers slurm`, ablation arrays) need these; installed when we can, never required:
 // those tests skip, saying why, without them.
 const APT_OPTIONAL = ['chromium', 'slurm-wlm', 'munge'];
-const pyOk = () => spawnSync(python, ['-c', 'import numpy, pandas, sklearn'], { stdio: 'ignore' }).status === 0;
+const pyOk = () =>
+  spawnSync(python, ['-c', 'import numpy, pandas, sklearn'], { stdio: 'ignore' }).status === 0;
 const hasDpkg = existsSync('/usr/bin/dpkg-query');
 const missingApt = (list = APT) => {
   if (!hasDpkg) return [];
   const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...list], { encoding: 'utf8' });
-  const installed = new Set((r.stdout ?? '').split('\n').filter((l) => l.endsWith('install ok installed')).map((l) => l.split(' ')[0]));
+  const installed = new Set(
+    (r.stdout ?? '')
+      .split('\n')
+      .filter((l) => l.endsWith('install ok installed'))
+      .map((l) => l.split(' ')[0]),
+  );
   return list.filter((p) => !installed.has(p));
 };
 const stop = (why) => {
@@ -77,14 +96,20 @@ if (process.env.AIRA_SKIP_APT !== '1') {
   let missing = missingApt();
   const optional = missingApt(APT_OPTIONAL);
   const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (optional.length > 0 && !canApt) say(`not installed: ${optional.join(' ')} (the dashboard's browser tests and the Slurm tests skip without them)`);
+  if (optional.length > 0 && !canApt)
+    say(
+      `not installed: ${optional.join(' ')} (the dashboard's browser tests and the Slurm tests skip without them)`,
+    );
   if (canApt) missing = [...missing, ...optional];
   if (missing.length > 0 && canApt) {
     say(`installing Debian packages: ${missing.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const upd = spawnSync('apt-get', ['update', '-qq'], { stdio: quiet ? 'ignore' : 'inherit', env });
     if (upd.status !== 0) say('apt-get update failed; trying the install anyway');
-    const inst = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: quiet ? 'ignore' : 'inherit', env });
+    const inst = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+      stdio: quiet ? 'ignore' : 'inherit',
+      env,
+    });
     if (inst.status !== 0) say(`apt-get install ended with status ${inst.status}`);
     missing = missingApt();
   }

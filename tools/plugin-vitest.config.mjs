@@ -9,7 +9,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = process.env.AIRA_PLUGIN_DIR;
 if (!dir) throw new Error('set AIRA_PLUGIN_DIR to the plugin folder');
 // Exact names only: a subpath such as @aira/core/errors resolves through the package's own exports.
-const alias = readdirSync(`${root}packages`).map((p) => ({ find: new RegExp(`^@aira/${p}$`), replacement: `${root}packages/${p}/src/index.ts` }));
+const alias = readdirSync(`${root}packages`).map((p) => ({
+  find: new RegExp(`^@aira/${p}$`),
+  replacement: `${root}packages/${p}/src/index.ts`,
+}));
 
 export default defineConfig({
   resolve: { conditions: ['@aira/source'], alias },

@@ -13,11 +13,21 @@ const GOAL_RATIO = 3;
 
 function timed(args) {
   const t0 = performance.now();
-  const r = spawnSync('/bin/bash', ['-c', '"$@" >/dev/null; rc=$?; times >&2; exit $rc', 'bash', process.execPath, ...args], { encoding: 'utf8' });
+  const r = spawnSync(
+    '/bin/bash',
+    ['-c', '"$@" >/dev/null; rc=$?; times >&2; exit $rc', 'bash', process.execPath, ...args],
+    { encoding: 'utf8' },
+  );
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr.trim()}`);
   const last = r.stderr.trim().split('\n').pop();
-  const cpu = last.split(/\s+/).map((t) => { const m = /^(\d+)m([\d.]+)s$/.exec(t); return m ? Number(m[1]) * 60 + Number(m[2]) : NaN; }).reduce((a, b) => a + b, 0);
+  const cpu = last
+    .split(/\s+/)
+    .map((t) => {
+      const m = /^(\d+)m([\d.]+)s$/.exec(t);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+    })
+    .reduce((a, b) => a + b, 0);
   return { wall, cpu };
 }
 
@@ -30,13 +40,31 @@ async function start({ report, goal, root }) {
     runs.grade.push(timed([aira, 'grade', '--help']));
   }
   const bestOf = (xs, k) => Math.min(...xs.map((x) => x[k]));
-  const v = bestOf(runs.version, 'wall'), n = bestOf(runs.node, 'wall'), g = bestOf(runs.grade, 'wall');
-  report('cli.start.version_s', v, 's', `aira --version, wall, best of ${RUNS}; CPU ${bestOf(runs.version, 'cpu').toFixed(3)} s`);
-  report('cli.start.grade_help_s', g, 's', `aira grade --help (loads the grade command), wall, best of ${RUNS}`);
+  const v = bestOf(runs.version, 'wall'),
+    n = bestOf(runs.node, 'wall'),
+    g = bestOf(runs.grade, 'wall');
+  report(
+    'cli.start.version_s',
+    v,
+    's',
+    `aira --version, wall, best of ${RUNS}; CPU ${bestOf(runs.version, 'cpu').toFixed(3)} s`,
+  );
+  report(
+    'cli.start.grade_help_s',
+    g,
+    's',
+    `aira grade --help (loads the grade command), wall, best of ${RUNS}`,
+  );
   report('cli.start.node_s', n, 's', `baseline: node -e 0, wall, best of ${RUNS}`);
   report('cli.start.version_over_node', v / n, 'ratio', 'aira --version / bare node start');
-  const vc = bestOf(runs.version, 'cpu'), nc = bestOf(runs.node, 'cpu');
-  goal('aira --version (every command pays it)', `<= ${GOAL_S} s (${GOAL_RATIO}x bare node)`, `${(vc / nc).toFixed(2)}x bare node: ${vc.toFixed(3)} s vs ${nc.toFixed(3)} s CPU; wall ${v.toFixed(3)} s vs ${n.toFixed(3)} s`, vc / nc <= GOAL_RATIO);
+  const vc = bestOf(runs.version, 'cpu'),
+    nc = bestOf(runs.node, 'cpu');
+  goal(
+    'aira --version (every command pays it)',
+    `<= ${GOAL_S} s (${GOAL_RATIO}x bare node)`,
+    `${(vc / nc).toFixed(2)}x bare node: ${vc.toFixed(3)} s vs ${nc.toFixed(3)} s CPU; wall ${v.toFixed(3)} s vs ${n.toFixed(3)} s`,
+    vc / nc <= GOAL_RATIO,
+  );
 }
 
 export const parts = { start };

@@ -54,7 +54,9 @@ async function dispatch({ report, goal, root }) {
     writeFileSync(script, SLEEP_SCRIPT, { mode: 0o755 });
     const launcher = coord.cliWorkerLauncher(bin, ['--log-level', 'warn']);
     const eight = await Promise.all(
-      Array.from({ length: 8 }, (_, index) => launcher({ index, tokenFile, workdir: join(tmp, `w${index}`), logFile: join(tmp, `w${index}.log`) })),
+      Array.from({ length: 8 }, (_, index) =>
+        launcher({ index, tokenFile, workdir: join(tmp, `w${index}`), logFile: join(tmp, `w${index}.log`) }),
+      ),
     );
     stops.push(() => Promise.all(eight.map((w) => w.stop())));
     const hosts8 = join(tmp, 'hosts8');
@@ -83,14 +85,49 @@ async function dispatch({ report, goal, root }) {
     );
     const events = coord.readJournal(join(res8.dir, res8.runs[0].runId, 'journal.jsonl')).events;
     const m = measure(events);
-    report('coordinator.dispatch.p50', m.dispatch.p50, 'ms', `slot free → next job's first exec started on that worker (${m.dispatch.n} hand-overs)`);
+    report(
+      'coordinator.dispatch.p50',
+      m.dispatch.p50,
+      'ms',
+      `slot free → next job's first exec started on that worker (${m.dispatch.n} hand-overs)`,
+    );
     report('coordinator.dispatch.p99', m.dispatch.p99, 'ms', 'same, 99th percentile');
-    report('coordinator.dispatch.unary_rtt.p50', unaryP50, 'ms', 'baseline: gRPC unary Describe round trip to the same worker');
-    report('coordinator.dispatch.p50_over_unary', m.dispatch.p50 / unaryP50, 'ratio', 'dispatch p50 / unary round trip p50');
-    report('coordinator.occupancy.8w', 100 * m.occupancy, '%', `slot occupancy over the saturated window, ${jobs8} jobs sleeping 50–500 ms (limit 100%)`);
-    report('coordinator.exec_occupancy.8w', 100 * m.execOccupancy, '%', 'share of that window the workers spent running execs (the rest: sessions, files, hand-over)');
-    goal('dispatch latency, slot free → next exec (8 workers)', `p99 <= ${DISPATCH_P99_GOAL_MS} ms`, `p50/p99 ${m.dispatch.p50.toFixed(0)}/${m.dispatch.p99.toFixed(0)} ms (${(m.dispatch.p99 / unaryP50).toFixed(0)}x a unary round trip of ${unaryP50.toFixed(2)} ms)`, m.dispatch.p99 <= DISPATCH_P99_GOAL_MS);
-    goal('exec share of the saturated window (8 workers, 50–500 ms jobs)', `>= ${EXEC_SHARE_GOAL} %`, `${(100 * m.execOccupancy).toFixed(1)} % (slot occupancy ${(100 * m.occupancy).toFixed(1)} %)`, 100 * m.execOccupancy >= EXEC_SHARE_GOAL);
+    report(
+      'coordinator.dispatch.unary_rtt.p50',
+      unaryP50,
+      'ms',
+      'baseline: gRPC unary Describe round trip to the same worker',
+    );
+    report(
+      'coordinator.dispatch.p50_over_unary',
+      m.dispatch.p50 / unaryP50,
+      'ratio',
+      'dispatch p50 / unary round trip p50',
+    );
+    report(
+      'coordinator.occupancy.8w',
+      100 * m.occupancy,
+      '%',
+      `slot occupancy over the saturated window, ${jobs8} jobs sleeping 50–500 ms (limit 100%)`,
+    );
+    report(
+      'coordinator.exec_occupancy.8w',
+      100 * m.execOccupancy,
+      '%',
+      'share of that window the workers spent running execs (the rest: sessions, files, hand-over)',
+    );
+    goal(
+      'dispatch latency, slot free → next exec (8 workers)',
+      `p99 <= ${DISPATCH_P99_GOAL_MS} ms`,
+      `p50/p99 ${m.dispatch.p50.toFixed(0)}/${m.dispatch.p99.toFixed(0)} ms (${(m.dispatch.p99 / unaryP50).toFixed(0)}x a unary round trip of ${unaryP50.toFixed(2)} ms)`,
+      m.dispatch.p99 <= DISPATCH_P99_GOAL_MS,
+    );
+    goal(
+      'exec share of the saturated window (8 workers, 50–500 ms jobs)',
+      `>= ${EXEC_SHARE_GOAL} %`,
+      `${(100 * m.execOccupancy).toFixed(1)} % (slot occupancy ${(100 * m.occupancy).toFixed(1)} %)`,
+      100 * m.execOccupancy >= EXEC_SHARE_GOAL,
+    );
   });
 }
 
@@ -103,7 +140,11 @@ async function scale({ report, root, scaleWorkers }) {
   await withSetup(root, async ({ coord, protocol, tmp, tokenFile, token, stops }) => {
     const perHost = 64;
     const hostCount = Math.ceil(total / perHost);
-    const hostsProcs = await Promise.all(Array.from({ length: hostCount }, (_, h) => startDaemonHost(root, Math.min(perHost, total - h * perHost), join(tmp, `host${h}`), tokenFile)));
+    const hostsProcs = await Promise.all(
+      Array.from({ length: hostCount }, (_, h) =>
+        startDaemonHost(root, Math.min(perHost, total - h * perHost), join(tmp, `host${h}`), tokenFile),
+      ),
+    );
     stops.push(() => Promise.all(hostsProcs.map((h) => h.stop())));
     const addresses = hostsProcs.flatMap((h) => h.addresses);
 
@@ -137,10 +178,30 @@ async function scale({ report, root, scaleWorkers }) {
     const wall = performance.now() - wall0;
     const events = coord.readJournal(join(res.dir, res.runs[0].runId, 'journal.jsonl')).events;
     const m = measure(events);
-    report(`coordinator.cpu_per_job.${total}w`, cpuJob, 'ms', `coordinator CPU (user+sys) per dispatched job, ${res.runs[0].jobs} jobs on ${total} workers in ${(wall / 1000).toFixed(1)} s`);
-    report('coordinator.cpu_per_job.unary_cpu', cpuUnary, 'ms', 'baseline: client CPU of one small gRPC unary call (ListSessions) in this process');
-    report('coordinator.cpu_per_job.over_unary', cpuJob / cpuUnary, 'ratio', 'CPU per job / CPU per unary call');
-    report(`coordinator.scale.occupancy.${total}w`, 100 * m.occupancy, '%', `slot occupancy of the ${total} workers over the saturated window`);
+    report(
+      `coordinator.cpu_per_job.${total}w`,
+      cpuJob,
+      'ms',
+      `coordinator CPU (user+sys) per dispatched job, ${res.runs[0].jobs} jobs on ${total} workers in ${(wall / 1000).toFixed(1)} s`,
+    );
+    report(
+      'coordinator.cpu_per_job.unary_cpu',
+      cpuUnary,
+      'ms',
+      'baseline: client CPU of one small gRPC unary call (ListSessions) in this process',
+    );
+    report(
+      'coordinator.cpu_per_job.over_unary',
+      cpuJob / cpuUnary,
+      'ratio',
+      'CPU per job / CPU per unary call',
+    );
+    report(
+      `coordinator.scale.occupancy.${total}w`,
+      100 * m.occupancy,
+      '%',
+      `slot occupancy of the ${total} workers over the saturated window`,
+    );
   });
 }
 
@@ -153,11 +214,17 @@ const cpuMs = (u) => (u.user + u.system) / 1000;
 /** Dispatch latencies and occupancy from a run's journal (the coordinator's own record). */
 function measure(events) {
   const starts = events.filter((e) => e.type === 'attempt.started');
-  const submitted = new Map(events.filter((e) => e.type === 'attempt.submitted').map((e) => [`${e.jobId}/${e.attempt}`, e]));
+  const submitted = new Map(
+    events.filter((e) => e.type === 'attempt.submitted').map((e) => [`${e.jobId}/${e.attempt}`, e]),
+  );
   // An attempt holds its worker until it is submitted, abandoned or cancelled.
   const ended = new Map();
   for (const e of events) {
-    if (['attempt.submitted', 'attempt.abandoned', 'attempt.cancelled'].includes(e.type) && !ended.has(`${e.jobId}/${e.attempt}`)) ended.set(`${e.jobId}/${e.attempt}`, e.t);
+    if (
+      ['attempt.submitted', 'attempt.abandoned', 'attempt.cancelled'].includes(e.type) &&
+      !ended.has(`${e.jobId}/${e.attempt}`)
+    )
+      ended.set(`${e.jobId}/${e.attempt}`, e.t);
   }
   const firstExec = new Map();
   const execs = [];
@@ -206,7 +273,9 @@ function startDaemonHost(root, count, dir, tokenFile) {
     process.stdout.write(JSON.stringify(daemons.map((d) => d.address)) + '\\n');
     process.on('SIGTERM', async () => { await Promise.all(daemons.map((d) => d.shutdown())); process.exit(0); });
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d) => {

@@ -36,13 +36,33 @@ export async function run({ report, root }) {
       coord.replay(coord.readJournal(run.journal).events);
       const baseMs = performance.now() - t0;
       const open = await timed('api/study?id=20260101-000000-big');
-      report('dashboard.open_10k.first_study_answer', open.ms, 'ms', `cold: journal read, replayed and reported; ${(open.bytes / 1e3).toFixed(0)} kB answer`);
-      report('dashboard.open_10k.baseline_read_replay', baseMs, 'ms', 'readJournal + replay of the same journal');
+      report(
+        'dashboard.open_10k.first_study_answer',
+        open.ms,
+        'ms',
+        `cold: journal read, replayed and reported; ${(open.bytes / 1e3).toFixed(0)} kB answer`,
+      );
+      report(
+        'dashboard.open_10k.baseline_read_replay',
+        baseMs,
+        'ms',
+        'readJournal + replay of the same journal',
+      );
       report('dashboard.open_10k.open_over_baseline', open.ms / baseMs, 'x');
       const again = await timed('api/study?id=20260101-000000-big');
-      report('dashboard.open_10k.study_answer_warm', again.ms, 'ms', 'nothing appended since: served from the tailed state');
+      report(
+        'dashboard.open_10k.study_answer_warm',
+        again.ms,
+        'ms',
+        'nothing appended since: served from the tailed state',
+      );
       const pop = await timed('api/population?id=20260101-000000-big&run=toy-s0');
-      report('dashboard.open_10k.population_answer', pop.ms, 'ms', `${(pop.bytes / 1e6).toFixed(1)} MB of nodes for the lineage graph`);
+      report(
+        'dashboard.open_10k.population_answer',
+        pop.ms,
+        'ms',
+        `${(pop.bytes / 1e6).toFixed(1)} MB of nodes for the lineage graph`,
+      );
       const list = await timed('api/studies');
       report('dashboard.open_10k.studies_list', list.ms, 'ms');
     } finally {
@@ -66,8 +86,18 @@ export async function run({ report, root }) {
       coord.replay(coord.readJournal(run.journal).events);
       rereadMs += performance.now() - t0;
     }
-    report('dashboard.follow.tail_per_poll', tailMs / rounds, 'ms', '100 new events, parse only what was appended');
-    report('dashboard.follow.reread_per_poll', rereadMs / rounds, 'ms', 'baseline: readJournal + replay of the whole journal');
+    report(
+      'dashboard.follow.tail_per_poll',
+      tailMs / rounds,
+      'ms',
+      '100 new events, parse only what was appended',
+    );
+    report(
+      'dashboard.follow.reread_per_poll',
+      rereadMs / rounds,
+      'ms',
+      'baseline: readJournal + replay of the whole journal',
+    );
     report('dashboard.follow.reread_over_tail', rereadMs / Math.max(tailMs, 1e-6), 'x');
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -38,7 +38,9 @@ function shuffled(n, r) {
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
-    const x = order[i]; order[i] = order[j]; order[j] = x;
+    const x = order[i];
+    order[i] = order[j];
+    order[j] = x;
   }
   return order;
 }
@@ -51,15 +53,55 @@ function writeCsv(path, header, n, line) {
 }
 
 const CASES = [
-  { name: 'accuracy', competition: 'cassava-leaf-disease-classification', header: 'image_id,label', ans: (r) => Math.floor(r() * 5), sub: (t, r) => (r() < 0.8 ? t : Math.floor(r() * 5)) },
-  { name: 'roc_auc', competition: 'aerial-cactus-identification', header: 'id,has_cactus', ans: (r) => (r() < 0.3 ? 1 : 0), sub: (t, r) => Math.min(1, Math.max(0, 0.3 * t + r() * 0.7)).toFixed(4) },
-  { name: 'rmse', competition: 'petfinder-pawpularity-score', header: 'Id,Pawpularity', ans: (r) => 1 + Math.floor(r() * 100), sub: (t, r) => Math.min(100, Math.max(1, t + (r() - 0.5) * 20)).toFixed(6) },
   {
-    name: 'logloss', competition: 'spooky-author-identification', header: 'id,EAP,HPL,MWS',
-    ans: (r) => { const c = Math.floor(r() * 3); return [0, 1, 2].map((k) => (k === c ? 1 : 0)).join(','); },
-    sub: (t, r) => { const a = r() + 0.01, b = r() + 0.01, c = r() + 0.01, s = a + b + c; const p0 = (a / s).toFixed(8), p1 = (b / s).toFixed(8); return `${p0},${p1},${(1 - Number(p0) - Number(p1)).toFixed(8)}`; },
+    name: 'accuracy',
+    competition: 'cassava-leaf-disease-classification',
+    header: 'image_id,label',
+    ans: (r) => Math.floor(r() * 5),
+    sub: (t, r) => (r() < 0.8 ? t : Math.floor(r() * 5)),
   },
-  { name: 'map_at_5', competition: 'whale-categorization-playground', header: 'Image,Id', ans: (r) => `w_${Math.floor(r() * 4000)}`, sub: (t, r) => Array.from({ length: 5 }, (_, k) => (k === Math.floor(r() * 8) ? t : `w_${Math.floor(r() * 4000)}`)).join(' ') },
+  {
+    name: 'roc_auc',
+    competition: 'aerial-cactus-identification',
+    header: 'id,has_cactus',
+    ans: (r) => (r() < 0.3 ? 1 : 0),
+    sub: (t, r) => Math.min(1, Math.max(0, 0.3 * t + r() * 0.7)).toFixed(4),
+  },
+  {
+    name: 'rmse',
+    competition: 'petfinder-pawpularity-score',
+    header: 'Id,Pawpularity',
+    ans: (r) => 1 + Math.floor(r() * 100),
+    sub: (t, r) => Math.min(100, Math.max(1, t + (r() - 0.5) * 20)).toFixed(6),
+  },
+  {
+    name: 'logloss',
+    competition: 'spooky-author-identification',
+    header: 'id,EAP,HPL,MWS',
+    ans: (r) => {
+      const c = Math.floor(r() * 3);
+      return [0, 1, 2].map((k) => (k === c ? 1 : 0)).join(',');
+    },
+    sub: (t, r) => {
+      const a = r() + 0.01,
+        b = r() + 0.01,
+        c = r() + 0.01,
+        s = a + b + c;
+      const p0 = (a / s).toFixed(8),
+        p1 = (b / s).toFixed(8);
+      return `${p0},${p1},${(1 - Number(p0) - Number(p1)).toFixed(8)}`;
+    },
+  },
+  {
+    name: 'map_at_5',
+    competition: 'whale-categorization-playground',
+    header: 'Image,Id',
+    ans: (r) => `w_${Math.floor(r() * 4000)}`,
+    sub: (t, r) =>
+      Array.from({ length: 5 }, (_, k) =>
+        k === Math.floor(r() * 8) ? t : `w_${Math.floor(r() * 4000)}`,
+      ).join(' '),
+  },
 ];
 
 /** answers.csv and a submission, rows shuffled in each, per case; made once per run. */
@@ -75,12 +117,28 @@ function dataset() {
     const preds = truth.map((t) => c.sub(t, r));
     // Neither file in id order, and each in its own order: the answers must be sorted (MLE-bench
     // sums in id order) and every submission row found by id.
-    const ansOrder = shuffled(ROWS, r), subOrder = shuffled(ROWS, r);
-    writeCsv(join(dir, `${c.name}.answers.csv`), c.header, ROWS, (i) => `${id(ansOrder[i])},${truth[ansOrder[i]]}`);
-    writeCsv(join(dir, `${c.name}.sub.csv`), c.header, ROWS, (i) => `${id(subOrder[i])},${preds[subOrder[i]]}`);
+    const ansOrder = shuffled(ROWS, r),
+      subOrder = shuffled(ROWS, r);
+    writeCsv(
+      join(dir, `${c.name}.answers.csv`),
+      c.header,
+      ROWS,
+      (i) => `${id(ansOrder[i])},${truth[ansOrder[i]]}`,
+    );
+    writeCsv(
+      join(dir, `${c.name}.sub.csv`),
+      c.header,
+      ROWS,
+      (i) => `${id(subOrder[i])},${preds[subOrder[i]]}`,
+    );
   }
   writeFileSync(join(dir, 'leaderboard.csv'), 'score\n0.9\n0.5\n0.1\n');
-  return (data = { dir, ans: (c) => join(dir, `${c.name}.answers.csv`), sub: (c) => join(dir, `${c.name}.sub.csv`), leaderboard: join(dir, 'leaderboard.csv') });
+  return (data = {
+    dir,
+    ans: (c) => join(dir, `${c.name}.answers.csv`),
+    sub: (c) => join(dir, `${c.name}.sub.csv`),
+    leaderboard: join(dir, 'leaderboard.csv'),
+  });
 }
 
 // MLE-bench's grading of these competitions (grade.py: read both, sort by id, check, score).
@@ -116,9 +174,15 @@ print(json.dumps({"score": round(float(s), 5), "raw": float(s)}))
  */
 function timed(cmd, args) {
   const t0 = performance.now();
-  const r = spawnSync('/bin/bash', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bash', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('/bin/bash', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bash', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} … failed (${r.status}): ${r.stderr.trim().split('\n').slice(-4).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.slice(0, 3).join(' ')} … failed (${r.status}): ${r.stderr.trim().split('\n').slice(-4).join(' | ')}`,
+    );
   const lines = r.stderr.trim().split('\n');
   const [u, s] = lines[lines.length - 1].split(/\s+/).map((t) => {
     const m = /^(\d+)m([\d.]+)s$/.exec(t);
@@ -139,7 +203,12 @@ async function wholeProcess({ report, goal, root, rounds = ROUNDS }) {
   const aira = join(root, 'packages/cli/bin/aira.js');
   if (!pythonReady()) {
     report('grading.whole_process', 'skipped', 'note', '/usr/bin/python3 lacks pandas or scikit-learn');
-    goal('aira grade vs MLE-bench grader', `>= ${GOAL}x`, 'skipped: no pandas/scikit-learn in /usr/bin/python3', false);
+    goal(
+      'aira grade vs MLE-bench grader',
+      `>= ${GOAL}x`,
+      'skipped: no pandas/scikit-learn in /usr/bin/python3',
+      false,
+    );
     return;
   }
   for (const c of CASES) {
@@ -148,20 +217,55 @@ async function wholeProcess({ report, goal, root, rounds = ROUNDS }) {
     let pyScore, ourScore;
     for (let k = 0; k < rounds; k++) {
       const p = timed('/usr/bin/python3', ['-c', PY, c.name, d.sub(c), d.ans(c)]);
-      py.wall.push(p.wall); py.cpu.push(p.cpu);
+      py.wall.push(p.wall);
+      py.cpu.push(p.cpu);
       pyScore = JSON.parse(p.stdout).score;
-      const a = timed(process.execPath, [aira, 'grade', '--competition', c.competition, '--submission', d.sub(c), '--answers', d.ans(c), '--leaderboard', d.leaderboard, '--json']);
-      ours.wall.push(a.wall); ours.cpu.push(a.cpu);
+      const a = timed(process.execPath, [
+        aira,
+        'grade',
+        '--competition',
+        c.competition,
+        '--submission',
+        d.sub(c),
+        '--answers',
+        d.ans(c),
+        '--leaderboard',
+        d.leaderboard,
+        '--json',
+      ]);
+      ours.wall.push(a.wall);
+      ours.cpu.push(a.cpu);
       ourScore = JSON.parse(a.stdout).score;
     }
-    if (ourScore !== pyScore) throw new Error(`${c.name}: aira grade scored ${ourScore}, MLE-bench's grader ${pyScore}`);
+    if (ourScore !== pyScore)
+      throw new Error(`${c.name}: aira grade scored ${ourScore}, MLE-bench's grader ${pyScore}`);
     const wallRatio = best(py.wall) / best(ours.wall);
     const ratio = best(py.cpu) / best(ours.cpu);
-    report(`grading.whole_process.${c.name}.aira_cpu_s`, best(ours.cpu), 's', `aira grade, CPU, best of ${rounds}; wall ${best(ours.wall).toFixed(2)} s`);
-    report(`grading.whole_process.${c.name}.python_cpu_s`, best(py.cpu), 's', `pandas + scikit-learn, CPU, best of ${rounds}; wall ${best(py.wall).toFixed(2)} s`);
-    report(`grading.whole_process.${c.name}.ratio`, ratio, 'x', `MLE-bench's grader CPU time / aira grade's; score ${ourScore} on both`);
+    report(
+      `grading.whole_process.${c.name}.aira_cpu_s`,
+      best(ours.cpu),
+      's',
+      `aira grade, CPU, best of ${rounds}; wall ${best(ours.wall).toFixed(2)} s`,
+    );
+    report(
+      `grading.whole_process.${c.name}.python_cpu_s`,
+      best(py.cpu),
+      's',
+      `pandas + scikit-learn, CPU, best of ${rounds}; wall ${best(py.wall).toFixed(2)} s`,
+    );
+    report(
+      `grading.whole_process.${c.name}.ratio`,
+      ratio,
+      'x',
+      `MLE-bench's grader CPU time / aira grade's; score ${ourScore} on both`,
+    );
     report(`grading.whole_process.${c.name}.wall_ratio`, wallRatio, 'x', 'the same in wall time');
-    goal(`aira grade ${c.name}, 10^6 shuffled rows, whole process`, `>= ${GOAL}x`, `${ratio.toFixed(2)}x CPU (${best(ours.cpu).toFixed(2)} s vs ${best(py.cpu).toFixed(2)} s); wall ${wallRatio.toFixed(2)}x (${best(ours.wall).toFixed(2)} s vs ${best(py.wall).toFixed(2)} s)`, ratio >= GOAL);
+    goal(
+      `aira grade ${c.name}, 10^6 shuffled rows, whole process`,
+      `>= ${GOAL}x`,
+      `${ratio.toFixed(2)}x CPU (${best(ours.cpu).toFixed(2)} s vs ${best(py.cpu).toFixed(2)} s); wall ${wallRatio.toFixed(2)}x (${best(ours.wall).toFixed(2)} s vs ${best(py.wall).toFixed(2)} s)`,
+      ratio >= GOAL,
+    );
   }
 }
 
@@ -185,7 +289,12 @@ async function inProcess({ report, root }) {
       times.push(cpu() - t);
       if (res.score !== first.score) throw new Error(`${c.name}: unstable score`);
     }
-    report(`grading.in_process.${c.name}.rows_per_s`, ROWS / best(times), 'rows/s', 'CPU time; shuffled submission read + graded, answers parsed once and kept');
+    report(
+      `grading.in_process.${c.name}.rows_per_s`,
+      ROWS / best(times),
+      'rows/s',
+      'CPU time; shuffled submission read + graded, answers parsed once and kept',
+    );
   }
 }
 

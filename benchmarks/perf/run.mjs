@@ -33,17 +33,24 @@ function parseArgs(argv) {
     else if (a === '--list') opts.list = true;
     else if (a === '--scale-workers' || a.startsWith('--scale-workers=')) {
       opts.scaleWorkers = Number(value());
-      if (!Number.isInteger(opts.scaleWorkers) || opts.scaleWorkers < 1) throw new Error(`bench: --scale-workers must be a positive integer`);
+      if (!Number.isInteger(opts.scaleWorkers) || opts.scaleWorkers < 1)
+        throw new Error(`bench: --scale-workers must be a positive integer`);
     } else if (a === '--rounds' || a.startsWith('--rounds=')) {
       opts.rounds = Number(value());
-      if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error(`bench: --rounds must be a positive integer`);
-    } else if (!a.startsWith('-')) opts.only.push(a); // the older form: a bare name filter
-    else throw new Error(`bench: unknown flag ${a} (flags: --only, --skip, --list, --rounds, --scale-workers)`);
+      if (!Number.isInteger(opts.rounds) || opts.rounds < 1)
+        throw new Error(`bench: --rounds must be a positive integer`);
+    } else if (!a.startsWith('-'))
+      opts.only.push(a); // the older form: a bare name filter
+    else
+      throw new Error(`bench: unknown flag ${a} (flags: --only, --skip, --list, --rounds, --scale-workers)`);
   }
   return opts;
 }
 
-const matches = (part, pats) => pats.some((p) => part === p || part.startsWith(`${p}.`) || (!p.includes('.') && part.split('.')[0].includes(p)));
+const matches = (part, pats) =>
+  pats.some(
+    (p) => part === p || part.startsWith(`${p}.`) || (!p.includes('.') && part.split('.')[0].includes(p)),
+  );
 
 let opts;
 try {
@@ -55,10 +62,13 @@ try {
 
 // Every part of every bench file: `export const parts = { name: async (ctx) => … }`.
 const all = [];
-for (const file of readdirSync(here).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+for (const file of readdirSync(here)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .sort()) {
   const mod = await import(pathToFileURL(join(here, file)).href);
   const stem = file.replace(/\.bench\.mjs$/, '');
-  for (const [name, fn] of Object.entries(mod.parts ?? { run: mod.run })) all.push({ id: `${stem}.${name}`, fn, optIn: (mod.optIn ?? []).includes(name) });
+  for (const [name, fn] of Object.entries(mod.parts ?? { run: mod.run }))
+    all.push({ id: `${stem}.${name}`, fn, optIn: (mod.optIn ?? []).includes(name) });
 }
 if (opts.list) {
   for (const p of all) console.log(`${p.id}${p.optIn ? '   (only when named or with --scale-workers)' : ''}`);
@@ -66,7 +76,8 @@ if (opts.list) {
 }
 const chosen = all.filter((p) => {
   if (opts.skip.length && matches(p.id, opts.skip)) return false;
-  if (opts.only.length) return matches(p.id, opts.only) && (!p.optIn || opts.only.includes(p.id) || opts.scaleWorkers > 0);
+  if (opts.only.length)
+    return matches(p.id, opts.only) && (!p.optIn || opts.only.includes(p.id) || opts.scaleWorkers > 0);
   return !p.optIn || opts.scaleWorkers > 0;
 });
 if (chosen.length === 0) {
@@ -88,7 +99,10 @@ const report = (name, value, unit, note = '') => {
  */
 const goal = (figure, target, measured, met) => goals.push({ figure, target, measured, met });
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const uptime = () => {
   try {
     return execFileSync('uptime', { encoding: 'utf8' }).trim();
@@ -107,7 +121,12 @@ for (const part of chosen) {
   } catch (err) {
     console.error(`bench ${part.id} failed:`, err);
     figures.push({ name: `${part.id}.error`, value: String(err?.message ?? err), unit: 'error', note: '' });
-    goals.push({ figure: part.id, target: '(ran)', measured: `failed: ${String(err?.message ?? err).split('\n')[0]}`, met: false });
+    goals.push({
+      figure: part.id,
+      target: '(ran)',
+      measured: `failed: ${String(err?.message ?? err).split('\n')[0]}`,
+      met: false,
+    });
     process.exitCode = 1;
   }
   console.error(`bench: ${part.id} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -117,15 +136,23 @@ const loadAfter = uptime();
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`\n${pad('figure', 58)} ${pad('value', 14)} unit`);
 console.log('-'.repeat(90));
-for (const f of figures) console.log(`${pad(f.name, 58)} ${pad(fmt(f.value), 14)} ${f.unit}${f.note ? `  (${f.note})` : ''}`);
+for (const f of figures)
+  console.log(`${pad(f.name, 58)} ${pad(fmt(f.value), 14)} ${f.unit}${f.note ? `  (${f.note})` : ''}`);
 
 if (goals.length) {
   console.log(`\nGoals (ratios against baselines measured in this run; ${cpus().length} CPUs)`);
   console.log(`load before: ${loadBefore}\nload after:  ${loadAfter}\n`);
-  const w = [Math.max(6, ...goals.map((g) => g.figure.length)), Math.max(4, ...goals.map((g) => g.target.length)), Math.max(8, ...goals.map((g) => g.measured.length))];
+  const w = [
+    Math.max(6, ...goals.map((g) => g.figure.length)),
+    Math.max(4, ...goals.map((g) => g.target.length)),
+    Math.max(8, ...goals.map((g) => g.measured.length)),
+  ];
   console.log(`| ${pad('figure', w[0])} | ${pad('goal', w[1])} | ${pad('measured', w[2])} | met |`);
   console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|-----|`);
-  for (const g of goals) console.log(`| ${pad(g.figure, w[0])} | ${pad(g.target, w[1])} | ${pad(g.measured, w[2])} | ${g.met ? 'yes' : 'NO '} |`);
+  for (const g of goals)
+    console.log(
+      `| ${pad(g.figure, w[0])} | ${pad(g.target, w[1])} | ${pad(g.measured, w[2])} | ${g.met ? 'yes' : 'NO '} |`,
+    );
 }
 
 const out = join(here, '../results');
@@ -136,7 +163,14 @@ writeFileSync(
     {
       date: startedAt.toISOString(),
       parts: chosen.map((p) => p.id),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_bytes: totalmem(), node: process.version, load_before: loadBefore, load_after: loadAfter },
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        memory_bytes: totalmem(),
+        node: process.version,
+        load_before: loadBefore,
+        load_after: loadAfter,
+      },
       figures,
       goals,
     },

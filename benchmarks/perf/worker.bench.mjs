@@ -30,14 +30,23 @@ function streamThroughWorker(conn, sessionId) {
     const t0 = process.hrtime.bigint();
     let n = 0;
     let finished;
-    const st = conn.stream('exec', { sessionId, kind: 1, code: PRODUCER, execId: '', limits: undefined, label: 'bench' });
+    const st = conn.stream('exec', {
+      sessionId,
+      kind: 1,
+      code: PRODUCER,
+      execId: '',
+      limits: undefined,
+      label: 'bench',
+    });
     st.on('data', (res) => {
       const ev = res.event.event;
       if (ev.$case === 'output') n += ev.value.data.length;
       else if (ev.$case === 'finished') finished = ev.value;
     });
     st.on('error', reject);
-    st.on('end', () => (n === BYTES && finished?.exitCode === 0 ? resolve(ms(t0)) : reject(new Error(`worker: got ${n} bytes`))));
+    st.on('end', () =>
+      n === BYTES && finished?.exitCode === 0 ? resolve(ms(t0)) : reject(new Error(`worker: got ${n} bytes`)),
+    );
   });
 }
 
@@ -52,12 +61,22 @@ function execOnce(conn, sessionId, code) {
 
 /** A worker daemon process, a connection and a session for the duration of `fn`. */
 async function withWorker(root, fn) {
-  const { spawnWorkerProcess } = await import(pathToFileURL(join(root, 'packages/worker/dist/index.js')).href);
-  const { WorkerConnection } = await import(pathToFileURL(join(root, 'packages/protocol/dist/index.js')).href);
+  const { spawnWorkerProcess } = await import(
+    pathToFileURL(join(root, 'packages/worker/dist/index.js')).href
+  );
+  const { WorkerConnection } = await import(
+    pathToFileURL(join(root, 'packages/protocol/dist/index.js')).href
+  );
   const worker = await spawnWorkerProcess({ args: ['--log-level', 'warn'] });
   const { connection } = await WorkerConnection.connect({ address: worker.address, token: worker.token });
   try {
-    const { sessionId } = await connection.unary('openSession', { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} });
+    const { sessionId } = await connection.unary('openSession', {
+      sessionId: '',
+      labels: {},
+      dataPath: '',
+      limits: undefined,
+      env: {},
+    });
     await fn(connection, sessionId);
   } finally {
     connection.close();
@@ -82,15 +101,35 @@ async function stream({ report, goal, root }) {
     const pipeMs = Math.min(...pipeRuns);
     const workerMs = Math.min(...workerRuns);
     const mb = BYTES / 1e6;
-    report('worker.stream.pipe_mb_per_s', mb / (pipeMs / 1000), 'MB/s', 'same 200 MB read from a child pipe in this process');
-    report('worker.stream.mb_per_s', mb / (workerMs / 1000), 'MB/s', '200 MB stdout through the worker to a gRPC client');
-    report('worker.stream.ratio', pipeMs / workerMs, 'ratio', 'worker / pipe throughput, best of each; aim >= 0.25');
+    report(
+      'worker.stream.pipe_mb_per_s',
+      mb / (pipeMs / 1000),
+      'MB/s',
+      'same 200 MB read from a child pipe in this process',
+    );
+    report(
+      'worker.stream.mb_per_s',
+      mb / (workerMs / 1000),
+      'MB/s',
+      '200 MB stdout through the worker to a gRPC client',
+    );
+    report(
+      'worker.stream.ratio',
+      pipeMs / workerMs,
+      'ratio',
+      'worker / pipe throughput, best of each; aim >= 0.25',
+    );
     // Stability: the ratio of each round's pair (pipe run, then worker run right after it).
     const rounds = pipeRuns.map((p, i) => p / workerRuns[i]).sort((a, b) => a - b);
     const median = rounds[Math.floor(rounds.length / 2)];
     report('worker.stream.ratio_per_round.min', rounds[0], 'ratio', `lowest of ${rounds.length} rounds`);
     report('worker.stream.ratio_per_round.median', median, 'ratio', `median of ${rounds.length} rounds`);
-    goal('log streaming through the worker vs a plain pipe', `>= ${STREAM_GOAL}`, `median ${median.toFixed(2)} (rounds ${rounds[0].toFixed(2)}–${rounds[rounds.length - 1].toFixed(2)}; best of each ${(pipeMs / workerMs).toFixed(2)})`, median >= STREAM_GOAL);
+    goal(
+      'log streaming through the worker vs a plain pipe',
+      `>= ${STREAM_GOAL}`,
+      `median ${median.toFixed(2)} (rounds ${rounds[0].toFixed(2)}–${rounds[rounds.length - 1].toFixed(2)}; best of each ${(pipeMs / workerMs).toFixed(2)})`,
+      median >= STREAM_GOAL,
+    );
   });
 }
 
@@ -117,7 +156,12 @@ async function execLatency({ report, root }) {
     report('worker.exec.p99_ms', percentile(execTimes, 99), 'ms');
     report('worker.unary.p50_ms', percentile(unaryTimes, 50), 'ms', 'Describe round trip (baseline)');
     report('worker.unary.p99_ms', percentile(unaryTimes, 99), 'ms');
-    report('worker.exec.p50_ratio', percentile(execTimes, 50) / percentile(unaryTimes, 50), 'ratio', 'exec p50 / unary p50');
+    report(
+      'worker.exec.p50_ratio',
+      percentile(execTimes, 50) / percentile(unaryTimes, 50),
+      'ratio',
+      'exec p50 / unary p50',
+    );
   });
 }
 

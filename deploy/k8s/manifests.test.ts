@@ -17,7 +17,12 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
-type Doc = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Record<string, unknown> } & Record<string, unknown>;
+type Doc = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec?: Record<string, unknown>;
+} & Record<string, unknown>;
 
 const MODELS: Record<string, new (doc: never) => { validate(): void }> = {
   'v1/Secret': Secret,
@@ -44,7 +49,8 @@ function validate(doc: Doc): void {
   new Model(doc as never).validate();
 }
 
-const find = (kind: string, name: string) => docs().find((d) => d.doc.kind === kind && d.doc.metadata.name === name)?.doc;
+const find = (kind: string, name: string) =>
+  docs().find((d) => d.doc.kind === kind && d.doc.metadata.name === name)?.doc;
 
 describe('deploy/k8s example', () => {
   it('is valid against the Kubernetes API schemas', () => {
@@ -57,7 +63,8 @@ describe('deploy/k8s example', () => {
       'Service/aira-workers',
       'StatefulSet/aira-worker',
     ]);
-    for (const { file, doc } of all) expect(() => validate(doc), `${file}: ${doc.kind}/${doc.metadata.name}`).not.toThrow();
+    for (const { file, doc } of all)
+      expect(() => validate(doc), `${file}: ${doc.kind}/${doc.metadata.name}`).not.toThrow();
   });
 
   it('the validator does reject a broken manifest', () => {
@@ -67,19 +74,43 @@ describe('deploy/k8s example', () => {
   });
 
   it('wires workers to the coordinator: registration Service and port, one GPU per worker, the same token Secret, a headless worker Service', () => {
-    const sts = find('StatefulSet', 'aira-worker') as unknown as { spec: { serviceName: string; template: { spec: { containers: Array<{ args: string[]; resources: { limits: Record<string, unknown> } }>; volumes: Array<{ secret?: { secretName: string } }> } } } };
-    const job = find('Job', 'aira-coordinator') as unknown as { spec: { template: { spec: { containers: Array<{ args: string[] }>; volumes: Array<{ secret?: { secretName: string } }> } } } };
-    const coordSvc = find('Service', 'aira-coordinator') as unknown as { spec: { ports: Array<{ port: number }> } };
+    const sts = find('StatefulSet', 'aira-worker') as unknown as {
+      spec: {
+        serviceName: string;
+        template: {
+          spec: {
+            containers: Array<{ args: string[]; resources: { limits: Record<string, unknown> } }>;
+            volumes: Array<{ secret?: { secretName: string } }>;
+          };
+        };
+      };
+    };
+    const job = find('Job', 'aira-coordinator') as unknown as {
+      spec: {
+        template: {
+          spec: {
+            containers: Array<{ args: string[] }>;
+            volumes: Array<{ secret?: { secretName: string } }>;
+          };
+        };
+      };
+    };
+    const coordSvc = find('Service', 'aira-coordinator') as unknown as {
+      spec: { ports: Array<{ port: number }> };
+    };
     const workerSvc = find('Service', 'aira-workers') as unknown as { spec: { clusterIP: string } };
     const worker = sts.spec.template.spec.containers[0]!;
     const coordinator = job.spec.template.spec.containers[0]!;
     const dial = worker.args[worker.args.indexOf('--coordinator') + 1]!;
     expect(dial).toBe(`aira-coordinator:${coordSvc.spec.ports[0]!.port}`);
-    expect(coordinator.args[coordinator.args.indexOf('--workers') + 1]).toBe(`register:0.0.0.0:${coordSvc.spec.ports[0]!.port}`);
+    expect(coordinator.args[coordinator.args.indexOf('--workers') + 1]).toBe(
+      `register:0.0.0.0:${coordSvc.spec.ports[0]!.port}`,
+    );
     expect(worker.resources.limits['nvidia.com/gpu']).toBe(1);
     expect(sts.spec.serviceName).toBe('aira-workers');
     expect(workerSvc.spec.clusterIP).toBe('None');
-    const secretOf = (v: Array<{ secret?: { secretName: string } }>) => v.find((x) => x.secret)?.secret?.secretName;
+    const secretOf = (v: Array<{ secret?: { secretName: string } }>) =>
+      v.find((x) => x.secret)?.secret?.secretName;
     expect(secretOf(sts.spec.template.spec.volumes)).toBe('aira-token');
     expect(secretOf(job.spec.template.spec.volumes)).toBe('aira-token');
   });

@@ -41,8 +41,12 @@ let first: AblationResult;
 let written: WrittenAblationReport;
 
 type Added = Extract<JournalEvent, { type: 'candidate.added' }>;
-const journal = (cell: string, seed: number) => readJournal(join(dir, cell, `mini-diabetes-s${seed}`, 'journal.jsonl')).events;
-const candidatesOf = (cell: string, seed: number): CandidateRecord[] => journal(cell, seed).filter((e): e is Added => e.type === 'candidate.added').map((e) => e.candidate);
+const journal = (cell: string, seed: number) =>
+  readJournal(join(dir, cell, `mini-diabetes-s${seed}`, 'journal.jsonl')).events;
+const candidatesOf = (cell: string, seed: number): CandidateRecord[] =>
+  journal(cell, seed)
+    .filter((e): e is Added => e.type === 'candidate.added')
+    .map((e) => e.candidate);
 
 /**
  * The submission at t worked out here: valid candidates added by t; the best validation score
@@ -60,8 +64,10 @@ function pickByHand(cands: CandidateRecord[], t: number): CandidateRecord | null
   }
   return best;
 }
-const prOf = (c: CandidateRecord | null) => ((c?.scores.details?.test as { percentileRank?: number } | undefined)?.percentileRank ?? 0);
-const medalOf = (c: CandidateRecord | null) => ((c?.scores.details?.test as { medal?: string | null } | undefined)?.medal ?? null);
+const prOf = (c: CandidateRecord | null) =>
+  (c?.scores.details?.test as { percentileRank?: number } | undefined)?.percentileRank ?? 0;
+const medalOf = (c: CandidateRecord | null) =>
+  (c?.scores.details?.test as { medal?: string | null } | undefined)?.medal ?? null;
 
 /** Mean and SE (sample SD over √n), written out. */
 function byHand(xs: number[]): { mean: number; se: number } {
@@ -91,14 +97,19 @@ describe('an ablation study on real local workers', () => {
       const [variant, , s] = c.cellId.split('--');
       const events = journal(c.cellId, Number(s!.slice(1)));
       expect(events.some((e) => e.type === 'run.ended')).toBe(true);
-      const manifest = JSON.parse(readFileSync(join(dir, c.cellId, `mini-diabetes-${s}`, 'manifest.json'), 'utf8')) as { evaluator: string; config: { labels: Record<string, string> } };
+      const manifest = JSON.parse(
+        readFileSync(join(dir, c.cellId, `mini-diabetes-${s}`, 'manifest.json'), 'utf8'),
+      ) as { evaluator: string; config: { labels: Record<string, string> } };
       expect(manifest.evaluator).toBe(variant === 'full' ? 'hce' : 'self-reported');
       expect(manifest.config.labels).toMatchObject({ ablation: 'it', variant, cell: c.cellId });
     }
   });
 
   it('lends each cell as many pool workers as its variant asks for, side by side when they fit', () => {
-    const joined = (cell: string, seed: number) => journal(cell, seed).filter((e) => e.type === 'worker.joined').map((e) => (e as Extract<JournalEvent, { type: 'worker.joined' }>).info.address);
+    const joined = (cell: string, seed: number) =>
+      journal(cell, seed)
+        .filter((e) => e.type === 'worker.joined')
+        .map((e) => (e as Extract<JournalEvent, { type: 'worker.joined' }>).info.address);
     expect(new Set(joined('full--mini-diabetes--s0', 0)).size).toBe(2);
     expect(joined('no-hce--mini-diabetes--s0', 0)).toHaveLength(1);
     expect(joined('no-hce--mini-diabetes--s1', 1)).toHaveLength(1);
@@ -142,14 +153,19 @@ describe('an ablation study on real local workers', () => {
       });
     }
     // The gap is the paired difference, no-hce − full, on each seed.
-    const d = [0, 1].map((s) => prOf(pickByHand(candidatesOf(`no-hce--mini-diabetes--s${s}`, s), 60_000)) - prOf(pickByHand(candidatesOf(`full--mini-diabetes--s${s}`, s), 60_000)));
+    const d = [0, 1].map(
+      (s) =>
+        prOf(pickByHand(candidatesOf(`no-hce--mini-diabetes--s${s}`, s), 60_000)) -
+        prOf(pickByHand(candidatesOf(`full--mini-diabetes--s${s}`, s), 60_000)),
+    );
     const g = report.gaps.find((x) => x.variant === 'no-hce' && x.checkpoint === '100%')!;
     expect(g.pr.mean!).toBeCloseTo(byHand(d).mean, 9);
     expect(g.pr.se!).toBeCloseTo(byHand(d).se, 9);
   });
 
   it('writes Markdown, HTML, JSON and three plots; the JSON is the model the tables come from', () => {
-    for (const f of [written.json, written.markdown, written.html, ...written.plots]) expect(statSync(f).size).toBeGreaterThan(200);
+    for (const f of [written.json, written.markdown, written.html, ...written.plots])
+      expect(statSync(f).size).toBeGreaterThan(200);
     const json = JSON.parse(readFileSync(written.json, 'utf8')) as typeof written.report;
     expect(json.table1).toEqual(written.report.table1);
     expect(json.launches[0]!.host.cpus).toBeGreaterThan(0);
@@ -162,15 +178,34 @@ describe('an ablation study on real local workers', () => {
   it("exports each cell's pick in MLE-bench's grading-report format, graded on the competition's leaderboard", () => {
     const file = join(dir, 'mlebench', '100pct', 'full--mini-diabetes--s1_grading_report.json');
     const g = JSON.parse(readFileSync(file, 'utf8')) as GradingReport;
-    expect(Object.keys(g)).toEqual(['total_runs', 'total_runs_with_submissions', 'total_valid_submissions', 'total_medals', 'total_gold_medals', 'total_silver_medals', 'total_bronze_medals', 'total_above_median', 'competition_reports']);
+    expect(Object.keys(g)).toEqual([
+      'total_runs',
+      'total_runs_with_submissions',
+      'total_valid_submissions',
+      'total_medals',
+      'total_gold_medals',
+      'total_silver_medals',
+      'total_bronze_medals',
+      'total_above_median',
+      'competition_reports',
+    ]);
     const r = g.competition_reports[0]!;
     const pick = pickByHand(candidatesOf('full--mini-diabetes--s1', 1), 60_000)!;
     expect(r.score).toBe(pick.scores.test);
-    const lb = readLeaderboard((pick.scores.details!.test as { leaderboard: { file: string } }).leaderboard.file);
-    expect(r).toMatchObject({ competition_id: 'mini-diabetes', ...rankOnLeaderboard(pick.scores.test!, lb), submission_exists: true, valid_submission: true });
+    const lb = readLeaderboard(
+      (pick.scores.details!.test as { leaderboard: { file: string } }).leaderboard.file,
+    );
+    expect(r).toMatchObject({
+      competition_id: 'mini-diabetes',
+      ...rankOnLeaderboard(pick.scores.test!, lb),
+      submission_exists: true,
+      valid_submission: true,
+    });
     expect(r.is_lower_better).toBe(true);
     expect(existsSync(join(dir, r.submission_path))).toBe(true);
-    const all = JSON.parse(readFileSync(join(dir, 'mlebench', '100pct', 'full_grading_report.json'), 'utf8')) as GradingReport;
+    const all = JSON.parse(
+      readFileSync(join(dir, 'mlebench', '100pct', 'full_grading_report.json'), 'utf8'),
+    ) as GradingReport;
     expect(all.total_runs).toBe(2);
     expect(all.total_medals).toBe(all.competition_reports.filter((x) => x.any_medal).length);
   });
@@ -178,28 +213,56 @@ describe('an ablation study on real local workers', () => {
   it("with submissions, copies each pick's test CSV and lists it the way `mlebench grade --submission` reads", () => {
     exportMlebench(dir, written.report, { submissions: true });
     const folder = join(dir, 'mlebench', '100pct');
-    const lines = readFileSync(join(folder, 'submissions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { competition_id: string; submission_path: string });
+    const lines = readFileSync(join(folder, 'submissions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { competition_id: string; submission_path: string });
     expect(lines).toHaveLength(4);
     const pick = pickByHand(candidatesOf('no-hce--mini-diabetes--s0', 0), 60_000)!;
-    const line = lines.find((l) => l.submission_path === join('submissions', 'no-hce--mini-diabetes--s0.csv'))!;
+    const line = lines.find(
+      (l) => l.submission_path === join('submissions', 'no-hce--mini-diabetes--s0.csv'),
+    )!;
     expect(line.competition_id).toBe('mini-diabetes');
     const runDir = join(dir, 'no-hce--mini-diabetes--s0', 'mini-diabetes-s0');
-    expect(readFileSync(join(folder, line.submission_path))).toEqual(new ArtifactStore(join(runDir, 'artifacts')).get(pick.artifacts['submission/test.csv']!));
-    const r = (JSON.parse(readFileSync(join(folder, 'no-hce--mini-diabetes--s0_grading_report.json'), 'utf8')) as GradingReport).competition_reports[0]!;
-    expect(r.submission_path).toBe(join('mlebench', '100pct', 'submissions', 'no-hce--mini-diabetes--s0.csv'));
+    expect(readFileSync(join(folder, line.submission_path))).toEqual(
+      new ArtifactStore(join(runDir, 'artifacts')).get(pick.artifacts['submission/test.csv']!),
+    );
+    const r = (
+      JSON.parse(
+        readFileSync(join(folder, 'no-hce--mini-diabetes--s0_grading_report.json'), 'utf8'),
+      ) as GradingReport
+    ).competition_reports[0]!;
+    expect(r.submission_path).toBe(
+      join('mlebench', '100pct', 'submissions', 'no-hce--mini-diabetes--s0.csv'),
+    );
   });
 
   it('skips finished cells when the same matrix runs again (no worker started, journals untouched)', async () => {
-    const sizes = first.cells.map((c) => statSync(join(dir, c.cellId, `mini-diabetes-${c.cellId.split('--')[2]}`, 'journal.jsonl')).size);
-    const again = await runAblation(parseMatrix(MATRIX, join(root, 'it.yaml')), { out, registry: await cliLikeRegistry(), launch });
+    const sizes = first.cells.map(
+      (c) => statSync(join(dir, c.cellId, `mini-diabetes-${c.cellId.split('--')[2]}`, 'journal.jsonl')).size,
+    );
+    const again = await runAblation(parseMatrix(MATRIX, join(root, 'it.yaml')), {
+      out,
+      registry: await cliLikeRegistry(),
+      launch,
+    });
     expect(again.cells.map((c) => c.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
-    expect(first.cells.map((c) => statSync(join(dir, c.cellId, `mini-diabetes-${c.cellId.split('--')[2]}`, 'journal.jsonl')).size)).toEqual(sizes);
+    expect(
+      first.cells.map(
+        (c) =>
+          statSync(join(dir, c.cellId, `mini-diabetes-${c.cellId.split('--')[2]}`, 'journal.jsonl')).size,
+      ),
+    ).toEqual(sizes);
     expect(existsSync(join(dir, 'workers'))).toBe(false);
   });
 
   it('refuses to mix a changed matrix into a study made with another', async () => {
-    await expect(runAblation(parseMatrix(MATRIX.replace('budget: 60s', 'budget: 90s'), join(root, 'it.yaml')), { out, registry: await cliLikeRegistry(), launch })).rejects.toThrow(
-      /full--mini-diabetes--s0 was run with another configuration of variant "full"/,
-    );
+    await expect(
+      runAblation(parseMatrix(MATRIX.replace('budget: 60s', 'budget: 90s'), join(root, 'it.yaml')), {
+        out,
+        registry: await cliLikeRegistry(),
+        launch,
+      }),
+    ).rejects.toThrow(/full--mini-diabetes--s0 was run with another configuration of variant "full"/);
   });
 });

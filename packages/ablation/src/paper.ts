@@ -20,11 +20,41 @@ const pr = (m: number, se: number) => ({ mean: m, se });
 
 /** reference/aira2.md §4.3, Table 1 (P1). */
 export const PAPER_TABLE1: Record<PaperRow, PaperTable1Row> = {
-  full: { label: 'AIRA2 (8 GPU, sub-agents, HCE)', pr: h3(pr(59.9, 3.6), pr(71.8, 3.5), pr(76.0, 3.4)), bronzePlus: h3(38.9, 57.8, 61.1), silverPlus: h3(33.3, 50.0, 58.9), gold: h3(20.0, 32.2, 36.7) },
-  '1-gpu': { label: 'AIRA2 (1 GPU)', pr: h3(pr(41.3, 3.9), pr(56.8, 3.8), pr(63.5, 3.8)), bronzePlus: h3(22.2, 41.1, 51.1), silverPlus: h3(17.8, 32.2, 41.1), gold: h3(10.0, 20.0, 24.4) },
-  'no-subagents': { label: 'AIRA2 (No Subagents)', pr: h3(pr(54.4, 3.7), pr(68.6, 3.6), pr(73.7, 3.6)), bronzePlus: h3(33.3, 52.2, 60.0), silverPlus: h3(30.0, 47.8, 53.3), gold: h3(13.3, 32.2, 37.8) },
-  'no-hce': { label: 'AIRA2 (No HCE)', pr: h3(pr(43.4, 3.8), pr(56.8, 4.2), pr(56.3, 4.3)), bronzePlus: h3(29.7, 46.5, 47.5), silverPlus: h3(25.7, 45.5, 46.5), gold: h3(12.9, 30.7, 32.7) },
-  'no-evo': { label: 'AIRA2 (No Evo = best-of-K on 8 GPUs)', pr: h3(pr(54.7, 3.6), pr(64.0, 3.5), pr(65.2, 3.5)), bronzePlus: h3(35.3, 45.9, 47.1), silverPlus: h3(31.8, 40.0, 43.5), gold: h3(16.5, 23.5, 24.7) },
+  full: {
+    label: 'AIRA2 (8 GPU, sub-agents, HCE)',
+    pr: h3(pr(59.9, 3.6), pr(71.8, 3.5), pr(76.0, 3.4)),
+    bronzePlus: h3(38.9, 57.8, 61.1),
+    silverPlus: h3(33.3, 50.0, 58.9),
+    gold: h3(20.0, 32.2, 36.7),
+  },
+  '1-gpu': {
+    label: 'AIRA2 (1 GPU)',
+    pr: h3(pr(41.3, 3.9), pr(56.8, 3.8), pr(63.5, 3.8)),
+    bronzePlus: h3(22.2, 41.1, 51.1),
+    silverPlus: h3(17.8, 32.2, 41.1),
+    gold: h3(10.0, 20.0, 24.4),
+  },
+  'no-subagents': {
+    label: 'AIRA2 (No Subagents)',
+    pr: h3(pr(54.4, 3.7), pr(68.6, 3.6), pr(73.7, 3.6)),
+    bronzePlus: h3(33.3, 52.2, 60.0),
+    silverPlus: h3(30.0, 47.8, 53.3),
+    gold: h3(13.3, 32.2, 37.8),
+  },
+  'no-hce': {
+    label: 'AIRA2 (No HCE)',
+    pr: h3(pr(43.4, 3.8), pr(56.8, 4.2), pr(56.3, 4.3)),
+    bronzePlus: h3(29.7, 46.5, 47.5),
+    silverPlus: h3(25.7, 45.5, 46.5),
+    gold: h3(12.9, 30.7, 32.7),
+  },
+  'no-evo': {
+    label: 'AIRA2 (No Evo = best-of-K on 8 GPUs)',
+    pr: h3(pr(54.7, 3.6), pr(64.0, 3.5), pr(65.2, 3.5)),
+    bronzePlus: h3(35.3, 45.9, 47.1),
+    silverPlus: h3(31.8, 40.0, 43.5),
+    gold: h3(16.5, 23.5, 24.7),
+  },
 };
 
 /** Checkpoint hours Table 1 reports. */
@@ -69,7 +99,7 @@ export const PAPER_TABLE2: Record<string, [number, number, number, number]> = {
 /** reference/aira2.md §4.4 (Fig. 3): 8 GPUs against 1 GPU at equal GPU-hours, PR points. */
 export const PAPER_FIG3_NOTES = [
   '8 GPUs start slightly behind 1 GPU at equal GPU-hours (time spent building a diverse initial population), then pull ahead: +3.1 PR points at 24 GPU-h, +5.2 at 96, +7.5 at 144.',
-  'Best-of-K on 8 GPUs rises fast at first, then levels off at the single-GPU evolutionary agent\'s final score, reaching it around the 9-hour mark.',
+  "Best-of-K on 8 GPUs rises fast at first, then levels off at the single-GPU evolutionary agent's final score, reaching it around the 9-hour mark.",
 ];
 
 const HOUR = 3_600_000;

@@ -2,7 +2,13 @@
 // into the coordinator's registry.
 
 // template: LLM-free scikit-learn solution templates (issue 8).
-export { templateAgent, registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION, failureText } from './template/index.js';
+export {
+  templateAgent,
+  registerTemplateAgent,
+  TEMPLATE_AGENT,
+  TEMPLATE_AGENT_DESCRIPTION,
+  failureText,
+} from './template/index.js';
 export {
   planLayout,
   outputsFromDescription,

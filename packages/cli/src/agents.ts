@@ -1,4 +1,11 @@
-import { registerLlmAgents, registerTemplateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION, TEMPLATE_ALTERNATIVES, templateUnsupported } from '@aira/agents';
+import {
+  registerLlmAgents,
+  registerTemplateAgent,
+  TEMPLATE_AGENT,
+  TEMPLATE_AGENT_DESCRIPTION,
+  TEMPLATE_ALTERNATIVES,
+  templateUnsupported,
+} from '@aira/agents';
 import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
 import { ConfigError } from '@aira/core';
 import { resolveRunConfig, type Registry, type ResolveInput, type ResolvedConfig } from '@aira/coordinator';
@@ -29,8 +36,13 @@ export function resolveWithDefaultAgent(input: ResolveInput): ResolvedConfig {
   let scripted: boolean;
   try {
     // A placeholder script satisfies the script agent's check, so the provenance can say who set agent.name.
-    named = resolveRunConfig({ ...input, sets: [...sets, `agent.script=${PLACEHOLDER_SCRIPT}`] }).provenance.get('agent.name') !== 'default';
-    scripted = resolveRunConfig({ ...input, sets: [...sets, `agent.name=${TEMPLATE_AGENT}`] }).config.agent.script !== undefined;
+    named =
+      resolveRunConfig({ ...input, sets: [...sets, `agent.script=${PLACEHOLDER_SCRIPT}`] }).provenance.get(
+        'agent.name',
+      ) !== 'default';
+    scripted =
+      resolveRunConfig({ ...input, sets: [...sets, `agent.name=${TEMPLATE_AGENT}`] }).config.agent.script !==
+      undefined;
   } catch {
     return resolveRunConfig(input); // the settings are wrong elsewhere: report that as it is
   }
@@ -58,7 +70,11 @@ function needsData(resolved: ResolvedConfig): ResolvedConfig {
  * as lines to print before the study starts (empty for another agent, or when it serves them all):
  * such runs would spend their whole budget on invalid candidates.
  */
-export async function unservedCompetitions(config: { agent: { name: string }; suite?: string; competitions: string[] }): Promise<string[]> {
+export async function unservedCompetitions(config: {
+  agent: { name: string };
+  suite?: string;
+  competitions: string[];
+}): Promise<string[]> {
   if (config.agent.name !== TEMPLATE_AGENT) return [];
   const reg = await loadRegistry({ plugins: pluginsFromEnv() });
   const ids = [...(config.suite ? reg.resolveSuite(config.suite).ids : []), ...config.competitions];
@@ -69,5 +85,9 @@ export async function unservedCompetitions(config: { agent: { name: string }; su
     if (why) lines.push(`  ${id}: ${why}`);
   }
   if (!lines.length) return [];
-  return [`template agent: cannot write a valid solution for ${lines.length} of ${new Set(ids).size} competition(s); their runs would end with invalid candidates only:`, ...lines, `  for these, ${TEMPLATE_ALTERNATIVES}`];
+  return [
+    `template agent: cannot write a valid solution for ${lines.length} of ${new Set(ids).size} competition(s); their runs would end with invalid candidates only:`,
+    ...lines,
+    `  for these, ${TEMPLATE_ALTERNATIVES}`,
+  ];
 }

@@ -32,7 +32,8 @@ export async function withSuites(registry: Registry, loaded?: Competitions): Pro
   const competitions = loaded ?? (await loadRegistry({ plugins: pluginsFromEnv() }));
   registry.suites = (name) => {
     const s = competitions.resolveSuite(name);
-    if (s.unresolved.length > 0) throw new ConfigError(`suite "${name}": ${s.unresolved.map((u) => `${u.id}: ${u.reason}`).join('; ')}`);
+    if (s.unresolved.length > 0)
+      throw new ConfigError(`suite "${name}": ${s.unresolved.map((u) => `${u.id}: ${u.reason}`).join('; ')}`);
     return s.competitions.map((f) => f.id);
   };
   registry.checkCompetition = (id) => void competitions.get(id);

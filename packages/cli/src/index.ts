@@ -1,1 +1,1 @@
-export { registerAll } from "./commands/index.js";
+export { registerAll } from './commands/index.js';

@@ -13,6 +13,9 @@ export function airaCommand(): string[] {
  * The one launcher of local worker daemons (`aira worker`), for runs and ablations alike.
  * `attached`: the daemons stay in this process's group (an ablation array task's cell pool).
  */
-export function localWorkerLauncher(extraArgs: string[] = [], opts: { startTimeoutMs?: number; attached?: boolean } = {}): LocalLauncher {
+export function localWorkerLauncher(
+  extraArgs: string[] = [],
+  opts: { startTimeoutMs?: number; attached?: boolean } = {},
+): LocalLauncher {
   return cliWorkerLauncher(AIRA_BIN, extraArgs, opts.startTimeoutMs, opts.attached);
 }

@@ -21,7 +21,10 @@ function optionDescription(o: Option): string {
   const extra: string[] = [];
   if (o.argChoices) extra.push(`choices: ${o.argChoices.join(', ')}`);
   const showDefault = o.defaultValue !== undefined && !o.negate && !(typeof o.defaultValue === 'boolean');
-  if (showDefault) extra.push(`default: ${o.defaultValueDescription ?? (typeof o.defaultValue === 'string' ? o.defaultValue : JSON.stringify(o.defaultValue))}`);
+  if (showDefault)
+    extra.push(
+      `default: ${o.defaultValueDescription ?? (typeof o.defaultValue === 'string' ? o.defaultValue : JSON.stringify(o.defaultValue))}`,
+    );
   return extra.length ? `${o.description} (${extra.join('; ')})` : o.description;
 }
 

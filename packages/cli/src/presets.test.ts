@@ -6,7 +6,11 @@ describe('presets', () => {
   it('gives --suite mini the quickstart budgets, and says so in the provenance', () => {
     const r = resolveWithPreset({ flags: { suite: 'mini' }, env: {} });
     expect(r.preset).toBe('quickstart');
-    expect(r.config).toMatchObject({ hce: 'on', search: { policy: 'evolution' }, budget: { wallClock: 100_000, perExec: 60_000 } });
+    expect(r.config).toMatchObject({
+      hce: 'on',
+      search: { policy: 'evolution' },
+      budget: { wallClock: 100_000, perExec: 60_000 },
+    });
     expect(r.config.agent.name).toBe('template');
     expect(r.provenance.get('budget.wallClock')).toBe('preset quickstart (default for --suite mini)');
   });
@@ -20,7 +24,9 @@ describe('presets', () => {
   });
 
   it('applies only when asked for elsewhere, and "none" turns the suite default off', () => {
-    expect(resolveWithPreset({ flags: { competition: ['x'] }, env: {} }).config.budget.wallClock).toBe(72 * 3_600_000);
+    expect(resolveWithPreset({ flags: { competition: ['x'] }, env: {} }).config.budget.wallClock).toBe(
+      72 * 3_600_000,
+    );
     const asked = resolveWithPreset({ flags: { competition: ['x'] }, env: {} }, 'quickstart');
     expect(asked.config.budget.wallClock).toBe(100_000);
     expect(asked.provenance.get('budget.wallClock')).toBe('preset quickstart');
@@ -31,6 +37,8 @@ describe('presets', () => {
 
   it('refuses an unknown preset in one line naming the known ones', () => {
     expect(() => resolveWithPreset({ flags: {}, env: {} }, 'fast')).toThrow(ConfigError);
-    expect(() => resolveWithPreset({ flags: {}, env: {} }, 'fast')).toThrow(`--preset fast: unknown preset (${Object.keys(PRESETS).join(', ')})`);
+    expect(() => resolveWithPreset({ flags: {}, env: {} }, 'fast')).toThrow(
+      `--preset fast: unknown preset (${Object.keys(PRESETS).join(', ')})`,
+    );
   });
 });

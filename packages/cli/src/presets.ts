@@ -16,10 +16,16 @@ export interface Preset {
  */
 export const PRESETS: Record<string, Preset> = {
   quickstart: {
-    description: 'the embedded suite in minutes: 100 s of search per competition, 60 s per execution, HCE on, evolution',
-    settings: { hce: 'on', 'search.policy': 'evolution', 'budget.wallClock': '100s', 'budget.perExec': '60s' },
+    description:
+      'the embedded suite in minutes: 100 s of search per competition, 60 s per execution, HCE on, evolution',
+    settings: {
+      hce: 'on',
+      'search.policy': 'evolution',
+      'budget.wallClock': '100s',
+      'budget.perExec': '60s',
+    },
   },
-  none: { description: 'no preset: the paper\'s defaults (72 h budget)', settings: {} },
+  none: { description: "no preset: the paper's defaults (72 h budget)", settings: {} },
 };
 
 /** The preset a suite gets when none is asked for: the embedded suite is meant to be quick. */
@@ -30,14 +36,23 @@ export const SUITE_PRESETS: Record<string, string> = { mini: 'quickstart' };
  * only where flags, AIRA_* variables and the config file left the default, and the provenance says
  * which preset set it (`--print-config`).
  */
-export function resolveWithPreset(input: ResolveInput, preset?: string): ResolvedConfig & { preset: string | null } {
-  if (preset !== undefined && !PRESETS[preset]) throw new ConfigError(`--preset ${preset}: unknown preset (${Object.keys(PRESETS).join(', ')})`);
+export function resolveWithPreset(
+  input: ResolveInput,
+  preset?: string,
+): ResolvedConfig & { preset: string | null } {
+  if (preset !== undefined && !PRESETS[preset])
+    throw new ConfigError(`--preset ${preset}: unknown preset (${Object.keys(PRESETS).join(', ')})`);
   const base = resolveWithDefaultAgent(input);
   const name = preset ?? (base.config.suite ? SUITE_PRESETS[base.config.suite] : undefined);
   if (!name || name === 'none') return { ...base, preset: null };
   const origin = preset ? `preset ${name}` : `preset ${name} (default for --suite ${base.config.suite})`;
-  const unset = Object.entries(PRESETS[name]!.settings).filter(([path]) => (base.provenance.get(path) ?? 'default') === 'default');
-  const resolved = resolveWithDefaultAgent({ ...input, sets: [...unset.map(([p, v]) => `${p}=${v}`), ...(input.sets ?? [])] });
+  const unset = Object.entries(PRESETS[name]!.settings).filter(
+    ([path]) => (base.provenance.get(path) ?? 'default') === 'default',
+  );
+  const resolved = resolveWithDefaultAgent({
+    ...input,
+    sets: [...unset.map(([p, v]) => `${p}=${v}`), ...(input.sets ?? [])],
+  });
   for (const [path] of unset) resolved.provenance.set(path, origin);
   return { ...resolved, preset: name };
 }

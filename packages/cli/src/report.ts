@@ -31,5 +31,9 @@ export async function reportOptions(): Promise<ReportOptions> {
 function parseBaseline(doc: unknown): Baseline | null {
   const d = doc as { score?: unknown; lowerIsBetter?: unknown; model?: unknown };
   if (typeof d.score !== 'number' || typeof d.lowerIsBetter !== 'boolean') return null;
-  return { score: d.score, lowerIsBetter: d.lowerIsBetter, model: typeof d.model === 'string' ? d.model : 'baseline' };
+  return {
+    score: d.score,
+    lowerIsBetter: d.lowerIsBetter,
+    model: typeof d.model === 'string' ? d.model : 'baseline',
+  };
 }

@@ -8,7 +8,9 @@ import type { GradeOutcome } from './plugin-api.js';
  */
 export function gradeBuiltin(id: string, submission: string, answers: string): GradeOutcome {
   const r = gradeSubmission(id, submission, answers);
-  return r.valid ? { score: r.score, valid: true } : { score: null, valid: false, error: r.reason ?? 'invalid submission' };
+  return r.valid
+    ? { score: r.score, valid: true }
+    : { score: null, valid: false, error: r.reason ?? 'invalid submission' };
 }
 
 export function hasBuiltinGrader(id: string): boolean {

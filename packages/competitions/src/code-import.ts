@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -23,7 +32,9 @@ export async function importPluginModule(file: string): Promise<Record<string, u
     if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
   }
   const out = await transpileFolder(dirname(file));
-  return import(pathToFileURL(join(out, relative(dirname(file), file).replace(/\.([mc]?)ts$/, '.$1js'))).href);
+  return import(
+    pathToFileURL(join(out, relative(dirname(file), file).replace(/\.([mc]?)ts$/, '.$1js'))).href
+  );
 }
 
 /** This package's entry point, as a URL (code-import.js sits beside index.js in dist/). */
@@ -35,7 +46,8 @@ function tsFiles(dir: string, base = dir): string[] {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...tsFiles(p, base));
-    else if (/\.[mc]?ts$/.test(e.name) && !/\.d\.[mc]?ts$/.test(e.name) && !/\.test\.[mc]?ts$/.test(e.name)) out.push(relative(base, p));
+    else if (/\.[mc]?ts$/.test(e.name) && !/\.d\.[mc]?ts$/.test(e.name) && !/\.test\.[mc]?ts$/.test(e.name))
+      out.push(relative(base, p));
   }
   return out.sort();
 }
@@ -52,11 +64,19 @@ function typescriptVersion(): string | undefined {
 
 async function transpileFolder(dir: string): Promise<string> {
   const version = typescriptVersion();
-  if (!version) throw new Error(`plugin code in ${dir} is TypeScript and the typescript package is not installed; compile it to index.js`);
+  if (!version)
+    throw new Error(
+      `plugin code in ${dir} is TypeScript and the typescript package is not installed; compile it to index.js`,
+    );
   const files = tsFiles(dir);
   const hash = createHash('sha256');
   hash.update(version).update(SELF);
-  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0');
+  for (const f of files)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(dir, f)))
+      .update('\0');
   const key = hash.digest('hex').slice(0, 16);
   const beside = join(dir, 'node_modules', '.cache', 'aira-plugin', key);
   // A read-only plugin folder (an installed package, a shared mount) transpiles into the temp folder.
@@ -75,11 +95,19 @@ async function transpileFolder(dir: string): Promise<string> {
   for (const f of files) {
     const res = ts.transpileModule(readFileSync(join(dir, f), 'utf8'), {
       fileName: f,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false, inlineSourceMap: true },
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        sourceMap: false,
+        inlineSourceMap: true,
+      },
     });
     const target = join(tmp, f.replace(/\.([mc]?)ts$/, '.$1js'));
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, res.outputText.replace(/(from\s*|import\s*\(\s*)(['"])@aira\/competitions\2/g, `$1$2${SELF}$2`));
+    writeFileSync(
+      target,
+      res.outputText.replace(/(from\s*|import\s*\(\s*)(['"])@aira\/competitions\2/g, `$1$2${SELF}$2`),
+    );
   }
   writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
   try {

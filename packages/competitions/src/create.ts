@@ -30,16 +30,26 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
   if (m.leaderboard.kind === 'mlebench') {
     const lb = leaderboardPath(registryDir, m.id);
     leaderboard = { file: lb.path, exact: lb.exact, note: lb.note };
-  } else if (m.leaderboard.kind === 'file') leaderboard = { file: join(dir, m.leaderboard.path), exact: true };
+  } else if (m.leaderboard.kind === 'file')
+    leaderboard = { file: join(dir, m.leaderboard.path), exact: true };
   const readLb = leaderboardReader(leaderboard);
-  const checksums = m.checksums.kind === 'mlebench' ? checksumsPath(registryDir, m.id) : m.checksums.kind === 'file' ? join(dir, m.checksums.path) : undefined;
+  const checksums =
+    m.checksums.kind === 'mlebench'
+      ? checksumsPath(registryDir, m.id)
+      : m.checksums.kind === 'file'
+        ? join(dir, m.checksums.path)
+        : undefined;
 
   const python = opts.python ?? process.env.AIRA_PYTHON ?? '/usr/bin/python3';
   // Python and code graders; built-in ones go straight to @aira/grading in grade().
   const raw = async (submission: string, answers: string): Promise<number | null> => {
     const g = m.grader;
     if (g.kind === 'python') {
-      return runPythonGrader({ python, script: join(dir, g.script), cwd: dir, timeoutMs: parseDuration(g.timeout) }, submission, answers);
+      return runPythonGrader(
+        { python, script: join(dir, g.script), cwd: dir, timeoutMs: parseDuration(g.timeout) },
+        submission,
+        answers,
+      );
     }
     return (await loaded.code.grade!({ submission, answers, competition })) ?? null;
   };
@@ -66,15 +76,27 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
     async grade(submission: string, answers = competition.paths.answers): Promise<GradeOutcome> {
       // Missing answers are the operator's problem, not the submission's (reference/mlebench.md §2.1 step 1).
       if (!existsSync(answers)) throw new Error(`${m.id}: no answers at ${answers} (is the data prepared?)`);
-      if (m.grader.kind === 'builtin') return gradeBuiltin(m.grader.competition ?? m.id, resolve(submission), resolve(answers));
-      if (!existsSync(submission) || !statSync(submission).isFile()) return { score: null, valid: false, error: `no submission file at ${submission}` };
+      if (m.grader.kind === 'builtin')
+        return gradeBuiltin(m.grader.competition ?? m.id, resolve(submission), resolve(answers));
+      if (!existsSync(submission) || !statSync(submission).isFile())
+        return { score: null, valid: false, error: `no submission file at ${submission}` };
       try {
         const score: unknown = await raw(resolve(submission), resolve(answers));
         // Any grader error makes the score null; a number is rounded to 5 decimals (§2.1 step 4).
-        if (typeof score !== 'number') return { score: null, valid: false, error: score === null ? 'grader returned no score' : `grader returned a ${typeof score}, not a number` };
+        if (typeof score !== 'number')
+          return {
+            score: null,
+            valid: false,
+            error:
+              score === null ? 'grader returned no score' : `grader returned a ${typeof score}, not a number`,
+          };
         return { score: roundScore(score), valid: true };
       } catch (err) {
-        return { score: null, valid: false, error: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
+        return {
+          score: null,
+          valid: false,
+          error: (err instanceof Error ? err.message : String(err)).split('\n')[0],
+        };
       }
     },
     rank(score: number | null) {
@@ -89,7 +111,12 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
   if (loaded.code.prepare) {
     const prepare = loaded.code.prepare;
     competition.prepare = () =>
-      prepare({ competition, root: dirname(competition.paths.prepared), public: competition.paths.public, private: competition.paths.private });
+      prepare({
+        competition,
+        root: dirname(competition.paths.prepared),
+        public: competition.paths.public,
+        private: competition.paths.private,
+      });
   }
   if (loaded.code.split) {
     const split = loaded.code.split;

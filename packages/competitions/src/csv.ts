@@ -1,4 +1,10 @@
-import { CsvError, FIELD_MISSING, parseCsv as parseTable, readCsv as readTable, type Table } from '@aira/grading';
+import {
+  CsvError,
+  FIELD_MISSING,
+  parseCsv as parseTable,
+  readCsv as readTable,
+  type Table,
+} from '@aira/grading';
 
 /** A parsed CSV: the header and one record per row, keyed by column. */
 export interface CsvTable {
@@ -26,7 +32,10 @@ function records(t: Table): CsvTable {
   for (let i = 0; i < t.rowCount; i++) {
     // grading pads a short row like pandas; a grader here wants every field written.
     const written = cols.findIndex((c) => c.raw.flags[i] === FIELD_MISSING);
-    if (written >= 0) throw new CsvError(`${t.source}:${lineAt(t.buf, cols[0]!.raw.starts[i]!)}: ${written} fields, header has ${t.width}`);
+    if (written >= 0)
+      throw new CsvError(
+        `${t.source}:${lineAt(t.buf, cols[0]!.raw.starts[i]!)}: ${written} fields, header has ${t.width}`,
+      );
     rows.push(Object.fromEntries(cols.map((c) => [c.name, c.text(i)])));
   }
   return { columns: [...t.columns], rows };

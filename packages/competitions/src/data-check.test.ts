@@ -33,9 +33,14 @@ function syntheticData() {
   };
   writeChecksumRegistry(join(t.dir, 'registry'), files, '0123');
   // Right layout and content for spaceship; spooky has one edited file and one stray file; aptos is not prepared.
-  for (const [p, c] of Object.entries(files['spaceship-titanic']!)) t.write(`data/spaceship-titanic/prepared/${p}`, c);
-  for (const [p, c] of Object.entries(files['spooky-author-identification']!)) t.write(`data/spooky-author-identification/prepared/${p}`, c);
-  t.write('data/spooky-author-identification/prepared/public/train.csv', 'id,text,author\nid1,"It was dark",HPL\n');
+  for (const [p, c] of Object.entries(files['spaceship-titanic']!))
+    t.write(`data/spaceship-titanic/prepared/${p}`, c);
+  for (const [p, c] of Object.entries(files['spooky-author-identification']!))
+    t.write(`data/spooky-author-identification/prepared/${p}`, c);
+  t.write(
+    'data/spooky-author-identification/prepared/public/train.csv',
+    'id,text,author\nid1,"It was dark",HPL\n',
+  );
   t.write('data/spooky-author-identification/prepared/private/extra.csv', 'x\n');
   return { data: join(t.dir, 'data'), registry: join(t.dir, 'registry'), files };
 }
@@ -43,7 +48,11 @@ function syntheticData() {
 describe('checkData', () => {
   it('reports a prepared folder that matches, one with a wrong checksum, and one that is missing', async () => {
     const { data, registry, files } = syntheticData();
-    const reg = await loadRegistry({ pluginsDir: false, suitesDir: false, plugins: [join(REPO_ROOT, 'plugins', 'mlebench')] });
+    const reg = await loadRegistry({
+      pluginsDir: false,
+      suitesDir: false,
+      plugins: [join(REPO_ROOT, 'plugins', 'mlebench')],
+    });
     const at = (id: string) => reg.create(id, { dataDir: data, registryDir: registry });
 
     const ok = await checkData(at('spaceship-titanic'));
@@ -53,21 +62,34 @@ describe('checkData', () => {
     const bad = await checkData(at('spooky-author-identification'));
     expect(bad.state).toBe('mismatch');
     expect(bad.files).toEqual([
-      { file: 'public/train.csv', problem: 'checksum', expected: md5(files['spooky-author-identification']!['public/train.csv']!), actual: md5('id,text,author\nid1,"It was dark",HPL\n') },
+      {
+        file: 'public/train.csv',
+        problem: 'checksum',
+        expected: md5(files['spooky-author-identification']!['public/train.csv']!),
+        actual: md5('id,text,author\nid1,"It was dark",HPL\n'),
+      },
       { file: 'private/extra.csv', problem: 'extra' },
     ]);
-    expect(bad.fix).toBe(`rm -rf ${join(data, 'spooky-author-identification', 'prepared')} && mlebench prepare -c spooky-author-identification --data-dir ${data}`);
+    expect(bad.fix).toBe(
+      `rm -rf ${join(data, 'spooky-author-identification', 'prepared')} && mlebench prepare -c spooky-author-identification --data-dir ${data}`,
+    );
 
     const missing = await checkData(at('aptos2019-blindness-detection'));
     expect(missing.state).toBe('missing');
     expect(missing.fix).toBe(`mlebench prepare -c aptos2019-blindness-detection --data-dir ${data}`);
 
     // The default data folder needs no flag: the command is exactly MLE-bench's.
-    const dflt = reg.create('aptos2019-blindness-detection', { registryDir: registry, dataDir: MLEBENCH_DEFAULT_DATA });
+    const dflt = reg.create('aptos2019-blindness-detection', {
+      registryDir: registry,
+      dataDir: MLEBENCH_DEFAULT_DATA,
+    });
     expect(prepareCommand(dflt, false)).toBe('mlebench prepare -c aptos2019-blindness-detection');
 
     // A second pass reads the MD5s from the cache beside prepared/ and says the same.
     expect((await checkData(at('spooky-author-identification'))).files).toEqual(bad.files);
-    expect(await checkData(at('spooky-author-identification'), { quick: true })).toMatchObject({ state: 'mismatch', files: [{ file: 'private/extra.csv', problem: 'extra' }] });
+    expect(await checkData(at('spooky-author-identification'), { quick: true })).toMatchObject({
+      state: 'mismatch',
+      files: [{ file: 'private/extra.csv', problem: 'extra' }],
+    });
   });
 });

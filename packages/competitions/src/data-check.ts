@@ -44,13 +44,26 @@ export async function checkData(c: Competition, opts: DataCheckOptions = {}): Pr
   const base = { id: c.id, prepared: c.paths.prepared, checked: 0, files: [] as FileProblem[] };
   const sides = [c.paths.public, c.paths.private];
   const empty = (d: string) => !existsSync(d) || !statSync(d).isDirectory() || readdirSync(d).length === 0;
-  if (sides.every(empty)) return { ...base, state: 'missing', fix: prepareCommand(c, false), detail: `no prepared data at ${c.paths.prepared}` };
+  if (sides.every(empty))
+    return {
+      ...base,
+      state: 'missing',
+      fix: prepareCommand(c, false),
+      detail: `no prepared data at ${c.paths.prepared}`,
+    };
 
-  const sums = c.paths.checksums && existsSync(c.paths.checksums) ? readChecksums(c.paths.checksums) : undefined;
+  const sums =
+    c.paths.checksums && existsSync(c.paths.checksums) ? readChecksums(c.paths.checksums) : undefined;
   if (!sums) {
     const gone = [c.paths.answers, c.paths.sampleSubmission].filter((f) => !existsSync(f));
     if (gone.length || sides.some(empty)) {
-      return { ...base, state: 'incomplete', fix: prepareCommand(c, true), files: gone.map((f) => ({ file: f, problem: 'missing' as const })), detail: `missing ${gone.join(', ') || 'public/ or private/'}` };
+      return {
+        ...base,
+        state: 'incomplete',
+        fix: prepareCommand(c, true),
+        files: gone.map((f) => ({ file: f, problem: 'missing' as const })),
+        detail: `missing ${gone.join(', ') || 'public/ or private/'}`,
+      };
     }
     return { ...base, state: 'unverified', detail: 'present; no checksums to compare with' };
   }
@@ -58,9 +71,14 @@ export async function checkData(c: Competition, opts: DataCheckOptions = {}): Pr
   const cache = new HashCache(join(dirname(c.paths.prepared), '.aira-md5.json'));
   const files: FileProblem[] = [];
   let checked = 0;
-  for (const [side, expected] of [['public', sums.public], ['private', sums.private]] as const) {
+  for (const [side, expected] of [
+    ['public', sums.public],
+    ['private', sums.private],
+  ] as const) {
     const dir = side === 'public' ? c.paths.public : c.paths.private;
-    const onDisk = existsSync(dir) ? readdirSync(dir).filter((f) => CHECKED.test(f) && statSync(join(dir, f)).isFile()) : [];
+    const onDisk = existsSync(dir)
+      ? readdirSync(dir).filter((f) => CHECKED.test(f) && statSync(join(dir, f)).isFile())
+      : [];
     for (const name of Object.keys(expected)) {
       const path = join(dir, name);
       if (!existsSync(path)) {
@@ -70,17 +88,28 @@ export async function checkData(c: Competition, opts: DataCheckOptions = {}): Pr
       if (opts.quick) continue;
       const actual = await cache.md5(path);
       checked++;
-      if (actual !== expected[name]) files.push({ file: `${side}/${name}`, problem: 'checksum', expected: expected[name], actual });
+      if (actual !== expected[name])
+        files.push({ file: `${side}/${name}`, problem: 'checksum', expected: expected[name], actual });
     }
-    for (const name of onDisk) if (!(name in expected)) files.push({ file: `${side}/${name}`, problem: 'extra' });
+    for (const name of onDisk)
+      if (!(name in expected)) files.push({ file: `${side}/${name}`, problem: 'extra' });
   }
   cache.save();
   const missing = files.filter((f) => f.problem === 'missing');
   const bad = files.filter((f) => f.problem !== 'missing');
   if (!files.length) {
-    return { ...base, checked, state: 'ok', files, detail: opts.quick ? 'all listed files present (not hashed)' : `${checked} files match MLE-bench's checksums` };
+    return {
+      ...base,
+      checked,
+      state: 'ok',
+      files,
+      detail: opts.quick
+        ? 'all listed files present (not hashed)'
+        : `${checked} files match MLE-bench's checksums`,
+    };
   }
-  const describe = (f: FileProblem) => (f.problem === 'checksum' ? `${f.file} md5 ${f.actual} ≠ ${f.expected}` : `${f.file} ${f.problem}`);
+  const describe = (f: FileProblem) =>
+    f.problem === 'checksum' ? `${f.file} md5 ${f.actual} ≠ ${f.expected}` : `${f.file} ${f.problem}`;
   return {
     ...base,
     checked,
@@ -103,7 +132,10 @@ export function prepareCommand(c: Competition, removeFirst: boolean): string | u
   const p = c.manifest.prepare;
   if (!p) return undefined;
   const data = c.paths.dataDir;
-  let cmd = p.command.replaceAll('{id}', c.id).replaceAll('{data}', shellQuote(data)).replaceAll('{dir}', shellQuote(c.paths.dir));
+  let cmd = p.command
+    .replaceAll('{id}', c.id)
+    .replaceAll('{data}', shellQuote(data))
+    .replaceAll('{dir}', shellQuote(c.paths.dir));
   if (p.dataFlag && data !== MLEBENCH_DEFAULT_DATA) cmd += ` ${p.dataFlag} ${shellQuote(data)}`;
   return removeFirst ? `rm -rf ${shellQuote(c.paths.prepared)} && ${cmd}` : cmd;
 }

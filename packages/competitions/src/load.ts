@@ -47,7 +47,9 @@ export function hasManifest(dir: string): boolean {
 export function competitionDirs(root: string): string[] {
   if (hasManifest(root)) return [root];
   return readdirSync(root, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules' && e.name !== 'suites')
+    .filter(
+      (e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules' && e.name !== 'suites',
+    )
     .map((e) => join(root, e.name))
     .filter(hasManifest)
     .sort();
@@ -72,7 +74,10 @@ export async function readManifest(
     } catch (err) {
       return { problems: [{ plugin, file, message: `cannot load: ${firstLine(err)}` }] };
     }
-    if (raw === undefined) return { problems: [{ plugin, file, message: 'exports no manifest (export default defineManifest({...}))' }] };
+    if (raw === undefined)
+      return {
+        problems: [{ plugin, file, message: 'exports no manifest (export default defineManifest({...}))' }],
+      };
   }
   const result = ManifestSchema.safeParse(raw);
   if (result.success) return { manifest: result.data, problems: [] };
@@ -85,11 +90,25 @@ function firstLine(err: unknown): string {
 }
 
 /** Loads one competition folder: manifest, then code; validation problems instead of exceptions. */
-export async function loadCompetitionDir(dir: string, plugin: PluginInfo): Promise<{ competition?: LoadedCompetition; problems: PluginProblem[] }> {
+export async function loadCompetitionDir(
+  dir: string,
+  plugin: PluginInfo,
+): Promise<{ competition?: LoadedCompetition; problems: PluginProblem[] }> {
   const manifests = present(dir, MANIFEST_NAMES);
-  if (manifests.length === 0) return { problems: [{ plugin: plugin.name, file: dir, message: `no manifest (${MANIFEST_NAMES.join(', ')})` }] };
+  if (manifests.length === 0)
+    return {
+      problems: [{ plugin: plugin.name, file: dir, message: `no manifest (${MANIFEST_NAMES.join(', ')})` }],
+    };
   if (manifests.length > 1) {
-    return { problems: [{ plugin: plugin.name, file: join(dir, manifests[1]!), message: `more than one manifest here (${manifests.join(', ')}); keep one` }] };
+    return {
+      problems: [
+        {
+          plugin: plugin.name,
+          file: join(dir, manifests[1]!),
+          message: `more than one manifest here (${manifests.join(', ')}); keep one`,
+        },
+      ],
+    };
   }
   const manifestFile = join(dir, manifests[0]!);
   const read = await readManifest(manifestFile, plugin.name);
@@ -102,13 +121,19 @@ export async function loadCompetitionDir(dir: string, plugin: PluginInfo): Promi
   const codeNames = present(dir, CODE_NAMES);
   let code: PluginCode = {};
   let codeFile: string | undefined;
-  if (codeNames.length > 1) at(join(dir, codeNames[1]!), undefined, `more than one code module here (${codeNames.join(', ')}); keep one`);
+  if (codeNames.length > 1)
+    at(
+      join(dir, codeNames[1]!),
+      undefined,
+      `more than one code module here (${codeNames.join(', ')}); keep one`,
+    );
   else if (codeNames.length === 1) {
     codeFile = join(dir, codeNames[0]!);
     try {
       const mod = await importPluginModule(codeFile);
       for (const name of CODE_EXPORTS) {
-        if (mod[name] !== undefined && typeof mod[name] !== 'function') at(codeFile, name, `must be a function, got ${typeof mod[name]}`);
+        if (mod[name] !== undefined && typeof mod[name] !== 'function')
+          at(codeFile, name, `must be a function, got ${typeof mod[name]}`);
       }
       code = mod as PluginCode;
       if (manifest.grader.kind === 'code' && manifest.grader.export !== 'grade') {
@@ -120,10 +145,18 @@ export async function loadCompetitionDir(dir: string, plugin: PluginInfo): Promi
     }
   }
   if (manifest.grader.kind === 'code' && typeof code.grade !== 'function' && !problems.length) {
-    at(manifestFile, 'grader.export', `grader.kind is "code" but ${codeFile ? basename(codeFile) : 'no index.ts/index.js'} exports no function ${manifest.grader.export}()`);
+    at(
+      manifestFile,
+      'grader.export',
+      `grader.kind is "code" but ${codeFile ? basename(codeFile) : 'no index.ts/index.js'} exports no function ${manifest.grader.export}()`,
+    );
   }
   if (manifest.grader.kind === 'builtin' && !hasBuiltinGrader(manifest.grader.competition ?? manifest.id)) {
-    at(manifestFile, manifest.grader.competition ? 'grader.competition' : 'grader.kind', `@aira/grading has no built-in grader for "${manifest.grader.competition ?? manifest.id}" (use a python or code grader)`);
+    at(
+      manifestFile,
+      manifest.grader.competition ? 'grader.competition' : 'grader.kind',
+      `@aira/grading has no built-in grader for "${manifest.grader.competition ?? manifest.id}" (use a python or code grader)`,
+    );
   }
   if (manifest.grader.kind === 'python' && !existsSync(join(dir, manifest.grader.script))) {
     at(manifestFile, 'grader.script', `no such file: ${join(dir, manifest.grader.script)}`);
@@ -180,28 +213,45 @@ function findPackageDir(name: string, from: string[]): string | undefined {
   return undefined;
 }
 
-const looksLikePath = (spec: string) => /^(\.{1,2}([\\/]|$)|[\\/]|~|[A-Za-z]:[\\/])/.test(spec) || spec.endsWith('.json') || spec.endsWith('.ts');
+const looksLikePath = (spec: string) =>
+  /^(\.{1,2}([\\/]|$)|[\\/]|~|[A-Za-z]:[\\/])/.test(spec) || spec.endsWith('.json') || spec.endsWith('.ts');
 
 /**
  * Turns a `--plugin` / config entry into a plugin: a folder, a manifest file, or an npm package
  * name (its folder, or the sub-folder its package.json names in `aira.plugin`).
  */
-export function resolvePluginSpec(spec: string, cwd: string, searchFrom: string[]): PluginInfo | PluginProblem {
+export function resolvePluginSpec(
+  spec: string,
+  cwd: string,
+  searchFrom: string[],
+): PluginInfo | PluginProblem {
   const expanded = spec.startsWith('~') ? join(process.env.HOME ?? '', spec.slice(1)) : spec;
   const asPath = resolve(cwd, expanded);
   if (looksLikePath(spec) || existsSync(asPath)) {
     if (!existsSync(asPath)) return { plugin: spec, file: asPath, message: 'no such file or folder' };
     if (!isDir(asPath)) {
-      if (!MANIFEST_NAMES.includes(basename(asPath))) return { plugin: spec, file: asPath, message: `not a plugin folder or a manifest (${MANIFEST_NAMES.join(', ')})` };
+      if (!MANIFEST_NAMES.includes(basename(asPath)))
+        return {
+          plugin: spec,
+          file: asPath,
+          message: `not a plugin folder or a manifest (${MANIFEST_NAMES.join(', ')})`,
+        };
       return { name: basename(dirname(asPath)), dir: dirname(asPath), origin: 'path' };
     }
     return { name: basename(asPath), dir: asPath, origin: 'path' };
   }
   const pkgDir = findPackageDir(spec, [cwd, ...searchFrom]);
-  if (!pkgDir) return { plugin: spec, file: spec, message: `no folder and no installed npm package named "${spec}" (npm install it, or give a path)` };
+  if (!pkgDir)
+    return {
+      plugin: spec,
+      file: spec,
+      message: `no folder and no installed npm package named "${spec}" (npm install it, or give a path)`,
+    };
   let sub = '.';
   try {
-    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { aira?: { plugin?: unknown } };
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+      aira?: { plugin?: unknown };
+    };
     if (typeof pkg.aira?.plugin === 'string') sub = pkg.aira.plugin;
   } catch (err) {
     return { plugin: spec, file: join(pkgDir, 'package.json'), message: `cannot read: ${firstLine(err)}` };

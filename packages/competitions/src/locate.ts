@@ -1,12 +1,17 @@
 /** Parses JSON with a one-line message carrying the line of a syntax error. */
-export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; message: string; line?: number } {
+export function parseJsonText(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; message: string; line?: number } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     // Node's messages differ between versions and do not always give a position; find it ourselves.
     const at = jsonErrorOffset(text);
     const line = at === undefined ? undefined : text.slice(0, at).split('\n').length;
-    const reason = (err as Error).message.split('\n')[0]!.replace(/, (\.\.\.)?"[\s\S]*$/, '').replace(/\s*(in JSON )?at position \d+.*$/, '');
+    const reason = (err as Error).message
+      .split('\n')[0]!
+      .replace(/, (\.\.\.)?"[\s\S]*$/, '')
+      .replace(/\s*(in JSON )?at position \d+.*$/, '');
     return { ok: false, message: `not valid JSON: ${reason}`, line };
   }
 }

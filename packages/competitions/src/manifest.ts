@@ -15,14 +15,20 @@ const PreparedPath = z
   .string()
   .min(1)
   .refine(inside, 'must be a relative path without ".."')
-  .refine((p) => /^(public|private)\//.test(p), 'must start with "public/" or "private/" (paths are relative to <data>/<id>/prepared/)');
+  .refine(
+    (p) => /^(public|private)\//.test(p),
+    'must start with "public/" or "private/" (paths are relative to <data>/<id>/prepared/)',
+  );
 
 const sidePath = (side: 'public' | 'private') =>
   z
     .string()
     .min(1)
     .refine(inside, 'must be a relative path without ".."')
-    .refine((p) => p.startsWith(`${side}/`), `must start with "${side}/" (paths are relative to <data>/<id>/prepared/)`);
+    .refine(
+      (p) => p.startsWith(`${side}/`),
+      `must start with "${side}/" (paths are relative to <data>/<id>/prepared/)`,
+    );
 
 /** Same, but only the public side (what an agent may see). */
 const PublicPath = sidePath('public');
@@ -31,11 +37,24 @@ const PublicPath = sidePath('public');
 const PreparedGlob = PreparedPath;
 
 /** A path relative to the folder holding the manifest. */
-const PluginPath = z.string().min(1).refine(inside, 'must be a relative path inside the plugin folder, without ".."');
+const PluginPath = z
+  .string()
+  .min(1)
+  .refine(inside, 'must be a relative path inside the plugin folder, without ".."');
 
 const Column = z.string().min(1);
 
-export const Modality = z.enum(['tabular', 'text', 'image', 'audio', 'video', 'time-series', 'molecular', 'geospatial', 'volume']);
+export const Modality = z.enum([
+  'tabular',
+  'text',
+  'image',
+  'audio',
+  'video',
+  'time-series',
+  'molecular',
+  'geospatial',
+  'volume',
+]);
 
 export const TaskType = z.enum([
   'binary-classification',
@@ -53,14 +72,29 @@ export const TaskType = z.enum([
   'ranking',
 ]);
 
-export const MediaKind = z.enum(['image', 'audio', 'video', 'volume', 'signal', 'text', 'array', 'archive', 'table', 'other']);
+export const MediaKind = z.enum([
+  'image',
+  'audio',
+  'video',
+  'volume',
+  'signal',
+  'text',
+  'array',
+  'archive',
+  'table',
+  'other',
+]);
 
 export const DataLayout = z.strictObject({
   modality: z.array(Modality).min(1).describe('what the inputs are; several for multi-modal data'),
   task: TaskType,
   labelled: z.array(PublicPath).min(1).describe('public files that hold the labelled rows'),
-  ids: z.strictObject({ file: PreparedPath, columns: z.array(Column).min(1) }).describe('where the row ids live'),
-  labels: z.strictObject({ file: PreparedPath, columns: z.array(Column).min(1) }).describe('where the labels live'),
+  ids: z
+    .strictObject({ file: PreparedPath, columns: z.array(Column).min(1) })
+    .describe('where the row ids live'),
+  labels: z
+    .strictObject({ file: PreparedPath, columns: z.array(Column).min(1) })
+    .describe('where the labels live'),
   media: z
     .array(z.strictObject({ path: PublicPath, kind: MediaKind, note: z.string().optional() }))
     .default([])
@@ -77,13 +111,27 @@ export const DataLayout = z.strictObject({
 export const SplitUnit = z.discriminatedUnion('by', [
   z.strictObject({ by: z.literal('row') }),
   z.strictObject({ by: z.literal('column'), column: Column }),
-  z.strictObject({ by: z.literal('time'), column: Column, window: z.string().regex(/^\d+d$/, 'a number of days, e.g. "7d"') }),
-  z.strictObject({ by: z.literal('custom'), note: z.string().min(1).describe('what the unit is when no single column holds it') }),
+  z.strictObject({
+    by: z.literal('time'),
+    column: Column,
+    window: z.string().regex(/^\d+d$/, 'a number of days, e.g. "7d"'),
+  }),
+  z.strictObject({
+    by: z.literal('custom'),
+    note: z.string().min(1).describe('what the unit is when no single column holds it'),
+  }),
 ]);
 
 export const Fractions = z
-  .strictObject({ train: z.number().gt(0).lt(1), search: z.number().gt(0).lt(1), validation: z.number().gt(0).lt(1) })
-  .refine((f) => Math.abs(f.train + f.search + f.validation - 1) < 1e-9, 'train + search + validation must be 1');
+  .strictObject({
+    train: z.number().gt(0).lt(1),
+    search: z.number().gt(0).lt(1),
+    validation: z.number().gt(0).lt(1),
+  })
+  .refine(
+    (f) => Math.abs(f.train + f.search + f.validation - 1) < 1e-9,
+    'train + search + validation must be 1',
+  );
 
 /**
  * The HCE split spec (reference/aira2.md §2: one fixed 80/10/10 split of the labelled data into
@@ -92,7 +140,9 @@ export const Fractions = z
  * scores behave like the test score; `strictUnit` records the leak-free alternative where one exists.
  */
 export const SplitSpec = z.strictObject({
-  method: z.enum(['builtin', 'custom']).describe('builtin: a CSV row/group split HCE does itself; custom: the plugin code provides split()'),
+  method: z
+    .enum(['builtin', 'custom'])
+    .describe('builtin: a CSV row/group split HCE does itself; custom: the plugin code provides split()'),
   labelled: PublicPath,
   id: z.array(Column).min(1),
   label: z.array(Column).min(1),
@@ -100,9 +150,17 @@ export const SplitSpec = z.strictObject({
   strictUnit: SplitUnit.optional(),
   stratify: Column.nullable().default(null),
   fractions: Fractions.default({ train: 0.8, search: 0.1, validation: 0.1 }),
-  maxRowsPerPart: z.number().int().positive().optional().describe('cap on each hidden part, for very large labelled sets'),
-  answers: z.enum(['rows', 'one-hot', 'melt', 'custom']).default('rows').describe('how answer files are built from labelled rows'),
-  mlebench: z.string().optional().describe("how MLE-bench made its own test split, for the record"),
+  maxRowsPerPart: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('cap on each hidden part, for very large labelled sets'),
+  answers: z
+    .enum(['rows', 'one-hot', 'melt', 'custom'])
+    .default('rows')
+    .describe('how answer files are built from labelled rows'),
+  mlebench: z.string().optional().describe('how MLE-bench made its own test split, for the record'),
   notes: z.string().optional(),
 });
 
@@ -126,7 +184,10 @@ export const KnownIssue = z.strictObject({ summary: z.string().min(1), ref: z.st
 
 export const LeaderboardSource = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mlebench') }),
-  z.strictObject({ kind: z.literal('file'), path: PluginPath.describe("a CSV in MLE-bench's leaderboard format: a score column, best row first") }),
+  z.strictObject({
+    kind: z.literal('file'),
+    path: PluginPath.describe("a CSV in MLE-bench's leaderboard format: a score column, best row first"),
+  }),
   z.strictObject({ kind: z.literal('none') }),
 ]);
 
@@ -137,13 +198,19 @@ export const ChecksumSource = z.discriminatedUnion('kind', [
 ]);
 
 export const GraderBinding = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('builtin'), competition: z.string().min(1).optional().describe('grading id; defaults to the manifest id') }),
+  z.strictObject({
+    kind: z.literal('builtin'),
+    competition: z.string().min(1).optional().describe('grading id; defaults to the manifest id'),
+  }),
   z.strictObject({ kind: z.literal('python'), script: PluginPath, timeout: z.string().default('10m') }),
   z.strictObject({ kind: z.literal('code'), export: z.string().min(1).default('grade') }),
 ]);
 
 export const Prepare = z.strictObject({
-  command: z.string().min(1).describe('shell command that prepares missing data; {id}, {data}, {dir} are substituted'),
+  command: z
+    .string()
+    .min(1)
+    .describe('shell command that prepares missing data; {id}, {data}, {dir} are substituted'),
   dataFlag: z.string().optional().describe('flag appended with the data folder when it is not the default'),
 });
 
@@ -155,7 +222,12 @@ export const Source = z.strictObject({
 
 export const ManifestSchema = z.strictObject({
   $schema: z.string().optional(),
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit'),
+  id: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'letters, digits, ".", "_" and "-" only, starting with a letter or digit',
+    ),
   name: z.string().min(1),
   description: z.string().optional(),
   metric: z.string().min(1).describe('what the grader computes, in words'),
@@ -171,11 +243,18 @@ export const ManifestSchema = z.strictObject({
   prepare: Prepare.optional(),
   budget: z
     .strictObject({
-      wallClock: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/, 'a duration with its unit, e.g. 80s or 24h'),
-      perExec: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/, 'a duration with its unit, e.g. 60s or 9h').optional(),
+      wallClock: z
+        .string()
+        .regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/, 'a duration with its unit, e.g. 80s or 24h'),
+      perExec: z
+        .string()
+        .regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/, 'a duration with its unit, e.g. 60s or 9h')
+        .optional(),
     })
     .optional()
-    .describe("the budget that suits this competition when a run sets none (small data: minutes, not the paper's 72 h)"),
+    .describe(
+      "the budget that suits this competition when a run sets none (small data: minutes, not the paper's 72 h)",
+    ),
 });
 
 export type Manifest = z.output<typeof ManifestSchema>;

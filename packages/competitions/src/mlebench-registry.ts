@@ -50,7 +50,10 @@ export function registryIndex(registryDir: string): Map<string, RegistryEntry> {
  * it is an approximate substitute, flagged leaderboardExact: false); otherwise the registry's
  * usual `competitions/<id>/leaderboard.csv`.
  */
-export function leaderboardPath(registryDir: string, id: string): { path: string; exact: boolean; note?: string } {
+export function leaderboardPath(
+  registryDir: string,
+  id: string,
+): { path: string; exact: boolean; note?: string } {
   const e = registryIndex(registryDir).get(id);
   return {
     path: join(registryDir, e?.leaderboardFile ?? join('competitions', id, 'leaderboard.csv')),

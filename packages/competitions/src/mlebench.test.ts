@@ -17,7 +17,9 @@ interface Entry {
   lite: boolean;
   inMLEbench30: boolean;
 }
-const entries: Entry[] = haveRegistry ? JSON.parse(readFileSync(join(registryDir, 'competitions.json'), 'utf8')) : [];
+const entries: Entry[] = haveRegistry
+  ? JSON.parse(readFileSync(join(registryDir, 'competitions.json'), 'utf8'))
+  : [];
 const byId = new Map(entries.map((e) => [e.id, e]));
 
 /** The 30 ids as reference/aira2.md §4.1 prints them (Low / High / Medium lists). */
@@ -47,7 +49,10 @@ describe.skipIf(!haveRegistry)('plugins/mlebench', () => {
   });
 
   it('has one validated manifest per competition of MLE-bench-30, Lite and dev (54)', () => {
-    const expected = entries.filter((e) => e.inMLEbench30 || e.lite || e.complexity === 'dev').map((e) => e.id).sort();
+    const expected = entries
+      .filter((e) => e.inMLEbench30 || e.lite || e.complexity === 'dev')
+      .map((e) => e.id)
+      .sort();
     expect(expected).toHaveLength(54);
     const ours = reg.factories.filter((f) => f.plugin.name === 'mlebench');
     expect(ours.map((f) => f.id).sort()).toEqual(expected);
@@ -88,7 +93,9 @@ describe.skipIf(!haveRegistry)('plugins/mlebench', () => {
     for (const f of reg.factories.filter((x) => x.plugin.name === 'mlebench')) {
       const config = readFileSync(join(registryDir, 'competitions', f.id, 'config.yaml'), 'utf8');
       expect(config, f.id).toContain(`answers: ${f.id}/prepared/${f.manifest.data.answers}`);
-      expect(config, f.id).toContain(`sample_submission: ${f.id}/prepared/${f.manifest.data.sampleSubmission}`);
+      expect(config, f.id).toContain(
+        `sample_submission: ${f.id}/prepared/${f.manifest.data.sampleSubmission}`,
+      );
     }
   });
 
@@ -99,29 +106,81 @@ describe.skipIf(!haveRegistry)('plugins/mlebench', () => {
       .map((f) => f.id)
       .sort();
     // reference/aira2.md §4.1 caveat.
-    expect(flagged).toEqual(['champs-scalar-coupling', 'hubmap-kidney-segmentation', 'multi-modal-gesture-recognition', 'smartphone-decimeter-2022']);
+    expect(flagged).toEqual([
+      'champs-scalar-coupling',
+      'hubmap-kidney-segmentation',
+      'multi-modal-gesture-recognition',
+      'smartphone-decimeter-2022',
+    ]);
     for (const id of flagged) expect(reg.get(id).manifest.leaks.length, id).toBeGreaterThan(0);
 
     const leaks = (id: string) => reg.get(id).manifest.leaks;
     expect(leaksFor('public/test/aaa1.json', leaks('hubmap-kidney-segmentation'), 'test')).toHaveLength(1);
-    expect(leaksFor('public/test/aaa1-anatomical-structure.json', leaks('hubmap-kidney-segmentation'), 'test')).toHaveLength(0);
+    expect(
+      leaksFor('public/test/aaa1-anatomical-structure.json', leaks('hubmap-kidney-segmentation'), 'test'),
+    ).toHaveLength(0);
     // HCE's hubmap recipe withholds the polygons of the images it holds out; train images keep theirs.
     expect(leaksFor('public/train/aaa1.json', leaks('hubmap-kidney-segmentation'), 'hidden')).toHaveLength(0);
-    expect(leaksFor('public/test/2020-06-04-US-MTV-1/GooglePixel4/span_log.nmea', leaks('smartphone-decimeter-2022'), 'test')).toHaveLength(1);
-    expect(leaksFor('public/train/2020-05-15-US-MTV-1/GooglePixel4/span_log.nmea', leaks('smartphone-decimeter-2022'), 'hidden')).toHaveLength(1);
+    expect(
+      leaksFor(
+        'public/test/2020-06-04-US-MTV-1/GooglePixel4/span_log.nmea',
+        leaks('smartphone-decimeter-2022'),
+        'test',
+      ),
+    ).toHaveLength(1);
+    expect(
+      leaksFor(
+        'public/train/2020-05-15-US-MTV-1/GooglePixel4/span_log.nmea',
+        leaks('smartphone-decimeter-2022'),
+        'hidden',
+      ),
+    ).toHaveLength(1);
     // Kaggle's layout keeps the reference log with the phone's own logs under supplemental/.
-    expect(leaksFor('public/test/2020-06-04-US-MTV-1/GooglePixel4/supplemental/span_log.nmea', leaks('smartphone-decimeter-2022'), 'test')).toHaveLength(1);
-    expect(leaksFor('public/train/2020-05-15-US-MTV-1/GooglePixel4/supplemental/span_log.nmea', leaks('smartphone-decimeter-2022'), 'hidden')).toHaveLength(1);
-    expect(leaksFor('public/test/2020-06-04-US-MTV-1/GooglePixel4/supplemental/GooglePixel4.nmea', leaks('smartphone-decimeter-2022'), 'test')).toHaveLength(0);
-    expect(leaksFor('public/train/2020-05-15-US-MTV-1/GooglePixel4/device_gnss.csv', leaks('smartphone-decimeter-2022'), 'hidden')).toHaveLength(0);
-    expect(leaksFor('public/test.tar.gz', leaks('multi-modal-gesture-recognition'), 'test')[0]?.action).toBe('strip-labels');
-    expect(leaksFor('public/scalar_coupling_contributions.csv', leaks('champs-scalar-coupling'), 'hidden')[0]?.action).toBe('strip-hidden-rows');
+    expect(
+      leaksFor(
+        'public/test/2020-06-04-US-MTV-1/GooglePixel4/supplemental/span_log.nmea',
+        leaks('smartphone-decimeter-2022'),
+        'test',
+      ),
+    ).toHaveLength(1);
+    expect(
+      leaksFor(
+        'public/train/2020-05-15-US-MTV-1/GooglePixel4/supplemental/span_log.nmea',
+        leaks('smartphone-decimeter-2022'),
+        'hidden',
+      ),
+    ).toHaveLength(1);
+    expect(
+      leaksFor(
+        'public/test/2020-06-04-US-MTV-1/GooglePixel4/supplemental/GooglePixel4.nmea',
+        leaks('smartphone-decimeter-2022'),
+        'test',
+      ),
+    ).toHaveLength(0);
+    expect(
+      leaksFor(
+        'public/train/2020-05-15-US-MTV-1/GooglePixel4/device_gnss.csv',
+        leaks('smartphone-decimeter-2022'),
+        'hidden',
+      ),
+    ).toHaveLength(0);
+    expect(leaksFor('public/test.tar.gz', leaks('multi-modal-gesture-recognition'), 'test')[0]?.action).toBe(
+      'strip-labels',
+    );
+    expect(
+      leaksFor('public/scalar_coupling_contributions.csv', leaks('champs-scalar-coupling'), 'hidden')[0]
+        ?.action,
+    ).toBe('strip-hidden-rows');
   });
 
   it('binds leaderboards and checksums to the registry folder', () => {
     const c = reg.create('spooky-author-identification', { dataDir: '/data', registryDir });
-    expect(c.paths.leaderboard).toBe(join(registryDir, 'competitions/spooky-author-identification/leaderboard.csv'));
-    expect(c.paths.checksums).toBe(join(registryDir, 'competitions/spooky-author-identification/checksums.yaml'));
+    expect(c.paths.leaderboard).toBe(
+      join(registryDir, 'competitions/spooky-author-identification/leaderboard.csv'),
+    );
+    expect(c.paths.checksums).toBe(
+      join(registryDir, 'competitions/spooky-author-identification/checksums.yaml'),
+    );
     expect(c.paths.answers).toBe('/data/spooky-author-identification/prepared/private/test.csv');
     expect(c.paths.public).toBe('/data/spooky-author-identification/prepared/public');
     // ventilator's leaderboard is MLE-Dojo's substitute (reference/mlebench.md §7).
@@ -137,15 +196,30 @@ describe.skipIf(!haveRegistry || !existsSync(paperFile))('suites', () => {
     const paper = mlebench30FromPaper();
     expect(paper).toHaveLength(30);
     expect([...s.ids].sort()).toEqual(paper);
-    expect([...s.ids].sort()).toEqual(entries.filter((e) => e.inMLEbench30).map((e) => e.id).sort());
+    expect([...s.ids].sort()).toEqual(
+      entries
+        .filter((e) => e.inMLEbench30)
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(s.unresolved).toEqual([]);
     expect(s.competitions.map((c) => c.id)).toEqual(s.ids);
   });
 
   it('mlebench-lite, mlebench-dev and mlebench-all list exactly their ids', () => {
-    expect(reg.resolveSuite('mlebench-lite').ids.sort()).toEqual(entries.filter((e) => e.lite).map((e) => e.id).sort());
+    expect(reg.resolveSuite('mlebench-lite').ids.sort()).toEqual(
+      entries
+        .filter((e) => e.lite)
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(reg.resolveSuite('mlebench-lite').ids).toHaveLength(22);
-    expect(reg.resolveSuite('mlebench-dev').ids.sort()).toEqual(entries.filter((e) => e.complexity === 'dev').map((e) => e.id).sort());
+    expect(reg.resolveSuite('mlebench-dev').ids.sort()).toEqual(
+      entries
+        .filter((e) => e.complexity === 'dev')
+        .map((e) => e.id)
+        .sort(),
+    );
     const all = reg.resolveSuite('mlebench-all');
     expect(all.ids).toHaveLength(54);
     expect(new Set(all.ids).size).toBe(54);
@@ -155,9 +229,13 @@ describe.skipIf(!haveRegistry || !existsSync(paperFile))('suites', () => {
   it('reads benchmarks/suites files as suites too, by name or by path', () => {
     const low = reg.resolveSuite('mlebench-30-low');
     expect(low.ids).toHaveLength(5);
-    expect(low.ids.every((id) => byId.get(id)?.complexity === 'low' && byId.get(id)?.inMLEbench30)).toBe(true);
+    expect(low.ids.every((id) => byId.get(id)?.complexity === 'low' && byId.get(id)?.inMLEbench30)).toBe(
+      true,
+    );
     const byPath = reg.resolveSuite(join(REPO_ROOT, 'benchmarks/suites/mlebench-30-high.yaml'));
-    expect(byPath.ids.every((id) => byId.get(id)?.complexity === 'high' && byId.get(id)?.inMLEbench30)).toBe(true);
+    expect(byPath.ids.every((id) => byId.get(id)?.complexity === 'high' && byId.get(id)?.inMLEbench30)).toBe(
+      true,
+    );
     expect(byPath.ids).toHaveLength(5);
   });
 });

@@ -29,7 +29,10 @@ export function problemsFromZod(
   for (const issue of error.issues) {
     const paths: Array<{ path: PropertyKey[]; message: string }> =
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((k) => ({ path: [...issue.path, k], message: 'unknown field (misspelt, or not part of the manifest)' }))
+        ? issue.keys.map((k) => ({
+            path: [...issue.path, k],
+            message: 'unknown field (misspelt, or not part of the manifest)',
+          }))
         : [{ path: [...issue.path], message: issue.message }];
     for (const p of paths) {
       out.push({

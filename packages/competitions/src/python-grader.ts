@@ -14,8 +14,17 @@ export interface PythonGraderOptions {
   timeoutMs: number;
 }
 
-export async function runPythonGrader(opts: PythonGraderOptions, submission: string, answers: string): Promise<number | null> {
-  const { code, stdout, stderr, timedOut } = await new Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>((res, rej) => {
+export async function runPythonGrader(
+  opts: PythonGraderOptions,
+  submission: string,
+  answers: string,
+): Promise<number | null> {
+  const { code, stdout, stderr, timedOut } = await new Promise<{
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    timedOut: boolean;
+  }>((res, rej) => {
     const child = spawn(opts.python, [opts.script, '--submission', submission, '--answers', answers], {
       cwd: opts.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +53,10 @@ export async function runPythonGrader(opts: PythonGraderOptions, submission: str
   if (code !== 0) throw new Error(lastErr || `grader ${opts.script} exited with ${code}`);
   const last = stdout.trim().split('\n').pop()?.trim() ?? '';
   const value = parseResult(last);
-  if (value === undefined) throw new Error(`grader ${opts.script} printed no score (last line: ${JSON.stringify(last.slice(0, 200))})`);
+  if (value === undefined)
+    throw new Error(
+      `grader ${opts.script} printed no score (last line: ${JSON.stringify(last.slice(0, 200))})`,
+    );
   if (typeof value === 'object' && value.error && value.score === null) throw new Error(value.error);
   return typeof value === 'number' ? value : value.score;
 }
@@ -61,7 +73,17 @@ function parseResult(line: string): Result | undefined {
     return undefined;
   }
   const num = (v: unknown): number | null | undefined =>
-    typeof v === 'number' ? v : v === null ? null : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : undefined;
+    typeof v === 'number'
+      ? v
+      : v === null
+        ? null
+        : v === 'NaN'
+          ? NaN
+          : v === 'Infinity'
+            ? Infinity
+            : v === '-Infinity'
+              ? -Infinity
+              : undefined;
   if (typeof parsed === 'object' && parsed !== null && 'score' in parsed) {
     const score = num((parsed as { score: unknown }).score);
     if (score === undefined) return undefined;

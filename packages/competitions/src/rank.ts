@@ -1,4 +1,11 @@
-import { percentileRank, rankOnLeaderboard, readLeaderboard, thresholds, type Leaderboard, type RankInfo } from '@aira/grading';
+import {
+  percentileRank,
+  rankOnLeaderboard,
+  readLeaderboard,
+  thresholds,
+  type Leaderboard,
+  type RankInfo,
+} from '@aira/grading';
 import type { LeaderboardInfo } from './plugin-api.js';
 
 /** Where a score stands: MLE-bench's medal flags and thresholds, plus Percentile Rank (DESIGN.md). */
@@ -25,7 +32,11 @@ export function leaderboardReader(info: LeaderboardInfo | undefined): () => Lead
 }
 
 export function rankScore(lb: Leaderboard, score: number | null): ScoreRank {
-  return { ...rankOnLeaderboard(score, lb), percentile_rank: percentileRank(score, lb), approximate_leaderboard: !lb.exact };
+  return {
+    ...rankOnLeaderboard(score, lb),
+    percentile_rank: percentileRank(score, lb),
+    approximate_leaderboard: !lb.exact,
+  };
 }
 
 export function thresholdsOf(lb: Leaderboard): LeaderboardThresholds {

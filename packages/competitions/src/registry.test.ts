@@ -13,7 +13,15 @@ describe('loading plugins', () => {
     t.write('good/manifest.json', json(manifestFor('good-one')));
     t.write('good/grade.py', ACCURACY_PY);
     // A multi-competition plugin where one competition is broken and its sibling is fine.
-    const bad = manifestFor('broken', { split: { method: 'builtin', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'rows' } } });
+    const bad = manifestFor('broken', {
+      split: {
+        method: 'builtin',
+        labelled: 'public/train.csv',
+        id: ['id'],
+        label: ['label'],
+        unit: { by: 'rows' },
+      },
+    });
     const badFile = t.write('family/broken/manifest.json', json({ ...bad, colour: 'red' }));
     t.write('family/broken/grade.py', ACCURACY_PY);
     t.write('family/fine/manifest.json', json(manifestFor('fine')));
@@ -34,9 +42,13 @@ describe('loading plugins', () => {
     expect(syntax.message).toMatch(/not valid JSON/);
     expect(syntax.line).toBe(3);
 
-    expect(formatProblem(unit, t.dir)).toBe(`family/broken/manifest.json:${unit.line}: split.unit.by: ${unit.message} (plugin family)`);
+    expect(formatProblem(unit, t.dir)).toBe(
+      `family/broken/manifest.json:${unit.line}: split.unit.by: ${unit.message} (plugin family)`,
+    );
     expect(() => reg.get('broken')).toThrow(/broken.*failed to load.*split\.unit\.by/);
-    expect(() => reg.get('nothing-here')).toThrow(/unknown competition "nothing-here": no loaded plugin defines it/);
+    expect(() => reg.get('nothing-here')).toThrow(
+      /unknown competition "nothing-here": no loaded plugin defines it/,
+    );
   });
 
   it('checks what the manifest promises: the grader script exists, a code grader is exported', async () => {
@@ -57,18 +69,35 @@ describe('loading plugins', () => {
       'ts-plugin/manifest.ts',
       `import { defineManifest } from '@aira/competitions';\nexport default defineManifest(${JSON.stringify(manifestFor('ts-comp', { grader: { kind: 'code', export: 'score' } }))});\n`,
     );
-    t.write('ts-plugin/index.ts', `import { half } from './half.js';\nexport function score(): number { return half(3); }\n`);
+    t.write(
+      'ts-plugin/index.ts',
+      `import { half } from './half.js';\nexport function score(): number { return half(3); }\n`,
+    );
     t.write('ts-plugin/half.ts', 'export const half = (x: number): number => x / 2;\n');
     // The plugin's own node_modules resolves @aira/competitions the way an installed plugin would.
     mkdirSync(join(t.dir, 'ts-plugin/node_modules/@aira'), { recursive: true });
     symlinkSync(join(import.meta.dirname, '..'), join(t.dir, 'ts-plugin/node_modules/@aira/competitions'));
 
-    t.write('proj/node_modules/aira-plugin-pkg/package.json', json({ name: 'aira-plugin-pkg', version: '1.0.0', aira: { plugin: 'competitions' } }));
-    t.write('proj/node_modules/aira-plugin-pkg/competitions/pkg-comp/manifest.json', json(manifestFor('pkg-comp')));
+    t.write(
+      'proj/node_modules/aira-plugin-pkg/package.json',
+      json({ name: 'aira-plugin-pkg', version: '1.0.0', aira: { plugin: 'competitions' } }),
+    );
+    t.write(
+      'proj/node_modules/aira-plugin-pkg/competitions/pkg-comp/manifest.json',
+      json(manifestFor('pkg-comp')),
+    );
     t.write('proj/node_modules/aira-plugin-pkg/competitions/pkg-comp/grade.py', ACCURACY_PY);
-    t.write('proj/node_modules/aira-plugin-pkg/competitions/suites/pkg-suite.yaml', 'competitions: [pkg-comp, ts-comp]\n');
+    t.write(
+      'proj/node_modules/aira-plugin-pkg/competitions/suites/pkg-suite.yaml',
+      'competitions: [pkg-comp, ts-comp]\n',
+    );
 
-    const reg = await loadRegistry({ pluginsDir: false, suitesDir: false, cwd: join(t.dir, 'proj'), plugins: [join(t.dir, 'ts-plugin'), 'aira-plugin-pkg'] });
+    const reg = await loadRegistry({
+      pluginsDir: false,
+      suitesDir: false,
+      cwd: join(t.dir, 'proj'),
+      plugins: [join(t.dir, 'ts-plugin'), 'aira-plugin-pkg'],
+    });
     expect(reg.problems).toEqual([]);
     expect(reg.ids().sort()).toEqual(['pkg-comp', 'ts-comp']);
     expect(reg.get('pkg-comp').plugin).toMatchObject({ name: 'aira-plugin-pkg', origin: 'package' });
@@ -76,10 +105,18 @@ describe('loading plugins', () => {
     const answers = t.write('data/ts-comp/prepared/private/test.csv', 'id,label\n1,a\n');
     const sub = t.write('sub.csv', 'id,label\n1,a\n');
     expect(answers).toContain('ts-comp');
-    expect(await reg.create('ts-comp', { dataDir: join(t.dir, 'data') }).grade(sub)).toEqual({ score: 1.5, valid: true });
+    expect(await reg.create('ts-comp', { dataDir: join(t.dir, 'data') }).grade(sub)).toEqual({
+      score: 1.5,
+      valid: true,
+    });
     expect(reg.resolveSuite('pkg-suite').ids).toEqual(['pkg-comp', 'ts-comp']);
 
-    const missing = await loadRegistry({ pluginsDir: false, suitesDir: false, cwd: t.dir, plugins: ['no-such-plugin-pkg', './nowhere'] });
+    const missing = await loadRegistry({
+      pluginsDir: false,
+      suitesDir: false,
+      cwd: t.dir,
+      plugins: ['no-such-plugin-pkg', './nowhere'],
+    });
     expect(missing.problems.map((p) => p.message)).toEqual([
       'no folder and no installed npm package named "no-such-plugin-pkg" (npm install it, or give a path)',
       'no such file or folder',
@@ -121,7 +158,9 @@ describe('suites from plugin folders and files', () => {
     expect(bigger.competitions.map((c) => c.id)).toEqual(['one']);
     expect(bigger.unresolved).toEqual([{ id: 'ghost', reason: 'no loaded plugin defines it' }]);
     expect(() => reg.resolveSuite('loop')).toThrow(/include cycle loop → loop/);
-    expect(() => reg.resolveSuite('nope')).toThrow(/unknown suite "nope" \(known: adhoc, bigger, loop, mini;/);
+    expect(() => reg.resolveSuite('nope')).toThrow(
+      /unknown suite "nope" \(known: adhoc, bigger, loop, mini;/,
+    );
     const file = t.write('elsewhere/my-suite.yaml', 'name: custom-name\ncompetitions: [one]\n');
     expect(reg.resolveSuite(file).suite.name).toBe('custom-name');
     expect(reg.resolveSuite(file).ids).toEqual(['one']);

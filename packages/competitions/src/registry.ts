@@ -109,7 +109,10 @@ export class Registry {
 }
 
 /** The `plugins:` entry of a config file: folders, manifest files or npm package names. */
-export const PluginSpecs = z.array(z.string().min(1)).default([]).describe('extra competition plugins: folders, manifest files or npm package names');
+export const PluginSpecs = z
+  .array(z.string().min(1))
+  .default([])
+  .describe('extra competition plugins: folders, manifest files or npm package names');
 
 export interface LoadRegistryOptions {
   /** Extra plugins: folders, manifest files or npm package names (config `plugins:` and `--plugin`). */
@@ -138,7 +141,8 @@ export async function loadRegistry(opts: LoadRegistryOptions = {}): Promise<Regi
   const pluginsDir = opts.pluginsDir === undefined ? PLUGINS_DIR : opts.pluginsDir;
   if (pluginsDir && existsSync(pluginsDir)) {
     for (const e of readdirSync(pluginsDir, { withFileTypes: true })) {
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') infos.push({ name: e.name, dir: join(pluginsDir, e.name), origin: 'plugins-dir' });
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+        infos.push({ name: e.name, dir: join(pluginsDir, e.name), origin: 'plugins-dir' });
     }
     infos.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -182,7 +186,10 @@ export async function loadRegistry(opts: LoadRegistryOptions = {}): Promise<Regi
   }
   const suitesDir = opts.suitesDir === undefined ? SUITES_DIR : opts.suitesDir;
   if (suitesDir && existsSync(suitesDir)) {
-    for (const f of readdirSync(suitesDir).filter((f) => /\.ya?ml$/.test(f)).sort()) suiteFiles.push({ file: join(suitesDir, f) });
+    for (const f of readdirSync(suitesDir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort())
+      suiteFiles.push({ file: join(suitesDir, f) });
   }
   const suites = new Map<string, SuiteDef>();
   for (const { file, plugin } of suiteFiles) {
@@ -191,7 +198,12 @@ export async function loadRegistry(opts: LoadRegistryOptions = {}): Promise<Regi
     if (!r.suite) continue;
     const prev = suites.get(r.suite.name);
     if (prev) {
-      problems.push({ plugin: plugin ?? 'suites', file, field: 'name', message: `duplicate suite "${r.suite.name}", already defined in ${prev.file}; this one is ignored` });
+      problems.push({
+        plugin: plugin ?? 'suites',
+        file,
+        field: 'name',
+        message: `duplicate suite "${r.suite.name}", already defined in ${prev.file}; this one is ignored`,
+      });
       continue;
     }
     suites.set(r.suite.name, r.suite);

@@ -9,7 +9,9 @@ import { ConfigError } from '@aira/core';
  */
 export function scaffoldFiles(id: string, name = titleOf(id)): Record<string, string> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
-    throw new ConfigError(`competition id "${id}": use letters, digits, ".", "_" and "-", starting with a letter or digit`);
+    throw new ConfigError(
+      `competition id "${id}": use letters, digits, ".", "_" and "-", starting with a letter or digit`,
+    );
   }
   const manifest = {
     id,
@@ -51,7 +53,8 @@ export function scaffoldFiles(id: string, name = titleOf(id)): Record<string, st
 
 /** Writes a scaffold into `dir`, refusing to touch a folder that already has files. */
 export function writeScaffold(dir: string, files: Record<string, string>): string[] {
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new ConfigError(`${dir} already exists and is not empty; choose another --dir`);
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new ConfigError(`${dir} already exists and is not empty; choose another --dir`);
   const written: string[] = [];
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel);

@@ -8,7 +8,11 @@ import { formatProblem, problemsFromZod, type PluginProblem } from './problems.j
 /** A suite file: a named list of competitions, optionally including other suites. */
 export const SuiteSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).optional().describe('defaults to the file name'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+      .optional()
+      .describe('defaults to the file name'),
     description: z.string().optional(),
     source: z.string().optional().describe('where the list comes from'),
     include: z.array(z.string().min(1)).default([]),
@@ -29,7 +33,10 @@ export interface SuiteDef {
 
 const nameOf = (file: string) => basename(file).replace(/\.ya?ml$/, '');
 
-export function readSuiteFile(file: string, plugin?: string): { suite?: SuiteDef; problems: PluginProblem[] } {
+export function readSuiteFile(
+  file: string,
+  plugin?: string,
+): { suite?: SuiteDef; problems: PluginProblem[] } {
   const owner = plugin ?? 'suites';
   let text: string;
   try {
@@ -40,13 +47,30 @@ export function readSuiteFile(file: string, plugin?: string): { suite?: SuiteDef
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    return { problems: [{ plugin: owner, file, line: e.linePos?.[0]?.line, message: `not valid YAML: ${e.message.split('\n')[0]}` }] };
+    return {
+      problems: [
+        {
+          plugin: owner,
+          file,
+          line: e.linePos?.[0]?.line,
+          message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        },
+      ],
+    };
   }
   const result = SuiteSchema.safeParse(doc.toJS());
   if (!result.success) return { problems: problemsFromZod(result.error, { plugin: owner, file, text }) };
   const s = result.data;
   return {
-    suite: { name: s.name ?? nameOf(file), file, plugin, description: s.description, source: s.source, include: s.include, competitions: s.competitions },
+    suite: {
+      name: s.name ?? nameOf(file),
+      file,
+      plugin,
+      description: s.description,
+      source: s.source,
+      include: s.include,
+      competitions: s.competitions,
+    },
     problems: [],
   };
 }
@@ -60,7 +84,11 @@ export function isSuiteFileSpec(spec: string): boolean {
  * The ordered, de-duplicated competition ids of a suite, following `include` (cycles refused).
  * `spec` is a suite name known to `suites`, or a path to a suite file.
  */
-export function expandSuite(spec: string, suites: ReadonlyMap<string, SuiteDef>, cwd = process.cwd()): { suite: SuiteDef; ids: string[] } {
+export function expandSuite(
+  spec: string,
+  suites: ReadonlyMap<string, SuiteDef>,
+  cwd = process.cwd(),
+): { suite: SuiteDef; ids: string[] } {
   let root: SuiteDef;
   if (isSuiteFileSpec(spec)) {
     const file = resolve(cwd, spec);
@@ -70,14 +98,18 @@ export function expandSuite(spec: string, suites: ReadonlyMap<string, SuiteDef>,
     root = read.suite;
   } else {
     const found = suites.get(spec);
-    if (!found) throw new ConfigError(`unknown suite "${spec}" (known: ${[...suites.keys()].sort().join(', ') || 'none'}; or give a path to a .yaml file)`);
+    if (!found)
+      throw new ConfigError(
+        `unknown suite "${spec}" (known: ${[...suites.keys()].sort().join(', ') || 'none'}; or give a path to a .yaml file)`,
+      );
     root = found;
   }
   const ids: string[] = [];
   const seen = new Set<string>();
   const visit = (s: SuiteDef, stack: string[]) => {
     for (const inc of s.include) {
-      if (stack.includes(inc)) throw new ConfigError(`suite ${s.file}: include cycle ${[...stack, inc].join(' → ')}`);
+      if (stack.includes(inc))
+        throw new ConfigError(`suite ${s.file}: include cycle ${[...stack, inc].join(' → ')}`);
       const child = suites.get(inc);
       if (!child) throw new ConfigError(`suite ${s.file}: includes unknown suite "${inc}"`);
       visit(child, [...stack, inc]);

@@ -1,16 +1,44 @@
 // The coordinator's public API: configuration, studies, the agent/evaluator/session contracts,
 // and the journal reader that HCE checkpoints, ablations and the dashboard build on.
 
-export { RunConfig, POLICIES, resolveSearch, type PolicyName, type ResolvedSearch, type RunConfigInput, type BudgetConfig, type LlmEndpoint } from './config/schema.js';
-export { resolveRunConfig, formatResolvedConfig, type ResolveInput, type ResolvedConfig } from './config/resolve.js';
-export { DURATION_PATHS, FIELDS, FIELD_BY_PATH, flagAttribute, flagName, type FieldSpec } from './config/fields.js';
+export {
+  RunConfig,
+  POLICIES,
+  resolveSearch,
+  type PolicyName,
+  type ResolvedSearch,
+  type RunConfigInput,
+  type BudgetConfig,
+  type LlmEndpoint,
+} from './config/schema.js';
+export {
+  resolveRunConfig,
+  formatResolvedConfig,
+  type ResolveInput,
+  type ResolvedConfig,
+} from './config/resolve.js';
+export {
+  DURATION_PATHS,
+  FIELDS,
+  FIELD_BY_PATH,
+  flagAttribute,
+  flagName,
+  type FieldSpec,
+} from './config/fields.js';
 export { readYaml, parseYaml, type YamlSource } from '@aira/core';
 
 export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';
 export { defaultRegistry, type Registry } from './run/registry.js';
 export { locateStudy } from './run/study-files.js';
-export { listStudies, studyStatus, formatStudyStatus, requestStop, type StudyStatus, type RunStatus } from './run/status.js';
+export {
+  listStudies,
+  studyStatus,
+  formatStudyStatus,
+  requestStop,
+  type StudyStatus,
+  type RunStatus,
+} from './run/status.js';
 
 export {
   JobCancelledError,
@@ -37,23 +65,73 @@ export { selfReportedEvaluator, parseScoreLine } from './evaluator/self-reported
 
 export { readJournal, type JournalContents } from './journal/reader.js';
 export type { JournalEvent, EventBody, EventOf, EventType, WorkerInfo } from './journal/events.js';
-export { replay, applyEvent, endOf, isResumableEnd, type RunState, type JobState, type AttemptState } from './state/run-state.js';
+export {
+  replay,
+  applyEvent,
+  endOf,
+  isResumableEnd,
+  type RunState,
+  type JobState,
+  type AttemptState,
+} from './state/run-state.js';
 export { finalPick, FinalPicker, type FinalPick } from './state/final-pick.js';
 export { StudySpend } from './run/spend-guard.js';
 export { spendOf, addSpend, noSpend, formatSpend, type Spend } from './state/spend.js';
 export { ArtifactStore } from './state/artifacts.js';
 // The seeded generator, shared with agents that draw their own choices (the template agent).
 export { rngFor, type Rng } from './search/rng.js';
-export { rankCandidates, bestCandidate, gradedDirection, isBetter, type CandidateRecord, type Scores, type JobSpec, type Operator, type Direction, type ArtifactRef } from './state/types.js';
+export {
+  rankCandidates,
+  bestCandidate,
+  gradedDirection,
+  isBetter,
+  type CandidateRecord,
+  type Scores,
+  type JobSpec,
+  type Operator,
+  type Direction,
+  type ArtifactRef,
+} from './state/types.js';
 
-export { cliWorkerLauncher, isAlive, stopPid, stopRecordedWorkers, type LocalLauncher, type LocalWorkerSpec, type LocalWorkerProcess } from './pool/local.js';
+export {
+  cliWorkerLauncher,
+  isAlive,
+  stopPid,
+  stopRecordedWorkers,
+  type LocalLauncher,
+  type LocalWorkerSpec,
+  type LocalWorkerProcess,
+} from './pool/local.js';
 export { registerWithCoordinator, type RegistrationOptions, type Registration } from './pool/registration.js';
 // Following journals other processes append to (the dashboard), and who holds a study now.
 export { JournalTail, type JournalChunk } from './journal/tail.js';
-export { readCoordinatorDoc, coordinatorAlive, readStudyDoc, type StudyDoc, type CoordinatorDoc } from './run/study-files.js';
+export {
+  readCoordinatorDoc,
+  coordinatorAlive,
+  readStudyDoc,
+  type StudyDoc,
+  type CoordinatorDoc,
+} from './run/study-files.js';
 
 export { SlurmWorkers, recordedJobs, type SlurmJobEvent, type SlurmWorkersOptions } from './slurm/workers.js';
-export { DEFAULT_SBATCH_TEMPLATE, printableSbatch, renderSbatch, sbatchLines, slurmWorkerId, slurmJobOfWorker, workersPerJob } from './slurm/script.js';
-export { sbatch, scancel, jobStates, describeStates, oneLine, ENDED_STATES, type JobState as SlurmJobState, type SlurmEnv } from './slurm/commands.js';
+export {
+  DEFAULT_SBATCH_TEMPLATE,
+  printableSbatch,
+  renderSbatch,
+  sbatchLines,
+  slurmWorkerId,
+  slurmJobOfWorker,
+  workersPerJob,
+} from './slurm/script.js';
+export {
+  sbatch,
+  scancel,
+  jobStates,
+  describeStates,
+  oneLine,
+  ENDED_STATES,
+  type JobState as SlurmJobState,
+  type SlurmEnv,
+} from './slurm/commands.js';
 export { SlurmConfig } from './config/schema.js';
 export { readHostsFile } from './pool/hosts.js';

@@ -18,7 +18,8 @@ export function ensureDir(path: string, what: string): void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOTDIR') throw new UserError(`${what} ${path}: a file is in the way (not a folder)`);
-      if (code !== 'ENOENT') throw new UserError(`${what} ${path}: cannot use it (${code ?? (err as Error).message})`);
+      if (code !== 'ENOENT')
+        throw new UserError(`${what} ${path}: cannot use it (${code ?? (err as Error).message})`);
       missing.unshift(at);
       const up = dirname(at);
       if (up === at) break;
@@ -33,7 +34,9 @@ export function ensureDir(path: string, what: string): void {
       mkdirSync(dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir).isDirectory()) continue;
-      throw new UserError(`${what} ${path}: cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new UserError(
+        `${what} ${path}: cannot create ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
   }
 }
@@ -44,6 +47,7 @@ export function checkDirOrAbsent(path: string, what: string): void {
     if (!statSync(path).isDirectory()) throw new UserError(`${what} ${path}: a file, not a folder`);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`${what} ${path}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new UserError(`${what} ${path}: ${(err as Error).message}`);
   }
 }

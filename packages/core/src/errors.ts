@@ -1,7 +1,10 @@
 /** An error whose message is meant for the person at the terminal: one line, no stack trace. */
 export class UserError extends Error {
   override name = 'UserError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }

@@ -39,13 +39,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const targets: pino.TransportTargetOptions[] = [];
   if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
-    targets.push({ target: 'pino/file', level: 'debug', options: { destination: options.file, mkdir: true } });
+    targets.push({
+      target: 'pino/file',
+      level: 'debug',
+      options: { destination: options.file, mkdir: true },
+    });
   }
   if (!options.quiet) {
     const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
     targets.push(
       pretty
-        ? { target: 'pino-pretty', level, options: { destination: 2, colorize: true, ignore: 'pid,hostname' } }
+        ? {
+            target: 'pino-pretty',
+            level,
+            options: { destination: 2, colorize: true, ignore: 'pid,hostname' },
+          }
         : { target: 'pino/file', level, options: { destination: 2 } },
     );
   }

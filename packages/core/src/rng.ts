@@ -15,7 +15,9 @@ export interface Rng {
  * generator state. sfc32 seeded from sha256 of the path.
  */
 export function rngFor(seed: number, ...keys: Array<string | number>): Rng {
-  const h = createHash('sha256').update(`${seed}/${keys.join('/')}`).digest();
+  const h = createHash('sha256')
+    .update(`${seed}/${keys.join('/')}`)
+    .digest();
   let a = h.readUInt32LE(0);
   let b = h.readUInt32LE(4);
   let c = h.readUInt32LE(8);

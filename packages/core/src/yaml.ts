@@ -49,7 +49,11 @@ export function lineOfPath(text: string, path: ReadonlyArray<PropertyKey>): numb
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
   const root = doc.contents as Node | null;
   if (root?.range?.[0] === undefined) return undefined;
-  return locate(root, path.map((k) => (typeof k === 'symbol' ? k.toString() : k)), lineCounter);
+  return locate(
+    root,
+    path.map((k) => (typeof k === 'symbol' ? k.toString() : k)),
+    lineCounter,
+  );
 }
 
 function locate(root: Node | null, path: ReadonlyArray<string | number>, lc: LineCounter): number {
@@ -57,12 +61,15 @@ function locate(root: Node | null, path: ReadonlyArray<string | number>, lc: Lin
   let offset = (root as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key),
+      );
       if (!pair) break;
       offset = (pair.key as { range?: [number, number, number] }).range?.[0] ?? offset;
       node = pair.value;
     } else if (isSeq(node) && /^\d+$/.test(String(key))) {
-      const item = (node as { items: unknown[] }).items[Number(key)] as { range?: [number, number, number] } | undefined;
+      const item = (node as { items: unknown[] }).items[Number(key)] as
+        { range?: [number, number, number] } | undefined;
       if (!item) break;
       offset = item.range?.[0] ?? offset;
       node = item;

@@ -24,7 +24,11 @@ export function jobsView(lib: Library, id: string, runId: string) {
         workerId: a.workerId,
         status: a.status as string,
         startedAt: a.startedAt,
-        execs: [...a.execs.entries()].map(([execId, x]) => ({ execId, label: x.label, finished: x.finished })),
+        execs: [...a.execs.entries()].map(([execId, x]) => ({
+          execId,
+          label: x.label,
+          finished: x.finished,
+        })),
       })),
     })),
   };
@@ -39,18 +43,50 @@ export function jobView(lib: Library, id: string, runId: string, jobId: string) 
   const execs = events
     .filter((e): e is Extract<JournalEvent, { type: 'exec.started' }> => e.type === 'exec.started')
     .map((e) => {
-      const f = events.find((x): x is Extract<JournalEvent, { type: 'exec.finished' }> => x.type === 'exec.finished' && x.execId === e.execId);
-      return { execId: e.execId, attempt: e.attempt, kind: e.kind, label: e.label, t: e.t, exitCode: f?.exitCode ?? null, durationMs: f?.durationMs ?? null, reason: f?.reason ?? null, finished: Boolean(f) };
+      const f = events.find(
+        (x): x is Extract<JournalEvent, { type: 'exec.finished' }> =>
+          x.type === 'exec.finished' && x.execId === e.execId,
+      );
+      return {
+        execId: e.execId,
+        attempt: e.attempt,
+        kind: e.kind,
+        label: e.label,
+        t: e.t,
+        exitCode: f?.exitCode ?? null,
+        durationMs: f?.durationMs ?? null,
+        reason: f?.reason ?? null,
+        finished: Boolean(f),
+      };
     });
-  const steps = events.filter((e) => e.type === 'step').map((e) => ({ t: e.t, attempt: (e as { attempt: number }).attempt, step: (e as { step: Record<string, unknown> }).step }));
-  const costs = events.filter((e) => e.type === 'cost').map((e) => ({ t: e.t, attempt: (e as { attempt: number }).attempt, usd: (e as { usd: number }).usd, detail: (e as { detail?: unknown }).detail ?? null }));
+  const steps = events
+    .filter((e) => e.type === 'step')
+    .map((e) => ({
+      t: e.t,
+      attempt: (e as { attempt: number }).attempt,
+      step: (e as { step: Record<string, unknown> }).step,
+    }));
+  const costs = events
+    .filter((e) => e.type === 'cost')
+    .map((e) => ({
+      t: e.t,
+      attempt: (e as { attempt: number }).attempt,
+      usd: (e as { usd: number }).usd,
+      detail: (e as { detail?: unknown }).detail ?? null,
+    }));
   return {
     id,
     runId,
     job: job.spec,
     status: job.status as string,
     candidateId: job.candidateId ?? null,
-    attempts: job.attempts.map((a) => ({ n: a.n, workerId: a.workerId, status: a.status as string, startedAt: a.startedAt, submittedAt: a.submittedAt ?? null })),
+    attempts: job.attempts.map((a) => ({
+      n: a.n,
+      workerId: a.workerId,
+      status: a.status as string,
+      startedAt: a.startedAt,
+      submittedAt: a.submittedAt ?? null,
+    })),
     execs,
     steps,
     costs,
@@ -79,7 +115,12 @@ export function candidateView(lib: Library, id: string, runId: string, candidate
     output: text(c.output, OUTPUT_TAIL),
     parents: c.parents.map((p) => {
       const pc = r.state.candidates.get(p);
-      return { id: p, operator: pc?.operator ?? null, code: pc ? text(pc.code) : null, search: num(pc?.scores.search) };
+      return {
+        id: p,
+        operator: pc?.operator ?? null,
+        code: pc ? text(pc.code) : null,
+        search: num(pc?.scores.search),
+      };
     }),
     lineage: lineageOf(c.id, r.state.candidates),
     job: r.state.jobs.has(c.jobId) ? jobView(lib, id, runId, c.jobId) : null,
@@ -87,7 +128,12 @@ export function candidateView(lib: Library, id: string, runId: string, candidate
 }
 
 /** Where an exec's output is stored: the path its journal event names, kept only inside the run folder. */
-export function execLog(lib: Library, id: string, runId: string, execId: string): { path: string; finished: () => boolean } {
+export function execLog(
+  lib: Library,
+  id: string,
+  runId: string,
+  execId: string,
+): { path: string; finished: () => boolean } {
   const s = lib.study(id);
   const r = s.run(runId);
   for (const j of r.state.jobs.values()) {
@@ -100,7 +146,12 @@ export function execLog(lib: Library, id: string, runId: string, execId: string)
         path,
         finished: () => {
           s.refresh();
-          return Boolean(a.execs.get(execId)?.finished) || r.state.ended !== null || a.status === 'abandoned' || a.status === 'cancelled';
+          return (
+            Boolean(a.execs.get(execId)?.finished) ||
+            r.state.ended !== null ||
+            a.status === 'abandoned' ||
+            a.status === 'cancelled'
+          );
         },
       };
     }

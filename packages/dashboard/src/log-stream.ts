@@ -43,12 +43,23 @@ export function tailStart(path: string, tailBytes: number): number {
   }
 }
 
-export function streamLog(res: ServerResponse, src: LogSource, from: number, o: { pollMs?: number; announceSkip?: boolean } = {}): () => void {
+export function streamLog(
+  res: ServerResponse,
+  src: LogSource,
+  from: number,
+  o: { pollMs?: number; announceSkip?: boolean } = {},
+): () => void {
   const pollMs = o.pollMs ?? 250;
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.write('retry: 1000\n\n');
   let offset = Math.max(0, Math.floor(from) || 0);
-  if (o.announceSkip && offset > 0) res.write(`event: skipped\ndata: ${JSON.stringify({ bytes: offset })}\n\n`);
+  if (o.announceSkip && offset > 0)
+    res.write(`event: skipped\ndata: ${JSON.stringify({ bytes: offset })}\n\n`);
   let waited = 0;
   let quiet = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -83,7 +94,12 @@ export function streamLog(res: ServerResponse, src: LogSource, from: number, o: 
   return stop;
 }
 
-function pump(res: ServerResponse, path: string, from: number, flushPartial: boolean): { next: number; size: number; partial: boolean; reset: boolean } {
+function pump(
+  res: ServerResponse,
+  path: string,
+  from: number,
+  flushPartial: boolean,
+): { next: number; size: number; partial: boolean; reset: boolean } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -113,7 +129,8 @@ function pump(res: ServerResponse, path: string, from: number, flushPartial: boo
       }
       offset += cut;
       res.write(`id: ${offset}\ndata: ${JSON.stringify(buf.toString('utf8', 0, cut))}\n\n`);
-      if (cut < got && offset + (got - cut) >= size && !flushPartial) return { next: offset, size, partial: true, reset };
+      if (cut < got && offset + (got - cut) >= size && !flushPartial)
+        return { next: offset, size, partial: true, reset };
     }
     return { next: offset, size, partial: false, reset };
   } finally {

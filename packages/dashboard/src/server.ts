@@ -68,7 +68,10 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const host = o.host ?? '127.0.0.1';
   const token = o.token ?? null;
   if (!isLoopback(host) && !token) {
-    throw new UserError(`--host ${host} is not a loopback address: a token is required`, 'give --token-file FILE (or keep the default host 127.0.0.1 and use an SSH tunnel)');
+    throw new UserError(
+      `--host ${host} is not a loopback address: a token is required`,
+      'give --token-file FILE (or keep the default host 127.0.0.1 and use an SSH tunnel)',
+    );
   }
   const library = new Library(o.runsDir);
   const assets = o.assetsDir ?? DEFAULT_ASSETS;
@@ -79,9 +82,21 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     const url = new URL(req.url ?? '/', 'http://dashboard');
     // Without a token only loopback names are answered, so a web page cannot reach this server by
     // pointing a name of its own at 127.0.0.1 (DNS rebinding).
-    if (!token && !isLoopback(hostOf(req.headers.host))) return send(res, 403, { error: `Host ${req.headers.host ?? '(none)'} is not a loopback name; without a token only 127.0.0.1, ::1 and localhost are served` });
-    if (token && !authorised(req, res, url, token)) return send(res, 401, { error: 'a token is required (Authorization: Bearer TOKEN, or open the URL with ?token=TOKEN once)' }, { 'www-authenticate': 'Bearer' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: `${req.method} is not served: the dashboard only reads` });
+    if (!token && !isLoopback(hostOf(req.headers.host)))
+      return send(res, 403, {
+        error: `Host ${req.headers.host ?? '(none)'} is not a loopback name; without a token only 127.0.0.1, ::1 and localhost are served`,
+      });
+    if (token && !authorised(req, res, url, token))
+      return send(
+        res,
+        401,
+        {
+          error: 'a token is required (Authorization: Bearer TOKEN, or open the URL with ?token=TOKEN once)',
+        },
+        { 'www-authenticate': 'Bearer' },
+      );
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, { error: `${req.method} is not served: the dashboard only reads` });
     const q = (k: string) => {
       const v = url.searchParams.get(k);
       if (v === null || v === '') throw new BadRequest(`missing query parameter "${k}"`);
@@ -112,8 +127,15 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
           // A reconnect resumes where it stopped; a fresh view may start near the end of a long log.
           const resuming = typeof last === 'string' && last !== '';
           const fromTail = !resuming && Number.isFinite(tail) && tail > 0;
-          const from = resuming ? Number(last) : fromTail ? tailStart(src.path, tail) : Number(url.searchParams.get('from') ?? 0);
-          const stop = streamLog(res, src, Number.isFinite(from) ? from : 0, { pollMs: o.pollMs, announceSkip: fromTail });
+          const from = resuming
+            ? Number(last)
+            : fromTail
+              ? tailStart(src.path, tail)
+              : Number(url.searchParams.get('from') ?? 0);
+          const stop = streamLog(res, src, Number.isFinite(from) ? from : 0, {
+            pollMs: o.pollMs,
+            announceSkip: fromTail,
+          });
           streams.add(stop);
           res.on('close', () => streams.delete(stop));
           return;
@@ -125,7 +147,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     } catch (err) {
       if (err instanceof OutsideRootError) return send(res, 403, { error: err.message });
       if (err instanceof NotFound) return send(res, 404, { error: err.message });
-      if (err instanceof BadRequest || err instanceof UserError) return send(res, 400, { error: err.message });
+      if (err instanceof BadRequest || err instanceof UserError)
+        return send(res, 400, { error: err.message });
       return send(res, 500, { error: (err as Error).message });
     }
   };
@@ -133,7 +156,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const server = createServer(handle);
   await new Promise<void>((ok, fail) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      fail(err.code === 'EADDRINUSE' ? new UserError(`port ${o.port} on ${host} is already in use`, 'choose another with --port, or --port 0 for a free one') : err),
+      fail(
+        err.code === 'EADDRINUSE'
+          ? new UserError(
+              `port ${o.port} on ${host} is already in use`,
+              'choose another with --port, or --port 0 for a free one',
+            )
+          : err,
+      ),
     );
     server.listen(o.port ?? 0, host, () => ok());
   });
@@ -175,7 +205,8 @@ function authorised(req: IncomingMessage, res: ServerResponse, url: URL, token: 
   if (fromQuery) given.push(fromQuery);
   const ok = given.some((g) => same(g, token));
   // A browser opened with ?token= keeps it as a cookie, so the app's own requests and event streams carry it.
-  if (ok && fromQuery && same(fromQuery, token)) res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+  if (ok && fromQuery && same(fromQuery, token))
+    res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
   return ok;
 }
 
@@ -185,16 +216,27 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
 function serveAsset(res: ServerResponse, assets: string, pathname: string): void {
   if (!existsSync(join(assets, 'index.html'))) {
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(`The dashboard's web app is not built (${assets}): run \`npm run setup\`. The JSON API under /api/ works.\n`);
+    res.end(
+      `The dashboard's web app is not built (${assets}): run \`npm run setup\`. The JSON API under /api/ works.\n`,
+    );
     return;
   }
   let rel: string;
@@ -205,6 +247,9 @@ function serveAsset(res: ServerResponse, assets: string, pathname: string): void
   }
   const path = within(assets, rel === '' ? 'index.html' : rel);
   if (!existsSync(path) || !statSync(path).isFile()) return send(res, 404, { error: `no file ${pathname}` });
-  res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': rel.startsWith('assets/') ? 'max-age=31536000, immutable' : 'no-cache' });
+  res.writeHead(200, {
+    'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+    'cache-control': rel.startsWith('assets/') ? 'max-age=31536000, immutable' : 'no-cache',
+  });
   createReadStream(path).pipe(res);
 }

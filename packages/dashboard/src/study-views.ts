@@ -31,7 +31,13 @@ export function studiesView(lib: Library) {
       if (e.kind === 'ablation') {
         const doc = readAblationDoc(e.dir);
         const variants = [...new Set(doc.cells.map((c) => c.variant))];
-        return { id: e.id, kind: e.kind, createdAt: (doc as { createdAt?: string }).createdAt ?? null, cells: doc.cells.length, variants };
+        return {
+          id: e.id,
+          kind: e.kind,
+          createdAt: (doc as { createdAt?: string }).createdAt ?? null,
+          cells: doc.cells.length,
+          variants,
+        };
       }
       const s = lib.study(e.id);
       const c = cfg(s);
@@ -106,7 +112,14 @@ function checkpointsOf(r: RunWatch, checkpointsMs: number[]) {
     .filter((t) => t <= r.state.activeMs || r.state.ended)
     .map((t) => {
       const p = pickAt(r.pickEvents, t);
-      return { atMs: t, candidateId: p.candidateId, validation: p.validation, test: p.test, medal: p.medal, percentileRank: p.percentileRank };
+      return {
+        atMs: t,
+        candidateId: p.candidateId,
+        validation: p.validation,
+        test: p.test,
+        medal: p.medal,
+        percentileRank: p.percentileRank,
+      };
     });
 }
 
@@ -114,7 +127,12 @@ function runningJobs(r: RunWatch) {
   return [...r.state.jobs.values()].filter((j) => j.status === 'running');
 }
 
-export function workersView(lib: Library, id: string, telemetry: TelemetryHub | null = null, now = Date.now()) {
+export function workersView(
+  lib: Library,
+  id: string,
+  telemetry: TelemetryHub | null = null,
+  now = Date.now(),
+) {
   const s = lib.study(id);
   const alive = s.alive();
   const token = telemetry && alive ? s.workerToken() : null;
@@ -125,7 +143,17 @@ export function workersView(lib: Library, id: string, telemetry: TelemetryHub | 
       if (e.type === 'worker.lost') lost.set(e.workerId, { reason: e.reason, t: e.t });
       else if (e.type === 'worker.joined') joined.set(e.workerId, e.t);
     }
-    const current = new Map<string, { jobId: string; operator: string; attempt: number; startedAt: number; elapsedMs: number; exec: { execId: string; label: string } | null }>();
+    const current = new Map<
+      string,
+      {
+        jobId: string;
+        operator: string;
+        attempt: number;
+        startedAt: number;
+        elapsedMs: number;
+        exec: { execId: string; label: string } | null;
+      }
+    >();
     const done = new Map<string, number>();
     for (const c of r.state.candidates.values()) done.set(c.workerId, (done.get(c.workerId) ?? 0) + 1);
     if (alive && !r.state.ended) {
@@ -161,7 +189,10 @@ export function workersView(lib: Library, id: string, telemetry: TelemetryHub | 
         lost: lost.get(wid) ?? null,
         candidates: done.get(wid) ?? 0,
         current: current.get(wid) ?? null,
-        telemetry: telemetry && alive && !r.state.ended && w.status === 'up' ? telemetry.utilisation(w.info.address, token, now) : null,
+        telemetry:
+          telemetry && alive && !r.state.ended && w.status === 'up'
+            ? telemetry.utilisation(w.info.address, token, now)
+            : null,
       })),
     };
   });
@@ -191,6 +222,10 @@ export function populationView(lib: Library, id: string, runId: string) {
       test: num(c.scores.test),
       activeMs: c.timings.activeMs,
     })),
-    running: runningJobs(r).map((j) => ({ jobId: j.spec.id, operator: j.spec.operator, parents: j.spec.parents })),
+    running: runningJobs(r).map((j) => ({
+      jobId: j.spec.id,
+      operator: j.spec.operator,
+      parents: j.spec.parents,
+    })),
   };
 }

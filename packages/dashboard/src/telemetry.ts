@@ -7,7 +7,14 @@ export interface Utilisation {
   memoryUsedBytes: number;
   memoryTotalBytes: number;
   runningExecs: number;
-  gpus: Array<{ index: string; name: string; utilizationPercent: number; memoryUsedBytes: number; memoryTotalBytes: number; temperatureCelsius: number }>;
+  gpus: Array<{
+    index: string;
+    name: string;
+    utilizationPercent: number;
+    memoryUsedBytes: number;
+    memoryTotalBytes: number;
+    temperatureCelsius: number;
+  }>;
 }
 
 interface Watch {
@@ -37,7 +44,11 @@ export class TelemetryHub {
   }
 
   /** What the worker at `address` last reported, or why there is nothing; starts watching it. */
-  utilisation(address: string, token: string | null, now = Date.now()): { sample: Utilisation | null; error: string | null } {
+  utilisation(
+    address: string,
+    token: string | null,
+    now = Date.now(),
+  ): { sample: Utilisation | null; error: string | null } {
     if (!token) return { sample: null, error: 'no worker token readable in the study folder' };
     const key = `${address}\n${token}`;
     let w = this.watches.get(key);
@@ -81,7 +92,14 @@ export class TelemetryHub {
         memoryUsedBytes: r.memoryUsedBytes,
         memoryTotalBytes: r.memoryTotalBytes,
         runningExecs: r.runningExecs,
-        gpus: r.gpus.map((g) => ({ index: g.index, name: g.name, utilizationPercent: g.utilizationPercent, memoryUsedBytes: g.memoryUsedBytes, memoryTotalBytes: g.memoryTotalBytes, temperatureCelsius: g.temperatureCelsius })),
+        gpus: r.gpus.map((g) => ({
+          index: g.index,
+          name: g.name,
+          utilizationPercent: g.utilizationPercent,
+          memoryUsedBytes: g.memoryUsedBytes,
+          memoryTotalBytes: g.memoryTotalBytes,
+          temperatureCelsius: g.temperatureCelsius,
+        })),
       };
       w.error = null;
     });

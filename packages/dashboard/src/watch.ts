@@ -1,7 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { applyEvent, coordinatorAlive, JournalTail, readCoordinatorDoc, readStudyDoc, replay, type JournalEvent, type RunState, type StudyDoc } from '@aira/coordinator';
+import {
+  applyEvent,
+  coordinatorAlive,
+  JournalTail,
+  readCoordinatorDoc,
+  readStudyDoc,
+  replay,
+  type JournalEvent,
+  type RunState,
+  type StudyDoc,
+} from '@aira/coordinator';
 import { readTokenFile } from '@aira/protocol';
 import { buildRunReport, type RunReport } from '@aira/report';
 import { within } from './paths.js';
@@ -12,7 +22,12 @@ export type RunPhase = RunReport['state'];
 /** Silence of every journal after which a coordinator on another machine is taken for gone. */
 const REMOTE_SILENCE_MS = 60_000;
 
-const PICK_EVENTS = new Set<JournalEvent['type']>(['run.started', 'worker.joined', 'candidate.added', 'run.ended']);
+const PICK_EVENTS = new Set<JournalEvent['type']>([
+  'run.started',
+  'worker.joined',
+  'candidate.added',
+  'run.ended',
+]);
 
 /**
  * One run as the dashboard follows it: its journal tailed (only appended lines are parsed), the
@@ -65,7 +80,13 @@ export class RunWatch {
   }
 
   phase(alive: boolean): RunPhase {
-    return this.events.length === 0 ? 'not started' : this.state.ended ? 'ended' : alive ? 'running' : 'interrupted';
+    return this.events.length === 0
+      ? 'not started'
+      : this.state.ended
+        ? 'ended'
+        : alive
+          ? 'running'
+          : 'interrupted';
   }
 
   /** `fn()`, computed again only once the journal has grown (or `key` differs). */
@@ -80,7 +101,8 @@ export class RunWatch {
   /** The report model's view of this run, rebuilt only when the journal grew. */
   runReport(budgetMs: number, agentName: string | undefined, alive: boolean): RunReport {
     return this.memo(`report:${alive}`, () => {
-      if (!this.manifest || !this.manifest.agent) this.manifest = readJson(join(this.dir, 'manifest.json')) ?? {};
+      if (!this.manifest || !this.manifest.agent)
+        this.manifest = readJson(join(this.dir, 'manifest.json')) ?? {};
       return buildRunReport({
         run: { runId: this.runId, ...this.meta },
         events: this.pickEvents,
@@ -104,7 +126,11 @@ export class StudyWatch {
     readonly dir: string,
   ) {
     this.doc = readStudyDoc(dir);
-    for (const r of this.doc.runs) this.runs.set(r.runId, new RunWatch(r.runId, within(dir, r.runId), { competition: r.competition, seed: r.seed }));
+    for (const r of this.doc.runs)
+      this.runs.set(
+        r.runId,
+        new RunWatch(r.runId, within(dir, r.runId), { competition: r.competition, seed: r.seed }),
+      );
   }
 
   refresh(): void {
@@ -136,7 +162,8 @@ export class StudyWatch {
 
   /** The token the study's workers take (its `--token-file`, else the study's own), or null. */
   workerToken(): string | null {
-    const file = (this.doc.config as { workers?: { tokenFile?: string } }).workers?.tokenFile ?? join(this.dir, 'token');
+    const file =
+      (this.doc.config as { workers?: { tokenFile?: string } }).workers?.tokenFile ?? join(this.dir, 'token');
     try {
       return readTokenFile(file);
     } catch {
@@ -182,7 +209,8 @@ export class Library {
     const dir = within(this.root, id);
     let w = this.studies.get(id);
     if (!w) {
-      if (!existsSync(join(dir, 'study.json')) || !statSync(dir).isDirectory()) throw new NotFound(`no study ${JSON.stringify(id)} in the runs folder`);
+      if (!existsSync(join(dir, 'study.json')) || !statSync(dir).isDirectory())
+        throw new NotFound(`no study ${JSON.stringify(id)} in the runs folder`);
       w = new StudyWatch(id, dir);
       this.studies.set(id, w);
     }
@@ -192,7 +220,8 @@ export class Library {
 
   ablationDir(id: string): string {
     const dir = within(this.root, id);
-    if (!existsSync(join(dir, 'ablation.json'))) throw new NotFound(`no ablation study ${JSON.stringify(id)} in the runs folder`);
+    if (!existsSync(join(dir, 'ablation.json')))
+      throw new NotFound(`no ablation study ${JSON.stringify(id)} in the runs folder`);
     return dir;
   }
 }

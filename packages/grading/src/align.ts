@@ -7,7 +7,10 @@ import { numberSortOrder } from './numsort.js';
 /** The submission column, or InvalidSubmission naming it. */
 export function subCol(sub: Table, name: string): Column {
   const c = sub.get(name);
-  if (!c) throw new InvalidSubmission(`submission is missing the "${name}" column (has: ${sub.columns.map((x) => `"${x}"`).join(', ') || 'no columns'})`);
+  if (!c)
+    throw new InvalidSubmission(
+      `submission is missing the "${name}" column (has: ${sub.columns.map((x) => `"${x}"`).join(', ') || 'no columns'})`,
+    );
   return c;
 }
 
@@ -19,7 +22,8 @@ export function ansCol(ans: Table, name: string): Column {
 }
 
 export function requireSameLength(sub: Table, ans: Table): void {
-  if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+  if (sub.rowCount !== ans.rowCount)
+    throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
 }
 
 /**
@@ -46,9 +50,13 @@ function requireComparableIds(sc: Column, ac: Column): void {
   if (sc.kind === 'object') {
     const r = sc.toNumeric();
     const where = r.ok ? '' : ` (row ${rowNo(r.row)} holds ${show(r.value)})`;
-    throw new InvalidSubmission(`submission "${sc.name}" was read as text${where}, but the answers' ids are numbers, so no id matches`);
+    throw new InvalidSubmission(
+      `submission "${sc.name}" was read as text${where}, but the answers' ids are numbers, so no id matches`,
+    );
   }
-  throw new InvalidSubmission(`submission "${sc.name}" was read as numbers, but the answers' ids are text (e.g. ${show(ac.text(0))}), so no id matches`);
+  throw new InvalidSubmission(
+    `submission "${sc.name}" was read as numbers, but the answers' ids are text (e.g. ${show(ac.text(0))}), so no id matches`,
+  );
 }
 
 /** How many leading rows hold equal ids in both columns (same kind, byte-equal text or equal numbers). */
@@ -56,20 +64,28 @@ function sameIdPrefix(a: Column, b: Column): number {
   const n = Math.min(a.length, b.length);
   if (a.kind !== b.kind || (a.kind === 'int' && !(a.safeNumbers && b.safeNumbers))) return 0;
   if (a.kind !== 'object') {
-    const x = a.numbers(), y = b.numbers();
+    const x = a.numbers(),
+      y = b.numbers();
     let i = 0;
     while (i < n && x[i] === y[i]) i++;
     return i;
   }
-  const ab = a.table.buf, bb = b.table.buf;
-  const as = a.raw.starts, ae = a.raw.ends, af = a.raw.flags, bs = b.raw.starts, be = b.raw.ends, bf = b.raw.flags;
+  const ab = a.table.buf,
+    bb = b.table.buf;
+  const as = a.raw.starts,
+    ae = a.raw.ends,
+    af = a.raw.flags,
+    bs = b.raw.starts,
+    be = b.raw.ends,
+    bf = b.raw.flags;
   let i = 0;
   for (; i < n; i++) {
     if (af[i] === 2 || bf[i] === 2 || a.isNA(i) || b.isNA(i)) break; // escaped quotes or NaN: leave to the index
     const len = ae[i]! - as[i]!;
     if (len !== be[i]! - bs[i]!) break;
     let k = 0;
-    const sa = as[i]!, sb = bs[i]!;
+    const sa = as[i]!,
+      sb = bs[i]!;
     while (k < len && ab[sa + k] === bb[sb + k]) k++;
     if (k < len) break;
   }
@@ -90,10 +106,17 @@ export interface Alignment {
  * (accuracy, AUC, kappa, F1 …) pass order "any" and skip sorting the answers. Throws
  * InvalidSubmission naming the row and id.
  */
-export function alignById(sub: Table, ans: Table, subId: string, ansId = subId, order: 'sorted' | 'any' = 'sorted'): Alignment {
+export function alignById(
+  sub: Table,
+  ans: Table,
+  subId: string,
+  ansId = subId,
+  order: 'sorted' | 'any' = 'sorted',
+): Alignment {
   const sc = subCol(sub, subId);
   const ac = ansCol(ans, ansId);
-  if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+  if (sub.rowCount !== ans.rowCount)
+    throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
   if (sub.rowCount > 0) requireComparableIds(sc, ac);
   const pairOf = new Int32Array(ans.rowCount).fill(-1);
   // Most submissions keep the answers' (sample submission's) row order: pair those rows by a
@@ -107,10 +130,15 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId, 
     let r = found![i]!;
     if (r < 0) {
       if (sc.isNA(i)) throw new InvalidSubmission(`submission "${subId}" is empty on row ${rowNo(i)}`);
-      throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} on row ${rowNo(i)} is not among the answers' ids`);
+      throw new InvalidSubmission(
+        `submission "${subId}" ${show(sc.text(i))} on row ${rowNo(i)} is not among the answers' ids`,
+      );
     }
     while (r >= 0 && pairOf[r] !== -1) r = index.next[r]!;
-    if (r < 0) throw new InvalidSubmission(`submission "${subId}" ${show(sc.text(i))} appears more than once (again on row ${rowNo(i)})`);
+    if (r < 0)
+      throw new InvalidSubmission(
+        `submission "${subId}" ${show(sc.text(i))} appears more than once (again on row ${rowNo(i)})`,
+      );
     pairOf[r] = i;
   }
   const ansRows = order === 'sorted' ? sortOrder(ac) : identity(ans.rowCount);
@@ -120,7 +148,13 @@ export function alignById(sub: Table, ans: Table, subId: string, ansId = subId, 
 }
 
 /** `set(sub[id]) == set(ans[id])`, with a message naming one id on either side that differs. */
-export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = subId, what = `"${subId}" values`): void {
+export function requireSameIdSet(
+  sub: Table,
+  ans: Table,
+  subId: string,
+  ansId = subId,
+  what = `"${subId}" values`,
+): void {
   const sc = subCol(sub, subId);
   const ac = ansCol(ans, ansId);
   if (sub.rowCount > 0 && ans.rowCount > 0) requireComparableIds(sc, ac);
@@ -130,14 +164,23 @@ export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = 
   let distinct = 0;
   for (let i = 0; i < sub.rowCount; i++) {
     const r = found[i]!;
-    if (r < 0) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(sc.text(i))} on row ${rowNo(i)} is not in the answers`);
-    if (!seen[r]) { seen[r] = 1; distinct++; }
+    if (r < 0)
+      throw new InvalidSubmission(
+        `submission ${what} differ from the answers: ${show(sc.text(i))} on row ${rowNo(i)} is not in the answers`,
+      );
+    if (!seen[r]) {
+      seen[r] = 1;
+      distinct++;
+    }
   }
   if (distinct !== index.distinct) {
     for (let r = 0; r < ans.rowCount; r++) {
       if (ac.isNA(r)) continue;
       const head = index.find(ac, r);
-      if (head === r && !seen[r]) throw new InvalidSubmission(`submission ${what} differ from the answers: ${show(ac.text(r))} is missing`);
+      if (head === r && !seen[r])
+        throw new InvalidSubmission(
+          `submission ${what} differ from the answers: ${show(ac.text(r))} is missing`,
+        );
     }
   }
 }
@@ -145,14 +188,20 @@ export function requireSameIdSet(sub: Table, ans: Table, subId: string, ansId = 
 /** Numeric values of a submission column, or InvalidSubmission naming the first non-number. */
 export function numericSub(col: Column, what = `"${col.name}"`): Float64Array {
   const r = col.toNumeric();
-  if (!r.ok) throw new InvalidSubmission(`submission ${what} must be numeric: row ${rowNo(r.row)} holds ${show(r.value)}`);
+  if (!r.ok)
+    throw new InvalidSubmission(
+      `submission ${what} must be numeric: row ${rowNo(r.row)} holds ${show(r.value)}`,
+    );
   return r.values;
 }
 
 /** Numeric values of an answers column (operator error when not numeric). */
 export function numericAns(col: Column): Float64Array {
   const r = col.toNumeric();
-  if (!r.ok) throw new AnswersError(`${col.table.source}: answers column "${col.name}" is not numeric (row ${rowNo(r.row)}: ${show(r.value)})`);
+  if (!r.ok)
+    throw new AnswersError(
+      `${col.table.source}: answers column "${col.name}" is not numeric (row ${rowNo(r.row)}: ${show(r.value)})`,
+    );
   return r.values;
 }
 

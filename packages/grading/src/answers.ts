@@ -15,7 +15,9 @@ export function loadAnswers(path: string): Answers {
     buf = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CsvError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`);
+    throw new CsvError(
+      code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`,
+    );
   }
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl') return parseJsonl(buf.toString('utf8'), path);

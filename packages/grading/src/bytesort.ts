@@ -11,29 +11,42 @@ const MAX_RADIX_BYTES = 64;
  */
 export function byteSortOrder(col: Column): Uint32Array {
   const n = col.length;
-  const buf = col.table.buf, flags = col.raw.flags;
+  const buf = col.table.buf,
+    flags = col.raw.flags;
   // A key's bytes: the file's, or a decoded copy for a field with escaped quotes (cached on the column).
   const bufOf = (i: number): Uint8Array => (flags[i] === FIELD_QUOTED_COMPLEX ? col.complexBytes(i) : buf);
-  const starts = new Int32Array(n), lens = new Int32Array(n);
+  const starts = new Int32Array(n),
+    lens = new Int32Array(n);
   const na = col.naFlags();
   let count = 0;
   for (let i = 0; i < n; i++) if (!na[i]) count++;
   const present = new Uint32Array(count);
   const missing = new Uint32Array(n - count);
   for (let i = 0, p = 0, q = 0; i < n; i++) {
-    if (na[i]) { missing[q++] = i; continue; }
-    if (flags[i] === FIELD_QUOTED_COMPLEX) { starts[i] = 0; lens[i] = col.complexBytes(i).length; }
-    else { starts[i] = col.raw.starts[i]!; lens[i] = col.raw.ends[i]! - col.raw.starts[i]!; }
+    if (na[i]) {
+      missing[q++] = i;
+      continue;
+    }
+    if (flags[i] === FIELD_QUOTED_COMPLEX) {
+      starts[i] = 0;
+      lens[i] = col.complexBytes(i).length;
+    } else {
+      starts[i] = col.raw.starts[i]!;
+      lens[i] = col.raw.ends[i]! - col.raw.starts[i]!;
+    }
     present[p++] = i;
   }
   // Skip the prefix every key shares.
   let lcp = present.length ? lens[present[0]!]! : 0;
   let maxLen = 0;
   if (present.length) {
-    const f = present[0]!, fb = bufOf(f), fs = starts[f]!;
+    const f = present[0]!,
+      fb = bufOf(f),
+      fs = starts[f]!;
     for (let j = 0; j < present.length; j++) {
       const i = present[j]!;
-      const b = bufOf(i), s = starts[i]!;
+      const b = bufOf(i),
+        s = starts[i]!;
       let k = 0;
       const lim = Math.min(lcp, lens[i]!);
       while (k < lim && b[s + k] === fb[fs + k]) k++;
@@ -41,11 +54,17 @@ export function byteSortOrder(col: Column): Uint32Array {
     }
     for (let j = 0; j < present.length; j++) maxLen = Math.max(maxLen, lens[present[j]!]! - lcp);
   }
-  if (maxLen <= 4 * PACKED_WORDS) return finish(n, packedOrder(present, bufOf, starts, lens, lcp, maxLen), missing);
+  if (maxLen <= 4 * PACKED_WORDS)
+    return finish(n, packedOrder(present, bufOf, starts, lens, lcp, maxLen), missing);
   let order = Uint32Array.from(present);
   if (maxLen > MAX_RADIX_BYTES) {
     const cmp = (a: number, b: number) => {
-      const ba = bufOf(a), bb = bufOf(b), sa = starts[a]!, sb = starts[b]!, la = lens[a]!, lb = lens[b]!;
+      const ba = bufOf(a),
+        bb = bufOf(b),
+        sa = starts[a]!,
+        sb = starts[b]!,
+        la = lens[a]!,
+        lb = lens[b]!;
       const m = Math.min(la, lb);
       for (let k = lcp; k < m; k++) {
         const d = ba[sa + k]! - bb[sb + k]!;
@@ -64,7 +83,9 @@ export function byteSortOrder(col: Column): Uint32Array {
       const k0 = lcp + pos;
       for (let j = 0; j < present.length; j++) {
         const i = present[j]!;
-        const b = bufOf(i), s = starts[i]!, l = lens[i]!;
+        const b = bufOf(i),
+          s = starts[i]!,
+          l = lens[i]!;
         digits[i] = (k0 < l ? b[s + k0]! + 1 : 0) * 257 + (k0 + 1 < l ? b[s + k0 + 1]! + 1 : 0);
       }
       count.fill(0);
@@ -97,7 +118,14 @@ const PACKED_WORDS = 4;
  * sort on 16-bit digits that carries the words along (reads stay sequential) and skips a digit
  * every key shares.
  */
-function packedOrder(present: Uint32Array, bufOf: (i: number) => Uint8Array, starts: Int32Array, lens: Int32Array, lcp: number, maxLen: number): Uint32Array {
+function packedOrder(
+  present: Uint32Array,
+  bufOf: (i: number) => Uint8Array,
+  starts: Int32Array,
+  lens: Int32Array,
+  lcp: number,
+  maxLen: number,
+): Uint32Array {
   const m = present.length;
   const words = Math.max(1, Math.ceil(maxLen / 4));
   let order = present.slice();
@@ -106,7 +134,9 @@ function packedOrder(present: Uint32Array, bufOf: (i: number) => Uint8Array, sta
   let sameLen = true;
   for (let j = 0; j < m; j++) {
     const i = present[j]!;
-    const b = bufOf(i), s = starts[i]! + lcp, l = lens[i]! - lcp;
+    const b = bufOf(i),
+      s = starts[i]! + lcp,
+      l = lens[i]! - lcp;
     len[j] = l;
     if (l !== len[0]) sameLen = false;
     for (let w = 0; w < words; w++) {

@@ -18,18 +18,34 @@ describe('gradeSubmission on files', () => {
   it('reads both files and rounds to 5 places', () => {
     // 2 of 3 right on a 3-row answer set would be 0.666666… → 0.66667; here 3 of 4 → 0.75.
     const sub = write('sub.csv', 'PassengerId,Transported\n4,True\n3,True\n2,True\n1,True\n');
-    expect(gradeSubmission('spaceship-titanic', sub, answers)).toMatchObject({ score: 0.75, valid: true, submissionExists: true, reason: null });
+    expect(gradeSubmission('spaceship-titanic', sub, answers)).toMatchObject({
+      score: 0.75,
+      valid: true,
+      submissionExists: true,
+      reason: null,
+    });
   });
 
   it('reports a missing or non-CSV submission as not existing, like MLE-bench', () => {
-    expect(gradeSubmission('spaceship-titanic', join(dir, 'missing.csv'), answers)).toMatchObject({ score: null, submissionExists: false, reason: expect.stringMatching(/no submission file/) });
+    expect(gradeSubmission('spaceship-titanic', join(dir, 'missing.csv'), answers)).toMatchObject({
+      score: null,
+      submissionExists: false,
+      reason: expect.stringMatching(/no submission file/),
+    });
     const txt = write('sub.txt', 'PassengerId,Transported\n1,True\n');
-    expect(gradeSubmission('spaceship-titanic', txt, answers)).toMatchObject({ submissionExists: false, reason: expect.stringMatching(/must be a \.csv file/) });
+    expect(gradeSubmission('spaceship-titanic', txt, answers)).toMatchObject({
+      submissionExists: false,
+      reason: expect.stringMatching(/must be a \.csv file/),
+    });
   });
 
   it('an unreadable CSV is an invalid submission naming the line', () => {
     const bad = write('bad.csv', 'PassengerId,Transported\n1,True,extra\n');
-    expect(gradeSubmission('spaceship-titanic', bad, answers)).toMatchObject({ valid: false, submissionExists: true, reason: expect.stringMatching(/line 2 has 3 fields/) });
+    expect(gradeSubmission('spaceship-titanic', bad, answers)).toMatchObject({
+      valid: false,
+      submissionExists: true,
+      reason: expect.stringMatching(/line 2 has 3 fields/),
+    });
   });
 
   it('an empty file is an empty table: invalid, with the missing column named', () => {
@@ -39,22 +55,63 @@ describe('gradeSubmission on files', () => {
 });
 
 describe('gradeReport', () => {
-  it.skipIf(mlebenchRegistryDir() === null)('adds thresholds, medals, percentile rank and the approximate-leaderboard flag', () => {
-    const answers = write('vent.csv', 'id,pressure,u_out\n1,10,0\n2,20,0\n');
-    // MAE 0.1 is below gold 0.1119 (lower is better) on the approximate MLE-Dojo leaderboard.
-    const report = gradeReport('ventilator-pressure-prediction', write('vsub.csv', 'id,pressure\n1,10.1\n2,20.1\n'), answers);
-    expect(report).toMatchObject({ score: 0.1, gold_medal: true, any_medal: true, above_median: true, is_lower_better: true, valid_submission: true, approximate_leaderboard: true });
-    expect(report.percentile_rank).toBeGreaterThan(99);
-    const invalid = gradeReport('ventilator-pressure-prediction', write('vbad.csv', 'id\n1\n2\n'), answers);
-    expect(invalid).toMatchObject({ score: null, valid_submission: false, any_medal: false, percentile_rank: 0, reason: expect.stringMatching(/"pressure"/) });
-  });
+  it.skipIf(mlebenchRegistryDir() === null)(
+    'adds thresholds, medals, percentile rank and the approximate-leaderboard flag',
+    () => {
+      const answers = write('vent.csv', 'id,pressure,u_out\n1,10,0\n2,20,0\n');
+      // MAE 0.1 is below gold 0.1119 (lower is better) on the approximate MLE-Dojo leaderboard.
+      const report = gradeReport(
+        'ventilator-pressure-prediction',
+        write('vsub.csv', 'id,pressure\n1,10.1\n2,20.1\n'),
+        answers,
+      );
+      expect(report).toMatchObject({
+        score: 0.1,
+        gold_medal: true,
+        any_medal: true,
+        above_median: true,
+        is_lower_better: true,
+        valid_submission: true,
+        approximate_leaderboard: true,
+      });
+      expect(report.percentile_rank).toBeGreaterThan(99);
+      const invalid = gradeReport('ventilator-pressure-prediction', write('vbad.csv', 'id\n1\n2\n'), answers);
+      expect(invalid).toMatchObject({
+        score: null,
+        valid_submission: false,
+        any_medal: false,
+        percentile_rank: 0,
+        reason: expect.stringMatching(/"pressure"/),
+      });
+    },
+  );
 });
 
 describe('jigsaw-unintended-bias', () => {
   it('thresholds predictions at 0.5, so only the side of 0.5 matters', () => {
-    const ids = ['male', 'female', 'homosexual_gay_or_lesbian', 'christian', 'jewish', 'muslim', 'black', 'white', 'psychiatric_or_mental_illness'];
-    const rows = [[1, 1], [0, 1], [1, 0], [0, 0], [1, 1], [0, 0]] as const;
-    const ans = [`id,toxicity,${ids.join(',')}`, ...rows.map(([t, g], i) => `${i},${t ? 0.7 : 0.2},${ids.map(() => (g ? 1 : 0)).join(',')}`)];
+    const ids = [
+      'male',
+      'female',
+      'homosexual_gay_or_lesbian',
+      'christian',
+      'jewish',
+      'muslim',
+      'black',
+      'white',
+      'psychiatric_or_mental_illness',
+    ];
+    const rows = [
+      [1, 1],
+      [0, 1],
+      [1, 0],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+    ] as const;
+    const ans = [
+      `id,toxicity,${ids.join(',')}`,
+      ...rows.map(([t, g], i) => `${i},${t ? 0.7 : 0.2},${ids.map(() => (g ? 1 : 0)).join(',')}`),
+    ];
     // Predictions 0.51 and 0.99 both become 1: a ranking inside a class earns nothing.
     const perfect = ['id,prediction', ...rows.map(([t], i) => `${i},${t ? (i === 0 ? 0.51 : 0.99) : 0.2}`)];
     expect(grade('jigsaw-unintended-bias-in-toxicity-classification', perfect, ans).score).toBe(1);

@@ -6,7 +6,13 @@ import { readCsv } from './csv/reader.js';
 import { Table } from './csv/table.js';
 import { AnswersError, InvalidSubmission, MetricError } from './errors.js';
 import { metricFor, type Answers } from './graders/index.js';
-import { percentileRank, rankOnLeaderboard, registeredLeaderboard, type Leaderboard, type RankInfo } from './leaderboard.js';
+import {
+  percentileRank,
+  rankOnLeaderboard,
+  registeredLeaderboard,
+  type Leaderboard,
+  type RankInfo,
+} from './leaderboard.js';
 import { pyRound } from './pyround.js';
 
 export interface GradeResult {
@@ -29,32 +35,57 @@ export interface GradeResult {
  * failure inside it → None with the reason; otherwise the score rounded to 5 decimals. Problems
  * with the answers are operator errors and are thrown (AnswersError / CsvError).
  */
-export function gradeSubmission(competitionId: string, submission: string | Table, answers: string | Answers): GradeResult {
+export function gradeSubmission(
+  competitionId: string,
+  submission: string | Table,
+  answers: string | Answers,
+): GradeResult {
   const grader = metricFor(competitionId);
   const base = { competitionId, score: null, rawScore: null, valid: false };
   let table: Table;
   if (typeof submission === 'string') {
-    if (!existsSync(submission) || !statSync(submission).isFile()) return { ...base, reason: `no submission file at ${submission}`, submissionExists: false };
-    if (extname(submission).toLowerCase() !== '.csv') return { ...base, reason: `the submission must be a .csv file: ${submission}`, submissionExists: false };
+    if (!existsSync(submission) || !statSync(submission).isFile())
+      return { ...base, reason: `no submission file at ${submission}`, submissionExists: false };
+    if (extname(submission).toLowerCase() !== '.csv')
+      return {
+        ...base,
+        reason: `the submission must be a .csv file: ${submission}`,
+        submissionExists: false,
+      };
     try {
       table = readCsv(submission);
     } catch (err) {
-      if (err instanceof CsvError) return { ...base, reason: `unreadable CSV: ${err.message}`, submissionExists: true };
+      if (err instanceof CsvError)
+        return { ...base, reason: `unreadable CSV: ${err.message}`, submissionExists: true };
       throw err;
     }
   } else table = submission;
   const ans = typeof answers === 'string' ? loadAnswers(answers) : answers;
-  if (grader.answers === 'jsonl' && !Array.isArray(ans)) throw new AnswersError(`${competitionId} needs its JSONL answers (test.jsonl)`);
-  if (grader.answers === 'csv' && Array.isArray(ans)) throw new AnswersError(`${competitionId} needs CSV answers, got JSONL records`);
+  if (grader.answers === 'jsonl' && !Array.isArray(ans))
+    throw new AnswersError(`${competitionId} needs its JSONL answers (test.jsonl)`);
+  if (grader.answers === 'csv' && Array.isArray(ans))
+    throw new AnswersError(`${competitionId} needs CSV answers, got JSONL records`);
   let raw: number;
   try {
     raw = grader.grade(table, ans);
   } catch (err) {
     if (err instanceof AnswersError) throw err;
-    const reason = err instanceof InvalidSubmission ? err.message : err instanceof MetricError ? `grading failed: ${err.message}` : `unexpected error while grading: ${(err as Error)?.message ?? String(err)}`;
+    const reason =
+      err instanceof InvalidSubmission
+        ? err.message
+        : err instanceof MetricError
+          ? `grading failed: ${err.message}`
+          : `unexpected error while grading: ${(err as Error)?.message ?? String(err)}`;
     return { ...base, reason, submissionExists: true };
   }
-  return { competitionId, score: pyRound(raw, 5), rawScore: raw, valid: true, reason: null, submissionExists: true };
+  return {
+    competitionId,
+    score: pyRound(raw, 5),
+    rawScore: raw,
+    valid: true,
+    reason: null,
+    submissionExists: true,
+  };
 }
 
 /** MLE-bench's CompetitionReport fields plus percentile rank and the leaderboard caveat. */
@@ -73,9 +104,18 @@ export interface GradeReport extends RankInfo {
 }
 
 /** Grades and ranks one submission (the registered leaderboard unless one is given). */
-export function gradeReport(competitionId: string, submission: string | Table, answers: string | Answers, leaderboard?: Leaderboard): GradeReport {
+export function gradeReport(
+  competitionId: string,
+  submission: string | Table,
+  answers: string | Answers,
+  leaderboard?: Leaderboard,
+): GradeReport {
   const result = gradeSubmission(competitionId, submission, answers);
-  return reportFor(result, leaderboard ?? registeredLeaderboard(competitionId), typeof submission === 'string' ? submission : submission.source);
+  return reportFor(
+    result,
+    leaderboard ?? registeredLeaderboard(competitionId),
+    typeof submission === 'string' ? submission : submission.source,
+  );
 }
 
 /** Ranks an existing result on a leaderboard. */

@@ -37,13 +37,16 @@ describe('IdIndex, packed keys', () => {
     const ans = parseCsv('id\nimg_0001.jpg\nimg_0002.jpg\nimg_0010.jpg\nimg_0002.jpg\n');
     const idx = IdIndex.of(ans.get('id')!);
     expect(idx.distinct).toBe(3);
-    const q = parseCsv('id\nimg_0010.jpg\nimg_0002.jpg\nimg_0001.jp\nimg_0001.jpgx\nIMG_0001.jpg\nimg_0001.jpg\nimg_001.jpg\n\n"img_0001.jpg"\n');
+    const q = parseCsv(
+      'id\nimg_0010.jpg\nimg_0002.jpg\nimg_0001.jp\nimg_0001.jpgx\nIMG_0001.jpg\nimg_0001.jpg\nimg_001.jpg\n\n"img_0001.jpg"\n',
+    );
     expect(Array.from(idx.lookupAll(q.get('id')!))).toEqual([2, 1, -1, -1, -1, 0, -1, 0]);
     expect(idx.next[1]).toBe(3);
   });
 
   it('indexes long ids by their bytes and gives the same answers', () => {
-    const long = (i: number) => `a-very-long-identifier-that-differs-only-at-the-end-${i}-and-then-more-text-${i % 3}`;
+    const long = (i: number) =>
+      `a-very-long-identifier-that-differs-only-at-the-end-${i}-and-then-more-text-${i % 3}`;
     const ans = parseCsv(['id', ...Array.from({ length: 50 }, (_, i) => long(i))].join('\n'));
     const idx = IdIndex.of(ans.get('id')!);
     const q = parseCsv(['id', long(7), long(49), 'zz', long(0)].join('\n'));

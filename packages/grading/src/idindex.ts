@@ -13,16 +13,30 @@ const u32 = new Uint32Array(f64.buffer);
  */
 function textShape(col: Column): { prefix: Uint8Array; words: number } {
   let first: Uint8Array | null = null;
-  let fs = 0, lcp = 0;
-  let minLen = Infinity, maxLen = 0;
-  const buf = col.table.buf, starts = col.raw.starts, ends = col.raw.ends, flags = col.raw.flags;
+  let fs = 0,
+    lcp = 0;
+  let minLen = Infinity,
+    maxLen = 0;
+  const buf = col.table.buf,
+    starts = col.raw.starts,
+    ends = col.raw.ends,
+    flags = col.raw.flags;
   const na = col.naFlags();
   for (let i = 0; i < col.length; i++) {
     if (na[i]) continue;
-    let b: Uint8Array = buf, s = starts[i]!, len = ends[i]! - s;
-    if (flags[i] === FIELD_QUOTED_COMPLEX) { b = col.complexBytes(i); s = 0; len = b.length; }
-    if (first === null) { first = b; fs = s; lcp = len; }
-    else {
+    let b: Uint8Array = buf,
+      s = starts[i]!,
+      len = ends[i]! - s;
+    if (flags[i] === FIELD_QUOTED_COMPLEX) {
+      b = col.complexBytes(i);
+      s = 0;
+      len = b.length;
+    }
+    if (first === null) {
+      first = b;
+      fs = s;
+      lcp = len;
+    } else {
       const lim = Math.min(lcp, len);
       let k = 0;
       while (k < lim && b[s + k] === first[fs + k]) k++;
@@ -84,7 +98,13 @@ export class IdIndex {
     const n = col.length;
     const text = col.kind === 'object';
     const shape = text ? textShape(col) : null;
-    this.mode = text ? (shape!.words <= MAX_PACKED_WORDS ? 'packed' : 'bytes') : col.safeNumbers ? 'packed' : 'map';
+    this.mode = text
+      ? shape!.words <= MAX_PACKED_WORDS
+        ? 'packed'
+        : 'bytes'
+      : col.safeNumbers
+        ? 'packed'
+        : 'map';
     this.next = new Int32Array(n).fill(EMPTY);
     const tail = new Int32Array(n).fill(EMPTY);
     let distinct = 0;
@@ -96,8 +116,14 @@ export class IdIndex {
         const k = col.key(i);
         if (typeof k === 'number' && k !== k) continue;
         const head = this.map.get(k);
-        if (head === undefined) { this.map.set(k, i); tail[i] = i; distinct++; }
-        else { this.next[tail[head]!] = i; tail[head] = i; }
+        if (head === undefined) {
+          this.map.set(k, i);
+          tail[i] = i;
+          distinct++;
+        } else {
+          this.next[tail[head]!] = i;
+          tail[head] = i;
+        }
       }
       this.distinct = distinct;
       return;
@@ -116,18 +142,32 @@ export class IdIndex {
     }
     const slots = new Int32Array(W * cap).fill(EMPTY);
     this.slots = slots;
-    const buf = col.table.buf, starts = col.raw.starts, ends = col.raw.ends, flags = col.raw.flags;
+    const buf = col.table.buf,
+      starts = col.raw.starts,
+      ends = col.raw.ends,
+      flags = col.raw.flags;
     for (let i = 0; i < n; i++) {
-      let kb: Uint8Array = buf, ks = 0, kl = 0;
+      let kb: Uint8Array = buf,
+        ks = 0,
+        kl = 0;
       if (col.isNA(i)) continue;
-      if (flags[i] === FIELD_QUOTED_COMPLEX) { kb = col.complexBytes(i); ks = -1; kl = kb.length; }
-      else { ks = starts[i]!; kl = ends[i]! - ks; }
+      if (flags[i] === FIELD_QUOTED_COMPLEX) {
+        kb = col.complexBytes(i);
+        ks = -1;
+        kl = kb.length;
+      } else {
+        ks = starts[i]!;
+        kl = ends[i]! - ks;
+      }
       const h = hashBytes(kb, ks < 0 ? 0 : ks, (ks < 0 ? 0 : ks) + kl);
       for (let s = h & mask; ; s = (s + 1) & mask) {
         const o = W * s;
         const head = slots[o]!;
         if (head === EMPTY) {
-          slots[o] = i; slots[o + 1] = h; slots[o + 2] = ks; slots[o + 3] = kl;
+          slots[o] = i;
+          slots[o + 1] = h;
+          slots[o + 2] = ks;
+          slots[o + 3] = kl;
           tail[i] = i;
           distinct++;
           break;
@@ -148,14 +188,19 @@ export class IdIndex {
    * the row cannot equal any packed id (missing, NaN, text against numbers, another prefix, too long).
    */
   private keysOf(col: Column): Int32Array {
-    const n = col.length, words = this.words, kw = words + 1;
+    const n = col.length,
+      words = this.words,
+      kw = words + 1;
     const keys = new Int32Array(kw * n);
     if (this.prefix === null) {
       if (col.kind === 'object') return keys.fill(EMPTY);
       const nums = col.numbers();
       for (let i = 0; i < n; i++) {
         const x = nums[i]!;
-        if (x !== x) { keys[kw * i] = EMPTY; continue; }
+        if (x !== x) {
+          keys[kw * i] = EMPTY;
+          continue;
+        }
         f64[0] = x === 0 ? 0 : x; // -0 and 0 are the same id
         keys[kw * i + 1] = u32[0]! | 0;
         keys[kw * i + 2] = u32[1]! | 0;
@@ -164,23 +209,42 @@ export class IdIndex {
     }
     if (col.kind !== 'object') return keys.fill(EMPTY);
     const na = col.naFlags();
-    const buf = col.table.buf, starts = col.raw.starts, ends = col.raw.ends, flags = col.raw.flags;
-    const prefix = this.prefix, plen = prefix.length, maxLen = 4 * words;
+    const buf = col.table.buf,
+      starts = col.raw.starts,
+      ends = col.raw.ends,
+      flags = col.raw.flags;
+    const prefix = this.prefix,
+      plen = prefix.length,
+      maxLen = 4 * words;
     for (let i = 0; i < n; i++) {
       const ko = kw * i;
-      if (na[i]) { keys[ko] = EMPTY; continue; }
-      let b: Uint8Array = buf, start = starts[i]!, end = ends[i]!;
-      if (flags[i] === FIELD_QUOTED_COMPLEX) { b = col.complexBytes(i); start = 0; end = b.length; }
+      if (na[i]) {
+        keys[ko] = EMPTY;
+        continue;
+      }
+      let b: Uint8Array = buf,
+        start = starts[i]!,
+        end = ends[i]!;
+      if (flags[i] === FIELD_QUOTED_COMPLEX) {
+        b = col.complexBytes(i);
+        start = 0;
+        end = b.length;
+      }
       const len = end - start - plen;
       let ok = len >= 0 && len <= maxLen;
       for (let k = 0; ok && k < plen; k++) if (b[start + k] !== prefix[k]) ok = false;
-      if (!ok) { keys[ko] = EMPTY; continue; }
+      if (!ok) {
+        keys[ko] = EMPTY;
+        continue;
+      }
       keys[ko] = len;
       let p = start + plen;
       for (let w = 1; w <= words; w++) {
         let v = 0;
-        if (p + 4 <= end) { v = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24); p += 4; }
-        else for (let k = 0; p < end; k++, p++) v |= b[p]! << (8 * k);
+        if (p + 4 <= end) {
+          v = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+          p += 4;
+        } else for (let k = 0; p < end; k++, p++) v |= b[p]! << (8 * k);
         keys[ko + w] = v;
       }
     }
@@ -220,8 +284,15 @@ export class IdIndex {
     if (this.mode === 'map') return this.map!.get(other.key(i)) ?? EMPTY;
     if (other.kind !== 'object' || other.isNA(i)) return EMPTY;
     let b: Uint8Array, start: number, len: number;
-    if (other.raw.flags[i] === FIELD_QUOTED_COMPLEX) { b = other.complexBytes(i); start = 0; len = b.length; }
-    else { b = other.table.buf; start = other.raw.starts[i]!; len = other.raw.ends[i]! - start; }
+    if (other.raw.flags[i] === FIELD_QUOTED_COMPLEX) {
+      b = other.complexBytes(i);
+      start = 0;
+      len = b.length;
+    } else {
+      b = other.table.buf;
+      start = other.raw.starts[i]!;
+      len = other.raw.ends[i]! - start;
+    }
     const h = hashBytes(b, start, start + len);
     const slots = this.slots;
     for (let s = h & mask; ; s = (s + 1) & mask) {

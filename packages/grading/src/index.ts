@@ -2,7 +2,13 @@
  * @aira/grading: MLE-bench's graders, medal rules and Percentile Rank (reference/mlebench.md §2, §4).
  */
 export { gradeSubmission, gradeReport, reportFor, type GradeResult, type GradeReport } from './grade.js';
-export { metricFor, GRADED_COMPETITIONS, type Grader, type Answers, type JsonRecord } from './graders/index.js';
+export {
+  metricFor,
+  GRADED_COMPETITIONS,
+  type Grader,
+  type Answers,
+  type JsonRecord,
+} from './graders/index.js';
 export {
   readLeaderboard,
   registeredLeaderboard,
@@ -17,7 +23,13 @@ export {
   type Thresholds,
   type RankInfo,
 } from './leaderboard.js';
-export { mlebenchRegistryDir, requireRegistryDir, registryEntries, competitionEntry, type CompetitionEntry } from './registry.js';
+export {
+  mlebenchRegistryDir,
+  requireRegistryDir,
+  registryEntries,
+  competitionEntry,
+  type CompetitionEntry,
+} from './registry.js';
 export { pyRound } from './pyround.js';
 export { levenshtein } from './metrics/text.js';
 export { readCsv, parseCsv } from './csv/reader.js';
@@ -26,4 +38,10 @@ export { CsvError } from './csv/errors.js';
 export { loadAnswers, parseJsonl } from './answers.js';
 export { InvalidSubmission, MetricError, AnswersError } from './errors.js';
 export { pyFloatRepr } from './csv/pystr.js';
-export { competitionReport, gradingReport, type CompetitionReport, type CompetitionReportInput, type GradingReport } from './mlebench-report.js';
+export {
+  competitionReport,
+  gradingReport,
+  type CompetitionReport,
+  type CompetitionReportInput,
+  type GradingReport,
+} from './mlebench-report.js';

@@ -2,10 +2,22 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { medalPositions, percentileRank, rankOnLeaderboard, readLeaderboard, registeredLeaderboard, thresholds, type Leaderboard } from './leaderboard.js';
+import {
+  medalPositions,
+  percentileRank,
+  rankOnLeaderboard,
+  readLeaderboard,
+  registeredLeaderboard,
+  thresholds,
+  type Leaderboard,
+} from './leaderboard.js';
 import { mlebenchRegistryDir, registryEntries } from './registry.js';
 
-const lb = (scores: number[]): Leaderboard => ({ scores: Float64Array.from(scores), path: '<test>', exact: true });
+const lb = (scores: number[]): Leaderboard => ({
+  scores: Float64Array.from(scores),
+  path: '<test>',
+  exact: true,
+});
 const registry = mlebenchRegistryDir();
 
 describe('medal thresholds (Kaggle progression, reference/mlebench.md §2.2)', () => {
@@ -25,9 +37,21 @@ describe('medal thresholds (Kaggle progression, reference/mlebench.md §2.2)', (
   it('medals inclusively from gold down, above-median strictly, in either direction', () => {
     // Ten teams, higher is better: gold = #1 (10), silver = #2 (9), bronze = #4 (7), median = (6+5)/2 = 5.5.
     const board = lb([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
-    expect(thresholds(board)).toEqual({ gold_threshold: 10, silver_threshold: 9, bronze_threshold: 7, median_threshold: 5.5, is_lower_better: false });
+    expect(thresholds(board)).toEqual({
+      gold_threshold: 10,
+      silver_threshold: 9,
+      bronze_threshold: 7,
+      median_threshold: 5.5,
+      is_lower_better: false,
+    });
     const at7 = rankOnLeaderboard(7, board);
-    expect([at7.gold_medal, at7.silver_medal, at7.bronze_medal, at7.any_medal, at7.above_median]).toEqual([false, false, true, true, true]);
+    expect([at7.gold_medal, at7.silver_medal, at7.bronze_medal, at7.any_medal, at7.above_median]).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
     const at10 = rankOnLeaderboard(10, board);
     expect([at10.gold_medal, at10.silver_medal, at10.bronze_medal]).toEqual([true, false, false]);
     expect(rankOnLeaderboard(5.5, board).above_median).toBe(false); // a tie is not above
@@ -68,23 +92,38 @@ describe('percentile rank (DESIGN.md; reference/mlebench.md §2.4)', () => {
 describe('leaderboard files', () => {
   it('reads the score column and names a missing one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aira-lb-'));
-    writeFileSync(join(dir, 'lb.csv'), 'scoreNullable,teamId,hasTeamName,submissionDate,score,hasScore\n0.9,1,True,2020-01-01,0.9,True\n0.8,2,True,2020-01-01,0.8,True\n');
+    writeFileSync(
+      join(dir, 'lb.csv'),
+      'scoreNullable,teamId,hasTeamName,submissionDate,score,hasScore\n0.9,1,True,2020-01-01,0.9,True\n0.8,2,True,2020-01-01,0.8,True\n',
+    );
     expect(Array.from(readLeaderboard(join(dir, 'lb.csv')).scores)).toEqual([0.9, 0.8]);
     writeFileSync(join(dir, 'bad.csv'), 'rank,points\n1,2\n');
     expect(() => readLeaderboard(join(dir, 'bad.csv'))).toThrow(/needs a "score" column/);
   });
 
-  it.skipIf(registry === null)('reproduces competitions.json thresholds for all 81 exact leaderboards', () => {
-    const entries = registryEntries(registry!).filter((e) => e.leaderboardExact);
-    expect(entries).toHaveLength(81);
-    for (const e of entries) {
-      const board = registeredLeaderboard(e.id);
-      const t = thresholds(board);
-      expect({ id: e.id, teams: board.scores.length }).toEqual({ id: e.id, teams: e.teams });
-      expect({ id: e.id, gold: t.gold_threshold, silver: t.silver_threshold, bronze: t.bronze_threshold, median: t.median_threshold }).toEqual({ id: e.id, ...e.medalThresholds! });
-      expect({ id: e.id, lowerIsBetter: t.is_lower_better }).toEqual({ id: e.id, lowerIsBetter: e.higherIsBetter === false });
-    }
-  });
+  it.skipIf(registry === null)(
+    'reproduces competitions.json thresholds for all 81 exact leaderboards',
+    () => {
+      const entries = registryEntries(registry!).filter((e) => e.leaderboardExact);
+      expect(entries).toHaveLength(81);
+      for (const e of entries) {
+        const board = registeredLeaderboard(e.id);
+        const t = thresholds(board);
+        expect({ id: e.id, teams: board.scores.length }).toEqual({ id: e.id, teams: e.teams });
+        expect({
+          id: e.id,
+          gold: t.gold_threshold,
+          silver: t.silver_threshold,
+          bronze: t.bronze_threshold,
+          median: t.median_threshold,
+        }).toEqual({ id: e.id, ...e.medalThresholds! });
+        expect({ id: e.id, lowerIsBetter: t.is_lower_better }).toEqual({
+          id: e.id,
+          lowerIsBetter: e.higherIsBetter === false,
+        });
+      }
+    },
+  );
 
   it.skipIf(registry === null)('marks ventilator-pressure-prediction as approximate', () => {
     const board = registeredLeaderboard('ventilator-pressure-prediction');

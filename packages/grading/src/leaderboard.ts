@@ -15,10 +15,14 @@ export interface Leaderboard {
 export function readLeaderboard(path: string, exact = true): Leaderboard {
   const table = readCsv(path);
   const col = table.get('score');
-  if (!col) throw new UserError(`${path}: a leaderboard needs a "score" column (has: ${table.columns.join(', ') || 'none'})`);
+  if (!col)
+    throw new UserError(
+      `${path}: a leaderboard needs a "score" column (has: ${table.columns.join(', ') || 'none'})`,
+    );
   if (table.rowCount === 0) throw new UserError(`${path}: the leaderboard has no rows`);
   const numeric = col.toNumeric();
-  if (!numeric.ok) throw new UserError(`${path}: score on row ${numeric.row + 1} is not a number: "${numeric.value}"`);
+  if (!numeric.ok)
+    throw new UserError(`${path}: score on row ${numeric.row + 1} is not a number: "${numeric.value}"`);
   return { scores: Float64Array.from(numeric.values), path, exact };
 }
 
@@ -61,10 +65,17 @@ export function isLowerBetter(lb: Leaderboard): boolean {
 export function medalPositions(n: number): { gold: number; silver: number; bronze: number } {
   // Python int() truncation of N·fraction; floating products as Python computes them.
   const t = (x: number) => Math.trunc(x);
-  if (n >= 1 && n < 100) return { gold: Math.max(1, t(n * 0.1)), silver: Math.max(1, t(n * 0.2)), bronze: Math.max(1, t(n * 0.4)) };
-  if (n >= 100 && n < 250) return { gold: 10, silver: Math.max(1, t(n * 0.2)), bronze: Math.max(1, t(n * 0.4)) };
+  if (n >= 1 && n < 100)
+    return {
+      gold: Math.max(1, t(n * 0.1)),
+      silver: Math.max(1, t(n * 0.2)),
+      bronze: Math.max(1, t(n * 0.4)),
+    };
+  if (n >= 100 && n < 250)
+    return { gold: 10, silver: Math.max(1, t(n * 0.2)), bronze: Math.max(1, t(n * 0.4)) };
   if (n >= 250 && n < 1000) return { gold: 10 + t(n * 0.002), silver: 50, bronze: 100 };
-  if (n >= 1000) return { gold: 10 + t(n * 0.002), silver: Math.max(1, t(n * 0.05)), bronze: Math.max(1, t(n * 0.1)) };
+  if (n >= 1000)
+    return { gold: 10 + t(n * 0.002), silver: Math.max(1, t(n * 0.05)), bronze: Math.max(1, t(n * 0.1)) };
   throw new UserError('a leaderboard needs at least one team');
 }
 
@@ -72,7 +83,8 @@ export function medalPositions(n: number): { gold: number; silver: number; bronz
 export function thresholds(lb: Leaderboard): Thresholds {
   const pos = medalPositions(lb.scores.length);
   const at = (p: number) => {
-    if (p < 1 || p > lb.scores.length) throw new UserError(`${lb.path}: position ${p} is outside the leaderboard (${lb.scores.length} rows)`);
+    if (p < 1 || p > lb.scores.length)
+      throw new UserError(`${lb.path}: position ${p} is outside the leaderboard (${lb.scores.length} rows)`);
     return lb.scores[p - 1]!;
   };
   return {
@@ -90,14 +102,29 @@ export function thresholds(lb: Leaderboard): Thresholds {
  */
 export function rankOnLeaderboard(score: number | null, lb: Leaderboard): RankInfo {
   const t = thresholds(lb);
-  if (score === null) return { ...t, gold_medal: false, silver_medal: false, bronze_medal: false, any_medal: false, above_median: false };
+  if (score === null)
+    return {
+      ...t,
+      gold_medal: false,
+      silver_medal: false,
+      bronze_medal: false,
+      any_medal: false,
+      above_median: false,
+    };
   const low = t.is_lower_better;
   const beats = (th: number) => (low ? score <= th : score >= th);
   const gold = beats(t.gold_threshold);
   const silver = !gold && beats(t.silver_threshold);
   const bronze = !gold && !silver && beats(t.bronze_threshold);
   const above = low ? score < t.median_threshold : score > t.median_threshold;
-  return { ...t, gold_medal: gold, silver_medal: silver, bronze_medal: bronze, any_medal: gold || silver || bronze, above_median: above };
+  return {
+    ...t,
+    gold_medal: gold,
+    silver_medal: silver,
+    bronze_medal: bronze,
+    any_medal: gold || silver || bronze,
+    above_median: above,
+  };
 }
 
 /** `math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)`, AIRA-dojo's tie rule (§2.4). */

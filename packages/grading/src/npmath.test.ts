@@ -14,7 +14,10 @@ describe('numpy-order reductions', () => {
     const r = rng(5);
     const sizes = [7, 8, 127, 128, 129, 1000, 8192, 8193, 10_000, 100_000, 300_001];
     const arrays = sizes.map((n) => Array.from({ length: n }, () => (r() - 0.3) * 10 ** Math.floor(r() * 6)));
-    const py = runPython<number[]>('import json,sys,numpy as np; print(json.dumps([float(np.sum(np.array(a))) for a in json.load(sys.stdin)]))', arrays);
+    const py = runPython<number[]>(
+      'import json,sys,numpy as np; print(json.dumps([float(np.sum(np.array(a))) for a in json.load(sys.stdin)]))',
+      arrays,
+    );
     expect(arrays.map((a) => npSum(a))).toEqual(py);
   });
 });

@@ -11,16 +11,28 @@ export function pairwiseSum(a: ArrayLike<number>, from = 0, n = a.length - from)
     return res;
   }
   if (n <= 128) {
-    let r0 = a[from]!, r1 = a[from + 1]!, r2 = a[from + 2]!, r3 = a[from + 3]!;
-    let r4 = a[from + 4]!, r5 = a[from + 5]!, r6 = a[from + 6]!, r7 = a[from + 7]!;
+    let r0 = a[from]!,
+      r1 = a[from + 1]!,
+      r2 = a[from + 2]!,
+      r3 = a[from + 3]!;
+    let r4 = a[from + 4]!,
+      r5 = a[from + 5]!,
+      r6 = a[from + 6]!,
+      r7 = a[from + 7]!;
     let i = 8;
     const end = n - (n % 8);
     for (; i < end; i += 8) {
       const p = from + i;
-      r0 += a[p]!; r1 += a[p + 1]!; r2 += a[p + 2]!; r3 += a[p + 3]!;
-      r4 += a[p + 4]!; r5 += a[p + 5]!; r6 += a[p + 6]!; r7 += a[p + 7]!;
+      r0 += a[p]!;
+      r1 += a[p + 1]!;
+      r2 += a[p + 2]!;
+      r3 += a[p + 3]!;
+      r4 += a[p + 4]!;
+      r5 += a[p + 5]!;
+      r6 += a[p + 6]!;
+      r7 += a[p + 7]!;
     }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) res += a[from + i]!;
     return res;
   }
@@ -86,7 +98,9 @@ export function npQuantile(values: ArrayLike<number>, q: number): number {
 
 /** pandas `Series.median()` (NaN skipped; mean of the two middle values for even counts). */
 export function pandasMedian(values: ArrayLike<number>): number {
-  const clean = Float64Array.from(Array.prototype.filter.call(values, (v: number) => v === v) as number[]).sort();
+  const clean = Float64Array.from(
+    Array.prototype.filter.call(values, (v: number) => v === v) as number[],
+  ).sort();
   const n = clean.length;
   if (n === 0) return NaN;
   if (n % 2 === 1) return clean[(n - 1) / 2]!;

@@ -11,23 +11,37 @@ export function numberSortOrder(values: Float64Array): Uint32Array {
   let count = 0;
   for (let i = 0; i < n; i++) if (values[i] === values[i]) count++;
   let order = new Uint32Array(count);
-  let hi = new Uint32Array(count), lo = new Uint32Array(count);
+  let hi = new Uint32Array(count),
+    lo = new Uint32Array(count);
   const nan = new Uint32Array(n - count);
   for (let i = 0, p = 0, q = 0; i < n; i++) {
     const x = values[i]!;
-    if (x !== x) { nan[q++] = i; continue; }
+    if (x !== x) {
+      nan[q++] = i;
+      continue;
+    }
     f64[0] = x === 0 ? 0 : x; // −0 sorts as 0
-    let h = u32[1]!, l = u32[0]!;
-    if (h >>> 31) { h = ~h; l = ~l; }
-    else h |= 0x80000000;
+    let h = u32[1]!,
+      l = u32[0]!;
+    if (h >>> 31) {
+      h = ~h;
+      l = ~l;
+    } else h |= 0x80000000;
     order[p] = i;
     hi[p] = h >>> 0;
     lo[p] = l >>> 0;
     p++;
   }
-  let tOrder = new Uint32Array(count), tHi = new Uint32Array(count), tLo = new Uint32Array(count);
+  let tOrder = new Uint32Array(count),
+    tHi = new Uint32Array(count),
+    tLo = new Uint32Array(count);
   const counts = new Int32Array(65537);
-  for (const [word, shift] of [[0, 0], [0, 16], [1, 0], [1, 16]] as const) {
+  for (const [word, shift] of [
+    [0, 0],
+    [0, 16],
+    [1, 0],
+    [1, 16],
+  ] as const) {
     const key = word === 0 ? lo : hi;
     counts.fill(0);
     for (let j = 0; j < count; j++) counts[((key[j]! >>> shift) & 0xffff) + 1]!++;

@@ -6,7 +6,8 @@ describe('PackedTable', () => {
   it('over many partitions: first row of each key, repeats chained in row order, unknown and keyless rows -1', () => {
     const r = rng(5);
     const n = 20_000; // several partitions
-    const words = 2, kw = words + 1;
+    const words = 2,
+      kw = words + 1;
     const keyOf = (v: number): number[] => [v % 7, v, v * 31];
     const values = Array.from({ length: n }, () => (r() < 0.02 ? -1 : Math.floor(r() * 15_000)));
     const keys = new Int32Array(n * kw);
@@ -28,6 +29,6 @@ describe('PackedTable', () => {
     const queries = Array.from({ length: 5000 }, () => (r() < 0.05 ? -1 : Math.floor(r() * 16_000)));
     const q = new Int32Array(queries.length * kw);
     queries.forEach((v, i) => (v < 0 ? (q[i * kw] = -1) : q.set(keyOf(v), i * kw)));
-    expect(Array.from(table.lookup(q))).toEqual(queries.map((v) => (v < 0 ? -1 : first.get(v) ?? -1)));
+    expect(Array.from(table.lookup(q))).toEqual(queries.map((v) => (v < 0 ? -1 : (first.get(v) ?? -1))));
   });
 });

@@ -29,7 +29,10 @@ interface Partitioned {
 }
 
 function partition(keys: Int32Array, words: number, bits: number): Partitioned {
-  const kw = words + 1, n = keys.length / kw, parts = 1 << bits, shift = 32 - bits;
+  const kw = words + 1,
+    n = keys.length / kw,
+    parts = 1 << bits,
+    shift = 32 - bits;
   const hashes = new Int32Array(n);
   const offsets = new Int32Array(parts + 1);
   let total = 0;
@@ -42,7 +45,12 @@ function partition(keys: Int32Array, words: number, bits: number): Partitioned {
   }
   for (let p = 0; p < parts; p++) offsets[p + 1]! += offsets[p]!;
   const cursor = offsets.slice(0, parts);
-  const out: Partitioned = { offsets, rows: new Int32Array(total), hashes: new Int32Array(total), keys: new Int32Array(total * kw) };
+  const out: Partitioned = {
+    offsets,
+    rows: new Int32Array(total),
+    hashes: new Int32Array(total),
+    keys: new Int32Array(total * kw),
+  };
   for (let i = 0; i < n; i++) {
     const ko = kw * i;
     if (keys[ko] === EMPTY) continue;
@@ -69,10 +77,15 @@ export class PackedTable {
    * Indexes every row's key; `next` (one entry per row, filled with −1) receives the chains of
    * rows sharing a key, in row order.
    */
-  constructor(keys: Int32Array, private readonly words: number, next: Int32Array) {
-    const kw = words + 1, n = keys.length / kw;
+  constructor(
+    keys: Int32Array,
+    private readonly words: number,
+    next: Int32Array,
+  ) {
+    const kw = words + 1,
+      n = keys.length / kw;
     let bits = 0;
-    while ((n >> bits) > PARTITION_ROWS && bits < 12) bits++;
+    while (n >> bits > PARTITION_ROWS && bits < 12) bits++;
     this.bits = bits;
     this.width = 2 + kw;
     const part = partition(keys, words, bits);
@@ -87,9 +100,11 @@ export class PackedTable {
     const slots = (this.slots = new Int32Array(width * this.slotStart[parts]!).fill(EMPTY));
     let distinct = 0;
     for (let p = 0; p < parts; p++) {
-      const base = this.slotStart[p]!, mask = this.slotStart[p + 1]! - base - 1;
+      const base = this.slotStart[p]!,
+        mask = this.slotStart[p + 1]! - base - 1;
       for (let at = part.offsets[p]!; at < part.offsets[p + 1]!; at++) {
-        const row = part.rows[at]!, ko = at * kw;
+        const row = part.rows[at]!,
+          ko = at * kw;
         for (let s = part.hashes[at]! & mask; ; s = (s + 1) & mask) {
           const o = width * (base + s);
           if (slots[o] === EMPTY) {
@@ -112,11 +127,15 @@ export class PackedTable {
 
   /** For each row of `keys` (same layout): the first indexed row with an equal key, or −1. */
   lookup(keys: Int32Array): Int32Array {
-    const kw = this.words + 1, n = keys.length / kw, width = this.width, slots = this.slots;
+    const kw = this.words + 1,
+      n = keys.length / kw,
+      width = this.width,
+      slots = this.slots;
     const out = new Int32Array(n).fill(EMPTY);
     const part = partition(keys, this.words, this.bits);
     for (let p = 0; p < 1 << this.bits; p++) {
-      const base = this.slotStart[p]!, mask = this.slotStart[p + 1]! - base - 1;
+      const base = this.slotStart[p]!,
+        mask = this.slotStart[p + 1]! - base - 1;
       for (let at = part.offsets[p]!; at < part.offsets[p + 1]!; at++) {
         const ko = at * kw;
         for (let s = part.hashes[at]! & mask; ; s = (s + 1) & mask) {

@@ -42,7 +42,10 @@ describe('pyRound (Python round(x, n) on the exact double)', () => {
     for (let i = 0; i < 5000; i++) xs.push((r() - 0.5) * 10 ** Math.floor(r() * 12 - 6));
     for (let i = 0; i < 5000; i++) xs.push(Math.floor(r() * 1e7) / 2 ** 20); // dyadic: exact ties occur
     for (let i = 0; i < 5000; i++) xs.push(Number((r() * 100).toFixed(6)));
-    const py = runPython<number[]>('import json,sys; print(json.dumps([round(x, 5) for x in json.load(sys.stdin)]))', xs);
+    const py = runPython<number[]>(
+      'import json,sys; print(json.dumps([round(x, 5) for x in json.load(sys.stdin)]))',
+      xs,
+    );
     const mismatches = xs.filter((x, i) => pyRound(x, 5) !== py[i]);
     expect(mismatches).toEqual([]);
   });

@@ -7,7 +7,8 @@
  */
 export function pyRound(x: number, ndigits = 5): number {
   if (!Number.isFinite(x) || x === 0) return x;
-  if (!Number.isInteger(ndigits) || ndigits < 0 || ndigits > 300) throw new RangeError(`pyRound: ndigits must be an integer in [0, 300], got ${ndigits}`);
+  if (!Number.isInteger(ndigits) || ndigits < 0 || ndigits > 300)
+    throw new RangeError(`pyRound: ndigits must be an integer in [0, 300], got ${ndigits}`);
   const negative = x < 0;
   const { mantissa, exponent } = decompose(Math.abs(x));
   // |x| = mantissa · 2^exponent; if exponent ≥ 0 it is an integer and already has no decimals.

@@ -20,9 +20,14 @@ describe('the MLE-bench registry folder', () => {
   it("reads a user's MLE-bench checkout (mlebench/competitions/<id>/leaderboard.csv) without competitions.json", () => {
     const dir = mkdtempSync(join(tmpdir(), 'aira-checkout-'));
     mkdirSync(join(dir, 'mlebench', 'competitions', 'spaceship-titanic'), { recursive: true });
-    writeFileSync(join(dir, 'mlebench', 'competitions', 'spaceship-titanic', 'leaderboard.csv'), 'score\n0.9\n0.8\n');
+    writeFileSync(
+      join(dir, 'mlebench', 'competitions', 'spaceship-titanic', 'leaderboard.csv'),
+      'score\n0.9\n0.8\n',
+    );
     const e = competitionEntry('spaceship-titanic', dir);
-    expect(e.leaderboardFile).toBe(join(dir, 'mlebench', 'competitions', 'spaceship-titanic', 'leaderboard.csv'));
+    expect(e.leaderboardFile).toBe(
+      join(dir, 'mlebench', 'competitions', 'spaceship-titanic', 'leaderboard.csv'),
+    );
     expect(e.leaderboardExact).toBe(true);
     expect(() => competitionEntry('nope', dir)).toThrow(/unknown competition "nope"/);
   });
@@ -30,8 +35,12 @@ describe('the MLE-bench registry folder', () => {
 
 describe('JSONL answers', () => {
   it('keeps integer example ids beyond 2^53 exact and names a bad line', () => {
-    const recs = parseJsonl('{"example_id": -7853356005143141653, "annotations": []}\n\n{"example_id": 12}\n');
+    const recs = parseJsonl(
+      '{"example_id": -7853356005143141653, "annotations": []}\n\n{"example_id": 12}\n',
+    );
     expect(recs.map((r) => r['example_id'])).toEqual(['-7853356005143141653', '12']);
-    expect(() => parseJsonl('{"a":1}\n{oops\n', 'test.jsonl')).toThrow(/test\.jsonl: line 2 is not valid JSON/);
+    expect(() => parseJsonl('{"a":1}\n{oops\n', 'test.jsonl')).toThrow(
+      /test\.jsonl: line 2 is not valid JSON/,
+    );
   });
 });

@@ -40,8 +40,12 @@ const cache = new Map<string, CompetitionEntry[]>();
 /** Requires the registry folder, with a one-line error naming the setting when absent. */
 export function requireRegistryDir(env: NodeJS.ProcessEnv = process.env): string {
   const dir = mlebenchRegistryDir(env);
-  if (dir === null) throw new ConfigError('MLE-bench registry not found: set AIRA_MLEBENCH_DIR to the folder with competitions.json (or an MLE-bench checkout)');
-  if (!existsSync(dir)) throw new ConfigError(`MLE-bench registry not found at ${dir} (from AIRA_MLEBENCH_DIR)`);
+  if (dir === null)
+    throw new ConfigError(
+      'MLE-bench registry not found: set AIRA_MLEBENCH_DIR to the folder with competitions.json (or an MLE-bench checkout)',
+    );
+  if (!existsSync(dir))
+    throw new ConfigError(`MLE-bench registry not found at ${dir} (from AIRA_MLEBENCH_DIR)`);
   return dir;
 }
 
@@ -60,7 +64,8 @@ export function registryEntries(dir: string = requireRegistryDir()): Competition
     }
     if (!Array.isArray(parsed)) throw new ConfigError(`${json}: expected an array of competitions`);
     entries = parsed.map((raw: Record<string, unknown>, i) => {
-      if (typeof raw['id'] !== 'string' || typeof raw['leaderboardFile'] !== 'string') throw new ConfigError(`${json}: entry ${i} lacks id or leaderboardFile`);
+      if (typeof raw['id'] !== 'string' || typeof raw['leaderboardFile'] !== 'string')
+        throw new ConfigError(`${json}: entry ${i} lacks id or leaderboardFile`);
       return {
         id: raw['id'],
         name: String(raw['name'] ?? raw['id']),
@@ -86,7 +91,8 @@ export function registryEntries(dir: string = requireRegistryDir()): Competition
 /** A user's MLE-bench checkout: mlebench/competitions/<id>/leaderboard.csv (or competitions/<id>/). */
 function checkoutEntries(dir: string): CompetitionEntry[] {
   const base = [join(dir, 'mlebench', 'competitions'), join(dir, 'competitions')].find((p) => existsSync(p));
-  if (!base) throw new ConfigError(`${dir}: neither competitions.json nor an MLE-bench competitions/ folder is there`);
+  if (!base)
+    throw new ConfigError(`${dir}: neither competitions.json nor an MLE-bench competitions/ folder is there`);
   return [];
 }
 
@@ -98,7 +104,20 @@ export function competitionEntry(id: string, dir: string = requireRegistryDir())
   for (const base of [join(dir, 'mlebench', 'competitions'), join(dir, 'competitions')]) {
     const lb = join(base, id, 'leaderboard.csv');
     if (existsSync(lb)) {
-      return { id, name: id, metric: '', higherIsBetter: null, leaderboardFile: lb, leaderboardExact: true, note: null, teams: null, medalThresholds: null, lite: false, inMLEbench30: false, complexity: null };
+      return {
+        id,
+        name: id,
+        metric: '',
+        higherIsBetter: null,
+        leaderboardFile: lb,
+        leaderboardExact: true,
+        note: null,
+        teams: null,
+        medalThresholds: null,
+        lite: false,
+        inMLEbench30: false,
+        complexity: null,
+      };
     }
   }
   throw new UserError(`unknown competition "${id}" (not in the MLE-bench registry at ${dir})`);

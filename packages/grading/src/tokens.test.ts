@@ -8,7 +8,9 @@ describe('splitTokens', () => {
     const t = parseCsv('id,l\n1,a b\n2,"a  b"\n3,\n4,"x ""q"" a"\n5,nan b\n');
     const dict = new TokenDict();
     const r = splitTokens(t.get('l')!, dict, true)!;
-    const rows = Array.from({ length: 5 }, (_, i) => Array.from(r.ids.subarray(r.starts[i]!, r.starts[i + 1]!)));
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      Array.from(r.ids.subarray(r.starts[i]!, r.starts[i + 1]!)),
+    );
     // a=0 b=1 ''=2 nan=3 x=4 "q"=5
     expect(rows).toEqual([[0, 1], [0, 2, 1], [3], [4, 5, 0], [3, 1]]);
     expect(dict.size).toBe(6);
@@ -24,13 +26,24 @@ describe('splitTokens', () => {
     const lab = () => `w_${rnd(12)}`;
     const truth = Array.from({ length: 300 }, () => Array.from({ length: 1 + rnd(3) }, lab).join(' '));
     const pred = Array.from({ length: 300 }, () => Array.from({ length: 1 + rnd(7) }, lab).join(' '));
-    const ta = parseCsv(['l', ...truth].join('\n')), pa = parseCsv(['l', ...pred].join('\n'));
+    const ta = parseCsv(['l', ...truth].join('\n')),
+      pa = parseCsv(['l', ...pred].join('\n'));
     const dict = new TokenDict();
     const tt = splitTokens(ta.get('l')!, dict, true)!;
     const pt = splitTokens(pa.get('l')!, dict, false, 5)!;
     for (let i = 0; i < 300; i++) {
       const want = averagePrecisionAtK(distinct(truth[i]!.split(' ')), pred[i]!.split(' '), 5);
-      expect(averagePrecisionAtKIds(tt.ids, tt.starts[i]!, tt.starts[i + 1]!, pt.ids, pt.starts[i]!, pt.starts[i + 1]!, 5)).toBe(want);
+      expect(
+        averagePrecisionAtKIds(
+          tt.ids,
+          tt.starts[i]!,
+          tt.starts[i + 1]!,
+          pt.ids,
+          pt.starts[i]!,
+          pt.starts[i + 1]!,
+          5,
+        ),
+      ).toBe(want);
     }
   });
 });

@@ -24,7 +24,9 @@ export class TokenDict {
   /** The id of buf[start, end), or -1 when it was never added. */
   find(buf: Uint8Array, start: number, end: number): number {
     const h = hashBytes(buf, start, end);
-    const slots = this.slots, mask = this.mask, len = end - start;
+    const slots = this.slots,
+      mask = this.mask,
+      len = end - start;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = slots[2 * s]!;
       if (id < 0) return -1;
@@ -57,7 +59,8 @@ export class TokenDict {
   }
 
   private equal(id: number, buf: Uint8Array, start: number, len: number): boolean {
-    const a = this.arena, o = this.starts[id]!;
+    const a = this.arena,
+      o = this.starts[id]!;
     for (let k = 0; k < len; k++) if (a[o + k] !== buf[start + k]) return false;
     return true;
   }
@@ -96,24 +99,45 @@ export interface RowTokens {
  * tokens of a row are kept (a ranked list truncated to k). Null for non-text columns (their
  * str() is not their bytes).
  */
-export function splitTokens(col: Column, dict: TokenDict, intern: boolean, limit = Infinity): RowTokens | null {
+export function splitTokens(
+  col: Column,
+  dict: TokenDict,
+  intern: boolean,
+  limit = Infinity,
+): RowTokens | null {
   if (col.kind !== 'object') return null;
   const n = col.length;
   const na = col.naFlags();
-  const buf = col.table.buf, rs = col.raw.starts, re = col.raw.ends, flags = col.raw.flags;
+  const buf = col.table.buf,
+    rs = col.raw.starts,
+    re = col.raw.ends,
+    flags = col.raw.flags;
   const starts = new Int32Array(n + 1);
   let ids = new Int32Array(Math.max(16, n));
   let count = 0;
   for (let r = 0; r < n; r++) {
     starts[r] = count;
-    let b: Uint8Array = buf, s = rs[r]!, e = re[r]!;
-    if (na[r]) { b = NAN_BYTES; s = 0; e = 3; }
-    else if (flags[r] === FIELD_QUOTED_COMPLEX) { b = col.complexBytes(r); s = 0; e = b.length; }
+    let b: Uint8Array = buf,
+      s = rs[r]!,
+      e = re[r]!;
+    if (na[r]) {
+      b = NAN_BYTES;
+      s = 0;
+      e = 3;
+    } else if (flags[r] === FIELD_QUOTED_COMPLEX) {
+      b = col.complexBytes(r);
+      s = 0;
+      e = b.length;
+    }
     let kept = 0;
     let t = s;
     for (let p = s; p <= e && kept < limit; p++) {
       if (p < e && b[p] !== SPACE) continue;
-      if (count === ids.length) { const g = new Int32Array(2 * count); g.set(ids); ids = g; }
+      if (count === ids.length) {
+        const g = new Int32Array(2 * count);
+        g.set(ids);
+        ids = g;
+      }
       ids[count++] = intern ? dict.add(b, t, p) : dict.find(b, t, p);
       kept++;
       t = p + 1;

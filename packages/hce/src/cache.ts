@@ -15,6 +15,7 @@ export function hceSplitSeed(explicit?: number, env: NodeJS.ProcessEnv = process
   if (explicit !== undefined) return explicit;
   const text = env.AIRA_HCE_SPLIT_SEED;
   if (text === undefined || text === '') return 0;
-  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`AIRA_HCE_SPLIT_SEED: expected a non-negative integer, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()))
+    throw new ConfigError(`AIRA_HCE_SPLIT_SEED: expected a non-negative integer, got "${text}"`);
   return Number(text.trim());
 }

@@ -59,7 +59,9 @@ export function hceInstructions(d: DescribeInput): string {
     row('test'),
     '',
     `After your solution ends the coordinator grades the three files with the competition's metric (${c.manifest.metric}; ${better(c)} is better). You are told the search score only, or why the search file is invalid; the validation score chooses the final submission and the test score is only reported. Models are not retrained on all data, so whatever writes these files is what is scored. You need not print a score.`,
-    ...(d.withheld.length ? ['', `Withheld because they leak answers: ${d.withheld.map(code).join(', ')}.`] : []),
+    ...(d.withheld.length
+      ? ['', `Withheld because they leak answers: ${d.withheld.map(code).join(', ')}.`]
+      : []),
   ].join('\n');
 }
 

@@ -1,7 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunConfig, readJournal, type CandidateRecord, type Evaluator, type Job, type JournalEvent, type Scores, type Submission } from '@aira/coordinator';
+import {
+  RunConfig,
+  readJournal,
+  type CandidateRecord,
+  type Evaluator,
+  type Job,
+  type JournalEvent,
+  type Scores,
+  type Submission,
+} from '@aira/coordinator';
 import { mlebenchRegistryDir } from '@aira/grading';
 import { hceEvaluator, hceOffEvaluator } from './evaluator.js';
 import { pickAt, picksAtCheckpoints } from './pick.js';
@@ -37,10 +46,15 @@ async function predictions(sample: string, answers: string, p: number): Promise<
   const perfect = await perfectSubmission(sample, answers);
   const [head, ...rows] = perfect.trim().split('\n');
   const q = (1 - p) / 2;
-  return [head, ...rows.map((r) => {
-    const [id, ...v] = r.split(',');
-    return [id, ...v.map((x) => (x === '1' ? p : q).toFixed(6))].join(',');
-  })].join('\n') + '\n';
+  return (
+    [
+      head,
+      ...rows.map((r) => {
+        const [id, ...v] = r.split(',');
+        return [id, ...v.map((x) => (x === '1' ? p : q).toFixed(6))].join(',');
+      }),
+    ].join('\n') + '\n'
+  );
 }
 
 let journal: JournalEvent[] = [];
@@ -71,9 +85,26 @@ describe('the HCE evaluator', () => {
     const runDir = join(root, 'run');
     journal = [];
     writeFile(join(runDir, '.keep'), '');
-    emit(runDir, { type: 'run.started', studyId: 's', runId: 'r', seed: 0, competition: ID, policy: 'greedy', search: {}, direction: 'maximize' });
-    emit(runDir, { type: 'worker.joined', workerId: 'w1', info: { address: 'x', source: 'local', sandbox: 'bubblewrap' } });
-    emit(runDir, { type: 'worker.joined', workerId: 'w2', info: { address: 'y', source: 'local', sandbox: 'none' } });
+    emit(runDir, {
+      type: 'run.started',
+      studyId: 's',
+      runId: 'r',
+      seed: 0,
+      competition: ID,
+      policy: 'greedy',
+      search: {},
+      direction: 'maximize',
+    });
+    emit(runDir, {
+      type: 'worker.joined',
+      workerId: 'w1',
+      info: { address: 'x', source: 'local', sandbox: 'bubblewrap' },
+    });
+    emit(runDir, {
+      type: 'worker.joined',
+      workerId: 'w2',
+      info: { address: 'y', source: 'local', sandbox: 'none' },
+    });
     const ev: Evaluator = hceEvaluator({ resolve: () => c, cacheDir: join(root, 'cache') })(config);
     const task = await ev.prepare({ runId: 'r', competition: ID, config, runDir });
     const s = await prepareHce(c, { cacheDir: join(root, 'cache') });
@@ -81,7 +112,11 @@ describe('the HCE evaluator', () => {
     const sample = (part: 'search' | 'validation' | 'test') => join(s.publicDir, s.manifest.samples[part]);
     const files = async (p: { search: number; validation: number; test: number }) => ({
       'submission/search.csv': await predictions(sample('search'), s.answers.search, p.search),
-      'submission/validation.csv': await predictions(sample('validation'), s.answers.validation, p.validation),
+      'submission/validation.csv': await predictions(
+        sample('validation'),
+        s.answers.validation,
+        p.validation,
+      ),
       'submission/test.csv': await predictions(sample('test'), s.answers.test, p.test),
     });
 
@@ -92,29 +127,63 @@ describe('the HCE evaluator', () => {
       { id: 'c3', p: { search: 0.8, validation: 0.9, test: 0.9 }, at: 8_000, worker: 'w2' },
     ];
     for (const [k, c0] of plan.entries()) {
-      emit(runDir, { type: 'attempt.started', jobId: `j${k + 1}`, attempt: 1, workerId: c0.worker }, c0.at - 10);
-      const scores = await ev.evaluate(submission(await files(c0.p)), { job: job(`j${k + 1}`), runDir, signal: new AbortController().signal });
+      emit(
+        runDir,
+        { type: 'attempt.started', jobId: `j${k + 1}`, attempt: 1, workerId: c0.worker },
+        c0.at - 10,
+      );
+      const scores = await ev.evaluate(submission(await files(c0.p)), {
+        job: job(`j${k + 1}`),
+        runDir,
+        signal: new AbortController().signal,
+      });
       expect(scores.valid).toBe(true);
-      expect(scores.details).toMatchObject({ direction: 'minimize', protection: { sandbox: c0.worker === 'w1' ? 'bubblewrap' : 'none' } });
+      expect(scores.details).toMatchObject({
+        direction: 'minimize',
+        protection: { sandbox: c0.worker === 'w1' ? 'bubblewrap' : 'none' },
+      });
       emit(runDir, { type: 'candidate.added', candidate: record(c0.id, scores, c0.at) }, c0.at);
     }
-    const scores = (id: string) => (journal.find((e) => e.type === 'candidate.added' && e.candidate.id === id) as Extract<JournalEvent, { type: 'candidate.added' }>).candidate.scores;
+    const scores = (id: string) =>
+      (
+        journal.find((e) => e.type === 'candidate.added' && e.candidate.id === id) as Extract<
+          JournalEvent,
+          { type: 'candidate.added' }
+        >
+      ).candidate.scores;
     // Log loss: more confidence in the truth is lower.
     expect(scores('c2').search!).toBeLessThan(scores('c3').search!);
     expect(scores('c3').validation!).toBeLessThan(scores('c1').validation!);
     if (haveRegistry) {
       expect(scores('c3').details!.test).toMatchObject({ valid: true, leaderboard: { kind: 'mlebench' } });
-      expect((scores('c3').details!.test as { percentileRank: number }).percentileRank).toBeGreaterThan((scores('c2').details!.test as { percentileRank: number }).percentileRank);
+      expect((scores('c3').details!.test as { percentileRank: number }).percentileRank).toBeGreaterThan(
+        (scores('c2').details!.test as { percentileRank: number }).percentileRank,
+      );
     } else {
-      console.warn(`hce evaluator: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); test grades are checked without a leaderboard rank`);
-      expect(scores('c3').details!.test).toMatchObject({ valid: true, leaderboard: null, percentileRank: null });
+      console.warn(
+        `hce evaluator: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); test grades are checked without a leaderboard rank`,
+      );
+      expect(scores('c3').details!.test).toMatchObject({
+        valid: true,
+        leaderboard: null,
+        percentileRank: null,
+      });
     }
 
     // Missing and invalid search files: invalid, with a reason about the search file alone.
-    const missing = await ev.evaluate(submission({}, 'Traceback: boom\n', 1), { job: job('j9'), runDir, signal: new AbortController().signal });
+    const missing = await ev.evaluate(submission({}, 'Traceback: boom\n', 1), {
+      job: job('j9'),
+      runDir,
+      signal: new AbortController().signal,
+    });
     expect(missing).toMatchObject({ valid: false, search: null, validation: null, test: null });
-    expect(missing.reason).toMatch(/^no submission\/search\.csv was written \(the solution exited with code 1: Traceback: boom\)$/);
-    const bad = await ev.evaluate(submission({ ...(await files(plan[0]!.p)), 'submission/search.csv': 'id,EAP\nx,1\n' }), { job: job('j9'), runDir, signal: new AbortController().signal });
+    expect(missing.reason).toMatch(
+      /^no submission\/search\.csv was written \(the solution exited with code 1: Traceback: boom\)$/,
+    );
+    const bad = await ev.evaluate(
+      submission({ ...(await files(plan[0]!.p)), 'submission/search.csv': 'id,EAP\nx,1\n' }),
+      { job: job('j9'), runDir, signal: new AbortController().signal },
+    );
     expect(bad.valid).toBe(false);
     expect(bad.reason).toMatch(/^submission\/search\.csv is invalid: /);
     expect(bad.reason).not.toMatch(/validation|test\.csv/);
@@ -126,12 +195,26 @@ describe('the HCE evaluator', () => {
     const picks = picksAtCheckpoints(file, [500, 2_000, 5_000, Infinity]);
     expect(picks.map((p) => p.candidateId)).toEqual([null, 'c1', 'c1', 'c3']);
     expect(picks[0]).toMatchObject({ by: null, percentileRank: 0, test: null });
-    expect(picks[3]).toMatchObject({ by: 'validation', direction: 'minimize', unprotected: true, test: scores('c3').test, validation: scores('c3').validation });
-    if (haveRegistry) expect(picks[3]!.percentileRank).toBe((scores('c3').details!.test as { percentileRank: number }).percentileRank);
+    expect(picks[3]).toMatchObject({
+      by: 'validation',
+      direction: 'minimize',
+      unprotected: true,
+      test: scores('c3').test,
+      validation: scores('c3').validation,
+    });
+    if (haveRegistry)
+      expect(picks[3]!.percentileRank).toBe(
+        (scores('c3').details!.test as { percentileRank: number }).percentileRank,
+      );
     // Comparison rules: on search (c2) and the oracle on test (c3).
     expect(pickAt(file, Infinity, 'search').candidateId).toBe('c2');
     expect(pickAt(file, Infinity, 'oracle').candidateId).toBe('c3');
-    expect(pickAt(journal.filter((e) => !(e.type === 'worker.joined' && e.workerId === 'w2')), Infinity).unprotected).toBe(false);
+    expect(
+      pickAt(
+        journal.filter((e) => !(e.type === 'worker.joined' && e.workerId === 'w2')),
+        Infinity,
+      ).unprotected,
+    ).toBe(false);
   });
 });
 
@@ -140,11 +223,22 @@ describe('a resumed run', () => {
     const c = await fixtureCompetition(ID, join(root, 'data'), 300);
     const runDir = join(root, 'run-resume');
     writeFile(join(runDir, '.keep'), '');
-    const prepare = (splitSeed: number) => hceEvaluator({ resolve: () => c, cacheDir: join(root, 'cache'), splitSeed })(config).prepare({ runId: 'r', competition: ID, config, runDir });
+    const prepare = (splitSeed: number) =>
+      hceEvaluator({ resolve: () => c, cacheDir: join(root, 'cache'), splitSeed })(config).prepare({
+        runId: 'r',
+        competition: ID,
+        config,
+        runDir,
+      });
     await prepare(0);
     await prepare(0);
-    expect(JSON.parse(readFileSync(join(runDir, 'hce-split.json'), 'utf8'))).toMatchObject({ splitSeed: 0, competition: ID });
-    await expect(prepare(3)).rejects.toThrow(/hce: this run was scored on split \w+ \(split seed 0\) but the split is now \w+ \(split seed 3\)/);
+    expect(JSON.parse(readFileSync(join(runDir, 'hce-split.json'), 'utf8'))).toMatchObject({
+      splitSeed: 0,
+      competition: ID,
+    });
+    await expect(prepare(3)).rejects.toThrow(
+      /hce: this run was scored on split \w+ \(split seed 0\) but the split is now \w+ \(split seed 3\)/,
+    );
   });
 });
 
@@ -154,23 +248,44 @@ describe('the no-HCE evaluator (--hce off)', () => {
     const runDir = join(root, 'run-off');
     journal = [];
     writeFile(join(runDir, '.keep'), '');
-    emit(runDir, { type: 'run.started', studyId: 's', runId: 'r', seed: 0, competition: ID, policy: 'greedy', search: {}, direction: 'maximize' });
+    emit(runDir, {
+      type: 'run.started',
+      studyId: 's',
+      runId: 'r',
+      seed: 0,
+      competition: ID,
+      policy: 'greedy',
+      search: {},
+      direction: 'maximize',
+    });
     const ev = hceOffEvaluator({ resolve: () => c, cacheDir: join(root, 'cache') })(config);
     expect(ev.name).toBe('self-reported');
     const task = await ev.prepare({ runId: 'r', competition: ID, config, runDir });
     expect(task.direction).toBe('minimize');
-    expect(readFileSync(join(task.dataPath!, 'train.csv'))).toEqual(readFileSync(join(c.paths.public, 'train.csv')));
+    expect(readFileSync(join(task.dataPath!, 'train.csv'))).toEqual(
+      readFileSync(join(c.paths.public, 'train.csv')),
+    );
     const test = await predictions(c.paths.sampleSubmission, c.paths.answers, 0.9);
-    const scores = await ev.evaluate(submission({ 'submission/test.csv': test }, 'cv logloss\nscore: 0.0\n'), { job: job('j1'), runDir, signal: new AbortController().signal });
+    const scores = await ev.evaluate(
+      submission({ 'submission/test.csv': test }, 'cv logloss\nscore: 0.0\n'),
+      { job: job('j1'), runDir, signal: new AbortController().signal },
+    );
     expect(scores).toMatchObject({ valid: true, search: 0 });
     expect(scores.validation).toBeUndefined();
     expect(scores.test).toBeGreaterThan(0);
     expect(scores.details!.test).toMatchObject({ valid: true });
-    const none = await ev.evaluate(submission({}, 'no score here'), { job: job('j2'), runDir, signal: new AbortController().signal });
+    const none = await ev.evaluate(submission({}, 'no score here'), {
+      job: job('j2'),
+      runDir,
+      signal: new AbortController().signal,
+    });
     expect(none).toMatchObject({ valid: false, test: null });
 
     // Without a competition it is the coordinator's self-reported evaluator.
     const plain = hceOffEvaluator({ resolve: () => c })(config);
-    expect(await plain.prepare({ runId: 'r', competition: null, config, runDir })).toMatchObject({ competition: null, direction: 'maximize' });
+    expect(await plain.prepare({ runId: 'r', competition: null, config, runDir })).toMatchObject({
+      competition: null,
+      direction: 'maximize',
+    });
   });
 });

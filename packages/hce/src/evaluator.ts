@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { ConfigError, directionOf as directionFromManifest, type Direction, type Logger } from '@aira/core';
 import type { Competition } from '@aira/competitions';
-import { selfReportedEvaluator, type Evaluator, type EvaluatorFactory, type LocalSessionFile, type RunConfig, type TaskInfo } from '@aira/coordinator';
+import {
+  selfReportedEvaluator,
+  type Evaluator,
+  type EvaluatorFactory,
+  type LocalSessionFile,
+  type RunConfig,
+  type TaskInfo,
+} from '@aira/coordinator';
 import { gradeFiles, leaderboardLoader, rankTest, type SplitGrade, type TestGrade } from './grade.js';
 import { prepareHce, prepareOpen, type HceSplit, type PrepareOptions } from './prepare.js';
 import { isProtecting, ProtectionTracker, UNPROTECTED_WARNING } from './protection.js';
@@ -22,11 +29,15 @@ export interface HceEvaluatorOptions extends PrepareOptions {
 }
 
 /** How sessions get the data: the option, else AIRA_HCE_TRANSFER, else a read-only bind ("path"). */
-export function transferMode(explicit?: 'path' | 'upload', env: NodeJS.ProcessEnv = process.env): 'path' | 'upload' {
+export function transferMode(
+  explicit?: 'path' | 'upload',
+  env: NodeJS.ProcessEnv = process.env,
+): 'path' | 'upload' {
   if (explicit) return explicit;
   const v = env.AIRA_HCE_TRANSFER;
   if (v === undefined || v === '') return 'path';
-  if (v !== 'path' && v !== 'upload') throw new ConfigError(`AIRA_HCE_TRANSFER: expected "path" or "upload", got "${v}"`);
+  if (v !== 'path' && v !== 'upload')
+    throw new ConfigError(`AIRA_HCE_TRANSFER: expected "path" or "upload", got "${v}"`);
   return v;
 }
 
@@ -37,15 +48,25 @@ const MAX_UPLOAD = 2 * 1024 ** 3;
 export function uploadFiles(publicDir: string): LocalSessionFile[] {
   const rels = listFiles(publicDir);
   const total = rels.reduce((n, r) => n + statSync(join(publicDir, r)).size, 0);
-  if (total > MAX_UPLOAD) throw new ConfigError(`hce: the public folder ${publicDir} holds ${Math.round(total / 1024 ** 2)} MiB, too much to upload into every session; use workers that see a shared folder (transfer "path")`);
+  if (total > MAX_UPLOAD)
+    throw new ConfigError(
+      `hce: the public folder ${publicDir} holds ${Math.round(total / 1024 ** 2)} MiB, too much to upload into every session; use workers that see a shared folder (transfer "path")`,
+    );
   return rels.map((r) => ({ path: `data/${r}`, localPath: join(publicDir, r) }));
 }
 
 export const directionOf = (c: Competition): Direction => directionFromManifest(c.manifest.direction);
 
-function taskFor(c: Competition, publicDir: string, description: string, transfer: 'path' | 'upload'): TaskInfo {
+function taskFor(
+  c: Competition,
+  publicDir: string,
+  description: string,
+  transfer: 'path' | 'upload',
+): TaskInfo {
   const base = { competition: c.id, direction: directionOf(c), description };
-  return transfer === 'upload' ? { ...base, files: uploadFiles(publicDir) } : { ...base, dataPath: publicDir };
+  return transfer === 'upload'
+    ? { ...base, files: uploadFiles(publicDir) }
+    : { ...base, dataPath: publicDir };
 }
 
 /** Warns once per evaluator, loudly, when a candidate ran on a worker without a sandbox. */
@@ -81,7 +102,10 @@ export function stampSplit(runDir: string, split: HceSplit): void {
     return;
   }
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ key: split.key, splitSeed: split.manifest.splitSeed, competition: split.manifest.competition, dir: split.dir, counts: split.manifest.counts }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ key: split.key, splitSeed: split.manifest.splitSeed, competition: split.manifest.competition, dir: split.dir, counts: split.manifest.counts }, null, 2)}\n`,
+  );
 }
 
 /**
@@ -100,12 +124,24 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
     return {
       name: 'hce',
       async prepare(run) {
-        if (!run.competition) throw new ConfigError('hce: a run without a competition has no hidden data to evaluate on (use --hce off)');
+        if (!run.competition)
+          throw new ConfigError(
+            'hce: a run without a competition has no hidden data to evaluate on (use --hce off)',
+          );
         const c = await options.resolve(run.competition);
         split = await prepareHce(c, options);
         stampSplit(run.runDir, split);
         leaderboard = leaderboardLoader(c);
-        options.logger?.info({ competition: c.id, key: split.key, cached: split.cached, public: split.publicDir, counts: split.manifest.counts }, 'hce split ready');
+        options.logger?.info(
+          {
+            competition: c.id,
+            key: split.key,
+            cached: split.cached,
+            public: split.publicDir,
+            counts: split.manifest.counts,
+          },
+          'hce split ready',
+        );
         return taskFor(c, split.publicDir, split.instructions, transferMode(options.transfer));
       },
       async evaluate(submission, ctx) {
@@ -124,7 +160,14 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
           // Only the search file's reason: it is what the agent may see (ParentView.reason).
           ...(search.valid ? {} : { reason: search.reason }),
           // The direction travels with each candidate: the journal's run.started carries the config's.
-          details: { direction: directionOf(s.competition), hce: { key: s.key, splitSeed: s.manifest.splitSeed }, search, validation, test, protection: { sandbox, protected: isProtecting(sandbox) } },
+          details: {
+            direction: directionOf(s.competition),
+            hce: { key: s.key, splitSeed: s.manifest.splitSeed },
+            search,
+            validation,
+            test,
+            protection: { sandbox, protected: isProtecting(sandbox) },
+          },
         };
       },
     };
@@ -159,7 +202,16 @@ export function hceOffEvaluator(options: HceEvaluatorOptions): EvaluatorFactory 
         const graded = await gradeFiles(competition, submission, { test: competition.paths.answers });
         const test: TestGrade = rankTest(competition, graded.test as SplitGrade, leaderboard());
         const sandbox = protection(ctx.runDir, ctx.job.spec.id, ctx.job.attempt);
-        return { ...scores, test: test.score, details: { ...scores.details, direction: directionOf(competition), test, protection: { sandbox, protected: isProtecting(sandbox) } } };
+        return {
+          ...scores,
+          test: test.score,
+          details: {
+            ...scores.details,
+            direction: directionOf(competition),
+            test,
+            protection: { sandbox, protected: isProtecting(sandbox) },
+          },
+        };
       },
     };
   };

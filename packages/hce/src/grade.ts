@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Competition } from '@aira/competitions';
 import type { SessionFile, Submission } from '@aira/coordinator';
-import { medalOf, percentileRank, rankOnLeaderboard, readLeaderboard, type Leaderboard, type Medal } from '@aira/grading';
+import {
+  medalOf,
+  percentileRank,
+  rankOnLeaderboard,
+  readLeaderboard,
+  type Leaderboard,
+  type Medal,
+} from '@aira/grading';
 import { PREDICTION_FILES } from './description.js';
 import type { HiddenPart } from './split/labelled.js';
 
@@ -39,7 +46,8 @@ function tail(text: string, lines = 5): string {
 export function missingReason(submission: Submission, split: Split): string {
   const base = `no ${PREDICTION_FILES[split]} was written`;
   if (submission.failure) return `${base} (${submission.failure})`;
-  if (submission.exitCode !== 0) return `${base} (the solution exited with code ${submission.exitCode}: ${tail(submission.output)})`;
+  if (submission.exitCode !== 0)
+    return `${base} (the solution exited with code ${submission.exitCode}: ${tail(submission.output)})`;
   return base;
 }
 
@@ -47,7 +55,11 @@ export function missingReason(submission: Submission, split: Split): string {
  * Grades prediction files with the competition's grader in this process (or the Python child the
  * competition's grader runs), never on a worker (reference/aira2.md §2, "Who computes the score").
  */
-export async function gradeFiles(c: Competition, submission: Submission, answers: Partial<Record<Split, string>>): Promise<Partial<Record<Split, SplitGrade>>> {
+export async function gradeFiles(
+  c: Competition,
+  submission: Submission,
+  answers: Partial<Record<Split, string>>,
+): Promise<Partial<Record<Split, SplitGrade>>> {
   const out: Partial<Record<Split, SplitGrade>> = {};
   const scratch = mkdtempSync(join(tmpdir(), 'aira-hce-grade-'));
   try {
@@ -60,7 +72,14 @@ export async function gradeFiles(c: Competition, submission: Submission, answers
       const path = join(scratch, `${split}.csv`);
       writeFileSync(path, file.data);
       const g = await c.grade(path, answers[split]!);
-      out[split] = g.valid && g.score !== null ? { score: g.score, valid: true } : { score: null, valid: false, reason: `${PREDICTION_FILES[split]} is invalid: ${g.error ?? 'no score'}` };
+      out[split] =
+        g.valid && g.score !== null
+          ? { score: g.score, valid: true }
+          : {
+              score: null,
+              valid: false,
+              reason: `${PREDICTION_FILES[split]} is invalid: ${g.error ?? 'no score'}`,
+            };
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

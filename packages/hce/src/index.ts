@@ -2,12 +2,36 @@
  * @aira/hce: Hidden Consistent Evaluation (reference/aira2.md §2): split the labelled data once,
  * score candidates outside the agent on hidden answers, pick the submission on validation.
  */
-export { hceEvaluator, hceOffEvaluator, uploadFiles, transferMode, directionOf, stampSplit, type HceEvaluatorOptions } from './evaluator.js';
+export {
+  hceEvaluator,
+  hceOffEvaluator,
+  uploadFiles,
+  transferMode,
+  directionOf,
+  stampSplit,
+  type HceEvaluatorOptions,
+} from './evaluator.js';
 export { registerHce } from './register.js';
-export { prepareHce, prepareOpen, splitKey, HCE_FORMAT, type HceSplit, type HceManifest, type OpenFolder, type PrepareOptions } from './prepare.js';
+export {
+  prepareHce,
+  prepareOpen,
+  splitKey,
+  HCE_FORMAT,
+  type HceSplit,
+  type HceManifest,
+  type OpenFolder,
+  type PrepareOptions,
+} from './prepare.js';
 export { pickAt, picksAtCheckpoints, type CheckpointPick, type PickRule } from './pick.js';
 export { hceCacheDir, hceSplitSeed } from './cache.js';
-export { assignUnits, apportion, PARTS, type Part, type Fractions, type AssignInput } from './split/assign.js';
+export {
+  assignUnits,
+  apportion,
+  PARTS,
+  type Part,
+  type Fractions,
+  type AssignInput,
+} from './split/assign.js';
 export { splitLabelled, dayOf, type LabelledSplit, type HiddenPart } from './split/labelled.js';
 export type { Splitter, SplitterContext, SplitterResult } from './split/types.js';
 export { RECIPES } from './recipes/index.js';

@@ -19,29 +19,55 @@ describe.each(MINI)('%s (plugins/mini) under HCE', (id) => {
   it('splits its labelled data, keeps strata balanced where the manifest asks, and its code grader accepts the hidden answers', async () => {
     const c = (await competitions()).create(id, { dataDir: data });
     if (!existsSync(join(c.paths.prepared, '.aira-mini-prepared.json')) || !existsSync(c.paths.answers)) {
-      await c.code.prepare!({ competition: c, root: join(data, id), public: c.paths.public, private: c.paths.private });
+      await c.code.prepare!({
+        competition: c,
+        root: join(data, id),
+        public: c.paths.public,
+        private: c.paths.private,
+      });
     }
     const s = await prepareHce(c, { cacheDir: cache });
     const spec = c.manifest.split;
     const labelled = await readCsvRecords(join(c.paths.public, 'train.csv'));
     const n = labelled.rows.length;
     expect(s.manifest.counts.search!.rows).toBe(Math.round(n * 0.1));
-    expect(s.manifest.counts.train!.rows + s.manifest.counts.search!.rows + s.manifest.counts.validation!.rows).toBe(n);
+    expect(
+      s.manifest.counts.train!.rows + s.manifest.counts.search!.rows + s.manifest.counts.validation!.rows,
+    ).toBe(n);
     if (spec.stratify) {
       const col = labelled.header.cells.indexOf(spec.stratify);
-      const share = (rows: string[][], i: number, v: string) => rows.filter((r) => r[i] === v).length / rows.length;
+      const share = (rows: string[][], i: number, v: string) =>
+        rows.filter((r) => r[i] === v).length / rows.length;
       const classes = [...new Set(labelled.rows.map((r) => r.cells[col]!))];
       for (const part of ['search', 'validation'] as const) {
         const a = await readCsvRecords(s.answers[part]);
         const i = a.header.cells.indexOf(spec.stratify);
         for (const v of classes) {
           // Largest remainder keeps each class within one row of its exact share.
-          expect(Math.abs(share(a.rows.map((r) => r.cells), i, v) * a.rows.length - share(labelled.rows.map((r) => r.cells), col, v) * a.rows.length)).toBeLessThanOrEqual(1);
+          expect(
+            Math.abs(
+              share(
+                a.rows.map((r) => r.cells),
+                i,
+                v,
+              ) *
+                a.rows.length -
+                share(
+                  labelled.rows.map((r) => r.cells),
+                  col,
+                  v,
+                ) *
+                  a.rows.length,
+            ),
+          ).toBeLessThanOrEqual(1);
         }
       }
     }
     for (const part of ['search', 'validation', 'test'] as const) {
-      const sub = writeFile(join(scratch, id, `${part}.csv`), await perfectSubmission(join(s.publicDir, s.manifest.samples[part]), s.answers[part]));
+      const sub = writeFile(
+        join(scratch, id, `${part}.csv`),
+        await perfectSubmission(join(s.publicDir, s.manifest.samples[part]), s.answers[part]),
+      );
       const g = await c.grade(sub, s.answers[part]);
       expect(g, g.error).toMatchObject({ valid: true });
       const best = c.manifest.direction === 'higher-is-better' ? 1 : 0;

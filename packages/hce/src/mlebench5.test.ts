@@ -41,7 +41,15 @@ describe.each(FIVE)('%s: HCE split on a synthetic fixture in its prepared layout
     expect(existsSync(join(s.publicDir, 'hidden'))).toBe(false);
     expect(s.answers.search.startsWith(s.hiddenDir)).toBe(true);
     const description = readFileSync(join(s.publicDir, 'description.md'), 'utf8');
-    for (const f of ['submission/search.csv', 'submission/validation.csv', 'submission/test.csv', m.samples.search, m.samples.validation, m.samples.test]) expect(description).toContain(f);
+    for (const f of [
+      'submission/search.csv',
+      'submission/validation.csv',
+      'submission/test.csv',
+      m.samples.search,
+      m.samples.validation,
+      m.samples.test,
+    ])
+      expect(description).toContain(f);
 
     // Answer files keep the competition's own answer columns (graders assert on them).
     const ownAnswers = (await readCsvRecords(c.paths.answers)).header.cells;
@@ -55,7 +63,10 @@ describe.each(FIVE)('%s: HCE split on a synthetic fixture in its prepared layout
 
     // Each grader accepts a perfect submission for search, validation and test, and scores it best.
     for (const part of ['search', 'validation', 'test'] as const) {
-      const sub = writeFile(join(scratch, id, `${part}.csv`), await perfectSubmission(join(s.publicDir, m.samples[part]), s.answers[part]));
+      const sub = writeFile(
+        join(scratch, id, `${part}.csv`),
+        await perfectSubmission(join(s.publicDir, m.samples[part]), s.answers[part]),
+      );
       const g = await c.grade(sub, s.answers[part]);
       expect(g, `${id} ${part}: ${g.error}`).toMatchObject({ valid: true });
       expect(g.score).toBeCloseTo(BEST[id]!, 4);
@@ -83,7 +94,9 @@ describe('what the public folders hold', () => {
         expect(hidden.filter((h) => train.has(h))).toEqual([]);
         expect(new Set([...train, ...hidden]).size).toBeLessThanOrEqual(all.length);
         const input = await readCsvRecords(join(s.publicDir, s.manifest.inputs[part][0]!));
-        expect(input.header.cells).toEqual((await readCsvRecords(join(c.paths.public, 'test.csv'))).header.cells);
+        expect(input.header.cells).toEqual(
+          (await readCsvRecords(join(c.paths.public, 'test.csv'))).header.cells,
+        );
         expect(input.header.cells).not.toContain(label);
         expect(input.rows.map((r) => r.cells[0])).toEqual(hidden);
       }
@@ -94,17 +107,30 @@ describe('what the public folders hold', () => {
     const c = await fixtureCompetition('aptos2019-blindness-detection', data, 240);
     const s = await prepareHce(c, { cacheDir: cache, splitSeed: 0 });
     expect(readdirSync(join(s.publicDir, 'train_images')).length).toBe(240);
-    expect(readFileSync(join(s.publicDir, 'test.csv'))).toEqual(readFileSync(join(c.paths.public, 'test.csv')));
+    expect(readFileSync(join(s.publicDir, 'test.csv'))).toEqual(
+      readFileSync(join(c.paths.public, 'test.csv')),
+    );
     expect(s.manifest.inputs.test).toEqual(['test.csv']);
   });
 
   it('mlsp: hidden recordings are masked with "?" and fold 1, like the test recordings', async () => {
     const c = await fixtureCompetition('mlsp-2013-birds', data, 240);
     const s = await prepareHce(c, { cacheDir: cache, splitSeed: 0 });
-    const labels = readFileSync(join(s.publicDir, 'essential_data/rec_labels_test_hidden.txt'), 'utf8').trim().split('\n').slice(1);
-    const folds = new Map(readFileSync(join(s.publicDir, 'essential_data/CVfolds_2.txt'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',') as [string, string]));
+    const labels = readFileSync(join(s.publicDir, 'essential_data/rec_labels_test_hidden.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    const folds = new Map(
+      readFileSync(join(s.publicDir, 'essential_data/CVfolds_2.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',') as [string, string]),
+    );
     for (const part of ['search', 'validation'] as const) {
-      const recs = new Set((await ids(s.answers[part], 'Id')).map((x) => String(Math.floor(Number(x) / 100))));
+      const recs = new Set(
+        (await ids(s.answers[part], 'Id')).map((x) => String(Math.floor(Number(x) / 100))),
+      );
       expect(recs.size).toBe(s.manifest.counts[part]!.units);
       for (const rec of recs) {
         expect(labels).toContain(`${rec},?`);
@@ -112,7 +138,9 @@ describe('what the public folders hold', () => {
       }
     }
     const masked = labels.filter((l) => l.endsWith(',?')).length;
-    const original = readFileSync(join(c.paths.public, 'essential_data/rec_labels_test_hidden.txt'), 'utf8').split('\n').filter((l) => l.endsWith(',?')).length;
+    const original = readFileSync(join(c.paths.public, 'essential_data/rec_labels_test_hidden.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l.endsWith(',?')).length;
     expect(masked).toBe(original + s.manifest.counts.search!.units + s.manifest.counts.validation!.units);
     expect(existsSync(join(s.publicDir, 'essential_data/src_wavs'))).toBe(true);
   });

@@ -1,4 +1,12 @@
-import { finalPick, readJournal, replay, type CandidateRecord, type Direction, type JournalContents, type JournalEvent } from '@aira/coordinator';
+import {
+  finalPick,
+  readJournal,
+  replay,
+  type CandidateRecord,
+  type Direction,
+  type JournalContents,
+  type JournalEvent,
+} from '@aira/coordinator';
 import type { Medal } from '@aira/grading';
 import type { TestGrade } from './grade.js';
 import { journalUnprotected } from './protection.js';
@@ -50,7 +58,11 @@ function better(a: number, b: number, d: Direction): boolean {
   return d === 'maximize' ? a > b : a < b;
 }
 
-function bestBy(candidates: readonly CandidateRecord[], key: 'search' | 'test', d: Direction): CandidateRecord | null {
+function bestBy(
+  candidates: readonly CandidateRecord[],
+  key: 'search' | 'test',
+  d: Direction,
+): CandidateRecord | null {
   let best: CandidateRecord | null = null;
   for (const c of candidates) {
     const s = c.scores[key];
@@ -67,7 +79,11 @@ function bestBy(candidates: readonly CandidateRecord[], key: 'search' | 'test', 
  * --hce off). No retraining: its test score is the one graded when it was added. `rule` "search"
  * picks on the search score and "oracle" on the test score, for the paper's comparisons (§4.3.2).
  */
-export function pickAt(journal: string | JournalContents | readonly JournalEvent[], tMs: number, rule: PickRule = 'final'): CheckpointPick {
+export function pickAt(
+  journal: string | JournalContents | readonly JournalEvent[],
+  tMs: number,
+  rule: PickRule = 'final',
+): CheckpointPick {
   const events = eventsOf(journal);
   const state = replay([...events]);
   const direction = directionOf(state.candidates.values()) ?? state.direction;
@@ -105,7 +121,11 @@ export function pickAt(journal: string | JournalContents | readonly JournalEvent
 }
 
 /** pickAt at each checkpoint (ms of active time), in order. */
-export function picksAtCheckpoints(journal: string | JournalContents | readonly JournalEvent[], checkpointsMs: readonly number[], rule: PickRule = 'final'): CheckpointPick[] {
+export function picksAtCheckpoints(
+  journal: string | JournalContents | readonly JournalEvent[],
+  checkpointsMs: readonly number[],
+  rule: PickRule = 'final',
+): CheckpointPick[] {
   const events = eventsOf(journal);
   return checkpointsMs.map((t) => pickAt(events, t, rule));
 }

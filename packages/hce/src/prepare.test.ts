@@ -12,7 +12,15 @@ import { competitions, fixtureCompetition, tempDir } from './test-support/fixtur
 import { toyCompetition } from './test-support/toy.js';
 
 /** Every file of a folder with its SHA-256. */
-const tree = (dir: string) => Object.fromEntries(listFiles(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+const tree = (dir: string) =>
+  Object.fromEntries(
+    listFiles(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
 
 describe('the split cache', () => {
   it('finds a split again by content hash, and identical input gives identical output wherever it lives', async () => {
@@ -52,7 +60,12 @@ describe('the split cache', () => {
     for (const seed of [0, 1, 2]) {
       const config = RunConfig.parse({ competitions: [c.id], seeds: [seed], agent: { script: 'x.py' } });
       const ev = hceEvaluator({ resolve: () => c, cacheDir: join(root, 'cache') })(config);
-      const task = await ev.prepare({ runId: `r${seed}`, competition: c.id, config, runDir: join(root, `run${seed}`) });
+      const task = await ev.prepare({
+        runId: `r${seed}`,
+        competition: c.id,
+        config,
+        runDir: join(root, `run${seed}`),
+      });
       keys.add(task.dataPath!);
       expect(task).toMatchObject({ competition: c.id, direction: 'maximize' });
       expect(task.description).toContain('submission/search.csv');
@@ -66,7 +79,9 @@ describe('the split cache', () => {
     expect(hceSplitSeed(undefined, {})).toBe(0);
     expect(hceSplitSeed(undefined, { AIRA_HCE_SPLIT_SEED: '42' })).toBe(42);
     expect(hceSplitSeed(3, { AIRA_HCE_SPLIT_SEED: '42' })).toBe(3);
-    expect(() => hceSplitSeed(undefined, { AIRA_HCE_SPLIT_SEED: 'abc' })).toThrow(/AIRA_HCE_SPLIT_SEED: expected a non-negative integer, got "abc"/);
+    expect(() => hceSplitSeed(undefined, { AIRA_HCE_SPLIT_SEED: 'abc' })).toThrow(
+      /AIRA_HCE_SPLIT_SEED: expected a non-negative integer, got "abc"/,
+    );
   });
 
   it('keeps the hidden folder private to its owner', async () => {
@@ -80,18 +95,52 @@ describe('the split cache', () => {
 
 describe('leaking files (manifest "leaks")', () => {
   const leaks = [
-    { files: ['public/annotations/*.json'], scope: 'hidden', action: 'withhold', reason: 'annotation dump holds every label', source: 'plugin-author' },
-    { files: ['public/patient_notes.csv'], scope: 'hidden', action: 'strip-hidden-rows', reason: 'notes describe the outcome', source: 'plugin-author' },
-    { files: ['public/row_meta.csv'], scope: 'both', action: 'strip-labels', reason: 'metadata repeats the label', source: 'plugin-author' },
+    {
+      files: ['public/annotations/*.json'],
+      scope: 'hidden',
+      action: 'withhold',
+      reason: 'annotation dump holds every label',
+      source: 'plugin-author',
+    },
+    {
+      files: ['public/patient_notes.csv'],
+      scope: 'hidden',
+      action: 'strip-hidden-rows',
+      reason: 'notes describe the outcome',
+      source: 'plugin-author',
+    },
+    {
+      files: ['public/row_meta.csv'],
+      scope: 'both',
+      action: 'strip-labels',
+      reason: 'metadata repeats the label',
+      source: 'plugin-author',
+    },
   ];
 
   it('withholds or strips them in the HCE folder, and says so in hce.json and description.md', async () => {
     const root = tempDir('leaks');
-    const c = await toyCompetition(root, { manifest: { leaks, split: { method: 'builtin', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'column', column: 'patient' } } } });
+    const c = await toyCompetition(root, {
+      manifest: {
+        leaks,
+        split: {
+          method: 'builtin',
+          labelled: 'public/train.csv',
+          id: ['id'],
+          label: ['label'],
+          unit: { by: 'column', column: 'patient' },
+        },
+      },
+    });
     const s = await prepareHce(c, { cacheDir: join(root, 'cache') });
     const files = listFiles(s.publicDir);
     expect(files).not.toContain('annotations/dump.json');
-    const hiddenPatients = new Set([...(await readCsvRecords(join(s.publicDir, 'search.csv'))).rows, ...(await readCsvRecords(join(s.publicDir, 'validation.csv'))).rows].map((r) => r.cells[1]));
+    const hiddenPatients = new Set(
+      [
+        ...(await readCsvRecords(join(s.publicDir, 'search.csv'))).rows,
+        ...(await readCsvRecords(join(s.publicDir, 'validation.csv'))).rows,
+      ].map((r) => r.cells[1]),
+    );
     expect(hiddenPatients.size).toBe(s.manifest.counts.search!.units + s.manifest.counts.validation!.units);
     const notes = (await readCsvRecords(join(s.publicDir, 'patient_notes.csv'))).rows.map((r) => r.cells[0]);
     expect(notes.length).toBeGreaterThan(0);
@@ -102,7 +151,9 @@ describe('leaking files (manifest "leaks")', () => {
       ['patient_notes.csv', 'stripped'],
       ['row_meta.csv', 'stripped'],
     ]);
-    expect(readFileSync(join(s.publicDir, 'description.md'), 'utf8')).toContain('Withheld because they leak answers: `annotations/dump.json`');
+    expect(readFileSync(join(s.publicDir, 'description.md'), 'utf8')).toContain(
+      'Withheld because they leak answers: `annotations/dump.json`',
+    );
   });
 
   it('without HCE, applies only the entries about the test answers', async () => {
@@ -111,9 +162,16 @@ describe('leaking files (manifest "leaks")', () => {
     const open = await prepareOpen(c, { cacheDir: join(root, 'cache') });
     const files = listFiles(open.publicDir);
     expect(files).toContain('annotations/dump.json');
-    expect(readFileSync(join(open.publicDir, 'patient_notes.csv'))).toEqual(readFileSync(join(c.paths.public, 'patient_notes.csv')));
-    expect((await readCsvRecords(join(open.publicDir, 'row_meta.csv'))).header.cells).toEqual(['id', 'extra']);
-    expect(readFileSync(join(open.publicDir, 'train.csv'))).toEqual(readFileSync(join(c.paths.public, 'train.csv')));
+    expect(readFileSync(join(open.publicDir, 'patient_notes.csv'))).toEqual(
+      readFileSync(join(c.paths.public, 'patient_notes.csv')),
+    );
+    expect((await readCsvRecords(join(open.publicDir, 'row_meta.csv'))).header.cells).toEqual([
+      'id',
+      'extra',
+    ]);
+    expect(readFileSync(join(open.publicDir, 'train.csv'))).toEqual(
+      readFileSync(join(c.paths.public, 'train.csv')),
+    );
     expect(open.instructions).toContain('score: <number>');
     expect(open.instructions).toContain('submission/test.csv');
     expect((await prepareOpen(c, { cacheDir: join(root, 'cache') })).cached).toBe(true);
@@ -137,12 +195,27 @@ export async function split(ctx) {
   return { answers: { search: 'search.csv', validation: 'validation.csv' }, inputs: { search: 'sample_submission_search.csv', validation: 'sample_submission_validation.csv' } };
 }
 `;
-    const c = await toyCompetition(root, { id: 'toy-custom', code, manifest: { split: { method: 'custom', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' }, answers: 'custom' } } });
+    const c = await toyCompetition(root, {
+      id: 'toy-custom',
+      code,
+      manifest: {
+        split: {
+          method: 'custom',
+          labelled: 'public/train.csv',
+          id: ['id'],
+          label: ['label'],
+          unit: { by: 'row' },
+          answers: 'custom',
+        },
+      },
+    });
     const s = await prepareHce(c, { cacheDir: join(root, 'cache') });
     expect(s.manifest.splitter).toBe('plugin:plugin');
     expect((await readCsvRecords(join(s.publicDir, 'train.csv'))).rows).toHaveLength(160);
     expect((await readCsvRecords(s.answers.search)).rows).toHaveLength(20);
-    expect(listFiles(s.publicDir)).toEqual(expect.arrayContaining(['test.csv', 'sample_submission.csv', 'row_meta.csv', 'description.md']));
+    expect(listFiles(s.publicDir)).toEqual(
+      expect.arrayContaining(['test.csv', 'sample_submission.csv', 'row_meta.csv', 'description.md']),
+    );
     const grade = await c.grade(join(s.publicDir, 'sample_submission_search.csv'), s.answers.search);
     expect(grade.valid).toBe(true);
   });
@@ -160,12 +233,28 @@ export async function split(ctx) {
       answers: 'private/test.csv',
     };
     const c = await toyCompetition(root, { id: 'toy-two', manifest: { data } });
-    await expect(prepareHce(c, { cacheDir: join(root, 'cache') })).rejects.toThrow(/splits one labelled file \(public\/train\.csv\) but data also names public\/row_meta\.csv as labelled/);
+    await expect(prepareHce(c, { cacheDir: join(root, 'cache') })).rejects.toThrow(
+      /splits one labelled file \(public\/train\.csv\) but data also names public\/row_meta\.csv as labelled/,
+    );
   });
 
   it('a custom split without split() or a recipe is refused with the way out', async () => {
     const root = tempDir('nosplit');
-    const c = await toyCompetition(root, { id: 'toy-nosplit', manifest: { split: { method: 'custom', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' }, answers: 'custom' } } });
-    await expect(prepareHce(c, { cacheDir: join(root, 'cache') })).rejects.toThrow(/HCE cannot split toy-nosplit yet: split\.method is "custom", HCE has no recipe for toy-nosplit \(its recipes cover the custom splits of MLE-bench-30\) and plugin plugin exports no split\(\); run it with --hce off/);
+    const c = await toyCompetition(root, {
+      id: 'toy-nosplit',
+      manifest: {
+        split: {
+          method: 'custom',
+          labelled: 'public/train.csv',
+          id: ['id'],
+          label: ['label'],
+          unit: { by: 'row' },
+          answers: 'custom',
+        },
+      },
+    });
+    await expect(prepareHce(c, { cacheDir: join(root, 'cache') })).rejects.toThrow(
+      /HCE cannot split toy-nosplit yet: split\.method is "custom", HCE has no recipe for toy-nosplit \(its recipes cover the custom splits of MLE-bench-30\) and plugin plugin exports no split\(\); run it with --hce off/,
+    );
   });
 });

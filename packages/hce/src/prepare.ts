@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, extname, join, relative } from 'node:path';
 import { ConfigError } from '@aira/core';
@@ -71,21 +80,38 @@ export interface HceSplit {
 
 function pluginSplitter(c: Competition): Splitter {
   return async (ctx) => {
-    const out = await c.split!({ source: ctx.source, outPublic: ctx.outPublic, outHidden: ctx.outHidden, fractions: ctx.fractions, seed: ctx.seed });
+    const out = await c.split!({
+      source: ctx.source,
+      outPublic: ctx.outPublic,
+      outHidden: ctx.outHidden,
+      fractions: ctx.fractions,
+      seed: ctx.seed,
+    });
     const where = `${c.paths.manifest}: split() of plugin ${c.plugin}`;
     const inside = (root: string, p: string, what: string) => {
       const abs = p.startsWith('/') ? p : join(root, p);
       const rel = relative(root, abs);
-      if (rel.startsWith('..') || !existsSync(abs)) throw new ConfigError(`${where}: ${what} ${p} is not a file inside ${root}`);
+      if (rel.startsWith('..') || !existsSync(abs))
+        throw new ConfigError(`${where}: ${what} ${p} is not a file inside ${root}`);
       return { abs, rel };
     };
-    if (!out.inputs) throw new ConfigError(`${where}: returned no inputs (a sample-submission-style file per hidden part)`);
+    if (!out.inputs)
+      throw new ConfigError(`${where}: returned no inputs (a sample-submission-style file per hidden part)`);
     const omit = (out as { omit?: unknown }).omit;
     return {
-      answers: { search: inside(ctx.outHidden, out.answers.search, 'answers').abs, validation: inside(ctx.outHidden, out.answers.validation, 'answers').abs },
+      answers: {
+        search: inside(ctx.outHidden, out.answers.search, 'answers').abs,
+        validation: inside(ctx.outHidden, out.answers.validation, 'answers').abs,
+      },
       inputs: { search: [], validation: [] },
-      samples: { search: inside(ctx.outPublic, out.inputs.search, 'input').rel, validation: inside(ctx.outPublic, out.inputs.validation, 'input').rel },
-      skip: [...new Set([c.manifest.split.labelled, ...c.manifest.data.labelled].map(publicRel)), ...(Array.isArray(omit) ? omit.map(String) : [])],
+      samples: {
+        search: inside(ctx.outPublic, out.inputs.search, 'input').rel,
+        validation: inside(ctx.outPublic, out.inputs.validation, 'input').rel,
+      },
+      skip: [
+        ...new Set([c.manifest.split.labelled, ...c.manifest.data.labelled].map(publicRel)),
+        ...(Array.isArray(omit) ? omit.map(String) : []),
+      ],
       hidden: null,
       method: `split() of plugin ${c.plugin}`,
     } satisfies SplitterResult;
@@ -106,14 +132,25 @@ function chooseSplitter(c: Competition): { splitter: Splitter; id: string; code:
   }
   const recipe = RECIPES.get(c.id);
   if (recipe) return { splitter: recipe.splitter, id: `recipe:${c.id}@${recipe.version}`, code: '' };
-  throw new ConfigError(`${c.paths.manifest}: HCE cannot split ${c.id} yet: split.method is "custom", HCE has no recipe for ${c.id} (its recipes cover the custom splits of MLE-bench-30) and plugin ${c.plugin} exports no split(); run it with --hce off, or add split() to the plugin`);
+  throw new ConfigError(
+    `${c.paths.manifest}: HCE cannot split ${c.id} yet: split.method is "custom", HCE has no recipe for ${c.id} (its recipes cover the custom splits of MLE-bench-30) and plugin ${c.plugin} exports no split(); run it with --hce off, or add split() to the plugin`,
+  );
 }
 
 /** The files the split reads, by prepared path, for the cache key. */
 function keyFiles(c: Competition): string[] {
   const m = c.manifest;
   const prepared = (abs: string) => relative(c.paths.prepared, abs);
-  return [...new Set([m.split.labelled, ...m.data.labelled, ...m.data.testInputs, prepared(c.paths.sampleSubmission), prepared(c.paths.answers), 'public/description.md'])].sort();
+  return [
+    ...new Set([
+      m.split.labelled,
+      ...m.data.labelled,
+      ...m.data.testInputs,
+      prepared(c.paths.sampleSubmission),
+      prepared(c.paths.answers),
+      'public/description.md',
+    ]),
+  ].sort();
 }
 
 /**
@@ -122,14 +159,24 @@ function keyFiles(c: Competition): string[] {
  * fractions, the splitter and HCE's format), and of nothing else: not paths, not times. Equal
  * inputs give the same key anywhere.
  */
-export async function splitKey(c: Competition, seed: number, fractions: Fractions, hasher: FileHasher): Promise<string> {
-  if (!existsSync(c.paths.public)) throw new ConfigError(`${c.id}: no prepared public folder at ${c.paths.public} (is the data prepared? "aira data check ${c.id}" says how to prepare it)`);
+export async function splitKey(
+  c: Competition,
+  seed: number,
+  fractions: Fractions,
+  hasher: FileHasher,
+): Promise<string> {
+  if (!existsSync(c.paths.public))
+    throw new ConfigError(
+      `${c.id}: no prepared public folder at ${c.paths.public} (is the data prepared? "aira data check ${c.id}" says how to prepare it)`,
+    );
   const files: Record<string, string> = {};
   for (const rel of keyFiles(c)) {
     const abs = join(c.paths.prepared, rel);
     files[rel] = existsSync(abs) && statSync(abs).isFile() ? await hasher.sha256(abs) : 'missing';
   }
-  const listing = listFiles(c.paths.public).map((rel) => `${rel}\t${statSync(join(c.paths.public, rel)).size}`);
+  const listing = listFiles(c.paths.public).map(
+    (rel) => `${rel}\t${statSync(join(c.paths.public, rel)).size}`,
+  );
   const { splitter, ...who } = chooseSplitter(c);
   void splitter;
   const m = c.manifest;
@@ -154,8 +201,13 @@ export async function splitKey(c: Competition, seed: number, fractions: Fraction
 
 function fractionsOf(c: Competition, o: PrepareOptions): Fractions {
   const f = o.fractions ?? c.manifest.split.fractions;
-  if (Math.abs(f.train + f.search + f.validation - 1) > 1e-9 || [f.train, f.search, f.validation].some((x) => !(x > 0 && x < 1))) {
-    throw new ConfigError(`hce fractions ${f.train}/${f.search}/${f.validation}: each must be in (0, 1) and they must sum to 1`);
+  if (
+    Math.abs(f.train + f.search + f.validation - 1) > 1e-9 ||
+    [f.train, f.search, f.validation].some((x) => !(x > 0 && x < 1))
+  ) {
+    throw new ConfigError(
+      `hce fractions ${f.train}/${f.search}/${f.validation}: each must be in (0, 1) and they must sum to 1`,
+    );
   }
   return f;
 }
@@ -179,7 +231,11 @@ function splitOf(c: Competition, dir: string, man: HceManifest, cached: boolean)
     dir,
     publicDir: join(dir, 'public'),
     hiddenDir: join(dir, 'hidden'),
-    answers: { search: join(dir, man.answers.search), validation: join(dir, man.answers.validation), test: join(dir, man.answers.test) },
+    answers: {
+      search: join(dir, man.answers.search),
+      validation: join(dir, man.answers.validation),
+      test: join(dir, man.answers.test),
+    },
     instructions: hceInstructions(describeInput(c, man)),
     manifest: man,
     cached,
@@ -208,8 +264,10 @@ export async function prepareHce(c: Competition, o: PrepareOptions = {}): Promis
   const home = join(cacheDir, c.id);
   const dir = join(home, key);
   const marker = join(dir, 'hce.json');
-  if (!o.force && existsSync(marker)) return splitOf(c, dir, JSON.parse(readFileSync(marker, 'utf8')) as HceManifest, true);
-  if (!existsSync(c.paths.answers)) throw new ConfigError(`${c.id}: no test answers at ${c.paths.answers} (is the data prepared?)`);
+  if (!o.force && existsSync(marker))
+    return splitOf(c, dir, JSON.parse(readFileSync(marker, 'utf8')) as HceManifest, true);
+  if (!existsSync(c.paths.answers))
+    throw new ConfigError(`${c.id}: no test answers at ${c.paths.answers} (is the data prepared?)`);
 
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const build = join(home, `.build-${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -219,7 +277,14 @@ export async function prepareHce(c: Competition, o: PrepareOptions = {}): Promis
   mkdirSync(outHidden, { recursive: true, mode: 0o700 });
   try {
     const { splitter, id } = chooseSplitter(c);
-    const result = await splitter({ competition: c, source: c.paths.public, outPublic, outHidden, fractions, seed });
+    const result = await splitter({
+      competition: c,
+      source: c.paths.public,
+      outPublic,
+      outHidden,
+      fractions,
+      seed,
+    });
     const skip = result.skip.map((s) => s.replace(/\/+$/, ''));
     const written = listFiles(outPublic);
     const assembled = await assemblePublic({
@@ -235,7 +300,8 @@ export async function prepareHce(c: Competition, o: PrepareOptions = {}): Promis
     let testSample = relative(c.paths.public, c.paths.sampleSubmission);
     if (testSample.startsWith('..')) {
       testSample = basename(c.paths.sampleSubmission);
-      if (!existsSync(join(outPublic, testSample))) linkOrCopy(c.paths.sampleSubmission, join(outPublic, testSample));
+      if (!existsSync(join(outPublic, testSample)))
+        linkOrCopy(c.paths.sampleSubmission, join(outPublic, testSample));
     }
     const testAnswers = `hidden/test${extname(c.paths.answers) || '.csv'}`;
     linkOrCopy(c.paths.answers, join(build, testAnswers));
@@ -249,19 +315,46 @@ export async function prepareHce(c: Competition, o: PrepareOptions = {}): Promis
       splitter: id,
       method: result.method,
       counts: result.counts ?? {},
-      train: [...new Set([c.manifest.split.labelled, ...c.manifest.data.labelled].map(publicRel))].filter((p) => existsSync(join(outPublic, p))),
-      inputs: { ...result.inputs, test: c.manifest.data.testInputs.map(publicRel).filter((p) => !withheld.has(p) && existsSync(join(outPublic, p))) },
-      ...(result.media ? { media: { search: result.media.search.filter((p) => existsSync(join(outPublic, p))), validation: result.media.validation.filter((p) => existsSync(join(outPublic, p))) } } : {}),
+      train: [...new Set([c.manifest.split.labelled, ...c.manifest.data.labelled].map(publicRel))].filter(
+        (p) => existsSync(join(outPublic, p)),
+      ),
+      inputs: {
+        ...result.inputs,
+        test: c.manifest.data.testInputs
+          .map(publicRel)
+          .filter((p) => !withheld.has(p) && existsSync(join(outPublic, p))),
+      },
+      ...(result.media
+        ? {
+            media: {
+              search: result.media.search.filter((p) => existsSync(join(outPublic, p))),
+              validation: result.media.validation.filter((p) => existsSync(join(outPublic, p))),
+            },
+          }
+        : {}),
       samples: { ...result.samples, test: testSample },
-      answers: { search: relative(build, result.answers.search), validation: relative(build, result.answers.validation), test: testAnswers },
+      answers: {
+        search: relative(build, result.answers.search),
+        validation: relative(build, result.answers.validation),
+        test: testAnswers,
+      },
       leaks: assembled.leaks,
       written: {},
       createdAt: new Date().toISOString(),
     };
     const originalDescription = join(c.paths.public, 'description.md');
-    writeFileSync(join(outPublic, 'description.md'), hceDescriptionFile(describeInput(c, man), existsSync(originalDescription) ? readFileSync(originalDescription, 'utf8') : null));
+    writeFileSync(
+      join(outPublic, 'description.md'),
+      hceDescriptionFile(
+        describeInput(c, man),
+        existsSync(originalDescription) ? readFileSync(originalDescription, 'utf8') : null,
+      ),
+    );
     const hiddenFiles = listFiles(outHidden).filter((f) => `hidden/${f}` !== testAnswers);
-    man.written = { ...sha256Files(outPublic, 'public', [...written, 'description.md']), ...sha256Files(outHidden, 'hidden', hiddenFiles) };
+    man.written = {
+      ...sha256Files(outPublic, 'public', [...written, 'description.md']),
+      ...sha256Files(outHidden, 'hidden', hiddenFiles),
+    };
     writeFileSync(join(build, 'hce.json'), `${JSON.stringify(man, null, 2)}\n`);
     chmodSync(outHidden, 0o700);
     try {
@@ -294,9 +387,15 @@ export interface OpenFolder {
  * competition's public folder as is (hard links), except files a leak entry marks as leaking the
  * test answers, plus description.md saying what to print and write.
  */
-export async function prepareOpen(c: Competition, o: Pick<PrepareOptions, 'cacheDir' | 'force'> = {}): Promise<OpenFolder> {
+export async function prepareOpen(
+  c: Competition,
+  o: Pick<PrepareOptions, 'cacheDir' | 'force'> = {},
+): Promise<OpenFolder> {
   const cacheDir = hceCacheDir(o.cacheDir);
-  if (!existsSync(c.paths.public)) throw new ConfigError(`${c.id}: no prepared public folder at ${c.paths.public} (is the data prepared? "aira data check ${c.id}" says how to prepare it)`);
+  if (!existsSync(c.paths.public))
+    throw new ConfigError(
+      `${c.id}: no prepared public folder at ${c.paths.public} (is the data prepared? "aira data check ${c.id}" says how to prepare it)`,
+    );
   const hasher = new FileHasher(memoPath(cacheDir));
   const original = join(c.paths.public, 'description.md');
   const material = canonicalJson({
@@ -308,7 +407,11 @@ export async function prepareOpen(c: Competition, o: Pick<PrepareOptions, 'cache
     metric: c.manifest.metric,
     direction: c.manifest.direction,
     description: existsSync(original) ? await hasher.sha256(original) : null,
-    listing: sha256Hex(listFiles(c.paths.public).map((rel) => `${rel}\t${statSync(join(c.paths.public, rel)).size}`).join('\n')),
+    listing: sha256Hex(
+      listFiles(c.paths.public)
+        .map((rel) => `${rel}\t${statSync(join(c.paths.public, rel)).size}`)
+        .join('\n'),
+    ),
   });
   hasher.save();
   const key = sha256Hex(material).slice(0, 24);
@@ -320,11 +423,16 @@ export async function prepareOpen(c: Competition, o: Pick<PrepareOptions, 'cache
     competition: c,
     dir,
     publicDir: join(dir, 'public'),
-    instructions: openInstructions(c, sample.startsWith('..') ? basename(sample) : sample, leaks.filter((l) => l.outcome === 'withheld').map((l) => l.path)),
+    instructions: openInstructions(
+      c,
+      sample.startsWith('..') ? basename(sample) : sample,
+      leaks.filter((l) => l.outcome === 'withheld').map((l) => l.path),
+    ),
     leaks,
     cached,
   });
-  if (!o.force && existsSync(marker)) return finish((JSON.parse(readFileSync(marker, 'utf8')) as { leaks: LeakOutcome[] }).leaks, true);
+  if (!o.force && existsSync(marker))
+    return finish((JSON.parse(readFileSync(marker, 'utf8')) as { leaks: LeakOutcome[] }).leaks, true);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const build = join(home, `.build-open-${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -339,11 +447,17 @@ export async function prepareOpen(c: Competition, o: Pick<PrepareOptions, 'cache
       labels: c.manifest.split.label,
       hidden: 'none',
     });
-    if (sample.startsWith('..') && !existsSync(join(outPublic, basename(sample)))) linkOrCopy(c.paths.sampleSubmission, join(outPublic, basename(sample)));
+    if (sample.startsWith('..') && !existsSync(join(outPublic, basename(sample))))
+      linkOrCopy(c.paths.sampleSubmission, join(outPublic, basename(sample)));
     const folder = finish(assembled.leaks, false);
-    const head = existsSync(original) ? readFileSync(original, 'utf8').trim() : `# ${c.manifest.name}\n\n${c.manifest.description ?? ''}`.trimEnd();
+    const head = existsSync(original)
+      ? readFileSync(original, 'utf8').trim()
+      : `# ${c.manifest.name}\n\n${c.manifest.description ?? ''}`.trimEnd();
     writeFileSync(join(outPublic, 'description.md'), `${head}\n\n---\n\n${folder.instructions}\n`);
-    writeFileSync(join(build, 'open.json'), `${JSON.stringify({ format: HCE_FORMAT, competition: c.id, key, leaks: assembled.leaks, createdAt: new Date().toISOString() }, null, 2)}\n`);
+    writeFileSync(
+      join(build, 'open.json'),
+      `${JSON.stringify({ format: HCE_FORMAT, competition: c.id, key, leaks: assembled.leaks, createdAt: new Date().toISOString() }, null, 2)}\n`,
+    );
     try {
       if (o.force) rmSync(dir, { recursive: true, force: true });
       renameSync(build, dir);

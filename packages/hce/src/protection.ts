@@ -5,7 +5,7 @@ import type { JournalEvent } from '@aira/coordinator';
 export const PROTECTING = new Set(['bubblewrap']);
 
 export const UNPROTECTED_WARNING =
-  'HCE is NOT protected: candidate code runs without a sandbox on a worker that can read this machine\'s files, so it could read the hidden answers. Scores of this run are marked unprotected.';
+  "HCE is NOT protected: candidate code runs without a sandbox on a worker that can read this machine's files, so it could read the hidden answers. Scores of this run are marked unprotected.";
 
 /** Whether a worker's reported sandbox protects hidden data (anything unknown does not). */
 export function isProtecting(sandbox: string | undefined): boolean {

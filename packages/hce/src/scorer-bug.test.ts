@@ -30,7 +30,10 @@ describe('a scorer bug under HCE and without it', () => {
 
     for (const run of [on, off]) {
       expect(run.candidates).toHaveLength(4);
-      expect(run.candidates.every((x) => x.scores.valid), JSON.stringify(run.candidates.map((x) => x.scores.reason))).toBe(true);
+      expect(
+        run.candidates.every((x) => x.scores.valid),
+        JSON.stringify(run.candidates.map((x) => x.scores.reason)),
+      ).toBe(true);
     }
     expect(on.manifest.evaluator).toBe('hce');
     expect(off.manifest.evaluator).toBe('self-reported');
@@ -54,8 +57,12 @@ describe('a scorer bug under HCE and without it', () => {
     expect(pickOff.test).not.toBeNull();
     expect(pickOff.test!).toBeGreaterThan(pickOn.test! * 5);
     if (haveRegistry) expect(pickOn.percentileRank).toBeGreaterThan(pickOff.percentileRank);
-    else console.warn(`hce scorer bug: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); percentile ranks on the leaderboard are not checked`);
+    else
+      console.warn(
+        `hce scorer bug: no MLE-bench registry at ${registry ?? '../shared/mlebench'} (set AIRA_MLEBENCH_DIR); percentile ranks on the leaderboard are not checked`,
+      );
     // The agent saw only the search score: it is the candidate's fitness under HCE.
-    for (const x of on.candidates) expect(x.scores.search).toBe((x.scores.details!.search as { score: number }).score);
+    for (const x of on.candidates)
+      expect(x.scores.search).toBe((x.scores.details!.search as { score: number }).score);
   }, 240_000);
 });

@@ -20,7 +20,11 @@ beforeAll(async () => {
       else cb({ code, details: `queued ${status[code]}` });
     },
   } as never);
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
   address = `127.0.0.1:${port}`;
 });
 afterAll(() => server.forceShutdown());
@@ -31,22 +35,31 @@ describe('WorkerConnection.unary', () => {
     try {
       failures.push(status.UNAVAILABLE, status.UNAVAILABLE);
       calls = 0;
-      await expect(conn.unary('cancel', { execId: 'e', reason: 'r' })).resolves.toMatchObject({ cancelled: true });
+      await expect(conn.unary('cancel', { execId: 'e', reason: 'r' })).resolves.toMatchObject({
+        cancelled: true,
+      });
       expect(calls).toBe(3);
 
       failures.push(status.UNAVAILABLE, status.UNAVAILABLE, status.UNAVAILABLE);
       calls = 0;
-      await expect(conn.unary('cancel', { execId: 'e', reason: 'r' })).rejects.toMatchObject({ code: status.UNAVAILABLE });
+      await expect(conn.unary('cancel', { execId: 'e', reason: 'r' })).rejects.toMatchObject({
+        code: status.UNAVAILABLE,
+      });
       expect(calls).toBe(3);
 
       failures.push(status.INVALID_ARGUMENT);
       calls = 0;
-      await expect(conn.unary('cancel', { execId: 'e', reason: 'r' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: 'queued INVALID_ARGUMENT' });
+      await expect(conn.unary('cancel', { execId: 'e', reason: 'r' })).rejects.toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        details: 'queued INVALID_ARGUMENT',
+      });
       expect(calls).toBe(1);
 
       failures.push(status.UNAVAILABLE);
       calls = 0;
-      await expect(conn.unary('cancel', { execId: 'e', reason: 'r' }, { idempotent: false })).rejects.toMatchObject({ code: status.UNAVAILABLE });
+      await expect(
+        conn.unary('cancel', { execId: 'e', reason: 'r' }, { idempotent: false }),
+      ).rejects.toMatchObject({ code: status.UNAVAILABLE });
       expect(calls).toBe(1);
     } finally {
       failures.length = 0;

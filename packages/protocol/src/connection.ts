@@ -1,11 +1,25 @@
-import { credentials, status, type CallOptions, type ClientReadableStream, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  status,
+  type CallOptions,
+  type ClientReadableStream,
+  type Metadata,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { UserError } from '@aira/core';
 import pRetry from 'p-retry';
 import { bearerMetadata } from './auth.js';
 import { CHANNEL_OPTIONS, DEFAULT_UNARY_DEADLINE_MS } from './channel.js';
 import { WorkerServiceClient } from './gen/aira/worker/v1/worker.js';
 import type { DescribeRequest, DescribeResponse } from './gen/aira/worker/v1/telemetry.js';
-import type { OpenSessionRequest, OpenSessionResponse, CloseSessionRequest, CloseSessionResponse, ListSessionsRequest, ListSessionsResponse } from './gen/aira/worker/v1/session.js';
+import type {
+  OpenSessionRequest,
+  OpenSessionResponse,
+  CloseSessionRequest,
+  CloseSessionResponse,
+  ListSessionsRequest,
+  ListSessionsResponse,
+} from './gen/aira/worker/v1/session.js';
 import type { CancelRequest, CancelResponse } from './gen/aira/worker/v1/exec.js';
 import type { HasBlobsRequest, HasBlobsResponse } from './gen/aira/worker/v1/files.js';
 
@@ -42,7 +56,9 @@ export class WorkerConnection {
   }
 
   /** Connects and probes with Describe; a wrong token or a dead address is a one-line UserError. */
-  static async connect(options: WorkerConnectionOptions): Promise<{ connection: WorkerConnection; info: DescribeResponse }> {
+  static async connect(
+    options: WorkerConnectionOptions,
+  ): Promise<{ connection: WorkerConnection; info: DescribeResponse }> {
     const connection = new WorkerConnection(options);
     const timeout = options.connectTimeoutMs ?? 10_000;
     try {
@@ -78,7 +94,9 @@ export class WorkerConnection {
           o: CallOptions,
           cb: (err: ServiceError | null, res: unknown) => void,
         ) => void;
-        fn.call(this.client, request, this.metadata, callOptions, (err, res) => (err ? reject(err) : resolve(res as UnaryResponse<M>)));
+        fn.call(this.client, request, this.metadata, callOptions, (err, res) =>
+          err ? reject(err) : resolve(res as UnaryResponse<M>),
+        );
       });
     // Backoff from 100 ms, growing 1.7 times (with jitter) up to 5 s; only codes a retry can cure.
     return pRetry(call, {
@@ -92,8 +110,16 @@ export class WorkerConnection {
   }
 
   /** Opens a server stream with the connection's metadata and no deadline unless given (keepalive guards it). */
-  stream<M extends StreamMethod>(method: M, request: StreamRequest<M>, options: CallOptions = {}): ClientReadableStream<StreamResponse<M>> {
-    const fn = this.client[method] as unknown as (req: unknown, md: Metadata, o?: CallOptions) => ClientReadableStream<unknown>;
+  stream<M extends StreamMethod>(
+    method: M,
+    request: StreamRequest<M>,
+    options: CallOptions = {},
+  ): ClientReadableStream<StreamResponse<M>> {
+    const fn = this.client[method] as unknown as (
+      req: unknown,
+      md: Metadata,
+      o?: CallOptions,
+    ) => ClientReadableStream<unknown>;
     return fn.call(this.client, request, this.metadata, options) as ClientReadableStream<StreamResponse<M>>;
   }
 
@@ -117,14 +143,17 @@ type StreamMethod = 'exec' | 'attach' | 'watchUtilization' | 'getFiles';
 type UnaryRequest<M extends UnaryMethod> = UnaryMethods[M][0];
 type UnaryResponse<M extends UnaryMethod> = UnaryMethods[M][1];
 type StreamRequest<M extends StreamMethod> = Parameters<Client[M]>[0];
-type StreamResponse<M extends StreamMethod> = ReturnType<Client[M]> extends ClientReadableStream<infer R> ? R : never;
+type StreamResponse<M extends StreamMethod> =
+  ReturnType<Client[M]> extends ClientReadableStream<infer R> ? R : never;
 
 /** Turns a gRPC error into one line a person can act on. */
 export function describeRpcError(err: unknown, address: string): Error {
   const e = err as ServiceError;
   if (e && typeof e.code === 'number') {
-    if (e.code === status.UNAUTHENTICATED) return new UserError(`worker ${address} refused the token (UNAUTHENTICATED)`);
-    if (e.code === status.UNAVAILABLE) return new UserError(`worker ${address} is unreachable (${e.details || 'UNAVAILABLE'})`);
+    if (e.code === status.UNAUTHENTICATED)
+      return new UserError(`worker ${address} refused the token (UNAUTHENTICATED)`);
+    if (e.code === status.UNAVAILABLE)
+      return new UserError(`worker ${address} is unreachable (${e.details || 'UNAVAILABLE'})`);
     if (e.code === status.DEADLINE_EXCEEDED) return new UserError(`worker ${address} did not answer in time`);
     return new UserError(`worker ${address}: ${status[e.code] ?? e.code}: ${e.details}`);
   }

@@ -21,12 +21,16 @@ export function withAuth<T extends UntypedServiceImplementation>(
   const wrapped: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
     // grpc-js accepts handlers under the method's key (`Check`) or its originalName (`check`).
-    const handler = (impl[name] ?? (method.originalName ? impl[method.originalName] : undefined)) as UntypedHandleCall | undefined;
+    const handler = (impl[name] ?? (method.originalName ? impl[method.originalName] : undefined)) as
+      UntypedHandleCall | undefined;
     if (!handler) continue;
     const fn = handler as (...args: unknown[]) => unknown;
     if (!method.responseStream) {
       // unary and client-streaming: (call, callback)
-      wrapped[name] = ((call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>, cb: sendUnaryData<unknown>) => {
+      wrapped[name] = ((
+        call: ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown>,
+        cb: sendUnaryData<unknown>,
+      ) => {
         if (!hasValidToken(call.metadata, token)) return cb(unauthenticated() as never, null);
         return fn(call, cb);
       }) as UntypedHandleCall;

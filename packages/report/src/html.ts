@@ -1,6 +1,18 @@
 import { isMlebenchStudy, MLEBENCH_REPORT } from './mlebench.js';
 import { lineageTree } from './lineage.js';
-import { workerLossText, baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
+import {
+  workerLossText,
+  baselineText,
+  beatsText,
+  directionText,
+  fmtPercent,
+  fmtScore,
+  fmtTime,
+  leaderboardNote,
+  medalText,
+  protectionText,
+  stateText,
+} from './text.js';
 import type { RunReport, StudyReport } from './types.js';
 
 export function escapeHtml(s: string): string {
@@ -24,7 +36,8 @@ small { color: #666; }`;
 const medalHtml = (m: string | null) => (m ? `<span class="${e(m)}">${e(m)}</span>` : 'none');
 
 function summaryTable(report: StudyReport): string {
-  const head = '<tr><th>competition</th><th>final pick</th><th>validation</th><th>test</th><th>percentile rank</th><th>medal</th><th>trivial baseline</th><th>beats it</th></tr>';
+  const head =
+    '<tr><th>competition</th><th>final pick</th><th>validation</th><th>test</th><th>percentile rank</th><th>medal</th><th>trivial baseline</th><th>beats it</th></tr>';
   const rows = report.runs.map((r) => {
     const p = r.pick;
     const beats = beatsText(r);
@@ -35,16 +48,31 @@ function summaryTable(report: StudyReport): string {
 
 function runSection(r: RunReport, svg: string | null): string {
   const parts = [`<h2 id="${e(r.runId)}">${e(r.competition ?? r.runId)}</h2>`, '<ul>'];
-  parts.push(`<li>Run <code>${e(r.runId)}</code> (seed ${r.seed}): ${e(stateText(r))}; ${r.jobs} jobs, ${r.candidates} candidates (${r.valid} valid); evaluator ${e(r.evaluator)}; ${directionText(r)}.</li>`);
+  parts.push(
+    `<li>Run <code>${e(r.runId)}</code> (seed ${r.seed}): ${e(stateText(r))}; ${r.jobs} jobs, ${r.candidates} candidates (${r.valid} valid); evaluator ${e(r.evaluator)}; ${directionText(r)}.</li>`,
+  );
   const losses = workerLossText(r);
   if (losses) parts.push(`<li>${e(losses)}</li>`);
   const p = r.pick;
   if (!p) return `${parts.join('')}<li>No final pick: no valid candidate.</li></ul>`;
-  parts.push(`<li><b>Final pick ${e(p.candidateId)}</b> (${e(p.operator)}, chosen by ${e(p.by ?? '–')} score): search ${fmtScore(p.search)} · validation ${fmtScore(p.validation)} · test ${fmtScore(p.test)}.</li>`);
-  if (p.leaderboard) parts.push(`<li>On the ${e(p.leaderboard.label)}: percentile rank ${fmtPercent(p.percentileRank)}, medal: ${medalHtml(p.medal)}${p.aboveMedian ? ', above the median' : ''}.</li>`);
-  if (r.baseline) parts.push(`<li>Trivial baseline (${e(r.baseline.model)}) scores ${fmtScore(r.baseline.score)} on test: the pick ${r.beatsBaseline ? 'beats it' : '<span class="no">does NOT beat it</span>'}.</li>`);
-  parts.push(`<li>Code: <a href="${e(p.code)}"><code>${e(p.code)}</code></a>${p.summary ? `; ${e(p.summary)}` : ''}.</li></ul>`);
-  if (svg) parts.push(`<figure>${svg}<figcaption><small>Best search score so far, and the validation and test score of the submission the run would have made at each time.</small></figcaption></figure>`);
+  parts.push(
+    `<li><b>Final pick ${e(p.candidateId)}</b> (${e(p.operator)}, chosen by ${e(p.by ?? '–')} score): search ${fmtScore(p.search)} · validation ${fmtScore(p.validation)} · test ${fmtScore(p.test)}.</li>`,
+  );
+  if (p.leaderboard)
+    parts.push(
+      `<li>On the ${e(p.leaderboard.label)}: percentile rank ${fmtPercent(p.percentileRank)}, medal: ${medalHtml(p.medal)}${p.aboveMedian ? ', above the median' : ''}.</li>`,
+    );
+  if (r.baseline)
+    parts.push(
+      `<li>Trivial baseline (${e(r.baseline.model)}) scores ${fmtScore(r.baseline.score)} on test: the pick ${r.beatsBaseline ? 'beats it' : '<span class="no">does NOT beat it</span>'}.</li>`,
+    );
+  parts.push(
+    `<li>Code: <a href="${e(p.code)}"><code>${e(p.code)}</code></a>${p.summary ? `; ${e(p.summary)}` : ''}.</li></ul>`,
+  );
+  if (svg)
+    parts.push(
+      `<figure>${svg}<figcaption><small>Best search score so far, and the validation and test score of the submission the run would have made at each time.</small></figcaption></figure>`,
+    );
   parts.push(`<h3>Lineage of ${e(p.candidateId)}</h3><ul class="lineage">`);
   for (const { depth, node: n, repeat } of lineageTree(r.lineage)) {
     const pad = '&nbsp;&nbsp;&nbsp;&nbsp;'.repeat(depth) + (depth ? '└ ' : '');
@@ -66,7 +94,9 @@ export function renderHtml(report: StudyReport, svgs: ReadonlyMap<string, string
   const prot = protectionText(report.protection);
   const s = report.summary;
   const note = leaderboardNote(report);
-  const medals = Object.entries(s.medals).map(([m, n]) => `${n} ${m}`).join(', ');
+  const medals = Object.entries(s.medals)
+    .map(([m, n]) => `${n} ${m}`)
+    .join(', ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>aira study ${e(report.studyId)}</title><style>${STYLE}</style></head>

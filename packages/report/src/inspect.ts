@@ -23,15 +23,21 @@ export function inspectPlotSvg(svg: string): PlotInspection {
   const problems: string[] = [];
   let doc;
   try {
-    doc = new DOMParser({ onError: (level, message) => level !== 'warning' && problems.push(message) }).parseFromString(svg, 'image/svg+xml');
+    doc = new DOMParser({
+      onError: (level, message) => level !== 'warning' && problems.push(message),
+    }).parseFromString(svg, 'image/svg+xml');
   } catch (err) {
     // A fatal error (mismatched or unclosed tags) is thrown rather than reported.
     problems.push((err as Error).message);
   }
-  if (problems.length > 0 || !doc) throw new Error(`plot SVG is not well-formed: ${problems[0] ?? 'no document'}`);
+  if (problems.length > 0 || !doc)
+    throw new Error(`plot SVG is not well-formed: ${problems[0] ?? 'no document'}`);
   const root = doc.documentElement;
-  if (!root || root.tagName !== 'svg') throw new Error(`plot SVG: root element is ${root?.tagName ?? 'missing'}, not svg`);
-  const series: PlotInspection['series'] = Object.fromEntries(SERIES.map((s) => [s.label, { points: 0, line: false }]));
+  if (!root || root.tagName !== 'svg')
+    throw new Error(`plot SVG: root element is ${root?.tagName ?? 'missing'}, not svg`);
+  const series: PlotInspection['series'] = Object.fromEntries(
+    SERIES.map((s) => [s.label, { points: 0, line: false }]),
+  );
   let marks = 0;
   for (const g of elements(root, 'g')) {
     const cls = g.getAttribute('class') ?? '';
@@ -48,5 +54,10 @@ export function inspectPlotSvg(svg: string): PlotInspection {
       if (point) series[s.label]!.points++;
     }
   }
-  return { width: Number(root.getAttribute('width')), height: Number(root.getAttribute('height')), series, marks };
+  return {
+    width: Number(root.getAttribute('width')),
+    height: Number(root.getAttribute('height')),
+    series,
+    marks,
+  };
 }

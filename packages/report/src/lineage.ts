@@ -36,7 +36,9 @@ export function lineageOf(id: string, candidates: ReadonlyMap<string, CandidateR
  * The lineage as an indented tree: [depth, node, seen-before] rows, each parent under its child;
  * an ancestor reached twice (through a crossover) is shown once and referred to after.
  */
-export function lineageTree(nodes: readonly LineageNode[]): Array<{ depth: number; node: LineageNode; repeat: boolean }> {
+export function lineageTree(
+  nodes: readonly LineageNode[],
+): Array<{ depth: number; node: LineageNode; repeat: boolean }> {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const rows: Array<{ depth: number; node: LineageNode; repeat: boolean }> = [];
   const shown = new Set<string>();

@@ -1,7 +1,19 @@
 import { isMlebenchStudy, MLEBENCH_REPORT } from './mlebench.js';
 import { formatSpend } from '@aira/coordinator';
 import { lineageTree } from './lineage.js';
-import { workerLossText, baselineText, beatsText, directionText, fmtPercent, fmtScore, fmtTime, leaderboardNote, medalText, protectionText, stateText } from './text.js';
+import {
+  workerLossText,
+  baselineText,
+  beatsText,
+  directionText,
+  fmtPercent,
+  fmtScore,
+  fmtTime,
+  leaderboardNote,
+  medalText,
+  protectionText,
+  stateText,
+} from './text.js';
 import type { RunReport, StudyReport } from './types.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -22,7 +34,9 @@ function summaryTable(report: StudyReport): string[] {
 
 function runSection(r: RunReport): string[] {
   const out = [`## ${r.competition ?? r.runId}`, ''];
-  out.push(`- Run \`${r.runId}\` (seed ${r.seed}): ${stateText(r)}; ${r.jobs} jobs, ${r.candidates} candidates (${r.valid} valid); evaluator ${r.evaluator}; ${directionText(r)}.`);
+  out.push(
+    `- Run \`${r.runId}\` (seed ${r.seed}): ${stateText(r)}; ${r.jobs} jobs, ${r.candidates} candidates (${r.valid} valid); evaluator ${r.evaluator}; ${directionText(r)}.`,
+  );
   if (r.spend.calls > 0) out.push(`- LLM: ${formatSpend(r.spend)}.`);
   const losses = workerLossText(r);
   if (losses) out.push(`- ${losses}`);
@@ -31,11 +45,23 @@ function runSection(r: RunReport): string[] {
     out.push('- No final pick: no valid candidate.', '');
     return out;
   }
-  out.push(`- **Final pick ${p.candidateId}** (${p.operator}, chosen by ${p.by ?? '–'} score): search ${fmtScore(p.search)} · validation ${fmtScore(p.validation)} · test ${fmtScore(p.test)}.`);
-  if (p.leaderboard) out.push(`- On the ${p.leaderboard.label}: percentile rank ${fmtPercent(p.percentileRank)}, medal: ${medalText(p.medal)}${p.aboveMedian ? ', above the median' : ''}.`);
-  if (r.baseline) out.push(`- Trivial baseline (${r.baseline.model}) scores ${fmtScore(r.baseline.score)} on test: the pick ${r.beatsBaseline ? 'beats it' : 'does NOT beat it'}.`);
+  out.push(
+    `- **Final pick ${p.candidateId}** (${p.operator}, chosen by ${p.by ?? '–'} score): search ${fmtScore(p.search)} · validation ${fmtScore(p.validation)} · test ${fmtScore(p.test)}.`,
+  );
+  if (p.leaderboard)
+    out.push(
+      `- On the ${p.leaderboard.label}: percentile rank ${fmtPercent(p.percentileRank)}, medal: ${medalText(p.medal)}${p.aboveMedian ? ', above the median' : ''}.`,
+    );
+  if (r.baseline)
+    out.push(
+      `- Trivial baseline (${r.baseline.model}) scores ${fmtScore(r.baseline.score)} on test: the pick ${r.beatsBaseline ? 'beats it' : 'does NOT beat it'}.`,
+    );
   out.push(`- Code: [\`${p.code}\`](${p.code})${p.summary ? `; ${p.summary}` : ''}.`, '');
-  if (r.plot) out.push(`![${r.competition ?? r.runId}: best search, validation and test score over time](${r.plot})`, '');
+  if (r.plot)
+    out.push(
+      `![${r.competition ?? r.runId}: best search, validation and test score over time](${r.plot})`,
+      '',
+    );
   out.push(`### Lineage of ${p.candidateId}`, '');
   for (const { depth, node: n, repeat } of lineageTree(r.lineage)) {
     const pad = '  '.repeat(depth);
@@ -44,7 +70,9 @@ function runSection(r: RunReport): string[] {
       continue;
     }
     const from = n.parents.length ? ` of ${n.parents.join(' + ')}` : '';
-    out.push(`${pad}- **${n.id}** ${n.operator}${from}: search ${fmtScore(n.search)} · validation ${fmtScore(n.validation)} · test ${fmtScore(n.test)}; at ${fmtTime(n.activeMs)} on ${n.workerId}${n.summary ? `; ${cell(n.summary)}` : ''}`);
+    out.push(
+      `${pad}- **${n.id}** ${n.operator}${from}: search ${fmtScore(n.search)} · validation ${fmtScore(n.validation)} · test ${fmtScore(n.test)}; at ${fmtTime(n.activeMs)} on ${n.workerId}${n.summary ? `; ${cell(n.summary)}` : ''}`,
+    );
   }
   out.push('');
   return out;
@@ -65,10 +93,20 @@ export function renderMarkdown(report: StudyReport): string {
   const note = leaderboardNote(report);
   if (note) lines.push(`- ${note}`);
   lines.push('', '## Summary', '', ...summaryTable(report), '');
-  const medals = Object.entries(s.medals).map(([m, n]) => `${n} ${m}`).join(', ');
-  lines.push(`Mean percentile rank ${fmtPercent(s.meanPercentileRank)}; medals: ${medals}; ${s.beatBaseline} of ${s.withBaseline} final picks beat their trivial baseline on test.`, '');
+  const medals = Object.entries(s.medals)
+    .map(([m, n]) => `${n} ${m}`)
+    .join(', ');
+  lines.push(
+    `Mean percentile rank ${fmtPercent(s.meanPercentileRank)}; medals: ${medals}; ${s.beatBaseline} of ${s.withBaseline} final picks beat their trivial baseline on test.`,
+    '',
+  );
   for (const r of report.runs) lines.push(...runSection(r));
-  const mle = isMlebenchStudy(report) ? ` The final picks in MLE-bench's grading-report format: [${MLEBENCH_REPORT}](${MLEBENCH_REPORT}).` : '';
-  lines.push(`Generated ${report.generatedAt} by aira ${report.airaVersion} from the study's journals (report.json holds the same data).${mle}`, '');
+  const mle = isMlebenchStudy(report)
+    ? ` The final picks in MLE-bench's grading-report format: [${MLEBENCH_REPORT}](${MLEBENCH_REPORT}).`
+    : '';
+  lines.push(
+    `Generated ${report.generatedAt} by aira ${report.airaVersion} from the study's journals (report.json holds the same data).${mle}`,
+    '',
+  );
   return lines.join('\n');
 }

@@ -1,6 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { competitionReport, gradingReport, readLeaderboard, type GradingReport, type Leaderboard } from '@aira/grading';
+import {
+  competitionReport,
+  gradingReport,
+  readLeaderboard,
+  type GradingReport,
+  type Leaderboard,
+} from '@aira/grading';
 import type { StudyReport } from './types.js';
 
 /** Where a study's MLE-bench grading report goes, relative to the study folder. */
@@ -13,7 +19,10 @@ const submissionOf = (runId: string) => `mlebench/submissions/${runId}.csv`;
 
 /** True when the study ran MLE-bench competitions (a pick ranked on MLE-bench's leaderboard, or an mlebench-* suite). */
 export function isMlebenchStudy(r: StudyReport): boolean {
-  return /(^|\/)mlebench[-\w]*(\.ya?ml)?$/.test(r.suite ?? '') || r.runs.some((run) => run.pick?.leaderboard?.kind === 'mlebench');
+  return (
+    /(^|\/)mlebench[-\w]*(\.ya?ml)?$/.test(r.suite ?? '') ||
+    r.runs.some((run) => run.pick?.leaderboard?.kind === 'mlebench')
+  );
 }
 
 /**
@@ -64,7 +73,14 @@ export function writeMlebenchReport(r: StudyReport, studyDir: string): string {
   const file = join(studyDir, MLEBENCH_REPORT);
   writeFileSync(file, `${JSON.stringify(g, null, 2)}\n`);
   // Paths relative to the JSONL's own folder.
-  const lines = g.competition_reports.filter((c) => c.submission_exists).map((c) => JSON.stringify({ competition_id: c.competition_id, submission_path: c.submission_path.replace(/^mlebench\//, '') }));
+  const lines = g.competition_reports
+    .filter((c) => c.submission_exists)
+    .map((c) =>
+      JSON.stringify({
+        competition_id: c.competition_id,
+        submission_path: c.submission_path.replace(/^mlebench\//, ''),
+      }),
+    );
   writeFileSync(join(studyDir, MLEBENCH_SUBMISSIONS), lines.length ? `${lines.join('\n')}\n` : '');
   return file;
 }

@@ -1,11 +1,32 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, UserError } from '@aira/core';
-import { addSpend, noSpend, readJournal, replay, spendOf, studyStatus, type CandidateRecord, type JournalEvent, type RunState, type RunStatus } from '@aira/coordinator';
+import {
+  addSpend,
+  noSpend,
+  readJournal,
+  replay,
+  spendOf,
+  studyStatus,
+  type CandidateRecord,
+  type JournalEvent,
+  type RunState,
+  type RunStatus,
+} from '@aira/coordinator';
 import { isProtecting, pickAt, PREDICTION_FILES } from '@aira/hce';
 import { lineageOf } from './lineage.js';
 import { scoreSeries } from './series.js';
-import { REPORT_FORMAT, type Baseline, type Direction, type LeaderboardRef, type Medal, type PickReport, type Protection, type RunReport, type StudyReport } from './types.js';
+import {
+  REPORT_FORMAT,
+  type Baseline,
+  type Direction,
+  type LeaderboardRef,
+  type Medal,
+  type PickReport,
+  type Protection,
+  type RunReport,
+  type StudyReport,
+} from './types.js';
 
 export interface ReportOptions {
   /** The trivial baseline of a competition, when it has one (plugins/mini ships baseline.json). */
@@ -33,7 +54,8 @@ interface StudyDoc {
 
 function readStudy(dir: string): StudyDoc {
   const path = join(dir, 'study.json');
-  if (!existsSync(path)) throw new UserError(`no study at ${dir} (no study.json)`, 'give a study folder, e.g. runs/<study-id>');
+  if (!existsSync(path))
+    throw new UserError(`no study at ${dir} (no study.json)`, 'give a study folder, e.g. runs/<study-id>');
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as StudyDoc;
   } catch (err) {
@@ -43,7 +65,10 @@ function readStudy(dir: string): StudyDoc {
 
 function readRunManifest(runDir: string): { agent?: string; evaluator?: string } {
   try {
-    return JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as { agent?: string; evaluator?: string };
+    return JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as {
+      agent?: string;
+      evaluator?: string;
+    };
   } catch {
     return {};
   }
@@ -66,9 +91,17 @@ export function leaderboardLabel(kind: string): string {
 }
 
 function leaderboardOf(c: CandidateRecord): LeaderboardRef | null {
-  const lb = (c.scores.details?.test as { leaderboard?: { kind?: unknown; file?: unknown; exact?: unknown } } | undefined)?.leaderboard;
+  const lb = (
+    c.scores.details?.test as
+      { leaderboard?: { kind?: unknown; file?: unknown; exact?: unknown } } | undefined
+  )?.leaderboard;
   if (!lb || typeof lb.kind !== 'string') return null;
-  return { kind: lb.kind, file: typeof lb.file === 'string' ? lb.file : '', label: leaderboardLabel(lb.kind), ...(typeof lb.exact === 'boolean' ? { exact: lb.exact } : {}) };
+  return {
+    kind: lb.kind,
+    file: typeof lb.file === 'string' ? lb.file : '',
+    label: leaderboardLabel(lb.kind),
+    ...(typeof lb.exact === 'boolean' ? { exact: lb.exact } : {}),
+  };
 }
 
 export function protectionOf(events: readonly JournalEvent[]): Protection {
@@ -104,7 +137,9 @@ function pickReport(runId: string, events: readonly JournalEvent[], state: RunSt
     workerId: c.workerId,
     summary: c.summary,
     code: codePath(runId, c),
-    predictions: c.artifacts[PREDICTION_FILES.test] ? artifactPath(runId, c.artifacts[PREDICTION_FILES.test]!.sha256) : null,
+    predictions: c.artifacts[PREDICTION_FILES.test]
+      ? artifactPath(runId, c.artifacts[PREDICTION_FILES.test]!.sha256)
+      : null,
   };
 }
 
@@ -118,7 +153,8 @@ function bestSearch(state: RunState, direction: Direction): { candidateId: strin
   for (const c of state.candidates.values()) {
     const s = num(c.scores.search);
     if (!c.scores.valid || s === null) continue;
-    if (!best || (direction === 'maximize' ? s > best.score : s < best.score)) best = { candidateId: c.id, score: s };
+    if (!best || (direction === 'maximize' ? s > best.score : s < best.score))
+      best = { candidateId: c.id, score: s };
   }
   return best;
 }
@@ -168,11 +204,25 @@ export function buildRunReport(i: RunInput, o: ReportOptions = {}): RunReport {
   };
 }
 
-function runReport(dir: string, doc: StudyDoc, run: StudyDoc['runs'][number], status: RunStatus | undefined, o: ReportOptions): RunReport {
+function runReport(
+  dir: string,
+  doc: StudyDoc,
+  run: StudyDoc['runs'][number],
+  status: RunStatus | undefined,
+  o: ReportOptions,
+): RunReport {
   const runDir = join(dir, run.runId);
   const { events } = readJournal(join(runDir, 'journal.jsonl'));
   return buildRunReport(
-    { run, events, state: replay(events), manifest: readRunManifest(runDir), budgetMs: doc.config.budget?.wallClock ?? 0, agentName: doc.config.agent?.name, status: status?.state },
+    {
+      run,
+      events,
+      state: replay(events),
+      manifest: readRunManifest(runDir),
+      budgetMs: doc.config.budget?.wallClock ?? 0,
+      agentName: doc.config.agent?.name,
+      status: status?.state,
+    },
     o,
   );
 }
@@ -193,7 +243,9 @@ function agentText(doc: StudyDoc, o: ReportOptions): string {
   const name = doc.config.agent?.name ?? 'unknown';
   const described = o.describeAgent?.(name) ?? name;
   const model = doc.config.llm?.model;
-  return name === 'react' || name === 'operators' ? `${described} (model ${model ?? 'unset'} at ${doc.config.llm?.baseUrl ?? 'unset'})` : described;
+  return name === 'react' || name === 'operators'
+    ? `${described} (model ${model ?? 'unset'} at ${doc.config.llm?.baseUrl ?? 'unset'})`
+    : described;
 }
 
 /** Reads a study folder (study.json and each run's journal) into the report model. */
@@ -205,7 +257,15 @@ export function buildStudyReport(dir: string, o: ReportOptions = {}): StudyRepor
   } catch {
     /* a study folder from another machine: states come from the journals alone */
   }
-  const runs = doc.runs.map((r) => runReport(dir, doc, r, statuses.find((s) => s.runId === r.runId), o));
+  const runs = doc.runs.map((r) =>
+    runReport(
+      dir,
+      doc,
+      r,
+      statuses.find((s) => s.runId === r.runId),
+      o,
+    ),
+  );
   const sandboxes = [...new Set(runs.flatMap((r) => r.protection.sandboxes))].sort();
   const medals: Record<Medal, number> = { gold: 0, silver: 0, bronze: 0 };
   for (const r of runs) if (r.pick?.medal) medals[r.pick.medal]++;
@@ -220,14 +280,21 @@ export function buildStudyReport(dir: string, o: ReportOptions = {}): StudyRepor
     agent: agentText(doc, o),
     search: doc.config.search?.policy ?? 'unknown',
     budgetMs: doc.config.budget?.wallClock ?? 0,
-    protection: { sandboxes, protected: sandboxes.length > 0 && runs.every((r) => r.protection.sandboxes.length === 0 || r.protection.protected) },
+    protection: {
+      sandboxes,
+      protected:
+        sandboxes.length > 0 &&
+        runs.every((r) => r.protection.sandboxes.length === 0 || r.protection.protected),
+    },
     runs,
     summary: {
       runs: runs.length,
       ended: runs.filter((r) => r.state === 'ended').length,
       picked: runs.filter((r) => r.pick).length,
       medals,
-      meanPercentileRank: ranked.length ? ranked.reduce((s, r) => s + (r.pick?.percentileRank ?? 0), 0) / ranked.length : null,
+      meanPercentileRank: ranked.length
+        ? ranked.reduce((s, r) => s + (r.pick?.percentileRank ?? 0), 0) / ranked.length
+        : null,
       beatBaseline: runs.filter((r) => r.beatsBaseline === true).length,
       withBaseline: runs.filter((r) => r.baseline).length,
       spend: runs.reduce((t, r) => addSpend(t, r.spend), noSpend()),

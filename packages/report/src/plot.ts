@@ -26,14 +26,26 @@ export function baselineShown(run: RunReport): boolean {
 
 /** The Vega-Lite spec of a run's score-over-time plot (step lines over active minutes, the baseline dashed). */
 export function scorePlotSpec(run: RunReport): TopLevelSpec {
-  const values = SERIES.flatMap((s) => run.series[s.key].map((p) => ({ minutes: p.activeMs / 60_000, score: p.score, series: s.label })));
+  const values = SERIES.flatMap((s) =>
+    run.series[s.key].map((p) => ({ minutes: p.activeMs / 60_000, score: p.score, series: s.label })),
+  );
   const better = run.direction === 'maximize' ? 'higher is better' : 'lower is better';
   const lines = {
     data: { values },
     mark: { type: 'line' as const, interpolate: 'step-after' as const, point: true, strokeWidth: 2 },
     encoding: {
-      x: { field: 'minutes', type: 'quantitative' as const, title: 'active time (minutes)', scale: { domainMin: 0 } },
-      y: { field: 'score', type: 'quantitative' as const, title: `score (${better})`, scale: { zero: false } },
+      x: {
+        field: 'minutes',
+        type: 'quantitative' as const,
+        title: 'active time (minutes)',
+        scale: { domainMin: 0 },
+      },
+      y: {
+        field: 'score',
+        type: 'quantitative' as const,
+        title: `score (${better})`,
+        scale: { zero: false },
+      },
       color: {
         field: 'series',
         type: 'nominal' as const,
@@ -48,7 +60,11 @@ export function scorePlotSpec(run: RunReport): TopLevelSpec {
   if (run.baseline && shown) {
     const b = { score: run.baseline.score, label: `trivial baseline (${run.baseline.model})` };
     layers.push(
-      { data: { values: [b] }, mark: { type: 'rule', strokeDash: [6, 4], color: '#888' }, encoding: { y: { field: 'score', type: 'quantitative' } } },
+      {
+        data: { values: [b] },
+        mark: { type: 'rule', strokeDash: [6, 4], color: '#888' },
+        encoding: { y: { field: 'score', type: 'quantitative' } },
+      },
       {
         data: { values: [b] },
         mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#666', fontSize: 10 },

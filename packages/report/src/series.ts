@@ -22,7 +22,11 @@ function extend(points: SeriesPoint[], endMs: number): void {
  * (the coordinator's final-pick rule over the candidates added by then, as a checkpoint cuts them),
  * fed one candidate at a time so a run of any size costs one pass.
  */
-export function scoreSeries(candidates: readonly CandidateRecord[], direction: Direction, endMs: number): ScoreSeries {
+export function scoreSeries(
+  candidates: readonly CandidateRecord[],
+  direction: Direction,
+  endMs: number,
+): ScoreSeries {
   const out: ScoreSeries = { search: [], validation: [], test: [] };
   const sorted = [...candidates].sort((a, b) => a.timings.activeMs - b.timings.activeMs);
   const byId = new Map(sorted.map((c) => [c.id, c]));
@@ -32,7 +36,8 @@ export function scoreSeries(candidates: readonly CandidateRecord[], direction: D
     const c = sorted[i]!;
     const t = c.timings.activeMs;
     const s = num(c.scores.search);
-    if (c.scores.valid && s !== null && (best === null || (direction === 'maximize' ? s > best : s < best))) best = s;
+    if (c.scores.valid && s !== null && (best === null || (direction === 'maximize' ? s > best : s < best)))
+      best = s;
     picker.add(c);
     // Candidates added at the same instant count together.
     if (i + 1 < sorted.length && sorted[i + 1]!.timings.activeMs === t) continue;

@@ -16,7 +16,8 @@ export function fmtTime(ms: number): string {
 }
 
 export function protectionText(p: Protection): { short: string; long: string } {
-  if (p.sandboxes.length === 0) return { short: 'unknown (no worker joined)', long: 'No worker joined, so nothing ran.' };
+  if (p.sandboxes.length === 0)
+    return { short: 'unknown (no worker joined)', long: 'No worker joined, so nothing ran.' };
   if (p.protected) {
     return {
       short: `sandbox (${p.sandboxes.join(', ')})`,
@@ -49,10 +50,12 @@ export function medalText(medal: string | null): string {
 
 /** Which leaderboards the ranks are against, said once for the whole study. */
 export function leaderboardNote(report: StudyReport): string | null {
-  const labels = [...new Set(report.runs.map((r) => r.pick?.leaderboard?.label).filter((l): l is string => Boolean(l)))];
+  const labels = [
+    ...new Set(report.runs.map((r) => r.pick?.leaderboard?.label).filter((l): l is string => Boolean(l))),
+  ];
   if (labels.length === 0) return null;
   if (labels.length === 1 && labels[0] === 'reference leaderboard') {
-    return 'Percentile ranks and medals are computed against each competition\'s reference leaderboard (the test scores of a spread of reference models, from trivial to strong, shipped with the competition), with MLE-bench\'s rules.';
+    return "Percentile ranks and medals are computed against each competition's reference leaderboard (the test scores of a spread of reference models, from trivial to strong, shipped with the competition), with MLE-bench's rules.";
   }
   return `Percentile ranks and medals are computed with MLE-bench's rules against: ${labels.join('; ')} (named per competition).`;
 }
@@ -69,6 +72,8 @@ export function beatsText(run: RunReport): string {
 /** One sentence on workers lost during a run (and their replacements), or null when none was. */
 export function workerLossText(run: RunReport): string | null {
   if (run.workerLosses.length === 0) return null;
-  const each = run.workerLosses.map((l) => `${l.workerId} (${l.reason})${l.replacedBy ? `, replaced by ${l.replacedBy}` : ', not replaced'}`);
+  const each = run.workerLosses.map(
+    (l) => `${l.workerId} (${l.reason})${l.replacedBy ? `, replaced by ${l.replacedBy}` : ', not replaced'}`,
+  );
   return `Workers lost: ${each.join('; ')}; their running jobs were run again.`;
 }

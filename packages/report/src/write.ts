@@ -42,7 +42,11 @@ export async function writeStudyReport(dir: string, options: ReportOptions = {})
     writeAtomic(file, svg);
     plots.push(file);
   }
-  const paths = { json: join(dir, 'report.json'), markdown: join(dir, 'report.md'), html: join(dir, 'report.html') };
+  const paths = {
+    json: join(dir, 'report.json'),
+    markdown: join(dir, 'report.md'),
+    html: join(dir, 'report.html'),
+  };
   const mlebench = isMlebenchStudy(report) ? writeMlebenchReport(report, dir) : null;
   writeAtomic(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeAtomic(paths.markdown, renderMarkdown(report));

@@ -29,18 +29,31 @@ export function isSynthetic(id: string, dataDir: string): boolean {
  * the layout `mlebench prepare` leaves, and returns that `prepared` folder. Synthetic data written
  * before is replaced whole; a prepared folder it did not write (real data) is never touched.
  */
-export async function synthCompetition(id: string, dataDir: string, opts: SynthOptions = {}): Promise<string> {
+export async function synthCompetition(
+  id: string,
+  dataDir: string,
+  opts: SynthOptions = {},
+): Promise<string> {
   const writer = MLEBENCH_SYNTH[id];
-  if (!writer) throw new UserError(`no synthetic-data writer for competition "${id}" (have: ${synthIds().join(', ') || 'none'})`);
+  if (!writer)
+    throw new UserError(
+      `no synthetic-data writer for competition "${id}" (have: ${synthIds().join(', ') || 'none'})`,
+    );
   const seed = opts.seed ?? 0;
   const size = opts.size ?? 200;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`synthetic data: seed must be a non-negative integer, got ${seed}`);
-  if (!Number.isSafeInteger(size) || size < 10) throw new UserError(`synthetic data: size must be an integer of at least 10 (units in the train part), got ${size}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new UserError(`synthetic data: seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isSafeInteger(size) || size < 10)
+    throw new UserError(
+      `synthetic data: size must be an integer of at least 10 (units in the train part), got ${size}`,
+    );
   const home = join(dataDir, id);
   const root = join(home, 'prepared');
   const marker = join(home, SYNTH_MARKER);
   if (existsSync(root) && !existsSync(marker)) {
-    throw new UserError(`${root} exists and was not written by aira's synthetic-data writer (real prepared data?): refusing to overwrite it; choose another output folder`);
+    throw new UserError(
+      `${root} exists and was not written by aira's synthetic-data writer (real prepared data?): refusing to overwrite it; choose another output folder`,
+    );
   }
   rmSync(root, { recursive: true, force: true });
   mkdirSync(home, { recursive: true });

@@ -23,10 +23,21 @@ export function png(level: number, size = 8): Buffer {
   ihdr[9] = 0; // grayscale
   const raw = Buffer.alloc(size * (size + 1));
   for (let y = 0; y < size; y++) raw.fill(level & 0xff, y * (size + 1) + 1, (y + 1) * (size + 1));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
-const marker = (code: number, body: number[]) => [0xff, code, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+const marker = (code: number, body: number[]) => [
+  0xff,
+  code,
+  (body.length + 2) >> 8,
+  (body.length + 2) & 0xff,
+  ...body,
+];
 
 /**
  * A baseline JPEG of one 8×8 grayscale block of value `level`: DC only, quantisation 1, Huffman
@@ -48,20 +59,23 @@ export function jpeg(level: number): Buffer {
   }
   const oneCode = (cls: number, symbol: number) => [cls << 4, 1, ...new Array<number>(15).fill(0), symbol];
   return Buffer.from([
-    0xff, 0xd8,
+    0xff,
+    0xd8,
     ...marker(0xdb, [0, ...new Array<number>(64).fill(1)]),
     ...marker(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
     ...marker(0xc4, [...oneCode(0, cat), ...oneCode(1, 0)]),
     ...marker(0xda, [1, 1, 0x00, 0, 63, 0]),
     ...scan,
-    0xff, 0xd9,
+    0xff,
+    0xd9,
   ]);
 }
 
 /** A mono 16-bit PCM WAV of `samples` samples at `rate` Hz, a sine of `hz`. */
 export function wav(hz: number, samples = 800, rate = 16000): Buffer {
   const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), i * 2);
+  for (let i = 0; i < samples; i++)
+    data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), i * 2);
   const h = Buffer.alloc(44);
   h.write('RIFF', 0, 'latin1');
   h.writeUInt32LE(36 + data.length, 4);
@@ -79,7 +93,11 @@ export function wav(hz: number, samples = 800, rate = 16000): Buffer {
 }
 
 /** A NumPy .npy file (format 1.0) of float32 (`<f4`) or int (`<i8`) values in C order. */
-export function npy(shape: readonly number[], values: ArrayLike<number>, dtype: '<f4' | '<i8' = '<f4'): Buffer {
+export function npy(
+  shape: readonly number[],
+  values: ArrayLike<number>,
+  dtype: '<f4' | '<i8' = '<f4',
+): Buffer {
   const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${dims}, }`;
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
@@ -131,7 +149,8 @@ export function tiff(level: number, size = 8): Buffer {
 /** A mono 16-bit AIFF of `samples` samples at 2 kHz (the right-whale clips' rate), a sine of `hz`. */
 export function aiff(hz: number, samples = 400, rate = 2000): Buffer {
   const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16BE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), i * 2);
+  for (let i = 0; i < samples; i++)
+    data.writeInt16BE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), i * 2);
   const comm = Buffer.alloc(8 + 18);
   comm.write('COMM', 0, 'latin1');
   comm.writeUInt32BE(18, 4);
@@ -198,5 +217,11 @@ export function dicom(level: number, patientId: string): Buffer {
     el(0x0028, 0x0103, 'US', us(0)),
     el(0x7fe0, 0x0010, 'OB', Buffer.alloc(64, level & 0xff)),
   ]);
-  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), el(0x0002, 0x0000, 'UL', length), meta, body]);
+  return Buffer.concat([
+    Buffer.alloc(128),
+    Buffer.from('DICM', 'latin1'),
+    el(0x0002, 0x0000, 'UL', length),
+    meta,
+    body,
+  ]);
 }

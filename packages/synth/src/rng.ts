@@ -20,7 +20,10 @@ export class SynthRng {
   /** Lower-case hex of length n (ids like aptos' `id_code`). */
   hex(n: number): string {
     let s = '';
-    while (s.length < n) s += Math.floor(this.float() * 0x1_0000_0000).toString(16).padStart(8, '0');
+    while (s.length < n)
+      s += Math.floor(this.float() * 0x1_0000_0000)
+        .toString(16)
+        .padStart(8, '0');
     return s.slice(0, n);
   }
   /** A decimal with many digits: a value that occurs nowhere by chance (for leak checks). */

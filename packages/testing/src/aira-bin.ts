@@ -17,6 +17,8 @@ export function airaBin(): string {
 /** Throws a clear error when the CLI is not built (spawned processes run `dist/`, not `src/`). */
 export function assertBuilt(hint = ''): void {
   if (!existsSync(fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url)))) {
-    throw new Error(`aira is not built: run \`npx tsc -b tsconfig.json\` at the repository root first${hint ? ` (${hint})` : ''}`);
+    throw new Error(
+      `aira is not built: run \`npx tsc -b tsconfig.json\` at the repository root first${hint ? ` (${hint})` : ''}`,
+    );
   }
 }

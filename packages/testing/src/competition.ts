@@ -14,7 +14,13 @@ export function manifestFor(id: string, over: Record<string, unknown> = {}): Rec
       sampleSubmission: 'public/sample_submission.csv',
       answers: 'private/test.csv',
     },
-    split: { method: 'builtin', labelled: 'public/train.csv', id: ['id'], label: ['label'], unit: { by: 'row' } },
+    split: {
+      method: 'builtin',
+      labelled: 'public/train.csv',
+      id: ['id'],
+      label: ['label'],
+      unit: { by: 'row' },
+    },
     grader: { kind: 'python', script: 'grade.py' },
     ...over,
   };

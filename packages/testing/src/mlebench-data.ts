@@ -21,6 +21,9 @@ export function writeChecksumRegistry(registryDir: string, files: PreparedFiles,
         .join('\n');
     const dir = join(registryDir, 'competitions', id);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'checksums.yaml'), `private:\n${side('private')}\npublic:\n${side('public')}\n${zip === undefined ? '' : `zip: ${zip}\n`}`);
+    writeFileSync(
+      join(dir, 'checksums.yaml'),
+      `private:\n${side('private')}\npublic:\n${side('public')}\n${zip === undefined ? '' : `zip: ${zip}\n`}`,
+    );
   }
 }

@@ -10,7 +10,10 @@ export function tempDir(prefix = 'aira-test-'): { dir: string; cleanup: () => vo
 }
 
 /** A temp folder removed after the test file's tests; `write` creates parents as needed. */
-export function fileTempDir(prefix: string): { dir: string; write: (rel: string, content: string | Buffer) => string } {
+export function fileTempDir(prefix: string): {
+  dir: string;
+  write: (rel: string, content: string | Buffer) => string;
+} {
   const dir = mkdtempSync(join(tmpdir(), `aira-${prefix}-`));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return {

@@ -5,7 +5,15 @@ import { credentials, loadPackageDefinition, Metadata, type Client, type Service
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProto } from 'grpc-health-check';
 import { WorkerConnection, WorkerServiceClient } from '@aira/protocol';
-import { collect, execRequest, openSession, run, startTestWorker, type TestWorker, unary } from './test-support/worker.js';
+import {
+  collect,
+  execRequest,
+  openSession,
+  run,
+  startTestWorker,
+  type TestWorker,
+  unary,
+} from './test-support/worker.js';
 
 let w: TestWorker;
 let bad: WorkerConnection;
@@ -18,15 +26,25 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const code = (p: Promise<unknown>) => p.then(() => 'OK', (e: ServiceError) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: ServiceError) => e.code,
+  );
 const UNAUTHENTICATED = 16;
 
 type HealthClient = Client & {
-  check(req: { service: string }, md: Metadata, cb: (err: ServiceError | null, res: { status: string }) => void): void;
+  check(
+    req: { service: string },
+    md: Metadata,
+    cb: (err: ServiceError | null, res: { status: string }) => void,
+  ): void;
 };
 function healthClient(): HealthClient {
   const def = loadSync(healthProto, { keepCase: true, enums: String, defaults: true });
-  const pkg = loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: new (a: string, c: unknown) => HealthClient } } } };
+  const pkg = loadPackageDefinition(def) as unknown as {
+    grpc: { health: { v1: { Health: new (a: string, c: unknown) => HealthClient } } };
+  };
   return new pkg.grpc.health.v1.Health(w.address, credentials.createInsecure());
 }
 
@@ -61,7 +79,9 @@ describe('the token', () => {
 
     const refusedUnary = await Promise.all([
       code(unary(bad, 'describe', {})),
-      code(unary(bad, 'openSession', { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} })),
+      code(
+        unary(bad, 'openSession', { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} }),
+      ),
       code(unary(bad, 'closeSession', { sessionId: s, keepWorkspace: false })),
       code(unary(bad, 'listSessions', {})),
       code(unary(bad, 'cancel', { execId: 'x', reason: '' })),
@@ -74,7 +94,9 @@ describe('the token', () => {
   it('guards grpc.health.v1 too, which reports SERVING to a client with the token', async () => {
     const health = healthClient();
     const check = (md: Metadata, service = '') =>
-      new Promise<string>((resolve, reject) => health.check({ service }, md, (err, res) => (err ? reject(err) : resolve(res.status))));
+      new Promise<string>((resolve, reject) =>
+        health.check({ service }, md, (err, res) => (err ? reject(err) : resolve(res.status))),
+      );
     const good = new Metadata();
     good.set('authorization', `Bearer ${w.token}`);
     expect(await check(good)).toBe('SERVING');

@@ -1,9 +1,23 @@
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Server, ServerCredentials, status, type ServerWritableStream, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type ServerWritableStream,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { CHANNEL_OPTIONS, ensureTokenFile, withAuth, type PythonEnvironment, type SandboxInfo, type WorkerServiceServer } from '@aira/protocol';
+import {
+  CHANNEL_OPTIONS,
+  ensureTokenFile,
+  withAuth,
+  type PythonEnvironment,
+  type SandboxInfo,
+  type WorkerServiceServer,
+} from '@aira/protocol';
 import { ConfigError, newId, silentLogger, type Logger } from '@aira/core';
 import type { ExecRun } from './exec/exec-run.js';
 import { createHostProbe, type HostProbe } from './host/describe.js';
@@ -83,7 +97,10 @@ export class WorkerDaemon implements WorkerCore {
   address = '';
   private readonly lifecycle = new Lifecycle();
   private readonly server = new Server(CHANNEL_OPTIONS);
-  private readonly health = new HealthImplementation({ '': 'NOT_SERVING', [HEALTH_SERVICE_NAME]: 'NOT_SERVING' });
+  private readonly health = new HealthImplementation({
+    '': 'NOT_SERVING',
+    [HEALTH_SERVICE_NAME]: 'NOT_SERVING',
+  });
   private readonly launcher: Launcher;
   /** Sandbox and limits of session processes; null when a custom launcher was given. */
   readonly guard: Guard | null;
@@ -108,20 +125,30 @@ export class WorkerDaemon implements WorkerCore {
     const cuda = resolveCudaVisibleDevices(config.env ?? process.env, o.gpu);
     if (cuda.conflict) this.logger.warn(cuda.conflict);
     // The guard (sandbox, limits) starts every session process unless a launcher is given.
-    this.guard = config.launcher ? null : createWorkerGuard(o, { workdir: this.workdir, tokenFile: this.tokenFile, cudaVisibleDevices: cuda.value });
+    this.guard = config.launcher
+      ? null
+      : createWorkerGuard(o, {
+          workdir: this.workdir,
+          tokenFile: this.tokenFile,
+          cudaVisibleDevices: cuda.value,
+        });
     this.launcher = config.launcher ?? this.guard!.launch;
     this.host = createHostProbe({
       cudaVisibleDevices: cuda.value,
       labels: o.labels,
       // The probe ran the interpreter on the host; sessions run it under the guard's protection.
-      python: python.then((p) => ({ ...p, runner: pythonRunner(this.guard?.protection ?? config.sandbox?.mechanism) })),
+      python: python.then((p) => ({
+        ...p,
+        runner: pythonRunner(this.guard?.protection ?? config.sandbox?.mechanism),
+      })),
       nvidiaSmi: config.nvidiaSmi,
-      sandbox: config.sandbox ?? this.guard?.sandboxInfo() ?? {
-        mechanism: 'none',
-        mode: 'off',
-        limits: 'none',
-        note: 'no sandbox: candidate code runs as the worker user and can read what the worker can (hidden data on this machine is not protected)',
-      },
+      sandbox: config.sandbox ??
+        this.guard?.sandboxInfo() ?? {
+          mechanism: 'none',
+          mode: 'off',
+          limits: 'none',
+          note: 'no sandbox: candidate code runs as the worker user and can read what the worker can (hidden data on this machine is not protected)',
+        },
     });
     this.lifecycle.onChange((state) => {
       const serving = state === 'SERVING' ? 'SERVING' : 'NOT_SERVING';
@@ -131,10 +158,19 @@ export class WorkerDaemon implements WorkerCore {
     });
     this.stoppedPromise = new Promise((r) => (this.markStopped = r));
     const handlers = createWorkerHandlers(this);
-    const fileCtx = { workdir: this.workdir, logger: this.logger, session: (id: string) => this.sessions.get(id)?.paths };
-    const files = config.files?.(fileCtx) ?? createDaemonFileHandlers(fileCtx, { sandboxed: (this.guard?.protection ?? 'none') !== 'none' });
+    const fileCtx = {
+      workdir: this.workdir,
+      logger: this.logger,
+      session: (id: string) => this.sessions.get(id)?.paths,
+    };
+    const files =
+      config.files?.(fileCtx) ??
+      createDaemonFileHandlers(fileCtx, { sandboxed: (this.guard?.protection ?? 'none') !== 'none' });
     const impl = { ...handlers, ...files } as unknown as UntypedServiceImplementation;
-    this.server.addService(WORKER_SERVICE_DEFINITION, withAuth(WORKER_SERVICE_DEFINITION, refuseUndecodable(WORKER_SERVICE_DEFINITION, impl), this.token));
+    this.server.addService(
+      WORKER_SERVICE_DEFINITION,
+      withAuth(WORKER_SERVICE_DEFINITION, refuseUndecodable(WORKER_SERVICE_DEFINITION, impl), this.token),
+    );
     // Health is token-checked too: the token guards everything the daemon answers. A prober
     // (Kubernetes grpc probe) that cannot send metadata should use a TCP probe instead.
     this.health.addToServer({
@@ -151,7 +187,11 @@ export class WorkerDaemon implements WorkerCore {
     });
     const daemon = new WorkerDaemon({ ...config, options }, Promise.resolve(python));
     const left = daemon.records.endLeftovers();
-    if (left.sessions.length) daemon.logger.warn({ sessions: left.sessions, processes: left.killed }, 'ended what a previous daemon on this workdir left running');
+    if (left.sessions.length)
+      daemon.logger.warn(
+        { sessions: left.sessions, processes: left.killed },
+        'ended what a previous daemon on this workdir left running',
+      );
     await daemon.bind();
     return daemon;
   }
@@ -166,7 +206,14 @@ export class WorkerDaemon implements WorkerCore {
   }
 
   listeningLine(): ListeningLine {
-    return { event: 'listening', address: this.address, worker_id: this.id, token_file: this.tokenFile, pid: process.pid, workdir: this.workdir };
+    return {
+      event: 'listening',
+      address: this.address,
+      worker_id: this.id,
+      token_file: this.tokenFile,
+      pid: process.pid,
+      workdir: this.workdir,
+    };
   }
 
   openSession(params: Parameters<WorkerCore['openSession']>[0]): Session {
@@ -187,7 +234,8 @@ export class WorkerDaemon implements WorkerCore {
       maxOutputBytes: Math.min(params.maxOutputBytes || o.maxExecLog, o.maxExecLog),
       cancelGraceMs: o.cancelGrace,
       guard: this.guard,
-      onProcessStart: (pid) => this.records.record(params.id, pid, join(this.workdir, 'sessions', params.id, 'work')),
+      onProcessStart: (pid) =>
+        this.records.record(params.id, pid, join(this.workdir, 'sessions', params.id, 'work')),
     });
     this.sessions.set(session.id, session);
     this.logger.info({ session: session.id, labels: params.labels }, 'session opened');
@@ -199,10 +247,15 @@ export class WorkerDaemon implements WorkerCore {
     if (!session) return;
     this.sessions.delete(id);
     this.recentlyClosed.add(id);
-    if (this.recentlyClosed.size > 10_000) this.recentlyClosed.delete(this.recentlyClosed.values().next().value!);
+    if (this.recentlyClosed.size > 10_000)
+      this.recentlyClosed.delete(this.recentlyClosed.values().next().value!);
     await session.close(keepWorkspace);
     // Whatever the session started and the process-tree sweep missed ends with its group.
-    await this.guard?.closeSession(id).catch((err: Error) => this.logger.error({ err, session: id }, 'cannot end every process of the session'));
+    await this.guard
+      ?.closeSession(id)
+      .catch((err: Error) =>
+        this.logger.error({ err, session: id }, 'cannot end every process of the session'),
+      );
     this.records.forget(id);
     for (const execId of session.execs.keys()) this.execs.delete(execId);
     this.logger.info({ session: id, keepWorkspace }, 'session closed');
@@ -247,7 +300,10 @@ export class WorkerDaemon implements WorkerCore {
     for (const w of this.watchers) w.end();
     // In-flight streams deliver their last events; then whatever is still open is cut.
     const t0 = Date.now();
-    const graceful = await Promise.race([new Promise<boolean>((r) => this.server.tryShutdown(() => r(true))), sleep(3_000).then(() => false)]);
+    const graceful = await Promise.race([
+      new Promise<boolean>((r) => this.server.tryShutdown(() => r(true))),
+      sleep(3_000).then(() => false),
+    ]);
     this.logger.debug({ graceful, ms: Date.now() - t0 }, 'server shut down');
     this.server.forceShutdown();
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id, false)));
@@ -262,8 +318,13 @@ export class WorkerDaemon implements WorkerCore {
   private async bind(): Promise<void> {
     const { host, port } = splitListen(this.options.listen);
     const bound = await new Promise<number>((resolvePort, reject) =>
-      this.server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(new ConfigError(`cannot listen on ${this.options.listen}: ${err.message}`)) : resolvePort(p),
+      this.server.bindAsync(
+        `${host.includes(':') ? `[${host}]` : host}:${port}`,
+        ServerCredentials.createInsecure(),
+        (err, p) =>
+          err
+            ? reject(new ConfigError(`cannot listen on ${this.options.listen}: ${err.message}`))
+            : resolvePort(p),
       ),
     );
     this.address = `${host.includes(':') ? `[${host}]` : host}:${bound}`;

@@ -4,11 +4,39 @@
  *   `aira worker` is that plus flags, signals and the listening line.
  * - launchSessionProcess / Launcher / LaunchSpec: the one seam through which session processes start.
  */
-export { WorkerDaemon, HEALTH_SERVICE_NAME, type WorkerDaemonConfig, type ListeningLine, type FileHandlers, type FileServiceContext } from './daemon.js';
-export { WorkerOptionsSchema, parseWorkerOptions, parseBytes, splitListen, ID_PATTERN, type WorkerOptions, type WorkerOptionsInput } from './options.js';
+export {
+  WorkerDaemon,
+  HEALTH_SERVICE_NAME,
+  type WorkerDaemonConfig,
+  type ListeningLine,
+  type FileHandlers,
+  type FileServiceContext,
+} from './daemon.js';
+export {
+  WorkerOptionsSchema,
+  parseWorkerOptions,
+  parseBytes,
+  splitListen,
+  ID_PATTERN,
+  type WorkerOptions,
+  type WorkerOptionsInput,
+} from './options.js';
 export { watchOwner, type OwnerWatch } from './owner.js';
-export { launchSessionProcess, type Launcher, type LaunchSpec, type Launched, type SessionPaths } from './session/launch.js';
-export { parseNvidiaSmi, selectGpus, queryNvidiaSmi, resolveCudaVisibleDevices, detectGpus, NVIDIA_SMI_ARGS } from './host/gpus.js';
+export {
+  launchSessionProcess,
+  type Launcher,
+  type LaunchSpec,
+  type Launched,
+  type SessionPaths,
+} from './session/launch.js';
+export {
+  parseNvidiaSmi,
+  selectGpus,
+  queryNvidiaSmi,
+  resolveCudaVisibleDevices,
+  detectGpus,
+  NVIDIA_SMI_ARGS,
+} from './host/gpus.js';
 export { probePython } from './host/python-env.js';
 export { PYTHON_DRIVER } from './session/python.js';
 export type { WorkerState } from './lifecycle.js';

@@ -4,7 +4,20 @@ import { parseWith, zDuration } from '@aira/core';
 /** Ids that become file names and shell words: letters, digits and . _ : - only. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
 
 /** "2GiB", "500MB", "64k", 1048576 → bytes. */
 export function parseBytes(text: string | number): number {
@@ -29,13 +42,19 @@ const zBytes = z.union([z.number().int().positive(), z.string()]).transform((val
 /** host:port with a numeric port (0: any free port). IPv6 hosts in brackets. */
 const zListen = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/, 'expected HOST:PORT, e.g. 127.0.0.1:0 or 0.0.0.0:50051')
+  .regex(
+    /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/,
+    'expected HOST:PORT, e.g. 127.0.0.1:0 or 0.0.0.0:50051',
+  )
   .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be 0..65535');
 
 /** Everything `aira worker` can be told; the same object configures a WorkerDaemon in-process. */
 export const WorkerOptionsSchema = z.strictObject({
   /** CUDA_VISIBLE_DEVICES for the sessions when no launcher set it: an index, a UUID or a list. */
-  gpu: z.string().regex(/^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/, 'expected a GPU index or UUID (or a comma list)').optional(),
+  gpu: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/, 'expected a GPU index or UUID (or a comma list)')
+    .optional(),
   listen: zListen.default('127.0.0.1:0'),
   /** Shared token; made (0600) under the workdir when absent. */
   tokenFile: z.string().min(1).optional(),
@@ -60,9 +79,15 @@ export const WorkerOptionsSchema = z.strictObject({
   /** bubblewrap for candidate code: auto (when it works here, else a loud warning), required, off. */
   sandbox: z.enum(['auto', 'required', 'off']).default('auto'),
   /** Candidate code in an Apptainer image instead of bubblewrap: apptainer:IMAGE. */
-  container: z.string().regex(/^(apptainer|singularity):.+$/, 'expected apptainer:IMAGE').optional(),
+  container: z
+    .string()
+    .regex(/^(apptainer|singularity):.+$/, 'expected apptainer:IMAGE')
+    .optional(),
   /** CPUs of the sessions (a CPU list); default: the worker's even share on a node with several GPUs. */
-  cpus: z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'expected a CPU list such as 0-11 or 0-5,12-17').optional(),
+  cpus: z
+    .string()
+    .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'expected a CPU list such as 0-11 or 0-5,12-17')
+    .optional(),
   /** Memory of each session; default: the worker's even share on a node with several GPUs. */
   memory: zBytes.optional(),
   /** Processes (tasks, threads included) of each session; 0: none. */

@@ -13,7 +13,12 @@ export interface OwnerWatch {
  * runs once. The grace lets a coordinator that is resumed at once adopt the daemon (it rewrites the
  * file with its own pid) instead of finding it gone.
  */
-export function watchOwner(file: string, graceMs: number, onGone: (why: string) => void, intervalMs = 500): OwnerWatch {
+export function watchOwner(
+  file: string,
+  graceMs: number,
+  onGone: (why: string) => void,
+  intervalMs = 500,
+): OwnerWatch {
   let ownedAt = Date.now();
   let last = 'no owner yet';
   const timer = setInterval(() => {
@@ -37,6 +42,7 @@ function readOwner(file: string): { alive: boolean; why: string } {
     return { alive: false, why: `${file} is gone` };
   }
   if (typeof doc.pid !== 'number') return { alive: false, why: `${file} names no pid` };
-  if (doc.hostname !== undefined && doc.hostname !== hostname()) return { alive: false, why: `${file} names another host` };
+  if (doc.hostname !== undefined && doc.hostname !== hostname())
+    return { alive: false, why: `${file} names another host` };
   return isAlive(doc.pid) ? { alive: true, why: '' } : { alive: false, why: `owner pid ${doc.pid} is gone` };
 }

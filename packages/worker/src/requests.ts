@@ -1,4 +1,10 @@
-import { status, type ServiceDefinition, type ServiceError, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  status,
+  type ServiceDefinition,
+  type ServiceError,
+  type UntypedHandleCall,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { ExecKind, type ExecRequest, type Limits } from '@aira/protocol';
 import { ID_PATTERN } from './options.js';
 import { limitValues } from './sandbox/limits.js';
@@ -13,7 +19,13 @@ import { limitValues } from './sandbox/limits.js';
 export const MAX_WALL_MS = 2 ** 31 - 1;
 
 export function invalid(details: string): ServiceError {
-  return { code: status.INVALID_ARGUMENT, details, message: details, name: 'ServiceError', metadata: undefined as never };
+  return {
+    code: status.INVALID_ARGUMENT,
+    details,
+    message: details,
+    name: 'ServiceError',
+    metadata: undefined as never,
+  };
 }
 
 /** The first problem of a Limits message (`field` is its path in the request), or undefined. */
@@ -28,9 +40,11 @@ export function checkLimits(limits: Limits | undefined, field = 'limits'): strin
   ];
   for (const [key, name] of numbers) {
     const v = limits[key] as number;
-    if (!Number.isSafeInteger(v) || v < 0) return `${field}.${name}: ${v} is not a whole number of ${name.endsWith('ms') ? 'milliseconds' : 'units'} (0 means the worker's default)`;
+    if (!Number.isSafeInteger(v) || v < 0)
+      return `${field}.${name}: ${v} is not a whole number of ${name.endsWith('ms') ? 'milliseconds' : 'units'} (0 means the worker's default)`;
   }
-  if (limits.wallMs > MAX_WALL_MS) return `${field}.wall_ms: ${limits.wallMs} ms is more than a worker can time (at most ${MAX_WALL_MS} ms, about 24 days; 0 means the worker's default)`;
+  if (limits.wallMs > MAX_WALL_MS)
+    return `${field}.wall_ms: ${limits.wallMs} ms is more than a worker can time (at most ${MAX_WALL_MS} ms, about 24 days; 0 means the worker's default)`;
   try {
     limitValues(limits);
   } catch (err) {
@@ -42,9 +56,12 @@ export function checkLimits(limits: Limits | undefined, field = 'limits'): strin
 /** The first problem of an ExecRequest that no session lookup is needed to see, or undefined. */
 export function checkExecRequest(req: ExecRequest): string | undefined {
   if (!req.sessionId) return 'session_id: required (the id OpenSession returned)';
-  if (req.execId && !ID_PATTERN.test(req.execId)) return `exec_id "${req.execId}": letters, digits and . _ : - only, starting with a letter or digit (at most 128)`;
-  if (req.kind !== ExecKind.EXEC_KIND_BASH && req.kind !== ExecKind.EXEC_KIND_PYTHON) return `kind: must be EXEC_KIND_BASH (1) or EXEC_KIND_PYTHON (2) (got ${req.kind})`;
-  if (req.kind === ExecKind.EXEC_KIND_BASH && req.code.includes('\0')) return 'code: a shell command cannot contain a NUL byte';
+  if (req.execId && !ID_PATTERN.test(req.execId))
+    return `exec_id "${req.execId}": letters, digits and . _ : - only, starting with a letter or digit (at most 128)`;
+  if (req.kind !== ExecKind.EXEC_KIND_BASH && req.kind !== ExecKind.EXEC_KIND_PYTHON)
+    return `kind: must be EXEC_KIND_BASH (1) or EXEC_KIND_PYTHON (2) (got ${req.kind})`;
+  if (req.kind === ExecKind.EXEC_KIND_BASH && req.code.includes('\0'))
+    return 'code: a shell command cannot contain a NUL byte';
   return checkLimits(req.limits);
 }
 
@@ -55,7 +72,9 @@ interface Undecodable {
 }
 
 function undecodable(request: unknown): string | undefined {
-  return request && typeof request === 'object' && UNDECODABLE in request ? (request as Undecodable)[UNDECODABLE] : undefined;
+  return request && typeof request === 'object' && UNDECODABLE in request
+    ? (request as Undecodable)[UNDECODABLE]
+    : undefined;
 }
 
 /**
@@ -77,7 +96,9 @@ export function tolerantDecoding(definition: ServiceDefinition): ServiceDefiniti
         try {
           return decode(bytes);
         } catch (err) {
-          return { [UNDECODABLE]: `${method.path}: the request does not decode: ${(err as Error).message} (64-bit numbers must be below 2^53)` };
+          return {
+            [UNDECODABLE]: `${method.path}: the request does not decode: ${(err as Error).message} (64-bit numbers must be below 2^53)`,
+          };
         }
       },
     };
@@ -86,10 +107,14 @@ export function tolerantDecoding(definition: ServiceDefinition): ServiceDefiniti
 }
 
 /** Wraps handlers so that an undecodable request is refused with INVALID_ARGUMENT. */
-export function refuseUndecodable(definition: ServiceDefinition, impl: UntypedServiceImplementation): UntypedServiceImplementation {
+export function refuseUndecodable(
+  definition: ServiceDefinition,
+  impl: UntypedServiceImplementation,
+): UntypedServiceImplementation {
   const wrapped: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
-    const handler = (impl[name] ?? (method.originalName ? impl[method.originalName] : undefined)) as ((...a: unknown[]) => unknown) | undefined;
+    const handler = (impl[name] ?? (method.originalName ? impl[method.originalName] : undefined)) as
+      ((...a: unknown[]) => unknown) | undefined;
     if (!handler) continue;
     if (method.requestStream) {
       wrapped[name] = handler as UntypedHandleCall;

@@ -26,12 +26,19 @@ import type { WorkerState } from './lifecycle.js';
  */
 export const WORKER_SERVICE_DEFINITION: ServiceDefinition = tolerantDecoding({
   ...WorkerServiceService,
-  exec: { ...WorkerServiceService.exec, responseSerialize: passthrough(WorkerServiceService.exec.responseSerialize) },
-  attach: { ...WorkerServiceService.attach, responseSerialize: passthrough(WorkerServiceService.attach.responseSerialize) },
+  exec: {
+    ...WorkerServiceService.exec,
+    responseSerialize: passthrough(WorkerServiceService.exec.responseSerialize),
+  },
+  attach: {
+    ...WorkerServiceService.attach,
+    responseSerialize: passthrough(WorkerServiceService.attach.responseSerialize),
+  },
 } as unknown as ServiceDefinition);
 
 function passthrough<T>(serialize: (value: T) => Buffer): (value: T | Buffer | Buffer[]) => Buffer {
-  return (value) => (Buffer.isBuffer(value) ? value : Array.isArray(value) ? Buffer.concat(value) : serialize(value));
+  return (value) =>
+    Buffer.isBuffer(value) ? value : Array.isArray(value) ? Buffer.concat(value) : serialize(value);
 }
 
 /** What the handlers need from the daemon. */
@@ -77,12 +84,21 @@ function sessionResponse(s: Session, protection: string): OpenSessionResponse {
 /** The WorkerService handlers, minus file transfer (PutFiles/GetFiles/HasBlobs come from files/). */
 export type CoreHandlers = Pick<
   WorkerServiceServer,
-  'describe' | 'watchUtilization' | 'openSession' | 'closeSession' | 'listSessions' | 'exec' | 'attach' | 'cancel'
+  | 'describe'
+  | 'watchUtilization'
+  | 'openSession'
+  | 'closeSession'
+  | 'listSessions'
+  | 'exec'
+  | 'attach'
+  | 'cancel'
 >;
 
 export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
   const refuseWhenDraining = (): ServiceError | undefined =>
-    core.state === 'SERVING' ? undefined : fail(status.UNAVAILABLE, `worker ${core.id} is ${core.state.toLowerCase()}: not taking new work`);
+    core.state === 'SERVING'
+      ? undefined
+      : fail(status.UNAVAILABLE, `worker ${core.id} is ${core.state.toLowerCase()}: not taking new work`);
 
   return {
     describe: (_call, cb) => {
@@ -127,20 +143,35 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
     openSession: (call, cb) => {
       const req = call.request;
       if (req.sessionId) {
-        if (!ID_PATTERN.test(req.sessionId)) return cb(fail(status.INVALID_ARGUMENT, `session_id "${req.sessionId}": letters, digits and . _ : - only (at most 128)`), null);
+        if (!ID_PATTERN.test(req.sessionId))
+          return cb(
+            fail(
+              status.INVALID_ARGUMENT,
+              `session_id "${req.sessionId}": letters, digits and . _ : - only (at most 128)`,
+            ),
+            null,
+          );
         const existing = core.sessions.get(req.sessionId);
         if (existing) return cb(null, sessionResponse(existing, core.host.sandbox.mechanism || 'none'));
-        if (core.recentlyClosed.has(req.sessionId)) return cb(fail(status.ALREADY_EXISTS, `session ${req.sessionId} was closed; open a new one`), null);
+        if (core.recentlyClosed.has(req.sessionId))
+          return cb(fail(status.ALREADY_EXISTS, `session ${req.sessionId} was closed; open a new one`), null);
       }
       const refused = refuseWhenDraining();
       if (refused) return cb(refused, null);
       if (req.dataPath && (!isAbsolute(req.dataPath) || !isDirectory(req.dataPath))) {
-        return cb(fail(status.INVALID_ARGUMENT, `data_path "${req.dataPath}" is not an absolute path to a folder on worker ${core.id}`), null);
+        return cb(
+          fail(
+            status.INVALID_ARGUMENT,
+            `data_path "${req.dataPath}" is not an absolute path to a folder on worker ${core.id}`,
+          ),
+          null,
+        );
       }
       const badLimits = checkLimits(req.limits);
       if (badLimits) return cb(fail(status.INVALID_ARGUMENT, badLimits), null);
       for (const name of Object.keys(req.env)) {
-        if (!ENV_NAME.test(name)) return cb(fail(status.INVALID_ARGUMENT, `env: "${name}" is not a variable name`), null);
+        if (!ENV_NAME.test(name))
+          return cb(fail(status.INVALID_ARGUMENT, `env: "${name}" is not a variable name`), null);
       }
       try {
         const session = core.openSession({
@@ -192,7 +223,8 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
         const existing = core.execs.get(req.execId);
         if (existing) {
           // Idempotent Exec: a retry attaches to the exec it already started.
-          if (existing.sessionId !== req.sessionId) return refuse(status.ALREADY_EXISTS, `exec ${req.execId} belongs to another session`);
+          if (existing.sessionId !== req.sessionId)
+            return refuse(status.ALREADY_EXISTS, `exec ${req.execId} belongs to another session`);
           return void streamLog(existing.log, 0, stream);
         }
       }
@@ -211,21 +243,30 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
         limits: req.limits,
       });
       core.execs.set(run.id, run);
-      core.logger.debug({ session: session.id, exec: run.id, kind, label: req.label || undefined }, 'exec queued');
+      core.logger.debug(
+        { session: session.id, exec: run.id, kind, label: req.label || undefined },
+        'exec queued',
+      );
       void streamLog(run.log, 0, stream);
     },
 
     attach: (call) => {
-      if (!call.request.execId) return void call.emit('error', fail(status.INVALID_ARGUMENT, 'exec_id: required'));
+      if (!call.request.execId)
+        return void call.emit('error', fail(status.INVALID_ARGUMENT, 'exec_id: required'));
       const run = core.execs.get(call.request.execId);
-      if (!run) return void call.emit('error', fail(status.NOT_FOUND, `no exec ${call.request.execId} on worker ${core.id}`));
+      if (!run)
+        return void call.emit(
+          'error',
+          fail(status.NOT_FOUND, `no exec ${call.request.execId} on worker ${core.id}`),
+        );
       void streamLog(run.log, call.request.fromSeq, call as ServerWritableStream<unknown, unknown>);
     },
 
     cancel: (call, cb) => {
       if (!call.request.execId) return cb(fail(status.INVALID_ARGUMENT, 'exec_id: required'), null);
       const run = core.execs.get(call.request.execId);
-      if (!run) return cb(fail(status.NOT_FOUND, `no exec ${call.request.execId} on worker ${core.id}`), null);
+      if (!run)
+        return cb(fail(status.NOT_FOUND, `no exec ${call.request.execId} on worker ${core.id}`), null);
       core.logger.info({ exec: run.id, why: call.request.reason || undefined }, 'cancel requested');
       cb(null, { cancelled: run.cancel('cancelled') });
     },

@@ -9,7 +9,10 @@ import { probeBubblewrap } from './sandbox/bubblewrap.js';
 let w: TestWorker;
 beforeAll(async () => {
   // CUDA_VISIBLE_DEVICES as a launcher (Slurm) would set it; this machine has no GPU.
-  w = await startTestWorker({ args: ['--label', 'SLURM_JOB_ID=77', '--gpu', '5'], env: { ...process.env, CUDA_VISIBLE_DEVICES: '2' } });
+  w = await startTestWorker({
+    args: ['--label', 'SLURM_JOB_ID=77', '--gpu', '5'],
+    env: { ...process.env, CUDA_VISIBLE_DEVICES: '2' },
+  });
 });
 afterAll(async () => {
   await w?.stop();
@@ -18,7 +21,12 @@ afterAll(async () => {
 describe('Describe and WatchUtilization', () => {
   it('reports identity, host, the candidate Python and the launcher GPU setting', async () => {
     const d = await unary(w.connection, 'describe', {});
-    expect(d).toMatchObject({ workerId: w.workerId, state: 'SERVING', cudaVisibleDevices: '2', labels: { SLURM_JOB_ID: '77' } });
+    expect(d).toMatchObject({
+      workerId: w.workerId,
+      state: 'SERVING',
+      cudaVisibleDevices: '2',
+      labels: { SLURM_JOB_ID: '77' },
+    });
     expect(d.cpus).toBeGreaterThan(0);
     expect(d.memoryTotalBytes).toBeGreaterThan(0);
     expect(d.python!.executable).toBe('/usr/bin/python3');
@@ -60,7 +68,10 @@ describe('GPUs through nvidia-smi', () => {
       `#!/bin/sh\ncat <<'X'\n0, GPU-aaaa, NVIDIA H100 80GB HBM3, 81559, 1, 0, 29, 69.71\n1, GPU-bbbb, NVIDIA H100 80GB HBM3, 81559, 500, 12, 40, 120.5\n2, GPU-cccc, NVIDIA H100 80GB HBM3, 81559, 74213, 98, 61, [N/A]\nX\n`,
     );
     chmodSync(smi, 0o755);
-    const g = await startTestWorker({ args: ['--gpu', '1'], env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, CUDA_VISIBLE_DEVICES: undefined } });
+    const g = await startTestWorker({
+      args: ['--gpu', '1'],
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, CUDA_VISIBLE_DEVICES: undefined },
+    });
     try {
       const d = await unary(g.connection, 'describe', {});
       expect(d.cudaVisibleDevices).toBe('1');

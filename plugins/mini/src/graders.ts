@@ -12,7 +12,14 @@ import type { MiniId } from './paths.js';
  */
 
 /** The six fortune collections, in the sample submission's column order (mini-fortunes/prepare.py). */
-export const FORTUNE_CATEGORIES = ['computers', 'definitions', 'men-women', 'politics', 'science', 'songs-poems'] as const;
+export const FORTUNE_CATEGORIES = [
+  'computers',
+  'definitions',
+  'men-women',
+  'politics',
+  'science',
+  'songs-poems',
+] as const;
 
 export interface MiniGrader {
   metric: 'accuracy' | 'multi-class log loss' | 'ROC AUC' | 'RMSE';
@@ -29,7 +36,10 @@ const ID = 'id';
 function column(t: Table, name: string, side: 'submission' | 'answers') {
   const c = t.get(name);
   if (c) return c;
-  if (side === 'submission') throw new InvalidSubmission(`submission is missing the "${name}" column (has: ${t.columns.join(', ') || 'none'})`);
+  if (side === 'submission')
+    throw new InvalidSubmission(
+      `submission is missing the "${name}" column (has: ${t.columns.join(', ') || 'none'})`,
+    );
   throw new MetricError(`${t.source}: answers lack the "${name}" column`);
 }
 
@@ -60,10 +70,16 @@ function aucGrader(label: string): MiniGrader {
       const p = pairById(sub, ans, ID);
       const scores = numbersAt(pred, p.sub, 'submission');
       scores.forEach((v, k) => {
-        if (v < 0 || v > 1) throw new InvalidSubmission(`submission "${label}" must lie in [0, 1]; row ${p.sub[k]! + 1} holds ${v}`);
+        if (v < 0 || v > 1)
+          throw new InvalidSubmission(
+            `submission "${label}" must lie in [0, 1]; row ${p.sub[k]! + 1} holds ${v}`,
+          );
       });
       const y = numbersAt(column(ans, label, 'answers'), p.ans, 'answers');
-      return rocAuc(Uint8Array.from(y, (v) => (v === 1 ? 1 : 0)), scores);
+      return rocAuc(
+        Uint8Array.from(y, (v) => (v === 1 ? 1 : 0)),
+        scores,
+      );
     },
   };
 }
@@ -78,7 +94,10 @@ function rmseGrader(label: string): MiniGrader {
     score(sub, ans) {
       const pred = column(sub, label, 'submission');
       const p = pairById(sub, ans, ID);
-      return rmse(numbersAt(column(ans, label, 'answers'), p.ans, 'answers'), numbersAt(pred, p.sub, 'submission'));
+      return rmse(
+        numbersAt(column(ans, label, 'answers'), p.ans, 'answers'),
+        numbersAt(pred, p.sub, 'submission'),
+      );
     },
   };
 }
@@ -97,7 +116,10 @@ function logLossGrader(label: string, classes: readonly string[]): MiniGrader {
     score(sub, ans) {
       const cols = classes.map((c) => column(sub, c, 'submission'));
       const extra = sub.columns.filter((c) => c !== ID && !classes.includes(c));
-      if (extra.length) throw new InvalidSubmission(`submission has unexpected column(s) ${extra.map((c) => `"${c}"`).join(', ')} (expected "${ID}" and ${classes.length} class columns)`);
+      if (extra.length)
+        throw new InvalidSubmission(
+          `submission has unexpected column(s) ${extra.map((c) => `"${c}"`).join(', ')} (expected "${ID}" and ${classes.length} class columns)`,
+        );
       const p = pairById(sub, ans, ID);
       const k = classes.length;
       const probs = new Float64Array(p.sub.length * k);
@@ -106,16 +128,25 @@ function logLossGrader(label: string, classes: readonly string[]): MiniGrader {
         let sum = 0;
         for (let c = 0; c < k; c++) {
           const v = probs[r * k + c]!;
-          if (v < 0 || v > 1) throw new InvalidSubmission(`submission "${classes[c]}" must lie in [0, 1]; row ${p.sub[r]! + 1} holds ${v}`);
+          if (v < 0 || v > 1)
+            throw new InvalidSubmission(
+              `submission "${classes[c]}" must lie in [0, 1]; row ${p.sub[r]! + 1} holds ${v}`,
+            );
           sum += v;
         }
         // numpy isclose(sum, 1, atol=1e-6): |sum − 1| ≤ atol + rtol·1 with rtol = 1e-5.
-        if (!(Math.abs(sum - 1) <= 1e-6 + 1e-5)) throw new InvalidSubmission(`submission probabilities on row ${p.sub[r]! + 1} sum to ${sum}, not 1`);
+        if (!(Math.abs(sum - 1) <= 1e-6 + 1e-5))
+          throw new InvalidSubmission(
+            `submission probabilities on row ${p.sub[r]! + 1} sum to ${sum}, not 1`,
+          );
       }
       const truth = column(ans, label, 'answers');
       const trueClass = Int32Array.from(p.ans, (row) => {
         const c = classes.indexOf(truth.text(row));
-        if (c < 0) throw new MetricError(`${ans.source}: answer ${JSON.stringify(truth.text(row))} on row ${row + 1} is not one of ${classes.join(', ')}`);
+        if (c < 0)
+          throw new MetricError(
+            `${ans.source}: answer ${JSON.stringify(truth.text(row))} on row ${row + 1} is not one of ${classes.join(', ')}`,
+          );
         return c;
       });
       return logLoss(trueClass, probs, k);

@@ -9,12 +9,19 @@ import { competitionDir, MINI_IDS } from './paths.js';
 const MLEBENCH_COLUMNS = 'scoreNullable,teamId,hasTeamName,submissionDate,score,hasScore';
 
 function rows(file: string): string[][] {
-  return readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(','));
 }
 
 describe.each(MINI_IDS)('%s reference leaderboard', (id) => {
   const dir = competitionDir(id);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { direction: string; description: string; leaderboard: { path: string } };
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    direction: string;
+    description: string;
+    leaderboard: { path: string };
+  };
   const file = join(dir, manifest.leaderboard.path);
   const lower = manifest.direction === 'lower-is-better';
 
@@ -31,7 +38,7 @@ describe.each(MINI_IDS)('%s reference leaderboard', (id) => {
     expect(new Set(body.map((r) => r[1])).size).toBe(body.length);
   });
 
-  it('is sorted best first, so MLE-bench\'s direction rule agrees with the manifest and the grader', () => {
+  it("is sorted best first, so MLE-bench's direction rule agrees with the manifest and the grader", () => {
     const lb = readLeaderboard(file);
     for (let i = 1; i < lb.scores.length; i++) {
       if (lower) expect(lb.scores[i]!).toBeGreaterThanOrEqual(lb.scores[i - 1]!);
@@ -40,11 +47,17 @@ describe.each(MINI_IDS)('%s reference leaderboard', (id) => {
     expect(isLowerBetter(lb)).toBe(lower);
     expect(MINI_GRADERS[id].lowerIsBetter).toBe(lower);
     const t = thresholds(lb);
-    expect(lower ? t.gold_threshold <= t.median_threshold : t.gold_threshold >= t.median_threshold).toBe(true);
+    expect(lower ? t.gold_threshold <= t.median_threshold : t.gold_threshold >= t.median_threshold).toBe(
+      true,
+    );
   });
 
   it('names every row in reference-models.csv with the same score', () => {
-    const lb = new Map(rows(file).slice(1).map((r) => [r[1]!, Number(r[4])]));
+    const lb = new Map(
+      rows(file)
+        .slice(1)
+        .map((r) => [r[1]!, Number(r[4])]),
+    );
     const models = readFileSync(join(dir, 'reference-models.csv'), 'utf8').trimEnd().split('\n').slice(1);
     expect(models).toHaveLength(lb.size);
     for (const line of models) {

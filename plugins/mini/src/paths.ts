@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 export const MINI_PLUGIN_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** Every competition of the mini plugin. */
-export const MINI_IDS = ['mini-fashion-mnist', 'mini-fortunes', 'mini-breast-cancer', 'mini-diabetes', 'mini-letter', 'mini-satellite'] as const;
+export const MINI_IDS = [
+  'mini-fashion-mnist',
+  'mini-fortunes',
+  'mini-breast-cancer',
+  'mini-diabetes',
+  'mini-letter',
+  'mini-satellite',
+] as const;
 
 /**
  * The suite "mini" (suites/mini.yaml), in suite order: the competitions where a first draft is far

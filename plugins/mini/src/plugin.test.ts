@@ -1,6 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkData, createCompetition, expandSuite, loadPlugin, loadRegistry, ManifestSchema, prepareCommand } from '@aira/competitions';
+import {
+  checkData,
+  createCompetition,
+  expandSuite,
+  loadPlugin,
+  loadRegistry,
+  ManifestSchema,
+  prepareCommand,
+} from '@aira/competitions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MINI_IDS, MINI_PLUGIN_DIR, MINI_SUITE } from './paths.js';
 import { SHARED_DATA, preparedAll } from './test-support/data.js';
@@ -20,7 +28,9 @@ describe('the mini plugin through @aira/competitions', () => {
       expect(typeof c.code.grade).toBe('function');
       expect(typeof c.code.prepare).toBe('function');
       expect(c.manifest.split.method).toBe('builtin');
-      expect(c.manifest.split.stratify).toBe(c.manifest.data.task === 'regression' ? null : c.manifest.split.label[0]);
+      expect(c.manifest.split.stratify).toBe(
+        c.manifest.data.task === 'regression' ? null : c.manifest.split.label[0],
+      );
     }
   });
 
@@ -40,7 +50,11 @@ describe('the mini plugin through @aira/competitions', () => {
       expect(Number.isFinite(sample.score)).toBe(true);
       const status = await checkData(c);
       expect(status.state, `${c.id}: ${status.detail}`).toBe('ok');
-      expect(prepareCommand(c, false)).toMatch(new RegExp(`^node .*plugins/mini/${c.id}/\\.\\./bin/mini-prepare\\.mjs ${c.id} --data ${SHARED_DATA.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      expect(prepareCommand(c, false)).toMatch(
+        new RegExp(
+          `^node .*plugins/mini/${c.id}/\\.\\./bin/mini-prepare\\.mjs ${c.id} --data ${SHARED_DATA.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        ),
+      );
       const bad = join(SHARED_DATA, `${c.id}-bad.csv`);
       writeFileSync(bad, 'id\n1\n');
       const invalid = await c.grade(bad);

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { MINI_GRADERS } from './graders.js';
 import { competitionDir, MINI_IDS, type MiniId } from './paths.js';
-import { MARKER, prepareMini, readMarker, staleReason, verifyPrepared, type PrepareResult } from './prepare.js';
+import {
+  MARKER,
+  prepareMini,
+  readMarker,
+  staleReason,
+  verifyPrepared,
+  type PrepareResult,
+} from './prepare.js';
 
 const md5 = (file: string) => createHash('md5').update(readFileSync(file)).digest('hex');
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -20,11 +27,15 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 function featureKeys(file: string, trailing: number): string[] {
   const text = readFileSync(file, 'utf8');
   if (!text.includes('"')) {
-    return text.trimEnd().split('\n').slice(1).map((line) => {
-      let end = line.length;
-      for (let k = 0; k < trailing; k++) end = line.lastIndexOf(',', end - 1);
-      return line.slice(line.indexOf(',') + 1, end);
-    });
+    return text
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => {
+        let end = line.length;
+        for (let k = 0; k < trailing; k++) end = line.lastIndexOf(',', end - 1);
+        return line.slice(line.indexOf(',') + 1, end);
+      });
   }
   const t = readCsv(file);
   const feats = t.columns.slice(1, t.columns.length - trailing).map((c) => t.get(c)!);
@@ -52,14 +63,26 @@ afterAll(() => {
 });
 
 describe('preparation from the Debian files', () => {
-  it.each(MINI_IDS)('%s lands in MLE-bench\'s public/private layout', (id) => {
+  it.each(MINI_IDS)("%s lands in MLE-bench's public/private layout", (id) => {
     const r = first[id];
     expect(r.skipped).toBe(false);
     expect(r.prepared).toBe(join(dirA, id, 'prepared'));
-    for (const f of ['public/train.csv', 'public/test.csv', 'public/sample_submission.csv', 'public/description.md', 'private/test.csv']) {
+    for (const f of [
+      'public/train.csv',
+      'public/test.csv',
+      'public/sample_submission.csv',
+      'public/description.md',
+      'private/test.csv',
+    ]) {
       expect(existsSync(join(r.prepared, f)), f).toBe(true);
     }
-    expect(Object.keys(r.marker.files).sort()).toEqual(['private/test.csv', 'public/description.md', 'public/sample_submission.csv', 'public/test.csv', 'public/train.csv']);
+    expect(Object.keys(r.marker.files).sort()).toEqual([
+      'private/test.csv',
+      'public/description.md',
+      'public/sample_submission.csv',
+      'public/test.csv',
+      'public/train.csv',
+    ]);
     expect(r.marker.sources.length).toBeGreaterThan(0);
   });
 
@@ -69,22 +92,29 @@ describe('preparation from the Debian files', () => {
     expect(again.marker.files).toEqual(first[id].marker.files);
   });
 
-  it.each(MINI_IDS)('%s matches its committed checksums.yaml when Debian ships the recorded sources', (id) => {
-    const file = join(competitionDir(id), 'checksums.yaml');
-    const sums = readChecksums(file);
-    // `sources` is our addition to MLE-bench's format, which readChecksums does not return.
-    const recorded = (parseYaml(readFileSync(file, 'utf8')) as { sources?: Record<string, string> }).sources ?? {};
-    expect(Object.keys(recorded).sort()).toEqual(first[id].marker.sources.map((s) => s.path).sort());
-    const changed = Object.entries(recorded).filter(([path, digest]) => sha256(path) !== digest);
-    if (changed.length) {
-      // Different Debian data gives different (still deterministic) output; the test above covers that.
-      console.warn(`${id}: Debian sources differ from the recorded ones (${changed.map(([p]) => p).join(', ')}); checksum comparison not applicable`);
-      return;
-    }
-    for (const side of ['public', 'private'] as const) {
-      for (const [name, digest] of Object.entries(sums[side])) expect(md5(join(first[id].prepared, side, name)), `${side}/${name}`).toBe(digest);
-    }
-  });
+  it.each(MINI_IDS)(
+    '%s matches its committed checksums.yaml when Debian ships the recorded sources',
+    (id) => {
+      const file = join(competitionDir(id), 'checksums.yaml');
+      const sums = readChecksums(file);
+      // `sources` is our addition to MLE-bench's format, which readChecksums does not return.
+      const recorded =
+        (parseYaml(readFileSync(file, 'utf8')) as { sources?: Record<string, string> }).sources ?? {};
+      expect(Object.keys(recorded).sort()).toEqual(first[id].marker.sources.map((s) => s.path).sort());
+      const changed = Object.entries(recorded).filter(([path, digest]) => sha256(path) !== digest);
+      if (changed.length) {
+        // Different Debian data gives different (still deterministic) output; the test above covers that.
+        console.warn(
+          `${id}: Debian sources differ from the recorded ones (${changed.map(([p]) => p).join(', ')}); checksum comparison not applicable`,
+        );
+        return;
+      }
+      for (const side of ['public', 'private'] as const) {
+        for (const [name, digest] of Object.entries(sums[side]))
+          expect(md5(join(first[id].prepared, side, name)), `${side}/${name}`).toBe(digest);
+      }
+    },
+  );
 
   it.each(MINI_IDS)('%s is idempotent: a current marker means nothing is rewritten', async (id) => {
     const before = readFileSync(join(first[id].prepared, MARKER), 'utf8');
@@ -107,7 +137,9 @@ describe('public data holds no test labels', () => {
     const sample = readCsv(join(prepared, 'public/sample_submission.csv'));
     expect(test.has(label)).toBe(false);
     expect(test.rowCount).toBe(answers.rowCount);
-    expect(new Set(Array.from({ length: test.rowCount }, (_, i) => test.get('id')!.text(i)))).toEqual(testIds);
+    expect(new Set(Array.from({ length: test.rowCount }, (_, i) => test.get('id')!.text(i)))).toEqual(
+      testIds,
+    );
     // No test id in the labelled file, and the sample submission carries one constant guess per column.
     for (let i = 0; i < train.rowCount; i++) expect(testIds.has(train.get('id')!.text(i))).toBe(false);
     expect(train.has(label)).toBe(true);
@@ -118,7 +150,9 @@ describe('public data holds no test labels', () => {
     // Feature rows of test inputs never reappear among the labelled rows (no duplicate leaks the label).
     const trainKeys = new Set(featureKeys(join(prepared, 'public/train.csv'), 1));
     const dup = featureKeys(join(prepared, 'public/test.csv'), 0).filter((k) => trainKeys.has(k));
-    expect(dup.length, `${id}: test rows identical to a labelled row`).toBeLessThanOrEqual(id === 'mini-fashion-mnist' ? 1 : 0);
+    expect(dup.length, `${id}: test rows identical to a labelled row`).toBeLessThanOrEqual(
+      id === 'mini-fashion-mnist' ? 1 : 0,
+    );
   });
 });
 
@@ -151,10 +185,14 @@ describe('staleness', () => {
   });
 
   it('refuses an unknown id with a one-line error', async () => {
-    await expect(prepareMini('mini-nope', { dataDir: dirA })).rejects.toThrow(/^unknown mini competition "mini-nope" \(known: mini-fashion-mnist, /);
+    await expect(prepareMini('mini-nope', { dataDir: dirA })).rejects.toThrow(
+      /^unknown mini competition "mini-nope" \(known: mini-fashion-mnist, /,
+    );
   });
 
   it('reports a missing interpreter in one line', async () => {
-    await expect(prepareMini('mini-diabetes', { dataDir: dirB, python: '/nonexistent/python3', force: true })).rejects.toThrow(/cannot run \/nonexistent\/python3/);
+    await expect(
+      prepareMini('mini-diabetes', { dataDir: dirB, python: '/nonexistent/python3', force: true }),
+    ).rejects.toThrow(/cannot run \/nonexistent\/python3/);
   });
 });

@@ -1,10 +1,27 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '@aira/core';
-import { competitionDir, isMiniId, MINI_IDS, MINI_PLUGIN_DIR, miniDataDir, miniPython, type MiniId } from './paths.js';
+import {
+  competitionDir,
+  isMiniId,
+  MINI_IDS,
+  MINI_PLUGIN_DIR,
+  miniDataDir,
+  miniPython,
+  type MiniId,
+} from './paths.js';
 
 /**
  * Preparation of a mini competition: runs its prepare.py (through tools/prepare.py, Debian's
@@ -56,12 +73,18 @@ function sha256(data: Buffer | string): string {
 
 /** The files whose bytes decide the prepared data, besides the Debian sources. */
 function recipeFiles(id: MiniId): string[] {
-  return [join(MINI_PLUGIN_DIR, 'tools', 'prepare.py'), join(MINI_PLUGIN_DIR, 'python', 'mini_common.py'), join(competitionDir(id), 'prepare.py'), join(competitionDir(id), 'description.md')];
+  return [
+    join(MINI_PLUGIN_DIR, 'tools', 'prepare.py'),
+    join(MINI_PLUGIN_DIR, 'python', 'mini_common.py'),
+    join(competitionDir(id), 'prepare.py'),
+    join(competitionDir(id), 'description.md'),
+  ];
 }
 
 export function recipeHash(id: MiniId): string {
   const h = createHash('sha256');
-  for (const f of recipeFiles(id)) h.update(relative(MINI_PLUGIN_DIR, f)).update('\0').update(readFileSync(f)).update('\0');
+  for (const f of recipeFiles(id))
+    h.update(relative(MINI_PLUGIN_DIR, f)).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');
 }
 
@@ -77,7 +100,8 @@ export function readMarker(prepared: string): Marker | undefined {
 /** Why a prepared folder is not current, or undefined when it is (cheap: stats, no hashing). */
 export function staleReason(id: MiniId, prepared: string): string | undefined {
   const m = readMarker(prepared);
-  if (!m) return existsSync(prepared) ? `no valid ${MARKER} in ${prepared}` : `not prepared yet (${prepared})`;
+  if (!m)
+    return existsSync(prepared) ? `no valid ${MARKER} in ${prepared}` : `not prepared yet (${prepared})`;
   if (m.id !== id) return `${prepared} holds ${m.id}, not ${id}`;
   if (m.recipe !== recipeHash(id)) return 'the prepare scripts changed';
   for (const s of m.sources) {
@@ -117,17 +141,26 @@ export async function verifyPrepared(prepared: string): Promise<string[]> {
 
 function runPython(python: string, args: string[]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' } });
+    const child = spawn(python, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new UserError(`cannot run ${python}: ${e.message} (set AIRA_PYTHON to a Python with numpy)`)));
+    child.on('error', (e) =>
+      reject(new UserError(`cannot run ${python}: ${e.message} (set AIRA_PYTHON to a Python with numpy)`)),
+    );
     child.on('close', (code) => {
       if (code === 0) resolvePromise(out);
       else {
         const lines = err.trim().split('\n');
-        reject(new UserError(`preparing with ${args[0]} failed (exit ${code}): ${lines[lines.length - 1] ?? 'no message'}`));
+        reject(
+          new UserError(
+            `preparing with ${args[0]} failed (exit ${code}): ${lines[lines.length - 1] ?? 'no message'}`,
+          ),
+        );
       }
     });
   });
@@ -137,7 +170,14 @@ function runPython(python: string, args: string[]): Promise<string> {
 export async function prepareMini(id: string, opts: PrepareOptions = {}): Promise<PrepareResult> {
   if (!isMiniId(id)) throw new UserError(`unknown mini competition "${id}" (known: ${MINI_IDS.join(', ')})`);
   const prepared = opts.prepared ?? preparedDir(id, opts.dataDir ?? miniDataDir());
-  const result = (skipped: boolean, marker: Marker): PrepareResult => ({ id, prepared, public: join(prepared, 'public'), private: join(prepared, 'private'), skipped, marker });
+  const result = (skipped: boolean, marker: Marker): PrepareResult => ({
+    id,
+    prepared,
+    public: join(prepared, 'public'),
+    private: join(prepared, 'private'),
+    skipped,
+    marker,
+  });
   if (!opts.force && staleReason(id, prepared) === undefined) return result(true, readMarker(prepared)!);
 
   const parent = dirname(prepared);
@@ -145,7 +185,11 @@ export async function prepareMini(id: string, opts: PrepareOptions = {}): Promis
   const tmp = join(parent, `.prepared.${process.pid}.${Date.now()}.tmp`);
   rmSync(tmp, { recursive: true, force: true });
   try {
-    const out = await runPython(opts.python ?? miniPython(), [join(MINI_PLUGIN_DIR, 'tools', 'prepare.py'), competitionDir(id), tmp]);
+    const out = await runPython(opts.python ?? miniPython(), [
+      join(MINI_PLUGIN_DIR, 'tools', 'prepare.py'),
+      competitionDir(id),
+      tmp,
+    ]);
     const report = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { sources?: string[] };
     const marker: Marker = {
       version: MARKER_VERSION,

@@ -62,14 +62,23 @@ export interface CellResult {
 }
 
 /** Only what picking needs: replaying a long journal at every candidate's time stays cheap. */
-const PICK_EVENTS = new Set<JournalEvent['type']>(['run.started', 'worker.joined', 'candidate.added', 'run.ended']);
+const PICK_EVENTS = new Set<JournalEvent['type']>([
+  'run.started',
+  'worker.joined',
+  'candidate.added',
+  'run.ended',
+]);
 
 /**
  * Reads one cell's run from its journal: the pick at each checkpoint and every change of the pick
  * over time, by hce's pickAt (reference/aira2.md §2 "Final submission": best validation score among
  * candidates scored by then; its test score, medal and percentile rank as graded when it was added).
  */
-export function readCell(dir: string, cell: AblationDoc['cells'][number], checkpoints: readonly Checkpoint[]): CellResult {
+export function readCell(
+  dir: string,
+  cell: AblationDoc['cells'][number],
+  checkpoints: readonly Checkpoint[],
+): CellResult {
   const runDir = join(ablationPaths(dir).cell(cell.cellId), runIdOf(cell.competition, cell.seed));
   const { events } = readJournal(join(runDir, 'journal.jsonl'));
   const state = replay([...events]);
@@ -95,7 +104,9 @@ export function readCell(dir: string, cell: AblationDoc['cells'][number], checkp
     };
   });
   const steps: PickStep[] = [];
-  const times = [...new Set([...state.candidates.values()].map((c) => c.timings.activeMs))].sort((a, b) => a - b);
+  const times = [...new Set([...state.candidates.values()].map((c) => c.timings.activeMs))].sort(
+    (a, b) => a - b,
+  );
   for (const t of times) {
     const p = at(t);
     const last = steps[steps.length - 1];
@@ -103,9 +114,15 @@ export function readCell(dir: string, cell: AblationDoc['cells'][number], checkp
     steps.push({ activeMs: t, candidateId: p.candidateId, test: p.test, percentileRank: p.percentileRank });
   }
   const candidates = [...state.candidates.values()];
-  const test = candidates.map((c) => c.scores.details?.test as { leaderboard?: CellResult['leaderboard'] } | undefined).find((t) => t?.leaderboard);
+  const test = candidates
+    .map((c) => c.scores.details?.test as { leaderboard?: CellResult['leaderboard'] } | undefined)
+    .find((t) => t?.leaderboard);
   const evaluator = manifestEvaluator(join(runDir, 'manifest.json'));
-  const joined = new Set(events.filter((e) => e.type === 'worker.joined').map((e) => (e as Extract<JournalEvent, { type: 'worker.joined' }>).workerId));
+  const joined = new Set(
+    events
+      .filter((e) => e.type === 'worker.joined')
+      .map((e) => (e as Extract<JournalEvent, { type: 'worker.joined' }>).workerId),
+  );
   return {
     cellId: cell.cellId,
     variant: cell.variant,

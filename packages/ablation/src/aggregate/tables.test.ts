@@ -56,7 +56,10 @@ describe('table1Entry', () => {
     expect(t.medalsBySeed.gold.se).toBeCloseTo(16.6667, 4);
   });
   it('counts only complete seeds the MLE-bench way, every value the paper way', () => {
-    const more = [...obs, { competition: 'A', seed: 3, percentileRank: 100, medal: 'gold' as const, test: 1 }];
+    const more = [
+      ...obs,
+      { competition: 'A', seed: 3, percentileRank: 100, medal: 'gold' as const, test: 1 },
+    ];
     const u = table1Entry(more, ['A', 'B'], [0, 1, 2, 3]);
     expect(u.n).toBe(7);
     expect(u.expected).toBe(8);
@@ -88,7 +91,14 @@ describe('gap', () => {
       { competition: 'B', seed: 2, percentileRank: 10, medal: null, test: 4 }, // +10, reference has no pick
       { competition: 'C', seed: 0, percentileRank: 99, medal: null, test: 1 }, // no partner: left out
     ];
-    const g = gap(other, obs, new Map([['A', 'maximize'], ['B', 'minimize']]));
+    const g = gap(
+      other,
+      obs,
+      new Map([
+        ['A', 'maximize'],
+        ['B', 'minimize'],
+      ]),
+    );
     // differences −10, 0, 30, 10: mean 7.5; deviations −17.5 −7.5 22.5 2.5 → Σ² = 875; SD = √(875/3) = 17.078; SE = 8.5391
     expect(g.pr.n).toBe(4);
     expect(g.pr.mean).toBe(7.5);

@@ -44,17 +44,39 @@ const silverPlus = (m: Medal | null) => m === 'gold' || m === 'silver';
 const gold = (m: Medal | null) => m === 'gold';
 
 /** A Table 1 entry (one variant at one checkpoint) from its observations. */
-export function table1Entry(obs: readonly Observation[], competitions: readonly string[], seeds: readonly number[]): Table1Entry {
-  const complete = seeds.filter((s) => competitions.every((c) => obs.some((o) => o.seed === s && o.competition === c)));
+export function table1Entry(
+  obs: readonly Observation[],
+  competitions: readonly string[],
+  seeds: readonly number[],
+): Table1Entry {
+  const complete = seeds.filter((s) =>
+    competitions.every((c) => obs.some((o) => o.seed === s && o.competition === c)),
+  );
   // Per seed: count / number of competitions × 100 (MLE-bench's aggregate_grading_reports.py).
   const perSeed = (flag: (m: Medal | null) => boolean) =>
-    meanSe(complete.map((s) => (100 * obs.filter((o) => o.seed === s && competitions.includes(o.competition) && flag(o.medal)).length) / competitions.length));
+    meanSe(
+      complete.map(
+        (s) =>
+          (100 *
+            obs.filter((o) => o.seed === s && competitions.includes(o.competition) && flag(o.medal)).length) /
+          competitions.length,
+      ),
+    );
   return {
     n: obs.length,
     expected: competitions.length * seeds.length,
     pr: meanSe(obs.map((o) => o.percentileRank)),
-    medals: { bronzePlus: rate(obs.map((o) => bronzePlus(o.medal))), silverPlus: rate(obs.map((o) => silverPlus(o.medal))), gold: rate(obs.map((o) => gold(o.medal))) },
-    medalsBySeed: { seeds: complete, bronzePlus: perSeed(bronzePlus), silverPlus: perSeed(silverPlus), gold: perSeed(gold) },
+    medals: {
+      bronzePlus: rate(obs.map((o) => bronzePlus(o.medal))),
+      silverPlus: rate(obs.map((o) => silverPlus(o.medal))),
+      gold: rate(obs.map((o) => gold(o.medal))),
+    },
+    medalsBySeed: {
+      seeds: complete,
+      bronzePlus: perSeed(bronzePlus),
+      silverPlus: perSeed(silverPlus),
+      gold: perSeed(gold),
+    },
   };
 }
 
@@ -72,7 +94,12 @@ export function table2Entry(obs: readonly Observation[]): Table2Entry {
   return {
     pr: meanSe(obs.map((o) => o.percentileRank)),
     test: meanSe(obs.flatMap((o) => (o.test === null ? [] : [o.test]))),
-    medals: { gold: count('gold'), silver: count('silver'), bronze: count('bronze'), none: obs.filter((o) => o.medal === null).length },
+    medals: {
+      gold: count('gold'),
+      silver: count('silver'),
+      bronze: count('bronze'),
+      none: obs.filter((o) => o.medal === null).length,
+    },
   };
 }
 
@@ -84,7 +111,11 @@ export interface Gap {
   test: { better: number; same: number; worse: number; missing: number };
 }
 
-export function gap(variant: readonly Observation[], reference: readonly Observation[], directions: ReadonlyMap<string, 'maximize' | 'minimize'>): Gap {
+export function gap(
+  variant: readonly Observation[],
+  reference: readonly Observation[],
+  directions: ReadonlyMap<string, 'maximize' | 'minimize'>,
+): Gap {
   const key = (o: Observation) => `${o.competition}\u0000${o.seed}`;
   const ref = new Map(reference.map((o) => [key(o), o]));
   const diffs: number[] = [];

@@ -35,12 +35,26 @@ export function localPool(o: LocalPoolOptions): Launcher {
   const gpus = o.gpus ?? detectGpus();
   const workersDir = join(o.dir, 'workers');
   const tokenFile = join(o.dir, 'token');
-  const slots: Slot[] = Array.from({ length: o.slots }, (_, index) => ({ index, ...(gpus.length ? { gpu: gpus[index % gpus.length] } : {}), proc: null, busy: false }));
+  const slots: Slot[] = Array.from({ length: o.slots }, (_, index) => ({
+    index,
+    ...(gpus.length ? { gpu: gpus[index % gpus.length] } : {}),
+    proc: null,
+    busy: false,
+  }));
   const waiters: Array<{ n: number; grant: (mine: Slot[]) => void }> = [];
 
   const startSlot = async (s: Slot) => {
-    const proc = await o.launch({ index: s.index, gpu: s.gpu, tokenFile, workdir: join(workersDir, `local-${s.index}`), logFile: join(workersDir, `local-${s.index}.log`) });
-    writeFileSync(join(workersDir, `local-${s.index}.json`), `${JSON.stringify({ index: s.index, pid: proc.pid, address: proc.address, gpu: s.gpu, startedAt: Date.now() })}\n`);
+    const proc = await o.launch({
+      index: s.index,
+      gpu: s.gpu,
+      tokenFile,
+      workdir: join(workersDir, `local-${s.index}`),
+      logFile: join(workersDir, `local-${s.index}.log`),
+    });
+    writeFileSync(
+      join(workersDir, `local-${s.index}.json`),
+      `${JSON.stringify({ index: s.index, pid: proc.pid, address: proc.address, gpu: s.gpu, startedAt: Date.now() })}\n`,
+    );
     s.proc = proc;
   };
 
@@ -66,12 +80,16 @@ export function localPool(o: LocalPoolOptions): Launcher {
       // Without GPUs each daemon is one CPU slot: scientific libraries get that slot's share of cores.
       if (gpus.length === 0) {
         const threads = String(Math.max(1, Math.floor(availableParallelism() / o.slots)));
-        for (const v of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS']) process.env[v] ??= threads;
+        for (const v of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'])
+          process.env[v] ??= threads;
       }
       await Promise.all(slots.map(startSlot));
     },
     async acquire(n, cellDir): Promise<Lease> {
-      if (n > o.slots) throw new UserError(`a cell asks for ${n} local workers; the pool has ${o.slots} (set launcher.slots in the matrix)`);
+      if (n > o.slots)
+        throw new UserError(
+          `a cell asks for ${n} local workers; the pool has ${o.slots} (set launcher.slots in the matrix)`,
+        );
       const mine = await new Promise<Slot[]>((grant) => {
         waiters.push({ n, grant });
         pump();

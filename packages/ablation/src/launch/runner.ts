@@ -2,10 +2,28 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, UserError, errorMessage, silentLogger, type Logger } from '@aira/core';
-import { RunConfig, resumeStudy, runStudy, type JournalEvent, type LocalLauncher, type Registry, type RunResult } from '@aira/coordinator';
+import {
+  RunConfig,
+  resumeStudy,
+  runStudy,
+  type JournalEvent,
+  type LocalLauncher,
+  type Registry,
+  type RunResult,
+} from '@aira/coordinator';
 import { expandMatrix, type Cell } from '../matrix/expand.js';
 import type { Matrix } from '../matrix/load.js';
-import { ablationDoc, ablationPaths, cellState, readAblationDoc, readCellDoc, writeCellDoc, writeJsonAtomic, type CellState, type Launch } from '../study/files.js';
+import {
+  ablationDoc,
+  ablationPaths,
+  cellState,
+  readAblationDoc,
+  readCellDoc,
+  writeCellDoc,
+  writeJsonAtomic,
+  type CellState,
+  type Launch,
+} from '../study/files.js';
 import { localPool } from './local.js';
 import type { Launcher, Lease } from './types.js';
 
@@ -88,7 +106,12 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
   const launch: Launch = {
     startedAt: new Date().toISOString(),
     command: options.command ?? process.argv.slice(1).join(' '),
-    host: { hostname: hostname(), cpus: availableParallelism(), memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10, node: process.version },
+    host: {
+      hostname: hostname(),
+      cpus: availableParallelism(),
+      memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+      node: process.version,
+    },
     loadStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
   doc.launches.push(launch);
@@ -99,7 +122,9 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
   const sampler = setInterval(sample, 15_000);
   sampler.unref();
 
-  const states = new Map(cells.map((c) => [c.cellId, cellState(paths.cell(c.cellId), c.competition, c.seed).state]));
+  const states = new Map(
+    cells.map((c) => [c.cellId, cellState(paths.cell(c.cellId), c.competition, c.seed).state]),
+  );
   const outcomes = new Map<string, CellOutcome>();
   const total = cells.length;
   cells.forEach((cell, index) => {
@@ -111,7 +136,10 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
   });
   const todo = cells
     .map((cell, index) => ({ cell, index }))
-    .filter(({ cell }) => states.get(cell.cellId) !== 'ended' && (!options.only || options.only.includes(cell.cellId)));
+    .filter(
+      ({ cell }) =>
+        states.get(cell.cellId) !== 'ended' && (!options.only || options.only.includes(cell.cellId)),
+    );
   if (options.only) {
     const unknown = options.only.filter((id) => !cells.some((c) => c.cellId === id));
     if (unknown.length > 0) throw new UserError(`no cell ${unknown.join(', ')} in matrix ${matrix.name}`);
@@ -123,15 +151,32 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
     const r2 = (x: number) => Math.round(x * 100) / 100;
     sample();
     const loads = series.map(([, l]) => l);
-    launch.load = { mean: r2(loads.reduce((a, b) => a + b, 0) / loads.length), max: r2(Math.max(...loads)), samples: loads.length };
+    launch.load = {
+      mean: r2(loads.reduce((a, b) => a + b, 0) / loads.length),
+      max: r2(Math.max(...loads)),
+      samples: loads.length,
+    };
     launch.loadSeries = series;
-    Object.assign(launch, { endedAt: new Date().toISOString(), loadEnd: loadavg().map((x) => Math.round(x * 100) / 100), ran: count('ran'), resumed: count('resumed'), skipped: count('skipped'), failed: count('failed') });
+    Object.assign(launch, {
+      endedAt: new Date().toISOString(),
+      loadEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+      ran: count('ran'),
+      resumed: count('resumed'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+    });
     writeDoc(doc);
     return { studyId, dir, cells: out, drained: Boolean(options.drain?.aborted) };
   };
   if (todo.length === 0 && options.only?.length !== 0) return result();
 
-  await warmUp(dir, (options.only?.length === 0 ? cells.filter((c) => states.get(c.cellId) !== 'ended') : todo.map((t) => t.cell)), options.registry);
+  await warmUp(
+    dir,
+    options.only?.length === 0
+      ? cells.filter((c) => states.get(c.cellId) !== 'ended')
+      : todo.map((t) => t.cell),
+    options.registry,
+  );
   if (todo.length === 0) return result();
 
   const wantLocal = todo.map(({ cell }) => cell.localWorkers).filter((n): n is number => n !== null);
@@ -139,12 +184,27 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
   if (wantLocal.length > 0) {
     if (options.launcher) launcher = options.launcher;
     else {
-      if (!options.launch) throw new UserError('cells ask for local workers, but no way to start them was given (run through the aira command)');
-      launcher = localPool({ launch: options.launch, dir: options.poolDir ?? dir, slots: matrix.launcher.slots ?? Math.max(...wantLocal) });
+      if (!options.launch)
+        throw new UserError(
+          'cells ask for local workers, but no way to start them was given (run through the aira command)',
+        );
+      launcher = localPool({
+        launch: options.launch,
+        dir: options.poolDir ?? dir,
+        slots: matrix.launcher.slots ?? Math.max(...wantLocal),
+      });
     }
-    const most = todo.reduce((m, { cell }) => (cell.localWorkers !== null && cell.localWorkers > m.n ? { n: cell.localWorkers, variant: cell.variant } : m), { n: 0, variant: '' });
+    const most = todo.reduce(
+      (m, { cell }) =>
+        cell.localWorkers !== null && cell.localWorkers > m.n
+          ? { n: cell.localWorkers, variant: cell.variant }
+          : m,
+      { n: 0, variant: '' },
+    );
     if (most.n > launcher.capacity) {
-      throw new ConfigError(`${matrix.file ?? 'matrix'}: variant ${most.variant} asks for ${most.n} local workers, but the launcher has ${launcher.capacity} (launcher.slots)`);
+      throw new ConfigError(
+        `${matrix.file ?? 'matrix'}: variant ${most.variant} asks for ${most.n} local workers, but the launcher has ${launcher.capacity} (launcher.slots)`,
+      );
     }
   }
 
@@ -160,8 +220,19 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
       running.push(
         runCell(dir, cell, resumed, lease, options)
           .then((r) => {
-            outcomes.set(cell.cellId, { cellId: cell.cellId, status: resumed ? 'resumed' : 'ran', endReason: r.reason });
-            options.onCell?.({ kind: 'ended', cell, index, total, result: r, seconds: (Date.now() - t0) / 1000 });
+            outcomes.set(cell.cellId, {
+              cellId: cell.cellId,
+              status: resumed ? 'resumed' : 'ran',
+              endReason: r.reason,
+            });
+            options.onCell?.({
+              kind: 'ended',
+              cell,
+              index,
+              total,
+              result: r,
+              seconds: (Date.now() - t0) / 1000,
+            });
           })
           .catch((err: unknown) => {
             failed = true;
@@ -174,7 +245,10 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
     const queue = [...todo];
     while (queue.length > 0 && !stopping()) {
       const next = queue.shift()!;
-      const lease = next.cell.localWorkers !== null ? await launcher!.acquire(next.cell.localWorkers, paths.cell(next.cell.cellId)) : null;
+      const lease =
+        next.cell.localWorkers !== null
+          ? await launcher!.acquire(next.cell.localWorkers, paths.cell(next.cell.cellId))
+          : null;
       if (stopping()) {
         lease?.release();
         break;
@@ -183,7 +257,9 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
       // Cells that fit in the workers left free start beside it: with the same budget they end about
       // when it does, so they hold back no cell waiting in front of them.
       while (launcher && launcher.available() > 0 && !stopping()) {
-        const i = queue.findIndex(({ cell }) => cell.localWorkers !== null && cell.localWorkers <= launcher!.available());
+        const i = queue.findIndex(
+          ({ cell }) => cell.localWorkers !== null && cell.localWorkers <= launcher!.available(),
+        );
         if (i < 0) break;
         const [beside] = queue.splice(i, 1);
         start(beside!, await launcher.acquire(beside!.cell.localWorkers!, paths.cell(beside!.cell.cellId)));
@@ -196,7 +272,13 @@ export async function runAblation(matrix: Matrix, options: AblationOptions): Pro
   return result();
 }
 
-async function runCell(dir: string, cell: Cell, resumed: boolean, lease: Lease | null, o: AblationOptions): Promise<RunResult> {
+async function runCell(
+  dir: string,
+  cell: Cell,
+  resumed: boolean,
+  lease: Lease | null,
+  o: AblationOptions,
+): Promise<RunResult> {
   const cellDir = ablationPaths(dir).cell(cell.cellId);
   const common = {
     registry: o.registry,
@@ -210,9 +292,15 @@ async function runCell(dir: string, cell: Cell, resumed: boolean, lease: Lease |
     const config = RunConfig.parse({
       ...cell.config,
       out: dir,
-      workers: lease ? { ...cell.config.workers, spec: lease.workers.spec, tokenFile: lease.workers.tokenFile } : cell.config.workers,
+      workers: lease
+        ? { ...cell.config.workers, spec: lease.workers.spec, tokenFile: lease.workers.tokenFile }
+        : cell.config.workers,
     });
-    study = await runStudy(config, { ...common, studyId: cell.cellId, provenance: new Map([['labels.variant', `ablation variant ${cell.variant}`]]) });
+    study = await runStudy(config, {
+      ...common,
+      studyId: cell.cellId,
+      provenance: new Map([['labels.variant', `ablation variant ${cell.variant}`]]),
+    });
   }
   const run = study.runs[0];
   if (!run) throw new UserError(`cell ${cell.cellId} ended without a run (stopped before it began)`);
@@ -229,14 +317,24 @@ async function warmUp(dir: string, cells: Cell[], registry: Registry): Promise<v
   const scratch = join(dir, '.warm-up');
   try {
     for (const cell of cells) {
-      const name = cell.config.hce === 'off' ? 'self-reported' : cell.config.hce === 'on' || registry.evaluators.has('hce') ? 'hce' : 'self-reported';
+      const name =
+        cell.config.hce === 'off'
+          ? 'self-reported'
+          : cell.config.hce === 'on' || registry.evaluators.has('hce')
+            ? 'hce'
+            : 'self-reported';
       const key = `${name}\u0000${cell.competition}`;
       const factory = registry.evaluators.get(name);
       if (seen.has(key) || !factory) continue;
       seen.add(key);
       const runDir = join(scratch, `${name}-${cell.competition}`);
       mkdirSync(runDir, { recursive: true });
-      await factory(cell.config).prepare({ runId: 'warm-up', competition: cell.competition, config: cell.config, runDir });
+      await factory(cell.config).prepare({
+        runId: 'warm-up',
+        competition: cell.competition,
+        config: cell.config,
+        runDir,
+      });
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

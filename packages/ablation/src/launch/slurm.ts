@@ -1,7 +1,15 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '@aira/core';
-import { ENDED_STATES, SlurmConfig, jobStates, sbatch, sbatchLines, scancel, type SlurmEnv } from '@aira/coordinator';
+import {
+  ENDED_STATES,
+  SlurmConfig,
+  jobStates,
+  sbatch,
+  sbatchLines,
+  scancel,
+  type SlurmEnv,
+} from '@aira/coordinator';
 import type { Cell } from '../matrix/expand.js';
 import { ablationPaths, cellState } from '../study/files.js';
 
@@ -38,18 +46,38 @@ export interface SlurmArrayResult {
 export function cellAllocation(cfg: SlurmConfig, workers: number): string[] {
   const gpus = cfg.gpusPerNode > 0 || cfg.gres !== undefined;
   const lines = sbatchLines(
-    SlurmConfig.parse({ ...cfg, nodes: 1, slotsPerNode: 1, gpusPerNode: gpus ? workers : 0, gres: undefined, cpusPerGpu: (cfg.cpusPerGpu ?? 1) * workers, memPerGpu: undefined }),
+    SlurmConfig.parse({
+      ...cfg,
+      nodes: 1,
+      slotsPerNode: 1,
+      gpusPerNode: gpus ? workers : 0,
+      gres: undefined,
+      cpusPerGpu: (cfg.cpusPerGpu ?? 1) * workers,
+      memPerGpu: undefined,
+    }),
   );
   const mem = cfg.memPerGpu ? /^(\d+)([KMGT]?)$/i.exec(cfg.memPerGpu) : null;
   // Memory per worker: per GPU where there are GPUs, else the task's memory for all its workers.
-  if (mem) lines.push(gpus ? `#SBATCH --mem-per-gpu=${cfg.memPerGpu}` : `#SBATCH --mem=${Number(mem[1]) * workers}${mem[2]!.toUpperCase()}`);
+  if (mem)
+    lines.push(
+      gpus
+        ? `#SBATCH --mem-per-gpu=${cfg.memPerGpu}`
+        : `#SBATCH --mem=${Number(mem[1]) * workers}${mem[2]!.toUpperCase()}`,
+    );
   return lines;
 }
 
 const quote = (s: string) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The array script: task i runs the i-th line of the cells file with `aira ablate --cell`. */
-export function arrayScript(o: Omit<SlurmArrayOptions, 'cells' | 'env' | 'pollMs' | 'stop' | 'onTask'> & { cellsFile: string; count: number; workers: number; logDir: string }): string {
+export function arrayScript(
+  o: Omit<SlurmArrayOptions, 'cells' | 'env' | 'pollMs' | 'stop' | 'onTask'> & {
+    cellsFile: string;
+    count: number;
+    workers: number;
+    logDir: string;
+  },
+): string {
   const throttle = o.maxParallel ? `%${o.maxParallel}` : '';
   const aira = o.aira.map(quote).join(' ');
   return [
@@ -83,7 +111,9 @@ export async function runCellsOnSlurm(o: SlurmArrayOptions): Promise<SlurmArrayR
   writeFileSync(cellsFile, `${o.cells.map((c) => c.cellId).join('\n')}\n`);
   const workers = Math.max(1, ...o.cells.map((c) => c.localWorkers ?? 1));
   const script = join(logDir, `array-${stamp}.sbatch`);
-  writeFileSync(script, arrayScript({ ...o, cellsFile, count: o.cells.length, workers, logDir }), { mode: 0o755 });
+  writeFileSync(script, arrayScript({ ...o, cellsFile, count: o.cells.length, workers, logDir }), {
+    mode: 0o755,
+  });
   await cancelEarlierArrays(logDir, o);
   const jobId = await sbatch(script, `the ablation array of ${o.cells.length} cell(s)`, o);
   appendFileSync(join(logDir, 'arrays.txt'), `${jobId}\n`);
@@ -121,15 +151,21 @@ export async function runCellsOnSlurm(o: SlurmArrayOptions): Promise<SlurmArrayR
 async function cancelEarlierArrays(logDir: string, o: SlurmEnv): Promise<void> {
   const file = join(logDir, 'arrays.txt');
   if (!existsSync(file)) return;
-  const ids = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+  const ids = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^\d+$/.test(l));
   const live = (await jobStates(ids, o)).filter((s) => !ENDED_STATES.has(s.state));
   if (live.length === 0) return;
   await scancel([...new Set(live.map((s) => s.jobId))], o);
   const until = Date.now() + 120_000;
-  while (Date.now() < until && (await jobStates(ids, o)).some((s) => !ENDED_STATES.has(s.state))) await new Promise((r) => setTimeout(r, 500));
+  while (Date.now() < until && (await jobStates(ids, o)).some((s) => !ENDED_STATES.has(s.state)))
+    await new Promise((r) => setTimeout(r, 500));
 }
 
 /** Cells of a matrix not ended yet (what a submission runs). */
 export function cellsToRun(cells: Cell[], dir: string): Cell[] {
-  return cells.filter((c) => cellState(ablationPaths(dir).cell(c.cellId), c.competition, c.seed).state !== 'ended');
+  return cells.filter(
+    (c) => cellState(ablationPaths(dir).cell(c.cellId), c.competition, c.seed).state !== 'ended',
+  );
 }

@@ -12,7 +12,8 @@ export interface Checkpoint {
  */
 export function parseCheckpoint(spec: string | number, budgetMs: number): Checkpoint | string {
   if (typeof spec === 'number') {
-    if (!(spec > 0 && spec <= 1)) return `${spec}: a number is a fraction of the budget in (0, 1]; write durations with a unit (90s, 3h)`;
+    if (!(spec > 0 && spec <= 1))
+      return `${spec}: a number is a fraction of the budget in (0, 1]; write durations with a unit (90s, 3h)`;
     return { label: percent(spec), ms: Math.round(spec * budgetMs) };
   }
   const text = spec.trim();

@@ -16,7 +16,8 @@ export interface Cell {
   fingerprint: string;
 }
 
-export const cellId = (variant: string, competition: string, seed: number) => `${variant}--${competition}--s${seed}`;
+export const cellId = (variant: string, competition: string, seed: number) =>
+  `${variant}--${competition}--s${seed}`;
 
 /**
  * Workers a `local[:N]` spec asks for: N, or one per GPU found (else 2 CPU slots), as the
@@ -37,9 +38,13 @@ export function localWorkersOf(spec: readonly string[], gpus: number): number | 
 export function expandMatrix(matrix: Matrix, gpus = 0): Cell[] {
   const cells: Cell[] = [];
   if (matrix.order === 'variant-major') {
-    for (const v of matrix.variants) for (const competition of matrix.competitions) for (const seed of matrix.seeds) cells.push(cellOf(matrix, v, competition, seed, gpus));
+    for (const v of matrix.variants)
+      for (const competition of matrix.competitions)
+        for (const seed of matrix.seeds) cells.push(cellOf(matrix, v, competition, seed, gpus));
   } else {
-    for (const seed of matrix.seeds) for (const competition of matrix.competitions) for (const v of matrix.variants) cells.push(cellOf(matrix, v, competition, seed, gpus));
+    for (const seed of matrix.seeds)
+      for (const competition of matrix.competitions)
+        for (const v of matrix.variants) cells.push(cellOf(matrix, v, competition, seed, gpus));
   }
   return cells;
 }

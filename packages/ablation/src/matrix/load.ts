@@ -53,7 +53,10 @@ const MATRIX_LEVEL: Record<string, string> = {
 };
 
 /** Path fields: in a matrix they are relative to the matrix file's folder (as in a run config file). */
-const PATH_FIELDS = [['agent', 'script'], ['workers', 'tokenFile']];
+const PATH_FIELDS = [
+  ['agent', 'script'],
+  ['workers', 'tokenFile'],
+];
 
 export function loadMatrix(file: string, options: LoadOptions = {}): Matrix {
   return matrixFrom(readYaml(file, 'matrix file'), options);
@@ -67,7 +70,9 @@ export function parseMatrix(text: string, file: string, options: LoadOptions = {
 function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
   const where = (path: ReadonlyArray<string | number>) => `${src.file}:${src.lineOf(path)}`;
   if (src.values === null || typeof src.values !== 'object' || Array.isArray(src.values)) {
-    throw new ConfigError(`${src.file}:1: a matrix is a mapping (name, suite, seeds, budget, checkpoints, base, variants)`);
+    throw new ConfigError(
+      `${src.file}:1: a matrix is a mapping (name, suite, seeds, budget, checkpoints, base, variants)`,
+    );
   }
   const parsed = MatrixFile.safeParse(src.values);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, (path) => where(path), []));
@@ -75,30 +80,42 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
 
   const base = absolutePaths(m.base, dirname(resolve(src.file)));
   for (const key of Object.keys(base)) {
-    if (MATRIX_LEVEL[key]) throw new ConfigError(`${where(['base', key])}: base.${key}: set ${MATRIX_LEVEL[key]} at the matrix's top level, not in base`);
+    if (MATRIX_LEVEL[key])
+      throw new ConfigError(
+        `${where(['base', key])}: base.${key}: set ${MATRIX_LEVEL[key]} at the matrix's top level, not in base`,
+      );
   }
   if (isObject(base.budget) && 'wallClock' in base.budget) {
-    throw new ConfigError(`${where(['base', 'budget', 'wallClock'])}: base.budget.wallClock: the matrix's time budget is its top-level "budget"`);
+    throw new ConfigError(
+      `${where(['base', 'budget', 'wallClock'])}: base.budget.wallClock: the matrix's time budget is its top-level "budget"`,
+    );
   }
 
   const checkpoints: Checkpoint[] = [];
   m.checkpoints.forEach((spec, i) => {
     const c = parseCheckpoint(spec, m.budget);
     if (typeof c === 'string') throw new ConfigError(`${where(['checkpoints', i])}: checkpoints.${i}: ${c}`);
-    if (checkpoints.some((x) => x.ms === c.ms)) throw new ConfigError(`${where(['checkpoints', i])}: checkpoints.${i}: ${c.label} repeats an earlier checkpoint`);
+    if (checkpoints.some((x) => x.ms === c.ms))
+      throw new ConfigError(
+        `${where(['checkpoints', i])}: checkpoints.${i}: ${c.label} repeats an earlier checkpoint`,
+      );
     checkpoints.push(c);
   });
   checkpoints.sort((a, b) => a.ms - b.ms);
 
   let competitions: string[];
   if (m.suite) {
-    if (!options.resolveSuite) throw new ConfigError(`${where(['suite'])}: suite: "${m.suite}" cannot be resolved here (no competitions package); list competitions instead`);
+    if (!options.resolveSuite)
+      throw new ConfigError(
+        `${where(['suite'])}: suite: "${m.suite}" cannot be resolved here (no competitions package); list competitions instead`,
+      );
     try {
       competitions = options.resolveSuite(m.suite);
     } catch (err) {
       throw new ConfigError(`${where(['suite'])}: ${(err as Error).message}`);
     }
-    if (competitions.length === 0) throw new ConfigError(`${where(['suite'])}: suite: "${m.suite}" lists no competition`);
+    if (competitions.length === 0)
+      throw new ConfigError(`${where(['suite'])}: suite: "${m.suite}" lists no competition`);
   } else competitions = [...new Set(m.competitions!)];
 
   const variants: Variant[] = [];
@@ -106,17 +123,30 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
     const body = raw ?? {};
     const description = body.description;
     const paper = body.paper;
-    if (description !== undefined && typeof description !== 'string') throw new ConfigError(`${where(['variants', name, 'description'])}: variants.${name}.description: expected text`);
+    if (description !== undefined && typeof description !== 'string')
+      throw new ConfigError(
+        `${where(['variants', name, 'description'])}: variants.${name}.description: expected text`,
+      );
     if (paper !== undefined && !PAPER_ROWS.includes(paper as PaperRow)) {
-      throw new ConfigError(`${where(['variants', name, 'paper'])}: variants.${name}.paper: one of ${PAPER_ROWS.join(', ')} (the paper's Table 1 rows)`);
+      throw new ConfigError(
+        `${where(['variants', name, 'paper'])}: variants.${name}.paper: one of ${PAPER_ROWS.join(', ')} (the paper's Table 1 rows)`,
+      );
     }
-    if (paper !== undefined && !m.paper) throw new ConfigError(`${where(['variants', name, 'paper'])}: variants.${name}.paper: set "paper: table1" at the top level first`);
+    if (paper !== undefined && !m.paper)
+      throw new ConfigError(
+        `${where(['variants', name, 'paper'])}: variants.${name}.paper: set "paper: table1" at the top level first`,
+      );
     const overrides = absolutePaths(
-      Object.fromEntries(Object.entries(body).filter(([k]) => !(VARIANT_META as readonly string[]).includes(k))),
+      Object.fromEntries(
+        Object.entries(body).filter(([k]) => !(VARIANT_META as readonly string[]).includes(k)),
+      ),
       dirname(resolve(src.file)),
     );
     for (const key of Object.keys(overrides)) {
-      if (MATRIX_LEVEL[key]) throw new ConfigError(`${where(['variants', name, key])}: variants.${name}.${key}: set ${MATRIX_LEVEL[key]} at the matrix's top level, not in a variant`);
+      if (MATRIX_LEVEL[key])
+        throw new ConfigError(
+          `${where(['variants', name, key])}: variants.${name}.${key}: set ${MATRIX_LEVEL[key]} at the matrix's top level, not in a variant`,
+        );
     }
     const merged = deepMerge(deepMerge(base, { budget: { wallClock: m.budget } }), overrides);
     merged.competitions = [competitions[0]];
@@ -125,14 +155,22 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
     const result = RunConfig.safeParse(merged);
     if (!result.success) {
       const locate = (path: ReadonlyArray<string | number>): string => {
-        if (has(overrides, path)) return `${where(['variants', name, ...path])}: variants.${name}.${path.join('.')}`;
-        if (has(base, path)) return `${where(['base', ...path])}: base.${path.join('.')} (in variant ${name})`;
+        if (has(overrides, path))
+          return `${where(['variants', name, ...path])}: variants.${name}.${path.join('.')}`;
+        if (has(base, path))
+          return `${where(['base', ...path])}: base.${path.join('.')} (in variant ${name})`;
         if (path.join('.') === 'budget.wallClock') return `${where(['budget'])}: budget`;
         return `${where(['variants', name])}: variants.${name}.${path.join('.')}`;
       };
       throw new ConfigError(formatIssues(result.error.issues, locate, [], true));
     }
-    variants.push({ name, ...(description ? { description } : {}), ...(paper ? { paper: paper as PaperRow } : {}), overrides, config: result.data });
+    variants.push({
+      name,
+      ...(description ? { description } : {}),
+      ...(paper ? { paper: paper as PaperRow } : {}),
+      overrides,
+      config: result.data,
+    });
   }
 
   const doc = {
@@ -158,13 +196,25 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
 }
 
 /** One line per issue: `file:line: field.path: message`. */
-function formatIssues(issues: z.core.$ZodIssue[], locate: (path: Array<string | number>) => string, prefix: string[], located = false): string {
+function formatIssues(
+  issues: z.core.$ZodIssue[],
+  locate: (path: Array<string | number>) => string,
+  prefix: string[],
+  located = false,
+): string {
   const lines: string[] = [];
   for (const issue of issues) {
-    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...prefix, ...issue.path, k]) : [[...prefix, ...issue.path]];
+    const paths =
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((k) => [...prefix, ...issue.path, k])
+        : [[...prefix, ...issue.path]];
     for (const path of paths as Array<Array<string | number>>) {
       const message = issue.code === 'unrecognized_keys' ? 'unknown setting' : issue.message;
-      lines.push(located ? `${locate(path)}: ${message}` : `${locate(path)}: ${path.join('.') || '(top level)'}: ${message}`);
+      lines.push(
+        located
+          ? `${locate(path)}: ${message}`
+          : `${locate(path)}: ${path.join('.') || '(top level)'}: ${message}`,
+      );
     }
   }
   return `invalid matrix: ${lines.join('; ')}`;
@@ -185,9 +235,13 @@ function has(obj: unknown, path: ReadonlyArray<string | number>): boolean {
 }
 
 /** Deep merge where `over` wins; arrays and scalars are replaced, objects merged. */
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(over))
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
   return out;
 }
 
@@ -195,11 +249,16 @@ function absolutePaths(values: Record<string, unknown>, dir: string): Record<str
   const out = structuredClone(values);
   for (const [section, key] of PATH_FIELDS) {
     const node = out[section!];
-    if (isObject(node) && typeof node[key!] === 'string' && !isAbsolute(node[key!] as string)) node[key!] = resolve(dir, node[key!] as string);
+    if (isObject(node) && typeof node[key!] === 'string' && !isAbsolute(node[key!] as string))
+      node[key!] = resolve(dir, node[key!] as string);
   }
   const workers = out.workers;
   if (isObject(workers) && Array.isArray(workers.spec)) {
-    workers.spec = workers.spec.map((s) => (typeof s === 'string' && s.startsWith('hosts:') && !isAbsolute(s.slice(6)) ? `hosts:${resolve(dir, s.slice(6))}` : s));
+    workers.spec = workers.spec.map((s) =>
+      typeof s === 'string' && s.startsWith('hosts:') && !isAbsolute(s.slice(6))
+        ? `hosts:${resolve(dir, s.slice(6))}`
+        : s,
+    );
   }
   return out;
 }

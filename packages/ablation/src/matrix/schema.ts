@@ -9,7 +9,10 @@ export type PaperRow = (typeof PAPER_ROWS)[number];
 /** A name used in folder names: letters, digits, `.`, `_` and single `-` (cell ids join parts with `--`). */
 const name = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'letters, digits, ".", "_" and "-" only, starting with a letter or digit',
+  )
   .refine((s) => !s.includes('--'), 'no "--" (cell ids join variant, competition and seed with it)');
 
 /** A checkpoint: a duration with a unit ("3h", "90s"), or a fraction of the budget ("25%", 0.25). */
@@ -53,7 +56,9 @@ export const MatrixFile = z
     /** RunConfig settings every variant starts from. */
     base: z.record(z.string(), z.unknown()).default({}),
     /** Named variants: RunConfig overrides of the base, plus `description` and `paper` (its Table 1 row). */
-    variants: z.record(name, z.record(z.string(), z.unknown()).nullable()).refine((v) => Object.keys(v).length > 0, 'at least one variant'),
+    variants: z
+      .record(name, z.record(z.string(), z.unknown()).nullable())
+      .refine((v) => Object.keys(v).length > 0, 'at least one variant'),
     launcher: LauncherSpec.default({ kind: 'local' }),
     /**
      * Launch order. `interleaved` (seed, then competition, then variant) spreads a shared machine's
@@ -62,9 +67,16 @@ export const MatrixFile = z
     order: z.enum(['interleaved', 'variant-major']).default('interleaved'),
   })
   .superRefine((m, ctx) => {
-    if (m.suite && m.competitions) ctx.addIssue({ code: 'custom', path: ['competitions'], message: 'give either a suite or competitions, not both' });
-    if (!m.suite && !m.competitions) ctx.addIssue({ code: 'custom', path: ['suite'], message: 'give a suite or a list of competitions' });
-    if (new Set(m.seeds).size !== m.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds repeat' });
+    if (m.suite && m.competitions)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['competitions'],
+        message: 'give either a suite or competitions, not both',
+      });
+    if (!m.suite && !m.competitions)
+      ctx.addIssue({ code: 'custom', path: ['suite'], message: 'give a suite or a list of competitions' });
+    if (new Set(m.seeds).size !== m.seeds.length)
+      ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds repeat' });
   });
 
 export type MatrixFile = z.output<typeof MatrixFile>;

@@ -1,7 +1,8 @@
 import { formatDuration } from '@aira/core';
 import type { MeanSe } from '../aggregate/stats.js';
 
-export const fmt1 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(1));
+export const fmt1 = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(1);
 
 /** "59.9 ± 3.6" (the SE is left out below 2 values). */
 export function fmtMeanSe(m: MeanSe, digits = 1): string {

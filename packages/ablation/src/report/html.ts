@@ -15,7 +15,11 @@ code { font-size: .9em; }`;
 const inline = (s: string) => inlineHtml(s, escapeHtml);
 
 /** The report as one self-contained page (inline CSS, plots as inline SVG). */
-export function renderBlocksHtml(title: string, blocks: readonly Block[], svgs: Readonly<Record<string, string>>): string {
+export function renderBlocksHtml(
+  title: string,
+  blocks: readonly Block[],
+  svgs: Readonly<Record<string, string>>,
+): string {
   const out: string[] = [];
   for (const b of blocks) {
     switch (b.kind) {
@@ -32,12 +36,21 @@ export function renderBlocksHtml(title: string, blocks: readonly Block[], svgs: 
         break;
       case 'table': {
         const head = `<tr>${b.head.map((h) => `<th>${inline(h)}</th>`).join('')}</tr>`;
-        const rows = b.rows.map((r) => `<tr>${r.map((c, i) => `<td${b.align?.[i] === 'r' ? ' class="n"' : ''}>${inline(c)}</td>`).join('')}</tr>`).join('');
-        out.push(`<table>${head}${rows}</table>${b.caption ? `<p class="caption">${inline(b.caption)}</p>` : ''}`);
+        const rows = b.rows
+          .map(
+            (r) =>
+              `<tr>${r.map((c, i) => `<td${b.align?.[i] === 'r' ? ' class="n"' : ''}>${inline(c)}</td>`).join('')}</tr>`,
+          )
+          .join('');
+        out.push(
+          `<table>${head}${rows}</table>${b.caption ? `<p class="caption">${inline(b.caption)}</p>` : ''}`,
+        );
         break;
       }
       case 'plot':
-        out.push(`<figure>${svgs[b.key] ?? `<img src="${escapeHtml(b.file)}" alt="${escapeHtml(b.alt)}">`}<figcaption><p class="caption">${inline(b.caption)}</p></figcaption></figure>`);
+        out.push(
+          `<figure>${svgs[b.key] ?? `<img src="${escapeHtml(b.file)}" alt="${escapeHtml(b.alt)}">`}<figcaption><p class="caption">${inline(b.caption)}</p></figcaption></figure>`,
+        );
         break;
     }
   }

@@ -23,7 +23,11 @@ export function renderBlocksMarkdown(blocks: readonly Block[]): string {
         break;
       case 'table': {
         const align = b.head.map((_, i) => (b.align?.[i] === 'r' ? '---:' : '---'));
-        const lines = [`| ${b.head.map(cell).join(' | ')} |`, `|${align.join('|')}|`, ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+        const lines = [
+          `| ${b.head.map(cell).join(' | ')} |`,
+          `|${align.join('|')}|`,
+          ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+        ];
         if (b.caption) lines.push('', b.caption);
         out.push(lines.join('\n'));
         break;

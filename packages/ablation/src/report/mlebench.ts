@@ -2,7 +2,13 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ArtifactStore, readJournal, type CandidateRecord } from '@aira/coordinator';
 import { PREDICTION_FILES } from '@aira/hce';
-import { competitionReport, gradingReport, readLeaderboard, type CompetitionReport, type Leaderboard } from '@aira/grading';
+import {
+  competitionReport,
+  gradingReport,
+  readLeaderboard,
+  type CompetitionReport,
+  type Leaderboard,
+} from '@aira/grading';
 import type { CellResult } from '../aggregate/cells.js';
 import { ablationPaths, cellJournal, runIdOf } from '../study/files.js';
 import type { AblationReport } from './types.js';
@@ -10,7 +16,8 @@ import type { AblationReport } from './types.js';
 export type { CompetitionReport, GradingReport } from '@aira/grading';
 
 /** A folder name for a checkpoint label ("25%" → "25pct"). */
-export const checkpointFolder = (label: string) => label.replace(/%/g, 'pct').replace(/[^A-Za-z0-9._-]/g, '_');
+export const checkpointFolder = (label: string) =>
+  label.replace(/%/g, 'pct').replace(/[^A-Za-z0-9._-]/g, '_');
 
 export interface MlebenchExport {
   /** Grading report files written (one per cell and checkpoint, plus one per variant and checkpoint). */
@@ -24,7 +31,11 @@ export interface MlebenchExport {
  * as `mlebench grade` writes a run group), and with `submissions`, the picks' test predictions as
  * `submissions/<cell>.csv` and a `submissions.jsonl` that `mlebench grade --submission` reads.
  */
-export function exportMlebench(dir: string, report: AblationReport, options: { submissions?: boolean } = {}): MlebenchExport {
+export function exportMlebench(
+  dir: string,
+  report: AblationReport,
+  options: { submissions?: boolean } = {},
+): MlebenchExport {
   const root = ablationPaths(dir).mlebench;
   rmSync(root, { recursive: true, force: true });
   const files: string[] = [];
@@ -53,13 +64,17 @@ export function exportMlebench(dir: string, report: AblationReport, options: { s
       const candidate = pick.candidateId ? candidateOf(dir, c, pick.candidateId, journals) : null;
       const testFile = candidate?.artifacts[PREDICTION_FILES.test];
       const runDir = join(ablationPaths(dir).cell(c.cellId), runIdOf(c.competition, c.seed));
-      let submissionPath = testFile ? join(runDir, 'artifacts', testFile.sha256.slice(0, 2), testFile.sha256) : '';
+      let submissionPath = testFile
+        ? join(runDir, 'artifacts', testFile.sha256.slice(0, 2), testFile.sha256)
+        : '';
       if (options.submissions && testFile) {
         mkdirSync(join(folder, 'submissions'), { recursive: true });
         const copy = join(folder, 'submissions', `${c.cellId}.csv`);
         copyFileSync(new ArtifactStore(join(runDir, 'artifacts')).pathOf(testFile.sha256), copy);
         submissionPath = copy;
-        lines.push(JSON.stringify({ competition_id: c.competition, submission_path: relative(folder, copy) }));
+        lines.push(
+          JSON.stringify({ competition_id: c.competition, submission_path: relative(folder, copy) }),
+        );
       }
       const r = competitionReport({
         competitionId: c.competition,
@@ -85,12 +100,18 @@ export function exportMlebench(dir: string, report: AblationReport, options: { s
   return { files };
 }
 
-function candidateOf(dir: string, c: CellResult, id: string, journals: Map<string, Map<string, CandidateRecord>>): CandidateRecord | null {
+function candidateOf(
+  dir: string,
+  c: CellResult,
+  id: string,
+  journals: Map<string, Map<string, CandidateRecord>>,
+): CandidateRecord | null {
   const path = cellJournal(ablationPaths(dir).cell(c.cellId), c.competition, c.seed);
   let map = journals.get(path);
   if (!map) {
     map = new Map();
-    for (const e of readJournal(path).events) if (e.type === 'candidate.added') map.set(e.candidate.id, e.candidate);
+    for (const e of readJournal(path).events)
+      if (e.type === 'candidate.added') map.set(e.candidate.id, e.candidate);
     journals.set(path, map);
   }
   return map.get(id) ?? null;

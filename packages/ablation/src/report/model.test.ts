@@ -44,11 +44,29 @@ function matrix(paper: boolean): AblationDoc['matrix'] {
  * A cell whose submission changes at the given active hours to the given (PR, medal, test); the
  * pick at a checkpoint is the last change at or before it, as pickAt would give.
  */
-function cell(variant: string, competition: string, seed: number, changes: Array<[number, number, Medal | null, number]>): CellResult {
+function cell(
+  variant: string,
+  competition: string,
+  seed: number,
+  changes: Array<[number, number, Medal | null, number]>,
+): CellResult {
   const at = (ms: number) => [...changes].reverse().find(([h]) => h * H <= ms);
   const pick = (label: string, ms: number) => {
     const c = at(ms);
-    return { checkpoint: label, atMs: ms, reached: true, candidateId: c ? `c${c[0]}` : null, by: c ? ('validation' as const) : null, search: null, validation: null, test: c ? c[3] : null, percentileRank: c ? c[1] : 0, medal: c ? c[2] : null, aboveMedian: false, eligible: 1 };
+    return {
+      checkpoint: label,
+      atMs: ms,
+      reached: true,
+      candidateId: c ? `c${c[0]}` : null,
+      by: c ? ('validation' as const) : null,
+      search: null,
+      validation: null,
+      test: c ? c[3] : null,
+      percentileRank: c ? c[1] : 0,
+      medal: c ? c[2] : null,
+      aboveMedian: false,
+      eligible: 1,
+    };
   };
   return {
     cellId: `${variant}--${competition}--s${seed}`,
@@ -69,19 +87,39 @@ function cell(variant: string, competition: string, seed: number, changes: Array
     leaderboard: { kind: 'mlebench', file: '/nowhere/leaderboard.csv', exact: true },
     evaluator: 'hce',
     picks: [pick('3h', 3 * H), pick('72h', 72 * H)],
-    steps: changes.map(([h, pr, , test]) => ({ activeMs: h * H, candidateId: `c${h}`, test, percentileRank: pr })),
+    steps: changes.map(([h, pr, , test]) => ({
+      activeMs: h * H,
+      candidateId: `c${h}`,
+      test,
+      percentileRank: pr,
+    })),
   };
 }
 
 // full: at 3 h PR 90, 70, 50, 30 (mean 60); at 72 h PR 100, 80, 60, 40 (mean 70).
 // 1-gpu: nothing by 3 h on three cells, 20 on one (mean 5); at 72 h 60, 40, 20, 0 → mean 30.
 const cells = [
-  cell('full', 'spooky-author-identification', 0, [[1, 90, 'gold', 0.2], [10, 100, 'gold', 0.15]]),
-  cell('full', 'spooky-author-identification', 1, [[2, 70, 'silver', 0.3], [30, 80, 'gold', 0.25]]),
-  cell('full', 'mlsp-2013-birds', 0, [[2, 50, null, 0.8], [40, 60, 'bronze', 0.85]]),
-  cell('full', 'mlsp-2013-birds', 1, [[3, 30, null, 0.7], [50, 40, null, 0.75]]),
+  cell('full', 'spooky-author-identification', 0, [
+    [1, 90, 'gold', 0.2],
+    [10, 100, 'gold', 0.15],
+  ]),
+  cell('full', 'spooky-author-identification', 1, [
+    [2, 70, 'silver', 0.3],
+    [30, 80, 'gold', 0.25],
+  ]),
+  cell('full', 'mlsp-2013-birds', 0, [
+    [2, 50, null, 0.8],
+    [40, 60, 'bronze', 0.85],
+  ]),
+  cell('full', 'mlsp-2013-birds', 1, [
+    [3, 30, null, 0.7],
+    [50, 40, null, 0.75],
+  ]),
   cell('1-gpu', 'spooky-author-identification', 0, [[5, 60, 'bronze', 0.35]]),
-  cell('1-gpu', 'spooky-author-identification', 1, [[2.5, 20, null, 0.6], [20, 40, null, 0.5]]),
+  cell('1-gpu', 'spooky-author-identification', 1, [
+    [2.5, 20, null, 0.6],
+    [20, 40, null, 0.5],
+  ]),
   cell('1-gpu', 'mlsp-2013-birds', 0, [[8, 20, null, 0.6]]),
   cell('1-gpu', 'mlsp-2013-birds', 1, [[9, 0, null, 0.1]]),
 ];
@@ -113,10 +151,22 @@ describe('the ablation report model', () => {
   });
 
   it("puts the paper's Table 1 beside ours at the paper's cut-offs", () => {
-    expect(t1('full', '3h').paper).toMatchObject({ row: 'full', hours: 3, pr: { mean: 59.9, se: 3.6 }, bronzePlus: 38.9, gold: 20.0 });
-    expect(t1('1-gpu', '72h').paper).toMatchObject({ row: '1-gpu', hours: 72, pr: { mean: 63.5, se: 3.8 }, silverPlus: 41.1 });
+    expect(t1('full', '3h').paper).toMatchObject({
+      row: 'full',
+      hours: 3,
+      pr: { mean: 59.9, se: 3.6 },
+      bronzePlus: 38.9,
+      gold: 20.0,
+    });
+    expect(t1('1-gpu', '72h').paper).toMatchObject({
+      row: '1-gpu',
+      hours: 72,
+      pr: { mean: 63.5, se: 3.8 },
+      silverPlus: 41.1,
+    });
     // Table 2 for full AIRA2 only: spooky 97.3 at 3 h, 98.4 at 72 h; mlsp 96.7 / 98.8.
-    const t2 = (v: string, c: string, cp: string) => r.table2.find((t) => t.variant === v && t.competition === c && t.checkpoint === cp)!;
+    const t2 = (v: string, c: string, cp: string) =>
+      r.table2.find((t) => t.variant === v && t.competition === c && t.checkpoint === cp)!;
     expect(t2('full', 'spooky-author-identification', '3h').paper).toBe(97.3);
     expect(t2('full', 'mlsp-2013-birds', '72h').paper).toBe(98.8);
     expect(t2('1-gpu', 'mlsp-2013-birds', '72h').paper).toBeNull();
@@ -147,7 +197,13 @@ describe('the ablation report model', () => {
     expect(at(full, 0).pr.mean).toBe(0);
     expect(r.computeUnit).toBe('GPU-hours');
     expect(r.leaderboard).toBe('Kaggle leaderboard (MLE-bench)');
-    expect(r.sizes).toMatchObject({ variants: 2, competitions: 2, seeds: 2, cells: 8, workerHours: 4 * 8 * 72 + 4 * 72 });
+    expect(r.sizes).toMatchObject({
+      variants: 2,
+      competitions: 2,
+      seeds: 2,
+      cells: 8,
+      workerHours: 4 * 8 * 72 + 4 * 72,
+    });
   });
 
   it('renders Markdown and HTML with the paper rows, and three SVG plots', async () => {
@@ -167,7 +223,7 @@ describe('the ablation report model', () => {
     expect(html.match(/<svg/g)!.length).toBe(3);
   });
 
-  it('leaves the paper out of a matrix that is not the paper\'s', () => {
+  it("leaves the paper out of a matrix that is not the paper's", () => {
     const own = aggregateReport('hand', matrix(false), cells);
     expect(own.table1.every((t) => t.paper === null)).toBe(true);
     expect(own.table2.every((t) => t.paper === null)).toBe(true);
@@ -176,7 +232,16 @@ describe('the ablation report model', () => {
   });
 
   it('counts a cell at a checkpoint only once it has run that long', () => {
-    const partial = cells.map((c, i) => (i === 0 ? { ...c, state: 'running' as const, activeMs: 10 * H, picks: c.picks.map((p) => ({ ...p, reached: p.atMs <= 10 * H })) } : c));
+    const partial = cells.map((c, i) =>
+      i === 0
+        ? {
+            ...c,
+            state: 'running' as const,
+            activeMs: 10 * H,
+            picks: c.picks.map((p) => ({ ...p, reached: p.atMs <= 10 * H })),
+          }
+        : c,
+    );
     const p = aggregateReport('hand', matrix(true), partial);
     const row = p.table1.find((t) => t.variant === 'full' && t.checkpoint === '72h')!;
     expect(row.n).toBe(3);

@@ -29,7 +29,10 @@ function writeAtomic(path: string, text: string): void {
  * report.json (the model every table and plot is made from), report.md (plots in plots/),
  * report.html (plots inline) and mlebench/ (MLE-bench grading reports, one per cell and checkpoint).
  */
-export async function writeAblationReport(dir: string, options: { mlebenchSubmissions?: boolean } = {}): Promise<WrittenAblationReport> {
+export async function writeAblationReport(
+  dir: string,
+  options: { mlebenchSubmissions?: boolean } = {},
+): Promise<WrittenAblationReport> {
   const report = buildAblationReport(dir);
   const svgs = await renderPlots(report);
   mkdirSync(join(dir, 'plots'), { recursive: true });
@@ -39,10 +42,17 @@ export async function writeAblationReport(dir: string, options: { mlebenchSubmis
     return file;
   });
   const blocks = reportBlocks(report);
-  const paths = { json: join(dir, 'report.json'), markdown: join(dir, 'report.md'), html: join(dir, 'report.html') };
+  const paths = {
+    json: join(dir, 'report.json'),
+    markdown: join(dir, 'report.md'),
+    html: join(dir, 'report.html'),
+  };
   writeAtomic(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeAtomic(paths.markdown, renderBlocksMarkdown(blocks));
-  writeAtomic(paths.html, renderBlocksHtml(`aira ablation ${report.studyId}`, blocks, svgs as unknown as Record<string, string>));
+  writeAtomic(
+    paths.html,
+    renderBlocksHtml(`aira ablation ${report.studyId}`, blocks, svgs as unknown as Record<string, string>),
+  );
   const { files } = exportMlebench(dir, report, { submissions: options.mlebenchSubmissions });
   return { report, ...paths, plots, mlebench: files };
 }

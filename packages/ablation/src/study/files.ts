@@ -25,12 +25,31 @@ export interface AblationDoc {
     budgetMs: number;
     checkpoints: Checkpoint[];
     hash: string;
-    variants: Array<{ name: string; description?: string; paper?: string; overrides: Record<string, unknown>; localWorkers: number | null; policy: string; hce: string; agent: string; perExecMs: number; budgetMs: number; maxJobs: number | null }>;
+    variants: Array<{
+      name: string;
+      description?: string;
+      paper?: string;
+      overrides: Record<string, unknown>;
+      localWorkers: number | null;
+      policy: string;
+      hce: string;
+      agent: string;
+      perExecMs: number;
+      budgetMs: number;
+      maxJobs: number | null;
+    }>;
     launcher: { kind: string; slots?: number };
     /** Launch order of the cells (absent in studies made before it existed: variant-major). */
     order?: 'interleaved' | 'variant-major';
   };
-  cells: Array<{ cellId: string; variant: string; competition: string; seed: number; localWorkers: number | null; fingerprint: string }>;
+  cells: Array<{
+    cellId: string;
+    variant: string;
+    competition: string;
+    seed: number;
+    localWorkers: number | null;
+    fingerprint: string;
+  }>;
   /** Every `aira ablate` of this study: the command and the machine it ran on. */
   launches: Launch[];
 }
@@ -99,11 +118,17 @@ export function readAblationDoc(dir: string): AblationDoc {
   } catch (err) {
     throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  if (doc.format !== ABLATION_FORMAT) throw new ConfigError(`${path}: format "${String(doc.format)}" is not ${ABLATION_FORMAT}`);
+  if (doc.format !== ABLATION_FORMAT)
+    throw new ConfigError(`${path}: format "${String(doc.format)}" is not ${ABLATION_FORMAT}`);
   return doc;
 }
 
-export function ablationDoc(studyId: string, matrix: Matrix, cells: Cell[], previous: AblationDoc | null): AblationDoc {
+export function ablationDoc(
+  studyId: string,
+  matrix: Matrix,
+  cells: Cell[],
+  previous: AblationDoc | null,
+): AblationDoc {
   const now = new Date().toISOString();
   return {
     format: ABLATION_FORMAT,
@@ -141,7 +166,14 @@ export function ablationDoc(studyId: string, matrix: Matrix, cells: Cell[], prev
       launcher: matrix.launcher,
       order: matrix.order,
     },
-    cells: cells.map((c) => ({ cellId: c.cellId, variant: c.variant, competition: c.competition, seed: c.seed, localWorkers: c.localWorkers, fingerprint: c.fingerprint })),
+    cells: cells.map((c) => ({
+      cellId: c.cellId,
+      variant: c.variant,
+      competition: c.competition,
+      seed: c.seed,
+      localWorkers: c.localWorkers,
+      fingerprint: c.fingerprint,
+    })),
     launches: previous?.launches ?? [],
   };
 }
@@ -168,7 +200,8 @@ export function writeCellDoc(cellDir: string, cell: Cell): void {
 
 /** The run folder inside a cell (a cell is a one-run coordinator study). */
 export const runIdOf = (competition: string, seed: number) => `${competition}-s${seed}`;
-export const cellJournal = (cellDir: string, competition: string, seed: number) => join(cellDir, runIdOf(competition, seed), 'journal.jsonl');
+export const cellJournal = (cellDir: string, competition: string, seed: number) =>
+  join(cellDir, runIdOf(competition, seed), 'journal.jsonl');
 
 export type CellState = 'new' | 'interrupted' | 'ended';
 
@@ -176,7 +209,11 @@ export type CellState = 'new' | 'interrupted' | 'ended';
  * Where a cell stands: `new` (never started, or started before its run began), `interrupted` (its
  * journal has no run.ended: a killed `aira ablate`; resumed from the journal), `ended`.
  */
-export function cellState(cellDir: string, competition: string, seed: number): { state: CellState; events: JournalEvent[] } {
+export function cellState(
+  cellDir: string,
+  competition: string,
+  seed: number,
+): { state: CellState; events: JournalEvent[] } {
   if (!existsSync(join(cellDir, 'study.json'))) return { state: 'new', events: [] };
   const { events } = readJournal(cellJournal(cellDir, competition, seed));
   if (endOf(events)) return { state: 'ended', events };

@@ -23,7 +23,10 @@ async function serve(steps: Step[], options = {}): Promise<LoopbackLlm> {
 }
 
 function settings(url: string, over: Record<string, unknown> = {}): LlmSettings {
-  const config = RunConfig.parse({ agent: { name: 'react' }, llm: { baseUrl: url, model: 'scripted', retryBase: 5, ...over } });
+  const config = RunConfig.parse({
+    agent: { name: 'react' },
+    llm: { baseUrl: url, model: 'scripted', retryBase: 5, ...over },
+  });
   return llmSettings(config, { TEST_KEY: KEY }, 'react');
 }
 
@@ -32,24 +35,44 @@ const turns: Turn[] = [
   { role: 'system', content: 'be brief' },
   { role: 'user', content: 'hello' },
 ];
-const echo: ToolSpec = { name: 'echo', description: 'echo text', parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } };
+const echo: ToolSpec = {
+  name: 'echo',
+  description: 'echo text',
+  parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+};
 
 describe('LlmClient against an OpenAI-compatible loopback server', () => {
   it('sends the key as a bearer token, reads tool calls and usage, prices the call, and never writes the key', async () => {
-    const s = await serve([{ content: 'calling', toolCalls: [call('echo', { text: 'hi' })], usage: { prompt: 2_000_000, completion: 500_000 } }]);
+    const s = await serve([
+      {
+        content: 'calling',
+        toolCalls: [call('echo', { text: 'hi' })],
+        usage: { prompt: 2_000_000, completion: 500_000 },
+      },
+    ]);
     const { dir, cleanup } = tempDir();
     try {
-      const client = new LlmClient(settings(s.url, { ...keyEnv, prices: { input: 1, output: 4 }, temperature: 0.3 }));
+      const client = new LlmClient(
+        settings(s.url, { ...keyEnv, prices: { input: 1, output: 4 }, temperature: 0.3 }),
+      );
       const log = jsonlLog(join(dir, 'llm.jsonl'), client.redactor);
       const c = await client.complete({ turns, tools: [echo], callId: 'c1', log });
       expect(s.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
       expect(s.requests[0]!.body.temperature).toBe(0.3);
       expect(s.requests[0]!.body.tools?.map((t) => t.function.name)).toEqual(['echo']);
       expect(c.toolCalls).toEqual([{ id: 'call_1_1', name: 'echo', arguments: '{"text":"hi"}' }]);
-      expect(c.usage).toEqual({ promptTokens: 2_000_000, completionTokens: 500_000, cachedTokens: 0, estimated: false });
+      expect(c.usage).toEqual({
+        promptTokens: 2_000_000,
+        completionTokens: 500_000,
+        cachedTokens: 0,
+        estimated: false,
+      });
       expect(c.costUsd).toBeCloseTo(2 * 1 + 0.5 * 4, 10);
       expect(c.protocol).toBe('native');
-      const lines = readFileSync(join(dir, 'llm.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+      const lines = readFileSync(join(dir, 'llm.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string });
       expect(lines.map((l) => l.kind)).toEqual(['request', 'response']);
       expect(readFileSync(join(dir, 'llm.jsonl'), 'utf8')).not.toContain(KEY);
     } finally {
@@ -69,11 +92,19 @@ describe('LlmClient against an OpenAI-compatible loopback server', () => {
     const { dir, cleanup } = tempDir();
     try {
       const client = new LlmClient(settings(s.url, { maxRetries: 6 }), { random: () => 1 });
-      const c = await client.complete({ turns, callId: 'c1', log: jsonlLog(join(dir, 'l.jsonl'), client.redactor) });
+      const c = await client.complete({
+        turns,
+        callId: 'c1',
+        log: jsonlLog(join(dir, 'l.jsonl'), client.redactor),
+      });
       expect(c.content).toBe('done');
       expect(c.attempts).toBe(5);
       expect(s.requests.map((r) => r.status)).toEqual([429, 429, 503, 429, 200]);
-      const errors = readFileSync(join(dir, 'l.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.kind === 'error');
+      const errors = readFileSync(join(dir, 'l.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((e) => e.kind === 'error');
       // Retry-After wins over backoff; without it, base 5 ms doubled per retry (random() = 1: the full delay).
       expect(errors.map((e) => [e.status, e.retryInMs, e.retryAfter])).toEqual([
         [429, 30, true],
@@ -87,7 +118,13 @@ describe('LlmClient against an OpenAI-compatible loopback server', () => {
   });
 
   it('gives up after its retries with an error naming the status', async () => {
-    const s = await serve(Array.from({ length: 10 }, () => ({ status: 429, message: 'slow down', headers: { 'retry-after-ms': '1' } })));
+    const s = await serve(
+      Array.from({ length: 10 }, () => ({
+        status: 429,
+        message: 'slow down',
+        headers: { 'retry-after-ms': '1' },
+      })),
+    );
     const client = new LlmClient(settings(s.url, { maxRetries: 2 }));
     const err = await client.complete({ turns, callId: 'c1' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmError);
@@ -120,16 +157,26 @@ describe('LlmClient against an OpenAI-compatible loopback server', () => {
     const limiter = new Semaphore(2);
     const client = new LlmClient(settings(s.url), { limiter });
     const other = new LlmClient(settings(s.url), { limiter }); // a second job on the same endpoint
-    await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? client : other).complete({ turns, callId: `c${i}` })));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? client : other).complete({ turns, callId: `c${i}` })),
+    );
     expect(s.requests).toHaveLength(6);
     expect(s.maxInFlight).toBe(2);
   });
 
   it('switches to the text protocol when the server rejects tools, and parses ```tool blocks', async () => {
-    const s = await serve([{ content: 'I will echo.\n```tool\n{"name": "echo", "arguments": {"text": "hi"}}\n```' }], { rejectTools: true });
+    const s = await serve(
+      [{ content: 'I will echo.\n```tool\n{"name": "echo", "arguments": {"text": "hi"}}\n```' }],
+      { rejectTools: true },
+    );
     const client = new LlmClient(settings(s.url, { model: 'no-tools-model' }));
     expect(client.protocol).toBe('native');
-    const c = await client.complete({ turns, tools: [echo], textInstructions: 'TOOLS: write ```tool blocks', callId: 'c1' });
+    const c = await client.complete({
+      turns,
+      tools: [echo],
+      textInstructions: 'TOOLS: write ```tool blocks',
+      callId: 'c1',
+    });
     expect(s.requests.map((r) => r.status)).toEqual([400, 200]);
     expect(s.requests[1]!.body.tools).toBeUndefined();
     expect(s.requests[1]!.body.messages[0]!.content).toContain('TOOLS: write ```tool blocks');
@@ -142,14 +189,19 @@ describe('LlmClient against an OpenAI-compatible loopback server', () => {
   it('does not fall back when the protocol is pinned to native', async () => {
     const s = await serve([], { rejectTools: true });
     const client = new LlmClient(settings(s.url, { model: 'pinned', toolProtocol: 'native' }));
-    const err = (await client.complete({ turns, tools: [echo], callId: 'c1' }).catch((e: unknown) => e)) as LlmError;
+    const err = (await client
+      .complete({ turns, tools: [echo], callId: 'c1' })
+      .catch((e: unknown) => e)) as LlmError;
     expect(err.kind).toBe('fatal');
     expect(err.message).toContain('enable-auto-tool-choice');
   });
 
   it('estimates usage when the server reports none', async () => {
     const s = await serve([{ content: 'x'.repeat(400), usage: null }]);
-    const c = await new LlmClient(settings(s.url, { prices: { input: 1_000_000, output: 0 } })).complete({ turns, callId: 'c1' });
+    const c = await new LlmClient(settings(s.url, { prices: { input: 1_000_000, output: 0 } })).complete({
+      turns,
+      callId: 'c1',
+    });
     expect(c.usage.estimated).toBe(true);
     expect(c.usage.completionTokens).toBe(100);
     expect(c.usage.promptTokens).toBeGreaterThan(0);
@@ -159,12 +211,24 @@ describe('LlmClient against an OpenAI-compatible loopback server', () => {
 
 describe('llmSettings', () => {
   it('needs a model, and a key for OpenAI itself, naming the variable and never the key', () => {
-    expect(() => llmSettings(RunConfig.parse({ agent: { name: 'react' } }), {})).toThrow(/llm\.model: the react agent needs a model/);
-    expect(() => llmSettings(RunConfig.parse({ agent: { name: 'react' }, llm: { model: 'gpt-x' } }), {})).toThrow(/OPENAI_API_KEY is not set/);
-    const local = llmSettings(RunConfig.parse({ agent: { name: 'react' }, llm: { model: 'm', baseUrl: 'http://127.0.0.1:8000/v1' } }), {});
+    expect(() => llmSettings(RunConfig.parse({ agent: { name: 'react' } }), {})).toThrow(
+      /llm\.model: the react agent needs a model/,
+    );
+    expect(() =>
+      llmSettings(RunConfig.parse({ agent: { name: 'react' }, llm: { model: 'gpt-x' } }), {}),
+    ).toThrow(/OPENAI_API_KEY is not set/);
+    const local = llmSettings(
+      RunConfig.parse({ agent: { name: 'react' }, llm: { model: 'm', baseUrl: 'http://127.0.0.1:8000/v1' } }),
+      {},
+    );
     expect(local.apiKey).toBe('no-key');
-    const keyed = llmSettings(RunConfig.parse({ agent: { name: 'react' }, llm: { model: 'm', apiKeyEnv: 'MY_KEY' } }), { MY_KEY: KEY });
+    const keyed = llmSettings(
+      RunConfig.parse({ agent: { name: 'react' }, llm: { model: 'm', apiKeyEnv: 'MY_KEY' } }),
+      { MY_KEY: KEY },
+    );
     expect(keyed.apiKey).toBe(KEY);
-    expect(JSON.stringify(RunConfig.parse({ agent: { name: 'react' }, llm: { apiKeyEnv: 'MY_KEY' } }))).not.toContain(KEY);
+    expect(
+      JSON.stringify(RunConfig.parse({ agent: { name: 'react' }, llm: { apiKeyEnv: 'MY_KEY' } })),
+    ).not.toContain(KEY);
   });
 });

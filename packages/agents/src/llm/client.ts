@@ -1,5 +1,8 @@
 import OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+} from 'openai/resources/chat/completions';
 import { endpointLimiter, type Semaphore } from './limiter.js';
 import { noLog, type LlmLog } from './log.js';
 import { Redactor } from './redact.js';
@@ -85,7 +88,14 @@ export class LlmClient {
     options: ClientOptions = {},
   ) {
     this.redactor = new Redactor([settings.apiKey]);
-    this.sdk = new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: 'off', fetch: endpointFetch });
+    this.sdk = new OpenAI({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseUrl,
+      maxRetries: 0,
+      timeout: settings.timeoutMs,
+      logLevel: 'off',
+      fetch: endpointFetch,
+    });
     this.limiter = options.limiter ?? endpointLimiter(settings.baseUrl, settings.concurrency);
     this.random = options.random ?? Math.random;
     this.endpointKey = `${settings.baseUrl.replace(/\/+$/, '')}|${settings.model}`;
@@ -111,9 +121,16 @@ export class LlmClient {
         // A server without a model list must not hold the job up: a short wait, no retry.
         .list({ timeout: Math.min(10_000, this.settings.timeoutMs), maxRetries: 0 })
         .then((page) => {
-          const m = page.data.find((x) => x.id === this.settings.model) as Record<string, unknown> | undefined;
+          const m = page.data.find((x) => x.id === this.settings.model) as
+            Record<string, unknown> | undefined;
           const meta = (m?.meta ?? {}) as Record<string, unknown>;
-          for (const v of [m?.max_model_len, m?.context_length, m?.context_window, m?.max_context_length, meta.n_ctx_train]) {
+          for (const v of [
+            m?.max_model_len,
+            m?.context_length,
+            m?.context_window,
+            m?.max_context_length,
+            meta.n_ctx_train,
+          ]) {
             if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
           }
           return null;
@@ -134,27 +151,47 @@ export class LlmClient {
       const protocol = this.protocol;
       const body = this.body(o, protocol);
       const release = await this.limiter.acquire(o.signal).catch((err: unknown) => {
-        throw new LlmError(`aborted while waiting for a request slot: ${String(err)}`, 'aborted', null, attempts);
+        throw new LlmError(
+          `aborted while waiting for a request slot: ${String(err)}`,
+          'aborted',
+          null,
+          attempts,
+        );
       });
       attempts++;
       const started = Date.now();
       let res: ChatCompletion;
       try {
         await log.write({ kind: 'request', ...tag, attempt: attempts, protocol, body });
-        res = await withChildSignal(o.signal, (signal) => this.sdk.chat.completions.create(body, { signal, timeout: this.settings.timeoutMs, maxRetries: 0 }));
+        res = await withChildSignal(o.signal, (signal) =>
+          this.sdk.chat.completions.create(body, { signal, timeout: this.settings.timeoutMs, maxRetries: 0 }),
+        );
       } catch (err) {
         release();
         const f = classify(err, body.tools !== undefined);
         const status = 'status' in f ? f.status : null;
         const message = this.redactor.text(f.message);
-        const entry: Record<string, unknown> = { kind: 'error', ...tag, attempt: attempts, status, message, durationMs: Date.now() - started };
+        const entry: Record<string, unknown> = {
+          kind: 'error',
+          ...tag,
+          attempt: attempts,
+          status,
+          message,
+          durationMs: Date.now() - started,
+        };
         if (f.kind === 'aborted' || o.signal?.aborted) {
           await log.write({ ...entry, outcome: 'aborted' });
           throw new LlmError(`LLM call aborted: ${message}`, 'aborted', status, attempts);
         }
         if (f.kind === 'context') {
           await log.write({ ...entry, outcome: 'context length exceeded', overflow: f.overflow });
-          throw new LlmError(`the prompt is longer than the model's context (HTTP ${f.status}: ${message})`, 'context', f.status, attempts, f.overflow);
+          throw new LlmError(
+            `the prompt is longer than the model's context (HTTP ${f.status}: ${message})`,
+            'context',
+            f.status,
+            attempts,
+            f.overflow,
+          );
         }
         if (f.kind === 'max-tokens-field' && !otherLengthField.has(this.endpointKey)) {
           otherLengthField.add(this.endpointKey);
@@ -169,7 +206,12 @@ export class LlmClient {
         if (f.kind === 'retry' && retries < this.settings.maxRetries) {
           const wait = f.retryAfterMs ?? backoffMs(retries, this.settings.retryBaseMs, this.random);
           retries++;
-          await log.write({ ...entry, outcome: 'retry', retryInMs: wait, retryAfter: f.retryAfterMs !== null });
+          await log.write({
+            ...entry,
+            outcome: 'retry',
+            retryInMs: wait,
+            retryAfter: f.retryAfterMs !== null,
+          });
           await sleep(wait, o.signal);
           continue;
         }
@@ -193,19 +235,52 @@ export class LlmClient {
         // A reply without a choice is a server fault; treat it like a 5xx.
         if (retries < this.settings.maxRetries) {
           const wait = backoffMs(retries++, this.settings.retryBaseMs, this.random);
-          await log.write({ kind: 'error', ...tag, attempt: attempts, status: 200, message: 'reply without choices', outcome: 'retry', retryInMs: wait });
+          await log.write({
+            kind: 'error',
+            ...tag,
+            attempt: attempts,
+            status: 200,
+            message: 'reply without choices',
+            outcome: 'retry',
+            retryInMs: wait,
+          });
           await sleep(wait, o.signal);
           continue;
         }
-        throw new LlmError(`LLM call failed after ${attempts} attempts (replies without choices)`, 'retries-exhausted', 200, attempts);
+        throw new LlmError(
+          `LLM call failed after ${attempts} attempts (replies without choices)`,
+          'retries-exhausted',
+          200,
+          attempts,
+        );
       }
-      const message = (choice.message ?? {}) as { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+      const message = (choice.message ?? {}) as {
+        content?: unknown;
+        tool_calls?: unknown;
+        reasoning_content?: unknown;
+        reasoning?: unknown;
+      };
       const content = typeof message.content === 'string' ? message.content : '';
       const finishReason = choice.finish_reason ?? '';
-      const toolCalls = this.toolCalls(message.tool_calls, content, o.callId, o.tools !== undefined, finishReason);
+      const toolCalls = this.toolCalls(
+        message.tool_calls,
+        content,
+        o.callId,
+        o.tools !== undefined,
+        finishReason,
+      );
       // Reasoning models (vLLM --reasoning-parser: reasoning_content; Ollama, OpenRouter: reasoning).
-      const reasoning = typeof message.reasoning_content === 'string' ? message.reasoning_content : typeof message.reasoning === 'string' ? message.reasoning : '';
-      const usage = usageOf(res, body, content + reasoning + (message.tool_calls ? JSON.stringify(message.tool_calls) : ''));
+      const reasoning =
+        typeof message.reasoning_content === 'string'
+          ? message.reasoning_content
+          : typeof message.reasoning === 'string'
+            ? message.reasoning
+            : '';
+      const usage = usageOf(
+        res,
+        body,
+        content + reasoning + (message.tool_calls ? JSON.stringify(message.tool_calls) : ''),
+      );
       return {
         callId: o.callId,
         content,
@@ -233,24 +308,54 @@ export class LlmClient {
     if (s.maxOutputTokens !== undefined) {
       // OpenAI's reasoning models refuse max_tokens; most other servers know only max_tokens. A
       // server that refuses the field it got is sent the other one from then on.
-      let field = s.maxTokensField === 'auto' ? (isOpenAi(s.baseUrl) ? 'max_completion_tokens' : 'max_tokens') : s.maxTokensField;
-      if (otherLengthField.has(this.endpointKey)) field = field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+      let field =
+        s.maxTokensField === 'auto'
+          ? isOpenAi(s.baseUrl)
+            ? 'max_completion_tokens'
+            : 'max_tokens'
+          : s.maxTokensField;
+      if (otherLengthField.has(this.endpointKey))
+        field = field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
       body[field] = s.maxOutputTokens;
     }
     if (o.tools && protocol === 'native') {
-      body.tools = o.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+      body.tools = o.tools.map((t) => ({
+        type: 'function',
+        function: { name: t.name, description: t.description, parameters: t.parameters },
+      }));
     }
     return body;
   }
 
-  private toolCalls(raw: unknown, content: string, callId: string, wantTools: boolean, finishReason: string): ToolCall[] {
+  private toolCalls(
+    raw: unknown,
+    content: string,
+    callId: string,
+    wantTools: boolean,
+    finishReason: string,
+  ): ToolCall[] {
     if (!wantTools) return [];
-    const native: ToolCall[] = mergeSplitCalls(raw).map((c, i) => ({ id: c.id || `${callId}-t${i + 1}`, name: c.name, arguments: c.arguments }));
+    const native: ToolCall[] = mergeSplitCalls(raw).map((c, i) => ({
+      id: c.id || `${callId}-t${i + 1}`,
+      name: c.name,
+      arguments: c.arguments,
+    }));
     // Text protocol; or a model on a server without a tool parser that wrote its calls as text.
-    const calls = native.length > 0 ? native : parseToolBlocks(content, `${callId}-t`).concat(parseToolText(content, `${callId}-x`));
+    const calls =
+      native.length > 0
+        ? native
+        : parseToolBlocks(content, `${callId}-t`).concat(parseToolText(content, `${callId}-x`));
     if (finishReason !== 'length') return calls;
     // Cut at the reply's token limit: a call whose arguments end mid-JSON is answered, not run.
-    return calls.map((c) => (c.error || isJson(c.arguments) ? c : { ...c, error: 'the reply was cut off at its token limit in the middle of this call (its arguments are incomplete); write shorter calls, e.g. put long code in a file in smaller pieces' }));
+    return calls.map((c) =>
+      c.error || isJson(c.arguments)
+        ? c
+        : {
+            ...c,
+            error:
+              'the reply was cut off at its token limit in the middle of this call (its arguments are incomplete); write shorter calls, e.g. put long code in a file in smaller pieces',
+          },
+    );
   }
 }
 
@@ -271,12 +376,20 @@ function isJson(s: string): boolean {
 function mergeSplitCalls(raw: unknown): Array<{ id: string; name: string; arguments: string }> {
   if (!Array.isArray(raw)) return [];
   const out: Array<{ id: string; name: string; arguments: string; index?: number }> = [];
-  for (const c of raw as Array<{ id?: string; index?: number; function?: { name?: string; arguments?: unknown } }>) {
+  for (const c of raw as Array<{
+    id?: string;
+    index?: number;
+    function?: { name?: string; arguments?: unknown };
+  }>) {
     const a = c.function?.arguments;
     const args = typeof a === 'string' ? a : a === undefined || a === null ? '' : JSON.stringify(a);
     const name = c.function?.name ?? '';
     const prev = out[out.length - 1];
-    const continues = prev && ((c.id && c.id === prev.id) || (!c.id && c.index !== undefined && c.index === prev.index) || (!name && !c.id));
+    const continues =
+      prev &&
+      ((c.id && c.id === prev.id) ||
+        (!c.id && c.index !== undefined && c.index === prev.index) ||
+        (!name && !c.id));
     if (continues) {
       prev.name ||= name;
       prev.arguments += args;
@@ -289,7 +402,10 @@ function mergeSplitCalls(raw: unknown): Array<{ id: string; name: string; argume
  * Runs a request with its own signal that follows the job's: the SDK adds an abort listener to the
  * signal it is given and never removes it, which on a job's long-lived signal piles up per call.
  */
-async function withChildSignal<T>(parent: AbortSignal | undefined, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+async function withChildSignal<T>(
+  parent: AbortSignal | undefined,
+  fn: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
   if (!parent) return fn(undefined);
   const child = new AbortController();
   const onAbort = () => child.abort(parent.reason);

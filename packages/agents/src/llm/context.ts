@@ -87,7 +87,8 @@ export class ContextWindow {
     let n = 0;
     for (const t of turns) {
       n += MESSAGE_CHARS + t.content.length;
-      if (t.role === 'assistant') for (const c of t.toolCalls) n += MESSAGE_CHARS + c.name.length + c.arguments.length;
+      if (t.role === 'assistant')
+        for (const c of t.toolCalls) n += MESSAGE_CHARS + c.name.length + c.arguments.length;
       if (t.role === 'tool') n += t.callId.length;
     }
     return n;
@@ -102,7 +103,10 @@ export class ContextWindow {
     const budget = this.budget();
     const whole = ContextWindow.chars(turns) + overheadChars;
     const { head, steps } = split(turns);
-    if (budget === null || (this.shortenedSteps === 0 && this.summarizedSteps === 0 && this.tokensOf(whole) <= budget)) {
+    if (
+      budget === null ||
+      (this.shortenedSteps === 0 && this.summarizedSteps === 0 && this.tokensOf(whole) <= budget)
+    ) {
       return { turns, tokens: this.tokensOf(whole), shortened: 0, summarized: 0, dropped: 0 };
     }
     const cuttable = Math.max(0, steps.length - KEEP_WHOLE);
@@ -126,10 +130,20 @@ export class ContextWindow {
       out = squeezeTo(out, head.length, Math.max(0, Math.floor(budget * this.cpt) - overheadChars));
       chars = ContextWindow.chars(out) + overheadChars;
     }
-    return { turns: out, tokens: this.tokensOf(chars), shortened: view.shortened, summarized: view.summarized, dropped: view.dropped };
+    return {
+      turns: out,
+      tokens: this.tokensOf(chars),
+      shortened: view.shortened,
+      summarized: view.summarized,
+      dropped: view.dropped,
+    };
   }
 
-  private render(head: Turn[], steps: Turn[][], budget: number): { turns: Turn[]; chars: number; shortened: number; summarized: number; dropped: number } {
+  private render(
+    head: Turn[],
+    steps: Turn[][],
+    budget: number,
+  ): { turns: Turn[]; chars: number; shortened: number; summarized: number; dropped: number } {
     const summarized = Math.min(this.summarizedSteps, steps.length);
     const shortenedTo = Math.min(Math.max(this.shortenedSteps, summarized), steps.length);
     const lines = steps.slice(0, summarized).map((g, i) => summaryLine(g, i + 1));
@@ -151,8 +165,15 @@ export class ContextWindow {
       if (task) task.content = `${task.content}\n${note}`;
     }
     const out: Turn[] = [...opening];
-    for (let i = summarized; i < steps.length; i++) out.push(...(i < shortenedTo ? steps[i]!.map(shorten) : steps[i]!));
-    return { turns: out, chars: ContextWindow.chars(out), shortened: shortenedTo - summarized, summarized: summarized - dropped, dropped };
+    for (let i = summarized; i < steps.length; i++)
+      out.push(...(i < shortenedTo ? steps[i]!.map(shorten) : steps[i]!));
+    return {
+      turns: out,
+      chars: ContextWindow.chars(out),
+      shortened: shortenedTo - summarized,
+      summarized: summarized - dropped,
+      dropped,
+    };
   }
 }
 
@@ -169,7 +190,12 @@ function split(turns: Turn[]): { head: Turn[]; steps: Turn[][] } {
 }
 
 function shorten(t: Turn): Turn {
-  if (t.role === 'assistant') return { ...t, content: clip(t.content, SHORT_CHARS).text, toolCalls: t.toolCalls.map((c) => ({ ...c, arguments: clipArgs(c.arguments, SHORT_CHARS) })) };
+  if (t.role === 'assistant')
+    return {
+      ...t,
+      content: clip(t.content, SHORT_CHARS).text,
+      toolCalls: t.toolCalls.map((c) => ({ ...c, arguments: clipArgs(c.arguments, SHORT_CHARS) })),
+    };
   return { ...t, content: clip(t.content, SHORT_CHARS).text };
 }
 
@@ -200,7 +226,10 @@ function summaryLine(step: Turn[], n: number): string {
   const results = new Map(step.flatMap((t) => (t.role === 'tool' ? [[t.callId, t.content] as const] : [])));
   const calls = reply.toolCalls.map((c: ToolCall) => {
     const res = results.get(c.id) ?? '';
-    const lines = res.trim().split('\n').filter((l) => l.trim() && l !== '---' && !/^\[\d+ steps?, /.test(l));
+    const lines = res
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() && l !== '---' && !/^\[\d+ steps?, /.test(l));
     const end = lines.find((l) => /^(exit code|stopped|killed by)/.test(l)) ?? lines[lines.length - 1] ?? '';
     return `${c.name || '?'}(${oneLine(c.arguments, 80)}) → ${oneLine(lines[0] ?? '', 50)}${end && end !== lines[0] ? ` … ${oneLine(end, 50)}` : ''}`;
   });
@@ -231,19 +260,40 @@ function squeezeTo(turns: Turn[], headLength: number, maxChars: number): Turn[] 
  * OpenAI (code context_length_exceeded, "… your messages resulted in P tokens"), llama.cpp's server
  * (type exceed_context_size_error with n_prompt_tokens and n_ctx). Null when it is no such error.
  */
-export function contextOverflow(status: number | null, message: string, error?: unknown): ContextOverflow | null {
+export function contextOverflow(
+  status: number | null,
+  message: string,
+  error?: unknown,
+): ContextOverflow | null {
   if (status !== 400 && status !== 413 && status !== 422) return null;
-  const e = (error && typeof error === 'object' ? error : {}) as { code?: unknown; type?: unknown; n_ctx?: unknown; n_prompt_tokens?: unknown };
+  const e = (error && typeof error === 'object' ? error : {}) as {
+    code?: unknown;
+    type?: unknown;
+    n_ctx?: unknown;
+    n_prompt_tokens?: unknown;
+  };
   const known = e.code === 'context_length_exceeded' || e.type === 'exceed_context_size_error';
-  if (!known && !/context (length|size|window)|maximum context|too many tokens|prompt is too long|exceeds? the (available )?context/i.test(message)) return null;
+  if (
+    !known &&
+    !/context (length|size|window)|maximum context|too many tokens|prompt is too long|exceeds? the (available )?context/i.test(
+      message,
+    )
+  )
+    return null;
   const num = (re: RegExp) => {
     const m = re.exec(message);
     return m ? Number(m[1]) : null;
   };
-  const limit = typeof e.n_ctx === 'number' ? e.n_ctx : num(/maximum context length is (\d+)/i) ?? num(/context (?:size|window|length) (?:is |of )?(\d+)/i);
+  const limit =
+    typeof e.n_ctx === 'number'
+      ? e.n_ctx
+      : (num(/maximum context length is (\d+)/i) ?? num(/context (?:size|window|length) (?:is |of )?(\d+)/i));
   const promptTokens =
     typeof e.n_prompt_tokens === 'number'
       ? e.n_prompt_tokens
-      : num(/\((\d+) in the messages/i) ?? num(/resulted in (\d+) tokens/i) ?? num(/has (\d+) input tokens/i) ?? num(/prompt (?:has|contains|is) (\d+) tokens/i);
+      : (num(/\((\d+) in the messages/i) ??
+        num(/resulted in (\d+) tokens/i) ??
+        num(/has (\d+) input tokens/i) ??
+        num(/prompt (?:has|contains|is) (\d+) tokens/i));
   return { limit, promptTokens };
 }

@@ -13,7 +13,12 @@ export async function endpointFetch(input: string | URL | Request, init?: Reques
   if (!res.ok && body.byteLength > 0) {
     try {
       const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, unknown>;
-      if (parsed && typeof parsed === 'object' && parsed.error === undefined && typeof parsed.message === 'string') {
+      if (
+        parsed &&
+        typeof parsed === 'object' &&
+        parsed.error === undefined &&
+        typeof parsed.message === 'string'
+      ) {
         out = JSON.stringify({ error: parsed });
       }
     } catch {

@@ -22,7 +22,8 @@ export class Endpoints {
     private readonly main?: LlmClient,
   ) {
     for (const role of Object.keys(config.llm.roles)) {
-      if (!ROLES.includes(role)) throw new ConfigError(`llm.roles.${role}: not a role; the roles are ${ROLES.join(', ')}`);
+      if (!ROLES.includes(role))
+        throw new ConfigError(`llm.roles.${role}: not a role; the roles are ${ROLES.join(', ')}`);
     }
     for (const op of ['', 'draft']) this.forJob(op); // a missing key or model fails the run at its start
   }
@@ -38,7 +39,8 @@ export class Endpoints {
   private client(endpoint: Record<string, unknown>): LlmClient {
     const key = JSON.stringify(endpoint);
     let c = this.clients.get(key);
-    if (!c) this.clients.set(key, (c = new LlmClient(llmSettings(this.config, this.env, this.agent, endpoint))));
+    if (!c)
+      this.clients.set(key, (c = new LlmClient(llmSettings(this.config, this.env, this.agent, endpoint))));
     return c;
   }
 }

@@ -6,5 +6,13 @@ export { Redactor } from './redact.js';
 export { classify, retryAfterMs, backoffMs, type Failure } from './retry.js';
 export { parseToolBlocks, toolBlock, describeTools } from './text-protocol.js';
 export { toWire, observationHeader } from './wire.js';
-export { PROMPTS_ROOT, promptDir, loadTemplate, renderTemplate, renderPrompt, type PromptFamily, type TemplateVars } from './prompts.js';
+export {
+  PROMPTS_ROOT,
+  promptDir,
+  loadTemplate,
+  renderTemplate,
+  renderPrompt,
+  type PromptFamily,
+  type TemplateVars,
+} from './prompts.js';
 export type { ToolSpec, ToolCall, Turn, Usage, ToolProtocol, Completion } from './types.js';

@@ -49,7 +49,14 @@ export interface JobTotals {
  * for the job and reported to the run (ctx.reportCost, journaled as `cost` events).
  */
 export class JobLlm {
-  readonly totals: JobTotals = { calls: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, costUsd: 0, estimated: false };
+  readonly totals: JobTotals = {
+    calls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cachedTokens: 0,
+    costUsd: 0,
+    estimated: false,
+  };
   readonly log: LlmLog;
   readonly logPath: string;
   /** Removes every endpoint's key. */
@@ -69,7 +76,9 @@ export class JobLlm {
     if (this.clients.length === 0) throw new Error('JobLlm needs an LLM client');
     this.redactor = new Redactor(this.clients.map((c) => c.settings.apiKey));
     this.logPath = join(runDir, 'llm', `${job.spec.id}-a${job.attempt}.jsonl`);
-    this.log = jsonlLog(this.logPath, this.redactor, (err) => ctx.log.warn({ err: String(err), path: this.logPath }, 'cannot write the LLM log'));
+    this.log = jsonlLog(this.logPath, this.redactor, (err) =>
+      ctx.log.warn({ err: String(err), path: this.logPath }, 'cannot write the LLM log'),
+    );
   }
 
   /** The endpoint the next call goes to: the first one not marked down (the first when all are). */
@@ -86,14 +95,19 @@ export class JobLlm {
   check(): void {
     if (this.ctx.signal.aborted) throw new JobCancelledError(String(this.ctx.signal.reason ?? 'cancelled'));
     if (this.ctx.costCapReached()) throw new StopJob('the run reached its cost cap');
-    if (this.maxTokens !== undefined && this.tokens >= this.maxTokens) throw new StopJob(`the job used its ${this.maxTokens} tokens`);
+    if (this.maxTokens !== undefined && this.tokens >= this.maxTokens)
+      throw new StopJob(`the job used its ${this.maxTokens} tokens`);
   }
 
   /** Holds the call while the study is over its hourly spending limit (checked again every minute at most). */
   private async waitForSpendRate(): Promise<void> {
     let logged = false;
     for (let wait = this.ctx.spendWaitMs(); wait > 0; wait = this.ctx.spendWaitMs()) {
-      if (!logged) this.ctx.log.info({ waitMs: wait }, 'the study is at its hourly spending limit; the next LLM call waits');
+      if (!logged)
+        this.ctx.log.info(
+          { waitMs: wait },
+          'the study is at its hourly spending limit; the next LLM call waits',
+        );
       logged = true;
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -123,7 +137,11 @@ export class JobLlm {
    * One call with the conversation fitted to the model's context window; a context-length refusal
    * shortens the prompt further and calls again.
    */
-  async call(turns: Turn[], step: number, options: { tools?: ToolSpec[]; textInstructions?: string } = {}): Promise<Completion & { context: ContextNote }> {
+  async call(
+    turns: Turn[],
+    step: number,
+    options: { tools?: ToolSpec[]; textInstructions?: string } = {},
+  ): Promise<Completion & { context: ContextNote }> {
     this.check();
     await this.waitForSpendRate();
     const callId = `${this.job.spec.id}-a${this.job.attempt}-s${step}`;
@@ -136,9 +154,15 @@ export class JobLlm {
     for (;;) {
       const client = this.client;
       tried.add(client);
-      w = this.windows.get(client) ?? new ContextWindow(await client.contextLength(), client.settings.maxOutputTokens);
+      w =
+        this.windows.get(client) ??
+        new ContextWindow(await client.contextLength(), client.settings.maxOutputTokens);
       this.windows.set(client, w);
-      const overhead = options.tools ? (client.protocol === 'native' ? JSON.stringify(options.tools).length : (options.textInstructions ?? '').length) : 0;
+      const overhead = options.tools
+        ? client.protocol === 'native'
+          ? JSON.stringify(options.tools).length
+          : (options.textInstructions ?? '').length
+        : 0;
       sent = w.fit(turns, overhead);
       sentChars = ContextWindow.chars(sent.turns) + overhead;
       try {
@@ -153,20 +177,44 @@ export class JobLlm {
         });
         break;
       } catch (err) {
-        if (this.ctx.signal.aborted) throw new JobCancelledError(String(this.ctx.signal.reason ?? 'cancelled'));
+        if (this.ctx.signal.aborted)
+          throw new JobCancelledError(String(this.ctx.signal.reason ?? 'cancelled'));
         if (err instanceof LlmError && err.kind === 'context' && refusals < MAX_REFUSALS) {
           refusals++;
           w.overflowed(err.overflow ?? { limit: null, promptTokens: null }, sentChars, sent.tokens);
-          this.ctx.log.info({ step, limit: w.limit, sentTokens: sent.tokens }, 'the prompt was longer than the model takes; shortening it');
+          this.ctx.log.info(
+            { step, limit: w.limit, sentTokens: sent.tokens },
+            'the prompt was longer than the model takes; shortening it',
+          );
           continue;
         }
-        if (err instanceof LlmError && (err.kind === 'retries-exhausted' || (err.kind === 'fatal' && (err.status === null || err.status === 404)))) {
+        if (
+          err instanceof LlmError &&
+          (err.kind === 'retries-exhausted' ||
+            (err.kind === 'fatal' && (err.status === null || err.status === 404)))
+        ) {
           // Down (or not serving this model): the next endpoint takes the call, and the calls after it for a while.
           downUntil.set(endpointKey(client), Date.now() + DOWN_MS);
           const next = this.client;
           if (!tried.has(next)) {
-            this.ctx.log.warn({ step, from: client.settings.baseUrl, to: next.settings.baseUrl, err: this.redactor.text(err.message) }, 'LLM endpoint down; using the fallback');
-            await this.log.write({ kind: 'fallback', call: callId, from: client.settings.baseUrl, fromModel: client.settings.model, to: next.settings.baseUrl, toModel: next.settings.model, reason: err.message });
+            this.ctx.log.warn(
+              {
+                step,
+                from: client.settings.baseUrl,
+                to: next.settings.baseUrl,
+                err: this.redactor.text(err.message),
+              },
+              'LLM endpoint down; using the fallback',
+            );
+            await this.log.write({
+              kind: 'fallback',
+              call: callId,
+              from: client.settings.baseUrl,
+              fromModel: client.settings.model,
+              to: next.settings.baseUrl,
+              toModel: next.settings.model,
+              reason: err.message,
+            });
             continue;
           }
         }
@@ -190,6 +238,16 @@ export class JobLlm {
       cachedTokens: c.usage.cachedTokens,
       ...(c.usage.estimated ? { estimated: true } : {}),
     });
-    return { ...c, context: { limit: w.limit, tokens: sent.tokens, shortened: sent.shortened, summarized: sent.summarized, dropped: sent.dropped, refusals } };
+    return {
+      ...c,
+      context: {
+        limit: w.limit,
+        tokens: sent.tokens,
+        shortened: sent.shortened,
+        summarized: sent.summarized,
+        dropped: sent.dropped,
+        refusals,
+      },
+    };
   }
 }

@@ -31,7 +31,9 @@ export class Semaphore {
       const onAbort = () => {
         const i = this.waiting.indexOf(entry);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason ?? 'aborted')));
+        reject(
+          signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason ?? 'aborted')),
+        );
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(entry);

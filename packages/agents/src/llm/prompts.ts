@@ -15,11 +15,15 @@ export type PromptFamily = 'react' | 'operators';
 export function promptDir(family: PromptFamily, version: string): string {
   if (/^v\d+$/.test(version)) {
     const dir = join(PROMPTS_ROOT, family, version);
-    if (!existsSync(dir)) throw new ConfigError(`agent.prompts: no prompt version "${version}" for ${family} (in ${join(PROMPTS_ROOT, family)})`);
+    if (!existsSync(dir))
+      throw new ConfigError(
+        `agent.prompts: no prompt version "${version}" for ${family} (in ${join(PROMPTS_ROOT, family)})`,
+      );
     return dir;
   }
   const base = isAbsolute(version) ? version : resolve(version);
-  if (!existsSync(base) || !statSync(base).isDirectory()) throw new ConfigError(`agent.prompts: "${version}" is neither a version (v1) nor a folder`);
+  if (!existsSync(base) || !statSync(base).isDirectory())
+    throw new ConfigError(`agent.prompts: "${version}" is neither a version (v1) nor a folder`);
   return existsSync(join(base, family)) ? join(base, family) : base;
 }
 

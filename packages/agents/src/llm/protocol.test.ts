@@ -39,7 +39,17 @@ describe('the text protocol', () => {
   });
 
   it('lists tools with their arguments for the instructions', () => {
-    const text = describeTools([{ name: 'bash', description: 'run it', parameters: { type: 'object', properties: { command: { type: 'string', description: 'what' }, timeout: { type: 'number' } }, required: ['command'] } }]);
+    const text = describeTools([
+      {
+        name: 'bash',
+        description: 'run it',
+        parameters: {
+          type: 'object',
+          properties: { command: { type: 'string', description: 'what' }, timeout: { type: 'number' } },
+          required: ['command'],
+        },
+      },
+    ]);
     expect(text).toBe('- bash: run it\n    - command (string): what\n    - timeout (number, optional)');
   });
 
@@ -47,7 +57,14 @@ describe('the text protocol', () => {
     const turns: Turn[] = [
       { role: 'system', content: 'sys' },
       { role: 'user', content: 'task' },
-      { role: 'assistant', content: '', toolCalls: [{ id: 'a', name: 'bash', arguments: '{"command":"ls"}' }, { id: 'b', name: 'bash', arguments: '{bad' }] },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [
+          { id: 'a', name: 'bash', arguments: '{"command":"ls"}' },
+          { id: 'b', name: 'bash', arguments: '{bad' },
+        ],
+      },
       { role: 'tool', callId: 'a', name: 'bash', content: 'x.csv' },
       { role: 'tool', callId: 'b', name: 'bash', content: 'error: not JSON' },
     ];
@@ -87,7 +104,11 @@ describe('retry pacing and redaction', () => {
 
   it('removes the key from nested values and text', () => {
     const r = new Redactor(['sk-abcdefgh12345', undefined, 'short']);
-    expect(r.value({ a: ['x sk-abcdefgh12345 y'], b: 3, c: { d: 'sk-abcdefgh12345' } })).toEqual({ a: ['x [redacted] y'], b: 3, c: { d: '[redacted]' } });
+    expect(r.value({ a: ['x sk-abcdefgh12345 y'], b: 3, c: { d: 'sk-abcdefgh12345' } })).toEqual({
+      a: ['x [redacted] y'],
+      b: 3,
+      c: { d: '[redacted]' },
+    });
     expect(r.text('short stays')).toBe('short stays');
   });
 });

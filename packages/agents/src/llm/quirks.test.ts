@@ -29,7 +29,10 @@ async function serve(steps: Step[], options: LoopbackOptions = {}): Promise<Loop
 let models = 0;
 function client(url: string, over: Record<string, unknown> = {}): LlmClient {
   // A model name of its own per client: what one endpoint learnt (text protocol, field) stays in its test.
-  const config = RunConfig.parse({ agent: { name: 'react' }, llm: { baseUrl: url, model: `quirks-${++models}`, retryBase: 5, ...over } });
+  const config = RunConfig.parse({
+    agent: { name: 'react' },
+    llm: { baseUrl: url, model: `quirks-${++models}`, retryBase: 5, ...over },
+  });
   return new LlmClient(llmSettings(config, {}, 'react') as LlmSettings);
 }
 
@@ -37,7 +40,11 @@ const turns: Turn[] = [
   { role: 'system', content: 'be brief' },
   { role: 'user', content: 'hello' },
 ];
-const bash: ToolSpec = { name: 'bash', description: 'run', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } };
+const bash: ToolSpec = {
+  name: 'bash',
+  description: 'run',
+  parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] },
+};
 
 describe('tool calls the way servers return them', () => {
   it('joins one call split over several tool_calls entries (name first, arguments after)', async () => {
@@ -64,7 +71,10 @@ describe('tool calls the way servers return them', () => {
 
   it('reads calls a server without a tool parser leaves in the text (Hermes <tool_call> tags, a bare Llama JSON call)', async () => {
     const s = await serve([
-      { content: 'I will look.\n<tool_call>\n{"name": "bash", "arguments": {"command": "ls data"}}\n</tool_call>' },
+      {
+        content:
+          'I will look.\n<tool_call>\n{"name": "bash", "arguments": {"command": "ls data"}}\n</tool_call>',
+      },
       { content: '{"name": "bash", "parameters": {"command": "pwd"}}' },
     ]);
     const cl = client(s.url);
@@ -75,7 +85,12 @@ describe('tool calls the way servers return them', () => {
   });
 
   it('answers a call cut off at the token limit (finish_reason length) instead of running half of it', async () => {
-    const s = await serve([{ toolCalls: [{ name: 'bash', arguments: '{"command": "cat > solution.py <<EOF\\nimport num' }], finishReason: 'length' }]);
+    const s = await serve([
+      {
+        toolCalls: [{ name: 'bash', arguments: '{"command": "cat > solution.py <<EOF\\nimport num' }],
+        finishReason: 'length',
+      },
+    ]);
     const c = await client(s.url).complete({ turns, tools: [bash], callId: 'c' });
     expect(c.finishReason).toBe('length');
     expect(c.toolCalls[0]!.error).toMatch(/cut off at its token limit/);
@@ -98,11 +113,18 @@ describe('reasoning models', () => {
       const b = await cl.complete({ turns, callId: 'b', log });
       expect([a.reasoning, b.reasoning]).toEqual(['vLLM thinking', 'Ollama thinking']);
       expect(readFileSync(join(dir, 'l.jsonl'), 'utf8')).toContain('vLLM thinking');
-      const history: Turn[] = [...turns, { role: 'assistant', content: 'ok', toolCalls: [], reasoning: 'vLLM thinking' }, { role: 'user', content: 'go on' }];
+      const history: Turn[] = [
+        ...turns,
+        { role: 'assistant', content: 'ok', toolCalls: [], reasoning: 'vLLM thinking' },
+        { role: 'user', content: 'go on' },
+      ];
       await cl.complete({ turns: history, callId: 'c' });
       expect(JSON.stringify(s.requests[2]!.body.messages)).not.toContain('thinking');
       await client(s.url, { sendReasoning: true }).complete({ turns: history, callId: 'd' });
-      expect(s.requests[3]!.body.messages[2]).toMatchObject({ role: 'assistant', reasoning_content: 'vLLM thinking' });
+      expect(s.requests[3]!.body.messages[2]).toMatchObject({
+        role: 'assistant',
+        reasoning_content: 'vLLM thinking',
+      });
     } finally {
       cleanup();
     }
@@ -112,7 +134,19 @@ describe('reasoning models', () => {
 describe('request fields and failures', () => {
   it('sends max_tokens to servers, and switches to max_completion_tokens when the server refuses max_tokens', async () => {
     const s = await serve([
-      { status: 400, message: '', body: { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } } },
+      {
+        status: 400,
+        message: '',
+        body: {
+          error: {
+            message:
+              "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+            type: 'invalid_request_error',
+            param: 'max_tokens',
+            code: 'unsupported_parameter',
+          },
+        },
+      },
       { content: 'ok' },
       { content: 'ok' },
     ]);
@@ -125,7 +159,10 @@ describe('request fields and failures', () => {
       [undefined, 300],
     ]);
     const pinned = await serve([{ content: 'ok' }]);
-    await client(pinned.url, { maxOutputTokens: 300, maxTokensField: 'max_completion_tokens' }).complete({ turns, callId: 'c' });
+    await client(pinned.url, { maxOutputTokens: 300, maxTokensField: 'max_completion_tokens' }).complete({
+      turns,
+      callId: 'c',
+    });
     expect(pinned.requests[0]!.body.max_completion_tokens).toBe(300);
   });
 
@@ -150,7 +187,11 @@ describe('request fields and failures', () => {
       const c = await cl.complete({ turns, callId: 'a', log: jsonlLog(join(dir, 'l.jsonl'), cl.redactor) });
       expect(c.content).toBe('whole');
       expect(c.attempts).toBe(3);
-      const errors = readFileSync(join(dir, 'l.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.kind === 'error');
+      const errors = readFileSync(join(dir, 'l.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((e) => e.kind === 'error');
       expect(errors.map((e) => [e.status, e.outcome])).toEqual([
         [null, 'retry'],
         [503, 'retry'],
@@ -166,12 +207,27 @@ describe('prices', () => {
   it('prices a model by its entry in the price table, an endpoint by its own prices, anything else by llm.prices', () => {
     const config = RunConfig.parse({
       agent: { name: 'react' },
-      llm: { model: 'big', baseUrl: 'http://127.0.0.1:9/v1', prices: { input: 1, output: 1 }, priceTable: { big: { input: 3, output: 15, cachedInput: 0.3 }, small: { input: 0.1, output: 0.4 } } },
+      llm: {
+        model: 'big',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        prices: { input: 1, output: 1 },
+        priceTable: { big: { input: 3, output: 15, cachedInput: 0.3 }, small: { input: 0.1, output: 0.4 } },
+      },
     });
     expect(llmSettings(config, {}, 'react').prices).toEqual({ input: 3, output: 15, cachedInput: 0.3 });
-    expect(llmSettings(config, {}, 'react', { model: 'small' }).prices).toEqual({ input: 0.1, output: 0.4, cachedInput: 0.1 });
-    expect(llmSettings(config, {}, 'react', { model: 'other' }).prices).toEqual({ input: 1, output: 1, cachedInput: 1 });
-    expect(llmSettings(config, {}, 'react', { model: 'small', prices: { input: 9, output: 9 } }).prices).toEqual({ input: 9, output: 9, cachedInput: 9 });
+    expect(llmSettings(config, {}, 'react', { model: 'small' }).prices).toEqual({
+      input: 0.1,
+      output: 0.4,
+      cachedInput: 0.1,
+    });
+    expect(llmSettings(config, {}, 'react', { model: 'other' }).prices).toEqual({
+      input: 1,
+      output: 1,
+      cachedInput: 1,
+    });
+    expect(
+      llmSettings(config, {}, 'react', { model: 'small', prices: { input: 9, output: 9 } }).prices,
+    ).toEqual({ input: 9, output: 9, cachedInput: 9 });
   });
 });
 
@@ -179,7 +235,9 @@ describe('the context window', () => {
   it('reads vLLM, OpenAI and llama.cpp refusals, the old vLLM shape included', async () => {
     for (const overflow of ['vllm', 'vllm-old', 'openai', 'llamacpp'] as const) {
       const s = await serve([], { contextTokens: 10, overflow });
-      const err = await client(s.url).complete({ turns, callId: 'a' }).catch((e: unknown) => e);
+      const err = await client(s.url)
+        .complete({ turns, callId: 'a' })
+        .catch((e: unknown) => e);
       expect(err, overflow).toBeInstanceOf(LlmError);
       expect((err as LlmError).kind, overflow).toBe('context');
       expect((err as LlmError).overflow?.limit, overflow).toBe(10);
@@ -190,8 +248,16 @@ describe('the context window', () => {
   });
 
   it("takes the context length from vLLM's model list (max_model_len), or from the setting", async () => {
-    const s = await serve([], { models: [{ id: 'other', max_model_len: 99 }, { id: 'quirks-listed', max_model_len: 32768 }] });
-    const config = RunConfig.parse({ agent: { name: 'react' }, llm: { baseUrl: s.url, model: 'quirks-listed' } });
+    const s = await serve([], {
+      models: [
+        { id: 'other', max_model_len: 99 },
+        { id: 'quirks-listed', max_model_len: 32768 },
+      ],
+    });
+    const config = RunConfig.parse({
+      agent: { name: 'react' },
+      llm: { baseUrl: s.url, model: 'quirks-listed' },
+    });
     expect(await new LlmClient(llmSettings(config, {}, 'react')).contextLength()).toBe(32768);
     expect(await client(s.url, { contextTokens: 4096 }).contextLength()).toBe(4096);
     const bare = await serve([]);
@@ -205,8 +271,17 @@ describe('the context window', () => {
       { role: 'user', content: `TASK ${'t'.repeat(400)}` },
     ];
     for (let i = 1; i <= 60; i++) {
-      convo.push({ role: 'assistant', content: `thought ${i}`, toolCalls: [{ id: `c${i}`, name: 'bash', arguments: JSON.stringify({ command: `step ${i}` }) }] });
-      convo.push({ role: 'tool', callId: `c${i}`, name: 'bash', content: `out ${i}\n${'o'.repeat(900)}\n---\nexit code 0 · took 1s` });
+      convo.push({
+        role: 'assistant',
+        content: `thought ${i}`,
+        toolCalls: [{ id: `c${i}`, name: 'bash', arguments: JSON.stringify({ command: `step ${i}` }) }],
+      });
+      convo.push({
+        role: 'tool',
+        callId: `c${i}`,
+        name: 'bash',
+        content: `out ${i}\n${'o'.repeat(900)}\n---\nexit code 0 · took 1s`,
+      });
       const f = w.fit(convo);
       expect(f.tokens, `step ${i}`).toBeLessThanOrEqual(w.budget()!);
     }

@@ -37,18 +37,32 @@ function clamp(ms: number): number {
  */
 export function classify(err: unknown, sentTools: boolean): Failure {
   if (err instanceof APIUserAbortError) return { kind: 'aborted', message: 'request aborted' };
-  if (err instanceof APIConnectionTimeoutError) return { kind: 'retry', status: null, message: 'request timed out', retryAfterMs: null };
-  if (err instanceof APIConnectionError) return { kind: 'retry', status: null, message: `connection error: ${causeOf(err)}`, retryAfterMs: null };
+  if (err instanceof APIConnectionTimeoutError)
+    return { kind: 'retry', status: null, message: 'request timed out', retryAfterMs: null };
+  if (err instanceof APIConnectionError)
+    return { kind: 'retry', status: null, message: `connection error: ${causeOf(err)}`, retryAfterMs: null };
   if (err instanceof APIError && typeof err.status === 'number') {
     const status = err.status;
     const message = err.message;
     const overflow = contextOverflow(status, message, err.error);
     if (overflow) return { kind: 'context', status, message, overflow };
     // OpenAI's reasoning models refuse max_tokens; some other servers refuse max_completion_tokens.
-    if (status === 400 && /max_(completion_)?tokens/.test(message) && /unsupported|not supported|unrecognized|extra (fields|inputs)|not permitted/i.test(message)) {
+    if (
+      status === 400 &&
+      /max_(completion_)?tokens/.test(message) &&
+      /unsupported|not supported|unrecognized|extra (fields|inputs)|not permitted/i.test(message)
+    ) {
       return { kind: 'max-tokens-field', status, message };
     }
-    if (sentTools && status >= 400 && status !== 401 && status !== 403 && status !== 408 && status !== 429 && /tool/i.test(message)) {
+    if (
+      sentTools &&
+      status >= 400 &&
+      status !== 401 &&
+      status !== 403 &&
+      status !== 408 &&
+      status !== 429 &&
+      /tool/i.test(message)
+    ) {
       return { kind: 'tools-rejected', status, message };
     }
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
@@ -56,7 +70,8 @@ export function classify(err: unknown, sentTools: boolean): Failure {
     }
     return { kind: 'fatal', status, message };
   }
-  if (err instanceof Error && err.name === 'AbortError') return { kind: 'aborted', message: 'request aborted' };
+  if (err instanceof Error && err.name === 'AbortError')
+    return { kind: 'aborted', message: 'request aborted' };
   return { kind: 'fatal', status: null, message: err instanceof Error ? err.message : String(err) };
 }
 

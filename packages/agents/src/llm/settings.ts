@@ -33,10 +33,16 @@ export const NO_KEY = 'no-key';
  * is required, and the key is read from the variable `llm.apiKeyEnv` names. OpenAI's own endpoint
  * without a key is an error; another endpoint without one gets a placeholder.
  */
-export function llmSettings(config: RunConfig, env: NodeJS.ProcessEnv = process.env, agent = config.agent.name, endpoint: LlmEndpoint = {}): LlmSettings {
+export function llmSettings(
+  config: RunConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  agent = config.agent.name,
+  endpoint: LlmEndpoint = {},
+): LlmSettings {
   const defined = Object.fromEntries(Object.entries(endpoint).filter(([, v]) => v !== undefined));
   const llm = { ...config.llm, ...defined };
-  if (!llm.model) throw new ConfigError(`llm.model: the ${agent} agent needs a model (--model NAME or AIRA_MODEL)`);
+  if (!llm.model)
+    throw new ConfigError(`llm.model: the ${agent} agent needs a model (--model NAME or AIRA_MODEL)`);
   const key = env[llm.apiKeyEnv];
   if ((key === undefined || key === '') && OPENAI.test(llm.baseUrl)) {
     throw new ConfigError(
@@ -68,9 +74,17 @@ function pricesOf(p: { input: number; output: number; cachedInput?: number }): L
 }
 
 /** USD of one call at per-1M-token prices. */
-export function costOf(usage: { promptTokens: number; completionTokens: number; cachedTokens: number }, prices: LlmSettings['prices']): number {
+export function costOf(
+  usage: { promptTokens: number; completionTokens: number; cachedTokens: number },
+  prices: LlmSettings['prices'],
+): number {
   const uncached = Math.max(0, usage.promptTokens - usage.cachedTokens);
-  return (uncached * prices.input + usage.cachedTokens * prices.cachedInput + usage.completionTokens * prices.output) / 1_000_000;
+  return (
+    (uncached * prices.input +
+      usage.cachedTokens * prices.cachedInput +
+      usage.completionTokens * prices.output) /
+    1_000_000
+  );
 }
 
 /** Whether the endpoint is OpenAI's own (which wants max_completion_tokens rather than max_tokens). */

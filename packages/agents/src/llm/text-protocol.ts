@@ -25,11 +25,23 @@ export function parseToolBlocks(text: string, idPrefix: string): ToolCall[] {
     try {
       parsed = JSON.parse(body);
     } catch (err) {
-      calls.push({ id, name: '', arguments: body, text: true, error: `the tool block is not valid JSON (${(err as Error).message})` });
+      calls.push({
+        id,
+        name: '',
+        arguments: body,
+        text: true,
+        error: `the tool block is not valid JSON (${(err as Error).message})`,
+      });
       continue;
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      calls.push({ id, name: '', arguments: body, text: true, error: 'the tool block must hold one JSON object {"name": ..., "arguments": {...}}' });
+      calls.push({
+        id,
+        name: '',
+        arguments: body,
+        text: true,
+        error: 'the tool block must hold one JSON object {"name": ..., "arguments": {...}}',
+      });
       continue;
     }
     const o = parsed as { name?: unknown; arguments?: unknown };
@@ -37,7 +49,12 @@ export function parseToolBlocks(text: string, idPrefix: string): ToolCall[] {
       calls.push({ id, name: '', arguments: body, text: true, error: 'the tool block has no "name" string' });
       continue;
     }
-    const args = o.arguments === undefined ? '{}' : typeof o.arguments === 'string' ? o.arguments : JSON.stringify(o.arguments);
+    const args =
+      o.arguments === undefined
+        ? '{}'
+        : typeof o.arguments === 'string'
+          ? o.arguments
+          : JSON.stringify(o.arguments);
     calls.push({ id, name: o.name, arguments: args, text: true });
   }
   return calls;
@@ -65,7 +82,12 @@ export function parseToolText(text: string, idPrefix: string): ToolCall[] {
     }
     if (!o || typeof o !== 'object' || typeof o.name !== 'string' || !o.name) continue;
     const a = o.arguments ?? o.parameters;
-    calls.push({ id: `${idPrefix}-${calls.length + 1}`, name: o.name, arguments: a === undefined ? '{}' : typeof a === 'string' ? a : JSON.stringify(a), text: true });
+    calls.push({
+      id: `${idPrefix}-${calls.length + 1}`,
+      name: o.name,
+      arguments: a === undefined ? '{}' : typeof a === 'string' ? a : JSON.stringify(a),
+      text: true,
+    });
   }
   return calls;
 }
@@ -85,10 +107,14 @@ export function toolBlock(call: ToolCall): string {
 export function describeTools(tools: ToolSpec[]): string {
   return tools
     .map((t) => {
-      const props = (t.parameters.properties ?? {}) as Record<string, { type?: string; description?: string }>;
+      const props = (t.parameters.properties ?? {}) as Record<
+        string,
+        { type?: string; description?: string }
+      >;
       const required = new Set((t.parameters.required as string[] | undefined) ?? []);
       const args = Object.entries(props).map(
-        ([k, p]) => `    - ${k} (${p.type ?? 'any'}${required.has(k) ? '' : ', optional'})${p.description ? `: ${p.description}` : ''}`,
+        ([k, p]) =>
+          `    - ${k} (${p.type ?? 'any'}${required.has(k) ? '' : ', optional'})${p.description ? `: ${p.description}` : ''}`,
       );
       return `- ${t.name}: ${t.description}${args.length ? `\n${args.join('\n')}` : ''}`;
     })

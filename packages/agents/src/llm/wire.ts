@@ -13,7 +13,12 @@ export function observationHeader(callId: string, name: string): string {
  * and each turn's results as one user message. Calls the model wrote as text blocks while on the
  * native protocol are answered in text too (no server id to answer them by).
  */
-export function toWire(turns: Turn[], protocol: ToolProtocol, textInstructions?: string, sendReasoning = false): ChatCompletionMessageParam[] {
+export function toWire(
+  turns: Turn[],
+  protocol: ToolProtocol,
+  textInstructions?: string,
+  sendReasoning = false,
+): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = [];
   const textCalls = new Set<string>();
   let pendingText: string[] = [];
@@ -43,19 +48,28 @@ export function toWire(turns: Turn[], protocol: ToolProtocol, textInstructions?:
         out.push({
           role: 'assistant',
           content: t.content || null,
-          tool_calls: native.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: jsonOrWrapped(c.arguments) } })),
+          tool_calls: native.map((c) => ({
+            id: c.id,
+            type: 'function' as const,
+            function: { name: c.name, arguments: jsonOrWrapped(c.arguments) },
+          })),
           ...reasoningOf(t, sendReasoning),
         });
       } else {
         // Calls made natively before a switch to text are written back as blocks.
         const blocks = protocol === 'text' ? native.map(toolBlock) : [];
         for (const c of native) if (protocol === 'text') textCalls.add(c.id);
-        out.push({ role: 'assistant', content: [t.content, ...blocks].filter(Boolean).join('\n\n'), ...reasoningOf(t, sendReasoning) });
+        out.push({
+          role: 'assistant',
+          content: [t.content, ...blocks].filter(Boolean).join('\n\n'),
+          ...reasoningOf(t, sendReasoning),
+        });
       }
     }
   }
   flush();
-  if (protocol === 'text' && textInstructions && !systemDone) out.unshift({ role: 'system', content: textInstructions });
+  if (protocol === 'text' && textInstructions && !systemDone)
+    out.unshift({ role: 'system', content: textInstructions });
   return out;
 }
 

@@ -1,6 +1,15 @@
 import { relative } from 'node:path';
 import { formatDuration } from '@aira/core';
-import type { Agent, AgentContext, ExecResult, Job, ParentView, RunConfig, Session, Submission } from '@aira/coordinator';
+import type {
+  Agent,
+  AgentContext,
+  ExecResult,
+  Job,
+  ParentView,
+  RunConfig,
+  Session,
+  Submission,
+} from '@aira/coordinator';
 import { Endpoints } from '../llm/endpoints.js';
 import { JobLlm, StopJob } from '../llm/job.js';
 import { loadTemplate, promptDir, renderPrompt } from '../llm/prompts.js';
@@ -42,25 +51,73 @@ export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {})
       const started = Date.now();
       const timeMs = Math.min(config.agent.jobTime ?? Infinity, ctx.remainingMs());
       const env = await probeEnvironment(session, job);
-      const llm = new JobLlm(endpoints.forJob(job.spec.operator), job, ctx, env.runDir, config.agent.maxTokens);
+      const llm = new JobLlm(
+        endpoints.forJob(job.spec.operator),
+        job,
+        ctx,
+        env.runDir,
+        config.agent.maxTokens,
+      );
       const client = llm.client;
       const template = operatorTemplate(job);
-      const prompt = renderPrompt(dir, `${template}.md`, promptVars(dir, job, session, env, template, timeMs, config.agent.outputChars));
+      const prompt = renderPrompt(
+        dir,
+        `${template}.md`,
+        promptVars(dir, job, session, env, template, timeMs, config.agent.outputChars),
+      );
       const system = renderPrompt(dir, 'system.md', {});
       const record = (step: Record<string, unknown>) => ctx.record(llm.redactor.value(step));
-      await record({ kind: 'operators.start', operator: job.spec.operator, template, model: client.settings.model, prompts: config.agent.prompts, llmLog: relative(env.runDir, llm.logPath), system, prompt: clip(prompt, RECORD_CHARS).text });
+      await record({
+        kind: 'operators.start',
+        operator: job.spec.operator,
+        template,
+        model: client.settings.model,
+        prompts: config.agent.prompts,
+        llmLog: relative(env.runDir, llm.logPath),
+        system,
+        prompt: clip(prompt, RECORD_CHARS).text,
+      });
       const end = async (reason: string) =>
-        record({ kind: 'operators.end', reason, durationMs: Date.now() - started, ...llm.totals, tokens: llm.tokens });
-      const failed = (why: string, code = ''): Submission => ({ code, codePath: CODE_PATH, files: [], output: '', exitCode: -1, failure: `operators: ${why}` });
+        record({
+          kind: 'operators.end',
+          reason,
+          durationMs: Date.now() - started,
+          ...llm.totals,
+          tokens: llm.tokens,
+        });
+      const failed = (why: string, code = ''): Submission => ({
+        code,
+        codePath: CODE_PATH,
+        files: [],
+        output: '',
+        exitCode: -1,
+        failure: `operators: ${why}`,
+      });
       let reply;
       try {
-        reply = await llm.call([{ role: 'system', content: system }, { role: 'user', content: prompt }], 1);
+        reply = await llm.call(
+          [
+            { role: 'system', content: system },
+            { role: 'user', content: prompt },
+          ],
+          1,
+        );
       } catch (err) {
         if (!(err instanceof StopJob)) throw err;
         await end(err.message);
         return failed(err.message);
       }
-      await record({ kind: 'operators.llm', step: 1, call: reply.callId, content: clip(reply.content, RECORD_CHARS).text, finishReason: reply.finishReason, usage: reply.usage, costUsd: reply.costUsd, durationMs: reply.durationMs, attempts: reply.attempts });
+      await record({
+        kind: 'operators.llm',
+        step: 1,
+        call: reply.callId,
+        content: clip(reply.content, RECORD_CHARS).text,
+        finishReason: reply.finishReason,
+        usage: reply.usage,
+        costUsd: reply.costUsd,
+        durationMs: reply.durationMs,
+        attempts: reply.attempts,
+      });
       const extracted = extractCode(reply.content);
       if (!extracted) {
         await end('no code block');
@@ -70,12 +127,24 @@ export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {})
       const left = Math.min(started + timeMs - Date.now(), ctx.remainingMs());
       const python = session.python || 'python3';
       const d = session.dirs;
-      const run = await session.exec('bash', `find ${quote(d.submission)} -mindepth 1 -delete 2>/dev/null; cd ${quote(d.work)} && ${quote(python)} ${CODE_PATH}`, {
-        label: 'solution',
-        timeoutMs: Math.max(1, Math.floor(left)),
-      });
+      const run = await session.exec(
+        'bash',
+        `find ${quote(d.submission)} -mindepth 1 -delete 2>/dev/null; cd ${quote(d.work)} && ${quote(python)} ${CODE_PATH}`,
+        {
+          label: 'solution',
+          timeoutMs: Math.max(1, Math.floor(left)),
+        },
+      );
       const files = await session.getFiles(['submission']);
-      await record({ kind: 'operators.run', execId: run.execId, exitCode: run.exitCode, reason: run.reason, durationMs: run.durationMs, log: relative(env.runDir, run.logPath), files: files.map((f) => f.path) });
+      await record({
+        kind: 'operators.run',
+        execId: run.execId,
+        exitCode: run.exitCode,
+        reason: run.reason,
+        durationMs: run.durationMs,
+        log: relative(env.runDir, run.logPath),
+        files: files.map((f) => f.path),
+      });
       await end(run.exitCode === 0 && !run.reason ? 'ran' : 'failed');
       const bad = run.exitCode !== 0 || run.reason !== '';
       return {
@@ -91,7 +160,15 @@ export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {})
   };
 }
 
-function promptVars(dir: string, job: Job, session: Session, env: Environment, template: string, timeMs: number, outputChars: number) {
+function promptVars(
+  dir: string,
+  job: Job,
+  session: Session,
+  env: Environment,
+  template: string,
+  timeMs: number,
+  outputChars: number,
+) {
   const context = renderPrompt(dir, 'context.md', {
     description: job.task.description?.trim() || '(no description was given)',
     dataDir: session.dirs.data,
@@ -104,8 +181,18 @@ function promptVars(dir: string, job: Job, session: Session, env: Environment, t
   });
   const out = (p: ParentView) => clip(p.output.trimEnd(), outputChars).text;
   const [a, b] = job.parents;
-  if (template === 'crossover') return { context, scoreA: score(a!), codeA: a!.code, outputA: out(a!), scoreB: score(b!), codeB: b!.code, outputB: out(b!) };
-  if (template === 'improve') return { context, score: score(a!), summary: a!.summary ?? '', code: a!.code, output: out(a!) };
+  if (template === 'crossover')
+    return {
+      context,
+      scoreA: score(a!),
+      codeA: a!.code,
+      outputA: out(a!),
+      scoreB: score(b!),
+      codeB: b!.code,
+      outputB: out(b!),
+    };
+  if (template === 'improve')
+    return { context, score: score(a!), summary: a!.summary ?? '', code: a!.code, output: out(a!) };
   if (template === 'debug') return { context, reason: a!.reason ?? '', code: a!.code, output: out(a!) };
   return { context };
 }

@@ -1,6 +1,16 @@
 import { posix, relative } from 'node:path';
 import { formatDuration } from '@aira/core';
-import type { Agent, AgentContext, ExecResult, Job, RunConfig, RunningExec, Session, SessionFile, Submission } from '@aira/coordinator';
+import type {
+  Agent,
+  AgentContext,
+  ExecResult,
+  Job,
+  RunConfig,
+  RunningExec,
+  Session,
+  SessionFile,
+  Submission,
+} from '@aira/coordinator';
 import type { LlmClient } from '../llm/client.js';
 import { Endpoints } from '../llm/endpoints.js';
 import { Redactor } from '../llm/redact.js';
@@ -40,11 +50,15 @@ export function reactAgent(config: RunConfig, options: LlmAgentOptions = {}): Ag
   const tools = reactTools(config.agent.fileTools);
   return {
     name: REACT_AGENT,
-    runJob: (job, session, ctx) => new ReactJob(config, endpoints.forJob(job.spec.operator), dir, tools, job, session, ctx).run(),
+    runJob: (job, session, ctx) =>
+      new ReactJob(config, endpoints.forJob(job.spec.operator), dir, tools, job, session, ctx).run(),
     // After a coordinator restart the job goes on from its saved conversation: between calls, or
     // following the tool's exec (or the solution's run) that was in flight to its end.
     canResume: (running) => running === null || RESUMABLE_EXECS.has(running.label),
-    resumeJob: (job, session, ctx, running) => new ReactJob(config, endpoints.forJob(job.spec.operator), dir, tools, job, session, ctx).resume(running),
+    resumeJob: (job, session, ctx, running) =>
+      new ReactJob(config, endpoints.forJob(job.spec.operator), dir, tools, job, session, ctx).resume(
+        running,
+      ),
   };
 }
 
@@ -100,7 +114,10 @@ class ReactJob {
 
   private budgetNote(): string {
     const steps = this.limits.maxSteps - this.step;
-    const tokens = this.limits.maxTokens !== undefined ? `, ${Math.max(0, this.limits.maxTokens - this.llm.tokens)} tokens` : '';
+    const tokens =
+      this.limits.maxTokens !== undefined
+        ? `, ${Math.max(0, this.limits.maxTokens - this.llm.tokens)} tokens`
+        : '';
     return `[${steps} step${steps === 1 ? '' : 's'}, ${formatDuration(Math.max(0, this.timeLeft()))}${tokens} left]`;
   }
 
@@ -109,10 +126,20 @@ class ReactJob {
     const runLeftMs = this.ctx.remainingMs();
     const timeMs = Math.min(a.jobTime ?? Infinity, runLeftMs);
     this.deadline = this.started + timeMs;
-    this.limits = { maxSteps: a.maxSteps, maxTokens: a.maxTokens, timeMs, runLeftMs, perExecMs: this.config.budget.perExec };
+    this.limits = {
+      maxSteps: a.maxSteps,
+      maxTokens: a.maxTokens,
+      timeMs,
+      runLeftMs,
+      perExecMs: this.config.budget.perExec,
+    };
   }
 
-  private async pushTurn(step: number, turn: Turn, usage?: Parameters<Conversation['turn']>[2]): Promise<void> {
+  private async pushTurn(
+    step: number,
+    turn: Turn,
+    usage?: Parameters<Conversation['turn']>[2],
+  ): Promise<void> {
     this.turns.push(turn);
     await this.conversation.turn(step, turn, usage);
   }
@@ -123,8 +150,14 @@ class ReactJob {
     this.env = await probeEnvironment(this.session, this.job);
     await this.putParents();
     this.llm = new JobLlm(this.clients, this.job, this.ctx, this.env.runDir, a.maxTokens);
-    this.conversation = new Conversation(conversationPath(this.ctx.runDir, this.job.spec.id, this.job.attempt), this.redactor);
-    const { system, user } = openingTurns(this.dir, this.job, this.session, this.env, this.limits, { fileTools: a.fileTools, outputChars: a.outputChars });
+    this.conversation = new Conversation(
+      conversationPath(this.ctx.runDir, this.job.spec.id, this.job.attempt),
+      this.redactor,
+    );
+    const { system, user } = openingTurns(this.dir, this.job, this.session, this.env, this.limits, {
+      fileTools: a.fileTools,
+      outputChars: a.outputChars,
+    });
     await this.pushTurn(0, { role: 'system', content: system });
     await this.pushTurn(0, { role: 'user', content: user });
     await this.record({
@@ -165,10 +198,19 @@ class ReactJob {
     this.step = saved.step;
     this.lastSubmitPath = saved.lastSubmitPath;
     this.kernelReady = saved.kernelReady;
-    await this.record({ kind: 'react.resumed', step: this.step, running: running ? { execId: running.execId, label: running.label } : null, calls: saved.totals.calls, tokens: this.llm.tokens });
+    await this.record({
+      kind: 'react.resumed',
+      step: this.step,
+      running: running ? { execId: running.execId, label: running.label } : null,
+      calls: saved.totals.calls,
+      tokens: this.llm.tokens,
+    });
     const lastReply = this.turns.findLastIndex((t) => t.role === 'assistant');
-    const reply = lastReply >= 0 ? (this.turns[lastReply] as Extract<Turn, { role: 'assistant' }>) : undefined;
-    const answered = new Set(this.turns.slice(lastReply + 1).flatMap((t) => (t.role === 'tool' ? [t.callId] : [])));
+    const reply =
+      lastReply >= 0 ? (this.turns[lastReply] as Extract<Turn, { role: 'assistant' }>) : undefined;
+    const answered = new Set(
+      this.turns.slice(lastReply + 1).flatMap((t) => (t.role === 'tool' ? [t.callId] : [])),
+    );
     const pending = reply?.toolCalls.filter((c) => !answered.has(c.id)) ?? [];
     // Killed after the job had submitted (before the coordinator journaled it): submit the same again, with no new call.
     const done = reply && this.submittedBy(reply, lastReply);
@@ -186,11 +228,15 @@ class ReactJob {
         // Calls run one after another, so the exec still running belongs to the first unanswered one.
         const mine = first && RESUMABLE_EXECS.get(running.label) === first.name ? first : undefined;
         const start = mine ? this.startOf(mine) : undefined;
-        const r = await this.session.attach(running.execId, { label: running.label, ...(start ? { start } : {}) });
+        const r = await this.session.attach(running.execId, {
+          label: running.label,
+          ...(start ? { start } : {}),
+        });
         if (mine) outcomes.set(mine.id, await this.outcomeOf(mine, r));
       } else if (first) {
         outcomes.set(first.id, {
-          content: 'error: the harness restarted while this call was under way and its result was lost; check what it changed (files, variables) and run it again if it is still needed.',
+          content:
+            'error: the harness restarted while this call was under way and its result was lost; check what it changed (files, variables) and run it again if it is still needed.',
           error: true,
         });
       }
@@ -209,7 +255,10 @@ class ReactJob {
   }
 
   /** The submit call of a reply that ended the job, with what it was answered. */
-  private submittedBy(reply: Extract<Turn, { role: 'assistant' }>, at: number): { call: ToolCall; result: string } | undefined {
+  private submittedBy(
+    reply: Extract<Turn, { role: 'assistant' }>,
+    at: number,
+  ): { call: ToolCall; result: string } | undefined {
     for (const t of this.turns.slice(at + 1)) {
       if (t.role !== 'tool' || !t.content.startsWith('submitted ')) continue;
       const call = reply.toolCalls.find((c) => c.id === t.callId && c.name === 'submit');
@@ -220,14 +269,20 @@ class ReactJob {
 
   /** The submission a submit made before a restart: its file and the prediction files as they are in the session. */
   private async resubmit(done: { call: ToolCall; result: string }): Promise<Submission | undefined> {
-    const checked = checkArgs(this.tools.find((t) => t.name === 'submit')!, done.call.arguments);
+    const checked = checkArgs(
+      this.tools.find((t) => t.name === 'submit')!,
+      done.call.arguments,
+    );
     const args = 'error' in checked ? {} : checked.args;
     const path = this.submitPath(args);
     const code = path ? await this.readWork(path) : null;
     if (!path || code === null) return undefined;
     this.lastSubmitPath = path;
     const files = await this.session.getFiles(['submission']);
-    const summary = typeof args.summary === 'string' && args.summary.trim() ? args.summary.trim() : `react: submitted ${path} at step ${this.step}`;
+    const summary =
+      typeof args.summary === 'string' && args.summary.trim()
+        ? args.summary.trim()
+        : `react: submitted ${path} at step ${this.step}`;
     await this.record({ kind: 'react.resubmitted', step: this.step, path, files: files.map((f) => f.path) });
     // The observation holds the run's output (head and tail), where a self-reported score line sits.
     return { code, codePath: path, files, output: done.result, exitCode: 0, summary };
@@ -262,8 +317,23 @@ class ReactJob {
         if (this.step > a.maxSteps) throw new StopJob(`the job used its ${a.maxSteps} steps`);
         if (this.timeLeft() <= 0) throw new StopJob('the job ran out of time');
         const c = await this.llm.call(this.turns, this.step, { tools: this.tools, textInstructions });
-        const usage = { promptTokens: c.usage.promptTokens, completionTokens: c.usage.completionTokens, cachedTokens: c.usage.cachedTokens, costUsd: c.costUsd, estimated: c.usage.estimated };
-        await this.pushTurn(this.step, { role: 'assistant', content: c.content, toolCalls: c.toolCalls, ...(c.reasoning ? { reasoning: c.reasoning } : {}) }, usage);
+        const usage = {
+          promptTokens: c.usage.promptTokens,
+          completionTokens: c.usage.completionTokens,
+          cachedTokens: c.usage.cachedTokens,
+          costUsd: c.costUsd,
+          estimated: c.usage.estimated,
+        };
+        await this.pushTurn(
+          this.step,
+          {
+            role: 'assistant',
+            content: c.content,
+            toolCalls: c.toolCalls,
+            ...(c.reasoning ? { reasoning: c.reasoning } : {}),
+          },
+          usage,
+        );
         await this.record({
           kind: 'react.llm',
           step: this.step,
@@ -271,18 +341,32 @@ class ReactJob {
           protocol: c.protocol,
           content: clip(c.content, RECORD_CHARS).text,
           ...(c.reasoning ? { reasoning: clip(c.reasoning, RECORD_CHARS).text } : {}),
-          toolCalls: c.toolCalls.map((t) => ({ id: t.id, name: t.name, arguments: clip(t.arguments, RECORD_CHARS).text, ...(t.error ? { error: t.error } : {}) })),
+          toolCalls: c.toolCalls.map((t) => ({
+            id: t.id,
+            name: t.name,
+            arguments: clip(t.arguments, RECORD_CHARS).text,
+            ...(t.error ? { error: t.error } : {}),
+          })),
           finishReason: c.finishReason,
           usage: c.usage,
           costUsd: c.costUsd,
           durationMs: c.durationMs,
           attempts: c.attempts,
-          ...(c.context.shortened || c.context.summarized || c.context.dropped || c.context.refusals ? { context: c.context } : {}),
+          ...(c.context.shortened || c.context.summarized || c.context.dropped || c.context.refusals
+            ? { context: c.context }
+            : {}),
         });
         if (c.toolCalls.length === 0) {
           const nudge = nudgeText(this.dir, this.tools);
           await this.pushTurn(this.step, { role: 'user', content: `${nudge}\n${this.budgetNote()}` });
-          await this.record({ kind: 'react.tool', step: this.step, tool: null, error: true, observation: nudge, durationMs: 0 });
+          await this.record({
+            kind: 'react.tool',
+            step: this.step,
+            tool: null,
+            error: true,
+            observation: nudge,
+            durationMs: 0,
+          });
           continue;
         }
         const submission = await this.runCalls(c.toolCalls);
@@ -298,18 +382,31 @@ class ReactJob {
   }
 
   /** Runs a reply's calls in order (or takes the outcome given for one); the submission when one ends the job. */
-  private async runCalls(calls: ToolCall[], given = new Map<string, ToolOutcome>()): Promise<Submission | undefined> {
+  private async runCalls(
+    calls: ToolCall[],
+    given = new Map<string, ToolOutcome>(),
+  ): Promise<Submission | undefined> {
     let submission: Submission | undefined;
     for (const call of calls) {
       if (submission) {
-        await this.pushTurn(this.step, { role: 'tool', callId: call.id, name: call.name, content: 'not run: the job was already submitted' });
+        await this.pushTurn(this.step, {
+          role: 'tool',
+          callId: call.id,
+          name: call.name,
+          content: 'not run: the job was already submitted',
+        });
         continue;
       }
       const t0 = Date.now();
       const out = given.get(call.id) ?? (await this.runTool(call));
       // Output that shows the key (a leaked environment) reaches neither the model nor the journal.
       out.content = this.redactor.text(out.content);
-      await this.pushTurn(this.step, { role: 'tool', callId: call.id, name: call.name, content: out.content });
+      await this.pushTurn(this.step, {
+        role: 'tool',
+        callId: call.id,
+        name: call.name,
+        content: out.content,
+      });
       await this.record({
         kind: 'react.tool',
         step: this.step,
@@ -318,7 +415,14 @@ class ReactJob {
         args: clip(call.arguments, RECORD_CHARS).text,
         observation: clip(out.content, RECORD_CHARS).text,
         durationMs: out.exec?.durationMs ?? Date.now() - t0,
-        ...(out.exec ? { execId: out.exec.execId, exitCode: out.exec.exitCode, reason: out.exec.reason, log: relative(this.env.runDir, out.exec.logPath) } : {}),
+        ...(out.exec
+          ? {
+              execId: out.exec.execId,
+              exitCode: out.exec.exitCode,
+              reason: out.exec.reason,
+              log: relative(this.env.runDir, out.exec.logPath),
+            }
+          : {}),
         ...(out.error ? { error: true } : {}),
         ...(given.has(call.id) ? { resumed: true } : {}),
       });
@@ -358,14 +462,23 @@ class ReactJob {
     const names = this.tools.map((t) => t.name).join(', ');
     if (call.error) return { content: `error: ${call.error}. Nothing was run.`, error: true };
     const spec = this.tools.find((t) => t.name === call.name);
-    if (!spec) return { content: `error: there is no tool "${call.name}"; the tools are ${names}. Nothing was run.`, error: true };
+    if (!spec)
+      return {
+        content: `error: there is no tool "${call.name}"; the tools are ${names}. Nothing was run.`,
+        error: true,
+      };
     const checked = checkArgs(spec, call.arguments);
     if ('error' in checked) return { content: `error: ${checked.error}. Nothing was run.`, error: true };
     const args = checked.args;
     const left = this.timeLeft();
     if (left <= 0) throw new StopJob('the job ran out of time');
     // A whole number of ms, as the exec contract's wall_ms is (the time left is fractional).
-    const timeoutMs = Math.max(1, Math.floor(typeof args.timeout === 'number' && args.timeout > 0 ? Math.min(args.timeout * 1000, left) : left));
+    const timeoutMs = Math.max(
+      1,
+      Math.floor(
+        typeof args.timeout === 'number' && args.timeout > 0 ? Math.min(args.timeout * 1000, left) : left,
+      ),
+    );
     const chars = this.config.agent.outputChars;
     switch (call.name) {
       case 'bash': {
@@ -395,14 +508,19 @@ class ReactJob {
   /** The kernel starts wherever the worker put it; the model is told it starts in the work folder. */
   private async kernelInWork(): Promise<void> {
     if (this.kernelReady) return;
-    await this.session.exec('python', `import os as _aira_os\n_aira_os.chdir(${JSON.stringify(this.session.dirs.work)})\ndel _aira_os`, { label: 'agent:setup' });
+    await this.session.exec(
+      'python',
+      `import os as _aira_os\n_aira_os.chdir(${JSON.stringify(this.session.dirs.work)})\ndel _aira_os`,
+      { label: 'agent:setup' },
+    );
     this.kernelReady = true;
     await this.conversation.state({ kernelReady: true });
   }
 
   /** Remembers a bash command's result as the last run of each .py file it names. */
   private noteRuns(command: string, r: ExecResult): void {
-    for (const m of command.matchAll(/([\w./-]+\.py)\b/g)) this.lastRuns.set(posix.normalize(m[1]!.replace(/^\.\//, '')), r);
+    for (const m of command.matchAll(/([\w./-]+\.py)\b/g))
+      this.lastRuns.set(posix.normalize(m[1]!.replace(/^\.\//, '')), r);
   }
 
   /** A path the model gave, as a path inside the work folder; null when it points elsewhere. */
@@ -423,25 +541,45 @@ class ReactJob {
   private async submit(args: Args, ran?: ExecResult): Promise<ToolOutcome> {
     const given = typeof args.path === 'string' && args.path.trim() ? args.path : 'solution.py';
     const path = this.submitPath(args);
-    if (!path) return { content: `submit: "${given}" is not inside the work folder ${this.session.dirs.work}; put the solution there.`, error: true };
+    if (!path)
+      return {
+        content: `submit: "${given}" is not inside the work folder ${this.session.dirs.work}; put the solution there.`,
+        error: true,
+      };
     this.lastSubmitPath = path;
     await this.conversation.state({ lastSubmitPath: path });
     const code = await this.readWork(path);
-    if (code === null) return { content: `submit: there is no ${path} in the work folder ${this.session.dirs.work}; write the solution file first.`, error: true };
+    if (code === null)
+      return {
+        content: `submit: there is no ${path} in the work folder ${this.session.dirs.work}; write the solution file first.`,
+        error: true,
+      };
     let run = ran ?? (args.rerun === false ? this.lastRuns.get(path) : undefined);
-    let files: SessionFile[] = run && ((run.exitCode === 0 && !run.reason) || ran) ? await this.session.getFiles(['submission']) : [];
+    let files: SessionFile[] =
+      run && ((run.exitCode === 0 && !run.reason) || ran) ? await this.session.getFiles(['submission']) : [];
     if (files.length === 0 && !ran) {
       run = await this.runSolution(path, this.timeLeft());
       files = await this.session.getFiles(['submission']);
     }
     const obs = execObservation(run!, this.config.agent.outputChars, this.budgetNote());
     if (run!.exitCode !== 0 || run!.reason) {
-      return { content: `submit: ${path} failed, so the job goes on; fix it and submit again.\n${obs}`, exec: run, error: true };
+      return {
+        content: `submit: ${path} failed, so the job goes on; fix it and submit again.\n${obs}`,
+        exec: run,
+        error: true,
+      };
     }
     if (files.length === 0 && this.asksForFiles()) {
-      return { content: `submit: ${path} ran but wrote nothing into ${this.session.dirs.submission}; the task asks for prediction files there.\n${obs}`, exec: run, error: true };
+      return {
+        content: `submit: ${path} ran but wrote nothing into ${this.session.dirs.submission}; the task asks for prediction files there.\n${obs}`,
+        exec: run,
+        error: true,
+      };
     }
-    const summary = typeof args.summary === 'string' && args.summary.trim() ? args.summary.trim() : `react: submitted ${path} at step ${this.step}`;
+    const summary =
+      typeof args.summary === 'string' && args.summary.trim()
+        ? args.summary.trim()
+        : `react: submitted ${path} at step ${this.step}`;
     return {
       content: `submitted ${path}${files.length ? `: ${files.map((f) => f.path).join(', ')}` : ' (it wrote no files)'}\n${obs}`,
       exec: run,
@@ -467,7 +605,10 @@ class ReactJob {
 
   /** Runs a solution from a clean submission folder, in a subshell so the model's shell keeps its folder. */
   private runSolution(path: string, timeoutMs: number): Promise<ExecResult> {
-    return this.session.exec('bash', this.solutionCommand(path), { timeoutMs: Math.max(1, Math.floor(timeoutMs)), label: 'solution' });
+    return this.session.exec('bash', this.solutionCommand(path), {
+      timeoutMs: Math.max(1, Math.floor(timeoutMs)),
+      label: 'solution',
+    });
   }
 
   private solutionCommand(path: string): string {
@@ -484,7 +625,14 @@ class ReactJob {
   private async finishWithoutSubmit(reason: string): Promise<Submission> {
     const path = this.lastSubmitPath ?? 'solution.py';
     const code = await this.readWork(path);
-    const failed = (why: string): Submission => ({ code: code ?? '', codePath: path, files: [], output: '', exitCode: -1, failure: `react: ${reason}; ${why}` });
+    const failed = (why: string): Submission => ({
+      code: code ?? '',
+      codePath: path,
+      files: [],
+      output: '',
+      exitCode: -1,
+      failure: `react: ${reason}; ${why}`,
+    });
     if (code === null) {
       await this.recordEnd(reason, null);
       return failed(`no ${path} in the work folder to submit`);
@@ -499,14 +647,29 @@ class ReactJob {
       run = this.lastRuns.get(path);
       files = await this.session.getFiles(['submission']);
     }
-    await this.record({ kind: 'react.fallback', reason, path, ran: left > 0, ...(run ? { exitCode: run.exitCode, execId: run.execId } : {}), files: files.map((f) => f.path) });
+    await this.record({
+      kind: 'react.fallback',
+      reason,
+      path,
+      ran: left > 0,
+      ...(run ? { exitCode: run.exitCode, execId: run.execId } : {}),
+      files: files.map((f) => f.path),
+    });
     await this.recordEnd(reason, path);
     const summary = `react: ${reason}; the harness submitted ${path}`;
     if (run && (run.exitCode !== 0 || run.reason)) {
-      return { code, codePath: path, files, output: run.output, exitCode: run.exitCode, failure: `react: ${reason}; ${path} ${run.reason ? `stopped (${run.reason})` : `exited with code ${run.exitCode}`}`, summary };
+      return {
+        code,
+        codePath: path,
+        files,
+        output: run.output,
+        exitCode: run.exitCode,
+        failure: `react: ${reason}; ${path} ${run.reason ? `stopped (${run.reason})` : `exited with code ${run.exitCode}`}`,
+        summary,
+      };
     }
-    if (files.length === 0 && this.asksForFiles()) return { ...failed(`${path} wrote no prediction files`), code, output: run?.output ?? '', summary };
+    if (files.length === 0 && this.asksForFiles())
+      return { ...failed(`${path} wrote no prediction files`), code, output: run?.output ?? '', summary };
     return { code, codePath: path, files, output: run?.output ?? '', exitCode: run?.exitCode ?? 0, summary };
   }
 }
-

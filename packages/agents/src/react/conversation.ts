@@ -64,7 +64,14 @@ export class Conversation {
     const saved: SavedConversation = {
       turns: [],
       step: 0,
-      totals: { calls: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, costUsd: 0, estimated: false },
+      totals: {
+        calls: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        cachedTokens: 0,
+        costUsd: 0,
+        estimated: false,
+      },
       lastSubmitPath: null,
       kernelReady: false,
     };

@@ -16,16 +16,29 @@ beforeAll(() => {
 
 const writeAndSubmit: Step = (req) => {
   const s = sessionOf(req);
-  return { toolCalls: [call('bash', { command: writeCommand('solution.py', solution(s)) }), call('submit', { path: 'solution.py' })] };
+  return {
+    toolCalls: [
+      call('bash', { command: writeCommand('solution.py', solution(s)) }),
+      call('submit', { path: 'solution.py' }),
+    ],
+  };
 };
 
 describe('several endpoints', () => {
-  it('drafts with the draft role\'s model; while the main endpoint is down its fallback takes the calls', async () => {
-    const down = await serve(Array.from({ length: 2 }, () => ({ status: 503, message: 'the model is loading' })));
+  it("drafts with the draft role's model; while the main endpoint is down its fallback takes the calls", async () => {
+    const down = await serve(
+      Array.from({ length: 2 }, () => ({ status: 503, message: 'the model is loading' })),
+    );
     const backup = await serve([writeAndSubmit, writeAndSubmit]);
     const v = await llmStudy(bench, 'fallback', backup, {
       budget: { maxJobs: 2 },
-      llm: { baseUrl: down.url, maxRetries: 1, fallbacks: [backup.url], roles: { draft: 'drafter' }, model: 'main-model' },
+      llm: {
+        baseUrl: down.url,
+        maxRetries: 1,
+        fallbacks: [backup.url],
+        roles: { draft: 'drafter' },
+        model: 'main-model',
+      },
     });
     expect(v.reason).toBe('max-jobs');
     // The main endpoint failed the first call (1 + 1 retry) and is passed over from then on.
@@ -33,11 +46,21 @@ describe('several endpoints', () => {
     // The fallback served both jobs, each with its role's model: the draft's own, then the main one.
     const jobs = v.events.flatMap((e) => (e.type === 'job.created' ? [e.job.operator] : []));
     expect(jobs[0]).toBe('draft');
-    expect(backup.requests.map((r) => r.body.model)).toEqual(['drafter', jobs[1] === 'draft' ? 'drafter' : 'main-model']);
+    expect(backup.requests.map((r) => r.body.model)).toEqual([
+      'drafter',
+      jobs[1] === 'draft' ? 'drafter' : 'main-model',
+    ]);
     expect(v.candidates.every((c) => c.scores.valid)).toBe(true);
     expect(v.costs.map((c) => c.detail?.model)).toEqual(backup.requests.map((r) => r.body.model));
-    const log = readFileSync(join(v.runDir, 'llm', 'j0001-a1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(log.find((e) => e.kind === 'fallback')).toMatchObject({ from: down.url, to: backup.url, toModel: 'drafter' });
+    const log = readFileSync(join(v.runDir, 'llm', 'j0001-a1.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.find((e) => e.kind === 'fallback')).toMatchObject({
+      from: down.url,
+      to: backup.url,
+      toModel: 'drafter',
+    });
   }, 120_000);
 
   it('a trajectory through a server with every quirk at once still submits', async () => {
@@ -65,12 +88,18 @@ describe('several endpoints', () => {
       // No tool parser: the call comes as Hermes-style text, and the server sends no usage.
       (req) => {
         expect(JSON.stringify(req.messages)).not.toContain('I should write'); // reasoning is not sent back
-        return { content: `<tool_call>\n{"name": "bash", "arguments": {"command": "${s.python} solution.py"}}\n</tool_call>`, usage: null };
+        return {
+          content: `<tool_call>\n{"name": "bash", "arguments": {"command": "${s.python} solution.py"}}\n</tool_call>`,
+          usage: null,
+        };
       },
       // Cut off at the reply's token limit in the middle of a call: answered, not run.
       (req) => {
         expect(toolResults(req).at(-1)).toContain('fit on');
-        return { toolCalls: [{ name: 'bash', arguments: '{"command": "rm -rf solu' }], finishReason: 'length' };
+        return {
+          toolCalls: [{ name: 'bash', arguments: '{"command": "rm -rf solu' }],
+          finishReason: 'length',
+        };
       },
       (req) => {
         expect(toolResults(req).at(-1)).toMatch(/cut off at its token limit/);
@@ -87,4 +116,3 @@ describe('several endpoints', () => {
     expect(v.costs.map((c) => c.detail?.estimated ?? false)).toEqual([false, true, false, false]); // the reply without usage is estimated
   }, 120_000);
 });
-

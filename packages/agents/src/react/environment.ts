@@ -64,7 +64,9 @@ print(${JSON.stringify(MARKER)} + json.dumps({"layout": "\\n".join(lines), "pyth
 export async function probeEnvironment(session: Session, job: Job): Promise<Environment> {
   const python = session.python || 'python3';
   const code = probeCode(session.dirs.data);
-  const result = await session.exec('bash', `${quote(python)} - <<'AIRA_ENV_EOF'\n${code}\nAIRA_ENV_EOF`, { label: 'agent:environment' });
+  const result = await session.exec('bash', `${quote(python)} - <<'AIRA_ENV_EOF'\n${code}\nAIRA_ENV_EOF`, {
+    label: 'agent:environment',
+  });
   const line = result.output.split('\n').find((l) => l.startsWith(MARKER));
   let parsed: { layout: string; python: string; packages: string[] } = { layout: '', python, packages: [] };
   if (line) {
@@ -87,7 +89,8 @@ export function runDirOf(result: Pick<ExecResult, 'logPath'>, job: Pick<Job, 'sp
   const attemptDir = dirname(result.logPath);
   const jobDir = dirname(attemptDir);
   const jobs = dirname(jobDir);
-  if (attemptDir === join(jobs, job.spec.id, `a${job.attempt}`) && jobs.endsWith('/jobs')) return dirname(jobs);
+  if (attemptDir === join(jobs, job.spec.id, `a${job.attempt}`) && jobs.endsWith('/jobs'))
+    return dirname(jobs);
   return attemptDir;
 }
 

@@ -51,8 +51,14 @@ function longScript(n: number): Step[] {
 describe('a ReAct trajectory longer than the context window', () => {
   it('300 steps within a 4096-token model taken from its model list: every prompt fits, and the job submits', async () => {
     const model = 'scripted-long-300';
-    const llm = await serve(longScript(300), { contextTokens: 4096, models: [{ id: model, max_model_len: 4096 }] });
-    const v = await llmStudy(bench, 'long-300', llm, { agent: { maxSteps: 310, outputChars: 1500 }, llm: { model, maxOutputTokens: 512 } });
+    const llm = await serve(longScript(300), {
+      contextTokens: 4096,
+      models: [{ id: model, max_model_len: 4096 }],
+    });
+    const v = await llmStudy(bench, 'long-300', llm, {
+      agent: { maxSteps: 310, outputChars: 1500 },
+      llm: { model, maxOutputTokens: 512 },
+    });
     expect(llm.remaining).toBe(0);
     expect(llm.requests).toHaveLength(300);
     // Every request fitted the model: none was refused, and each (with the reply it asked for) is within 4096 tokens.
@@ -60,23 +66,34 @@ describe('a ReAct trajectory longer than the context window', () => {
     const sizes = llm.requests.map((r) => r.promptTokens);
     expect(Math.max(...sizes) + 512).toBeLessThanOrEqual(4096);
     // Whole, the trajectory would have been many windows long.
-    const observed = v.steps.filter((st) => st.kind === 'react.tool').reduce((n, st) => n + String(st.observation).length, 0);
+    const observed = v.steps
+      .filter((st) => st.kind === 'react.tool')
+      .reduce((n, st) => n + String(st.observation).length, 0);
     expect(observed / 4).toBeGreaterThan(25 * 4096);
     const shortened = v.steps.filter((st) => st.kind === 'react.llm' && st.context);
     expect(shortened.length).toBeGreaterThan(200);
     expect(v.steps.at(-1)).toMatchObject({ kind: 'react.end', reason: 'submitted', calls: 300 });
     expect(v.candidates[0]!.scores.valid).toBe(true);
-    console.info(`300 steps: prompt tokens min ${Math.min(...sizes)}, max ${Math.max(...sizes)}, last ${sizes.at(-1)}`);
+    console.info(
+      `300 steps: prompt tokens min ${Math.min(...sizes)}, max ${Math.max(...sizes)}, last ${sizes.at(-1)}`,
+    );
   }, 300_000);
 
   it('with no context length known, learns it from the refusals (vLLM 0.6 error shape) and goes on', async () => {
     const llm = await serve(longScript(40), { contextTokens: 3000, overflow: 'vllm-old' });
-    const v = await llmStudy(bench, 'long-refused', llm, { agent: { maxSteps: 45, outputChars: 1500 }, llm: { model: 'scripted-long-refused' } });
+    const v = await llmStudy(bench, 'long-refused', llm, {
+      agent: { maxSteps: 45, outputChars: 1500 },
+      llm: { model: 'scripted-long-refused' },
+    });
     expect(llm.remaining).toBe(0);
     const refused = llm.requests.filter((r) => r.status === 400);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.length).toBeLessThanOrEqual(3); // the first refusal names the limit; few more after
-    expect(v.steps.filter((st) => st.kind === 'react.llm').some((st) => (st.context as { refusals?: number } | undefined)?.refusals)).toBe(true);
+    expect(
+      v.steps
+        .filter((st) => st.kind === 'react.llm')
+        .some((st) => (st.context as { refusals?: number } | undefined)?.refusals),
+    ).toBe(true);
     expect(v.steps.at(-1)).toMatchObject({ kind: 'react.end', reason: 'submitted' });
     // Refused requests are not paid for: only the served calls reached the journal.
     expect(v.costs).toHaveLength(llm.requests.filter((r) => r.status === 200).length);

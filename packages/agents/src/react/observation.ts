@@ -13,9 +13,14 @@ export function execObservation(r: ExecResult, maxChars: number, budgetNote: str
   const out = r.output.trimEnd();
   const { text, clipped } = clip(out, maxChars, r.logPath);
   const lines = [text === '' ? '(no output)' : text, '---'];
-  const ended = r.reason ? `stopped (${r.reason})` : r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`;
+  const ended = r.reason
+    ? `stopped (${r.reason})`
+    : r.signal
+      ? `killed by ${r.signal}`
+      : `exit code ${r.exitCode}`;
   lines.push(`${ended} · took ${formatDuration(r.durationMs)}`);
-  if (r.clipped && !clipped) lines.push(`(the worker kept only the head and tail of the output; the full log is ${r.logPath})`);
+  if (r.clipped && !clipped)
+    lines.push(`(the worker kept only the head and tail of the output; the full log is ${r.logPath})`);
   if (r.stateLost) lines.push('(the interpreter was restarted: its variables and imports are gone)');
   if (budgetNote) lines.push(budgetNote);
   return lines.join('\n');

@@ -30,7 +30,10 @@ export interface Limits {
 }
 
 export function budgetText(l: Limits): string {
-  const parts = [`at most ${l.maxSteps} steps (replies that call tools)`, `${formatDuration(l.timeMs)} of time`];
+  const parts = [
+    `at most ${l.maxSteps} steps (replies that call tools)`,
+    `${formatDuration(l.timeMs)} of time`,
+  ];
   if (l.maxTokens !== undefined) parts.push(`${l.maxTokens} tokens`);
   return [
     `This job: ${parts.join(', ')}. Submitting ends it.`,

@@ -1,8 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, lastMessage, toolResults, type ChatRequest, type Reply, type Step } from '../llm/test-support/loopback.js';
-import { filesUnder, KEY, llmStudy, sessionOf, solution, writeCommand, type Bench } from '../llm/test-support/study.js';
+import {
+  call,
+  lastMessage,
+  toolResults,
+  type ChatRequest,
+  type Reply,
+  type Step,
+} from '../llm/test-support/loopback.js';
+import {
+  filesUnder,
+  KEY,
+  llmStudy,
+  sessionOf,
+  solution,
+  writeCommand,
+  type Bench,
+} from '../llm/test-support/study.js';
 import { useLoopbackBench } from '../llm/test-support/hooks.js';
 
 /**
@@ -42,18 +57,31 @@ describe('a ReAct job', () => {
         expect(lastTool(req)).toContain('train.csv');
         expect(lastTool(req)).toContain(s.work); // the shell starts in the work folder
         expect(lastTool(req)).toMatch(/exit code 0 · took [\d.]+m?s/);
-        return tools(call('python', { code: `import csv\nrows = list(csv.DictReader(open("${s.data}/train.csv")))\nprint(len(rows), "rows")` }));
+        return tools(
+          call('python', {
+            code: `import csv\nrows = list(csv.DictReader(open("${s.data}/train.csv")))\nprint(len(rows), "rows")`,
+          }),
+        );
       },
       (req) => {
         expect(lastTool(req)).toContain('265 rows');
-        return tools(call('bash', { command: `${writeCommand('solution.py', solution(s, 'target'))}\n${s.python} solution.py` }));
+        return tools(
+          call('bash', {
+            command: `${writeCommand('solution.py', solution(s, 'target'))}\n${s.python} solution.py`,
+          }),
+        );
       },
       (req) => {
         expect(lastTool(req)).toContain('Traceback (most recent call last)');
         expect(lastTool(req)).toContain("KeyError: 'target'");
         expect(lastTool(req)).toMatch(/exit code 1 · took/);
         // Two calls in one turn: the kernel still has `rows`; the shell fixes and reruns.
-        return tools(call('python', { code: 'print(len(rows), "rows still loaded")' }), call('bash', { command: `sed -i 's/"target"/"progression"/' solution.py && ${s.python} solution.py` }));
+        return tools(
+          call('python', { code: 'print(len(rows), "rows still loaded")' }),
+          call('bash', {
+            command: `sed -i 's/"target"/"progression"/' solution.py && ${s.python} solution.py`,
+          }),
+        );
       },
       (req) => {
         const [kernel, shell] = toolResults(req).slice(-2);
@@ -81,7 +109,9 @@ describe('a ReAct job', () => {
       'react.end',
     ]);
     const toolSteps = v.steps.filter((s) => s.kind === 'react.tool');
-    expect(toolSteps.every((s) => typeof s.durationMs === 'number' && String(s.observation).includes('took'))).toBe(true);
+    expect(
+      toolSteps.every((s) => typeof s.durationMs === 'number' && String(s.observation).includes('took')),
+    ).toBe(true);
     expect(v.steps.at(-1)).toMatchObject({ reason: 'submitted', submitted: 'solution.py', calls: 5 });
     // Tokens and cost per call reach the journal and match what the server reported.
     expect(v.costs).toHaveLength(5);
@@ -90,8 +120,13 @@ describe('a ReAct job', () => {
     expect(v.costs.map((c) => c.detail?.completionTokens)).toEqual(served.map((r) => r.usage.completion));
     // Every request and response is in the run's LLM log; the key is sent, and written nowhere.
     const log = join(v.runDir, 'llm', 'j0001-a1.jsonl');
-    const entries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
-    expect(entries.map((e) => e.kind)).toEqual(Array.from({ length: 5 }, () => ['request', 'response']).flat());
+    const entries = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
+    expect(entries.map((e) => e.kind)).toEqual(
+      Array.from({ length: 5 }, () => ['request', 'response']).flat(),
+    );
     expect(llm.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
     for (const f of filesUnder(v.dir)) expect(readFileSync(f).includes(KEY), f).toBe(false);
   });
@@ -131,16 +166,24 @@ describe('a ReAct job', () => {
       },
       echo,
     ]);
-    const v = await llmStudy(bench, 'out-of-steps', llm, { agent: { maxSteps: 3 }, budget: { maxJobs: 3 }, search: { initialPopulation: 1 } });
+    const v = await llmStudy(bench, 'out-of-steps', llm, {
+      agent: { maxSteps: 3 },
+      budget: { maxJobs: 3 },
+      search: { initialPopulation: 1 },
+    });
     expect(llm.requests).toHaveLength(9);
     const [first, second, third] = v.candidates;
     expect(first!.scores.valid).toBe(true);
     expect(first!.summary).toBe('react: the job used its 3 steps; the harness submitted solution.py');
-    expect(second!.scores.reason).toBe('react: the job used its 3 steps; no solution.py in the work folder to submit');
+    expect(second!.scores.reason).toBe(
+      'react: the job used its 3 steps; no solution.py in the work folder to submit',
+    );
     expect(third!.operator).toBe('mutate');
     expect(third!.parents).toEqual(['c0001']);
     expect(third!.scores.valid).toBe(false);
-    expect(v.steps.filter((s) => s.kind === 'react.end').map((s) => s.reason)).toEqual(Array(3).fill('the job used its 3 steps'));
+    expect(v.steps.filter((s) => s.kind === 'react.end').map((s) => s.reason)).toEqual(
+      Array(3).fill('the job used its 3 steps'),
+    );
   });
 
   it('answers malformed calls, unknown tools, bad arguments and replies without a call, and goes on', async () => {
@@ -148,14 +191,25 @@ describe('a ReAct job', () => {
     const llm = await serve([
       (req) => {
         s = sessionOf(req);
-        return tools(call('bash', '{"command": "ls"'), call('shell', { command: 'ls' }), call('bash', { cmd: 'ls' }), call('python', { code: 42 }));
+        return tools(
+          call('bash', '{"command": "ls"'),
+          call('shell', { command: 'ls' }),
+          call('bash', { cmd: 'ls' }),
+          call('python', { code: 42 }),
+        );
       },
       (req) => {
         const r = toolResults(req);
         expect(r).toHaveLength(4);
-        expect(r[0]).toMatch(/^error: the arguments of bash are not valid JSON .*send one JSON object such as \{"command":"\.\.\."\}/);
-        expect(r[1]).toBe('error: there is no tool "shell"; the tools are bash, python, submit. Nothing was run.');
-        expect(r[2]).toContain('"command" is missing; "cmd" is not an argument of bash (it takes command, timeout)');
+        expect(r[0]).toMatch(
+          /^error: the arguments of bash are not valid JSON .*send one JSON object such as \{"command":"\.\.\."\}/,
+        );
+        expect(r[1]).toBe(
+          'error: there is no tool "shell"; the tools are bash, python, submit. Nothing was run.',
+        );
+        expect(r[2]).toContain(
+          '"command" is missing; "cmd" is not an argument of bash (it takes command, timeout)',
+        );
         expect(r[3]).toContain('"code" must be a string, not 42');
         return { content: 'I think the task is clear now.' };
       },
@@ -165,7 +219,10 @@ describe('a ReAct job', () => {
       },
       (req) => {
         expect(lastTool(req)).toContain('submit: there is no solution.py in the work folder');
-        return tools(call('python', { code: `open("solution.py", "w").write(${JSON.stringify(solution(s))})` }), call('submit', { path: `${s.work}/solution.py` }));
+        return tools(
+          call('python', { code: `open("solution.py", "w").write(${JSON.stringify(solution(s))})` }),
+          call('submit', { path: `${s.work}/solution.py` }),
+        );
       },
     ]);
     const v = await llmStudy(bench, 'malformed', llm);
@@ -186,12 +243,17 @@ describe('a ReAct job', () => {
       { ...tools(call('bash', { command: 'echo two' })), usage },
       { ...tools(call('bash', { command: 'echo never' })), usage },
     ]);
-    const v = await llmStudy(bench, 'cost-cap', llm, { budget: { maxJobs: 5, costUsd: 0.025 }, llm: { prices: { input: 10, output: 0 } } });
+    const v = await llmStudy(bench, 'cost-cap', llm, {
+      budget: { maxJobs: 5, costUsd: 0.025 },
+      llm: { prices: { input: 10, output: 0 } },
+    });
     expect(llm.requests).toHaveLength(3);
     expect(v.reason).toBe('cost');
     expect(v.candidates).toHaveLength(1);
     expect(v.candidates[0]!.scores.valid).toBe(true);
-    expect(v.candidates[0]!.summary).toBe('react: the run reached its cost cap; the harness submitted solution.py');
+    expect(v.candidates[0]!.summary).toBe(
+      'react: the run reached its cost cap; the harness submitted solution.py',
+    );
     expect(v.costs.reduce((a, c) => a + c.usd, 0)).toBeCloseTo(0.03, 10);
   });
 
@@ -200,14 +262,20 @@ describe('a ReAct job', () => {
     const v = await llmStudy(bench, 'time-limit', llm, { agent: { jobTime: '2s' } });
     const tool = v.steps.find((s) => s.kind === 'react.tool')!;
     expect(String(tool.observation)).toMatch(/stopped \(.*time.*\)/);
-    expect(v.candidates[0]!.scores.reason).toBe('react: the job ran out of time; no solution.py in the work folder to submit');
+    expect(v.candidates[0]!.scores.reason).toBe(
+      'react: the job ran out of time; no solution.py in the work folder to submit',
+    );
   });
 
   it('ends a job at its token limit', async () => {
-    const llm = await serve([{ ...tools(call('bash', { command: 'echo hi' })), usage: { prompt: 900, completion: 200 } }]);
+    const llm = await serve([
+      { ...tools(call('bash', { command: 'echo hi' })), usage: { prompt: 900, completion: 200 } },
+    ]);
     const v = await llmStudy(bench, 'token-limit', llm, { agent: { maxTokens: 1000 } });
     expect(llm.requests).toHaveLength(1);
-    expect(v.candidates[0]!.scores.reason).toBe('react: the job used its 1000 tokens; no solution.py in the work folder to submit');
+    expect(v.candidates[0]!.scores.reason).toBe(
+      'react: the job used its 1000 tokens; no solution.py in the work folder to submit',
+    );
   });
 
   it('offers read_file, write_file and edit_file with --file-tools, and redacts the key from what it is shown', async () => {
@@ -215,8 +283,18 @@ describe('a ReAct job', () => {
     const llm = await serve([
       (req) => {
         s = sessionOf(req);
-        expect(req.tools?.map((t) => t.function.name)).toEqual(['bash', 'python', 'read_file', 'write_file', 'edit_file', 'submit']);
-        return tools(call('write_file', { path: 'solution.py', content: solution(s, 'target') }), call('bash', { command: `echo ${KEY}; ${s.python} solution.py` }));
+        expect(req.tools?.map((t) => t.function.name)).toEqual([
+          'bash',
+          'python',
+          'read_file',
+          'write_file',
+          'edit_file',
+          'submit',
+        ]);
+        return tools(
+          call('write_file', { path: 'solution.py', content: solution(s, 'target') }),
+          call('bash', { command: `echo ${KEY}; ${s.python} solution.py` }),
+        );
       },
       (req) => {
         const [written, ran] = toolResults(req).slice(-2);
@@ -225,7 +303,11 @@ describe('a ReAct job', () => {
         expect(ran).not.toContain(KEY);
         expect(ran).toContain("KeyError: 'target'");
         return tools(
-          call('edit_file', { path: 'solution.py', old_string: 'float(r["target"])', new_string: 'float(r["progression"])' }),
+          call('edit_file', {
+            path: 'solution.py',
+            old_string: 'float(r["target"])',
+            new_string: 'float(r["progression"])',
+          }),
           call('edit_file', { path: 'solution.py', old_string: 'load(', new_string: 'read(' }),
           call('read_file', { path: `${s.work}/solution.py`, offset: 9, limit: 2 }),
           call('read_file', { path: '/etc/passwd' }),
@@ -234,8 +316,12 @@ describe('a ReAct job', () => {
       (req) => {
         const [edited, ambiguous, read, outside] = toolResults(req).slice(-4);
         expect(edited).toBe('edited solution.py at line 11');
-        expect(ambiguous).toMatch(/^edit_file: old_string occurs 3 times in solution\.py; it must occur exactly once/);
-        expect(read).toMatch(/^ {5}9 {2}feats = .*\n {4}10 {2}X = np\.array.*\n\(lines 9-10 of \d+; use offset to read on\)$/);
+        expect(ambiguous).toMatch(
+          /^edit_file: old_string occurs 3 times in solution\.py; it must occur exactly once/,
+        );
+        expect(read).toMatch(
+          /^ {5}9 {2}feats = .*\n {4}10 {2}X = np\.array.*\n\(lines 9-10 of \d+; use offset to read on\)$/,
+        );
         expect(outside).toMatch(/^read_file: \/etc\/passwd is outside the session/);
         return tools(call('submit', {}));
       },
@@ -247,7 +333,8 @@ describe('a ReAct job', () => {
 
   it('speaks the text protocol to a server without tool calling', async () => {
     let s!: ReturnType<typeof sessionOf>;
-    const block = (name: string, args: unknown) => `\`\`\`tool\n${JSON.stringify({ name, arguments: args })}\n\`\`\``;
+    const block = (name: string, args: unknown) =>
+      `\`\`\`tool\n${JSON.stringify({ name, arguments: args })}\n\`\`\``;
     const llm = await serve(
       [
         (req) => {
@@ -255,13 +342,17 @@ describe('a ReAct job', () => {
           expect(req.tools).toBeUndefined();
           expect(req.messages[0]!.content).toContain('Write each tool call as a fenced block tagged `tool`');
           expect(req.messages[0]!.content).toContain('- bash: Run a command');
-          return { content: `Let me look at the data.\n${block('bash', { command: `head -1 ${s.data}/train.csv` })}` };
+          return {
+            content: `Let me look at the data.\n${block('bash', { command: `head -1 ${s.data}/train.csv` })}`,
+          };
         },
         (req) => {
           const obs = lastMessage(req);
           expect(req.messages.at(-1)!.role).toBe('user');
           expect(obs).toMatch(/^Observation j0001-a1-s1-t-1 \(bash\):\nid,age,sex,bmi/);
-          return { content: `Writing and submitting.\n${block('python', { code: `open("solution.py", "w").write(${JSON.stringify(solution(s))})` })}\n${block('submit', { summary: 'text protocol' })}` };
+          return {
+            content: `Writing and submitting.\n${block('python', { code: `open("solution.py", "w").write(${JSON.stringify(solution(s))})` })}\n${block('submit', { summary: 'text protocol' })}`,
+          };
         },
       ],
       { rejectTools: true },

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal, type JournalEvent } from '@aira/coordinator';
 import { tempDir } from '@aira/testing';
-import { call, LoopbackLlm, toolResults, type ChatRequest, type Reply } from '../llm/test-support/loopback.js';
+import {
+  call,
+  LoopbackLlm,
+  toolResults,
+  type ChatRequest,
+  type Reply,
+} from '../llm/test-support/loopback.js';
 import { AIRA_BIN, KEY, sessionOf, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
 
 /**
@@ -29,17 +35,24 @@ afterAll(async () => {
 const tools = (...calls: Array<ReturnType<typeof call>>): Reply => ({ content: '', toolCalls: calls });
 
 function aira(args: string[]) {
-  const child = spawn(process.execPath, [AIRA_BIN, 'run', '--quiet', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TEST_KEY: KEY } });
+  const child = spawn(process.execPath, [AIRA_BIN, 'run', '--quiet', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TEST_KEY: KEY },
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return {
-    exited: new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((r) => child.once('exit', (code, signal) => r({ code, signal, stderr }))),
+    exited: new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((r) =>
+      child.once('exit', (code, signal) => r({ code, signal, stderr })),
+    ),
     kill: () => child.kill('SIGKILL'),
   };
 }
 
 function journal(out: string): JournalEvent[] {
-  const study = existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined;
+  const study = existsSync(out)
+    ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))
+    : undefined;
   const path = study ? join(out, study, 'script-s0', 'journal.jsonl') : '';
   return path && existsSync(path) ? readJournal(path).events : [];
 }
@@ -60,7 +73,11 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
       (req) => {
         s = sessionOf(req);
         // The solution takes a while, so the third kill lands while submit runs it.
-        return tools(call('bash', { command: writeCommand('solution.py', 'import time\ntime.sleep(6)\nprint("score: 0.25")\n') }));
+        return tools(
+          call('bash', {
+            command: writeCommand('solution.py', 'import time\ntime.sleep(6)\nprint("score: 0.25")\n'),
+          }),
+        );
       },
       () => tools(call('bash', { command: 'export AIRA_MARK=kept-in-shell' })),
       (req) => {
@@ -88,10 +105,34 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     const common = ['--out', out];
     try {
       const first = aira([
-        '--agent', 'react', '--model', 'scripted-resume', '--llm-base-url', llm.url, '--llm-api-key-env', 'TEST_KEY',
-        '--workers', `hosts:${bench.hostsFile}`, '--token-file', bench.tokenFile, '--max-jobs', '1', '--heartbeat', '500ms', '--price-input', '3', '--price-output', '15', ...common,
+        '--agent',
+        'react',
+        '--model',
+        'scripted-resume',
+        '--llm-base-url',
+        llm.url,
+        '--llm-api-key-env',
+        'TEST_KEY',
+        '--workers',
+        `hosts:${bench.hostsFile}`,
+        '--token-file',
+        bench.tokenFile,
+        '--max-jobs',
+        '1',
+        '--heartbeat',
+        '500ms',
+        '--price-input',
+        '3',
+        '--price-output',
+        '15',
+        ...common,
       ]);
-      await until('the third command to start', () => llm.requests.length === 3 && journal(out).filter((e) => e.type === 'exec.started' && e.label === 'tool:bash').length === 3);
+      await until(
+        'the third command to start',
+        () =>
+          llm.requests.length === 3 &&
+          journal(out).filter((e) => e.type === 'exec.started' && e.label === 'tool:bash').length === 3,
+      );
       first.kill();
       expect((await first.exited).signal).toBe('SIGKILL');
       const study = readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))!;
@@ -102,7 +143,9 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
       expect((await second.exited).signal, 'killed while the model answered').toBe('SIGKILL');
 
       const third_ = aira(['--resume', study, ...common]);
-      await until('the solution to run', () => journal(out).some((e) => e.type === 'exec.started' && e.label === 'solution'));
+      await until('the solution to run', () =>
+        journal(out).some((e) => e.type === 'exec.started' && e.label === 'solution'),
+      );
       third_.kill();
       expect((await third_.exited).signal, 'killed while the solution ran').toBe('SIGKILL');
 
@@ -115,7 +158,9 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     expect(llm.errors).toEqual([]);
     expect(llm.remaining).toBe(0);
     const events = journal(out);
-    expect(events.filter((e) => e.type === 'run.ended').map((e) => e.type === 'run.ended' && e.reason)).toEqual(['max-jobs']);
+    expect(
+      events.filter((e) => e.type === 'run.ended').map((e) => e.type === 'run.ended' && e.reason),
+    ).toEqual(['max-jobs']);
     // One attempt throughout, taken over three times: following the running command, between calls, following the solution's run.
     const adopted = events.flatMap((e) => (e.type === 'attempt.adopted' ? [e] : []));
     expect(adopted.map((a) => [a.jobId, a.attempt, a.execId !== undefined])).toEqual([
@@ -128,37 +173,66 @@ describe('a coordinator killed in the middle of a ReAct job', () => {
     expect(events.filter((e) => e.type === 'attempt.abandoned')).toEqual([]);
     const candidates = events.flatMap((e) => (e.type === 'candidate.added' ? [e.candidate] : []));
     expect(candidates).toHaveLength(1);
-    expect(candidates[0], JSON.stringify(candidates[0]?.scores)).toMatchObject({ attempt: 1, scores: { valid: true, search: 0.25 }, summary: 'survived three restarts' });
+    expect(candidates[0], JSON.stringify(candidates[0]?.scores)).toMatchObject({
+      attempt: 1,
+      scores: { valid: true, search: 0.25 },
+      summary: 'survived three restarts',
+    });
     // No token counted twice: one cost event per delivered reply, each with the tokens the server reported for it.
     const served = llm.requests.filter((r) => r.status === 200);
     expect(served).toHaveLength(5); // six requests; the fifth was never delivered (its coordinator died)
     expect(llm.requests).toHaveLength(6);
-    const costs = events.flatMap((e) => (e.type === 'cost' ? [e.detail as { call: string; promptTokens: number; completionTokens: number }] : []));
+    const costs = events.flatMap((e) =>
+      e.type === 'cost' ? [e.detail as { call: string; promptTokens: number; completionTokens: number }] : [],
+    );
     expect(costs.map((c) => c.call)).toEqual(['s1', 's2', 's3', 's4', 's5'].map((x) => `j0001-a1-${x}`));
-    expect(costs.map((c) => [c.promptTokens, c.completionTokens])).toEqual(served.map((r) => [r.usage.prompt, r.usage.completion]));
+    expect(costs.map((c) => [c.promptTokens, c.completionTokens])).toEqual(
+      served.map((r) => [r.usage.prompt, r.usage.completion]),
+    );
     const steps = events.flatMap((e) => (e.type === 'step' ? [e.step] : []));
     expect(steps.filter((x) => x.kind === 'react.resumed').map((x) => x.step)).toEqual([3, 4, 5]);
     const endStep = steps.find((x) => x.kind === 'react.end')!;
-    expect(endStep).toMatchObject({ reason: 'submitted', calls: 5, promptTokens: served.reduce((n, r) => n + r.usage.prompt, 0) });
+    expect(endStep).toMatchObject({
+      reason: 'submitted',
+      calls: 5,
+      promptTokens: served.reduce((n, r) => n + r.usage.prompt, 0),
+    });
     // The resumed tool result is marked as such, and the LLM log holds every request of the attempt.
     expect(steps.filter((x) => x.kind === 'react.tool' && x.resumed).map((x) => [x.step, x.tool])).toEqual([
       [3, 'bash'],
       [5, 'submit'],
     ]);
-    const runDir = join(out, readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))!, 'script-s0');
-    const logged = readFileSync(join(runDir, 'llm', 'j0001-a1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    const runDir = join(
+      out,
+      readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))!,
+      'script-s0',
+    );
+    const logged = readFileSync(join(runDir, 'llm', 'j0001-a1.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
     expect(logged.filter((l) => l.kind === 'request')).toHaveLength(6);
     // `aira status` shows the spend once: the tokens the server served, each reply counted once.
     const study = readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))!;
-    const status = JSON.parse(execFileSync(process.execPath, [AIRA_BIN, 'status', study, '--out', out, '--json'], { encoding: 'utf8' })) as {
+    const status = JSON.parse(
+      execFileSync(process.execPath, [AIRA_BIN, 'status', study, '--out', out, '--json'], {
+        encoding: 'utf8',
+      }),
+    ) as {
       spend: { calls: number; promptTokens: number; completionTokens: number; usd: number };
       runs: Array<{ jobSpend: Record<string, { calls: number }> }>;
     };
-    expect(status.spend).toMatchObject({ calls: 5, promptTokens: served.reduce((n, r) => n + r.usage.prompt, 0), completionTokens: served.reduce((n, r) => n + r.usage.completion, 0) });
+    expect(status.spend).toMatchObject({
+      calls: 5,
+      promptTokens: served.reduce((n, r) => n + r.usage.prompt, 0),
+      completionTokens: served.reduce((n, r) => n + r.usage.completion, 0),
+    });
     expect(status.runs[0]!.jobSpend.j0001?.calls).toBe(5);
     const usd = served.reduce((n, r) => n + (r.usage.prompt * 3 + r.usage.completion * 15) / 1e6, 0);
     expect(status.spend.usd).toBeCloseTo(usd, 12);
-    const text = execFileSync(process.execPath, [AIRA_BIN, 'status', study, '--out', out], { encoding: 'utf8' });
+    const text = execFileSync(process.execPath, [AIRA_BIN, 'status', study, '--out', out], {
+      encoding: 'utf8',
+    });
     expect(text).toContain(`LLM $${usd.toFixed(4)} · `);
     expect(text).toMatch(/LLM \$[\d.]+ · [\d.k]+ tokens \(.* prompt, .* completion\) in 5 calls/);
   }, 180_000);

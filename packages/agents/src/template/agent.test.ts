@@ -66,23 +66,31 @@ beforeAll(async () => {
     workers: { spec: ['local:2'] },
   });
   const t0 = Date.now();
-  study = await runStudy(config, { registry, launcher: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']) });
+  study = await runStudy(config, {
+    registry,
+    launcher: cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn']),
+  });
   seconds = (Date.now() - t0) / 1000;
   runs = study.runs.map((r) => {
     const dir = join(study.dir, r.runId);
     const events = readJournal(join(dir, 'journal.jsonl')).events;
-    const candidates = events.flatMap((e) => (e.type === 'candidate.added' ? [e.candidate] : [])).sort((a, b) => a.id.localeCompare(b.id));
+    const candidates = events
+      .flatMap((e) => (e.type === 'candidate.added' ? [e.candidate] : []))
+      .sort((a, b) => a.id.localeCompare(b.id));
     return { runId: r.runId, dir, events, candidates, store: new ArtifactStore(join(dir, 'artifacts')) };
   });
   const jobs = runs.reduce((s, r) => s + r.candidates.length, 0);
-  console.info(`template study: ${jobs} jobs on 2 local workers in ${seconds.toFixed(0)} s (${((2 * seconds) / jobs).toFixed(2)} worker-seconds per job)`);
+  console.info(
+    `template study: ${jobs} jobs on 2 local workers in ${seconds.toFixed(0)} s (${((2 * seconds) / jobs).toFixed(2)} worker-seconds per job)`,
+  );
 }, 30 * 60_000);
 
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-const best = (cs: CandidateRecord[]) => Math.min(...cs.filter((c) => c.scores.valid).map((c) => c.scores.search as number));
+const best = (cs: CandidateRecord[]) =>
+  Math.min(...cs.filter((c) => c.scores.valid).map((c) => c.scores.search as number));
 const jobIndex = (c: CandidateRecord) => Number(c.id.slice(1));
 
 describe('the template agent on 2 local workers (diabetes, RMSE graded on hidden answers)', () => {
@@ -104,7 +112,11 @@ describe('the template agent on 2 local workers (diabetes, RMSE graded on hidden
       expect(first.id).toBe('c0001');
       expect(first.operator).toBe('draft');
       expect(first.scores.valid, first.scores.reason).toBe(true);
-      expect(Object.keys(first.artifacts).sort()).toEqual(['submission/search.csv', 'submission/test.csv', 'submission/validation.csv']);
+      expect(Object.keys(first.artifacts).sort()).toEqual([
+        'submission/search.csv',
+        'submission/test.csv',
+        'submission/validation.csv',
+      ]);
       const test = readPredictions(r.store.text(first.artifacts['submission/test.csv']!));
       expect(rmse(pub.answers.test, test.rows)).toBeLessThan(trivial);
       expect(first.scores.test).toBeLessThan(trivial);
@@ -112,17 +124,32 @@ describe('the template agent on 2 local workers (diabetes, RMSE graded on hidden
   });
 
   it('improves with more jobs: the best search score after 20 jobs beats the one after 4 in at least 3 of 5 seeds', () => {
-    const table = runs.map((r) => ({ run: r.runId, at4: best(r.candidates.filter((c) => jobIndex(c) <= 4)), at20: best(r.candidates) }));
-    console.info(table.map((t) => `${t.run}: best search RMSE ${t.at4.toFixed(3)} after 4 jobs, ${t.at20.toFixed(3)} after ${JOBS}`).join('\n'));
+    const table = runs.map((r) => ({
+      run: r.runId,
+      at4: best(r.candidates.filter((c) => jobIndex(c) <= 4)),
+      at20: best(r.candidates),
+    }));
+    console.info(
+      table
+        .map(
+          (t) =>
+            `${t.run}: best search RMSE ${t.at4.toFixed(3)} after 4 jobs, ${t.at20.toFixed(3)} after ${JOBS}`,
+        )
+        .join('\n'),
+    );
     expect(table.filter((t) => t.at20 < t.at4).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('builds mutations and crossovers on their parents\' choices, read back from the parents\' code', () => {
+  it("builds mutations and crossovers on their parents' choices, read back from the parents' code", () => {
     let mutations = 0;
     let crossovers = 0;
     for (const r of runs) {
       const byId = new Map(r.candidates.map((c) => [c.id, c]));
-      const plans = new Map(r.events.flatMap((e) => (e.type === 'step' && e.step.kind === 'template.plan' ? [[e.jobId, e.step]] : [])));
+      const plans = new Map(
+        r.events.flatMap((e) =>
+          e.type === 'step' && e.step.kind === 'template.plan' ? [[e.jobId, e.step]] : [],
+        ),
+      );
       for (const c of r.candidates) {
         if (c.operator !== 'mutate' && c.operator !== 'crossover') continue;
         const child = parseHeader(r.store.text(c.code))!;
@@ -136,7 +163,8 @@ describe('the template agent on 2 local workers (diabetes, RMSE graded on hidden
         } else {
           crossovers++;
           for (const [k, v] of Object.entries(child.choices)) {
-            if (k in parents[0]!.choices && k in parents[1]!.choices) expect([parents[0]!.choices[k], parents[1]!.choices[k]]).toContainEqual(v);
+            if (k in parents[0]!.choices && k in parents[1]!.choices)
+              expect([parents[0]!.choices[k], parents[1]!.choices[k]]).toContainEqual(v);
           }
         }
       }
@@ -150,12 +178,17 @@ describe('the template agent on 2 local workers (diabetes, RMSE graded on hidden
   // makes one on purpose. Whatever does crash must look like this, and not stop the search.
   it('a template that crashes is an invalid candidate with its traceback, and the search goes on', () => {
     const crashed = runs.flatMap((r) => r.candidates.filter((c) => !c.scores.valid).map((c) => ({ r, c })));
-    console.info(`${crashed.length} invalid candidates: ${[...new Set(crashed.map(({ c }) => (c.scores.reason ?? '').split('\n').pop()))].join(' | ')}`);
+    console.info(
+      `${crashed.length} invalid candidates: ${[...new Set(crashed.map(({ c }) => (c.scores.reason ?? '').split('\n').pop()))].join(' | ')}`,
+    );
     for (const { r, c } of crashed) {
-      expect(c.scores.reason).toMatch(/^solution\.py exited with code 1\nTraceback \(most recent call last\):[\s\S]*\n[\w.]*Error: /);
+      expect(c.scores.reason).toMatch(
+        /^solution\.py exited with code 1\nTraceback \(most recent call last\):[\s\S]*\n[\w.]*Error: /,
+      );
       // Its code is the script that crashed; jobs after it ran and produced valid candidates.
       expect(parseHeader(r.store.text(c.code))).not.toBeNull();
-      if (jobIndex(c) < JOBS) expect(r.candidates.some((x) => jobIndex(x) > jobIndex(c) && x.scores.valid)).toBe(true);
+      if (jobIndex(c) < JOBS)
+        expect(r.candidates.some((x) => jobIndex(x) > jobIndex(c) && x.scores.valid)).toBe(true);
     }
   });
 });

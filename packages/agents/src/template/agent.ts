@@ -9,7 +9,8 @@ import { spaceFor } from './space.js';
 export const TEMPLATE_AGENT = 'template';
 
 /** Said wherever a run's agent is named (CLI, manifest, report), so nobody mistakes it for a model. */
-export const TEMPLATE_AGENT_DESCRIPTION = 'template (LLM-free: scikit-learn solution templates; no language model is used)';
+export const TEMPLATE_AGENT_DESCRIPTION =
+  'template (LLM-free: scikit-learn solution templates; no language model is used)';
 
 const CODE_PATH = 'solution.py';
 
@@ -45,9 +46,14 @@ export function templateAgent(_config?: RunConfig): Agent {
     if (!p) {
       p = (async () => {
         const facts = job.task.competition ? await competitionFacts(job.task.competition, ctx.log) : null;
-        const probed = await session.exec('python', probeCode(session.dirs.data), { label: 'template:probe' });
+        const probed = await session.exec('python', probeCode(session.dirs.data), {
+          label: 'template:probe',
+        });
         const probe = parseProbe(probed.output);
-        if (!probe) throw new Error(`the data probe printed nothing usable (exit ${probed.exitCode}): ${probed.output.slice(-500)}`);
+        if (!probe)
+          throw new Error(
+            `the data probe printed nothing usable (exit ${probed.exitCode}): ${probed.output.slice(-500)}`,
+          );
         return planLayout(probe, job.task, facts ?? undefined);
       })();
       layouts.set(key, p);
@@ -66,11 +72,23 @@ export function templateAgent(_config?: RunConfig): Agent {
       } catch (err) {
         if (!(err instanceof LayoutError)) throw err;
         await ctx.record({ kind: 'template.layout', error: err.message });
-        return { code: '', codePath: CODE_PATH, files: [], output: '', exitCode: -1, failure: `template agent: ${err.message}` };
+        return {
+          code: '',
+          codePath: CODE_PATH,
+          files: [],
+          output: '',
+          exitCode: -1,
+          failure: `template agent: ${err.message}`,
+        };
       }
       const space = spaceFor(layout.modality, layout.task);
       const plan = planJob(job, space);
-      const code = renderScript({ template: space.template, choices: plan.choices, layout, origin: plan.origin });
+      const code = renderScript({
+        template: space.template,
+        choices: plan.choices,
+        layout,
+        origin: plan.origin,
+      });
       await ctx.record({
         kind: 'template.plan',
         template: space.template,
@@ -82,12 +100,24 @@ export function templateAgent(_config?: RunConfig): Agent {
       });
       await session.putFiles([{ path: `work/${CODE_PATH}`, data: Buffer.from(code), mode: 0o755 }]);
       const python = session.python || '/usr/bin/python3';
-      const result = await session.exec('bash', `cd ${quote(session.dirs.work)} && ${quote(python)} ${CODE_PATH}`, { label: 'solution' });
+      const result = await session.exec(
+        'bash',
+        `cd ${quote(session.dirs.work)} && ${quote(python)} ${CODE_PATH}`,
+        { label: 'solution' },
+      );
       const files = await session.getFiles(['submission']);
-      await ctx.record({ kind: 'template.run', exitCode: result.exitCode, durationMs: result.durationMs, reason: result.reason, files: files.map((f) => f.path) });
+      await ctx.record({
+        kind: 'template.run',
+        exitCode: result.exitCode,
+        durationMs: result.durationMs,
+        reason: result.reason,
+        files: files.map((f) => f.path),
+      });
       const failed = result.exitCode !== 0 || result.reason !== '';
       const model = String(plan.choices.model);
-      const what = plan.changes.length ? `; changed ${plan.changes.map((c) => `${c.key}=${String(c.to)}`).join(', ')}` : '';
+      const what = plan.changes.length
+        ? `; changed ${plan.changes.map((c) => `${c.key}=${String(c.to)}`).join(', ')}`
+        : '';
       return {
         code,
         codePath: CODE_PATH,

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { complete, crossoverChoices, debugChoices, diffChoices, mutateChoices, sampleChoices } from './choices.js';
+import {
+  complete,
+  crossoverChoices,
+  debugChoices,
+  diffChoices,
+  mutateChoices,
+  sampleChoices,
+} from './choices.js';
 import { rngFor } from '@aira/coordinator';
 import { spaceFor, type Choices, type Space } from './space.js';
 import { modelExpression } from './models.js';
 import { Imports } from './python.js';
 
-const spaces: Space[] = (['tabular', 'text', 'image'] as const).flatMap((m) => (['classification', 'regression'] as const).map((t) => spaceFor(m, t)));
+const spaces: Space[] = (['tabular', 'text', 'image'] as const).flatMap((m) =>
+  (['classification', 'regression'] as const).map((t) => spaceFor(m, t)),
+);
 const tabular = spaceFor('tabular', 'classification');
 
 /** Every active param has one of its values, and nothing inactive is set. */
@@ -28,7 +37,9 @@ describe('sampling', () => {
       const a = sampleChoices(space, rngFor(42, 'draft'));
       expect(sampleChoices(space, rngFor(42, 'draft'))).toEqual(a);
       expectConsistent(space, a);
-      const distinct = new Set(Array.from({ length: 30 }, (_, s) => JSON.stringify(sampleChoices(space, rngFor(s, 'draft')))));
+      const distinct = new Set(
+        Array.from({ length: 30 }, (_, s) => JSON.stringify(sampleChoices(space, rngFor(s, 'draft')))),
+      );
       expect(distinct.size).toBeGreaterThanOrEqual(28);
     }
   });
@@ -43,10 +54,18 @@ describe('sampling', () => {
   it('drafts settings from their draft values, and mutations reach the other values', () => {
     const rf = tabular.params.find((p) => p.key === 'random_forest.max_depth')!;
     const drafts = Array.from({ length: 300 }, (_, s) => sampleChoices(tabular, rngFor(s, 'draft')));
-    for (const d of drafts) for (const p of tabular.params) if (p.draft && p.key in d) expect(p.draft, p.key).toContain(d[p.key]);
-    expect(new Set(drafts.filter((d) => d.model === 'random_forest').map((d) => d['random_forest.max_depth']))).toEqual(new Set(rf.draft));
+    for (const d of drafts)
+      for (const p of tabular.params) if (p.draft && p.key in d) expect(p.draft, p.key).toContain(d[p.key]);
+    expect(
+      new Set(drafts.filter((d) => d.model === 'random_forest').map((d) => d['random_forest.max_depth'])),
+    ).toEqual(new Set(rf.draft));
     const parent = drafts.find((d) => d.model === 'random_forest')!;
-    const reached = new Set(Array.from({ length: 300 }, (_, s) => mutateChoices(tabular, parent, rngFor(s, 'm')).choices['random_forest.max_depth']));
+    const reached = new Set(
+      Array.from(
+        { length: 300 },
+        (_, s) => mutateChoices(tabular, parent, rngFor(s, 'm')).choices['random_forest.max_depth'],
+      ),
+    );
     expect([...reached].filter((v) => v !== undefined && !rf.draft!.includes(v)).length).toBeGreaterThan(0);
   });
 
@@ -55,7 +74,11 @@ describe('sampling', () => {
   });
 
   it('completes stale choices: unknown values are redrawn, inactive ones dropped', () => {
-    const c = complete(tabular, { model: 'knn', 'knn.n_neighbors': 7, 'logreg.C': 1, scale: 'standard' }, rngFor(1));
+    const c = complete(
+      tabular,
+      { model: 'knn', 'knn.n_neighbors': 7, 'logreg.C': 1, scale: 'standard' },
+      rngFor(1),
+    );
     expectConsistent(tabular, c);
     expect(c.scale).toBe('standard');
     expect(c).not.toHaveProperty('logreg.C');
@@ -89,13 +112,18 @@ describe('mutation', () => {
     }
   });
 
-  it('never pairs kNN\'s cosine distance with a tree search (scikit-learn refuses it)', () => {
+  it("never pairs kNN's cosine distance with a tree search (scikit-learn refuses it)", () => {
     for (let s = 0; s < 300; s++) {
       const c = sampleChoices(tabular, rngFor(s, 'knn'));
       const m = mutateChoices(tabular, { ...c, model: 'knn' }, rngFor(s, 'm')).choices;
-      for (const x of [c, m]) if (x['knn.metric'] === 'cosine') expect(['kd_tree', 'ball_tree']).not.toContain(x['knn.algorithm']);
+      for (const x of [c, m])
+        if (x['knn.metric'] === 'cosine') expect(['kd_tree', 'ball_tree']).not.toContain(x['knn.algorithm']);
     }
-    const stale = complete(tabular, { ...tabular.baseline, model: 'knn', 'knn.metric': 'cosine', 'knn.algorithm': 'ball_tree' }, rngFor(1));
+    const stale = complete(
+      tabular,
+      { ...tabular.baseline, model: 'knn', 'knn.metric': 'cosine', 'knn.algorithm': 'ball_tree' },
+      rngFor(1),
+    );
     expect(stale['knn.algorithm']).toBeUndefined();
     // Without a drawn search the script asks scikit-learn for "auto" (never algorithm=None).
     const code = modelExpression(stale, 'classification', 'label', new Imports());
@@ -144,10 +172,15 @@ describe('crossover', () => {
 
   it('mixes both parents over many draws', () => {
     const a = { ...tabular.baseline };
-    const b = complete(tabular, { ...a, impute: 'mean', scale: 'robust', categorical: 'ordinal', refit: false }, rngFor(0));
-    const mixed = Array.from({ length: 50 }, (_, s) => crossoverChoices(tabular, a, b, rngFor(s)).choices).filter(
-      (c) => diffChoices(c, a).length > 0 && diffChoices(c, b).length > 0,
+    const b = complete(
+      tabular,
+      { ...a, impute: 'mean', scale: 'robust', categorical: 'ordinal', refit: false },
+      rngFor(0),
     );
+    const mixed = Array.from(
+      { length: 50 },
+      (_, s) => crossoverChoices(tabular, a, b, rngFor(s)).choices,
+    ).filter((c) => diffChoices(c, a).length > 0 && diffChoices(c, b).length > 0);
     expect(mixed.length).toBeGreaterThan(30);
   });
 });
@@ -156,7 +189,8 @@ describe('combinations', () => {
   /** Pairs scikit-learn refuses: lbfgs with an l1 penalty; a Poisson loss on a standardized target. */
   const invalid = (c: Choices) =>
     (c['logreg.solver'] === 'lbfgs' && c['logreg.penalty'] === 'l1') ||
-    (c.target === 'standardize' && ['random_forest.criterion', 'extra_trees.criterion', 'hist_gb.loss'].some((k) => c[k] === 'poisson'));
+    (c.target === 'standardize' &&
+      ['random_forest.criterion', 'extra_trees.criterion', 'hist_gb.loss'].some((k) => c[k] === 'poisson'));
 
   it('never drafts, mutates or crosses into a combination scikit-learn refuses', () => {
     let checked = 0;
@@ -164,7 +198,11 @@ describe('combinations', () => {
       for (let s = 0; s < 150; s++) {
         const a = sampleChoices(space, rngFor(s, 'a'));
         const b = sampleChoices(space, rngFor(s, 'b'));
-        for (const c of [a, mutateChoices(space, a, rngFor(s, 'm')).choices, crossoverChoices(space, a, b, rngFor(s, 'x')).choices]) {
+        for (const c of [
+          a,
+          mutateChoices(space, a, rngFor(s, 'm')).choices,
+          crossoverChoices(space, a, b, rngFor(s, 'x')).choices,
+        ]) {
           expect(invalid(c), JSON.stringify(c)).toBe(false);
           expectConsistent(space, c);
           checked++;
@@ -175,7 +213,10 @@ describe('combinations', () => {
   });
 
   it('switches the model in about a quarter of the mutations, so a weak family is left behind', () => {
-    const switched = Array.from({ length: 400 }, (_, s) => mutateChoices(tabular, tabular.baseline, rngFor(s)).choices.model !== tabular.baseline.model).filter(Boolean).length;
+    const switched = Array.from(
+      { length: 400 },
+      (_, s) => mutateChoices(tabular, tabular.baseline, rngFor(s)).choices.model !== tabular.baseline.model,
+    ).filter(Boolean).length;
     expect(switched / 400).toBeGreaterThan(0.2);
     expect(switched / 400).toBeLessThan(0.6);
   });
@@ -183,21 +224,32 @@ describe('combinations', () => {
 
 describe('debug', () => {
   it('changes a choice the error names', () => {
-    const parent = complete(tabular, { ...tabular.baseline, 'logreg.penalty': 'l1', 'logreg.solver': 'saga' }, rngFor(0));
-    const error = "Traceback (most recent call last):\n  ...\nValueError: Solver saga with an l1 penalty: Input X contains NaN.";
+    const parent = complete(
+      tabular,
+      { ...tabular.baseline, 'logreg.penalty': 'l1', 'logreg.solver': 'saga' },
+      rngFor(0),
+    );
+    const error =
+      'Traceback (most recent call last):\n  ...\nValueError: Solver saga with an l1 penalty: Input X contains NaN.';
     for (let s = 0; s < 20; s++) {
       const d = debugChoices(tabular, parent, error, rngFor(s));
       expect(d.blamed.sort()).toEqual(['logreg.penalty', 'logreg.solver']);
       // One blamed choice changes; a solver switch to lbfgs also drops the penalty it has no choice of.
       const changed = d.changes.filter((c) => d.blamed.includes(c.key) && c.to !== undefined);
       expect(changed).toHaveLength(1);
-      for (const c of d.changes.filter((x) => !changed.includes(x))) expect(c).toEqual({ key: 'logreg.penalty', from: 'l1', to: undefined });
+      for (const c of d.changes.filter((x) => !changed.includes(x)))
+        expect(c).toEqual({ key: 'logreg.penalty', from: 'l1', to: undefined });
     }
   });
 
   it('blames a numeric choice only as a whole word', () => {
     const parent = complete(tabular, { ...tabular.baseline, select: 20 }, rngFor(0));
-    const d = debugChoices(tabular, parent, 'ValueError: k should be <= n_features = 10; got 20. Use k=\'all\'', rngFor(1));
+    const d = debugChoices(
+      tabular,
+      parent,
+      "ValueError: k should be <= n_features = 10; got 20. Use k='all'",
+      rngFor(1),
+    );
     expect(d.blamed).toEqual(['select']);
     expect(d.choices.select).not.toBe(20);
   });

@@ -67,7 +67,11 @@ function activeParams(space: Space, choices: Choices): Param[] {
  * A mutation: one choice changed (often), two (sometimes) or three (rarely). Switching the model
  * is weighted up, so a parent stuck in a weak model family can leave it.
  */
-export function mutateChoices(space: Space, parent: Choices, rng: Rng): { choices: Choices; changes: Change[] } {
+export function mutateChoices(
+  space: Space,
+  parent: Choices,
+  rng: Rng,
+): { choices: Choices; changes: Change[] } {
   const base = complete(space, parent, rng);
   const u = rng.next();
   const count = u < 0.6 ? 1 : u < 0.9 ? 2 : 3;
@@ -99,7 +103,12 @@ export function mutateChoices(space: Space, parent: Choices, rng: Rng): { choice
  * A crossover: each choice from one parent or the other (uniform), walked in space order so a
  * model's settings come from a parent that has that model; anything neither has is drawn.
  */
-export function crossoverChoices(space: Space, a: Choices, b: Choices, rng: Rng): { choices: Choices; from: Record<string, 'a' | 'b' | 'drawn'> } {
+export function crossoverChoices(
+  space: Space,
+  a: Choices,
+  b: Choices,
+  rng: Rng,
+): { choices: Choices; from: Record<string, 'a' | 'b' | 'drawn'> } {
   const out: Choices = {};
   const from: Record<string, 'a' | 'b' | 'drawn'> = {};
   for (const p of space.params) {
@@ -125,7 +134,9 @@ export function crossoverChoices(space: Space, a: Choices, b: Choices, rng: Rng)
 /** Choices that differ between two sets (added, removed or changed), in key order. */
 export function diffChoices(before: Choices, after: Choices): Change[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys.filter((k) => !same(before[k], after[k])).map((k) => ({ key: k, from: before[k], to: after[k] }));
+  return keys
+    .filter((k) => !same(before[k], after[k]))
+    .map((k) => ({ key: k, from: before[k], to: after[k] }));
 }
 
 function mentions(text: string, v: Value): boolean {
@@ -141,15 +152,29 @@ function mentions(text: string, v: Value): boolean {
  * "Solver lbfgs supports only 'l2'… got l1 penalty") are the suspects; one of them is changed.
  * When the message names none, it is a plain mutation.
  */
-export function debugChoices(space: Space, parent: Choices, error: string, rng: Rng): { choices: Choices; changes: Change[]; blamed: string[] } {
+export function debugChoices(
+  space: Space,
+  parent: Choices,
+  error: string,
+  rng: Rng,
+): { choices: Choices; changes: Change[]; blamed: string[] } {
   const base = complete(space, parent, rng);
-  const lastLine = error.trimEnd().split('\n').filter((l) => /\w/.test(l)).slice(-3).join('\n');
+  const lastLine = error
+    .trimEnd()
+    .split('\n')
+    .filter((l) => /\w/.test(l))
+    .slice(-3)
+    .join('\n');
   const blamed = activeParams(space, base)
     .filter((p) => p.key !== 'model' && mentions(lastLine, base[p.key]!))
     .map((p) => p.key);
   if (blamed.length === 0) return { ...mutateChoices(space, parent, rng), blamed };
   const key = rng.pick(blamed);
   const p = space.params.find((x) => x.key === key)!;
-  const next = complete(space, { ...base, [key]: rng.pick(p.values.filter((x) => !same(x, base[key]))) }, rng);
+  const next = complete(
+    space,
+    { ...base, [key]: rng.pick(p.values.filter((x) => !same(x, base[key]))) },
+    rng,
+  );
   return { choices: next, changes: diffChoices(base, next), blamed };
 }

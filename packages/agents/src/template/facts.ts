@@ -15,7 +15,10 @@ export async function competitionFacts(id: string, log?: Logger): Promise<Compet
   registry ??= import('@aira/competitions')
     .then((m) => m.loadRegistry())
     .catch((err: unknown) => {
-      log?.warn({ err: String(err) }, 'template agent: competition plugins did not load; layouts are inferred from the data');
+      log?.warn(
+        { err: String(err) },
+        'template agent: competition plugins did not load; layouts are inferred from the data',
+      );
       return null;
     });
   const factory = (await registry)?.find(id);

@@ -14,16 +14,23 @@ export function featureCode(layout: DataLayout, c: Choices, model: string, imp: 
 }
 
 function tabularCode(layout: DataLayout, c: Choices, model: string, imp: Imports): string {
-  imp.from('sklearn.compose', 'ColumnTransformer').from('sklearn.impute', 'SimpleImputer').from('sklearn.pipeline', 'make_pipeline');
+  imp
+    .from('sklearn.compose', 'ColumnTransformer')
+    .from('sklearn.impute', 'SimpleImputer')
+    .from('sklearn.pipeline', 'make_pipeline');
   const numericSteps = [`SimpleImputer(strategy=${py(c.impute)})`];
-  if (c.scale === 'standard') numericSteps.push('StandardScaler()'), imp.from('sklearn.preprocessing', 'StandardScaler');
-  if (c.scale === 'robust') numericSteps.push('RobustScaler()'), imp.from('sklearn.preprocessing', 'RobustScaler');
+  if (c.scale === 'standard')
+    (numericSteps.push('StandardScaler()'), imp.from('sklearn.preprocessing', 'StandardScaler'));
+  if (c.scale === 'robust')
+    (numericSteps.push('RobustScaler()'), imp.from('sklearn.preprocessing', 'RobustScaler'));
   if (c.scale === 'quantile') {
     numericSteps.push('QuantileTransformer(n_quantiles=100, output_distribution="normal", random_state=0)');
     imp.from('sklearn.preprocessing', 'QuantileTransformer');
   }
   const encoder =
-    c.categorical === 'ordinal' ? 'OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)' : 'OneHotEncoder(handle_unknown="ignore")';
+    c.categorical === 'ordinal'
+      ? 'OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)'
+      : 'OneHotEncoder(handle_unknown="ignore")';
   imp.from('sklearn.preprocessing', c.categorical === 'ordinal' ? 'OrdinalEncoder' : 'OneHotEncoder');
   const steps = ['prepare'];
   if (c.interactions) {
@@ -93,7 +100,8 @@ def make_model(text):
 function imageCode(c: Choices, model: string, imp: Imports): string {
   imp.from('sklearn.pipeline', 'make_pipeline').from('sklearn.preprocessing', 'MinMaxScaler');
   const steps = ['MinMaxScaler()'];
-  if (c.pixels === 'standard') steps.push('StandardScaler()'), imp.from('sklearn.preprocessing', 'StandardScaler');
+  if (c.pixels === 'standard')
+    (steps.push('StandardScaler()'), imp.from('sklearn.preprocessing', 'StandardScaler'));
   if (c.pca !== null) {
     imp.from('sklearn.decomposition', 'PCA');
     steps.push(`PCA(n_components=${py(c.pca)}, random_state=0)`);

@@ -2,10 +2,25 @@ import type { Registry } from '@aira/coordinator';
 import { templateAgent, TEMPLATE_AGENT } from './agent.js';
 
 export { templateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION, failureText } from './agent.js';
-export { planLayout, outputsFromDescription, metricFromText, LayoutError, type DataLayout, type CompetitionFacts } from './layout.js';
+export {
+  planLayout,
+  outputsFromDescription,
+  metricFromText,
+  LayoutError,
+  type DataLayout,
+  type CompetitionFacts,
+} from './layout.js';
 export { spaceFor, type Choices, type Space, type TemplateName } from './space.js';
 export { templateUnsupported, TEMPLATE_ALTERNATIVES } from './support.js';
-export { sampleChoices, mutateChoices, crossoverChoices, debugChoices, complete, diffChoices, type Change } from './choices.js';
+export {
+  sampleChoices,
+  mutateChoices,
+  crossoverChoices,
+  debugChoices,
+  complete,
+  diffChoices,
+  type Change,
+} from './choices.js';
 export { planJob, type JobPlan } from './plan.js';
 export { renderScript, parseHeader, type TemplateHeader } from './render.js';
 // The coordinator's seeded generator, kept under the name this package has always exported.

@@ -19,7 +19,11 @@ describe('the layout of an HCE public folder', () => {
   it('binary classification scored by ROC AUC: the probability of the positive class per split', () => {
     const ds = breastCancer();
     const pub = writePublic(ds, join(root, 'bc'));
-    const layout = planLayout(probeFolder(pub.dir), { direction: 'maximize', description: pub.description }, ds.facts);
+    const layout = planLayout(
+      probeFolder(pub.dir),
+      { direction: 'maximize', description: pub.description },
+      ds.facts,
+    );
     expect(layout).toEqual({
       modality: 'tabular',
       task: 'classification',
@@ -35,8 +39,15 @@ describe('the layout of an HCE public folder', () => {
   it('multi-class log loss: one probability column per class, named by the sample submission', () => {
     const ds = wine();
     const pub = writePublic(ds, join(root, 'wine'));
-    const layout = planLayout(probeFolder(pub.dir), { direction: 'minimize', description: pub.description }, ds.facts);
-    expect(layout.prediction).toEqual({ kind: 'class-probabilities', columns: ['class_0', 'class_1', 'class_2'] });
+    const layout = planLayout(
+      probeFolder(pub.dir),
+      { direction: 'minimize', description: pub.description },
+      ds.facts,
+    );
+    expect(layout.prediction).toEqual({
+      kind: 'class-probabilities',
+      columns: ['class_0', 'class_1', 'class_2'],
+    });
     expect(layout.metric).toBe('log_loss');
   });
 
@@ -47,20 +58,26 @@ describe('the layout of an HCE public folder', () => {
       [digits(100), 'image', 'classification', 'label'],
     ] as const) {
       const pub = writePublic(ds, join(root, ds.name));
-      const layout = planLayout(probeFolder(pub.dir), { direction: ds.direction, description: pub.description }, ds.facts);
+      const layout = planLayout(
+        probeFolder(pub.dir),
+        { direction: ds.direction, description: pub.description },
+        ds.facts,
+      );
       expect([layout.modality, layout.task, layout.prediction.kind]).toEqual([modality, task, kind]);
       expect(layout.splits).toEqual(HCE_SPLITS);
     }
   });
 
-  it('reads the prediction files from HCE\'s own instructions', () => {
+  it("reads the prediction files from HCE's own instructions", () => {
     const hce = [
       '| search | `search.csv` | `sample_submission_search.csv` | `submission/search.csv` |',
       '| validation | `validation.csv` | `sample_submission_validation.csv` | `submission/validation.csv` |',
       '| test | `test.csv` | `sample_submission.csv` | `submission/test.csv` |',
     ].join('\n');
     expect(outputsFromDescription(hce)).toEqual(['search.csv', 'validation.csv', 'test.csv']);
-    expect(outputsFromDescription('Write your test predictions to `submission/test.csv`')).toEqual(['test.csv']);
+    expect(outputsFromDescription('Write your test predictions to `submission/test.csv`')).toEqual([
+      'test.csv',
+    ]);
     expect(outputsFromDescription(undefined)).toEqual([]);
   });
 });
@@ -69,16 +86,33 @@ describe('without HCE or a manifest', () => {
   it('with --hce off only the test predictions are asked for', () => {
     const ds = breastCancer();
     const pub = writePublic(ds, join(root, 'bc-off'));
-    const layout = planLayout(probeFolder(pub.dir), { direction: 'maximize', description: 'Write your test predictions to `submission/test.csv`.' }, ds.facts);
+    const layout = planLayout(
+      probeFolder(pub.dir),
+      { direction: 'maximize', description: 'Write your test predictions to `submission/test.csv`.' },
+      ds.facts,
+    );
     expect(layout.splits).toEqual([{ split: 'test', input: 'test.csv', output: 'test.csv' }]);
   });
 
   it('infers the labelled table, label, ids and task from the files alone', () => {
     const pub = writePublic(breastCancer(), join(root, 'bc-bare'));
-    const layout = planLayout(probeFolder(pub.dir), { direction: 'maximize', description: `${pub.description}\nScored by ROC AUC.` });
-    expect(layout).toMatchObject({ modality: 'tabular', task: 'classification', metric: 'roc_auc', train: 'train.csv', ids: ['id'], label: 'malignant', prediction: { kind: 'probability' } });
+    const layout = planLayout(probeFolder(pub.dir), {
+      direction: 'maximize',
+      description: `${pub.description}\nScored by ROC AUC.`,
+    });
+    expect(layout).toMatchObject({
+      modality: 'tabular',
+      task: 'classification',
+      metric: 'roc_auc',
+      train: 'train.csv',
+      ids: ['id'],
+      label: 'malignant',
+      prediction: { kind: 'probability' },
+    });
     const text = writePublic(fortunes(20), join(root, 'fortunes-bare'));
-    expect(planLayout(probeFolder(text.dir), { direction: 'minimize', description: text.description })).toMatchObject({ modality: 'text', metric: 'log_loss' });
+    expect(
+      planLayout(probeFolder(text.dir), { direction: 'minimize', description: text.description }),
+    ).toMatchObject({ modality: 'text', metric: 'log_loss' });
     const reg = writePublic(diabetes(), join(root, 'diabetes-bare'));
     expect(planLayout(probeFolder(reg.dir), { direction: 'minimize' })).toMatchObject({
       task: 'regression',
@@ -105,16 +139,28 @@ describe('layouts the templates cannot handle fail with a reason', () => {
   it('an empty data folder, a missing split input, an unsupported modality', () => {
     const empty = join(root, 'empty');
     mkdirSync(empty);
-    expect(() => planLayout(probeFolder(empty), { direction: 'maximize' })).toThrow(/empty: the run needs a competition or a data folder/);
+    expect(() => planLayout(probeFolder(empty), { direction: 'maximize' })).toThrow(
+      /empty: the run needs a competition or a data folder/,
+    );
 
     const ds = breastCancer();
     const pub = writePublic(ds, join(root, 'bc-missing'));
-    expect(() => planLayout(probeFolder(pub.dir), { direction: 'maximize', description: 'write submission/holdout.csv' }, ds.facts)).toThrow(
-      /asks for submission\/holdout.csv but no input table for "holdout"/,
-    );
-    expect(() => planLayout(probeFolder(pub.dir), { direction: 'maximize' }, { ...ds.facts, modality: ['audio'] })).toThrow(LayoutError);
-    expect(() => planLayout(probeFolder(pub.dir), { direction: 'maximize' }, { ...ds.facts, task: 'object-detection' })).toThrow(/object-detection/);
+    expect(() =>
+      planLayout(
+        probeFolder(pub.dir),
+        { direction: 'maximize', description: 'write submission/holdout.csv' },
+        ds.facts,
+      ),
+    ).toThrow(/asks for submission\/holdout.csv but no input table for "holdout"/);
+    expect(() =>
+      planLayout(probeFolder(pub.dir), { direction: 'maximize' }, { ...ds.facts, modality: ['audio'] }),
+    ).toThrow(LayoutError);
+    expect(() =>
+      planLayout(probeFolder(pub.dir), { direction: 'maximize' }, { ...ds.facts, task: 'object-detection' }),
+    ).toThrow(/object-detection/);
     writeFileSync(join(empty, 'notes.txt'), 'x');
-    expect(() => planLayout(probeFolder(empty), { direction: 'maximize' })).toThrow(/holds no CSV table \(found: notes.txt\)/);
+    expect(() => planLayout(probeFolder(empty), { direction: 'maximize' })).toThrow(
+      /holds no CSV table \(found: notes.txt\)/,
+    );
   });
 });

@@ -10,7 +10,18 @@ import type { Probe, ProbeFile } from './probe.js';
 
 export type Modality = 'tabular' | 'text' | 'image';
 export type TaskKind = 'classification' | 'regression';
-export const METRICS = ['roc_auc', 'log_loss', 'accuracy', 'f1', 'qwk', 'rmse', 'mse', 'mae', 'rmsle', 'r2'] as const;
+export const METRICS = [
+  'roc_auc',
+  'log_loss',
+  'accuracy',
+  'f1',
+  'qwk',
+  'rmse',
+  'mse',
+  'mae',
+  'rmsle',
+  'r2',
+] as const;
 export type MetricName = (typeof METRICS)[number];
 /**
  * value: a number per row (regression); label: a class per row; probability: the positive
@@ -82,7 +93,8 @@ export const LOWER_IS_BETTER: ReadonlySet<MetricName> = new Set(['log_loss', 'rm
 /** Prediction file names the task description asks for (`submission/search.csv` …), in order. */
 export function outputsFromDescription(description: string | undefined): string[] {
   const out: string[] = [];
-  for (const m of (description ?? '').matchAll(/submission\/([A-Za-z0-9_.-]+\.csv)\b/g)) if (!out.includes(m[1]!)) out.push(m[1]!);
+  for (const m of (description ?? '').matchAll(/submission\/([A-Za-z0-9_.-]+\.csv)\b/g))
+    if (!out.includes(m[1]!)) out.push(m[1]!);
   return out;
 }
 
@@ -94,15 +106,25 @@ const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
 function belongsTo(f: ProbeFile, split: string): boolean {
   const parts = f.path.toLowerCase().split('/');
   const s = split.toLowerCase();
-  return parts.slice(0, -1).includes(s) || new RegExp(`(^|[^a-z])${s}([^a-z]|$)`).test(stem(f.path).toLowerCase());
+  return (
+    parts.slice(0, -1).includes(s) || new RegExp(`(^|[^a-z])${s}([^a-z]|$)`).test(stem(f.path).toLowerCase())
+  );
 }
 
-function findTrain(tables: ProbeFile[], facts: CompetitionFacts | undefined): { train: ProbeFile; labels: string[] } {
+function findTrain(
+  tables: ProbeFile[],
+  facts: CompetitionFacts | undefined,
+): { train: ProbeFile; labels: string[] } {
   if (facts) {
     const withLabels = tables.filter((t) => facts.labels.every((c) => t.columns!.includes(c)));
     const train =
-      withLabels.find((t) => facts.labelled.includes(basename(t.path))) ?? withLabels.find((t) => /train/i.test(t.path)) ?? withLabels[0];
-    if (!train) throw new LayoutError(`no table in the data folder has the label column(s) ${facts.labels.join(', ')} of ${facts.id}`);
+      withLabels.find((t) => facts.labelled.includes(basename(t.path))) ??
+      withLabels.find((t) => /train/i.test(t.path)) ??
+      withLabels[0];
+    if (!train)
+      throw new LayoutError(
+        `no table in the data folder has the label column(s) ${facts.labels.join(', ')} of ${facts.id}`,
+      );
     return { train, labels: facts.labels };
   }
   // Without a manifest: the labelled table is the one whose columns strictly contain another's.
@@ -111,10 +133,13 @@ function findTrain(tables: ProbeFile[], facts: CompetitionFacts | undefined): { 
     for (const b of tables) {
       if (a === b) continue;
       const extra = a.columns!.filter((c) => !b.columns!.includes(c));
-      if (extra.length > 0 && b.columns!.every((c) => a.columns!.includes(c))) return { train: a, labels: extra };
+      if (extra.length > 0 && b.columns!.every((c) => a.columns!.includes(c)))
+        return { train: a, labels: extra };
     }
   }
-  throw new LayoutError('found no labelled table in the data folder (a table whose columns are another table\'s plus the label)');
+  throw new LayoutError(
+    "found no labelled table in the data folder (a table whose columns are another table's plus the label)",
+  );
 }
 
 function modalityOf(facts: CompetitionFacts | undefined, train: ProbeFile, features: string[]): Modality {
@@ -123,7 +148,9 @@ function modalityOf(facts: CompetitionFacts | undefined, train: ProbeFile, featu
     if (m.includes('text')) return 'text';
     if (m.includes('image')) return 'image';
     if (m.includes('tabular')) return 'tabular';
-    throw new LayoutError(`${facts.id} is ${m.join('+')} data; the template agent writes solutions for tabular, text and image-array data only`);
+    throw new LayoutError(
+      `${facts.id} is ${m.join('+')} data; the template agent writes solutions for tabular, text and image-array data only`,
+    );
   }
   const rows = train.rows ?? [];
   const cells = (c: string) => rows.map((r) => r[train.columns!.indexOf(c)] ?? '');
@@ -133,18 +160,29 @@ function modalityOf(facts: CompetitionFacts | undefined, train: ProbeFile, featu
   return 'tabular';
 }
 
-function taskOf(facts: CompetitionFacts | undefined, train: ProbeFile, label: string, metric: MetricName | null, predCols: string[]): TaskKind {
+function taskOf(
+  facts: CompetitionFacts | undefined,
+  train: ProbeFile,
+  label: string,
+  metric: MetricName | null,
+  predCols: string[],
+): TaskKind {
   if (facts) {
     if (facts.task === 'regression') return 'regression';
-    if (facts.task === 'binary-classification' || facts.task === 'multiclass-classification') return 'classification';
-    throw new LayoutError(`${facts.id} is a ${facts.task} task; the template agent writes classification and regression solutions only`);
+    if (facts.task === 'binary-classification' || facts.task === 'multiclass-classification')
+      return 'classification';
+    throw new LayoutError(
+      `${facts.id} is a ${facts.task} task; the template agent writes classification and regression solutions only`,
+    );
   }
   if (predCols.length > 1) return 'classification';
   if (metric) return REGRESSION_METRICS.has(metric) ? 'regression' : 'classification';
   // From the first rows alone: fractions, or integers too large to be class codes, are quantities.
   const values = (train.rows ?? []).map((r) => r[train.columns!.indexOf(label)] ?? '');
   const quantity = (v: string) => !Number.isInteger(Number(v)) || Math.abs(Number(v)) > 100;
-  return values.length > 0 && values.every(isNumber) && values.some(quantity) ? 'regression' : 'classification';
+  return values.length > 0 && values.every(isNumber) && values.some(quantity)
+    ? 'regression'
+    : 'classification';
 }
 
 /**
@@ -152,15 +190,27 @@ function taskOf(facts: CompetitionFacts | undefined, train: ProbeFile, label: st
  * HCE it lists one prediction file per split, each read from the split's input table. Without it
  * (self-reported scores) every unlabelled table gets a prediction file of its own name.
  */
-export function planLayout(probe: Probe, task: { direction: 'maximize' | 'minimize'; description?: string }, facts?: CompetitionFacts): DataLayout {
+export function planLayout(
+  probe: Probe,
+  task: { direction: 'maximize' | 'minimize'; description?: string },
+  facts?: CompetitionFacts,
+): DataLayout {
   const tables = probe.files.filter((f) => f.columns && f.columns.length > 0);
   if (tables.length === 0) {
-    const seen = probe.files.slice(0, 10).map((f) => f.path).join(', ');
-    throw new LayoutError(`the data folder holds no CSV table${seen ? ` (found: ${seen})` : ' (it is empty: the run needs a competition or a data folder)'}`);
+    const seen = probe.files
+      .slice(0, 10)
+      .map((f) => f.path)
+      .join(', ');
+    throw new LayoutError(
+      `the data folder holds no CSV table${seen ? ` (found: ${seen})` : ' (it is empty: the run needs a competition or a data folder)'}`,
+    );
   }
   const data = tables.filter((t) => !isSample(t));
   const { train, labels } = findTrain(data, facts);
-  if (labels.length !== 1) throw new LayoutError(`the labelled table ${train.path} has ${labels.length} label columns (${labels.join(', ')}); templates predict one`);
+  if (labels.length !== 1)
+    throw new LayoutError(
+      `the labelled table ${train.path} has ${labels.length} label columns (${labels.join(', ')}); templates predict one`,
+    );
   const label = labels[0]!;
   const samples = tables.filter(isSample);
 
@@ -171,40 +221,60 @@ export function planLayout(probe: Probe, task: { direction: 'maximize' | 'minimi
     splits = wanted.map((output) => {
       const split = stem(output);
       const input = inputs.find((t) => stem(t.path) === split) ?? inputs.find((t) => belongsTo(t, split));
-      if (!input) throw new LayoutError(`the task asks for submission/${output} but no input table for "${split}" is in the data folder (tables: ${data.map((t) => t.path).join(', ')})`);
+      if (!input)
+        throw new LayoutError(
+          `the task asks for submission/${output} but no input table for "${split}" is in the data folder (tables: ${data.map((t) => t.path).join(', ')})`,
+        );
       return { split, input: input.path, output };
     });
   } else {
     const unlabelled = inputs.filter((t) => !t.columns!.includes(label));
-    if (unlabelled.length === 0) throw new LayoutError(`no table to predict: every table besides ${train.path} is labelled or a sample`);
+    if (unlabelled.length === 0)
+      throw new LayoutError(`no table to predict: every table besides ${train.path} is labelled or a sample`);
     splits = unlabelled.map((t) => ({ split: stem(t.path), input: t.path, output: `${stem(t.path)}.csv` }));
   }
 
-  const sampleFor = (split: string) => samples.find((s) => belongsTo(s, split)) ?? samples.find((s) => !splits.some((x) => belongsTo(s, x.split)));
+  const sampleFor = (split: string) =>
+    samples.find((s) => belongsTo(s, split)) ??
+    samples.find((s) => !splits.some((x) => belongsTo(s, x.split)));
   const sample = splits.map((s) => sampleFor(s.split)).find(Boolean);
   const inputCols = new Set(splits.flatMap((s) => data.find((t) => t.path === s.input)!.columns!));
   const ids = facts
     ? facts.ids.filter((c) => train.columns!.includes(c))
     : sample
-      ? sample.columns!.filter((c) => c !== label && train.columns!.includes(c) && inputCols.has(c)).slice(0, 1)
+      ? sample
+          .columns!.filter((c) => c !== label && train.columns!.includes(c) && inputCols.has(c))
+          .slice(0, 1)
       : train.columns!.filter((c) => /^(id|.*_id|.*Id|ID)$/.test(c) && inputCols.has(c)).slice(0, 1);
   const predColumns = sample ? sample.columns!.filter((c) => !ids.includes(c)) : [label];
-  if (predColumns.length === 0) throw new LayoutError(`the sample submission ${sample!.path} has no prediction column`);
+  if (predColumns.length === 0)
+    throw new LayoutError(`the sample submission ${sample!.path} has no prediction column`);
 
   const metricNamed = facts ? metricFromText(facts.metric) : metricFromText(task.description ?? '');
   const features = train.columns!.filter((c) => c !== label && !ids.includes(c));
   const kind = taskOf(facts, train, label, metricNamed, predColumns);
   const metric: MetricName =
     metricNamed ??
-    (kind === 'regression' ? 'rmse' : task.direction === 'minimize' || predColumns.length > 1 ? 'log_loss' : 'accuracy');
-  if (kind === 'classification' && REGRESSION_METRICS.has(metric)) throw new LayoutError(`a classification task scored by ${metric} is not something the templates handle`);
+    (kind === 'regression'
+      ? 'rmse'
+      : task.direction === 'minimize' || predColumns.length > 1
+        ? 'log_loss'
+        : 'accuracy');
+  if (kind === 'classification' && REGRESSION_METRICS.has(metric))
+    throw new LayoutError(`a classification task scored by ${metric} is not something the templates handle`);
   const prediction: DataLayout['prediction'] =
     kind === 'regression'
       ? { kind: 'value', columns: predColumns }
       : predColumns.length > 1 || predColumns[0] !== label
         ? { kind: 'class-probabilities', columns: predColumns }
-        : { kind: metric === 'roc_auc' || metric === 'log_loss' ? 'probability' : 'label', columns: predColumns };
-  if (kind === 'regression' && predColumns.length !== 1) throw new LayoutError(`regression with ${predColumns.length} prediction columns (${predColumns.join(', ')}) is not supported`);
+        : {
+            kind: metric === 'roc_auc' || metric === 'log_loss' ? 'probability' : 'label',
+            columns: predColumns,
+          };
+  if (kind === 'regression' && predColumns.length !== 1)
+    throw new LayoutError(
+      `regression with ${predColumns.length} prediction columns (${predColumns.join(', ')}) is not supported`,
+    );
 
   return {
     modality: modalityOf(facts, train, features),

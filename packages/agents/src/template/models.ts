@@ -22,7 +22,13 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
   switch (m) {
     case 'logreg':
       imp.from('sklearn.linear_model', 'LogisticRegression');
-      return `LogisticRegression(${args([['C', pyFloat(p('C'))], ['penalty', py(p('penalty') ?? 'l2')], ['solver', py(p('solver'))], ['class_weight', py(p('class_weight'))], ['max_iter', '500']])})`;
+      return `LogisticRegression(${args([
+        ['C', pyFloat(p('C'))],
+        ['penalty', py(p('penalty') ?? 'l2')],
+        ['solver', py(p('solver'))],
+        ['class_weight', py(p('class_weight'))],
+        ['max_iter', '500'],
+      ])})`;
     case 'ridge':
       imp.from('sklearn.linear_model', 'Ridge');
       return `Ridge(alpha=${pyFloat(p('alpha'))})`;
@@ -66,16 +72,30 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
     case 'knn': {
       const name = `KNeighbors${cls ? 'Classifier' : 'Regressor'}`;
       imp.from('sklearn.neighbors', name);
-      return `${name}(${args([['n_neighbors', py(p('n_neighbors'))], ['weights', py(p('weights'))], ['metric', py(p('metric'))], ['algorithm', py(p('algorithm') ?? 'auto')]])})`;
+      return `${name}(${args([
+        ['n_neighbors', py(p('n_neighbors'))],
+        ['weights', py(p('weights'))],
+        ['metric', py(p('metric'))],
+        ['algorithm', py(p('algorithm') ?? 'auto')],
+      ])})`;
     }
     case 'svm': {
       const gamma = p('gamma') === 'scale' ? '"scale"' : pyFloat(p('gamma'));
       if (cls) {
         imp.from('sklearn.svm', 'SVC');
-        return `SVC(${args([['C', pyFloat(p('C'))], ['gamma', gamma], ['probability', py(needsProbabilities(kind))], ['random_state', '0']])})`;
+        return `SVC(${args([
+          ['C', pyFloat(p('C'))],
+          ['gamma', gamma],
+          ['probability', py(needsProbabilities(kind))],
+          ['random_state', '0'],
+        ])})`;
       }
       imp.from('sklearn.svm', 'SVR');
-      return `SVR(${args([['C', pyFloat(p('C'))], ['gamma', gamma], ['epsilon', pyFloat(p('epsilon'))]])})`;
+      return `SVR(${args([
+        ['C', pyFloat(p('C'))],
+        ['gamma', gamma],
+        ['epsilon', pyFloat(p('epsilon'))],
+      ])})`;
     }
     case 'gaussian_nb':
       imp.from('sklearn.naive_bayes', 'GaussianNB');
@@ -88,7 +108,14 @@ export function modelExpression(c: Choices, task: TaskKind, kind: PredictionKind
     case 'sgd': {
       const name = cls ? 'SGDClassifier' : 'SGDRegressor';
       imp.from('sklearn.linear_model', name);
-      return `${name}(${args([['loss', py(p('loss'))], ['alpha', pyFloat(p('alpha'))], ['penalty', py(p('penalty') ?? 'l2')], ['max_iter', '50'], ['tol', '1e-4'], ['random_state', '0']])})`;
+      return `${name}(${args([
+        ['loss', py(p('loss'))],
+        ['alpha', pyFloat(p('alpha'))],
+        ['penalty', py(p('penalty') ?? 'l2')],
+        ['max_iter', '50'],
+        ['tol', '1e-4'],
+        ['random_state', '0'],
+      ])})`;
     }
     case 'linear_svm': {
       if (cls) {

@@ -26,7 +26,9 @@ const fmt = (c: Change) => `${c.key} ${String(c.from ?? '-')} -> ${String(c.to ?
 export function planJob(job: Job, space: Space): JobPlan {
   const { operator, seed, id } = job.spec;
   const rng = rngFor(seed, 'template', operator);
-  const headed = job.parents.map((p) => ({ parent: p, header: parseHeader(p.code) })).filter((x) => x.header?.template === space.template);
+  const headed = job.parents
+    .map((p) => ({ parent: p, header: parseHeader(p.code) }))
+    .filter((x) => x.header?.template === space.template);
   const draft = (why?: string): JobPlan => ({
     choices: sampleChoices(space, rng),
     applied: 'draft',
@@ -34,21 +36,34 @@ export function planJob(job: Job, space: Space): JobPlan {
     origin: [`Job ${id}: a draft (seed ${seed})${why ? `; ${why}` : ''}.`],
   });
   if ((operator === 'draft' || job.parents.length === 0) && job.spec.index === 1) {
-    return { choices: { ...space.baseline }, applied: 'draft', changes: [], origin: [`Job ${id}: the ${space.template} baseline (every run's first draft).`] };
+    return {
+      choices: { ...space.baseline },
+      applied: 'draft',
+      changes: [],
+      origin: [`Job ${id}: the ${space.template} baseline (every run's first draft).`],
+    };
   }
   if (operator === 'draft' || job.parents.length === 0) return draft();
-  if (headed.length === 0) return draft(`its parent${job.parents.length > 1 ? 's have' : ' has'} no ${space.template} header to build on`);
+  if (headed.length === 0)
+    return draft(
+      `its parent${job.parents.length > 1 ? 's have' : ' has'} no ${space.template} header to build on`,
+    );
 
   if (operator === 'crossover' && headed.length >= 2) {
     const [a, b] = headed as [(typeof headed)[0], (typeof headed)[0]];
     const { choices, from } = crossoverChoices(space, a.header!.choices, b.header!.choices, rng);
-    const fromB = Object.entries(from).filter(([, s]) => s === 'b').map(([k]) => k);
+    const fromB = Object.entries(from)
+      .filter(([, s]) => s === 'b')
+      .map(([k]) => k);
     return {
       choices,
       applied: 'crossover',
       changes: [],
       from,
-      origin: [`Job ${id}: a crossover of ${a.parent.id} and ${b.parent.id} (seed ${seed}).`, `From ${b.parent.id}: ${fromB.join(', ') || 'nothing'}; the rest from ${a.parent.id}.`],
+      origin: [
+        `Job ${id}: a crossover of ${a.parent.id} and ${b.parent.id} (seed ${seed}).`,
+        `From ${b.parent.id}: ${fromB.join(', ') || 'nothing'}; the rest from ${a.parent.id}.`,
+      ],
     };
   }
   const { parent, header } = headed[0]!;
@@ -71,6 +86,9 @@ export function planJob(job: Job, space: Space): JobPlan {
     choices,
     applied: 'mutate',
     changes,
-    origin: [`Job ${id}: a mutation of ${parent.id} (seed ${seed}; search score ${parent.searchScore ?? 'none'}).`, `Changed: ${changes.map(fmt).join('; ')}.`],
+    origin: [
+      `Job ${id}: a mutation of ${parent.id} (seed ${seed}; search score ${parent.searchScore ?? 'none'}).`,
+      `Changed: ${changes.map(fmt).join('; ')}.`,
+    ],
   };
 }

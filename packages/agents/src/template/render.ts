@@ -31,7 +31,13 @@ export function parseHeader(code: string): TemplateHeader | null {
   if (!line) return null;
   try {
     const doc = JSON.parse(line.slice(HEADER_PREFIX.length)) as Partial<TemplateHeader>;
-    if (doc.v !== 1 || typeof doc.template !== 'string' || typeof doc.choices !== 'object' || typeof doc.layout !== 'object') return null;
+    if (
+      doc.v !== 1 ||
+      typeof doc.template !== 'string' ||
+      typeof doc.choices !== 'object' ||
+      typeof doc.layout !== 'object'
+    )
+      return null;
     return doc as TemplateHeader;
   } catch {
     return null;
@@ -76,8 +82,17 @@ function scoreCode(metric: MetricName, kind: PredictionKind, imp: Imports): stri
   const m = 'sklearn.metrics';
   let body: string;
   const asLabels =
-    kind === 'class-probabilities' ? 'np.array(PREDICTION_COLUMNS)[predicted.argmax(axis=1)]' : kind === 'probability' ? 'predicted >= 0.5' : 'predicted';
-  const truth = kind === 'class-probabilities' ? 'y_true.astype(str)' : kind === 'probability' ? 'y_true == POSITIVE' : 'y_true';
+    kind === 'class-probabilities'
+      ? 'np.array(PREDICTION_COLUMNS)[predicted.argmax(axis=1)]'
+      : kind === 'probability'
+        ? 'predicted >= 0.5'
+        : 'predicted';
+  const truth =
+    kind === 'class-probabilities'
+      ? 'y_true.astype(str)'
+      : kind === 'probability'
+        ? 'y_true == POSITIVE'
+        : 'y_true';
   switch (metric) {
     case 'roc_auc':
       imp.from(m, 'roc_auc_score');
@@ -150,7 +165,12 @@ function describe(choices: Choices): string[] {
 /** A complete, runnable solution script for one set of choices. */
 export function renderScript(input: RenderInput): string {
   const { layout, choices, template } = input;
-  const imp = new Imports().import('os').import('sys').import('warnings').import('numpy as np').import('pandas as pd');
+  const imp = new Imports()
+    .import('os')
+    .import('sys')
+    .import('warnings')
+    .import('numpy as np')
+    .import('pandas as pd');
   imp.from('sklearn.model_selection', 'train_test_split').from('sklearn.exceptions', 'ConvergenceWarning');
   let model = modelExpression(choices, layout.task, layout.prediction.kind, imp);
   if (layout.task === 'regression') model = targetWrapper(choices, model, imp);
@@ -159,7 +179,9 @@ export function renderScript(input: RenderInput): string {
   const score = scoreCode(layout.metric, layout.prediction.kind, imp);
   const header: TemplateHeader = { v: 1, template, choices, layout };
   const classification = layout.task === 'classification';
-  const splits = layout.splits.map((s) => `    ${JSON.stringify(s.split)}: (${JSON.stringify(s.input)}, ${JSON.stringify(s.output)}),`).join('\n');
+  const splits = layout.splits
+    .map((s) => `    ${JSON.stringify(s.split)}: (${JSON.stringify(s.input)}, ${JSON.stringify(s.output)}),`)
+    .join('\n');
   const assign =
     layout.prediction.kind === 'class-probabilities'
       ? 'out = pd.concat([out, pd.DataFrame(predicted, columns=PREDICTION_COLUMNS, index=frame.index)], axis=1)'

@@ -14,15 +14,26 @@ describe('which competitions the template agent can serve, from their manifests'
       'kuzushiji-recognition': /task "object-detection"/,
       'plant-pathology-2021-fgvc8': /task "multilabel-classification"/,
       'bms-molecular-translation': /task "sequence-generation"/,
-      'nomad2018-predict-transparent-conductors': /2 label columns \(formation_energy_ev_natom, bandgap_energy_ev\); templates predict one/,
+      'nomad2018-predict-transparent-conductors':
+        /2 label columns \(formation_energy_ev_natom, bandgap_energy_ev\); templates predict one/,
       'hms-harmful-brain-activity-classification': /6 label columns/,
       'mlsp-2013-birds': /task "multilabel-classification"/,
       'tweet-sentiment-extraction': /task "span-extraction"/,
       'petfinder-pawpularity-score': /images given as files \(train, test\)/,
     };
     for (const [id, re] of Object.entries(unserved)) expect(why(id), id).toMatch(re);
-    for (const id of ['spooky-author-identification', 'new-york-city-taxi-fare-prediction', 'us-patent-phrase-to-phrase-matching', 'champs-scalar-coupling', 'ventilator-pressure-prediction', 'spaceship-titanic']) expect(why(id), id).toBeNull();
+    for (const id of [
+      'spooky-author-identification',
+      'new-york-city-taxi-fare-prediction',
+      'us-patent-phrase-to-phrase-matching',
+      'champs-scalar-coupling',
+      'ventilator-pressure-prediction',
+      'spaceship-titanic',
+    ])
+      expect(why(id), id).toBeNull();
     // A text competition whose test inputs are not a table.
-    expect(why('random-acts-of-pizza')).toMatch(/no input table for the hidden parts \(test inputs: test\.json\)/);
+    expect(why('random-acts-of-pizza')).toMatch(
+      /no input table for the hidden parts \(test inputs: test\.json\)/,
+    );
   });
 });

@@ -11,14 +11,19 @@ const TASKS = new Set(['regression', 'binary-classification', 'multiclass-classi
  */
 export function templateUnsupported(m: Manifest): string | null {
   const labels = m.split.label;
-  if (labels.length !== 1) return `${labels.length} label columns (${labels.join(', ')}); templates predict one`;
-  if (!TASKS.has(m.data.task)) return `task "${m.data.task}"; templates write classification and regression only`;
+  if (labels.length !== 1)
+    return `${labels.length} label columns (${labels.join(', ')}); templates predict one`;
+  if (!TASKS.has(m.data.task))
+    return `task "${m.data.task}"; templates write classification and regression only`;
   const modality = m.data.modality;
   if (!modality.includes('text') && modality.includes('image')) {
-    const files = m.data.media.filter((x) => x.kind === 'image' || x.kind === 'archive').map((x) => x.path.replace(/^public\//, ''));
+    const files = m.data.media
+      .filter((x) => x.kind === 'image' || x.kind === 'archive')
+      .map((x) => x.path.replace(/^public\//, ''));
     return `images given as files${files.length ? ` (${files.join(', ')})` : ''}; templates read images only as pixel columns of a table`;
   }
-  if (!modality.some((x) => x === 'text' || x === 'tabular')) return `${modality.join('+')} data; templates handle tabular, text and pixel-column images`;
+  if (!modality.some((x) => x === 'text' || x === 'tabular'))
+    return `${modality.join('+')} data; templates handle tabular, text and pixel-column images`;
   if (!m.data.testInputs.some((p) => p.toLowerCase().endsWith('.csv'))) {
     return `no input table for the hidden parts (test inputs: ${m.data.testInputs.map((p) => p.replace(/^public\//, '')).join(', ') || 'none, only a sample submission'})`;
   }
@@ -26,4 +31,5 @@ export function templateUnsupported(m: Manifest): string | null {
 }
 
 /** What to use instead, for people reading why the template agent cannot serve a competition. */
-export const TEMPLATE_ALTERNATIVES = 'use an LLM agent (--agent react or --agent operators, with --model and --llm-base-url) or your own solution (--agent script --script FILE)';
+export const TEMPLATE_ALTERNATIVES =
+  'use an LLM agent (--agent react or --agent operators, with --model and --llm-base-url) or your own solution (--agent script --script FILE)';

@@ -37,13 +37,21 @@ export interface PublicFolder {
 }
 
 function sklearnCsv(file: string, header: (meta: string[]) => string[]): string[][] {
-  const text = file.endsWith('.gz') ? gunzipSync(readFileSync(join(SKLEARN, file))).toString('utf8') : readFileSync(join(SKLEARN, file), 'utf8');
+  const text = file.endsWith('.gz')
+    ? gunzipSync(readFileSync(join(SKLEARN, file))).toString('utf8')
+    : readFileSync(join(SKLEARN, file), 'utf8');
   const lines = text.trim().split('\n');
   header(lines[0]!.split(','));
   return lines.slice(1).map((l) => l.split(','));
 }
 
-const facts = (id: string, modality: string, task: string, label: string, metric: string): CompetitionFacts => ({
+const facts = (
+  id: string,
+  modality: string,
+  task: string,
+  label: string,
+  metric: string,
+): CompetitionFacts => ({
   id,
   modality: [modality],
   task,
@@ -59,13 +67,25 @@ export function breastCancer(): Dataset {
   const columns = ['id', ...Array.from({ length: 30 }, (_, i) => `f${i}`), 'malignant'];
   // sklearn's file codes malignant as 0; the label here is 1 for malignant.
   const table = rows.map((r, i) => [String(i), ...r.slice(0, 30), r[30] === '0' ? '1' : '0']);
-  return { name: 'breast-cancer', facts: facts('bc', 'tabular', 'binary-classification', 'malignant', 'ROC AUC'), direction: 'maximize', predictionColumns: ['malignant'], table: { columns, rows: table } };
+  return {
+    name: 'breast-cancer',
+    facts: facts('bc', 'tabular', 'binary-classification', 'malignant', 'ROC AUC'),
+    direction: 'maximize',
+    predictionColumns: ['malignant'],
+    table: { columns, rows: table },
+  };
 }
 
 /** Diabetes progression: 442 rows, 10 raw measurements, a number one year later; RMSE. */
 export function diabetes(): Dataset {
-  const x = gunzipSync(readFileSync(join(SKLEARN, 'diabetes_data_raw.csv.gz'))).toString('utf8').trim().split('\n');
-  const y = gunzipSync(readFileSync(join(SKLEARN, 'diabetes_target.csv.gz'))).toString('utf8').trim().split('\n');
+  const x = gunzipSync(readFileSync(join(SKLEARN, 'diabetes_data_raw.csv.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n');
+  const y = gunzipSync(readFileSync(join(SKLEARN, 'diabetes_target.csv.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const names = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'];
   const table = x.map((l, i) => [String(i), ...l.trim().split(/\s+/), String(Number(y[i]))]);
   return {
@@ -93,7 +113,10 @@ export function wine(): Dataset {
 
 /** Handwritten digits as 8×8 pixel arrays (64 columns, 0-16); accuracy. `limit` keeps the first rows. */
 export function digits(limit = 1797): Dataset {
-  const text = gunzipSync(readFileSync(join(SKLEARN, 'digits.csv.gz'))).toString('utf8').trim().split('\n');
+  const text = gunzipSync(readFileSync(join(SKLEARN, 'digits.csv.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const table = text.slice(0, limit).map((l, i) => {
     const v = l.split(',').map((s) => String(Math.round(Number(s))));
     return [String(i), ...v.slice(0, 64), v[64]!];
@@ -150,20 +173,36 @@ export function writePublic(ds: Dataset, dir: string): PublicFolder {
   }
   const n = rows.length;
   const cut = [Math.round(n * 0.6), Math.round(n * 0.7), Math.round(n * 0.8)];
-  const parts = { train: rows.slice(0, cut[0]), search: rows.slice(cut[0], cut[1]), validation: rows.slice(cut[1], cut[2]), test: rows.slice(cut[2]) };
+  const parts = {
+    train: rows.slice(0, cut[0]),
+    search: rows.slice(cut[0], cut[1]),
+    validation: rows.slice(cut[1], cut[2]),
+    test: rows.slice(cut[2]),
+  };
   const cols = ds.table.columns;
   writeCsv(join(dir, 'train.csv'), cols, parts.train);
   const inputCols = cols.slice(0, -1);
   const answers = {} as PublicFolder['answers'];
   for (const split of ['search', 'validation', 'test'] as const) {
-    writeCsv(join(dir, `${split}.csv`), inputCols, parts[split].map((r) => r.slice(0, -1)));
-    const sample = ds.predictionColumns.length > 1 ? ds.predictionColumns.map(() => (1 / ds.predictionColumns.length).toFixed(4)) : ['0'];
-    writeCsv(join(dir, split === 'test' ? 'sample_submission.csv' : `sample_submission_${split}.csv`), ['id', ...ds.predictionColumns], parts[split].map((r) => [r[0]!, ...sample]));
+    writeCsv(
+      join(dir, `${split}.csv`),
+      inputCols,
+      parts[split].map((r) => r.slice(0, -1)),
+    );
+    const sample =
+      ds.predictionColumns.length > 1
+        ? ds.predictionColumns.map(() => (1 / ds.predictionColumns.length).toFixed(4))
+        : ['0'];
+    writeCsv(
+      join(dir, split === 'test' ? 'sample_submission.csv' : `sample_submission_${split}.csv`),
+      ['id', ...ds.predictionColumns],
+      parts[split].map((r) => [r[0]!, ...sample]),
+    );
     answers[split] = new Map(parts[split].map((r) => [r[0]!, r[r.length - 1]!]));
   }
   const description = [
     `# ${ds.name}`,
-    'Write one prediction file per split, each in the sample submission\'s format:',
+    "Write one prediction file per split, each in the sample submission's format:",
     '- submission/search.csv for search.csv',
     '- submission/validation.csv for validation.csv',
     '- submission/test.csv for test.csv',

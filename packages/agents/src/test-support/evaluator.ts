@@ -12,7 +12,12 @@ type Metric = (answers: Map<string, string>, predicted: Map<string, number[]>) =
 export function hiddenSplitEvaluator(ds: Dataset, pub: PublicFolder, metric: Metric): EvaluatorFactory {
   return () => ({
     name: 'test-hidden-splits',
-    prepare: async ({ competition }) => ({ competition, direction: ds.direction, dataPath: pub.dir, description: pub.description }),
+    prepare: async ({ competition }) => ({
+      competition,
+      direction: ds.direction,
+      dataPath: pub.dir,
+      description: pub.description,
+    }),
     evaluate: async (submission: Submission) => {
       if (submission.failure) return { valid: false, search: null, reason: submission.failure };
       const scores: Record<string, number> = {};

@@ -14,7 +14,8 @@ export function readPredictions(text: string): { columns: string[]; rows: Map<st
   for (const line of lines.slice(1)) {
     const cells = line.split(',');
     const values = cells.slice(1).map(Number);
-    if (values.length !== columns.length - 1 || values.some((v) => !Number.isFinite(v))) throw new InvalidPredictions(`not numbers: ${line.slice(0, 80)}`);
+    if (values.length !== columns.length - 1 || values.some((v) => !Number.isFinite(v)))
+      throw new InvalidPredictions(`not numbers: ${line.slice(0, 80)}`);
     if (rows.has(cells[0]!)) throw new InvalidPredictions(`id ${cells[0]} twice`);
     rows.set(cells[0]!, values);
   }
@@ -22,7 +23,8 @@ export function readPredictions(text: string): { columns: string[]; rows: Map<st
 }
 
 function aligned(answers: Map<string, string>, predicted: Map<string, number[]>): Array<[string, number[]]> {
-  if (predicted.size !== answers.size) throw new InvalidPredictions(`${predicted.size} rows where ${answers.size} were expected`);
+  if (predicted.size !== answers.size)
+    throw new InvalidPredictions(`${predicted.size} rows where ${answers.size} were expected`);
   return [...answers.entries()].map(([id, truth]) => {
     const p = predicted.get(id);
     if (!p) throw new InvalidPredictions(`no prediction for id ${id}`);
@@ -41,7 +43,7 @@ export function rocAuc(answers: Map<string, string>, predicted: Map<string, numb
     .map(([t, p]) => ({ pos: t === '1', s: p[0]! }))
     .sort((a, b) => a.s - b.s);
   let rankSum = 0;
-  for (let i = 0; i < pairs.length; ) {
+  for (let i = 0; i < pairs.length;) {
     let j = i;
     while (j < pairs.length && pairs[j]!.s === pairs[i]!.s) j++;
     const mean = (i + 1 + j) / 2;
@@ -54,7 +56,11 @@ export function rocAuc(answers: Map<string, string>, predicted: Map<string, numb
 }
 
 /** Multi-class log loss with probabilities clipped to [1e-15, 1 − 1e-15] and rows renormalised. */
-export function logLoss(answers: Map<string, string>, predicted: Map<string, number[]>, classes: string[]): number {
+export function logLoss(
+  answers: Map<string, string>,
+  predicted: Map<string, number[]>,
+  classes: string[],
+): number {
   const pairs = aligned(answers, predicted);
   let total = 0;
   for (const [t, p] of pairs) {

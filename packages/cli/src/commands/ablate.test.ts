@@ -37,12 +37,19 @@ interface Run {
 }
 
 function aira(args: string[]): Run {
-  const child = spawn(process.execPath, [AIRA, ...args], { env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [AIRA, ...args], {
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { child, stderr: () => stderr, done: new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal, stdout, stderr }))) };
+  return {
+    child,
+    stderr: () => stderr,
+    done: new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal, stdout, stderr }))),
+  };
 }
 
 async function until(what: string, test: () => boolean, ms = 240_000): Promise<void> {
@@ -53,7 +60,8 @@ async function until(what: string, test: () => boolean, ms = 240_000): Promise<v
   }
 }
 
-const journalOf = (seed: number) => join(study, `full--mini-breast-cancer--s${seed}`, `mini-breast-cancer-s${seed}`, 'journal.jsonl');
+const journalOf = (seed: number) =>
+  join(study, `full--mini-breast-cancer--s${seed}`, `mini-breast-cancer-s${seed}`, 'journal.jsonl');
 const events = (seed: number): Array<{ type: string }> =>
   existsSync(journalOf(seed))
     ? readFileSync(journalOf(seed), 'utf8')
@@ -76,10 +84,16 @@ describe('aira ablate', () => {
     writeFileSync(bad, MATRIX.replace('  full: {}', '  full:\n    search: { policy: annealing }'));
     const r = await aira(['ablate', bad, '--out', out]).done;
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(new RegExp(`^aira: invalid matrix: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:13: variants\\.full\\.search\\.policy: `));
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(
+        `^aira: invalid matrix: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:13: variants\\.full\\.search\\.policy: `,
+      ),
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     const missing = await aira(['ablate', join(dir, 'nope.yaml')]).done;
-    expect(missing.stderr.trim()).toBe(`aira: cannot read matrix file ${join(dir, 'nope.yaml')}: no such file`);
+    expect(missing.stderr.trim()).toBe(
+      `aira: cannot read matrix file ${join(dir, 'nope.yaml')}: no such file`,
+    );
   });
 
   it('lists the cells with --dry-run', async () => {
@@ -87,7 +101,12 @@ describe('aira ablate', () => {
     writeFileSync(m, MATRIX);
     const r = await aira(['ablate', m, '--out', out, '--dry-run']).done;
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.split('\t')[0])).toEqual(['full--mini-breast-cancer--s0', 'full--mini-breast-cancer--s1']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['full--mini-breast-cancer--s0', 'full--mini-breast-cancer--s1']);
     expect(existsSync(study)).toBe(false);
   });
 
@@ -110,7 +129,9 @@ describe('aira ablate', () => {
     // 2. Run again: the orphaned daemon is stopped, the cell resumes from its journal; one Ctrl-C
     //    lets it finish and starts nothing else.
     const b = aira(['ablate', m, '--out', out, '--no-report']);
-    await until('the resume', () => b.stderr().includes('[1/2] full--mini-breast-cancer--s0: resumed from its journal'));
+    await until('the resume', () =>
+      b.stderr().includes('[1/2] full--mini-breast-cancer--s0: resumed from its journal'),
+    );
     b.child.kill('SIGINT');
     const rb = await b.done;
     expect(rb.code, rb.stderr).toBe(0);
@@ -127,7 +148,10 @@ describe('aira ablate', () => {
     expect(rc.stderr).toContain('[1/2] full--mini-breast-cancer--s0: ended before, skipped');
     expect(rc.stderr).toMatch(/\[2\/2\] full--mini-breast-cancer--s1: max-jobs after/);
     expect(rc.stdout).toContain(`report: ${join(study, 'report.md')}`);
-    const report = JSON.parse(readFileSync(join(study, 'report.json'), 'utf8')) as { progress: { ended: number }; launches: Array<{ ran: number; resumed: number; skipped: number }> };
+    const report = JSON.parse(readFileSync(join(study, 'report.json'), 'utf8')) as {
+      progress: { ended: number };
+      launches: Array<{ ran: number; resumed: number; skipped: number }>;
+    };
     expect(report.progress.ended).toBe(2);
     // The killed launch never wrote its end; the other two say what they did.
     expect(report.launches).toHaveLength(3);

@@ -5,7 +5,20 @@ import { SlurmConfig, defaultRegistry, readJournal } from '@aira/coordinator';
 import { detectGpus } from '@aira/worker';
 import { pickAt } from '@aira/hce';
 import { checkLlmAgentConfig } from '@aira/agents';
-import { arrayScript, cellState, cellsToRun, expandMatrix, loadMatrix, runAblation, runCellsOnSlurm, stopStudyWorkers, writeAblationReport, type CellOutcome, type CellProgress, type Matrix } from '@aira/ablation';
+import {
+  arrayScript,
+  cellState,
+  cellsToRun,
+  expandMatrix,
+  loadMatrix,
+  runAblation,
+  runCellsOnSlurm,
+  stopStudyWorkers,
+  writeAblationReport,
+  type CellOutcome,
+  type CellProgress,
+  type Matrix,
+} from '@aira/ablation';
 import { airaCommand, localWorkerLauncher } from '../launcher.js';
 import { withHce, withSuites } from '../hce.js';
 import { withAgents } from '../agents.js';
@@ -32,12 +45,23 @@ interface AblateFlags {
 
 /** The cells' Slurm allocation: the matrix's `launcher.slurm`, flags over it. */
 function slurmOf(matrix: Matrix, flags: AblateFlags): SlurmConfig {
-  const given = { partition: flags.partition, account: flags.account, qos: flags.qos, time: flags.timeLimit, sbatch: flags.sbatch };
-  const input = { ...(matrix.launcher.slurm ?? {}), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  const given = {
+    partition: flags.partition,
+    account: flags.account,
+    qos: flags.qos,
+    time: flags.timeLimit,
+    sbatch: flags.sbatch,
+  };
+  const input = {
+    ...(matrix.launcher.slurm ?? {}),
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
   const r = SlurmConfig.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new ConfigError(`${matrix.file ?? 'matrix'}: launcher.slurm.${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(
+      `${matrix.file ?? 'matrix'}: launcher.slurm.${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   return r.data;
 }
@@ -54,7 +78,9 @@ function progressLine(p: CellProgress, dir: string): string {
     case 'ended': {
       const journal = join(dir, p.cell.cellId, p.result.runId, 'journal.jsonl');
       const pick = pickAt(readJournal(journal).events, Infinity);
-      const what = pick.candidateId ? `pick ${pick.candidateId}, test ${pick.test ?? '–'}, percentile rank ${pick.percentileRank.toFixed(1)}${pick.medal ? `, ${pick.medal}` : ''}` : 'no valid candidate';
+      const what = pick.candidateId
+        ? `pick ${pick.candidateId}, test ${pick.test ?? '–'}, percentile rank ${pick.percentileRank.toFixed(1)}${pick.medal ? `, ${pick.medal}` : ''}`
+        : 'no valid candidate';
       return `${at}: ${p.result.reason} after ${formatDuration(p.seconds * 1000)}; ${p.result.candidates} candidate(s); ${what}`;
     }
   }
@@ -72,15 +98,28 @@ export function register(program: Command): void {
     .option('--study-id <id>', "the study's folder name under --out (default: the matrix's name)")
     .option('--dry-run', 'check the matrix and list its cells, then exit')
     .option('--no-report', 'do not write the report at the end')
-    .option('--mlebench-submissions', "copy each pick's test predictions next to the MLE-bench grading reports (mlebench/<checkpoint>/submissions)")
+    .option(
+      '--mlebench-submissions',
+      "copy each pick's test predictions next to the MLE-bench grading reports (mlebench/<checkpoint>/submissions)",
+    )
     .option('--quiet', 'no progress lines')
-    .option('--launcher <kind>', "local (a pool of worker daemons here) or slurm (one array task per cell); default: the matrix's launcher.kind")
-    .option('--max-parallel <n>', 'slurm: array tasks at once (the %N throttle; default: launcher.maxParallel, else none)')
+    .option(
+      '--launcher <kind>',
+      "local (a pool of worker daemons here) or slurm (one array task per cell); default: the matrix's launcher.kind",
+    )
+    .option(
+      '--max-parallel <n>',
+      'slurm: array tasks at once (the %N throttle; default: launcher.maxParallel, else none)',
+    )
     .option('--partition <name>', 'slurm: partition of the array tasks (over launcher.slurm.partition)')
     .option('--account <name>', 'slurm: account charged')
     .option('--qos <name>', 'slurm: quality of service')
     .option('--time-limit <time>', 'slurm: time limit of each cell (Slurm syntax)')
-    .option('--sbatch <option>', 'slurm: another sbatch option (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option(
+      '--sbatch <option>',
+      'slurm: another sbatch option (repeatable)',
+      (v: string, acc: string[] = []) => [...acc, v],
+    )
     .option('--cell <id>', 'run this one cell (what each Slurm array task does)')
     .option('--print-sbatch', 'slurm: print the array script for the cells not ended yet, then exit')
     .action(async (file: string, flags: AblateFlags) => {
@@ -91,37 +130,67 @@ export function register(program: Command): void {
       for (const v of matrix.variants) checkLlmAgentConfig(v.config); // a missing model or key fails here, before any worker starts
       const dir = join(flags.out, flags.studyId ?? matrix.name);
       const say = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
-      say(`ablation ${matrix.name}: ${matrix.variants.length} variants × ${matrix.competitions.length} competitions × ${matrix.seeds.length} seeds = ${cells.length} cells, ${formatDuration(matrix.budgetMs)} each; study folder ${dir}`);
+      say(
+        `ablation ${matrix.name}: ${matrix.variants.length} variants × ${matrix.competitions.length} competitions × ${matrix.seeds.length} seeds = ${cells.length} cells, ${formatDuration(matrix.budgetMs)} each; study folder ${dir}`,
+      );
       if (flags.dryRun) {
-        for (const c of cells) process.stdout.write(`${c.cellId}\t${c.localWorkers ?? 'own'} worker(s)\t${c.config.agent.name}\t${c.config.search.policy}\thce ${c.config.hce}\n`);
+        for (const c of cells)
+          process.stdout.write(
+            `${c.cellId}\t${c.localWorkers ?? 'own'} worker(s)\t${c.config.agent.name}\t${c.config.search.policy}\thce ${c.config.hce}\n`,
+          );
         return;
       }
       const launcher = flags.launcher ?? matrix.launcher.kind;
-      if (launcher !== 'local' && launcher !== 'slurm') throw new ConfigError(`--launcher ${launcher}: expected local or slurm`);
-      const maxParallel = flags.maxParallel !== undefined ? Number(flags.maxParallel) : matrix.launcher.maxParallel;
-      if (maxParallel !== undefined && !(Number.isInteger(maxParallel) && maxParallel > 0)) throw new ConfigError(`--max-parallel ${flags.maxParallel}: expected a positive whole number`);
+      if (launcher !== 'local' && launcher !== 'slurm')
+        throw new ConfigError(`--launcher ${launcher}: expected local or slurm`);
+      const maxParallel =
+        flags.maxParallel !== undefined ? Number(flags.maxParallel) : matrix.launcher.maxParallel;
+      if (maxParallel !== undefined && !(Number.isInteger(maxParallel) && maxParallel > 0))
+        throw new ConfigError(`--max-parallel ${flags.maxParallel}: expected a positive whole number`);
       if (flags.cell) {
         await runOneCell(matrix, flags, registry, gpus);
         return;
       }
       if (launcher === 'slurm') {
         const slurm = slurmOf(matrix, flags);
-        if (!matrix.file) throw new ConfigError('the slurm launcher needs the matrix as a file (array tasks read it again)');
+        if (!matrix.file)
+          throw new ConfigError('the slurm launcher needs the matrix as a file (array tasks read it again)');
         if (flags.printSbatch) {
           const todo = cellsToRun(cells, dir);
           const workers = Math.max(1, ...todo.map((c) => c.localWorkers ?? 1));
           const logDir = join(dir, 'slurm');
           process.stdout.write(
-            arrayScript({ dir, out: flags.out, studyId: flags.studyId ?? matrix.name, matrixFile: matrix.file, slurm, maxParallel, aira: airaCommand(), cellsFile: join(logDir, 'cells-<at submission>.txt'), count: Math.max(1, todo.length), workers, logDir }),
+            arrayScript({
+              dir,
+              out: flags.out,
+              studyId: flags.studyId ?? matrix.name,
+              matrixFile: matrix.file,
+              slurm,
+              maxParallel,
+              aira: airaCommand(),
+              cellsFile: join(logDir, 'cells-<at submission>.txt'),
+              count: Math.max(1, todo.length),
+              workers,
+              logDir,
+            }),
           );
           return;
         }
         // Checks, ablation.json and the data every cell needs, here, once; then the cells as an array.
-        await runAblation(matrix, { out: flags.out, studyId: flags.studyId, registry, gpus, only: [], command: `aira ablate ${process.argv.slice(3).join(' ')}` });
+        await runAblation(matrix, {
+          out: flags.out,
+          studyId: flags.studyId,
+          registry,
+          gpus,
+          only: [],
+          command: `aira ablate ${process.argv.slice(3).join(' ')}`,
+        });
         const todo = cellsToRun(cells, dir);
         const stop = new AbortController();
         const onSignal = (sig: NodeJS.Signals) => {
-          process.stderr.write(`aira: ${sig}: cancelling the array; the cells under way resume on the next aira ablate\n`);
+          process.stderr.write(
+            `aira: ${sig}: cancelling the array; the cells under way resume on the next aira ablate\n`,
+          );
           stop.abort(sig);
         };
         process.on('SIGINT', onSignal);
@@ -142,7 +211,10 @@ export function register(program: Command): void {
               aira: airaCommand(),
               pollMs: slurm.poll,
               stop: stop.signal,
-              onTask: (t) => say(`[${cells.indexOf(t.cell) + 1}/${cells.length}] ${t.cell.cellId}: array task ${t.task} ${t.state}`),
+              onTask: (t) =>
+                say(
+                  `[${cells.indexOf(t.cell) + 1}/${cells.length}] ${t.cell.cellId}: array task ${t.task} ${t.state}`,
+                ),
             });
             say(`array job ${r.jobId} ended`);
             cancelled = r.cancelled;
@@ -156,9 +228,17 @@ export function register(program: Command): void {
           const ended = cellState(join(dir, c.cellId), c.competition, c.seed).state === 'ended';
           if (ended) return { cellId: c.cellId, status: todo.includes(c) ? 'ran' : 'skipped' };
           if (cancelled) return { cellId: c.cellId, status: 'not-run' };
-          return { cellId: c.cellId, status: 'failed', error: `its array task ended ${taskStates.get(c.cellId) ?? 'without running'} (output in ${join(dir, 'slurm')})` };
+          return {
+            cellId: c.cellId,
+            status: 'failed',
+            error: `its array task ended ${taskStates.get(c.cellId) ?? 'without running'} (output in ${join(dir, 'slurm')})`,
+          };
         });
-        await finish({ studyId: flags.studyId ?? matrix.name, dir, cells: outcomes, drained: cancelled }, flags, say);
+        await finish(
+          { studyId: flags.studyId ?? matrix.name, dir, cells: outcomes, drained: cancelled },
+          flags,
+          say,
+        );
         if (cancelled) process.exitCode = 130;
         return;
       }
@@ -167,7 +247,9 @@ export function register(program: Command): void {
       const onSignal = (sig: NodeJS.Signals) => {
         signals++;
         if (signals === 1) {
-          process.stderr.write(`aira: ${sig}: no further cell starts; the cells under way finish (again to interrupt them now: they resume on the next aira ablate)\n`);
+          process.stderr.write(
+            `aira: ${sig}: no further cell starts; the cells under way finish (again to interrupt them now: they resume on the next aira ablate)\n`,
+          );
           drain.abort(sig);
           return;
         }
@@ -184,7 +266,8 @@ export function register(program: Command): void {
           registry,
           launch: localWorkerLauncher(['--log-level', 'warn']),
           gpus,
-          logger: (cellDir) => createLogger({ name: 'aira-coordinator', file: join(cellDir, 'coordinator.log'), level: 'warn' }),
+          logger: (cellDir) =>
+            createLogger({ name: 'aira-coordinator', file: join(cellDir, 'coordinator.log'), level: 'warn' }),
           drain: drain.signal,
           command: `aira ablate ${process.argv.slice(3).join(' ')}`,
           onCell: (p) => say(progressLine(p, dir)),
@@ -197,7 +280,11 @@ export function register(program: Command): void {
     });
 }
 
-async function finish(result: { studyId: string; dir: string; cells: CellOutcome[]; drained: boolean }, flags: AblateFlags, say: (line: string) => void): Promise<void> {
+async function finish(
+  result: { studyId: string; dir: string; cells: CellOutcome[]; drained: boolean },
+  flags: AblateFlags,
+  say: (line: string) => void,
+): Promise<void> {
   const failed = result.cells.filter((c) => c.status === 'failed');
   const left = result.cells.filter((c) => c.status === 'not-run').length;
   if (flags.report) {
@@ -206,7 +293,9 @@ async function finish(result: { studyId: string; dir: string; cells: CellOutcome
   }
   if (left > 0) say(`${left} cell(s) not run yet: run the same command again to continue`);
   if (failed.length > 0) {
-    process.stderr.write(`aira: ${failed.length} cell(s) failed: ${failed.map((f) => `${f.cellId}: ${f.error}`).join('; ')}\n`);
+    process.stderr.write(
+      `aira: ${failed.length} cell(s) failed: ${failed.map((f) => `${f.cellId}: ${f.error}`).join('; ')}\n`,
+    );
     process.exitCode = 1;
   }
 }
@@ -216,7 +305,12 @@ async function finish(result: { studyId: string; dir: string; cells: CellOutcome
  * SIGTERM (preemption, time limit, scancel) stops it where it is: the journal is left without its
  * end, so the next submission resumes the cell.
  */
-async function runOneCell(matrix: Matrix, flags: AblateFlags, registry: Awaited<ReturnType<typeof withSuites>>, gpus: number): Promise<void> {
+async function runOneCell(
+  matrix: Matrix,
+  flags: AblateFlags,
+  registry: Awaited<ReturnType<typeof withSuites>>,
+  gpus: number,
+): Promise<void> {
   const dir = join(flags.out, flags.studyId ?? matrix.name);
   // Tasks of one array run side by side: each keeps its daemons apart from the others'.
   const poolDir = join(dir, 'slurm', `pool-${flags.cell}`);
@@ -235,7 +329,8 @@ async function runOneCell(matrix: Matrix, flags: AblateFlags, registry: Awaited<
     gpus,
     only: [flags.cell!],
     poolDir,
-    logger: (cellDir) => createLogger({ name: 'aira-coordinator', file: join(cellDir, 'coordinator.log'), level: 'warn' }),
+    logger: (cellDir) =>
+      createLogger({ name: 'aira-coordinator', file: join(cellDir, 'coordinator.log'), level: 'warn' }),
     onCell: (p) => !flags.quiet && process.stderr.write(`${progressLine(p, dir)}\n`),
   });
   const failed = result.cells.find((c) => c.status === 'failed');

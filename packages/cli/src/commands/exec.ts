@@ -36,7 +36,9 @@ interface EventStream {
 export function register(program: Command): void {
   program
     .command('exec')
-    .description('Run one command (or Python code with --python) in a new session on a worker; streams its output and exits with its exit code')
+    .description(
+      'Run one command (or Python code with --python) in a new session on a worker; streams its output and exits with its exit code',
+    )
     .requiredOption('--worker <host:port>', 'worker address (its listening line says it)')
     .option('--token-file <file>', "worker's token file (default: $AIRA_TOKEN_FILE)")
     .option('--python', "run the arguments as Python code in the session's Python process")
@@ -44,7 +46,7 @@ export function register(program: Command): void {
     .option('--connect-timeout <duration>', 'how long to wait for the worker', '10s')
     .argument(
       '<command...>',
-      'after --: several words are one command and its arguments, passed as typed (aira exec … -- sh -c \'exit 7\'); one word is a shell line (aira exec … -- \'nvidia-smi | head\'); with --python, the words are Python code',
+      "after --: several words are one command and its arguments, passed as typed (aira exec … -- sh -c 'exit 7'); one word is a shell line (aira exec … -- 'nvidia-smi | head'); with --python, the words are Python code",
     )
     .action(async (words: string[], flags: ExecFlags) => {
       process.exitCode = await execOnce(words, flags);
@@ -56,7 +58,10 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
     throw new ConfigError(`--worker "${flags.worker}": expected HOST:PORT`);
   }
   const tokenFile = flags.tokenFile ?? process.env.AIRA_TOKEN_FILE;
-  if (!tokenFile) throw new ConfigError('no token: pass --token-file FILE (the worker names its token_file on its first line)');
+  if (!tokenFile)
+    throw new ConfigError(
+      'no token: pass --token-file FILE (the worker names its token_file on its first line)',
+    );
   const token = readTokenFile(tokenFile);
   // wall_ms is a whole number of ms on the wire: rounded up, so the command gets at least what was asked.
   const wallMs = flags.timeout ? Math.ceil(durationFlag('--timeout', flags.timeout)) : 0;
@@ -89,24 +94,36 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    await connection.unary('openSession', { sessionId, labels: { by: 'aira exec' }, dataPath: '', limits: undefined, env: {} }).catch((err) => {
-      throw describeRpcError(err, address);
-    });
+    await connection
+      .unary('openSession', {
+        sessionId,
+        labels: { by: 'aira exec' },
+        dataPath: '',
+        limits: undefined,
+        env: {},
+      })
+      .catch((err) => {
+        throw describeRpcError(err, address);
+      });
     if (cancelling) return 130;
     execStarted = true;
-    const finished = await follow(address, () =>
-      connection.stream('exec', {
-        sessionId,
-        kind: flags.python ? ExecKind.EXEC_KIND_PYTHON : ExecKind.EXEC_KIND_BASH,
-        code: commandLine(words, Boolean(flags.python)),
-        execId,
-        limits: wallMs ? { wallMs, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 } : undefined,
-        label: 'aira exec',
-      }),
+    const finished = await follow(
+      address,
+      () =>
+        connection.stream('exec', {
+          sessionId,
+          kind: flags.python ? ExecKind.EXEC_KIND_PYTHON : ExecKind.EXEC_KIND_BASH,
+          code: commandLine(words, Boolean(flags.python)),
+          execId,
+          limits: wallMs
+            ? { wallMs, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 }
+            : undefined,
+          label: 'aira exec',
+        }),
       (fromSeq) => connection.stream('attach', { execId, fromSeq }),
     );
     if (finished.reason) process.stderr.write(`aira: the command ended: ${finished.reason}\n`);
-    if (finished.outputTruncated) process.stderr.write('aira: output past the worker\'s limit was dropped\n');
+    if (finished.outputTruncated) process.stderr.write("aira: output past the worker's limit was dropped\n");
     // As a local shell would: 130 after Ctrl-C, 124 after a timeout (as timeout(1)), 128+N for a signal.
     if (cancelling) return 130;
     if (finished.reason === 'timeout') return 124;
@@ -142,7 +159,8 @@ async function follow(
           nextSeq++;
           attempts = 0;
           if (ev.event?.$case === 'output') {
-            const out = ev.event.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? process.stderr : process.stdout;
+            const out =
+              ev.event.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? process.stderr : process.stdout;
             if (!out.write(ev.event.value.data)) {
               stream.pause();
               out.once('drain', () => stream.resume());
@@ -158,7 +176,8 @@ async function follow(
       const code = (err as { code?: unknown }).code;
       // A request that did not serialize never reached the worker: re-attaching would only find nothing.
       const local = /serialization failure/i.test((err as { details?: string }).details ?? '');
-      if (typeof code !== 'number' || !REATTACH.has(code) || local || ++attempts > 5) throw describeRpcError(err, address);
+      if (typeof code !== 'number' || !REATTACH.has(code) || local || ++attempts > 5)
+        throw describeRpcError(err, address);
       await new Promise((r) => setTimeout(r, 200 * attempts));
       stream = attach(nextSeq);
     }

@@ -2,13 +2,36 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '@aira/core/errors';
-import { gradeSubmission, loadAnswers, metricFor, readCsv, readLeaderboard, registeredLeaderboard, reportFor, type GradeReport, type GradeResult } from '@aira/grading';
+import {
+  gradeSubmission,
+  loadAnswers,
+  metricFor,
+  readCsv,
+  readLeaderboard,
+  registeredLeaderboard,
+  reportFor,
+  type GradeReport,
+  type GradeResult,
+} from '@aira/grading';
 
 /** The report fields in MLE-bench's order, then ours (reference/mlebench.md §2.3). */
 const FIELDS: (keyof GradeReport)[] = [
-  'competition_id', 'score', 'gold_threshold', 'silver_threshold', 'bronze_threshold', 'median_threshold',
-  'gold_medal', 'silver_medal', 'bronze_medal', 'any_medal', 'above_median',
-  'submission_exists', 'valid_submission', 'is_lower_better', 'percentile_rank', 'approximate_leaderboard',
+  'competition_id',
+  'score',
+  'gold_threshold',
+  'silver_threshold',
+  'bronze_threshold',
+  'median_threshold',
+  'gold_medal',
+  'silver_medal',
+  'bronze_medal',
+  'any_medal',
+  'above_median',
+  'submission_exists',
+  'valid_submission',
+  'is_lower_better',
+  'percentile_rank',
+  'approximate_leaderboard',
 ];
 
 function requireFile(flag: string, path: string): void {
@@ -18,7 +41,8 @@ function requireFile(flag: string, path: string): void {
 
 /** JSON has no NaN or ±Infinity: those scores are written as the strings Python's json would print. */
 function jsonValue(v: unknown): unknown {
-  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   return v;
 }
 
@@ -38,12 +62,18 @@ async function grade(opts: GradeFlags): Promise<GradeReport> {
   if (opts.answers) requireFile('--answers', opts.answers);
   if (opts.leaderboard) requireFile('--leaderboard', opts.leaderboard);
   if (hasBuiltinGrader(opts.competition)) {
-    if (!opts.answers) throw new UserError(`--answers: ${opts.competition} is graded by MLE-bench's grader, which needs the private answers file`);
+    if (!opts.answers)
+      throw new UserError(
+        `--answers: ${opts.competition} is graded by MLE-bench's grader, which needs the private answers file`,
+      );
     const answers = loadAnswers(opts.answers);
     // A .csv that cannot be parsed is reported as an error; any other suffix is MLE-bench's "no submission".
-    const submission = extname(opts.submission).toLowerCase() === '.csv' ? readCsv(opts.submission) : opts.submission;
+    const submission =
+      extname(opts.submission).toLowerCase() === '.csv' ? readCsv(opts.submission) : opts.submission;
     // After the user's own files, so a bad file is the first error named; --leaderboard needs no registry.
-    const leaderboard = opts.leaderboard ? readLeaderboard(opts.leaderboard) : registeredLeaderboard(opts.competition);
+    const leaderboard = opts.leaderboard
+      ? readLeaderboard(opts.leaderboard)
+      : registeredLeaderboard(opts.competition);
     return reportFor(gradeSubmission(opts.competition, submission, answers), leaderboard, opts.submission);
   }
   // Any plugin's competition (plugins/mini, --plugin, AIRA_PLUGINS), with its grader and leaderboard.
@@ -52,8 +82,15 @@ async function grade(opts: GradeFlags): Promise<GradeReport> {
   const registry = await loadRegistry({ plugins: [...pluginsFromEnv(), ...(opts.plugin ?? [])] });
   const c = registry.create(opts.competition, opts.data ? { dataDir: resolve(opts.data) } : undefined);
   if (!opts.answers) await c.prepare?.(); // its prepared private answers (a no-op when current)
-  const leaderboard = opts.leaderboard ? readLeaderboard(opts.leaderboard) : c.leaderboard ? readLeaderboard(c.leaderboard.file, c.leaderboard.exact) : undefined;
-  if (!leaderboard) throw new UserError(`${opts.competition}: its plugin names no leaderboard; give one with --leaderboard FILE`);
+  const leaderboard = opts.leaderboard
+    ? readLeaderboard(opts.leaderboard)
+    : c.leaderboard
+      ? readLeaderboard(c.leaderboard.file, c.leaderboard.exact)
+      : undefined;
+  if (!leaderboard)
+    throw new UserError(
+      `${opts.competition}: its plugin names no leaderboard; give one with --leaderboard FILE`,
+    );
   const outcome = await c.grade(resolve(opts.submission), opts.answers ? resolve(opts.answers) : undefined);
   const result: GradeResult = {
     competitionId: c.id,
@@ -78,19 +115,38 @@ function hasBuiltinGrader(id: string): boolean {
 export function register(program: Command): void {
   program
     .command('grade')
-    .description("grade one submission as MLE-bench does (or as the competition's plugin grades it) and rank it on the competition's leaderboard; exits 1 when the submission is invalid")
-    .requiredOption('--competition <id>', 'competition id: an MLE-bench one (e.g. spaceship-titanic) or any plugin\'s (e.g. mini-diabetes)')
+    .description(
+      "grade one submission as MLE-bench does (or as the competition's plugin grades it) and rank it on the competition's leaderboard; exits 1 when the submission is invalid",
+    )
+    .requiredOption(
+      '--competition <id>',
+      "competition id: an MLE-bench one (e.g. spaceship-titanic) or any plugin's (e.g. mini-diabetes)",
+    )
     .requiredOption('--submission <file>', 'the submission CSV')
-    .option('--answers <file>', "the private answers (.csv, or .jsonl for tensorflow2-question-answering); plugin competitions default to their prepared ones")
-    .option('--leaderboard <file>', "leaderboard CSV with a score column (default: the competition's registered one)")
-    .option('--plugin <spec>', 'a competition plugin: folder, manifest file or npm package (repeatable; adds to AIRA_PLUGINS)', (v: string, acc: string[] = []) => [...acc, v])
-    .option('--data <dir>', 'prepared data folder of plugin competitions (default: AIRA_MLEBENCH_DATA, else ~/.cache/mle-bench/data)')
+    .option(
+      '--answers <file>',
+      'the private answers (.csv, or .jsonl for tensorflow2-question-answering); plugin competitions default to their prepared ones',
+    )
+    .option(
+      '--leaderboard <file>',
+      "leaderboard CSV with a score column (default: the competition's registered one)",
+    )
+    .option(
+      '--plugin <spec>',
+      'a competition plugin: folder, manifest file or npm package (repeatable; adds to AIRA_PLUGINS)',
+      (v: string, acc: string[] = []) => [...acc, v],
+    )
+    .option(
+      '--data <dir>',
+      'prepared data folder of plugin competitions (default: AIRA_MLEBENCH_DATA, else ~/.cache/mle-bench/data)',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (opts: GradeFlags) => {
       const report = await grade(opts);
       if (opts.json) {
         const out: Record<string, unknown> = {};
-        for (const k of [...FIELDS, 'created_at', 'submission_path'] as (keyof GradeReport)[]) out[k] = jsonValue(report[k]);
+        for (const k of [...FIELDS, 'created_at', 'submission_path'] as (keyof GradeReport)[])
+          out[k] = jsonValue(report[k]);
         if (report.reason) out['reason'] = report.reason;
         console.log(JSON.stringify(out, null, 2));
       } else {
@@ -98,7 +154,10 @@ export function register(program: Command): void {
         if (report.reason) rows.push(['reason', report.reason]);
         const width = Math.max(...rows.map(([k]) => k.length));
         for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-        if (report.approximate_leaderboard) console.log(`note: ${opts.competition}'s leaderboard is an approximation of MLE-bench's (see shared/mlebench/SOURCE.md)`);
+        if (report.approximate_leaderboard)
+          console.log(
+            `note: ${opts.competition}'s leaderboard is an approximation of MLE-bench's (see shared/mlebench/SOURCE.md)`,
+          );
       }
       if (!report.valid_submission) process.exitCode = 1;
     });

@@ -14,10 +14,19 @@ function modulesLoaded(args: string[]): { status: number | null; stdout: string;
   const log = join(dir, `modules-${args.join('_').replace(/\W/g, '')}.txt`);
   writeFileSync(log, '');
   const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(spec, ctx, next) { const r = await next(spec, ctx); appendFileSync(process.env.AIRA_TEST_MODULE_LOG, r.url + '\\n'); return r; }\n`);
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';\nexport async function resolve(spec, ctx, next) { const r = await next(spec, ctx); appendFileSync(process.env.AIRA_TEST_MODULE_LOG, r.url + '\\n'); return r; }\n`,
+  );
   const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, AIRA, ...args], { encoding: 'utf8', env: { ...process.env, AIRA_TEST_MODULE_LOG: log } });
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, AIRA, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AIRA_TEST_MODULE_LOG: log },
+  });
   return { status: r.status, stdout: r.stdout, urls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
@@ -35,14 +44,38 @@ describe('aira loads only what a command uses', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/--submission <file>/);
     expect(r.urls.some((u) => u.includes('/packages/grading/'))).toBe(true);
-    for (const heavy of ['/packages/coordinator/', '/packages/worker/', '/packages/agents/', '/packages/protocol/', '@grpc', '/zod/', '/pino/']) {
-      expect(r.urls.filter((u) => u.includes(heavy)), heavy).toEqual([]);
+    for (const heavy of [
+      '/packages/coordinator/',
+      '/packages/worker/',
+      '/packages/agents/',
+      '/packages/protocol/',
+      '@grpc',
+      '/zod/',
+      '/pino/',
+    ]) {
+      expect(
+        r.urls.filter((u) => u.includes(heavy)),
+        heavy,
+      ).toEqual([]);
     }
   });
 
   it('--help still lists every command', () => {
     const r = spawnSync(process.execPath, [AIRA, '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    for (const c of ['worker', 'exec', 'competitions', 'data', 'run', 'status', 'stop', 'grade', 'report', 'show', 'ablate']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    for (const c of [
+      'worker',
+      'exec',
+      'competitions',
+      'data',
+      'run',
+      'status',
+      'stop',
+      'grade',
+      'report',
+      'show',
+      'ablate',
+    ])
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
   });
 });

@@ -34,6 +34,12 @@ export async function registerAll(program: Command, argv?: readonly string[]): P
   const first = args.find((a) => !a.startsWith('-'));
   let names = Object.keys(COMMANDS);
   if (argv && first !== undefined && Object.hasOwn(COMMANDS, first)) names = [first];
-  else if (argv && first === undefined && args.length > 0 && args.every((a) => a === '--version' || a === '-V')) names = [];
+  else if (
+    argv &&
+    first === undefined &&
+    args.length > 0 &&
+    args.every((a) => a === '--version' || a === '-V')
+  )
+    names = [];
   for (const m of await Promise.all(names.map((n) => COMMANDS[n]!()))) m.register(program);
 }

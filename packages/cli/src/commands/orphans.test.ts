@@ -2,7 +2,19 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AIRA, airaSpawn, airaSync, alive, eventsOf, journal, sleepyScript, studyIn, tempRoot, until, workerPids } from '../test-support/cli.js';
+import {
+  AIRA,
+  airaSpawn,
+  airaSync,
+  alive,
+  eventsOf,
+  journal,
+  sleepyScript,
+  studyIn,
+  tempRoot,
+  until,
+  workerPids,
+} from '../test-support/cli.js';
 
 /**
  * No worker daemon outlives its coordinator: a killed coordinator's daemons end by themselves
@@ -20,7 +32,10 @@ afterEach(() => {
 async function started(out: string, args: string[], extra: string[] = []) {
   const run = airaSpawn(['run', '--workers', 'local:2', ...args, '--out', out, ...extra]);
   const runDir = () => join(out, studyIn(out) ?? 'none', 'script-s0');
-  await until('a candidate', () => studyIn(out) && eventsOf(journal(runDir()), 'candidate.added').length >= 1);
+  await until(
+    'a candidate',
+    () => studyIn(out) && eventsOf(journal(runDir()), 'candidate.added').length >= 1,
+  );
   const studyId = studyIn(out)!;
   const pids = workerPids(join(out, studyId));
   leftovers.push(...pids);
@@ -69,7 +84,13 @@ describe('no orphaned worker daemons', () => {
     const studyId = await until('the study', () => studyIn(out));
     const dir = join(out, studyId);
     // The coordinator ends the study (it was not killed by the pipe) and releases it.
-    await until('the study to be released', () => !existsSync(join(dir, 'coordinator.json')) && eventsOf(journal(join(dir, 'script-s0')), 'run.ended').length > 0, 60_000);
+    await until(
+      'the study to be released',
+      () =>
+        !existsSync(join(dir, 'coordinator.json')) &&
+        eventsOf(journal(join(dir, 'script-s0')), 'run.ended').length > 0,
+      60_000,
+    );
     expect(eventsOf(journal(join(dir, 'script-s0')), 'run.ended')[0]!.reason).toBe('stopped');
     const pids = workerPids(dir);
     leftovers.push(...pids);
@@ -81,13 +102,22 @@ describe('no orphaned worker daemons', () => {
     const t = tempRoot('aira-orphans-');
     cleanup = t.cleanup;
     const out = join(t.dir, 'runs');
-    const { run, studyId, pids } = await started(out, ['--quiet', '--script', sleepyScript(t.dir, 0.3), '--keep-workers']);
+    const { run, studyId, pids } = await started(out, [
+      '--quiet',
+      '--script',
+      sleepyScript(t.dir, 0.3),
+      '--keep-workers',
+    ]);
     run.child.kill('SIGKILL');
     await run.exited;
     expect(pids.every(alive)).toBe(true);
     const stop = airaSync(['stop', studyId, '--out', out]);
     expect(stop.status, stop.stderr).toBe(0);
-    expect(stop.stdout).toMatch(new RegExp(`stopped 2 worker daemon\\(s\\) it had left running \\(pid ${pids.join(', ')}\\)|stopped 2 worker daemon`));
+    expect(stop.stdout).toMatch(
+      new RegExp(
+        `stopped 2 worker daemon\\(s\\) it had left running \\(pid ${pids.join(', ')}\\)|stopped 2 worker daemon`,
+      ),
+    );
     for (const pid of pids) await until(`worker ${pid} to exit`, () => !alive(pid), 20_000);
   }, 150_000);
 
@@ -97,7 +127,9 @@ describe('no orphaned worker daemons', () => {
     const out = join(t.dir, 'runs');
     const r = airaSync(['run', '--workers', 'local:9999', '--script', sleepyScript(t.dir, 0), '--out', out]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^aira: workers: "local:9999" asks for 9999 local workers; this machine has \d+ CPU\(s\) and \d+ GPU\(s\), so at most local:\d+$/m);
+    expect(r.stderr).toMatch(
+      /^aira: workers: "local:9999" asks for 9999 local workers; this machine has \d+ CPU\(s\) and \d+ GPU\(s\), so at most local:\d+$/m,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

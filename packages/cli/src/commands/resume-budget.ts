@@ -13,7 +13,8 @@ export function resumeBudget(flags: Record<string, unknown>): Partial<BudgetConf
     const v = flags[flagAttribute(f.flag)];
     if (v === undefined) continue;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${flagName(f.flag)}: expected a number of USD ≥ 0, got "${String(v)}"`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new ConfigError(`${flagName(f.flag)}: expected a number of USD ≥ 0, got "${String(v)}"`);
     out[path.slice('budget.'.length)] = n;
   }
   return out as Partial<BudgetConfig>;

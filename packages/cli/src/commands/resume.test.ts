@@ -1,6 +1,17 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { airaSpawn, airaSync, alive, eventsOf, journal, sleepyScript, studyIn, tempRoot, until, workerPids } from '../test-support/cli.js';
+import {
+  airaSpawn,
+  airaSync,
+  alive,
+  eventsOf,
+  journal,
+  sleepyScript,
+  studyIn,
+  tempRoot,
+  until,
+  workerPids,
+} from '../test-support/cli.js';
 
 /**
  * A study stopped by Ctrl-C or `aira stop` is not done: `aira run --resume` (the command the CLI
@@ -21,14 +32,31 @@ describe('aira run --resume after a stop', () => {
     cleanup = t.cleanup;
     const out = join(t.dir, 'runs');
     const script = sleepyScript(t.dir, 0.3);
-    const first = airaSpawn(['run', '--workers', 'local:2', '--script', script, '--max-jobs', '8', '--budget', '10m', '--out', out]);
+    const first = airaSpawn([
+      'run',
+      '--workers',
+      'local:2',
+      '--script',
+      script,
+      '--max-jobs',
+      '8',
+      '--budget',
+      '10m',
+      '--out',
+      out,
+    ]);
     const runDir = () => join(out, studyIn(out) ?? 'none', 'script-s0');
-    await until('two candidates', () => studyIn(out) && eventsOf(journal(runDir()), 'candidate.added').length >= 2);
+    await until(
+      'two candidates',
+      () => studyIn(out) && eventsOf(journal(runDir()), 'candidate.added').length >= 2,
+    );
     const studyId = studyIn(out)!;
     leftovers.push(...workerPids(join(out, studyId)));
     first.child.kill('SIGINT');
     expect(await first.exited, first.err()).toBe(0);
-    expect(first.out()).toContain(`study ${studyId} stopped; resume with: aira run --resume ${studyId} --out ${out}`);
+    expect(first.out()).toContain(
+      `study ${studyId} stopped; resume with: aira run --resume ${studyId} --out ${out}`,
+    );
     const stoppedAt = eventsOf(journal(runDir()), 'run.ended')[0]!;
     expect(stoppedAt.reason).toBe('stopped');
     const before = eventsOf(journal(runDir()), 'candidate.added').length;
@@ -42,7 +70,9 @@ describe('aira run --resume after a stop', () => {
 
     const resumed = airaSync(['run', '--resume', studyId, '--out', out]);
     expect(resumed.status, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(new RegExp(`${studyId}/script-s0: max-jobs, 8 candidate\\(s\\), final pick c\\d{4}`));
+    expect(resumed.stdout).toMatch(
+      new RegExp(`${studyId}/script-s0: max-jobs, 8 candidate\\(s\\), final pick c\\d{4}`),
+    );
     const events = journal(runDir());
     expect(eventsOf(events, 'run.resumed')).toHaveLength(1);
     expect(eventsOf(events, 'run.ended').map((e) => e.reason)).toEqual(['stopped', 'max-jobs']);
@@ -62,9 +92,23 @@ describe('aira run --resume after a stop', () => {
     cleanup = t.cleanup;
     const out = join(t.dir, 'runs');
     const script = sleepyScript(t.dir, 0.3);
-    const run = airaSpawn(['run', '--quiet', '--workers', 'local:1', '--script', script, '--budget', '12s', '--out', out]);
+    const run = airaSpawn([
+      'run',
+      '--quiet',
+      '--workers',
+      'local:1',
+      '--script',
+      script,
+      '--budget',
+      '12s',
+      '--out',
+      out,
+    ]);
     const runDir = () => join(out, studyIn(out) ?? 'none', 'script-s0');
-    await until('a candidate', () => studyIn(out) && eventsOf(journal(runDir()), 'candidate.added').length >= 1);
+    await until(
+      'a candidate',
+      () => studyIn(out) && eventsOf(journal(runDir()), 'candidate.added').length >= 1,
+    );
     const studyId = studyIn(out)!;
     leftovers.push(...workerPids(join(out, studyId)));
     const stop = airaSync(['stop', studyId, '--out', out, '--wait', '60s']);

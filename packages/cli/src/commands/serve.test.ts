@@ -15,9 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('aira serve', () => {
   it('prints the URL first with --port 0, serves the runs folder, and stops cleanly on Ctrl-C', async () => {
     const runs = join(dir, 'runs');
-    const { runs: [run] } = createSyntheticStudy(runs, { studyId: '20260103-000000-cli', competitions: ['toy'] });
+    const {
+      runs: [run],
+    } = createSyntheticStudy(runs, { studyId: '20260103-000000-cli', competitions: ['toy'] });
     populate(run!, 4);
-    const child = spawn(process.execPath, [AIRA, 'serve', runs, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AIRA, 'serve', runs, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -31,7 +35,9 @@ describe('aira serve', () => {
     expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const res = await fetch(`${firstLine}api/studies`);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { studies: Array<{ id: string }> }).studies.map((s) => s.id)).toEqual(['20260103-000000-cli']);
+    expect(((await res.json()) as { studies: Array<{ id: string }> }).studies.map((s) => s.id)).toEqual([
+      '20260103-000000-cli',
+    ]);
     const code = await new Promise<number | null>((ok) => {
       child.on('exit', ok);
       child.kill('SIGINT');
@@ -40,14 +46,20 @@ describe('aira serve', () => {
   }, 60_000);
 
   it('refuses a non-loopback host without a token file, and a missing folder, each in one line', () => {
-    const r = spawnSync(process.execPath, [AIRA, 'serve', dir, '--host', '0.0.0.0', '--port', '0'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [AIRA, 'serve', dir, '--host', '0.0.0.0', '--port', '0'], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--host 0\.0\.0\.0 is not a loopback address: a token is required/);
     const missing = spawnSync(process.execPath, [AIRA, 'serve', join(dir, 'nope')], { encoding: 'utf8' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/runs folder .*nope does not exist/);
     writeFileSync(join(dir, 'empty-token'), '\n');
-    const empty = spawnSync(process.execPath, [AIRA, 'serve', dir, '--host', '0.0.0.0', '--token-file', join(dir, 'empty-token')], { encoding: 'utf8' });
+    const empty = spawnSync(
+      process.execPath,
+      [AIRA, 'serve', dir, '--host', '0.0.0.0', '--token-file', join(dir, 'empty-token')],
+      { encoding: 'utf8' },
+    );
     expect(empty.status).toBe(2);
     expect(empty.stderr).toMatch(/token file .*empty-token is empty/);
   }, 60_000);

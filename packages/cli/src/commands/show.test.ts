@@ -17,9 +17,15 @@ const KEY = 'sk-cli-show-test-1b2c3d4e5f60718293';
 const dir = mkdtempSync(join(tmpdir(), 'aira-show-cli-'));
 const out = join(dir, 'runs');
 
-function aira(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function aira(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [AIRA, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AIRA, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,10 +37,22 @@ function aira(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numb
 const SOLUTION = 'print("score: 0.75")\n';
 /** The scripted model: write the solution, run it, submit. */
 const replies = [
-  { tool_calls: [{ name: 'bash', arguments: { command: `printf '${SOLUTION.replace(/\n/g, '\\n')}' > solution.py && python3 --version` } }] },
+  {
+    tool_calls: [
+      {
+        name: 'bash',
+        arguments: {
+          command: `printf '${SOLUTION.replace(/\n/g, '\\n')}' > solution.py && python3 --version`,
+        },
+      },
+    ],
+  },
   { tool_calls: [{ name: 'submit', arguments: { path: 'solution.py', summary: 'prints its score' } }] },
 ];
-const seen: Array<{ auth: string | undefined; body: { messages: Array<{ role: string; content: string | null }> } }> = [];
+const seen: Array<{
+  auth: string | undefined;
+  body: { messages: Array<{ role: string; content: string | null }> };
+}> = [];
 let server: Server;
 let url: string;
 
@@ -58,10 +76,23 @@ beforeAll(async () => {
       const message = {
         role: 'assistant',
         content: null,
-        tool_calls: r.tool_calls.map((c, i) => ({ id: `call_${seen.length}_${i}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } })),
+        tool_calls: r.tool_calls.map((c, i) => ({
+          id: `call_${seen.length}_${i}`,
+          type: 'function',
+          function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+        })),
       };
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `x${seen.length}`, object: 'chat.completion', created: 0, model: 'scripted', choices: [{ index: 0, message, finish_reason: 'tool_calls' }], usage: { prompt_tokens: 1200, completion_tokens: 30, total_tokens: 1230 } }));
+      res.end(
+        JSON.stringify({
+          id: `x${seen.length}`,
+          object: 'chat.completion',
+          created: 0,
+          model: 'scripted',
+          choices: [{ index: 0, message, finish_reason: 'tool_calls' }],
+          usage: { prompt_tokens: 1200, completion_tokens: 30, total_tokens: 1230 },
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -73,22 +104,52 @@ afterAll(async () => {
 });
 
 function filesUnder(d: string): string[] {
-  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? filesUnder(join(d, n)) : [join(d, n)]));
+  return readdirSync(d).flatMap((n) =>
+    statSync(join(d, n)).isDirectory() ? filesUnder(join(d, n)) : [join(d, n)],
+  );
 }
 
 describe('aira run --agent react, then aira show', () => {
   it('refuses an LLM agent without a model in one line, before starting anything', async () => {
     const r = await aira(['run', '--agent', 'react', '--out', out, '--workers', 'local:1']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('aira: llm.model: the react agent needs a model (--model NAME or AIRA_MODEL)');
-    const openai = await aira(['run', '--agent', 'operators', '--model', 'gpt-x', '--out', out], { OPENAI_API_KEY: '' });
-    expect(openai.stderr).toMatch(/^aira: llm\.apiKeyEnv: the environment variable OPENAI_API_KEY is not set/);
+    expect(r.stderr.trim()).toBe(
+      'aira: llm.model: the react agent needs a model (--model NAME or AIRA_MODEL)',
+    );
+    const openai = await aira(['run', '--agent', 'operators', '--model', 'gpt-x', '--out', out], {
+      OPENAI_API_KEY: '',
+    });
+    expect(openai.stderr).toMatch(
+      /^aira: llm\.apiKeyEnv: the environment variable OPENAI_API_KEY is not set/,
+    );
   });
 
   it('runs a ReAct job through the CLI and shows its trajectory, tokens and cost; the key is written nowhere', async () => {
     const run = await aira(
-      ['run', '--agent', 'react', '--model', 'scripted', '--llm-base-url', url, '--llm-api-key-env', 'SHOW_TEST_KEY', '--price-input', '2', '--price-output', '10',
-        '--hce', 'off', '--workers', 'local:1', '--max-jobs', '1', '--out', out, '--quiet'],
+      [
+        'run',
+        '--agent',
+        'react',
+        '--model',
+        'scripted',
+        '--llm-base-url',
+        url,
+        '--llm-api-key-env',
+        'SHOW_TEST_KEY',
+        '--price-input',
+        '2',
+        '--price-output',
+        '10',
+        '--hce',
+        'off',
+        '--workers',
+        'local:1',
+        '--max-jobs',
+        '1',
+        '--out',
+        out,
+        '--quiet',
+      ],
       { SHOW_TEST_KEY: KEY },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -98,7 +159,9 @@ describe('aira run --agent react, then aira show', () => {
 
     const list = await aira(['show', study, '--out', out]);
     expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout).toMatch(/run script-s0 · ended \(max-jobs\) · 1 candidate\(s\) · LLM \$0\.0054, 2,460 tokens/);
+    expect(list.stdout).toMatch(
+      /run script-s0 · ended \(max-jobs\) · 1 candidate\(s\) · LLM \$0\.0054, 2,460 tokens/,
+    );
     expect(list.stdout).toMatch(/c0001 draft\s+search 0\.75/);
 
     const show = await aira(['show', study, 'c0001', '--out', out, '--code']);
@@ -121,9 +184,12 @@ describe('aira run --agent react, then aira show', () => {
 
     const missing = await aira(['show', study, 'c0099', '--out', out]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^aira: no candidate "c0099" in study .*\n {2}candidates by run: script-s0: c0001\n$/);
+    expect(missing.stderr).toMatch(
+      /^aira: no candidate "c0099" in study .*\n {2}candidates by run: script-s0: c0001\n$/,
+    );
   });
 });
 
 // The same check as `spawnSync` users elsewhere: the CLI must be built before these tests run.
-if (spawnSync(process.execPath, [AIRA, '--version']).status !== 0) throw new Error('aira is not built: run `npx tsc -b tsconfig.json` first');
+if (spawnSync(process.execPath, [AIRA, '--version']).status !== 0)
+  throw new Error('aira is not built: run `npx tsc -b tsconfig.json` first');

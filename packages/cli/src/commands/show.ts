@@ -28,15 +28,21 @@ interface ShowFlags {
 export function register(program: Command): void {
   program
     .command('show')
-    .description('Print the job that made a candidate: steps, tool calls, outputs (truncated), timings, tokens and cost, parents and scores')
+    .description(
+      'Print the job that made a candidate: steps, tool calls, outputs (truncated), timings, tokens and cost, parents and scores',
+    )
     .argument('<study>', 'a study id (under --out) or folder')
-    .argument('[candidate]', 'a candidate (c0003) or job (j0003); RUN/c0003 when the study has several runs. Omitted: list the candidates')
+    .argument(
+      '[candidate]',
+      'a candidate (c0003) or job (j0003); RUN/c0003 when the study has several runs. Omitted: list the candidates',
+    )
     .option('--out <dir>', 'folder that holds studies [AIRA_OUT]')
     .option('--chars <n>', 'characters shown of each text (0: all)', '600')
     .option('--code', "also print the candidate's code")
     .action((study: string, candidate: string | undefined, flags: ShowFlags) => {
       const chars = Number(flags.chars);
-      if (!Number.isInteger(chars) || chars < 0) throw new UserError(`--chars: "${flags.chars}" is not a whole number of characters`);
+      if (!Number.isInteger(chars) || chars < 0)
+        throw new UserError(`--chars: "${flags.chars}" is not a whole number of characters`);
       const dir = locateStudy(study, flags.out ?? process.env.AIRA_OUT ?? 'runs');
       process.stdout.write(`${showStudy(dir, candidate, { chars, code: Boolean(flags.code) })}\n`);
     });
@@ -57,21 +63,34 @@ function loadRuns(dir: string): RunView[] {
   });
 }
 
-export function showStudy(dir: string, which: string | undefined, opts: { chars: number; code?: boolean }): string {
+export function showStudy(
+  dir: string,
+  which: string | undefined,
+  opts: { chars: number; code?: boolean },
+): string {
   const runs = loadRuns(dir);
   if (!which) return runs.map((r) => listRun(r)).join('\n\n');
-  const [runPart, idPart] = which.includes('/') ? (which.split('/', 2) as [string, string]) : [undefined, which];
+  const [runPart, idPart] = which.includes('/')
+    ? (which.split('/', 2) as [string, string])
+    : [undefined, which];
   const found = runs
     .filter((r) => !runPart || r.runId === runPart)
     .flatMap((r) => {
-      const c = r.state.candidates.get(idPart) ?? [...r.state.candidates.values()].find((x) => x.jobId === idPart);
+      const c =
+        r.state.candidates.get(idPart) ?? [...r.state.candidates.values()].find((x) => x.jobId === idPart);
       return c ? [{ run: r, c }] : [];
     });
   if (found.length === 0) {
-    const known = runs.map((r) => `${r.runId}: ${[...r.state.candidates.keys()].join(', ') || 'none'}`).join('; ');
+    const known = runs
+      .map((r) => `${r.runId}: ${[...r.state.candidates.keys()].join(', ') || 'none'}`)
+      .join('; ');
     throw new UserError(`no candidate "${which}" in study ${dir}`, `candidates by run: ${known}`);
   }
-  if (found.length > 1) throw new UserError(`"${which}" is in several runs (${found.map((f) => f.run.runId).join(', ')})`, `name one, e.g. ${found[0]!.run.runId}/${idPart}`);
+  if (found.length > 1)
+    throw new UserError(
+      `"${which}" is in several runs (${found.map((f) => f.run.runId).join(', ')})`,
+      `name one, e.g. ${found[0]!.run.runId}/${idPart}`,
+    );
   return showCandidate(found[0]!.run, found[0]!.c, opts);
 }
 
@@ -89,19 +108,32 @@ function scoreText(c: CandidateRecord): string {
 function listRun(r: RunView): string {
   const s = r.state;
   const costs = costsBy(r.events);
-  const total = [...costs.values()].reduce((a, c) => ({ usd: a.usd + c.usd, tokens: a.tokens + c.tokens }), { usd: 0, tokens: 0 });
-  const head = [`run ${r.runId}`, s.ended ? `ended (${s.ended.reason})` : 'not ended', `${s.candidates.size} candidate(s)`];
-  if (total.tokens > 0 || total.usd > 0) head.push(`LLM ${usd(total.usd)}, ${total.tokens.toLocaleString('en-US')} tokens`);
+  const total = [...costs.values()].reduce((a, c) => ({ usd: a.usd + c.usd, tokens: a.tokens + c.tokens }), {
+    usd: 0,
+    tokens: 0,
+  });
+  const head = [
+    `run ${r.runId}`,
+    s.ended ? `ended (${s.ended.reason})` : 'not ended',
+    `${s.candidates.size} candidate(s)`,
+  ];
+  if (total.tokens > 0 || total.usd > 0)
+    head.push(`LLM ${usd(total.usd)}, ${total.tokens.toLocaleString('en-US')} tokens`);
   const lines = [head.join(' · ')];
   for (const c of s.candidates.values()) {
     const cost = costs.get(`${c.jobId}/a${c.attempt}`);
-    const steps = r.events.filter((e) => e.type === 'step' && e.jobId === c.jobId && e.attempt === c.attempt).length;
+    const steps = r.events.filter(
+      (e) => e.type === 'step' && e.jobId === c.jobId && e.attempt === c.attempt,
+    ).length;
     const lineage = c.parents.length ? ` of ${c.parents.join('+')}` : '';
     const took = formatDuration(c.timings.submittedAt - c.timings.startedAt);
     const extra = [`${steps} steps`, took, ...(cost ? [usd(cost.usd)] : [])].join(', ');
     lines.push(`  ${c.id} ${`${c.operator}${lineage}`.padEnd(22)} ${scoreText(c)}  (${extra})`);
   }
-  if (s.ended?.finalPick) lines.push(`  final pick: ${s.ended.finalPick.candidateId} by ${s.ended.finalPick.by} score ${s.ended.finalPick.score}`);
+  if (s.ended?.finalPick)
+    lines.push(
+      `  final pick: ${s.ended.finalPick.candidateId} by ${s.ended.finalPick.by} score ${s.ended.finalPick.score}`,
+    );
   return lines.join('\n');
 }
 
@@ -109,25 +141,38 @@ function listRun(r: RunView): string {
 
 function showCandidate(r: RunView, c: CandidateRecord, opts: { chars: number; code?: boolean }): string {
   const s = r.state;
-  const ev = r.events.filter((e) => 'jobId' in e && e.jobId === c.jobId && (!('attempt' in e) || e.attempt === c.attempt));
+  const ev = r.events.filter(
+    (e) => 'jobId' in e && e.jobId === c.jobId && (!('attempt' in e) || e.attempt === c.attempt),
+  );
   const started = ev.find((e) => e.type === 'attempt.started');
   const t0 = started?.t ?? c.timings.startedAt;
   const out: string[] = [];
   const lineage = c.parents.length ? ` of ${c.parents.join(' + ')}` : '';
-  out.push(`${c.id} · ${c.operator}${lineage} · run ${r.runId} · job ${c.jobId} attempt ${c.attempt} on ${c.workerId}`);
+  out.push(
+    `${c.id} · ${c.operator}${lineage} · run ${r.runId} · job ${c.jobId} attempt ${c.attempt} on ${c.workerId}`,
+  );
   out.push(`scores: ${scoreText(c)}`);
-  if (!c.scores.valid && c.scores.reason && c.scores.reason.includes('\n')) out.push(indent(clipText(c.scores.reason, opts.chars), 4));
+  if (!c.scores.valid && c.scores.reason && c.scores.reason.includes('\n'))
+    out.push(indent(clipText(c.scores.reason, opts.chars), 4));
   if (c.summary) out.push(`summary: ${c.summary}`);
-  out.push(`time: ${formatDuration(c.timings.submittedAt - c.timings.startedAt)} to submit, graded ${formatDuration(c.timings.evaluatedAt - c.timings.submittedAt)} later, at ${formatDuration(c.timings.activeMs)} of run time`);
+  out.push(
+    `time: ${formatDuration(c.timings.submittedAt - c.timings.startedAt)} to submit, graded ${formatDuration(c.timings.evaluatedAt - c.timings.submittedAt)} later, at ${formatDuration(c.timings.activeMs)} of run time`,
+  );
   const cost = costsBy(r.events).get(`${c.jobId}/a${c.attempt}`);
   if (cost) {
-    out.push(`LLM: ${cost.calls} call(s) · ${cost.prompt.toLocaleString('en-US')} prompt + ${cost.completion.toLocaleString('en-US')} completion tokens · ${usd(cost.usd)}${cost.models.size ? ` · ${[...cost.models].join(', ')}` : ''}`);
+    out.push(
+      `LLM: ${cost.calls} call(s) · ${cost.prompt.toLocaleString('en-US')} prompt + ${cost.completion.toLocaleString('en-US')} completion tokens · ${usd(cost.usd)}${cost.models.size ? ` · ${[...cost.models].join(', ')}` : ''}`,
+    );
   }
   if (c.parents.length) {
     out.push('parents:');
     for (const id of c.parents) {
       const p = s.candidates.get(id);
-      out.push(p ? `  ${p.id} ${p.operator} · ${scoreText(p)}${p.summary ? ` · ${firstLine(p.summary)}` : ''}` : `  ${id} (not in the journal)`);
+      out.push(
+        p
+          ? `  ${p.id} ${p.operator} · ${scoreText(p)}${p.summary ? ` · ${firstLine(p.summary)}` : ''}`
+          : `  ${id} (not in the journal)`,
+      );
     }
   }
   out.push('steps:');
@@ -135,11 +180,15 @@ function showCandidate(r: RunView, c: CandidateRecord, opts: { chars: number; co
     const at = `+${formatDuration(Math.max(0, e.t - t0))}`.padStart(8);
     if (e.type === 'step') out.push(...stepLines(e.step, at, opts.chars));
     else if (e.type === 'exec.finished') {
-      const started = ev.find((x) => x.type === 'exec.started' && x.execId === e.execId) as Extract<JournalEvent, { type: 'exec.started' }> | undefined;
+      const started = ev.find((x) => x.type === 'exec.started' && x.execId === e.execId) as
+        Extract<JournalEvent, { type: 'exec.started' }> | undefined;
       const how = e.reason ? `stopped (${e.reason})` : `exit ${e.exitCode}`;
-      out.push(`${at}  exec ${started?.label ?? e.execId} · ${formatDuration(e.durationMs)} · ${how}${started ? ` · log ${started.log}` : ''}`);
+      out.push(
+        `${at}  exec ${started?.label ?? e.execId} · ${formatDuration(e.durationMs)} · ${how}${started ? ` · log ${started.log}` : ''}`,
+      );
     } else if (e.type === 'attempt.submitted') out.push(`${at}  submitted`);
-    else if (e.type === 'attempt.abandoned' || e.type === 'attempt.cancelled') out.push(`${at}  ${e.type.split('.')[1]}: ${e.reason}`);
+    else if (e.type === 'attempt.abandoned' || e.type === 'attempt.cancelled')
+      out.push(`${at}  ${e.type.split('.')[1]}: ${e.reason}`);
   }
   if (opts.code) {
     out.push('code:');
@@ -156,29 +205,57 @@ function stepLines(step: Record<string, unknown>, at: string, chars: number): st
     case 'react.start':
     case 'operators.start': {
       const limits = step.limits as Record<string, unknown> | undefined;
-      const bits = [`model ${String(step.model)}`, ...(step.protocol ? [`${String(step.protocol)} tool calls`] : []), ...(step.template ? [`template ${String(step.template)}`] : [])];
-      if (limits) bits.push(`≤${String(limits.maxSteps)} steps${limits.maxTokens ? `, ≤${String(limits.maxTokens)} tokens` : ''}, ${formatDuration(Number(limits.timeMs))}`);
-      return [`${at}  ${kind.split('.')[0]} start · ${bits.join(' · ')} · LLM log ${String(step.llmLog)}`, ...(chars === 0 ? [text(step.prompt)] : [])];
+      const bits = [
+        `model ${String(step.model)}`,
+        ...(step.protocol ? [`${String(step.protocol)} tool calls`] : []),
+        ...(step.template ? [`template ${String(step.template)}`] : []),
+      ];
+      if (limits)
+        bits.push(
+          `≤${String(limits.maxSteps)} steps${limits.maxTokens ? `, ≤${String(limits.maxTokens)} tokens` : ''}, ${formatDuration(Number(limits.timeMs))}`,
+        );
+      return [
+        `${at}  ${kind.split('.')[0]} start · ${bits.join(' · ')} · LLM log ${String(step.llmLog)}`,
+        ...(chars === 0 ? [text(step.prompt)] : []),
+      ];
     }
     case 'react.llm':
     case 'operators.llm': {
-      const u = step.usage as { promptTokens: number; completionTokens: number; estimated?: boolean } | undefined;
-      const tokens = u ? `${u.promptTokens}+${u.completionTokens} tokens${u.estimated ? ' (estimated)' : ''}` : '';
-      const lines = [`${at}  [${String(step.step)}] model · ${formatDuration(Number(step.durationMs))} · ${tokens} · ${usd(Number(step.costUsd ?? 0))}${Number(step.attempts) > 1 ? ` · ${String(step.attempts)} attempts` : ''}`];
+      const u = step.usage as
+        { promptTokens: number; completionTokens: number; estimated?: boolean } | undefined;
+      const tokens = u
+        ? `${u.promptTokens}+${u.completionTokens} tokens${u.estimated ? ' (estimated)' : ''}`
+        : '';
+      const lines = [
+        `${at}  [${String(step.step)}] model · ${formatDuration(Number(step.durationMs))} · ${tokens} · ${usd(Number(step.costUsd ?? 0))}${Number(step.attempts) > 1 ? ` · ${String(step.attempts)} attempts` : ''}`,
+      ];
       if (String(step.content ?? '').trim()) lines.push(text(step.content));
-      for (const call of (step.toolCalls as Array<{ name: string; arguments: string; error?: string }> | undefined) ?? []) {
-        lines.push(`            → ${call.name || '(unreadable call)'} ${clipText(call.arguments, chars).replace(/\n/g, '\n              ')}${call.error ? `  [${call.error}]` : ''}`);
+      for (const call of (step.toolCalls as
+        Array<{ name: string; arguments: string; error?: string }> | undefined) ?? []) {
+        lines.push(
+          `            → ${call.name || '(unreadable call)'} ${clipText(call.arguments, chars).replace(/\n/g, '\n              ')}${call.error ? `  [${call.error}]` : ''}`,
+        );
       }
       return lines;
     }
     case 'react.tool': {
-      const how = step.exitCode !== undefined ? (step.reason ? ` · stopped (${String(step.reason)})` : ` · exit ${String(step.exitCode)}`) : '';
+      const how =
+        step.exitCode !== undefined
+          ? step.reason
+            ? ` · stopped (${String(step.reason)})`
+            : ` · exit ${String(step.exitCode)}`
+          : '';
       const name = step.tool === null ? 'no tool called' : String(step.tool);
-      return [`${at}  [${String(step.step)}] ${name} · ${formatDuration(Number(step.durationMs ?? 0))}${how}${step.error ? ' · error' : ''}`, text(step.observation)];
+      return [
+        `${at}  [${String(step.step)}] ${name} · ${formatDuration(Number(step.durationMs ?? 0))}${how}${step.error ? ' · error' : ''}`,
+        text(step.observation),
+      ];
     }
     case 'react.end':
     case 'operators.end':
-      return [`${at}  end: ${String(step.reason)}${step.submitted ? ` (${String(step.submitted)})` : ''} · ${String(step.calls)} call(s), ${Number(step.tokens).toLocaleString('en-US')} tokens, ${usd(Number(step.costUsd))}`];
+      return [
+        `${at}  end: ${String(step.reason)}${step.submitted ? ` (${String(step.submitted)})` : ''} · ${String(step.calls)} call(s), ${Number(step.tokens).toLocaleString('en-US')} tokens, ${usd(Number(step.costUsd))}`,
+      ];
     default: {
       const { kind: _k, ...rest } = step;
       return [`${at}  ${kind} ${clipText(JSON.stringify(rest), chars)}`];
@@ -201,7 +278,14 @@ function costsBy(events: JournalEvent[]): Map<string, CostTotals> {
   for (const e of events) {
     if (e.type !== 'cost') continue;
     const key = `${e.jobId}/a${e.attempt}`;
-    const t = by.get(key) ?? { usd: 0, tokens: 0, prompt: 0, completion: 0, calls: 0, models: new Set<string>() };
+    const t = by.get(key) ?? {
+      usd: 0,
+      tokens: 0,
+      prompt: 0,
+      completion: 0,
+      calls: 0,
+      models: new Set<string>(),
+    };
     const d = e.detail ?? {};
     t.usd += e.usd;
     t.prompt += Number(d.promptTokens ?? 0);

@@ -6,7 +6,9 @@ import { locateStudy, requestStop, stopRecordedWorkers, studyStatus } from '@air
 export function register(program: Command): void {
   program
     .command('stop')
-    .description('End a running study cleanly from another terminal: running jobs are cancelled and the final pick is made')
+    .description(
+      'End a running study cleanly from another terminal: running jobs are cancelled and the final pick is made',
+    )
     .argument('<study>', 'a study id (under --out) or folder')
     .option('--out <dir>', 'folder that holds studies [AIRA_OUT]')
     .option('--wait <duration>', 'how long to wait for the coordinator to finish (0: do not wait)', '2m')
@@ -14,12 +16,21 @@ export function register(program: Command): void {
       const dir = locateStudy(study, flags.out ?? process.env.AIRA_OUT ?? 'runs');
       const r = requestStop(dir);
       if (!r.running) {
-        process.stdout.write(`study ${study} is not running; a STOP file was left so it will not continue unless resumed\n`);
+        process.stdout.write(
+          `study ${study} is not running; a STOP file was left so it will not continue unless resumed\n`,
+        );
         const left = await stopRecordedWorkers(join(dir, 'workers'));
-        if (left.length) process.stdout.write(`stopped ${left.length} worker daemon(s) it had left running (pid ${left.join(', ')})\n`);
+        if (left.length)
+          process.stdout.write(
+            `stopped ${left.length} worker daemon(s) it had left running (pid ${left.join(', ')})\n`,
+          );
         return;
       }
-      process.stdout.write(r.signalled ? `asked pid ${r.pid} to stop\n` : `STOP file written; the coordinator (pid ${r.pid}, another machine) will see it\n`);
+      process.stdout.write(
+        r.signalled
+          ? `asked pid ${r.pid} to stop\n`
+          : `STOP file written; the coordinator (pid ${r.pid}, another machine) will see it\n`,
+      );
       const waitMs = parseDuration(flags.wait);
       const until = Date.now() + waitMs;
       while (Date.now() < until) {
@@ -30,6 +41,7 @@ export function register(program: Command): void {
         }
         await new Promise((res) => setTimeout(res, 250));
       }
-      if (waitMs > 0) throw new UserError(`study ${study} still running after ${flags.wait}`, 'check `aira status`');
+      if (waitMs > 0)
+        throw new UserError(`study ${study} still running after ${flags.wait}`, 'check `aira status`');
     });
 }

@@ -21,7 +21,9 @@ export function eventLine(runId: string, e: JournalEvent): string | null {
     case 'attempt.abandoned':
       return `${at} ${e.jobId} attempt ${e.attempt} abandoned: ${e.reason}`;
     case 'run.ended': {
-      const pick = e.finalPick ? `final pick ${e.finalPick.candidateId} (${e.finalPick.by} score ${e.finalPick.score})` : 'no valid candidate';
+      const pick = e.finalPick
+        ? `final pick ${e.finalPick.candidateId} (${e.finalPick.by} score ${e.finalPick.score})`
+        : 'no valid candidate';
       return `${at} ended (${e.reason}): ${pick}`;
     }
     default:
@@ -34,7 +36,10 @@ export function eventLine(runId: string, e: JournalEvent): string | null {
  * (a traceback), its last line, which names the exception.
  */
 export function reasonLine(reason: string): string {
-  const lines = reason.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = reason
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length <= 1) return lines[0] ?? 'no reason given';
   return `${lines[0]} — ${lines[lines.length - 1]}`;
 }

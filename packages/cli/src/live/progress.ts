@@ -18,7 +18,11 @@ export interface Progress {
 }
 
 /** --json, --quiet, else the live view on a terminal and plain lines elsewhere. */
-export function progressMode(flags: { json?: boolean; quiet?: boolean }, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ProgressMode {
+export function progressMode(
+  flags: { json?: boolean; quiet?: boolean },
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressMode {
   if (flags.json) return 'json';
   if (flags.quiet) return 'quiet';
   return stream.isTTY && env.TERM !== 'dumb' && !env.CI ? 'live' : 'lines';
@@ -42,7 +46,10 @@ function readStudyFile(dir: string): StudyFile {
  * whenever something happens, keeping other stderr output above it; `lines` writes one line per
  * notable event; `json` writes every journal event as one JSON line on stdout; `quiet` nothing.
  */
-export function createProgress(mode: ProgressMode, io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream } = { out: process.stdout, err: process.stderr }): Progress {
+export function createProgress(
+  mode: ProgressMode,
+  io: { out: NodeJS.WriteStream; err: NodeJS.WriteStream } = { out: process.stdout, err: process.stderr },
+): Progress {
   const state = new LiveState();
   let screen: ReturnType<typeof liveScreen> | null = null;
   return {
@@ -54,7 +61,8 @@ export function createProgress(mode: ProgressMode, io: { out: NodeJS.WriteStream
       // A resumed study: what its runs did before, for the view (the other modes print only what happens now).
       if (mode === 'live') {
         for (const r of doc.runs ?? []) {
-          for (const e of readJournal(join(info.dir, r.runId, 'journal.jsonl')).events) state.apply(r.runId, e, true);
+          for (const e of readJournal(join(info.dir, r.runId, 'journal.jsonl')).events)
+            state.apply(r.runId, e, true);
         }
       }
       for (const w of info.workers) state.addWorker(w.id);

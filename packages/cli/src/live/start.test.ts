@@ -20,7 +20,11 @@ const root = mkdtempSync(join(tmpdir(), 'aira-start-'));
 const out = join(root, 'runs');
 // Prepared data and HCE splits are caches: shared with other runs of this test on this machine.
 const uid = process.getuid?.() ?? 0;
-const env: NodeJS.ProcessEnv = { ...process.env, AIRA_MLEBENCH_DATA: join(tmpdir(), `aira-mini-data-${uid}`), AIRA_HCE_CACHE: join(tmpdir(), `aira-mini-hce-${uid}`) };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  AIRA_MLEBENCH_DATA: join(tmpdir(), `aira-mini-data-${uid}`),
+  AIRA_HCE_CACHE: join(tmpdir(), `aira-mini-hce-${uid}`),
+};
 delete env.CI; // the child decides on its own that stderr is not a terminal
 
 interface Child {
@@ -36,7 +40,12 @@ function aira(args: string[]): Child {
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { code: new Promise((done) => child.on('exit', (code) => done(code))), stdout: () => stdout, stderr: () => stderr, pid: child.pid! };
+  return {
+    code: new Promise((done) => child.on('exit', (code) => done(code))),
+    stdout: () => stdout,
+    stderr: () => stderr,
+    pid: child.pid!,
+  };
 }
 
 async function until<T>(what: string, probe: () => T | undefined | null | false, ms = 240_000): Promise<T> {
@@ -97,11 +106,18 @@ describe('npm start at CI size: aira run --suite mini, Ctrl-C, --resume, report'
       expect(run.pick, `${id} has a final pick`).not.toBeNull();
       const baseline = miniBaseline(id);
       const test = run.pick!.test!;
-      expect(baseline.lowerIsBetter ? test < baseline.score : test > baseline.score, `${id}: test ${test} vs trivial baseline ${baseline.score}`).toBe(true);
+      expect(
+        baseline.lowerIsBetter ? test < baseline.score : test > baseline.score,
+        `${id}: test ${test} vs trivial baseline ${baseline.score}`,
+      ).toBe(true);
       expect(run.pick!.leaderboard!.label).toBe('reference leaderboard');
       // Each series is drawn: well-formed SVG with a line and a point per value.
       const seen = inspectPlotSvg(readFileSync(join(dir, run.plot!), 'utf8'));
-      for (const s of SERIES) expect(seen.series[s.label], `${id} ${s.label}`).toEqual({ line: true, points: run.series[s.key].length });
+      for (const s of SERIES)
+        expect(seen.series[s.label], `${id} ${s.label}`).toEqual({
+          line: true,
+          points: run.series[s.key].length,
+        });
     }
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toMatch(/Protection: \*\*(sandbox \(bubblewrap\)|UNPROTECTED)/);

@@ -1,7 +1,13 @@
 import { gradedDirection, isBetter, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
 
 /** Events of a resumed study's past that count for its runs (the workers they name are gone). */
-const HISTORY = new Set<JournalEvent['type']>(['run.started', 'run.resumed', 'job.created', 'candidate.added', 'run.ended']);
+const HISTORY = new Set<JournalEvent['type']>([
+  'run.started',
+  'run.resumed',
+  'job.created',
+  'candidate.added',
+  'run.ended',
+]);
 
 /** What one worker does now, as the journals tell it. */
 export interface WorkerView {
@@ -60,13 +66,33 @@ export class LiveState {
   }
 
   private newRun(runId: string, competition: string | null): RunView {
-    return { runId, competition, state: 'waiting', direction: 'maximize', budgetMs: this.budgetMs, activeMs: 0, activeAt: 0, jobs: 0, candidates: 0, valid: 0, best: null, last: null };
+    return {
+      runId,
+      competition,
+      state: 'waiting',
+      direction: 'maximize',
+      budgetMs: this.budgetMs,
+      activeMs: 0,
+      activeAt: 0,
+      jobs: 0,
+      candidates: 0,
+      valid: 0,
+      best: null,
+      last: null,
+    };
   }
 
-  setStudy(studyId: string, dir: string, runs: ReadonlyArray<{ runId: string; competition: string | null }>, budgetMs: number): void {
+  setStudy(
+    studyId: string,
+    dir: string,
+    runs: ReadonlyArray<{ runId: string; competition: string | null }>,
+    budgetMs: number,
+  ): void {
     this.studyId = studyId;
     this.dir = dir;
-    for (const r of runs) if (!this.runs.has(r.runId)) this.runs.set(r.runId, { ...this.newRun(r.runId, r.competition), budgetMs });
+    for (const r of runs)
+      if (!this.runs.has(r.runId))
+        this.runs.set(r.runId, { ...this.newRun(r.runId, r.competition), budgetMs });
     for (const r of this.runs.values()) r.budgetMs = budgetMs;
   }
 
@@ -116,21 +142,32 @@ export class LiveState {
         break;
       case 'attempt.started': {
         const job = this.jobs.get(key(e.jobId));
-        this.addWorker(e.workerId).job = { runId, jobId: e.jobId, operator: job?.operator ?? 'job', parents: job?.parents ?? [], attempt: e.attempt, since: e.t, exec: null };
+        this.addWorker(e.workerId).job = {
+          runId,
+          jobId: e.jobId,
+          operator: job?.operator ?? 'job',
+          parents: job?.parents ?? [],
+          attempt: e.attempt,
+          since: e.t,
+          exec: null,
+        };
         break;
       }
       case 'exec.started': {
         const w = this.workers.get(e.workerId);
-        if (w?.job && w.job.jobId === e.jobId && w.job.runId === runId) w.job.exec = { label: e.label, since: e.t };
+        if (w?.job && w.job.jobId === e.jobId && w.job.runId === runId)
+          w.job.exec = { label: e.label, since: e.t };
         break;
       }
       case 'exec.finished':
-        for (const w of this.workers.values()) if (w.job?.runId === runId && w.job.jobId === e.jobId && w.job.exec) w.job.exec = null;
+        for (const w of this.workers.values())
+          if (w.job?.runId === runId && w.job.jobId === e.jobId && w.job.exec) w.job.exec = null;
         break;
       case 'attempt.submitted':
       case 'attempt.abandoned':
       case 'attempt.cancelled':
-        for (const w of this.workers.values()) if (w.job?.runId === runId && w.job.jobId === e.jobId && w.job.attempt === e.attempt) w.job = null;
+        for (const w of this.workers.values())
+          if (w.job?.runId === runId && w.job.jobId === e.jobId && w.job.attempt === e.attempt) w.job = null;
         break;
       case 'candidate.added': {
         const c = e.candidate;
@@ -142,7 +179,12 @@ export class LiveState {
         const s = c.scores.search;
         if (c.scores.valid) {
           run.valid++;
-          if (typeof s === 'number' && Number.isFinite(s) && (!run.best || isBetter(s, run.best.score, run.direction))) run.best = { id: c.id, score: s };
+          if (
+            typeof s === 'number' &&
+            Number.isFinite(s) &&
+            (!run.best || isBetter(s, run.best.score, run.direction))
+          )
+            run.best = { id: c.id, score: s };
         }
         break;
       }

@@ -18,19 +18,36 @@ export interface Running {
 }
 
 export function airaSpawn(args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, [AIRA, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [AIRA, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return { child, pid: child.pid!, out: () => out, err: () => err, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
+  return {
+    child,
+    pid: child.pid!,
+    out: () => out,
+    err: () => err,
+    exited: new Promise((r) => child.once('exit', (code) => r(code))),
+  };
 }
 
 export function airaSync(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000) {
-  return spawnSync(process.execPath, [AIRA, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout });
+  return spawnSync(process.execPath, [AIRA, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout,
+  });
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | null | false, ms = 120_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  ms = 120_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = probe();
@@ -54,13 +71,17 @@ export function tempRoot(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export const studyIn = (out: string): string | undefined => (existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined);
+export const studyIn = (out: string): string | undefined =>
+  existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined;
 
 export function journal(runDir: string): JournalEvent[] {
   return readJournal(join(runDir, 'journal.jsonl')).events;
 }
 
-export function eventsOf<T extends JournalEvent['type']>(events: JournalEvent[], type: T): Array<Extract<JournalEvent, { type: T }>> {
+export function eventsOf<T extends JournalEvent['type']>(
+  events: JournalEvent[],
+  type: T,
+): Array<Extract<JournalEvent, { type: T }>> {
   return events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
 }
 

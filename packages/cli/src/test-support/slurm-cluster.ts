@@ -1,5 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +41,8 @@ export interface SlurmCluster {
 
 /** Why the real-Slurm tests cannot run here, or null when they can. Root without Slurm is not a reason: the set-up installs it. */
 export function slurmSkipReason(): string | null {
-  if (process.getuid?.() !== 0) return 'the real-Slurm tests start slurmd, which runs jobs as root: run them as root (CI does)';
+  if (process.getuid?.() !== 0)
+    return 'the real-Slurm tests start slurmd, which runs jobs as root: run them as root (CI does)';
   return null;
 }
 
@@ -55,7 +67,10 @@ function processesWithEnv(entry: string): Array<{ pid: number; cmd: string }> {
     try {
       if (/^State:\s+Z/m.test(readFileSync(`/proc/${name}/status`, 'utf8'))) continue;
       if (!readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)) continue;
-      out.push({ pid: Number(name), cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+      out.push({
+        pid: Number(name),
+        cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(),
+      });
     } catch {
       /* gone, or not ours to read */
     }
@@ -63,12 +78,18 @@ function processesWithEnv(entry: string): Array<{ pid: number; cmd: string }> {
   return out;
 }
 
-async function until<T>(what: string, probe: () => T | null | undefined | false, ms: number, detail: () => string = () => ''): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | null | undefined | false,
+  ms: number,
+  detail: () => string = () => '',
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = probe();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`slurm test cluster: timed out waiting for ${what}${detail() ? `\n${detail()}` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`slurm test cluster: timed out waiting for ${what}${detail() ? `\n${detail()}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -85,7 +106,10 @@ const alive = (pid: number | undefined) => {
 
 export async function startSlurm(options: { cpus?: number } = {}): Promise<SlurmCluster> {
   const missing = BINARIES.filter((b) => !existsSync(b));
-  if (missing.length > 0) throw new Error(`slurm test cluster: ${missing.join(', ')} missing; tools/bootstrap.mjs installs slurm-wlm and munge (npm test runs it)`);
+  if (missing.length > 0)
+    throw new Error(
+      `slurm test cluster: ${missing.join(', ')} missing; tools/bootstrap.mjs installs slurm-wlm and munge (npm test runs it)`,
+    );
   const cpus = options.cpus ?? 4;
   const dir = mkdtempSync(join(tmpdir(), 'aira-slurm-'));
   chmodSync(dir, 0o755);
@@ -151,27 +175,44 @@ export async function startSlurm(options: { cpus?: number } = {}): Promise<Slurm
       .filter(existsSync)
       .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-15).join('\n')}`)
       .join('\n');
-  const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 20_000 });
+  const run = (cmd: string, args: string[]) =>
+    spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 20_000 });
   const cluster: SlurmCluster = {
     dir,
     env,
     partition: 'debug',
     node,
     cpus,
-    jobs: () => (run('squeue', ['-h', '-o', '%i']).stdout ?? '').split('\n').map((s) => s.trim()).filter(Boolean),
+    jobs: () =>
+      (run('squeue', ['-h', '-o', '%i']).stdout ?? '')
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean),
     describeJobs: () => run('squeue', ['-o', '%i %j %T %r']).stdout ?? '',
     // The daemons themselves (and slurmctld's script helper) are not leftovers.
-    leftovers: () => processesWithEnv(`SLURM_CONF=${conf}`).filter((p) => !children.some((c) => c.pid === p.pid) && !p.cmd.includes('slurmscriptd')),
+    leftovers: () =>
+      processesWithEnv(`SLURM_CONF=${conf}`).filter(
+        (p) => !children.some((c) => c.pid === p.pid) && !p.cmd.includes('slurmscriptd'),
+      ),
     async stop() {
       try {
         // Every job of this private cluster is the test's: cancel them all (array jobs whole).
         if (cluster.jobs().length > 0) run('scancel', ['--user', 'root']);
-        await until('every job to end', () => cluster.jobs().length === 0, 30_000, cluster.describeJobs).catch(() => undefined);
+        await until(
+          'every job to end',
+          () => cluster.jobs().length === 0,
+          30_000,
+          cluster.describeJobs,
+        ).catch(() => undefined);
       } finally {
         // slurmd first (it ends the step daemons it runs), then the controller, then munge.
         for (const child of [...children].reverse()) {
           if (alive(child.pid)) child.kill('SIGTERM');
-          await until(`${child.spawnfile} to exit`, () => child.exitCode !== null || child.signalCode !== null, 15_000).catch(() => child.kill('SIGKILL'));
+          await until(
+            `${child.spawnfile} to exit`,
+            () => child.exitCode !== null || child.signalCode !== null,
+            15_000,
+          ).catch(() => child.kill('SIGKILL'));
         }
         // A step daemon or job process that outlived its slurmd would wait for it forever.
         for (const p of cluster.leftovers()) {
@@ -186,12 +227,29 @@ export async function startSlurm(options: { cpus?: number } = {}): Promise<Slurm
     },
   };
   try {
-    daemon('/usr/sbin/munged', ['-F', '-f', `--socket=${join(m, 'munge.sock')}`, `--key-file=${join(m, 'munge.key')}`, `--log-file=${join(dir, 'log/munged.log')}`, `--pid-file=${join(m, 'munged.pid')}`, `--seed-file=${join(m, 'munged.seed')}`], 'munged.out');
+    daemon(
+      '/usr/sbin/munged',
+      [
+        '-F',
+        '-f',
+        `--socket=${join(m, 'munge.sock')}`,
+        `--key-file=${join(m, 'munge.key')}`,
+        `--log-file=${join(dir, 'log/munged.log')}`,
+        `--pid-file=${join(m, 'munged.pid')}`,
+        `--seed-file=${join(m, 'munged.seed')}`,
+      ],
+      'munged.out',
+    );
     await until('munged', () => existsSync(join(m, 'munge.sock')), 20_000, logs);
     daemon('/usr/sbin/slurmctld', ['-D', '-i', '-f', conf], 'slurmctld.out');
     await until('slurmctld', () => run('scontrol', ['ping']).stdout?.includes('UP'), 30_000, logs);
     daemon('/usr/sbin/slurmd', ['-D', '-f', conf, '-N', node], 'slurmd.out');
-    await until('the node to be idle', () => (run('sinfo', ['-h', '-o', '%T']).stdout ?? '').trim() === 'idle', 60_000, logs);
+    await until(
+      'the node to be idle',
+      () => (run('sinfo', ['-h', '-o', '%T']).stdout ?? '').trim() === 'idle',
+      60_000,
+      logs,
+    );
   } catch (err) {
     await cluster.stop();
     throw err;

@@ -55,14 +55,19 @@ export function scriptAgent(config: RunConfig): Agent {
         files.push({ path: `work/parents/${p.id}/output.txt`, data: Buffer.from(p.output) });
       }
       await session.putFiles(files);
-      return submit(session, await session.exec('bash', solutionCommand(job, session), { label: 'solution' }));
+      return submit(
+        session,
+        await session.exec('bash', solutionCommand(job, session), { label: 'solution' }),
+      );
     },
     // The solution runs as one exec: a new coordinator can follow it to its end and submit.
     canResume: (running) => running?.label === 'solution',
     async resumeJob(job, session, _ctx, running) {
       // Sent again with its own command: journaled but never received (the coordinator died in
       // between), it runs now; already on the worker, it is followed from its start.
-      const start = session.dirs.work ? { kind: 'bash' as const, code: solutionCommand(job, session) } : undefined;
+      const start = session.dirs.work
+        ? { kind: 'bash' as const, code: solutionCommand(job, session) }
+        : undefined;
       return submit(session, await session.attach(running!.execId, { label: 'solution', start }));
     },
   };
@@ -82,7 +87,8 @@ export function scriptAgent(config: RunConfig): Agent {
       AIRA_SUBMISSION_DIR: session.dirs.submission,
     };
     const interpreter =
-      config.agent.interpreter ?? (ext === '.py' ? session.python || 'python3' : ext === '.sh' ? 'bash' : `./${basename(codePath)}`);
+      config.agent.interpreter ??
+      (ext === '.py' ? session.python || 'python3' : ext === '.sh' ? 'bash' : `./${basename(codePath)}`);
     const assignments = Object.entries(env)
       .map(([k, v]) => `${k}=${shellQuote(v)}`)
       .join(' ');

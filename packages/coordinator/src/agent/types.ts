@@ -173,7 +173,12 @@ export interface EvaluationContext {
 export interface Evaluator {
   readonly name: string;
   /** Called once per run before the first job. */
-  prepare(run: { runId: string; competition: string | null; config: RunConfig; runDir: string }): Promise<TaskInfo>;
+  prepare(run: {
+    runId: string;
+    competition: string | null;
+    config: RunConfig;
+    runDir: string;
+  }): Promise<TaskInfo>;
   evaluate(submission: Submission, ctx: EvaluationContext): Promise<Scores>;
 }
 

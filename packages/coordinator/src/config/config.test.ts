@@ -16,7 +16,12 @@ function dir(): string {
 describe('RunConfig resolution: flags > env > file > defaults', () => {
   it('uses the paper defaults when nothing is given', () => {
     const { config, provenance } = resolveRunConfig({ flags: { script: 's.py' } });
-    expect(config.search).toMatchObject({ policy: 'evolution', crossoverProbability: 0.15, temperature: 0.2, initialPopulation: 'auto' });
+    expect(config.search).toMatchObject({
+      policy: 'evolution',
+      crossoverProbability: 0.15,
+      temperature: 0.2,
+      initialPopulation: 'auto',
+    });
     expect(config.budget).toMatchObject({ wallClock: 72 * 3_600_000, perExec: 9 * 3_600_000 });
     expect(config.workers.spec).toEqual(['local']);
     expect(config.checkpoints).toEqual([3, 12, 24, 72].map((h) => h * 3_600_000));
@@ -29,7 +34,18 @@ describe('RunConfig resolution: flags > env > file > defaults', () => {
     const file = join(d, 'run.yaml');
     writeFileSync(
       file,
-      ['search:', '  temperature: 0.5', '  policy: greedy', 'budget:', '  wallClock: 2h', '  maxJobs: 10', 'agent:', '  script: solve.py', 'seeds: [1, 2]', ''].join('\n'),
+      [
+        'search:',
+        '  temperature: 0.5',
+        '  policy: greedy',
+        'budget:',
+        '  wallClock: 2h',
+        '  maxJobs: 10',
+        'agent:',
+        '  script: solve.py',
+        'seeds: [1, 2]',
+        '',
+      ].join('\n'),
     );
     const { config, provenance } = resolveRunConfig({
       file,
@@ -56,7 +72,10 @@ describe('RunConfig resolution: flags > env > file > defaults', () => {
   it('reads JSON files too, and repeatable flags and --set', () => {
     const d = dir();
     const file = join(d, 'run.json');
-    writeFileSync(file, JSON.stringify({ agent: { script: '/x/s.py' }, workers: { spec: ['local:3'] } }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify({ agent: { script: '/x/s.py' }, workers: { spec: ['local:3'] } }, null, 2),
+    );
     const { config, provenance } = resolveRunConfig({
       file,
       flags: { competition: ['a', 'b'], label: ['variant=full', 'note=x'] },
@@ -74,22 +93,40 @@ describe('RunConfig resolution: flags > env > file > defaults', () => {
   it('names the file, line and field of a bad value', () => {
     const d = dir();
     const file = join(d, 'bad.yaml');
-    writeFileSync(file, ['agent:', '  script: s.py', 'search:', '  crossoverProbability: 1.5', ''].join('\n'));
-    expect(() => resolveRunConfig({ file })).toThrow(new RegExp(`invalid run config: file ${file}:4: search.crossoverProbability: .*<=1`));
+    writeFileSync(
+      file,
+      ['agent:', '  script: s.py', 'search:', '  crossoverProbability: 1.5', ''].join('\n'),
+    );
+    expect(() => resolveRunConfig({ file })).toThrow(
+      new RegExp(`invalid run config: file ${file}:4: search.crossoverProbability: .*<=1`),
+    );
   });
 
   it('names the line of an unknown key', () => {
     const d = dir();
     const file = join(d, 'typo.yaml');
-    writeFileSync(file, ['agent:', '  script: s.py', 'search:', '  policy: greedy', '  temprature: 0.3', ''].join('\n'));
-    expect(() => resolveRunConfig({ file })).toThrow(`invalid run config: file ${file}:5: search.temprature: unknown setting`);
+    writeFileSync(
+      file,
+      ['agent:', '  script: s.py', 'search:', '  policy: greedy', '  temprature: 0.3', ''].join('\n'),
+    );
+    expect(() => resolveRunConfig({ file })).toThrow(
+      `invalid run config: file ${file}:5: search.temprature: unknown setting`,
+    );
   });
 
   it('names the env var or flag of a bad value', () => {
-    expect(() => resolveRunConfig({ env: { AIRA_MAX_JOBS: 'lots' }, flags: { script: 's' } })).toThrow(/env AIRA_MAX_JOBS: budget\.maxJobs: .*number/);
-    expect(() => resolveRunConfig({ flags: { script: 's', budget: 'ten minutes' } })).toThrow(/flag --budget: budget\.wallClock: not a duration: "ten minutes"/);
-    expect(() => resolveRunConfig({ flags: { script: 's', policy: 'annealing' } })).toThrow(/flag --policy: search\.policy/);
-    expect(() => resolveRunConfig({ sets: ['search.nope=1'], flags: { script: 's' } })).toThrow(/flag --set search\.nope: search\.nope: unknown setting/);
+    expect(() => resolveRunConfig({ env: { AIRA_MAX_JOBS: 'lots' }, flags: { script: 's' } })).toThrow(
+      /env AIRA_MAX_JOBS: budget\.maxJobs: .*number/,
+    );
+    expect(() => resolveRunConfig({ flags: { script: 's', budget: 'ten minutes' } })).toThrow(
+      /flag --budget: budget\.wallClock: not a duration: "ten minutes"/,
+    );
+    expect(() => resolveRunConfig({ flags: { script: 's', policy: 'annealing' } })).toThrow(
+      /flag --policy: search\.policy/,
+    );
+    expect(() => resolveRunConfig({ sets: ['search.nope=1'], flags: { script: 's' } })).toThrow(
+      /flag --set search\.nope: search\.nope: unknown setting/,
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -101,13 +138,24 @@ describe('RunConfig resolution: flags > env > file > defaults', () => {
 
   it('requires a script for the script agent and refuses a suite with competitions', () => {
     expect(() => resolveRunConfig({})).toThrow(/agent\.script: the script agent needs a script/);
-    expect(() => resolveRunConfig({ flags: { script: 's', suite: 'mini', competition: ['x'] } })).toThrow(/flag --suite: suite: give either a suite or competitions/);
+    expect(() => resolveRunConfig({ flags: { script: 's', suite: 'mini', competition: ['x'] } })).toThrow(
+      /flag --suite: suite: give either a suite or competitions/,
+    );
   });
 
   it('fills per-policy defaults', () => {
     const { config } = resolveRunConfig({ flags: { script: 's', policy: 'greedy' } });
-    expect(resolveSearch(config.search, 8)).toMatchObject({ debugProbability: 1, maxDebugDepth: 20, initialPopulation: 8, numDrafts: 5 });
+    expect(resolveSearch(config.search, 8)).toMatchObject({
+      debugProbability: 1,
+      maxDebugDepth: 20,
+      initialPopulation: 8,
+      numDrafts: 5,
+    });
     const evo = resolveRunConfig({ flags: { script: 's' } }).config;
-    expect(resolveSearch(evo.search, 3)).toMatchObject({ debugProbability: 0, maxDebugDepth: 3, initialPopulation: 3 });
+    expect(resolveSearch(evo.search, 3)).toMatchObject({
+      debugProbability: 0,
+      maxDebugDepth: 3,
+      initialPopulation: 3,
+    });
   });
 });

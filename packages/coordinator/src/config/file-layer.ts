@@ -10,22 +10,29 @@ const PATH_FIELDS = ['out', 'agent.script', 'workers.tokenFile'];
 export function fileLayer(file: string): FileLayer {
   const src = readYaml(file, 'config file', 'config');
   const values = src.values;
-  if (!isPlainObject(values)) throw new ConfigError(`config ${file}:1: expected a mapping of settings at the top level`);
+  if (!isPlainObject(values))
+    throw new ConfigError(`config ${file}:1: expected a mapping of settings at the top level`);
   const base = dirname(resolve(file));
   for (const p of PATH_FIELDS) relativeTo(values, p.split('.'), base);
   const spec = (values.workers as Record<string, unknown> | undefined)?.spec;
   if (Array.isArray(spec)) {
     (values.workers as Record<string, unknown>).spec = spec.map((s) =>
-      typeof s === 'string' && s.startsWith('hosts:') && !isAbsolute(s.slice(6)) ? `hosts:${resolve(base, s.slice(6))}` : s,
+      typeof s === 'string' && s.startsWith('hosts:') && !isAbsolute(s.slice(6))
+        ? `hosts:${resolve(base, s.slice(6))}`
+        : s,
     );
   }
   const origins = new Map<string, string>();
   const lineOf = (path: string[]): number => src.lineOf(path);
   for (const [path, value] of leafPaths(values)) {
     // YAML reads `wallClock: 60` as a number; a duration in a file is written with its unit.
-    const numbers = path === 'checkpoints' && Array.isArray(value) ? value : DURATION_PATHS.has(path) ? [value] : [];
+    const numbers =
+      path === 'checkpoints' && Array.isArray(value) ? value : DURATION_PATHS.has(path) ? [value] : [];
     const bare = numbers.find((v) => typeof v === 'number' && v !== 0);
-    if (bare !== undefined) throw new ConfigError(`config ${file}:${lineOf(path.split('.'))}: ${path}: ${String(bare)} has no unit: write ${String(bare)}s, ${String(bare)}m, ${String(bare)}h or ${String(bare)}ms`);
+    if (bare !== undefined)
+      throw new ConfigError(
+        `config ${file}:${lineOf(path.split('.'))}: ${path}: ${String(bare)} has no unit: write ${String(bare)}s, ${String(bare)}m, ${String(bare)}h or ${String(bare)}ms`,
+      );
   }
   for (const [path] of leafPaths(values)) origins.set(path, `file ${file}:${lineOf(path.split('.'))}`);
   // lineOf stays available so an unknown key anywhere is reported with its own line.

@@ -12,7 +12,9 @@ export interface ConfigLayer {
 export type ValueType = 'string' | 'number' | 'list' | 'numberList' | 'boolean' | 'record';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype
+  );
 }
 
 /** Sets a dotted path in a nested object, creating intermediate objects. */
@@ -27,7 +29,10 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
 }
 
 /** Deep merge where `over` wins; arrays and scalars are replaced, objects merged. */
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
@@ -56,7 +61,10 @@ export function coerce(text: string, type: ValueType): unknown {
     case 'boolean':
       return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : text;
     case 'list':
-      return text.split(',').map((s) => s.trim()).filter(Boolean);
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     case 'numberList':
       return text
         .split(',')

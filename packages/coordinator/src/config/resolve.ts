@@ -61,7 +61,8 @@ export function flagLayer(flags: Record<string, unknown>, sets: string[]): Confi
   const origins = new Map<string, string>();
   for (const set of sets) {
     const eq = set.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`--set ${set}: expected PATH=VALUE, e.g. --set search.temperature=0.3`);
+    if (eq <= 0)
+      throw new ConfigError(`--set ${set}: expected PATH=VALUE, e.g. --set search.temperature=0.3`);
     const path = set.slice(0, eq).trim();
     const text = set.slice(eq + 1);
     const spec = FIELD_BY_PATH.get(path);
@@ -79,7 +80,11 @@ export function flagLayer(flags: Record<string, unknown>, sets: string[]): Confi
       value =
         field.type === 'record'
           ? Object.assign({}, ...raw.map((r) => coerce(String(r), 'record') as object))
-          : raw.flatMap((r) => (field.type === 'list' || field.type === 'numberList' ? (coerce(String(r), field.type) as unknown[]) : [r]));
+          : raw.flatMap((r) =>
+              field.type === 'list' || field.type === 'numberList'
+                ? (coerce(String(r), field.type) as unknown[])
+                : [r],
+            );
     }
     setPath(values, field.path, value);
     origins.set(field.path, `flag ${flagName(field.flag)}`);
@@ -104,7 +109,9 @@ function formatIssues(issues: z.core.$ZodIssue[], layers: ConfigLayer[]): string
   const lines: string[] = [];
   for (const issue of issues) {
     const paths: Array<Array<string | number>> =
-      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k] as Array<string | number>) : [issue.path as Array<string | number>];
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((k) => [...issue.path, k] as Array<string | number>)
+        : [issue.path as Array<string | number>];
     for (const path of paths) {
       const dotted = path.join('.') || '(top level)';
       const where = whereOf(path, layers);
@@ -121,7 +128,8 @@ function whereOf(path: Array<string | number>, layers: ConfigLayer[]): string | 
   // A key the schema does not know is not a declared leaf of a file layer: find its line.
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
-    if (isFileLayer(layer) && hasPath(layer.values, path)) return `file ${layer.file}:${layer.lineOf(path.map(String))}`;
+    if (isFileLayer(layer) && hasPath(layer.values, path))
+      return `file ${layer.file}:${layer.lineOf(path.map(String))}`;
   }
   return undefined;
 }
@@ -135,10 +143,10 @@ function hasPath(obj: unknown, path: Array<string | number>): boolean {
   return true;
 }
 
-
 function show(path: string, value: unknown): string {
   if (DURATION_PATHS.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;
-  if (path === 'checkpoints' && Array.isArray(value)) return JSON.stringify(value.map((v) => formatDuration(v as number)));
+  if (path === 'checkpoints' && Array.isArray(value))
+    return JSON.stringify(value.map((v) => formatDuration(v as number)));
   return JSON.stringify(value) ?? 'unset';
 }
 
@@ -146,7 +154,14 @@ function show(path: string, value: unknown): string {
 export function formatResolvedConfig({ config, provenance }: ResolvedConfig): string {
   const leaves = new Map(leafPaths(config as unknown as Record<string, unknown>));
   for (const f of FIELDS) if (!leaves.has(f.path)) leaves.set(f.path, undefined);
-  const rows = [...leaves].map(([path, value]) => [path, value === undefined ? 'unset' : show(path, value), value === undefined ? '-' : (provenance.get(path) ?? 'default')] as const);
+  const rows = [...leaves].map(
+    ([path, value]) =>
+      [
+        path,
+        value === undefined ? 'unset' : show(path, value),
+        value === undefined ? '-' : (provenance.get(path) ?? 'default'),
+      ] as const,
+  );
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.min(40, Math.max(...rows.map((r) => r[1].length)));
   return rows.map(([p, v, s]) => `${p.padEnd(w0)}  ${v.padEnd(w1)}  ${s}`).join('\n');

@@ -12,26 +12,25 @@ export type PolicyName = (typeof POLICIES)[number];
 const positiveInt = z.number().int().positive();
 const probability = z.number().min(0).max(1);
 
-export const SearchConfig = z
-  .strictObject({
-    policy: z.enum(POLICIES).default('evolution'),
-    /** Drafts until this many valid candidates exist (evolution); 'auto' = the number of workers. */
-    initialPopulation: z.union([positiveInt, z.literal('auto')]).default('auto'),
-    /** reference/aira2.md §1: crossover with probability 0.15, otherwise mutation of one parent. */
-    crossoverProbability: probability.default(0.15),
-    /** reference/aira2.md §1: rank weight (N − r + 1)^(1/T), T = 0.2. */
-    temperature: z.number().positive().default(0.2),
-    /**
-     * Probability of a debug job on a failed leaf when one exists under the depth limit.
-     * Unset: 0 for evolution (ReAct jobs debug inside their own trajectory, aira2.md §3),
-     * 1 for greedy (AIDE's MLE-bench setting, peers.md §1.2 / aira2.md §5.5).
-     */
-    debugProbability: probability.optional(),
-    /** Longest chain of debug jobs from a failed candidate. Unset: 3 (evolution), 20 (greedy). */
-    maxDebugDepth: z.number().int().nonnegative().optional(),
-    /** Greedy: root drafts before improving (AIDE num_drafts = 5, peers.md §1.2). */
-    numDrafts: positiveInt.default(5),
-  });
+export const SearchConfig = z.strictObject({
+  policy: z.enum(POLICIES).default('evolution'),
+  /** Drafts until this many valid candidates exist (evolution); 'auto' = the number of workers. */
+  initialPopulation: z.union([positiveInt, z.literal('auto')]).default('auto'),
+  /** reference/aira2.md §1: crossover with probability 0.15, otherwise mutation of one parent. */
+  crossoverProbability: probability.default(0.15),
+  /** reference/aira2.md §1: rank weight (N − r + 1)^(1/T), T = 0.2. */
+  temperature: z.number().positive().default(0.2),
+  /**
+   * Probability of a debug job on a failed leaf when one exists under the depth limit.
+   * Unset: 0 for evolution (ReAct jobs debug inside their own trajectory, aira2.md §3),
+   * 1 for greedy (AIDE's MLE-bench setting, peers.md §1.2 / aira2.md §5.5).
+   */
+  debugProbability: probability.optional(),
+  /** Longest chain of debug jobs from a failed candidate. Unset: 3 (evolution), 20 (greedy). */
+  maxDebugDepth: z.number().int().nonnegative().optional(),
+  /** Greedy: root drafts before improving (AIDE num_drafts = 5, peers.md §1.2). */
+  numDrafts: positiveInt.default(5),
+});
 
 export const BudgetConfig = z.strictObject({
   /** Global wall clock, counted as the coordinator's active time (a crash's downtime is not). */
@@ -70,7 +69,8 @@ export const WorkersConfig = z.strictObject({
 });
 
 const SLURM_NAME = /^[A-Za-z0-9_.,:+-]+$/;
-const slurmName = (what: string) => z.string().regex(SLURM_NAME, `${what}: letters, digits and _ . , : + - only`);
+const slurmName = (what: string) =>
+  z.string().regex(SLURM_NAME, `${what}: letters, digits and _ . , : + - only`);
 
 /**
  * Workers as Slurm jobs (`--workers slurm[:N]`): N jobs (default 1), each `nodes` nodes with one
@@ -84,7 +84,10 @@ export const SlurmConfig = z.strictObject({
   /** Slurm's own time syntax: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
   time: z
     .string()
-    .regex(/^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/, 'a Slurm time limit such as 90 (minutes), 12:00:00 or 3-00:00:00')
+    .regex(
+      /^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/,
+      'a Slurm time limit such as 90 (minutes), 12:00:00 or 3-00:00:00',
+    )
     .optional(),
   nodes: positiveInt.default(1),
   /** GPUs per node, one worker each; 0: CPU slots. */
@@ -96,7 +99,10 @@ export const SlurmConfig = z.strictObject({
   /** CPUs of each worker (the paper: 12 per GPU). */
   cpusPerGpu: positiveInt.optional(),
   /** Memory of each worker, e.g. 120G (the paper: 120 GB per GPU). */
-  memPerGpu: z.string().regex(/^\d+[KMGT]?$/i, 'a Slurm size such as 120G or 64000M').optional(),
+  memPerGpu: z
+    .string()
+    .regex(/^\d+[KMGT]?$/i, 'a Slurm size such as 120G or 64000M')
+    .optional(),
   /** A prefix for the worker command, e.g. `apptainer exec --nv /images/aira.sif`. */
   container: z.string().optional(),
   /** More sbatch options, one per entry (`--constraint=a100` or a whole `#SBATCH ...` line). */
@@ -105,10 +111,19 @@ export const SlurmConfig = z.strictObject({
   template: z.string().optional(),
   jobName: slurmName('a job name').default('aira-worker'),
   /** Where the coordinator serves registration; workers dial `advertise` (default this host's name) at its port. */
-  listen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT').default('0.0.0.0:0'),
-  advertise: z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:.]+\]$/, 'a host name or address').optional(),
+  listen: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT')
+    .default('0.0.0.0:0'),
+  advertise: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:.]+\]$/, 'a host name or address')
+    .optional(),
   /** Where each worker listens (its node's address is announced when this is a wildcard). */
-  workerListen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT').default('0.0.0.0:0'),
+  workerListen: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT')
+    .default('0.0.0.0:0'),
   /** More `aira worker` flags, e.g. ["--python", "/opt/venv/bin/python"]. */
   workerArgs: z.array(z.string()).default([]),
   /** On SIGTERM (preemption, time limit, scancel) a worker's running execs get this long to finish. */
@@ -148,25 +163,44 @@ const Prices = z.strictObject({
 });
 
 /** Another endpoint or model: what it sets replaces the main `llm` settings (a URL alone: that base URL). */
-const LlmEndpoint = z.union([
-  z.url().transform((baseUrl) => ({ baseUrl }) as LlmEndpointOut),
-  z.strictObject({
-    baseUrl: z.url().optional(),
-    model: z.string().min(1).optional(),
-    apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
-    contextTokens: positiveInt.optional(),
-    maxOutputTokens: positiveInt.optional(),
-    prices: Prices.optional(),
-  }),
-], { error: 'expected a base URL (http://host:port/v1) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}' });
-type LlmEndpointOut = { baseUrl?: string; model?: string; apiKeyEnv?: string; contextTokens?: number; maxOutputTokens?: number; prices?: z.output<typeof Prices> };
+const LlmEndpoint = z.union(
+  [
+    z.url().transform((baseUrl) => ({ baseUrl }) as LlmEndpointOut),
+    z.strictObject({
+      baseUrl: z.url().optional(),
+      model: z.string().min(1).optional(),
+      apiKeyEnv: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+        .optional(),
+      contextTokens: positiveInt.optional(),
+      maxOutputTokens: positiveInt.optional(),
+      prices: Prices.optional(),
+    }),
+  ],
+  {
+    error:
+      'expected a base URL (http://host:port/v1) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}',
+  },
+);
+type LlmEndpointOut = {
+  baseUrl?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  contextTokens?: number;
+  maxOutputTokens?: number;
+  prices?: z.output<typeof Prices>;
+};
 
 /** The LLM endpoint of the react and operators agents (any OpenAI-compatible server). */
 export const LlmConfig = z.strictObject({
   baseUrl: z.url().default('https://api.openai.com/v1'),
   model: z.string().min(1).optional(),
   /** The NAME of the environment variable that holds the key; the key itself never enters config or logs. */
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').default('OPENAI_API_KEY'),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+    .default('OPENAI_API_KEY'),
   temperature: z.number().min(0).max(2).optional(),
   topP: probability.optional(),
   /** Longest reply (max_tokens) of one call. */
@@ -200,9 +234,19 @@ export const LlmConfig = z.strictObject({
   roles: z
     .record(
       z.string(),
-      z.union([z.string().min(1).transform((model) => ({ model }) as LlmEndpointOut), LlmEndpoint], {
-        error: 'expected a model name (--role-model ROLE=MODEL) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}',
-      }),
+      z.union(
+        [
+          z
+            .string()
+            .min(1)
+            .transform((model) => ({ model }) as LlmEndpointOut),
+          LlmEndpoint,
+        ],
+        {
+          error:
+            'expected a model name (--role-model ROLE=MODEL) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}',
+        },
+      ),
     )
     .default({}),
 });
@@ -233,10 +277,18 @@ export const RunConfig = z
   })
   .superRefine((cfg, ctx) => {
     if (cfg.suite && cfg.competitions.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['suite'], message: 'give either a suite or competitions, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['suite'],
+        message: 'give either a suite or competitions, not both',
+      });
     }
     if (cfg.agent.name === 'script' && !cfg.agent.script) {
-      ctx.addIssue({ code: 'custom', path: ['agent', 'script'], message: 'the script agent needs a script (--script FILE)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agent', 'script'],
+        message: 'the script agent needs a script (--script FILE)',
+      });
     }
   });
 
@@ -264,7 +316,8 @@ export function resolveSearch(search: SearchConfig, workerSlots: number): Resolv
   const greedy = search.policy === 'greedy';
   return {
     policy: search.policy,
-    initialPopulation: search.initialPopulation === 'auto' ? Math.max(1, workerSlots) : search.initialPopulation,
+    initialPopulation:
+      search.initialPopulation === 'auto' ? Math.max(1, workerSlots) : search.initialPopulation,
     crossoverProbability: search.crossoverProbability,
     temperature: search.temperature,
     debugProbability: search.debugProbability ?? (greedy ? 1 : 0),

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Submission } from '../agent/types.js';
 import { parseScoreLine, selfReportedScores } from './self-reported.js';
 
-const sub = (output: string, exitCode = 0, failure?: string): Submission => ({ code: '', codePath: 's.py', files: [], output, exitCode, failure });
+const sub = (output: string, exitCode = 0, failure?: string): Submission => ({
+  code: '',
+  codePath: 's.py',
+  files: [],
+  output,
+  exitCode,
+  failure,
+});
 
 describe('self-reported evaluator', () => {
   it('reads the last "score: <number>" line', () => {
@@ -17,8 +24,16 @@ describe('self-reported evaluator', () => {
 
   it('turns output into scores; failures and missing lines are invalid with a reason', () => {
     expect(selfReportedScores(sub('score: 0.8\n'))).toEqual({ valid: true, search: 0.8 });
-    expect(selfReportedScores(sub('Traceback (most recent call last):\nValueError: bad\n', 1))).toMatchObject({ valid: false, reason: expect.stringContaining('exited with code 1: Traceback') });
-    expect(selfReportedScores(sub('done\n'))).toMatchObject({ valid: false, reason: 'no line "score: <number>" in the output' });
-    expect(selfReportedScores(sub('score: 1\n', 0, 'solution ended: timeout'))).toMatchObject({ valid: false, reason: 'solution ended: timeout' });
+    expect(selfReportedScores(sub('Traceback (most recent call last):\nValueError: bad\n', 1))).toMatchObject(
+      { valid: false, reason: expect.stringContaining('exited with code 1: Traceback') },
+    );
+    expect(selfReportedScores(sub('done\n'))).toMatchObject({
+      valid: false,
+      reason: 'no line "score: <number>" in the output',
+    });
+    expect(selfReportedScores(sub('score: 1\n', 0, 'solution ended: timeout'))).toMatchObject({
+      valid: false,
+      reason: 'solution ended: timeout',
+    });
   });
 });

@@ -19,10 +19,15 @@ function tail(text: string, lines = 5): string {
 export function selfReportedScores(submission: Submission): Scores {
   if (submission.failure) return { valid: false, search: null, reason: submission.failure };
   if (submission.exitCode !== 0) {
-    return { valid: false, search: null, reason: `exited with code ${submission.exitCode}: ${tail(submission.output)}` };
+    return {
+      valid: false,
+      search: null,
+      reason: `exited with code ${submission.exitCode}: ${tail(submission.output)}`,
+    };
   }
   const score = parseScoreLine(submission.output);
-  if (score === null) return { valid: false, search: null, reason: 'no line "score: <number>" in the output' };
+  if (score === null)
+    return { valid: false, search: null, reason: 'no line "score: <number>" in the output' };
   return { valid: true, search: score };
 }
 

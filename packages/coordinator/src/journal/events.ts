@@ -48,7 +48,14 @@ export type EventBody =
   | { type: 'worker.lost'; workerId: string; reason: string }
   | { type: 'worker.recovered'; workerId: string }
   /** A Slurm job of the study's workers was submitted, adopted after a restart, ended or cancelled. */
-  | { type: 'slurm.job'; jobId: string; action: 'submitted' | 'adopted' | 'ended' | 'cancelled'; workers: number; state?: string; reason?: string }
+  | {
+      type: 'slurm.job';
+      jobId: string;
+      action: 'submitted' | 'adopted' | 'ended' | 'cancelled';
+      workers: number;
+      state?: string;
+      reason?: string;
+    }
   | { type: 'job.created'; job: JobSpec }
   | { type: 'attempt.started'; jobId: string; attempt: number; workerId: string }
   | {
@@ -61,8 +68,25 @@ export type EventBody =
       dirs?: { data: string; work: string; submission: string };
     }
   /** A resumed coordinator took over an attempt whose exec was still on its worker, instead of re-running it. */
-  | { type: 'attempt.adopted'; jobId: string; attempt: number; workerId: string; sessionId: string; /** The exec that was running; absent when none was (the agent was between execs). */ execId?: string }
-  | { type: 'exec.started'; jobId: string; attempt: number; workerId: string; sessionId: string; execId: string; kind: 'bash' | 'python'; label: string; log: string }
+  | {
+      type: 'attempt.adopted';
+      jobId: string;
+      attempt: number;
+      workerId: string;
+      sessionId: string;
+      /** The exec that was running; absent when none was (the agent was between execs). */ execId?: string;
+    }
+  | {
+      type: 'exec.started';
+      jobId: string;
+      attempt: number;
+      workerId: string;
+      sessionId: string;
+      execId: string;
+      kind: 'bash' | 'python';
+      label: string;
+      log: string;
+    }
   | {
       type: 'exec.finished';
       jobId: string;

@@ -33,12 +33,18 @@ describe('journal', () => {
   it('keeps the order of many concurrent appends (group commit) and all are durable when awaited', async () => {
     const path = fresh();
     const { writer } = await JournalWriter.open(path, () => 0);
-    const all = await Promise.all(Array.from({ length: 500 }, (_, i) => writer.append({ type: 'step', jobId: `j${i}`, attempt: 1, step: { i } })));
+    const all = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        writer.append({ type: 'step', jobId: `j${i}`, attempt: 1, step: { i } }),
+      ),
+    );
     expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i));
     // Durable means on disk before close: read while the writer is still open.
     const read = readJournal(path);
     expect(read.events).toHaveLength(500);
-    expect(read.events.map((e) => (e as { jobId: string }).jobId)).toEqual(all.map((e) => (e as { jobId: string }).jobId));
+    expect(read.events.map((e) => (e as { jobId: string }).jobId)).toEqual(
+      all.map((e) => (e as { jobId: string }).jobId),
+    );
     await writer.close();
   });
 
@@ -67,7 +73,10 @@ describe('journal', () => {
 
   it('treats a complete but unparsable last line as torn', () => {
     const path = fresh();
-    writeFileSync(path.replace('run/journal.jsonl', 'j.jsonl'), '{"seq":0,"t":1,"active":0,"type":"tick"}\n\u0000\u0000\u0000\n');
+    writeFileSync(
+      path.replace('run/journal.jsonl', 'j.jsonl'),
+      '{"seq":0,"t":1,"active":0,"type":"tick"}\n\u0000\u0000\u0000\n',
+    );
     const read = readJournal(path.replace('run/journal.jsonl', 'j.jsonl'));
     expect(read.events).toHaveLength(1);
     expect(read.tornBytes).toBe(4);
@@ -75,13 +84,19 @@ describe('journal', () => {
 
   it('refuses corruption before the last line, naming file and line', () => {
     const path = fresh().replace('run/journal.jsonl', 'bad.jsonl');
-    writeFileSync(path, '{"seq":0,"t":1,"active":0,"type":"tick"}\nnot json\n{"seq":1,"t":1,"active":0,"type":"tick"}\n');
+    writeFileSync(
+      path,
+      '{"seq":0,"t":1,"active":0,"type":"tick"}\nnot json\n{"seq":1,"t":1,"active":0,"type":"tick"}\n',
+    );
     expect(() => readJournal(path)).toThrow(new RegExp(`journal ${path}:2: not a JSON event`));
   });
 
   it('refuses a gap in seq', () => {
     const path = fresh().replace('run/journal.jsonl', 'gap.jsonl');
-    writeFileSync(path, '{"seq":0,"t":1,"active":0,"type":"tick"}\n{"seq":2,"t":1,"active":0,"type":"tick"}\n');
+    writeFileSync(
+      path,
+      '{"seq":0,"t":1,"active":0,"type":"tick"}\n{"seq":2,"t":1,"active":0,"type":"tick"}\n',
+    );
     expect(() => readJournal(path)).toThrow(/gap.jsonl:2: seq 2 where 1 was expected/);
   });
 

@@ -74,12 +74,22 @@ export function parseJournal(buf: Buffer, path = 'journal'): JournalContents {
     const complete = nl >= 0;
     if (!complete || (event === undefined && text.trim() !== '')) {
       if (isLast) return { events, tornBytes: buf.length - start, intactBytes: start };
-      throw new CorruptJournalError(`journal ${path}:${line}: not a JSON event (the journal is corrupt before its last line)`, path, events.length, start);
+      throw new CorruptJournalError(
+        `journal ${path}:${line}: not a JSON event (the journal is corrupt before its last line)`,
+        path,
+        events.length,
+        start,
+      );
     }
     if (event) {
       const expected = events.length === 0 ? event.seq : events[events.length - 1]!.seq + 1;
       if (typeof event.seq !== 'number' || event.seq !== expected) {
-        throw new CorruptJournalError(`journal ${path}:${line}: seq ${String(event.seq)} where ${expected} was expected`, path, events.length, start);
+        throw new CorruptJournalError(
+          `journal ${path}:${line}: seq ${String(event.seq)} where ${expected} was expected`,
+          path,
+          events.length,
+          start,
+        );
       }
       events.push(event);
     }

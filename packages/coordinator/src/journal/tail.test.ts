@@ -53,7 +53,9 @@ describe('JournalTail', () => {
     writeFileSync(path, line(0) + line(1) + 'not json\n' + line(3));
     const tail = new JournalTail(path);
     expect(tail.poll().events.map((e) => e.seq)).toEqual([0, 1]);
-    expect(tail.error).toBe(`journal ${path}:3: not a JSON event (the journal is corrupt here; events before it are shown)`);
+    expect(tail.error).toBe(
+      `journal ${path}:3: not a JSON event (the journal is corrupt here; events before it are shown)`,
+    );
     appendFileSync(path, line(4));
     expect(tail.poll().events).toEqual([]);
   });

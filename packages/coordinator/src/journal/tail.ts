@@ -87,11 +87,15 @@ export class JournalTail {
         } catch {
           // A bad final line may be a write cut short that the writer repairs: wait for what follows.
           if (endsFile && nl === buf.length - 1) return false;
-          return this.fail(`journal ${this.path}:${this.line + 1}: not a JSON event (the journal is corrupt here; events before it are shown)`);
+          return this.fail(
+            `journal ${this.path}:${this.line + 1}: not a JSON event (the journal is corrupt here; events before it are shown)`,
+          );
         }
         const expected = this.lastSeq === null ? event.seq : this.lastSeq + 1;
         if (typeof event.seq !== 'number' || event.seq !== expected) {
-          return this.fail(`journal ${this.path}:${this.line + 1}: seq ${String(event.seq)} where ${expected} was expected`);
+          return this.fail(
+            `journal ${this.path}:${this.line + 1}: seq ${String(event.seq)} where ${expected} was expected`,
+          );
         }
         this.lastSeq = event.seq;
         events.push(event);

@@ -36,7 +36,10 @@ export class JournalWriter {
    * Opens (or creates) a journal for appending. A torn last line left by a crash is cut off first,
    * so the next event starts on a line of its own. Returns the events already there.
    */
-  static async open(path: string, activeMs: () => number): Promise<{ writer: JournalWriter; events: JournalEvent[]; tornBytes: number }> {
+  static async open(
+    path: string,
+    activeMs: () => number,
+  ): Promise<{ writer: JournalWriter; events: JournalEvent[]; tornBytes: number }> {
     mkdirSync(dirname(path), { recursive: true });
     const { events, tornBytes, intactBytes } = readJournal(path);
     const fh = await open(path, 'a+');
@@ -67,7 +70,12 @@ export class JournalWriter {
   write(body: EventBody): { event: JournalEvent; durable: Promise<void> } {
     if (this.failed) throw this.failed;
     if (this.closed) throw new Error(`journal ${this.path} is closed`);
-    const event = { seq: this.nextSeq++, t: Date.now(), active: Math.round(this.activeMs()), ...body } as JournalEvent;
+    const event = {
+      seq: this.nextSeq++,
+      t: Date.now(),
+      active: Math.round(this.activeMs()),
+      ...body,
+    } as JournalEvent;
     const bytes = Buffer.from(`${JSON.stringify(event)}\n`);
     const durable = new Promise<void>((resolve, reject) => {
       this.queue.push({ bytes, resolve, reject });

@@ -30,9 +30,12 @@ export function parseWorkerSpecs(specs: string[]): WorkerSpec[] {
   return specs.map((s) => {
     if (/^local(:\d+)?$/.test(s)) return { kind: 'local', spec: s };
     if (s.startsWith('hosts:') && s.length > 6) return { kind: 'hosts', file: s.slice(6) };
-    if (s.startsWith('register:') && HOST_PORT.test(s.slice(9))) return { kind: 'register', listen: s.slice(9) };
+    if (s.startsWith('register:') && HOST_PORT.test(s.slice(9)))
+      return { kind: 'register', listen: s.slice(9) };
     const slurm = /^slurm(?::([1-9]\d*))?$/.exec(s);
     if (slurm) return { kind: 'slurm', jobs: Number(slurm[1] ?? 1) };
-    throw new ConfigError(`workers.spec: "${s}" is not local, local:N, hosts:FILE, register:HOST:PORT, slurm or slurm:N`);
+    throw new ConfigError(
+      `workers.spec: "${s}" is not local, local:N, hosts:FILE, register:HOST:PORT, slurm or slurm:N`,
+    );
   });
 }

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, UserError, isAlive } from '@aira/core';
@@ -62,20 +70,41 @@ export async function stopPid(pid: number, graceMs = 5_000): Promise<void> {
  * `attached` keeps the daemons in the caller's process tree, for callers a batch system ends
  * whole (a Slurm array task): Slurm then ends them with it, even without cgroups.
  */
-export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTimeoutMs = 60_000, attached = false): LocalLauncher {
+export function cliWorkerLauncher(
+  bin: string,
+  extraArgs: string[] = [],
+  startTimeoutMs = 60_000,
+  attached = false,
+): LocalLauncher {
   return async (spec) => {
     mkdirSync(spec.workdir, { recursive: true });
-    const args = [bin, 'worker', '--listen', '127.0.0.1:0', '--token-file', spec.tokenFile, '--workdir', spec.workdir, ...extraArgs];
+    const args = [
+      bin,
+      'worker',
+      '--listen',
+      '127.0.0.1:0',
+      '--token-file',
+      spec.tokenFile,
+      '--workdir',
+      spec.workdir,
+      ...extraArgs,
+    ];
     if (spec.gpu !== undefined) args.push('--gpu', spec.gpu);
     if (spec.owner !== undefined) args.push('--owner', spec.owner);
     const fd = openSync(spec.logFile, 'a');
     const start = readSize(spec.logFile);
-    const child = spawn(process.execPath, args, { detached: !attached, stdio: ['ignore', fd, fd], env: process.env });
+    const child = spawn(process.execPath, args, {
+      detached: !attached,
+      stdio: ['ignore', fd, fd],
+      env: process.env,
+    });
     closeSync(fd);
     child.unref();
     let exited: string | null = null;
     const ended = new Promise<string>((resolve) => {
-      child.on('exit', (code, signal) => resolve((exited = signal ? `killed by ${signal}` : `exit code ${code}`)));
+      child.on('exit', (code, signal) =>
+        resolve((exited = signal ? `killed by ${signal}` : `exit code ${code}`)),
+      );
       child.on('error', (err) => resolve((exited = err.message)));
     });
     const until = Date.now() + startTimeoutMs;
@@ -89,11 +118,14 @@ export function cliWorkerLauncher(bin: string, extraArgs: string[] = [], startTi
         const pid = child.pid!;
         return { address, pid, stop: () => stopPid(pid), exited: ended };
       }
-      if (exited) throw new UserError(`local worker ${spec.index} did not start (${exited}); see ${spec.logFile}`);
+      if (exited)
+        throw new UserError(`local worker ${spec.index} did not start (${exited}); see ${spec.logFile}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     if (child.pid) await stopPid(child.pid, 1_000);
-    throw new UserError(`local worker ${spec.index} printed no address within ${startTimeoutMs} ms; see ${spec.logFile}`);
+    throw new UserError(
+      `local worker ${spec.index} printed no address within ${startTimeoutMs} ms; see ${spec.logFile}`,
+    );
   };
 }
 
@@ -123,7 +155,11 @@ function readSize(path: string): number {
  * Slots of a `local[:N]` spec: one per GPU found, else 2 CPU slots; `local:N` asks for N (GPUs, when
  * there are any, are handed out in turn).
  */
-export function localSlots(spec: string, gpus: string[], cpus = availableParallelism()): Array<{ gpu?: string }> {
+export function localSlots(
+  spec: string,
+  gpus: string[],
+  cpus = availableParallelism(),
+): Array<{ gpu?: string }> {
   const m = /^local(?::(\d+))?$/.exec(spec);
   if (!m) throw new ConfigError(`workers: "${spec}" is not local or local:N`);
   const n = m[1] !== undefined ? Number(m[1]) : gpus.length > 0 ? gpus.length : 2;
@@ -131,7 +167,9 @@ export function localSlots(spec: string, gpus: string[], cpus = availableParalle
   // Each daemon needs a CPU of its own at least: more than that is a typo, not a study.
   const most = Math.max(cpus, gpus.length);
   if (n > most) {
-    throw new ConfigError(`workers: "${spec}" asks for ${n} local workers; this machine has ${cpus} CPU(s) and ${gpus.length} GPU(s), so at most local:${most}`);
+    throw new ConfigError(
+      `workers: "${spec}" asks for ${n} local workers; this machine has ${cpus} CPU(s) and ${gpus.length} GPU(s), so at most local:${most}`,
+    );
   }
   return Array.from({ length: n }, (_, i) => (gpus.length > 0 ? { gpu: gpus[i % gpus.length] } : {}));
 }
@@ -179,7 +217,8 @@ export async function stopRecordedWorkers(workersDir: string): Promise<number[]>
     } catch {
       continue;
     }
-    if (!cmdline.includes(join(basename(dirname(resolve(workersDir))), 'workers', `local-${rec.index}`))) continue;
+    if (!cmdline.includes(join(basename(dirname(resolve(workersDir))), 'workers', `local-${rec.index}`)))
+      continue;
     await stopPid(rec.pid);
     stopped.push(rec.pid);
   }

@@ -16,7 +16,9 @@ describe('worker specs', () => {
       { kind: 'hosts', file: '/x/h.txt' },
       { kind: 'register', listen: '0.0.0.0:7000' },
     ]);
-    expect(() => parseWorkerSpecs(['gpu:4'])).toThrow('workers.spec: "gpu:4" is not local, local:N, hosts:FILE, register:HOST:PORT, slurm or slurm:N');
+    expect(() => parseWorkerSpecs(['gpu:4'])).toThrow(
+      'workers.spec: "gpu:4" is not local, local:N, hosts:FILE, register:HOST:PORT, slurm or slurm:N',
+    );
   });
 
   it('gives one slot per GPU, else 2 CPU slots, or N', () => {
@@ -26,12 +28,16 @@ describe('worker specs', () => {
     expect(localSlots('local:3', ['5'], 8)).toEqual([{ gpu: '5' }, { gpu: '5' }, { gpu: '5' }]);
     expect(() => localSlots('local:0', [])).toThrow(/asks for no worker/);
     // More daemons than the machine has CPUs (or GPUs) is refused before any starts.
-    expect(() => localSlots('local:9999', [], 8)).toThrow('workers: "local:9999" asks for 9999 local workers; this machine has 8 CPU(s) and 0 GPU(s), so at most local:8');
+    expect(() => localSlots('local:9999', [], 8)).toThrow(
+      'workers: "local:9999" asks for 9999 local workers; this machine has 8 CPU(s) and 0 GPU(s), so at most local:8',
+    );
     expect(localSlots('local:4', ['0', '1', '2', '3'], 2)).toHaveLength(4);
   });
 
   it('reads the listening line of a daemon', () => {
-    expect(listeningAddress('{"event":"listening","address":"127.0.0.1:41234","worker_id":"w"}')).toBe('127.0.0.1:41234');
+    expect(listeningAddress('{"event":"listening","address":"127.0.0.1:41234","worker_id":"w"}')).toBe(
+      '127.0.0.1:41234',
+    );
     expect(listeningAddress('listening on 127.0.0.1:5000')).toBe('127.0.0.1:5000');
     expect(listeningAddress('starting')).toBeNull();
   });
@@ -48,7 +54,9 @@ describe('hosts file', () => {
     expect(() => readHostsFile(file)).toThrow(`hosts file ${file}:2: "node2" is not host:port`);
     writeFileSync(file, '# nothing\n');
     expect(() => readHostsFile(file)).toThrow(/lists no worker/);
-    expect(() => readHostsFile(join(t.dir, 'missing'))).toThrow(/cannot read hosts file .*missing: no such file/);
+    expect(() => readHostsFile(join(t.dir, 'missing'))).toThrow(
+      /cannot read hosts file .*missing: no such file/,
+    );
   });
 
   it('keeps records of local daemons for a resumed coordinator, skipping a record cut short', () => {

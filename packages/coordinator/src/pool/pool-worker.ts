@@ -40,7 +40,12 @@ export function workerInfo(w: PoolWorker): WorkerInfo {
     gpus: i.gpus.map((g) => ({ index: g.index, name: g.name, memoryTotalBytes: g.memoryTotalBytes })),
     cudaVisibleDevices: i.cudaVisibleDevices,
     python: i.python
-      ? { executable: i.python.executable, version: i.python.version, runner: i.python.runner, packages: Object.keys(i.python.packages ?? {}).length }
+      ? {
+          executable: i.python.executable,
+          version: i.python.version,
+          runner: i.python.runner,
+          packages: Object.keys(i.python.packages ?? {}).length,
+        }
       : undefined,
     sandbox: i.sandbox?.mechanism,
     version: i.version,

@@ -71,7 +71,12 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     return this.closed;
   }
 
-  async add(address: string, source: WorkerSource, local?: PoolWorker['local'], opts: { replaces?: string } = {}): Promise<PoolWorker> {
+  async add(
+    address: string,
+    source: WorkerSource,
+    local?: PoolWorker['local'],
+    opts: { replaces?: string } = {},
+  ): Promise<PoolWorker> {
     const { connection, info } = await WorkerConnection.connect({
       address,
       token: this.options.token,
@@ -93,7 +98,19 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       if (known.state === 'lost') await this.recover(known);
       return known;
     }
-    const w: PoolWorker = { id, address, source, conn: connection, info, state: 'joining', lastOkAt: Date.now(), idleSince: Date.now(), local, probe: healthProbe(connection), replaces: opts.replaces };
+    const w: PoolWorker = {
+      id,
+      address,
+      source,
+      conn: connection,
+      info,
+      state: 'joining',
+      lastOkAt: Date.now(),
+      idleSince: Date.now(),
+      local,
+      probe: healthProbe(connection),
+      replaces: opts.replaces,
+    };
     this.workers.set(id, w);
     this.options.logger.info({ worker: id, address, source }, 'worker joined');
     await this.reconcileSafely(w);
@@ -107,7 +124,8 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   /** Takes the longest-idle worker, or undefined when none is free. */
   acquire(): PoolWorker | undefined {
     let best: PoolWorker | undefined;
-    for (const w of this.workers.values()) if (w.state === 'idle' && (!best || w.idleSince < best.idleSince)) best = w;
+    for (const w of this.workers.values())
+      if (w.state === 'idle' && (!best || w.idleSince < best.idleSince)) best = w;
     if (best) best.state = 'busy';
     return best;
   }
@@ -129,7 +147,10 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
 
   start(): void {
     if (this.timer || this.closed) return;
-    this.timer = setInterval(() => this.probeAll(), Math.max(50, Math.min(this.options.heartbeatMs, this.options.leaseMs / 2)));
+    this.timer = setInterval(
+      () => this.probeAll(),
+      Math.max(50, Math.min(this.options.heartbeatMs, this.options.leaseMs / 2)),
+    );
     this.timer.unref();
   }
 
@@ -151,7 +172,9 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     w.state = 'closed';
     w.conn.close();
     if (this.closed || !this.replacer) return;
-    this.replacer(w, reason).catch((err: unknown) => this.options.logger.warn({ worker: w.id, err }, 'could not replace the worker'));
+    this.replacer(w, reason).catch((err: unknown) =>
+      this.options.logger.warn({ worker: w.id, err }, 'could not replace the worker'),
+    );
   }
 
   private probeAll(): void {
@@ -159,7 +182,8 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     for (const w of this.workers.values()) {
       if (w.state === 'joining') continue;
       if (w.state === 'closed' || this.probing.has(w.id)) {
-        if (w.state !== 'closed' && w.state !== 'lost' && now - w.lastOkAt > this.options.leaseMs) this.markLost(w, `no answer for ${now - w.lastOkAt} ms`);
+        if (w.state !== 'closed' && w.state !== 'lost' && now - w.lastOkAt > this.options.leaseMs)
+          this.markLost(w, `no answer for ${now - w.lastOkAt} ms`);
         continue;
       }
       this.probing.add(w.id);
@@ -197,7 +221,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     try {
       await this.reconcile(w);
     } catch (err) {
-      this.options.logger.warn({ worker: w.id, err }, 'reconciling the worker\'s sessions failed');
+      this.options.logger.warn({ worker: w.id, err }, "reconciling the worker's sessions failed");
     }
   }
 

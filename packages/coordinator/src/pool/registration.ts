@@ -1,4 +1,12 @@
-import { Server, ServerCredentials, credentials, status, type ServerUnaryCall, type sendUnaryData, type ServiceError } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  credentials,
+  status,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import {
   CHANNEL_OPTIONS,
   CoordinatorServiceClient,
@@ -37,7 +45,10 @@ export async function serveRegistration(options: {
     register(call: ServerUnaryCall<RegisterRequest, RegisterResponse>, cb: sendUnaryData<RegisterResponse>) {
       const { address, workerId } = call.request;
       if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(address)) {
-        cb({ code: status.INVALID_ARGUMENT, details: `address "${address}" is not host:port` } as ServiceError, null);
+        cb(
+          { code: status.INVALID_ARGUMENT, details: `address "${address}" is not host:port` } as ServiceError,
+          null,
+        );
         return;
       }
       options.pool
@@ -47,17 +58,28 @@ export async function serveRegistration(options: {
           cb(null, { heartbeatIntervalS: Math.max(1, Math.round(options.heartbeatMs / 1000)) });
         })
         .catch((err: unknown) => {
-          cb({ code: status.UNAVAILABLE, details: `the coordinator could not reach ${address}: ${errorMessage(err)}` } as ServiceError, null);
+          cb(
+            {
+              code: status.UNAVAILABLE,
+              details: `the coordinator could not reach ${address}: ${errorMessage(err)}`,
+            } as ServiceError,
+            null,
+          );
         });
     },
-    heartbeat(call: ServerUnaryCall<HeartbeatRequest, HeartbeatResponse>, cb: sendUnaryData<HeartbeatResponse>) {
+    heartbeat(
+      call: ServerUnaryCall<HeartbeatRequest, HeartbeatResponse>,
+      cb: sendUnaryData<HeartbeatResponse>,
+    ) {
       const w = options.pool.get(call.request.workerId);
       cb(null, { known: Boolean(w && w.state !== 'closed') });
     },
   };
   server.addService(CoordinatorServiceService, withAuth(CoordinatorServiceService, impl, options.token));
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(options.listen, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(options.listen, ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   const host = options.listen.slice(0, options.listen.lastIndexOf(':'));
   return {
@@ -100,14 +122,31 @@ export interface Registration {
  */
 export function registerWithCoordinator(options: RegistrationOptions): Registration {
   const logger = options.logger ?? silentLogger();
-  const client = new CoordinatorServiceClient(options.coordinator, credentials.createInsecure(), CHANNEL_OPTIONS);
+  const client = new CoordinatorServiceClient(
+    options.coordinator,
+    credentials.createInsecure(),
+    CHANNEL_OPTIONS,
+  );
   const md = bearerMetadata(options.token);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let onFirst: () => void = () => undefined;
   const registered = new Promise<void>((resolve) => (onFirst = resolve));
-  const call = <Req, Res>(fn: (req: Req, md: ReturnType<typeof bearerMetadata>, o: { deadline: number }, cb: (e: ServiceError | null, r?: Res) => void) => unknown, req: Req, deadlineMs: number) =>
-    new Promise<Res>((resolve, reject) => fn.call(client, req, md, { deadline: Date.now() + deadlineMs }, (e, r) => (e ? reject(e) : resolve(r as Res))));
+  const call = <Req, Res>(
+    fn: (
+      req: Req,
+      md: ReturnType<typeof bearerMetadata>,
+      o: { deadline: number },
+      cb: (e: ServiceError | null, r?: Res) => void,
+    ) => unknown,
+    req: Req,
+    deadlineMs: number,
+  ) =>
+    new Promise<Res>((resolve, reject) =>
+      fn.call(client, req, md, { deadline: Date.now() + deadlineMs }, (e, r) =>
+        e ? reject(e) : resolve(r as Res),
+      ),
+    );
   const later = (fn: () => void, ms: number) => {
     if (stopped) return;
     timer = setTimeout(fn, ms);
@@ -125,14 +164,21 @@ export function registerWithCoordinator(options: RegistrationOptions): Registrat
         onFirst();
         const interval = Math.max(1, res.heartbeatIntervalS) * 1000;
         const beat = (): void => {
-          call<HeartbeatRequest, HeartbeatResponse>(client.heartbeat as never, { workerId: options.workerId }, interval)
+          call<HeartbeatRequest, HeartbeatResponse>(
+            client.heartbeat as never,
+            { workerId: options.workerId },
+            interval,
+          )
             .then((hb) => (hb.known ? later(beat, interval) : later(register, 0)))
             .catch(() => later(register, retry));
         };
         later(beat, interval);
       })
       .catch((err: ServiceError) => {
-        logger.warn({ coordinator: options.coordinator, err: err.details ?? err.message }, 'registration failed; retrying');
+        logger.warn(
+          { coordinator: options.coordinator, err: err.details ?? err.message },
+          'registration failed; retrying',
+        );
         later(register, retry);
         retry = Math.min(retry * 2, 30_000);
       });

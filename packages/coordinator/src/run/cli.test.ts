@@ -15,7 +15,11 @@ afterEach(() => {
 
 function airaSync(args: string[], env: NodeJS.ProcessEnv = {}) {
   assertBuilt();
-  return spawnSync(process.execPath, [AIRA_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return spawnSync(process.execPath, [AIRA_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
 }
 
 function airaAsync(args: string[]) {
@@ -23,7 +27,12 @@ function airaAsync(args: string[]) {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, exited: new Promise<{ code: number | null; out: string }>((r) => child.once('exit', (code) => r({ code, out }))) };
+  return {
+    child,
+    exited: new Promise<{ code: number | null; out: string }>((r) =>
+      child.once('exit', (code) => r({ code, out })),
+    ),
+  };
 }
 
 async function until(cond: () => boolean, ms = 90_000): Promise<void> {
@@ -34,7 +43,8 @@ async function until(cond: () => boolean, ms = 90_000): Promise<void> {
   }
 }
 
-const studyIn = (out: string) => (existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined);
+const studyIn = (out: string) =>
+  existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined;
 
 describe('aira run / status / stop', () => {
   it('--print-config shows each value and where it came from', () => {
@@ -42,7 +52,9 @@ describe('aira run / status / stop', () => {
     cleanup = t.cleanup;
     const file = join(t.dir, 'run.yaml');
     writeFileSync(file, 'agent:\n  script: s.py\nsearch:\n  temperature: 0.4\nbudget:\n  wallClock: 1h\n');
-    const r = airaSync(['run', '--config', file, '--budget', '90s', '--print-config'], { AIRA_POLICY: 'greedy' });
+    const r = airaSync(['run', '--config', file, '--budget', '90s', '--print-config'], {
+      AIRA_POLICY: 'greedy',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/budget\.wallClock\s+1m30s \(90000 ms\)\s+flag --budget/);
     expect(r.stdout).toMatch(/search\.policy\s+"greedy"\s+env AIRA_POLICY/);
@@ -66,12 +78,28 @@ describe('aira run / status / stop', () => {
     cleanup = t.cleanup;
     const out = join(t.dir, 'runs');
     const script = sleepyScript(t.dir, 0.1, 0.3);
-    const first = airaAsync(['run', '--quiet', '--workers', 'local:2', '--script', script, '--max-jobs', '8', '--out', out]);
+    const first = airaAsync([
+      'run',
+      '--quiet',
+      '--workers',
+      'local:2',
+      '--script',
+      script,
+      '--max-jobs',
+      '8',
+      '--out',
+      out,
+    ]);
     const journal = () => {
       const id = studyIn(out);
       return id ? join(out, id, 'script-s0', 'journal.jsonl') : '';
     };
-    await until(() => journal() !== '' && existsSync(journal()) && eventsOf(journalOf(join(journal(), '..')), 'candidate.added').length >= 2);
+    await until(
+      () =>
+        journal() !== '' &&
+        existsSync(journal()) &&
+        eventsOf(journalOf(join(journal(), '..')), 'candidate.added').length >= 2,
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const studyId = studyIn(out)!;
@@ -79,13 +107,19 @@ describe('aira run / status / stop', () => {
     expect(records).toHaveLength(2);
     leftovers.push(...records.map((r) => r.pid));
     expect(records.every((r) => isAlive(r.pid))).toBe(true);
-    const before = eventsOf(journalOf(join(out, studyId, 'script-s0')), 'worker.joined').map((e) => e.info.pid);
+    const before = eventsOf(journalOf(join(out, studyId, 'script-s0')), 'worker.joined').map(
+      (e) => e.info.pid,
+    );
 
     const resumed = airaSync(['run', '--quiet', '--resume', studyId, '--out', out]);
     expect(resumed.status, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(new RegExp(`${studyId}/script-s0: max-jobs, 8 candidate\\(s\\), final pick c\\d{4}`));
+    expect(resumed.stdout).toMatch(
+      new RegExp(`${studyId}/script-s0: max-jobs, 8 candidate\\(s\\), final pick c\\d{4}`),
+    );
     const events = journalOf(join(out, studyId, 'script-s0'));
-    const joinedAfter = eventsOf(events, 'worker.joined').filter((e) => e.seq > eventsOf(events, 'run.resumed')[0]!.seq);
+    const joinedAfter = eventsOf(events, 'worker.joined').filter(
+      (e) => e.seq > eventsOf(events, 'run.resumed')[0]!.seq,
+    );
     expect(new Set(joinedAfter.map((e) => e.info.pid))).toEqual(new Set(before));
     // The coordinator stops the local daemons it used when the study ends.
     await until(() => records.every((r) => !isAlive(r.pid)), 15_000);
@@ -100,10 +134,32 @@ describe('aira run / status / stop', () => {
     const t = tempDir('aira-cli-');
     cleanup = t.cleanup;
     const out = join(t.dir, 'runs');
-    const script = sleepyScript(t.dir, 0.05, 0.1, 'for i in range(20):\n    print(f"tick {i}", flush=True)\n    time.sleep(0.15 if job["index"] == 3 else 0)');
-    const first = airaAsync(['run', '--quiet', '--workers', 'local:2', '--script', script, '--max-jobs', '6', '--out', out]);
+    const script = sleepyScript(
+      t.dir,
+      0.05,
+      0.1,
+      'for i in range(20):\n    print(f"tick {i}", flush=True)\n    time.sleep(0.15 if job["index"] == 3 else 0)',
+    );
+    const first = airaAsync([
+      'run',
+      '--quiet',
+      '--workers',
+      'local:2',
+      '--script',
+      script,
+      '--max-jobs',
+      '6',
+      '--out',
+      out,
+    ]);
     const runDir = () => join(out, studyIn(out) ?? 'none', 'script-s0');
-    await until(() => existsSync(join(runDir(), 'journal.jsonl')) && eventsOf(journalOf(runDir()), 'exec.started').some((e) => e.jobId === 'j0003' && e.label === 'solution'));
+    await until(
+      () =>
+        existsSync(join(runDir(), 'journal.jsonl')) &&
+        eventsOf(journalOf(runDir()), 'exec.started').some(
+          (e) => e.jobId === 'j0003' && e.label === 'solution',
+        ),
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const studyId = studyIn(out)!;
@@ -117,7 +173,9 @@ describe('aira run / status / stop', () => {
     const c3 = eventsOf(events, 'candidate.added').find((a) => a.candidate.jobId === 'j0003')!.candidate;
     expect(c3.attempt).toBe(1);
     expect(c3.scores.valid).toBe(true);
-    const solution = eventsOf(events, 'exec.started').find((e) => e.jobId === 'j0003' && e.label === 'solution')!;
+    const solution = eventsOf(events, 'exec.started').find(
+      (e) => e.jobId === 'j0003' && e.label === 'solution',
+    )!;
     const log = readFileSync(join(runDir(), solution.log), 'utf8');
     expect(log.match(/^tick \d+$/gm)).toEqual(Array.from({ length: 20 }, (_, i) => `tick ${i}`));
     expect(eventsOf(events, 'candidate.added')).toHaveLength(6);
@@ -145,7 +203,10 @@ describe('aira run / status / stop', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain(`study ${studyId} stopped; resume with: aira run --resume ${studyId}`);
     const events = journalOf(join(out, studyId, 'script-s0'));
-    expect(eventsOf(events, 'run.ended')[0]).toMatchObject({ reason: 'stopped', finalPick: { by: 'search' } });
+    expect(eventsOf(events, 'run.ended')[0]).toMatchObject({
+      reason: 'stopped',
+      finalPick: { by: 'search' },
+    });
     expect(eventsOf(events, 'attempt.cancelled').length).toBeGreaterThanOrEqual(1);
     expect(readFileSync(join(out, studyId, 'STOP'), 'utf8')).toMatch(/stop requested/);
   }, 180_000); // several `aira` processes and local daemons

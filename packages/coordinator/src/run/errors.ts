@@ -2,7 +2,12 @@ import { status } from '@grpc/grpc-js';
 import { ExecGoneError, WorkerLostError } from '../agent/types.js';
 
 /** Codes that mean the candidate asked for something wrong; anything else from gRPC is the infrastructure's. */
-const CANDIDATE_FAULT = new Set([status.INVALID_ARGUMENT, status.FAILED_PRECONDITION, status.OUT_OF_RANGE, status.PERMISSION_DENIED]);
+const CANDIDATE_FAULT = new Set([
+  status.INVALID_ARGUMENT,
+  status.FAILED_PRECONDITION,
+  status.OUT_OF_RANGE,
+  status.PERMISSION_DENIED,
+]);
 
 /**
  * True when an attempt failed because of the worker or the network, not the job: the attempt is

@@ -9,7 +9,14 @@ const OUTPUT_TAIL = 64 * 1024;
  * The job as an agent sees it. Parents carry their code, search score and output tail; the
  * validation and test scores never leave the coordinator (reference/aira2.md §2).
  */
-export function buildJob(state: RunState, artifacts: ArtifactStore, spec: JobSpec, runId: string, attempt: number, task: TaskInfo): Job {
+export function buildJob(
+  state: RunState,
+  artifacts: ArtifactStore,
+  spec: JobSpec,
+  runId: string,
+  attempt: number,
+  task: TaskInfo,
+): Job {
   const parents: ParentView[] = spec.parents.map((id) => {
     const c = state.candidates.get(id);
     if (!c) throw new Error(`job ${spec.id}: parent ${id} is not a candidate of run ${runId}`);

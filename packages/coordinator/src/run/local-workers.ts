@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import type { Logger } from '@aira/core';
-import { isAlive, readLocalRecords, stopPid, writeLocalRecord, type LocalLauncher, type LocalWorkerProcess } from '../pool/local.js';
+import {
+  isAlive,
+  readLocalRecords,
+  stopPid,
+  writeLocalRecord,
+  type LocalLauncher,
+  type LocalWorkerProcess,
+} from '../pool/local.js';
 import type { WorkerPool } from '../pool/pool.js';
 
 /** Replacements of one slot after which its daemon is left dead (it dies as soon as it starts). */
@@ -14,7 +21,14 @@ const MAX_REPLACEMENTS = 3;
 export async function startLocalWorkers(
   slots: Array<{ gpu?: string }>,
   pool: WorkerPool,
-  ctx: { dir: string; tokenFile: string; owner?: string; launcher: LocalLauncher; stop: AbortSignal; logger: Logger },
+  ctx: {
+    dir: string;
+    tokenFile: string;
+    owner?: string;
+    launcher: LocalLauncher;
+    stop: AbortSignal;
+    logger: Logger;
+  },
 ): Promise<void> {
   const records = new Map(readLocalRecords(ctx.dir).map((r) => [r.index, r]));
   const launched: LocalWorkerProcess[] = [];
@@ -23,7 +37,14 @@ export async function startLocalWorkers(
 
   const launch = async (index: number, replaces?: string) => {
     const gpu = slots[index]!.gpu;
-    const proc = await ctx.launcher({ index, gpu, tokenFile: ctx.tokenFile, workdir: join(ctx.dir, `local-${index}`), logFile: join(ctx.dir, `local-${index}.log`), owner: ctx.owner });
+    const proc = await ctx.launcher({
+      index,
+      gpu,
+      tokenFile: ctx.tokenFile,
+      workdir: join(ctx.dir, `local-${index}`),
+      logFile: join(ctx.dir, `local-${index}.log`),
+      owner: ctx.owner,
+    });
     launched.push(proc);
     if (pool.isClosed) return void (await proc.stop());
     writeLocalRecord(ctx.dir, { index, pid: proc.pid, address: proc.address, gpu, startedAt: Date.now() });
@@ -39,7 +60,11 @@ export async function startLocalWorkers(
     if (index === undefined || ctx.stop.aborted) return;
     const n = (replaced.get(index) ?? 0) + 1;
     replaced.set(index, n);
-    if (n > MAX_REPLACEMENTS) return void ctx.logger.warn({ worker: gone.id, slot: index }, 'local worker slot died too often; not replaced again');
+    if (n > MAX_REPLACEMENTS)
+      return void ctx.logger.warn(
+        { worker: gone.id, slot: index },
+        'local worker slot died too often; not replaced again',
+      );
     ctx.logger.warn({ worker: gone.id, slot: index }, 'replacing a local worker whose process ended');
     await launch(index, gone.id);
   };

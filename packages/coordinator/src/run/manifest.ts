@@ -16,8 +16,14 @@ let gitCache: { commit: string | null; dirty: boolean } | undefined;
 export function airaGitCommit(): { commit: string | null; dirty: boolean } {
   if (gitCache) return gitCache;
   const head = spawnSync('git', ['-C', AIRA_ROOT, 'rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 5_000 });
-  const dirty = spawnSync('git', ['-C', AIRA_ROOT, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', timeout: 5_000 });
-  gitCache = { commit: head.status === 0 ? head.stdout.trim() : null, dirty: dirty.status === 0 && dirty.stdout.trim() !== '' };
+  const dirty = spawnSync('git', ['-C', AIRA_ROOT, 'status', '--porcelain', '--untracked-files=no'], {
+    encoding: 'utf8',
+    timeout: 5_000,
+  });
+  gitCache = {
+    commit: head.status === 0 ? head.stdout.trim() : null,
+    dirty: dirty.status === 0 && dirty.stdout.trim() !== '',
+  };
   return gitCache;
 }
 
@@ -59,7 +65,12 @@ export function buildManifest(args: {
   for (const w of workers) {
     const p = w.info.python;
     if (p && !pythons.has(`${p.executable}|${p.version}|${p.runner}`)) {
-      pythons.set(`${p.executable}|${p.version}|${p.runner}`, { executable: p.executable, version: p.version, runner: p.runner, packages: { ...p.packages } });
+      pythons.set(`${p.executable}|${p.version}|${p.runner}`, {
+        executable: p.executable,
+        version: p.version,
+        runner: p.runner,
+        packages: { ...p.packages },
+      });
     }
   }
   return {

@@ -29,7 +29,10 @@ export function defaultRegistry(): Registry {
 export function evaluatorName(config: RunConfig, competition: string | null, registry: Registry): string {
   if (config.hce === 'off') return 'self-reported';
   if (config.hce === 'on') {
-    if (!registry.evaluators.has('hce')) throw new ConfigError('hce: "on" needs the HCE evaluator, which this build does not include (use --hce off)');
+    if (!registry.evaluators.has('hce'))
+      throw new ConfigError(
+        'hce: "on" needs the HCE evaluator, which this build does not include (use --hce off)',
+      );
     return 'hce';
   }
   return competition && registry.evaluators.has('hce') ? 'hce' : 'self-reported';
@@ -37,14 +40,20 @@ export function evaluatorName(config: RunConfig, competition: string | null, reg
 
 export function agentFactory(config: RunConfig, registry: Registry): AgentFactory {
   const factory = registry.agents.get(config.agent.name);
-  if (!factory) throw new ConfigError(`agent.name: unknown agent "${config.agent.name}" (known: ${[...registry.agents.keys()].join(', ')})`);
+  if (!factory)
+    throw new ConfigError(
+      `agent.name: unknown agent "${config.agent.name}" (known: ${[...registry.agents.keys()].join(', ')})`,
+    );
   return factory;
 }
 
 /** The competitions a study runs: the suite's, the listed ones, or one run without a competition. */
 export function studyCompetitions(config: RunConfig, registry: Registry): Array<string | null> {
   if (config.suite) {
-    if (!registry.suites) throw new ConfigError(`suite: "${config.suite}" cannot be resolved: no competitions package is registered`);
+    if (!registry.suites)
+      throw new ConfigError(
+        `suite: "${config.suite}" cannot be resolved: no competitions package is registered`,
+      );
     const ids = registry.suites(config.suite);
     if (ids.length === 0) throw new ConfigError(`suite: "${config.suite}" lists no competition`);
     return ids;

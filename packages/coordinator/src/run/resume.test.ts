@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CandidateRecord } from '../state/types.js';
 import { rngFor } from '../search/rng.js';
 import { tempDir } from '@aira/testing';
-import { AIRA_BIN, eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
+import {
+  AIRA_BIN,
+  eventsOf,
+  journalOf,
+  sleepyScript,
+  startWorkers,
+  type TestWorkers,
+} from '../test-support/workers.js';
 
 let workers: TestWorkers;
 let root: string;
@@ -26,7 +33,9 @@ interface Child {
 
 /** `aira run ...` as a child process: the coordinator under test, killable with SIGKILL. */
 function aira(args: string[]): Child {
-  const child = spawn(process.execPath, [AIRA_BIN, 'run', '--quiet', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [AIRA_BIN, 'run', '--quiet', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return {
@@ -48,14 +57,20 @@ function journalLines(path: string, containing?: string): number {
  * Runs it and SIGKILLs it at a point given either as a delay or as the journal reaching a number
  * of events (so kills land anywhere in the run, not only in its start-up), if it is still running.
  */
-type KillPoint = { afterMs: number } | { atEvents: number; journal: string } | { atCandidates: number; journal: string };
+type KillPoint =
+  { afterMs: number } | { atEvents: number; journal: string } | { atCandidates: number; journal: string };
 
 async function runAndMaybeKill(args: string[], kill: KillPoint | null): Promise<'killed' | 'finished'> {
   const c = aira(args);
   let timer: NodeJS.Timeout | undefined;
   if (kill && 'afterMs' in kill) timer = setTimeout(() => c.kill(), kill.afterMs);
-  else if (kill && 'atEvents' in kill) timer = setInterval(() => journalLines(kill.journal) >= kill.atEvents && c.kill(), 5);
-  else if (kill) timer = setInterval(() => journalLines(kill.journal, '"candidate.added"') >= kill.atCandidates && c.kill(), 5);
+  else if (kill && 'atEvents' in kill)
+    timer = setInterval(() => journalLines(kill.journal) >= kill.atEvents && c.kill(), 5);
+  else if (kill)
+    timer = setInterval(
+      () => journalLines(kill.journal, '"candidate.added"') >= kill.atCandidates && c.kill(),
+      5,
+    );
   const r = await c.exited;
   clearTimeout(timer);
   clearInterval(timer);
@@ -74,10 +89,19 @@ describe('kill -9 of the coordinator', () => {
     for (let trial = 0; trial < 10; trial++) {
       const rng = rngFor(2026, 'kill-trial', trial);
       const out = join(root, `trial-${trial}`);
-      const common = ['--workers', `hosts:${workers.hostsFile}`, '--token-file', workers.tokenFile, '--out', out];
+      const common = [
+        '--workers',
+        `hosts:${workers.hostsFile}`,
+        '--token-file',
+        workers.tokenFile,
+        '--out',
+        out,
+      ];
       // The run's journal is found once the study folder exists (its id is made by the coordinator).
       const journalPath = () => {
-        const id = existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined;
+        const id = existsSync(out)
+          ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json')))
+          : undefined;
         return id ? join(out, id, 'script-s0', 'journal.jsonl') : join(out, 'none');
       };
       // A third of the trials kill at a random time, a third at a random journal event, and a third
@@ -87,10 +111,25 @@ describe('kill -9 of the coordinator', () => {
         trial % 3 === 0
           ? { afterMs: 100 + rng.int(1500) }
           : trial % 3 === 1
-            ? { atCandidates: 1 + rng.int(MAX_JOBS - 1), get journal() { return journalPath(); } }
-            : { atEvents: 1 + rng.int(60), get journal() { return journalPath(); } };
-      const first = await runAndMaybeKill([...common, '--script', script, '--max-jobs', String(MAX_JOBS), '--heartbeat', '500ms'], firstKill);
-      const studies = existsSync(out) ? readdirSync(out).filter((d) => existsSync(join(out, d, 'study.json'))) : [];
+            ? {
+                atCandidates: 1 + rng.int(MAX_JOBS - 1),
+                get journal() {
+                  return journalPath();
+                },
+              }
+            : {
+                atEvents: 1 + rng.int(60),
+                get journal() {
+                  return journalPath();
+                },
+              };
+      const first = await runAndMaybeKill(
+        [...common, '--script', script, '--max-jobs', String(MAX_JOBS), '--heartbeat', '500ms'],
+        firstKill,
+      );
+      const studies = existsSync(out)
+        ? readdirSync(out).filter((d) => existsSync(join(out, d, 'study.json')))
+        : [];
       if (studies.length === 0) {
         // Killed before the study existed: nothing to resume, nothing was lost.
         expect(first).toBe('killed');
@@ -109,7 +148,10 @@ describe('kill -9 of the coordinator', () => {
         lastResumeHadJournal = journal.length > 0;
         for (const e of eventsOf(journal, 'candidate.added')) before.set(e.candidate.id, e.candidate);
         if (before.size > 0 && before.size < MAX_JOBS) killsMidRun++;
-        const killAgain = kills < 2 && rng.next() < 0.4 ? { atEvents: journal.length + 1 + rng.int(25), journal: join(runDir, 'journal.jsonl') } : null;
+        const killAgain =
+          kills < 2 && rng.next() < 0.4
+            ? { atEvents: journal.length + 1 + rng.int(25), journal: join(runDir, 'journal.jsonl') }
+            : null;
         outcome = await runAndMaybeKill(['--resume', studyId, '--out', out], killAgain);
         if (outcome === 'killed') kills++;
       }
@@ -119,24 +161,36 @@ describe('kill -9 of the coordinator', () => {
       expect(ended[0]!.reason).toBe('max-jobs');
       const added = eventsOf(events, 'candidate.added');
       // No candidate counted twice, none lost: exactly one per job j0001..j0005.
-      expect(added.map((a) => a.candidate.jobId).sort(), `trial ${trial}`).toEqual(Array.from({ length: MAX_JOBS }, (_, i) => `j${String(i + 1).padStart(4, '0')}`));
+      expect(added.map((a) => a.candidate.jobId).sort(), `trial ${trial}`).toEqual(
+        Array.from({ length: MAX_JOBS }, (_, i) => `j${String(i + 1).padStart(4, '0')}`),
+      );
       expect(eventsOf(events, 'job.created')).toHaveLength(MAX_JOBS);
-      for (const [id, c] of before) expect(added.find((a) => a.candidate.id === id)?.candidate, `trial ${trial} ${id}`).toEqual(c);
+      for (const [id, c] of before)
+        expect(added.find((a) => a.candidate.id === id)?.candidate, `trial ${trial} ${id}`).toEqual(c);
       // Each restart journaled itself, and in-flight attempts were abandoned, never completed twice.
       expect(eventsOf(events, 'run.started')).toHaveLength(1);
       // (a resumed coordinator killed again while starting may not have written its own)
       expect(eventsOf(events, 'run.resumed').length).toBeGreaterThanOrEqual(lastResumeHadJournal ? 1 : 0);
       expect(eventsOf(events, 'run.resumed').length).toBeLessThanOrEqual(kills);
-      for (const a of eventsOf(events, 'attempt.abandoned')) expect(a.reason).toMatch(/^coordinator restarted/);
+      for (const a of eventsOf(events, 'attempt.abandoned'))
+        expect(a.reason).toMatch(/^coordinator restarted/);
       // A job taken over from the dead coordinator kept its attempt; any other in-flight job was re-run.
       for (const a of eventsOf(events, 'attempt.adopted')) {
-        const laterAbandoned = eventsOf(events, 'attempt.abandoned').some((x) => x.seq > a.seq && x.jobId === a.jobId && x.attempt === a.attempt);
-        if (!laterAbandoned) expect(added.find((c) => c.candidate.jobId === a.jobId)!.candidate.attempt, `trial ${trial} ${a.jobId}`).toBe(a.attempt);
+        const laterAbandoned = eventsOf(events, 'attempt.abandoned').some(
+          (x) => x.seq > a.seq && x.jobId === a.jobId && x.attempt === a.attempt,
+        );
+        if (!laterAbandoned)
+          expect(
+            added.find((c) => c.candidate.jobId === a.jobId)!.candidate.attempt,
+            `trial ${trial} ${a.jobId}`,
+          ).toBe(a.attempt);
       }
       adopted += eventsOf(events, 'attempt.adopted').length;
     }
     // The random points must actually include kills between the first and the last candidate.
     expect(killsMidRun).toBeGreaterThanOrEqual(3);
-    console.info(`kill -9 trials: ${killsMidRun} kills between first and last candidate, ${adopted} running solution(s) taken over`);
+    console.info(
+      `kill -9 trials: ${killsMidRun} kills between first and last candidate, ${adopted} running solution(s) taken over`,
+    );
   }, 300_000); // ten trials of two or three `aira run` processes each
 });

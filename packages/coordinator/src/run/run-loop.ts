@@ -2,7 +2,17 @@ import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errorMessage, type Logger } from '@aira/core';
-import { ExecGoneError, JobCancelledError, type Agent, type AgentContext, type Evaluator, type Job, type RunningExec, type Submission, type TaskInfo } from '../agent/types.js';
+import {
+  ExecGoneError,
+  JobCancelledError,
+  type Agent,
+  type AgentContext,
+  type Evaluator,
+  type Job,
+  type RunningExec,
+  type Submission,
+  type TaskInfo,
+} from '../agent/types.js';
 import type { ResolvedSearch, RunConfig } from '../config/schema.js';
 import type { EventBody, JournalEvent } from '../journal/events.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -16,7 +26,14 @@ import type { ExecFinished, OpenSessionResponse } from '@aira/protocol';
 import { ArtifactStore } from '../state/artifacts.js';
 import { finalPick, type FinalPick } from '../state/final-pick.js';
 import { StudySpend } from './spend-guard.js';
-import { applyEvent, isResumableEnd, replay, unfinishedJobs, type JobState, type RunState } from '../state/run-state.js';
+import {
+  applyEvent,
+  isResumableEnd,
+  replay,
+  unfinishedJobs,
+  type JobState,
+  type RunState,
+} from '../state/run-state.js';
 import type { CandidateRecord, JobSpec, Scores } from '../state/types.js';
 import { isInfrastructureError } from './errors.js';
 import { buildJob } from './job-view.js';
@@ -112,7 +129,10 @@ export class RunLoop {
   private readonly closing = new Set<Promise<unknown>>();
   /** Attempts in flight when the previous coordinator died whose exec the agent can follow to its end. */
   private readonly adoptable = new Map<string, Adoption>();
-  private readonly spares = new Map<string, { sessionId: string; opened: Promise<OpenSessionResponse | null> }>();
+  private readonly spares = new Map<
+    string,
+    { sessionId: string; opened: Promise<OpenSessionResponse | null> }
+  >();
 
   private readonly spend: StudySpend;
 
@@ -130,7 +150,9 @@ export class RunLoop {
    */
   static async open(o: RunLoopOptions): Promise<RunLoop> {
     const loop = new RunLoop(o);
-    const { writer, events } = await JournalWriter.open(join(o.runDir, 'journal.jsonl'), () => loop.activeMs());
+    const { writer, events } = await JournalWriter.open(join(o.runDir, 'journal.jsonl'), () =>
+      loop.activeMs(),
+    );
     loop.journal = writer;
     loop.state = replay(events);
     loop.activeBase = loop.state.activeMs;
@@ -141,7 +163,8 @@ export class RunLoop {
       await loop.emit({ type: 'run.reopened', reason: 'the cost cap was raised' });
     }
     // A resumed run keeps the search parameters it started with, not those of today's pool.
-    if (events.length > 0 && loop.state.policy) loop.policy = createPolicy({ ...o.search, ...(loop.state.search as Partial<ResolvedSearch>) });
+    if (events.length > 0 && loop.state.policy)
+      loop.policy = createPolicy({ ...o.search, ...(loop.state.search as Partial<ResolvedSearch>) });
     if (events.length === 0) {
       await loop.emit({
         type: 'run.started',
@@ -160,7 +183,12 @@ export class RunLoop {
         for (const a of job.attempts) {
           if (a.n === adopt?.n) continue;
           if (a.status === 'running' || a.status === 'submitted') {
-            await loop.emit({ type: 'attempt.abandoned', jobId: job.spec.id, attempt: a.n, reason: 'coordinator restarted' });
+            await loop.emit({
+              type: 'attempt.abandoned',
+              jobId: job.spec.id,
+              attempt: a.n,
+              reason: 'coordinator restarted',
+            });
           }
         }
         if (adopt) loop.adoptable.set(job.spec.id, adopt);
@@ -173,14 +201,26 @@ export class RunLoop {
   /** The job's last attempt, when it can be taken over: at most one exec still open and an agent that can resume it. */
   private adoptable0(job: JobState): Adoption | undefined {
     const a = job.attempts[job.attempts.length - 1];
-    if (!a || a.status !== 'running' || !a.sessionId || !this.o.agent.canResume || !this.o.agent.resumeJob) return undefined;
+    if (!a || a.status !== 'running' || !a.sessionId || !this.o.agent.canResume || !this.o.agent.resumeJob)
+      return undefined;
     const open = [...a.execs.entries()].filter(([, x]) => !x.finished);
     if (open.length > 1) return undefined;
     const running = open.length === 1 ? { execId: open[0]![0], label: open[0]![1].label } : null;
     if (!this.o.agent.canResume(running)) return undefined;
     const prefix = `${a.sessionId}.x`;
-    const execsBefore = Math.max(0, ...[...a.execs.keys()].map((id) => (id.startsWith(prefix) ? Number(id.slice(prefix.length)) || 0 : 0)));
-    return { n: a.n, workerId: a.workerId, sessionId: a.sessionId, dirs: a.dirs, startedAt: a.startedAt, running, execsBefore };
+    const execsBefore = Math.max(
+      0,
+      ...[...a.execs.keys()].map((id) => (id.startsWith(prefix) ? Number(id.slice(prefix.length)) || 0 : 0)),
+    );
+    return {
+      n: a.n,
+      workerId: a.workerId,
+      sessionId: a.sessionId,
+      dirs: a.dirs,
+      startedAt: a.startedAt,
+      running,
+      execsBefore,
+    };
   }
 
   get ended(): boolean {
@@ -195,21 +235,43 @@ export class RunLoop {
   async run(): Promise<RunResult> {
     if (this.state.ended) return this.result(this.state.ended.reason);
     const o = this.o;
-    this.task = await o.evaluator.prepare({ runId: o.runId, competition: o.competition, config: o.config, runDir: o.runDir });
+    this.task = await o.evaluator.prepare({
+      runId: o.runId,
+      competition: o.competition,
+      config: o.config,
+      runDir: o.runDir,
+    });
     this.state.direction = this.task.direction;
-    for (const w of o.pool.list()) if (w.state === 'idle' || w.state === 'busy') await this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w) });
+    for (const w of o.pool.list())
+      if (w.state === 'idle' || w.state === 'busy')
+        await this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w) });
     const on = <E extends 'joined' | 'lost' | 'recovered' | 'idle'>(ev: E, fn: (...a: never[]) => void) => {
       o.pool.on(ev, fn as never);
       this.detach.push(() => o.pool.off(ev, fn as never));
     };
-    on('joined', (w: PoolWorker) => void this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w), ...(w.replaces ? { replaces: w.replaces } : {}) }).catch(() => undefined));
+    on(
+      'joined',
+      (w: PoolWorker) =>
+        void this.emit({
+          type: 'worker.joined',
+          workerId: w.id,
+          info: workerInfo(w),
+          ...(w.replaces ? { replaces: w.replaces } : {}),
+        }).catch(() => undefined),
+    );
     on('lost', (w: PoolWorker, reason: string) => void this.onWorkerLost(w, reason));
-    on('recovered', (w: PoolWorker) => void this.emit({ type: 'worker.recovered', workerId: w.id }).catch(() => undefined));
+    on(
+      'recovered',
+      (w: PoolWorker) => void this.emit({ type: 'worker.recovered', workerId: w.id }).catch(() => undefined),
+    );
     on('idle', () => this.pump());
     const stopListener = () => this.end('stopped');
     o.stop.addEventListener('abort', stopListener);
     this.detach.push(() => o.stop.removeEventListener('abort', stopListener));
-    const tick = setInterval(() => void this.emit({ type: 'tick' }).catch(() => undefined), o.tickMs ?? 10_000);
+    const tick = setInterval(
+      () => void this.emit({ type: 'tick' }).catch(() => undefined),
+      o.tickMs ?? 10_000,
+    );
     this.timers.push(tick);
     const remaining = o.config.budget.wallClock - this.activeMs();
     this.timers.push(setTimeout(() => this.end('budget'), Math.max(0, Math.min(remaining, 2 ** 31 - 1))));
@@ -238,10 +300,13 @@ export class RunLoop {
       const zombie = [...this.zombies].find((z) => z.sessionId === s.sessionId);
       if (zombie) {
         // Its report will arrive and be fenced; cancelling frees the worker's GPU now.
-        for (const execId of s.runningExecIds) await w.conn.unary('cancel', { execId, reason: 'attempt abandoned' }).catch(() => undefined);
+        for (const execId of s.runningExecIds)
+          await w.conn.unary('cancel', { execId, reason: 'attempt abandoned' }).catch(() => undefined);
         continue;
       }
-      await w.conn.unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false }).catch(() => undefined);
+      await w.conn
+        .unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false })
+        .catch(() => undefined);
     }
   }
 
@@ -255,7 +320,12 @@ export class RunLoop {
         this.startAttempt(job, w, a);
         continue;
       }
-      await this.emit({ type: 'attempt.abandoned', jobId, attempt: a.n, reason: 'coordinator restarted (its worker is not back)' }).catch(() => undefined);
+      await this.emit({
+        type: 'attempt.abandoned',
+        jobId,
+        attempt: a.n,
+        reason: 'coordinator restarted (its worker is not back)',
+      }).catch(() => undefined);
       this.pending.push(jobId);
       this.pending.sort((x, y) => this.state.jobs.get(x)!.spec.index - this.state.jobs.get(y)!.spec.index);
     }
@@ -344,7 +414,15 @@ export class RunLoop {
     let session: WorkerSession | undefined;
     const startedAt = adopt?.startedAt ?? Date.now();
     try {
-      if (adopt) await this.emit({ type: 'attempt.adopted', jobId, attempt: n, workerId: worker.id, sessionId: adopt.sessionId, ...(adopt.running ? { execId: adopt.running.execId } : {}) });
+      if (adopt)
+        await this.emit({
+          type: 'attempt.adopted',
+          jobId,
+          attempt: n,
+          workerId: worker.id,
+          sessionId: adopt.sessionId,
+          ...(adopt.running ? { execId: adopt.running.execId } : {}),
+        });
       else await this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
       const sessionOptions = {
         perExecMs: o.config.budget.perExec,
@@ -355,11 +433,31 @@ export class RunLoop {
         hooks: {
           logPath: (execId: string) => join(o.runDir, 'jobs', jobId, `a${n}`, `${execId}.log`),
           execStarted: async (x: { execId: string; kind: 'bash' | 'python'; label: string; log: string }) => {
-            await this.emitFor(live, { type: 'exec.started', jobId, attempt: n, workerId: worker.id, sessionId: live.sessionId, execId: x.execId, kind: x.kind, label: x.label, log: relative(o.runDir, x.log) });
+            await this.emitFor(live, {
+              type: 'exec.started',
+              jobId,
+              attempt: n,
+              workerId: worker.id,
+              sessionId: live.sessionId,
+              execId: x.execId,
+              kind: x.kind,
+              label: x.label,
+              log: relative(o.runDir, x.log),
+            });
           },
           execFinished: async (x: { execId: string; finished: ExecFinished; startedAt: number }) => {
             const f = x.finished;
-            await this.emitFor(live, { type: 'exec.finished', jobId, attempt: n, execId: x.execId, exitCode: f.exitCode, signal: f.signal, durationMs: f.durationMs, reason: f.reason, startedAt: x.startedAt });
+            await this.emitFor(live, {
+              type: 'exec.finished',
+              jobId,
+              attempt: n,
+              execId: x.execId,
+              exitCode: f.exitCode,
+              signal: f.signal,
+              durationMs: f.durationMs,
+              reason: f.reason,
+              startedAt: x.startedAt,
+            });
           },
         },
       };
@@ -367,7 +465,18 @@ export class RunLoop {
       const spare = adopt ? undefined : await this.takeSpare(worker);
       if (adopt) {
         const d = adopt.dirs ?? { data: '', work: '', submission: '' };
-        session = WorkerSession.fromOpened(worker, { sessionId: adopt.sessionId, dataDir: d.data, workDir: d.work, submissionDir: d.submission, protection: '' }, sessionOptions, adopt.execsBefore);
+        session = WorkerSession.fromOpened(
+          worker,
+          {
+            sessionId: adopt.sessionId,
+            dataDir: d.data,
+            workDir: d.work,
+            submissionDir: d.submission,
+            protection: '',
+          },
+          sessionOptions,
+          adopt.execsBefore,
+        );
       } else if (spare) {
         live.sessionId = spare.sessionId;
         session = WorkerSession.fromOpened(worker, spare, sessionOptions);
@@ -375,16 +484,29 @@ export class RunLoop {
         session = await WorkerSession.open(worker, {
           ...sessionOptions,
           sessionId: live.sessionId,
-          labels: { 'aira.study': o.studyId, 'aira.run': o.runId, 'aira.job': jobId, 'aira.attempt': String(n) },
+          labels: {
+            'aira.study': o.studyId,
+            'aira.run': o.runId,
+            'aira.job': jobId,
+            'aira.attempt': String(n),
+          },
           dataPath: this.task.dataPath,
         });
       }
       this.openSpare(worker);
       const jobView = buildJob(this.state, this.artifacts, job.spec, o.runId, n, this.task);
       let submission: Submission;
-      if (adopt) submission = await o.agent.resumeJob!(jobView, session, this.contextFor(live), adopt.running);
+      if (adopt)
+        submission = await o.agent.resumeJob!(jobView, session, this.contextFor(live), adopt.running);
       else {
-        await this.emitFor(live, { type: 'session.opened', jobId, attempt: n, workerId: worker.id, sessionId: session.id, dirs: session.dirs });
+        await this.emitFor(live, {
+          type: 'session.opened',
+          jobId,
+          attempt: n,
+          workerId: worker.id,
+          sessionId: session.id,
+          dirs: session.dirs,
+        });
         if (this.task.files?.length) await session.putFiles(this.task.files);
         submission = await o.agent.runJob(jobView, session, this.contextFor(live));
       }
@@ -410,12 +532,20 @@ export class RunLoop {
         return;
       }
       if (live.controller.signal.aborted || err instanceof JobCancelledError) {
-        await this.emit({ type: 'attempt.cancelled', jobId, attempt: n, reason: String(live.controller.signal.reason ?? errorMessage(err)) }).catch(() => undefined);
+        await this.emit({
+          type: 'attempt.cancelled',
+          jobId,
+          attempt: n,
+          reason: String(live.controller.signal.reason ?? errorMessage(err)),
+        }).catch(() => undefined);
         this.releaseSlot(live);
         return;
       }
       if (isInfrastructureError(err)) {
-        o.logger.warn({ job: jobId, attempt: n, worker: worker.id, err: errorMessage(err) }, 'attempt abandoned');
+        o.logger.warn(
+          { job: jobId, attempt: n, worker: worker.id, err: errorMessage(err) },
+          'attempt abandoned',
+        );
         // The worker takes no job until a probe gets an answer again (else a dead daemon that is
         // not yet past its lease would swallow job after job).
         const gone = err instanceof ExecGoneError; // the worker answers; only the exec is not there
@@ -428,7 +558,14 @@ export class RunLoop {
       o.logger.warn({ job: jobId, attempt: n, err: errorMessage(err) }, 'agent failed');
       const submitted = this.emit({ type: 'attempt.submitted', jobId, attempt: n, workerId: worker.id });
       live.submitted = true;
-      const failed: Submission = { code: '', codePath: '', files: [], output: '', exitCode: -1, failure: `agent error: ${errorMessage(err)}` };
+      const failed: Submission = {
+        code: '',
+        codePath: '',
+        files: [],
+        output: '',
+        exitCode: -1,
+        failure: `agent error: ${errorMessage(err)}`,
+      };
       const submittedAt = Date.now();
       this.track(submitted.then(() => this.addCandidate(live, null, failed, startedAt, submittedAt)));
       this.releaseSlot(live);
@@ -462,8 +599,13 @@ export class RunLoop {
   }
 
   private async fence(live: LiveAttempt, what: string): Promise<void> {
-    this.o.logger.info({ job: live.job.spec.id, attempt: live.n, what }, 'fenced a report from an abandoned attempt');
-    await this.emit({ type: 'attempt.fenced', jobId: live.job.spec.id, attempt: live.n, what }).catch(() => undefined);
+    this.o.logger.info(
+      { job: live.job.spec.id, attempt: live.n, what },
+      'fenced a report from an abandoned attempt',
+    );
+    await this.emit({ type: 'attempt.fenced', jobId: live.job.spec.id, attempt: live.n, what }).catch(
+      () => undefined,
+    );
   }
 
   private releaseSlot(live: LiveAttempt): void {
@@ -482,7 +624,14 @@ export class RunLoop {
     this.abandonedByLoss.set(jobId, count);
     if (count >= (this.o.maxAttempts ?? 3)) {
       // A job that keeps taking workers down is recorded as failed rather than retried for ever.
-      const failed: Submission = { code: '', codePath: '', files: [], output: '', exitCode: -1, failure: `abandoned ${count} times; last: ${reason}` };
+      const failed: Submission = {
+        code: '',
+        codePath: '',
+        files: [],
+        output: '',
+        exitCode: -1,
+        failure: `abandoned ${count} times; last: ${reason}`,
+      };
       this.track(this.addCandidate({ ...live, current: true }, null, failed, Date.now(), Date.now()));
     } else if (!this.ending) this.pending.unshift(jobId);
     if (!lost) this.o.pool.release(live.worker);
@@ -537,7 +686,16 @@ export class RunLoop {
     const spare = this.spares.get(w.id);
     if (!spare) return;
     this.spares.delete(w.id);
-    if (close) this.closeLater(spare.opened.then((res) => res && w.conn.unary('closeSession', { sessionId: res.sessionId, keepWorkspace: false }).catch(() => undefined)));
+    if (close)
+      this.closeLater(
+        spare.opened.then(
+          (res) =>
+            res &&
+            w.conn
+              .unary('closeSession', { sessionId: res.sessionId, keepWorkspace: false })
+              .catch(() => undefined),
+        ),
+      );
   }
 
   // ---- candidates -------------------------------------------------------------------------------
@@ -552,12 +710,22 @@ export class RunLoop {
     this.evaluations.add(t);
   }
 
-  private async addCandidate(live: LiveAttempt, job: Job | null, submission: Submission, startedAt: number, submittedAt: number): Promise<void> {
+  private async addCandidate(
+    live: LiveAttempt,
+    job: Job | null,
+    submission: Submission,
+    startedAt: number,
+    submittedAt: number,
+  ): Promise<void> {
     let scores: Scores;
     if (submission.failure && !job) scores = { valid: false, search: null, reason: submission.failure };
     else {
       try {
-        scores = await this.o.evaluator.evaluate(submission, { job: job!, runDir: this.o.runDir, signal: live.controller.signal });
+        scores = await this.o.evaluator.evaluate(submission, {
+          job: job!,
+          runDir: this.o.runDir,
+          signal: live.controller.signal,
+        });
       } catch (err) {
         scores = { valid: false, search: null, reason: `evaluation failed: ${errorMessage(err)}` };
       }
@@ -609,14 +777,21 @@ export class RunLoop {
   private async finish(reason: EndReason): Promise<void> {
     const o = this.o;
     o.logger.info({ reason }, 'run ending');
-    for (const live of [...this.live.values(), ...this.zombies]) live.controller.abort(reason === 'budget' ? 'budget exhausted' : `run ended (${reason})`);
+    for (const live of [...this.live.values(), ...this.zombies])
+      live.controller.abort(reason === 'budget' ? 'budget exhausted' : `run ended (${reason})`);
     const settle = Promise.all([...this.live.values(), ...this.zombies].map((l) => l.done));
-    await Promise.race([settle, new Promise((r) => setTimeout(r, o.config.workers.callDeadline + 15_000).unref())]);
+    await Promise.race([
+      settle,
+      new Promise((r) => setTimeout(r, o.config.workers.callDeadline + 15_000).unref()),
+    ]);
     while (this.evaluations.size > 0) await Promise.all([...this.evaluations]);
     for (const t of this.timers) clearInterval(t);
     for (const d of this.detach) d();
     for (const w of this.o.pool.list()) this.dropSpare(w, true);
-    await Promise.race([Promise.all([...this.closing]), new Promise((r) => setTimeout(r, o.config.workers.callDeadline).unref())]);
+    await Promise.race([
+      Promise.all([...this.closing]),
+      new Promise((r) => setTimeout(r, o.config.workers.callDeadline).unref()),
+    ]);
     const pick = finalPick(this.state.candidates.values(), this.state.direction);
     let message: string | undefined;
     try {
@@ -633,7 +808,8 @@ export class RunLoop {
     return {
       runId: this.o.runId,
       reason,
-      finalPick: this.state.ended?.finalPick ?? finalPick(this.state.candidates.values(), this.state.direction),
+      finalPick:
+        this.state.ended?.finalPick ?? finalPick(this.state.candidates.values(), this.state.direction),
       candidates: this.state.candidates.size,
       jobs: this.state.jobs.size,
       fenced: this.state.fenced,

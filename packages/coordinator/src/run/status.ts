@@ -71,7 +71,14 @@ export function studyStatus(dir: string): StudyStatus {
       events = readJournal(join(studyPaths(dir).run(r.runId), 'journal.jsonl')).events;
     } catch (err) {
       // One broken journal is one line; the other runs (and studies) still show.
-      return { ...EMPTY_RUN, runId: r.runId, competition: r.competition, seed: r.seed, state: 'corrupt', problem: errorMessage(err) };
+      return {
+        ...EMPTY_RUN,
+        runId: r.runId,
+        competition: r.competition,
+        seed: r.seed,
+        state: 'corrupt',
+        problem: errorMessage(err),
+      };
     }
     const s = replay(events);
     const best = bestCandidate(s.candidates.values(), s.direction);
@@ -86,7 +93,16 @@ export function studyStatus(dir: string): StudyStatus {
       runId: r.runId,
       competition: r.competition,
       seed: r.seed,
-      state: events.length === 0 ? 'not started' : s.ended ? (isResumableEnd(s.ended.reason) ? 'stopped' : 'ended') : alive ? 'running' : 'interrupted',
+      state:
+        events.length === 0
+          ? 'not started'
+          : s.ended
+            ? isResumableEnd(s.ended.reason)
+              ? 'stopped'
+              : 'ended'
+            : alive
+              ? 'running'
+              : 'interrupted',
       endReason: s.ended?.reason,
       activeMs: s.activeMs,
       jobs: s.jobs.size,
@@ -102,12 +118,22 @@ export function studyStatus(dir: string): StudyStatus {
     };
   });
   const allEnded = runs.every((r) => r.state === 'ended');
-  const stopped = runs.some((r) => r.state === 'stopped') && runs.every((r) => r.state !== 'interrupted' && r.state !== 'corrupt');
+  const stopped =
+    runs.some((r) => r.state === 'stopped') &&
+    runs.every((r) => r.state !== 'interrupted' && r.state !== 'corrupt');
   return {
     studyId: doc.studyId,
     dir,
     createdAt: doc.createdAt,
-    state: alive ? (existsSync(studyPaths(dir).stop) ? 'stopping' : 'running') : allEnded ? 'ended' : stopped ? 'stopped' : 'interrupted',
+    state: alive
+      ? existsSync(studyPaths(dir).stop)
+        ? 'stopping'
+        : 'running'
+      : allEnded
+        ? 'ended'
+        : stopped
+          ? 'stopped'
+          : 'interrupted',
     pid: alive ? coord!.pid : undefined,
     runs,
     spend: runs.reduce((t, r) => addSpend(t, r.spend), noSpend()),
@@ -125,7 +151,15 @@ export function listStudies(out: string): StudyStatus[] {
       try {
         return studyStatus(join(out, d));
       } catch (err) {
-        return { studyId: d, dir: join(out, d), createdAt: '', state: 'unreadable', problem: errorMessage(err), runs: [], spend: noSpend() };
+        return {
+          studyId: d,
+          dir: join(out, d),
+          createdAt: '',
+          state: 'unreadable',
+          problem: errorMessage(err),
+          runs: [],
+          spend: noSpend(),
+        };
       }
     });
 }
@@ -139,19 +173,28 @@ export function formatStudyStatus(st: StudyStatus, detail: boolean): string {
       continue;
     }
     const best = r.best ? `best ${r.best.candidateId} ${fmt(r.best.score)}` : 'no valid candidate';
-    const pick = r.finalPick ? `  pick ${r.finalPick.candidateId} (${r.finalPick.by} ${fmt(r.finalPick.score)})` : '';
+    const pick = r.finalPick
+      ? `  pick ${r.finalPick.candidateId} (${r.finalPick.by} ${fmt(r.finalPick.score)})`
+      : '';
     lines.push(
       `  ${r.runId.padEnd(24)} ${r.state}${r.endReason ? `:${r.endReason}` : ''}  ${formatDuration(r.activeMs)} active  jobs ${r.jobs}  candidates ${r.candidates} (${r.valid} valid)  ${best}${pick}`,
     );
     if (r.spend.calls > 0) lines.push(`    LLM ${formatSpend(r.spend)}`);
     if (!detail) continue;
-    for (const j of r.running) lines.push(`    running ${j.jobId} ${j.operator} attempt ${j.attempt} on ${j.workerId}${r.jobSpend[j.jobId] ? `  LLM ${formatSpend(r.jobSpend[j.jobId]!)}` : ''}`);
+    for (const j of r.running)
+      lines.push(
+        `    running ${j.jobId} ${j.operator} attempt ${j.attempt} on ${j.workerId}${r.jobSpend[j.jobId] ? `  LLM ${formatSpend(r.jobSpend[j.jobId]!)}` : ''}`,
+      );
     for (const w of r.workers) lines.push(`    worker ${w.id} ${w.address} ${w.status}`);
     if (r.fenced) lines.push(`    ${r.fenced} late report(s) fenced`);
   }
   if (st.runs.length > 1 && st.spend.calls > 0) lines.push(`  study LLM ${formatSpend(st.spend)}`);
-  if (st.state === 'interrupted' || st.state === 'stopped') lines.push(`  resume with: aira run --resume ${st.studyId}`);
-  if (st.runs.some((r) => r.state === 'corrupt')) lines.push(`  continue from the last good event of each corrupt journal with: aira run --resume ${st.studyId} --repair`);
+  if (st.state === 'interrupted' || st.state === 'stopped')
+    lines.push(`  resume with: aira run --resume ${st.studyId}`);
+  if (st.runs.some((r) => r.state === 'corrupt'))
+    lines.push(
+      `  continue from the last good event of each corrupt journal with: aira run --resume ${st.studyId} --repair`,
+    );
   return lines.join('\n');
 }
 
@@ -165,9 +208,13 @@ function fmt(x: number): string {
  */
 export function requestStop(dir: string): { running: boolean; signalled: boolean; pid?: number } {
   const coord = readCoordinatorDoc(dir);
-  writeFileSync(studyPaths(dir).stop, `stop requested by pid ${process.pid} on ${hostname()} at ${new Date().toISOString()}\n`);
+  writeFileSync(
+    studyPaths(dir).stop,
+    `stop requested by pid ${process.pid} on ${hostname()} at ${new Date().toISOString()}\n`,
+  );
   if (!coord) return { running: false, signalled: false };
-  if (!coordinatorAlive(coord)) return { running: coord.hostname !== hostname(), signalled: false, pid: coord.pid };
+  if (!coordinatorAlive(coord))
+    return { running: coord.hostname !== hostname(), signalled: false, pid: coord.pid };
   try {
     process.kill(coord.pid, 'SIGTERM');
     return { running: true, signalled: true, pid: coord.pid };

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptAgent } from '../agent/script-agent.js';
 import { RunConfig } from '../config/schema.js';
 import { tempDir } from '@aira/testing';
-import { eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
+import {
+  eventsOf,
+  journalOf,
+  sleepyScript,
+  startWorkers,
+  type TestWorkers,
+} from '../test-support/workers.js';
 import { defaultRegistry } from './registry.js';
 import { runStudy } from './study.js';
 
@@ -23,7 +29,10 @@ afterAll(async () => {
 
 /** A real TCP proxy in front of a worker whose connections the test can cut. */
 async function proxy(target: string): Promise<{ address: string; cut: () => number; close: () => void }> {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const [host, port] = [
+    target.slice(0, target.lastIndexOf(':')),
+    Number(target.slice(target.lastIndexOf(':') + 1)),
+  ];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = connect(port, host);
@@ -53,7 +62,10 @@ describe('streams and budgets', () => {
     const hosts = join(root, 'proxy-hosts');
     writeFileSync(hosts, `${p.address}\n`);
     const script = join(root, 'count.py');
-    writeFileSync(script, 'import sys, time\nfor i in range(300):\n    print(f"line {i}", flush=True)\n    time.sleep(0.01)\nprint("score: 1")\n');
+    writeFileSync(
+      script,
+      'import sys, time\nfor i in range(300):\n    print(f"line {i}", flush=True)\n    time.sleep(0.01)\nprint("score: 1")\n',
+    );
     let cuts = 0;
     const res = await runStudy(
       RunConfig.parse({

@@ -68,10 +68,17 @@ export function coordinatorAlive(doc: CoordinatorDoc | null): boolean {
 export function claimStudy(dir: string): void {
   const held = readCoordinatorDoc(dir);
   if (held && held.pid !== process.pid && coordinatorAlive(held)) {
-    throw new UserError(`study ${dir} is already being run by pid ${held.pid}`, 'stop it first with `aira stop`');
+    throw new UserError(
+      `study ${dir} is already being run by pid ${held.pid}`,
+      'stop it first with `aira stop`',
+    );
   }
   mkdirSync(dir, { recursive: true });
-  writeJsonAtomic(studyPaths(dir).coordinator, { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() } satisfies CoordinatorDoc);
+  writeJsonAtomic(studyPaths(dir).coordinator, {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+  } satisfies CoordinatorDoc);
 }
 
 export function releaseStudy(dir: string): void {

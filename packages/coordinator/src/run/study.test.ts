@@ -5,7 +5,13 @@ import { readTokenFile, WorkerConnection } from '@aira/protocol';
 import { RunConfig, type RunConfigInput } from '../config/schema.js';
 import { ArtifactStore } from '../state/artifacts.js';
 import { tempDir } from '@aira/testing';
-import { eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
+import {
+  eventsOf,
+  journalOf,
+  sleepyScript,
+  startWorkers,
+  type TestWorkers,
+} from '../test-support/workers.js';
 import { listSessions } from '../pool/sessions.js';
 import { runStudy } from './study.js';
 
@@ -26,7 +32,12 @@ afterAll(async () => {
 function config(name: string, over: RunConfigInput): RunConfig {
   return RunConfig.parse({
     out: join(root, name),
-    workers: { spec: [`hosts:${workers.hostsFile}`], tokenFile: workers.tokenFile, heartbeat: 500, lease: 10_000 },
+    workers: {
+      spec: [`hosts:${workers.hostsFile}`],
+      tokenFile: workers.tokenFile,
+      heartbeat: 500,
+      lease: 10_000,
+    },
     ...over,
   });
 }
@@ -34,7 +45,9 @@ function config(name: string, over: RunConfigInput): RunConfig {
 describe('a study on real workers', () => {
   it('keeps 4 workers busy while jobs of uneven length arrive (steady state, no barrier)', async () => {
     const script = sleepyScript(root, 0.05, 0.6);
-    const res = await runStudy(config('occupancy', { agent: { script }, budget: { maxJobs: 28 } }), { tickMs: 60_000 });
+    const res = await runStudy(config('occupancy', { agent: { script }, budget: { maxJobs: 28 } }), {
+      tickMs: 60_000,
+    });
     const run = res.runs[0]!;
     expect(run.reason).toBe('max-jobs');
     expect(run.candidates).toBe(28);
@@ -48,7 +61,9 @@ describe('a study on real workers', () => {
     const remaining = (seq: number) => 28 - starts.filter((s) => s.seq < seq).length;
     for (const end of ends) {
       if (remaining(end.seq) === 0) continue;
-      const next = events.find((e) => e.seq > end.seq && (e.type === 'attempt.started' || e.type === 'attempt.submitted'));
+      const next = events.find(
+        (e) => e.seq > end.seq && (e.type === 'attempt.started' || e.type === 'attempt.submitted'),
+      );
       expect(next?.type, `after ${end.jobId} ended at seq ${end.seq}`).toBe('attempt.started');
       expect((next as { workerId: string }).workerId).toBe(end.workerId);
     }
@@ -66,8 +81,15 @@ describe('a study on real workers', () => {
   });
 
   it('evolves from valid parents that existed when the job was proposed, and the solution sees them', async () => {
-    const script = sleepyScript(root, 0.01, 0.05, 'print("parents:", os.environ["AIRA_PARENTS"], "operator:", job["operator"])');
-    const res = await runStudy(config('evolution', { agent: { script }, budget: { maxJobs: 12 }, search: { initialPopulation: 3 } }));
+    const script = sleepyScript(
+      root,
+      0.01,
+      0.05,
+      'print("parents:", os.environ["AIRA_PARENTS"], "operator:", job["operator"])',
+    );
+    const res = await runStudy(
+      config('evolution', { agent: { script }, budget: { maxJobs: 12 }, search: { initialPopulation: 3 } }),
+    );
     const dir = join(res.dir, res.runs[0]!.runId);
     const events = journalOf(dir);
     const created = eventsOf(events, 'job.created');
@@ -83,22 +105,38 @@ describe('a study on real workers', () => {
         expect(parent!.candidate.scores.valid).toBe(true);
       }
       const cand = added.find((a) => a.candidate.jobId === c.job.id)!.candidate;
-      expect(store.text(cand.output)).toContain(`parents: ${c.job.parents.join(',')} operator: ${c.job.operator}`);
+      expect(store.text(cand.output)).toContain(
+        `parents: ${c.job.parents.join(',')} operator: ${c.job.operator}`,
+      );
       expect(Object.keys(cand.artifacts)).toEqual(['submission/pred.txt']);
     }
   });
 
   it('runs one run per seed, each with its own journal, manifest and seed-derived job seeds', async () => {
     const script = sleepyScript(root, 0.01, 0.03);
-    const res = await runStudy(config('seeds', { agent: { script }, budget: { maxJobs: 3 }, seeds: [0, 7], labels: { variant: 'test' } }));
+    const res = await runStudy(
+      config('seeds', {
+        agent: { script },
+        budget: { maxJobs: 3 },
+        seeds: [0, 7],
+        labels: { variant: 'test' },
+      }),
+    );
     expect(res.runs.map((r) => [r.runId, r.reason, r.candidates])).toEqual([
       ['script-s0', 'max-jobs', 3],
       ['script-s7', 'max-jobs', 3],
     ]);
-    const seedsOf = (runId: string) => eventsOf(journalOf(join(res.dir, runId)), 'job.created').map((e) => e.job.seed);
+    const seedsOf = (runId: string) =>
+      eventsOf(journalOf(join(res.dir, runId)), 'job.created').map((e) => e.job.seed);
     expect(seedsOf('script-s0')).not.toEqual(seedsOf('script-s7'));
     const manifest = JSON.parse(readFileSync(join(res.dir, 'script-s7', 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ runId: 'script-s7', seed: 7, agent: 'script', evaluator: 'self-reported', config: { labels: { variant: 'test' } } });
+    expect(manifest).toMatchObject({
+      runId: 'script-s7',
+      seed: 7,
+      agent: 'script',
+      evaluator: 'self-reported',
+      config: { labels: { variant: 'test' } },
+    });
     expect(manifest.workers).toHaveLength(4);
     expect(manifest.python[0].executable).toMatch(/python/);
     expect(Object.keys(manifest.python[0].packages).length).toBeGreaterThan(0);
@@ -107,7 +145,9 @@ describe('a study on real workers', () => {
 
   it('best-of-k never uses a parent', async () => {
     const script = sleepyScript(root, 0.01, 0.05);
-    const res = await runStudy(config('bestofk', { agent: { script }, budget: { maxJobs: 10 }, search: { policy: 'best-of-k' } }));
+    const res = await runStudy(
+      config('bestofk', { agent: { script }, budget: { maxJobs: 10 }, search: { policy: 'best-of-k' } }),
+    );
     const events = journalOf(join(res.dir, res.runs[0]!.runId));
     const created = eventsOf(events, 'job.created');
     expect(created).toHaveLength(10);
@@ -115,7 +155,12 @@ describe('a study on real workers', () => {
   });
 
   it('ends at the wall-clock budget: running jobs are cancelled cleanly and the final pick is made', async () => {
-    const script = sleepyScript(root, 0.2, 0.3, 'time.sleep(0 if int(os.environ["AIRA_JOB_SEED"]) % 2 else 30)');
+    const script = sleepyScript(
+      root,
+      0.2,
+      0.3,
+      'time.sleep(0 if int(os.environ["AIRA_JOB_SEED"]) % 2 else 30)',
+    );
     const res = await runStudy(config('budget', { agent: { script }, budget: { wallClock: '3s' } }));
     const run = res.runs[0]!;
     expect(run.reason).toBe('budget');

@@ -1,7 +1,17 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AIRA_VERSION, ConfigError, UserError, ensureDir, errorMessage, formatDuration, silentLogger, timestampId, type Logger } from '@aira/core';
+import {
+  AIRA_VERSION,
+  ConfigError,
+  UserError,
+  ensureDir,
+  errorMessage,
+  formatDuration,
+  silentLogger,
+  timestampId,
+  type Logger,
+} from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
 import { RunConfig, resolveSearch, type BudgetConfig } from '../config/schema.js';
 import { StudySpend } from './spend-guard.js';
@@ -16,11 +26,24 @@ import { listSessions } from '../pool/sessions.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { serveRegistration, type RegistrationServer } from '../pool/registration.js';
 import { buildManifest } from './manifest.js';
-import { agentFactory, defaultRegistry, evaluatorName, studyCompetitions, type Registry } from './registry.js';
+import {
+  agentFactory,
+  defaultRegistry,
+  evaluatorName,
+  studyCompetitions,
+  type Registry,
+} from './registry.js';
 import { RunLoop, type RunResult } from './run-loop.js';
 import { CorruptJournalError, readJournal, repairJournal } from '../journal/reader.js';
 import { isResumableEnd, replay } from '../state/run-state.js';
-import { claimStudy, readStudyDoc, releaseStudy, studyPaths, writeJsonAtomic, type StudyDoc } from './study-files.js';
+import {
+  claimStudy,
+  readStudyDoc,
+  releaseStudy,
+  studyPaths,
+  writeJsonAtomic,
+  type StudyDoc,
+} from './study-files.js';
 
 export interface StudyOptions {
   registry?: Registry;
@@ -62,7 +85,10 @@ export interface StudyResult {
 }
 
 /** Starts a new study under `config.out`: one run per (competition, seed), one after another. */
-export async function runStudy(config: RunConfig, options: StudyOptions & { provenance?: Map<string, string>; studyId?: string } = {}): Promise<StudyResult> {
+export async function runStudy(
+  config: RunConfig,
+  options: StudyOptions & { provenance?: Map<string, string>; studyId?: string } = {},
+): Promise<StudyResult> {
   const registry = options.registry ?? defaultRegistry();
   const competitions = studyCompetitions(config, registry);
   agentFactory(config, registry); // refuse an unknown agent before anything starts
@@ -70,7 +96,8 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
   const studyId = options.studyId ?? timestampId();
   ensureDir(config.out, '--out');
   const dir = join(config.out, studyId);
-  if (existsSync(join(dir, 'study.json'))) throw new UserError(`study ${dir} exists already (resume it with --resume ${studyId})`);
+  if (existsSync(join(dir, 'study.json')))
+    throw new UserError(`study ${dir} exists already (resume it with --resume ${studyId})`);
   mkdirSync(dir, { recursive: true });
   const doc: StudyDoc = {
     studyId,
@@ -91,14 +118,20 @@ export async function runStudy(config: RunConfig, options: StudyOptions & { prov
  * are; the run that was going on, or was stopped, continues where its journal stops with the rest
  * of its budget (in-flight and cancelled jobs re-run from their parents).
  */
-export async function resumeStudy(dir: string, options: StudyOptions & { budget?: Partial<BudgetConfig>; repair?: boolean } = {}): Promise<StudyResult> {
+export async function resumeStudy(
+  dir: string,
+  options: StudyOptions & { budget?: Partial<BudgetConfig>; repair?: boolean } = {},
+): Promise<StudyResult> {
   const doc = readStudyDoc(dir);
   if (options.budget && Object.keys(options.budget).length > 0) {
     // Budget given on resume (e.g. a raised cost cap) is the study's from now on; a run that ended
     // on its cost cap goes on when the new cap allows.
     const budget = { ...(doc.config.budget as Record<string, unknown> | undefined), ...options.budget };
     doc.config = { ...doc.config, budget };
-    doc.provenance = { ...doc.provenance, ...Object.fromEntries(Object.keys(options.budget).map((k) => [`budget.${k}`, 'resume flag'])) };
+    doc.provenance = {
+      ...doc.provenance,
+      ...Object.fromEntries(Object.keys(options.budget).map((k) => [`budget.${k}`, 'resume flag'])),
+    };
     writeJsonAtomic(studyPaths(dir).study, doc);
   }
   const config = RunConfig.parse(doc.config);
@@ -123,11 +156,21 @@ export async function resumeStudy(dir: string, options: StudyOptions & { budget?
   return executeStudy(dir, doc, config, options.registry ?? defaultRegistry(), options, true);
 }
 
-async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, registry: Registry, options: StudyOptions, resuming = false): Promise<StudyResult> {
+async function executeStudy(
+  dir: string,
+  doc: StudyDoc,
+  config: RunConfig,
+  registry: Registry,
+  options: StudyOptions,
+  resuming = false,
+): Promise<StudyResult> {
   const paths = studyPaths(dir);
-  const token = config.workers.tokenFile ? readTokenFile(config.workers.tokenFile) : ensureTokenFile(paths.token);
+  const token = config.workers.tokenFile
+    ? readTokenFile(config.workers.tokenFile)
+    : ensureTokenFile(paths.token);
   claimStudy(dir);
-  const logger = typeof options.logger === 'function' ? options.logger(dir) : (options.logger ?? silentLogger());
+  const logger =
+    typeof options.logger === 'function' ? options.logger(dir) : (options.logger ?? silentLogger());
   const stop = new AbortController();
   const onStop = () => stop.abort('stopped');
   options.stop?.addEventListener('abort', onStop);
@@ -147,7 +190,10 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     // Before any run: whatever this study left on the worker (a crashed coordinator's sessions) is closed.
     const sessions = await listSessions(w.conn, config.workers.callDeadline);
     for (const s of sessions) {
-      if (s.labels['aira.study'] === doc.studyId) await w.conn.unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false }).catch(() => undefined);
+      if (s.labels['aira.study'] === doc.studyId)
+        await w.conn
+          .unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false })
+          .catch(() => undefined);
     }
   };
   let started: StartedWorkers = {};
@@ -166,7 +212,10 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     current = loop;
     while (loop && unjournaled.length > 0 && loop.record(unjournaled[0]!)) unjournaled.shift();
   };
-  const spend = StudySpend.fromJournals(doc.runs.map((r) => paths.run(r.runId)), config.budget);
+  const spend = StudySpend.fromJournals(
+    doc.runs.map((r) => paths.run(r.runId)),
+    config.budget,
+  );
   const openRun = async (run: StudyDoc['runs'][number]) => {
     const search = resolveSearch(config.search, pool.size);
     const agent = agentFactory(config, registry)(config);
@@ -226,11 +275,17 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
       });
       if (started.slurm) {
         const { missing } = await started.slurm.waitForWorkers(config.workers.waitFor, stop.signal);
-        if (missing) options.onNotice?.(`slurm: going on with the workers that came; still missing: ${missing}`);
+        if (missing)
+          options.onNotice?.(`slurm: going on with the workers that came; still missing: ${missing}`);
       }
       await waitForWorkers(pool, config.workers.waitFor, stop.signal);
     }
-    options.onReady?.({ studyId: doc.studyId, dir, workers: pool.list(), registration: started.registration?.address });
+    options.onReady?.({
+      studyId: doc.studyId,
+      dir,
+      workers: pool.list(),
+      registration: started.registration?.address,
+    });
     for (const run of doc.runs) {
       const opened = early?.run === run ? early : await openRun(run);
       const { loop, agent, evaluator, search, runDir } = opened;
@@ -244,7 +299,18 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
       if (!existsSync(join(runDir, 'manifest.json'))) {
         writeJsonAtomic(
           join(runDir, 'manifest.json'),
-          buildManifest({ studyId: doc.studyId, runId: run.runId, competition: run.competition, seed: run.seed, agent: agent.name, evaluator: evaluator.name, config, provenance: doc.provenance, search, pool }),
+          buildManifest({
+            studyId: doc.studyId,
+            runId: run.runId,
+            competition: run.competition,
+            seed: run.seed,
+            agent: agent.name,
+            evaluator: evaluator.name,
+            config,
+            provenance: doc.provenance,
+            search,
+            pool,
+          }),
         );
       }
       const r = await Promise.race([loop.run(), suspension]);
@@ -257,15 +323,24 @@ async function executeStudy(dir: string, doc: StudyDoc, config: RunConfig, regis
     clearInterval(watcher);
     options.stop?.removeEventListener('abort', onStop);
     // Worker jobs are cancelled first: a study never leaves one behind.
-    await started.slurm?.close().catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'cancelling the Slurm jobs failed'));
+    await started.slurm
+      ?.close()
+      .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'cancelling the Slurm jobs failed'));
     await started.registration?.close().catch(() => undefined);
-    if (started.slurmRegistration !== started.registration) await started.slurmRegistration?.close().catch(() => undefined);
+    if (started.slurmRegistration !== started.registration)
+      await started.slurmRegistration?.close().catch(() => undefined);
     await pool.close({ stopLocal: !config.workers.keepLocal });
     if (!config.workers.keepLocal) rmSync(paths.workers, { recursive: true, force: true });
     releaseStudy(dir);
   }
   if (suspended()) logger.warn('study suspended: worker jobs cancelled, runs left to resume');
-  return { studyId: doc.studyId, dir, runs: results, stopped: stop.signal.aborted || suspended(), ...(suspended() ? { suspended: true } : {}) };
+  return {
+    studyId: doc.studyId,
+    dir,
+    runs: results,
+    stopped: stop.signal.aborted || suspended(),
+    ...(suspended() ? { suspended: true } : {}),
+  };
 }
 
 interface StartedWorkers {
@@ -284,7 +359,8 @@ export function checkStudyInputs(config: RunConfig, launcher: LocalLauncher | un
 function checkWorkers(config: RunConfig, launcher: LocalLauncher | undefined): void {
   for (const spec of parseWorkerSpecs(config.workers.spec)) {
     if (spec.kind === 'local') {
-      if (!launcher) throw new UserError('workers: local workers need a launcher (run through the aira command)');
+      if (!launcher)
+        throw new UserError('workers: local workers need a launcher (run through the aira command)');
       localSlots(spec.spec, detectGpus());
     } else if (spec.kind === 'hosts') readHostsFile(spec.file);
   }
@@ -296,7 +372,9 @@ export const MIN_BUDGET_MS = 2_000;
 function checkBudget(config: RunConfig): void {
   const ms = config.budget.wallClock;
   if (ms < MIN_BUDGET_MS) {
-    throw new ConfigError(`budget.wallClock: ${formatDuration(ms)} is too short to run one job (at least ${formatDuration(MIN_BUDGET_MS)}; e.g. --budget 10m)`);
+    throw new ConfigError(
+      `budget.wallClock: ${formatDuration(ms)} is too short to run one job (at least ${formatDuration(MIN_BUDGET_MS)}; e.g. --budget 10m)`,
+    );
   }
 }
 
@@ -328,10 +406,17 @@ async function startWorkers(
   return started;
 }
 
-async function startEach(config: RunConfig, pool: WorkerPool, ctx: Parameters<typeof startWorkers>[2], tokenFile: string, started: StartedWorkers): Promise<void> {
+async function startEach(
+  config: RunConfig,
+  pool: WorkerPool,
+  ctx: Parameters<typeof startWorkers>[2],
+  tokenFile: string,
+  started: StartedWorkers,
+): Promise<void> {
   for (const spec of parseWorkerSpecs(config.workers.spec)) {
     if (spec.kind === 'local') {
-      if (!ctx.launcher) throw new UserError('workers: local workers need a launcher (run through the aira command)');
+      if (!ctx.launcher)
+        throw new UserError('workers: local workers need a launcher (run through the aira command)');
       await startLocalWorkers(localSlots(spec.spec, detectGpus()), pool, {
         dir: studyPaths(ctx.dir).workers,
         tokenFile,
@@ -344,16 +429,32 @@ async function startEach(config: RunConfig, pool: WorkerPool, ctx: Parameters<ty
       const addresses = readHostsFile(spec.file);
       await Promise.all(addresses.map((a) => addWithRetry(pool, a, ctx.logger, ctx.stop)));
     } else if (spec.kind === 'register') {
-      started.registration = await serveRegistration({ listen: spec.listen, token: ctx.token, pool, heartbeatMs: config.workers.heartbeat, logger: ctx.logger });
+      started.registration = await serveRegistration({
+        listen: spec.listen,
+        token: ctx.token,
+        pool,
+        heartbeatMs: config.workers.heartbeat,
+        logger: ctx.logger,
+      });
       ctx.logger.info({ address: started.registration.address }, 'waiting for workers to register');
       ctx.onRegistration?.(started.registration.address);
     } else {
-      if (!ctx.airaCommand) throw new UserError('workers: Slurm workers need the aira command to run on the nodes (run through the aira command)');
-      const reg = await serveRegistration({ listen: config.slurm.listen, token: ctx.token, pool, heartbeatMs: config.workers.heartbeat, logger: ctx.logger });
+      if (!ctx.airaCommand)
+        throw new UserError(
+          'workers: Slurm workers need the aira command to run on the nodes (run through the aira command)',
+        );
+      const reg = await serveRegistration({
+        listen: config.slurm.listen,
+        token: ctx.token,
+        pool,
+        heartbeatMs: config.workers.heartbeat,
+        logger: ctx.logger,
+      });
       started.slurmRegistration = reg;
       started.registration ??= reg;
       const listenHost = config.slurm.listen.slice(0, config.slurm.listen.lastIndexOf(':'));
-      const host = config.slurm.advertise ?? (['0.0.0.0', '[::]', '::'].includes(listenHost) ? hostname() : listenHost);
+      const host =
+        config.slurm.advertise ?? (['0.0.0.0', '[::]', '::'].includes(listenHost) ? hostname() : listenHost);
       const coordinator = `${host}:${reg.address.slice(reg.address.lastIndexOf(':') + 1)}`;
       ctx.onRegistration?.(coordinator);
       started.slurm = new SlurmWorkers({
@@ -374,7 +475,12 @@ async function startEach(config: RunConfig, pool: WorkerPool, ctx: Parameters<ty
 }
 
 /** A hosts-file worker that is down now is tried again in the background until the study ends. */
-async function addWithRetry(pool: WorkerPool, address: string, logger: Logger, stop: AbortSignal): Promise<void> {
+async function addWithRetry(
+  pool: WorkerPool,
+  address: string,
+  logger: Logger,
+  stop: AbortSignal,
+): Promise<void> {
   try {
     await pool.add(address, 'hosts');
   } catch (err) {
@@ -394,7 +500,11 @@ async function waitForWorkers(pool: WorkerPool, waitMs: number, stop: AbortSigna
   const until = Date.now() + waitMs;
   while (pool.size === 0) {
     if (stop.aborted) return;
-    if (Date.now() > until) throw new UserError(`no worker joined within ${Math.round(waitMs / 1000)} s`, 'check --workers, the token file and that workers can reach the coordinator');
+    if (Date.now() > until)
+      throw new UserError(
+        `no worker joined within ${Math.round(waitMs / 1000)} s`,
+        'check --workers, the token file and that workers can reach the coordinator',
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

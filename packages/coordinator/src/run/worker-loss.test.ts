@@ -5,7 +5,14 @@ import { ensureTokenFile } from '@aira/protocol';
 import { RunConfig } from '../config/schema.js';
 import type { JournalEvent } from '../journal/events.js';
 import { tempDir } from '@aira/testing';
-import { AIRA_BIN, eventsOf, journalOf, sleepyScript, startWorkers, type TestWorkers } from '../test-support/workers.js';
+import {
+  AIRA_BIN,
+  eventsOf,
+  journalOf,
+  sleepyScript,
+  startWorkers,
+  type TestWorkers,
+} from '../test-support/workers.js';
 import { runStudy } from './study.js';
 
 let workers: TestWorkers | undefined;
@@ -34,7 +41,12 @@ describe('lost workers', () => {
     const t = tempDir('aira-loss-');
     cleanup = t.cleanup;
     workers = await startWorkers(3, t.dir);
-    const script = sleepyScript(t.dir, 0.05, 0.2, 'time.sleep(60 if job["id"] == "j0002" and job["attempt"] == 1 else 0)');
+    const script = sleepyScript(
+      t.dir,
+      0.05,
+      0.2,
+      'time.sleep(60 if job["id"] == "j0002" and job["attempt"] == 1 else 0)',
+    );
     const seen: JournalEvent[] = [];
     let killed: string | undefined;
     const res = await runStudy(
@@ -42,12 +54,23 @@ describe('lost workers', () => {
         out: join(t.dir, 'runs'),
         agent: { script },
         budget: { maxJobs: 8 },
-        workers: { spec: [`hosts:${workers.hostsFile}`], tokenFile: workers.tokenFile, heartbeat: 200, lease: 1_500 },
+        workers: {
+          spec: [`hosts:${workers.hostsFile}`],
+          tokenFile: workers.tokenFile,
+          heartbeat: 200,
+          lease: 1_500,
+        },
       }),
       {
         onEvent: (_r, e) => {
           seen.push(e);
-          if (!killed && e.type === 'exec.started' && e.jobId === 'j0002' && e.attempt === 1 && e.label === 'solution') {
+          if (
+            !killed &&
+            e.type === 'exec.started' &&
+            e.jobId === 'j0002' &&
+            e.attempt === 1 &&
+            e.label === 'solution'
+          ) {
             killed = e.workerId;
             process.kill(pidOf(seen, workers!, e.workerId), 'SIGKILL');
           }
@@ -60,7 +83,11 @@ describe('lost workers', () => {
     expect(run.candidates).toBe(8);
     const events = journalOf(join(res.dir, run.runId));
     expect(eventsOf(events, 'worker.lost').map((e) => e.workerId)).toContain(killed);
-    expect(eventsOf(events, 'attempt.abandoned').filter((e) => e.jobId === 'j0002').map((e) => e.attempt)).toEqual([1]);
+    expect(
+      eventsOf(events, 'attempt.abandoned')
+        .filter((e) => e.jobId === 'j0002')
+        .map((e) => e.attempt),
+    ).toEqual([1]);
     const c2 = eventsOf(events, 'candidate.added').find((a) => a.candidate.jobId === 'j0002')!.candidate;
     expect(c2.attempt).toBe(2);
     expect(c2.workerId).not.toBe(killed);
@@ -72,7 +99,12 @@ describe('lost workers', () => {
     const t = tempDir('aira-fence-');
     cleanup = t.cleanup;
     workers = await startWorkers(3, t.dir);
-    const script = sleepyScript(t.dir, 0.2, 0.4, 'time.sleep(2.5 if job["id"] == "j0002" and job["attempt"] == 1 else 0)');
+    const script = sleepyScript(
+      t.dir,
+      0.2,
+      0.4,
+      'time.sleep(2.5 if job["id"] == "j0002" and job["attempt"] == 1 else 0)',
+    );
     const seen: JournalEvent[] = [];
     let frozen: number | undefined;
     const stop = new AbortController();
@@ -81,18 +113,30 @@ describe('lost workers', () => {
       RunConfig.parse({
         out: join(t.dir, 'runs'),
         agent: { script },
-        workers: { spec: [`hosts:${workers.hostsFile}`], tokenFile: workers.tokenFile, heartbeat: 200, lease: 1_200 },
+        workers: {
+          spec: [`hosts:${workers.hostsFile}`],
+          tokenFile: workers.tokenFile,
+          heartbeat: 200,
+          lease: 1_200,
+        },
       }),
       {
         stop: stop.signal,
         onEvent: (_r, e) => {
           seen.push(e);
-          if (frozen === undefined && e.type === 'exec.started' && e.jobId === 'j0002' && e.attempt === 1 && e.label === 'solution') {
+          if (
+            frozen === undefined &&
+            e.type === 'exec.started' &&
+            e.jobId === 'j0002' &&
+            e.attempt === 1 &&
+            e.label === 'solution'
+          ) {
             frozen = pidOf(seen, workers!, e.workerId);
             process.kill(frozen, 'SIGSTOP');
           }
           // Once the job is done elsewhere, the frozen daemon wakes up and reports what it ran.
-          if (frozen !== undefined && e.type === 'candidate.added' && e.candidate.jobId === 'j0002') process.kill(frozen, 'SIGCONT');
+          if (frozen !== undefined && e.type === 'candidate.added' && e.candidate.jobId === 'j0002')
+            process.kill(frozen, 'SIGCONT');
           if (e.type === 'attempt.fenced' && e.jobId === 'j0002' && e.what === 'submission') stop.abort();
         },
       },
@@ -110,7 +154,11 @@ describe('lost workers', () => {
     expect(c2[0]!.candidate.attempt).toBe(2);
     // The recovered worker took work again afterwards.
     const recoveredAt = eventsOf(events, 'worker.recovered')[0]!.seq;
-    expect(eventsOf(events, 'attempt.started').some((s) => s.seq > recoveredAt && s.workerId === lost[0]!.workerId)).toBe(true);
+    expect(
+      eventsOf(events, 'attempt.started').some(
+        (s) => s.seq > recoveredAt && s.workerId === lost[0]!.workerId,
+      ),
+    ).toBe(true);
     assertEachJobOnce(events);
   }, 120_000); // real daemons, a lease to expire
 
@@ -132,7 +180,18 @@ describe('lost workers', () => {
         {
           onRegistration: (address) => {
             for (let i = 0; i < 2; i++) {
-              const args = [AIRA_BIN, 'worker', '--coordinator', address, '--token-file', tokenFile, '--workdir', join(t.dir, `w${i}`), '--log-level', 'warn'];
+              const args = [
+                AIRA_BIN,
+                'worker',
+                '--coordinator',
+                address,
+                '--token-file',
+                tokenFile,
+                '--workdir',
+                join(t.dir, `w${i}`),
+                '--log-level',
+                'warn',
+              ];
               children.push(spawn(process.execPath, args, { stdio: 'ignore' }));
             }
           },

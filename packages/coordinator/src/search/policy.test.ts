@@ -6,7 +6,11 @@ import { rankProbabilities } from './selection.js';
 import { rngFor } from './rng.js';
 
 const ref = { sha256: 'x', size: 0 };
-function cand(id: string, search: number | null, opts: { valid?: boolean; debugDepth?: number; operator?: Operator } = {}): CandidateRecord {
+function cand(
+  id: string,
+  search: number | null,
+  opts: { valid?: boolean; debugDepth?: number; operator?: Operator } = {},
+): CandidateRecord {
   const valid = opts.valid ?? search !== null;
   return {
     id,
@@ -26,7 +30,12 @@ function cand(id: string, search: number | null, opts: { valid?: boolean; debugD
 function job(id: string, operator: Operator, parents: string[] = []): JobSpec {
   return { id, index: 0, operator, parents, seed: 0, debugDepth: 0 };
 }
-function view(candidates: CandidateRecord[], jobs: JobSpec[] = [], inFlight: JobSpec[] = [], direction: 'maximize' | 'minimize' = 'maximize'): PolicyView {
+function view(
+  candidates: CandidateRecord[],
+  jobs: JobSpec[] = [],
+  inFlight: JobSpec[] = [],
+  direction: 'maximize' | 'minimize' = 'maximize',
+): PolicyView {
   return { direction, candidates, jobs: [...jobs, ...inFlight], inFlight };
 }
 const params = (over: Record<string, unknown> = {}) => resolveSearch(SearchConfig.parse(over), 4);
@@ -38,14 +47,22 @@ describe('evolution policy', () => {
     expect(p.propose(view([]), rng).operator).toBe('draft');
     expect(p.propose(view([cand('c1', 1)], [], [job('j2', 'draft')]), rng).operator).toBe('draft');
     // two valid + one draft running = 3: evolution starts
-    expect(p.propose(view([cand('c1', 1), cand('c2', 2)], [], [job('j3', 'draft')]), rng).operator).not.toBe('draft');
+    expect(p.propose(view([cand('c1', 1), cand('c2', 2)], [], [job('j3', 'draft')]), rng).operator).not.toBe(
+      'draft',
+    );
     // failed drafts do not count toward the initial population
     expect(p.propose(view([cand('c1', 1), cand('f1', null), cand('f2', null)]), rng).operator).toBe('draft');
   });
 
   it('never picks an invalid candidate as a parent and crosses over with probability 0.15', () => {
     const p = evolutionPolicy(params({ initialPopulation: 2 }));
-    const population = [cand('c1', 0.5), cand('bad', 99, { valid: false }), cand('c2', 0.7), cand('c3', 0.6), cand('nan', null)];
+    const population = [
+      cand('c1', 0.5),
+      cand('bad', 99, { valid: false }),
+      cand('c2', 0.7),
+      cand('c3', 0.6),
+      cand('nan', null),
+    ];
     const n = 4000;
     let crossovers = 0;
     for (let i = 0; i < n; i++) {
@@ -67,9 +84,13 @@ describe('evolution policy', () => {
     const population = [cand('r3', 3), cand('r1', 1), cand('r4', 4), cand('r2', 2)];
     const counts: Record<string, number> = { r1: 0, r2: 0, r3: 0, r4: 0 };
     const n = 20_000;
-    for (let i = 0; i < n; i++) counts[p.propose(view(population, [], [], 'minimize'), rngFor(2, 'mut', i)).parents[0]!]!++;
+    for (let i = 0; i < n; i++)
+      counts[p.propose(view(population, [], [], 'minimize'), rngFor(2, 'mut', i)).parents[0]!]!++;
     const probs = rankProbabilities(4, 0.2);
-    const chi = ['r1', 'r2', 'r3', 'r4'].reduce((s, k, i) => s + (counts[k]! - probs[i]! * n) ** 2 / (probs[i]! * n), 0);
+    const chi = ['r1', 'r2', 'r3', 'r4'].reduce(
+      (s, k, i) => s + (counts[k]! - probs[i]! * n) ** 2 / (probs[i]! * n),
+      0,
+    );
     expect(chi).toBeLessThan(16.266); // chi-square df = 3, upper 0.1%
   });
 
@@ -88,7 +109,8 @@ describe('evolution policy', () => {
 
   it('never debugs by default (ReAct jobs debug inside their trajectory)', () => {
     const p = evolutionPolicy(params({ initialPopulation: 1 }));
-    for (let i = 0; i < 200; i++) expect(p.propose(view([cand('ok', 1), cand('f', null)]), rngFor(1, i)).operator).not.toBe('debug');
+    for (let i = 0; i < 200; i++)
+      expect(p.propose(view([cand('ok', 1), cand('f', null)]), rngFor(1, i)).operator).not.toBe('debug');
   });
 });
 
@@ -98,7 +120,11 @@ describe('greedy policy (AIDE)', () => {
     const rng = rngFor(1, 'g');
     expect(p.propose(view([], [job('j1', 'draft')]), rng).operator).toBe('draft');
     const drafts = [job('j1', 'draft'), job('j2', 'draft')];
-    expect(p.propose(view([cand('a', 1), cand('b', 5)], drafts), rng)).toEqual({ operator: 'improve', parents: ['b'], debugDepth: 0 });
+    expect(p.propose(view([cand('a', 1), cand('b', 5)], drafts), rng)).toEqual({
+      operator: 'improve',
+      parents: ['b'],
+      debugDepth: 0,
+    });
     expect(p.propose(view([cand('a', 1), cand('b', 5)], drafts, [], 'minimize'), rng).parents).toEqual(['a']);
   });
 
@@ -106,7 +132,11 @@ describe('greedy policy (AIDE)', () => {
     const p = greedyPolicy(params({ policy: 'greedy', numDrafts: 1 }));
     const rng = rngFor(1, 'g2');
     const drafts = [job('j1', 'draft')];
-    expect(p.propose(view([cand('f', null)], drafts), rng)).toEqual({ operator: 'debug', parents: ['f'], debugDepth: 1 });
+    expect(p.propose(view([cand('f', null)], drafts), rng)).toEqual({
+      operator: 'debug',
+      parents: ['f'],
+      debugDepth: 1,
+    });
     expect(p.propose(view([cand('f', null, { debugDepth: 20 })], drafts), rng).operator).toBe('draft');
   });
 });

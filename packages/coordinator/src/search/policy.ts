@@ -1,5 +1,11 @@
 import type { PolicyName, ResolvedSearch } from '../config/schema.js';
-import { rankCandidates, type CandidateRecord, type Direction, type JobSpec, type Operator } from '../state/types.js';
+import {
+  rankCandidates,
+  type CandidateRecord,
+  type Direction,
+  type JobSpec,
+  type Operator,
+} from '../state/types.js';
 import { drawByRank } from './selection.js';
 import type { Rng } from './rng.js';
 
@@ -60,9 +66,17 @@ export function evolutionPolicy(p: ResolvedSearch): SearchPolicy {
       const debug = maybeDebug(view, p, rng);
       if (debug) return debug;
       if (ranked.length >= 2 && rng.next() < p.crossoverProbability) {
-        return { operator: 'crossover', parents: drawByRank(ranked, p.temperature, rng, 2).map((c) => c.id), debugDepth: 0 };
+        return {
+          operator: 'crossover',
+          parents: drawByRank(ranked, p.temperature, rng, 2).map((c) => c.id),
+          debugDepth: 0,
+        };
       }
-      return { operator: 'mutate', parents: drawByRank(ranked, p.temperature, rng, 1).map((c) => c.id), debugDepth: 0 };
+      return {
+        operator: 'mutate',
+        parents: drawByRank(ranked, p.temperature, rng, 1).map((c) => c.id),
+        debugDepth: 0,
+      };
     },
   };
 }

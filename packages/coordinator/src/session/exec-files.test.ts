@@ -15,7 +15,17 @@ async function bash(code: string): Promise<ExecResult> {
   const r = spawnSync('bash', ['-c', code], { encoding: 'utf8' });
   const logPath = join(t.dir, `exec-${n++}.log`);
   writeFileSync(logPath, r.stdout + r.stderr);
-  return { execId: `e${n}`, exitCode: r.status ?? -1, signal: '', durationMs: 0, reason: '', stateLost: false, output: r.stdout + r.stderr, clipped: false, logPath };
+  return {
+    execId: `e${n}`,
+    exitCode: r.status ?? -1,
+    signal: '',
+    durationMs: 0,
+    reason: '',
+    stateLost: false,
+    output: r.stdout + r.stderr,
+    clipped: false,
+    logPath,
+  };
 }
 
 describe('file transfer through the shell (workers without the file service)', () => {

@@ -9,7 +9,11 @@ import { shellQuote } from '../agent/script-agent.js';
  */
 type Exec = (code: string, label: string) => Promise<ExecResult>;
 
-export async function putFilesViaExec(exec: Exec, root: string, files: Array<SessionFile | LocalSessionFile>): Promise<void> {
+export async function putFilesViaExec(
+  exec: Exec,
+  root: string,
+  files: Array<SessionFile | LocalSessionFile>,
+): Promise<void> {
   // One exec for all files: each is a here-document decoded into place.
   const parts = files.map((f) => {
     const target = shellQuote(`${root}/${f.path}`);
@@ -18,7 +22,10 @@ export async function putFilesViaExec(exec: Exec, root: string, files: Array<Ses
     return `mkdir -p "$(dirname ${target})" && base64 -d > ${target} <<'AIRA_FILE_EOF' && chmod ${('localPath' in f ? statSync(f.localPath).mode & 0o777 : (f.mode ?? 0o644)).toString(8)} ${target} || exit 1\n${b64}AIRA_FILE_EOF\n`;
   });
   const r = await exec(`(\n${parts.join('')})`, 'files:put');
-  if (r.exitCode !== 0) throw new Error(`could not write ${files.map((f) => f.path).join(', ')} in the session: ${r.output.trim().slice(-500)}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `could not write ${files.map((f) => f.path).join(', ')} in the session: ${r.output.trim().slice(-500)}`,
+    );
 }
 
 export async function getFilesViaExec(exec: Exec, root: string, paths: string[]): Promise<SessionFile[]> {
@@ -27,7 +34,8 @@ export async function getFilesViaExec(exec: Exec, root: string, paths: string[])
     `( cd ${shellQuote(root)} && for p in ${list}; do if [ -d "$p" ]; then find "$p" -type f; elif [ -f "$p" ]; then printf '%s\\n' "$p"; fi; done ` +
     `| while IFS= read -r f; do printf 'AIRA_FILE\\t%s\\t' "$f"; base64 -w0 "$f"; printf '\\n'; done )`;
   const r = await exec(code, 'files:get');
-  if (r.exitCode !== 0) throw new Error(`could not read ${paths.join(', ')} in the session: ${r.output.trim().slice(-500)}`);
+  if (r.exitCode !== 0)
+    throw new Error(`could not read ${paths.join(', ')} in the session: ${r.output.trim().slice(-500)}`);
   // The complete output is in the exec's log (the in-memory copy keeps only head and tail).
   const text = readFileSync(r.logPath, 'utf8');
   const out: SessionFile[] = [];

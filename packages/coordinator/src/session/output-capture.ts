@@ -25,7 +25,8 @@ export class OutputCapture {
     if (data.length === 0) return;
     this.tail.push(data);
     this.tailBytes += data.length;
-    while (this.tailBytes - this.tail[0]!.length >= this.tailLimit) this.tailBytes -= this.tail.shift()!.length;
+    while (this.tailBytes - this.tail[0]!.length >= this.tailLimit)
+      this.tailBytes -= this.tail.shift()!.length;
   }
 
   get bytes(): number {
@@ -41,6 +42,8 @@ export class OutputCapture {
     let tail = Buffer.concat(this.tail);
     if (tail.length > this.tailLimit) tail = tail.subarray(tail.length - this.tailLimit);
     const dropped = this.total - this.headBytes - tail.length;
-    return dropped > 0 ? `${head}\n[... ${dropped} bytes not shown; the whole output is in the exec log ...]\n${tail.toString('utf8')}` : head + tail.toString('utf8');
+    return dropped > 0
+      ? `${head}\n[... ${dropped} bytes not shown; the whole output is in the exec log ...]\n${tail.toString('utf8')}`
+      : head + tail.toString('utf8');
   }
 }

@@ -19,7 +19,13 @@ let worker: PoolWorker;
 beforeAll(async () => {
   ({ dir: root, cleanup } = tempDir('aira-wsession-'));
   workers = await startWorkers(1, root);
-  pool = new WorkerPool({ token: readTokenFile(workers.tokenFile), leaseMs: 10_000, heartbeatMs: 1_000, callDeadlineMs: 10_000, logger: silentLogger() });
+  pool = new WorkerPool({
+    token: readTokenFile(workers.tokenFile),
+    leaseMs: 10_000,
+    heartbeatMs: 1_000,
+    callDeadlineMs: 10_000,
+    logger: silentLogger(),
+  });
   worker = await pool.add(workers.workers[0]!.address, 'hosts');
 });
 afterAll(async () => {
@@ -70,14 +76,24 @@ describe('taking over an exec after a coordinator restart', () => {
   it('fails at once, as a gone exec, when the session itself is not on the worker', async () => {
     const { s } = await session('wsession-b');
     await s.close();
-    const again = WorkerSession.fromOpened(worker, { sessionId: 'wsession-b', dataDir: '', workDir: s.dirs.work, submissionDir: '', protection: '' }, {
-      perExecMs: 60_000,
-      callDeadlineMs: 10_000,
-      signal: new AbortController().signal,
-      logger: silentLogger(),
-      hooks: { logPath: (execId) => join(root, 'logs', `${execId}.log`), execStarted: async () => undefined, execFinished: async () => undefined },
-    });
-    await expect(again.attach('wsession-b.x1', { start: { kind: 'bash', code: 'echo never' } })).rejects.toThrow(/does not know session wsession-b \(exec wsession-b\.x1\)/);
+    const again = WorkerSession.fromOpened(
+      worker,
+      { sessionId: 'wsession-b', dataDir: '', workDir: s.dirs.work, submissionDir: '', protection: '' },
+      {
+        perExecMs: 60_000,
+        callDeadlineMs: 10_000,
+        signal: new AbortController().signal,
+        logger: silentLogger(),
+        hooks: {
+          logPath: (execId) => join(root, 'logs', `${execId}.log`),
+          execStarted: async () => undefined,
+          execFinished: async () => undefined,
+        },
+      },
+    );
+    await expect(
+      again.attach('wsession-b.x1', { start: { kind: 'bash', code: 'echo never' } }),
+    ).rejects.toThrow(/does not know session wsession-b \(exec wsession-b\.x1\)/);
   });
 });
 
@@ -85,7 +101,11 @@ describe('exec requests and streams', () => {
   it('sends a fractional time limit as a whole number of ms, and the exec runs', async () => {
     const { s } = await session('wsession-c');
     // The ReAct agent gives a tool call the time left in its job: a fraction of a ms.
-    expect(await s.exec('bash', 'echo ran', { timeoutMs: 2999.5 })).toMatchObject({ exitCode: 0, output: 'ran\n', reason: '' });
+    expect(await s.exec('bash', 'echo ran', { timeoutMs: 2999.5 })).toMatchObject({
+      exitCode: 0,
+      output: 'ran\n',
+      reason: '',
+    });
     await s.close();
   });
 
@@ -93,22 +113,43 @@ describe('exec requests and streams', () => {
     // A real gRPC server on loopback that answers Exec and Attach with `started` and then ends.
     const server = new Server();
     const startedOnly = (call: ServerWritableStream<{ execId: string }, unknown>) => {
-      call.write({ event: { seq: 0, unixMs: Date.now(), event: { $case: 'started', value: { execId: call.request.execId, sessionId: 's', startedUnixMs: Date.now() } } } });
+      call.write({
+        event: {
+          seq: 0,
+          unixMs: Date.now(),
+          event: {
+            $case: 'started',
+            value: { execId: call.request.execId, sessionId: 's', startedUnixMs: Date.now() },
+          },
+        },
+      });
       call.end();
     };
     server.addService(WorkerServiceService, { exec: startedOnly, attach: startedOnly } as never);
-    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    const port = await new Promise<number>((res, rej) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+    );
     const conn = new WorkerConnection({ address: `127.0.0.1:${port}`, token: 't' });
     const odd = { ...worker, id: 'odd-worker', conn } as PoolWorker;
-    const s = WorkerSession.fromOpened(odd, { sessionId: 's', dataDir: '/d', workDir: '/w/work', submissionDir: '/s', protection: 'none' }, {
-      perExecMs: 60_000,
-      callDeadlineMs: 10_000,
-      signal: new AbortController().signal,
-      logger: silentLogger(),
-      hooks: { logPath: (execId) => join(root, 'logs', `${execId}.log`), execStarted: async () => undefined, execFinished: async () => undefined },
-    });
+    const s = WorkerSession.fromOpened(
+      odd,
+      { sessionId: 's', dataDir: '/d', workDir: '/w/work', submissionDir: '/s', protection: 'none' },
+      {
+        perExecMs: 60_000,
+        callDeadlineMs: 10_000,
+        signal: new AbortController().signal,
+        logger: silentLogger(),
+        hooks: {
+          logPath: (execId) => join(root, 'logs', `${execId}.log`),
+          execStarted: async () => undefined,
+          execFinished: async () => undefined,
+        },
+      },
+    );
     try {
-      await expect(s.exec('bash', 'true')).rejects.toThrow(/worker odd-worker ended the stream of exec s\.x1 before it finished/);
+      await expect(s.exec('bash', 'true')).rejects.toThrow(
+        /worker odd-worker ended the stream of exec s\.x1 before it finished/,
+      );
     } finally {
       conn.close();
       server.forceShutdown();

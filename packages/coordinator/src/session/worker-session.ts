@@ -2,9 +2,25 @@ import { mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { ExecKind, type ExecEvent, type ExecFinished, type OpenSessionResponse, type WorkerConnection } from '@aira/protocol';
+import {
+  ExecKind,
+  type ExecEvent,
+  type ExecFinished,
+  type OpenSessionResponse,
+  type WorkerConnection,
+} from '@aira/protocol';
 import type { Logger } from '@aira/core';
-import { ExecGoneError, JobCancelledError, WorkerLostError, type AttachOptions, type ExecOptions, type ExecResult, type LocalSessionFile, type Session, type SessionFile } from '../agent/types.js';
+import {
+  ExecGoneError,
+  JobCancelledError,
+  WorkerLostError,
+  type AttachOptions,
+  type ExecOptions,
+  type ExecResult,
+  type LocalSessionFile,
+  type Session,
+  type SessionFile,
+} from '../agent/types.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { OutputCapture } from './output-capture.js';
 import { getFiles, putFiles } from './files.js';
@@ -69,7 +85,12 @@ export class WorkerSession implements Session {
    * (`execsBefore`: the highest exec number it gave out, so new execs never reuse an id; an Exec
    * with a known id is followed, not run).
    */
-  static fromOpened(worker: PoolWorker, res: OpenSessionResponse, opts: Omit<OpenOptions, 'sessionId' | 'labels'>, execsBefore = 0): WorkerSession {
+  static fromOpened(
+    worker: PoolWorker,
+    res: OpenSessionResponse,
+    opts: Omit<OpenOptions, 'sessionId' | 'labels'>,
+    execsBefore = 0,
+  ): WorkerSession {
     const s = new WorkerSession(worker, res, { ...opts, sessionId: res.sessionId, labels: {} });
     s.execCount = execsBefore;
     return s;
@@ -99,11 +120,25 @@ export class WorkerSession implements Session {
     if (m) this.execCount = Math.max(this.execCount, Number(m[1]));
     const logPath = this.opts.hooks.logPath(execId);
     mkdirSync(dirname(logPath), { recursive: true });
-    const request = options.start ? this.request(execId, options.start.kind, options.start.code, options.label ?? options.start.kind, options) : null;
+    const request = options.start
+      ? this.request(
+          execId,
+          options.start.kind,
+          options.start.code,
+          options.label ?? options.start.kind,
+          options,
+        )
+      : null;
     return this.follow(execId, logPath, 'w', request, options);
   }
 
-  private request(execId: string, kind: 'bash' | 'python', code: string, label: string, options: ExecOptions) {
+  private request(
+    execId: string,
+    kind: 'bash' | 'python',
+    code: string,
+    label: string,
+    options: ExecOptions,
+  ) {
     // wall_ms is a whole number on the wire: a fraction would make the request unencodable.
     const wallMs = Math.ceil(Math.min(options.timeoutMs ?? Infinity, this.opts.perExecMs));
     return {
@@ -112,7 +147,14 @@ export class WorkerSession implements Session {
       code,
       execId,
       label,
-      limits: { wallMs: Number.isFinite(wallMs) ? wallMs : 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 },
+      limits: {
+        wallMs: Number.isFinite(wallMs) ? wallMs : 0,
+        memoryBytes: 0,
+        maxProcesses: 0,
+        cpuset: '',
+        maxOutputBytes: 0,
+        maxDiskBytes: 0,
+      },
     };
   }
 
@@ -138,7 +180,11 @@ export class WorkerSession implements Session {
       // A worker that does not answer must not hold the job's end hostage.
       giveUp = setTimeout(() => current?.cancel(), this.worker.state === 'lost' ? 0 : cancelWaitMs);
       this.worker.conn
-        .unary('cancel', { execId, reason: String(this.signal.reason ?? 'cancelled') }, { deadlineMs: this.opts.callDeadlineMs })
+        .unary(
+          'cancel',
+          { execId, reason: String(this.signal.reason ?? 'cancelled') },
+          { deadlineMs: this.opts.callDeadlineMs },
+        )
         .catch(() => undefined);
     };
     this.signal.addEventListener('abort', onAbort, { once: true });
@@ -166,12 +212,22 @@ export class WorkerSession implements Session {
         if (finished) break;
         // A stream that ends cleanly without `finished`, or a request we could not even send,
         // will not get better by waiting: the exec fails, and with it this job.
-        if (!err && !cancelledAt) throw new Error(`worker ${this.workerId} ended the stream of exec ${execId} before it finished`);
-        if (err && isLocalFailure(err)) throw new Error(`exec ${execId} on worker ${this.workerId}: ${err.details}`);
+        if (!err && !cancelledAt)
+          throw new Error(`worker ${this.workerId} ended the stream of exec ${execId} before it finished`);
+        if (err && isLocalFailure(err))
+          throw new Error(`exec ${execId} on worker ${this.workerId}: ${err.details}`);
         // Before any event, NOT_FOUND is final: no such exec (attach) or no such session (exec).
-        if (err?.code === status.NOT_FOUND && lastSeq < 0) throw new ExecGoneError(`worker ${this.workerId} does not know ${request ? `session ${this.id} (exec ${execId})` : `exec ${execId}`}`);
-        if (err?.code === status.NOT_FOUND && lastSeq >= 0) throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
-        if (err?.code === status.UNAUTHENTICATED || err?.code === status.INVALID_ARGUMENT || err?.code === status.FAILED_PRECONDITION) {
+        if (err?.code === status.NOT_FOUND && lastSeq < 0)
+          throw new ExecGoneError(
+            `worker ${this.workerId} does not know ${request ? `session ${this.id} (exec ${execId})` : `exec ${execId}`}`,
+          );
+        if (err?.code === status.NOT_FOUND && lastSeq >= 0)
+          throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
+        if (
+          err?.code === status.UNAUTHENTICATED ||
+          err?.code === status.INVALID_ARGUMENT ||
+          err?.code === status.FAILED_PRECONDITION
+        ) {
           throw new Error(`exec on worker ${this.workerId} refused: ${err.details}`);
         }
         if (cancelledAt && (this.worker.state === 'lost' || Date.now() - cancelledAt >= cancelWaitMs)) break;
@@ -184,7 +240,8 @@ export class WorkerSession implements Session {
       await log.close();
     }
     if (finished) await this.opts.hooks.execFinished({ execId, finished, startedAt });
-    if (this.signal.aborted || !finished) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
+    if (this.signal.aborted || !finished)
+      throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
     const f = finished;
     return {
       execId,
@@ -235,9 +292,15 @@ export class WorkerSession implements Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.worker.conn.unary('closeSession', { sessionId: this.id, keepWorkspace: false }, { deadlineMs: this.opts.callDeadlineMs }).catch((err: unknown) => {
-      this.opts.logger.debug({ err, session: this.id }, 'close session failed');
-    });
+    await this.worker.conn
+      .unary(
+        'closeSession',
+        { sessionId: this.id, keepWorkspace: false },
+        { deadlineMs: this.opts.callDeadlineMs },
+      )
+      .catch((err: unknown) => {
+        this.opts.logger.debug({ err, session: this.id }, 'close session failed');
+      });
   }
 
   private assertUsable(): void {
@@ -249,11 +312,23 @@ export class WorkerSession implements Session {
 /** OpenSession on a worker, with the call deadline. */
 export function openSessionRpc(
   worker: PoolWorker,
-  opts: { sessionId: string; labels: Record<string, string>; dataPath?: string; env?: Record<string, string>; callDeadlineMs: number },
+  opts: {
+    sessionId: string;
+    labels: Record<string, string>;
+    dataPath?: string;
+    env?: Record<string, string>;
+    callDeadlineMs: number;
+  },
 ): Promise<OpenSessionResponse> {
   return worker.conn.unary(
     'openSession',
-    { sessionId: opts.sessionId, labels: opts.labels, dataPath: opts.dataPath ?? '', limits: undefined, env: opts.env ?? {} },
+    {
+      sessionId: opts.sessionId,
+      labels: opts.labels,
+      dataPath: opts.dataPath ?? '',
+      limits: undefined,
+      env: opts.env ?? {},
+    },
     { deadlineMs: opts.callDeadlineMs },
   );
 }
@@ -265,11 +340,25 @@ function isLocalFailure(err: ServiceError): boolean {
 
 /** Runs a no-op (`:`) in a session's bash so its shell is started before a job needs it. */
 export async function warmUp(worker: PoolWorker, sessionId: string): Promise<void> {
-  const call = worker.conn.stream('exec', { sessionId, kind: ExecKind.EXEC_KIND_BASH, code: ':', execId: `${sessionId}.warm-up`, label: 'warm-up', limits: undefined });
+  const call = worker.conn.stream('exec', {
+    sessionId,
+    kind: ExecKind.EXEC_KIND_BASH,
+    code: ':',
+    execId: `${sessionId}.warm-up`,
+    label: 'warm-up',
+    limits: undefined,
+  });
   let finished = false;
-  const err = await consume(call, async (ev) => void (finished ||= ev.event?.$case === 'finished'), () => finished);
+  const err = await consume(
+    call,
+    async (ev) => void (finished ||= ev.event?.$case === 'finished'),
+    () => finished,
+  );
   if (err) throw err;
-  if (!finished) throw new Error(`worker ${worker.id} ended the warm-up stream of session ${sessionId} before it finished`);
+  if (!finished)
+    throw new Error(
+      `worker ${worker.id} ended the warm-up stream of session ${sessionId} before it finished`,
+    );
 }
 
 /**

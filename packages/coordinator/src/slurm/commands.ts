@@ -19,11 +19,22 @@ interface Output {
 
 function run(cmd: string, args: string[], o: SlurmEnv, timeoutMs = 60_000): Promise<Output> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { env: o.env ?? process.env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-      if (e && typeof e.code === 'string') resolve({ code: null, stdout: '', stderr: '', error: e.code === 'ENOENT' ? `${cmd} is not on PATH (is this a Slurm login node?)` : e.message });
-      else resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { env: o.env ?? process.env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+        if (e && typeof e.code === 'string')
+          resolve({
+            code: null,
+            stdout: '',
+            stderr: '',
+            error: e.code === 'ENOENT' ? `${cmd} is not on PATH (is this a Slurm login node?)` : e.message,
+          });
+        else resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,12 +48,19 @@ export function oneLine(text: string): string {
 }
 
 /** Submits a batch script; resolves with the job id. `what` names the job in the error. */
-export async function sbatch(script: string, what: string, o: SlurmEnv = {}, args: string[] = []): Promise<string> {
+export async function sbatch(
+  script: string,
+  what: string,
+  o: SlurmEnv = {},
+  args: string[] = [],
+): Promise<string> {
   const r = await run('sbatch', ['--parsable', ...args, script], o);
   if (r.error) throw new UserError(`slurm: cannot submit ${what}: ${r.error}`);
   const id = r.stdout.trim().split(';')[0] ?? '';
   if (r.code !== 0 || !/^\d+$/.test(id)) {
-    throw new UserError(`slurm: sbatch refused ${what} (${script}): ${oneLine(r.stderr) || oneLine(r.stdout) || `exit ${r.code}`}`);
+    throw new UserError(
+      `slurm: sbatch refused ${what} (${script}): ${oneLine(r.stderr) || oneLine(r.stdout) || `exit ${r.code}`}`,
+    );
   }
   return id;
 }
@@ -67,7 +85,19 @@ export interface JobState {
 }
 
 /** Slurm states after which a job runs no more (it may still be requeued by Slurm as a new PENDING). */
-export const ENDED_STATES = new Set(['BOOT_FAIL', 'CANCELLED', 'COMPLETED', 'DEADLINE', 'FAILED', 'NODE_FAIL', 'OUT_OF_MEMORY', 'PREEMPTED', 'REVOKED', 'SPECIAL_EXIT', 'TIMEOUT']);
+export const ENDED_STATES = new Set([
+  'BOOT_FAIL',
+  'CANCELLED',
+  'COMPLETED',
+  'DEADLINE',
+  'FAILED',
+  'NODE_FAIL',
+  'OUT_OF_MEMORY',
+  'PREEMPTED',
+  'REVOKED',
+  'SPECIAL_EXIT',
+  'TIMEOUT',
+]);
 
 /**
  * What squeue knows of these jobs, ended ones included while the controller keeps them (MinJobAge);
@@ -83,7 +113,14 @@ export async function jobStates(ids: string[], o: SlurmEnv = {}): Promise<JobSta
   for (const line of r.stdout.split('\n')) {
     const [id, jobId, task, state, reason, nodes] = line.trim().split('|');
     if (!id || !jobId || !state) continue;
-    out.push({ id, jobId, task: task && task !== 'N/A' ? task : null, state, reason: reason ?? '', nodes: nodes ?? '' });
+    out.push({
+      id,
+      jobId,
+      task: task && task !== 'N/A' ? task : null,
+      state,
+      reason: reason ?? '',
+      nodes: nodes ?? '',
+    });
   }
   return out;
 }
@@ -101,7 +138,12 @@ export function describeStates(ids: string[], states: JobState[]): string {
     .map((id) => {
       const s = states.filter((x) => x.jobId === id);
       if (s.length === 0) return `${id} no longer known to squeue`;
-      return s.map((x) => `${x.id} ${x.state}${x.reason && x.reason !== 'None' ? ` (${x.reason})` : ''}${x.nodes ? ` on ${x.nodes}` : ''}`).join(', ');
+      return s
+        .map(
+          (x) =>
+            `${x.id} ${x.state}${x.reason && x.reason !== 'None' ? ` (${x.reason})` : ''}${x.nodes ? ` on ${x.nodes}` : ''}`,
+        )
+        .join(', ');
     })
     .join('; ');
 }

@@ -42,7 +42,9 @@ export function workersPerJob(cfg: SlurmConfig): number {
 
 function megabytes(size: string): number {
   const m = /^(\d+)([KMGT]?)$/i.exec(size)!;
-  const unit = { '': 1, K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+  const unit = { '': 1, K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 }[
+    m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'
+  ];
   return Math.max(1, Math.floor(Number(m[1]) * unit));
 }
 
@@ -59,14 +61,21 @@ export function sbatchLines(cfg: SlurmConfig): string[] {
   if (cfg.cpusPerGpu) lines.push(`--cpus-per-task=${cfg.cpusPerGpu}`);
   if (cfg.memPerGpu) {
     // Per GPU where there are GPUs; on CPU slots, the same memory per task, spread over its CPUs.
-    lines.push(gpus ? `--mem-per-gpu=${cfg.memPerGpu}` : `--mem-per-cpu=${Math.max(1, Math.floor(megabytes(cfg.memPerGpu) / (cfg.cpusPerGpu ?? 1)))}M`);
+    lines.push(
+      gpus
+        ? `--mem-per-gpu=${cfg.memPerGpu}`
+        : `--mem-per-cpu=${Math.max(1, Math.floor(megabytes(cfg.memPerGpu) / (cfg.cpusPerGpu ?? 1)))}M`,
+    );
   }
   const out = lines.map((l) => `#SBATCH ${l}`);
   cfg.sbatch.forEach((raw, i) => {
     const line = raw.trim();
     if (line.startsWith('#SBATCH ')) out.push(line);
     else if (/^--?[A-Za-z]/.test(line) && !line.includes('\n')) out.push(`#SBATCH ${line}`);
-    else throw new ConfigError(`slurm.sbatch[${i}]: "${raw}" is not an sbatch option (e.g. --constraint=a100) nor an #SBATCH line`);
+    else
+      throw new ConfigError(
+        `slurm.sbatch[${i}]: "${raw}" is not an sbatch option (e.g. --constraint=a100) nor an #SBATCH line`,
+      );
   });
   return out;
 }
@@ -87,7 +96,9 @@ export function configFields(cfg: SlurmConfig, aira: string[]): Record<string, s
 }
 
 export function fill(template: string, fields: Record<string, string>): string {
-  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, key: string) => (key in fields ? fields[key]! : whole));
+  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, key: string) =>
+    key in fields ? fields[key]! : whole,
+  );
 }
 
 /** The template in use: the user's file or the default. */
@@ -102,14 +113,29 @@ export function printableSbatch(cfg: SlurmConfig, aira: string[]): string {
 }
 
 /** The script to submit; a field nobody fills is an error naming the template's line. */
-export function renderSbatch(cfg: SlurmConfig, aira: string[], runtime: { coordinator: string; tokenFile: string; logDir: string }): string {
+export function renderSbatch(
+  cfg: SlurmConfig,
+  aira: string[],
+  runtime: { coordinator: string; tokenFile: string; logDir: string },
+): string {
   const { text, source } = sbatchTemplate(cfg);
-  const fields = { ...configFields(cfg, aira), coordinator: quote(runtime.coordinator), token_file: quote(runtime.tokenFile), log_dir: quote(runtime.logDir) };
+  const fields = {
+    ...configFields(cfg, aira),
+    coordinator: quote(runtime.coordinator),
+    token_file: quote(runtime.tokenFile),
+    log_dir: quote(runtime.logDir),
+  };
   const lines = text.split('\n');
-  if (!lines[0]?.startsWith('#!')) throw new ConfigError(`${source}:1: an sbatch script starts with #! and an interpreter, e.g. #!/bin/bash`);
+  if (!lines[0]?.startsWith('#!'))
+    throw new ConfigError(
+      `${source}:1: an sbatch script starts with #! and an interpreter, e.g. #!/bin/bash`,
+    );
   lines.forEach((line, i) => {
     const left = /\{\{\s*([a-z_]+)\s*\}\}/.exec(fill(line, fields));
-    if (left) throw new ConfigError(`${source}:${i + 1}: unknown field {{${left[1]}}} (known: ${Object.keys(fields).join(', ')})`);
+    if (left)
+      throw new ConfigError(
+        `${source}:${i + 1}: unknown field {{${left[1]}}} (known: ${Object.keys(fields).join(', ')})`,
+      );
   });
   return fill(text, fields);
 }

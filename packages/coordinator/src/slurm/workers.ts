@@ -1,10 +1,27 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { UserError, errorMessage, type Logger } from '@aira/core';
 import type { SlurmConfig } from '../config/schema.js';
 import type { WorkerPool } from '../pool/pool.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
-import { ENDED_STATES, accountedState, describeStates, jobStates, scancel, sbatch, type JobState } from './commands.js';
+import {
+  ENDED_STATES,
+  accountedState,
+  describeStates,
+  jobStates,
+  scancel,
+  sbatch,
+  type JobState,
+} from './commands.js';
 import { renderSbatch, slurmJobOfWorker, workersPerJob } from './script.js';
 
 /** What happened to one of the study's Slurm jobs (journaled as `slurm.job`). */
@@ -56,7 +73,8 @@ export function recordedJobs(dir: string): Array<{ jobId: string; coordinator?: 
     } catch {
       continue; // a line cut short by a crash
     }
-    if (rec.action === 'submitted' || rec.action === 'adopted') live.set(rec.jobId, { jobId: rec.jobId, coordinator: rec.coordinator });
+    if (rec.action === 'submitted' || rec.action === 'adopted')
+      live.set(rec.jobId, { jobId: rec.jobId, coordinator: rec.coordinator });
     else live.delete(rec.jobId);
   }
   return [...live.values()];
@@ -107,10 +125,17 @@ export class SlurmWorkers {
   async start(): Promise<void> {
     // Scripts of a resumed study are numbered on from its earlier ones.
     const file = jobsFile(this.o.dir);
-    this.scriptBase = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"submitted"')).length : 0;
+    this.scriptBase = existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('"submitted"')).length
+      : 0;
     const recorded = recordedJobs(this.o.dir);
     if (recorded.length > 0) {
-      const states = await jobStates(recorded.map((r) => r.jobId), this.o);
+      const states = await jobStates(
+        recorded.map((r) => r.jobId),
+        this.o,
+      );
       for (const r of recorded) {
         const s = states.find((x) => x.jobId === r.jobId);
         const live = s && !ENDED_STATES.has(s.state);
@@ -119,7 +144,15 @@ export class SlurmWorkers {
           this.record({ jobId: r.jobId, action: 'adopted', coordinator: this.o.coordinator, t: Date.now() });
         } else {
           if (live) await scancel([r.jobId], this.o);
-          this.record({ jobId: r.jobId, action: live ? 'cancelled' : 'ended', t: Date.now() }, { state: s?.state ?? 'gone', reason: live ? `its workers dial ${r.coordinator}, this coordinator listens on ${this.o.coordinator}` : undefined });
+          this.record(
+            { jobId: r.jobId, action: live ? 'cancelled' : 'ended', t: Date.now() },
+            {
+              state: s?.state ?? 'gone',
+              reason: live
+                ? `its workers dial ${r.coordinator}, this coordinator listens on ${this.o.coordinator}`
+                : undefined,
+            },
+          );
         }
       }
     }
@@ -132,7 +165,15 @@ export class SlurmWorkers {
   private async submit(): Promise<string> {
     const n = this.scriptBase + this.submissions++;
     const script = join(this.o.dir, `job-${n}.sbatch`);
-    writeFileSync(script, renderSbatch(this.o.config, this.o.aira, { coordinator: this.o.coordinator, tokenFile: this.o.tokenFile, logDir: this.o.dir }), { mode: 0o755 });
+    writeFileSync(
+      script,
+      renderSbatch(this.o.config, this.o.aira, {
+        coordinator: this.o.coordinator,
+        tokenFile: this.o.tokenFile,
+        logDir: this.o.dir,
+      }),
+      { mode: 0o755 },
+    );
     const jobId = await sbatch(script, `worker job ${n}`, this.o, ['--chdir', this.o.dir]);
     this.active.set(jobId, { submittedAt: Date.now() });
     this.record({ jobId, action: 'submitted', coordinator: this.o.coordinator, t: Date.now() });
@@ -170,7 +211,10 @@ export class SlurmWorkers {
           await this.onEnded(id, s);
         }
       } catch (err) {
-        this.o.logger.warn({ err: errorMessage(err) }, 'asking Slurm about the worker jobs failed; will ask again');
+        this.o.logger.warn(
+          { err: errorMessage(err) },
+          'asking Slurm about the worker jobs failed; will ask again',
+        );
       } finally {
         this.polling = null;
       }
@@ -185,23 +229,33 @@ export class SlurmWorkers {
     const reason = s?.reason && s.reason !== 'None' ? s.reason : undefined;
     this.record({ jobId, action: 'ended', t: Date.now() }, { state, reason });
     const workers = this.workersOf(jobId);
-    for (const w of workers) this.o.pool.markLost(w, `slurm job ${jobId} ended: ${state}${reason ? ` (${reason})` : ''}`);
+    for (const w of workers)
+      this.o.pool.markLost(w, `slurm job ${jobId} ended: ${state}${reason ? ` (${reason})` : ''}`);
     if (this.closing) return;
     // A job that ended before any of its workers came is a broken script or environment, not bad
     // luck: submitting it again would fail the same way (unless Slurm took the node away first).
     if (workers.length === 0 && !['PREEMPTED', 'NODE_FAIL', 'BOOT_FAIL'].includes(state)) {
-      this.o.logger.error({ jobId, state }, `slurm job ended before its workers registered; not replaced (${this.logTail(jobId)})`);
+      this.o.logger.error(
+        { jobId, state },
+        `slurm job ended before its workers registered; not replaced (${this.logTail(jobId)})`,
+      );
       return;
     }
     if (this.submissions >= this.maxSubmissions) {
-      this.o.logger.warn({ jobId, submissions: this.submissions }, 'slurm job ended; no submission left to replace it (slurm.maxSubmissions)');
+      this.o.logger.warn(
+        { jobId, submissions: this.submissions },
+        'slurm job ended; no submission left to replace it (slurm.maxSubmissions)',
+      );
       return;
     }
     try {
       const next = await this.submit();
       this.o.logger.warn({ jobId, state, replacement: next }, 'slurm job ended; submitted a replacement');
     } catch (err) {
-      this.o.logger.error({ jobId, err: errorMessage(err) }, 'slurm job ended and its replacement was refused');
+      this.o.logger.error(
+        { jobId, err: errorMessage(err) },
+        'slurm job ended and its replacement was refused',
+      );
     }
   }
 
@@ -222,13 +276,25 @@ export class SlurmWorkers {
     if (stop.aborted) return { missing: null };
     const ids = [...new Set([...short(), ...this.endedEarly])];
     const states = await jobStates(ids, this.o).catch(() => [] as JobState[]);
-    const joined = this.o.pool.list().filter((w) => slurmJobOfWorker(w.id) && w.state !== 'closed' && w.state !== 'lost').length;
-    const what = ids.map((id) => `job ${id}: ${this.workersOf(id).length}/${perJob} worker(s) (${describeStates([id], states).replace(/^\S+ /, '')})`).join('; ');
+    const joined = this.o.pool
+      .list()
+      .filter((w) => slurmJobOfWorker(w.id) && w.state !== 'closed' && w.state !== 'lost').length;
+    const what = ids
+      .map(
+        (id) =>
+          `job ${id}: ${this.workersOf(id).length}/${perJob} worker(s) (${describeStates([id], states).replace(/^\S+ /, '')})`,
+      )
+      .join('; ');
     const tail = this.endedEarly.length > 0 ? `; ${this.logTail(this.endedEarly[0]!)}` : '';
     if (joined === 0) {
       const cancelled = await this.close();
-      const within = this.active.size === 0 && Date.now() <= until ? 'and every job ended' : `within ${Math.round(waitMs / 1000)} s`;
-      throw new UserError(`slurm: no worker registered ${within}: ${what}${tail}${cancelled > 0 ? '; jobs cancelled' : ''}`);
+      const within =
+        this.active.size === 0 && Date.now() <= until
+          ? 'and every job ended'
+          : `within ${Math.round(waitMs / 1000)} s`;
+      throw new UserError(
+        `slurm: no worker registered ${within}: ${what}${tail}${cancelled > 0 ? '; jobs cancelled' : ''}`,
+      );
     }
     return { missing: what };
   }
@@ -242,7 +308,10 @@ export class SlurmWorkers {
   private logTail(jobId: string): string {
     const file = join(this.o.dir, `${this.o.config.jobName}-${jobId}.out`);
     if (!existsSync(file)) return `job ${jobId} wrote no output`;
-    const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     // srun's own closing lines ("task 0: Exited with exit code 2") say less than the line before them.
     const said = lines.filter((l) => !/^srun: /.test(l)).at(-1) ?? lines.at(-1) ?? '(nothing)';
     return `job ${jobId} said: ${said} (${file})`;

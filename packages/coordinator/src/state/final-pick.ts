@@ -24,7 +24,8 @@ export class FinalPicker {
       const s = c.scores[key];
       if (typeof s !== 'number' || !Number.isFinite(s)) continue;
       const b = this.best[key];
-      if (!b || isBetter(s, b.score, this.direction)) this.best[key] = { candidateId: c.id, by: key, score: s };
+      if (!b || isBetter(s, b.score, this.direction))
+        this.best[key] = { candidateId: c.id, by: key, score: s };
     }
   }
 
@@ -39,7 +40,11 @@ export class FinalPicker {
  * `atActiveMs` applies the same rule at a checkpoint: only candidates added before that much of
  * the run's active time count.
  */
-export function finalPick(candidates: Iterable<CandidateRecord>, direction: Direction, atActiveMs = Infinity): FinalPick | null {
+export function finalPick(
+  candidates: Iterable<CandidateRecord>,
+  direction: Direction,
+  atActiveMs = Infinity,
+): FinalPick | null {
   const picker = new FinalPicker(direction);
   for (const c of candidates) if (c.timings.activeMs <= atActiveMs) picker.add(c);
   return picker.pick();

@@ -5,7 +5,13 @@ import { replay, unfinishedJobs } from './run-state.js';
 import type { CandidateRecord } from './types.js';
 
 const ref = { sha256: 'x', size: 0 };
-function cand(id: string, jobId: string, scores: CandidateRecord['scores'], activeMs = 0, attempt = 1): CandidateRecord {
+function cand(
+  id: string,
+  jobId: string,
+  scores: CandidateRecord['scores'],
+  activeMs = 0,
+  attempt = 1,
+): CandidateRecord {
   return {
     id,
     jobId,
@@ -24,11 +30,23 @@ function cand(id: string, jobId: string, scores: CandidateRecord['scores'], acti
 function events(bodies: EventBody[]): JournalEvent[] {
   return bodies.map((b, seq) => ({ seq, t: 1000 + seq, active: seq * 10, ...b }) as JournalEvent);
 }
-const job = (id: string, index: number) => ({ type: 'job.created' as const, job: { id, index, operator: 'draft' as const, parents: [], seed: index, debugDepth: 0 } });
+const job = (id: string, index: number) => ({
+  type: 'job.created' as const,
+  job: { id, index, operator: 'draft' as const, parents: [], seed: index, debugDepth: 0 },
+});
 
 describe('run state replay', () => {
   const journal = events([
-    { type: 'run.started', studyId: 's', runId: 'r', seed: 3, competition: null, policy: 'evolution', search: {}, direction: 'maximize' },
+    {
+      type: 'run.started',
+      studyId: 's',
+      runId: 'r',
+      seed: 3,
+      competition: null,
+      policy: 'evolution',
+      search: {},
+      direction: 'maximize',
+    },
     { type: 'worker.joined', workerId: 'w1', info: { address: 'a:1', source: 'hosts' } },
     job('j0001', 1),
     { type: 'attempt.started', jobId: 'j0001', attempt: 1, workerId: 'w1' },

@@ -133,7 +133,13 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
     case 'attempt.started': {
       const job = state.jobs.get(e.jobId);
       if (!job) break;
-      job.attempts.push({ n: e.attempt, workerId: e.workerId, status: 'running', startedAt: e.t, execs: new Map() });
+      job.attempts.push({
+        n: e.attempt,
+        workerId: e.workerId,
+        status: 'running',
+        startedAt: e.t,
+        execs: new Map(),
+      });
       job.status = 'running';
       break;
     }
@@ -153,7 +159,13 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
     }
     case 'exec.started': {
       const a = attemptOf(state, e.jobId, e.attempt);
-      a?.execs.set(e.execId, { workerId: e.workerId, sessionId: e.sessionId, finished: false, log: e.log, label: e.label });
+      a?.execs.set(e.execId, {
+        workerId: e.workerId,
+        sessionId: e.sessionId,
+        finished: false,
+        log: e.log,
+        label: e.label,
+      });
       break;
     }
     case 'exec.finished': {

@@ -11,7 +11,14 @@ export interface Spend {
   estimated: boolean;
 }
 
-export const noSpend = (): Spend => ({ calls: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, usd: 0, estimated: false });
+export const noSpend = (): Spend => ({
+  calls: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  usd: 0,
+  estimated: false,
+});
 
 export function addSpend(to: Spend, s: Spend): Spend {
   to.calls += s.calls;
@@ -32,7 +39,14 @@ export function spendOf(events: Iterable<JournalEvent>): { total: Spend; byJob: 
   for (const e of events) {
     if (e.type !== 'cost') continue;
     const d = e.detail ?? {};
-    const s: Spend = { calls: 1, promptTokens: num(d.promptTokens), completionTokens: num(d.completionTokens), cachedTokens: num(d.cachedTokens), usd: e.usd, estimated: d.estimated === true };
+    const s: Spend = {
+      calls: 1,
+      promptTokens: num(d.promptTokens),
+      completionTokens: num(d.completionTokens),
+      cachedTokens: num(d.cachedTokens),
+      usd: e.usd,
+      estimated: d.estimated === true,
+    };
     addSpend(total, s);
     addSpend(byJob.get(e.jobId) ?? byJob.set(e.jobId, noSpend()).get(e.jobId)!, s);
   }

@@ -73,13 +73,21 @@ export function gradedDirection(c: CandidateRecord): Direction | undefined {
 }
 
 /** The best valid candidate by search score: the one notion of "best" of status, live view and report. */
-export function bestCandidate(candidates: Iterable<CandidateRecord>, direction: Direction): CandidateRecord | undefined {
+export function bestCandidate(
+  candidates: Iterable<CandidateRecord>,
+  direction: Direction,
+): CandidateRecord | undefined {
   return rankCandidates(candidates, direction)[0];
 }
 
 /** Valid candidates with a finite search score, best first; ties keep creation order. */
-export function rankCandidates(candidates: Iterable<CandidateRecord>, direction: Direction): CandidateRecord[] {
-  const ok = [...candidates].filter((c) => c.scores.valid && typeof c.scores.search === 'number' && Number.isFinite(c.scores.search));
+export function rankCandidates(
+  candidates: Iterable<CandidateRecord>,
+  direction: Direction,
+): CandidateRecord[] {
+  const ok = [...candidates].filter(
+    (c) => c.scores.valid && typeof c.scores.search === 'number' && Number.isFinite(c.scores.search),
+  );
   const sign = direction === 'maximize' ? -1 : 1;
   return ok
     .map((c, i) => ({ c, i }))

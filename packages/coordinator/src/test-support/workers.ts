@@ -27,19 +27,32 @@ export async function startWorkers(n: number, dir: string): Promise<TestWorkers>
   ensureTokenFile(tokenFile);
   const workers = await Promise.all(
     Array.from({ length: n }, (_, index) =>
-      launcher({ index, tokenFile, workdir: join(dir, `worker-${index}`), logFile: join(dir, `worker-${index}.log`) }),
+      launcher({
+        index,
+        tokenFile,
+        workdir: join(dir, `worker-${index}`),
+        logFile: join(dir, `worker-${index}.log`),
+      }),
     ),
   );
   const hostsFile = join(dir, 'hosts');
   writeFileSync(hostsFile, `${workers.map((w) => w.address).join('\n')}\n`);
-  return { tokenFile, hostsFile, workers, stopAll: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
+  return {
+    tokenFile,
+    hostsFile,
+    workers,
+    stopAll: async () => void (await Promise.all(workers.map((w) => w.stop()))),
+  };
 }
 
 export function journalOf(runDir: string): JournalEvent[] {
   return readJournal(join(runDir, 'journal.jsonl')).events;
 }
 
-export function eventsOf<T extends JournalEvent['type']>(events: JournalEvent[], type: T): Array<Extract<JournalEvent, { type: T }>> {
+export function eventsOf<T extends JournalEvent['type']>(
+  events: JournalEvent[],
+  type: T,
+): Array<Extract<JournalEvent, { type: T }>> {
   return events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
 }
 

@@ -8,7 +8,8 @@ export async function api(path, params = {}) {
   return body;
 }
 
-export const fmt = (x, digits = 5) => (x === null || x === undefined ? '—' : Number.isInteger(x) ? String(x) : Number(x).toPrecision(digits));
+export const fmt = (x, digits = 5) =>
+  x === null || x === undefined ? '—' : Number.isInteger(x) ? String(x) : Number(x).toPrecision(digits);
 export const pct = (x) => (x === null || x === undefined ? '—' : `${x.toFixed(1)}`);
 export function dur(ms) {
   if (ms === null || ms === undefined) return '—';

@@ -24,7 +24,11 @@ export function LogView({ study, run, exec }) {
       el.dataset.offset = e.lastEventId;
       if (atBottom) el.scrollTop = el.scrollHeight;
     };
-    es.addEventListener('skipped', (e) => pre.current?.append(document.createTextNode(`[… ${JSON.parse(e.data).bytes} earlier bytes not shown …]\n`)));
+    es.addEventListener('skipped', (e) =>
+      pre.current?.append(
+        document.createTextNode(`[… ${JSON.parse(e.data).bytes} earlier bytes not shown …]\n`),
+      ),
+    );
     es.addEventListener('reset', () => pre.current && (pre.current.textContent = ''));
     es.addEventListener('end', () => {
       es.close();
@@ -34,7 +38,9 @@ export function LogView({ study, run, exec }) {
     return () => es.close();
   }, [study, run, exec]);
   return html`<div class="log">
-    <div class="muted">output of ${exec} <span class=${`badge ${state}`} data-testid="log-state">${state}</span></div>
+    <div class="muted">
+      output of ${exec} <span class=${`badge ${state}`} data-testid="log-state">${state}</span>
+    </div>
     <pre data-testid="log" ref=${pre}></pre>
   </div>`;
 }

@@ -4,8 +4,24 @@ import 'highlight.js/styles/github.css';
 import './style.css';
 import { Ablation, Candidate, Job, Jobs, Population, Studies, Study, Workers } from './pages.js';
 
-const PAGES = { study: Study, workers: Workers, jobs: Jobs, job: Job, population: Population, candidate: Candidate, ablation: Ablation };
-const ARGS = { study: ['id'], workers: ['id'], jobs: ['id', 'run'], job: ['id', 'run', 'job'], population: ['id', 'run'], candidate: ['id', 'run', 'candidate'], ablation: ['id'] };
+const PAGES = {
+  study: Study,
+  workers: Workers,
+  jobs: Jobs,
+  job: Job,
+  population: Population,
+  candidate: Candidate,
+  ablation: Ablation,
+};
+const ARGS = {
+  study: ['id'],
+  workers: ['id'],
+  jobs: ['id', 'run'],
+  job: ['id', 'run', 'job'],
+  population: ['id', 'run'],
+  candidate: ['id', 'run', 'candidate'],
+  ablation: ['id'],
+};
 
 /** Routes are in the URL's hash (#/study/ID, #/candidate/ID/RUN/CID…), so the server serves one page. */
 function route() {
@@ -23,7 +39,9 @@ function App() {
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
-  return html`<header><a href="#/">aira</a> <span class="muted">studies, workers, live output and the search tree</span></header>
+  return html`<header>
+      <a href="#/">aira</a> <span class="muted">studies, workers, live output and the search tree</span>
+    </header>
     <main>${route()}</main>`;
 }
 

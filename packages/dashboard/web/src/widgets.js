@@ -20,7 +20,9 @@ export function Chart({ spec, testid }) {
   useEffect(() => {
     if (!el.current || !spec) return undefined;
     let view;
-    embed(el.current, spec, { actions: false, renderer: 'svg' }).then((r) => (view = r.view)).catch((err) => (el.current.textContent = `chart: ${err.message}`));
+    embed(el.current, spec, { actions: false, renderer: 'svg' })
+      .then((r) => (view = r.view))
+      .catch((err) => (el.current.textContent = `chart: ${err.message}`));
     return () => view?.finalize();
   }, [JSON.stringify(spec)]);
   return html`<div class="chart" data-testid=${testid} ref=${el}></div>`;
@@ -35,7 +37,9 @@ export function Code({ text, lang = 'python', testid }) {
     el.current.removeAttribute('data-highlighted');
     if (text) hljs.highlightElement(el.current);
   }, [text, lang]);
-  return html`<pre class="code"><code data-testid=${testid} class=${`language-${lang}`} ref=${el}></code></pre>`;
+  return html`<pre
+    class="code"
+  ><code data-testid=${testid} class=${`language-${lang}`} ref=${el}></code></pre>`;
 }
 
 /** A unified diff of a parent's code to the candidate's (jsdiff), highlighted. */
@@ -63,22 +67,55 @@ export function Lineage({ nodes, pick, direction, onPick, height = 520, testid =
     const scores = nodes.filter((n) => n.valid && n.search !== null).map((n) => n.search);
     const lo = Math.min(...scores);
     const hi = Math.max(...scores);
-    const rel = (s) => (hi === lo ? 1 : direction === 'minimize' ? (hi - s) / (hi - lo) : (s - lo) / (hi - lo));
+    const rel = (s) =>
+      hi === lo ? 1 : direction === 'minimize' ? (hi - s) / (hi - lo) : (s - lo) / (hi - lo);
     const elements = [
       ...nodes.map((n) => ({
-        data: { id: n.id, label: `${n.id}${n.search !== null ? `\n${Number(n.search).toPrecision(4)}` : ''}`, color: n.valid && n.search !== null ? colour(rel(n.search)) : '#bbb' },
+        data: {
+          id: n.id,
+          label: `${n.id}${n.search !== null ? `\n${Number(n.search).toPrecision(4)}` : ''}`,
+          color: n.valid && n.search !== null ? colour(rel(n.search)) : '#bbb',
+        },
         classes: n.id === pick ? 'pick' : '',
       })),
-      ...nodes.flatMap((n) => n.parents.filter((p) => ids.has(p)).map((p) => ({ data: { id: `${p}->${n.id}`, source: p, target: n.id, label: n.operator } }))),
+      ...nodes.flatMap((n) =>
+        n.parents
+          .filter((p) => ids.has(p))
+          .map((p) => ({ data: { id: `${p}->${n.id}`, source: p, target: n.id, label: n.operator } })),
+      ),
     ];
     const cy = cytoscape({
       container: el.current,
       elements,
       layout: { name: 'dagre', rankDir: 'TB', nodeSep: 12, rankSep: 40 },
       style: [
-        { selector: 'node', style: { 'background-color': 'data(color)', label: 'data(label)', 'text-wrap': 'wrap', 'font-size': 9, 'text-valign': 'center', width: 54, height: 30, shape: 'round-rectangle' } },
+        {
+          selector: 'node',
+          style: {
+            'background-color': 'data(color)',
+            label: 'data(label)',
+            'text-wrap': 'wrap',
+            'font-size': 9,
+            'text-valign': 'center',
+            width: 54,
+            height: 30,
+            shape: 'round-rectangle',
+          },
+        },
         { selector: 'node.pick', style: { 'border-width': 4, 'border-color': '#1d3557' } },
-        { selector: 'edge', style: { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', label: 'data(label)', 'font-size': 8, color: '#555', 'text-background-color': '#fff', 'text-background-opacity': 0.8 } },
+        {
+          selector: 'edge',
+          style: {
+            width: 1.5,
+            'curve-style': 'bezier',
+            'target-arrow-shape': 'triangle',
+            label: 'data(label)',
+            'font-size': 8,
+            color: '#555',
+            'text-background-color': '#fff',
+            'text-background-opacity': 0.8,
+          },
+        },
       ],
       wheelSensitivity: 0.3,
       maxZoom: 1.6,
@@ -87,5 +124,11 @@ export function Lineage({ nodes, pick, direction, onPick, height = 520, testid =
     el.current.cy = cy;
     return () => cy.destroy();
   }, [nodes.map((n) => n.id).join(','), pick]);
-  return html`<div class="graph" style=${`height:${height}px`} data-testid=${testid} data-nodes=${nodes.length} ref=${el}></div>`;
+  return html`<div
+    class="graph"
+    style=${`height:${height}px`}
+    data-testid=${testid}
+    data-nodes=${nodes.length}
+    ref=${el}
+  ></div>`;
 }

@@ -7,7 +7,12 @@ import { pyFloatRepr } from './pystr.js';
 
 describe('CSV reader (pandas read_csv defaults)', () => {
   it('parses quoting, doubled quotes, embedded newlines, CRLF, a BOM and blank lines', () => {
-    const t = parseCsv(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('id,text\r\n1,"a, b"\r\n\r\n2,"say ""hi"""\n3,"two\nlines"\n')]));
+    const t = parseCsv(
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('id,text\r\n1,"a, b"\r\n\r\n2,"say ""hi"""\n3,"two\nlines"\n'),
+      ]),
+    );
     expect(t.columns).toEqual(['id', 'text']);
     expect(t.rowCount).toBe(3);
     expect(t.get('text')!.strings()).toEqual(['a, b', 'say "hi"', 'two\nlines']);
@@ -23,12 +28,16 @@ describe('CSV reader (pandas read_csv defaults)', () => {
   it('pads short rows with NaN and refuses rows longer than the header, naming the line', () => {
     const t = parseCsv('a,b,c\n1,2\n');
     expect(t.get('c')!.isNA(0)).toBe(true);
-    expect(() => parseCsv('a,b\n1,2\n3,4,5\n', 'sub.csv')).toThrow(/sub\.csv: line 3 has 3 fields but the header has 2/);
+    expect(() => parseCsv('a,b\n1,2\n3,4,5\n', 'sub.csv')).toThrow(
+      /sub\.csv: line 3 has 3 fields but the header has 2/,
+    );
     expect(() => parseCsv('a\n"open\n', 'x.csv')).toThrow(/never closed/);
   });
 
   it('infers int, float, bool and object columns like pandas', () => {
-    const t = parseCsv('i,f,nan_int,b,bna,o,allna\n1,1.5,1,True,True,x,\n-2,1e3,,false,,3,\n007,inf,3,FALSE,False,y,NA\n');
+    const t = parseCsv(
+      'i,f,nan_int,b,bna,o,allna\n1,1.5,1,True,True,x,\n-2,1e3,,false,,3,\n007,inf,3,FALSE,False,y,NA\n',
+    );
     expect(t.get('i')!.kind).toBe('int');
     expect(Array.from(t.get('i')!.numbers())).toEqual([1, -2, 7]);
     expect(t.get('f')!.kind).toBe('float');
@@ -44,7 +53,16 @@ describe('CSV reader (pandas read_csv defaults)', () => {
 
   it('treats pandas NA spellings as missing (quoted or not)', () => {
     const t = parseCsv('v\nNA\nnull\n""\nN/A\nNone\n#N/A\nnan\nok\n');
-    expect(Array.from({ length: 8 }, (_, i) => t.get('v')!.isNA(i))).toEqual([true, true, true, true, true, true, true, false]);
+    expect(Array.from({ length: 8 }, (_, i) => t.get('v')!.isNA(i))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('gives astype(str) the Python spelling of each value', () => {
@@ -57,7 +75,18 @@ describe('CSV reader (pandas read_csv defaults)', () => {
   });
 
   it('parses decimals exactly (shortest round trip) on both the fast and slow paths', () => {
-    const texts = ['0.1', '0.30000000000000004', '123456789012345678', '1.7976931348623157e308', '5e-324', '-0.000123', '.5', '5.', '+3.25', ' 4.5 '];
+    const texts = [
+      '0.1',
+      '0.30000000000000004',
+      '123456789012345678',
+      '1.7976931348623157e308',
+      '5e-324',
+      '-0.000123',
+      '.5',
+      '5.',
+      '+3.25',
+      ' 4.5 ',
+    ];
     const t = parseCsv(`x\n${texts.map((s) => `"${s}"`).join('\n')}\n`);
     expect(Array.from(t.get('x')!.numbers())).toEqual(texts.map((s) => Number(s)));
   });
@@ -76,6 +105,14 @@ describe('CSV reader (pandas read_csv defaults)', () => {
 
 describe('pyFloatRepr (Python repr of a float)', () => {
   it('switches to exponent form outside 1e-4 … 1e16 and keeps ".0" on integral values', () => {
-    expect([1e16, 1e15, 0.0001, 0.00001, 3, -2.5e-7, 0.1 + 0.2].map(pyFloatRepr)).toEqual(['1e+16', '1000000000000000.0', '0.0001', '1e-05', '3.0', '-2.5e-07', '0.30000000000000004']);
+    expect([1e16, 1e15, 0.0001, 0.00001, 3, -2.5e-7, 0.1 + 0.2].map(pyFloatRepr)).toEqual([
+      '1e+16',
+      '1000000000000000.0',
+      '0.0001',
+      '1e-05',
+      '3.0',
+      '-2.5e-07',
+      '0.30000000000000004',
+    ]);
   });
 });

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { CsvError } from './errors.js';
-import { Table, type RawColumn, FIELD_MISSING, FIELD_PLAIN, FIELD_QUOTED, FIELD_QUOTED_COMPLEX } from './table.js';
+import {
+  Table,
+  type RawColumn,
+  FIELD_MISSING,
+  FIELD_PLAIN,
+  FIELD_QUOTED,
+  FIELD_QUOTED_COMPLEX,
+} from './table.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -28,9 +35,15 @@ class ColumnBuilder {
   push(start: number, end: number, flag: number): void {
     if (this.length === this.starts.length) {
       const cap = this.length * 2;
-      const s = new Uint32Array(cap); s.set(this.starts); this.starts = s;
-      const e = new Uint32Array(cap); e.set(this.ends); this.ends = e;
-      const f = new Uint8Array(cap); f.set(this.flags); this.flags = f;
+      const s = new Uint32Array(cap);
+      s.set(this.starts);
+      this.starts = s;
+      const e = new Uint32Array(cap);
+      e.set(this.ends);
+      this.ends = e;
+      const f = new Uint8Array(cap);
+      f.set(this.flags);
+      this.flags = f;
     }
     this.starts[this.length] = start;
     this.ends[this.length] = end;
@@ -38,7 +51,11 @@ class ColumnBuilder {
     this.length++;
   }
   finish(): RawColumn {
-    return { starts: this.starts.subarray(0, this.length), ends: this.ends.subarray(0, this.length), flags: this.flags.subarray(0, this.length) };
+    return {
+      starts: this.starts.subarray(0, this.length),
+      ends: this.ends.subarray(0, this.length),
+      flags: this.flags.subarray(0, this.length),
+    };
   }
 }
 
@@ -49,7 +66,13 @@ export function readCsv(path: string): Table {
     buf = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CsvError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory, not a CSV file` : `${path}: cannot read (${code ?? String(err)})`);
+    throw new CsvError(
+      code === 'ENOENT'
+        ? `${path}: no such file`
+        : code === 'EISDIR'
+          ? `${path}: is a directory, not a CSV file`
+          : `${path}: cannot read (${code ?? String(err)})`,
+    );
   }
   return parseCsv(buf, path);
 }
@@ -75,8 +98,16 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
   while (pos < n) {
     // Start of a row: a blank line is skipped.
     const b0 = buf[pos]!;
-    if (b0 === LF) { pos++; line++; continue; }
-    if (b0 === CR) { pos += buf[pos + 1] === LF ? 2 : 1; line++; continue; }
+    if (b0 === LF) {
+      pos++;
+      line++;
+      continue;
+    }
+    if (b0 === CR) {
+      pos += buf[pos + 1] === LF ? 2 : 1;
+      line++;
+      continue;
+    }
     const rowLine = line;
     let c = 0; // fields read on this row
     for (;;) {
@@ -91,7 +122,11 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
           if (p >= n) throw new CsvError(`${source}: line ${rowLine}: a quoted field is never closed`);
           const b = buf[p]!;
           if (b === QUOTE) {
-            if (buf[p + 1] === QUOTE) { complex = true; p += 2; continue; }
+            if (buf[p + 1] === QUOTE) {
+              complex = true;
+              p += 2;
+              continue;
+            }
             break;
           }
           if (b === LF) line++;
@@ -101,8 +136,14 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
         let q = p + 1; // after the closing quote
         while (q < n && buf[q] !== COMMA && buf[q] !== LF && buf[q] !== CR) q++;
         if (q > p + 1) complex = true;
-        if (complex) { flag = FIELD_QUOTED_COMPLEX; end = q; }
-        else { flag = FIELD_QUOTED; start = pos + 1; end = p; }
+        if (complex) {
+          flag = FIELD_QUOTED_COMPLEX;
+          end = q;
+        } else {
+          flag = FIELD_QUOTED;
+          start = pos + 1;
+          end = p;
+        }
         pos = q;
       } else {
         let p = pos;
@@ -145,7 +186,13 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
     }
   }
   if (header === null) return new Table(buf, [], [], 0, source);
-  return new Table(buf, header, builders.map((b) => b.finish()), rows, source);
+  return new Table(
+    buf,
+    header,
+    builders.map((b) => b.finish()),
+    rows,
+    source,
+  );
 }
 
 /** Rows left after `from`, estimated from the line ends in the next 64 KiB (a little over, rarely under). */
@@ -158,7 +205,9 @@ function expectedRows(buf: Buffer, from: number): number {
 }
 
 function tooWide(source: string, line: number, width: number, count: number): CsvError {
-  return new CsvError(`${source}: line ${line} has ${count} fields but the header has ${width} (pandas: "Expected ${width} fields in line ${line}, saw ${count}")`);
+  return new CsvError(
+    `${source}: line ${line} has ${count} fields but the header has ${width} (pandas: "Expected ${width} fields in line ${line}, saw ${count}")`,
+  );
 }
 
 /** Counts the remaining fields of a row for the error message (quotes respected). */

@@ -24,10 +24,33 @@ const BOOL_FALSE = 4;
 const OTHER = 5;
 
 /** pandas' default `na_values` (keep_default_na=True). */
-const NA_STRINGS = new Set(['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null']);
+const NA_STRINGS = new Set([
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
+]);
 const NA_FIRST_BYTES = new Set([...NA_STRINGS].filter((s) => s !== '').map((s) => s.charCodeAt(0)));
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
 
 /** A CSV read once: the bytes plus per-column field offsets; values are decoded on demand. */
 export class Table {
@@ -126,7 +149,8 @@ export class Column {
     if (this._kind !== 'object') return { ok: true, values: this.nums! };
     for (let i = 0; i < this.length; i++) {
       const c = this.cls![i]!;
-      if (c === OTHER || c === BOOL_TRUE || c === BOOL_FALSE) return { ok: false, row: i, value: this.text(i) };
+      if (c === OTHER || c === BOOL_TRUE || c === BOOL_FALSE)
+        return { ok: false, row: i, value: this.text(i) };
     }
     return { ok: true, values: this.nums! };
   }
@@ -155,7 +179,8 @@ export class Column {
   key(i: number): number | string {
     const k = this.kind;
     if (k === 'object') return this.cls![i] === NA ? NaN : this.text(i);
-    if (k === 'int' && !Number.isSafeInteger(this.nums![i]!)) return `\u0000int:${canonicalInt(this.text(i).trim())}`;
+    if (k === 'int' && !Number.isSafeInteger(this.nums![i]!))
+      return `\u0000int:${canonicalInt(this.text(i).trim())}`;
     return this.nums![i]!;
   }
 
@@ -204,7 +229,11 @@ export class Column {
     const nums = new Float64Array(n);
     const { starts, ends, flags } = this.raw;
     const buf = this.table.buf;
-    let nNA = 0, nInt = 0, nFloat = 0, nBool = 0, nOther = 0;
+    let nNA = 0,
+      nInt = 0,
+      nFloat = 0,
+      nBool = 0,
+      nOther = 0;
     for (let i = 0; i < n; i++) {
       const c = classify(buf, starts[i]!, ends[i]!, flags[i]!, nums, i);
       cls[i] = c;
@@ -223,14 +252,22 @@ export class Column {
     else kind = 'float'; // all-NaN columns are float64 too
     if (kind === 'object') {
       // pandas keeps the text of numbers in object columns; nums stays as a to_numeric view.
-      for (let i = 0; i < n; i++) if (cls[i] === BOOL_TRUE || cls[i] === BOOL_FALSE || cls[i] === OTHER) nums[i] = NaN;
+      for (let i = 0; i < n; i++)
+        if (cls[i] === BOOL_TRUE || cls[i] === BOOL_FALSE || cls[i] === OTHER) nums[i] = NaN;
     }
     this._kind = kind;
   }
 }
 
 /** Classifies one field and stores its numeric value (NaN when not a number). */
-function classify(buf: Buffer, start: number, end: number, flag: number, nums: Float64Array, i: number): number {
+function classify(
+  buf: Buffer,
+  start: number,
+  end: number,
+  flag: number,
+  nums: Float64Array,
+  i: number,
+): number {
   if (flag === FIELD_MISSING || start === end) {
     nums[i] = NaN;
     return NA;
@@ -240,7 +277,10 @@ function classify(buf: Buffer, start: number, end: number, flag: number, nums: F
   // Fast path: [+-]?digits[.digits][e[+-]digits] without surrounding spaces.
   let p = start;
   let neg = false;
-  if (b0 === 0x2d || b0 === 0x2b) { neg = b0 === 0x2d; p++; }
+  if (b0 === 0x2d || b0 === 0x2b) {
+    neg = b0 === 0x2d;
+    p++;
+  }
   let mant = 0;
   let digits = 0; // significant digits accumulated
   let anyDigit = false;
@@ -250,9 +290,17 @@ function classify(buf: Buffer, start: number, end: number, flag: number, nums: F
     const d = buf[p]! - 0x30;
     if (d < 0 || d > 9) break;
     anyDigit = true;
-    if (mant === 0 && d === 0) { p++; continue; }
-    if (digits < 15) { mant = mant * 10 + d; digits++; }
-    else { exact = false; exp10++; }
+    if (mant === 0 && d === 0) {
+      p++;
+      continue;
+    }
+    if (digits < 15) {
+      mant = mant * 10 + d;
+      digits++;
+    } else {
+      exact = false;
+      exp10++;
+    }
     p++;
   }
   let isFloat = false;
@@ -263,16 +311,26 @@ function classify(buf: Buffer, start: number, end: number, flag: number, nums: F
       const d = buf[p]! - 0x30;
       if (d < 0 || d > 9) break;
       anyDigit = true;
-      if (mant === 0 && d === 0) { exp10--; p++; continue; }
-      if (digits < 15) { mant = mant * 10 + d; digits++; exp10--; }
-      else if (d !== 0) exact = false;
+      if (mant === 0 && d === 0) {
+        exp10--;
+        p++;
+        continue;
+      }
+      if (digits < 15) {
+        mant = mant * 10 + d;
+        digits++;
+        exp10--;
+      } else if (d !== 0) exact = false;
       p++;
     }
   }
   if (anyDigit && p < end && (buf[p] === 0x65 || buf[p] === 0x45)) {
     let q = p + 1;
     let eneg = false;
-    if (q < end && (buf[q] === 0x2d || buf[q] === 0x2b)) { eneg = buf[q] === 0x2d; q++; }
+    if (q < end && (buf[q] === 0x2d || buf[q] === 0x2b)) {
+      eneg = buf[q] === 0x2d;
+      q++;
+    }
     let e = 0;
     let eDigits = 0;
     while (q < end) {
@@ -324,9 +382,13 @@ function classify(buf: Buffer, start: number, end: number, flag: number, nums: F
   const last = buf[end - 1]!;
   const first = b0 === 0x2d || b0 === 0x2b ? buf[start + 1] : b0;
   if (
-    b0 === 0x20 || b0 === 0x09 || last === 0x20 || last === 0x09 ||
+    b0 === 0x20 ||
+    b0 === 0x09 ||
+    last === 0x20 ||
+    last === 0x09 ||
     ((len === 4 || len === 5) && (b0 === 0x54 || b0 === 0x74 || b0 === 0x46 || b0 === 0x66)) ||
-    ((first === 0x69 || first === 0x49 || first === 0x6e || first === 0x4e) && isInfOrNan(buf, b0 === first ? start : start + 1, end))
+    ((first === 0x69 || first === 0x49 || first === 0x6e || first === 0x4e) &&
+      isInfOrNan(buf, b0 === first ? start : start + 1, end))
   ) {
     return classifyText(buf.toString('utf8', start, end), nums, i);
   }
@@ -338,7 +400,7 @@ function classify(buf: Buffer, start: number, end: number, flag: number, nums: F
 function isInfOrNan(buf: Buffer, start: number, end: number): boolean {
   const len = end - start;
   if (len !== 3 && len !== 8) return false;
-  const word = len === 3 ? (buf[start]! | 0x20) === 0x6e ? 'nan' : 'inf' : 'infinity';
+  const word = len === 3 ? ((buf[start]! | 0x20) === 0x6e ? 'nan' : 'inf') : 'infinity';
   for (let k = 0; k < len; k++) if ((buf[start + k]! | 0x20) !== word.charCodeAt(k)) return false;
   return true;
 }
@@ -353,8 +415,14 @@ function classifyText(text: string, nums: Float64Array, i: number): number {
     nums[i] = NaN;
     return NA;
   }
-  if (text === 'True' || text === 'TRUE' || text === 'true') { nums[i] = 1; return BOOL_TRUE; }
-  if (text === 'False' || text === 'FALSE' || text === 'false') { nums[i] = 0; return BOOL_FALSE; }
+  if (text === 'True' || text === 'TRUE' || text === 'true') {
+    nums[i] = 1;
+    return BOOL_TRUE;
+  }
+  if (text === 'False' || text === 'FALSE' || text === 'false') {
+    nums[i] = 0;
+    return BOOL_FALSE;
+  }
   const t = text.trim();
   if (t !== '' && INT_RE.test(t)) {
     const big = BigInt(t);

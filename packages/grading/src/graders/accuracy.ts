@@ -24,7 +24,8 @@ function textNormalization(id: string): Grader {
       const ans = csvAnswers(a, id);
       const truth = ansCol(ans, 'after');
       ansCol(ans, 'id');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const pred = subCol(sub, 'after');
       subCol(sub, 'id');
       const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
@@ -52,15 +53,20 @@ export const accuracyGraders: Grader[] = [
       const ans = csvAnswers(a, this.id);
       const truth = ansCol(ans, 'label');
       ansCol(ans, 'image_id');
-      if (!sub.has('image_id') || !sub.has('label')) throw new InvalidSubmission(`submission must have the columns "image_id" and "label" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (!sub.has('image_id') || !sub.has('label'))
+        throw new InvalidSubmission(
+          `submission must have the columns "image_id" and "label" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`,
+        );
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'image_id', undefined, 'any');
       const pc = sub.get('label')!;
       const t = labelsOf(truth, ansRows, 'the answers');
       // fillna("") then tolist(): a float column with NaN would mix "" with numbers; a column of
       // nothing but NaN (the sample submission's empty labels) becomes all "".
       let p: Labels;
-      if (pc.kind === 'object' || subRows.every((r) => pc.isNA(r))) p = { kind: 'str', values: Array.from(subRows, (r) => (pc.isNA(r) ? '' : pc.text(r))) };
+      if (pc.kind === 'object' || subRows.every((r) => pc.isNA(r)))
+        p = { kind: 'str', values: Array.from(subRows, (r) => (pc.isNA(r) ? '' : pc.text(r))) };
       else p = labelsOf(pc, subRows, 'submission');
       return accuracy(t, p);
     },
@@ -75,7 +81,8 @@ export const accuracyGraders: Grader[] = [
       ansCol(ans, 'file');
       subCol(sub, 'file');
       const pred = subCol(sub, 'species');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'file', undefined, 'any');
       return microF1Labels(labelsOf(truth, ansRows, 'the answers'), labelsOf(pred, subRows, 'submission'));
     },

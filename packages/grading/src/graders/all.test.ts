@@ -13,7 +13,10 @@ describe('every graded competition', () => {
   });
 
   it.skipIf(registry === null)('matches the registry: Lite, MLE-bench-30 and dev ids', () => {
-    const wanted = registryEntries(registry!).filter((e) => e.lite || e.inMLEbench30 || e.complexity === 'dev').map((e) => e.id).sort();
+    const wanted = registryEntries(registry!)
+      .filter((e) => e.lite || e.inMLEbench30 || e.complexity === 'dev')
+      .map((e) => e.id)
+      .sort();
     expect([...GRADED_COMPETITIONS]).toEqual(wanted);
   });
 
@@ -23,7 +26,13 @@ describe('every graded competition', () => {
       const ok = grade(id, c.perfect, c.answers);
       expect(ok.reason).toBeNull();
       expect(ok.valid).toBe(true);
-      expect(ok.score).toBe(c.perfectScore === -Infinity ? -Infinity : c.perfectScore === 0 ? 0 : Math.round(c.perfectScore * 1e5) / 1e5);
+      expect(ok.score).toBe(
+        c.perfectScore === -Infinity
+          ? -Infinity
+          : c.perfectScore === 0
+            ? 0
+            : Math.round(c.perfectScore * 1e5) / 1e5,
+      );
       const bad = grade(id, c.broken, c.answers);
       expect(bad.valid).toBe(false);
       expect(bad.score).toBeNull();

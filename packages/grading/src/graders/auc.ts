@@ -47,10 +47,13 @@ export const aucGraders: Grader[] = [
     grade(sub, a) {
       const ans = csvAnswers(a, this.id);
       const expected = ['image_id', 'healthy', 'multiple_diseases', 'rust', 'scab'];
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       requireExactColumns(sub, expected);
       const { ansRows, subRows } = alignById(sub, ans, 'image_id', undefined, 'any');
-      const aucs = expected.slice(1).map((c) => rocAuc(binaryTruth(ansCol(ans, c), ansRows), scoresOf(sub.get(c)!, subRows)));
+      const aucs = expected
+        .slice(1)
+        .map((c) => rocAuc(binaryTruth(ansCol(ans, c), ansRows), scoresOf(sub.get(c)!, subRows)));
       return npMean(Float64Array.from(aucs));
     },
   },
@@ -62,9 +65,13 @@ export const aucGraders: Grader[] = [
       const ans = csvAnswers(a, this.id);
       subCol(sub, 'id');
       const missing = JIGSAW_CLASSES.filter((c) => !sub.has(c));
-      if (missing.length) throw new InvalidSubmission(`submission is missing the columns ${missing.map((c) => `"${c}"`).join(', ')}`);
+      if (missing.length)
+        throw new InvalidSubmission(
+          `submission is missing the columns ${missing.map((c) => `"${c}"`).join(', ')}`,
+        );
       for (const c of JIGSAW_CLASSES) ansCol(ans, c);
-      if (sub.rowCount !== ans.rowCount) throw new MetricError(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new MetricError(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       // set_index("id").sort_index() on both; the -1 mask is aligned by id, so ids must match.
       const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
       const classValues = JIGSAW_CLASSES.map((c) => numericAns(ans.get(c)!));
@@ -77,14 +84,20 @@ export const aucGraders: Grader[] = [
       // Columns are used by position after dropping "id": every non-id column on both sides.
       const ansCols = ans.columns.filter((c) => c !== 'id');
       const subCols = sub.columns.filter((c) => c !== 'id');
-      if (subCols.length > ansCols.length) throw new MetricError(`submission has ${subCols.length} score columns but the answers have ${ansCols.length}; scikit-learn indexes past the last label column`);
+      if (subCols.length > ansCols.length)
+        throw new MetricError(
+          `submission has ${subCols.length} score columns but the answers have ${ansCols.length}; scikit-learn indexes past the last label column`,
+        );
       const keptAns = keep.map((j) => ansRows[j]!);
       const keptSub = keep.map((j) => subRows[j]!);
       const truth = subCols.map((_, c) => binaryTruth(ans.get(ansCols[c]!)!, keptAns));
       const scores = subCols.map((c) => {
         const col = sub.get(c)!;
         const r = col.toNumeric();
-        if (!r.ok) throw new MetricError(`submission "${c}" is not numeric (row ${r.row + 1}: ${JSON.stringify(r.value)})`);
+        if (!r.ok)
+          throw new MetricError(
+            `submission "${c}" is not numeric (row ${r.row + 1}: ${JSON.stringify(r.value)})`,
+          );
         return gather(r.values, keptSub);
       });
       return macroAuc(truth, scores);
@@ -97,17 +110,22 @@ export const aucGraders: Grader[] = [
     grade(sub, a) {
       const ans = csvAnswers(a, this.id);
       if (!sub.has('id')) throw new InvalidSubmission('submission is missing the "id" column');
-      if (!sub.has('EC1') || !sub.has('EC2')) throw new InvalidSubmission('submission must contain the "EC1" and "EC2" columns');
+      if (!sub.has('EC1') || !sub.has('EC2'))
+        throw new InvalidSubmission('submission must contain the "EC1" and "EC2" columns');
       ansCol(ans, 'EC1');
       ansCol(ans, 'EC2');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
       const cols = ['EC1', 'EC2'];
       return macroAuc(
         cols.map((c) => binaryTruth(ans.get(c)!, ansRows)),
         cols.map((c) => {
           const r = sub.get(c)!.toNumeric();
-          if (!r.ok) throw new MetricError(`submission "${c}" is not numeric (row ${r.row + 1}: ${JSON.stringify(r.value)})`);
+          if (!r.ok)
+            throw new MetricError(
+              `submission "${c}" is not numeric (row ${r.row + 1}: ${JSON.stringify(r.value)})`,
+            );
           return gather(r.values, subRows);
         }),
       );
@@ -121,8 +139,13 @@ export function requireExactColumns(sub: Table, expected: string[]): void {
   const missing = expected.filter((c) => !have.has(c));
   const extra = sub.columns.filter((c) => !want.has(c));
   if (missing.length || extra.length) {
-    const parts = [missing.length ? `missing ${missing.map((c) => `"${c}"`).join(', ')}` : '', extra.length ? `unexpected ${extra.map((c) => `"${c}"`).join(', ')}` : ''].filter(Boolean);
-    throw new InvalidSubmission(`submission must have exactly the columns ${expected.map((c) => `"${c}"`).join(', ')} (${parts.join('; ')})`);
+    const parts = [
+      missing.length ? `missing ${missing.map((c) => `"${c}"`).join(', ')}` : '',
+      extra.length ? `unexpected ${extra.map((c) => `"${c}"`).join(', ')}` : '',
+    ].filter(Boolean);
+    throw new InvalidSubmission(
+      `submission must have exactly the columns ${expected.map((c) => `"${c}"`).join(', ')} (${parts.join('; ')})`,
+    );
   }
 }
 
@@ -130,6 +153,16 @@ export function requireExactColumns(sub: Table, expected: string[]): void {
  * ranzcr's classes.py at the referenced commit lists 9 of Kaggle's 11 labels (reference/mlebench.md
  * §4: "CVC - Normal" and "Swan Ganz Catheter Present" are absent, known issue #30).
  */
-export const RANZCR_CLASSES = ['ETT - Abnormal', 'ETT - Borderline', 'ETT - Normal', 'NGT - Abnormal', 'NGT - Borderline', 'NGT - Incompletely Imaged', 'NGT - Normal', 'CVC - Abnormal', 'CVC - Borderline'];
+export const RANZCR_CLASSES = [
+  'ETT - Abnormal',
+  'ETT - Borderline',
+  'ETT - Normal',
+  'NGT - Abnormal',
+  'NGT - Borderline',
+  'NGT - Incompletely Imaged',
+  'NGT - Normal',
+  'CVC - Abnormal',
+  'CVC - Borderline',
+];
 
 export const JIGSAW_CLASSES = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'];

@@ -1,7 +1,12 @@
 import { alignById, ansCol, requireSameIdSet, subCol } from '../align.js';
 import type { Column } from '../csv/table.js';
 import { AnswersError, InvalidSubmission, MetricError, rowNo, show } from '../errors.js';
-import { f1FromCounts, matthewsCorrcoef, microF1Sets, quadraticWeightedKappa } from '../metrics/classification.js';
+import {
+  f1FromCounts,
+  matthewsCorrcoef,
+  microF1Sets,
+  quadraticWeightedKappa,
+} from '../metrics/classification.js';
 import { labelsOf } from '../metrics/labels.js';
 import { pySplit } from '../metrics/text.js';
 import { csvAnswers, type Grader, type JsonRecord } from './types.js';
@@ -10,7 +15,10 @@ import { csvAnswers, type Grader, type JsonRecord } from './types.js';
 function labelSets(col: Column, rows: ArrayLike<number>, side: string): string[][] {
   if (col.kind !== 'object') {
     for (let i = 0; i < col.length; i++) {
-      if (!col.isNA(i)) throw new MetricError(`${side} "${col.name}" holds only numbers (e.g. ${show(col.text(i))} on row ${rowNo(i)}); pandas' .str accessor needs text, so the grader fails`);
+      if (!col.isNA(i))
+        throw new MetricError(
+          `${side} "${col.name}" holds only numbers (e.g. ${show(col.text(i))} on row ${rowNo(i)}); pandas' .str accessor needs text, so the grader fails`,
+        );
     }
   }
   return Array.from(rows, (r) => (col.isNA(r) ? [] : pySplit(col.text(r))));
@@ -28,10 +36,16 @@ export const classificationGraders: Grader[] = [
       if (sub.rowCount === 0) throw new InvalidSubmission('the submission has no rows');
       subCol(sub, 'id_code');
       requireSameIdSet(sub, ans, 'id_code', 'id_code', '"id_code" values');
-      if (sub.rowCount !== ans.rowCount) throw new MetricError(`found input variables with inconsistent numbers of samples: [${sub.rowCount}, ${ans.rowCount}]`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new MetricError(
+          `found input variables with inconsistent numbers of samples: [${sub.rowCount}, ${ans.rowCount}]`,
+        );
       const { ansRows, subRows } = alignById(sub, ans, 'id_code', undefined, 'any');
       // cohen_kappa_score(y_pred, y_true): the submission is y1.
-      return quadraticWeightedKappa(labelsOf(pred, subRows, 'submission'), labelsOf(truth, ansRows, 'the answers'));
+      return quadraticWeightedKappa(
+        labelsOf(pred, subRows, 'submission'),
+        labelsOf(truth, ansRows, 'the answers'),
+      );
     },
   },
   {
@@ -42,11 +56,18 @@ export const classificationGraders: Grader[] = [
       const ans = csvAnswers(a, this.id);
       const truth = ansCol(ans, 'contact');
       ansCol(ans, 'contact_id');
-      if (!sub.has('contact_id') || !sub.has('contact')) throw new InvalidSubmission(`submission must have the columns "contact_id" and "contact" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
+      if (!sub.has('contact_id') || !sub.has('contact'))
+        throw new InvalidSubmission(
+          `submission must have the columns "contact_id" and "contact" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`,
+        );
       requireSameIdSet(sub, ans, 'contact_id', 'contact_id', '"contact_id" values');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'contact_id', undefined, 'any');
-      return matthewsCorrcoef(labelsOf(truth, ansRows, 'the answers'), labelsOf(sub.get('contact')!, subRows, 'submission'));
+      return matthewsCorrcoef(
+        labelsOf(truth, ansRows, 'the answers'),
+        labelsOf(sub.get('contact')!, subRows, 'submission'),
+      );
     },
   },
   multiLabelF1('imet-2020-fgvc7', 'id', 'attribute_ids'),
@@ -74,7 +95,8 @@ function multiLabelF1(id: string, idCol: string, labelCol: string): Grader {
       const truthCol = ansCol(ans, labelCol);
       subCol(sub, idCol);
       const predCol = subCol(sub, labelCol);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, idCol, undefined, 'any');
       const truth = labelSets(truthCol, ansRows, 'answers');
       const pred = labelSets(predCol, subRows, 'submission');
@@ -96,7 +118,10 @@ function pyInt(t: string): number | null {
  * matches a valid annotation; f1_score(average="micro") over the two classes 0/1.
  */
 function tf2qa(sub: import('../csv/table.js').Table, answers: JsonRecord[]): number {
-  if (sub.rowCount !== 2 * answers.length) throw new InvalidSubmission(`submission has ${sub.rowCount} rows; expected 2 × ${answers.length} (a _long and a _short row per example)`);
+  if (sub.rowCount !== 2 * answers.length)
+    throw new InvalidSubmission(
+      `submission has ${sub.rowCount} rows; expected 2 × ${answers.length} (a _long and a _short row per example)`,
+    );
   const expected = new Set<string>();
   const annotations = new Map<string, JsonRecord>();
   answers.forEach((s, i) => {
@@ -104,17 +129,29 @@ function tf2qa(sub: import('../csv/table.js').Table, answers: JsonRecord[]): num
     expected.add(`${eid}_long`);
     expected.add(`${eid}_short`);
     const anns = s['annotations'];
-    if (!Array.isArray(anns) || anns.length === 0) throw new AnswersError(`answers record ${i + 1} (${eid}) has no annotations`);
+    if (!Array.isArray(anns) || anns.length === 0)
+      throw new AnswersError(`answers record ${i + 1} (${eid}) has no annotations`);
     annotations.set(eid, anns[0] as JsonRecord);
   });
-  const idCol = sub.get('example_id'), predCol = sub.get('PredictionString');
-  if (!idCol || !predCol) throw new InvalidSubmission(`submission requires the columns "example_id" and "PredictionString" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
+  const idCol = sub.get('example_id'),
+    predCol = sub.get('PredictionString');
+  if (!idCol || !predCol)
+    throw new InvalidSubmission(
+      `submission requires the columns "example_id" and "PredictionString" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`,
+    );
   // fillna("") then astype(str): every value becomes text.
   const str = (c: Column, i: number) => (c.isNA(i) ? '' : c.pyStr(i));
   const ids = Array.from({ length: sub.rowCount }, (_, i) => str(idCol, i));
   const idSet = new Set(ids);
-  for (const id of ids) if (!expected.has(id)) throw new InvalidSubmission(`submission example_ids do not match the answers: ${show(id)} is not expected`);
-  if (idSet.size !== expected.size) throw new InvalidSubmission('submission example_ids do not match the answers: some examples lack a _long or _short row');
+  for (const id of ids)
+    if (!expected.has(id))
+      throw new InvalidSubmission(
+        `submission example_ids do not match the answers: ${show(id)} is not expected`,
+      );
+  if (idSet.size !== expected.size)
+    throw new InvalidSubmission(
+      'submission example_ids do not match the answers: some examples lack a _long or _short row',
+    );
   if (idSet.size !== sub.rowCount) throw new InvalidSubmission('submission example_ids are not unique');
   let correct = 0;
   for (let i = 0; i < sub.rowCount; i++) {
@@ -123,11 +160,15 @@ function tf2qa(sub: import('../csv/table.js').Table, answers: JsonRecord[]): num
     let pred: string | [number, number] = raw;
     if (raw.includes(':') && raw.split(':').length === 2) {
       const [s, e] = raw.split(':') as [string, string];
-      const si = pyInt(s), ei = pyInt(e);
-      if (si === null || ei === null) throw new MetricError(`row ${rowNo(i)}: ${show(raw)} is not "start:end" with integer tokens`);
+      const si = pyInt(s),
+        ei = pyInt(e);
+      if (si === null || ei === null)
+        throw new MetricError(`row ${rowNo(i)}: ${show(raw)} is not "start:end" with integer tokens`);
       pred = [si, ei];
     } else if (raw !== 'YES' && raw !== 'NO' && raw !== '') {
-      throw new InvalidSubmission(`invalid prediction on row ${rowNo(i)}: ${show(raw)} (expected "start:end", "YES", "NO" or empty)`);
+      throw new InvalidSubmission(
+        `invalid prediction on row ${rowNo(i)}: ${show(raw)} (expected "start:end", "YES", "NO" or empty)`,
+      );
     }
     const id = ids[i]!;
     const valid: (string | [number, number])[] = [];
@@ -137,16 +178,17 @@ function tf2qa(sub: import('../csv/table.js').Table, answers: JsonRecord[]): num
       if (Number(la['start_token']) !== -1) valid.push([Number(la['start_token']), Number(la['end_token'])]);
     } else if (id.endsWith('_short')) {
       const ann = annotations.get(id.split('_short')[0]!)!;
-      for (const sa of (ann['short_answers'] as JsonRecord[]) ?? []) valid.push([Number(sa['start_token']), Number(sa['end_token'])]);
+      for (const sa of (ann['short_answers'] as JsonRecord[]) ?? [])
+        valid.push([Number(sa['start_token']), Number(sa['end_token'])]);
       if (ann['yes_no_answer'] !== 'NONE') valid.push(String(ann['yes_no_answer']));
     } else {
       throw new InvalidSubmission(`example_id ${show(id)} does not end with "_long" or "_short"`);
     }
-    const hit = (v: string | [number, number]) => (typeof pred === 'string' ? v === pred : Array.isArray(v) && v[0] === pred[0] && v[1] === pred[1]);
+    const hit = (v: string | [number, number]) =>
+      typeof pred === 'string' ? v === pred : Array.isArray(v) && v[0] === pred[0] && v[1] === pred[1];
     const yTrue = raw ? (valid.some(hit) ? 1 : 0) : valid.length > 0 ? 1 : 0;
     if (yTrue === yPred) correct++;
   }
   // Micro-averaging over both classes pools every row: TP = rows where y_true == y_pred.
   return f1FromCounts(correct, sub.rowCount, sub.rowCount);
 }
-

@@ -13,8 +13,12 @@ export function binaryTruth(col: Column, rows: ArrayLike<number>): Uint8Array {
   if (col.kind === 'object') {
     const s = col.strings();
     const uniq = [...new Set(Array.from(rows, (r) => s[r]))];
-    if (uniq.some((x) => x === null)) throw new AnswersError(`${col.table.source}: answers "${col.name}" has empty values`);
-    if (uniq.length > 2) throw new MetricError(`the answers' "${col.name}" has ${uniq.length} classes; a binary ROC AUC needs 2`);
+    if (uniq.some((x) => x === null))
+      throw new AnswersError(`${col.table.source}: answers "${col.name}" has empty values`);
+    if (uniq.length > 2)
+      throw new MetricError(
+        `the answers' "${col.name}" has ${uniq.length} classes; a binary ROC AUC needs 2`,
+      );
     const top = (uniq as string[]).sort().at(-1);
     for (let j = 0; j < rows.length; j++) out[j] = s[rows[j]!] === top ? 1 : 0;
     return out;
@@ -22,10 +26,15 @@ export function binaryTruth(col: Column, rows: ArrayLike<number>): Uint8Array {
   const v = col.numbers();
   const uniq = new Set<number>();
   for (let j = 0; j < rows.length; j++) uniq.add(v[rows[j]!]!);
-  if ([...uniq].some((x) => Number.isNaN(x))) throw new AnswersError(`${col.table.source}: answers "${col.name}" has empty values`);
+  if ([...uniq].some((x) => Number.isNaN(x)))
+    throw new AnswersError(`${col.table.source}: answers "${col.name}" has empty values`);
   if (uniq.size > 2) {
     const nonInt = [...uniq].find((x) => x !== Math.trunc(x));
-    throw new MetricError(nonInt !== undefined ? `the answers' "${col.name}" is continuous (e.g. ${nonInt}); ROC AUC needs binary labels` : `the answers' "${col.name}" has ${uniq.size} classes; a binary ROC AUC needs 2`);
+    throw new MetricError(
+      nonInt !== undefined
+        ? `the answers' "${col.name}" is continuous (e.g. ${nonInt}); ROC AUC needs binary labels`
+        : `the answers' "${col.name}" has ${uniq.size} classes; a binary ROC AUC needs 2`,
+    );
   }
   const top = Math.max(...uniq);
   for (let j = 0; j < rows.length; j++) out[j] = v[rows[j]!] === top ? 1 : 0;
@@ -47,7 +56,8 @@ export function aurocById(sub: Table, ans: Table, idCol: string, targetCol: stri
   const truthCol = ansCol(ans, targetCol);
   subCol(sub, idCol);
   const sc = subCol(sub, targetCol);
-  if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+  if (sub.rowCount !== ans.rowCount)
+    throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
   const values = numericSub(sc);
   requireProbabilities(values, sc);
   const { ansRows, subRows } = alignById(sub, ans, idCol, undefined, 'any');
@@ -58,7 +68,10 @@ export function aurocById(sub: Table, ans: Table, idCol: string, targetCol: stri
 export function requireProbabilities(values: ArrayLike<number>, col: Column): void {
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
-    if (x < 0 || x > 1) throw new InvalidSubmission(`submission "${col.name}" must hold probabilities in [0, 1]: row ${rowNo(i)} holds ${show(col.text(i))}`);
+    if (x < 0 || x > 1)
+      throw new InvalidSubmission(
+        `submission "${col.name}" must hold probabilities in [0, 1]: row ${rowNo(i)} holds ${show(col.text(i))}`,
+      );
   }
 }
 
@@ -69,7 +82,8 @@ export function requireProbabilities(values: ArrayLike<number>, col: Column): vo
 export function accuracyById(sub: Table, ans: Table, idCol: string, targetCol: string): number {
   ansCol(ans, targetCol);
   ansCol(ans, idCol);
-  if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+  if (sub.rowCount !== ans.rowCount)
+    throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
   const sc = subCol(sub, targetCol);
   subCol(sub, idCol);
   const { ansRows, subRows } = alignById(sub, ans, idCol, undefined, 'any');

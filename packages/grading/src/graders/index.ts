@@ -10,7 +10,17 @@ import { segmentationGraders } from './segmentation.js';
 import { textGraders } from './text.js';
 import type { Grader } from './types.js';
 
-const ALL: Grader[] = [...aucGraders, ...loglossGraders, ...accuracyGraders, ...regressionGraders, ...rankingGraders, ...classificationGraders, ...textGraders, ...segmentationGraders, ...otherGraders];
+const ALL: Grader[] = [
+  ...aucGraders,
+  ...loglossGraders,
+  ...accuracyGraders,
+  ...regressionGraders,
+  ...rankingGraders,
+  ...classificationGraders,
+  ...textGraders,
+  ...segmentationGraders,
+  ...otherGraders,
+];
 
 const BY_ID = new Map(ALL.map((g) => [g.id, g]));
 
@@ -20,7 +30,10 @@ export const GRADED_COMPETITIONS: readonly string[] = ALL.map((g) => g.id).sort(
 /** The grader for one competition id; a one-line error for an id without one. */
 export function metricFor(competitionId: string): Grader {
   const g = BY_ID.get(competitionId);
-  if (!g) throw new UserError(`no grader for competition "${competitionId}" (graded: MLE-bench-30, MLE-bench Lite and the 7 dev competitions; ${GRADED_COMPETITIONS.length} ids)`);
+  if (!g)
+    throw new UserError(
+      `no grader for competition "${competitionId}" (graded: MLE-bench-30, MLE-bench Lite and the 7 dev competitions; ${GRADED_COMPETITIONS.length} ids)`,
+    );
   return g;
 }
 

@@ -14,7 +14,10 @@ import { csvAnswers, type Grader } from './types.js';
 function checkProbabilityRows(sub: Table, cols: string[]): Float64Array[] {
   const values = cols.map((c) => {
     const r = sub.get(c)!.toNumeric();
-    if (!r.ok) throw new MetricError(`submission "${c}" is not numeric (row ${rowNo(r.row)}: ${JSON.stringify(r.value)})`);
+    if (!r.ok)
+      throw new MetricError(
+        `submission "${c}" is not numeric (row ${rowNo(r.row)}: ${JSON.stringify(r.value)})`,
+      );
     return r.values;
   });
   for (let i = 0; i < sub.rowCount; i++) {
@@ -23,13 +26,17 @@ function checkProbabilityRows(sub: Table, cols: string[]): Float64Array[] {
       const x = v[i]!;
       if (x === x) s += x;
     }
-    if (!isClose(s, 1, 1e-5, 1e-6)) throw new InvalidSubmission(`each row must sum to 1 as probabilities: row ${rowNo(i)} sums to ${s}`);
+    if (!isClose(s, 1, 1e-5, 1e-6))
+      throw new InvalidSubmission(`each row must sum to 1 as probabilities: row ${rowNo(i)} sums to ${s}`);
   }
   for (let c = 0; c < cols.length; c++) {
     const v = values[c]!;
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
-      if (!(x >= 0 && x <= 1)) throw new InvalidSubmission(`all probabilities must be within [0, 1]: "${cols[c]}" on row ${rowNo(i)} is ${x === x ? x : 'empty'}`);
+      if (!(x >= 0 && x <= 1))
+        throw new InvalidSubmission(
+          `all probabilities must be within [0, 1]: "${cols[c]}" on row ${rowNo(i)} is ${x === x ? x : 'empty'}`,
+        );
     }
   }
   return values;
@@ -41,7 +48,13 @@ function checkProbabilityRows(sub: Table, cols: string[]): Float64Array[] {
  */
 function oneHotLogLoss(sub: Table, ans: Table, idCol: string): number {
   const missing = ans.columns.filter((c) => !sub.has(c));
-  if (missing.length) throw new InvalidSubmission(`submission is missing columns the answers have: ${missing.slice(0, 5).map((c) => `"${c}"`).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+  if (missing.length)
+    throw new InvalidSubmission(
+      `submission is missing columns the answers have: ${missing
+        .slice(0, 5)
+        .map((c) => `"${c}"`)
+        .join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`,
+    );
   subCol(sub, idCol);
   const classes = ans.columns.filter((c) => c !== idCol);
   const { ansRows, subRows } = alignById(sub, ans, idCol);
@@ -55,8 +68,14 @@ function oneHotLogLoss(sub: Table, ans: Table, idCol: string): number {
     });
     return out;
   };
-  const truth = byRow(classes.map((c) => numericAns(ans.get(c)!)), ans.rowCount);
-  const probs = byRow(classes.map((c) => sub.get(c)!.numbers()), sub.rowCount);
+  const truth = byRow(
+    classes.map((c) => numericAns(ans.get(c)!)),
+    ans.rowCount,
+  );
+  const probs = byRow(
+    classes.map((c) => sub.get(c)!.numbers()),
+    sub.rowCount,
+  );
   return logLossOfRows(truth, ansRows, probs, subRows, k);
 }
 
@@ -70,9 +89,16 @@ export const loglossGraders: Grader[] = [
       ansCol(ans, 'id');
       const dogs = ans.columns.filter((c) => c !== 'id');
       const missing = dogs.filter((d) => !sub.has(d));
-      if (missing.length) throw new InvalidSubmission(`submission must have a column for every breed; missing ${missing.slice(0, 5).map((c) => `"${c}"`).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+      if (missing.length)
+        throw new InvalidSubmission(
+          `submission must have a column for every breed; missing ${missing
+            .slice(0, 5)
+            .map((c) => `"${c}"`)
+            .join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`,
+        );
       subCol(sub, 'id');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       checkProbabilityRows(sub, dogs);
       return oneHotLogLoss(sub, ans, 'id');
     },
@@ -88,8 +114,27 @@ export const loglossGraders: Grader[] = [
       const want = new Set(ans.columns);
       const extra = sub.columns.filter((c) => !want.has(c));
       const missing = ans.columns.filter((c) => !sub.has(c));
-      if (extra.length || missing.length) throw new InvalidSubmission(`submission must have an "id" column and one column per species, nothing else (${[missing.length ? `missing ${missing.slice(0, 3).map((c) => `"${c}"`).join(', ')}` : '', extra.length ? `unexpected ${extra.slice(0, 3).map((c) => `"${c}"`).join(', ')}` : ''].filter(Boolean).join('; ')})`);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (extra.length || missing.length)
+        throw new InvalidSubmission(
+          `submission must have an "id" column and one column per species, nothing else (${[
+            missing.length
+              ? `missing ${missing
+                  .slice(0, 3)
+                  .map((c) => `"${c}"`)
+                  .join(', ')}`
+              : '',
+            extra.length
+              ? `unexpected ${extra
+                  .slice(0, 3)
+                  .map((c) => `"${c}"`)
+                  .join(', ')}`
+              : '',
+          ]
+            .filter(Boolean)
+            .join('; ')})`,
+        );
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       checkProbabilityRows(sub, classes);
       return oneHotLogLoss(sub, ans, 'id');
     },
@@ -100,7 +145,10 @@ export const loglossGraders: Grader[] = [
     answers: 'csv',
     grade(sub, a) {
       const ans = csvAnswers(a, this.id);
-      if (sub.rowCount !== ans.rowCount || sub.width !== 4) throw new InvalidSubmission(`submission shape (${sub.rowCount}, ${sub.width}) does not match the expected (${ans.rowCount}, 4): an id column and EAP, HPL, MWS`);
+      if (sub.rowCount !== ans.rowCount || sub.width !== 4)
+        throw new InvalidSubmission(
+          `submission shape (${sub.rowCount}, ${sub.width}) does not match the expected (${ans.rowCount}, 4): an id column and EAP, HPL, MWS`,
+        );
       // Row sums and ranges over every column after the first, by position.
       checkProbabilityRows(sub, sub.columns.slice(1));
       return oneHotLogLoss(sub, ans, 'id');
@@ -117,12 +165,19 @@ export const loglossGraders: Grader[] = [
       subCol(sub, 'id');
       const lc = subCol(sub, 'label');
       requireSameIdSet(sub, ans, 'id');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const r = lc.toNumeric();
-      if (!r.ok) throw new MetricError(`submission "label" is not numeric (row ${rowNo(r.row)}: ${JSON.stringify(r.value)})`);
+      if (!r.ok)
+        throw new MetricError(
+          `submission "label" is not numeric (row ${rowNo(r.row)}: ${JSON.stringify(r.value)})`,
+        );
       for (let i = 0; i < r.values.length; i++) {
         const x = r.values[i]!;
-        if (!(x >= 0 && x <= 1)) throw new InvalidSubmission(`all values in "label" must be within [0, 1]: row ${rowNo(i)} is ${x === x ? x : 'empty'}`);
+        if (!(x >= 0 && x <= 1))
+          throw new InvalidSubmission(
+            `all values in "label" must be within [0, 1]: row ${rowNo(i)} is ${x === x ? x : 'empty'}`,
+          );
       }
       const { ansRows, subRows } = alignById(sub, ans, 'id');
       const p = new Float64Array(subRows.length);

@@ -21,7 +21,11 @@ export const otherGraders: Grader[] = [
       const sconf = subCol(sub, 'Confidence');
       const known = new Set<number | string>();
       for (let i = 0; i < ans.rowCount; i++) known.add(apw.key(i));
-      for (let i = 0; i < sub.rowCount; i++) if (!known.has(spw.key(i))) throw new InvalidSubmission(`Patient_Week ${show(spw.text(i))} on row ${rowNo(i)} does not exist in the answers`);
+      for (let i = 0; i < sub.rowCount; i++)
+        if (!known.has(spw.key(i)))
+          throw new InvalidSubmission(
+            `Patient_Week ${show(spw.text(i))} on row ${rowNo(i)} does not exist in the answers`,
+          );
       if (sfvc.kind === 'object') throw new InvalidSubmission('the "FVC" column must be numeric');
       if (sconf.kind === 'object') throw new InvalidSubmission('the "Confidence" column must be numeric');
       const fvc = sfvc.numbers();
@@ -32,7 +36,10 @@ export const otherGraders: Grader[] = [
         if (Number.isNaN(afvc[i]!)) continue;
         const text = apw.pyStr(i);
         const week = Number.parseInt(text.split('_').at(-1)!, 10);
-        if (!Number.isFinite(week)) throw new AnswersError(`${ans.source}: Patient_Week ${show(text)} on row ${rowNo(i)} does not end in a week number`);
+        if (!Number.isFinite(week))
+          throw new AnswersError(
+            `${ans.source}: Patient_Week ${show(text)} on row ${rowNo(i)} does not end in a week number`,
+          );
         const p = apat.pyStr(i);
         let l = byPatient.get(p);
         if (!l) byPatient.set(p, (l = []));
@@ -46,8 +53,13 @@ export const otherGraders: Grader[] = [
       // Submission rows for scored weeks, sorted by Patient_Week; answers rows present in the submission likewise.
       const subRows = Array.from(sortOrder(spw)).filter((i) => scored.has(spw.key(i)));
       const inSub = new Set(subRows.map((i) => spw.key(i)));
-      const ansRows = Array.from(sortOrder(apw)).filter((i) => scored.get(apw.key(i)) === i && inSub.has(apw.key(i)));
-      if (subRows.length !== ansRows.length) throw new MetricError(`operands could not be broadcast together: ${ansRows.length} scored answer weeks vs ${subRows.length} submission rows for them (a repeated Patient_Week?)`);
+      const ansRows = Array.from(sortOrder(apw)).filter(
+        (i) => scored.get(apw.key(i)) === i && inSub.has(apw.key(i)),
+      );
+      if (subRows.length !== ansRows.length)
+        throw new MetricError(
+          `operands could not be broadcast together: ${ansRows.length} scored answer weeks vs ${subRows.length} submission rows for them (a repeated Patient_Week?)`,
+        );
       const metric = new Float64Array(subRows.length);
       for (let j = 0; j < metric.length; j++) {
         const c = conf[subRows[j]!]!;
@@ -66,7 +78,8 @@ export const otherGraders: Grader[] = [
       const ans = csvAnswers(a, this.id);
       for (const c of ['tripId', 'UnixTimeMillis', 'LatitudeDegrees', 'LongitudeDegrees']) ansCol(ans, c);
       for (const c of ['tripId', 'UnixTimeMillis', 'LatitudeDegrees', 'LongitudeDegrees']) subCol(sub, c);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const group = (t: Table) => {
         const col = t.get('tripId')!;
         const m = new Map<number | string, number[]>();
@@ -78,16 +91,23 @@ export const otherGraders: Grader[] = [
         }
         return m;
       };
-      const ansTrips = group(ans), subTrips = group(sub);
-      const aLat = numericAns(ans.get('LatitudeDegrees')!), aLng = numericAns(ans.get('LongitudeDegrees')!);
-      const sLat = numbersForNumpy(sub.get('LatitudeDegrees')!), sLng = numbersForNumpy(sub.get('LongitudeDegrees')!);
+      const ansTrips = group(ans),
+        subTrips = group(sub);
+      const aLat = numericAns(ans.get('LatitudeDegrees')!),
+        aLng = numericAns(ans.get('LongitudeDegrees')!);
+      const sLat = numbersForNumpy(sub.get('LatitudeDegrees')!),
+        sLng = numbersForNumpy(sub.get('LongitudeDegrees')!);
       const tripScores: number[] = [];
       // Trips in order of first appearance in the answers (Series.unique); rows in file order, paired by position.
       for (const [trip, aRows] of ansTrips) {
         const sRows = subTrips.get(trip) ?? [];
-        if (sRows.length !== aRows.length) throw new InvalidSubmission(`submission and answers must have the same number of rows for each tripId: got ${sRows.length} rows in the submission and ${aRows.length} in the answers for tripId ${show(ans.get('tripId')!.text(aRows[0]!))}`);
+        if (sRows.length !== aRows.length)
+          throw new InvalidSubmission(
+            `submission and answers must have the same number of rows for each tripId: got ${sRows.length} rows in the submission and ${aRows.length} in the answers for tripId ${show(ans.get('tripId')!.text(aRows[0]!))}`,
+          );
         const d = new Float64Array(aRows.length);
-        for (let j = 0; j < d.length; j++) d[j] = haversine(sLat[sRows[j]!]!, sLng[sRows[j]!]!, aLat[aRows[j]!]!, aLng[aRows[j]!]!);
+        for (let j = 0; j < d.length; j++)
+          d[j] = haversine(sLat[sRows[j]!]!, sLng[sRows[j]!]!, aLat[aRows[j]!]!, aLng[aRows[j]!]!);
         tripScores.push(npMean(Float64Array.of(npQuantile(d, 0.5), npQuantile(d, 0.95))));
       }
       return npMean(Float64Array.from(tripScores));
@@ -103,17 +123,25 @@ export const otherGraders: Grader[] = [
       const TARGETS = ['seizure_vote', 'lpd_vote', 'gpd_vote', 'lrda_vote', 'grda_vote', 'other_vote'];
       subCol(sub, ID);
       const missing = TARGETS.filter((c) => !sub.has(c));
-      if (missing.length) throw new InvalidSubmission(`submission must contain every target column; missing ${missing.map((c) => `"${c}"`).join(', ')}`);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (missing.length)
+        throw new InvalidSubmission(
+          `submission must contain every target column; missing ${missing.map((c) => `"${c}"`).join(', ')}`,
+        );
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const subVals = TARGETS.map((c) => {
         const r = sub.get(c)!.toNumeric();
-        if (!r.ok) throw new MetricError(`submission "${c}" is not numeric (row ${rowNo(r.row)}: ${show(r.value)})`);
+        if (!r.ok)
+          throw new MetricError(`submission "${c}" is not numeric (row ${rowNo(r.row)}: ${show(r.value)})`);
         return r.values;
       });
       for (let i = 0; i < sub.rowCount; i++) {
         let s = 0;
         for (const v of subVals) if (v[i] === v[i]) s += v[i]!;
-        if (pyRound(s, 5) !== 1) throw new InvalidSubmission(`submission probabilities must add to 1 for each row: row ${rowNo(i)} sums to ${s}`);
+        if (pyRound(s, 5) !== 1)
+          throw new InvalidSubmission(
+            `submission probabilities must add to 1 for each row: row ${rowNo(i)} sums to ${s}`,
+          );
       }
       requireSameIdSet(sub, ans, ID, ID, '"eeg_id" values');
       for (const c of [ID, ...TARGETS]) ansCol(ans, c);
@@ -125,14 +153,20 @@ export const otherGraders: Grader[] = [
         if (col.kind === 'object') throw new MetricError('All target values in submission must be numeric');
         return col.numbers();
       });
-      let min = Infinity, max = -Infinity;
-      for (const v of all) for (const x of v) { if (x < min) min = x; if (x > max) max = x; }
+      let min = Infinity,
+        max = -Infinity;
+      for (const v of all)
+        for (const x of v) {
+          if (x < min) min = x;
+          if (x > max) max = x;
+        }
       if (min < 0) throw new MetricError('All target values in submission must be at least zero');
       if (max > 1) throw new MetricError('All target values in submission must be no greater than one');
       for (let i = 0; i < sub.rowCount; i++) {
         let s = 0;
         for (const v of all) if (v[i] === v[i]) s += v[i]!;
-        if (!isClose(s, 1)) throw new MetricError('Target values in submission do not add to one within all rows');
+        if (!isClose(s, 1))
+          throw new MetricError('Target values in submission do not add to one within all rows');
       }
       const votes = TARGETS.map((c) => numericAns(ans.get(c)!));
       const eps = 1e-15;
@@ -158,33 +192,53 @@ export const otherGraders: Grader[] = [
     answers: 'csv',
     grade(sub, a) {
       const ans = csvAnswers(a, this.id);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, but expected ${ans.rowCount}`);
-      if (!sub.has('image_id') || !sub.has('labels')) throw new InvalidSubmission(`submission must have the columns "image_id" and "labels" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, but expected ${ans.rowCount}`);
+      if (!sub.has('image_id') || !sub.has('labels'))
+        throw new InvalidSubmission(
+          `submission must have the columns "image_id" and "labels" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`,
+        );
       const { ansRows, subRows } = alignById(sub, ans, 'image_id', undefined, 'any');
       const pred = sub.get('labels')!;
       const truth = ansCol(ans, 'labels');
       for (let i = 0; i < sub.rowCount; i++) {
         if (pred.isNA(i)) continue;
-        if (pred.kind !== 'object') throw new MetricError(`submission "labels" was read as numbers (row ${rowNo(i)}: ${show(pred.text(i))}); the grader splits text`);
+        if (pred.kind !== 'object')
+          throw new MetricError(
+            `submission "labels" was read as numbers (row ${rowNo(i)}: ${show(pred.text(i))}); the grader splits text`,
+          );
         const parts = pred.text(i).split(' ');
-        if (parts.length % 3 !== 0) throw new InvalidSubmission(`malformed prediction string on row ${rowNo(i)}: ${show(pred.text(i))} (expected "label x y" triples)`);
+        if (parts.length % 3 !== 0)
+          throw new InvalidSubmission(
+            `malformed prediction string on row ${rowNo(i)}: ${show(pred.text(i))} (expected "label x y" triples)`,
+          );
         for (let k = 0; k < parts.length; k++) {
-          if (k % 3 !== 0 && pyFloat(parts[k]!) === null) throw new MetricError(`row ${rowNo(i)}: could not convert ${show(parts[k])} to float`);
+          if (k % 3 !== 0 && pyFloat(parts[k]!) === null)
+            throw new MetricError(`row ${rowNo(i)}: could not convert ${show(parts[k])} to float`);
         }
       }
-      let tp = 0, fp = 0, fn = 0;
+      let tp = 0,
+        fp = 0,
+        fn = 0;
       for (let j = 0; j < ansRows.length; j++) {
-        const r = scorePage(pred.isNA(subRows[j]!) ? null : pred.text(subRows[j]!), truth.isNA(ansRows[j]!) ? null : truth.text(ansRows[j]!));
-        tp += r.tp; fp += r.fp; fn += r.fn;
+        const r = scorePage(
+          pred.isNA(subRows[j]!) ? null : pred.text(subRows[j]!),
+          truth.isNA(ansRows[j]!) ? null : truth.text(ansRows[j]!),
+        );
+        tp += r.tp;
+        fp += r.fp;
+        fn += r.fn;
       }
       if (tp + fp === 0 || tp + fn === 0) return 0;
-      const precision = tp / (tp + fp), recall = tp / (tp + fn);
+      const precision = tp / (tp + fp),
+        recall = tp / (tp + fn);
       return precision > 0 && recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
     },
   },
   {
     id: 'jigsaw-unintended-bias-in-toxicity-classification',
-    metric: 'bias-weighted AUC: 0.25·overall + 0.25·M₋₅(subgroup, BPSN, BNSP AUCs), scores thresholded at 0.5',
+    metric:
+      'bias-weighted AUC: 0.25·overall + 0.25·M₋₅(subgroup, BPSN, BNSP AUCs), scores thresholded at 0.5',
     answers: 'csv',
     grade(sub, a) {
       const ans = csvAnswers(a, this.id);
@@ -193,14 +247,30 @@ export const otherGraders: Grader[] = [
       if (!predName) throw new InvalidSubmission('submission must have a "prediction" column');
       ansCol(ans, 'id');
       const tox = numericAns(ansCol(ans, 'toxicity'));
-      if (sub.rowCount !== ans.rowCount) throw new MetricError(`the submission's and the answers' ids cannot be compared: ${sub.rowCount} vs ${ans.rowCount} rows`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new MetricError(
+          `the submission's and the answers' ids cannot be compared: ${sub.rowCount} vs ${ans.rowCount} rows`,
+        );
       const { ansRows, subRows } = alignById(sub, ans, 'id', undefined, 'any');
-      const identities = ['male', 'female', 'homosexual_gay_or_lesbian', 'christian', 'jewish', 'muslim', 'black', 'white', 'psychiatric_or_mental_illness'];
+      const identities = [
+        'male',
+        'female',
+        'homosexual_gay_or_lesbian',
+        'christian',
+        'jewish',
+        'muslim',
+        'black',
+        'white',
+        'psychiatric_or_mental_illness',
+      ];
       for (const c of identities) ansCol(ans, c);
       const pc = sub.get(predName)!;
       if (pc.kind === 'object') {
         const r = pc.toNumeric();
-        if (!r.ok) throw new MetricError(`"${predName}" on row ${rowNo(r.row)} is ${show(r.value)}; comparing it with 0.5 fails`);
+        if (!r.ok)
+          throw new MetricError(
+            `"${predName}" on row ${rowNo(r.row)} is ${show(r.value)}; comparing it with 0.5 fails`,
+          );
       }
       const pv = pc.numbers();
       // x >= 0.5 → 1 else 0 (NaN → 0) on the submission, the labels and the identities.
@@ -212,7 +282,10 @@ export const otherGraders: Grader[] = [
       const subset = (keep: (j: number) => boolean) => {
         const idx: number[] = [];
         for (let j = 0; j < yTrue.length; j++) if (keep(j)) idx.push(j);
-        return rocAuc(Uint8Array.from(idx, (j) => yTrue[j]!), Float64Array.from(idx, (j) => yPred[j]!));
+        return rocAuc(
+          Uint8Array.from(idx, (j) => yTrue[j]!),
+          Float64Array.from(idx, (j) => yPred[j]!),
+        );
       };
       const bias = idVals.map((g) => [
         subset((j) => g[j] === 1),
@@ -237,7 +310,12 @@ export const otherGraders: Grader[] = [
 /** Python `float(token)` acceptance. */
 function pyFloat(t: string): number | null {
   const s = t.trim();
-  if (/^[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?(?:[eE][+-]?\d+(?:_\d+)*)?|\.\d+(?:_\d+)*(?:[eE][+-]?\d+(?:_\d+)*)?)$/.test(s)) return Number(s.replace(/_/g, ''));
+  if (
+    /^[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?(?:[eE][+-]?\d+(?:_\d+)*)?|\.\d+(?:_\d+)*(?:[eE][+-]?\d+(?:_\d+)*)?)$/.test(
+      s,
+    )
+  )
+    return Number(s.replace(/_/g, ''));
   const m = /^([+-]?)(inf|infinity|nan)$/i.exec(s);
   if (m) return m[2]!.toLowerCase() === 'nan' ? NaN : m[1] === '-' ? -Infinity : Infinity;
   return null;
@@ -256,17 +334,26 @@ function scorePage(preds: string | null, truth: string | null): { tp: number; fp
   const x = Float64Array.from({ length: n }, (_, i) => pyFloat(p[3 * i + 1]!)!);
   const y = Float64Array.from({ length: n }, (_, i) => pyFloat(p[3 * i + 2]!)!);
   const unused = new Uint8Array(n).fill(1);
-  let tp = 0, fn = 0;
+  let tp = 0,
+    fn = 0;
   for (let b = 0; b < t.length / 5; b++) {
     const l = t[5 * b]!;
-    const xmin = Number(t[5 * b + 1]), ymin = Number(t[5 * b + 2]);
-    const xmax = xmin + Number(t[5 * b + 3]), ymax = ymin + Number(t[5 * b + 4]);
+    const xmin = Number(t[5 * b + 1]),
+      ymin = Number(t[5 * b + 2]);
+    const xmax = xmin + Number(t[5 * b + 3]),
+      ymax = ymin + Number(t[5 * b + 4]);
     let hit = -1;
     for (let i = 0; i < n; i++) {
-      if (unused[i] && label[i] === l && xmin < x[i]! && xmax > x[i]! && ymin < y[i]! && ymax > y[i]!) { hit = i; break; }
+      if (unused[i] && label[i] === l && xmin < x[i]! && xmax > x[i]! && ymin < y[i]! && ymax > y[i]!) {
+        hit = i;
+        break;
+      }
     }
     if (hit < 0) fn++;
-    else { tp++; unused[hit] = 0; }
+    else {
+      tp++;
+      unused[hit] = 0;
+    }
   }
   let fp = 0;
   for (let i = 0; i < n; i++) fp += unused[i]!;
@@ -276,16 +363,21 @@ function scorePage(preds: string | null, truth: string | null): { tp: number; fp
 /** Great-circle distance (m) with MLE-bench's notebook formula (R = 6,371 km). */
 function haversine(lat1d: number, lng1d: number, lat2d: number, lng2d: number): number {
   const rad = Math.PI / 180;
-  const lat1 = lat1d * rad, lat2 = lat2d * rad, lng1 = lng1d * rad, lng2 = lng2d * rad;
-  const dlat = lat2 - lat1, dlng = lng2 - lng1;
-  const s1 = Math.sin(dlat / 2), s2 = Math.sin(dlng / 2);
+  const lat1 = lat1d * rad,
+    lat2 = lat2d * rad,
+    lng1 = lng1d * rad,
+    lng2 = lng2d * rad;
+  const dlat = lat2 - lat1,
+    dlng = lng2 - lng1;
+  const s1 = Math.sin(dlat / 2),
+    s2 = Math.sin(dlng / 2);
   const h = s1 ** 2 + Math.cos(lat1) * Math.cos(lat2) * s2 ** 2;
   return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
 }
 
 /** to_numpy() of a column numpy can do arithmetic on (object columns make numpy raise). */
 function numbersForNumpy(col: Column): Float64Array {
-  if (col.kind === 'object') throw new MetricError(`submission "${col.name}" is not numeric, so the distance cannot be computed`);
+  if (col.kind === 'object')
+    throw new MetricError(`submission "${col.name}" is not numeric, so the distance cannot be computed`);
   return col.numbers();
 }
-

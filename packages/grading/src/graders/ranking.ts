@@ -17,7 +17,11 @@ function spaceSplit(col: Column, row: number): string[] {
 function truthSets(col: Column): (readonly string[] | ReadonlySet<string>)[] {
   const key = `truth-sets:${col.index}`;
   let sets = col.table.memo.get(key) as (readonly string[] | ReadonlySet<string>)[] | undefined;
-  if (!sets) col.table.memo.set(key, (sets = Array.from({ length: col.length }, (_, r) => distinct(spaceSplit(col, r)))));
+  if (!sets)
+    col.table.memo.set(
+      key,
+      (sets = Array.from({ length: col.length }, (_, r) => distinct(spaceSplit(col, r)))),
+    );
   return sets;
 }
 
@@ -48,9 +52,13 @@ function mapAtK(truth: Column, pred: Column, ansRows: Uint32Array, subRows: Uint
   }
   const n = Math.min(ansRows.length, subRows.length);
   const aps = new Float64Array(n);
-  const ts = t.tokens.starts, tid = t.tokens.ids, ps = p.starts, pid = p.ids;
+  const ts = t.tokens.starts,
+    tid = t.tokens.ids,
+    ps = p.starts,
+    pid = p.ids;
   for (let j = 0; j < n; j++) {
-    const a = ansRows[j]!, s = subRows[j]!;
+    const a = ansRows[j]!,
+      s = subRows[j]!;
     aps[j] = averagePrecisionAtKIds(tid, ts[a]!, ts[a + 1]!, pid, ps[s]!, ps[s + 1]!, k);
   }
   return npMean(aps);
@@ -66,7 +74,8 @@ export const rankingGraders: Grader[] = [
       const truth = ansCol(ans, 'prediction');
       const aid = ansCol(ans, 'customer_id');
       requireExactColumns(sub, ['customer_id', 'prediction']);
-      const sid = sub.get('customer_id')!, pred = sub.get('prediction')!;
+      const sid = sub.get('customer_id')!,
+        pred = sub.get('prediction')!;
       // Extra customer ids are allowed (filtered out); every answer id must be present.
       const wanted = new Set<number | string>();
       for (let i = 0; i < ans.rowCount; i++) wanted.add(aid.key(i));
@@ -77,7 +86,11 @@ export const rankingGraders: Grader[] = [
         present.add(k);
         if (wanted.has(k)) kept.push(i);
       }
-      for (let i = 0; i < ans.rowCount; i++) if (!present.has(aid.key(i))) throw new InvalidSubmission(`submission customer_id must cover every answer: ${show(aid.text(i))} is missing`);
+      for (let i = 0; i < ans.rowCount; i++)
+        if (!present.has(aid.key(i)))
+          throw new InvalidSubmission(
+            `submission customer_id must cover every answer: ${show(aid.text(i))} is missing`,
+          );
       // Both sides sorted by customer_id and zipped by position (a repeated id shifts the pairing, as in grade.py).
       const subSorted = sortedSubset(sid, kept);
       const ansSorted = sortOrder(aid);
@@ -97,7 +110,8 @@ export const rankingGraders: Grader[] = [
       const truth = ansCol(ans, 'Id');
       ansCol(ans, 'Image');
       requireExactColumns(sub, ['Image', 'Id']);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       requireSameIdSet(sub, ans, 'Image', 'Image', '"Image" ids');
       const { ansRows, subRows } = alignById(sub, ans, 'Image');
       return mapAtK(truth, sub.get('Id')!, ansRows, subRows, 5);
@@ -114,7 +128,8 @@ export const rankingGraders: Grader[] = [
       ansCol(ans, 'image');
       const truth = ansCol(ans, 'hotel_id');
       requireSameIdSet(sub, ans, 'image', 'image', '"image" ids');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'image');
       return mapAtK(truth, pred, ansRows, subRows, 5);
     },
@@ -125,24 +140,34 @@ export const rankingGraders: Grader[] = [
     answers: 'csv',
     grade(sub, a) {
       const ans = csvAnswers(a, this.id);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-      if (sub.columns[0] !== 'fname') throw new InvalidSubmission(`the first submission column must be "fname" (found ${show(sub.columns[0] ?? 'none')})`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.columns[0] !== 'fname')
+        throw new InvalidSubmission(
+          `the first submission column must be "fname" (found ${show(sub.columns[0] ?? 'none')})`,
+        );
       const classes = ans.columns.slice(1);
       const subClasses = sub.columns.slice(1);
       if (subClasses.length !== classes.length || subClasses.some((c, i) => c !== classes[i])) {
         const i = subClasses.findIndex((c, j) => c !== classes[j]);
-        throw new InvalidSubmission(`submission classes do not match the expected 80 classes in order${i >= 0 ? `: column ${i + 2} is ${show(subClasses[i])}, expected ${show(classes[i] ?? 'nothing')}` : ` (${subClasses.length} class columns, expected ${classes.length})`}`);
+        throw new InvalidSubmission(
+          `submission classes do not match the expected 80 classes in order${i >= 0 ? `: column ${i + 2} is ${show(subClasses[i])}, expected ${show(classes[i] ?? 'nothing')}` : ` (${subClasses.length} class columns, expected ${classes.length})`}`,
+        );
       }
       const { ansRows, subRows } = alignById(sub, ans, 'fname');
       const scoreCols = classes.map((c) => {
         const r = sub.get(c)!.toNumeric();
-        if (!r.ok) throw new InvalidSubmission(`error converting submission values to float: "${c}" on row ${rowNo(r.row)} holds ${show(r.value)}`);
+        if (!r.ok)
+          throw new InvalidSubmission(
+            `error converting submission values to float: "${c}" on row ${rowNo(r.row)} holds ${show(r.value)}`,
+          );
         return r.values;
       });
       const truthCols = classes.map((c) => ans.get(c)!.numbers());
       const truth = Array.from(ansRows, (r) => Uint8Array.from(truthCols, (col) => (col[r]! > 0 ? 1 : 0)));
       const scores = Array.from(subRows, (r) => Float64Array.from(scoreCols, (col) => col[r]!));
-      if (truth.every((t) => t.every((x) => x === 0))) throw new MetricError('no answer row has a label, so lwlrap is undefined');
+      if (truth.every((t) => t.every((x) => x === 0)))
+        throw new MetricError('no answer row has a label, so lwlrap is undefined');
       return lwlrap(truth, scores);
     },
   },

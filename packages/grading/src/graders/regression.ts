@@ -8,7 +8,10 @@ import { csvAnswers, type Grader } from './types.js';
 /** A column's numbers for scikit-learn (object columns fail its float conversion → None). */
 function metricNumbers(col: Column, side: string): Float64Array {
   const r = col.toNumeric();
-  if (!r.ok) throw new MetricError(`${side} "${col.name}" is not numeric: row ${rowNo(r.row)} holds ${show(r.value)} (scikit-learn cannot convert it to float)`);
+  if (!r.ok)
+    throw new MetricError(
+      `${side} "${col.name}" is not numeric: row ${rowNo(r.row)} holds ${show(r.value)} (scikit-learn cannot convert it to float)`,
+    );
   return r.values;
 }
 
@@ -41,10 +44,16 @@ export const regressionGraders: Grader[] = [
       subCol(sub, 'Id');
       const pc = subCol(sub, 'Pawpularity');
       const r = pc.toNumeric();
-      if (!r.ok) throw new MetricError(`submission "Pawpularity" is not numeric: row ${rowNo(r.row)} holds ${show(r.value)}`);
+      if (!r.ok)
+        throw new MetricError(
+          `submission "Pawpularity" is not numeric: row ${rowNo(r.row)} holds ${show(r.value)}`,
+        );
       for (let i = 0; i < r.values.length; i++) {
         const x = r.values[i]!;
-        if (!(x >= 1 && x <= 100)) throw new InvalidSubmission(`"Pawpularity" must be within [1, 100]: row ${rowNo(i)} holds ${x === x ? x : 'nothing'}`);
+        if (!(x >= 1 && x <= 100))
+          throw new InvalidSubmission(
+            `"Pawpularity" must be within [1, 100]: row ${rowNo(i)} holds ${x === x ? x : 'nothing'}`,
+          );
       }
       const { ansRows, subRows } = alignById(sub, ans, 'Id');
       return rmse(gather(truth, ansRows), gather(r.values, subRows));
@@ -61,8 +70,14 @@ export const regressionGraders: Grader[] = [
       subCol(sub, 'id');
       const vc = subCol(sub, 'value');
       const r = vc.toNumeric();
-      if (!r.ok) throw new InvalidSubmission(`submission must have float values in "value": row ${rowNo(r.row)} holds ${show(r.value)}`);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`expected the submission to have ${ans.rowCount} rows, but got ${sub.rowCount}`);
+      if (!r.ok)
+        throw new InvalidSubmission(
+          `submission must have float values in "value": row ${rowNo(r.row)} holds ${show(r.value)}`,
+        );
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(
+          `expected the submission to have ${ans.rowCount} rows, but got ${sub.rowCount}`,
+        );
       const { ansRows, subRows } = alignById(sub, ans, 'id');
       // grade.py passes the submission as y_true and the answers as y_pred; RMSE is symmetric.
       return rmse(gather(r.values, subRows), gather(truth, ansRows));
@@ -77,9 +92,12 @@ export const regressionGraders: Grader[] = [
       const cols = ['formation_energy_ev_natom', 'bandgap_energy_ev'];
       for (const c of cols) ansCol(ans, c);
       for (const c of cols) subCol(sub, c);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`expected ${ans.rowCount} rows in submission, got ${sub.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`expected ${ans.rowCount} rows in submission, got ${sub.rowCount}`);
       // This grader does not sort by id: row i of the submission is scored against row i of the answers.
-      const [f, b] = cols.map((c) => rmsle(metricNumbers(ans.get(c)!, 'answers'), metricNumbers(sub.get(c)!, 'submission'))) as [number, number];
+      const [f, b] = cols.map((c) =>
+        rmsle(metricNumbers(ans.get(c)!, 'answers'), metricNumbers(sub.get(c)!, 'submission')),
+      ) as [number, number];
       return (f + b) / 2;
     },
   },
@@ -89,17 +107,27 @@ export const regressionGraders: Grader[] = [
     answers: 'csv',
     grade(sub, a) {
       const ans = csvAnswers(a, this.id);
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`expected the submission to be the same length as the answers, but got ${sub.rowCount} instead of ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(
+          `expected the submission to be the same length as the answers, but got ${sub.rowCount} instead of ${ans.rowCount}`,
+        );
       const toPredict = ['reactivity', 'deg_Mg_pH10', 'deg_Mg_50C'];
       for (const c of ['id_seqpos', ...toPredict, 'keep']) ansCol(ans, c);
       const expected = ['id_seqpos', ...toPredict, 'deg_pH10', 'deg_50C'];
       const missing = expected.filter((c) => !sub.has(c));
-      if (missing.length) throw new InvalidSubmission(`the submission must have the columns ${expected.map((c) => `"${c}"`).join(', ')}; missing ${missing.map((c) => `"${c}"`).join(', ')}`);
+      if (missing.length)
+        throw new InvalidSubmission(
+          `the submission must have the columns ${expected.map((c) => `"${c}"`).join(', ')}; missing ${missing.map((c) => `"${c}"`).join(', ')}`,
+        );
       const subOrder = sortOrder(sub.get('id_seqpos')!);
       const ansOrder = sortOrder(ans.get('id_seqpos')!);
-      const sid = sub.get('id_seqpos')!, aid = ans.get('id_seqpos')!;
+      const sid = sub.get('id_seqpos')!,
+        aid = ans.get('id_seqpos')!;
       for (let i = 0; i < subOrder.length; i++) {
-        if (sid.key(subOrder[i]!) !== aid.key(ansOrder[i]!)) throw new InvalidSubmission(`expected the submission to have the same "id_seqpos" as the answers, but got ${show(sid.text(subOrder[i]!))} instead of ${show(aid.text(ansOrder[i]!))} on row ${i} of the sorted submission`);
+        if (sid.key(subOrder[i]!) !== aid.key(ansOrder[i]!))
+          throw new InvalidSubmission(
+            `expected the submission to have the same "id_seqpos" as the answers, but got ${show(sid.text(subOrder[i]!))} instead of ${show(aid.text(ansOrder[i]!))} on row ${i} of the sorted submission`,
+          );
       }
       // grade.py indexes the sorted submission with the answers' boolean "keep" Series, which pandas
       // aligns by the original row labels: submission row p is kept iff answers row p has keep.
@@ -127,7 +155,8 @@ export const regressionGraders: Grader[] = [
       const uOut = numericAns(ansCol(ans, 'u_out'));
       subCol(sub, 'id');
       const pc = subCol(sub, 'pressure');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
       const { ansRows, subRows } = alignById(sub, ans, 'id');
       const pred = metricNumbers(pc, 'submission');
       const keep = Array.from(ansRows.keys()).filter((j) => uOut[ansRows[j]!] === 0);
@@ -183,11 +212,14 @@ export const regressionGraders: Grader[] = [
       const ans = csvAnswers(a, this.id);
       const truth = numericAns(ansCol(ans, 'score'));
       ansCol(ans, 'id');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
-      if (!sub.has('id') || !sub.has('score')) throw new InvalidSubmission(`submission must have the columns "id" and "score" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(`submission has ${sub.rowCount} rows, answers have ${ans.rowCount}`);
+      if (!sub.has('id') || !sub.has('score'))
+        throw new InvalidSubmission(
+          `submission must have the columns "id" and "score" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`,
+        );
       const { ansRows, subRows } = alignById(sub, ans, 'id');
       return pearson(gather(truth, ansRows), gather(metricNumbers(sub.get('score')!, 'submission'), subRows));
     },
   },
 ];
-

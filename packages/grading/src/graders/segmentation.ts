@@ -9,13 +9,19 @@ import { csvAnswers, type Grader } from './types.js';
 /** RLE text after `.fillna("")`; a numeric column is not str, which rle_decode asserts. */
 function rleText(col: Column, row: number, side: string): string {
   if (col.isNA(row)) return '';
-  if (col.kind !== 'object') throw new MetricError(`${side} "${col.name}" must hold RLE strings, but row ${rowNo(row)} holds the number ${show(col.text(row))}`);
+  if (col.kind !== 'object')
+    throw new MetricError(
+      `${side} "${col.name}" must hold RLE strings, but row ${rowNo(row)} holds the number ${show(col.text(row))}`,
+    );
   return col.text(row);
 }
 
 function dims(col: Column, row: number): number {
   const v = numericAns(col)[row]!;
-  if (!Number.isInteger(v) || v <= 0) throw new AnswersError(`${col.table.source}: answers "${col.name}" on row ${rowNo(row)} is not a positive integer`);
+  if (!Number.isInteger(v) || v <= 0)
+    throw new AnswersError(
+      `${col.table.source}: answers "${col.name}" on row ${rowNo(row)} is not a positive integer`,
+    );
   return v;
 }
 
@@ -32,18 +38,33 @@ export const segmentationGraders: Grader[] = [
       const enc = ansCol(ans, 'encoding');
       const w = ansCol(ans, 'width_pixels');
       const h = ansCol(ans, 'height_pixels');
-      if (sub.rowCount !== ans.rowCount) throw new InvalidSubmission(`submission has ${sub.rowCount} rows while the answers have ${ans.rowCount}`);
+      if (sub.rowCount !== ans.rowCount)
+        throw new InvalidSubmission(
+          `submission has ${sub.rowCount} rows while the answers have ${ans.rowCount}`,
+        );
       requireSameIdSet(sub, ans, 'id', 'id', '"id" values');
       const { ansRows, subRows } = alignById(sub, ans, 'id');
       const scores = new Float64Array(ansRows.length);
       const predMasks: RunMask[] = [];
       for (let j = 0; j < ansRows.length; j++) {
         const r = ansRows[j]!;
-        predMasks.push(decodeRle(rleText(pred, subRows[j]!, 'submission'), dims(h, r), dims(w, r), `submission row ${rowNo(subRows[j]!)}`));
+        predMasks.push(
+          decodeRle(
+            rleText(pred, subRows[j]!, 'submission'),
+            dims(h, r),
+            dims(w, r),
+            `submission row ${rowNo(subRows[j]!)}`,
+          ),
+        );
       }
       for (let j = 0; j < ansRows.length; j++) {
         const r = ansRows[j]!;
-        const truth = decodeRle(rleText(enc, r, 'answers'), dims(h, r), dims(w, r), `answers row ${rowNo(r)}`);
+        const truth = decodeRle(
+          rleText(enc, r, 'answers'),
+          dims(h, r),
+          dims(w, r),
+          `answers row ${rowNo(r)}`,
+        );
         scores[j] = dice(predMasks[j]!, truth, 1.0);
       }
       return npMean(scores);
@@ -57,7 +78,10 @@ export const segmentationGraders: Grader[] = [
       const ans = csvAnswers(a, this.id);
       const ah = ansCol(ans, 'image_height');
       const aw = ansCol(ans, 'image_width');
-      if (!sub.has('id') || !sub.has('class') || !sub.has('predicted')) throw new InvalidSubmission(`submission must have the columns "id", "class", "predicted" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`);
+      if (!sub.has('id') || !sub.has('class') || !sub.has('predicted'))
+        throw new InvalidSubmission(
+          `submission must have the columns "id", "class", "predicted" (has: ${sub.columns.map((c) => `"${c}"`).join(', ')})`,
+        );
       const ansPred = ansCol(ans, 'predicted');
       const ansId = ansCol(ans, 'id');
       const subPred = sub.get('predicted')!;
@@ -66,9 +90,20 @@ export const segmentationGraders: Grader[] = [
       // grader neither sorts nor matches ids for the Dice term (reference/mlebench.md §4).
       const nSub = Math.min(sub.rowCount, ans.rowCount);
       const subMasks: RunMask[] = [];
-      for (let i = 0; i < nSub; i++) subMasks.push(decodeRle(rleText(subPred, i, 'submission'), dims(ah, i), dims(aw, i), `submission row ${rowNo(i)}`));
+      for (let i = 0; i < nSub; i++)
+        subMasks.push(
+          decodeRle(
+            rleText(subPred, i, 'submission'),
+            dims(ah, i),
+            dims(aw, i),
+            `submission row ${rowNo(i)}`,
+          ),
+        );
       const ansMasks: RunMask[] = [];
-      for (let i = 0; i < ans.rowCount; i++) ansMasks.push(decodeRle(rleText(ansPred, i, 'answers'), dims(ah, i), dims(aw, i), `answers row ${rowNo(i)}`));
+      for (let i = 0; i < ans.rowCount; i++)
+        ansMasks.push(
+          decodeRle(rleText(ansPred, i, 'answers'), dims(ah, i), dims(aw, i), `answers row ${rowNo(i)}`),
+        );
       const dices = new Float64Array(Math.min(subMasks.length, ansMasks.length));
       for (let i = 0; i < dices.length; i++) dices[i] = dice(subMasks[i]!, ansMasks[i]!, NaN);
       const diceCoeff = npNanMean(dices);
@@ -94,7 +129,10 @@ function groupByDay(masks: RunMask[], ids: Column, d: typeof dims, ah: Column, a
   const sliceOrder: string[] = [];
   for (const it of items) {
     let l = bySlice.get(it.id);
-    if (!l) { bySlice.set(it.id, (l = [])); sliceOrder.push(it.id); }
+    if (!l) {
+      bySlice.set(it.id, (l = []));
+      sliceOrder.push(it.id);
+    }
     l.push(it);
   }
   const days = new Map<string, Volume>();
@@ -105,8 +143,13 @@ function groupByDay(masks: RunMask[], ids: Column, d: typeof dims, ah: Column, a
     const joined = unionMasks(group.map((g) => g.m));
     const { h, w } = group[0]!;
     let vol = days.get(day);
-    if (!vol) { days.set(day, (vol = { slices: [], height: h, width: w })); dayOrder.push(day); }
-    else if (vol.height !== h || vol.width !== w) throw new MetricError(`cannot stack the slices of ${show(day)}: image sizes differ (${vol.height}×${vol.width} vs ${h}×${w})`);
+    if (!vol) {
+      days.set(day, (vol = { slices: [], height: h, width: w }));
+      dayOrder.push(day);
+    } else if (vol.height !== h || vol.width !== w)
+      throw new MetricError(
+        `cannot stack the slices of ${show(day)}: image sizes differ (${vol.height}×${vol.width} vs ${h}×${w})`,
+      );
     vol.slices.push(joined);
   }
   return dayOrder.map((k) => days.get(k)!);

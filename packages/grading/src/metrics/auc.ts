@@ -9,16 +9,24 @@ import { npMean, npSum } from '../npmath.js';
  */
 export function rocAuc(positive: Uint8Array, scores: ArrayLike<number>): number {
   const n = positive.length;
-  if (scores.length !== n) throw new MetricError(`found input variables with inconsistent numbers of samples: [${n}, ${scores.length}]`);
+  if (scores.length !== n)
+    throw new MetricError(
+      `found input variables with inconsistent numbers of samples: [${n}, ${scores.length}]`,
+    );
   let nPos = 0;
   for (let i = 0; i < n; i++) nPos += positive[i]!;
-  if (nPos === 0 || nPos === n) throw new MetricError('Only one class present in y_true. ROC AUC score is not defined in that case.');
+  if (nPos === 0 || nPos === n)
+    throw new MetricError('Only one class present in y_true. ROC AUC score is not defined in that case.');
   const pos = new Float64Array(nPos);
   const neg = new Float64Array(n - nPos);
-  let a = 0, b = 0;
+  let a = 0,
+    b = 0;
   for (let i = 0; i < n; i++) {
     const s = scores[i]!;
-    if (!Number.isFinite(s)) throw new MetricError(`scores must be finite numbers; found ${s} (scikit-learn: Input contains ${Number.isNaN(s) ? 'NaN' : 'infinity'})`);
+    if (!Number.isFinite(s))
+      throw new MetricError(
+        `scores must be finite numbers; found ${s} (scikit-learn: Input contains ${Number.isNaN(s) ? 'NaN' : 'infinity'})`,
+      );
     if (positive[i]) pos[a++] = s;
     else neg[b++] = s;
   }
@@ -27,24 +35,36 @@ export function rocAuc(positive: Uint8Array, scores: ArrayLike<number>): number 
   // Walk distinct thresholds from the highest score down, accumulating true/false positives.
   const tps: number[] = [];
   const fps: number[] = [];
-  let i = pos.length - 1, j = neg.length - 1;
-  let tp = 0, fp = 0;
+  let i = pos.length - 1,
+    j = neg.length - 1;
+  let tp = 0,
+    fp = 0;
   while (i >= 0 || j >= 0) {
     const t = i < 0 ? neg[j]! : j < 0 ? pos[i]! : Math.max(pos[i]!, neg[j]!);
-    while (i >= 0 && pos[i] === t) { tp++; i--; }
-    while (j >= 0 && neg[j] === t) { fp++; j--; }
+    while (i >= 0 && pos[i] === t) {
+      tp++;
+      i--;
+    }
+    while (j >= 0 && neg[j] === t) {
+      fp++;
+      j--;
+    }
     tps.push(tp);
     fps.push(fp);
   }
   // drop_intermediate: keep the ends and every point where the curve bends.
-  let keepT: number[] = tps, keepF: number[] = fps;
+  let keepT: number[] = tps,
+    keepF: number[] = fps;
   if (tps.length > 2) {
     keepT = [tps[0]!];
     keepF = [fps[0]!];
     for (let k = 1; k < tps.length - 1; k++) {
       const d2f = fps[k + 1]! - 2 * fps[k]! + fps[k - 1]!;
       const d2t = tps[k + 1]! - 2 * tps[k]! + tps[k - 1]!;
-      if (d2f !== 0 || d2t !== 0) { keepT.push(tps[k]!); keepF.push(fps[k]!); }
+      if (d2f !== 0 || d2t !== 0) {
+        keepT.push(tps[k]!);
+        keepF.push(fps[k]!);
+      }
     }
     keepT.push(tps[tps.length - 1]!);
     keepF.push(fps[fps.length - 1]!);
@@ -52,7 +72,8 @@ export function rocAuc(positive: Uint8Array, scores: ArrayLike<number>): number 
   const m = keepT.length + 1;
   const fpr = new Float64Array(m);
   const tpr = new Float64Array(m);
-  const fLast = keepF[keepF.length - 1]!, tLast = keepT[keepT.length - 1]!;
+  const fLast = keepF[keepF.length - 1]!,
+    tLast = keepT[keepT.length - 1]!;
   for (let k = 1; k < m; k++) {
     fpr[k] = keepF[k - 1]! / fLast;
     tpr[k] = keepT[k - 1]! / tLast;

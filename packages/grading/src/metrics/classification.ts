@@ -49,7 +49,10 @@ export function matthewsCorrcoef(yTrue: Labels, yPred: Labels): number {
       if (i === j) nCorrect += c;
     }
   }
-  let nSamples = 0, dotTP = 0, dotPP = 0, dotTT = 0;
+  let nSamples = 0,
+    dotTP = 0,
+    dotPP = 0,
+    dotTT = 0;
   for (let i = 0; i < k; i++) {
     nSamples += pSum[i]!;
     dotTP += tSum[i]! * pSum[i]!;
@@ -73,8 +76,14 @@ export function f1FromCounts(tp: number, trueCount: number, predCount: number): 
  * Micro-averaged F1 over label sets (MultiLabelBinarizer with the answers' vocabulary: predicted
  * labels outside it are ignored, repeats count once).
  */
-export function microF1Sets(truth: readonly (readonly string[])[], pred: readonly (readonly string[])[], vocabulary: ReadonlySet<string>): number {
-  let tp = 0, trueCount = 0, predCount = 0;
+export function microF1Sets(
+  truth: readonly (readonly string[])[],
+  pred: readonly (readonly string[])[],
+  vocabulary: ReadonlySet<string>,
+): number {
+  let tp = 0,
+    trueCount = 0,
+    predCount = 0;
   for (let i = 0; i < truth.length; i++) {
     const t = new Set(truth[i]);
     const p = new Set(pred[i]!.filter((x) => vocabulary.has(x)));

@@ -47,14 +47,17 @@ describe.skipIf(!pythonWithSklearn())('cross-check with scikit-learn (Debian pyt
   const auc = Array.from({ length: 30 }, () => {
     const m = n();
     const y = Array.from({ length: m }, () => (r() < 0.3 ? 1 : 0));
-    y[0] = 1; y[1] = 0;
+    y[0] = 1;
+    y[1] = 0;
     // Scores rounded to 2 decimals so that many ties occur.
     const s = y.map((v) => Math.round((r() * 0.7 + v * 0.3) * 100) / 100);
     return { y, s };
   });
   const logloss = Array.from({ length: 20 }, () => {
-    const m = n(), k = 2 + Math.floor(r() * 5);
-    const y: number[][] = [], p: number[][] = [];
+    const m = n(),
+      k = 2 + Math.floor(r() * 5);
+    const y: number[][] = [],
+      p: number[][] = [];
     for (let i = 0; i < m; i++) {
       const c = Math.floor(r() * k);
       y.push(Array.from({ length: k }, (_, j) => (j === c ? 1 : 0)));
@@ -72,20 +75,27 @@ describe.skipIf(!pythonWithSklearn())('cross-check with scikit-learn (Debian pyt
     return { t, p: t.map((v) => v + (r() - 0.5) * 30) };
   });
   const cls = Array.from({ length: 20 }, () => {
-    const m = n(), k = 2 + Math.floor(r() * 5);
+    const m = n(),
+      k = 2 + Math.floor(r() * 5);
     const a = Array.from({ length: m }, () => Math.floor(r() * k) * 2);
     return { a, b: a.map((v) => (r() < 0.6 ? v : Math.floor(r() * k) * 2)) };
   });
   const lw = Array.from({ length: 10 }, () => {
-    const m = n(), k = 3 + Math.floor(r() * 8);
+    const m = n(),
+      k = 3 + Math.floor(r() * 8);
     const t = Array.from({ length: m }, () => Array.from({ length: k }, () => (r() < 0.2 ? 1 : 0)));
     const s = t.map((row) => row.map((v) => Math.round((r() + v * 0.5) * 10) / 10));
     return { t, s };
   });
   const f1 = Array.from({ length: 10 }, () => {
     const m = n();
-    const t = Array.from({ length: m }, () => Array.from({ length: Math.floor(r() * 4) }, () => `c${Math.floor(r() * 12)}`));
-    const p = t.map((row) => [...row.filter(() => r() < 0.7), ...(r() < 0.3 ? [`c${Math.floor(r() * 15)}`] : [])]);
+    const t = Array.from({ length: m }, () =>
+      Array.from({ length: Math.floor(r() * 4) }, () => `c${Math.floor(r() * 12)}`),
+    );
+    const p = t.map((row) => [
+      ...row.filter(() => r() < 0.7),
+      ...(r() < 0.3 ? [`c${Math.floor(r() * 15)}`] : []),
+    ]);
     return { t, p };
   });
   let py: Record<string, number[]> = {};
@@ -101,7 +111,8 @@ describe.skipIf(!pythonWithSklearn())('cross-check with scikit-learn (Debian pyt
     expect(pyRound(ours, 5)).toBe(pyRound(theirs, 5));
   };
 
-  it('roc_auc_score with ties', () => auc.forEach((c, i) => exact(rocAuc(Uint8Array.from(c.y), c.s), py['auc']![i]!)));
+  it('roc_auc_score with ties', () =>
+    auc.forEach((c, i) => exact(rocAuc(Uint8Array.from(c.y), c.s), py['auc']![i]!)));
   it('log_loss (eps = float64 machine epsilon)', () =>
     logloss.forEach((c, i) => {
       const k = c.y[0]!.length;
@@ -116,12 +127,23 @@ describe.skipIf(!pythonWithSklearn())('cross-check with scikit-learn (Debian pyt
     }));
   it('quadratic kappa, MCC and accuracy', () =>
     cls.forEach((c, i) => {
-      const a = { kind: 'num' as const, values: Float64Array.from(c.a) }, b = { kind: 'num' as const, values: Float64Array.from(c.b) };
+      const a = { kind: 'num' as const, values: Float64Array.from(c.a) },
+        b = { kind: 'num' as const, values: Float64Array.from(c.b) };
       exact(quadraticWeightedKappa(a, b), py['qwk']![i]!);
       exact(matthewsCorrcoef(a, b), py['mcc']![i]!);
       exact(accuracy(a, b), py['acc']![i]!);
     }));
-  it('label-weighted LRAP', () => lw.forEach((c, i) => exact(lwlrap(c.t.map((x) => Uint8Array.from(x)), c.s.map((x) => Float64Array.from(x))), py['lwlrap']![i]!)));
+  it('label-weighted LRAP', () =>
+    lw.forEach((c, i) =>
+      exact(
+        lwlrap(
+          c.t.map((x) => Uint8Array.from(x)),
+          c.s.map((x) => Float64Array.from(x)),
+        ),
+        py['lwlrap']![i]!,
+      ),
+    ));
   // Debian's scikit-learn 1.2 still computes F1 as 2pr/(p + r); current releases use 2tp/(|true| + |pred|), as we do.
-  it('micro F1 over label sets', () => f1.forEach((c, i) => same(microF1Sets(c.t, c.p, new Set(c.t.flat())), py['f1']![i]!)));
+  it('micro F1 over label sets', () =>
+    f1.forEach((c, i) => same(microF1Sets(c.t, c.p, new Set(c.t.flat())), py['f1']![i]!)));
 });

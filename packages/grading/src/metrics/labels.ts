@@ -14,10 +14,15 @@ export function labelsOf(col: Column, rows: ArrayLike<number>, side: string): La
     const out = new Array<string>(n);
     for (let j = 0; j < n; j++) {
       const i = rows[j]!;
-      if (col.isNA(i)) throw new MetricError(`${side} "${col.name}" is empty on row ${rowNo(i)} (scikit-learn: Input contains NaN)`);
+      if (col.isNA(i))
+        throw new MetricError(
+          `${side} "${col.name}" is empty on row ${rowNo(i)} (scikit-learn: Input contains NaN)`,
+        );
       const t = col.text(i);
       if (t === 'True' || t === 'False' || t === 'TRUE' || t === 'FALSE' || t === 'true' || t === 'false') {
-        throw new MetricError(`${side} "${col.name}" mixes booleans and strings (row ${rowNo(i)}: ${show(t)}); scikit-learn rejects mixed label types`);
+        throw new MetricError(
+          `${side} "${col.name}" mixes booleans and strings (row ${rowNo(i)}: ${show(t)}); scikit-learn rejects mixed label types`,
+        );
       }
       out[j] = t;
     }
@@ -28,7 +33,10 @@ export function labelsOf(col: Column, rows: ArrayLike<number>, side: string): La
   for (let j = 0; j < n; j++) {
     const i = rows[j]!;
     const x = v[i]!;
-    if (x !== x) throw new MetricError(`${side} "${col.name}" is empty on row ${rowNo(i)} (scikit-learn: Input contains NaN)`);
+    if (x !== x)
+      throw new MetricError(
+        `${side} "${col.name}" is empty on row ${rowNo(i)} (scikit-learn: Input contains NaN)`,
+      );
     out[j] = x;
   }
   return { kind: 'num', values: out };
@@ -41,7 +49,10 @@ function targetType(l: Labels, what: string): 'binary' | 'multiclass' {
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
       if (!Number.isFinite(x)) throw new MetricError(`${what} contains infinity (scikit-learn refuses it)`);
-      if (x !== Math.trunc(x)) throw new MetricError(`${what} holds the non-integer value ${x}: scikit-learn treats it as a continuous target, not class labels`);
+      if (x !== Math.trunc(x))
+        throw new MetricError(
+          `${what} holds the non-integer value ${x}: scikit-learn treats it as a continuous target, not class labels`,
+        );
     }
   }
   return atMostTwoValues(l) ? 'binary' : 'multiclass';
@@ -62,10 +73,16 @@ function atMostTwoValues(l: Labels): boolean {
 
 /** scikit-learn `_check_targets` + `unique_labels`: both sides are class labels of one type. */
 export function checkClassification(yTrue: Labels, yPred: Labels): void {
-  if (yTrue.values.length !== yPred.values.length) throw new MetricError(`found input variables with inconsistent numbers of samples: [${yTrue.values.length}, ${yPred.values.length}]`);
+  if (yTrue.values.length !== yPred.values.length)
+    throw new MetricError(
+      `found input variables with inconsistent numbers of samples: [${yTrue.values.length}, ${yPred.values.length}]`,
+    );
   targetType(yTrue, 'the answers');
   targetType(yPred, 'the submission');
-  if (yTrue.kind !== yPred.kind) throw new MetricError('the submission and the answers mix string and number labels (scikit-learn: "Mix of label input types (string and number)")');
+  if (yTrue.kind !== yPred.kind)
+    throw new MetricError(
+      'the submission and the answers mix string and number labels (scikit-learn: "Mix of label input types (string and number)")',
+    );
 }
 
 /** Sorted distinct labels of both sides (scikit-learn `unique_labels`). */
@@ -85,7 +102,8 @@ export function accuracy(yTrue: Labels, yPred: Labels): number {
   const n = yTrue.values.length;
   if (n === 0) return NaN;
   let hits = 0;
-  const t = yTrue.values, p = yPred.values;
+  const t = yTrue.values,
+    p = yPred.values;
   for (let i = 0; i < n; i++) if (t[i] === p[i]) hits++;
   return hits / n;
 }
@@ -97,7 +115,8 @@ export function confusion(a: Labels, b: Labels): { labels: (number | string)[]; 
   const pos = new Map<number | string, number>();
   labels.forEach((l, i) => pos.set(l, i));
   const counts = new Float64Array(k * k);
-  const av = a.values as ArrayLike<number | string>, bv = b.values as ArrayLike<number | string>;
+  const av = a.values as ArrayLike<number | string>,
+    bv = b.values as ArrayLike<number | string>;
   for (let i = 0; i < av.length; i++) counts[pos.get(av[i]!)! * k + pos.get(bv[i]!)!]! += 1;
   return { labels, counts };
 }

@@ -8,11 +8,12 @@ describe('logLossOfRows', () => {
     const r = rng(11);
     for (const k of [2, 3, 9]) {
       const n = 3000;
-      const truth = new Float64Array(n * k), probs = new Float64Array(n * k);
+      const truth = new Float64Array(n * k),
+        probs = new Float64Array(n * k);
       for (let i = 0; i < n; i++) {
         truth[i * k + Math.floor(r() * k)] = 1;
         let s = 0;
-        for (let c = 0; c < k; c++) s += (probs[i * k + c] = r() < 0.01 ? 0 : r());
+        for (let c = 0; c < k; c++) s += probs[i * k + c] = r() < 0.01 ? 0 : r();
         for (let c = 0; c < k; c++) probs[i * k + c] /= s;
       }
       const rows = Uint32Array.from({ length: n }, (_, i) => i);

@@ -11,7 +11,10 @@ export const FLOAT64_EPS = 2.220446049250313e-16;
  * (reference/mlebench.md §4, Log loss). `truth` and `probs` are row-major n × k.
  */
 export function logLoss(truth: Float64Array, probs: Float64Array, k: number): number {
-  if (probs.length !== truth.length) throw new MetricError(`y_true and y_pred contain different numbers of values (${truth.length} vs ${probs.length})`);
+  if (probs.length !== truth.length)
+    throw new MetricError(
+      `y_true and y_pred contain different numbers of values (${truth.length} vs ${probs.length})`,
+    );
   const rows = Uint32Array.from({ length: truth.length / k }, (_, i) => i);
   return logLossOfRows(truth, rows, probs, rows, k);
 }
@@ -21,13 +24,24 @@ export function logLoss(truth: Float64Array, probs: Float64Array, k: number): nu
  * `probRows[i]` (i = 0 … n − 1, the order of summation), without gathering them first. Every row of
  * `probs` must be paired (the range checks read all of it).
  */
-export function logLossOfRows(truth: Float64Array, truthRows: Uint32Array, probs: Float64Array, probRows: Uint32Array, k: number): number {
+export function logLossOfRows(
+  truth: Float64Array,
+  truthRows: Uint32Array,
+  probs: Float64Array,
+  probRows: Uint32Array,
+  k: number,
+): number {
   const n = truthRows.length;
-  if (probRows.length !== n || probs.length !== n * k) throw new MetricError(`y_true and y_pred contain different numbers of values (${n * k} vs ${probs.length})`);
-  let max = -Infinity, min = Infinity;
+  if (probRows.length !== n || probs.length !== n * k)
+    throw new MetricError(
+      `y_true and y_pred contain different numbers of values (${n * k} vs ${probs.length})`,
+    );
+  let max = -Infinity,
+    min = Infinity;
   for (let i = 0; i < probs.length; i++) {
     const p = probs[i]!;
-    if (!Number.isFinite(p)) throw new MetricError(`predictions contain ${p} (scikit-learn: Input contains NaN or infinity)`);
+    if (!Number.isFinite(p))
+      throw new MetricError(`predictions contain ${p} (scikit-learn: Input contains NaN or infinity)`);
     if (p > max) max = p;
     if (p < min) min = p;
   }
@@ -55,7 +69,8 @@ export function logLossOfRows(truth: Float64Array, truthRows: Uint32Array, probs
   for (let r = 0; r < n; r++) {
     // Fewer than 8 classes: numpy's pairwise sum is a plain left-to-right loop from 0, done inline.
     let sum = 0;
-    const to = truthRows[r]! * k, po = probRows[r]! * k;
+    const to = truthRows[r]! * k,
+      po = probRows[r]! * k;
     for (let c = 0; c < k; c++) {
       const y = truth[to + c]!;
       const p = Math.min(Math.max(probs[po + c]!, FLOAT64_EPS), 1 - FLOAT64_EPS);
@@ -73,8 +88,10 @@ export function binaryLogLoss(positive: Uint8Array, p: ArrayLike<number>): numbe
   const n = positive.length;
   let nPos = 0;
   for (let i = 0; i < n; i++) nPos += positive[i]!;
-  if (nPos === 0 || nPos === n) throw new MetricError('y_true contains only one label; scikit-learn needs the labels passed explicitly');
-  const truth = new Float64Array(2 * n), probs = new Float64Array(2 * n);
+  if (nPos === 0 || nPos === n)
+    throw new MetricError('y_true contains only one label; scikit-learn needs the labels passed explicitly');
+  const truth = new Float64Array(2 * n),
+    probs = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     truth[2 * i] = 1 - positive[i]!;
     truth[2 * i + 1] = positive[i]!;
@@ -84,7 +101,8 @@ export function binaryLogLoss(positive: Uint8Array, p: ArrayLike<number>): numbe
   // Range checks apply to the single column as given (1 − p is in range when p is).
   for (let i = 0; i < n; i++) {
     const x = p[i]!;
-    if (!Number.isFinite(x)) throw new MetricError(`predictions contain ${x} (scikit-learn: Input contains NaN or infinity)`);
+    if (!Number.isFinite(x))
+      throw new MetricError(`predictions contain ${x} (scikit-learn: Input contains NaN or infinity)`);
   }
   return logLoss(truth, probs, 2);
 }

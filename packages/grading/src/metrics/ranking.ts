@@ -6,9 +6,15 @@ import { npMean } from '../npmath.js';
  * adds hits-so-far / i unless the label already appeared earlier in the list; divide by
  * min(|truth|, k); an empty truth scores 0 (reference/mlebench.md §4, MAP@k).
  */
-export function averagePrecisionAtK(actual: ReadonlySet<string> | readonly string[], predicted: readonly string[], k: number): number {
+export function averagePrecisionAtK(
+  actual: ReadonlySet<string> | readonly string[],
+  predicted: readonly string[],
+  k: number,
+): number {
   const size = Array.isArray(actual) ? actual.length : (actual as ReadonlySet<string>).size;
-  const has = Array.isArray(actual) ? (x: string) => actual.includes(x) : (x: string) => (actual as ReadonlySet<string>).has(x);
+  const has = Array.isArray(actual)
+    ? (x: string) => actual.includes(x)
+    : (x: string) => (actual as ReadonlySet<string>).has(x);
   const n = Math.min(predicted.length, k);
   let score = 0;
   let hits = 0;
@@ -28,11 +34,23 @@ export function averagePrecisionAtK(actual: ReadonlySet<string> | readonly strin
  * {@link averagePrecisionAtK} on token ids (see tokens.ts): the truth is ids[ts, te) (repeats
  * count once), the ranked list pred[ps, pe) already truncated to k; an id of −1 is never a hit.
  */
-export function averagePrecisionAtKIds(ids: Int32Array, ts: number, te: number, pred: Int32Array, ps: number, pe: number, k: number): number {
+export function averagePrecisionAtKIds(
+  ids: Int32Array,
+  ts: number,
+  te: number,
+  pred: Int32Array,
+  ps: number,
+  pe: number,
+  k: number,
+): number {
   let size = 0;
   for (let a = ts; a < te; a++) {
     let seen = false;
-    for (let b = ts; b < a; b++) if (ids[b] === ids[a]) { seen = true; break; }
+    for (let b = ts; b < a; b++)
+      if (ids[b] === ids[a]) {
+        seen = true;
+        break;
+      }
     if (!seen) size++;
   }
   let score = 0;
@@ -41,10 +59,18 @@ export function averagePrecisionAtKIds(ids: Int32Array, ts: number, te: number, 
     const p = pred[ps + i]!;
     if (p < 0) continue;
     let has = false;
-    for (let a = ts; a < te; a++) if (ids[a] === p) { has = true; break; }
+    for (let a = ts; a < te; a++)
+      if (ids[a] === p) {
+        has = true;
+        break;
+      }
     if (!has) continue;
     let earlier = false;
-    for (let j = ps; j < ps + i; j++) if (pred[j] === p) { earlier = true; break; }
+    for (let j = ps; j < ps + i; j++)
+      if (pred[j] === p) {
+        earlier = true;
+        break;
+      }
     if (earlier) continue;
     hits += 1;
     score += hits / (i + 1);
@@ -62,7 +88,11 @@ export function distinct(values: readonly string[]): readonly string[] | Readonl
 }
 
 /** Mean of AP@k over rows paired by position (zip: the shorter list decides). */
-export function meanAveragePrecisionAtK(actual: readonly (ReadonlySet<string> | readonly string[])[], predicted: readonly (readonly string[])[], k: number): number {
+export function meanAveragePrecisionAtK(
+  actual: readonly (ReadonlySet<string> | readonly string[])[],
+  predicted: readonly (readonly string[])[],
+  k: number,
+): number {
   const n = Math.min(actual.length, predicted.length);
   const aps = new Float64Array(n);
   for (let i = 0; i < n; i++) aps[i] = averagePrecisionAtK(actual[i]!, predicted[i]!, k);
@@ -78,11 +108,14 @@ export function lwlrap(truth: Uint8Array[], scores: Float64Array[]): number {
   let out = 0;
   let weightSum = 0;
   for (let r = 0; r < truth.length; r++) {
-    const t = truth[r]!, s = scores[r]!;
+    const t = truth[r]!,
+      s = scores[r]!;
     const relevant: number[] = [];
     for (let j = 0; j < t.length; j++) if (t[j]) relevant.push(j);
     if (relevant.length === 0) continue;
-    for (let j = 0; j < s.length; j++) if (!Number.isFinite(s[j]!)) throw new MetricError(`scores contain ${s[j]} (scikit-learn: Input contains NaN or infinity)`);
+    for (let j = 0; j < s.length; j++)
+      if (!Number.isFinite(s[j]!))
+        throw new MetricError(`scores contain ${s[j]} (scikit-learn: Input contains NaN or infinity)`);
     let aux: number;
     if (relevant.length === t.length) aux = 1;
     else {

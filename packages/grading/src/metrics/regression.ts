@@ -4,13 +4,20 @@ import { npMean, npSum } from '../npmath.js';
 function requireFinite(a: ArrayLike<number>, side: string): void {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
-    if (!Number.isFinite(x)) throw new MetricError(`${side} contains ${Number.isNaN(x) ? 'NaN (an empty or non-numeric value)' : 'infinity'} (scikit-learn refuses it)`);
+    if (!Number.isFinite(x))
+      throw new MetricError(
+        `${side} contains ${Number.isNaN(x) ? 'NaN (an empty or non-numeric value)' : 'infinity'} (scikit-learn refuses it)`,
+      );
   }
 }
 
 function requireSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
-  if (a.length !== b.length) throw new MetricError(`found input variables with inconsistent numbers of samples: [${a.length}, ${b.length}]`);
-  if (a.length === 0) throw new MetricError('found an array with 0 samples (scikit-learn needs at least one)');
+  if (a.length !== b.length)
+    throw new MetricError(
+      `found input variables with inconsistent numbers of samples: [${a.length}, ${b.length}]`,
+    );
+  if (a.length === 0)
+    throw new MetricError('found an array with 0 samples (scikit-learn needs at least one)');
 }
 
 /** scikit-learn `root_mean_squared_error`: √(pairwise mean of squared differences). */
@@ -45,9 +52,13 @@ export function rmsle(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): numbe
   requireFinite(yTrue, 'the answers');
   requireFinite(yPred, 'the submission');
   for (let i = 0; i < yTrue.length; i++) {
-    if (yTrue[i]! <= -1 || yPred[i]! <= -1) throw new MetricError(`Root Mean Squared Logarithmic Error cannot be used when targets contain values less than or equal to -1 (row ${i + 1} of the aligned data: ${yPred[i]! <= -1 ? yPred[i] : yTrue[i]})`);
+    if (yTrue[i]! <= -1 || yPred[i]! <= -1)
+      throw new MetricError(
+        `Root Mean Squared Logarithmic Error cannot be used when targets contain values less than or equal to -1 (row ${i + 1} of the aligned data: ${yPred[i]! <= -1 ? yPred[i] : yTrue[i]})`,
+      );
   }
-  const a = new Float64Array(yTrue.length), b = new Float64Array(yTrue.length);
+  const a = new Float64Array(yTrue.length),
+    b = new Float64Array(yTrue.length);
   for (let i = 0; i < a.length; i++) {
     a[i] = Math.log1p(yTrue[i]!);
     b[i] = Math.log1p(yPred[i]!);
@@ -63,9 +74,12 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   if (y.length !== n) throw new MetricError(`x and y must have the same length (${n} vs ${y.length})`);
   if (n < 2) throw new MetricError('x and y must have length at least 2');
-  const xm = npMean(x), ym = npMean(y);
-  const dx = new Float64Array(n), dy = new Float64Array(n);
-  let constX = true, constY = true;
+  const xm = npMean(x),
+    ym = npMean(y);
+  const dx = new Float64Array(n),
+    dy = new Float64Array(n);
+  let constX = true,
+    constY = true;
   for (let i = 0; i < n; i++) {
     dx[i] = x[i]! - xm;
     dy[i] = y[i]! - ym;

@@ -26,20 +26,28 @@ export function decodeRle(rle: string, height: number, width: number, where: str
     if (!PY_INT.test(t)) throw new MetricError(`${where}: RLE token ${JSON.stringify(t)} is not an integer`);
     return Number(t.replace(/_/g, ''));
   });
-  const nStarts = Math.ceil(nums.length / 2), nLengths = Math.floor(nums.length / 2);
+  const nStarts = Math.ceil(nums.length / 2),
+    nLengths = Math.floor(nums.length / 2);
   let prev = -Infinity;
   for (let i = 0; i < nums.length; i += 2) {
-    if (nums[i]! < prev) throw new MetricError(`${where}: the pairs in the RLE string must be sorted by start`);
+    if (nums[i]! < prev)
+      throw new MetricError(`${where}: the pairs in the RLE string must be sorted by start`);
     prev = nums[i]!;
   }
-  for (let i = 0; i < nums.length; i += 2) if (!(nums[i]! > 0)) throw new MetricError(`${where}: RLE starts must be positive integers (found ${nums[i]})`);
-  for (let i = 1; i < nums.length; i += 2) if (!(nums[i]! > 0)) throw new MetricError(`${where}: RLE lengths must be positive integers (found ${nums[i]})`);
+  for (let i = 0; i < nums.length; i += 2)
+    if (!(nums[i]! > 0))
+      throw new MetricError(`${where}: RLE starts must be positive integers (found ${nums[i]})`);
+  for (let i = 1; i < nums.length; i += 2)
+    if (!(nums[i]! > 0))
+      throw new MetricError(`${where}: RLE lengths must be positive integers (found ${nums[i]})`);
   if (nStarts !== nLengths) {
     // numpy adds the starts array to the lengths list: shapes (k+1,) and (k,) only broadcast when k = 0.
-    if (nLengths !== 0) throw new MetricError(`${where}: the RLE string has an odd number of values (${nums.length})`);
+    if (nLengths !== 0)
+      throw new MetricError(`${where}: the RLE string has an odd number of values (${nums.length})`);
     return empty;
   }
-  const starts = new Float64Array(nLengths), ends = new Float64Array(nLengths);
+  const starts = new Float64Array(nLengths),
+    ends = new Float64Array(nLengths);
   let m = 0;
   let covered = 0; // end of the pixels set so far (runs are sorted by start)
   let count = 0;
@@ -59,7 +67,9 @@ export function decodeRle(rle: string, height: number, width: number, where: str
 
 /** Pixels set in both masks. */
 export function intersectionCount(a: RunMask, b: RunMask): number {
-  let i = 0, j = 0, n = 0;
+  let i = 0,
+    j = 0,
+    n = 0;
   while (i < a.starts.length && j < b.starts.length) {
     const lo = Math.max(a.starts[i]!, b.starts[j]!);
     const hi = Math.min(a.ends[i]!, b.ends[j]!);
@@ -72,7 +82,8 @@ export function intersectionCount(a: RunMask, b: RunMask): number {
 
 /** MLE-bench `dice_coefficient`: 2|A∩B| / (|A| + |B|), `bothEmpty` when neither has a pixel. */
 export function dice(pred: RunMask, truth: RunMask, bothEmpty: number): number {
-  if (pred.size !== truth.size) throw new MetricError(`mask shapes differ (${pred.size} vs ${truth.size} pixels)`);
+  if (pred.size !== truth.size)
+    throw new MetricError(`mask shapes differ (${pred.size} vs ${truth.size} pixels)`);
   if (pred.count === 0 && truth.count === 0) return bothEmpty;
   return (2 * intersectionCount(pred, truth)) / (pred.count + truth.count);
 }
@@ -82,16 +93,21 @@ export function unionMasks(masks: RunMask[]): RunMask {
   const size = masks[0]!.size;
   const runs: [number, number][] = [];
   for (const m of masks) {
-    if (m.size !== size) throw new MetricError(`cannot OR masks of different shapes (${m.size} vs ${size} pixels)`);
+    if (m.size !== size)
+      throw new MetricError(`cannot OR masks of different shapes (${m.size} vs ${size} pixels)`);
     for (let i = 0; i < m.starts.length; i++) runs.push([m.starts[i]!, m.ends[i]!]);
   }
   runs.sort((x, y) => x[0] - y[0]);
-  const starts: number[] = [], ends: number[] = [];
+  const starts: number[] = [],
+    ends: number[] = [];
   let count = 0;
   for (const [lo, hi] of runs) {
     if (starts.length && lo <= ends[ends.length - 1]!) {
       const last = ends.length - 1;
-      if (hi > ends[last]!) { count += hi - ends[last]!; ends[last] = hi; }
+      if (hi > ends[last]!) {
+        count += hi - ends[last]!;
+        ends[last] = hi;
+      }
     } else {
       starts.push(lo);
       ends.push(hi);

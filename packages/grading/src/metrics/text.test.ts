@@ -7,7 +7,8 @@ function dp(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length]!;
@@ -18,9 +19,13 @@ describe('levenshtein (bit-parallel)', () => {
     const r = rng(3);
     for (let trial = 0; trial < 400; trial++) {
       const alphabet = 2 + Math.floor(r() * 6);
-      const la = Math.floor(r() * 140), lb = Math.floor(r() * 140);
+      const la = Math.floor(r() * 140),
+        lb = Math.floor(r() * 140);
       const a = Array.from({ length: la }, () => Math.floor(r() * alphabet));
-      const b = r() < 0.5 ? Array.from({ length: lb }, () => Math.floor(r() * alphabet)) : a.map((x) => (r() < 0.1 ? (x + 1) % alphabet : x)).filter(() => r() > 0.05);
+      const b =
+        r() < 0.5
+          ? Array.from({ length: lb }, () => Math.floor(r() * alphabet))
+          : a.map((x) => (r() < 0.1 ? (x + 1) % alphabet : x)).filter(() => r() > 0.05);
       expect(levenshtein(a, b)).toBe(dp(a, b));
     }
   });

@@ -18,7 +18,10 @@ export function wordJaccard(a: string, b: string, row: number): number {
   let inter = 0;
   for (const x of sa) if (sb.has(x)) inter++;
   const denom = sa.size + sb.size - inter;
-  if (denom === 0) throw new MetricError(`row ${row}: both the prediction and the answer are empty, so the Jaccard score divides by zero (the grader fails on it)`);
+  if (denom === 0)
+    throw new MetricError(
+      `row ${row}: both the prediction and the answer are empty, so the Jaccard score divides by zero (the grader fails on it)`,
+    );
   return inter / denom;
 }
 
@@ -28,13 +31,18 @@ export function wordJaccard(a: string, b: string, row: number): number {
  * algorithm over 32-row blocks (Hyyrö's formulation): O(⌈m/32⌉·n) instead of O(m·n).
  */
 export function levenshtein(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let t = a, p = b; // p: the pattern (shorter), t: the text
+  let t = a,
+    p = b; // p: the pattern (shorter), t: the text
   if (p.length > t.length) [t, p] = [p, t];
   // A common prefix and suffix never change the distance.
   let start = 0;
   while (start < p.length && t[start] === p[start]) start++;
-  let endT = t.length, endP = p.length;
-  while (endP > start && t[endT - 1] === p[endP - 1]) { endT--; endP--; }
+  let endT = t.length,
+    endP = p.length;
+  while (endP > start && t[endT - 1] === p[endP - 1]) {
+    endT--;
+    endP--;
+  }
   const m = endP - start;
   const n = endT - start;
   if (m === 0) return n;
@@ -57,7 +65,8 @@ export function levenshtein(a: ArrayLike<number>, b: ArrayLike<number>): number 
     let hin = 1; // row 0 grows by one per column
     for (let blk = 0; blk < blocks; blk++) {
       let eq = eqs[blk]!;
-      const pvb = pv[blk]!, mvb = mv[blk]!;
+      const pvb = pv[blk]!,
+        mvb = mv[blk]!;
       const xv = eq | mvb;
       if (hin < 0) eq |= 1;
       const xh = ((((eq & pvb) + pvb) | 0) ^ pvb) | eq;

@@ -11,9 +11,16 @@ export function csv(...lines: string[]): Table {
 }
 
 /** Grades in-memory CSV text. */
-export function grade(id: string, submission: string[] | Table, answers: string[] | Table | JsonRecord[]): GradeResult {
+export function grade(
+  id: string,
+  submission: string[] | Table,
+  answers: string[] | Table | JsonRecord[],
+): GradeResult {
   const sub = Array.isArray(submission) ? csv(...submission) : submission;
-  const ans = Array.isArray(answers) && (answers.length === 0 || typeof answers[0] === 'string') ? csv(...(answers as string[])) : (answers as Table | JsonRecord[]);
+  const ans =
+    Array.isArray(answers) && (answers.length === 0 || typeof answers[0] === 'string')
+      ? csv(...(answers as string[]))
+      : (answers as Table | JsonRecord[]);
   return gradeSubmission(id, sub, ans);
 }
 
@@ -28,7 +35,11 @@ export function pythonWithSklearn(): boolean {
 
 /** Runs a Python script with JSON on stdin and returns its JSON stdout. */
 export function runPython<T>(script: string, input: unknown): T {
-  const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(PYTHON, ['-c', script], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

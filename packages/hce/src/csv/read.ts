@@ -122,7 +122,8 @@ export async function* csvBatches(path: string): AsyncGenerator<CsvRecord[]> {
       }
     }
     if (final && start < buf.length) {
-      if ((buf.slice(start).split('"').length - 1) % 2 !== 0) throw new ConfigError(`${path}:${line}: unterminated quoted field`);
+      if ((buf.slice(start).split('"').length - 1) % 2 !== 0)
+        throw new ConfigError(`${path}:${line}: unterminated quoted field`);
       take(buf.slice(start), out);
       start = buf.length;
     }

@@ -55,7 +55,11 @@ export class CsvWriter {
 }
 
 /** Writes a whole CSV (header + rows) the way pandas' to_csv(index=False) quotes; creates folders. Returns the row count. */
-export async function writeTable(path: string, header: readonly string[], rows: Iterable<readonly string[]>): Promise<number> {
+export async function writeTable(
+  path: string,
+  header: readonly string[],
+  rows: Iterable<readonly string[]>,
+): Promise<number> {
   mkdirSync(dirname(path), { recursive: true });
   const out = new CsvWriter(path);
   let n = 0;

@@ -9,7 +9,11 @@ import { ConfigError } from '@aira/core';
  * freesound's audio): calls `onEntry` for each entry name; the entry's bytes go to the returned
  * sink (null: skip it). Bytes arrive in order; `final` marks an entry's last chunk.
  */
-export async function streamZip(path: string, onEntry: (name: string) => ((chunk: Uint8Array, final: boolean) => void) | null, between: () => Promise<void> = async () => undefined): Promise<void> {
+export async function streamZip(
+  path: string,
+  onEntry: (name: string) => ((chunk: Uint8Array, final: boolean) => void) | null,
+  between: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const unzip = new Unzip();
   unzip.register(UnzipInflate);
   let failure: Error | null = null;
@@ -109,7 +113,10 @@ export class ZipWriter {
   }
 
   /** Starts an entry; `level` 0 stores it (media that do not compress), 1 is fastest for GBs of text. */
-  entry(name: string, level: 0 | 1 | 6 = 6): { push: (data: Uint8Array | string, final?: boolean) => Promise<void> } {
+  entry(
+    name: string,
+    level: 0 | 1 | 6 = 6,
+  ): { push: (data: Uint8Array | string, final?: boolean) => Promise<void> } {
     const f = level > 0 ? new ZipDeflate(name, { level: level as 1 | 6 }) : new ZipPassThrough(name);
     f.mtime = new Date('2020-01-01T00:00:00Z');
     this.zip.add(f);

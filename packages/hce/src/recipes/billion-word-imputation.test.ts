@@ -6,7 +6,8 @@ import { csvObjects, expectNoSecrets, expectPartition, recipeHarness } from '../
 
 const h = recipeHarness('billion-word');
 const ID = 'billion-word-imputation';
-const unzipText = (f: string) => Object.entries(unzipSync(readFileSync(f))).map(([name, b]) => [name, new TextDecoder().decode(b)] as const);
+const unzipText = (f: string) =>
+  Object.entries(unzipSync(readFileSync(f))).map(([name, b]) => [name, new TextDecoder().decode(b)] as const);
 
 describe(`${ID} recipe`, () => {
   it('holds out sentences of more than two words, generates inputs with one interior word removed, perfect scores 0', async () => {
@@ -15,7 +16,11 @@ describe(`${ID} recipe`, () => {
     const [[entry, kept]] = unzipText(join(s.publicDir, 'train_v2.txt.zip')) as [[string, string]];
     expect(entry).toBe('train_v2.txt');
     const all = original.split('\n').filter((l) => l !== '');
-    const units = { train: kept.split('\n').filter((l) => l !== ''), search: [] as string[], validation: [] as string[] };
+    const units = {
+      train: kept.split('\n').filter((l) => l !== ''),
+      search: [] as string[],
+      validation: [] as string[],
+    };
     for (const part of ['search', 'validation'] as const) {
       const answers = await csvObjects(s.answers[part]);
       expect(readFileSync(s.answers[part], 'utf8').startsWith('"id","sentence"\n0,"')).toBe(true);
@@ -24,7 +29,11 @@ describe(`${ID} recipe`, () => {
       const [[name, input]] = unzipText(join(s.publicDir, `${part}_v2.txt.zip`)) as [[string, string]];
       expect(name).toBe(`${part}_v2.txt`);
       expect(readFileSync(join(s.publicDir, s.manifest.samples[part]), 'utf8')).toBe(input);
-      const rows = input.trim().split('\n').slice(1).map((l) => /^(\d+),"(.*)"$/.exec(l)!);
+      const rows = input
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => /^(\d+),"(.*)"$/.exec(l)!);
       rows.forEach((m, i) => {
         const full = units[part][i]!.split(' ');
         const cut = m[2]!.replace(/""/g, '"').split(' ');
@@ -37,7 +46,10 @@ describe(`${ID} recipe`, () => {
       expect(g, g.error).toMatchObject({ valid: true, score: 0 });
       const dummy = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);
       expect(dummy.valid && dummy.score! > 0).toBe(true);
-      expectNoSecrets(s.publicDir, units[part].map((x) => x.replace(/""/g, '"')));
+      expectNoSecrets(
+        s.publicDir,
+        units[part].map((x) => x.replace(/""/g, '"')),
+      );
     }
     expectPartition(units);
     expect(units.train.length + units.search.length + units.validation.length).toBe(all.length);

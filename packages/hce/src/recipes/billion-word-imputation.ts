@@ -51,11 +51,19 @@ export const billionWordSplitter: Splitter = async (ctx) => {
     }
   }
   const cap = spec.maxRowsPerPart ?? Infinity;
-  const want = { search: Math.min(cap, Math.max(1, Math.round(lines * ctx.fractions.search))), validation: Math.min(cap, Math.max(1, Math.round(lines * ctx.fractions.validation))) };
-  if (eligible < want.search + want.validation) throw new ConfigError(`${where}: ${file} has ${eligible} sentences of more than two words, fewer than the ${want.search + want.validation} the hidden parts need`);
+  const want = {
+    search: Math.min(cap, Math.max(1, Math.round(lines * ctx.fractions.search))),
+    validation: Math.min(cap, Math.max(1, Math.round(lines * ctx.fractions.validation))),
+  };
+  if (eligible < want.search + want.validation)
+    throw new ConfigError(
+      `${where}: ${file} has ${eligible} sentences of more than two words, fewer than the ${want.search + want.validation} the hidden parts need`,
+    );
   const rng = new SplitRng(ctx.seed, 'billion-word-imputation');
   const picked = sampleDistinct(eligible, want.search + want.validation, rng);
-  const partOfRank = new Map<number, HiddenPart>(picked.map((r, k) => [r, k < want.search ? 'search' : 'validation']));
+  const partOfRank = new Map<number, HiddenPart>(
+    picked.map((r, k) => [r, k < want.search ? 'search' : 'validation']),
+  );
 
   const zip = new ZipWriter(join(ctx.outPublic, TRAIN_ZIP));
   // Level 1: the train file is ~4 GB of text, and JavaScript deflate at level 6 takes far longer.
@@ -78,7 +86,8 @@ export const billionWordSplitter: Splitter = async (ctx) => {
   }
   await entry.push(pending, true);
   await zip.close();
-  if (seen !== lines) throw new ConfigError(`${file} changed while it was being split (${lines} lines, then ${seen})`);
+  if (seen !== lines)
+    throw new ConfigError(`${file} changed while it was being split (${lines} lines, then ${seen})`);
 
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;

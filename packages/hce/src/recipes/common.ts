@@ -24,9 +24,15 @@ export function sourceFile(ctx: SplitterContext, rel: string): string {
 }
 
 /** Part of each unit (by key), drawn with HCE's one assignment (80/10/10 by default, seeded). */
-export function assignKeys(ctx: SplitterContext, keys: readonly string[], opts: { strata?: ArrayLike<number>; rows?: ArrayLike<number>; maxRowsPerPart?: number } = {}): Map<string, 'train' | HiddenPart> {
+export function assignKeys(
+  ctx: SplitterContext,
+  keys: readonly string[],
+  opts: { strata?: ArrayLike<number>; rows?: ArrayLike<number>; maxRowsPerPart?: number } = {},
+): Map<string, 'train' | HiddenPart> {
   const parts = assignUnits({ units: keys.length, fractions: ctx.fractions, seed: ctx.seed, ...opts });
-  return new Map(keys.map((k, i) => [k, parts[i] === TRAIN ? 'train' : parts[i] === SEARCH ? 'search' : 'validation']));
+  return new Map(
+    keys.map((k, i) => [k, parts[i] === TRAIN ? 'train' : parts[i] === SEARCH ? 'search' : 'validation']),
+  );
 }
 
 /** The lines of a text file, streamed (JSON Lines files can be many GB). */
@@ -40,7 +46,9 @@ export async function* fileLines(path: string): AsyncGenerator<{ text: string; l
 }
 
 /** One JSON object per line; an unparseable line is an error naming file:line. */
-export async function* jsonLines(path: string): AsyncGenerator<{ record: Record<string, unknown>; text: string; line: number }> {
+export async function* jsonLines(
+  path: string,
+): AsyncGenerator<{ record: Record<string, unknown>; text: string; line: number }> {
   for await (const { text, line } of fileLines(path)) {
     let record: unknown;
     try {
@@ -48,35 +56,49 @@ export async function* jsonLines(path: string): AsyncGenerator<{ record: Record<
     } catch (err) {
       throw new ConfigError(`${path}:${line}: not a JSON object (${(err as Error).message.split('\n')[0]})`);
     }
-    if (!record || typeof record !== 'object' || Array.isArray(record)) throw new ConfigError(`${path}:${line}: not a JSON object`);
+    if (!record || typeof record !== 'object' || Array.isArray(record))
+      throw new ConfigError(`${path}:${line}: not a JSON object`);
     yield { record: record as Record<string, unknown>, text, line };
   }
 }
 
-export const counts = (train: number, search: number, validation: number, rows?: Partial<Record<'train' | HiddenPart, number>>) => ({
+export const counts = (
+  train: number,
+  search: number,
+  validation: number,
+  rows?: Partial<Record<'train' | HiddenPart, number>>,
+) => ({
   train: { units: train, rows: rows?.train ?? train },
   search: { units: search, rows: rows?.search ?? search },
   validation: { units: validation, rows: rows?.validation ?? validation },
 });
 
 /** Pass over a CSV's data rows (header first, as `header`), streamed. */
-export async function scanCsv(file: string, fn: (cells: string[], line: number, header: Columns) => void): Promise<Columns> {
+export async function scanCsv(
+  file: string,
+  fn: (cells: string[], line: number, header: Columns) => void,
+): Promise<Columns> {
   let header: Columns | undefined;
-  for await (const batch of csvBatches(file)) for (const r of batch) {
-    if (!header) header = new Columns(r.cells, file);
-    else fn(r.cells, r.line, header);
-  }
+  for await (const batch of csvBatches(file))
+    for (const r of batch) {
+      if (!header) header = new Columns(r.cells, file);
+      else fn(r.cells, r.line, header);
+    }
   if (!header) throw new ConfigError(`${file}: empty CSV (no header)`);
   return header;
 }
 
 /** The distinct values of one column (a split unit: plays, patients…) in first-seen order, and the header. */
-export async function unitsOf(file: string, column: string, where: string): Promise<{ header: Columns; units: string[] }> {
+export async function unitsOf(
+  file: string,
+  column: string,
+  where: string,
+): Promise<{ header: Columns; units: string[] }> {
   const units: string[] = [];
   const seen = new Set<string>();
   const header = await scanCsv(file, (cells, _l, h) => {
     const u = cells[h.require(column, where)]!;
-    if (!seen.has(u)) seen.add(u), units.push(u);
+    if (!seen.has(u)) (seen.add(u), units.push(u));
   });
   return { header, units };
 }
@@ -92,35 +114,43 @@ export async function partitionCsv(
   partOf: (cells: string[], index: number, header: Columns) => 'train' | HiddenPart,
   /** Write each hidden part's rows (header first, bytes unchanged) to these files instead of keeping them. */
   hiddenOut?: Record<HiddenPart, string>,
-): Promise<{ header: Columns; hidden: Record<HiddenPart, string[][]>; train: number; counts: Record<HiddenPart, number> }> {
+): Promise<{
+  header: Columns;
+  hidden: Record<HiddenPart, string[][]>;
+  train: number;
+  counts: Record<HiddenPart, number>;
+}> {
   mkdirSync(dirname(trainOut), { recursive: true });
   const out = new CsvWriter(trainOut);
-  const outs = hiddenOut ? { search: new CsvWriter(hiddenOut.search), validation: new CsvWriter(hiddenOut.validation) } : null;
+  const outs = hiddenOut
+    ? { search: new CsvWriter(hiddenOut.search), validation: new CsvWriter(hiddenOut.validation) }
+    : null;
   let header: Columns | undefined;
   const hidden: Record<HiddenPart, string[][]> = { search: [], validation: [] };
   const n: Record<HiddenPart, number> = { search: 0, validation: 0 };
   let train = 0;
   let i = 0;
   try {
-    for await (const batch of csvBatches(file)) for (const r of batch) {
-      const raw = r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`;
-      if (!header) {
-        header = new Columns(r.cells, file);
-        await out.raw(raw);
-        if (outs) for (const w of Object.values(outs)) await w.raw(raw);
-        continue;
+    for await (const batch of csvBatches(file))
+      for (const r of batch) {
+        const raw = r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`;
+        if (!header) {
+          header = new Columns(r.cells, file);
+          await out.raw(raw);
+          if (outs) for (const w of Object.values(outs)) await w.raw(raw);
+          continue;
+        }
+        const p = partOf(r.cells, i++, header);
+        if (p === 'train') {
+          if (out.push(raw)) await out.flush();
+          train++;
+        } else {
+          n[p]++;
+          if (outs) {
+            if (outs[p].push(raw)) await outs[p].flush();
+          } else hidden[p].push(r.cells);
+        }
       }
-      const p = partOf(r.cells, i++, header);
-      if (p === 'train') {
-        if (out.push(raw)) await out.flush();
-        train++;
-      } else {
-        n[p]++;
-        if (outs) {
-          if (outs[p].push(raw)) await outs[p].flush();
-        } else hidden[p].push(r.cells);
-      }
-    }
   } finally {
     await out.close();
     if (outs) for (const w of Object.values(outs)) await w.close();
@@ -147,6 +177,7 @@ export const uniform = (rng: SplitRng) => rng.next() / 0x1_0000_0000;
 export async function columnOf(file: string, column: string): Promise<string[]> {
   const t = await readCsvRecords(file);
   const i = t.header.cells.indexOf(column);
-  if (i < 0) throw new ConfigError(`${file} has no column "${column}" (columns: ${t.header.cells.join(', ')})`);
+  if (i < 0)
+    throw new ConfigError(`${file} has no column "${column}" (columns: ${t.header.cells.join(', ')})`);
   return t.rows.map((r) => r.cells[i]!);
 }

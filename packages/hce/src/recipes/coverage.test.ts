@@ -8,7 +8,9 @@ describe('every custom MLE-bench-30 split has a recipe', () => {
     const reg = await competitions();
     const suite = reg.resolveSuite('mlebench-30');
     expect(suite.unresolved).toEqual([]);
-    const custom = suite.competitions.filter((f) => f.manifest.split.method === 'custom' && !f.create().split).map((f) => f.id);
+    const custom = suite.competitions
+      .filter((f) => f.manifest.split.method === 'custom' && !f.create().split)
+      .map((f) => f.id);
     expect(custom.length).toBeGreaterThanOrEqual(15);
     expect(custom.filter((id) => !RECIPES.has(id))).toEqual([]);
     expect([...RECIPES.keys()].filter((id) => !MLEBENCH_SYNTH[id])).toEqual([]);

@@ -16,9 +16,15 @@ describe(`${ID} recipe`, () => {
     const all = await csvObjects(join(c.paths.public, 'train_curated.csv'));
     const train = await csvObjects(join(s.publicDir, 'train_curated.csv'));
     const classes = (await readCsvRecords(c.paths.sampleSubmission)).header.cells.slice(1);
-    const units = { train: train.map((r) => r['fname']!), search: [] as string[], validation: [] as string[] };
+    const units = {
+      train: train.map((r) => r['fname']!),
+      search: [] as string[],
+      validation: [] as string[],
+    };
     expect(names(join(s.publicDir, 'train_curated.zip'))).toEqual([...units.train].sort());
-    expect(readFileSync(join(s.publicDir, 'train_noisy.csv'))).toEqual(readFileSync(join(c.paths.public, 'train_noisy.csv')));
+    expect(readFileSync(join(s.publicDir, 'train_noisy.csv'))).toEqual(
+      readFileSync(join(c.paths.public, 'train_noisy.csv')),
+    );
     for (const part of ['search', 'validation'] as const) {
       const answers = await csvObjects(s.answers[part]);
       units[part] = answers.map((a) => a['fname']!);
@@ -27,7 +33,12 @@ describe(`${ID} recipe`, () => {
         const labels = all.find((r) => r['fname'] === a['fname'])!['labels']!.split(',');
         expect(classes.filter((k) => a[k] === '1')).toEqual(classes.filter((k) => labels.includes(k)));
       }
-      const g = await h.grade(c, s.answers[part], part, await perfectSubmission(join(s.publicDir, s.manifest.samples[part]), s.answers[part]));
+      const g = await h.grade(
+        c,
+        s.answers[part],
+        part,
+        await perfectSubmission(join(s.publicDir, s.manifest.samples[part]), s.answers[part]),
+      );
       expect(g, g.error).toMatchObject({ valid: true, score: 1 });
       const dummy = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);
       expect(dummy.score ?? 0).toBeLessThan(1);

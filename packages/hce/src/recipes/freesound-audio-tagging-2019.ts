@@ -31,10 +31,14 @@ export const freesoundSplitter: Splitter = async (ctx) => {
   const sample = await readCsvRecords(c.paths.sampleSubmission);
   const classes = sample.header.cells.slice(1);
   const known = new Set(classes);
-  const eligible = table.rows.map((r, i) => (UNRELIABLE.has(r.cells[fIdx]!.replace(/\.wav$/, '')) ? -1 : i)).filter((i) => i >= 0);
+  const eligible = table.rows
+    .map((r, i) => (UNRELIABLE.has(r.cells[fIdx]!.replace(/\.wav$/, '')) ? -1 : i))
+    .filter((i) => i >= 0);
   const parts = assignUnits({ units: eligible.length, fractions: ctx.fractions, seed: ctx.seed });
   const partOf = new Map<number, HiddenPart>();
-  eligible.forEach((row, k) => parts[k] !== TRAIN && partOf.set(row, parts[k] === SEARCH ? 'search' : 'validation'));
+  eligible.forEach(
+    (row, k) => parts[k] !== TRAIN && partOf.set(row, parts[k] === SEARCH ? 'search' : 'validation'),
+  );
   const split = await partitionCsv(file, join(ctx.outPublic, CURATED), (_c, i) => partOf.get(i) ?? 'train');
 
   const answers = {} as Record<HiddenPart, string>;
@@ -42,8 +46,14 @@ export const freesoundSplitter: Splitter = async (ctx) => {
   const zipOf = new Map<string, HiddenPart>();
   for (const p of HIDDEN_PARTS) {
     const rows = split.hidden[p].map((r) => {
-      const labels = r[lIdx]!.split(',').map((x) => x.trim()).filter((x) => x !== '');
-      for (const l of labels) if (!known.has(l)) throw new ConfigError(`${where}: clip ${r[fIdx]} of ${file} has label "${l}", which is not a class column of ${c.paths.sampleSubmission}`);
+      const labels = r[lIdx]!.split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
+      for (const l of labels)
+        if (!known.has(l))
+          throw new ConfigError(
+            `${where}: clip ${r[fIdx]} of ${file} has label "${l}", which is not a class column of ${c.paths.sampleSubmission}`,
+          );
       zipOf.set(r[fIdx]!, p);
       return [r[fIdx]!, ...classes.map((k) => (labels.includes(k) ? '1' : '0'))];
     });
@@ -51,10 +61,16 @@ export const freesoundSplitter: Splitter = async (ctx) => {
     await writeTable(answers[p], ['fname', ...classes], rows);
     samples[p] = `sample_submission_${p}.csv`;
     const dummy = classes.map((_, k) => sample.rows[0]?.cells[k + 1] ?? '0');
-    await writeTable(join(ctx.outPublic, samples[p]), sample.header.cells, rows.map((r) => [r[0]!, ...dummy]));
+    await writeTable(
+      join(ctx.outPublic, samples[p]),
+      sample.header.cells,
+      rows.map((r) => [r[0]!, ...dummy]),
+    );
   }
   const train = new ZipWriter(join(ctx.outPublic, CURATED_ZIP));
-  const zips = Object.fromEntries(HIDDEN_PARTS.map((p) => [p, new ZipWriter(join(ctx.outPublic, partFileName('test.zip', p)))])) as Record<HiddenPart, ZipWriter>;
+  const zips = Object.fromEntries(
+    HIDDEN_PARTS.map((p) => [p, new ZipWriter(join(ctx.outPublic, partFileName('test.zip', p)))]),
+  ) as Record<HiddenPart, ZipWriter>;
   await streamZip(
     sourceFile(ctx, CURATED_ZIP),
     (name) => {
@@ -72,10 +88,14 @@ export const freesoundSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
-    media: { search: [partFileName('test.zip', 'search')], validation: [partFileName('test.zip', 'validation')] },
+    media: {
+      search: [partFileName('test.zip', 'search')],
+      validation: [partFileName('test.zip', 'validation')],
+    },
     skip: [CURATED, CURATED_ZIP],
     hidden: { keys: new Set(zipOf.keys()), keyColumns: ['fname'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
-    method: 'curated clips assigned at random (noisy and unreliable clips stay in train); answers multi-hot in the sample submission class order; hidden audio moved to search.zip and validation.zip',
+    method:
+      'curated clips assigned at random (noisy and unreliable clips stay in train); answers multi-hot in the sample submission class order; hidden audio moved to search.zip and validation.zip',
   };
 };

@@ -21,10 +21,24 @@ describe(`${ID} recipe`, () => {
       const inWindow = all.filter((r) => dayOf(r['t_dat']!) >= lo && dayOf(r['t_dat']!) <= hi);
       held += inWindow.length;
       const answers = await csvObjects(s.answers[part]);
-      expect(answers.map((a) => a['customer_id'])).toEqual([...new Set(inWindow.map((r) => r['customer_id']!))].sort());
-      for (const a of answers) expect(a['prediction']).toBe(inWindow.filter((r) => r['customer_id'] === a['customer_id']).map((r) => r['article_id']!.replace(/^0+/, '')).join(' '));
+      expect(answers.map((a) => a['customer_id'])).toEqual(
+        [...new Set(inWindow.map((r) => r['customer_id']!))].sort(),
+      );
+      for (const a of answers)
+        expect(a['prediction']).toBe(
+          inWindow
+            .filter((r) => r['customer_id'] === a['customer_id'])
+            .map((r) => r['article_id']!.replace(/^0+/, ''))
+            .join(' '),
+        );
       // A perfect submission: each buyer's distinct articles (MAP@12 counts a repeat once).
-      const perfect = csvLine(['customer_id', 'prediction']) + answers.map((a) => csvLine([a['customer_id']!, [...new Set(a['prediction']!.split(' '))].slice(0, 12).join(' ')])).join('');
+      const perfect =
+        csvLine(['customer_id', 'prediction']) +
+        answers
+          .map((a) =>
+            csvLine([a['customer_id']!, [...new Set(a['prediction']!.split(' '))].slice(0, 12).join(' ')]),
+          )
+          .join('');
       const g = await h.grade(c, s.answers[part], part, perfect);
       expect(g, g.error).toMatchObject({ valid: true, score: 1 });
       const dummy = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);

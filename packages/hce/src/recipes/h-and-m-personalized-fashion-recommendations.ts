@@ -20,7 +20,10 @@ export const handmSplitter: Splitter = async (ctx) => {
   const c = ctx.competition;
   const where = whereOf(ctx);
   const unit = c.manifest.split.unit;
-  if (unit.by !== 'time') throw new ConfigError(`${where}.unit: the h-and-m recipe needs a time window ({ by: "time", column, window })`);
+  if (unit.by !== 'time')
+    throw new ConfigError(
+      `${where}.unit: the h-and-m recipe needs a time window ({ by: "time", column, window })`,
+    );
   const window = Number(unit.window.replace(/d$/, ''));
   const file = sourceFile(ctx, FILE);
   let last = -Infinity;
@@ -40,10 +43,16 @@ export const handmSplitter: Splitter = async (ctx) => {
   const samples = {} as Record<HiddenPart, string>;
   const buyers: Record<string, number> = {};
   for (const p of HIDDEN_PARTS) {
-    if (split.hidden[p].length === 0) throw new ConfigError(`${where}: the ${p} window (${window} days) has no transactions in ${file}`);
+    if (split.hidden[p].length === 0)
+      throw new ConfigError(`${where}: the ${p} window (${window} days) has no transactions in ${file}`);
     const bought = new Map<string, string[]>();
-    for (const r of split.hidden[p]) (bought.get(r[cIdx]!) ?? bought.set(r[cIdx]!, []).get(r[cIdx]!)!).push(r[aIdx]!.replace(/^0+(?=\d)/, ''));
-    const rows = [...bought].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([cust, arts]) => [cust, arts.join(' ')]);
+    for (const r of split.hidden[p])
+      (bought.get(r[cIdx]!) ?? bought.set(r[cIdx]!, []).get(r[cIdx]!)!).push(
+        r[aIdx]!.replace(/^0+(?=\d)/, ''),
+      );
+    const rows = [...bought]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([cust, arts]) => [cust, arts.join(' ')]);
     buyers[p] = rows.length;
     answers[p] = join(ctx.outHidden, `${p}.csv`);
     await writeTable(answers[p], ['customer_id', 'prediction'], rows);
@@ -56,7 +65,11 @@ export const handmSplitter: Splitter = async (ctx) => {
     samples,
     skip: [FILE],
     hidden: null,
-    counts: { train: { rows: split.train, units: split.train }, search: { rows: split.hidden.search.length, units: buyers['search']! }, validation: { rows: split.hidden.validation.length, units: buyers['validation']! } },
+    counts: {
+      train: { rows: split.train, units: split.train },
+      search: { rows: split.hidden.search.length, units: buyers['search']! },
+      validation: { rows: split.hidden.validation.length, units: buyers['validation']! },
+    },
     method: `time windows of ${window} days on ${unit.column}: validation = the last, search = the one before, train = earlier; answers = each window's buyers`,
   };
 };

@@ -23,5 +23,13 @@ export const hotelIdSplitter: Splitter = async (ctx) => {
       if (rel) skip.push(moveMedia(ctx, `train_images/${rel}`, `${folder}/${image}`));
     }
   }
-  return { ...result, media: { search: [partFileName('test_images', 'search')], validation: [partFileName('test_images', 'validation')] }, skip, method: `${result.method}; hidden images moved out of train_images/<chain>/ into flat search_images/ and validation_images/` };
+  return {
+    ...result,
+    media: {
+      search: [partFileName('test_images', 'search')],
+      validation: [partFileName('test_images', 'validation')],
+    },
+    skip,
+    method: `${result.method}; hidden images moved out of train_images/<chain>/ into flat search_images/ and validation_images/`,
+  };
 };

@@ -27,7 +27,8 @@ describe(`${ID} recipe`, () => {
         expect(existsSync(join(s.publicDir, 'train', `${a['id']}.tiff`))).toBe(false);
         hiddenEncodings.push(a['encoding']!);
       }
-      const perfect = csvLine(['id', 'predicted']) + answers.map((a) => csvLine([a['id']!, a['encoding']!])).join('');
+      const perfect =
+        csvLine(['id', 'predicted']) + answers.map((a) => csvLine([a['id']!, a['encoding']!])).join('');
       const g = await h.grade(c, s.answers[part], part, perfect);
       expect(g, g.error).toMatchObject({ valid: true, score: 1 });
       const dummy = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);
@@ -36,11 +37,18 @@ describe(`${ID} recipe`, () => {
     expectPartition(units);
     expect(units.train.length + units.search.length + units.validation.length).toBe(all.length);
     // Train images keep both json files; MLE-bench's test images keep only the anatomical structure.
-    for (const id of units.train) for (const f of [`${id}.json`, `${id}-anatomical-structure.json`, `${id}.tiff`]) expect(existsSync(join(s.publicDir, 'train', f)), f).toBe(true);
+    for (const id of units.train)
+      for (const f of [`${id}.json`, `${id}-anatomical-structure.json`, `${id}.tiff`])
+        expect(existsSync(join(s.publicDir, 'train', f)), f).toBe(true);
     const test = readdirSync(join(s.publicDir, 'test'));
     expect(test.filter((f) => f.endsWith('-anatomical-structure.json'))).toHaveLength(3);
     expect(test.filter((f) => f.endsWith('.json') && !f.endsWith('-anatomical-structure.json'))).toEqual([]);
-    expect(s.manifest.leaks.map((l) => [l.path, l.outcome]).sort()).toEqual(test.filter((f) => f.endsWith('.tiff')).map((f) => [`test/${f.replace('.tiff', '.json')}`, 'withheld']).sort());
+    expect(s.manifest.leaks.map((l) => [l.path, l.outcome]).sort()).toEqual(
+      test
+        .filter((f) => f.endsWith('.tiff'))
+        .map((f) => [`test/${f.replace('.tiff', '.json')}`, 'withheld'])
+        .sort(),
+    );
     const testAnswers = await csvObjects(c.paths.answers);
     expectNoSecrets(s.publicDir, [...hiddenEncodings, ...testAnswers.map((a) => a['encoding']!)]);
   });

@@ -25,13 +25,23 @@ export const hubmapSplitter: Splitter = async (ctx) => {
     return i;
   };
   const [fileIdx, wIdx, hIdx] = [col('image_file'), col('width_pixels'), col('height_pixels')];
-  const size = new Map(info.rows.map((r) => [r.cells[fileIdx]!.replace(/\.tiff$/, ''), [r.cells[wIdx]!, r.cells[hIdx]!] as const]));
+  const size = new Map(
+    info.rows.map((r) => [
+      r.cells[fileIdx]!.replace(/\.tiff$/, ''),
+      [r.cells[wIdx]!, r.cells[hIdx]!] as const,
+    ]),
+  );
   const table = await readCsvRecords(file);
   const idIdx = table.header.cells.indexOf('id');
   const encIdx = table.header.cells.indexOf('encoding');
   if (idIdx < 0 || encIdx < 0) throw new ConfigError(`${where}: ${file} needs columns id and encoding`);
-  const partOf = assignKeys(ctx, table.rows.map((r) => r.cells[idIdx]!));
-  const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (cells) => partOf.get(cells[idIdx]!)!);
+  const partOf = assignKeys(
+    ctx,
+    table.rows.map((r) => r.cells[idIdx]!),
+  );
+  const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (cells) =>
+    partOf.get(cells[idIdx]!)!,
+  );
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;
   const skip = ['train.csv'];
@@ -39,17 +49,26 @@ export const hubmapSplitter: Splitter = async (ctx) => {
     const rows = split.hidden[p];
     const out = rows.map((r) => {
       const wh = size.get(r[idIdx]!);
-      if (!wh) throw new ConfigError(`${where}: image ${r[idIdx]} has no row in ${INFO} (its width and height are needed to grade)`);
+      if (!wh)
+        throw new ConfigError(
+          `${where}: image ${r[idIdx]} has no row in ${INFO} (its width and height are needed to grade)`,
+        );
       return [r[idIdx]!, r[encIdx]!, wh[0], wh[1]];
     });
     answers[p] = join(ctx.outHidden, `${p}.csv`);
     await writeTable(answers[p], ['id', 'encoding', 'width_pixels', 'height_pixels'], out);
     samples[p] = `sample_submission_${p}.csv`;
-    await writeTable(join(ctx.outPublic, samples[p]), ['id', 'predicted'], rows.map((r) => [r[idIdx]!, '']));
+    await writeTable(
+      join(ctx.outPublic, samples[p]),
+      ['id', 'predicted'],
+      rows.map((r) => [r[idIdx]!, '']),
+    );
     for (const r of rows) {
       const id = r[idIdx]!;
       skip.push(moveMedia(ctx, `train/${id}.tiff`, `${p}/${id}.tiff`));
-      skip.push(moveMedia(ctx, `train/${id}-anatomical-structure.json`, `${p}/${id}-anatomical-structure.json`));
+      skip.push(
+        moveMedia(ctx, `train/${id}-anatomical-structure.json`, `${p}/${id}-anatomical-structure.json`),
+      );
       skip.push(`train/${id}.json`);
     }
   }
@@ -59,8 +78,12 @@ export const hubmapSplitter: Splitter = async (ctx) => {
     samples,
     media: { search: ['search'], validation: ['validation'] },
     skip,
-    hidden: { keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)), keyColumns: ['id'] },
+    hidden: {
+      keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)),
+      keyColumns: ['id'],
+    },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
-    method: "images assigned at random; a hidden image's tiff and anatomical-structure json move to its part's folder, its glomerulus polygons (the mask) are withheld",
+    method:
+      "images assigned at random; a hidden image's tiff and anatomical-structure json move to its part's folder, its glomerulus polygons (the mask) are withheld",
   };
 };

@@ -28,7 +28,10 @@ export const RECIPES: ReadonlyMap<string, { splitter: Splitter; version: number 
   ['h-and-m-personalized-fashion-recommendations', { splitter: handmSplitter, version: 1 }],
   ['hotel-id-2021-fgvc8', { splitter: hotelIdSplitter, version: 1 }],
   ['hubmap-kidney-segmentation', { splitter: hubmapSplitter, version: 1 }],
-  ['jigsaw-unintended-bias-in-toxicity-classification', { splitter: jigsawUnintendedBiasSplitter, version: 1 }],
+  [
+    'jigsaw-unintended-bias-in-toxicity-classification',
+    { splitter: jigsawUnintendedBiasSplitter, version: 1 },
+  ],
   ['kuzushiji-recognition', { splitter: kuzushijiSplitter, version: 1 }],
   ['mlsp-2013-birds', { splitter: mlsp2013Splitter, version: 1 }],
   ['multi-modal-gesture-recognition', { splitter: multiModalGestureSplitter, version: 1 }],

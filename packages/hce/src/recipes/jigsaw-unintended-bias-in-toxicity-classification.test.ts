@@ -26,12 +26,16 @@ describe(`${ID} recipe`, () => {
       const input = await readCsvRecords(join(s.publicDir, `${part}.csv`));
       expect(input.header.cells).toEqual(['id', 'comment_text']);
       expect(input.rows.map((r) => r.cells[0])).toEqual(units[part]);
-      const perfect = csvLine(['id', 'prediction']) + answers.map((a) => csvLine([a['id']!, a['toxicity']!])).join('');
+      const perfect =
+        csvLine(['id', 'prediction']) + answers.map((a) => csvLine([a['id']!, a['toxicity']!])).join('');
       const g = await h.grade(c, s.answers[part], part, perfect);
       expect(g, g.error).toMatchObject({ valid: true, score: 1 });
       const dummy = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);
       expect(dummy.score ?? 0).toBeLessThan(1);
-      expectNoSecrets(s.publicDir, answers.map((a) => a['toxicity']!));
+      expectNoSecrets(
+        s.publicDir,
+        answers.map((a) => a['toxicity']!),
+      );
     }
     expectPartition(units);
     expect(units.train.length + units.search.length + units.validation.length).toBe(all.length);

@@ -8,7 +8,17 @@ import type { Splitter } from '../split/types.js';
 import { counts, partitionCsv, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
 
 /** The identities the grader's bias AUCs use. */
-const IDENTITIES = ['male', 'female', 'homosexual_gay_or_lesbian', 'christian', 'jewish', 'muslim', 'black', 'white', 'psychiatric_or_mental_illness'];
+const IDENTITIES = [
+  'male',
+  'female',
+  'homosexual_gay_or_lesbian',
+  'christian',
+  'jewish',
+  'muslim',
+  'black',
+  'white',
+  'psychiatric_or_mental_illness',
+];
 
 /**
  * jigsaw-unintended-bias-in-toxicity-classification (docs/hce-recipes.md): a comment is the unit.
@@ -31,20 +41,29 @@ export const jigsawUnintendedBiasSplitter: Splitter = async (ctx) => {
   header.require('target', `${where}.label`);
   IDENTITIES.forEach((col) => header.require(col, `${where}.label`));
   const parts = assignUnits({ units: flags.length, strata: flags, fractions: ctx.fractions, seed: ctx.seed });
-  const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (_cells, i) => (parts[i] === TRAIN ? 'train' : parts[i] === SEARCH ? 'search' : 'validation'));
+  const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (_cells, i) =>
+    parts[i] === TRAIN ? 'train' : parts[i] === SEARCH ? 'search' : 'validation',
+  );
 
-  const own = existsSync(c.paths.answers) ? await csvHeader(c.paths.answers) : header.header.map((h) => (h === 'target' ? 'toxicity' : h));
+  const own = existsSync(c.paths.answers)
+    ? await csvHeader(c.paths.answers)
+    : header.header.map((h) => (h === 'target' ? 'toxicity' : h));
   const answerIdx = own.map((col) => {
     const from = col === 'toxicity' ? 'target' : col;
     const i = header.get(from);
-    if (i === undefined) throw new ConfigError(`${where}: the answers file ${c.paths.answers} has column "${col}", which ${file} lacks`);
+    if (i === undefined)
+      throw new ConfigError(
+        `${where}: the answers file ${c.paths.answers} has column "${col}", which ${file} lacks`,
+      );
     return i;
   });
   const testCsv = join(ctx.source, 'test.csv');
   const inputCols = existsSync(testCsv) ? await csvHeader(testCsv) : ['id', 'comment_text'];
   const inputIdx = inputCols.map((col) => header.require(col, `${where} (test.csv column)`));
   const sample = await readCsvRecords(c.paths.sampleSubmission);
-  const dummy = sample.header.cells.map((col, k) => (col === 'id' ? null : (sample.rows[0]?.cells[k] ?? '0.0')));
+  const dummy = sample.header.cells.map((col, k) =>
+    col === 'id' ? null : (sample.rows[0]?.cells[k] ?? '0.0'),
+  );
   const idIdx = header.require('id', `${where}.id`);
 
   const answers = {} as Record<HiddenPart, string>;
@@ -55,11 +74,23 @@ export const jigsawUnintendedBiasSplitter: Splitter = async (ctx) => {
     const rows = split.hidden[p];
     rows.forEach((r) => keys.add(r[idIdx]!));
     answers[p] = join(ctx.outHidden, `${p}.csv`);
-    await writeTable(answers[p], own, rows.map((r) => answerIdx.map((i) => r[i]!)));
+    await writeTable(
+      answers[p],
+      own,
+      rows.map((r) => answerIdx.map((i) => r[i]!)),
+    );
     inputs[p].push(`${p}.csv`);
-    await writeTable(join(ctx.outPublic, `${p}.csv`), inputCols, rows.map((r) => inputIdx.map((i) => r[i]!)));
+    await writeTable(
+      join(ctx.outPublic, `${p}.csv`),
+      inputCols,
+      rows.map((r) => inputIdx.map((i) => r[i]!)),
+    );
     samples[p] = `sample_submission_${p}.csv`;
-    await writeTable(join(ctx.outPublic, samples[p]), sample.header.cells, rows.map((r) => dummy.map((d) => d ?? r[idIdx]!)));
+    await writeTable(
+      join(ctx.outPublic, samples[p]),
+      sample.header.cells,
+      rows.map((r) => dummy.map((d) => d ?? r[idIdx]!)),
+    );
   }
   return {
     answers,
@@ -68,6 +99,7 @@ export const jigsawUnintendedBiasSplitter: Splitter = async (ctx) => {
     skip: ['train.csv'],
     hidden: { keys, keyColumns: ['id'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
-    method: 'comments assigned at random, stratified by whether the row has identity annotations; answers in test_private_expanded.csv columns with toxicity = target',
+    method:
+      'comments assigned at random, stratified by whether the row has identity annotations; answers in test_private_expanded.csv columns with toxicity = target',
   };
 };

@@ -18,10 +18,13 @@ const TRAIN_ZIP = 'train_images.zip';
 export const kuzushijiSplitter: Splitter = async (ctx) => {
   const result = await builtinSplitter(ctx);
   const partOf = new Map<string, HiddenPart>();
-  for (const p of HIDDEN_PARTS) for (const id of await columnOf(result.answers[p], 'image_id')) partOf.set(`${id}.jpg`, p);
+  for (const p of HIDDEN_PARTS)
+    for (const id of await columnOf(result.answers[p], 'image_id')) partOf.set(`${id}.jpg`, p);
   const src = sourceFile(ctx, TRAIN_ZIP);
   const train = new ZipWriter(join(ctx.outPublic, TRAIN_ZIP));
-  const zips = Object.fromEntries(HIDDEN_PARTS.map((p) => [p, new ZipWriter(join(ctx.outPublic, partFileName('test_images.zip', p)))])) as Record<HiddenPart, ZipWriter>;
+  const zips = Object.fromEntries(
+    HIDDEN_PARTS.map((p) => [p, new ZipWriter(join(ctx.outPublic, partFileName('test_images.zip', p)))]),
+  ) as Record<HiddenPart, ZipWriter>;
   await streamZip(
     src,
     (name) => {
@@ -36,5 +39,13 @@ export const kuzushijiSplitter: Splitter = async (ctx) => {
   );
   await train.close();
   for (const p of HIDDEN_PARTS) await zips[p].close();
-  return { ...result, media: { search: [partFileName('test_images.zip', 'search')], validation: [partFileName('test_images.zip', 'validation')] }, skip: [...result.skip, TRAIN_ZIP], method: `${result.method}; hidden pages moved out of train_images.zip into search_images.zip and validation_images.zip` };
+  return {
+    ...result,
+    media: {
+      search: [partFileName('test_images.zip', 'search')],
+      validation: [partFileName('test_images.zip', 'validation')],
+    },
+    skip: [...result.skip, TRAIN_ZIP],
+    method: `${result.method}; hidden pages moved out of train_images.zip into search_images.zip and validation_images.zip`,
+  };
 };

@@ -35,7 +35,15 @@ describe('stripping the labels out of a MAT-file', () => {
       const out = stripMatField(src, 'Labels');
       expect(out).not.toBeNull();
       writeFileSync(join(dir, `stripped-${name}`), out!);
-      expect(JSON.parse(py(READ(join(dir, `stripped-${name}`))))).toEqual({ labels: 0, frames: [[0, 1, 2], [3, 4, 5]], n: 1234, other: 7 });
+      expect(JSON.parse(py(READ(join(dir, `stripped-${name}`))))).toEqual({
+        labels: 0,
+        frames: [
+          [0, 1, 2],
+          [3, 4, 5],
+        ],
+        n: 1234,
+        other: 7,
+      });
       expect(Buffer.from(out!).includes(Buffer.from('vattene'))).toBe(false);
     }
   });
@@ -52,7 +60,11 @@ describe('a gesture sample zip', () => {
     const { unzipSync, zipSync } = await import('fflate');
     const { withoutLabels } = await import('./multi-modal-gesture-recognition.js');
     const mat = readFileSync(join(dir, 'zip.mat'));
-    const zip = zipSync({ 'Sample00001_data.mat': mat, 'Sample00001_color.mp4': Buffer.from('video'), 'Sample00002_data.mat': Buffer.from('not a mat: vattene 10 40') });
+    const zip = zipSync({
+      'Sample00001_data.mat': mat,
+      'Sample00001_color.mp4': Buffer.from('video'),
+      'Sample00002_data.mat': Buffer.from('not a mat: vattene 10 40'),
+    });
     const out = unzipSync(withoutLabels(zip, 'test'));
     expect(Object.keys(out).sort()).toEqual(['Sample00001_color.mp4', 'Sample00001_data.mat']);
     writeFileSync(join(dir, 'from-zip.mat'), out['Sample00001_data.mat']!);

@@ -10,11 +10,16 @@ import { deflateSync, inflateSync } from 'node:zlib';
  */
 export function stripMatField(file: Uint8Array, field: string): Uint8Array | null {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  if (buf.length < 128 || buf.toString('latin1', 0, 6) !== 'MATLAB' || buf.toString('latin1', 126, 128) !== 'IM') return null;
+  if (
+    buf.length < 128 ||
+    buf.toString('latin1', 0, 6) !== 'MATLAB' ||
+    buf.toString('latin1', 126, 128) !== 'IM'
+  )
+    return null;
   const out: Buffer[] = [buf.subarray(0, 128)];
   let changed = false;
   try {
-    for (let at = 128; at < buf.length; ) {
+    for (let at = 128; at < buf.length;) {
       const type = buf.readUInt32LE(at);
       const size = buf.readUInt32LE(at + 4);
       if (type >> 16 !== 0) return null; // small elements do not occur at top level
@@ -111,7 +116,8 @@ function editElement(el: Buffer, field: string): Buffer | null {
   const namesEl = sub(el, at);
   at = namesEl.end;
   const names: string[] = [];
-  for (let i = 0; i + nameLen <= namesEl.data.length && nameLen > 0; i += nameLen) names.push(namesEl.data.toString('latin1', i, i + nameLen).replace(/\0.*$/s, ''));
+  for (let i = 0; i + nameLen <= namesEl.data.length && nameLen > 0; i += nameLen)
+    names.push(namesEl.data.toString('latin1', i, i + nameLen).replace(/\0.*$/s, ''));
   const head = el.subarray(8, at);
   const parts: Buffer[] = [];
   let changed = false;

@@ -39,20 +39,32 @@ export const mlsp2013Splitter: Splitter = async (ctx) => {
     if (rest.includes('?')) continue;
     labelled.push({ rec: rec!, species: new Set(rest.filter((s) => s.trim() !== '').map(Number)) });
   }
-  const nSpecies = existsSync(join(ctx.source, SPECIES)) ? lines(readFileSync(join(ctx.source, SPECIES), 'utf8')).length - 1 : 19;
+  const nSpecies = existsSync(join(ctx.source, SPECIES))
+    ? lines(readFileSync(join(ctx.source, SPECIES), 'utf8')).length - 1
+    : 19;
   const parts = assignUnits({ units: labelled.length, fractions: ctx.fractions, seed: ctx.seed });
   const partOf = new Map<string, HiddenPart>();
-  labelled.forEach((r, i) => parts[i] !== TRAIN && partOf.set(r.rec, parts[i] === SEARCH ? 'search' : 'validation'));
+  labelled.forEach(
+    (r, i) => parts[i] !== TRAIN && partOf.set(r.rec, parts[i] === SEARCH ? 'search' : 'validation'),
+  );
 
   // The public label and fold files with hidden recordings masked like test recordings.
   mkdirSync(join(ctx.outPublic, 'essential_data'), { recursive: true });
   writeFileSync(
     join(ctx.outPublic, LABELS),
-    [labelHeader, ...recLines.map((l) => (partOf.has(l.split(',')[0]!) ? `${l.split(',')[0]},?` : l))].join('\n') + '\n',
+    [labelHeader, ...recLines.map((l) => (partOf.has(l.split(',')[0]!) ? `${l.split(',')[0]},?` : l))].join(
+      '\n',
+    ) + '\n',
     { flag: 'w' },
   );
   const folds = lines(readFileSync(path(FOLDS), 'utf8'));
-  writeFileSync(join(ctx.outPublic, FOLDS), [folds[0], ...folds.slice(1).map((l) => (partOf.has(l.split(',')[0]!) ? `${l.split(',')[0]},1` : l))].join('\n') + '\n');
+  writeFileSync(
+    join(ctx.outPublic, FOLDS),
+    [
+      folds[0],
+      ...folds.slice(1).map((l) => (partOf.has(l.split(',')[0]!) ? `${l.split(',')[0]},1` : l)),
+    ].join('\n') + '\n',
+  );
 
   const sample = await readCsvRecords(c.paths.sampleSubmission);
   const dummy = sample.rows[0]?.cells[1] ?? '0';

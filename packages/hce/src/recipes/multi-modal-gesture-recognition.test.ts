@@ -2,11 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { csvObjects, expectNoSecrets, expectPartition, recipeHarness, untar } from '../test-support/recipes.js';
+import {
+  csvObjects,
+  expectNoSecrets,
+  expectPartition,
+  recipeHarness,
+  untar,
+} from '../test-support/recipes.js';
 
 const h = recipeHarness('gesture');
 const ID = 'multi-modal-gesture-recognition';
-const archive = (f: string) => new Map(untar(gunzipSync(readFileSync(f))).map(([name, data]) => [name, Object.keys(unzipSync(data)).sort()]));
+const archive = (f: string) =>
+  new Map(
+    untar(gunzipSync(readFileSync(f))).map(([name, data]) => [name, Object.keys(unzipSync(data)).sort()]),
+  );
 const idOf = (entry: string) => /(\d{4})\.zip$/.exec(entry)![1]!;
 
 describe(`${ID} recipe`, () => {

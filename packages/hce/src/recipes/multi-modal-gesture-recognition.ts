@@ -59,9 +59,13 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
   const idIdx = header.require('Id', `${where}.id`);
   const seqIdx = header.require('Sequence', `${where}.label`);
   const partOf = assignKeys(ctx, ids);
-  const split = await partitionCsv(file, join(ctx.outPublic, 'training.csv'), (cells) => partOf.get(cells[idIdx]!)!);
+  const split = await partitionCsv(file, join(ctx.outPublic, 'training.csv'), (cells) =>
+    partOf.get(cells[idIdx]!)!,
+  );
 
-  const parts = Object.fromEntries(HIDDEN_PARTS.map((p) => [p, new TarGzWriter(join(ctx.outPublic, partFileName(TEST_ARCHIVE, p)))])) as Record<HiddenPart, TarGzWriter>;
+  const parts = Object.fromEntries(
+    HIDDEN_PARTS.map((p) => [p, new TarGzWriter(join(ctx.outPublic, partFileName(TEST_ARCHIVE, p)))]),
+  ) as Record<HiddenPart, TarGzWriter>;
   const found = new Set<string>();
   for (const archive of TRAIN_ARCHIVES) {
     const src = join(ctx.source, archive);
@@ -83,11 +87,18 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
   const testSrc = join(ctx.source, TEST_ARCHIVE);
   if (existsSync(testSrc)) {
     const out = new TarGzWriter(join(ctx.outPublic, TEST_ARCHIVE));
-    for await (const e of tarEntries(testSrc)) await out.add(e.name, e.name.toLowerCase().endsWith('.zip') ? withoutLabels(e.data, `${testSrc}: ${e.name}`) : e.data);
+    for await (const e of tarEntries(testSrc))
+      await out.add(
+        e.name,
+        e.name.toLowerCase().endsWith('.zip') ? withoutLabels(e.data, `${testSrc}: ${e.name}`) : e.data,
+      );
     await out.close();
   }
   const missing = ids.filter((id) => partOf.get(id) !== 'train' && !found.has(id));
-  if (missing.length) throw new ConfigError(`${where}: hidden samples ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} are in training.csv but in none of ${TRAIN_ARCHIVES.join(', ')}`);
+  if (missing.length)
+    throw new ConfigError(
+      `${where}: hidden samples ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} are in training.csv but in none of ${TRAIN_ARCHIVES.join(', ')}`,
+    );
 
   const rng = new SplitRng(ctx.seed, 'multi-modal-gesture/sample');
   const sampleRel = basename(c.paths.sampleSubmission);
@@ -97,20 +108,36 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
   for (const p of HIDDEN_PARTS) {
     const rows = split.hidden[p];
     answers[p] = join(ctx.outHidden, `${p}.csv`);
-    await writeTable(answers[p], ['Id', 'Sequence'], rows.map((r) => [r[idIdx]!, r[seqIdx]!]));
+    await writeTable(
+      answers[p],
+      ['Id', 'Sequence'],
+      rows.map((r) => [r[idIdx]!, r[seqIdx]!]),
+    );
     inputs[p].push(`${p}.csv`);
-    await writeTable(join(ctx.outPublic, `${p}.csv`), ['Id'], rows.map((r) => [r[idIdx]!]));
+    await writeTable(
+      join(ctx.outPublic, `${p}.csv`),
+      ['Id'],
+      rows.map((r) => [r[idIdx]!]),
+    );
     samples[p] = sampleFileName(sampleRel, p);
-    await writeTable(join(ctx.outPublic, samples[p]), ['Id', 'Sequence'], rows.map((r) => [r[idIdx]!, rng.shuffle(Array.from({ length: 20 }, (_, k) => k + 1)).join(' ')]));
+    await writeTable(
+      join(ctx.outPublic, samples[p]),
+      ['Id', 'Sequence'],
+      rows.map((r) => [r[idIdx]!, rng.shuffle(Array.from({ length: 20 }, (_, k) => k + 1)).join(' ')]),
+    );
   }
   return {
     answers,
     inputs,
     samples,
-    media: { search: [partFileName(TEST_ARCHIVE, 'search')], validation: [partFileName(TEST_ARCHIVE, 'validation')] },
+    media: {
+      search: [partFileName(TEST_ARCHIVE, 'search')],
+      validation: [partFileName(TEST_ARCHIVE, 'validation')],
+    },
     skip: ['training.csv', ...TRAIN_ARCHIVES, TEST_ARCHIVE],
     hidden: { keys: new Set(ids.filter((id) => partOf.get(id) !== 'train')), keyColumns: ['Id'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
-    method: 'samples assigned at random; hidden sample zips moved out of training1-3.tar.gz into search.tar.gz and validation.tar.gz; Labels emptied in the _data.mat of hidden and test samples (unreadable ones withheld)',
+    method:
+      'samples assigned at random; hidden sample zips moved out of training1-3.tar.gz into search.tar.gz and validation.tar.gz; Labels emptied in the _data.mat of hidden and test samples (unreadable ones withheld)',
   };
 };

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, moveMedia, partitionCsv, sourceFile, unitsOf, whereOf, writeTable } from './common.js';
+import {
+  assignKeys,
+  counts,
+  moveMedia,
+  partitionCsv,
+  sourceFile,
+  unitsOf,
+  whereOf,
+  writeTable,
+} from './common.js';
 
 /** The per-play side tables MLE-bench splits with the labels (train_<name> → test_<name>). */
 const SIDE = ['baseline_helmets.csv', 'player_tracking.csv', 'video_metadata.csv'];
@@ -23,15 +32,26 @@ export const nflSplitter: Splitter = async (ctx) => {
   const gpIdx = header.require('game_play', `${where}.unit.column`);
   const idIdx = header.require('contact_id', `${where}.id`);
   const partOf = assignKeys(ctx, plays);
-  const split = await partitionCsv(file, join(ctx.outPublic, 'train_labels.csv'), (cells) => partOf.get(cells[gpIdx]!)!);
+  const split = await partitionCsv(file, join(ctx.outPublic, 'train_labels.csv'), (cells) =>
+    partOf.get(cells[gpIdx]!)!,
+  );
   const inputs = { search: [] as string[], validation: [] as string[] };
   const skip = ['train_labels.csv'];
   for (const name of SIDE) {
     const src = join(ctx.source, `train_${name}`);
     if (!existsSync(src)) continue;
-    const out = { search: partFileName(`test_${name}`, 'search'), validation: partFileName(`test_${name}`, 'validation') };
+    const out = {
+      search: partFileName(`test_${name}`, 'search'),
+      validation: partFileName(`test_${name}`, 'validation'),
+    };
     // Side tables are large (tracking and helmets run to millions of rows): hidden rows stream to their files.
-    await partitionCsv(src, join(ctx.outPublic, `train_${name}`), (cells, _i, h) => partOf.get(cells[h.require('game_play', `${src} (a per-play side table)`)]!) ?? 'train', { search: join(ctx.outPublic, out.search), validation: join(ctx.outPublic, out.validation) });
+    await partitionCsv(
+      src,
+      join(ctx.outPublic, `train_${name}`),
+      (cells, _i, h) =>
+        partOf.get(cells[h.require('game_play', `${src} (a per-play side table)`)]!) ?? 'train',
+      { search: join(ctx.outPublic, out.search), validation: join(ctx.outPublic, out.validation) },
+    );
     skip.push(`train_${name}`);
     for (const p of HIDDEN_PARTS) inputs[p].push(out[p]);
   }
@@ -41,8 +61,13 @@ export const nflSplitter: Splitter = async (ctx) => {
     answers[p] = join(ctx.outHidden, `${p}.csv`);
     await writeTable(answers[p], header.header, split.hidden[p]);
     samples[p] = `sample_submission_${p}.csv`;
-    await writeTable(join(ctx.outPublic, samples[p]), ['contact_id', 'contact'], split.hidden[p].map((r) => [r[idIdx]!, '0']));
-    for (const gp of plays.filter((g) => partOf.get(g) === p)) for (const v of VIEWS) skip.push(moveMedia(ctx, `train/${gp}_${v}.mp4`, `${p}/${gp}_${v}.mp4`));
+    await writeTable(
+      join(ctx.outPublic, samples[p]),
+      ['contact_id', 'contact'],
+      split.hidden[p].map((r) => [r[idIdx]!, '0']),
+    );
+    for (const gp of plays.filter((g) => partOf.get(g) === p))
+      for (const v of VIEWS) skip.push(moveMedia(ctx, `train/${gp}_${v}.mp4`, `${p}/${gp}_${v}.mp4`));
   }
   const n = (p: HiddenPart) => plays.filter((g) => partOf.get(g) === p).length;
   return {
@@ -52,7 +77,12 @@ export const nflSplitter: Splitter = async (ctx) => {
     media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: { keys: new Set(plays.filter((g) => partOf.get(g) !== 'train')), keyColumns: ['game_play'] },
-    counts: counts(plays.length - n('search') - n('validation'), n('search'), n('validation'), { train: split.train, search: split.hidden.search.length, validation: split.hidden.validation.length }),
-    method: 'plays (game_play) assigned at random; side tables and videos split with them, as MLE-bench builds its test',
+    counts: counts(plays.length - n('search') - n('validation'), n('search'), n('validation'), {
+      train: split.train,
+      search: split.hidden.search.length,
+      validation: split.hidden.validation.length,
+    }),
+    method:
+      'plays (game_play) assigned at random; side tables and videos split with them, as MLE-bench builds its test',
   };
 };

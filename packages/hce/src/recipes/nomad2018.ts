@@ -22,7 +22,8 @@ export const nomad2018Splitter: Splitter = async (ctx) => {
   const where = `${c.paths.manifest}: split`;
   const labelledRel = publicRel(spec.labelled);
   const file = join(ctx.source, labelledRel);
-  if (!existsSync(file)) throw new ConfigError(`${where}.labelled: ${file} is missing (is the data prepared?)`);
+  if (!existsSync(file))
+    throw new ConfigError(`${where}.labelled: ${file} is missing (is the data prepared?)`);
   const header = new Columns(await csvHeader(file), file);
   const idIdx = header.require('id', `${where}.id`);
   const geometry = (dir: string, id: string) => join(ctx.source, dir, id, 'geometry.xyz');
@@ -35,7 +36,8 @@ export const nomad2018Splitter: Splitter = async (ctx) => {
     manifest: c.paths.manifest,
     trainRow: (cells, k) => {
       const id = String(k + 1);
-      if (existsSync(geometry('train', cells[idIdx]!))) linkOrCopy(geometry('train', cells[idIdx]!), join(ctx.outPublic, 'train', id, 'geometry.xyz'));
+      if (existsSync(geometry('train', cells[idIdx]!)))
+        linkOrCopy(geometry('train', cells[idIdx]!), join(ctx.outPublic, 'train', id, 'geometry.xyz'));
       return cells.map((v, i) => (i === idIdx ? id : v));
     },
   });
@@ -48,13 +50,18 @@ export const nomad2018Splitter: Splitter = async (ctx) => {
   for (const part of HIDDEN_PARTS) {
     const rows = split.hidden[part].map((cells, k) => {
       const id = String(k + 1);
-      if (existsSync(geometry('train', cells[idIdx]!))) linkOrCopy(geometry('train', cells[idIdx]!), join(ctx.outPublic, part, id, 'geometry.xyz'));
+      if (existsSync(geometry('train', cells[idIdx]!)))
+        linkOrCopy(geometry('train', cells[idIdx]!), join(ctx.outPublic, part, id, 'geometry.xyz'));
       return cells.map((v, i) => (i === idIdx ? id : v));
     });
     answerFiles[part] = join(ctx.outHidden, `${part}.csv`);
     await writeAnswers(answerFiles[part], answers, spec, cols, rows);
     const testCsv = join(ctx.source, 'test.csv');
-    if (existsSync(testCsv) && (await writeInputs(join(ctx.outPublic, `${part}.csv`), testCsv, cols, rows)) !== null) inputs[part].push(`${part}.csv`);
+    if (
+      existsSync(testCsv) &&
+      (await writeInputs(join(ctx.outPublic, `${part}.csv`), testCsv, cols, rows)) !== null
+    )
+      inputs[part].push(`${part}.csv`);
     samples[part] = sampleFileName('sample_submission.csv', part);
     await writeSample(join(ctx.outPublic, samples[part]), sample, rows);
   }

@@ -4,7 +4,16 @@ import { ConfigError } from '@aira/core';
 import { listFiles } from '../split/files.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, moveMedia, partitionCsv, sourceFile, unitsOf, whereOf, writeTable } from './common.js';
+import {
+  assignKeys,
+  counts,
+  moveMedia,
+  partitionCsv,
+  sourceFile,
+  unitsOf,
+  whereOf,
+  writeTable,
+} from './common.js';
 
 /** pandas writes an int column that gained NaN (the grid's unmeasured weeks) as floats. */
 const asFloat = (v: string) => (/^-?\d+$/.test(v) ? `${v}.0` : v);
@@ -26,7 +35,9 @@ export const osicSplitter: Splitter = async (ctx) => {
   const fi = header.require('FVC', `${where}.label`);
   const ai = header.get('Age');
   const partOf = assignKeys(ctx, patients);
-  const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (cells) => partOf.get(cells[pi]!)!);
+  const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (cells) =>
+    partOf.get(cells[pi]!)!,
+  );
   const cols = header.header;
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;
@@ -37,12 +48,15 @@ export const osicSplitter: Splitter = async (ctx) => {
     const rows = split.hidden[p];
     const week = (r: string[]) => {
       const w = Number(r[wi]);
-      if (!Number.isInteger(w)) throw new ConfigError(`${file}: Weeks "${r[wi]}" of patient ${r[pi]} is not an integer`);
+      if (!Number.isInteger(w))
+        throw new ConfigError(`${file}: Weeks "${r[wi]}" of patient ${r[pi]} is not an integer`);
       return w;
     };
     const order = [...new Set(rows.map((r) => r[pi]!))];
     n[p] = order.length;
-    const first = order.map((id) => rows.filter((r) => r[pi] === id).reduce((a, b) => (week(b) < week(a) ? b : a))).sort((a, b) => (a[pi]! < b[pi]! ? -1 : a[pi]! > b[pi]! ? 1 : 0));
+    const first = order
+      .map((id) => rows.filter((r) => r[pi] === id).reduce((a, b) => (week(b) < week(a) ? b : a)))
+      .sort((a, b) => (a[pi]! < b[pi]! ? -1 : a[pi]! > b[pi]! ? 1 : 0));
     inputs[p].push(`${p}.csv`);
     await writeTable(join(ctx.outPublic, `${p}.csv`), cols, first);
     const weeks = rows.map(week);
@@ -53,14 +67,20 @@ export const osicSplitter: Splitter = async (ctx) => {
       for (let w = lo; w <= hi; w++) {
         const measured = rows.filter((r) => r[pi] === id && week(r) === w);
         const pw = `${id}_${w}`;
-        if (measured.length === 0) grid.push(cols.map((_, i) => (i === pi ? id : i === wi ? String(w) : '')).concat([pw, '100']));
-        for (const r of measured) grid.push(r.map((v, i) => (i === fi || i === ai ? asFloat(v) : v)).concat([pw, '100']));
+        if (measured.length === 0)
+          grid.push(cols.map((_, i) => (i === pi ? id : i === wi ? String(w) : '')).concat([pw, '100']));
+        for (const r of measured)
+          grid.push(r.map((v, i) => (i === fi || i === ai ? asFloat(v) : v)).concat([pw, '100']));
       }
     }
     answers[p] = join(ctx.outHidden, `${p}.csv`);
     await writeTable(answers[p], [...cols, 'Patient_Week', 'Confidence'], grid);
     samples[p] = `sample_submission_${p}.csv`;
-    await writeTable(join(ctx.outPublic, samples[p]), ['Patient_Week', 'FVC', 'Confidence'], grid.map((g) => [g[cols.length]!, '2000', '100']));
+    await writeTable(
+      join(ctx.outPublic, samples[p]),
+      ['Patient_Week', 'FVC', 'Confidence'],
+      grid.map((g) => [g[cols.length]!, '2000', '100']),
+    );
     for (const id of order) {
       const dir = join(ctx.source, 'train', id);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
@@ -74,8 +94,16 @@ export const osicSplitter: Splitter = async (ctx) => {
     samples,
     media: { search: ['search'], validation: ['validation'] },
     skip,
-    hidden: { keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)), keyColumns: ['Patient'] },
-    counts: counts(patients.length - n['search']! - n['validation']!, n['search']!, n['validation']!, { train: split.train, search: split.hidden.search.length, validation: split.hidden.validation.length }),
-    method: 'patients assigned at random; hidden inputs are first visits, answers the dense Patient × week grid of each part, as MLE-bench builds its test',
+    hidden: {
+      keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)),
+      keyColumns: ['Patient'],
+    },
+    counts: counts(patients.length - n['search']! - n['validation']!, n['search']!, n['validation']!, {
+      train: split.train,
+      search: split.hidden.search.length,
+      validation: split.hidden.validation.length,
+    }),
+    method:
+      'patients assigned at random; hidden inputs are first visits, answers the dense Patient × week grid of each part, as MLE-bench builds its test',
   };
 };

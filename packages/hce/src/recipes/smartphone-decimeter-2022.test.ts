@@ -13,7 +13,11 @@ describe(`${ID} recipe`, () => {
     const { c, s } = await h.split(ID, 24);
     const allDrives = readdirSync(join(c.paths.public, 'train'));
     const trainDrives = readdirSync(join(s.publicDir, 'train'));
-    const units = { train: [...new Set(trainDrives.map(date))], search: [] as string[], validation: [] as string[] };
+    const units = {
+      train: [...new Set(trainDrives.map(date))],
+      search: [] as string[],
+      validation: [] as string[],
+    };
     const secrets: string[] = [];
     for (const part of ['search', 'validation'] as const) {
       const drives = readdirSync(join(s.publicDir, part)).sort();
@@ -21,12 +25,23 @@ describe(`${ID} recipe`, () => {
       const answers = await csvObjects(s.answers[part]);
       // Answers: the ground truths of the part's trips, concatenated in path order, rows in file order.
       const expected = drives.flatMap((d) =>
-        readdirSync(join(c.paths.public, 'train', d)).sort().flatMap((phone) =>
-          readFileSync(join(c.paths.public, 'train', d, phone, 'ground_truth.csv'), 'utf8').trim().split('\n').slice(1).map((l) => {
-            const f = l.split(',');
-            return { tripId: `${d}-${phone}`, UnixTimeMillis: f[8]!, LatitudeDegrees: f[2]!, LongitudeDegrees: f[3]! };
-          }),
-        ),
+        readdirSync(join(c.paths.public, 'train', d))
+          .sort()
+          .flatMap((phone) =>
+            readFileSync(join(c.paths.public, 'train', d, phone, 'ground_truth.csv'), 'utf8')
+              .trim()
+              .split('\n')
+              .slice(1)
+              .map((l) => {
+                const f = l.split(',');
+                return {
+                  tripId: `${d}-${phone}`,
+                  UnixTimeMillis: f[8]!,
+                  LatitudeDegrees: f[2]!,
+                  LongitudeDegrees: f[3]!,
+                };
+              }),
+          ),
       );
       expect(answers).toEqual(expected);
       for (const d of drives) {
@@ -42,7 +57,11 @@ describe(`${ID} recipe`, () => {
       secrets.push(...answers.map((a) => a['LatitudeDegrees']!));
     }
     expectPartition(units);
-    expect(trainDrives.length + readdirSync(join(s.publicDir, 'search')).length + readdirSync(join(s.publicDir, 'validation')).length).toBe(allDrives.length);
+    expect(
+      trainDrives.length +
+        readdirSync(join(s.publicDir, 'search')).length +
+        readdirSync(join(s.publicDir, 'validation')).length,
+    ).toBe(allDrives.length);
     // The leak: no reference-receiver log anywhere in the public folder (test drives included).
     expect(listFiles(s.publicDir).filter((f) => f.endsWith('span_log.nmea'))).toEqual([]);
     expect(s.manifest.leaks.filter((l) => l.path.startsWith('test/')).length).toBeGreaterThan(0);

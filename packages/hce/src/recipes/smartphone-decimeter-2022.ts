@@ -32,11 +32,16 @@ function dateOf(drive: string): string | null {
 export const smartphoneDecimeterSplitter: Splitter = async (ctx) => {
   const where = whereOf(ctx);
   const trainDir = sourceFile(ctx, 'train');
-  const drives = readdirSync(trainDir).filter((d) => statSync(join(trainDir, d)).isDirectory()).sort();
+  const drives = readdirSync(trainDir)
+    .filter((d) => statSync(join(trainDir, d)).isDirectory())
+    .sort();
   const dates = new Map<string, string>();
   for (const d of drives) {
     const date = dateOf(d);
-    if (!date) throw new ConfigError(`${where}.unit: drive folder ${join(trainDir, d)} does not start with a date (YYYY-MM-DD-…)`);
+    if (!date)
+      throw new ConfigError(
+        `${where}.unit: drive folder ${join(trainDir, d)} does not start with a date (YYYY-MM-DD-…)`,
+      );
     dates.set(d, date);
   }
   const partOf = assignKeys(ctx, [...new Set(dates.values())].sort());
@@ -66,11 +71,16 @@ export const smartphoneDecimeterSplitter: Splitter = async (ctx) => {
     answers[p] = join(ctx.outHidden, `${p}.csv`);
     rows[p] = await writeTable(answers[p], ANSWER_COLUMNS, out);
     samples[p] = `sample_submission_${p}.csv`;
-    await writeTable(join(ctx.outPublic, samples[p]), ANSWER_COLUMNS, out.map((o) => [o[0]!, o[1]!, SAMPLE_LAT, SAMPLE_LON]));
+    await writeTable(
+      join(ctx.outPublic, samples[p]),
+      ANSWER_COLUMNS,
+      out.map((o) => [o[0]!, o[1]!, SAMPLE_LAT, SAMPLE_LON]),
+    );
     n[p] = [...partOf.values()].filter((x) => x === p).length;
   }
   n.train = partOf.size - n.search - n.validation;
-  if (!existsSync(join(ctx.source, 'metadata'))) throw new ConfigError(`${where}: ${join(ctx.source, 'metadata')} is missing (is the data prepared?)`);
+  if (!existsSync(join(ctx.source, 'metadata')))
+    throw new ConfigError(`${where}: ${join(ctx.source, 'metadata')} is missing (is the data prepared?)`);
   return {
     answers,
     inputs: { search: [], validation: [] },
@@ -78,7 +88,11 @@ export const smartphoneDecimeterSplitter: Splitter = async (ctx) => {
     media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: null,
-    counts: counts(n.train, n.search, n.validation, { search: rows['search'], validation: rows['validation'] }),
-    method: 'drive dates assigned at random (all drives and phones of a date together); hidden drives move without ground_truth.csv and span_log.nmea',
+    counts: counts(n.train, n.search, n.validation, {
+      search: rows['search'],
+      validation: rows['validation'],
+    }),
+    method:
+      'drive dates assigned at random (all drives and phones of a date together); hidden drives move without ground_truth.csv and span_log.nmea',
   };
 };

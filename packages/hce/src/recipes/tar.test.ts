@@ -10,12 +10,24 @@ const dir = tempDir('tar');
 
 describe('tar archives as MLE-bench ships them', () => {
   it('reads what GNU tar writes (gnu and posix formats, long names) and writes what it reads', async () => {
-    const files: Record<string, Buffer> = { 'Sample00001.zip': Buffer.alloc(1500, 7), 'Sample00002.zip': Buffer.alloc(3, 1), [`${'x'.repeat(120)}.txt`]: Buffer.from('hi\n') };
+    const files: Record<string, Buffer> = {
+      'Sample00001.zip': Buffer.alloc(1500, 7),
+      'Sample00002.zip': Buffer.alloc(3, 1),
+      [`${'x'.repeat(120)}.txt`]: Buffer.from('hi\n'),
+    };
     for (const [n, b] of Object.entries(files)) writeFile(join(dir, 'd', n), b);
     for (const format of ['gnu', 'posix']) {
-      execFileSync('tar', [`--format=${format}`, '-czf', join(dir, `${format}.tar.gz`), '-C', join(dir, 'd'), '.']);
+      execFileSync('tar', [
+        `--format=${format}`,
+        '-czf',
+        join(dir, `${format}.tar.gz`),
+        '-C',
+        join(dir, 'd'),
+        '.',
+      ]);
       const got: Record<string, Buffer> = {};
-      for await (const e of tarEntries(join(dir, `${format}.tar.gz`))) got[e.name.replace(/^\.\//, '')] = e.data;
+      for await (const e of tarEntries(join(dir, `${format}.tar.gz`)))
+        got[e.name.replace(/^\.\//, '')] = e.data;
       expect(got).toEqual(files);
     }
     const w = new TarGzWriter(join(dir, 'out.tar.gz'));
@@ -29,8 +41,10 @@ describe('tar archives as MLE-bench ships them', () => {
   it('a truncated archive is an error naming the file', async () => {
     const full = readFileSync(join(dir, 'gnu.tar.gz'));
     const cut = writeFile(join(dir, 'cut.tar.gz'), full.subarray(0, Math.floor(full.length / 2)));
-    await expect((async () => {
-      for await (const _ of tarEntries(cut)) void _;
-    })()).rejects.toThrow(/cut\.tar\.gz: (truncated tar archive|not a readable tar archive)/);
+    await expect(
+      (async () => {
+        for await (const _ of tarEntries(cut)) void _;
+      })(),
+    ).rejects.toThrow(/cut\.tar\.gz: (truncated tar archive|not a readable tar archive)/);
   });
 });

@@ -105,7 +105,12 @@ export class TarGzWriter {
     let prefix = '';
     if (Buffer.byteLength(name) > 100) {
       const cut = name.lastIndexOf('/', name.length - 1);
-      if (cut <= 0 || Buffer.byteLength(name.slice(cut + 1)) > 100 || Buffer.byteLength(name.slice(0, cut)) > 155) throw new ConfigError(`tar entry name too long: ${name}`);
+      if (
+        cut <= 0 ||
+        Buffer.byteLength(name.slice(cut + 1)) > 100 ||
+        Buffer.byteLength(name.slice(0, cut)) > 155
+      )
+        throw new ConfigError(`tar entry name too long: ${name}`);
       prefix = name.slice(0, cut);
       base = name.slice(cut + 1);
     }

@@ -28,22 +28,38 @@ export const tensorflow2QaSplitter: Splitter = async (ctx) => {
   const file = sourceFile(ctx, TRAIN_FILE);
   const chunks: number[] = [];
   for await (const { text, line } of fileLines(file)) {
-    if (!exampleId(text)) throw new ConfigError(`${file}:${line}: no "example_id" (is it a simplified Natural Questions JSON Lines file?)`);
+    if (!exampleId(text))
+      throw new ConfigError(
+        `${file}:${line}: no "example_id" (is it a simplified Natural Questions JSON Lines file?)`,
+      );
     chunks.push(Math.floor(chunks.length / CHUNK));
   }
-  const parts = assignUnits({ units: chunks.length, strata: chunks, fractions: ctx.fractions, seed: ctx.seed });
+  const parts = assignUnits({
+    units: chunks.length,
+    strata: chunks,
+    fractions: ctx.fractions,
+    seed: ctx.seed,
+  });
   // Every output is written as lines arrive: the hidden parts of a 17 GB file do not fit in memory.
   const text = (path: string) => new CsvWriter(path); // a buffered text writer: lines pass through unchanged
   const train = text(join(ctx.outPublic, TRAIN_FILE));
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;
   const inputs = { search: [] as string[], validation: [] as string[] };
-  const out = {} as Record<HiddenPart, { answers: CsvWriter; inputs: CsvWriter; sample: CsvWriter; n: number }>;
+  const out = {} as Record<
+    HiddenPart,
+    { answers: CsvWriter; inputs: CsvWriter; sample: CsvWriter; n: number }
+  >;
   for (const p of HIDDEN_PARTS) {
     answers[p] = join(ctx.outHidden, `${p}.jsonl`);
     inputs[p].push(partFileName(TEST_FILE, p));
     samples[p] = `sample_submission_${p}.csv`;
-    out[p] = { answers: text(answers[p]), inputs: text(join(ctx.outPublic, inputs[p][0]!)), sample: text(join(ctx.outPublic, samples[p])), n: 0 };
+    out[p] = {
+      answers: text(answers[p]),
+      inputs: text(join(ctx.outPublic, inputs[p][0]!)),
+      sample: text(join(ctx.outPublic, samples[p])),
+      n: 0,
+    };
     await out[p].sample.row(['example_id', 'PredictionString']);
   }
   const keys = new Set<string>();
@@ -58,8 +74,12 @@ export const tensorflow2QaSplitter: Splitter = async (ctx) => {
       const o = out[p === SEARCH ? 'search' : 'validation'];
       const m = exampleId(line)!;
       const id = m[1] ?? m[2]!;
-      const record = JSON.parse(line.replace(m[0], `"example_id":${JSON.stringify(id)}`)) as Record<string, unknown>;
-      if (!Array.isArray(record['annotations'])) throw new ConfigError(`${file}:${at}: no "annotations" list (the labels)`);
+      const record = JSON.parse(line.replace(m[0], `"example_id":${JSON.stringify(id)}`)) as Record<
+        string,
+        unknown
+      >;
+      if (!Array.isArray(record['annotations']))
+        throw new ConfigError(`${file}:${at}: no "annotations" list (the labels)`);
       await o.answers.raw(`${line}\n`);
       await o.inputs.raw(`${JSON.stringify(Object.fromEntries(INPUT_FIELDS.map((f) => [f, record[f]])))}\n`);
       await o.sample.row([`${id}_short`, '']);
@@ -69,7 +89,8 @@ export const tensorflow2QaSplitter: Splitter = async (ctx) => {
     }
   } finally {
     await train.close();
-    for (const p of HIDDEN_PARTS) for (const w of [out[p].answers, out[p].inputs, out[p].sample]) await w.close();
+    for (const p of HIDDEN_PARTS)
+      for (const w of [out[p].answers, out[p].inputs, out[p].sample]) await w.close();
   }
   if (i !== chunks.length) throw new ConfigError(`${where}: ${file} changed while it was being split`);
   return {
@@ -79,6 +100,7 @@ export const tensorflow2QaSplitter: Splitter = async (ctx) => {
     skip: [TRAIN_FILE],
     hidden: { keys, keyColumns: ['example_id'] },
     counts: counts(chunks.length - out.search.n - out.validation.n, out.search.n, out.validation.n),
-    method: 'examples assigned at random within each 1,000-line chunk, as MLE-bench draws its test; answers kept as JSON Lines records',
+    method:
+      'examples assigned at random within each 1,000-line chunk, as MLE-bench draws its test; answers kept as JSON Lines records',
   };
 };

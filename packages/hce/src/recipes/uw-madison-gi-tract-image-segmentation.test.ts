@@ -13,7 +13,11 @@ describe(`${ID} recipe`, () => {
     const { c, s } = await h.split(ID, 30);
     const all = await csvObjects(join(c.paths.public, 'train.csv'));
     const train = await csvObjects(join(s.publicDir, 'train.csv'));
-    const units = { train: [...new Set(train.map((r) => kase(r['id']!)))], search: [] as string[], validation: [] as string[] };
+    const units = {
+      train: [...new Set(train.map((r) => kase(r['id']!)))],
+      search: [] as string[],
+      validation: [] as string[],
+    };
     for (const part of ['search', 'validation'] as const) {
       const answers = await csvObjects(s.answers[part]);
       const input = await csvObjects(join(s.publicDir, `${part}.csv`));
@@ -24,11 +28,15 @@ describe(`${ID} recipe`, () => {
         expect(a['predicted']).toBe(src['segmentation']);
         expect([a['image_width'], a['image_height']]).toEqual(['16.0', '16.0']);
         const [k, d, , sl] = a['id']!.split('_');
-        expect(existsSync(join(s.publicDir, part, k!, `${k}_${d}`, 'scans', `slice_${sl}_16_16_1.50_1.50.png`))).toBe(true);
+        expect(
+          existsSync(join(s.publicDir, part, k!, `${k}_${d}`, 'scans', `slice_${sl}_16_16_1.50_1.50.png`)),
+        ).toBe(true);
         expect(existsSync(join(s.publicDir, 'train', k!))).toBe(false);
       }
       // The grader is positional: the answers themselves, in order, score 1.
-      const perfect = csvLine(['id', 'class', 'predicted']) + answers.map((a) => csvLine([a['id']!, a['class']!, a['predicted']!])).join('');
+      const perfect =
+        csvLine(['id', 'class', 'predicted']) +
+        answers.map((a) => csvLine([a['id']!, a['class']!, a['predicted']!])).join('');
       const g = await h.grade(c, s.answers[part], part, perfect);
       expect(g, g.error).toMatchObject({ valid: true, score: 1 });
       const dummy = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);
@@ -37,6 +45,8 @@ describe(`${ID} recipe`, () => {
       expect(train.some((t) => units[part].includes(kase(t['id']!)))).toBe(false);
     }
     expectPartition(units);
-    expect(units.train.length + units.search.length + units.validation.length).toBe(new Set(all.map((r) => kase(r['id']!))).size);
+    expect(units.train.length + units.search.length + units.validation.length).toBe(
+      new Set(all.map((r) => kase(r['id']!))).size,
+    );
   });
 });

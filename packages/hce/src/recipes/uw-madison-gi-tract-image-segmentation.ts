@@ -5,7 +5,17 @@ import { SplitRng } from '../rng.js';
 import { listFiles } from '../split/files.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, moveMedia, partitionCsv, scanCsv, sourceFile, uniform, whereOf, writeTable } from './common.js';
+import {
+  assignKeys,
+  counts,
+  moveMedia,
+  partitionCsv,
+  scanCsv,
+  sourceFile,
+  uniform,
+  whereOf,
+  writeTable,
+} from './common.js';
 
 /** MLE-bench keeps a train case's first four days; later ones go to the held-out side. */
 const DAYS_KEPT = 4;
@@ -34,7 +44,7 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
     const id = cells[h.require('id', `${where}.id`)]!;
     const p = parseId(id);
     if (!p) throw new ConfigError(`${file}:${line}: id "${id}" is not case<N>_day<M>_slice_<nnnn>`);
-    if (!daysOf.has(p.kase)) cases.push(p.kase), daysOf.set(p.kase, new Set());
+    if (!daysOf.has(p.kase)) (cases.push(p.kase), daysOf.set(p.kase, new Set()));
     daysOf.get(p.kase)!.add(p.day);
   });
   const idIdx = header.require('id', `${where}.id`);
@@ -46,8 +56,13 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
   for (const k of cases) {
     const days = [...daysOf.get(k)!].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
     const part = caseOf.get(k)!;
-    const late: HiddenPart = uniform(rng) < ctx.fractions.search / (ctx.fractions.search + ctx.fractions.validation) ? 'search' : 'validation';
-    days.forEach((d, i) => dayPart.set(`${k}_${d}`, part !== 'train' ? part : i < DAYS_KEPT ? 'train' : late));
+    const late: HiddenPart =
+      uniform(rng) < ctx.fractions.search / (ctx.fractions.search + ctx.fractions.validation)
+        ? 'search'
+        : 'validation';
+    days.forEach((d, i) =>
+      dayPart.set(`${k}_${d}`, part !== 'train' ? part : i < DAYS_KEPT ? 'train' : late),
+    );
   }
   const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (cells) => {
     const p = parseId(cells[idIdx]!)!;
@@ -72,15 +87,30 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
     }
     const rows = split.hidden[part];
     inputs[part].push(`${part}.csv`);
-    await writeTable(join(ctx.outPublic, `${part}.csv`), ['id', 'class'], rows.map((r) => [r[idIdx]!, r[clsIdx]!]));
+    await writeTable(
+      join(ctx.outPublic, `${part}.csv`),
+      ['id', 'class'],
+      rows.map((r) => [r[idIdx]!, r[clsIdx]!]),
+    );
     answers[part] = join(ctx.outHidden, `${part}.csv`);
-    await writeTable(answers[part], ['id', 'class', 'predicted', 'image_width', 'image_height'], rows.map((r) => {
-      const wh = size.get(r[idIdx]!);
-      if (!wh) throw new ConfigError(`${where}: no scan slice_<nnnn>_<w>_<h>_….png for ${r[idIdx]} under ${join(ctx.source, 'train')} (its size is needed to grade)`);
-      return [r[idIdx]!, r[clsIdx]!, r[segIdx]!, `${wh[0]}.0`, `${wh[1]}.0`];
-    }));
+    await writeTable(
+      answers[part],
+      ['id', 'class', 'predicted', 'image_width', 'image_height'],
+      rows.map((r) => {
+        const wh = size.get(r[idIdx]!);
+        if (!wh)
+          throw new ConfigError(
+            `${where}: no scan slice_<nnnn>_<w>_<h>_….png for ${r[idIdx]} under ${join(ctx.source, 'train')} (its size is needed to grade)`,
+          );
+        return [r[idIdx]!, r[clsIdx]!, r[segIdx]!, `${wh[0]}.0`, `${wh[1]}.0`];
+      }),
+    );
     samples[part] = `sample_submission_${part}.csv`;
-    await writeTable(join(ctx.outPublic, samples[part]), ['id', 'class', 'predicted'], rows.map((r) => [r[idIdx]!, r[clsIdx]!, '1 1 5 2']));
+    await writeTable(
+      join(ctx.outPublic, samples[part]),
+      ['id', 'class', 'predicted'],
+      rows.map((r) => [r[idIdx]!, r[clsIdx]!, '1 1 5 2']),
+    );
   }
   const n = (p: HiddenPart) => cases.filter((k) => caseOf.get(k) === p).length;
   return {
@@ -90,7 +120,11 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
     media: { search: ['search'], validation: ['validation'] },
     skip,
     hidden: null,
-    counts: counts(cases.length - n('search') - n('validation'), n('search'), n('validation'), { train: split.train, search: split.hidden.search.length, validation: split.hidden.validation.length }),
+    counts: counts(cases.length - n('search') - n('validation'), n('search'), n('validation'), {
+      train: split.train,
+      search: split.hidden.search.length,
+      validation: split.hidden.validation.length,
+    }),
     method: `cases assigned at random, and days after a train case's ${DAYS_KEPT}th held out, as MLE-bench builds its test; answers in input row order`,
   };
 };

@@ -26,7 +26,12 @@ describe(`${ID} recipe`, () => {
         expect(existsSync(join(s.publicDir, 'train', a['Image']!))).toBe(false);
         hidden.push(a['Image']!);
       }
-      const g = await h.grade(c, s.answers[part], part, await perfectSubmission(join(s.publicDir, s.manifest.samples[part]), s.answers[part]));
+      const g = await h.grade(
+        c,
+        s.answers[part],
+        part,
+        await perfectSubmission(join(s.publicDir, s.manifest.samples[part]), s.answers[part]),
+      );
       expect(g, g.error).toMatchObject({ valid: true, score: 1 });
       const dummy = await c.grade(join(s.publicDir, s.manifest.samples[part]), s.answers[part]);
       expect(dummy.valid && dummy.score! < 1).toBe(true);
@@ -44,6 +49,8 @@ describe(`${ID} recipe`, () => {
     expect(description).toContain('| search | `search` | `sample_submission_search.csv` |');
     expect(s.manifest.media).toEqual({ search: ['search'], validation: ['validation'] });
     // The hidden images' names occur only in their own part's sample and folder.
-    expectNoSecrets(s.publicDir, hidden, (name) => /^(search|validation)\/|sample_submission_(search|validation)\.csv$/.test(name));
+    expectNoSecrets(s.publicDir, hidden, (name) =>
+      /^(search|validation)\/|sample_submission_(search|validation)\.csv$/.test(name),
+    );
   });
 });

@@ -24,7 +24,10 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
   const table = await readCsvRecords(file);
   const imgIdx = table.header.cells.indexOf('Image');
   const idIdx = table.header.cells.indexOf('Id');
-  if (imgIdx < 0 || idIdx < 0) throw new ConfigError(`${where}: ${file} needs columns Image and Id (has ${table.header.cells.join(', ')})`);
+  if (imgIdx < 0 || idIdx < 0)
+    throw new ConfigError(
+      `${where}: ${file} needs columns Image and Id (has ${table.header.cells.join(', ')})`,
+    );
   const rows = table.rows.map((r) => ({ image: r.cells[imgIdx]!, whale: r.cells[idIdx]! }));
   const rng = new SplitRng(ctx.seed, 'whale-categorization-playground');
   const p = (ctx.fractions.search + ctx.fractions.validation) / 2;
@@ -41,13 +44,27 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
     } else if (uniform(rng) < p) held.add(imgs[0]!);
   }
   undecided.sort((a, b) => a - b);
-  rng.shuffle(undecided).slice(0, Math.ceil(undecided.length * p)).forEach((i) => held.add(i));
+  rng
+    .shuffle(undecided)
+    .slice(0, Math.ceil(undecided.length * p))
+    .forEach((i) => held.add(i));
   const heldOrder = rng.shuffle([...held].sort((a, b) => a - b));
-  const nSearch = Math.round((heldOrder.length * ctx.fractions.search) / (ctx.fractions.search + ctx.fractions.validation));
-  const part = new Map<number, HiddenPart>(heldOrder.map((i, k) => [i, k < nSearch ? 'search' : 'validation']));
-  if (nSearch === 0 || nSearch === heldOrder.length) throw new ConfigError(`${where}: ${rows.length} images are too few to hold out a search and a validation part`);
+  const nSearch = Math.round(
+    (heldOrder.length * ctx.fractions.search) / (ctx.fractions.search + ctx.fractions.validation),
+  );
+  const part = new Map<number, HiddenPart>(
+    heldOrder.map((i, k) => [i, k < nSearch ? 'search' : 'validation']),
+  );
+  if (nSearch === 0 || nSearch === heldOrder.length)
+    throw new ConfigError(
+      `${where}: ${rows.length} images are too few to hold out a search and a validation part`,
+    );
 
-  const split = await partitionCsv(file, join(ctx.outPublic, 'train.csv'), (_cells, i) => part.get(i) ?? 'train');
+  const split = await partitionCsv(
+    file,
+    join(ctx.outPublic, 'train.csv'),
+    (_cells, i) => part.get(i) ?? 'train',
+  );
   const trainWhales = new Set(rows.filter((_, i) => !part.has(i)).map((r) => r.whale));
   const sample = await readCsvRecords(c.paths.sampleSubmission);
   const dummy = sample.rows[0]?.cells[sample.header.cells.indexOf('Id')] ?? NEW_WHALE;
@@ -58,9 +75,17 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
     const mine = rows.filter((_, i) => part.get(i) === hp);
     for (const r of mine) skip.push(moveMedia(ctx, `train/${r.image}`, `${hp}/${r.image}`));
     answers[hp] = join(ctx.outHidden, `${hp}.csv`);
-    await writeTable(answers[hp], ['Image', 'Id'], mine.map((r) => [r.image, trainWhales.has(r.whale) ? r.whale : NEW_WHALE]));
+    await writeTable(
+      answers[hp],
+      ['Image', 'Id'],
+      mine.map((r) => [r.image, trainWhales.has(r.whale) ? r.whale : NEW_WHALE]),
+    );
     samples[hp] = `sample_submission_${hp}.csv`;
-    await writeTable(join(ctx.outPublic, samples[hp]), ['Image', 'Id'], mine.map((r) => [r.image, dummy]));
+    await writeTable(
+      join(ctx.outPublic, samples[hp]),
+      ['Image', 'Id'],
+      mine.map((r) => [r.image, dummy]),
+    );
   }
   return {
     answers,

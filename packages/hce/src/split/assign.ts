@@ -29,10 +29,14 @@ export interface AssignInput {
 
 /** Target sizes of the hidden parts: round(n × fraction), at least one unit each. */
 function targets(n: number, f: Fractions): { search: number; validation: number } {
-  if (n < 3) throw new ConfigError(`cannot split ${n} unit(s) into train, search and validation (need at least 3)`);
+  if (n < 3)
+    throw new ConfigError(`cannot split ${n} unit(s) into train, search and validation (need at least 3)`);
   const search = Math.max(1, Math.round(n * f.search));
   const validation = Math.max(1, Math.round(n * f.validation));
-  if (search + validation >= n) throw new ConfigError(`cannot split ${n} units ${f.train}/${f.search}/${f.validation}: nothing would be left to train on`);
+  if (search + validation >= n)
+    throw new ConfigError(
+      `cannot split ${n} units ${f.train}/${f.search}/${f.validation}: nothing would be left to train on`,
+    );
   return { search, validation };
 }
 
@@ -91,7 +95,10 @@ export function assignUnits(input: AssignInput): Uint8Array {
     const lists = keys.map((k) => rng.shuffle(byStratum.get(k)!));
     const sizes = lists.map((l) => l.length);
     const s = apportion(want.search, sizes);
-    const v = apportion(want.validation, sizes.map((sz, i) => sz - s[i]!));
+    const v = apportion(
+      want.validation,
+      sizes.map((sz, i) => sz - s[i]!),
+    );
     lists.forEach((l, i) => {
       chosen.search.push(...l.slice(0, s[i]));
       chosen.validation.push(...l.slice(s[i], s[i]! + v[i]!));
@@ -100,7 +107,10 @@ export function assignUnits(input: AssignInput): Uint8Array {
     rng.shuffle(chosen.validation);
   }
   const cap = input.maxRowsPerPart ?? Infinity;
-  for (const [name, code] of [['search', SEARCH], ['validation', VALIDATION]] as const) {
+  for (const [name, code] of [
+    ['search', SEARCH],
+    ['validation', VALIDATION],
+  ] as const) {
     let rows = 0;
     for (const u of chosen[name]) {
       const r = input.rows ? input.rows[u]! : 1;

@@ -23,17 +23,32 @@ export const builtinSplitter: Splitter = async (ctx) => {
   const where = `${c.paths.manifest}: split`;
   const labelledRel = publicRel(spec.labelled);
   // Labels anywhere but the file being split would reach the public folder unsplit.
-  const others = [...new Set([...c.manifest.data.labelled, c.manifest.data.labels.file])].filter((f) => f !== spec.labelled);
-  if (others.length) throw new ConfigError(`${where}: the built-in splitter splits one labelled file (${spec.labelled}) but data also names ${others.join(', ')} as labelled; use split.method "custom" with a split() that splits them all`);
+  const others = [...new Set([...c.manifest.data.labelled, c.manifest.data.labels.file])].filter(
+    (f) => f !== spec.labelled,
+  );
+  if (others.length)
+    throw new ConfigError(
+      `${where}: the built-in splitter splits one labelled file (${spec.labelled}) but data also names ${others.join(', ')} as labelled; use split.method "custom" with a split() that splits them all`,
+    );
   const file = labelledCsv(ctx.source, labelledRel, `${where}.labelled`, spec.labelled, true);
   const publicOut = join(ctx.outPublic, relative(ctx.source, file));
   mkdirSync(dirname(publicOut), { recursive: true });
   // A zipped table (as MLE-bench keeps some) is split unpacked; its train part is zipped back in its own format.
   const work = join(ctx.outHidden, '.unzipped');
-  const zipped = fileFormat(file) === 'zip archive' ? await unzipTable(file, join(work, 'labelled.csv'), `${where}.labelled`) : null;
+  const zipped =
+    fileFormat(file) === 'zip archive'
+      ? await unzipTable(file, join(work, 'labelled.csv'), `${where}.labelled`)
+      : null;
   const table = zipped ? join(work, 'labelled.csv') : file;
   const trainOut = zipped ? join(work, 'train.csv') : publicOut;
-  const split = await splitLabelled({ file: table, trainOut, spec, fractions: ctx.fractions, seed: ctx.seed, manifest: c.paths.manifest });
+  const split = await splitLabelled({
+    file: table,
+    trainOut,
+    spec,
+    fractions: ctx.fractions,
+    seed: ctx.seed,
+    manifest: c.paths.manifest,
+  });
   if (zipped) await zipTable(trainOut, zipped, publicOut);
   const cols = new Columns(split.header, file);
   const labelIdx = cols.require(spec.label[0]!, `${where}.label`);
@@ -58,16 +73,24 @@ export const builtinSplitter: Splitter = async (ctx) => {
       const zippedInput = /\.(csv|tsv)\.zip$/i.test(rel);
       if (!(rel.endsWith('.csv') || zippedInput) || !existsSync(src)) continue;
       const name = partFileName(rel, part);
-      if (existsSync(join(ctx.source, name))) throw new ConfigError(`${where}: cannot name the ${part} inputs ${name}: the public folder already has that file`);
+      if (existsSync(join(ctx.source, name)))
+        throw new ConfigError(
+          `${where}: cannot name the ${part} inputs ${name}: the public folder already has that file`,
+        );
       mkdirSync(dirname(join(ctx.outPublic, name)), { recursive: true });
       if (!zippedInput) {
-        if ((await writeInputs(join(ctx.outPublic, name), src, cols, rows)) !== null) result.inputs[part].push(name);
+        if ((await writeInputs(join(ctx.outPublic, name), src, cols, rows)) !== null)
+          result.inputs[part].push(name);
         continue;
       }
       // A zipped test input: the part's copy is zipped the same way (test.tsv.zip → search.tsv.zip).
       const inTable = await unzipTable(src, join(work, 'input.csv'), `${where}: data.testInputs`);
       if ((await writeInputs(join(work, 'part.csv'), join(work, 'input.csv'), cols, rows)) === null) continue;
-      await zipTable(join(work, 'part.csv'), { ...inTable, entry: partFileName(inTable.entry, part) }, join(ctx.outPublic, name));
+      await zipTable(
+        join(work, 'part.csv'),
+        { ...inTable, entry: partFileName(inTable.entry, part) },
+        join(ctx.outPublic, name),
+      );
       result.inputs[part].push(name);
     }
     result.samples[part] = sampleFileName(sampleBase, part);

@@ -20,7 +20,10 @@ export class Columns {
   /** Index of a column the manifest requires (`field` names the manifest field, e.g. split.id). */
   require(name: string, field: string): number {
     const i = this.index.get(name);
-    if (i === undefined) throw new ConfigError(`${field}: column "${name}" is not in ${this.file} (columns: ${this.header.slice(0, 12).join(', ')}${this.header.length > 12 ? ', …' : ''})`);
+    if (i === undefined)
+      throw new ConfigError(
+        `${field}: column "${name}" is not in ${this.file} (columns: ${this.header.slice(0, 12).join(', ')}${this.header.length > 12 ? ', …' : ''})`,
+      );
     return i;
   }
 

@@ -5,7 +5,9 @@ import { globToRegExp } from '@aira/competitions';
 import { listFiles } from './files.js';
 
 /** What a labelled file is, from its first bytes and its name (the built-in splitter reads CSV only). */
-export function fileFormat(path: string): 'csv' | 'zip archive' | 'gzip archive' | 'tar archive' | 'JSON Lines' | 'JSON' | 'binary' {
+export function fileFormat(
+  path: string,
+): 'csv' | 'zip archive' | 'gzip archive' | 'tar archive' | 'JSON Lines' | 'JSON' | 'binary' {
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(512);
   let n: number;
@@ -19,7 +21,10 @@ export function fileFormat(path: string): 'csv' | 'zip archive' | 'gzip archive'
   if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip archive';
   if (n >= 262 && b.subarray(257, 262).toString('latin1') === 'ustar') return 'tar archive';
   const ext = extname(path).toLowerCase();
-  const text = b.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = b
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (ext === '.jsonl' || ext === '.ndjson' || (text.startsWith('{') && ext !== '.csv')) return 'JSON Lines';
   if (ext === '.json' || (text.startsWith('[') && ext !== '.csv')) return 'JSON';
   if (b.includes(0)) return 'binary';
@@ -39,12 +44,19 @@ export function labelledCsv(source: string, rel: string, field: string, shown = 
   if (GLOB.test(rel)) {
     const re = globToRegExp(rel);
     const hits = existsSync(source) ? listFiles(source).filter((f) => re.test(f)) : [];
-    if (hits.length === 0) throw new ConfigError(`${field}: no file in ${source} matches ${shown} (is the data prepared?)`);
-    if (hits.length > 1) throw new ConfigError(`${field}: ${shown} matches ${hits.length} files (${hits.slice(0, 3).join(', ')}${hits.length > 3 ? ', …' : ''}); the built-in splitter splits one CSV, so this competition needs split.method "custom" with an HCE recipe or a plugin split()`);
+    if (hits.length === 0)
+      throw new ConfigError(`${field}: no file in ${source} matches ${shown} (is the data prepared?)`);
+    if (hits.length > 1)
+      throw new ConfigError(
+        `${field}: ${shown} matches ${hits.length} files (${hits.slice(0, 3).join(', ')}${hits.length > 3 ? ', …' : ''}); the built-in splitter splits one CSV, so this competition needs split.method "custom" with an HCE recipe or a plugin split()`,
+      );
     file = join(source, hits[0]!);
   }
   if (!existsSync(file)) throw new ConfigError(`${field}: ${file} is missing (is the data prepared?)`);
   const format = fileFormat(file);
-  if (format !== 'csv' && !(zipped && format === 'zip archive')) throw new ConfigError(`${field}: ${file} is a ${format}, not a CSV; the built-in splitter reads CSV (or a zip of one CSV or TSV) only, so this competition needs split.method "custom" with an HCE recipe or a plugin split()`);
+  if (format !== 'csv' && !(zipped && format === 'zip archive'))
+    throw new ConfigError(
+      `${field}: ${file} is a ${format}, not a CSV; the built-in splitter reads CSV (or a zip of one CSV or TSV) only, so this competition needs split.method "custom" with an HCE recipe or a plugin split()`,
+    );
   return file;
 }

@@ -57,9 +57,15 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   const { spec } = o;
   const where = `${o.manifest}: split`;
   const unit = spec.unit;
-  if (unit.by === 'custom') throw new ConfigError(`${where}.unit: "custom" units need the plugin's split() (or an HCE recipe); the built-in splitter cannot form them`);
+  if (unit.by === 'custom')
+    throw new ConfigError(
+      `${where}.unit: "custom" units need the plugin's split() (or an HCE recipe); the built-in splitter cannot form them`,
+    );
   const format = fileFormat(o.file);
-  if (format !== 'csv') throw new ConfigError(`${where}.labelled: ${o.file} is a ${format}, not a CSV; the built-in splitter reads CSV only`);
+  if (format !== 'csv')
+    throw new ConfigError(
+      `${where}.labelled: ${o.file} is a ${format}, not a CSV; the built-in splitter reads CSV only`,
+    );
   let header: string[] | undefined;
   let cols!: Columns;
   let unitCol = -1;
@@ -72,34 +78,38 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   const unitStratum = new GrowU32();
   const unitRows = new GrowU32();
   let rows = 0;
-  for await (const batch of csvBatches(o.file)) for (const r of batch) {
-    if (!header) {
-      header = r.cells;
-      cols = new Columns(header, o.file);
-      spec.id.forEach((c) => cols.require(c, `${where}.id`));
-      spec.label.forEach((c) => cols.require(c, `${where}.label`));
-      if (unit.by === 'column') unitCol = cols.require(unit.column, `${where}.unit.column`);
-      if (unit.by === 'time') timeCol = cols.require(unit.column, `${where}.unit.column`);
-      if (spec.stratify) strataCol = cols.require(spec.stratify, `${where}.stratify`);
-      continue;
-    }
-    if (unit.by === 'time') {
-      const d = dayOf(r.cell(timeCol));
-      if (!Number.isFinite(d)) throw new ConfigError(`${o.file}:${r.line}: "${unit.column}" is not a date: "${r.cell(timeCol)}" (${where}.unit is a time window)`);
-      rowDay.push(d);
-    } else {
-      const u = unitCol >= 0 ? units.code(r.cell(unitCol)) : rows;
-      if (unitCol < 0 || u === unitRows.length) {
-        unitRows.push(0);
-        // A group's stratum is its first row's value (groups of one class are the usual case).
-        if (strataCol >= 0) unitStratum.push(strata.code(r.cell(strataCol)));
+  for await (const batch of csvBatches(o.file))
+    for (const r of batch) {
+      if (!header) {
+        header = r.cells;
+        cols = new Columns(header, o.file);
+        spec.id.forEach((c) => cols.require(c, `${where}.id`));
+        spec.label.forEach((c) => cols.require(c, `${where}.label`));
+        if (unit.by === 'column') unitCol = cols.require(unit.column, `${where}.unit.column`);
+        if (unit.by === 'time') timeCol = cols.require(unit.column, `${where}.unit.column`);
+        if (spec.stratify) strataCol = cols.require(spec.stratify, `${where}.stratify`);
+        continue;
       }
-      if (unitCol >= 0) rowUnit.push(u);
-      const view = unitRows.view();
-      view[u] = view[u]! + 1;
+      if (unit.by === 'time') {
+        const d = dayOf(r.cell(timeCol));
+        if (!Number.isFinite(d))
+          throw new ConfigError(
+            `${o.file}:${r.line}: "${unit.column}" is not a date: "${r.cell(timeCol)}" (${where}.unit is a time window)`,
+          );
+        rowDay.push(d);
+      } else {
+        const u = unitCol >= 0 ? units.code(r.cell(unitCol)) : rows;
+        if (unitCol < 0 || u === unitRows.length) {
+          unitRows.push(0);
+          // A group's stratum is its first row's value (groups of one class are the usual case).
+          if (strataCol >= 0) unitStratum.push(strata.code(r.cell(strataCol)));
+        }
+        if (unitCol >= 0) rowUnit.push(u);
+        const view = unitRows.view();
+        view[u] = view[u]! + 1;
+      }
+      rows++;
     }
-    rows++;
-  }
   if (!header) throw new ConfigError(`${o.file}: the labelled file is empty (${where}.labelled)`);
 
   // Part of each unit, then of each row.
@@ -111,7 +121,9 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
     // one before it, train = everything earlier; fractions do not apply.
     const w = Number(unit.window.replace(/d$/, ''));
     const last = rowDay.reduce((m, d) => Math.max(m, d), -Infinity);
-    const codes = Uint8Array.from(rowDay, (d) => (d > last - w ? VALIDATION : d > last - 2 * w ? SEARCH : TRAIN));
+    const codes = Uint8Array.from(rowDay, (d) =>
+      d > last - w ? VALIDATION : d > last - 2 * w ? SEARCH : TRAIN,
+    );
     partOfRow = (i) => codes[i]!;
     method = `time windows of ${w} days on ${unit.column}: validation = the last, search = the one before, train = earlier`;
     for (const c of codes) unitCount[c === TRAIN ? 'train' : c === SEARCH ? 'search' : 'validation']++;
@@ -122,7 +134,14 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
       const remap = strata.sortedRemap();
       unitStrata = Uint32Array.from(unitStratum.view(), (c) => remap[c]!);
     }
-    const parts = assignUnits({ units: n, rows: unitRows.view(), strata: unitStrata, fractions: o.fractions, seed: o.seed, maxRowsPerPart: spec.maxRowsPerPart });
+    const parts = assignUnits({
+      units: n,
+      rows: unitRows.view(),
+      strata: unitStrata,
+      fractions: o.fractions,
+      seed: o.seed,
+      maxRowsPerPart: spec.maxRowsPerPart,
+    });
     const ru = rowUnit.view();
     partOfRow = unitCol >= 0 ? (i) => parts[ru[i]!]! : (i) => parts[i]!;
     for (const p of parts) unitCount[p === TRAIN ? 'train' : p === SEARCH ? 'search' : 'validation']++;
@@ -134,32 +153,43 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   const keyIdx = cols.require(keyColumn, `${where}.id`);
   const hidden: Record<HiddenPart, string[][]> = { search: [], validation: [] };
   const hiddenKeys = new Set<string>();
-  const counts: LabelledSplit['counts'] = { train: { rows: 0, units: unitCount.train }, search: { rows: 0, units: unitCount.search }, validation: { rows: 0, units: unitCount.validation } };
+  const counts: LabelledSplit['counts'] = {
+    train: { rows: 0, units: unitCount.train },
+    search: { rows: 0, units: unitCount.search },
+    validation: { rows: 0, units: unitCount.validation },
+  };
   const out = new CsvWriter(o.trainOut);
   let i = -1;
   try {
-    for await (const batch of csvBatches(o.file)) for (const r of batch) {
-      if (i < 0) {
-        await out.raw(r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`);
-        i = 0;
-        continue;
+    for await (const batch of csvBatches(o.file))
+      for (const r of batch) {
+        if (i < 0) {
+          await out.raw(r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`);
+          i = 0;
+          continue;
+        }
+        const p = partOfRow(i++);
+        if (p === TRAIN) {
+          const full = o.trainRow
+            ? out.push(csvLine(o.trainRow(r.cells, counts.train.rows)))
+            : out.push(r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`);
+          if (full) await out.flush();
+          counts.train.rows++;
+        } else {
+          const name: HiddenPart = p === SEARCH ? 'search' : 'validation';
+          counts[name].rows++;
+          hidden[name].push(r.cells);
+          hiddenKeys.add(r.cells[keyIdx]!);
+        }
       }
-      const p = partOfRow(i++);
-      if (p === TRAIN) {
-        const full = o.trainRow ? out.push(csvLine(o.trainRow(r.cells, counts.train.rows))) : out.push(r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`);
-        if (full) await out.flush();
-        counts.train.rows++;
-      } else {
-        const name: HiddenPart = p === SEARCH ? 'search' : 'validation';
-        counts[name].rows++;
-        hidden[name].push(r.cells);
-        hiddenKeys.add(r.cells[keyIdx]!);
-      }
-    }
   } finally {
     await out.close();
   }
-  if (i !== rows) throw new ConfigError(`${o.file} changed while it was being split (${rows} rows, then ${i})`);
-  if (counts.search.rows === 0 || counts.validation.rows === 0) throw new ConfigError(`${where}: a hidden part came out empty (search ${counts.search.rows} rows, validation ${counts.validation.rows}); the labelled data is too small or too short in time`);
+  if (i !== rows)
+    throw new ConfigError(`${o.file} changed while it was being split (${rows} rows, then ${i})`);
+  if (counts.search.rows === 0 || counts.validation.rows === 0)
+    throw new ConfigError(
+      `${where}: a hidden part came out empty (search ${counts.search.rows} rows, validation ${counts.validation.rows}); the labelled data is too small or too short in time`,
+    );
   return { header, hidden, counts, hiddenKeys, keyColumn, method };
 }

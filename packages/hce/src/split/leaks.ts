@@ -35,16 +35,25 @@ function columnsOf(leak: Leak, labels: readonly string[]): string[] | null {
  * array of objects, JSON Lines) are stripped; anything else that must be stripped is withheld,
  * since HCE cannot rewrite it safely. Returns the outcome (null: nothing to do).
  */
-export async function applyLeak(src: string, dst: string, rel: string, leak: Leak, labels: readonly string[], hidden: HiddenRows | null | 'none'): Promise<LeakOutcome> {
+export async function applyLeak(
+  src: string,
+  dst: string,
+  rel: string,
+  leak: Leak,
+  labels: readonly string[],
+  hidden: HiddenRows | null | 'none',
+): Promise<LeakOutcome> {
   const base = { path: rel, action: leak.action, reason: leak.reason };
   if (leak.action === 'withhold') return { ...base, outcome: 'withheld' };
   const drop = columnsOf(leak, labels);
-  if (leak.action === 'drop-columns' && !drop) return { ...base, outcome: 'withheld', note: 'drop-columns without columns' };
+  if (leak.action === 'drop-columns' && !drop)
+    return { ...base, outcome: 'withheld', note: 'drop-columns without columns' };
   if (leak.action === 'strip-hidden-rows') {
     // No hidden part (the no-HCE folder): nothing of this file is hidden.
     if (hidden === 'none') return { ...base, outcome: 'stripped', note: NO_HIDDEN_ROWS };
     // A splitter that does not say which rows it hid: the file cannot be stripped, so it is withheld.
-    if (hidden === null) return { ...base, outcome: 'withheld', note: 'the splitter did not say which rows are hidden' };
+    if (hidden === null)
+      return { ...base, outcome: 'withheld', note: 'the splitter did not say which rows are hidden' };
   }
   const keys = hidden as HiddenRows;
   const ext = extname(src).toLowerCase();
@@ -65,7 +74,11 @@ export async function applyLeak(src: string, dst: string, rel: string, leak: Lea
             const key = keys.keyColumns.find((c) => header.includes(c));
             if (key === undefined) {
               await out.close();
-              return { ...base, outcome: 'withheld', note: `no column to match hidden rows (${keys.keyColumns.join(', ')})` };
+              return {
+                ...base,
+                outcome: 'withheld',
+                note: `no column to match hidden rows (${keys.keyColumns.join(', ')})`,
+              };
             }
             const k = header.indexOf(key);
             keep = (cells) => !keys.keys.has(cells[k]!);
@@ -93,7 +106,8 @@ export async function applyLeak(src: string, dst: string, rel: string, leak: Lea
       return { ...base, outcome: 'withheld', note: 'not a list of records' };
     }
     let rows = records as Array<Record<string, unknown>>;
-    if (drop) rows = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !drop.includes(k))));
+    if (drop)
+      rows = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !drop.includes(k))));
     else {
       const key = keys.keyColumns.find((c) => rows.some((r) => c in r));
       if (key === undefined) return { ...base, outcome: 'withheld', note: 'no field to match hidden rows' };

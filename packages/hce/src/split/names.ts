@@ -11,7 +11,8 @@ export function partFileName(rel: string, part: HiddenPart): string {
   const m = /test/i.exec(base);
   let name: string;
   if (m) {
-    const word = m[0] === 'TEST' ? part.toUpperCase() : m[0][0] === 'T' ? part[0]!.toUpperCase() + part.slice(1) : part;
+    const word =
+      m[0] === 'TEST' ? part.toUpperCase() : m[0][0] === 'T' ? part[0]!.toUpperCase() + part.slice(1) : part;
     const at = base.toLowerCase().lastIndexOf('test');
     name = base.slice(0, at) + word + base.slice(at + 4);
   } else name = `${part}_${base}`;

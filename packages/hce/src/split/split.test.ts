@@ -63,13 +63,17 @@ describe('assignUnits (reference/aira2.md §2: one 80/10/10 split)', () => {
     };
     for (const s of [0, 1, 2]) {
       const overall = strata.filter((x) => x === s).length / strata.length;
-      for (const code of [TRAIN, SEARCH, VALIDATION]) expect(Math.abs(share(code, s) - overall)).toBeLessThan(0.006);
+      for (const code of [TRAIN, SEARCH, VALIDATION])
+        expect(Math.abs(share(code, s) - overall)).toBeLessThan(0.006);
     }
     // Unstratified, the rare class drifts more in some part at this size (the test would catch a no-op).
     const plain = assignUnits({ units: strata.length, fractions: F, seed: 0 });
     const drift = [SEARCH, VALIDATION].map((code) => {
       const idx = [...plain.keys()].filter((i) => plain[i] === code);
-      return Math.abs(idx.filter((i) => strata[i] === 2).length / idx.length - strata.filter((x) => x === 2).length / strata.length);
+      return Math.abs(
+        idx.filter((i) => strata[i] === 2).length / idx.length -
+          strata.filter((x) => x === 2).length / strata.length,
+      );
     });
     expect(Math.max(...drift)).toBeGreaterThan(0.006);
   });
@@ -83,7 +87,9 @@ describe('assignUnits (reference/aira2.md §2: one 80/10/10 split)', () => {
 
   it('refuses what cannot be split, naming the sizes', () => {
     expect(() => assignUnits({ units: 2, fractions: F, seed: 0 })).toThrow(/cannot split 2 unit/);
-    expect(() => assignUnits({ units: 4, fractions: { train: 0.2, search: 0.4, validation: 0.4 }, seed: 0 })).toThrow(/nothing would be left to train on/);
+    expect(() =>
+      assignUnits({ units: 4, fractions: { train: 0.2, search: 0.4, validation: 0.4 }, seed: 0 }),
+    ).toThrow(/nothing would be left to train on/);
   });
 
   it('apportions by largest remainder, never over a group', () => {
@@ -107,7 +113,14 @@ describe('splitLabelled: the built-in split of a labelled CSV', () => {
   const file = writeCsv(join(tmp, 'train.csv'), ['id', 'group', 'label', 'date', 'x'], rows);
 
   const run = (over: Partial<SplitSpec>, seed = 0, out = 'out.csv') =>
-    splitLabelled({ file, trainOut: join(tmp, out), spec: spec(over), fractions: F, seed, manifest: 'm.json' });
+    splitLabelled({
+      file,
+      trainOut: join(tmp, out),
+      spec: spec(over),
+      fractions: F,
+      seed,
+      manifest: 'm.json',
+    });
 
   it('copies train rows byte for byte and keeps hidden rows out of the train file', async () => {
     const s = await run({});
@@ -115,8 +128,14 @@ describe('splitLabelled: the built-in split of a labelled CSV', () => {
     const original = await readCsvRecords(file);
     expect(train.header.raw).toBe(original.header.raw);
     const hidden = new Set([...s.hidden.search, ...s.hidden.validation].map((r) => r[0]));
-    expect(train.rows.map((r) => r.raw)).toEqual(original.rows.filter((r) => !hidden.has(r.cells[0])).map((r) => r.raw));
-    expect(s.counts).toEqual({ train: { rows: 240, units: 240 }, search: { rows: 30, units: 30 }, validation: { rows: 30, units: 30 } });
+    expect(train.rows.map((r) => r.raw)).toEqual(
+      original.rows.filter((r) => !hidden.has(r.cells[0])).map((r) => r.raw),
+    );
+    expect(s.counts).toEqual({
+      train: { rows: 240, units: 240 },
+      search: { rows: 30, units: 30 },
+      validation: { rows: 30, units: 30 },
+    });
   });
 
   it('never puts a group in two parts', async () => {
@@ -153,7 +172,9 @@ describe('splitLabelled: the built-in split of a labelled CSV', () => {
   });
 
   it('names the manifest field and file when a column is missing', async () => {
-    await expect(run({ unit: { by: 'column', column: 'patient' } })).rejects.toThrow(/m\.json: split\.unit\.column: column "patient" is not in .*train\.csv/);
+    await expect(run({ unit: { by: 'column', column: 'patient' } })).rejects.toThrow(
+      /m\.json: split\.unit\.column: column "patient" is not in .*train\.csv/,
+    );
     await expect(run({ stratify: 'klass' })).rejects.toThrow(/split\.stratify: column "klass"/);
   });
 });

@@ -41,17 +41,29 @@ export async function unzipTable(zip: string, csvOut: string, field: string): Pr
       tsv = /\.tsv$/i.test(name);
       return (chunk, final) => {
         if (!tsv) out.write(chunk);
-        else tsvLines(decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)) + (final ? decoder.end() : ''), final);
+        else
+          tsvLines(
+            decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)) +
+              (final ? decoder.end() : ''),
+            final,
+          );
       };
     },
     async () => {
       if (out.writableNeedDrain) await new Promise<void>((r) => out.once('drain', r));
     },
   );
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  const how = 'the built-in splitter reads CSV only (or a zip of one CSV or TSV), so this competition needs split.method "custom" with an HCE recipe or a plugin split()';
-  if (entries.length !== 1) throw new ConfigError(`${field}: ${zip} is a zip archive of ${entries.length} files (${entries.slice(0, 3).join(', ')}); ${how}`);
-  if (!/\.(csv|tsv)$/i.test(entries[0]!)) throw new ConfigError(`${field}: ${zip} is a zip archive of ${entries[0]}, not a CSV or TSV; ${how}`);
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+  const how =
+    'the built-in splitter reads CSV only (or a zip of one CSV or TSV), so this competition needs split.method "custom" with an HCE recipe or a plugin split()';
+  if (entries.length !== 1)
+    throw new ConfigError(
+      `${field}: ${zip} is a zip archive of ${entries.length} files (${entries.slice(0, 3).join(', ')}); ${how}`,
+    );
+  if (!/\.(csv|tsv)$/i.test(entries[0]!))
+    throw new ConfigError(`${field}: ${zip} is a zip archive of ${entries[0]}, not a CSV or TSV; ${how}`);
   return { entry: entries[0]!, tsv };
 }
 
@@ -60,7 +72,9 @@ export async function zipTable(csv: string, table: ZippedTable, zipOut: string):
   const zip = new ZipWriter(zipOut);
   const entry = zip.entry(table.entry);
   for await (const batch of csvBatches(csv)) {
-    const text = batch.map((r) => (table.tsv ? `${r.cells.join('\t')}\n` : r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`)).join('');
+    const text = batch
+      .map((r) => (table.tsv ? `${r.cells.join('\t')}\n` : r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`))
+      .join('');
     await entry.push(text);
   }
   await entry.push(new Uint8Array(0), true);

@@ -17,7 +17,10 @@ export interface AdversaryReport {
 }
 
 export function parseReport(output: string): AdversaryReport {
-  const line = output.split('\n').reverse().find((l) => l.startsWith('HCE-ADVERSARY '));
+  const line = output
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('HCE-ADVERSARY '));
   if (!line) throw new Error(`no adversary report in the output:\n${output.slice(-2000)}`);
   return JSON.parse(line.slice('HCE-ADVERSARY '.length)) as AdversaryReport;
 }
@@ -33,7 +36,12 @@ export function parseReport(output: string): AdversaryReport {
  * the scan reads the data. It stops at the first hidden value (an attacker needs one), else walks
  * everything within its time budget and says whether it got through.
  */
-export function adversaryScript(dir: string, hidden: readonly string[], control: readonly string[], budgetS = 150): string {
+export function adversaryScript(
+  dir: string,
+  hidden: readonly string[],
+  control: readonly string[],
+  budgetS = 150,
+): string {
   const path = join(dir, 'adversary.py');
   writeFileSync(
     path,

@@ -18,7 +18,13 @@ export { writeCsv, writeFile } from '@aira/synth';
 export const fixtureRng = (seed: number) => new SynthRng(seed, 'fixture');
 
 /** The five low-complexity MLE-bench-30 competitions whose split these tests check in detail. */
-export const FIVE = ['aptos2019-blindness-detection', 'mlsp-2013-birds', 'new-york-city-taxi-fare-prediction', 'nomad2018-predict-transparent-conductors', 'spooky-author-identification'];
+export const FIVE = [
+  'aptos2019-blindness-detection',
+  'mlsp-2013-birds',
+  'new-york-city-taxi-fare-prediction',
+  'nomad2018-predict-transparent-conductors',
+  'spooky-author-identification',
+];
 
 /** The repository's competition registry (real manifests), loaded once per test file. */
 let registry: Promise<Registry> | undefined;

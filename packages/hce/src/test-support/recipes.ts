@@ -65,7 +65,7 @@ export function publicTexts(dir: string): Map<string, string> {
 export function untar(buf: Uint8Array): Array<[string, Uint8Array]> {
   const out: Array<[string, Uint8Array]> = [];
   const dec = new TextDecoder();
-  for (let off = 0; off + 512 <= buf.length; ) {
+  for (let off = 0; off + 512 <= buf.length;) {
     const h = buf.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
     const name = dec.decode(h.subarray(0, 100)).replace(/\0.*$/s, '');
@@ -73,30 +73,47 @@ export function untar(buf: Uint8Array): Array<[string, Uint8Array]> {
     const size = parseInt(dec.decode(h.subarray(124, 136)).replace(/\0.*$/s, '').trim() || '0', 8);
     const type = String.fromCharCode(h[156]!);
     off += 512;
-    if (type === '0' || type === '\0') out.push([prefix ? `${prefix}/${name}` : name, buf.slice(off, off + size)]);
+    if (type === '0' || type === '\0')
+      out.push([prefix ? `${prefix}/${name}` : name, buf.slice(off, off + size)]);
     off += Math.ceil(size / 512) * 512;
   }
   return out;
 }
 
 /** No secret string occurs in any public file (archives opened) but those `except` names; names the file when one does. */
-export function expectNoSecrets(publicDir: string, secrets: Iterable<string>, except: (name: string) => boolean = () => false): void {
+export function expectNoSecrets(
+  publicDir: string,
+  secrets: Iterable<string>,
+  except: (name: string) => boolean = () => false,
+): void {
   const texts = publicTexts(publicDir);
   const list = [...secrets];
   expect(list.length).toBeGreaterThan(0);
   for (const [name, text] of texts) {
     if (except(name)) continue;
-    for (const s of list) if (text.includes(s)) expect.fail(`hidden value ${JSON.stringify(s)} is in public file ${name}`);
+    for (const s of list)
+      if (text.includes(s)) expect.fail(`hidden value ${JSON.stringify(s)} is in public file ${name}`);
   }
 }
 
 /** Hidden parts each hold round(10 %) of the units and no unit is in two parts. */
-export function expectPartition(units: Record<'train' | 'search' | 'validation', readonly string[]>, tolerance = 1): void {
-  const sets = Object.fromEntries(Object.entries(units).map(([k, v]) => [k, new Set(v)])) as Record<string, Set<string>>;
-  for (const [a, b] of [['train', 'search'], ['train', 'validation'], ['search', 'validation']] as const) {
+export function expectPartition(
+  units: Record<'train' | 'search' | 'validation', readonly string[]>,
+  tolerance = 1,
+): void {
+  const sets = Object.fromEntries(Object.entries(units).map(([k, v]) => [k, new Set(v)])) as Record<
+    string,
+    Set<string>
+  >;
+  for (const [a, b] of [
+    ['train', 'search'],
+    ['train', 'validation'],
+    ['search', 'validation'],
+  ] as const) {
     const both = [...sets[a]!].filter((u) => sets[b]!.has(u));
     expect(both, `units in both ${a} and ${b}`).toEqual([]);
   }
   const total = sets['train']!.size + sets['search']!.size + sets['validation']!.size;
-  for (const p of ['search', 'validation']) expect(Math.abs(sets[p]!.size - total * 0.1)).toBeLessThanOrEqual(tolerance);
+  for (const p of ['search', 'validation'])
+    expect(Math.abs(sets[p]!.size - total * 0.1)).toBeLessThanOrEqual(tolerance);
 }

@@ -30,13 +30,36 @@ export async function toyCompetition(root: string, o: ToyOptions = {}): Promise<
   const train = Array.from({ length: n }, (_, i) => row(i));
   const test = Array.from({ length: 20 }, (_, i) => row(n + i));
   writeCsv(join(pub, 'train.csv'), ['id', 'patient', 'f1', 'label'], train);
-  writeCsv(join(pub, 'test.csv'), ['id', 'patient', 'f1'], test.map((r) => r.slice(0, 3)));
-  writeCsv(join(pub, 'sample_submission.csv'), ['id', 'label'], test.map((r) => [r[0]!, 'no']));
-  writeCsv(join(priv, 'test.csv'), ['id', 'label'], test.map((r) => [r[0]!, r[3]!]));
+  writeCsv(
+    join(pub, 'test.csv'),
+    ['id', 'patient', 'f1'],
+    test.map((r) => r.slice(0, 3)),
+  );
+  writeCsv(
+    join(pub, 'sample_submission.csv'),
+    ['id', 'label'],
+    test.map((r) => [r[0]!, 'no']),
+  );
+  writeCsv(
+    join(priv, 'test.csv'),
+    ['id', 'label'],
+    test.map((r) => [r[0]!, r[3]!]),
+  );
   // Side tables: per-patient notes that carry the label, per-row metadata, an annotation dump.
-  writeCsv(join(pub, 'patient_notes.csv'), ['patient', 'note'], [...new Set(train.map((r) => r[1]!))].map((p) => [p, `note for ${p}`]));
-  writeCsv(join(pub, 'row_meta.csv'), ['id', 'label', 'extra'], train.map((r) => [r[0]!, r[3]!, 'x']));
-  writeFile(join(pub, 'annotations/dump.json'), JSON.stringify(train.map((r) => ({ id: r[0], label: r[3] }))));
+  writeCsv(
+    join(pub, 'patient_notes.csv'),
+    ['patient', 'note'],
+    [...new Set(train.map((r) => r[1]!))].map((p) => [p, `note for ${p}`]),
+  );
+  writeCsv(
+    join(pub, 'row_meta.csv'),
+    ['id', 'label', 'extra'],
+    train.map((r) => [r[0]!, r[3]!, 'x']),
+  );
+  writeFile(
+    join(pub, 'annotations/dump.json'),
+    JSON.stringify(train.map((r) => ({ id: r[0], label: r[3] }))),
+  );
   writeFile(join(pub, 'description.md'), `# Toy\n\nPredict the label.\n`);
   const dir = join(root, 'plugin', id);
   writeFile(

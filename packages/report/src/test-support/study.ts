@@ -18,7 +18,11 @@ export interface FakeCandidate {
   leaderboard?: 'file' | 'mlebench';
 }
 
-export function candidateRecord(c: FakeCandidate, direction: 'maximize' | 'minimize', workerId = 'wrk-a'): CandidateRecord {
+export function candidateRecord(
+  c: FakeCandidate,
+  direction: 'maximize' | 'minimize',
+  workerId = 'wrk-a',
+): CandidateRecord {
   const sha = (c.id + '0'.repeat(64)).slice(0, 64).replace(/[^0-9a-f]/g, 'a');
   return {
     id: c.id,
@@ -38,7 +42,14 @@ export function candidateRecord(c: FakeCandidate, direction: 'maximize' | 'minim
       test: c.test ?? null,
       details: {
         direction,
-        test: { score: c.test ?? null, valid: c.test !== null, percentileRank: c.percentileRank ?? 0, medal: c.medal ?? null, aboveMedian: (c.percentileRank ?? 0) > 50, leaderboard: { kind: c.leaderboard ?? 'file', file: '/x/leaderboard.csv', exact: true } },
+        test: {
+          score: c.test ?? null,
+          valid: c.test !== null,
+          percentileRank: c.percentileRank ?? 0,
+          medal: c.medal ?? null,
+          aboveMedian: (c.percentileRank ?? 0) > 50,
+          leaderboard: { kind: c.leaderboard ?? 'file', file: '/x/leaderboard.csv', exact: true },
+        },
         protection: { sandbox: 'none', protected: false },
       },
     },
@@ -58,13 +69,21 @@ export interface FakeRun {
 }
 
 /** Writes a study folder (study.json, each run's manifest.json and journal.jsonl) as the coordinator lays it out. */
-export function writeStudy(runs: FakeRun[], opts: { suite?: string; budgetMs?: number; agent?: string } = {}): string {
+export function writeStudy(
+  runs: FakeRun[],
+  opts: { suite?: string; budgetMs?: number; agent?: string } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'aira-report-'));
   const study = {
     studyId: 'study-1',
     createdAt: '2026-01-01T00:00:00.000Z',
     airaVersion: '0.1.0',
-    config: { suite: opts.suite, agent: { name: opts.agent ?? 'template' }, search: { policy: 'evolution' }, budget: { wallClock: opts.budgetMs ?? 60_000 } },
+    config: {
+      suite: opts.suite,
+      agent: { name: opts.agent ?? 'template' },
+      search: { policy: 'evolution' },
+      budget: { wallClock: opts.budgetMs ?? 60_000 },
+    },
     provenance: {},
     runs: runs.map((r) => ({ runId: r.runId, competition: r.competition, seed: 0 })),
   };
@@ -72,18 +91,56 @@ export function writeStudy(runs: FakeRun[], opts: { suite?: string; budgetMs?: n
   for (const r of runs) {
     const runDir = join(dir, r.runId);
     mkdirSync(runDir, { recursive: true });
-    writeFileSync(join(runDir, 'manifest.json'), JSON.stringify({ agent: opts.agent ?? 'template', evaluator: 'hce' }));
+    writeFileSync(
+      join(runDir, 'manifest.json'),
+      JSON.stringify({ agent: opts.agent ?? 'template', evaluator: 'hce' }),
+    );
     const bodies: Array<[number, EventBody]> = [
-      [0, { type: 'run.started', studyId: 'study-1', runId: r.runId, seed: 0, competition: r.competition, policy: 'evolution', search: {}, direction: 'maximize' }],
-      [0, { type: 'worker.joined', workerId: 'wrk-a', info: { address: '127.0.0.1:1', source: 'local', sandbox: r.sandbox ?? 'none' } }],
+      [
+        0,
+        {
+          type: 'run.started',
+          studyId: 'study-1',
+          runId: r.runId,
+          seed: 0,
+          competition: r.competition,
+          policy: 'evolution',
+          search: {},
+          direction: 'maximize',
+        },
+      ],
+      [
+        0,
+        {
+          type: 'worker.joined',
+          workerId: 'wrk-a',
+          info: { address: '127.0.0.1:1', source: 'local', sandbox: r.sandbox ?? 'none' },
+        },
+      ],
     ];
     for (const c of r.candidates) {
       const rec = candidateRecord(c, r.direction);
-      bodies.push([c.at, { type: 'job.created', job: { id: rec.jobId, index: bodies.length, operator: rec.operator, parents: rec.parents, seed: 0, debugDepth: 0 } }]);
+      bodies.push([
+        c.at,
+        {
+          type: 'job.created',
+          job: {
+            id: rec.jobId,
+            index: bodies.length,
+            operator: rec.operator,
+            parents: rec.parents,
+            seed: 0,
+            debugDepth: 0,
+          },
+        },
+      ]);
       bodies.push([c.at, { type: 'candidate.added', candidate: rec }]);
     }
-    if (r.endedAt !== undefined) bodies.push([r.endedAt, { type: 'run.ended', reason: 'budget', finalPick: null }]);
-    const events = bodies.map(([active, body], seq) => ({ seq, t: 1_000_000 + active, active, ...body }) as JournalEvent);
+    if (r.endedAt !== undefined)
+      bodies.push([r.endedAt, { type: 'run.ended', reason: 'budget', finalPick: null }]);
+    const events = bodies.map(
+      ([active, body], seq) => ({ seq, t: 1_000_000 + active, active, ...body }) as JournalEvent,
+    );
     writeFileSync(join(runDir, 'journal.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
   return dir;

@@ -12,8 +12,16 @@ export const aptos2019BlindnessDetection: SynthWriter = (ctx) => {
   const train = all.slice(0, size);
   const test = all.slice(size);
   writeCsv(pub('train.csv'), ['id_code', 'diagnosis'], train);
-  writeCsv(pub('test.csv'), ['id_code'], test.map((r) => [r[0]]));
-  writeCsv(pub('sample_submission.csv'), ['id_code', 'diagnosis'], test.map((r) => [r[0], 0]));
+  writeCsv(
+    pub('test.csv'),
+    ['id_code'],
+    test.map((r) => [r[0]]),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['id_code', 'diagnosis'],
+    test.map((r) => [r[0], 0]),
+  );
   writeCsv(priv('test.csv'), ['id_code', 'diagnosis'], test);
   for (const [id] of train) writeFile(pub('train_images', `${id}.png`), png(level(rng)));
   for (const [id] of test) writeFile(pub('test_images', `${id}.png`), png(level(rng)));

@@ -19,8 +19,16 @@ export const bmsMolecularTranslation: SynthWriter = (ctx) => {
   const test = all.slice(size);
   const nested = (dir: string, id: string) => pub(dir, id[0]!, id[1]!, id[2]!, `${id}.png`);
   writeCsv(pub('train_labels.csv'), ['image_id', 'InChI'], train);
-  writeCsv(pub('extra_approved_InChIs.csv'), ['InChI'], Array.from({ length: Math.ceil(size / 4) }, () => [inchi(rng)]));
-  writeCsv(pub('sample_submission.csv'), ['image_id', 'InChI'], test.map(([id]) => [id, 'InChI=1S/H2O/h1H2']));
+  writeCsv(
+    pub('extra_approved_InChIs.csv'),
+    ['InChI'],
+    Array.from({ length: Math.ceil(size / 4) }, () => [inchi(rng)]),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['image_id', 'InChI'],
+    test.map(([id]) => [id, 'InChI=1S/H2O/h1H2']),
+  );
   writeCsv(priv('test.csv'), ['image_id', 'InChI'], test);
   for (const [id] of train) writeFile(nested('train', id), png(level(rng)));
   for (const [id] of test) writeFile(nested('test', id), png(level(rng)));

@@ -14,8 +14,16 @@ export const dogBreedIdentification: SynthWriter = (ctx) => {
   const train = all.slice(0, size);
   const test = all.slice(size);
   writeCsv(pub('labels.csv'), ['id', 'breed'], train);
-  writeCsv(priv('test.csv'), ['id', ...BREEDS], test.map(([id, b]) => [id, ...oneHot(BREEDS, b)]));
-  writeCsv(pub('sample_submission.csv'), ['id', ...BREEDS], test.map(([id]) => [id, ...BREEDS.map(() => 1 / BREEDS.length)]));
+  writeCsv(
+    priv('test.csv'),
+    ['id', ...BREEDS],
+    test.map(([id, b]) => [id, ...oneHot(BREEDS, b)]),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['id', ...BREEDS],
+    test.map(([id]) => [id, ...BREEDS.map(() => 1 / BREEDS.length)]),
+  );
   for (const [id] of train) writeFile(pub('train', `${id}.jpg`), jpeg(level(rng)));
   for (const [id] of test) writeFile(pub('test', `${id}.jpg`), jpeg(level(rng)));
 };

@@ -20,5 +20,9 @@ export const dogsVsCatsReduxKernelsEdition: SynthWriter = (ctx) => {
   writeZip(pub('train.zip'), train);
   writeZip(pub('test.zip'), Object.fromEntries(test.map(([id]) => [`test/${id}.jpg`, jpeg(level(rng))])));
   writeCsv(priv('answers.csv'), ['id', 'label'], test);
-  writeCsv(pub('sample_submission.csv'), ['id', 'label'], test.map(([id]) => [id, 0.5]));
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['id', 'label'],
+    test.map(([id]) => [id, 0.5]),
+  );
 };

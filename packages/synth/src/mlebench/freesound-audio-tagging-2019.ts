@@ -4,7 +4,16 @@ import type { SynthRng } from '../rng.js';
 import type { SynthWriter } from '../types.js';
 
 /** A few of the competition's 80 class names (the grader takes the class columns from the answers). */
-const CLASSES = ['Accelerating_and_revving_and_vroom', 'Accordion', 'Acoustic_guitar', 'Applause', 'Bark', 'Bass_drum', 'Bass_guitar', 'Bicycle_bell'];
+const CLASSES = [
+  'Accelerating_and_revving_and_vroom',
+  'Accordion',
+  'Acoustic_guitar',
+  'Applause',
+  'Bark',
+  'Bass_drum',
+  'Bass_guitar',
+  'Bicycle_bell',
+];
 
 /** A tiny RIFF/WAVE header with a few random samples. */
 function fakeWav(rng: SynthRng): Uint8Array {
@@ -20,15 +29,34 @@ function fakeWav(rng: SynthRng): Uint8Array {
  * class); answers are the test clips multi-hot in the class order. `size` = curated clips.
  */
 export const freesoundAudioTagging2019: SynthWriter = ({ root, rng, size }) => {
-  const clip = () => ({ fname: `${rng.hex(8)}.wav`, labels: [...new Set(Array.from({ length: 1 + rng.int(2) }, () => rng.pick(CLASSES)))], wav: fakeWav(rng) });
+  const clip = () => ({
+    fname: `${rng.hex(8)}.wav`,
+    labels: [...new Set(Array.from({ length: 1 + rng.int(2) }, () => rng.pick(CLASSES)))],
+    wav: fakeWav(rng),
+  });
   const curated = Array.from({ length: size }, clip);
   const noisy = Array.from({ length: Math.round(size / 2) }, clip);
   const test = Array.from({ length: Math.max(4, Math.round(size / 8)) }, clip);
-  for (const [name, clips] of [['train_curated', curated], ['train_noisy', noisy]] as const) {
-    writeCsv(join(root, `public/${name}.csv`), ['fname', 'labels'], clips.map((c) => [c.fname, c.labels.join(',')]));
+  for (const [name, clips] of [
+    ['train_curated', curated],
+    ['train_noisy', noisy],
+  ] as const) {
+    writeCsv(
+      join(root, `public/${name}.csv`),
+      ['fname', 'labels'],
+      clips.map((c) => [c.fname, c.labels.join(',')]),
+    );
     writeZip(join(root, `public/${name}.zip`), Object.fromEntries(clips.map((c) => [c.fname, c.wav])));
   }
   writeZip(join(root, 'public/test.zip'), Object.fromEntries(test.map((c) => [c.fname, c.wav])));
-  writeCsv(join(root, 'public/sample_submission.csv'), ['fname', ...CLASSES], test.map((c) => [c.fname, ...CLASSES.map(() => 0)]));
-  writeCsv(join(root, 'private/test.csv'), ['fname', ...CLASSES], test.map((c) => [c.fname, ...CLASSES.map((k) => (c.labels.includes(k) ? 1 : 0))]));
+  writeCsv(
+    join(root, 'public/sample_submission.csv'),
+    ['fname', ...CLASSES],
+    test.map((c) => [c.fname, ...CLASSES.map(() => 0)]),
+  );
+  writeCsv(
+    join(root, 'private/test.csv'),
+    ['fname', ...CLASSES],
+    test.map((c) => [c.fname, ...CLASSES.map((k) => (c.labels.includes(k) ? 1 : 0))]),
+  );
 };

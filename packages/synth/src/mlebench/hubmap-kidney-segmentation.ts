@@ -3,7 +3,24 @@ import { writeCsv, writeFile } from '../write.js';
 import type { SynthRng } from '../rng.js';
 import type { SynthWriter } from '../types.js';
 
-const INFO = ['image_file', 'width_pixels', 'height_pixels', 'anatomical_structures_segmention_file', 'glomerulus_segmentation_file', 'patient_number', 'race', 'ethnicity', 'sex', 'age', 'weight_kilograms', 'height_centimeters', 'bmi_kg/m^2', 'laterality', 'percentage cortex', 'percentage medulla'];
+const INFO = [
+  'image_file',
+  'width_pixels',
+  'height_pixels',
+  'anatomical_structures_segmention_file',
+  'glomerulus_segmentation_file',
+  'patient_number',
+  'race',
+  'ethnicity',
+  'sex',
+  'age',
+  'weight_kilograms',
+  'height_centimeters',
+  'bmi_kg/m^2',
+  'laterality',
+  'percentage cortex',
+  'percentage medulla',
+];
 
 /** A column-major run-length encoding (1-based start, length pairs) of a few random runs. */
 function rle(rng: SynthRng, w: number, h: number): string {
@@ -32,19 +49,85 @@ export const hubmapKidneySegmentation: SynthWriter = ({ root, rng, size }) => {
   };
   const train = Array.from({ length: size }, image);
   const test = Array.from({ length: 3 }, image);
-  writeCsv(join(root, 'public/train.csv'), ['id', 'encoding'], train.map((i) => [i.id, i.encoding]));
-  writeCsv(join(root, 'public/HuBMAP-20-dataset_information.csv'), INFO, [...train, ...test].map((i) => [`${i.id}.tiff`, i.w, i.h, `${i.id}-anatomical-structure.json`, `${i.id}.json`, i.patient, 'White', 'Not Hispanic or Latino', rng.pick(['Male', 'Female']), 40 + rng.int(40), 70 + rng.int(40), 160 + rng.int(30), (20 + 10 * rng.float()).toFixed(1), rng.pick(['Left', 'Right']), 50 + rng.int(30), 20 + rng.int(30)]));
+  writeCsv(
+    join(root, 'public/train.csv'),
+    ['id', 'encoding'],
+    train.map((i) => [i.id, i.encoding]),
+  );
+  writeCsv(
+    join(root, 'public/HuBMAP-20-dataset_information.csv'),
+    INFO,
+    [...train, ...test].map((i) => [
+      `${i.id}.tiff`,
+      i.w,
+      i.h,
+      `${i.id}-anatomical-structure.json`,
+      `${i.id}.json`,
+      i.patient,
+      'White',
+      'Not Hispanic or Latino',
+      rng.pick(['Male', 'Female']),
+      40 + rng.int(40),
+      70 + rng.int(40),
+      160 + rng.int(30),
+      (20 + 10 * rng.float()).toFixed(1),
+      rng.pick(['Left', 'Right']),
+      50 + rng.int(30),
+      20 + rng.int(30),
+    ]),
+  );
   const sample = test.map((i) => [i.id, '']);
   writeCsv(join(root, 'public/sample_submission.csv'), ['id', 'predicted'], sample);
   writeCsv(join(root, 'public/test/sample_submission.csv'), ['id', 'predicted'], sample);
-  writeCsv(join(root, 'private/test.csv'), ['id', 'encoding', 'width_pixels', 'height_pixels'], test.map((i) => [i.id, i.encoding, i.w, i.h]));
-  writeCsv(join(root, 'private/gold_submission.csv'), ['id', 'predicted'], test.map((i) => [i.id, i.encoding]));
-  for (const [dir, imgs] of [['train', train], ['test', test]] as const) {
+  writeCsv(
+    join(root, 'private/test.csv'),
+    ['id', 'encoding', 'width_pixels', 'height_pixels'],
+    test.map((i) => [i.id, i.encoding, i.w, i.h]),
+  );
+  writeCsv(
+    join(root, 'private/gold_submission.csv'),
+    ['id', 'predicted'],
+    test.map((i) => [i.id, i.encoding]),
+  );
+  for (const [dir, imgs] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     for (const i of imgs) {
-      writeFile(join(root, 'public', dir, `${i.id}.tiff`), Uint8Array.from([0x49, 0x49, 0x2a, 0x00, ...Array.from({ length: 32 }, () => rng.int(256))]));
+      writeFile(
+        join(root, 'public', dir, `${i.id}.tiff`),
+        Uint8Array.from([0x49, 0x49, 0x2a, 0x00, ...Array.from({ length: 32 }, () => rng.int(256))]),
+      );
       // The polygons carry the mask: the run starts, so a leak check can find them.
-      writeFile(join(root, 'public', dir, `${i.id}.json`), JSON.stringify([{ type: 'Feature', id: 'PathAnnotationObject', geometry: { type: 'Polygon', coordinates: [[[0, 0]]] }, properties: { runs: i.encoding, isLocked: false } }]));
-      writeFile(join(root, 'public', dir, `${i.id}-anatomical-structure.json`), JSON.stringify([{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[1, 1], [2, 2]]] }, properties: { classification: { name: 'Cortex' } } }]));
+      writeFile(
+        join(root, 'public', dir, `${i.id}.json`),
+        JSON.stringify([
+          {
+            type: 'Feature',
+            id: 'PathAnnotationObject',
+            geometry: { type: 'Polygon', coordinates: [[[0, 0]]] },
+            properties: { runs: i.encoding, isLocked: false },
+          },
+        ]),
+      );
+      writeFile(
+        join(root, 'public', dir, `${i.id}-anatomical-structure.json`),
+        JSON.stringify([
+          {
+            type: 'Feature',
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [1, 1],
+                  [2, 2],
+                ],
+              ],
+            },
+            properties: { classification: { name: 'Cortex' } },
+          },
+        ]),
+      );
     }
   }
 };

@@ -10,10 +10,16 @@ import { paths, testCount } from './common.js';
 export const invasiveSpeciesMonitoring: SynthWriter = (ctx) => {
   const { pub, priv } = paths(ctx);
   const { rng, size } = ctx;
-  const all = Array.from({ length: size + testCount(size, 0.2) }, (_, i) => [1 + i, rng.float() < 0.6 ? 1 : 0] as const);
+  const all = Array.from(
+    { length: size + testCount(size, 0.2) },
+    (_, i) => [1 + i, rng.float() < 0.6 ? 1 : 0] as const,
+  );
   const train = all.slice(0, size);
   const test = all.slice(size);
-  const sample = csvText(['name', 'invasive'], test.map(([n]) => [n, 0.5]));
+  const sample = csvText(
+    ['name', 'invasive'],
+    test.map(([n]) => [n, 0.5]),
+  );
   writeZip(pub('train_labels.csv.zip'), { 'train_labels.csv': csvText(['name', 'invasive'], train) });
   writeZip(pub('sample_submission.csv.zip'), { 'sample_submission.csv': sample });
   writeFile(pub('train.7z'), `synthetic placeholder for ${train.length} train images\n`);

@@ -15,17 +15,50 @@ export const kuzushijiRecognition: SynthWriter = (ctx) => {
   const { rng, size } = ctx;
   const books = Array.from({ length: Math.max(3, Math.ceil(size / 20)) }, (_, b) => `${100241 + b * 13}`);
   const pages = Array.from({ length: size + testCount(size) }, (_, i) => {
-    const boxes = Array.from({ length: rng.int(5) }, () => [rng.pick(CHARS), 100 + rng.int(2000), 100 + rng.int(3000), 20 + rng.int(80), 20 + rng.int(80)] as const);
+    const boxes = Array.from(
+      { length: rng.int(5) },
+      () =>
+        [
+          rng.pick(CHARS),
+          100 + rng.int(2000),
+          100 + rng.int(3000),
+          20 + rng.int(80),
+          20 + rng.int(80),
+        ] as const,
+    );
     return { id: `${rng.pick(books)}_${String(i + 1).padStart(3, '0')}`, boxes };
   });
   const labels = (p: (typeof pages)[number]) => p.boxes.map((b) => b.join(' ')).join(' ');
   const train = pages.slice(0, size);
   const test = pages.slice(size);
-  writeCsv(pub('train.csv'), ['image_id', 'labels'], train.map((p) => [p.id, labels(p)]));
-  writeCsv(pub('unicode_translation.csv'), ['Unicode', 'char'], CHARS.map((c) => [c, String.fromCodePoint(parseInt(c.slice(2), 16))]));
-  writeCsv(pub('sample_submission.csv'), ['image_id', 'labels'], test.map((p) => [p.id, 'U+003F 1 1 U+FF2F 2 2']));
-  writeCsv(priv('test.csv'), ['image_id', 'labels'], test.map((p) => [p.id, labels(p)]));
-  writeCsv(priv('gold_submission.csv'), ['image_id', 'labels'], test.map((p) => [p.id, p.boxes.map(([u, x, y, w, h]) => `${u} ${x + Math.floor(w / 2)} ${y + Math.floor(h / 2)}`).join(' ')]));
+  writeCsv(
+    pub('train.csv'),
+    ['image_id', 'labels'],
+    train.map((p) => [p.id, labels(p)]),
+  );
+  writeCsv(
+    pub('unicode_translation.csv'),
+    ['Unicode', 'char'],
+    CHARS.map((c) => [c, String.fromCodePoint(parseInt(c.slice(2), 16))]),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['image_id', 'labels'],
+    test.map((p) => [p.id, 'U+003F 1 1 U+FF2F 2 2']),
+  );
+  writeCsv(
+    priv('test.csv'),
+    ['image_id', 'labels'],
+    test.map((p) => [p.id, labels(p)]),
+  );
+  writeCsv(
+    priv('gold_submission.csv'),
+    ['image_id', 'labels'],
+    test.map((p) => [
+      p.id,
+      p.boxes.map(([u, x, y, w, h]) => `${u} ${x + Math.floor(w / 2)} ${y + Math.floor(h / 2)}`).join(' '),
+    ]),
+  );
   writeZip(pub('train_images.zip'), Object.fromEntries(train.map((p) => [`${p.id}.jpg`, jpeg(level(rng))])));
   writeZip(pub('test_images.zip'), Object.fromEntries(test.map((p) => [`${p.id}.jpg`, jpeg(level(rng))])));
 };

@@ -20,14 +20,54 @@ export const mlsp2013Birds: SynthWriter = (ctx) => {
     labels: [...new Set(Array.from({ length: rng.int(3) }, () => rng.int(SPECIES)))].sort((a, b) => a - b),
   }));
   const file = (rec: number) => `PC1_2009${String(rec).padStart(4, '0')}`;
-  writeFile(pub('essential_data/rec_labels_test_hidden.txt'), lines('rec_id,[labels]', recs.map((r) => (r.test ? `${r.rec},?` : [r.rec, ...r.labels].join(',')))));
-  writeFile(pub('essential_data/CVfolds_2.txt'), lines('rec_id,fold', recs.map((r) => `${r.rec},${r.test ? 1 : 0}`)));
-  writeFile(pub('essential_data/rec_id2filename.txt'), lines('rec_id,filename', recs.map((r) => `${r.rec},${file(r.rec)}`)));
-  writeFile(pub('essential_data/species_list.txt'), lines('class_id,code,species', Array.from({ length: SPECIES }, (_, s) => `${s},SP${s},Species ${s}`)));
-  for (const r of recs) writeFile(pub('essential_data/src_wavs', `${file(r.rec)}.wav`), wav(200 + 50 * (r.labels[0] ?? 0)));
-  writeFile(pub('supplemental_data/histogram_of_segments.txt'), lines('rec_id,f0', recs.map((r) => `${r.rec},${rng.float().toFixed(4)}`)));
+  writeFile(
+    pub('essential_data/rec_labels_test_hidden.txt'),
+    lines(
+      'rec_id,[labels]',
+      recs.map((r) => (r.test ? `${r.rec},?` : [r.rec, ...r.labels].join(','))),
+    ),
+  );
+  writeFile(
+    pub('essential_data/CVfolds_2.txt'),
+    lines(
+      'rec_id,fold',
+      recs.map((r) => `${r.rec},${r.test ? 1 : 0}`),
+    ),
+  );
+  writeFile(
+    pub('essential_data/rec_id2filename.txt'),
+    lines(
+      'rec_id,filename',
+      recs.map((r) => `${r.rec},${file(r.rec)}`),
+    ),
+  );
+  writeFile(
+    pub('essential_data/species_list.txt'),
+    lines(
+      'class_id,code,species',
+      Array.from({ length: SPECIES }, (_, s) => `${s},SP${s},Species ${s}`),
+    ),
+  );
+  for (const r of recs)
+    writeFile(pub('essential_data/src_wavs', `${file(r.rec)}.wav`), wav(200 + 50 * (r.labels[0] ?? 0)));
+  writeFile(
+    pub('supplemental_data/histogram_of_segments.txt'),
+    lines(
+      'rec_id,f0',
+      recs.map((r) => `${r.rec},${rng.float().toFixed(4)}`),
+    ),
+  );
   const test = recs.filter((r) => r.test);
-  const melted = (f: (r: (typeof recs)[number], s: number) => number) => test.flatMap((r) => Array.from({ length: SPECIES }, (_, s) => [r.rec * 100 + s, f(r, s)]));
-  writeCsv(pub('sample_submission.csv'), ['Id', 'Probability'], melted(() => 0));
-  writeCsv(priv('answers.csv'), ['Id', 'Probability'], melted((r, s) => (r.labels.includes(s) ? 1 : 0)));
+  const melted = (f: (r: (typeof recs)[number], s: number) => number) =>
+    test.flatMap((r) => Array.from({ length: SPECIES }, (_, s) => [r.rec * 100 + s, f(r, s)]));
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['Id', 'Probability'],
+    melted(() => 0),
+  );
+  writeCsv(
+    priv('answers.csv'),
+    ['Id', 'Probability'],
+    melted((r, s) => (r.labels.includes(s) ? 1 : 0)),
+  );
 };

@@ -13,11 +13,24 @@ const VARIETIES = ['ADT45', 'IR20', 'KarnatakaPonni', 'Zonal'];
 export const paddyDiseaseClassification: SynthWriter = (ctx) => {
   const { pub, priv } = paths(ctx);
   const { rng, size } = ctx;
-  const all = Array.from({ length: size + testCount(size, 0.25) }, (_, i) => [`${100000 + i * 7 + rng.int(7)}.jpg`, rng.pick(LABELS), rng.pick(VARIETIES), 45 + 5 * rng.int(10)] as const);
+  const all = Array.from(
+    { length: size + testCount(size, 0.25) },
+    (_, i) =>
+      [
+        `${100000 + i * 7 + rng.int(7)}.jpg`,
+        rng.pick(LABELS),
+        rng.pick(VARIETIES),
+        45 + 5 * rng.int(10),
+      ] as const,
+  );
   const train = all.slice(0, size);
   const test = all.slice(size);
   writeCsv(pub('train.csv'), ['image_id', 'label', 'variety', 'age'], train);
-  writeCsv(pub('sample_submission.csv'), ['image_id', 'label'], test.map((r) => [r[0], '']));
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['image_id', 'label'],
+    test.map((r) => [r[0], '']),
+  );
   writeCsv(priv('test.csv'), ['image_id', 'label', 'variety', 'age'], test);
   for (const r of train) writeFile(pub('train_images', r[1], r[0]), jpeg(level(rng)));
   for (const r of test) writeFile(pub('test_images', r[0]), jpeg(level(rng)));

@@ -13,8 +13,16 @@ export const plantPathology2020Fgvc7: SynthWriter = (ctx) => {
   const train = Array.from({ length: size }, (_, i) => row(`Train_${i}`));
   const test = Array.from({ length: testCount(size) }, (_, i) => row(`Test_${i}`));
   writeCsv(pub('train.csv'), ['image_id', ...CLASSES], train);
-  writeCsv(pub('test.csv'), ['image_id'], test.map((r) => [r[0]]));
-  writeCsv(pub('sample_submission.csv'), ['image_id', ...CLASSES], test.map((r) => [r[0], ...CLASSES.map(() => 0.25)]));
+  writeCsv(
+    pub('test.csv'),
+    ['image_id'],
+    test.map((r) => [r[0]]),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['image_id', ...CLASSES],
+    test.map((r) => [r[0], ...CLASSES.map(() => 0.25)]),
+  );
   writeCsv(priv('test.csv'), ['image_id', ...CLASSES], test);
   for (const r of [...train, ...test]) writeFile(pub('images', `${r[0]}.jpg`), jpeg(level(rng)));
 };

@@ -9,11 +9,17 @@ const SPECIES = ['Black-grass', 'Charlock', 'Cleavers', 'Common Chickweed', 'Mai
 export const plantSeedlingsClassification: SynthWriter = (ctx) => {
   const { pub, priv } = paths(ctx);
   const { rng, size } = ctx;
-  const all = hexIds(rng, size + testCount(size, 0.14), 9).map((id) => [`${id}.png`, rng.pick(SPECIES)] as const);
+  const all = hexIds(rng, size + testCount(size, 0.14), 9).map(
+    (id) => [`${id}.png`, rng.pick(SPECIES)] as const,
+  );
   const train = all.slice(0, size);
   const test = all.slice(size);
   writeCsv(priv('answers.csv'), ['file', 'species'], test);
-  writeCsv(pub('sample_submission.csv'), ['file', 'species'], test.map(([f]) => [f, 'Sugar beet']));
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['file', 'species'],
+    test.map(([f]) => [f, 'Sugar beet']),
+  );
   for (const [f, s] of train) writeFile(pub('train', s, f), png(level(rng)));
   for (const [f] of test) writeFile(pub('test', f), png(level(rng)));
 };

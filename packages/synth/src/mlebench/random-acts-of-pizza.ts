@@ -31,7 +31,17 @@ export const randomActsOfPizza: SynthWriter = (ctx) => {
       unix_timestamp_of_request_utc: t - 3600,
     };
   };
-  const TEST_FIELDS = ['giver_username_if_known', 'request_id', 'request_text_edit_aware', 'request_title', 'requester_account_age_in_days_at_request', 'requester_number_of_posts_at_request', 'requester_username', 'unix_timestamp_of_request', 'unix_timestamp_of_request_utc'] as const;
+  const TEST_FIELDS = [
+    'giver_username_if_known',
+    'request_id',
+    'request_text_edit_aware',
+    'request_title',
+    'requester_account_age_in_days_at_request',
+    'requester_number_of_posts_at_request',
+    'requester_username',
+    'unix_timestamp_of_request',
+    'unix_timestamp_of_request_utc',
+  ] as const;
   const all = hexIds(rng, size + testCount(size, 0.25), 6).map(request);
   const train = all.slice(0, size);
   const test = all.slice(size);
@@ -42,6 +52,14 @@ export const randomActsOfPizza: SynthWriter = (ctx) => {
   writeFile(pub('test.json'), testJson);
   writeZip(pub('train.zip'), { 'train.json': trainJson });
   writeZip(pub('test.zip'), { 'test.json': testJson });
-  writeCsv(priv('test.csv'), ['request_id', 'requester_received_pizza'], test.map((r) => [r.request_id, r.requester_received_pizza ? 1 : 0]));
-  writeCsv(pub('sampleSubmission.csv'), ['request_id', 'requester_received_pizza'], test.map((r) => [r.request_id, 0]));
+  writeCsv(
+    priv('test.csv'),
+    ['request_id', 'requester_received_pizza'],
+    test.map((r) => [r.request_id, r.requester_received_pizza ? 1 : 0]),
+  );
+  writeCsv(
+    pub('sampleSubmission.csv'),
+    ['request_id', 'requester_received_pizza'],
+    test.map((r) => [r.request_id, 0]),
+  );
 };

@@ -3,7 +3,19 @@ import { writeCsv, writeFile } from '../write.js';
 import type { SynthWriter } from '../types.js';
 import { level, paths, testCount } from './common.js';
 
-const LABELS = ['ETT - Abnormal', 'ETT - Borderline', 'ETT - Normal', 'NGT - Abnormal', 'NGT - Borderline', 'NGT - Incompletely Imaged', 'NGT - Normal', 'CVC - Abnormal', 'CVC - Borderline', 'CVC - Normal', 'Swan Ganz Catheter Present'];
+const LABELS = [
+  'ETT - Abnormal',
+  'ETT - Borderline',
+  'ETT - Normal',
+  'NGT - Abnormal',
+  'NGT - Borderline',
+  'NGT - Incompletely Imaged',
+  'NGT - Normal',
+  'CVC - Abnormal',
+  'CVC - Borderline',
+  'CVC - Normal',
+  'Swan Ganz Catheter Present',
+];
 /** The nine classes MLE-bench's sample submission (and grader) use: not the last two labels. */
 const SCORED = LABELS.slice(0, 9);
 
@@ -24,8 +36,22 @@ export const ranzcrClipCatheterLineClassification: SynthWriter = (ctx) => {
   const test = all.slice(size);
   const cols = ['StudyInstanceUID', ...LABELS, 'PatientID'];
   writeCsv(pub('train.csv'), cols, train);
-  writeCsv(pub('train_annotations.csv'), ['StudyInstanceUID', 'label', 'data'], train.filter(() => rng.float() < 0.5).map((r) => [r[0], rng.pick(LABELS.slice(0, 10)), `[[${rng.int(2000)}, ${rng.int(2000)}], [${rng.int(2000)}, ${rng.int(2000)}]]`]));
-  writeCsv(pub('sample_submission.csv'), ['StudyInstanceUID', ...SCORED], test.map((r) => [r[0], ...SCORED.map(() => 0)]));
+  writeCsv(
+    pub('train_annotations.csv'),
+    ['StudyInstanceUID', 'label', 'data'],
+    train
+      .filter(() => rng.float() < 0.5)
+      .map((r) => [
+        r[0],
+        rng.pick(LABELS.slice(0, 10)),
+        `[[${rng.int(2000)}, ${rng.int(2000)}], [${rng.int(2000)}, ${rng.int(2000)}]]`,
+      ]),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['StudyInstanceUID', ...SCORED],
+    test.map((r) => [r[0], ...SCORED.map(() => 0)]),
+  );
   writeCsv(priv('test.csv'), cols, test);
   for (const r of train) writeFile(pub('train', `${r[0]}.jpg`), jpeg(level(rng)));
   for (const r of test) writeFile(pub('test', `${r[0]}.jpg`), jpeg(level(rng)));

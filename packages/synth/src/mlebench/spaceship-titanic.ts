@@ -2,7 +2,22 @@ import { writeCsv } from '../write.js';
 import type { SynthWriter } from '../types.js';
 import { paths, testCount } from './common.js';
 
-const COLS = ['PassengerId', 'HomePlanet', 'CryoSleep', 'Cabin', 'Destination', 'Age', 'VIP', 'RoomService', 'FoodCourt', 'ShoppingMall', 'Spa', 'VRDeck', 'Name', 'Transported'];
+const COLS = [
+  'PassengerId',
+  'HomePlanet',
+  'CryoSleep',
+  'Cabin',
+  'Destination',
+  'Age',
+  'VIP',
+  'RoomService',
+  'FoodCourt',
+  'ShoppingMall',
+  'Spa',
+  'VRDeck',
+  'Name',
+  'Transported',
+];
 
 /** train.csv (PassengerId gggg_pp, 12 features, Transported True/False), test.csv without it; answers private/test.csv; sample Transported False. */
 export const spaceshipTitanic: SynthWriter = (ctx) => {
@@ -25,7 +40,15 @@ export const spaceshipTitanic: SynthWriter = (ctx) => {
   const train = all.slice(0, size);
   const test = all.slice(size);
   writeCsv(pub('train.csv'), COLS, train);
-  writeCsv(pub('test.csv'), COLS.slice(0, -1), test.map((r) => r.slice(0, -1)));
-  writeCsv(pub('sample_submission.csv'), ['PassengerId', 'Transported'], test.map((r) => [r[0]!, 'False']));
+  writeCsv(
+    pub('test.csv'),
+    COLS.slice(0, -1),
+    test.map((r) => r.slice(0, -1)),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['PassengerId', 'Transported'],
+    test.map((r) => [r[0]!, 'False']),
+  );
   writeCsv(priv('test.csv'), COLS, test);
 };

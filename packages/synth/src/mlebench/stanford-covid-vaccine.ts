@@ -3,7 +3,13 @@ import { writeCsv, writeFile } from '../write.js';
 import type { SynthWriter } from '../types.js';
 
 const TARGETS = ['reactivity', 'deg_Mg_pH10', 'deg_pH10', 'deg_Mg_50C', 'deg_50C'] as const;
-const ERRORS = ['reactivity_error', 'deg_error_Mg_pH10', 'deg_error_pH10', 'deg_error_Mg_50C', 'deg_error_50C'] as const;
+const ERRORS = [
+  'reactivity_error',
+  'deg_error_Mg_pH10',
+  'deg_error_pH10',
+  'deg_error_Mg_50C',
+  'deg_error_50C',
+] as const;
 const LENGTH = 12;
 const SCORED = 8;
 
@@ -46,12 +52,28 @@ export const stanfordCovidVaccine: SynthWriter = ({ root, rng, size }) => {
       ...Object.fromEntries(TARGETS.map((k, j) => [k, r.targets[j]])),
     });
   const input = (r: (typeof rows)[number], index: number) =>
-    JSON.stringify({ index, id: r.id, sequence: r.sequence, structure: r.structure, predicted_loop_type: r.predicted_loop_type, seq_length: LENGTH, seq_scored: SCORED });
+    JSON.stringify({
+      index,
+      id: r.id,
+      sequence: r.sequence,
+      structure: r.structure,
+      predicted_loop_type: r.predicted_loop_type,
+      seq_length: LENGTH,
+      seq_scored: SCORED,
+    });
   writeFile(join(root, 'public/train.json'), train.map(full).join('\n') + '\n');
   writeFile(join(root, 'public/test.json'), test.map(input).join('\n') + '\n');
   const melted = test.flatMap((r) =>
-    Array.from({ length: LENGTH }, (_, p) => [`${r.id}_${p}`, ...TARGETS.map((_, j) => (p < SCORED ? r.targets[j]![p]! : 0).toFixed(10)), p < SCORED ? 'True' : 'False']),
+    Array.from({ length: LENGTH }, (_, p) => [
+      `${r.id}_${p}`,
+      ...TARGETS.map((_, j) => (p < SCORED ? r.targets[j]![p]! : 0).toFixed(10)),
+      p < SCORED ? 'True' : 'False',
+    ]),
   );
   writeCsv(join(root, 'private/test.csv'), ['id_seqpos', ...TARGETS, 'keep'], melted);
-  writeCsv(join(root, 'public/sample_submission.csv'), ['id_seqpos', ...TARGETS], melted.map((m) => [m[0]!, ...TARGETS.map(() => '0.0000000000')]));
+  writeCsv(
+    join(root, 'public/sample_submission.csv'),
+    ['id_seqpos', ...TARGETS],
+    melted.map((m) => [m[0]!, ...TARGETS.map(() => '0.0000000000')]),
+  );
 };

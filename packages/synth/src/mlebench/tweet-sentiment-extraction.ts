@@ -17,7 +17,15 @@ export const tweetSentimentExtraction: SynthWriter = (ctx) => {
   const train = all.slice(0, size);
   const test = all.slice(size);
   writeCsv(pub('train.csv'), ['textID', 'text', 'selected_text', 'sentiment'], train);
-  writeCsv(pub('test.csv'), ['textID', 'text', 'sentiment'], test.map((r) => [r[0], r[1], r[3]]));
-  writeCsv(pub('sample_submission.csv'), ['textID', 'selected_text'], test.map((r) => [r[0], '']));
+  writeCsv(
+    pub('test.csv'),
+    ['textID', 'text', 'sentiment'],
+    test.map((r) => [r[0], r[1], r[3]]),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['textID', 'selected_text'],
+    test.map((r) => [r[0], '']),
+  );
   writeCsv(priv('test.csv'), ['textID', 'text', 'selected_text', 'sentiment'], test);
 };

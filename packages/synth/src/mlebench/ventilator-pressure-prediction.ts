@@ -17,7 +17,15 @@ export const ventilatorPressurePrediction: SynthWriter = (ctx) => {
     const C = rng.pick([10, 20, 50]);
     return Array.from({ length: STEPS }, (_, t) => {
       const uOut = t < 30 ? 0 : 1;
-      return [b, R, C, (t * 0.0335).toFixed(6), uOut ? 0 : rng.decimal(0, 30, 6), uOut, rng.decimal(5, 40, 6)];
+      return [
+        b,
+        R,
+        C,
+        (t * 0.0335).toFixed(6),
+        uOut ? 0 : rng.decimal(0, 30, 6),
+        uOut,
+        rng.decimal(5, 40, 6),
+      ];
     });
   };
   const number = (rs: Array<Array<string | number>>) => rs.map((r, i) => [i + 1, ...r]);
@@ -25,7 +33,15 @@ export const ventilatorPressurePrediction: SynthWriter = (ctx) => {
   const test = number(Array.from({ length: testCount(size) }, (_, b) => breath(2 + b * 3)).flat());
   const cols = ['id', 'breath_id', 'R', 'C', 'time_step', 'u_in', 'u_out', 'pressure'];
   writeCsv(pub('train.csv'), cols, train);
-  writeCsv(pub('test.csv'), cols.slice(0, 7), test.map((r) => r.slice(0, 7)));
-  writeCsv(pub('sample_submission.csv'), ['id', 'pressure'], test.map((r) => [r[0]!, 0]));
+  writeCsv(
+    pub('test.csv'),
+    cols.slice(0, 7),
+    test.map((r) => r.slice(0, 7)),
+  );
+  writeCsv(
+    pub('sample_submission.csv'),
+    ['id', 'pressure'],
+    test.map((r) => [r[0]!, 0]),
+  );
   writeCsv(priv('test.csv'), cols, test);
 };

@@ -16,9 +16,16 @@ export const whaleCategorizationPlayground: SynthWriter = ({ root, rng, size }) 
     for (let k = 0; k < n && rows.length < size; k++) rows.push([`${rng.hex(8)}.jpg`, whale]);
   }
   const known = rows.map((r) => r[1]).filter((w) => w !== 'new_whale');
-  const test = Array.from({ length: Math.max(4, Math.round(size / 8)) }, (): [string, string] => [`${rng.hex(8)}.jpg`, rng.float() < 0.3 ? 'new_whale' : rng.pick(known)]);
+  const test = Array.from({ length: Math.max(4, Math.round(size / 8)) }, (): [string, string] => [
+    `${rng.hex(8)}.jpg`,
+    rng.float() < 0.3 ? 'new_whale' : rng.pick(known),
+  ]);
   writeCsv(join(root, 'public/train.csv'), ['Image', 'Id'], rows);
-  writeCsv(join(root, 'public/sample_submission.csv'), ['Image', 'Id'], test.map(([img]) => [img, 'new_whale w_1287fbc w_98baff9 w_7554f44 w_1eafe46']));
+  writeCsv(
+    join(root, 'public/sample_submission.csv'),
+    ['Image', 'Id'],
+    test.map(([img]) => [img, 'new_whale w_1287fbc w_98baff9 w_7554f44 w_1eafe46']),
+  );
   writeCsv(join(root, 'private/test.csv'), ['Image', 'Id'], test);
   for (const [img] of rows) writeFile(join(root, 'public/train', img), jpeg(rng.int(256)));
   for (const [img] of test) writeFile(join(root, 'public/test', img), jpeg(rng.int(256)));

@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecKind } from '@aira/protocol';
-import { collect, eventually, execRequest, openSession, run, runPython, startTestWorker, type TestWorker, unary } from '../test-support/worker.js';
+import {
+  collect,
+  eventually,
+  execRequest,
+  openSession,
+  run,
+  runPython,
+  startTestWorker,
+  type TestWorker,
+  unary,
+} from '../test-support/worker.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -38,15 +48,22 @@ describe('cancel', () => {
   it('reaches grandchildren, background ones included, and keeps the shell and its state', async () => {
     const s = await openSession(w.connection);
     await run(w.connection, s, 'kept=still-here');
-    const { execId, done } = start(s, `bash -c 'sleep 1000 & echo $! > bg.pid; sleep 1000 & echo $! > fg.pid; echo $$ > inner.pid; wait'; echo not-reached`);
+    const { execId, done } = start(
+      s,
+      `bash -c 'sleep 1000 & echo $! > bg.pid; sleep 1000 & echo $! > fg.pid; echo $$ > inner.pid; wait'; echo not-reached`,
+    );
     const work = join(w.workdir, 'sessions', s, 'work');
-    await eventually(() => {
-      try {
-        return readFileSync(join(work, 'inner.pid'), 'utf8').length > 0;
-      } catch {
-        return false;
-      }
-    }, 10_000, 'the command to start');
+    await eventually(
+      () => {
+        try {
+          return readFileSync(join(work, 'inner.pid'), 'utf8').length > 0;
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+      'the command to start',
+    );
     const pids = pidsIn(s, 'bg.pid', 'fg.pid', 'inner.pid');
     expect(pids.every(isRunning)).toBe(true);
     expect((await unary(w.connection, 'cancel', { execId, reason: 'test' })).cancelled).toBe(true);
@@ -60,12 +77,25 @@ describe('cancel', () => {
   it('interrupts Python with KeyboardInterrupt and keeps its state', async () => {
     const s = await openSession(w.connection);
     await runPython(w.connection, s, 'state = {"n": 1}\nimport time');
-    const { execId, done } = start(s, 'state["n"] = 2\nprint("sleeping", flush=True)\ntime.sleep(1000)', ExecKind.EXEC_KIND_PYTHON);
-    await eventually(async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === execId), 10_000, 'the exec to run');
+    const { execId, done } = start(
+      s,
+      'state["n"] = 2\nprint("sleeping", flush=True)\ntime.sleep(1000)',
+      ExecKind.EXEC_KIND_PYTHON,
+    );
+    await eventually(
+      async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === execId),
+      10_000,
+      'the exec to run',
+    );
     await new Promise((r) => setTimeout(r, 300));
     await unary(w.connection, 'cancel', { execId, reason: '' });
     const r = await done;
-    expect(r.finished).toMatchObject({ signal: 'SIGINT', exitCode: -1, reason: 'cancelled', stateLost: false });
+    expect(r.finished).toMatchObject({
+      signal: 'SIGINT',
+      exitCode: -1,
+      reason: 'cancelled',
+      stateLost: false,
+    });
     expect(r.stdout).toBe('sleeping\n');
     expect(r.stderr).toMatch(/KeyboardInterrupt/);
     expect((await runPython(w.connection, s, 'state["n"]')).stdout).toBe('2\n');
@@ -78,17 +108,24 @@ describe('cancel', () => {
     const busy = start(s, 'while :; do :; done; echo not-reached');
     await new Promise((r) => setTimeout(r, 300));
     await unary(w.connection, 'cancel', { execId: busy.execId, reason: '' });
-    expect((await busy.done)).toMatchObject({ stdout: '', finished: { reason: 'cancelled', stateLost: false } });
+    expect(await busy.done).toMatchObject({
+      stdout: '',
+      finished: { reason: 'cancelled', stateLost: false },
+    });
     expect((await run(w.connection, s, 'echo "${lost:-yes}"')).stdout).toBe('no\n');
     // A shell whose cancel trap was removed is killed and restarted.
-    const trapless = start(s, "trap - USR1; while :; do :; done");
+    const trapless = start(s, 'trap - USR1; while :; do :; done');
     await new Promise((r) => setTimeout(r, 300));
     await unary(w.connection, 'cancel', { execId: trapless.execId, reason: '' });
     expect((await trapless.done).finished).toMatchObject({ reason: 'cancelled', stateLost: true });
     expect((await run(w.connection, s, 'echo "${lost:-yes}"')).stdout).toBe('yes\n');
 
     await runPython(w.connection, s, 'x = 1');
-    const stubborn = start(s, 'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass', ExecKind.EXEC_KIND_PYTHON);
+    const stubborn = start(
+      s,
+      'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass',
+      ExecKind.EXEC_KIND_PYTHON,
+    );
     await new Promise((r) => setTimeout(r, 500));
     await unary(w.connection, 'cancel', { execId: stubborn.execId, reason: '' });
     expect((await stubborn.done).finished).toMatchObject({ reason: 'cancelled', stateLost: true });
@@ -99,9 +136,21 @@ describe('cancel', () => {
   it('stops an exec at its wall-clock limit with reason "timeout"', async () => {
     const s = await openSession(w.connection);
     await run(w.connection, s, 'n=0');
-    const r = await run(w.connection, s, 'echo start; sleep 30; echo never; for i in 1 2; do n=$((n+1)); done', {
-      limits: { wallMs: 400, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 },
-    });
+    const r = await run(
+      w.connection,
+      s,
+      'echo start; sleep 30; echo never; for i in 1 2; do n=$((n+1)); done',
+      {
+        limits: {
+          wallMs: 400,
+          memoryBytes: 0,
+          maxProcesses: 0,
+          cpuset: '',
+          maxOutputBytes: 0,
+          maxDiskBytes: 0,
+        },
+      },
+    );
     // The whole command line stops, as Ctrl-C stops it in a terminal, and the shell lives on.
     expect(r.stdout).toBe('start\n');
     expect(r.finished).toMatchObject({ reason: 'timeout', stateLost: false });
@@ -123,7 +172,9 @@ describe('cancel', () => {
   });
 
   it('Cancel of an unknown exec is NOT_FOUND', async () => {
-    const err = await unary(w.connection, 'cancel', { execId: 'exe-unknown', reason: '' }).catch((e: { code: number }) => e);
+    const err = await unary(w.connection, 'cancel', { execId: 'exe-unknown', reason: '' }).catch(
+      (e: { code: number }) => e,
+    );
     expect((err as { code: number }).code).toBe(5);
   });
 });
@@ -132,9 +183,18 @@ describe('CloseSession', () => {
   it('ends everything the session started, daemonized processes included', async () => {
     const s = await openSession(w.connection);
     await run(w.connection, s, 'sleep 1000 & echo $! > bg.pid; (setsid sleep 1000 & echo $! > daemon.pid)');
-    await runPython(w.connection, s, 'import subprocess\np = subprocess.Popen(["sleep", "1000"])\nopen("py.pid", "w").write(str(p.pid))');
+    await runPython(
+      w.connection,
+      s,
+      'import subprocess\np = subprocess.Popen(["sleep", "1000"])\nopen("py.pid", "w").write(str(p.pid))',
+    );
     const running = start(s, 'sleep 1000');
-    await eventually(async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === running.execId), 10_000, 'the exec to run');
+    await eventually(
+      async () =>
+        (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === running.execId),
+      10_000,
+      'the exec to run',
+    );
     const pids = pidsIn(s, 'bg.pid', 'daemon.pid', 'py.pid');
     expect(pids.every(isRunning)).toBe(true);
     await unary(w.connection, 'closeSession', { sessionId: s, keepWorkspace: false });

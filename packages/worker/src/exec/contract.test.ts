@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecKind, type Limits } from '@aira/protocol';
-import { collect, eventually, execRequest, openSession, run, runPython, startTestWorker, type TestWorker, unary } from '../test-support/worker.js';
+import {
+  collect,
+  eventually,
+  execRequest,
+  openSession,
+  run,
+  runPython,
+  startTestWorker,
+  type TestWorker,
+  unary,
+} from '../test-support/worker.js';
 import { PYTHON_DRIVER } from '../session/python.js';
 
 let w: TestWorker;
@@ -11,7 +21,15 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const limits = (l: Partial<Limits>): Limits => ({ wallMs: 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0, ...l });
+const limits = (l: Partial<Limits>): Limits => ({
+  wallMs: 0,
+  memoryBytes: 0,
+  maxProcesses: 0,
+  cpuset: '',
+  maxOutputBytes: 0,
+  maxDiskBytes: 0,
+  ...l,
+});
 
 /** The gRPC error an exec stream ends with. */
 async function execError(req: ReturnType<typeof execRequest>): Promise<{ code: number; details: string }> {
@@ -27,7 +45,11 @@ async function execError(req: ReturnType<typeof execRequest>): Promise<{ code: n
 async function cancelled(s: string, code: string, kind = ExecKind.EXEC_KIND_BASH) {
   const execId = `exe-${Math.random().toString(16).slice(2, 12)}`;
   const done = collect(w.connection.stream('exec', execRequest(s, code, { execId, kind })));
-  await eventually(async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === execId), 30_000, 'the exec to run');
+  await eventually(
+    async () => (await unary(w.connection, 'describe', {})).running.some((e) => e.execId === execId),
+    30_000,
+    'the exec to run',
+  );
   await new Promise((r) => setTimeout(r, 300));
   expect((await unary(w.connection, 'cancel', { execId, reason: 'test' })).cancelled).toBe(true);
   return done;
@@ -40,16 +62,24 @@ describe('requests the daemon cannot run', () => {
       [execRequest('', 'true'), /^session_id: required/],
       [execRequest(s, 'true', { kind: ExecKind.EXEC_KIND_UNSPECIFIED }), /^kind: /],
       [execRequest(s, 'true', { execId: '../x' }), /^exec_id /],
-      [execRequest(s, 'true', { limits: limits({ wallMs: 2 ** 40 }) }), /^limits\.wall_ms: 1099511627776 ms is more than/],
+      [
+        execRequest(s, 'true', { limits: limits({ wallMs: 2 ** 40 }) }),
+        /^limits\.wall_ms: 1099511627776 ms is more than/,
+      ],
       [execRequest(s, 'true', { limits: limits({ cpuset: 'zero' }) }), /^limits\.cpuset: /],
     ];
     for (const [req, why] of cases) {
       const err = await execError(req);
-      expect({ code: err.code, details: err.details }).toMatchObject({ code: 3, details: expect.stringMatching(why) });
+      expect({ code: err.code, details: err.details }).toMatchObject({
+        code: 3,
+        details: expect.stringMatching(why),
+      });
     }
     // Nothing was queued: the session runs the next exec at once.
     expect((await run(w.connection, s, 'echo ok')).stdout).toBe('ok\n');
-    const attach = await collect(w.connection.stream('attach', { execId: '', fromSeq: 0 })).catch((e: { code: number; details: string }) => e);
+    const attach = await collect(w.connection.stream('attach', { execId: '', fromSeq: 0 })).catch(
+      (e: { code: number; details: string }) => e,
+    );
     expect(attach).toMatchObject({ code: 3, details: 'exec_id: required' });
   });
 });
@@ -59,15 +89,29 @@ describe('a bash exec cut short', () => {
     const s = await openSession(w.connection);
     const alone = await cancelled(s, 'sleep 30');
     const list = await cancelled(s, 'echo a; sleep 30; echo b');
-    expect(alone.finished).toMatchObject({ exitCode: -1, signal: 'SIGTERM', reason: 'cancelled', stateLost: false });
-    expect(list.finished).toMatchObject({ exitCode: -1, signal: 'SIGTERM', reason: 'cancelled', stateLost: false });
+    expect(alone.finished).toMatchObject({
+      exitCode: -1,
+      signal: 'SIGTERM',
+      reason: 'cancelled',
+      stateLost: false,
+    });
+    expect(list.finished).toMatchObject({
+      exitCode: -1,
+      signal: 'SIGTERM',
+      reason: 'cancelled',
+      stateLost: false,
+    });
     expect(list.stdout).toBe('a\n');
     // A builtin loop has no child to kill: still not a success.
     const loop = await cancelled(s, 'echo a; while :; do :; done; echo b');
     expect(loop.finished.exitCode === 0 && !loop.finished.signal).toBe(false);
     expect(loop.finished.reason).toBe('cancelled');
     // The shell lives on and its next command reports its own status.
-    expect((await run(w.connection, s, 'echo c; false')).finished).toMatchObject({ exitCode: 1, signal: '', reason: '' });
+    expect((await run(w.connection, s, 'echo c; false')).finished).toMatchObject({
+      exitCode: 1,
+      signal: '',
+      reason: '',
+    });
     expect((await run(w.connection, s, 'true')).finished).toMatchObject({ exitCode: 0, signal: '' });
   });
 
@@ -75,7 +119,12 @@ describe('a bash exec cut short', () => {
     const s = await openSession(w.connection);
     const r = await run(w.connection, s, 'echo a; sleep 30; echo b', { limits: limits({ wallMs: 400 }) });
     expect(r.stdout).toBe('a\n');
-    expect(r.finished).toMatchObject({ exitCode: -1, signal: 'SIGTERM', reason: 'timeout', stateLost: false });
+    expect(r.finished).toMatchObject({
+      exitCode: -1,
+      signal: 'SIGTERM',
+      reason: 'timeout',
+      stateLost: false,
+    });
   });
 });
 
@@ -91,7 +140,11 @@ describe('Python', () => {
     expect(r.stderr).not.toContain(PYTHON_DRIVER);
     expect(r.stderr).not.toContain('driver.py');
     // An exception chained on another keeps the user frames of both, none of the driver's.
-    const chained = await runPython(w.connection, s, 'try:\n    1/0\nexcept ZeroDivisionError as e:\n    raise ValueError("bad") from e');
+    const chained = await runPython(
+      w.connection,
+      s,
+      'try:\n    1/0\nexcept ZeroDivisionError as e:\n    raise ValueError("bad") from e',
+    );
     expect(chained.finished.exitCode).toBe(1);
     expect(chained.stderr).toMatch(/ZeroDivisionError[\s\S]*direct cause[\s\S]*ValueError: bad/);
     expect(chained.stderr).not.toContain('driver.py');

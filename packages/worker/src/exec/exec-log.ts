@@ -144,7 +144,8 @@ export class ExecLog {
 
   /** @internal Records held in memory from `seq` on, with the offset after them; undefined when seq is not in memory. */
   memoryRecords(seq: number): { records: LogRecord[]; nextOffset: number } | undefined {
-    if (this.spilledFrom >= 0 && seq >= this.spilledFrom) return { records: this.spilled.slice(seq - this.spilledFrom), nextOffset: this.size };
+    if (this.spilledFrom >= 0 && seq >= this.spilledFrom)
+      return { records: this.spilled.slice(seq - this.spilledFrom), nextOffset: this.size };
     if (seq < this.tailFirst || this.tail.length === 0) return undefined;
     const entries = this.tail.slice(seq - this.tailFirst);
     const records = entries.map((e) => e.record);
@@ -194,7 +195,9 @@ export class ExecLog {
     if (this.spilledFrom < 0 && this.fd !== undefined) {
       try {
         const length = recordSize(record);
-        const written = Buffer.isBuffer(record) ? writeSync(this.fd, record, 0, length, this.size) : writevSync(this.fd, record, this.size);
+        const written = Buffer.isBuffer(record)
+          ? writeSync(this.fd, record, 0, length, this.size)
+          : writevSync(this.fd, record, this.size);
         if (written !== length) throw new Error(`short write (${written} of ${length} bytes)`);
         if (this.tail.length === 0) this.tailFirst = this.events;
         this.tail.push({ offset: this.size, record, length });

@@ -27,7 +27,10 @@ export interface ExecRunOptions {
 }
 
 /** Starts an exec's guard on the stateful process `pid`; `onBreach` gets the reason of a limit breached. */
-export type ExecGuardStarter = (pid: number | undefined, onBreach: (reason: string) => void) => Promise<ExecGuard>;
+export type ExecGuardStarter = (
+  pid: number | undefined,
+  onBreach: (reason: string) => void,
+) => Promise<ExecGuard>;
 
 /** Reads arriving within COALESCE_MS are written as one chunk of up to COALESCE_BYTES: a chatty
  * program (Python -u writes every print) makes fewer events, and a fast one makes larger chunks
@@ -76,9 +79,16 @@ export class ExecRun {
     this.state = 'running';
     this.process = proc;
     this.startedUnixMs = Date.now();
-    this.log.append({ $case: 'started', value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: this.startedUnixMs } }, this.startedUnixMs);
+    this.log.append(
+      {
+        $case: 'started',
+        value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: this.startedUnixMs },
+      },
+      this.startedUnixMs,
+    );
     const t0 = performance.now();
-    const timer = this.opts.wallMs > 0 ? setTimeout(() => this.cancel('timeout'), this.opts.wallMs) : undefined;
+    const timer =
+      this.opts.wallMs > 0 ? setTimeout(() => this.cancel('timeout'), this.opts.wallMs) : undefined;
     let peak: PeakMemory | undefined;
     const starter = this.opts.guard;
     // The guard moves the stateful process into the exec's group before the request reaches it.
@@ -91,7 +101,12 @@ export class ExecRun {
           if (this.cancelReason) this.guard?.cancel(0);
         }
       : undefined;
-    const outcomePromise = proc.run(this.id, this.opts.code, (stream, data) => this.onOutput(stream, data), before);
+    const outcomePromise = proc.run(
+      this.id,
+      this.opts.code,
+      (stream, data) => this.onOutput(stream, data),
+      before,
+    );
     this.opts.code = ''; // sent: not kept for the session's lifetime
     if (proc.pid) peak = new PeakMemory(proc.pid).start();
     const outcome = await outcomePromise;
@@ -131,7 +146,10 @@ export class ExecRun {
     if (this.state === 'queued') {
       const now = Date.now();
       this.startedUnixMs = now;
-      this.log.append({ $case: 'started', value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: now } }, now);
+      this.log.append(
+        { $case: 'started', value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: now } },
+        now,
+      );
       this.finish({
         exitCode: -1,
         signal: '',
@@ -172,11 +190,21 @@ export class ExecRun {
 
   private finish(finished: ExecFinished): void {
     if (this.state === 'finished') return;
-    if (this.log.count === 0) this.log.append({ $case: 'started', value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: Date.now() } });
+    if (this.log.count === 0)
+      this.log.append({
+        $case: 'started',
+        value: { execId: this.id, sessionId: this.sessionId, startedUnixMs: Date.now() },
+      });
     this.state = 'finished';
     this.log.append({ $case: 'finished', value: finished });
     this.opts.logger.info(
-      { exitCode: finished.exitCode, signal: finished.signal || undefined, reason: finished.reason || undefined, durationMs: finished.durationMs, outputBytes: finished.outputBytes },
+      {
+        exitCode: finished.exitCode,
+        signal: finished.signal || undefined,
+        reason: finished.reason || undefined,
+        durationMs: finished.durationMs,
+        outputBytes: finished.outputBytes,
+      },
       'exec finished',
     );
     this.markFinished();
@@ -205,6 +233,7 @@ export class ExecRun {
     const wasTruncated = this.log.truncated;
     this.log.appendOutput(p.stream, p.parts);
     // An endless print loop would otherwise run on with its output dropped: stop it at the cap.
-    if (this.log.truncated && !wasTruncated && this.state === 'running') this.cancel(`output limit ${formatBytes(this.log.capBytes)} exceeded`);
+    if (this.log.truncated && !wasTruncated && this.state === 'running')
+      this.cancel(`output limit ${formatBytes(this.log.capBytes)} exceeded`);
   }
 }

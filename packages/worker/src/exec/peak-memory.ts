@@ -36,7 +36,10 @@ export class PeakMemory {
   }
 
   private schedule(): void {
-    const delay = this.step < FIRST_SAMPLES_MS.length ? FIRST_SAMPLES_MS[this.step]! - (FIRST_SAMPLES_MS[this.step - 1] ?? 0) : INTERVAL_MS;
+    const delay =
+      this.step < FIRST_SAMPLES_MS.length
+        ? FIRST_SAMPLES_MS[this.step]! - (FIRST_SAMPLES_MS[this.step - 1] ?? 0)
+        : INTERVAL_MS;
     this.step++;
     this.timer = setTimeout(() => {
       this.sample();

@@ -1,7 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecEvent, ExecResponse } from '@aira/protocol';
-import { collect, eventually, execRequest, openSession, startTestWorker, summarize, type TestWorker, unary } from '../test-support/worker.js';
+import {
+  collect,
+  eventually,
+  execRequest,
+  openSession,
+  startTestWorker,
+  summarize,
+  type TestWorker,
+  unary,
+} from '../test-support/worker.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -26,7 +35,8 @@ function expectNumberedLines(text: string, n: number): void {
   const lines = text.split('\n');
   expect(lines.pop()).toBe('');
   expect(lines.length).toBe(n);
-  for (let i = 0; i < n; i++) if (lines[i] !== String(i + 1)) throw new Error(`line ${i + 1} is "${lines[i]}"`);
+  for (let i = 0; i < n; i++)
+    if (lines[i] !== String(i + 1)) throw new Error(`line ${i + 1} is "${lines[i]}"`);
 }
 
 describe('exec output', () => {
@@ -44,7 +54,14 @@ describe('exec output', () => {
     const s = await openSession(w.connection);
     const execId = `exe-reattach-${Date.now()}`;
     const n = 3000;
-    const stream = w.connection.stream('exec', execRequest(s, `for i in $(seq 1 ${n}); do echo $i; if [ $((i % 100)) = 0 ]; then sleep 0.05; fi; done`, { execId }));
+    const stream = w.connection.stream(
+      'exec',
+      execRequest(
+        s,
+        `for i in $(seq 1 ${n}); do echo $i; if [ $((i % 100)) = 0 ]; then sleep 0.05; fi; done`,
+        { execId },
+      ),
+    );
     const first: ExecEvent[] = [];
     await new Promise<void>((resolve) => {
       stream.on('data', (res: ExecResponse) => {
@@ -78,11 +95,15 @@ describe('exec output', () => {
     const b = await collect(w.connection.stream('exec', req));
     expect(a.stdout).toBe('1\n');
     expect(b.stdout).toBe('1\n');
-    expect((await collect(w.connection.stream('exec', execRequest(s, 'wc -l < runs.txt')))).stdout).toBe('1\n');
+    expect((await collect(w.connection.stream('exec', execRequest(s, 'wc -l < runs.txt')))).stdout).toBe(
+      '1\n',
+    );
   });
 
   it('Attach to an unknown exec is NOT_FOUND, past the end of a finished one OUT_OF_RANGE', async () => {
-    const err = await collect(w.connection.stream('attach', { execId: 'exe-nope', fromSeq: 0 })).catch((e: { code: number }) => e);
+    const err = await collect(w.connection.stream('attach', { execId: 'exe-nope', fromSeq: 0 })).catch(
+      (e: { code: number }) => e,
+    );
     expect((err as { code: number }).code).toBe(5);
     const s = await openSession(w.connection);
     const execId = `exe-end-${Date.now()}`;
@@ -90,13 +111,22 @@ describe('exec output', () => {
     const n = r.events.length;
     const none = await collect(w.connection.stream('attach', { execId, fromSeq: n })).catch((e: Error) => e);
     expect(none).toBeInstanceOf(Error); // no events at all: not even a finished one
-    const past = await collect(w.connection.stream('attach', { execId, fromSeq: n + 5 })).catch((e: { code: number }) => e);
+    const past = await collect(w.connection.stream('attach', { execId, fromSeq: n + 5 })).catch(
+      (e: { code: number }) => e,
+    );
     expect((past as { code: number }).code).toBe(11);
   });
 
-  it('keeps the head of the output up to the exec\'s cap and says it dropped the rest', async () => {
+  it("keeps the head of the output up to the exec's cap and says it dropped the rest", async () => {
     const s = await openSession(w.connection);
-    const limits = { wallMs: 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 1000, maxDiskBytes: 0 };
+    const limits = {
+      wallMs: 0,
+      memoryBytes: 0,
+      maxProcesses: 0,
+      cpuset: '',
+      maxOutputBytes: 1000,
+      maxDiskBytes: 0,
+    };
     const r = await collect(w.connection.stream('exec', execRequest(s, 'seq 1 2000; echo done', { limits })));
     expect(r.stdout.length).toBe(1000);
     expect(r.stdout.startsWith('1\n2\n3\n')).toBe(true);
@@ -114,7 +144,11 @@ describe('exec output', () => {
     const stream = w.connection.stream('exec', execRequest(s, 'head -c 134217728 /dev/zero', { execId }));
     stream.on('error', () => {}); // CANCELLED below, by us
     stream.pause();
-    await eventually(async () => (await unary(w.connection, 'describe', {})).running.length === 0, 20_000, 'the exec to finish with a paused client');
+    await eventually(
+      async () => (await unary(w.connection, 'describe', {})).running.length === 0,
+      20_000,
+      'the exec to finish with a paused client',
+    );
     // The 128 MB went to the log, not into the daemon's memory: its peak grew by far less than
     // the output (what growth there is, ~45 MB here, is garbage of the pipe reads awaiting GC, and
     // it is the same for 64 MB of output).

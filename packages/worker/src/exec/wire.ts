@@ -15,7 +15,12 @@ export function encodeEvent(event: ExecEvent): Buffer {
  * into an encoder (field numbers from exec.proto: ExecEvent.seq=1, unix_ms=2, output=4;
  * OutputChunk.stream=1, data=2).
  */
-export function outputRecordHeader(seq: number, unixMs: number, stream: OutputStream, dataLength: number): Buffer {
+export function outputRecordHeader(
+  seq: number,
+  unixMs: number,
+  stream: OutputStream,
+  dataLength: number,
+): Buffer {
   const chunkLen = 1 + varintSize(stream) + 1 + varintSize(dataLength) + dataLength;
   const eventLen = 1 + varintSize(seq) + 1 + varintSize(unixMs) + 1 + varintSize(chunkLen) + chunkLen;
   const header = Buffer.allocUnsafe(1 + varintSize(eventLen) + (eventLen - dataLength));

@@ -36,7 +36,12 @@ export class BlobCache {
     if (!SHA256_RE.test(sha256)) return false;
     try {
       const st = statSync(this.path(sha256));
-      if (!st.isFile() || Math.floor(st.mtimeMs / 1000) !== SEAL_SECONDS || (size !== undefined && st.size !== size)) return false;
+      if (
+        !st.isFile() ||
+        Math.floor(st.mtimeMs / 1000) !== SEAL_SECONDS ||
+        (size !== undefined && st.size !== size)
+      )
+        return false;
       return true;
     } catch {
       return false;
@@ -79,7 +84,11 @@ export class BlobCache {
           await link(src, tmp);
           linked = true;
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EXDEV' && (err as NodeJS.ErrnoException).code !== 'EMLINK') throw err;
+          if (
+            (err as NodeJS.ErrnoException).code !== 'EXDEV' &&
+            (err as NodeJS.ErrnoException).code !== 'EMLINK'
+          )
+            throw err;
         }
       }
       if (!linked) {

@@ -4,7 +4,13 @@ import { mkdir, open, opendir, rename, rm, stat, type FileHandle } from 'node:fs
 import { dirname, join, relative, sep } from 'node:path';
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import pLimit from 'p-limit';
-import type { GetFilesResponse, HasBlobsResponse, PutFilesRequest, PutFilesResponse, WorkerConnection } from '@aira/protocol';
+import type {
+  GetFilesResponse,
+  HasBlobsResponse,
+  PutFilesRequest,
+  PutFilesResponse,
+  WorkerConnection,
+} from '@aira/protocol';
 import { hashFile } from './blobs.js';
 import { pathSegments } from './paths.js';
 
@@ -12,7 +18,8 @@ import { pathSegments } from './paths.js';
  * One file to send and where it goes in the session ("data/train.csv"): a local file, streamed
  * from disk (its mode kept), or bytes in memory (mode 0644 unless given).
  */
-export type UploadEntry = { localPath: string; remotePath: string } | { data: Buffer; remotePath: string; mode?: number };
+export type UploadEntry =
+  { localPath: string; remotePath: string } | { data: Buffer; remotePath: string; mode?: number };
 
 export interface UploadResult extends PutFilesResponse {
   /** Bytes that did not travel because the worker had them. */
@@ -82,18 +89,31 @@ async function hashCached(path: string, st: Stats): Promise<{ sha256: string; si
 }
 
 /** Uploads files, sending the content only of blobs the worker's cache lacks. */
-export async function uploadFiles(conn: WorkerConnection, sessionId: string, entries: readonly UploadEntry[], options: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadFiles(
+  conn: WorkerConnection,
+  sessionId: string,
+  entries: readonly UploadEntry[],
+  options: UploadOptions = {},
+): Promise<UploadResult> {
   for (const e of entries) pathSegments(e.remotePath, 'remote path');
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
   const hashed = await pLimit(options.hashConcurrency ?? 4).map(entries, async (e) => {
-    if ('data' in e) return { ...e, sha256: createHash('sha256').update(e.data).digest('hex'), size: e.data.length, mode: e.mode ?? 0o644 };
+    if ('data' in e)
+      return {
+        ...e,
+        sha256: createHash('sha256').update(e.data).digest('hex'),
+        size: e.data.length,
+        mode: e.mode ?? 0o644,
+      };
     const st = await stat(e.localPath);
     return { ...e, ...(await hashCached(e.localPath, st)), mode: st.mode & 0o777 };
   });
   const present = new Set<string>();
   const unique = [...new Set(hashed.map((h) => h.sha256))];
   for (let i = 0; i < unique.length; i += 2000) {
-    const res = (await conn.unary('hasBlobs', { sha256: unique.slice(i, i + 2000) })) as unknown as HasBlobsResponse;
+    const res = (await conn.unary('hasBlobs', {
+      sha256: unique.slice(i, i + 2000),
+    })) as unknown as HasBlobsResponse;
     for (const h of res.present) present.add(h);
   }
 
@@ -103,13 +123,17 @@ export async function uploadFiles(conn: WorkerConnection, sessionId: string, ent
   const response = await new Promise<PutFilesResponse>((resolve, reject) => {
     let failed: Error | null = null;
     const wake: (() => void)[] = [];
-    const call: ClientWritableStream<PutFilesRequest> = conn.client.putFiles(conn.metadata, callOptions, (err: ServiceError | null, res?: PutFilesResponse) => {
-      if (err) {
-        failed = err;
-        for (const w of wake.splice(0)) w();
-        reject(err);
-      } else resolve(res!);
-    });
+    const call: ClientWritableStream<PutFilesRequest> = conn.client.putFiles(
+      conn.metadata,
+      callOptions,
+      (err: ServiceError | null, res?: PutFilesResponse) => {
+        if (err) {
+          failed = err;
+          for (const w of wake.splice(0)) w();
+          reject(err);
+        } else resolve(res!);
+      },
+    );
     // Waits for 'drain' (backpressure), or stops at once when the worker has already refused the call.
     const write = (msg: PutFilesRequest) =>
       new Promise<void>((res, rej) => {
@@ -124,13 +148,26 @@ export async function uploadFiles(conn: WorkerConnection, sessionId: string, ent
       for (const f of hashed) {
         // A blob sent earlier in this same call is in the cache by the time its next header is read.
         const cached = present.has(f.sha256) || sentInThisCall.has(f.sha256);
-        await write({ item: { $case: 'header', value: { sessionId, path: f.remotePath, size: f.size, sha256: f.sha256, mode: f.mode, fromCache: cached } } });
+        await write({
+          item: {
+            $case: 'header',
+            value: {
+              sessionId,
+              path: f.remotePath,
+              size: f.size,
+              sha256: f.sha256,
+              mode: f.mode,
+              fromCache: cached,
+            },
+          },
+        });
         if (cached) {
           bytesSkipped += f.size;
           continue;
         }
         if ('data' in f) {
-          for (let off = 0; off < f.size; off += chunkBytes) await write({ item: { $case: 'chunk', value: f.data.subarray(off, off + chunkBytes) } });
+          for (let off = 0; off < f.size; off += chunkBytes)
+            await write({ item: { $case: 'chunk', value: f.data.subarray(off, off + chunkBytes) } });
           sentInThisCall.add(f.sha256);
           continue;
         }
@@ -141,7 +178,9 @@ export async function uploadFiles(conn: WorkerConnection, sessionId: string, ent
             const buf = Buffer.allocUnsafe(Math.min(chunkBytes, f.size - pos));
             const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
             if (bytesRead === 0) break;
-            await write({ item: { $case: 'chunk', value: bytesRead === buf.length ? buf : buf.subarray(0, bytesRead) } });
+            await write({
+              item: { $case: 'chunk', value: bytesRead === buf.length ? buf : buf.subarray(0, bytesRead) },
+            });
             pos += bytesRead;
           }
         } finally {
@@ -189,8 +228,18 @@ interface Header {
  * Reads a GetFiles stream: a header, then its chunks, per file. Each file's bytes are counted and
  * hashed as they pass, and checked by the sink against its header.
  */
-async function receive(conn: WorkerConnection, sessionId: string, paths: readonly string[], openSink: (h: Header) => Promise<Sink>, deadline?: number): Promise<void> {
-  const stream = conn.stream('getFiles', { sessionId, paths: [...paths] }, deadline === undefined ? {} : { deadline });
+async function receive(
+  conn: WorkerConnection,
+  sessionId: string,
+  paths: readonly string[],
+  openSink: (h: Header) => Promise<Sink>,
+  deadline?: number,
+): Promise<void> {
+  const stream = conn.stream(
+    'getFiles',
+    { sessionId, paths: [...paths] },
+    deadline === undefined ? {} : { deadline },
+  );
   let cur: { sink: Sink; hash: Hash; got: number } | null = null;
   const finish = async () => {
     if (!cur) return;
@@ -227,13 +276,22 @@ async function receive(conn: WorkerConnection, sessionId: string, paths: readonl
  * e.g. localDir/submission/submission.csv). Each file is checked against its sha256 and appears
  * whole or not at all; a worker naming a path outside `localDir` is refused.
  */
-export async function downloadFiles(conn: WorkerConnection, sessionId: string, paths: readonly string[], localDir: string): Promise<DownloadedFile[]> {
+export async function downloadFiles(
+  conn: WorkerConnection,
+  sessionId: string,
+  paths: readonly string[],
+  localDir: string,
+): Promise<DownloadedFile[]> {
   const done: DownloadedFile[] = [];
   await receive(conn, sessionId, paths, async (h) => {
     const target = join(localDir, ...pathSegments(h.path, 'path sent by the worker'));
     await mkdir(dirname(target), { recursive: true });
     const tmp = `${target}.aira-${randomBytes(6).toString('hex')}`;
-    const fh: FileHandle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, (h.mode & 0o777) || 0o644);
+    const fh: FileHandle = await open(
+      tmp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      h.mode & 0o777 || 0o644,
+    );
     let closed = false;
     const close = async () => {
       if (!closed) await fh.close();
@@ -266,7 +324,12 @@ export async function downloadFiles(conn: WorkerConnection, sessionId: string, p
  * Files or whole folders of a session, in memory, each checked against its size and sha256.
  * `deadline` (epoch ms) bounds the whole call.
  */
-export async function fetchFiles(conn: WorkerConnection, sessionId: string, paths: readonly string[], options: { deadline?: number } = {}): Promise<FetchedFile[]> {
+export async function fetchFiles(
+  conn: WorkerConnection,
+  sessionId: string,
+  paths: readonly string[],
+  options: { deadline?: number } = {},
+): Promise<FetchedFile[]> {
   const out: FetchedFile[] = [];
   await receive(
     conn,
@@ -277,7 +340,10 @@ export async function fetchFiles(conn: WorkerConnection, sessionId: string, path
       return {
         write: (chunk) => void chunks.push(chunk),
         async done(sha, got) {
-          if (got !== h.size || (h.sha256 && sha !== h.sha256)) throw new Error(`file ${h.path} from session ${sessionId} arrived damaged (${got}/${h.size} bytes)`);
+          if (got !== h.size || (h.sha256 && sha !== h.sha256))
+            throw new Error(
+              `file ${h.path} from session ${sessionId} arrived damaged (${got}/${h.size} bytes)`,
+            );
           out.push({ path: h.path, data: Buffer.concat(chunks), mode: h.mode });
         },
         abort: async () => undefined,

@@ -32,7 +32,9 @@ beforeAll(async () => {
   server = new Server(CHANNEL_OPTIONS);
   const handlers = createFileHandlers({ cache, session: (id) => sessions.get(id) });
   server.addService(WorkerServiceService, withAuth(WorkerServiceService, handlers, token));
-  const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+  const port = await new Promise<number>((res, rej) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+  );
   conn = new WorkerConnection({ address: `127.0.0.1:${port}`, token });
 });
 afterAll(() => {
@@ -88,7 +90,12 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     newSession('s1');
     newSession('s2');
     const big = randomBytes(3 * 1024 * 1024 + 17);
-    const dir = makeFolder('f1', { 'train.csv': 'a,b\n1,2\n', 'sub/big.bin': big, 'empty.txt': '', 'dup.csv': 'a,b\n1,2\n' });
+    const dir = makeFolder('f1', {
+      'train.csv': 'a,b\n1,2\n',
+      'sub/big.bin': big,
+      'empty.txt': '',
+      'dup.csv': 'a,b\n1,2\n',
+    });
     const first = await uploadFolder(conn, 's1', dir, 'data');
     expect(first.files).toBe(4);
     // The duplicate travels once: its second header points at the blob the first one stored.
@@ -100,7 +107,9 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     expect(again.cacheHits).toBe(4);
     expect(again.bytesSkipped).toBe(big.length + 16);
     expect(sha(readFileSync(join(sessions.get('s2')!.root, 'data/sub/big.bin')))).toBe(sha(big));
-    const present = (await conn.unary('hasBlobs', { sha256: [sha(big), sha('nope'), 'not-hex'] })) as unknown as { present: string[] };
+    const present = (await conn.unary('hasBlobs', {
+      sha256: [sha(big), sha('nope'), 'not-hex'],
+    })) as unknown as { present: string[] };
     expect(present.present).toEqual([sha(big)]);
   });
 
@@ -130,7 +139,9 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     fs.chmodSync(p, 0o644);
     fs.appendFileSync(p, 'x');
     expect(cache.has(sha(content))).toBe(false);
-    const again = await uploadFiles(conn, 'tamper', [{ localPath: join(local, 'a.bin'), remotePath: 'work/a.bin' }]);
+    const again = await uploadFiles(conn, 'tamper', [
+      { localPath: join(local, 'a.bin'), remotePath: 'work/a.bin' },
+    ]);
     expect(again.bytesReceived).toBe(500);
   });
 
@@ -142,15 +153,28 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     symlinkSync('submission.csv', join(s.root, 'submission/alias.csv'));
     const out = join(tmp, 'dl-out');
     const got = await downloadFiles(conn, 'dl', ['submission'], out);
-    expect(got.map((g) => g.path)).toEqual(['submission/alias.csv', 'submission/deep/model.bin', 'submission/submission.csv']);
-    expect(readFileSync(join(out, 'submission/deep/model.bin')).equals(readFileSync(join(s.root, 'submission/deep/model.bin')))).toBe(true);
+    expect(got.map((g) => g.path)).toEqual([
+      'submission/alias.csv',
+      'submission/deep/model.bin',
+      'submission/submission.csv',
+    ]);
+    expect(
+      readFileSync(join(out, 'submission/deep/model.bin')).equals(
+        readFileSync(join(s.root, 'submission/deep/model.bin')),
+      ),
+    ).toBe(true);
     expect(readFileSync(join(out, 'submission/alias.csv'), 'utf8')).toBe('id,y\n1,0\n');
   });
 
   it('puts bytes held in memory (mode kept, cached like files) and fetches files into memory', async () => {
     const s = newSession('mem');
     const code = Buffer.from('print("hi")\n'.repeat(50_000));
-    const first = await uploadFiles(conn, 'mem', [{ data: code, remotePath: 'work/solution.py', mode: 0o755 }], { chunkBytes: 64 * 1024, deadline: (bytes) => Date.now() + 60_000 + bytes });
+    const first = await uploadFiles(
+      conn,
+      'mem',
+      [{ data: code, remotePath: 'work/solution.py', mode: 0o755 }],
+      { chunkBytes: 64 * 1024, deadline: (bytes) => Date.now() + 60_000 + bytes },
+    );
     expect(first.bytesReceived).toBe(code.length);
     expect(statSync(join(s.root, 'work/solution.py')).mode & 0o777).toBe(0o755);
     const again = await uploadFiles(conn, 'mem', [{ data: code, remotePath: 'work/copy.py' }]);
@@ -175,27 +199,43 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
       symlinkSync(join(outside, 'secret.txt'), join(s.root, 'work/nested/inner'));
     });
 
-    it.each(['../x', 'data/../../x', '/etc/passwd', 'work/dir-link/new.txt', 'work/leaf-link', 'submission/rel-link/x', 'other/x', 'data'])(
-      'PutFiles %j',
-      async (path) => {
-        const local = makeFolder('trav-put', { 'x.txt': 'hello' });
-        const err = await rpcError(uploadFiles(conn, 'trav', [{ localPath: join(local, 'x.txt'), remotePath: path }]).catch((e: unknown) => {
-          // The client checks lexically first; send the same request raw so the worker's check is tested too.
-          if (e instanceof PathError) return rawPut('trav', path, 'hello');
-          throw e;
-        }));
-        expect(err.code).toBe(status.INVALID_ARGUMENT);
-        expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('token');
-      },
-    );
+    it.each([
+      '../x',
+      'data/../../x',
+      '/etc/passwd',
+      'work/dir-link/new.txt',
+      'work/leaf-link',
+      'submission/rel-link/x',
+      'other/x',
+      'data',
+    ])('PutFiles %j', async (path) => {
+      const local = makeFolder('trav-put', { 'x.txt': 'hello' });
+      const err = await rpcError(
+        uploadFiles(conn, 'trav', [{ localPath: join(local, 'x.txt'), remotePath: path }]).catch(
+          (e: unknown) => {
+            // The client checks lexically first; send the same request raw so the worker's check is tested too.
+            if (e instanceof PathError) return rawPut('trav', path, 'hello');
+            throw e;
+          },
+        ),
+      );
+      expect(err.code).toBe(status.INVALID_ARGUMENT);
+      expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('token');
+    });
 
-    it.each(['../x', '/etc/passwd', 'work/leaf-link', 'work/dir-link', 'work/dir-link/secret.txt', 'submission/rel-link/secret.txt', 'work', 'work/nested'])(
-      'GetFiles %j',
-      async (path) => {
-        const err = await rpcError(rawGet('trav', path));
-        expect(err.code).toBe(status.INVALID_ARGUMENT);
-      },
-    );
+    it.each([
+      '../x',
+      '/etc/passwd',
+      'work/leaf-link',
+      'work/dir-link',
+      'work/dir-link/secret.txt',
+      'submission/rel-link/secret.txt',
+      'work',
+      'work/nested',
+    ])('GetFiles %j', async (path) => {
+      const err = await rpcError(rawGet('trav', path));
+      expect(err.code).toBe(status.INVALID_ARGUMENT);
+    });
   });
 
   it('a shared data folder cannot be written, and bad content is refused with DATA_LOSS', async () => {
@@ -214,7 +254,12 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
 function rawPut(sessionId: string, path: string, content: string, hash = sha(content)): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const call = conn.client.putFiles(conn.metadata, (err, res) => (err ? reject(err) : resolve(res)));
-    call.write({ item: { $case: 'header', value: { sessionId, path, size: content.length, sha256: hash, mode: 0o644, fromCache: false } } });
+    call.write({
+      item: {
+        $case: 'header',
+        value: { sessionId, path, size: content.length, sha256: hash, mode: 0o644, fromCache: false },
+      },
+    });
     call.write({ item: { $case: 'chunk', value: Buffer.from(content) } });
     call.end();
   });

@@ -80,7 +80,10 @@ export interface DaemonFileContext {
  * folder that is a link to a shared folder is read from there and never written; cached blobs are
  * hard-linked into data/ only when candidate code sees data/ read-only (`sandboxed`).
  */
-export function createDaemonFileHandlers(ctx: DaemonFileContext, options: { sandboxed: boolean }): FileHandlers {
+export function createDaemonFileHandlers(
+  ctx: DaemonFileContext,
+  options: { sandboxed: boolean },
+): FileHandlers {
   const cache = new BlobCache(join(ctx.workdir, 'blobs'));
   return createFileHandlers({
     cache,

@@ -19,10 +19,12 @@ export function pathSegments(path: string, what = 'path'): string[] {
   if (path.length > 4096) throw new PathError(`${what} is longer than 4096 characters`);
   if (path.includes('\0')) throw new PathError(`${what} ${JSON.stringify(path)} contains a NUL byte`);
   if (path.includes('\\')) throw new PathError(`${what} ${JSON.stringify(path)} contains a backslash; use /`);
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) throw new PathError(`${what} ${JSON.stringify(path)} is absolute; paths are relative to the session`);
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+    throw new PathError(`${what} ${JSON.stringify(path)} is absolute; paths are relative to the session`);
   const segments = path.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) throw new PathError(`${what} ${JSON.stringify(path)} leaves the session (..)`);
-  if (segments.length === 0) throw new PathError(`${what} ${JSON.stringify(path)} names the session root itself`);
+  if (segments.length === 0)
+    throw new PathError(`${what} ${JSON.stringify(path)} names the session root itself`);
   return segments;
 }
 
@@ -57,7 +59,8 @@ export async function openInside(
   }
   try {
     const real = await openedPath(fh);
-    if (!roots.some((r) => isInside(real, r))) throw new PathError(`path ${JSON.stringify(rel)} leads outside the session (to ${real})`);
+    if (!roots.some((r) => isInside(real, r)))
+      throw new PathError(`path ${JSON.stringify(rel)} leads outside the session (to ${real})`);
     const stat = await fh.stat();
     return { fh, stat, real };
   } catch (err) {
@@ -80,7 +83,8 @@ export async function realRoots(root: string, extraRoots: string[] = []): Promis
 
 function notFound(rel: string, err: unknown): Error {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new NotFoundError(`no such file in the session: ${rel}`);
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new NotFoundError(`no such file in the session: ${rel}`);
   if (code === 'ELOOP') return new PathError(`path ${JSON.stringify(rel)} is a symlink loop`);
   return err as Error;
 }
@@ -95,7 +99,11 @@ export class NotFoundError extends Error {
  * component must be a real folder, not a symlink (a symlinked parent could point anywhere, and
  * could be swapped while we write); only data/, work/ and submission/ may be written.
  */
-export async function prepareWrite(root: string, rel: string, writable: readonly string[] = WRITABLE_TOPS): Promise<{ parent: string; name: string; target: string }> {
+export async function prepareWrite(
+  root: string,
+  rel: string,
+  writable: readonly string[] = WRITABLE_TOPS,
+): Promise<{ parent: string; name: string; target: string }> {
   const segments = pathSegments(rel);
   if (segments.length < 2 || !writable.includes(segments[0]!)) {
     throw new PathError(`path ${JSON.stringify(rel)} must lie in ${writable.map((w) => `${w}/`).join(', ')}`);
@@ -113,14 +121,21 @@ export async function prepareWrite(root: string, rel: string, writable: readonly
       await mkdir(dir);
       continue;
     }
-    if (st.isSymbolicLink()) throw new PathError(`path ${JSON.stringify(rel)} goes through a symlink (${dir.slice(resolve(root).length + 1)})`);
-    if (!st.isDirectory()) throw new PathError(`path ${JSON.stringify(rel)}: ${dir.slice(resolve(root).length + 1)} is not a folder`);
+    if (st.isSymbolicLink())
+      throw new PathError(
+        `path ${JSON.stringify(rel)} goes through a symlink (${dir.slice(resolve(root).length + 1)})`,
+      );
+    if (!st.isDirectory())
+      throw new PathError(
+        `path ${JSON.stringify(rel)}: ${dir.slice(resolve(root).length + 1)} is not a folder`,
+      );
   }
   const name = segments[segments.length - 1]!;
   const target = join(dir, name);
   try {
     const st = await lstat(target);
-    if (st.isSymbolicLink()) throw new PathError(`path ${JSON.stringify(rel)} is a symlink; it is not written through`);
+    if (st.isSymbolicLink())
+      throw new PathError(`path ${JSON.stringify(rel)} is a symlink; it is not written through`);
     if (st.isDirectory()) throw new PathError(`path ${JSON.stringify(rel)} is a folder`);
   } catch (err) {
     if (err instanceof PathError) throw err;

@@ -1,8 +1,22 @@
 import { opendir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileHeader, GetFilesRequest, GetFilesResponse, PutFilesRequest, PutFilesResponse } from '@aira/protocol';
+import type {
+  FileHeader,
+  GetFilesRequest,
+  GetFilesResponse,
+  PutFilesRequest,
+  PutFilesResponse,
+} from '@aira/protocol';
 import { BlobCache, BlobWriter, EMPTY_SHA256, IntegrityError, SHA256_RE, hashHandle } from './blobs.js';
-import { NotFoundError, PathError, isInside, openInside, pathSegments, prepareWrite, realRoots } from './paths.js';
+import {
+  NotFoundError,
+  PathError,
+  isInside,
+  openInside,
+  pathSegments,
+  prepareWrite,
+  realRoots,
+} from './paths.js';
 
 /** What file transfer needs to know about a session. */
 export interface FileSessionView {
@@ -61,7 +75,10 @@ interface Pending {
  * `from_cache`). Bytes go to the content cache first and are checked against size and sha256;
  * only then does the file appear in the session (link or copy, whole or not at all).
  */
-export async function receiveFiles(ctx: FileContext, messages: AsyncIterable<PutFilesRequest>): Promise<PutFilesResponse> {
+export async function receiveFiles(
+  ctx: FileContext,
+  messages: AsyncIterable<PutFilesRequest>,
+): Promise<PutFilesResponse> {
   const result: PutFilesResponse = { files: 0, bytesReceived: 0, cacheHits: 0 };
   let pending: Pending | null = null;
 
@@ -79,9 +96,16 @@ export async function receiveFiles(ctx: FileContext, messages: AsyncIterable<Put
       const item = msg.item;
       if (!item) continue;
       if (item.$case === 'chunk') {
-        if (!pending) throw new TransferError('INVALID_ARGUMENT', 'a chunk arrived before any file header (or after a from_cache header)');
+        if (!pending)
+          throw new TransferError(
+            'INVALID_ARGUMENT',
+            'a chunk arrived before any file header (or after a from_cache header)',
+          );
         if (pending.writer.bytes + item.value.length > pending.header.size) {
-          throw new TransferError('INVALID_ARGUMENT', `${pending.header.path}: more bytes than the header's size ${pending.header.size}`);
+          throw new TransferError(
+            'INVALID_ARGUMENT',
+            `${pending.header.path}: more bytes than the header's size ${pending.header.size}`,
+          );
         }
         result.bytesReceived += item.value.length;
         await pending.writer.write(item.value);
@@ -91,11 +115,15 @@ export async function receiveFiles(ctx: FileContext, messages: AsyncIterable<Put
       const header = item.value;
       const session = sessionOf(ctx, header.sessionId);
       const sha = header.sha256.toLowerCase();
-      if (!SHA256_RE.test(sha)) throw new TransferError('INVALID_ARGUMENT', `${header.path}: sha256 must be 64 hex digits`);
+      if (!SHA256_RE.test(sha))
+        throw new TransferError('INVALID_ARGUMENT', `${header.path}: sha256 must be 64 hex digits`);
       const h = { ...header, sha256: sha };
       const segments = pathSegments(h.path);
       if (segments[0] === 'data' && session.dataPath) {
-        throw new TransferError('FAILED_PRECONDITION', `${h.path}: this session's data folder is the shared ${session.dataPath} (read-only)`);
+        throw new TransferError(
+          'FAILED_PRECONDITION',
+          `${h.path}: this session's data folder is the shared ${session.dataPath} (read-only)`,
+        );
       }
       const { target } = await prepareWrite(session.root, h.path);
       if (h.fromCache || (h.size === 0 && sha === EMPTY_SHA256)) {
@@ -103,7 +131,11 @@ export async function receiveFiles(ctx: FileContext, messages: AsyncIterable<Put
           const w = await ctx.cache.writer();
           await w.commit(sha, 0);
         }
-        if (!ctx.cache.has(sha, h.size)) throw new TransferError('FAILED_PRECONDITION', `${h.path}: blob ${sha} is not in the worker's cache; send the content`);
+        if (!ctx.cache.has(sha, h.size))
+          throw new TransferError(
+            'FAILED_PRECONDITION',
+            `${h.path}: blob ${sha} is not in the worker's cache; send the content`,
+          );
         await place(ctx, session, h, target);
         result.files++;
         if (h.fromCache) result.cacheHits++;
@@ -120,9 +152,19 @@ export async function receiveFiles(ctx: FileContext, messages: AsyncIterable<Put
   return result;
 }
 
-async function place(ctx: FileContext, session: FileSessionView, header: FileHeader, target: string): Promise<void> {
+async function place(
+  ctx: FileContext,
+  session: FileSessionView,
+  header: FileHeader,
+  target: string,
+): Promise<void> {
   const inData = pathSegments(header.path)[0] === 'data';
-  await ctx.cache.materialize(header.sha256, target, inData && session.linkData ? 'link' : 'copy', header.mode || 0o644);
+  await ctx.cache.materialize(
+    header.sha256,
+    target,
+    inData && session.linkData ? 'link' : 'copy',
+    header.mode || 0o644,
+  );
 }
 
 /** Chunk size of GetFiles responses. */
@@ -165,7 +207,19 @@ async function sendAll(
     try {
       if (!stat.isFile()) throw new PathError(`${rel} is not a regular file`);
       const { sha256, size } = await hashHandle(fh);
-      await send({ item: { $case: 'header', value: { sessionId: request.sessionId, path: rel, size, sha256, mode: stat.mode & 0o777, fromCache: false } } });
+      await send({
+        item: {
+          $case: 'header',
+          value: {
+            sessionId: request.sessionId,
+            path: rel,
+            size,
+            sha256,
+            mode: stat.mode & 0o777,
+            fromCache: false,
+          },
+        },
+      });
       let pos = 0;
       while (pos < size) {
         if (signal?.cancelled) return;
@@ -187,7 +241,10 @@ async function sendAll(
     const dir = await opendir(abs);
     const entries: { name: string; kind: 'file' | 'dir' | 'link' | 'other' }[] = [];
     for await (const e of dir) {
-      entries.push({ name: e.name, kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'link' : 'other' });
+      entries.push({
+        name: e.name,
+        kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'link' : 'other',
+      });
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
@@ -208,7 +265,8 @@ async function sendAll(
     const rel = pathSegments(raw).join('/');
     const { fh, stat, real } = await openInside(session.root, rel, extra);
     await fh.close();
-    if (!roots.some((r) => isInside(real, r))) throw new TransferError('INVALID_ARGUMENT', `path ${JSON.stringify(raw)} leads outside the session`);
+    if (!roots.some((r) => isInside(real, r)))
+      throw new TransferError('INVALID_ARGUMENT', `path ${JSON.stringify(raw)} leads outside the session`);
     if (stat.isDirectory()) await walk(rel);
     else await sendOne(rel);
   }

@@ -76,7 +76,13 @@ export async function describeWorker(core: {
     python,
     running: [...core.execs.values()]
       .filter((e) => e.state === 'running')
-      .map((e) => ({ execId: e.id, sessionId: e.sessionId, kind: e.kind, startedUnixMs: e.startedUnixMs, label: e.label })),
+      .map((e) => ({
+        execId: e.id,
+        sessionId: e.sessionId,
+        kind: e.kind,
+        startedUnixMs: e.startedUnixMs,
+        label: e.label,
+      })),
     openSessions: core.sessions.size,
     startedUnixMs: core.host.startedUnixMs,
     state: core.state,

@@ -40,12 +40,23 @@ describe('parseNvidiaSmi', () => {
       ['1', 0, 0, 0],
     ]);
     const [gtx] = parseNvidiaSmi(CONSUMER).gpus;
-    expect(gtx).toMatchObject({ name: 'NVIDIA GeForce GTX 1080 Ti', utilizationPercent: 3, temperatureCelsius: 45, powerWatts: 0 });
+    expect(gtx).toMatchObject({
+      name: 'NVIDIA GeForce GTX 1080 Ti',
+      utilizationPercent: 3,
+      temperatureCelsius: 45,
+      powerWatts: 0,
+    });
   });
 
   it('keeps a name that holds a comma whole', () => {
     const [g] = parseNvidiaSmi('3, GPU-abc, Weird, Board Name, 1024, 10, 5, 40, 100.5\n').gpus;
-    expect(g).toMatchObject({ index: '3', uuid: 'GPU-abc', name: 'Weird, Board Name', memoryTotalBytes: 1024 * 1024 * 1024, powerWatts: 100.5 });
+    expect(g).toMatchObject({
+      index: '3',
+      uuid: 'GPU-abc',
+      name: 'Weird, Board Name',
+      memoryTotalBytes: 1024 * 1024 * 1024,
+      powerWatts: 100.5,
+    });
   });
 
   it('reports lines that are not GPU rows instead of inventing GPUs', () => {

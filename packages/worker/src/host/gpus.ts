@@ -56,12 +56,20 @@ function num(field: string | undefined): number {
  * renumbered. nvidia-smi itself ignores CUDA_VISIBLE_DEVICES, hence the filter. Unset: every GPU
  * nvidia-smi lists; empty: none. A GPU named twice is taken once.
  */
-export function selectGpus<G extends { index: string; uuid: string }>(all: G[], cudaVisibleDevices: string | undefined): G[] {
+export function selectGpus<G extends { index: string; uuid: string }>(
+  all: G[],
+  cudaVisibleDevices: string | undefined,
+): G[] {
   if (cudaVisibleDevices === undefined) return all;
-  const wanted = cudaVisibleDevices.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = cudaVisibleDevices
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out: G[] = [];
   for (const id of wanted) {
-    const gpu = all.find((g) => g.index === id || g.uuid === id || (id.startsWith('GPU-') && g.uuid.startsWith(id)));
+    const gpu = all.find(
+      (g) => g.index === id || g.uuid === id || (id.startsWith('GPU-') && g.uuid.startsWith(id)),
+    );
     if (gpu && !out.includes(gpu)) out.push(gpu);
   }
   return out;
@@ -87,7 +95,10 @@ export function resolveCudaVisibleDevices(
 ): { value: string | undefined; source: 'launcher' | 'flag' | 'none'; conflict?: string } {
   const fromEnv = env.CUDA_VISIBLE_DEVICES;
   if (fromEnv !== undefined) {
-    const conflict = gpuFlag !== undefined && gpuFlag !== fromEnv ? `--gpu ${gpuFlag} ignored: CUDA_VISIBLE_DEVICES=${fromEnv} was set by the launcher` : undefined;
+    const conflict =
+      gpuFlag !== undefined && gpuFlag !== fromEnv
+        ? `--gpu ${gpuFlag} ignored: CUDA_VISIBLE_DEVICES=${fromEnv} was set by the launcher`
+        : undefined;
     return { value: fromEnv, source: 'launcher', conflict };
   }
   if (gpuFlag !== undefined) return { value: gpuFlag, source: 'flag' };
@@ -135,7 +146,10 @@ export const PROC_GPUS = '/proc/driver/nvidia/gpus';
 
 /** The GPUs on this machine (empty without a driver or nvidia-smi). */
 export function listGpus(nvidiaSmi = 'nvidia-smi'): GpuDevice[] {
-  const r = spawnSync(nvidiaSmi, ['--query-gpu=index,uuid,pci.bus_id', '--format=csv,noheader'], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(nvidiaSmi, ['--query-gpu=index,uuid,pci.bus_id', '--format=csv,noheader'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   if (r.status !== 0 || !r.stdout) return [];
   const minors = new Map<string, number>();
   try {
@@ -155,6 +169,10 @@ export function listGpus(nvidiaSmi = 'nvidia-smi'): GpuDevice[] {
  */
 export function detectGpus(env: NodeJS.ProcessEnv = process.env, nvidiaSmi = 'nvidia-smi'): string[] {
   const visible = env.CUDA_VISIBLE_DEVICES;
-  if (visible !== undefined) return visible.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '-1');
+  if (visible !== undefined)
+    return visible
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && s !== '-1');
   return listGpus(nvidiaSmi).map((g) => g.index);
 }

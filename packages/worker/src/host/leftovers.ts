@@ -73,7 +73,8 @@ export class ProcessRecords {
         // is still a group's id). A live process with the pid but another start time means the
         // group ended and the pid went to someone else: not ours.
         if (leader === undefined || leader === rec.start) {
-          for (const p of table) if (p.pgid === rec.pgid && (startTime(p.pid) ?? -1) >= rec.start) victims.add(p.pid);
+          for (const p of table)
+            if (p.pgid === rec.pgid && (startTime(p.pid) ?? -1) >= rec.start) victims.add(p.pid);
         }
         tagged ??= processesWithEnv('AIRA_SESSION_ID', sessionId);
         for (const pid of tagged) {
@@ -100,7 +101,15 @@ function readRecords(path: string): ProcessRecord[] {
   for (const line of text.split('\n')) {
     try {
       const r = JSON.parse(line) as ProcessRecord;
-      if (Number.isInteger(r.pid) && r.pid > 1 && Number.isInteger(r.pgid) && r.pgid > 1 && Number.isFinite(r.start) && typeof r.workDir === 'string') out.push(r);
+      if (
+        Number.isInteger(r.pid) &&
+        r.pid > 1 &&
+        Number.isInteger(r.pgid) &&
+        r.pgid > 1 &&
+        Number.isFinite(r.start) &&
+        typeof r.workDir === 'string'
+      )
+        out.push(r);
     } catch {
       // a torn last line (the daemon died while writing it)
     }
@@ -124,7 +133,10 @@ function hasEnv(pid: number, name: string, value: string): boolean {
   try {
     const env = readFileSync(`/proc/${pid}/environ`);
     const needle = Buffer.from(`${name}=${value}\0`);
-    return env.subarray(0, needle.length).equals(needle) || env.indexOf(Buffer.concat([Buffer.from([0]), needle])) >= 0;
+    return (
+      env.subarray(0, needle.length).equals(needle) ||
+      env.indexOf(Buffer.concat([Buffer.from([0]), needle])) >= 0
+    );
   } catch {
     return false;
   }

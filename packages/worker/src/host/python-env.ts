@@ -16,17 +16,29 @@ print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0
 /** Probes the candidate Python (run once per worker and cached by the caller). */
 export function probePython(python: string, timeoutMs = 30_000): Promise<PythonEnvironment> {
   return new Promise((resolve, reject) => {
-    execFile(python, ['-c', PROBE], { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (stderr.trim().split('\n').pop() ?? err.message);
-        return reject(new Error(`python ${python} does not run: ${why}`));
-      }
-      try {
-        const r = JSON.parse(stdout) as { executable: string; version: string; packages: Record<string, string> };
-        resolve({ executable: r.executable, version: r.version, packages: r.packages, runner: 'host' });
-      } catch {
-        reject(new Error(`python ${python}: unexpected probe output`));
-      }
-    });
+    execFile(
+      python,
+      ['-c', PROBE],
+      { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const why =
+            (err as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'no such file'
+              : (stderr.trim().split('\n').pop() ?? err.message);
+          return reject(new Error(`python ${python} does not run: ${why}`));
+        }
+        try {
+          const r = JSON.parse(stdout) as {
+            executable: string;
+            version: string;
+            packages: Record<string, string>;
+          };
+          resolve({ executable: r.executable, version: r.version, packages: r.packages, runner: 'host' });
+        } catch {
+          reject(new Error(`python ${python}: unexpected probe output`));
+        }
+      },
+    );
   });
 }

@@ -14,7 +14,10 @@ export class ContainerSetupError extends Error {
 /** Parses the flag's value; only Apptainer is supported (Singularity installs answer to `apptainer` too). */
 export function parseContainer(value: string): ContainerSpec {
   const m = /^(apptainer|singularity):(.+)$/.exec(value.trim());
-  if (!m) throw new ContainerSetupError(`--container ${value}: expected apptainer:IMAGE (e.g. apptainer:/images/superimage.sif)`);
+  if (!m)
+    throw new ContainerSetupError(
+      `--container ${value}: expected apptainer:IMAGE (e.g. apptainer:/images/superimage.sif)`,
+    );
   return { runtime: 'apptainer', image: m[2]! };
 }
 
@@ -41,7 +44,17 @@ export interface ApptainerRun {
  * Not exercised by the test suite here: this machine has no apptainer.
  */
 export function apptainerArgv(run: ApptainerRun, command: string[]): string[] {
-  const args = [run.apptainer, 'exec', '--containall', '--cleanenv', '--no-home', '--net', '--network', 'none', '--writable-tmpfs'];
+  const args = [
+    run.apptainer,
+    'exec',
+    '--containall',
+    '--cleanenv',
+    '--no-home',
+    '--net',
+    '--network',
+    'none',
+    '--writable-tmpfs',
+  ];
   if (run.gpu) args.push('--nv');
   for (const b of run.binds) {
     if (b.mode === 'dev') continue;

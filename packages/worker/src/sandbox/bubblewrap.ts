@@ -50,14 +50,34 @@ export function probeBubblewrap(options: { bwrap?: string } = {}): BubblewrapPro
   const path = which(options.bwrap ?? 'bwrap');
   let result: BubblewrapProbe;
   if (!path) {
-    result = { usable: false, path: null, version: null, disableUserns: false, reason: 'bwrap is not installed' };
+    result = {
+      usable: false,
+      path: null,
+      version: null,
+      disableUserns: false,
+      reason: 'bwrap is not installed',
+    };
   } else {
     const v = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
     const version = /([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(v.stdout ?? '')?.[1] ?? null;
     const trial = (extra: string[]) =>
       spawnSync(
         path,
-        [...extra, '--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', ...systemBindArgs(), '--proc', '/proc', '--dev', '/dev', '--', 'true'],
+        [
+          ...extra,
+          '--unshare-all',
+          '--die-with-parent',
+          '--new-session',
+          '--cap-drop',
+          'ALL',
+          ...systemBindArgs(),
+          '--proc',
+          '/proc',
+          '--dev',
+          '/dev',
+          '--',
+          'true',
+        ],
         { encoding: 'utf8', timeout: 15_000 },
       );
     const strict = trial(['--unshare-user', '--disable-userns']);
@@ -68,7 +88,13 @@ export function probeBubblewrap(options: { bwrap?: string } = {}): BubblewrapPro
       result =
         plain.status === 0
           ? { usable: true, path, version, disableUserns: false }
-          : { usable: false, path, version, disableUserns: false, reason: `bwrap cannot create a sandbox here: ${firstLine(plain.stderr) || `exit ${plain.status}`}` };
+          : {
+              usable: false,
+              path,
+              version,
+              disableUserns: false,
+              reason: `bwrap cannot create a sandbox here: ${firstLine(plain.stderr) || `exit ${plain.status}`}`,
+            };
     }
   }
   probeCache.set(key, result);
@@ -94,13 +120,24 @@ export class SandboxUnavailableError extends Error {
 }
 
 /** Applies `--sandbox auto|required|off` to what the probe found. */
-export function decideSandbox(mode: SandboxMode, probe: () => BubblewrapProbe = () => probeBubblewrap()): SandboxDecision {
-  const unprotected = 'candidate code runs WITHOUT a sandbox: it can read anything this worker can (token, other sessions, hidden answers on this machine)';
-  if (mode === 'off') return { mode, protection: 'none', probe: null, warning: `--sandbox off: ${unprotected}` };
+export function decideSandbox(
+  mode: SandboxMode,
+  probe: () => BubblewrapProbe = () => probeBubblewrap(),
+): SandboxDecision {
+  const unprotected =
+    'candidate code runs WITHOUT a sandbox: it can read anything this worker can (token, other sessions, hidden answers on this machine)';
+  if (mode === 'off')
+    return { mode, protection: 'none', probe: null, warning: `--sandbox off: ${unprotected}` };
   const p = probe();
   if (p.usable) return { mode, protection: 'bubblewrap', probe: p };
-  if (mode === 'required') throw new SandboxUnavailableError(`--sandbox required but ${p.reason ?? 'bubblewrap is not usable'}`);
-  return { mode, protection: 'none', probe: p, warning: `--sandbox auto: ${p.reason ?? 'bubblewrap is not usable'}; ${unprotected}` };
+  if (mode === 'required')
+    throw new SandboxUnavailableError(`--sandbox required but ${p.reason ?? 'bubblewrap is not usable'}`);
+  return {
+    mode,
+    protection: 'none',
+    probe: p,
+    warning: `--sandbox auto: ${p.reason ?? 'bubblewrap is not usable'}; ${unprotected}`,
+  };
 }
 
 /** One mount of a host path into the sandbox; `dest` defaults to the same path. */
@@ -227,7 +264,8 @@ export function bubblewrapArgv(spec: SandboxSpec, command: string[]): string[] {
   const outer = spec.binds.filter((b) => !protect.some((p) => isWithin(b.src, p) && b.src !== p));
   const inner = spec.binds.filter((b) => !outer.includes(b));
   for (const b of outer) {
-    if (protect.some((p) => resolve(b.src) === p)) throw new Error(`refusing to bind ${b.src}: it is a protected path`);
+    if (protect.some((p) => resolve(b.src) === p))
+      throw new Error(`refusing to bind ${b.src}: it is a protected path`);
     args.push(...bindArgs(b));
   }
   // Mask every protected path that a system bind or an outer bind would expose, where that bind

@@ -34,7 +34,12 @@ function readMounts(mountinfo: string): MountEntry[] {
     const left = line.slice(0, sep).split(' ');
     const right = line.slice(sep + 3).split(' ');
     if (left.length < 5 || right.length < 3) continue;
-    out.push({ root: unescapeMount(left[3]!), point: unescapeMount(left[4]!), fstype: right[0]!, superOptions: right[2]!.split(',') });
+    out.push({
+      root: unescapeMount(left[3]!),
+      point: unescapeMount(left[4]!),
+      fstype: right[0]!,
+      superOptions: right[2]!.split(','),
+    });
   }
   return out;
 }
@@ -46,7 +51,8 @@ function unescapeMount(s: string): string {
 /** Joins a mount point with a cgroup path, taking away the mount's own root (docker without cgroupns). */
 function cgroupDir(mount: MountEntry, path: string): string {
   let rel = path;
-  if (mount.root !== '/' && (rel === mount.root || rel.startsWith(`${mount.root}/`))) rel = rel.slice(mount.root.length);
+  if (mount.root !== '/' && (rel === mount.root || rel.startsWith(`${mount.root}/`)))
+    rel = rel.slice(mount.root.length);
   return join(mount.point, rel);
 }
 
@@ -163,7 +169,9 @@ export function cgroupPids(dir: string): number[] {
     }
     let entries: string[] = [];
     try {
-      entries = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+      entries = readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
     } catch {
       return;
     }

@@ -22,7 +22,9 @@ let listener: Server;
 let port = 0;
 
 beforeAll(async () => {
-  w = await startTestWorker({ args: ['--sandbox', 'auto', '--workdir', join(tmp, 'workdir'), '--cancel-grace', '300ms'] });
+  w = await startTestWorker({
+    args: ['--sandbox', 'auto', '--workdir', join(tmp, 'workdir'), '--cancel-grace', '300ms'],
+  });
   writeFileSync(join(w.workdir, 'planted.txt'), 'PLANTED-IN-WORKDIR');
   mkdirSync(join(tmp, 'outside'));
   writeFileSync(join(tmp, 'outside', 'answers.csv'), 'PRIVATE-ANSWERS');
@@ -36,7 +38,15 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const limits = (l: Partial<Limits>): Limits => ({ wallMs: 0, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0, ...l });
+const limits = (l: Partial<Limits>): Limits => ({
+  wallMs: 0,
+  memoryBytes: 0,
+  maxProcesses: 0,
+  cpuset: '',
+  maxOutputBytes: 0,
+  maxDiskBytes: 0,
+  ...l,
+});
 
 /** Host processes whose command line holds `marker` (candidates put one in their argv). */
 function hostProcessesWith(marker: string): number[] {
@@ -67,9 +77,15 @@ async function stillServing(): Promise<void> {
 describe('Describe', () => {
   it('reports the sandbox, how limits are enforced, and the candidate Python with its packages', async () => {
     const d = await w.connection.unary('describe', {});
-    expect(d.sandbox).toMatchObject({ mechanism: bwrap.usable ? 'bubblewrap' : 'none', mode: 'auto', limits: limitsProbe.mechanism });
+    expect(d.sandbox).toMatchObject({
+      mechanism: bwrap.usable ? 'bubblewrap' : 'none',
+      mode: 'auto',
+      limits: limitsProbe.mechanism,
+    });
     expect(d.python?.executable).toBe('/usr/bin/python3');
-    expect(Object.keys(d.python?.packages ?? {})).toEqual(expect.arrayContaining(['numpy', 'pandas', 'scikit-learn']));
+    expect(Object.keys(d.python?.packages ?? {})).toEqual(
+      expect.arrayContaining(['numpy', 'pandas', 'scikit-learn']),
+    );
   });
 });
 
@@ -77,7 +93,9 @@ describe('hostile candidates', () => {
   it('a fork bomb hits the process limit, is ended with everything it forked, and the shell survives', async () => {
     const s = await openSession(w.connection);
     await run(w.connection, s, 'kept=yes');
-    const r = await run(w.connection, s, 'bomb() { bomb | bomb & }; bomb; sleep 30 # fork-bomb-marker', { limits: limits({ maxProcesses: 48, wallMs: 3_000 }) });
+    const r = await run(w.connection, s, 'bomb() { bomb | bomb & }; bomb; sleep 30 # fork-bomb-marker', {
+      limits: limits({ maxProcesses: 48, wallMs: 3_000 }),
+    });
     expect(r.finished.reason).toMatch(/process limit 48 reached/);
     expect(r.finished.reason).toMatch(/timeout/);
     expect((await run(w.connection, s, 'echo $kept')).stdout).toBe('yes\n');
@@ -87,10 +105,18 @@ describe('hostile candidates', () => {
   });
 
   it('a memory hog is stopped with the memory limit named (an exec limit in bash, a session limit in the Python kernel)', async () => {
-    const opened = await w.connection.unary('openSession', { sessionId: '', labels: {}, dataPath: '', limits: limits({ memoryBytes: 384 << 20 }), env: {} });
+    const opened = await w.connection.unary('openSession', {
+      sessionId: '',
+      labels: {},
+      dataPath: '',
+      limits: limits({ memoryBytes: 384 << 20 }),
+      env: {},
+    });
     const s = opened.sessionId;
     const hog = "b = [b'x' * (32 << 20) for _ in range(64)]; print('survived')";
-    const r = await run(w.connection, s, `python3 -c "${hog}"`, { limits: limits({ memoryBytes: 256 << 20 }) });
+    const r = await run(w.connection, s, `python3 -c "${hog}"`, {
+      limits: limits({ memoryBytes: 256 << 20 }),
+    });
     expect(r.stdout).not.toContain('survived');
     expect(r.finished.reason).toBe('memory limit 256 MiB exceeded');
     await runPython(w.connection, s, 'kept = 1');
@@ -105,7 +131,9 @@ describe('hostile candidates', () => {
 
   it('an endless print loop is stopped at the output limit', async () => {
     const s = await openSession(w.connection);
-    const r = await run(w.connection, s, 'while :; do echo "spam spam spam"; done', { limits: limits({ maxOutputBytes: 1 << 20 }) });
+    const r = await run(w.connection, s, 'while :; do echo "spam spam spam"; done', {
+      limits: limits({ maxOutputBytes: 1 << 20 }),
+    });
     expect(r.finished.reason).toBe('output limit 1 MiB exceeded');
     expect(r.finished.outputTruncated).toBe(true);
     await stillServing();
@@ -113,7 +141,8 @@ describe('hostile candidates', () => {
 
   it('a process that ignores SIGTERM is killed at the timeout', async () => {
     const s = await openSession(w.connection);
-    const code = 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)  # sigterm-marker';
+    const code =
+      'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)  # sigterm-marker';
     const r = await run(w.connection, s, `python3 -c "${code}"`, { limits: limits({ wallMs: 1_500 }) });
     expect(r.finished.reason).toMatch(/^timeout/);
     expect(hostProcessesWith('sigterm-marker')).toEqual([]);
@@ -148,7 +177,11 @@ describe.skipIf(!bwrap.usable)(`the sandbox (skipped: ${bwrap.reason ?? ''})`, (
   it("cannot read the daemon's workdir, its token, or a folder outside the session", async () => {
     const s = await openSession(w.connection);
     const files = [join(w.workdir, 'planted.txt'), w.tokenFile, join(tmp, 'outside', 'answers.csv')];
-    const r = await run(w.connection, s, files.map((f) => `cat ${f} 2>/dev/null && echo READ`).join('; ') + '; echo end');
+    const r = await run(
+      w.connection,
+      s,
+      files.map((f) => `cat ${f} 2>/dev/null && echo READ`).join('; ') + '; echo end',
+    );
     expect(r.stdout).toBe('end\n');
     expect(r.finished.protection).toBe('bubblewrap');
   });
@@ -161,19 +194,29 @@ describe.skipIf(!bwrap.usable)(`the sandbox (skipped: ${bwrap.reason ?? ''})`, (
 
   it('cannot open a TCP connection to 127.0.0.1', async () => {
     // The listener answers HELLO to anyone who reaches it; the host itself can.
-    const host = spawnSync('/bin/bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`], { encoding: 'utf8' });
+    const host = spawnSync('/bin/bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`], {
+      encoding: 'utf8',
+    });
     expect(host.stdout).toBe('connected\n');
     const s = await openSession(w.connection);
     const r = await run(w.connection, s, `exec 3<>/dev/tcp/127.0.0.1/${port} && cat <&3 || echo refused`);
     expect(r.stdout).toContain('refused');
     expect(r.stdout).not.toContain('HELLO');
-    const py = await runPython(w.connection, s, `import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print("refused", e.errno)`);
+    const py = await runPython(
+      w.connection,
+      s,
+      `import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print("refused", e.errno)`,
+    );
     expect(py.stdout).toMatch(/^refused/);
   });
 
   it('cannot see host processes', async () => {
     const s = await openSession(w.connection);
-    const r = await run(w.connection, s, `kill -0 ${w.process.pid} 2>/dev/null && echo SEES-DAEMON; ls /proc | grep -c '^[0-9]'`);
+    const r = await run(
+      w.connection,
+      s,
+      `kill -0 ${w.process.pid} 2>/dev/null && echo SEES-DAEMON; ls /proc | grep -c '^[0-9]'`,
+    );
     expect(r.stdout).not.toContain('SEES-DAEMON');
     expect(Number(r.stdout.trim())).toBeLessThan(15);
   });
@@ -191,17 +234,32 @@ describe('files through the daemon', () => {
     expect(first).toMatchObject({ files: 2, bytesReceived: 300_008 });
     const second = await uploadFolder(w.connection, s2, local, 'data');
     expect(second).toMatchObject({ files: 2, bytesReceived: 0, cacheHits: 2 });
-    const r = await run(w.connection, s2, 'wc -c < ../data/sub/blob.bin; echo x > ../data/new 2>/dev/null || echo read-only');
+    const r = await run(
+      w.connection,
+      s2,
+      'wc -c < ../data/sub/blob.bin; echo x > ../data/new 2>/dev/null || echo read-only',
+    );
     expect(r.stdout).toBe(bwrap.usable ? '300000\nread-only\n' : '300000\n');
   });
 
   it('path traversal is refused in every form with INVALID_ARGUMENT', async () => {
     const s = await openSession(w.connection);
-    await run(w.connection, s, `ln -s ${join(tmp, 'outside')} out-link; ln -s ${join(w.workdir, 'planted.txt')} planted-link`);
+    await run(
+      w.connection,
+      s,
+      `ln -s ${join(tmp, 'outside')} out-link; ln -s ${join(w.workdir, 'planted.txt')} planted-link`,
+    );
     const put = (path: string) =>
       new Promise<unknown>((resolve, reject) => {
-        const call = w.connection.client.putFiles(w.connection.metadata, (err, res) => (err ? reject(err) : resolve(res)));
-        call.write({ item: { $case: 'header', value: { sessionId: s, path, size: 1, sha256: 'a'.repeat(64), mode: 0o644, fromCache: false } } });
+        const call = w.connection.client.putFiles(w.connection.metadata, (err, res) =>
+          err ? reject(err) : resolve(res),
+        );
+        call.write({
+          item: {
+            $case: 'header',
+            value: { sessionId: s, path, size: 1, sha256: 'a'.repeat(64), mode: 0o644, fromCache: false },
+          },
+        });
         call.end();
       });
     const get = (path: string) =>
@@ -211,12 +269,31 @@ describe('files through the daemon', () => {
         st.on('error', reject);
         st.on('end', resolve);
       });
-    for (const p of ['../x', 'work/../../x', '/etc/passwd', 'work/out-link/x', 'work/planted-link', 'tmp/x']) {
-      const err = (await put(p).then(() => null, (e: unknown) => e)) as ServiceError | null;
+    for (const p of [
+      '../x',
+      'work/../../x',
+      '/etc/passwd',
+      'work/out-link/x',
+      'work/planted-link',
+      'tmp/x',
+    ]) {
+      const err = (await put(p).then(
+        () => null,
+        (e: unknown) => e,
+      )) as ServiceError | null;
       expect(err?.code, `PutFiles ${p}`).toBe(status.INVALID_ARGUMENT);
     }
-    for (const p of ['../../token', '/etc/passwd', 'work/out-link/answers.csv', 'work/planted-link', 'work']) {
-      const err = (await get(p).then(() => null, (e: unknown) => e)) as ServiceError | null;
+    for (const p of [
+      '../../token',
+      '/etc/passwd',
+      'work/out-link/answers.csv',
+      'work/planted-link',
+      'work',
+    ]) {
+      const err = (await get(p).then(
+        () => null,
+        (e: unknown) => e,
+      )) as ServiceError | null;
       expect(err?.code, `GetFiles ${p}`).toBe(status.INVALID_ARGUMENT);
     }
   });
@@ -224,11 +301,24 @@ describe('files through the daemon', () => {
 
 describe('--sandbox required', () => {
   it('refuses to start without bubblewrap, in one line', () => {
-    const r = spawnSync(process.execPath, [airaBin(), 'worker', '--sandbox', 'required', '--listen', '127.0.0.1:0', '--workdir', join(tmp, 'req')], {
-      encoding: 'utf8',
-      env: { ...process.env, PATH: '/nonexistent' },
-      timeout: 30_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        airaBin(),
+        'worker',
+        '--sandbox',
+        'required',
+        '--listen',
+        '127.0.0.1:0',
+        '--workdir',
+        join(tmp, 'req'),
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: '/nonexistent' },
+        timeout: 30_000,
+      },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--sandbox required but bwrap is not installed/);
@@ -239,14 +329,17 @@ void ExecKind;
 
 describe("the worker's own share (--cpus, --memory)", () => {
   it('pins sessions to the CPU set and stops a hog at the worker memory', async () => {
-    const own = await startTestWorker({ args: ['--cpus', '0', '--memory', '512MiB', '--workdir', join(tmp, 'share')] });
+    const own = await startTestWorker({
+      args: ['--cpus', '0', '--memory', '512MiB', '--workdir', join(tmp, 'share')],
+    });
     try {
       const s = await openSession(own.connection);
       const cpus = await run(own.connection, s, 'grep Cpus_allowed_list /proc/self/status');
       if (limitsProbe.controllers.includes('cpuset')) expect(cpus.stdout).toMatch(/:\s+0\n$/);
       const r = await run(own.connection, s, `python3 -c "b = b'x' * (800 << 20); print('survived')"`);
       expect(r.stdout).not.toContain('survived');
-      if (limitsProbe.controllers.includes('memory')) expect(r.finished.reason).toBe('memory limit 512 MiB of the worker exceeded');
+      if (limitsProbe.controllers.includes('memory'))
+        expect(r.finished.reason).toBe('memory limit 512 MiB of the worker exceeded');
     } finally {
       await own.stop();
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseBusId, parseDeviceMinor, parseGpuInventory, selectGpus, type GpuDevice } from '../host/gpus.js';
+import {
+  normaliseBusId,
+  parseDeviceMinor,
+  parseGpuInventory,
+  selectGpus,
+  type GpuDevice,
+} from '../host/gpus.js';
 import { gpuExposure } from './gpu.js';
 
 // `nvidia-smi --query-gpu=index,uuid,pci.bus_id --format=csv,noheader` in the shape it prints (UUIDs made up).
@@ -24,14 +30,22 @@ describe('GPU inventory for the sandbox', () => {
   const gpus: GpuDevice[] = parseGpuInventory(CSV).map((g, i) => ({ ...g, minor: i }));
 
   it('parses nvidia-smi rows and procfs minors, with bus ids in one form', () => {
-    expect(gpus[1]).toEqual({ index: '1', uuid: 'GPU-9e2f6a41-77c3-4e0b-9a12-5b6c7d8e9f00', busId: '0000:2a:00.0', minor: 1 });
+    expect(gpus[1]).toEqual({
+      index: '1',
+      uuid: 'GPU-9e2f6a41-77c3-4e0b-9a12-5b6c7d8e9f00',
+      busId: '0000:2a:00.0',
+      minor: 1,
+    });
     expect(parseDeviceMinor(INFO)).toBe(1);
     expect(normaliseBusId('0000:2a:00.0')).toBe(normaliseBusId('00000000:2A:00.0'));
   });
 
   it('selects by index or UUID as launchers write CUDA_VISIBLE_DEVICES; unset means all, empty none', () => {
     expect(selectGpus(gpus, '1').map((g) => g.index)).toEqual(['1']);
-    expect(selectGpus(gpus, 'GPU-33d0b8c2-1f4e-4a6d-b0c9-8e7f6a5b4c3d,0').map((g) => g.index)).toEqual(['2', '0']);
+    expect(selectGpus(gpus, 'GPU-33d0b8c2-1f4e-4a6d-b0c9-8e7f6a5b4c3d,0').map((g) => g.index)).toEqual([
+      '2',
+      '0',
+    ]);
     expect(selectGpus(gpus, undefined)).toHaveLength(3);
     expect(selectGpus(gpus, '')).toHaveLength(0);
   });

@@ -27,14 +27,21 @@ export function gpuExposure(gpus: GpuDevice[], extraLibDirs: string[] = driverLi
   const binds: Bind[] = [];
   for (const node of SHARED_NODES) binds.push({ src: node, mode: 'dev', optional: true });
   if (existsSync('/dev/nvidia-caps')) binds.push({ src: '/dev/nvidia-caps', mode: 'dev', optional: true });
-  for (const g of gpus) if (g.minor !== null) binds.push({ src: `/dev/nvidia${g.minor}`, mode: 'dev', optional: true });
+  for (const g of gpus)
+    if (g.minor !== null) binds.push({ src: `/dev/nvidia${g.minor}`, mode: 'dev', optional: true });
   for (const dir of extraLibDirs) binds.push({ src: dir, mode: 'ro', optional: true });
   binds.push({ src: '/run/nvidia-persistenced', mode: 'ro', optional: true });
-  const procMasks = existsSync(PROC_GPUS) ? [{ mask: PROC_GPUS, allow: gpus.map((g) => join(PROC_GPUS, procBusName(g.busId))) }] : [];
+  const procMasks = existsSync(PROC_GPUS)
+    ? [{ mask: PROC_GPUS, allow: gpus.map((g) => join(PROC_GPUS, procBusName(g.busId))) }]
+    : [];
   return {
     binds,
     procMasks,
-    env: { CUDA_VISIBLE_DEVICES: gpus.map((g) => g.uuid).join(','), AIRA_GPU_INDEX: gpus.map((g) => g.index).join(','), CUDA_DEVICE_ORDER: 'PCI_BUS_ID' },
+    env: {
+      CUDA_VISIBLE_DEVICES: gpus.map((g) => g.uuid).join(','),
+      AIRA_GPU_INDEX: gpus.map((g) => g.index).join(','),
+      CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
+    },
   };
 }
 

@@ -5,11 +5,31 @@ import { resolve } from 'node:path';
 import { ConfigError } from '@aira/core';
 import type { SandboxInfo } from '@aira/protocol';
 import type { Launched, LaunchSpec } from '../session/launch.js';
-import { apptainerArgv, findApptainer, parseContainer, ContainerSetupError, type ContainerSpec } from './apptainer.js';
-import { bubblewrapArgv, decideSandbox, probeBubblewrap, SandboxUnavailableError, type Bind, type SandboxDecision, type SandboxMode } from './bubblewrap.js';
+import {
+  apptainerArgv,
+  findApptainer,
+  parseContainer,
+  ContainerSetupError,
+  type ContainerSpec,
+} from './apptainer.js';
+import {
+  bubblewrapArgv,
+  decideSandbox,
+  probeBubblewrap,
+  SandboxUnavailableError,
+  type Bind,
+  type SandboxDecision,
+  type SandboxMode,
+} from './bubblewrap.js';
 import { listGpus, selectGpus, type GpuDevice } from '../host/gpus.js';
 import { gpuExposure, type GpuExposure } from './gpu.js';
-import { LimitsEnforcer, type ExecLimits, type ExecUsage, type LimitValues, type SessionLimits } from './limits.js';
+import {
+  LimitsEnforcer,
+  type ExecLimits,
+  type ExecUsage,
+  type LimitValues,
+  type SessionLimits,
+} from './limits.js';
 import { DiskWatch } from './watch.js';
 import { commandPid } from './procs.js';
 import { PythonSetupError, resolvePython, type CandidatePython } from './python.js';
@@ -63,7 +83,10 @@ export class Guard {
     if (options.container) {
       const spec = parseContainer(options.container);
       const apptainer = findApptainer();
-      if (!apptainer) throw new ContainerSetupError(`--container ${options.container}: apptainer is not installed on this machine`);
+      if (!apptainer)
+        throw new ContainerSetupError(
+          `--container ${options.container}: apptainer is not installed on this machine`,
+        );
       this.container = { ...spec, apptainer };
       this.decision = { mode, protection: 'none', probe: null };
     } else {
@@ -89,7 +112,12 @@ export class Guard {
   sandboxInfo(): SandboxInfo {
     const notes = [this.limits.note];
     if (this.decision.warning) notes.unshift(this.decision.warning);
-    return { mechanism: this.container ? 'apptainer' : this.decision.protection, mode: this.decision.mode, limits: this.limits.mechanism, note: notes.join('; ') };
+    return {
+      mechanism: this.container ? 'apptainer' : this.decision.protection,
+      mode: this.decision.mode,
+      limits: this.limits.mechanism,
+      note: notes.join('; '),
+    };
   }
 
   /** Records a session's limits (from OpenSession) before its processes start. */
@@ -142,7 +170,10 @@ export class Guard {
     } catch {
       /* made below by the session */
     }
-    const extra = new Set([...this.python.readOnlyPaths, ...spec.readOnlyPaths.filter((p) => !p.startsWith('/usr/'))]);
+    const extra = new Set([
+      ...this.python.readOnlyPaths,
+      ...spec.readOnlyPaths.filter((p) => !p.startsWith('/usr/')),
+    ]);
     const binds: Bind[] = [...extra].map((p) => ({ src: p, mode: 'ro' as const, optional: true }));
     binds.push(...this.exposure.binds);
     binds.push({ src: dataSrc, dest: s.dataDir, mode: 'ro' });
@@ -162,7 +193,14 @@ export class Guard {
     let argv: string[];
     if (this.container) {
       argv = apptainerArgv(
-        { apptainer: this.container.apptainer, image: this.container.image, binds: this.binds(spec), gpu: this.gpus.length > 0, cwd: spec.cwd, env: { ...env, HOME: spec.session.workDir } },
+        {
+          apptainer: this.container.apptainer,
+          image: this.container.image,
+          binds: this.binds(spec),
+          gpu: this.gpus.length > 0,
+          cwd: spec.cwd,
+          env: { ...env, HOME: spec.session.workDir },
+        },
         [...spec.argv],
       );
     } else if (this.decision.protection === 'bubblewrap') {
@@ -182,16 +220,23 @@ export class Guard {
       argv = [...spec.argv];
     }
     const wrapped = session.wrap(argv);
-    const child = spawn(wrapped[0]!, wrapped.slice(1), { cwd: spec.cwd, env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(wrapped[0]!, wrapped.slice(1), {
+      cwd: spec.cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     if (child.pid) session.adopt(child.pid);
-    if (this.decision.protection === 'bubblewrap' && !this.container && child.pid) repointPid(child, child.pid);
+    if (this.decision.protection === 'bubblewrap' && !this.container && child.pid)
+      repointPid(child, child.pid);
     return { child, protection: this.protection };
   };
 }
 
 function dropEmpty(l: LimitValues): LimitValues {
   const out: LimitValues = {};
-  for (const [k, v] of Object.entries(l) as [keyof LimitValues, number | string | undefined][]) if (v) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(l) as [keyof LimitValues, number | string | undefined][])
+    if (v) (out as Record<string, unknown>)[k] = v;
   return out;
 }
 
@@ -253,9 +298,14 @@ export class ExecGuard {
     this.disk?.stop();
     if (cancelled) await this.limits.kill().catch(() => undefined);
     const usage = this.limits.end();
-    const background = this.limits.group ? this.limits.group.pids().filter((p) => p !== this.statefulPid).length : 0;
+    const background = this.limits.group
+      ? this.limits.group.pids().filter((p) => p !== this.statefulPid).length
+      : 0;
     const reasons = [...usage.reasons];
-    if (background > 0) reasons.push(`${background} background process${background > 1 ? 'es' : ''} still running (they end with the session)`);
+    if (background > 0)
+      reasons.push(
+        `${background} background process${background > 1 ? 'es' : ''} still running (they end with the session)`,
+      );
     return { ...usage, reasons, background };
   }
 }
@@ -288,15 +338,26 @@ export function allowedCpus(): number[] {
  * flags over the even share a worker gets on a node with several GPUs (its position is its
  * first GPU's position among the node's). Setup problems become one-line ConfigErrors.
  */
-export function createWorkerGuard(flags: GuardFlags, ctx: { workdir: string; tokenFile: string; cudaVisibleDevices?: string; gpus?: GpuDevice[] }): Guard {
+export function createWorkerGuard(
+  flags: GuardFlags,
+  ctx: { workdir: string; tokenFile: string; cudaVisibleDevices?: string; gpus?: GpuDevice[] },
+): Guard {
   try {
     const all = ctx.gpus ?? listGpus();
     const mine = selectGpus(all, ctx.cudaVisibleDevices);
     let share: Share | null = null;
     if (all.length >= 2 && mine.length > 0) {
-      share = defaultShare({ gpus: all.length, cpus: allowedCpus(), memory: totalmem(), workerIndex: all.indexOf(mine[0]!) });
+      share = defaultShare({
+        gpus: all.length,
+        cpus: allowedCpus(),
+        memory: totalmem(),
+        workerIndex: all.indexOf(mine[0]!),
+      });
     }
-    const workerLimits: LimitValues = { cpuset: flags.cpus ?? share?.cpuset, memoryBytes: flags.memory ?? share?.memoryBytes };
+    const workerLimits: LimitValues = {
+      cpuset: flags.cpus ?? share?.cpuset,
+      memoryBytes: flags.memory ?? share?.memoryBytes,
+    };
     const guard = new Guard({
       sandbox: flags.sandbox,
       container: flags.container,
@@ -309,10 +370,20 @@ export function createWorkerGuard(flags: GuardFlags, ctx: { workdir: string; tok
       workerLimits,
       gpus: all,
     });
-    if (share) guard.notices.push({ level: 'info', msg: "sessions limited to the worker's even share of the node", data: { cpuset: workerLimits.cpuset, memoryBytes: workerLimits.memoryBytes, gpus: all.length } });
+    if (share)
+      guard.notices.push({
+        level: 'info',
+        msg: "sessions limited to the worker's even share of the node",
+        data: { cpuset: workerLimits.cpuset, memoryBytes: workerLimits.memoryBytes, gpus: all.length },
+      });
     return guard;
   } catch (err) {
-    if (err instanceof SandboxUnavailableError || err instanceof PythonSetupError || err instanceof ContainerSetupError) throw new ConfigError(err.message);
+    if (
+      err instanceof SandboxUnavailableError ||
+      err instanceof PythonSetupError ||
+      err instanceof ContainerSetupError
+    )
+      throw new ConfigError(err.message);
     throw err;
   }
 }

@@ -11,8 +11,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'aira-limits-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A stateful bash as a session has one: commands on stdin, output on stdout. */
-function startBash(argv: string[], env: Record<string, string> = {}): { child: ChildProcess; run: (cmd: string) => Promise<string> } {
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+function startBash(
+  argv: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; run: (cmd: string) => Promise<string> } {
+  const child = spawn(argv[0]!, argv.slice(1), {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   let buf = '';
   const waiters: (() => void)[] = [];
   child.stdout!.on('data', (d: Buffer) => {
@@ -145,16 +151,19 @@ time.sleep(300)
 describe('cgroup specifics', () => {
   const probe = probeLimits();
   const skip = probe.layout === null || !probe.controllers.includes('cpuset');
-  it.skipIf(skip)(`an exec cpuset pins its processes${skip ? ' (skipped: no writable cpuset controller here)' : ''}`, async () => {
-    const enforcer = LimitsEnforcer.create({ tag: 'cpus' });
-    const session = enforcer.openSession('cpus', {});
-    const bash = startBash(session.wrap(['bash', '--norc']), session.env);
-    const exec = await session.beginExec('pin', { cpuset: '0' }, bash.child.pid!);
-    const out = await bash.run(`grep Cpus_allowed_list /proc/self/status`);
-    exec.end();
-    expect(out).toMatch(/Cpus_allowed_list:\s+0\n/);
-    await enforcer.close();
-  });
+  it.skipIf(skip)(
+    `an exec cpuset pins its processes${skip ? ' (skipped: no writable cpuset controller here)' : ''}`,
+    async () => {
+      const enforcer = LimitsEnforcer.create({ tag: 'cpus' });
+      const session = enforcer.openSession('cpus', {});
+      const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+      const exec = await session.beginExec('pin', { cpuset: '0' }, bash.child.pid!);
+      const out = await bash.run(`grep Cpus_allowed_list /proc/self/status`);
+      exec.end();
+      expect(out).toMatch(/Cpus_allowed_list:\s+0\n/);
+      await enforcer.close();
+    },
+  );
 
   it('reports the peak memory of an exec', async () => {
     const enforcer = LimitsEnforcer.create({ tag: 'peak', pollMs: 20 });
@@ -172,7 +181,11 @@ describe('cgroup specifics', () => {
 
 describe('tighten', () => {
   it('takes the tighter figure and refuses CPUs outside the session', () => {
-    expect(tighten({ memoryBytes: 100, maxProcesses: 10 }, { memoryBytes: 50, wallMs: 5 })).toMatchObject({ memoryBytes: 50, maxProcesses: 10, wallMs: 5 });
+    expect(tighten({ memoryBytes: 100, maxProcesses: 10 }, { memoryBytes: 50, wallMs: 5 })).toMatchObject({
+      memoryBytes: 50,
+      maxProcesses: 10,
+      wallMs: 5,
+    });
     expect(tighten({ cpuset: '0-3' }, { cpuset: '2,3' }).cpuset).toBe('2-3');
     expect(() => tighten({ cpuset: '0-3' }, { cpuset: '4' })).toThrow(/CPUs 4 outside the session's 0-3/);
   });

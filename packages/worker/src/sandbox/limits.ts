@@ -49,7 +49,10 @@ export function tighten(outer: LimitValues, inner: LimitValues | undefined): Lim
     if (cpuset) {
       const allowed = new Set(parseCpuList(cpuset));
       const outside = wanted.filter((c) => !allowed.has(c));
-      if (outside.length) throw new Error(`cpuset ${inner.cpuset} asks for CPUs ${formatCpuList(outside)} outside the session's ${cpuset}`);
+      if (outside.length)
+        throw new Error(
+          `cpuset ${inner.cpuset} asks for CPUs ${formatCpuList(outside)} outside the session's ${cpuset}`,
+        );
     }
     cpuset = formatCpuList(wanted);
   }
@@ -87,7 +90,8 @@ export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
     killer: 'signals',
     note: 'no writable cgroups: memory and process limits are polled from /proc and enforced by killing; no CPU set',
   };
-  if (options.cgroups === false) return { ...rlimit, note: `cgroups disabled; ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}` };
+  if (options.cgroups === false)
+    return { ...rlimit, note: `cgroups disabled; ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}` };
   const detected = detectCgroupLayout();
   if (!detected) return rlimit;
   const layout = writableLayout(detected);
@@ -96,11 +100,23 @@ export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
   const killer = hasKill ? 'cgroup.kill' : controllers.includes('freezer') ? 'freezer' : 'signals';
   if (!controllers.includes('memory') && !controllers.includes('pids')) {
     if (!layout.unified) return rlimit;
-    return { ...rlimit, layout, killer, note: `cgroup v2 without memory/pids controllers (used to find and kill processes); ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}` };
+    return {
+      ...rlimit,
+      layout,
+      killer,
+      note: `cgroup v2 without memory/pids controllers (used to find and kill processes); ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}`,
+    };
   }
   const mechanism: LimitsMechanism = layout.version === 'v2' ? 'cgroup-v2' : 'cgroup-v1';
-  const hybrid = layout.version === 'v1' && layout.unified ? ' (hybrid: kill through the unified v2 tree)' : '';
-  return { mechanism, layout, controllers, killer, note: `${mechanism} controllers ${controllers.join(',')}${hybrid}` };
+  const hybrid =
+    layout.version === 'v1' && layout.unified ? ' (hybrid: kill through the unified v2 tree)' : '';
+  return {
+    mechanism,
+    layout,
+    controllers,
+    killer,
+    note: `${mechanism} controllers ${controllers.join(',')}${hybrid}`,
+  };
 }
 
 /** Counters read from a group, to turn into reasons. */
@@ -153,10 +169,17 @@ class CgroupNode {
     if (this.probe.layout?.version === 'v1' && node.dirs.cpuset) {
       // v1 cpusets start empty: a task cannot join until cpus and mems are set.
       const parent = this.dirs.cpuset!;
-      writeCgroupFile(join(node.dirs.cpuset, 'cpuset.mems'), (readText(join(parent, 'cpuset.mems')) ?? '').trim() || '0');
-      writeCgroupFile(join(node.dirs.cpuset, 'cpuset.cpus'), (readText(join(parent, 'cpuset.cpus')) ?? '').trim() || '0');
+      writeCgroupFile(
+        join(node.dirs.cpuset, 'cpuset.mems'),
+        (readText(join(parent, 'cpuset.mems')) ?? '').trim() || '0',
+      );
+      writeCgroupFile(
+        join(node.dirs.cpuset, 'cpuset.cpus'),
+        (readText(join(parent, 'cpuset.cpus')) ?? '').trim() || '0',
+      );
     }
-    if (this.probe.layout?.version === 'v2' && !options.leaf && node.unified) enableSubtree(node.unified, this.probe.controllers);
+    if (this.probe.layout?.version === 'v2' && !options.leaf && node.unified)
+      enableSubtree(node.unified, this.probe.controllers);
     node.apply(limits);
     return node;
   }
@@ -180,7 +203,8 @@ class CgroupNode {
         }
       }
     }
-    if (this.dirs.pids && limits.maxProcesses) writeCgroupFile(join(this.dirs.pids, 'pids.max'), String(limits.maxProcesses));
+    if (this.dirs.pids && limits.maxProcesses)
+      writeCgroupFile(join(this.dirs.pids, 'pids.max'), String(limits.maxProcesses));
     if (limits.cpuset) {
       const list = formatCpuList(parseCpuList(limits.cpuset));
       if (this.dirs.cpuset) {
@@ -219,8 +243,11 @@ class CgroupNode {
     let oomKills = 0;
     let peak = 0;
     if (mem) {
-      oomKills = v2 ? (readKeyed(join(mem, 'memory.events')).oom_kill ?? 0) : (readKeyed(join(mem, 'memory.oom_control')).oom_kill ?? 0);
-      peak = (v2 ? readNumber(join(mem, 'memory.peak')) : readNumber(join(mem, 'memory.max_usage_in_bytes'))) ?? 0;
+      oomKills = v2
+        ? (readKeyed(join(mem, 'memory.events')).oom_kill ?? 0)
+        : (readKeyed(join(mem, 'memory.oom_control')).oom_kill ?? 0);
+      peak =
+        (v2 ? readNumber(join(mem, 'memory.peak')) : readNumber(join(mem, 'memory.max_usage_in_bytes'))) ?? 0;
     }
     const processLimitHits = pids ? (readKeyed(join(pids, 'pids.events')).max ?? 0) : 0;
     return { oomKills, processLimitHits, peakMemoryBytes: peak };
@@ -231,7 +258,11 @@ class CgroupNode {
     for (let attempt = 0; attempt < 50; attempt++) {
       const pids = this.pids();
       if (pids.length === 0) return;
-      if (this.probe.killer === 'cgroup.kill' && this.unified && existsSync(join(this.unified, 'cgroup.kill'))) {
+      if (
+        this.probe.killer === 'cgroup.kill' &&
+        this.unified &&
+        existsSync(join(this.unified, 'cgroup.kill'))
+      ) {
         try {
           writeCgroupFile(join(this.unified, 'cgroup.kill'), '1');
         } catch {
@@ -257,7 +288,8 @@ class CgroupNode {
       await sleep(attempt < 10 ? 10 : 50);
     }
     const left = this.pids();
-    if (left.length) throw new Error(`processes ${left.slice(0, 5).join(',')} survived killing ${this.folders()[0]}`);
+    if (left.length)
+      throw new Error(`processes ${left.slice(0, 5).join(',')} survived killing ${this.folders()[0]}`);
   }
 
   remove(): boolean {
@@ -344,10 +376,19 @@ export class LimitsEnforcer {
   private readonly root: CgroupNode | null;
   private readonly sessions = new Map<string, SessionLimits>();
 
-  constructor(readonly probe: LimitsProbe, readonly options: LimitsEnforcerOptions = {}) {
+  constructor(
+    readonly probe: LimitsProbe,
+    readonly options: LimitsEnforcerOptions = {},
+  ) {
     this.mechanism = probe.mechanism;
     this.note = probe.note;
-    this.root = probe.layout ? CgroupNode.root(probe, `aira-${process.pid}${options.tag ? `-${options.tag}` : ''}`, options.workerLimits ?? {}) : null;
+    this.root = probe.layout
+      ? CgroupNode.root(
+          probe,
+          `aira-${process.pid}${options.tag ? `-${options.tag}` : ''}`,
+          options.workerLimits ?? {},
+        )
+      : null;
   }
 
   static create(options: LimitsEnforcerOptions & { cgroups?: boolean } = {}): LimitsEnforcer {
@@ -365,7 +406,10 @@ export class LimitsEnforcer {
   async sweepStale(): Promise<number> {
     const layout = this.probe.layout;
     if (!layout) return 0;
-    const parents = new Set([...Object.values(layout.controllers), ...(layout.unified ? [layout.unified] : [])]);
+    const parents = new Set([
+      ...Object.values(layout.controllers),
+      ...(layout.unified ? [layout.unified] : []),
+    ]);
     let swept = 0;
     for (const parent of parents) {
       let names: string[] = [];
@@ -397,7 +441,12 @@ export class LimitsEnforcer {
   openSession(sessionId: string, limits: LimitValues = {}): SessionLimits {
     const existing = this.sessions.get(sessionId);
     if (existing) return existing;
-    const s = new SessionLimits(this, sessionId, limits, this.root ? this.root.child(`s-${sessionId}`, limits) : null);
+    const s = new SessionLimits(
+      this,
+      sessionId,
+      limits,
+      this.root ? this.root.child(`s-${sessionId}`, limits) : null,
+    );
     this.sessions.set(sessionId, s);
     return s;
   }
@@ -452,7 +501,11 @@ export class SessionLimits {
   }
 
   /** Starts an exec's accounting; `statefulPid` is the host pid of the bash or Python process. */
-  async beginExec(execId: string, limits: LimitValues | undefined, statefulPid: number | null): Promise<ExecLimits> {
+  async beginExec(
+    execId: string,
+    limits: LimitValues | undefined,
+    statefulPid: number | null,
+  ): Promise<ExecLimits> {
     const effective = tighten(this.limits, limits);
     if (statefulPid) await entered(statefulPid);
     const group = this.group ? this.group.child(`e-${execId}`, effective, { leaf: true }) : null;
@@ -596,8 +649,12 @@ export class ExecLimits {
     const mine = this.group?.counters() ?? { oomKills: 0, processLimitHits: 0, peakMemoryBytes: 0 };
     const sessionNow = this.session.group?.counters();
     // Session-level events during this exec count too (the session's limit may be the tighter).
-    const sessionOom = sessionNow && this.sessionBaseline ? sessionNow.oomKills - this.sessionBaseline.oomKills : 0;
-    const sessionPids = sessionNow && this.sessionBaseline ? sessionNow.processLimitHits - this.sessionBaseline.processLimitHits : 0;
+    const sessionOom =
+      sessionNow && this.sessionBaseline ? sessionNow.oomKills - this.sessionBaseline.oomKills : 0;
+    const sessionPids =
+      sessionNow && this.sessionBaseline
+        ? sessionNow.processLimitHits - this.sessionBaseline.processLimitHits
+        : 0;
     const oomKills = Math.max(mine.oomKills, sessionOom);
     const processLimitHits = Math.max(mine.processLimitHits, sessionPids);
     const reasons: string[] = [];
@@ -610,9 +667,15 @@ export class ExecLimits {
       else if (worker) reasons.push(`memory limit ${formatBytes(worker)} of the worker exceeded`);
       else reasons.push('out of memory: killed by the kernel');
     }
-    if (processLimitHits > 0 && this.limits.maxProcesses) reasons.push(`process limit ${this.limits.maxProcesses} reached`);
+    if (processLimitHits > 0 && this.limits.maxProcesses)
+      reasons.push(`process limit ${this.limits.maxProcesses} reached`);
     if (this.breach && !reasons.includes(this.breach)) reasons.push(this.breach);
-    return { peakMemoryBytes: Math.max(mine.peakMemoryBytes, this.peakPolled), oomKills, processLimitHits, reasons };
+    return {
+      peakMemoryBytes: Math.max(mine.peakMemoryBytes, this.peakPolled),
+      oomKills,
+      processLimitHits,
+      reasons,
+    };
   }
 
   /** Ends accounting: the stateful process returns to the session's main group. */

@@ -24,7 +24,13 @@ export function readProc(pid: number): ProcInfo | null {
   const close = stat.lastIndexOf(')');
   if (open < 0 || close < 0) return null;
   const rest = stat.slice(close + 2).split(' ');
-  return { pid, comm: stat.slice(open + 1, close), state: rest[0] ?? '?', ppid: Number(rest[1]), rss: Number(rest[21] ?? 0) * PAGE };
+  return {
+    pid,
+    comm: stat.slice(open + 1, close),
+    state: rest[0] ?? '?',
+    ppid: Number(rest[1]),
+    rss: Number(rest[21] ?? 0) * PAGE,
+  };
 }
 
 export function allPids(): number[] {
@@ -89,7 +95,8 @@ export function pidsWithEnv(key: string, value: string): number[] {
     } catch {
       continue;
     }
-    if (env.indexOf(needle) === 0 || env.indexOf(Buffer.concat([Buffer.from([0]), needle])) >= 0) out.push(pid);
+    if (env.indexOf(needle) === 0 || env.indexOf(Buffer.concat([Buffer.from([0]), needle])) >= 0)
+      out.push(pid);
   }
   return out;
 }

@@ -28,13 +28,17 @@ print(json.dumps(sorted(paths)))`;
  * are bound anyway and left out.
  */
 export function resolvePython(path: string = DEFAULT_PYTHON): CandidatePython {
-  if (!isAbsolute(path)) throw new PythonSetupError(`--python ${path}: give an absolute path (an interpreter or a virtualenv folder)`);
+  if (!isAbsolute(path))
+    throw new PythonSetupError(
+      `--python ${path}: give an absolute path (an interpreter or a virtualenv folder)`,
+    );
   let executable = path;
   try {
     if (statSync(path).isDirectory()) {
       const candidates = ['bin/python', 'bin/python3'].map((p) => join(path, p));
       const found = candidates.find((c) => existsSync(c));
-      if (!found) throw new PythonSetupError(`--python ${path}: a folder without bin/python (not a virtualenv)`);
+      if (!found)
+        throw new PythonSetupError(`--python ${path}: a folder without bin/python (not a virtualenv)`);
       executable = found;
     }
   } catch (err) {
@@ -43,7 +47,9 @@ export function resolvePython(path: string = DEFAULT_PYTHON): CandidatePython {
   }
   const r = spawnSync(executable, ['-c', LOCATE], { encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) {
-    const why = r.error ? (r.error as NodeJS.ErrnoException).code ?? r.error.message : (r.stderr ?? '').trim().split('\n').pop();
+    const why = r.error
+      ? ((r.error as NodeJS.ErrnoException).code ?? r.error.message)
+      : (r.stderr ?? '').trim().split('\n').pop();
     throw new PythonSetupError(`--python ${path}: does not run (${why})`);
   }
   let reported: string[];

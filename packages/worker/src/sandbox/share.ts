@@ -18,7 +18,7 @@ export function parseCpuList(text: string): number[] {
 export function formatCpuList(cpus: readonly number[]): string {
   const sorted = [...new Set(cpus)].sort((x, y) => x - y);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
@@ -54,7 +54,8 @@ export const MEMORY_RESERVE_FRACTION = 0.05;
  * blocks so a worker's cores stay together; leftovers go to the first workers.
  */
 export function defaultShare({ gpus, cpus, memory, workerIndex }: ShareInput): Share {
-  const list = typeof cpus === 'number' ? Array.from({ length: cpus }, (_, i) => i) : [...cpus].sort((a, b) => a - b);
+  const list =
+    typeof cpus === 'number' ? Array.from({ length: cpus }, (_, i) => i) : [...cpus].sort((a, b) => a - b);
   if (list.length === 0) throw new Error('defaultShare: no CPUs');
   const workers = Math.max(1, Math.floor(gpus));
   if (!Number.isInteger(workerIndex) || workerIndex < 0 || workerIndex >= workers) {

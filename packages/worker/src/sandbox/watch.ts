@@ -65,7 +65,9 @@ export class DiskWatch {
     let sum = 0;
     for (const f of this.folders) sum += await diskUsage(f);
     this.lastBytes = sum;
-    return sum > this.limitBytes ? `disk use ${formatBytes(sum)} of ${this.folders.length > 1 ? 'the work folders' : 'the work folder'} exceeds the limit ${formatBytes(this.limitBytes)}` : null;
+    return sum > this.limitBytes
+      ? `disk use ${formatBytes(sum)} of ${this.folders.length > 1 ? 'the work folders' : 'the work folder'} exceeds the limit ${formatBytes(this.limitBytes)}`
+      : null;
   }
 
   private schedule(delay: number): void {

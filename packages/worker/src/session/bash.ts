@@ -17,16 +17,19 @@ import type { LaunchSpec } from './launch.js';
  * so the command the shell waits for ends and the trap runs.
  */
 const LONG_CODE = 2048;
-const ALLOWED = '[[ $BASH_COMMAND == __aira_done* || $BASH_COMMAND == "trap - DEBUG" || $BASH_COMMAND == "shopt -u extdebug" ]]';
+const ALLOWED =
+  '[[ $BASH_COMMAND == __aira_done* || $BASH_COMMAND == "trap - DEBUG" || $BASH_COMMAND == "shopt -u extdebug" ]]';
 const SKIP = `${ALLOWED} || { break 100000 2>/dev/null; false; }`;
 // An interrupted request reports the status of the command the interrupt ended (143 after the
 // daemon's SIGTERM), or 143 when it landed between commands: never the 0 of the skipped rest.
-const DONE_STATUS = 'local rc=$1; if [[ -n $__aira_rc ]]; then (( rc > 128 )) || rc=$(( __aira_rc > 128 ? __aira_rc : 143 )); fi; __aira_rc=';
-const setupLine = () => [
-  'exec 8>&1 9>&2',
-  `trap ${ansiC(`__aira_rc=$?; shopt -s extdebug; trap ${ansiC(SKIP)} DEBUG`)} USR1`,
-  `__aira_done() { trap - DEBUG; shopt -u extdebug; ${DONE_STATUS}; printf '%s' "$2" >&8; printf '%s' "$2" >&9; printf '%s %s\\n' "$2" "$rc" >&3; }`,
-].join('; ');
+const DONE_STATUS =
+  'local rc=$1; if [[ -n $__aira_rc ]]; then (( rc > 128 )) || rc=$(( __aira_rc > 128 ? __aira_rc : 143 )); fi; __aira_rc=';
+const setupLine = () =>
+  [
+    'exec 8>&1 9>&2',
+    `trap ${ansiC(`__aira_rc=$?; shopt -s extdebug; trap ${ansiC(SKIP)} DEBUG`)} USR1`,
+    `__aira_done() { trap - DEBUG; shopt -u extdebug; ${DONE_STATUS}; printf '%s' "$2" >&8; printf '%s' "$2" >&9; printf '%s %s\\n' "$2" "$rc" >&3; }`,
+  ].join('; ');
 
 export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): ProcessDialect {
   const py = ansiC(pythonExecutable);
@@ -72,7 +75,9 @@ export function bashDialect(spec: () => LaunchSpec, pythonExecutable: string): P
 const HEX = '0123456789abcdef';
 /** $'...' escapes for every byte that is not plain printable ASCII (UTF-8 bytes become \xHH). */
 const ESCAPE: string[] = Array.from({ length: 256 }, (_, b) =>
-  b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? String.fromCharCode(b) : `\\x${HEX[b >> 4]}${HEX[b & 15]}`,
+  b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c
+    ? String.fromCharCode(b)
+    : `\\x${HEX[b >> 4]}${HEX[b & 15]}`,
 );
 
 /** Quotes text as a bash ANSI-C string. Bash strings cannot hold NUL: callers refuse it first. */

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSession, run, runPython, startTestWorker, type TestWorker, unary } from '../test-support/worker.js';
+import {
+  openSession,
+  run,
+  runPython,
+  startTestWorker,
+  type TestWorker,
+  unary,
+} from '../test-support/worker.js';
 
 let w: TestWorker;
 beforeAll(async () => {
@@ -15,7 +22,13 @@ afterAll(async () => {
 
 describe('a session', () => {
   it('makes data, work and submission folders and starts in work', async () => {
-    const res = await unary(w.connection, 'openSession', { sessionId: '', labels: { job: 'j1' }, dataPath: '', limits: undefined, env: { MY_FLAG: 'on' } });
+    const res = await unary(w.connection, 'openSession', {
+      sessionId: '',
+      labels: { job: 'j1' },
+      dataPath: '',
+      limits: undefined,
+      env: { MY_FLAG: 'on' },
+    });
     for (const dir of [res.dataDir, res.workDir, res.submissionDir]) expect(existsSync(dir)).toBe(true);
     const r = await run(w.connection, res.sessionId, 'pwd; echo "$MY_FLAG $AIRA_SUBMISSION_DIR"');
     expect(r.stdout).toBe(`${res.workDir}\non ${res.submissionDir}\n`);
@@ -28,22 +41,48 @@ describe('a session', () => {
   it('uses a folder the worker already sees as the data folder, and refuses one it does not', async () => {
     const shared = mkdtempSync(join(tmpdir(), 'aira-shared-'));
     writeFileSync(join(shared, 'train.csv'), 'id,y\n1,0\n');
-    const res = await unary(w.connection, 'openSession', { sessionId: '', labels: {}, dataPath: shared, limits: undefined, env: {} });
+    const res = await unary(w.connection, 'openSession', {
+      sessionId: '',
+      labels: {},
+      dataPath: shared,
+      limits: undefined,
+      env: {},
+    });
     expect((await run(w.connection, res.sessionId, 'cat ../data/train.csv')).stdout).toBe('id,y\n1,0\n');
-    const bad = await unary(w.connection, 'openSession', { sessionId: '', labels: {}, dataPath: '/nonexistent/data', limits: undefined, env: {} }).catch(
-      (e: { code: number; details: string }) => e,
-    );
+    const bad = await unary(w.connection, 'openSession', {
+      sessionId: '',
+      labels: {},
+      dataPath: '/nonexistent/data',
+      limits: undefined,
+      env: {},
+    }).catch((e: { code: number; details: string }) => e);
     expect(bad).toMatchObject({ code: 3, details: expect.stringMatching(/data_path "\/nonexistent\/data"/) });
   });
 
   it('keeps bash state between execs: cwd, exported and plain variables, functions, declare', async () => {
     const s = await openSession(w.connection);
-    const first = await run(w.connection, s, 'mkdir -p sub && cd sub; export GREETING=hello; count=41; declare -i n=7; inc() { count=$((count+1)); }');
+    const first = await run(
+      w.connection,
+      s,
+      'mkdir -p sub && cd sub; export GREETING=hello; count=41; declare -i n=7; inc() { count=$((count+1)); }',
+    );
     expect(first.finished.exitCode).toBe(0);
-    const second = await run(w.connection, s, 'inc; echo "$(basename "$PWD") $GREETING $count $n"; bash -c \'echo child sees $GREETING\'');
+    const second = await run(
+      w.connection,
+      s,
+      'inc; echo "$(basename "$PWD") $GREETING $count $n"; bash -c \'echo child sees $GREETING\'',
+    );
     expect(second.stdout).toBe('sub hello 42 7\nchild sees hello\n');
-    const third = await run(w.connection, s, 'echo out; echo err >&2; exit_code_of() { return 3; }; exit_code_of');
-    expect(third).toMatchObject({ stdout: 'out\n', stderr: 'err\n', finished: { exitCode: 3, stateLost: false } });
+    const third = await run(
+      w.connection,
+      s,
+      'echo out; echo err >&2; exit_code_of() { return 3; }; exit_code_of',
+    );
+    expect(third).toMatchObject({
+      stdout: 'out\n',
+      stderr: 'err\n',
+      finished: { exitCode: 3, stateLost: false },
+    });
   });
 
   it('survives a syntax error and stdin reads, and reports a shell that exits as state lost', async () => {
@@ -62,7 +101,10 @@ describe('a session', () => {
 
   it('runs a long script (a file written with a heredoc) exactly, then reads the next request', async () => {
     const s = await openSession(w.connection);
-    const body = Array.from({ length: 5000 }, (_, i) => `line ${i} 'quotes' "double" \\back $notexpanded ünï`).join('\n');
+    const body = Array.from(
+      { length: 5000 },
+      (_, i) => `line ${i} 'quotes' "double" \\back $notexpanded ünï`,
+    ).join('\n');
     const r = await run(w.connection, s, `v=kept\ncat > big.txt <<'EOF'\n${body}\nEOF\nwc -l < big.txt\n\n`);
     expect(r.stdout).toBe('5000\n');
     expect(readFileSync(join(w.workdir, 'sessions', s, 'work', 'big.txt'), 'utf8')).toBe(`${body}\n`);
@@ -71,11 +113,23 @@ describe('a session', () => {
 
   it('keeps Python state: variables, imports, functions, cwd and environment', async () => {
     const s = await openSession(w.connection);
-    const a = await runPython(w.connection, s, 'import os, json\nvalues = [1, 2, 3]\ndef total(): return sum(values)\nos.chdir("..")\nos.environ["FROM_PY"] = "yes"');
+    const a = await runPython(
+      w.connection,
+      s,
+      'import os, json\nvalues = [1, 2, 3]\ndef total(): return sum(values)\nos.chdir("..")\nos.environ["FROM_PY"] = "yes"',
+    );
     expect(a.finished).toMatchObject({ exitCode: 0, stateLost: false });
-    const b = await runPython(w.connection, s, 'values.append(4)\nprint(json.dumps({"t": total(), "cwd": os.path.basename(os.getcwd())}))');
+    const b = await runPython(
+      w.connection,
+      s,
+      'values.append(4)\nprint(json.dumps({"t": total(), "cwd": os.path.basename(os.getcwd())}))',
+    );
     expect(JSON.parse(b.stdout)).toEqual({ t: 10, cwd: s });
-    const c = await runPython(w.connection, s, 'import subprocess\nsubprocess.run(["sh", "-c", "echo $FROM_PY"], check=True)\nNone');
+    const c = await runPython(
+      w.connection,
+      s,
+      'import subprocess\nsubprocess.run(["sh", "-c", "echo $FROM_PY"], check=True)\nNone',
+    );
     expect(c.stdout).toBe('yes\n');
   });
 
@@ -103,7 +157,11 @@ describe('a session', () => {
     const s = await openSession(w.connection);
     const k = await runPython(w.connection, s, 'import sys, numpy\nprint(sys.executable)');
     expect(k.stdout).toBe('/usr/bin/python3\n');
-    const b = await run(w.connection, s, 'python -c "import sys; print(sys.executable)"; python3 -c "import numpy; print(numpy.__name__)"');
+    const b = await run(
+      w.connection,
+      s,
+      'python -c "import sys; print(sys.executable)"; python3 -c "import numpy; print(numpy.__name__)"',
+    );
     expect(b.stdout).toBe('/usr/bin/python3\nnumpy\n');
   });
 
@@ -118,7 +176,11 @@ describe('a session', () => {
 
   it('reports peak memory of what an exec ran', async () => {
     const s = await openSession(w.connection);
-    const r = await run(w.connection, s, `python3 -c "import time; b = bytearray(300 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.6)"`);
+    const r = await run(
+      w.connection,
+      s,
+      `python3 -c "import time; b = bytearray(300 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.6)"`,
+    );
     expect(r.finished.exitCode).toBe(0);
     expect(r.finished.peakMemoryBytes).toBeGreaterThan(300 * 1024 * 1024);
     const py = await runPython(w.connection, s, 'big = bytearray(200 * 1024 * 1024)\ndel big');

@@ -50,7 +50,8 @@ export interface ExecParams {
 }
 
 /** Variables passed from the daemon's environment to candidate processes; nothing else leaks (no API keys). */
-const PASS_ENV = /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|LD_LIBRARY_PATH|CUDA_[A-Z_]+|NVIDIA_[A-Z_]+|OMP_[A-Z_]+|MKL_[A-Z_]+|OPENBLAS_[A-Z_]+|HF_[A-Z_]+|TORCH_[A-Z_]+|XDG_CACHE_HOME)$/;
+const PASS_ENV =
+  /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|LD_LIBRARY_PATH|CUDA_[A-Z_]+|NVIDIA_[A-Z_]+|OMP_[A-Z_]+|MKL_[A-Z_]+|OPENBLAS_[A-Z_]+|HF_[A-Z_]+|TORCH_[A-Z_]+|XDG_CACHE_HOME)$/;
 
 /**
  * A workspace (data, work, submission) with a stateful bash and a stateful Python process
@@ -65,7 +66,10 @@ export class Session {
   readonly execs = new Map<string, ExecRun>();
   private readonly bash: StatefulProcess;
   private readonly python: StatefulProcess;
-  private readonly queues: Record<ExecKindName, Promise<void>> = { bash: Promise.resolve(), python: Promise.resolve() };
+  private readonly queues: Record<ExecKindName, Promise<void>> = {
+    bash: Promise.resolve(),
+    python: Promise.resolve(),
+  };
   private closed = false;
 
   constructor(private readonly opts: SessionOptions) {
@@ -87,14 +91,16 @@ export class Session {
     mkdirSync(this.paths.submissionDir, { recursive: true });
     mkdirSync(opts.logDir, { recursive: true });
     const env = this.environment();
-    const spec = (role: 'bash' | 'python', argv: string[], readOnlyPaths: string[]): (() => LaunchSpec) => () => ({
-      role,
-      argv,
-      cwd: this.paths.workDir,
-      env,
-      session: this.paths,
-      readOnlyPaths,
-    });
+    const spec =
+      (role: 'bash' | 'python', argv: string[], readOnlyPaths: string[]): (() => LaunchSpec) =>
+      () => ({
+        role,
+        argv,
+        cwd: this.paths.workDir,
+        env,
+        session: this.paths,
+        readOnlyPaths,
+      });
     this.bash = new StatefulProcess(
       bashDialect(spec('bash', ['/bin/bash', '--noprofile', '--norc'], [opts.python]), opts.python),
       opts.launcher,
@@ -127,7 +133,10 @@ export class Session {
       code: params.code,
       label: params.label,
       // The session's cap (itself within the worker's) is a ceiling an exec can only lower.
-      log: new ExecLog(join(this.opts.logDir, `${params.id}.log`), Math.min(params.maxOutputBytes || this.opts.maxOutputBytes, this.opts.maxOutputBytes)),
+      log: new ExecLog(
+        join(this.opts.logDir, `${params.id}.log`),
+        Math.min(params.maxOutputBytes || this.opts.maxOutputBytes, this.opts.maxOutputBytes),
+      ),
       wallMs: params.wallMs || this.opts.wallMs,
       cancelGraceMs: this.opts.cancelGraceMs,
       logger: this.opts.logger.child({ exec: params.id, kind: params.kind }),
@@ -174,7 +183,10 @@ export class Session {
     signalAll(victims, 'SIGKILL');
     this.bash.kill();
     this.python.kill();
-    await Promise.race([Promise.all([...this.execs.values()].map((e) => e.done)), new Promise((r) => setTimeout(r, 2_000))]);
+    await Promise.race([
+      Promise.all([...this.execs.values()].map((e) => e.done)),
+      new Promise((r) => setTimeout(r, 2_000)),
+    ]);
     for (const run of this.execs.values()) run.abandon('session closed');
     // Exec logs are the daemon's, not the workspace's: they go with the session either way.
     // A log still being read is deleted when its last reader is done; the folder goes now if

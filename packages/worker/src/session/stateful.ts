@@ -77,7 +77,12 @@ export class StatefulProcess {
 
   /** Runs one request; output goes to sink as it arrives. One request at a time. */
   /** `before` runs once the process exists and before the request is written (the exec's guard moves it into the exec's group). */
-  run(execId: string, code: string, sink: OutputSink, before?: (pid: number) => Promise<void>): Promise<RunOutcome> {
+  run(
+    execId: string,
+    code: string,
+    sink: OutputSink,
+    before?: (pid: number) => Promise<void>,
+  ): Promise<RunOutcome> {
     if (this.current) throw new Error(`${this.dialect.role} process is busy`);
     const child = this.ensureStarted();
     const marker = `__aira_end_${randomBytes(16).toString('hex')}__`;
@@ -136,7 +141,10 @@ export class StatefulProcess {
       for (let i = 0; i < 10 && !done(); i++) await sleep(50);
     }
     if (!done()) {
-      this.log.warn({ exec: execId, pid }, `${this.dialect.role} process did not stop: killing it (state lost)`);
+      this.log.warn(
+        { exec: execId, pid },
+        `${this.dialect.role} process did not stop: killing it (state lost)`,
+      );
       this.kill();
     }
     // Whatever the request left behind in the background ends with it.
@@ -163,7 +171,10 @@ export class StatefulProcess {
     this.starts++;
     this.child = child;
     this.statusBuf = '';
-    this.log.debug({ pid: child.pid, role: this.dialect.role, starts: this.starts }, 'started stateful process');
+    this.log.debug(
+      { pid: child.pid, role: this.dialect.role, starts: this.starts },
+      'started stateful process',
+    );
     if (child.pid) this.onStart?.(child.pid);
     child.stdin!.on('error', () => {}); // EPIPE when it died: handled by 'exit'
     child.stdout!.on('data', (chunk: Buffer) => this.onOutput(OutputStream.OUTPUT_STREAM_STDOUT, chunk));
@@ -175,7 +186,11 @@ export class StatefulProcess {
     child.on('error', (err) => {
       this.log.error({ err, role: this.dialect.role }, 'cannot start stateful process');
       const cur = this.current;
-      if (cur) cur.sink(OutputStream.OUTPUT_STREAM_STDERR, Buffer.from(`aira: cannot start ${spec.argv[0]}: ${err.message}\n`));
+      if (cur)
+        cur.sink(
+          OutputStream.OUTPUT_STREAM_STDERR,
+          Buffer.from(`aira: cannot start ${spec.argv[0]}: ${err.message}\n`),
+        );
       this.onExit(child, 127, null);
     });
     child.on('exit', (code, signal) => {

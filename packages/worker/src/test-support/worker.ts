@@ -48,12 +48,14 @@ export function assertBuilt(): void {
   } catch {
     throw new Error(`packages/worker is not built: ${build}`);
   }
-  if (newestNonTest(join(worker, 'src')) > distTime + 1000) throw new Error(`packages/worker/dist is older than its src: ${build}`);
+  if (newestNonTest(join(worker, 'src')) > distTime + 1000)
+    throw new Error(`packages/worker/dist is older than its src: ${build}`);
   for (const cmd of ['worker', 'exec']) {
     const src = join(ROOT, 'packages/cli/src/commands', `${cmd}.ts`);
     const out = join(ROOT, 'packages/cli/dist/commands', `${cmd}.js`);
     if (!existsSync(out)) throw new Error(`packages/cli is not built: ${build}`);
-    if (statSync(src).mtimeMs > statSync(out).mtimeMs + 1000) throw new Error(`packages/cli/dist/commands/${cmd}.js is older than its src: ${build}`);
+    if (statSync(src).mtimeMs > statSync(out).mtimeMs + 1000)
+      throw new Error(`packages/cli/dist/commands/${cmd}.js is older than its src: ${build}`);
   }
 }
 
@@ -62,7 +64,8 @@ function newestNonTest(dir: string): number {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     const s = statSync(p);
-    if (s.isDirectory()) t = Math.max(t, ['test-support', 'sandbox', 'files'].includes(name) ? 0 : newestNonTest(p));
+    if (s.isDirectory())
+      t = Math.max(t, ['test-support', 'sandbox', 'files'].includes(name) ? 0 : newestNonTest(p));
     else if (!name.endsWith('.test.ts')) t = Math.max(t, s.mtimeMs);
   }
   return t;
@@ -75,7 +78,10 @@ export interface TestWorker extends SpawnedWorker {
 /** Starts a real daemon on 127.0.0.1:0 and connects to it. */
 export async function startTestWorker(options: SpawnWorkerOptions = {}): Promise<TestWorker> {
   assertBuilt();
-  const worker = await spawnWorkerProcess({ ...options, args: ['--log-level', 'warn', ...(options.args ?? [])] });
+  const worker = await spawnWorkerProcess({
+    ...options,
+    args: ['--log-level', 'warn', ...(options.args ?? [])],
+  });
   const { connection } = await WorkerConnection.connect({ address: worker.address, token: worker.token });
   const stop = worker.stop;
   return Object.assign(worker, {
@@ -96,17 +102,36 @@ interface Unary {
 }
 
 /** WorkerConnection.unary with its response typed (its own response type resolves to never). */
-export function unary<M extends keyof Unary>(c: WorkerConnection, method: M, request: Unary[M][0], opts?: { idempotent?: boolean }): Promise<Unary[M][1]> {
+export function unary<M extends keyof Unary>(
+  c: WorkerConnection,
+  method: M,
+  request: Unary[M][0],
+  opts?: { idempotent?: boolean },
+): Promise<Unary[M][1]> {
   return c.unary(method, request as never, opts) as unknown as Promise<Unary[M][1]>;
 }
 
 export async function openSession(c: WorkerConnection, sessionId = ''): Promise<string> {
-  const res = await unary(c, 'openSession', { sessionId, labels: {}, dataPath: '', limits: undefined, env: {} });
+  const res = await unary(c, 'openSession', {
+    sessionId,
+    labels: {},
+    dataPath: '',
+    limits: undefined,
+    env: {},
+  });
   return res.sessionId;
 }
 
 export function execRequest(sessionId: string, code: string, extra: Partial<ExecRequest> = {}): ExecRequest {
-  return { sessionId, kind: ExecKind.EXEC_KIND_BASH, code, execId: '', limits: undefined, label: '', ...extra };
+  return {
+    sessionId,
+    kind: ExecKind.EXEC_KIND_BASH,
+    code,
+    execId: '',
+    limits: undefined,
+    label: '',
+    ...extra,
+  };
 }
 
 export interface Collected {
@@ -137,7 +162,12 @@ export function summarize(events: ExecEvent[]): Collected {
   return { events, stdout, stderr, finished };
 }
 
-export async function run(c: WorkerConnection, sessionId: string, code: string, extra: Partial<ExecRequest> = {}): Promise<Collected> {
+export async function run(
+  c: WorkerConnection,
+  sessionId: string,
+  code: string,
+  extra: Partial<ExecRequest> = {},
+): Promise<Collected> {
   return collect(c.stream('exec', execRequest(sessionId, code, extra)));
 }
 
@@ -148,7 +178,11 @@ export async function runPython(c: WorkerConnection, sessionId: string, code: st
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until check() is truthy or the time is up. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

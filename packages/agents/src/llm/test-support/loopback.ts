@@ -10,7 +10,12 @@ import type { AddressInfo } from 'node:net';
 
 export interface ChatRequest {
   model: string;
-  messages: Array<{ role: string; content?: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }>;
+  messages: Array<{
+    role: string;
+    content?: string | null;
+    tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+    tool_call_id?: string;
+  }>;
   tools?: Array<{ type: string; function: { name: string } }>;
   [k: string]: unknown;
 }
@@ -57,20 +62,49 @@ export interface LoopbackOptions {
 }
 
 /** A context-length refusal in the shape of each server's docs/source. */
-function overflowReply(shape: LoopbackOptions['overflow'], limit: number, prompt: number, completion: number): { status: number; body: unknown } {
+function overflowReply(
+  shape: LoopbackOptions['overflow'],
+  limit: number,
+  prompt: number,
+  completion: number,
+): { status: number; body: unknown } {
   const vllm = `This model's maximum context length is ${limit} tokens. However, you requested ${prompt + completion} tokens (${prompt} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`;
   switch (shape) {
     case 'vllm-old':
-      return { status: 400, body: { object: 'error', message: vllm, type: 'BadRequestError', param: null, code: 400 } };
+      return {
+        status: 400,
+        body: { object: 'error', message: vllm, type: 'BadRequestError', param: null, code: 400 },
+      };
     case 'openai':
       return {
         status: 400,
-        body: { error: { message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+        body: {
+          error: {
+            message: `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`,
+            type: 'invalid_request_error',
+            param: 'messages',
+            code: 'context_length_exceeded',
+          },
+        },
       };
     case 'llamacpp':
-      return { status: 400, body: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: prompt, n_ctx: limit } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: 'the request exceeds the available context size, try increasing it',
+            type: 'exceed_context_size_error',
+            n_prompt_tokens: prompt,
+            n_ctx: limit,
+          },
+        },
+      };
     default:
-      return { status: 400, body: { error: { message: vllm, type: 'BadRequestError', param: null, code: 400 } } };
+      return {
+        status: 400,
+        body: { error: { message: vllm, type: 'BadRequestError', param: null, code: 400 } },
+      };
   }
 }
 
@@ -119,22 +153,42 @@ export class LoopbackLlm {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (req.method === 'GET' && req.url?.endsWith('/models') && this.options.models) {
-      return send(res, 200, { object: 'list', data: this.options.models.map((m) => ({ object: 'model', created: 0, owned_by: 'loopback', ...m })) });
+      return send(res, 200, {
+        object: 'list',
+        data: this.options.models.map((m) => ({ object: 'model', created: 0, owned_by: 'loopback', ...m })),
+      });
     }
-    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return send(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions'))
+      return send(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
     const prompt = Math.ceil(JSON.stringify(body.messages).length / 4);
-    const rec: Recorded = { body, headers: req.headers, status: 0, usage: { prompt: 0, completion: 0 }, promptTokens: prompt };
+    const rec: Recorded = {
+      body,
+      headers: req.headers,
+      status: 0,
+      usage: { prompt: 0, completion: 0 },
+      promptTokens: prompt,
+    };
     this.requests.push(rec);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       if (this.options.rejectTools && body.tools) {
         rec.status = 400;
-        return send(res, 400, { error: { message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', type: 'BadRequestError' } });
+        return send(res, 400, {
+          error: {
+            message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+            type: 'BadRequestError',
+          },
+        });
       }
       const limit = this.options.contextTokens;
-      const asked = typeof body.max_tokens === 'number' ? body.max_tokens : typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : 0;
+      const asked =
+        typeof body.max_tokens === 'number'
+          ? body.max_tokens
+          : typeof body.max_completion_tokens === 'number'
+            ? body.max_completion_tokens
+            : 0;
       if (limit !== undefined && prompt + asked > limit) {
         const o = overflowReply(this.options.overflow, limit, prompt, asked);
         rec.status = o.status;
@@ -154,50 +208,86 @@ export class LoopbackLlm {
         // 400: not retried, so a failed check ends the job instead of eating the next steps.
         rec.status = 400;
         this.failures.push(`step ${n + 1}: ${(err as Error).message}`);
-        return send(res, 400, { error: { message: `loopback check ${n + 1} failed: ${(err as Error).message}` } });
+        return send(res, 400, {
+          error: { message: `loopback check ${n + 1} failed: ${(err as Error).message}` },
+        });
       }
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       // The client went away while it waited (a killed coordinator): nothing was delivered or counted.
       if (res.destroyed || !res.socket || res.socket.destroyed) return;
       if ('status' in reply) {
         rec.status = reply.status;
-        return send(res, reply.status, reply.body ?? { error: { message: reply.message, type: 'error' } }, reply.headers);
+        return send(
+          res,
+          reply.status,
+          reply.body ?? { error: { message: reply.message, type: 'error' } },
+          reply.headers,
+        );
       }
       const content = reply.content ?? null;
       const toolCalls = (reply.toolCalls ?? []).map((c, i) => ({
         id: c.id ?? `call_${this.requests.length}_${i + 1}`,
         type: 'function',
-        function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) },
+        function: {
+          name: c.name,
+          arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+        },
       }));
-      const usage = reply.usage === undefined ? { prompt, completion: Math.ceil(JSON.stringify([content, toolCalls]).length / 4) } : reply.usage;
+      const usage =
+        reply.usage === undefined
+          ? { prompt, completion: Math.ceil(JSON.stringify([content, toolCalls]).length / 4) }
+          : reply.usage;
       rec.status = 200;
       rec.usage = usage ?? { prompt: 0, completion: 0 };
-      const message = reply.message ?? { role: 'assistant', content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
+      const message = reply.message ?? {
+        role: 'assistant',
+        content,
+        ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+      };
       const reset = reply.resetAfterBytes;
-      (reset !== undefined ? (b: unknown) => sendAndReset(res, b, reset) : (b: unknown) => send(res, 200, b))({
-        id: `chatcmpl-${this.requests.length}`,
-        object: 'chat.completion',
-        created: Math.floor(Date.now() / 1000),
-        model: body.model,
-        choices: [
-          {
-            index: 0,
-            message,
-            finish_reason: reply.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
-          },
-        ],
-        ...(usage ? { usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion } } : {}),
-      });
+      (reset !== undefined ? (b: unknown) => sendAndReset(res, b, reset) : (b: unknown) => send(res, 200, b))(
+        {
+          id: `chatcmpl-${this.requests.length}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model,
+          choices: [
+            {
+              index: 0,
+              message,
+              finish_reason: reply.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
+            },
+          ],
+          ...(usage
+            ? {
+                usage: {
+                  prompt_tokens: usage.prompt,
+                  completion_tokens: usage.completion,
+                  total_tokens: usage.prompt + usage.completion,
+                },
+              }
+            : {}),
+        },
+      );
     } finally {
       this.inFlight--;
     }
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -216,5 +306,7 @@ export function lastMessage(req: ChatRequest): string {
 
 /** Every tool result (native `tool` messages, or text-protocol observations) in a request. */
 export function toolResults(req: ChatRequest): string[] {
-  return req.messages.filter((m) => m.role === 'tool' || (m.role === 'user' && /^Observation /.test(m.content ?? ''))).map((m) => m.content ?? '');
+  return req.messages
+    .filter((m) => m.role === 'tool' || (m.role === 'user' && /^Observation /.test(m.content ?? '')))
+    .map((m) => m.content ?? '');
 }

@@ -37,7 +37,12 @@ export async function startBench(root: string): Promise<Bench> {
   assertBuilt('the worker runs the built CLI');
   const tokenFile = join(root, 'token');
   writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  const worker = await cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn'])({ index: 0, tokenFile, workdir: join(root, 'worker'), logFile: join(root, 'worker.log') });
+  const worker = await cliWorkerLauncher(AIRA_BIN, ['--log-level', 'warn'])({
+    index: 0,
+    tokenFile,
+    workdir: join(root, 'worker'),
+    logFile: join(root, 'worker.log'),
+  });
   const hostsFile = join(root, 'hosts');
   writeFileSync(hostsFile, `${worker.address}\n`);
   const pub = writePublic(diabetes(), join(root, 'public'));
@@ -62,13 +67,23 @@ export function benchRegistry(bench: Bench) {
 }
 
 /** Runs a study of one run with an LLM agent against the loopback server. */
-export async function llmStudy(bench: Bench, name: string, llm: LoopbackLlm, over: RunConfigInput = {}): Promise<StudyView> {
+export async function llmStudy(
+  bench: Bench,
+  name: string,
+  llm: LoopbackLlm,
+  over: RunConfigInput = {},
+): Promise<StudyView> {
   const res = await runStudy(llmConfig(bench, name, llm, over), { registry: benchRegistry(bench) });
   return studyView(res.dir, res.runs[0]!.runId, res.runs[0]!.reason);
 }
 
 /** The config of such a study: the react agent on the loopback server, the bench's worker, self-reported (hidden-split) scores. */
-export function llmConfig(bench: Bench, name: string, llm: LoopbackLlm, over: RunConfigInput = {}): RunConfig {
+export function llmConfig(
+  bench: Bench,
+  name: string,
+  llm: LoopbackLlm,
+  over: RunConfigInput = {},
+): RunConfig {
   return RunConfig.parse({
     ...over,
     out: join(bench.root, 'studies', name),
@@ -77,7 +92,12 @@ export function llmConfig(bench: Bench, name: string, llm: LoopbackLlm, over: Ru
     agent: { name: 'react', maxSteps: 8, ...over.agent },
     llm: { baseUrl: llm.url, model: `scripted-${name}`, apiKeyEnv: 'TEST_KEY', retryBase: 5, ...over.llm },
     budget: { maxJobs: 1, ...over.budget },
-    workers: { spec: [`hosts:${bench.hostsFile}`], tokenFile: bench.tokenFile, heartbeat: 500, lease: 10_000 },
+    workers: {
+      spec: [`hosts:${bench.hostsFile}`],
+      tokenFile: bench.tokenFile,
+      heartbeat: 500,
+      lease: 10_000,
+    },
   });
 }
 
@@ -107,7 +127,12 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** The session's folders and interpreter, as the prompt told the model. */
-export function sessionOf(req: ChatRequest): { data: string; work: string; submission: string; python: string } {
+export function sessionOf(req: ChatRequest): {
+  data: string;
+  work: string;
+  submission: string;
+  python: string;
+} {
   const text = req.messages.map((m) => m.content ?? '').join('\n');
   const grab = (re: RegExp, what: string) => {
     const m = re.exec(text);
