@@ -12,22 +12,15 @@ import {
   type RunState,
   type StudyDoc,
 } from '@aira/coordinator';
+import { PICK_EVENTS } from '@aira/hce';
 import { readTokenFile } from '@aira/protocol';
 import { buildRunReport, type RunReport } from '@aira/report';
 import { within } from './paths.js';
 
 export type RunPhase = RunReport['state'];
 
-/** What the pick, medals and protection are computed from; the rest of a journal does not change them. */
 /** Silence of every journal after which a coordinator on another machine is taken for gone. */
 const REMOTE_SILENCE_MS = 60_000;
-
-const PICK_EVENTS = new Set<JournalEvent['type']>([
-  'run.started',
-  'worker.joined',
-  'candidate.added',
-  'run.ended',
-]);
 
 /**
  * One run as the dashboard follows it: its journal tailed (only appended lines are parsed), the
@@ -63,6 +56,7 @@ export class RunWatch {
     }
     for (const e of chunk.events) {
       this.events.push(e);
+      // What the pick, medals and protection are computed from; the rest does not change them.
       if (PICK_EVENTS.has(e.type)) this.pickEvents.push(e);
       applyEvent(this.state, e);
       const jobId = (e as { jobId?: string }).jobId ?? (e.type === 'job.created' ? e.job.id : undefined);

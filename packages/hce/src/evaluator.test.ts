@@ -136,6 +136,8 @@ describe('the HCE evaluator', () => {
         job: job(`j${k + 1}`),
         runDir,
         signal: new AbortController().signal,
+        // The session's protection, as the coordinator passes it: each worker's sandbox.
+        protection: c0.worker === 'w1' ? 'bubblewrap' : 'none',
       });
       expect(scores.valid).toBe(true);
       expect(scores.details).toMatchObject({
@@ -175,6 +177,7 @@ describe('the HCE evaluator', () => {
       job: job('j9'),
       runDir,
       signal: new AbortController().signal,
+      protection: 'bubblewrap',
     });
     expect(missing).toMatchObject({ valid: false, search: null, validation: null, test: null });
     expect(missing.reason).toMatch(
@@ -182,7 +185,7 @@ describe('the HCE evaluator', () => {
     );
     const bad = await ev.evaluate(
       submission({ ...(await files(plan[0]!.p)), 'submission/search.csv': 'id,EAP\nx,1\n' }),
-      { job: job('j9'), runDir, signal: new AbortController().signal },
+      { job: job('j9'), runDir, signal: new AbortController().signal, protection: 'bubblewrap' },
     );
     expect(bad.valid).toBe(false);
     expect(bad.reason).toMatch(/^submission\/search\.csv is invalid: /);
@@ -268,7 +271,7 @@ describe('the no-HCE evaluator (--hce off)', () => {
     const test = await predictions(c.paths.sampleSubmission, c.paths.answers, 0.9);
     const scores = await ev.evaluate(
       submission({ 'submission/test.csv': test }, 'cv logloss\nscore: 0.0\n'),
-      { job: job('j1'), runDir, signal: new AbortController().signal },
+      { job: job('j1'), runDir, signal: new AbortController().signal, protection: 'none' },
     );
     expect(scores).toMatchObject({ valid: true, search: 0 });
     expect(scores.validation).toBeUndefined();
@@ -278,6 +281,7 @@ describe('the no-HCE evaluator (--hce off)', () => {
       job: job('j2'),
       runDir,
       signal: new AbortController().signal,
+      protection: 'none',
     });
     expect(none).toMatchObject({ valid: false, test: null });
 

@@ -10,9 +10,10 @@ import {
   type RunConfig,
   type TaskInfo,
 } from '@aira/coordinator';
+import type { HceDetails } from './details.js';
 import { gradeFiles, leaderboardLoader, rankTest, type SplitGrade, type TestGrade } from './grade.js';
 import { prepareHce, prepareOpen, type HceSplit, type PrepareOptions } from './prepare.js';
-import { isProtecting, ProtectionTracker, UNPROTECTED_WARNING } from './protection.js';
+import { isProtecting, UNPROTECTED_WARNING } from './protection.js';
 import { listFiles } from './split/files.js';
 
 export interface HceEvaluatorOptions extends PrepareOptions {
@@ -63,25 +64,23 @@ function taskFor(
   description: string,
   transfer: 'path' | 'upload',
 ): TaskInfo {
-  const base = { competition: c.id, direction: directionOf(c), description };
+  // Hidden answers stay on this machine either way: HCE's hidden splits, or --hce off's test answers.
+  const base = { competition: c.id, direction: directionOf(c), description, hidden: true };
   return transfer === 'upload'
     ? { ...base, files: uploadFiles(publicDir) }
     : { ...base, dataPath: publicDir };
 }
 
-/** Warns once per evaluator, loudly, when a candidate ran on a worker without a sandbox. */
+/** What protected an attempt's session, warned about once per evaluator, loudly, when nothing did. */
 function protectionWatch(logger: Logger | undefined) {
-  let tracker: ProtectionTracker | null = null;
   let warned = false;
-  return (runDir: string, jobId: string, attempt: number): string => {
-    tracker ??= new ProtectionTracker(join(runDir, 'journal.jsonl'));
-    const { sandbox, workerId } = tracker.protectionOf(jobId, attempt);
+  return (sandbox: string, jobId: string): HceDetails['protection'] => {
     if (!isProtecting(sandbox) && !warned) {
       warned = true;
-      if (logger) logger.warn({ worker: workerId, sandbox }, UNPROTECTED_WARNING);
+      if (logger) logger.warn({ job: jobId, sandbox }, UNPROTECTED_WARNING);
       else process.stderr.write(`aira: WARNING: ${UNPROTECTED_WARNING}\n`);
     }
-    return sandbox;
+    return { sandbox, protected: isProtecting(sandbox) };
   };
 }
 
@@ -142,7 +141,11 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
           },
           'hce split ready',
         );
-        return taskFor(c, split.publicDir, split.instructions, transferMode(options.transfer));
+        const task = taskFor(c, split.publicDir, split.instructions, transferMode(options.transfer));
+        return {
+          ...task,
+          split: { key: split.key, splitSeed: split.manifest.splitSeed, counts: split.manifest.counts },
+        };
       },
       async evaluate(submission, ctx) {
         if (!split) throw new Error('hce: evaluate() before prepare()');
@@ -151,7 +154,14 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
         const search = grades.search!;
         const validation = grades.validation!;
         const test: TestGrade = rankTest(s.competition, grades.test!, leaderboard());
-        const sandbox = protection(ctx.runDir, ctx.job.spec.id, ctx.job.attempt);
+        const details: HceDetails = {
+          direction: directionOf(s.competition),
+          hce: { key: s.key, splitSeed: s.manifest.splitSeed },
+          search,
+          validation,
+          test,
+          protection: protection(ctx.protection, ctx.job.spec.id),
+        };
         return {
           valid: search.valid,
           search: search.score,
@@ -159,15 +169,7 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
           test: test.score,
           // Only the search file's reason: it is what the agent may see (ParentView.reason).
           ...(search.valid ? {} : { reason: search.reason }),
-          // The direction travels with each candidate: the journal's run.started carries the config's.
-          details: {
-            direction: directionOf(s.competition),
-            hce: { key: s.key, splitSeed: s.manifest.splitSeed },
-            search,
-            validation,
-            test,
-            protection: { sandbox, protected: isProtecting(sandbox) },
-          },
+          details,
         };
       },
     };
@@ -201,17 +203,12 @@ export function hceOffEvaluator(options: HceEvaluatorOptions): EvaluatorFactory 
         if (!competition) return scores;
         const graded = await gradeFiles(competition, submission, { test: competition.paths.answers });
         const test: TestGrade = rankTest(competition, graded.test as SplitGrade, leaderboard());
-        const sandbox = protection(ctx.runDir, ctx.job.spec.id, ctx.job.attempt);
-        return {
-          ...scores,
-          test: test.score,
-          details: {
-            ...scores.details,
-            direction: directionOf(competition),
-            test,
-            protection: { sandbox, protected: isProtecting(sandbox) },
-          },
+        const details: HceDetails = {
+          direction: directionOf(competition),
+          test,
+          protection: protection(ctx.protection, ctx.job.spec.id),
         };
+        return { ...scores, test: test.score, details: { ...scores.details, ...details } };
       },
     };
   };

@@ -12,25 +12,12 @@ import {
   type Medal,
 } from '@aira/grading';
 import { PREDICTION_FILES } from './description.js';
+import type { SplitGrade, TestGrade } from './details.js';
 import type { HiddenPart } from './split/labelled.js';
 
 export type Split = HiddenPart | 'test';
 
-/** One split's grade as kept in a candidate's details. */
-export interface SplitGrade {
-  score: number | null;
-  valid: boolean;
-  reason?: string;
-}
-
-/** The test grade with its standing on the competition's leaderboard (for reports only). */
-export interface TestGrade extends SplitGrade {
-  /** Percentile Rank (DESIGN "Metric"; reference/mlebench.md §2.4); 0 for a missing or invalid submission. */
-  percentileRank: number | null;
-  medal: Medal | null;
-  aboveMedian: boolean | null;
-  leaderboard: { kind: string; file: string; exact: boolean } | null;
-}
+export type { SplitGrade, TestGrade } from './details.js';
 
 /** The prediction file of a split among the files a submission brought back (session-relative paths). */
 export function predictionFile(files: readonly SessionFile[], split: Split): SessionFile | undefined {

@@ -22,7 +22,7 @@ export {
   type OpenFolder,
   type PrepareOptions,
 } from './prepare.js';
-export { pickAt, picksAtCheckpoints, type CheckpointPick, type PickRule } from './pick.js';
+export { pickAt, picksAtCheckpoints, PICK_EVENTS, type CheckpointPick, type PickRule } from './pick.js';
 export { hceCacheDir, hceSplitSeed } from './cache.js';
 export {
   assignUnits,
@@ -37,6 +37,13 @@ export type { Splitter, SplitterContext, SplitterResult } from './split/types.js
 export { RECIPES } from './recipes/index.js';
 export { hceInstructions, PREDICTION_FILES } from './description.js';
 export { gradeFiles, predictionFile, rankTest, type SplitGrade, type TestGrade } from './grade.js';
-export { ProtectionTracker, isProtecting, journalUnprotected, UNPROTECTED_WARNING } from './protection.js';
+export { isProtecting, journalUnprotected, UNPROTECTED_WARNING } from './protection.js';
+export {
+  detailsOf,
+  HceDetails,
+  SplitGrade as SplitGradeSchema,
+  TestGrade as TestGradeSchema,
+  type ReadDetails,
+} from './details.js';
 export { csvRecords, readCsvRecords, csvHeader, type CsvRecord } from './csv/read.js';
 export { SplitRng } from './rng.js';

@@ -8,7 +8,7 @@ import {
   type JournalEvent,
 } from '@aira/coordinator';
 import type { Medal } from '@aira/grading';
-import type { TestGrade } from './grade.js';
+import { detailsOf } from './details.js';
 import { journalUnprotected } from './protection.js';
 
 /** How a checkpoint chooses: the run's rule (validation under HCE), or a comparison rule for studies. */
@@ -37,21 +37,21 @@ export interface CheckpointPick {
   direction: Direction;
 }
 
+/**
+ * The events a pick reads (the run's facts, workers' sandboxes, candidates, the end): readers that
+ * replay a long journal at many cut-offs keep only these, which give the same pick.
+ */
+export const PICK_EVENTS: ReadonlySet<JournalEvent['type']> = new Set<JournalEvent['type']>([
+  'run.started',
+  'run.prepared',
+  'worker.joined',
+  'candidate.added',
+  'run.ended',
+]);
+
 function eventsOf(journal: string | JournalContents | readonly JournalEvent[]): readonly JournalEvent[] {
   if (typeof journal === 'string') return readJournal(journal).events;
   return Array.isArray(journal) ? (journal as readonly JournalEvent[]) : (journal as JournalContents).events;
-}
-
-/**
- * The direction the evaluator graded with, which HCE's evaluators record in each candidate's
- * details: run.started carries the run config's direction, not the competition's.
- */
-function directionOf(candidates: Iterable<CandidateRecord>): Direction | null {
-  for (const c of candidates) {
-    const d = c.scores.details?.direction;
-    if (d === 'maximize' || d === 'minimize') return d;
-  }
-  return null;
 }
 
 function better(a: number, b: number, d: Direction): boolean {
@@ -86,7 +86,8 @@ export function pickAt(
 ): CheckpointPick {
   const events = eventsOf(journal);
   const state = replay([...events]);
-  const direction = directionOf(state.candidates.values()) ?? state.direction;
+  // run.prepared's direction; in older journals the fold takes the one the candidates were graded with.
+  const direction = state.direction;
   const eligible = [...state.candidates.values()].filter((c) => c.scores.valid && c.timings.activeMs <= tMs);
   let chosen: CandidateRecord | null = null;
   let by: CheckpointPick['by'] = null;
@@ -101,7 +102,7 @@ export function pickAt(
     by = chosen ? (rule === 'search' ? 'search' : 'test') : null;
   }
   const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-  const t = (chosen?.scores.details?.test ?? null) as Partial<TestGrade> | null;
+  const t = chosen ? detailsOf(chosen.scores).test : undefined;
   return {
     atMs: tMs,
     rule,

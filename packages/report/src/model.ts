@@ -13,7 +13,7 @@ import {
   type RunState,
   type RunStatus,
 } from '@aira/coordinator';
-import { isProtecting, pickAt, PREDICTION_FILES } from '@aira/hce';
+import { detailsOf, isProtecting, pickAt, PREDICTION_FILES } from '@aira/hce';
 import { lineageOf } from './lineage.js';
 import { scoreSeries } from './series.js';
 import {
@@ -76,12 +76,11 @@ function readRunManifest(runDir: string): { agent?: string; evaluator?: string }
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
-/** The direction the evaluator graded with: HCE records it in each candidate (run.started has the config's). */
+/**
+ * The direction the evaluator graded with: run.prepared's, or in journals written before it, the one
+ * HCE recorded in each candidate (the fold of the run state takes either).
+ */
 export function directionOf(state: RunState): Direction {
-  for (const c of state.candidates.values()) {
-    const d = c.scores.details?.direction;
-    if (d === 'maximize' || d === 'minimize') return d;
-  }
   return state.direction;
 }
 
@@ -91,16 +90,13 @@ export function leaderboardLabel(kind: string): string {
 }
 
 function leaderboardOf(c: CandidateRecord): LeaderboardRef | null {
-  const lb = (
-    c.scores.details?.test as
-      { leaderboard?: { kind?: unknown; file?: unknown; exact?: unknown } } | undefined
-  )?.leaderboard;
-  if (!lb || typeof lb.kind !== 'string') return null;
+  const lb = detailsOf(c.scores).test?.leaderboard;
+  if (!lb) return null;
   return {
     kind: lb.kind,
-    file: typeof lb.file === 'string' ? lb.file : '',
+    file: lb.file ?? '',
     label: leaderboardLabel(lb.kind),
-    ...(typeof lb.exact === 'boolean' ? { exact: lb.exact } : {}),
+    ...(lb.exact !== undefined ? { exact: lb.exact } : {}),
   };
 }
 
@@ -186,7 +182,8 @@ export function buildRunReport(i: RunInput, o: ReportOptions = {}): RunReport {
     endReason: state.ended?.reason ?? null,
     direction,
     agent: i.manifest.agent ?? i.agentName ?? 'unknown',
-    evaluator: i.manifest.evaluator ?? 'unknown',
+    // run.prepared names it; journals written before it have only the run's manifest.
+    evaluator: state.prepared?.evaluator ?? i.manifest.evaluator ?? 'unknown',
     activeMs: state.activeMs,
     budgetMs: i.budgetMs,
     jobs: state.jobs.size,

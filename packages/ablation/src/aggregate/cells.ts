@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endOf, readJournal, replay, type JournalEvent } from '@aira/coordinator';
 import type { Medal } from '@aira/grading';
-import { pickAt, type CheckpointPick } from '@aira/hce';
+import { detailsOf, pickAt, PICK_EVENTS, type CheckpointPick } from '@aira/hce';
 import type { Checkpoint } from '../matrix/checkpoints.js';
 import { ablationPaths, runIdOf, type AblationDoc } from '../study/files.js';
 
@@ -61,14 +61,6 @@ export interface CellResult {
   steps: PickStep[];
 }
 
-/** Only what picking needs: replaying a long journal at every candidate's time stays cheap. */
-const PICK_EVENTS = new Set<JournalEvent['type']>([
-  'run.started',
-  'worker.joined',
-  'candidate.added',
-  'run.ended',
-]);
-
 /**
  * Reads one cell's run from its journal: the pick at each checkpoint and every change of the pick
  * over time, by hce's pickAt (reference/aira2.md §2 "Final submission": best validation score among
@@ -114,10 +106,9 @@ export function readCell(
     steps.push({ activeMs: t, candidateId: p.candidateId, test: p.test, percentileRank: p.percentileRank });
   }
   const candidates = [...state.candidates.values()];
-  const test = candidates
-    .map((c) => c.scores.details?.test as { leaderboard?: CellResult['leaderboard'] } | undefined)
-    .find((t) => t?.leaderboard);
-  const evaluator = manifestEvaluator(join(runDir, 'manifest.json'));
+  const leaderboard = candidates.map((c) => detailsOf(c.scores).test?.leaderboard).find((l) => l);
+  // run.prepared names the evaluator; journals written before it have only the run's manifest.
+  const evaluator = state.prepared?.evaluator ?? manifestEvaluator(join(runDir, 'manifest.json'));
   const joined = new Set(
     events
       .filter((e) => e.type === 'worker.joined')
@@ -139,7 +130,9 @@ export function readCell(
     valid: candidates.filter((c) => c.scores.valid).length,
     direction: (lean.length ? at(Infinity).direction : state.direction) ?? 'maximize',
     unprotected: lean.length ? at(Infinity).unprotected : false,
-    leaderboard: test?.leaderboard ?? null,
+    leaderboard: leaderboard
+      ? { ...leaderboard, file: leaderboard.file ?? '', exact: leaderboard.exact ?? true }
+      : null,
     evaluator,
     picks,
     steps,

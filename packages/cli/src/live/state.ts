@@ -3,6 +3,7 @@ import { gradedDirection, isBetter, type CandidateRecord, type JournalEvent } fr
 /** Events of a resumed study's past that count for its runs (the workers they name are gone). */
 const HISTORY = new Set<JournalEvent['type']>([
   'run.started',
+  'run.prepared',
   'run.resumed',
   'job.created',
   'candidate.added',
@@ -33,6 +34,8 @@ export interface RunView {
   state: 'waiting' | 'running' | 'ended';
   endReason?: string;
   direction: 'maximize' | 'minimize';
+  /** Whether run.prepared fixed the direction (older journals: the candidates' graded direction wins). */
+  prepared?: boolean;
   budgetMs: number;
   /** Active time at the last event, and the wall clock of that event (to count on between events). */
   activeMs: number;
@@ -126,6 +129,10 @@ export class LiveState {
         run.competition = e.competition;
         run.direction = e.direction;
         break;
+      case 'run.prepared':
+        run.direction = e.direction;
+        run.prepared = true;
+        break;
       case 'run.resumed':
         // A stopped run goes on (history, or this very resume).
         if (run.state === 'ended') {
@@ -173,7 +180,7 @@ export class LiveState {
         const c = e.candidate;
         run.candidates++;
         run.last = c;
-        run.direction = gradedDirection(c) ?? run.direction;
+        if (!run.prepared) run.direction = gradedDirection(c) ?? run.direction;
         const w = history ? undefined : this.workers.get(c.workerId);
         if (w) w.done++;
         const s = c.scores.search;

@@ -1,5 +1,6 @@
 import type { Logger } from '@aira/core';
 import type { RunConfig } from '../config/schema.js';
+import type { SplitFacts } from '../journal/events.js';
 import type { Direction, JobSpec, Scores } from '../state/types.js';
 
 /** A file in a session, path relative to the session root (`work/solution.py`, `submission/x.csv`). */
@@ -99,6 +100,10 @@ export interface TaskInfo {
   files?: Array<SessionFile | LocalSessionFile>;
   /** What to write where (HCE: one prediction file per split). */
   description?: string;
+  /** The fixed split the evaluator scores on (HCE), journaled in `run.prepared`; agents never need it. */
+  split?: SplitFacts;
+  /** Whether the coordinator holds answers candidate code must not read (journaled in `run.prepared`). */
+  hidden?: boolean;
 }
 
 export interface Job {
@@ -167,6 +172,8 @@ export interface EvaluationContext {
   job: Job;
   runDir: string;
   signal: AbortSignal;
+  /** What protected the hidden data while the attempt ran: its session's `protection` ("bubblewrap", "none"…). */
+  protection: string;
 }
 
 /** Turns a submission into scores; HCE grades hidden splits, self-reported reads the output. */

@@ -27,6 +27,34 @@ export interface WorkerInfo {
   version?: string;
 }
 
+/**
+ * What a run was prepared with: the evaluator's facts about the task, journaled once (`run.prepared`)
+ * before the first job, so that readers take them from the journal instead of guessing them from
+ * candidates' scores.
+ */
+export interface RunFacts {
+  /** The registry name of the evaluator that scores the run ("hce", "self-reported"…). */
+  evaluator: string;
+  competition: string | null;
+  /** The direction the evaluator grades with (HCE: the competition's metric, not the config's). */
+  direction: 'maximize' | 'minimize';
+  /** The fixed split every score of the run is computed on (HCE); null when there is none. */
+  split: SplitFacts | null;
+  /**
+   * hidden: the coordinator holds answers candidate code must not read (HCE's hidden splits, or the
+   * test answers under --hce off); only a worker with a sandbox keeps them hidden.
+   */
+  protection: { hidden: boolean };
+}
+
+export interface SplitFacts {
+  /** Content hash of the split (data and split seed). */
+  key: string;
+  splitSeed: number;
+  /** Rows and split units per part (train, search, validation, test). */
+  counts?: Record<string, { rows: number; units: number }>;
+}
+
 export type EventBody =
   | {
       type: 'run.started';
@@ -39,6 +67,7 @@ export type EventBody =
       search: Record<string, unknown>;
       direction: 'maximize' | 'minimize';
     }
+  | ({ type: 'run.prepared' } & RunFacts)
   | { type: 'run.resumed'; pid: number }
   /** A run that ended on its cost cap goes on: the cap was raised on resume. */
   | { type: 'run.reopened'; reason: string }

@@ -85,6 +85,8 @@ interface LiveAttempt {
   current: boolean;
   submitted: boolean;
   sessionId: string;
+  /** What protected hidden data in its session (the session's `protection`), for the evaluator. */
+  protection: string;
   done: Promise<void>;
 }
 
@@ -241,7 +243,16 @@ export class RunLoop {
       config: o.config,
       runDir: o.runDir,
     });
-    this.state.direction = this.task.direction;
+    // Journaled once: a resumed run keeps the facts it was first prepared with.
+    if (!this.state.prepared)
+      await this.emit({
+        type: 'run.prepared',
+        evaluator: o.evaluator.name,
+        competition: this.task.competition,
+        direction: this.task.direction,
+        split: this.task.split ?? null,
+        protection: { hidden: this.task.hidden ?? false },
+      });
     for (const w of o.pool.list())
       if (w.state === 'idle' || w.state === 'busy')
         await this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w) });
@@ -399,6 +410,7 @@ export class RunLoop {
       current: true,
       submitted: false,
       sessionId: adopt?.sessionId ?? `${this.o.runId}.${job.spec.id}.a${n}-${randomBytes(3).toString('hex')}`,
+      protection: 'unknown',
       done: Promise.resolve(),
     };
     this.live.set(job.spec.id, live);
@@ -472,7 +484,8 @@ export class RunLoop {
             dataDir: d.data,
             workDir: d.work,
             submissionDir: d.submission,
-            protection: '',
+            // The worker's sandbox serves every session it opens.
+            protection: workerInfo(worker).sandbox ?? 'none',
           },
           sessionOptions,
           adopt.execsBefore,
@@ -493,6 +506,7 @@ export class RunLoop {
           dataPath: this.task.dataPath,
         });
       }
+      live.protection = session.protection;
       this.openSpare(worker);
       const jobView = buildJob(this.state, this.artifacts, job.spec, o.runId, n, this.task);
       let submission: Submission;
@@ -725,6 +739,7 @@ export class RunLoop {
           job: job!,
           runDir: this.o.runDir,
           signal: live.controller.signal,
+          protection: live.protection,
         });
       } catch (err) {
         scores = { valid: false, search: null, reason: `evaluation failed: ${errorMessage(err)}` };

@@ -119,3 +119,53 @@ describe('final pick (reference/aira2.md §2)', () => {
     expect(finalPick(cs, 'maximize', 50)).toBeNull();
   });
 });
+
+describe('the direction of a run', () => {
+  const started: EventBody = {
+    type: 'run.started',
+    studyId: 's',
+    runId: 'r',
+    seed: 1,
+    competition: 'x',
+    policy: 'greedy',
+    search: {},
+    direction: 'maximize',
+  };
+  const graded = (id: string, direction: string) =>
+    ({
+      type: 'candidate.added',
+      candidate: cand(id, `j${id}`, { valid: true, search: 1, details: { direction } }),
+    }) as const;
+
+  it('comes from run.prepared, whatever candidates say', () => {
+    const state = replay(
+      events([
+        started,
+        {
+          type: 'run.prepared',
+          evaluator: 'hce',
+          competition: 'x',
+          direction: 'minimize',
+          split: { key: 'k', splitSeed: 0 },
+          protection: { hidden: true },
+        },
+        graded('c1', 'maximize'),
+      ]),
+    );
+    expect(state.direction).toBe('minimize');
+    expect(state.prepared).toEqual({
+      evaluator: 'hce',
+      competition: 'x',
+      direction: 'minimize',
+      split: { key: 'k', splitSeed: 0 },
+      protection: { hidden: true },
+    });
+  });
+
+  it('in an old journal without run.prepared, is the one the candidates were graded with', () => {
+    expect(replay(events([started])).direction).toBe('maximize');
+    const state = replay(events([started, graded('c1', 'minimize')]));
+    expect(state.prepared).toBeNull();
+    expect(state.direction).toBe('minimize');
+  });
+});

@@ -1,4 +1,4 @@
-import type { JournalEvent, WorkerInfo } from '../journal/events.js';
+import type { JournalEvent, RunFacts, WorkerInfo } from '../journal/events.js';
 import { gradedDirection, type CandidateRecord, type Direction, type JobSpec } from './types.js';
 
 /**
@@ -39,7 +39,10 @@ export interface RunState {
   runId: string;
   seed: number;
   competition: string | null;
+  /** The evaluator's direction once `run.prepared` says it; before (or in older journals) the config's, then the graded one. */
   direction: Direction;
+  /** What the run was prepared with (`run.prepared`); null in journals written before that event existed. */
+  prepared: RunFacts | null;
   policy: string;
   search: Record<string, unknown>;
   lastSeq: number;
@@ -64,6 +67,7 @@ export function emptyRunState(): RunState {
     seed: 0,
     competition: null,
     direction: 'maximize',
+    prepared: null,
     policy: '',
     search: {},
     lastSeq: -1,
@@ -89,6 +93,17 @@ function attemptOf(state: RunState, jobId: string, n: number): AttemptState | un
   return state.jobs.get(jobId)?.attempts.find((a) => a.n === n);
 }
 
+/** The facts of a `run.prepared` event, without the event's own fields. */
+export function factsOf(e: Extract<JournalEvent, { type: 'run.prepared' }>): RunFacts {
+  return {
+    evaluator: e.evaluator,
+    competition: e.competition,
+    direction: e.direction,
+    split: e.split,
+    protection: e.protection,
+  };
+}
+
 /** Folds one event into the state. */
 export function applyEvent(state: RunState, e: JournalEvent): void {
   state.lastSeq = e.seq;
@@ -106,6 +121,11 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
       });
       state.starts++;
       break;
+    case 'run.prepared': {
+      state.prepared = factsOf(e);
+      state.direction = e.direction;
+      break;
+    }
     case 'run.resumed':
       state.starts++;
       if (state.ended && isResumableEnd(state.ended.reason)) {
@@ -201,8 +221,8 @@ export function applyEvent(state: RunState, e: JournalEvent): void {
     case 'candidate.added': {
       const c = e.candidate;
       state.candidates.set(c.id, c);
-      // The evaluator's direction (HCE: the competition's metric) wins over the config's.
-      state.direction = gradedDirection(c) ?? state.direction;
+      // A journal without run.prepared: the direction the evaluator graded with wins over the config's.
+      if (!state.prepared) state.direction = gradedDirection(c) ?? state.direction;
       const job = state.jobs.get(c.jobId);
       if (job) {
         job.status = 'done';
