@@ -6,7 +6,6 @@ import type { ResolvedSearch, RunConfig } from '../config/schema.js';
 import type { EventBody, JournalEvent } from '../journal/events.js';
 import { JournalWriter } from '../journal/writer.js';
 import type { WorkerPool } from '../pool/pool.js';
-import { listSessions } from '../pool/sessions.js';
 import { workerInfo, type PoolWorker } from '../pool/pool-worker.js';
 import { createPolicy, type SearchPolicy } from '../search/policy.js';
 import { jobSeed, rngFor } from '../search/rng.js';
@@ -25,6 +24,7 @@ import {
 } from './attempt.js';
 import { makeCandidate, pad } from './candidate.js';
 import { Closings } from './closings.js';
+import { reconcileWorker } from './reconcile.js';
 import { StudySpend } from './spend-guard.js';
 import { SpareSessions } from './spares.js';
 
@@ -259,35 +259,14 @@ export class RunLoop {
   }
 
   /** Called by the pool before a worker (new or back from lost) takes work. */
-  async reconcile(w: PoolWorker): Promise<void> {
-    const sessions = await listSessions(w.conn, this.o.config.workers.callDeadline);
-    const log = this.o.logger;
-    for (const s of sessions) {
-      if (s.labels['aira.study'] !== this.o.studyId) continue;
-      if (this.liveSessionIds().has(s.sessionId)) continue;
-      const zombie = [...this.zombies].find((z) => z.sessionId === s.sessionId);
-      if (zombie) {
-        // Its report will arrive and be fenced; cancelling frees the worker's GPU now.
-        for (const execId of s.runningExecIds)
-          await w.conn
-            .unary('cancel', { execId, reason: 'attempt abandoned' })
-            .catch((err: unknown) =>
-              log.warn(
-                { worker: w.id, session: s.sessionId, exec: execId, err: errorMessage(err) },
-                'could not cancel an abandoned attempt’s exec',
-              ),
-            );
-        continue;
-      }
-      await w.conn
-        .unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false })
-        .catch((err: unknown) =>
-          log.warn(
-            { worker: w.id, session: s.sessionId, err: errorMessage(err) },
-            'could not close a session left on the worker',
-          ),
-        );
-    }
+  reconcile(w: PoolWorker): Promise<void> {
+    return reconcileWorker(w, {
+      studyId: this.o.studyId,
+      callDeadlineMs: this.o.config.workers.callDeadline,
+      logger: this.o.logger,
+      keep: () => this.liveSessionIds(),
+      abandoned: () => new Set([...this.zombies].map((z) => z.sessionId)),
+    });
   }
 
   // ---- scheduling -------------------------------------------------------------------------------
