@@ -1,4 +1,4 @@
-import { errorMessage } from '@aira/core';
+import { errorMessage, type Logger } from '@aira/core';
 import type { Evaluator, Job, Submission } from '../agent/types.js';
 import type { ArtifactStore } from '../state/artifacts.js';
 import type { CandidateRecord, JobSpec, Scores } from '../state/types.js';
@@ -59,4 +59,37 @@ export async function makeCandidate(
     timings: { ...times, evaluatedAt: Date.now(), activeMs: Math.round(d.activeMs()) },
     summary: submission.summary,
   };
+}
+
+/** Candidates being evaluated and journaled; the run ends only after they all are. */
+export class Evaluations {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly logger: Logger,
+    /** Called as each one settles (the run may be done then). */
+    private readonly settled: () => void,
+  ) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Follows one; a failure is logged with its job and attempt (the job then has no candidate). */
+  add(p: Promise<void>, what: { job: string; attempt: number }): void {
+    const t: Promise<void> = p
+      .catch((err: unknown) =>
+        this.logger.error({ ...what, err: errorMessage(err) }, 'adding a candidate failed'),
+      )
+      .finally(() => {
+        this.pending.delete(t);
+        this.settled();
+      });
+    this.pending.add(t);
+  }
+
+  /** Resolves once none is left (including those added meanwhile). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
 }

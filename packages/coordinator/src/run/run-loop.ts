@@ -11,7 +11,7 @@ import { createPolicy, type SearchPolicy } from '../search/policy.js';
 import { jobSeed, rngFor } from '../search/rng.js';
 import { ArtifactStore } from '../state/artifacts.js';
 import { finalPick, type FinalPick } from '../state/final-pick.js';
-import { applyEvent, isResumableEnd, replay, type JobState, type RunState } from '../state/run-state.js';
+import { isResumableEnd, replay, type JobState, type RunState } from '../state/run-state.js';
 import type { JobSpec } from '../state/types.js';
 import { adoptAll, planResume, type Adoption } from './adoption.js';
 import {
@@ -22,8 +22,9 @@ import {
   type AttemptHost,
   type LiveAttempt,
 } from './attempt.js';
-import { makeCandidate, pad } from './candidate.js';
+import { Evaluations, makeCandidate, pad } from './candidate.js';
 import { Closings } from './closings.js';
+import { RunJournal } from './run-journal.js';
 import { reconcileWorker } from './reconcile.js';
 import { StudySpend } from './spend-guard.js';
 import { SpareSessions } from './spares.js';
@@ -76,7 +77,7 @@ export interface RunResult {
 export class RunLoop {
   state!: RunState;
   readonly artifacts: ArtifactStore;
-  private journal!: JournalWriter;
+  private journal!: RunJournal;
   private policy: SearchPolicy;
   private activeBase = 0;
   private activeSince = performance.now();
@@ -86,8 +87,7 @@ export class RunLoop {
   private readonly zombies = new Set<LiveAttempt>();
   /** Jobs waiting for a worker (re-runs), before any new proposal. */
   private readonly pending: string[] = [];
-  /** Candidates being evaluated and journaled. */
-  private readonly evaluations = new Set<Promise<void>>();
+  private readonly evaluations: Evaluations;
   private ending: EndReason | null = null;
   private readonly finished: Promise<RunResult>;
   private resolveFinished!: (r: RunResult) => void;
@@ -108,6 +108,7 @@ export class RunLoop {
     this.policy = createPolicy(o.search);
     this.finished = new Promise((r) => (this.resolveFinished = r));
     this.closings = new Closings(o.logger);
+    this.evaluations = new Evaluations(o.logger, () => this.checkDone());
     this.spares = new SpareSessions({
       studyId: o.studyId,
       runId: o.runId,
@@ -128,20 +129,26 @@ export class RunLoop {
     const { writer, events } = await JournalWriter.open(join(o.runDir, 'journal.jsonl'), () =>
       loop.activeMs(),
     );
-    loop.journal = writer;
     loop.state = replay(events);
+    loop.journal = new RunJournal(writer, loop.state, {
+      event: (e) => {
+        if (e.type === 'cost') loop.spend.add(e.t, e.usd);
+        o.onEvent?.(e);
+      },
+      failed: (err) => loop.journalFailed(err),
+    });
     loop.activeBase = loop.state.activeMs;
     loop.activeSince = performance.now();
     if (!o.spend) for (const e of events) if (e.type === 'cost') loop.spend.add(e.t, e.usd);
     // A run that ended on its cost cap goes on once the cap was raised.
     if (loop.state.ended?.reason === 'cost' && !loop.costCapReached()) {
-      await loop.emit({ type: 'run.reopened', reason: 'the cost cap was raised' });
+      await loop.journal.emit({ type: 'run.reopened', reason: 'the cost cap was raised' });
     }
     // A resumed run keeps the search parameters it started with, not those of today's pool.
     if (events.length > 0 && loop.state.policy)
       loop.policy = createPolicy({ ...o.search, ...(loop.state.search as Partial<ResolvedSearch>) });
     if (events.length === 0) {
-      await loop.emit({
+      await loop.journal.emit({
         type: 'run.started',
         studyId: o.studyId,
         runId: o.runId,
@@ -152,10 +159,15 @@ export class RunLoop {
         direction: o.config.direction,
       });
     } else if (!loop.state.ended || (o.resume && isResumableEnd(loop.state.ended.reason))) {
-      await loop.emit({ type: 'run.resumed', pid: process.pid });
+      await loop.journal.emit({ type: 'run.resumed', pid: process.pid });
       const plan = planResume(loop.state, o.agent);
       for (const { jobId, attempt } of plan.abandon)
-        await loop.emit({ type: 'attempt.abandoned', jobId, attempt, reason: 'coordinator restarted' });
+        await loop.journal.emit({
+          type: 'attempt.abandoned',
+          jobId,
+          attempt,
+          reason: 'coordinator restarted',
+        });
       for (const [jobId, a] of plan.adopt) loop.adoptable.set(jobId, a);
       loop.pending.push(...plan.rerun);
     }
@@ -182,7 +194,7 @@ export class RunLoop {
     });
     // Journaled once: a resumed run keeps the facts it was first prepared with.
     if (!this.state.prepared)
-      await this.emit({
+      await this.journal.emit({
         type: 'run.prepared',
         evaluator: o.evaluator.name,
         competition: this.task.competition,
@@ -192,14 +204,14 @@ export class RunLoop {
       });
     for (const w of o.pool.list())
       if (w.state === 'idle' || w.state === 'busy')
-        await this.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w) });
+        await this.journal.emit({ type: 'worker.joined', workerId: w.id, info: workerInfo(w) });
     this.listen();
     await adoptAll(this.adoptable, {
       pool: o.pool,
       ending: () => this.ending !== null,
       start: (jobId, w, a) => this.startAttempt(this.state.jobs.get(jobId)!, w, a),
       giveUp: async (jobId, a) => {
-        await this.note({
+        await this.journal.note({
           type: 'attempt.abandoned',
           jobId,
           attempt: a.n,
@@ -222,7 +234,7 @@ export class RunLoop {
       this.teardown.push(() => o.pool.off(ev, fn as never));
     };
     on('joined', (w: PoolWorker) =>
-      this.journalNow({
+      this.journal.now({
         type: 'worker.joined',
         workerId: w.id,
         info: workerInfo(w),
@@ -234,12 +246,12 @@ export class RunLoop {
         o.logger.error({ worker: w.id, err: errorMessage(err) }, 'handling a lost worker failed'),
       ),
     );
-    on('recovered', (w: PoolWorker) => this.journalNow({ type: 'worker.recovered', workerId: w.id }));
+    on('recovered', (w: PoolWorker) => this.journal.now({ type: 'worker.recovered', workerId: w.id }));
     on('idle', () => this.pump());
     const stopListener = () => this.end('stopped');
     o.stop.addEventListener('abort', stopListener);
     this.teardown.push(() => o.stop.removeEventListener('abort', stopListener));
-    const tick = setInterval(() => this.journalNow({ type: 'tick' }), o.tickMs ?? 10_000);
+    const tick = setInterval(() => this.journal.now({ type: 'tick' }), o.tickMs ?? 10_000);
     const remaining = o.config.budget.wallClock - this.activeMs();
     const budget = setTimeout(() => this.end('budget'), Math.max(0, Math.min(remaining, 2 ** 31 - 1)));
     this.teardown.push(
@@ -324,7 +336,7 @@ export class RunLoop {
     );
     const spec: JobSpec = { id: `j${pad(index)}`, index, seed: jobSeed(this.o.seed, index), ...proposal };
     // Folded at once; the attempt's own events are journaled after it, so none is acted on before it is on disk.
-    this.journalNow({ type: 'job.created', job: spec });
+    this.journal.now({ type: 'job.created', job: spec });
     return this.state.jobs.get(spec.id)!;
   }
 
@@ -348,8 +360,8 @@ export class RunLoop {
       spares: this.spares,
       closings: this.closings,
       task: () => this.task,
-      emit: (body) => this.emit(body),
-      note: (body) => this.note(body),
+      emit: (body) => this.journal.emit(body),
+      note: (body) => this.journal.note(body),
       contextFor: (live) => this.contextFor(live),
       submitted: (live, job, submission, startedAt, journaled) =>
         this.submitted(live, job, submission, startedAt, journaled),
@@ -370,7 +382,7 @@ export class RunLoop {
         await emitFor(this.host, live, { type: 'step', jobId: live.job.spec.id, attempt: live.n, step });
       },
       reportCost: async (usd, detail) => {
-        await this.emit({ type: 'cost', jobId: live.job.spec.id, attempt: live.n, usd, detail });
+        await this.journal.emit({ type: 'cost', jobId: live.job.spec.id, attempt: live.n, usd, detail });
         this.checkDone();
       },
       costCapReached: () => this.costCapReached(),
@@ -391,7 +403,7 @@ export class RunLoop {
     const jobId = live.job.spec.id;
     live.lifecycle.to('abandoned');
     if (this.live.get(jobId) === live) this.live.delete(jobId);
-    await this.note({ type: 'attempt.abandoned', jobId, attempt: live.n, reason });
+    await this.journal.note({ type: 'attempt.abandoned', jobId, attempt: live.n, reason });
     const count = (this.abandonedByLoss.get(jobId) ?? 0) + 1;
     this.abandonedByLoss.set(jobId, count);
     if (count >= (this.o.maxAttempts ?? 3)) {
@@ -405,7 +417,7 @@ export class RunLoop {
 
   private async onWorkerLost(w: PoolWorker, reason: string): Promise<void> {
     this.spares.drop(w, false); // unreachable now; reconciling closes it if the worker comes back
-    await this.note({ type: 'worker.lost', workerId: w.id, reason });
+    await this.journal.note({ type: 'worker.lost', workerId: w.id, reason });
     for (const live of [...this.live.values()]) {
       if (live.worker !== w || !live.lifecycle.active) continue;
       // The attempt keeps running in the background: a late report is fenced, not lost silently.
@@ -456,20 +468,9 @@ export class RunLoop {
         { startedAt, submittedAt },
       );
       if (this.state.jobs.get(origin.spec.id)?.status === 'done') return; // never twice
-      await this.emit({ type: 'candidate.added', candidate });
+      await this.journal.emit({ type: 'candidate.added', candidate });
     });
-    const t = added
-      .catch((err: unknown) =>
-        this.o.logger.error(
-          { job: origin.spec.id, attempt: origin.attempt, err: errorMessage(err) },
-          'adding a candidate failed',
-        ),
-      )
-      .finally(() => {
-        this.evaluations.delete(t);
-        this.checkDone();
-      });
-    this.evaluations.add(t);
+    this.evaluations.add(added, { job: origin.spec.id, attempt: origin.attempt });
   }
 
   // ---- ending -----------------------------------------------------------------------------------
@@ -506,14 +507,14 @@ export class RunLoop {
       settle,
       new Promise((r) => setTimeout(r, o.config.workers.callDeadline + 15_000).unref()),
     ]);
-    while (this.evaluations.size > 0) await Promise.all([...this.evaluations]);
+    await this.evaluations.drain();
     for (const undo of this.teardown) undo();
     for (const w of this.o.pool.list()) this.spares.drop(w, true);
     await this.closings.settle(o.config.workers.callDeadline);
     const pick = finalPick(this.state.candidates.values(), this.state.direction);
     let message: string | undefined;
     try {
-      await this.emit({ type: 'run.ended', reason, finalPick: pick });
+      await this.journal.emit({ type: 'run.ended', reason, finalPick: pick });
     } catch (err) {
       message = errorMessage(err);
     }
@@ -542,46 +543,11 @@ export class RunLoop {
    */
   record(body: EventBody): boolean {
     if (this.ending || this.state.ended) return false;
-    this.journalNow(body);
+    this.journal.now(body);
     return true;
   }
 
   // ---- the journal ------------------------------------------------------------------------------
-
-  /** Writes an event, folds it into the state at once, and resolves when it is on disk. */
-  private emit(body: EventBody): Promise<JournalEvent> {
-    let written: ReturnType<JournalWriter['write']>;
-    try {
-      written = this.journal.write(body);
-    } catch (err) {
-      this.journalFailed(err);
-      return Promise.reject(err);
-    }
-    const { event, durable } = written;
-    applyEvent(this.state, event);
-    if (event.type === 'cost') this.spend.add(event.t, event.usd);
-    this.o.onEvent?.(event);
-    return durable.then(
-      () => event,
-      (err: unknown) => {
-        this.journalFailed(err);
-        throw err;
-      },
-    );
-  }
-
-  /**
-   * `emit` for events whose write failure needs no handling where they are written: a journal that
-   * cannot be written has already been logged and has ended the run (`journalFailed`).
-   */
-  private async note(body: EventBody): Promise<void> {
-    await this.emit(body).catch(() => undefined);
-  }
-
-  /** `note` without waiting: the event is folded into the state at once. */
-  private journalNow(body: EventBody): void {
-    void this.note(body);
-  }
 
   /** Without a journal nothing may go on: the run ends with an error (what was durable stays). */
   private journalFailed(err: unknown): void {
