@@ -92,6 +92,19 @@ async function dispatch({ report, goal, root }) {
       `slot free → next job's first exec started on that worker (${m.dispatch.n} hand-overs)`,
     );
     report('coordinator.dispatch.p99', m.dispatch.p99, 'ms', 'same, 99th percentile');
+    for (const [phase, st] of Object.entries(m.phases))
+      report(
+        `coordinator.dispatch.phase.${phase}`,
+        st.mean,
+        'ms',
+        `mean (p50/p99 ${st.p50.toFixed(1)}/${st.p99.toFixed(1)})`,
+      );
+    report(
+      'coordinator.dispatch.phase.tail',
+      m.tail.mean,
+      'ms',
+      `exec ended → slot free, mean (p50/p99 ${m.tail.p50.toFixed(1)}/${m.tail.p99.toFixed(1)})`,
+    );
     report(
       'coordinator.dispatch.unary_rtt.p50',
       unaryP50,
@@ -211,6 +224,15 @@ export const optIn = ['scale'];
 
 const cpuMs = (u) => (u.user + u.system) / 1000;
 
+/** The hand-over, phase by phase: each ends at the journal event (or the worker's exec start) it names. */
+const PHASES = [
+  'proposed', // slot free (attempt.submitted) → job.created
+  'attempt_started', // → attempt.started
+  'session_opened', // → session.opened (a spare taken, or a session opened)
+  'files_moved', // → exec.started (the job's files put into the session, the exec journaled)
+  'exec_running', // → the worker says the exec started (the Exec call, the worker's start)
+];
+
 /** Dispatch latencies and occupancy from a run's journal (the coordinator's own record). */
 function measure(events) {
   const starts = events.filter((e) => e.type === 'attempt.started');
@@ -236,13 +258,41 @@ function measure(events) {
   }
   const byWorker = new Map();
   for (const s of starts) byWorker.set(s.workerId, [...(byWorker.get(s.workerId) ?? []), s]);
+  // Phase marks of each attempt, from the journal's own times (`t`: when the coordinator wrote
+  // the event, before its fsync) and the worker's exec start.
+  const created = new Map(events.filter((e) => e.type === 'job.created').map((e) => [e.job.id, e.t]));
+  const mark = (type) =>
+    new Map(
+      events
+        .filter((e) => e.type === type)
+        .map((e) => [`${e.jobId}/${e.attempt}`, e.t])
+        .reverse(), // the first of each attempt wins
+    );
+  const opened = mark('session.opened');
+  const execJournaled = mark('exec.started');
   const latencies = [];
+  const phases = Object.fromEntries(PHASES.map((p) => [p, []]));
   for (const list of byWorker.values()) {
     for (let i = 1; i < list.length; i++) {
       const prev = submitted.get(`${list[i - 1].jobId}/${list[i - 1].attempt}`);
-      const next = firstExec.get(`${list[i].jobId}/${list[i].attempt}`);
-      if (prev && next !== undefined) latencies.push(next - prev.t);
+      const key = `${list[i].jobId}/${list[i].attempt}`;
+      const next = firstExec.get(key);
+      if (!prev || next === undefined) continue;
+      latencies.push(next - prev.t);
+      // A job proposed before the slot freed (a re-run) counts from the slot.
+      const proposed = Math.max(prev.t, created.get(list[i].jobId) ?? prev.t);
+      const marks = [prev.t, proposed, list[i].t, opened.get(key), execJournaled.get(key), next];
+      if (marks.some((m) => m === undefined)) continue;
+      for (let k = 0; k < PHASES.length; k++) phases[PHASES[k]].push(marks[k + 1] - marks[k]);
     }
+  }
+  // The other end of a job: its exec's end → the slot is free (exec.finished journaled, files
+  // fetched, attempt.submitted).
+  const tail = [];
+  for (const e of events) {
+    if (e.type !== 'exec.finished') continue;
+    const s = submitted.get(`${e.jobId}/${e.attempt}`);
+    if (s) tail.push(s.t - (e.startedAt + e.durationMs));
   }
   const t0 = starts[0].t;
   const t1 = starts[starts.length - 1].t;
@@ -254,8 +304,15 @@ function measure(events) {
   }
   let execBusy = 0;
   for (const x of execs) execBusy += Math.max(0, Math.min(x.to, t1) - Math.max(x.from, t0));
+  const stats = (xs) => ({
+    p50: quantile(xs, 0.5),
+    p99: quantile(xs, 0.99),
+    mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+  });
   return {
     dispatch: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+    phases: Object.fromEntries(Object.entries(phases).map(([k, xs]) => [k, stats(xs)])),
+    tail: stats(tail),
     occupancy: busy / (workers * (t1 - t0)),
     execOccupancy: execBusy / (workers * (t1 - t0)),
   };

@@ -3,8 +3,7 @@
 // figure; goal >= 0.25, per round and best of each). worker.exec_latency: exec round trip of
 // `true` beside a unary gRPC round trip.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { withWorkerProcess } from './worker-process.mjs';
 
 const BYTES = 200 * 1024 * 1024;
 const PRODUCER = `head -c ${BYTES} /dev/zero`;
@@ -61,15 +60,7 @@ function execOnce(conn, sessionId, code) {
 
 /** A worker daemon process, a connection and a session for the duration of `fn`. */
 async function withWorker(root, fn) {
-  const { spawnWorkerProcess } = await import(
-    pathToFileURL(join(root, 'packages/worker/dist/index.js')).href
-  );
-  const { WorkerConnection } = await import(
-    pathToFileURL(join(root, 'packages/protocol/dist/index.js')).href
-  );
-  const worker = await spawnWorkerProcess({ args: ['--log-level', 'warn'] });
-  const { connection } = await WorkerConnection.connect({ address: worker.address, token: worker.token });
-  try {
+  await withWorkerProcess(root, async ({ connection }) => {
     const { sessionId } = await connection.unary('openSession', {
       sessionId: '',
       labels: {},
@@ -78,10 +69,7 @@ async function withWorker(root, fn) {
       env: {},
     });
     await fn(connection, sessionId);
-  } finally {
-    connection.close();
-    await worker.stop();
-  }
+  });
 }
 
 const STREAM_GOAL = 0.25;
