@@ -9,7 +9,7 @@
 // ~13 GB), so that this process's CPU time is the coordinator's alone. Jobs are bash scripts that
 // only sleep, so the figures are the scheduler's, not the CPU's.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,7 +47,7 @@ async function withSetup(root, fn) {
 }
 
 /** 8 `aira worker` daemons: dispatch latency, slot occupancy and the execs' share of the window. */
-async function dispatch({ report, goal, root }) {
+async function dispatch({ report, goal, root, rounds: ctxRounds }) {
   await withSetup(root, async ({ coord, protocol, tmp, tokenFile, token, stops }) => {
     const bin = join(root, 'packages/cli/bin/aira.js');
     const script = join(tmp, 'sleep.sh');
@@ -73,18 +73,26 @@ async function dispatch({ report, goal, root }) {
     const unaryP50 = quantile(rtts, 0.5);
     connection.close();
 
+    // Each round is a study of its own on the same workers (same seed, so the same jobs); the
+    // hand-overs of all rounds are pooled (--rounds N, default 2).
     const jobs8 = 8 * 25;
-    const res8 = await coord.runStudy(
-      coord.RunConfig.parse({
-        out: join(tmp, 'runs8'),
-        agent: { script },
-        budget: { maxJobs: jobs8 },
-        workers: { spec: [`hosts:${hosts8}`], tokenFile },
-      }),
-      { tickMs: 600_000 },
-    );
-    const events = coord.readJournal(join(res8.dir, res8.runs[0].runId, 'journal.jsonl')).events;
-    const m = measure(events);
+    const rounds = ctxRounds ?? 2;
+    const workerCpu0 = eight.map((w) => processCpuMs(w.pid));
+    const measured = [];
+    for (let r = 0; r < rounds; r++) {
+      const res8 = await coord.runStudy(
+        coord.RunConfig.parse({
+          out: join(tmp, `runs8-${r}`),
+          agent: { script },
+          budget: { maxJobs: jobs8 },
+          workers: { spec: [`hosts:${hosts8}`], tokenFile },
+        }),
+        { tickMs: 600_000 },
+      );
+      measured.push(measure(coord.readJournal(join(res8.dir, res8.runs[0].runId, 'journal.jsonl')).events));
+    }
+    const workerCpu = eight.reduce((n, w, i) => n + processCpuMs(w.pid) - workerCpu0[i], 0);
+    const m = pool(measured);
     report(
       'coordinator.dispatch.p50',
       m.dispatch.p50,
@@ -106,6 +114,12 @@ async function dispatch({ report, goal, root }) {
       `exec ended → slot free, mean (p50/p99 ${m.tail.p50.toFixed(1)}/${m.tail.p99.toFixed(1)})`,
     );
     report(
+      'coordinator.dispatch.worker_cpu_per_job',
+      workerCpu / (jobs8 * rounds),
+      'ms',
+      "the worker daemons' own CPU (user+sys, not the jobs') per job",
+    );
+    report(
       'coordinator.dispatch.unary_rtt.p50',
       unaryP50,
       'ms',
@@ -121,7 +135,7 @@ async function dispatch({ report, goal, root }) {
       'coordinator.occupancy.8w',
       100 * m.occupancy,
       '%',
-      `slot occupancy over the saturated window, ${jobs8} jobs sleeping 50–500 ms (limit 100%)`,
+      `slot occupancy over the saturated window, ${jobs8} jobs sleeping 50–500 ms, ${rounds} rounds (limit 100%)`,
     );
     report(
       'coordinator.exec_occupancy.8w',
@@ -224,6 +238,38 @@ export const optIn = ['scale'];
 
 const cpuMs = (u) => (u.user + u.system) / 1000;
 
+const stats = (xs) => ({
+  n: xs.length,
+  p50: quantile(xs, 0.5),
+  p99: quantile(xs, 0.99),
+  mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+});
+
+/** The rounds together: every hand-over of every round; occupancy averaged over rounds. */
+function pool(rounds) {
+  const all = (f) => rounds.flatMap(f);
+  const avg = (f) => rounds.reduce((n, r) => n + f(r), 0) / rounds.length;
+  return {
+    dispatch: stats(all((r) => r.latencies)),
+    phases: Object.fromEntries(PHASES.map((p) => [p, stats(all((r) => r.phases[p]))])),
+    tail: stats(all((r) => r.tail)),
+    occupancy: avg((r) => r.occupancy),
+    execOccupancy: avg((r) => r.execOccupancy),
+  };
+}
+
+/** CPU time (user+sys) of one process so far, from /proc/PID/stat (0 where unreadable). */
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux build aira targets
+
 /** The hand-over, phase by phase: each ends at the journal event (or the worker's exec start) it names. */
 const PHASES = [
   'proposed', // slot free (attempt.submitted) → job.created
@@ -304,15 +350,10 @@ function measure(events) {
   }
   let execBusy = 0;
   for (const x of execs) execBusy += Math.max(0, Math.min(x.to, t1) - Math.max(x.from, t0));
-  const stats = (xs) => ({
-    p50: quantile(xs, 0.5),
-    p99: quantile(xs, 0.99),
-    mean: xs.reduce((a, b) => a + b, 0) / xs.length,
-  });
   return {
-    dispatch: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
-    phases: Object.fromEntries(Object.entries(phases).map(([k, xs]) => [k, stats(xs)])),
-    tail: stats(tail),
+    latencies,
+    phases,
+    tail,
     occupancy: busy / (workers * (t1 - t0)),
     execOccupancy: execBusy / (workers * (t1 - t0)),
   };
@@ -353,3 +394,23 @@ function startDaemonHost(root, count, dir, tokenFile) {
     child.once('exit', (code) => reject(new Error(`daemon host exited (${code}) before listening`)));
   });
 }
+process.on('exit', () => {
+  const tr = globalThis.__trace ?? [];
+  const by = {};
+  for (const [k, a, b] of tr) (by[k] ??= []).push(b - a);
+  for (const [k, xs] of Object.entries(by)) {
+    xs.sort((a, b) => a - b);
+    console.error(
+      'TRACE',
+      k,
+      'n',
+      xs.length,
+      'p50',
+      xs[xs.length >> 1],
+      'p90',
+      xs[Math.floor(xs.length * 0.9)],
+      'mean',
+      (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1),
+    );
+  }
+});

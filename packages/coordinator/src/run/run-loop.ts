@@ -101,6 +101,8 @@ interface Adoption {
 }
 
 const pad = (n: number) => String(n).padStart(4, '0');
+/** A journal failure ends the run by itself (journalFailed); callers that do not wait need not handle it. */
+const noop = () => undefined;
 
 /**
  * The steady-state scheduler of one run (reference/aira2.md §1): whenever a worker slot frees, the
@@ -423,7 +425,9 @@ export class RunLoop {
           sessionId: adopt.sessionId,
           ...(adopt.running ? { execId: adopt.running.execId } : {}),
         });
-      else await this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
+      // Not awaited: the writer keeps order, and the first exec.started is not sent before it
+      // is durable, so this event and session.opened share that one sync.
+      else void this.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id }).catch(noop);
       const sessionOptions = {
         perExecMs: o.config.budget.perExec,
         callDeadlineMs: o.config.workers.callDeadline,
@@ -445,6 +449,8 @@ export class RunLoop {
               log: relative(o.runDir, x.log),
             });
           },
+          // The next job's session opens on this worker while this one's exec runs, not on its clock.
+          execRunning: () => this.openSpare(worker),
           execFinished: async (x: { execId: string; finished: ExecFinished; startedAt: number }) => {
             const f = x.finished;
             await this.emitFor(live, {
@@ -493,20 +499,19 @@ export class RunLoop {
           dataPath: this.task.dataPath,
         });
       }
-      this.openSpare(worker);
       const jobView = buildJob(this.state, this.artifacts, job.spec, o.runId, n, this.task);
       let submission: Submission;
       if (adopt)
         submission = await o.agent.resumeJob!(jobView, session, this.contextFor(live), adopt.running);
       else {
-        await this.emitFor(live, {
+        void this.emitFor(live, {
           type: 'session.opened',
           jobId,
           attempt: n,
           workerId: worker.id,
           sessionId: session.id,
           dirs: session.dirs,
-        });
+        }).catch(noop);
         if (this.task.files?.length) await session.putFiles(this.task.files);
         submission = await o.agent.runJob(jobView, session, this.contextFor(live));
       }
