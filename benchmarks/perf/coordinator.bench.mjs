@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const SLEEP_SCRIPT = `#!/bin/bash
@@ -79,6 +80,8 @@ async function dispatch({ report, goal, root, rounds: ctxRounds }) {
     const rounds = ctxRounds ?? 2;
     const workerCpu0 = eight.map((w) => processCpuMs(w.pid));
     const measured = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     for (let r = 0; r < rounds; r++) {
       const res8 = await coord.runStudy(
         coord.RunConfig.parse({
@@ -91,6 +94,7 @@ async function dispatch({ report, goal, root, rounds: ctxRounds }) {
       );
       measured.push(measure(coord.readJournal(join(res8.dir, res8.runs[0].runId, 'journal.jsonl')).events));
     }
+    loopDelay.disable();
     const workerCpu = eight.reduce((n, w, i) => n + processCpuMs(w.pid) - workerCpu0[i], 0);
     const m = pool(measured);
     report(
@@ -112,6 +116,12 @@ async function dispatch({ report, goal, root, rounds: ctxRounds }) {
       m.tail.mean,
       'ms',
       `exec ended → slot free, mean (p50/p99 ${m.tail.p50.toFixed(1)}/${m.tail.p99.toFixed(1)})`,
+    );
+    report(
+      'coordinator.dispatch.event_loop_delay.p99',
+      loopDelay.percentile(99) / 1e6,
+      'ms',
+      `the coordinator's event-loop delay during the runs (p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms)`,
     );
     report(
       'coordinator.dispatch.worker_cpu_per_job',
@@ -394,23 +404,3 @@ function startDaemonHost(root, count, dir, tokenFile) {
     child.once('exit', (code) => reject(new Error(`daemon host exited (${code}) before listening`)));
   });
 }
-process.on('exit', () => {
-  const tr = globalThis.__trace ?? [];
-  const by = {};
-  for (const [k, a, b] of tr) (by[k] ??= []).push(b - a);
-  for (const [k, xs] of Object.entries(by)) {
-    xs.sort((a, b) => a - b);
-    console.error(
-      'TRACE',
-      k,
-      'n',
-      xs.length,
-      'p50',
-      xs[xs.length >> 1],
-      'p90',
-      xs[Math.floor(xs.length * 0.9)],
-      'mean',
-      (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1),
-    );
-  }
-});
