@@ -9,9 +9,10 @@
 // ~13 GB), so that this process's CPU time is the coordinator's alone. Jobs are bash scripts that
 // only sleep, so the figures are the scheduler's, not the CPU's.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const SLEEP_SCRIPT = `#!/bin/bash
@@ -47,7 +48,7 @@ async function withSetup(root, fn) {
 }
 
 /** 8 `aira worker` daemons: dispatch latency, slot occupancy and the execs' share of the window. */
-async function dispatch({ report, goal, root }) {
+async function dispatch({ report, goal, root, rounds: ctxRounds }) {
   await withSetup(root, async ({ coord, protocol, tmp, tokenFile, token, stops }) => {
     const bin = join(root, 'packages/cli/bin/aira.js');
     const script = join(tmp, 'sleep.sh');
@@ -73,18 +74,29 @@ async function dispatch({ report, goal, root }) {
     const unaryP50 = quantile(rtts, 0.5);
     connection.close();
 
+    // Each round is a study of its own on the same workers (same seed, so the same jobs); the
+    // hand-overs of all rounds are pooled (--rounds N, default 2).
     const jobs8 = 8 * 25;
-    const res8 = await coord.runStudy(
-      coord.RunConfig.parse({
-        out: join(tmp, 'runs8'),
-        agent: { script },
-        budget: { maxJobs: jobs8 },
-        workers: { spec: [`hosts:${hosts8}`], tokenFile },
-      }),
-      { tickMs: 600_000 },
-    );
-    const events = coord.readJournal(join(res8.dir, res8.runs[0].runId, 'journal.jsonl')).events;
-    const m = measure(events);
+    const rounds = ctxRounds ?? 2;
+    const workerCpu0 = eight.map((w) => processCpuMs(w.pid));
+    const measured = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
+    for (let r = 0; r < rounds; r++) {
+      const res8 = await coord.runStudy(
+        coord.RunConfig.parse({
+          out: join(tmp, `runs8-${r}`),
+          agent: { script },
+          budget: { maxJobs: jobs8 },
+          workers: { spec: [`hosts:${hosts8}`], tokenFile },
+        }),
+        { tickMs: 600_000 },
+      );
+      measured.push(measure(coord.readJournal(join(res8.dir, res8.runs[0].runId, 'journal.jsonl')).events));
+    }
+    loopDelay.disable();
+    const workerCpu = eight.reduce((n, w, i) => n + processCpuMs(w.pid) - workerCpu0[i], 0);
+    const m = pool(measured);
     report(
       'coordinator.dispatch.p50',
       m.dispatch.p50,
@@ -92,6 +104,31 @@ async function dispatch({ report, goal, root }) {
       `slot free → next job's first exec started on that worker (${m.dispatch.n} hand-overs)`,
     );
     report('coordinator.dispatch.p99', m.dispatch.p99, 'ms', 'same, 99th percentile');
+    for (const [phase, st] of Object.entries(m.phases))
+      report(
+        `coordinator.dispatch.phase.${phase}`,
+        st.mean,
+        'ms',
+        `mean (p50/p99 ${st.p50.toFixed(1)}/${st.p99.toFixed(1)})`,
+      );
+    report(
+      'coordinator.dispatch.phase.tail',
+      m.tail.mean,
+      'ms',
+      `exec ended → slot free, mean (p50/p99 ${m.tail.p50.toFixed(1)}/${m.tail.p99.toFixed(1)})`,
+    );
+    report(
+      'coordinator.dispatch.event_loop_delay.p99',
+      loopDelay.percentile(99) / 1e6,
+      'ms',
+      `the coordinator's event-loop delay during the runs (p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms)`,
+    );
+    report(
+      'coordinator.dispatch.worker_cpu_per_job',
+      workerCpu / (jobs8 * rounds),
+      'ms',
+      "the worker daemons' own CPU (user+sys, not the jobs') per job",
+    );
     report(
       'coordinator.dispatch.unary_rtt.p50',
       unaryP50,
@@ -108,7 +145,7 @@ async function dispatch({ report, goal, root }) {
       'coordinator.occupancy.8w',
       100 * m.occupancy,
       '%',
-      `slot occupancy over the saturated window, ${jobs8} jobs sleeping 50–500 ms (limit 100%)`,
+      `slot occupancy over the saturated window, ${jobs8} jobs sleeping 50–500 ms, ${rounds} rounds (limit 100%)`,
     );
     report(
       'coordinator.exec_occupancy.8w',
@@ -211,6 +248,47 @@ export const optIn = ['scale'];
 
 const cpuMs = (u) => (u.user + u.system) / 1000;
 
+const stats = (xs) => ({
+  n: xs.length,
+  p50: quantile(xs, 0.5),
+  p99: quantile(xs, 0.99),
+  mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+});
+
+/** The rounds together: every hand-over of every round; occupancy averaged over rounds. */
+function pool(rounds) {
+  const all = (f) => rounds.flatMap(f);
+  const avg = (f) => rounds.reduce((n, r) => n + f(r), 0) / rounds.length;
+  return {
+    dispatch: stats(all((r) => r.latencies)),
+    phases: Object.fromEntries(PHASES.map((p) => [p, stats(all((r) => r.phases[p]))])),
+    tail: stats(all((r) => r.tail)),
+    occupancy: avg((r) => r.occupancy),
+    execOccupancy: avg((r) => r.execOccupancy),
+  };
+}
+
+/** CPU time (user+sys) of one process so far, from /proc/PID/stat (0 where unreadable). */
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux build aira targets
+
+/** The hand-over, phase by phase: each ends at the journal event (or the worker's exec start) it names. */
+const PHASES = [
+  'proposed', // slot free (attempt.submitted) → job.created
+  'attempt_started', // → attempt.started
+  'session_opened', // → session.opened (a spare taken, or a session opened)
+  'files_moved', // → exec.started (the job's files put into the session, the exec journaled)
+  'exec_running', // → the worker says the exec started (the Exec call, the worker's start)
+];
+
 /** Dispatch latencies and occupancy from a run's journal (the coordinator's own record). */
 function measure(events) {
   const starts = events.filter((e) => e.type === 'attempt.started');
@@ -236,13 +314,41 @@ function measure(events) {
   }
   const byWorker = new Map();
   for (const s of starts) byWorker.set(s.workerId, [...(byWorker.get(s.workerId) ?? []), s]);
+  // Phase marks of each attempt, from the journal's own times (`t`: when the coordinator wrote
+  // the event, before its fsync) and the worker's exec start.
+  const created = new Map(events.filter((e) => e.type === 'job.created').map((e) => [e.job.id, e.t]));
+  const mark = (type) =>
+    new Map(
+      events
+        .filter((e) => e.type === type)
+        .map((e) => [`${e.jobId}/${e.attempt}`, e.t])
+        .reverse(), // the first of each attempt wins
+    );
+  const opened = mark('session.opened');
+  const execJournaled = mark('exec.started');
   const latencies = [];
+  const phases = Object.fromEntries(PHASES.map((p) => [p, []]));
   for (const list of byWorker.values()) {
     for (let i = 1; i < list.length; i++) {
       const prev = submitted.get(`${list[i - 1].jobId}/${list[i - 1].attempt}`);
-      const next = firstExec.get(`${list[i].jobId}/${list[i].attempt}`);
-      if (prev && next !== undefined) latencies.push(next - prev.t);
+      const key = `${list[i].jobId}/${list[i].attempt}`;
+      const next = firstExec.get(key);
+      if (!prev || next === undefined) continue;
+      latencies.push(next - prev.t);
+      // A job proposed before the slot freed (a re-run) counts from the slot.
+      const proposed = Math.max(prev.t, created.get(list[i].jobId) ?? prev.t);
+      const marks = [prev.t, proposed, list[i].t, opened.get(key), execJournaled.get(key), next];
+      if (marks.some((m) => m === undefined)) continue;
+      for (let k = 0; k < PHASES.length; k++) phases[PHASES[k]].push(marks[k + 1] - marks[k]);
     }
+  }
+  // The other end of a job: its exec's end → the slot is free (exec.finished journaled, files
+  // fetched, attempt.submitted).
+  const tail = [];
+  for (const e of events) {
+    if (e.type !== 'exec.finished') continue;
+    const s = submitted.get(`${e.jobId}/${e.attempt}`);
+    if (s) tail.push(s.t - (e.startedAt + e.durationMs));
   }
   const t0 = starts[0].t;
   const t1 = starts[starts.length - 1].t;
@@ -255,7 +361,9 @@ function measure(events) {
   let execBusy = 0;
   for (const x of execs) execBusy += Math.max(0, Math.min(x.to, t1) - Math.max(x.from, t0));
   return {
-    dispatch: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+    latencies,
+    phases,
+    tail,
     occupancy: busy / (workers * (t1 - t0)),
     execOccupancy: execBusy / (workers * (t1 - t0)),
   };

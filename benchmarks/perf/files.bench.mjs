@@ -5,15 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withWorkerProcess } from './worker-process.mjs';
 
 const TOTAL_BYTES = 500 * 1000 * 1000;
 const FILES = 50; // 10 MB each, plus a tail of small files as real data sets have
 const SMALL = 200;
 
 async function upload({ report, root }) {
-  const { spawnWorkerProcess } = await import(join(root, 'packages/worker/dist/index.js'));
-  const { uploadFolder } = await import(join(root, 'packages/worker/dist/files/index.js'));
-  const { WorkerConnection } = await import(join(root, 'packages/protocol/dist/index.js'));
+  const { uploadFolder } = await import(join(root, 'packages/worker/dist/index.js'));
 
   const tmp = mkdtempSync(join(tmpdir(), 'aira-bench-files-'));
   const src = join(tmp, 'data');
@@ -35,56 +34,57 @@ async function upload({ report, root }) {
   const copyS = (performance.now() - t0) / 1000;
   rmSync(copyDir, { recursive: true, force: true });
 
-  const worker = await spawnWorkerProcess({
-    args: ['--workdir', join(tmp, 'worker'), '--log-level', 'warn'],
-  });
-  const conn = new WorkerConnection({ address: worker.address, token: worker.token });
   try {
-    const open = (id) =>
-      conn.unary('openSession', { sessionId: id, labels: {}, dataPath: '', limits: undefined, env: {} });
-    await open('bench-1');
-    const t1 = performance.now();
-    const first = await uploadFolder(conn, 'bench-1', src, 'data');
-    const uploadS = (performance.now() - t1) / 1000;
-    if (first.bytesReceived !== bytes)
-      throw new Error(`first upload received ${first.bytesReceived} of ${bytes} bytes`);
+    await withWorkerProcess(root, async ({ connection: conn }) => {
+      const open = (id) =>
+        conn.unary('openSession', { sessionId: id, labels: {}, dataPath: '', limits: undefined, env: {} });
+      await open('bench-1');
+      const t1 = performance.now();
+      const first = await uploadFolder(conn, 'bench-1', src, 'data');
+      const uploadS = (performance.now() - t1) / 1000;
+      if (first.bytesReceived !== bytes)
+        throw new Error(`first upload received ${first.bytesReceived} of ${bytes} bytes`);
 
-    await open('bench-2');
-    const t2 = performance.now();
-    const again = await uploadFolder(conn, 'bench-2', src, 'data');
-    const reuploadS = (performance.now() - t2) / 1000;
-    if (again.bytesReceived !== 0)
-      throw new Error(`cached re-upload still sent ${again.bytesReceived} bytes`);
+      await open('bench-2');
+      const t2 = performance.now();
+      const again = await uploadFolder(conn, 'bench-2', src, 'data');
+      const reuploadS = (performance.now() - t2) / 1000;
+      if (again.bytesReceived !== 0)
+        throw new Error(`cached re-upload still sent ${again.bytesReceived} bytes`);
 
-    const mb = bytes / 1e6;
-    report(
-      'worker.files.upload.throughput',
-      mb / uploadS,
-      'MB/s',
-      `${FILES + SMALL} files, ${mb.toFixed(0)} MB, hash + HasBlobs + PutFiles`,
-    );
-    report('worker.files.local_copy.throughput', mb / copyS, 'MB/s', 'baseline: copyFile of the same files');
-    report(
-      'worker.files.upload.ratio',
-      copyS / uploadS,
-      'ratio',
-      'upload throughput / local copy throughput',
-    );
-    report(
-      'worker.files.reupload.time',
-      reuploadS * 1000,
-      'ms',
-      `cache hits ${again.cacheHits}, bytes sent 0`,
-    );
-    report(
-      'worker.files.reupload.ratio',
-      reuploadS / uploadS,
-      'ratio',
-      'cached re-upload time / first upload time',
-    );
+      const mb = bytes / 1e6;
+      report(
+        'worker.files.upload.throughput',
+        mb / uploadS,
+        'MB/s',
+        `${FILES + SMALL} files, ${mb.toFixed(0)} MB, hash + HasBlobs + PutFiles`,
+      );
+      report(
+        'worker.files.local_copy.throughput',
+        mb / copyS,
+        'MB/s',
+        'baseline: copyFile of the same files',
+      );
+      report(
+        'worker.files.upload.ratio',
+        copyS / uploadS,
+        'ratio',
+        'upload throughput / local copy throughput',
+      );
+      report(
+        'worker.files.reupload.time',
+        reuploadS * 1000,
+        'ms',
+        `cache hits ${again.cacheHits}, bytes sent 0`,
+      );
+      report(
+        'worker.files.reupload.ratio',
+        reuploadS / uploadS,
+        'ratio',
+        'cached re-upload time / first upload time',
+      );
+    });
   } finally {
-    conn.close();
-    await worker.stop(10_000);
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -9,7 +9,9 @@
 //   A part is FILE.NAME (e.g. grading.whole_process); a prefix picks several (`--only grading`,
 //   `--only coordinator`). `coordinator.scale` (many workers in one coordinator) runs only when
 //   named or with --scale-workers, so the default run stays a few minutes on a 2-core machine.
-//   --rounds N: how many times grading.whole_process runs each side (default 1; the best counts).
+//   --rounds N: rounds of the parts that repeat: grading.whole_process runs each side N times
+//   (default 1; the best counts), coordinator.dispatch pools N studies (default 2),
+//   worker.stream judges the median of N rounds (default 5).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';

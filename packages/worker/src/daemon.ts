@@ -249,13 +249,8 @@ export class WorkerDaemon implements WorkerCore {
     this.recentlyClosed.add(id);
     if (this.recentlyClosed.size > 10_000)
       this.recentlyClosed.delete(this.recentlyClosed.values().next().value!);
+    // Ends what the session started (through the guard's group when there is one), then its files.
     await session.close(keepWorkspace);
-    // Whatever the session started and the process-tree sweep missed ends with its group.
-    await this.guard
-      ?.closeSession(id)
-      .catch((err: Error) =>
-        this.logger.error({ err, session: id }, 'cannot end every process of the session'),
-      );
     this.records.forget(id);
     for (const execId of session.execs.keys()) this.execs.delete(execId);
     this.logger.info({ session: id, keepWorkspace }, 'session closed');

@@ -23,6 +23,9 @@ import { buildJob } from './job-view.js';
 import type { RunLoopOptions } from './run-loop.js';
 import type { SpareSessions } from './spares.js';
 
+/** A journal failure ends the run by itself (the loop's journalFailed); callers that do not wait need not handle it. */
+const noop = () => undefined;
+
 /** One attempt of a job on one worker, as this process runs it. */
 export interface LiveAttempt {
   job: JobState;
@@ -122,7 +125,10 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
         sessionId: adopt.sessionId,
         ...(adopt.running ? { execId: adopt.running.execId } : {}),
       });
-    else await h.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id });
+    // Not awaited: the writer keeps order and the first exec.started waits until it is durable, so
+    // this event and session.opened share that one sync. A failed write ends the run by itself.
+    else void h.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id }).catch(noop);
+    const task = h.task();
     const sessionOptions = {
       perExecMs: o.config.budget.perExec,
       callDeadlineMs: o.config.workers.callDeadline,
@@ -144,6 +150,10 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
             log: relative(o.runDir, x.log),
           });
         },
+        // The next job's session opens on this worker while this one's exec runs, not on its clock.
+        execRunning: () => {
+          if (!h.ending()) h.spares.open(worker, task.dataPath);
+        },
         execFinished: async (x: { execId: string; finished: ExecFinished; startedAt: number }) => {
           const f = x.finished;
           await emitFor(h, live, {
@@ -160,7 +170,6 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
         },
       },
     };
-    const task = h.task();
     if (adopt) {
       const d = adopt.dirs ?? { data: '', work: '', submission: '' };
       session = WorkerSession.fromOpened(
@@ -198,19 +207,18 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
     }
     live.protection = session.protection;
     if (live.lifecycle.counts) live.lifecycle.to('running');
-    if (!h.ending()) h.spares.open(worker, task.dataPath);
     const jobView = buildJob(h.state(), h.artifacts, job.spec, o.runId, n, task);
     let submission: Submission;
     if (adopt) submission = await o.agent.resumeJob!(jobView, session, h.contextFor(live), adopt.running);
     else {
-      await emitFor(h, live, {
+      void emitFor(h, live, {
         type: 'session.opened',
         jobId,
         attempt: n,
         workerId: worker.id,
         sessionId: session.id,
         dirs: session.dirs,
-      });
+      }).catch(noop);
       if (task.files?.length) await session.putFiles(task.files);
       submission = await o.agent.runJob(jobView, session, h.contextFor(live));
     }

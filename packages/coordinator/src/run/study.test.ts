@@ -75,6 +75,12 @@ describe('a study on real workers', () => {
       const e = ends.find((x) => x.jobId === s.jobId && x.attempt === s.attempt)!;
       busy += Math.max(0, Math.min(e.t, t1) - Math.max(s.t, t0));
     }
+    // Jobs after a worker's first run in a session opened ahead (a spare), whose shell was started
+    // before the job came; each job's session is its own.
+    const opened = eventsOf(events, 'session.opened');
+    expect(opened.filter((o) => o.sessionId.includes('.spare-')).length).toBeGreaterThan(0);
+    expect(new Set(opened.map((o) => o.sessionId)).size).toBe(opened.length);
+    await expectNothingLeft(res.studyId);
     const occupancy = busy / (4 * (t1 - t0));
     console.info(`occupancy of 4 workers: ${(occupancy * 100).toFixed(1)}%`);
     expect(occupancy).toBeGreaterThanOrEqual(0.9);
@@ -172,14 +178,7 @@ describe('a study on real workers', () => {
     expect(ended.active).toBeLessThan(3000 + 15_000);
     const added = eventsOf(events, 'candidate.added');
     if (added.some((a) => a.candidate.scores.valid)) expect(ended.finalPick?.by).toBe('search');
-    // Nothing of the study is left running on the workers.
-    const token = readTokenFile(workers.tokenFile);
-    for (const w of workers.workers) {
-      const { connection } = await WorkerConnection.connect({ address: w.address, token });
-      const sessions = await listSessions(connection, 5_000);
-      expect(sessions.filter((s) => s.labels['aira.study'] === res.studyId)).toEqual([]);
-      connection.close();
-    }
+    await expectNothingLeft(res.studyId);
   });
 
   it('stops cleanly when asked (the signal `aira stop` sends)', async () => {
@@ -196,5 +195,18 @@ describe('a study on real workers', () => {
     expect(eventsOf(events, 'run.ended')[0]!.reason).toBe('stopped');
     expect(eventsOf(events, 'attempt.cancelled').length).toBeGreaterThanOrEqual(1);
     expect(eventsOf(events, 'run.ended')[0]!.finalPick).not.toBeNull();
+    // Spare sessions opened ahead for the next jobs are closed with the rest.
+    await expectNothingLeft(res.studyId);
   });
 });
+
+/** Nothing of the study is left on the workers: no job's session, no spare opened ahead. */
+async function expectNothingLeft(studyId: string): Promise<void> {
+  const token = readTokenFile(workers.tokenFile);
+  for (const w of workers.workers) {
+    const { connection } = await WorkerConnection.connect({ address: w.address, token });
+    const sessions = await listSessions(connection, 5_000);
+    expect(sessions.filter((s) => s.labels['aira.study'] === studyId)).toEqual([]);
+    connection.close();
+  }
+}

@@ -32,6 +32,8 @@ export interface SessionHooks {
   logPath(execId: string): string;
   execStarted(info: { execId: string; kind: 'bash' | 'python'; label: string; log: string }): Promise<void>;
   execFinished(info: { execId: string; finished: ExecFinished; startedAt: number }): Promise<void>;
+  /** The worker says the exec runs (its first event): a moment the worker has nothing else to do. */
+  execRunning?(info: { execId: string }): void;
 }
 
 export interface OpenOptions {
@@ -193,8 +195,10 @@ export class WorkerSession implements Session {
       if (ev.seq <= lastSeq) return; // a re-attached stream may repeat what we already have
       lastSeq = ev.seq;
       const e = ev.event;
-      if (e?.$case === 'started') startedAt = e.value.startedUnixMs || ev.unixMs;
-      else if (e?.$case === 'output') {
+      if (e?.$case === 'started') {
+        startedAt = e.value.startedUnixMs || ev.unixMs;
+        this.opts.hooks.execRunning?.({ execId });
+      } else if (e?.$case === 'output') {
         capture.push(e.value.data);
         await log.write(e.value.data);
         options.onOutput?.(e.value.stream === 2 ? 'stderr' : 'stdout', e.value.data);
@@ -239,7 +243,12 @@ export class WorkerSession implements Session {
       clearTimeout(giveUp);
       await log.close();
     }
-    if (finished) await this.opts.hooks.execFinished({ execId, finished, startedAt });
+    // Journaled in order before anything the agent does next; the caller need not wait for the
+    // sync (fetching files does not depend on it, and the next exec.started waits for it anyway).
+    if (finished)
+      void this.opts.hooks.execFinished({ execId, finished, startedAt }).catch((err: unknown) => {
+        this.opts.logger.debug({ err, exec: execId }, 'journaling the end of an exec failed');
+      });
     if (this.signal.aborted || !finished)
       throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
     const f = finished;

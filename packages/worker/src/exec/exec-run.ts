@@ -91,7 +91,8 @@ export class ExecRun {
       this.opts.wallMs > 0 ? setTimeout(() => this.cancel('timeout'), this.opts.wallMs) : undefined;
     let peak: PeakMemory | undefined;
     const starter = this.opts.guard;
-    // The guard moves the stateful process into the exec's group before the request reaches it.
+    // The guard moves the stateful process into the exec's group before the request reaches it;
+    // a group with memory accounting knows the peak, else it is sampled from /proc.
     const before = starter
       ? async (pid: number) => {
           this.guard = await starter(pid, (reason) => this.cancel(reason)).catch((err: Error) => {
@@ -99,6 +100,7 @@ export class ExecRun {
             return undefined;
           });
           if (this.cancelReason) this.guard?.cancel(0);
+          if (!this.guard?.measuresMemory && proc.pid) peak = new PeakMemory(proc.pid).start();
         }
       : undefined;
     const outcomePromise = proc.run(
@@ -108,7 +110,7 @@ export class ExecRun {
       before,
     );
     this.opts.code = ''; // sent: not kept for the session's lifetime
-    if (proc.pid) peak = new PeakMemory(proc.pid).start();
+    if (!starter && proc.pid) peak = new PeakMemory(proc.pid).start();
     const outcome = await outcomePromise;
     clearTimeout(timer);
     this.flush();

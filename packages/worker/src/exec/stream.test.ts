@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecEvent, ExecResponse } from '@aira/protocol';
 import {
@@ -48,6 +50,38 @@ describe('exec output', () => {
     let bytes = 0;
     for (let i = 1; i <= 1_000_000; i++) bytes += String(i).length + 1;
     expect(r.finished).toMatchObject({ exitCode: 0, outputBytes: bytes, outputTruncated: false });
+  });
+
+  it('streams 24 MiB of binary output byte-identical, stdout and stderr apart', async () => {
+    const s = await openSession(w.connection);
+    const { workDir } = await unary(w.connection, 'openSession', {
+      sessionId: s,
+      labels: {},
+      dataPath: '',
+      limits: undefined,
+      env: {},
+    });
+    const blob = randomBytes(24 * 1024 * 1024);
+    writeFileSync(join(workDir, 'blob.bin'), blob);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let finished: ExecEvent | undefined;
+    for await (const res of w.connection.stream(
+      'exec',
+      execRequest(s, 'cat blob.bin; echo done >&2'),
+    ) as AsyncIterable<ExecResponse>) {
+      const e = res.event!;
+      if (e.event?.$case === 'output')
+        (e.event.value.stream === 1 ? out : err).push(Buffer.from(e.event.value.data));
+      else if (e.event?.$case === 'finished') finished = e;
+    }
+    const got = Buffer.concat(out);
+    expect(got.length).toBe(blob.length);
+    expect(createHash('sha256').update(got).digest('hex')).toBe(
+      createHash('sha256').update(blob).digest('hex'),
+    );
+    expect(Buffer.concat(err).toString()).toBe('done\n');
+    expect(finished?.event).toMatchObject({ value: { exitCode: 0, outputBytes: blob.length + 5 } });
   });
 
   it('re-attaches a stream cut mid-exec from a seq with no gap and no duplicate, while it still runs', async () => {

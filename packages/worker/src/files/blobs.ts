@@ -1,5 +1,18 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { constants, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { chmod, copyFile, link, open, rename, rm, utimes, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -11,6 +24,9 @@ export const EMPTY_SHA256 = createHash('sha256').digest('hex');
  * a hard link (possible only without a sandbox) and is no longer trusted.
  */
 const SEAL_SECONDS = 1_000_000_000;
+
+/** Blobs up to this size are received in memory and filed and placed with synchronous calls. */
+export const SMALL_BLOB = 64 * 1024;
 
 /** How a cached blob reaches a session: a hard link (read-only data) or a copy (writable folders). */
 export type Materialize = 'link' | 'copy';
@@ -54,9 +70,18 @@ export class BlobCache {
 
   /** A writer that hashes while it stores; `commit` verifies and files the blob under its hash. */
   async writer(): Promise<BlobWriter> {
-    const tmp = join(this.tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+    return new BlobWriter(this);
+  }
+
+  /** @internal A new temporary file for a blob being received. */
+  async openTemp(): Promise<{ fh: FileHandle; tmp: string }> {
+    const tmp = this.tempName();
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    return new BlobWriter(this, fh, tmp);
+    return { fh, tmp };
+  }
+
+  private tempName(): string {
+    return join(this.tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
   }
 
   /** @internal */
@@ -70,11 +95,37 @@ export class BlobCache {
     return dest;
   }
 
+  /** @internal A small blob held in memory, filed with a few synchronous calls (no thread-pool round trips). */
+  fileSmall(data: Buffer, sha256: string): string {
+    const dest = this.path(sha256);
+    mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+    const tmp = this.tempName();
+    try {
+      writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
+      chmodSync(tmp, 0o444);
+      utimesSync(tmp, SEAL_SECONDS, SEAL_SECONDS);
+      renameSync(tmp, dest);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    return dest;
+  }
+
   /**
    * Puts a blob at `target` (replacing what is there) by hard link or copy; a link across file
    * systems falls back to a copy. The file appears whole or not at all (temp name + rename).
+   * A blob of at most SMALL_BLOB bytes (`size`) is placed with synchronous calls: each is
+   * microseconds, where a thread-pool round trip costs a wake-up on a loaded machine.
    */
-  async materialize(sha256: string, target: string, how: Materialize, mode = 0o644): Promise<void> {
+  async materialize(
+    sha256: string,
+    target: string,
+    how: Materialize,
+    mode = 0o644,
+    size = Infinity,
+  ): Promise<void> {
+    if (size <= SMALL_BLOB) return this.materializeSync(sha256, target, how, mode);
     const src = this.path(sha256);
     const tmp = `${target}.aira-${randomBytes(6).toString('hex')}`;
     try {
@@ -98,6 +149,31 @@ export class BlobCache {
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  private materializeSync(sha256: string, target: string, how: Materialize, mode: number): void {
+    const src = this.path(sha256);
+    const tmp = `${target}.aira-${randomBytes(6).toString('hex')}`;
+    try {
+      let linked = false;
+      if (how === 'link' && (mode & 0o111) === 0) {
+        try {
+          linkSync(src, tmp);
+          linked = true;
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code !== 'EXDEV' && code !== 'EMLINK') throw err;
+        }
+      }
+      if (!linked) {
+        copyFileSync(src, tmp, constants.COPYFILE_FICLONE);
+        chmodSync(tmp, mode & 0o777);
+      }
+      renameSync(tmp, target);
+    } catch (err) {
+      rmSync(tmp, { force: true });
       throw err;
     }
   }
@@ -141,16 +217,18 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+/**
+ * Receives one blob: its first SMALL_BLOB bytes are held in memory (the small files a job puts
+ * never touch a temporary file); past that, everything goes to a temporary file.
+ */
 export class BlobWriter {
   private readonly hash: Hash = createHash('sha256');
   private written = 0;
   private done = false;
+  private held: Buffer[] = [];
+  private file: { fh: FileHandle; tmp: string } | undefined;
 
-  constructor(
-    private readonly cache: BlobCache,
-    private readonly fh: FileHandle,
-    private readonly tmp: string,
-  ) {}
+  constructor(private readonly cache: BlobCache) {}
 
   get bytes(): number {
     return this.written;
@@ -158,37 +236,49 @@ export class BlobWriter {
 
   async write(chunk: Uint8Array): Promise<void> {
     this.hash.update(chunk);
-    let off = 0;
-    while (off < chunk.length) {
-      const { bytesWritten } = await this.fh.write(chunk, off, chunk.length - off);
-      off += bytesWritten;
+    if (!this.file && this.written + chunk.length <= SMALL_BLOB) {
+      this.held.push(Buffer.from(chunk)); // a copy: the sender may reuse its buffer
+      this.written += chunk.length;
+      return;
     }
+    if (!this.file) {
+      this.file = await this.cache.openTemp();
+      for (const b of this.held.splice(0)) await writeAll(this.file.fh, b);
+    }
+    await writeAll(this.file.fh, chunk);
     this.written += chunk.length;
   }
 
   /** Verifies size and hash, then files the blob; a mismatch throws and nothing is kept. */
   async commit(expectedSha256: string, expectedSize: number): Promise<string> {
     this.done = true;
-    await this.fh.close();
+    await this.file?.fh.close();
     const actual = this.hash.digest('hex');
     if (this.written !== expectedSize || actual !== expectedSha256) {
-      await rm(this.tmp, { force: true });
+      if (this.file) await rm(this.file.tmp, { force: true });
       throw new IntegrityError(
         this.written !== expectedSize
           ? `received ${this.written} bytes but the header said ${expectedSize}`
           : `content hashes to ${actual}, not ${expectedSha256}`,
       );
     }
-    await this.cache.file(this.tmp, actual);
+    if (!this.file) this.cache.fileSmall(Buffer.concat(this.held), actual);
+    else await this.cache.file(this.file.tmp, actual);
     return actual;
   }
 
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await this.fh.close().catch(() => undefined);
-    await rm(this.tmp, { force: true });
+    if (!this.file) return;
+    await this.file.fh.close().catch(() => undefined);
+    await rm(this.file.tmp, { force: true });
   }
+}
+
+async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
 }
 
 /** Sent bytes that do not match their header. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { mkdir, open, opendir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
+import { status, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
 import pLimit from 'p-limit';
 import type {
   GetFilesResponse,
@@ -88,6 +88,18 @@ async function hashCached(path: string, st: Stats): Promise<{ sha256: string; si
   return h;
 }
 
+/**
+ * Blobs each worker is known to hold (sent, or confirmed by HasBlobs, in an upload that
+ * succeeded), so the next upload sends only their headers without asking first. A worker that
+ * lost one (pruned cache, a new daemon at the same address) refuses the header with
+ * FAILED_PRECONDITION, and the upload is made again asking about every blob.
+ */
+const knownBlobs = new WeakMap<WorkerConnection, Set<string>>();
+/** Unknown files this small are sent without asking HasBlobs: the round trip costs more than their bytes. */
+const ASK_ABOVE_BYTES = 64 * 1024;
+
+type Hashed = UploadEntry & { sha256: string; size: number; mode: number };
+
 /** Uploads files, sending the content only of blobs the worker's cache lacks. */
 export async function uploadFiles(
   conn: WorkerConnection,
@@ -96,8 +108,7 @@ export async function uploadFiles(
   options: UploadOptions = {},
 ): Promise<UploadResult> {
   for (const e of entries) pathSegments(e.remotePath, 'remote path');
-  const chunkBytes = options.chunkBytes ?? 256 * 1024;
-  const hashed = await pLimit(options.hashConcurrency ?? 4).map(entries, async (e) => {
+  const hashed: Hashed[] = await pLimit(options.hashConcurrency ?? 4).map(entries, async (e) => {
     if ('data' in e)
       return {
         ...e,
@@ -108,8 +119,35 @@ export async function uploadFiles(
     const st = await stat(e.localPath);
     return { ...e, ...(await hashCached(e.localPath, st)), mode: st.mode & 0o777 };
   });
-  const present = new Set<string>();
-  const unique = [...new Set(hashed.map((h) => h.sha256))];
+  let known = knownBlobs.get(conn);
+  if (!known || known.size > 100_000) knownBlobs.set(conn, (known = new Set()));
+  try {
+    const result = await putHashed(conn, sessionId, hashed, options, known);
+    for (const h of hashed) known.add(h.sha256);
+    return result;
+  } catch (err) {
+    const trusted = hashed.some((h) => known.has(h.sha256));
+    if ((err as ServiceError).code !== status.FAILED_PRECONDITION || !trusted) throw err;
+    known.clear();
+    const result = await putHashed(conn, sessionId, hashed, options, known);
+    for (const h of hashed) known.add(h.sha256);
+    return result;
+  }
+}
+
+/** One PutFiles call: asks HasBlobs about the large blobs not known to be there, then sends. */
+async function putHashed(
+  conn: WorkerConnection,
+  sessionId: string,
+  hashed: Hashed[],
+  options: UploadOptions,
+  known: Set<string>,
+): Promise<UploadResult> {
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  const present = new Set<string>(hashed.filter((h) => known.has(h.sha256)).map((h) => h.sha256));
+  const unique = [
+    ...new Set(hashed.filter((h) => !present.has(h.sha256) && h.size > ASK_ABOVE_BYTES).map((h) => h.sha256)),
+  ];
   for (let i = 0; i < unique.length; i += 2000) {
     const res = (await conn.unary('hasBlobs', {
       sha256: unique.slice(i, i + 2000),

@@ -186,6 +186,42 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     expect(got.find((f) => f.path === 'work/solution.py')!.mode & 0o777).toBe(0o755);
   });
 
+  it('a blob the client knows the worker holds goes as a header; one the worker lost is sent again', async () => {
+    const s1 = newSession('known-1');
+    const s2 = newSession('known-2');
+    const s3 = newSession('known-3');
+    const code = Buffer.from(`echo ${randomBytes(8).toString('hex')}\n`);
+    const first = await uploadFiles(conn, 'known-1', [{ data: code, remotePath: 'work/a.sh', mode: 0o755 }]);
+    expect(first).toMatchObject({ bytesReceived: code.length, cacheHits: 0 });
+    const again = await uploadFiles(conn, 'known-2', [{ data: code, remotePath: 'work/a.sh', mode: 0o755 }]);
+    expect(again).toMatchObject({ bytesReceived: 0, cacheHits: 1 });
+    // The worker's cache loses it (pruned, or a new daemon at the same address).
+    rmSync(cache.path(sha(code)));
+    const lost = await uploadFiles(conn, 'known-3', [{ data: code, remotePath: 'work/a.sh', mode: 0o755 }]);
+    expect(lost.bytesReceived).toBe(code.length);
+    for (const s of [s1, s2, s3]) {
+      expect(readFileSync(join(s.root, 'work/a.sh')).equals(code)).toBe(true);
+      expect(statSync(join(s.root, 'work/a.sh')).mode & 0o777).toBe(0o755);
+    }
+    expect(cache.has(sha(code), code.length)).toBe(true);
+  });
+
+  it('a blob that grows past the in-memory size mid-stream is stored whole and exact', async () => {
+    const s = newSession('spill');
+    const sizes = [64 * 1024, 64 * 1024 + 1, 200 * 1024 + 3];
+    const blobs = sizes.map((n) => randomBytes(n));
+    await uploadFiles(
+      conn,
+      'spill',
+      blobs.map((b, i) => ({ data: b, remotePath: `work/b${i}.bin` })),
+      { chunkBytes: 16 * 1024 },
+    );
+    blobs.forEach((b, i) => {
+      expect(readFileSync(join(s.root, `work/b${i}.bin`)).equals(b)).toBe(true);
+      expect(cache.has(sha(b), b.length)).toBe(true);
+    });
+  });
+
   describe('path traversal is refused in every form (INVALID_ARGUMENT)', () => {
     const outside = join(tmp, 'outside');
     beforeAll(() => {

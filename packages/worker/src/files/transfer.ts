@@ -164,6 +164,7 @@ async function place(
     target,
     inData && session.linkData ? 'link' : 'copy',
     header.mode || 0o644,
+    header.size,
   );
 }
 

@@ -31,7 +31,7 @@ import {
   type SessionLimits,
 } from './limits.js';
 import { DiskWatch } from './watch.js';
-import { commandPid } from './procs.js';
+import { commandPid, waitForCommandPid } from './procs.js';
 import { PythonSetupError, resolvePython, type CandidatePython } from './python.js';
 import { defaultShare, parseCpuList, type Share } from './share.js';
 
@@ -240,27 +240,30 @@ function dropEmpty(l: LimitValues): LimitValues {
   return out;
 }
 
+/**
+ * The sandboxed command's host pid, per launcher pid, while it is being found: the first exec of
+ * a session waits on the same search that re-points child.pid rather than polling /proc itself.
+ */
+const commandSearches = new Map<number, Promise<number>>();
+
 /** Makes child.pid the sandboxed command's host pid as soon as bwrap has started it. */
 function repointPid(child: ReturnType<typeof spawn>, outer: number): void {
   let inner: number | null = null;
   Object.defineProperty(child, 'pid', { get: () => inner ?? outer, configurable: true });
-  const started = Date.now();
-  const look = () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    inner = commandPid(outer, ['bwrap', 'sh']);
-    if (inner === null && Date.now() - started < 5_000) setTimeout(look, 2).unref();
-  };
-  look();
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
+  const search = waitForCommandPid(outer, ['bwrap', 'sh'], ended).then((pid) => {
+    if (pid !== outer) inner = pid;
+    commandSearches.delete(outer);
+    return pid;
+  });
+  commandSearches.set(outer, search);
 }
 
 /** The launcher's pid may still be bwrap's for a few ms after spawn: wait for the command itself. */
 async function resolveCommandPid(pid: number): Promise<number> {
-  for (let i = 0; i < 500; i++) {
-    const inner = commandPid(pid, ['bwrap', 'sh']);
-    if (inner !== null) return inner;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return pid;
+  const search = commandSearches.get(pid);
+  if (search) return search;
+  return commandPid(pid, ['bwrap', 'sh']) ?? waitForCommandPid(pid, ['bwrap', 'sh'], () => false, 2_500);
 }
 
 /** One exec's limits as the exec loop uses them. */
@@ -276,6 +279,11 @@ export class ExecGuard {
   ) {
     const maxDisk = limits.limits.maxDiskBytes ?? 0;
     this.disk = maxDisk > 0 ? new DiskWatch(folders, maxDisk, (reason) => onBreach(reason)).start() : null;
+  }
+
+  /** The exec's own memory group reports its peak: no sampling of /proc is needed. */
+  get measuresMemory(): boolean {
+    return Boolean(this.limits.group?.dirs.memory);
   }
 
   /**

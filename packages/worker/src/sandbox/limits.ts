@@ -12,7 +12,7 @@ import {
   writableLayout,
   writeCgroupFile,
 } from './cgroups.js';
-import { descendants, isAlive, killPids, pidsWithEnv, readProc } from './procs.js';
+import { descendants, isAlive, killPids, pidsWithEnv, processTable, readProc } from './procs.js';
 import { formatBytes, formatCpuList, parseCpuList } from './share.js';
 
 /** How limits are enforced, as Describe reports it. */
@@ -525,12 +525,19 @@ export class SessionLimits {
     }
   }
 
-  /** Every process of the session that aira can find. */
+  /**
+   * Every process of the session that aira can find. With a group that is the group: whatever a
+   * member forks is born in it and, without capabilities, cannot leave it (daemonized processes
+   * included), so no /proc walk is needed. Without one: the launched processes' trees and, as
+   * the last resort, every process carrying the session's mark in its environment.
+   */
   pids(): number[] {
-    const set = new Set<number>(this.group ? this.group.pids() : []);
+    if (this.group) return this.group.pids();
+    const set = new Set<number>();
+    const table = processTable();
     for (const r of this.roots) {
       if (isAlive(r)) set.add(r);
-      for (const d of descendants(r)) set.add(d.pid);
+      for (const d of descendants(r, table)) set.add(d.pid);
     }
     for (const p of pidsWithEnv(SESSION_MARK, this.sessionId)) set.add(p);
     return [...set];
@@ -539,7 +546,7 @@ export class SessionLimits {
   /** Ends everything the session started, daemonized processes included. */
   async kill(): Promise<void> {
     for (const e of this.execs.values()) e.stopWatching();
-    if (this.group) await this.group.kill();
+    if (this.group) return this.group.kill();
     for (let i = 0; i < 50; i++) {
       const left = this.pids();
       if (left.length === 0) return;

@@ -1,4 +1,5 @@
 import { mkdirSync, rmdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from '@aira/core';
 import { ExecLog } from '../exec/exec-log.js';
@@ -173,16 +174,26 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     for (const run of this.execs.values()) run.cancel('session closed', 0);
-    const roots = [this.bash.pid, this.python.pid].filter((p): p is number => p !== undefined);
-    const victims = new Set<number>(processesWithEnv('AIRA_SESSION_ID', this.id));
-    for (const pid of roots) {
-      victims.add(pid);
-      for (const d of descendantsOf(pid)) victims.add(d);
-      signalGroup(pid, 'SIGKILL');
+    if (this.opts.guard) {
+      // The guard ends everything else (its group, or its own sweep of /proc) before the
+      // workspace goes: no second search of /proc here.
+      this.bash.kill({ tree: false });
+      this.python.kill({ tree: false });
+      await this.opts.guard
+        .closeSession(this.id)
+        .catch((err: Error) => this.opts.logger.error({ err }, 'cannot end every process of the session'));
+    } else {
+      const roots = [this.bash.pid, this.python.pid].filter((p): p is number => p !== undefined);
+      const victims = new Set<number>(processesWithEnv('AIRA_SESSION_ID', this.id));
+      for (const pid of roots) {
+        victims.add(pid);
+        for (const d of descendantsOf(pid)) victims.add(d);
+        signalGroup(pid, 'SIGKILL');
+      }
+      signalAll(victims, 'SIGKILL');
+      this.bash.kill();
+      this.python.kill();
     }
-    signalAll(victims, 'SIGKILL');
-    this.bash.kill();
-    this.python.kill();
     await Promise.race([
       Promise.all([...this.execs.values()].map((e) => e.done)),
       new Promise((r) => setTimeout(r, 2_000)),
@@ -197,7 +208,8 @@ export class Session {
     } catch {
       setTimeout(() => rmSync(this.opts.logDir, { recursive: true, force: true }), 60_000).unref();
     }
-    if (!keepWorkspace) rmSync(this.opts.root, { recursive: true, force: true });
+    // Off the event loop: a workspace can hold many files, and other sessions' calls go on meanwhile.
+    if (!keepWorkspace) await rm(this.opts.root, { recursive: true, force: true });
   }
 
   private environment(): Record<string, string> {

@@ -154,11 +154,11 @@ export class StatefulProcess {
     );
   }
 
-  /** Kills the process, its group and its descendants. */
-  kill(): void {
+  /** Kills the process, its group and (unless `tree` is false: a caller that ends them itself) its descendants. */
+  kill(options: { tree?: boolean } = {}): void {
     const child = this.child;
     if (!child?.pid) return;
-    const pids = descendantsOf(child.pid);
+    const pids = options.tree === false ? [] : descendantsOf(child.pid);
     signalGroup(child.pid, 'SIGKILL');
     signalAll([child.pid, ...pids], 'SIGKILL');
   }
