@@ -3,6 +3,9 @@
 
 export {
   RunConfig,
+  DEFAULT_OUT,
+  studiesDir,
+  runConfigDefaults,
   POLICIES,
   resolveSearch,
   type PolicyName,
@@ -13,7 +16,9 @@ export {
 } from './config/schema.js';
 export {
   resolveRunConfig,
+  presetLayer,
   formatResolvedConfig,
+  type GivenSettings,
   type ResolveInput,
   type ResolvedConfig,
 } from './config/resolve.js';
@@ -25,7 +30,7 @@ export {
   flagName,
   type FieldSpec,
 } from './config/fields.js';
-export { readYaml, parseYaml, type YamlSource } from '@aira/core';
+export type { ConfigLayer } from './config/layers.js';
 
 export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';

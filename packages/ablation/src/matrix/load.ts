@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { ConfigError } from '@aira/core';
-import { RunConfig, parseYaml, readYaml, type YamlSource } from '@aira/coordinator';
+import {
+  ConfigError,
+  fieldIssues,
+  formatFieldIssues,
+  parseYaml,
+  readYaml,
+  type YamlSource,
+} from '@aira/core';
+import { RunConfig } from '@aira/coordinator';
 import { parseCheckpoint, type Checkpoint } from './checkpoints.js';
 import { MatrixFile, PAPER_ROWS, VARIANT_META, type PaperRow } from './schema.js';
 
@@ -195,28 +202,17 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
   } as Matrix;
 }
 
-/** One line per issue: `file:line: field.path: message`. */
+/** One line per issue: `file:line: field.path: message` (`located`: `locate` names the field itself). */
 function formatIssues(
   issues: z.core.$ZodIssue[],
   locate: (path: Array<string | number>) => string,
   prefix: string[],
   located = false,
 ): string {
-  const lines: string[] = [];
-  for (const issue of issues) {
-    const paths =
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((k) => [...prefix, ...issue.path, k])
-        : [[...prefix, ...issue.path]];
-    for (const path of paths as Array<Array<string | number>>) {
-      const message = issue.code === 'unrecognized_keys' ? 'unknown setting' : issue.message;
-      lines.push(
-        located
-          ? `${locate(path)}: ${message}`
-          : `${locate(path)}: ${path.join('.') || '(top level)'}: ${message}`,
-      );
-    }
-  }
+  const found = fieldIssues(issues, { prefix });
+  const lines = located
+    ? found.map((i) => `${locate(i.path)}: ${i.message}`)
+    : formatFieldIssues(found, locate);
   return `invalid matrix: ${lines.join('; ')}`;
 }
 

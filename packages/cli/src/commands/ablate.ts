@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, createLogger, formatDuration } from '@aira/core';
-import { SlurmConfig, defaultRegistry, readJournal } from '@aira/coordinator';
+import { ConfigError, createLogger, dottedPath, fieldIssues, formatDuration } from '@aira/core';
+import { SlurmConfig, studiesDir, defaultRegistry, readJournal } from '@aira/coordinator';
 import { detectGpus } from '@aira/worker';
 import { pickAt } from '@aira/hce';
 import { checkLlmAgentConfig } from '@aira/agents';
@@ -58,10 +58,8 @@ function slurmOf(matrix: Matrix, flags: AblateFlags): SlurmConfig {
   };
   const r = SlurmConfig.safeParse(input);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new ConfigError(
-      `${matrix.file ?? 'matrix'}: launcher.slurm.${issue.path.join('.')}: ${issue.message}`,
-    );
+    const issue = fieldIssues(r.error.issues, { prefix: ['launcher', 'slurm'] })[0]!;
+    throw new ConfigError(`${matrix.file ?? 'matrix'}: ${dottedPath(issue.path)}: ${issue.message}`);
   }
   return r.data;
 }
@@ -94,7 +92,7 @@ export function register(program: Command): void {
         'cells share a pool of local workers, cells already ended are skipped and interrupted ones resume; then write the report (aira report)',
     )
     .argument('<matrix>', 'matrix file (YAML)')
-    .option('--out <dir>', 'folder that holds studies', process.env.AIRA_OUT || 'runs')
+    .option('--out <dir>', 'folder that holds studies', studiesDir())
     .option('--study-id <id>', "the study's folder name under --out (default: the matrix's name)")
     .option('--dry-run', 'check the matrix and list its cells, then exit')
     .option('--no-report', 'do not write the report at the end')

@@ -7,7 +7,8 @@ import {
   DURATION_PATHS,
   FIELDS,
   checkStudyInputs,
-  resolveRunConfig,
+  runConfigDefaults,
+  studiesDir,
   defaultRegistry,
   formatResolvedConfig,
   locateStudy,
@@ -90,10 +91,7 @@ export function register(program: Command): void {
         'policy over a pool of workers. Settings: flags > AIRA_* env > --config file > defaults (see --print-config).',
     )
     .option('--config <file>', 'YAML or JSON file with any RunConfig settings');
-  const defaults = resolveRunConfig({ sets: ['agent.script=solve.py'] }).config as unknown as Record<
-    string,
-    unknown
-  >;
+  const defaults = runConfigDefaults() as unknown as Record<string, unknown>;
   for (const f of FIELDS) {
     if (!f.flag) continue;
     const help =
@@ -218,7 +216,7 @@ export function register(program: Command): void {
       let result: StudyResult;
       try {
         if (flags.resume) {
-          const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
+          const out = studiesDir(flags.out);
           const onRepair = (runId: string, r: { backup: string; kept: number }) =>
             process.stderr.write(
               `run ${runId}: journal cut back to its last good event (${r.kept} events kept; the whole file is ${r.backup})\n`,

@@ -1,8 +1,8 @@
 import { parse as parseYamlScalar } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, formatDuration } from '@aira/core';
+import { ConfigError, fieldIssues, formatDuration, formatFieldIssues } from '@aira/core';
 import { DURATION_PATHS, FIELD_BY_PATH, FIELDS, flagAttribute, flagName } from './fields.js';
-import { coerce, deepMerge, leafPaths, setPath, type ConfigLayer } from './layers.js';
+import { coerce, deepMerge, getPath, leafPaths, setPath, type ConfigLayer } from './layers.js';
 import { fileLayer, isFileLayer } from './file-layer.js';
 import { RunConfig } from './schema.js';
 
@@ -14,6 +14,19 @@ export interface ResolveInput {
   env?: NodeJS.ProcessEnv;
   /** YAML or JSON config file. */
   file?: string;
+  /**
+   * The layers under the file, over the schema's defaults (named presets, a default agent), chosen
+   * from what the file, AIRA_* variables and flags set; each says where its values came from.
+   */
+  presets?: (given: GivenSettings) => ConfigLayer[];
+}
+
+/** What the file, env and flag layers set, merged, before presets and defaults fill the rest. */
+export interface GivenSettings {
+  values: Record<string, unknown>;
+  /** Whether any of those layers sets this dotted path. */
+  has(path: string): boolean;
+  get(path: string): unknown;
 }
 
 export interface ResolvedConfig {
@@ -22,13 +35,43 @@ export interface ResolvedConfig {
   provenance: Map<string, string>;
 }
 
-/** Resolution order: flags > env (AIRA_*) > file > defaults. */
+/** Resolution order: flags > env (AIRA_*) > file > presets > defaults. */
 export function resolveRunConfig(input: ResolveInput): ResolvedConfig {
   const layers: ConfigLayer[] = [];
   if (input.file) layers.push(fileLayer(input.file));
   if (input.env) layers.push(envLayer(input.env));
   layers.push(flagLayer(input.flags ?? {}, input.sets ?? []));
+  if (input.presets) {
+    let values: Record<string, unknown> = {};
+    for (const layer of layers) values = deepMerge(values, layer.values);
+    const given: GivenSettings = {
+      values,
+      has: (path) => getPath(values, path) !== undefined,
+      get: (path) => getPath(values, path),
+    };
+    layers.unshift(...input.presets(given));
+  }
   return resolveLayers(layers);
+}
+
+/**
+ * A preset: settings by path written as `--set` takes them (`'budget.wallClock': '100s'`), typed
+ * by the field table; every value's provenance is `origin`.
+ */
+export function presetLayer(origin: string, settings: Record<string, string>): ConfigLayer {
+  const values: Record<string, unknown> = {};
+  const origins = new Map<string, string>();
+  for (const [path, text] of Object.entries(settings)) {
+    setPath(values, path, typedValue(path, text));
+    origins.set(path, origin);
+  }
+  return { kind: 'preset', values, origins };
+}
+
+/** Known fields get their declared type; anything else is read as a YAML scalar (zod names unknown paths). */
+function typedValue(path: string, text: string): unknown {
+  const spec = FIELD_BY_PATH.get(path);
+  return spec ? coerce(text, spec.type) : parseYamlScalar(text);
 }
 
 export function resolveLayers(layers: ConfigLayer[]): ResolvedConfig {
@@ -65,9 +108,7 @@ export function flagLayer(flags: Record<string, unknown>, sets: string[]): Confi
       throw new ConfigError(`--set ${set}: expected PATH=VALUE, e.g. --set search.temperature=0.3`);
     const path = set.slice(0, eq).trim();
     const text = set.slice(eq + 1);
-    const spec = FIELD_BY_PATH.get(path);
-    // Known fields get their declared type; anything else is read as a YAML scalar (zod names unknown paths).
-    setPath(values, path, spec ? coerce(text, spec.type) : parseYamlScalar(text));
+    setPath(values, path, typedValue(path, text));
     origins.set(path, `flag --set ${path}`);
   }
   for (const field of FIELDS) {
@@ -106,19 +147,7 @@ function originOf(path: Array<string | number>, layers: ConfigLayer[]): string |
 
 /** One line per issue, each naming where the bad value came from and the field path. */
 function formatIssues(issues: z.core.$ZodIssue[], layers: ConfigLayer[]): string {
-  const lines: string[] = [];
-  for (const issue of issues) {
-    const paths: Array<Array<string | number>> =
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((k) => [...issue.path, k] as Array<string | number>)
-        : [issue.path as Array<string | number>];
-    for (const path of paths) {
-      const dotted = path.join('.') || '(top level)';
-      const where = whereOf(path, layers);
-      const message = issue.code === 'unrecognized_keys' ? 'unknown setting' : issue.message;
-      lines.push(`${where ? `${where}: ` : ''}${dotted}: ${message}`);
-    }
-  }
+  const lines = formatFieldIssues(fieldIssues(issues), (path) => whereOf(path, layers));
   return `invalid run config: ${lines.join('; ')}`;
 }
 

@@ -252,45 +252,61 @@ export const LlmConfig = z.strictObject({
 });
 export type LlmEndpoint = LlmEndpointOut;
 
-export const RunConfig = z
-  .strictObject({
-    /** A suite name (resolved by the competitions package when present). */
-    suite: z.string().optional(),
-    competitions: z.array(z.string().min(1)).default([]),
-    /** One run per (competition, seed). */
-    seeds: z.array(z.number().int().nonnegative()).min(1).default([0]),
-    out: z.string().default('runs'),
-    /** Whether a higher fitness is better; HCE takes it from the competition instead. */
-    direction: z.enum(DIRECTIONS).default('maximize'),
-    /** `auto`: HCE when a competition is given and the HCE evaluator is registered, else self-reported. */
-    hce: z.enum(['auto', 'on', 'off']).default('auto'),
-    agent: AgentConfig.default(AgentConfig.parse({})),
-    llm: LlmConfig.default(LlmConfig.parse({})),
-    search: SearchConfig.default(SearchConfig.parse({})),
-    budget: BudgetConfig.default(BudgetConfig.parse({})),
-    workers: WorkersConfig.default(WorkersConfig.parse({})),
-    slurm: SlurmConfig.default(SlurmConfig.parse({})),
-    /** Time cut-offs (active time) at which the final pick is evaluated from the journal. */
-    checkpoints: z.array(zDuration).default([3, 12, 24, 72].map((h) => h * 3_600_000)),
-    /** Free-form labels written to the manifest (e.g. the ablation variant). */
-    labels: z.record(z.string(), z.string()).default({}),
-  })
-  .superRefine((cfg, ctx) => {
-    if (cfg.suite && cfg.competitions.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['suite'],
-        message: 'give either a suite or competitions, not both',
-      });
-    }
-    if (cfg.agent.name === 'script' && !cfg.agent.script) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['agent', 'script'],
-        message: 'the script agent needs a script (--script FILE)',
-      });
-    }
-  });
+/** The study's folder of studies when no layer names one (`--out`, AIRA_OUT, `out:`). */
+export const DEFAULT_OUT = 'runs';
+
+/**
+ * The folder that holds studies for commands that take only `--out` (status, show, stop, report,
+ * serve, ablate, resume): the flag, else AIRA_OUT, else the default, as `aira run` resolves `out`.
+ */
+export function studiesDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? (env.AIRA_OUT || DEFAULT_OUT);
+}
+
+const RunConfigFields = z.strictObject({
+  /** A suite name (resolved by the competitions package when present). */
+  suite: z.string().optional(),
+  competitions: z.array(z.string().min(1)).default([]),
+  /** One run per (competition, seed). */
+  seeds: z.array(z.number().int().nonnegative()).min(1).default([0]),
+  out: z.string().default(DEFAULT_OUT),
+  /** Whether a higher fitness is better; HCE takes it from the competition instead. */
+  direction: z.enum(DIRECTIONS).default('maximize'),
+  /** `auto`: HCE when a competition is given and the HCE evaluator is registered, else self-reported. */
+  hce: z.enum(['auto', 'on', 'off']).default('auto'),
+  agent: AgentConfig.default(AgentConfig.parse({})),
+  llm: LlmConfig.default(LlmConfig.parse({})),
+  search: SearchConfig.default(SearchConfig.parse({})),
+  budget: BudgetConfig.default(BudgetConfig.parse({})),
+  workers: WorkersConfig.default(WorkersConfig.parse({})),
+  slurm: SlurmConfig.default(SlurmConfig.parse({})),
+  /** Time cut-offs (active time) at which the final pick is evaluated from the journal. */
+  checkpoints: z.array(zDuration).default([3, 12, 24, 72].map((h) => h * 3_600_000)),
+  /** Free-form labels written to the manifest (e.g. the ablation variant). */
+  labels: z.record(z.string(), z.string()).default({}),
+});
+
+/** Every setting at its default (what `--help` shows), before the cross-field checks. */
+export function runConfigDefaults(): z.output<typeof RunConfigFields> {
+  return RunConfigFields.parse({});
+}
+
+export const RunConfig = RunConfigFields.superRefine((cfg, ctx) => {
+  if (cfg.suite && cfg.competitions.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['suite'],
+      message: 'give either a suite or competitions, not both',
+    });
+  }
+  if (cfg.agent.name === 'script' && !cfg.agent.script) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['agent', 'script'],
+      message: 'the script agent needs a script (--script FILE)',
+    });
+  }
+});
 
 export type RunConfig = z.output<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
