@@ -6,7 +6,7 @@ import {
   TEMPLATE_ALTERNATIVES,
   templateUnsupported,
 } from '@aira/agents';
-import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
+import type { Registry as Competitions } from '@aira/competitions';
 import { ConfigError } from '@aira/core';
 import {
   presetLayer,
@@ -66,13 +66,11 @@ function needsData(resolved: ResolvedConfig): ResolvedConfig {
  * as lines to print before the study starts (empty for another agent, or when it serves them all):
  * such runs would spend their whole budget on invalid candidates.
  */
-export async function unservedCompetitions(config: {
-  agent: { name: string };
-  suite?: string;
-  competitions: string[];
-}): Promise<string[]> {
+export function unservedCompetitions(
+  config: { agent: { name: string }; suite?: string; competitions: string[] },
+  reg: Competitions,
+): string[] {
   if (config.agent.name !== TEMPLATE_AGENT) return [];
-  const reg = await loadRegistry({ plugins: pluginsFromEnv() });
   const ids = [...(config.suite ? reg.resolveSuite(config.suite).ids : []), ...config.competitions];
   const lines: string[] = [];
   for (const id of [...new Set(ids)]) {

@@ -34,7 +34,7 @@ export type { ConfigLayer } from './config/layers.js';
 
 export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';
-export { defaultRegistry, type Registry } from './run/registry.js';
+export { defaultRegistry, prepareCompetition, type Registry } from './run/registry.js';
 export { locateStudy } from './run/study-files.js';
 export {
   listStudies,
@@ -63,6 +63,7 @@ export {
   type LocalSessionFile,
   type Submission,
   type RunningExec,
+  type RunCompetition,
   type TaskInfo,
 } from './agent/types.js';
 export { scriptAgent, shellQuote } from './agent/script-agent.js';

@@ -7,6 +7,7 @@ import {
   type Evaluator,
   type EvaluatorFactory,
   type LocalSessionFile,
+  type RunCompetition,
   type RunConfig,
   type TaskInfo,
 } from '@aira/coordinator';
@@ -16,8 +17,11 @@ import { isProtecting, ProtectionTracker, UNPROTECTED_WARNING } from './protecti
 import { listFiles } from './split/files.js';
 
 export interface HceEvaluatorOptions extends PrepareOptions {
-  /** The competition of an id, bound to its data folder (the cli: the competitions registry). */
-  resolve: (id: string) => Competition | Promise<Competition>;
+  /**
+   * The competition of an id, bound to its data folder, for runs whose set-up carries none (the
+   * study's registry makes no competitions); a run's own `definition` is used when it has one.
+   */
+  resolve?: (id: string) => Competition | Promise<Competition>;
   /**
    * How sessions get the public folder: `path` (default) binds it read-only as the session's data
    * folder, for workers that see this machine's files (local workers, a shared file system);
@@ -57,13 +61,24 @@ export function uploadFiles(publicDir: string): LocalSessionFile[] {
 
 export const directionOf = (c: Competition): Direction => directionFromManifest(c.manifest.direction);
 
+/** The run's competition: the one its set-up prepared, else the option's resolver. */
+async function competitionOf(
+  run: { competition: string | null; definition?: RunCompetition | null },
+  options: HceEvaluatorOptions,
+): Promise<Competition> {
+  if (run.definition) return run.definition as Competition;
+  if (!options.resolve || !run.competition)
+    throw new ConfigError(`hce: no competition "${run.competition}" was given to this run's set-up`);
+  return options.resolve(run.competition);
+}
+
 function taskFor(
   c: Competition,
   publicDir: string,
   description: string,
   transfer: 'path' | 'upload',
 ): TaskInfo {
-  const base = { competition: c.id, direction: directionOf(c), description };
+  const base = { competition: c.id, definition: c, direction: directionOf(c), description };
   return transfer === 'upload'
     ? { ...base, files: uploadFiles(publicDir) }
     : { ...base, dataPath: publicDir };
@@ -128,7 +143,7 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
           throw new ConfigError(
             'hce: a run without a competition has no hidden data to evaluate on (use --hce off)',
           );
-        const c = await options.resolve(run.competition);
+        const c = await competitionOf(run, options);
         split = await prepareHce(c, options);
         stampSplit(run.runDir, split);
         leaderboard = leaderboardLoader(c);
@@ -190,7 +205,7 @@ export function hceOffEvaluator(options: HceEvaluatorOptions): EvaluatorFactory 
       name: 'self-reported',
       async prepare(run) {
         if (!run.competition) return base.prepare(run);
-        const c = await options.resolve(run.competition);
+        const c = await competitionOf(run, options);
         const open = await prepareOpen(c, options);
         competition = c;
         leaderboard = leaderboardLoader(c);

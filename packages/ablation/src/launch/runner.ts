@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, UserError, errorMessage, silentLogger, type Logger } from '@aira/core';
 import {
   RunConfig,
+  prepareCompetition,
   resumeStudy,
   runStudy,
   type JournalEvent,
@@ -332,6 +333,7 @@ async function warmUp(dir: string, cells: Cell[], registry: Registry): Promise<v
       await factory(cell.config).prepare({
         runId: 'warm-up',
         competition: cell.competition,
+        definition: await prepareCompetition(cell.competition, registry),
         config: cell.config,
         runDir,
       });

@@ -20,7 +20,8 @@ import {
   type Matrix,
 } from '@aira/ablation';
 import { airaCommand, localWorkerLauncher } from '../launcher.js';
-import { withHce, withSuites } from '../hce.js';
+import { withCompetitions, withHce } from '../hce.js';
+import { loadCompetitions } from '../plugins.js';
 import { withAgents } from '../agents.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
@@ -121,7 +122,7 @@ export function register(program: Command): void {
     .option('--cell <id>', 'run this one cell (what each Slurm array task does)')
     .option('--print-sbatch', 'slurm: print the array script for the cells not ended yet, then exit')
     .action(async (file: string, flags: AblateFlags) => {
-      const registry = await withSuites(withAgents(withHce(defaultRegistry())));
+      const registry = withCompetitions(withAgents(withHce(defaultRegistry())), await loadCompetitions());
       const matrix = loadMatrix(file, { resolveSuite: registry.suites });
       const gpus = detectGpus().length;
       const cells = expandMatrix(matrix, gpus);
@@ -306,7 +307,7 @@ async function finish(
 async function runOneCell(
   matrix: Matrix,
   flags: AblateFlags,
-  registry: Awaited<ReturnType<typeof withSuites>>,
+  registry: ReturnType<typeof withCompetitions>,
   gpus: number,
 ): Promise<void> {
   const dir = join(flags.out, flags.studyId ?? matrix.name);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
+import { pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
 import { ConfigError, createLogger, ensureDir, formatDuration, UserError } from '@aira/core';
 import {
@@ -20,7 +20,8 @@ import {
 } from '@aira/coordinator';
 import { checkLlmAgentConfig, LLM_AGENTS, TEMPLATE_AGENT } from '@aira/agents';
 import { airaCommand, localWorkerLauncher } from '../launcher.js';
-import { withHce, withSuites } from '../hce.js';
+import { withCompetitions, withHce } from '../hce.js';
+import { loadCompetitions } from '../plugins.js';
 import { describeAgent, unservedCompetitions, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
 import { PRESETS, resolveWithPreset } from '../presets.js';
@@ -190,10 +191,10 @@ export function register(program: Command): void {
           endCleanly(`${stream === process.stdout ? 'stdout' : 'stderr'} closed (EPIPE)`);
         });
       }
-      const competitions = await loadRegistry({ plugins: pluginsFromEnv() });
+      const competitions = await loadCompetitions();
       const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
-        registry: await withSuites(withAgents(withHce(defaultRegistry())), competitions),
+        registry: withCompetitions(withAgents(withHce(defaultRegistry())), competitions),
         launcher: localWorkerLauncher(),
         airaCommand: airaCommand(),
         onNotice: (message) => process.stderr.write(`aira: ${message}\n`),
@@ -247,7 +248,8 @@ export function register(program: Command): void {
           }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts
           process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
-          for (const line of await unservedCompetitions(resolved.config)) process.stderr.write(`${line}\n`);
+          for (const line of unservedCompetitions(resolved.config, competitions))
+            process.stderr.write(`${line}\n`);
           if (resolved.preset)
             process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
           if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {

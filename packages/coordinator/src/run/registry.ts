@@ -1,6 +1,6 @@
 import { ConfigError } from '@aira/core';
 import { scriptAgent } from '../agent/script-agent.js';
-import type { AgentFactory, EvaluatorFactory } from '../agent/types.js';
+import type { AgentFactory, EvaluatorFactory, RunCompetition } from '../agent/types.js';
 import type { RunConfig } from '../config/schema.js';
 import { selfReportedEvaluator } from '../evaluator/self-reported.js';
 
@@ -16,6 +16,23 @@ export interface Registry {
   suites?: (name: string) => string[];
   /** Throws a ConfigError for a competition id no plugin serves (before any study folder exists). */
   checkCompetition?: (id: string) => void;
+  /** The competition of an id, made from the loaded plugins; absent when no competitions package is wired. */
+  competition?: (id: string) => RunCompetition;
+}
+
+/**
+ * The first step of a run's set-up, before its evaluator prepares: the run's competition made
+ * from the registry and its plugin's data prepared (a no-op when current). Null for a run without
+ * a competition, or when the registry makes none.
+ */
+export async function prepareCompetition(
+  id: string | null,
+  registry: Registry,
+): Promise<RunCompetition | null> {
+  if (!id || !registry.competition) return null;
+  const competition = registry.competition(id);
+  await competition.prepare?.();
+  return competition;
 }
 
 export function defaultRegistry(): Registry {

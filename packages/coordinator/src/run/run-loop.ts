@@ -9,6 +9,7 @@ import {
   type AgentContext,
   type Evaluator,
   type Job,
+  type RunCompetition,
   type RunningExec,
   type Submission,
   type TaskInfo,
@@ -46,6 +47,8 @@ export interface RunLoopOptions {
   runDir: string;
   seed: number;
   competition: string | null;
+  /** The competition prepared in the run's set-up (`prepareCompetition`), handed to the evaluator. */
+  definition?: RunCompetition | null;
   config: RunConfig;
   search: ResolvedSearch;
   pool: WorkerPool;
@@ -238,6 +241,7 @@ export class RunLoop {
     this.task = await o.evaluator.prepare({
       runId: o.runId,
       competition: o.competition,
+      definition: o.definition ?? null,
       config: o.config,
       runDir: o.runDir,
     });

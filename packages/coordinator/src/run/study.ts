@@ -30,6 +30,7 @@ import {
   agentFactory,
   defaultRegistry,
   evaluatorName,
+  prepareCompetition,
   studyCompetitions,
   type Registry,
 } from './registry.js';
@@ -222,12 +223,14 @@ async function executeStudy(
     const evaluator = registry.evaluators.get(evaluatorName(config, run.competition, registry))!(config);
     const runDir = paths.run(run.runId);
     mkdirSync(runDir, { recursive: true });
+    const definition = await prepareCompetition(run.competition, registry);
     const loop = await RunLoop.open({
       studyId: doc.studyId,
       runId: run.runId,
       runDir,
       seed: run.seed,
       competition: run.competition,
+      definition,
       config,
       search,
       pool,
