@@ -9,6 +9,7 @@ import {
 import type { Registry as Competitions } from '@aira/competitions';
 import { ConfigError } from '@aira/core';
 import {
+  defaultRegistry,
   presetLayer,
   resolveRunConfig,
   type ConfigLayer,
@@ -45,7 +46,8 @@ export function defaultAgentLayers(given: GivenSettings): ConfigLayer[] {
 /** Resolves `aira run`'s config with the template agent as the default (and `input.presets` over it). */
 export function resolveWithDefaultAgent(input: ResolveInput): ResolvedConfig {
   const presets = input.presets ?? defaultAgentLayers;
-  return needsData(resolveRunConfig({ ...input, presets }));
+  const registry = input.registry ?? withAgents(defaultRegistry());
+  return needsData(resolveRunConfig({ ...input, presets, registry }));
 }
 
 /** The template agent writes solutions for a competition's data: without one every job would fail. */

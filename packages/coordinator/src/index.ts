@@ -12,7 +12,6 @@ export {
   type ResolvedSearch,
   type RunConfigInput,
   type BudgetConfig,
-  type LlmEndpoint,
 } from './config/schema.js';
 export {
   resolveRunConfig,
@@ -26,6 +25,7 @@ export {
   DURATION_PATHS,
   FIELDS,
   FIELD_BY_PATH,
+  durationPaths,
   flagAttribute,
   flagName,
   type FieldSpec,
@@ -34,7 +34,19 @@ export type { ConfigLayer } from './config/layers.js';
 
 export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';
-export { defaultRegistry, prepareCompetition, type Registry } from './run/registry.js';
+export {
+  defaultRegistry,
+  registerAgent,
+  registerEvaluator,
+  evaluatorFor,
+  fieldsOf,
+  prepareCompetition,
+  SELF_REPORTED,
+  type AgentEntry,
+  type EvaluatorEntry,
+  type Registry,
+  type RegistryEntry,
+} from './run/registry.js';
 export { locateStudy } from './run/study-files.js';
 export {
   listStudies,

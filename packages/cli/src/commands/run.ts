@@ -4,8 +4,8 @@ import { pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
 import { ConfigError, createLogger, ensureDir, formatDuration, UserError } from '@aira/core';
 import {
-  DURATION_PATHS,
-  FIELDS,
+  durationPaths,
+  fieldsOf,
   checkStudyInputs,
   runConfigDefaults,
   studiesDir,
@@ -15,10 +15,11 @@ import {
   printableSbatch,
   resumeStudy,
   runStudy,
+  type Registry,
   type StudyOptions,
   type StudyResult,
 } from '@aira/coordinator';
-import { checkLlmAgentConfig, LLM_AGENTS, TEMPLATE_AGENT } from '@aira/agents';
+import { checkLlmAgentConfig, llmConfigOf, LLM_AGENTS, TEMPLATE_AGENT } from '@aira/agents';
 import { airaCommand, localWorkerLauncher } from '../launcher.js';
 import { withCompetitions, withHce } from '../hce.js';
 import { loadCompetitions } from '../plugins.js';
@@ -61,8 +62,30 @@ Examples:
   aira run --resume 20260101-120000-ab12                    go on with a stopped or interrupted study
 Durations need a unit: 90s, 10m, 72h, 1h30m, 250ms.`;
 
+/** The agents and evaluators `aira run` offers (competitions are added once loaded). */
+function runRegistry(): Registry {
+  return withAgents(withHce(defaultRegistry()));
+}
+
+/** Every setting's default: the coordinator's, and each agent's own sections' (what --help shows). */
+function settingDefaults(registry: Registry): Record<string, unknown> {
+  const defaults = { ...runConfigDefaults() } as unknown as Record<string, unknown>;
+  for (const entry of registry.agents.values()) {
+    const own = entry.configSchema?.safeParse({ agent: { name: entry.id } });
+    if (!own?.success) continue;
+    for (const [key, value] of Object.entries(own.data as Record<string, unknown>)) {
+      const mine = defaults[key];
+      defaults[key] =
+        value && typeof value === 'object' && !Array.isArray(value)
+          ? { ...value, ...(mine as object | undefined) }
+          : (mine ?? value);
+    }
+  }
+  return defaults;
+}
+
 /** The default a flag has when nothing sets it, as `(default: X)`; nothing for optional settings. */
-function defaultText(path: string, defaults: Record<string, unknown>): string {
+function defaultText(path: string, defaults: Record<string, unknown>, durations: Set<string>): string {
   let v: unknown = defaults;
   for (const k of path.split('.'))
     v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
@@ -71,7 +94,7 @@ function defaultText(path: string, defaults: Record<string, unknown>): string {
   if (path === 'checkpoints' && Array.isArray(v))
     return ` (default: ${v.map((x) => formatDuration(x as number)).join(',')})`;
   const shown =
-    DURATION_PATHS.has(path) && typeof v === 'number'
+    durations.has(path) && typeof v === 'number'
       ? formatDuration(v)
       : Array.isArray(v)
         ? v.join(',')
@@ -79,8 +102,8 @@ function defaultText(path: string, defaults: Record<string, unknown>): string {
   return ` (default: ${shown})`;
 }
 
-function agentHelp(): string {
-  const names = [...withAgents(defaultRegistry()).agents.keys()];
+function agentHelp(registry: Registry): string {
+  const names = [...registry.agents.keys()];
   return `what drives each job: ${names.join(', ')} (default: ${TEMPLATE_AGENT}, LLM-free; script with --script FILE; react and operators need --model)`;
 }
 
@@ -92,15 +115,18 @@ export function register(program: Command): void {
         'policy over a pool of workers. Settings: flags > AIRA_* env > --config file > defaults (see --print-config).',
     )
     .option('--config <file>', 'YAML or JSON file with any RunConfig settings');
-  const defaults = runConfigDefaults() as unknown as Record<string, unknown>;
-  for (const f of FIELDS) {
+  const registry = runRegistry();
+  const fields = fieldsOf(registry);
+  const defaults = settingDefaults(registry);
+  const durations = durationPaths(fields);
+  for (const f of fields) {
     if (!f.flag) continue;
     const help =
       f.path === 'agent.name'
-        ? agentHelp()
+        ? agentHelp(registry)
         : f.help.includes('(default:')
           ? f.help
-          : `${f.help}${defaultText(f.path, defaults)}`;
+          : `${f.help}${defaultText(f.path, defaults, durations)}`;
     const text = `${help}${f.env ? ` [${f.env}]` : ''}`;
     if (f.repeat) cmd.option(f.flag, text, collect);
     else cmd.option(f.flag, text);
@@ -194,7 +220,7 @@ export function register(program: Command): void {
       const competitions = await loadCompetitions();
       const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
-        registry: withCompetitions(withAgents(withHce(defaultRegistry())), competitions),
+        registry: withCompetitions(runRegistry(), competitions),
         launcher: localWorkerLauncher(),
         airaCommand: airaCommand(),
         onNotice: (message) => process.stderr.write(`aira: ${message}\n`),
@@ -230,7 +256,7 @@ export function register(program: Command): void {
           });
         } else {
           const resolved = resolveWithPreset(
-            { flags, sets: flags.set, env: process.env, file: flags.config },
+            { flags, sets: flags.set, env: process.env, file: flags.config, registry: options.registry },
             flags.preset,
           );
           for (const id of resolved.config.competitions) competitions.get(id); // unknown: one line, with "did you mean"
@@ -253,7 +279,7 @@ export function register(program: Command): void {
           if (resolved.preset)
             process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
           if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {
-            const l = resolved.config.llm;
+            const l = llmConfigOf(resolved.config);
             process.stderr.write(
               `llm: ${l.model} at ${l.baseUrl} (key from $${l.apiKeyEnv}, ${l.toolProtocol} tool calls)\n`,
             );

@@ -1,7 +1,9 @@
 import { parse as parseYamlScalar } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, fieldIssues, formatDuration, formatFieldIssues } from '@aira/core';
-import { DURATION_PATHS, FIELD_BY_PATH, FIELDS, flagAttribute, flagName } from './fields.js';
+import { defaultRegistry, fieldsOf, type Registry } from '../run/registry.js';
+import { durationPaths, FIELDS, flagAttribute, flagName, type FieldSpec } from './fields.js';
+import { checkSections, coordinatorPart } from './sections.js';
 import { coerce, deepMerge, getPath, leafPaths, setPath, type ConfigLayer } from './layers.js';
 import { fileLayer, isFileLayer } from './file-layer.js';
 import { RunConfig } from './schema.js';
@@ -19,6 +21,12 @@ export interface ResolveInput {
    * from what the file, AIRA_* variables and flags set; each says where its values came from.
    */
   presets?: (given: GivenSettings) => ConfigLayer[];
+  /**
+   * The agents and evaluators the run may use: their fields are settable like the coordinator's,
+   * and the sections of the run config they own are validated with their schemas. Default: the
+   * coordinator's own (`script`, `self-reported`).
+   */
+  registry?: Registry;
 }
 
 /** What the file, env and flag layers set, merged, before presets and defaults fill the rest. */
@@ -33,14 +41,18 @@ export interface ResolvedConfig {
   config: RunConfig;
   /** dotted path → where the value came from ("default", "flag --budget", "env AIRA_BUDGET", "file x.yaml:3"). */
   provenance: Map<string, string>;
+  /** The settings it was resolved with (the coordinator's and the registry's entries'). */
+  fields?: FieldSpec[];
 }
 
 /** Resolution order: flags > env (AIRA_*) > file > presets > defaults. */
 export function resolveRunConfig(input: ResolveInput): ResolvedConfig {
+  const registry = input.registry ?? defaultRegistry();
+  const fields = fieldsOf(registry);
   const layers: ConfigLayer[] = [];
-  if (input.file) layers.push(fileLayer(input.file));
-  if (input.env) layers.push(envLayer(input.env));
-  layers.push(flagLayer(input.flags ?? {}, input.sets ?? []));
+  if (input.file) layers.push(fileLayer(input.file, durationPaths(fields)));
+  if (input.env) layers.push(envLayer(input.env, fields));
+  layers.push(flagLayer(input.flags ?? {}, input.sets ?? [], fields));
   if (input.presets) {
     let values: Record<string, unknown> = {};
     for (const layer of layers) values = deepMerge(values, layer.values);
@@ -51,45 +63,52 @@ export function resolveRunConfig(input: ResolveInput): ResolvedConfig {
     };
     layers.unshift(...input.presets(given));
   }
-  return resolveLayers(layers);
+  return { ...resolveLayers(layers, registry), fields };
 }
 
 /**
  * A preset: settings by path written as `--set` takes them (`'budget.wallClock': '100s'`), typed
  * by the field table; every value's provenance is `origin`.
  */
-export function presetLayer(origin: string, settings: Record<string, string>): ConfigLayer {
+export function presetLayer(
+  origin: string,
+  settings: Record<string, string>,
+  fields: readonly FieldSpec[] = FIELDS,
+): ConfigLayer {
   const values: Record<string, unknown> = {};
   const origins = new Map<string, string>();
   for (const [path, text] of Object.entries(settings)) {
-    setPath(values, path, typedValue(path, text));
+    setPath(values, path, typedValue(path, text, fields));
     origins.set(path, origin);
   }
   return { kind: 'preset', values, origins };
 }
 
 /** Known fields get their declared type; anything else is read as a YAML scalar (zod names unknown paths). */
-function typedValue(path: string, text: string): unknown {
-  const spec = FIELD_BY_PATH.get(path);
+function typedValue(path: string, text: string, fields: readonly FieldSpec[]): unknown {
+  const spec = fields.find((f) => f.path === path);
   return spec ? coerce(text, spec.type) : parseYamlScalar(text);
 }
 
-export function resolveLayers(layers: ConfigLayer[]): ResolvedConfig {
+export function resolveLayers(layers: ConfigLayer[], registry: Registry = defaultRegistry()): ResolvedConfig {
   let merged: Record<string, unknown> = {};
   for (const layer of layers) merged = deepMerge(merged, layer.values);
-  const result = RunConfig.safeParse(merged);
+  const result = RunConfig.safeParse(coordinatorPart(merged, registry));
   if (!result.success) throw new ConfigError(formatIssues(result.error.issues, layers));
+  const sections = checkSections(result.data, merged, registry);
+  if (!sections.success) throw new ConfigError(formatIssues(sections.issues, layers));
+  const config = sections.config;
   const provenance = new Map<string, string>();
-  for (const [path] of leafPaths(result.data as unknown as Record<string, unknown>)) {
+  for (const [path] of leafPaths(config as unknown as Record<string, unknown>)) {
     provenance.set(path, originOf(path.split('.'), layers) ?? 'default');
   }
-  return { config: result.data, provenance };
+  return { config, provenance };
 }
 
-export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
+export function envLayer(env: NodeJS.ProcessEnv, fields: readonly FieldSpec[] = FIELDS): ConfigLayer {
   const values: Record<string, unknown> = {};
   const origins = new Map<string, string>();
-  for (const field of FIELDS) {
+  for (const field of fields) {
     if (!field.env) continue;
     const text = env[field.env];
     if (text === undefined || text === '') continue;
@@ -99,7 +118,11 @@ export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
   return { kind: 'env', values, origins };
 }
 
-export function flagLayer(flags: Record<string, unknown>, sets: string[]): ConfigLayer {
+export function flagLayer(
+  flags: Record<string, unknown>,
+  sets: string[],
+  fields: readonly FieldSpec[] = FIELDS,
+): ConfigLayer {
   const values: Record<string, unknown> = {};
   const origins = new Map<string, string>();
   for (const set of sets) {
@@ -108,10 +131,10 @@ export function flagLayer(flags: Record<string, unknown>, sets: string[]): Confi
       throw new ConfigError(`--set ${set}: expected PATH=VALUE, e.g. --set search.temperature=0.3`);
     const path = set.slice(0, eq).trim();
     const text = set.slice(eq + 1);
-    setPath(values, path, typedValue(path, text));
+    setPath(values, path, typedValue(path, text, fields));
     origins.set(path, `flag --set ${path}`);
   }
-  for (const field of FIELDS) {
+  for (const field of fields) {
     if (!field.flag) continue;
     const raw = flags[flagAttribute(field.flag)];
     if (raw === undefined) continue;
@@ -146,7 +169,7 @@ function originOf(path: Array<string | number>, layers: ConfigLayer[]): string |
 }
 
 /** One line per issue, each naming where the bad value came from and the field path. */
-function formatIssues(issues: z.core.$ZodIssue[], layers: ConfigLayer[]): string {
+function formatIssues(issues: readonly z.core.$ZodIssue[], layers: ConfigLayer[]): string {
   const lines = formatFieldIssues(fieldIssues(issues), (path) => whereOf(path, layers));
   return `invalid run config: ${lines.join('; ')}`;
 }
@@ -172,22 +195,23 @@ function hasPath(obj: unknown, path: Array<string | number>): boolean {
   return true;
 }
 
-function show(path: string, value: unknown): string {
-  if (DURATION_PATHS.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;
+function show(path: string, value: unknown, durations: Set<string>): string {
+  if (durations.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;
   if (path === 'checkpoints' && Array.isArray(value))
     return JSON.stringify(value.map((v) => formatDuration(v as number)));
   return JSON.stringify(value) ?? 'unset';
 }
 
 /** `aira run --print-config`: every resolved value with its source; optional settings left unset are listed too. */
-export function formatResolvedConfig({ config, provenance }: ResolvedConfig): string {
+export function formatResolvedConfig({ config, provenance, fields = FIELDS }: ResolvedConfig): string {
+  const durations = durationPaths(fields);
   const leaves = new Map(leafPaths(config as unknown as Record<string, unknown>));
-  for (const f of FIELDS) if (!leaves.has(f.path)) leaves.set(f.path, undefined);
+  for (const f of fields) if (!leaves.has(f.path)) leaves.set(f.path, undefined);
   const rows = [...leaves].map(
     ([path, value]) =>
       [
         path,
-        value === undefined ? 'unset' : show(path, value),
+        value === undefined ? 'unset' : show(path, value, durations),
         value === undefined ? '-' : (provenance.get(path) ?? 'default'),
       ] as const,
   );
