@@ -31,6 +31,7 @@ export {
   type FieldSpec,
 } from './config/fields.js';
 export type { ConfigLayer } from './config/layers.js';
+export { checkSections, coordinatorPart, parseRunConfig } from './config/sections.js';
 
 export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';

@@ -14,7 +14,7 @@ const probability = z.number().min(0).max(1);
 /** The `agent` section of a run whose agent is react or operators. */
 export const LlmAgentConfig = z.strictObject({
   name: z.string().min(1),
-  /** Limits of one job. The paper gives no step limit (docs/agents.md). */
+  /** Limits of one job. The paper gives no step limit. */
   maxSteps: positiveInt.default(100),
   /** Total tokens (prompt + completion) one job may use; unset: no limit. */
   maxTokens: positiveInt.optional(),

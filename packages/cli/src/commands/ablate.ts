@@ -123,7 +123,7 @@ export function register(program: Command): void {
     .option('--print-sbatch', 'slurm: print the array script for the cells not ended yet, then exit')
     .action(async (file: string, flags: AblateFlags) => {
       const registry = withCompetitions(withAgents(withHce(defaultRegistry())), await loadCompetitions());
-      const matrix = loadMatrix(file, { resolveSuite: registry.suites });
+      const matrix = loadMatrix(file, { resolveSuite: registry.suites, registry });
       const gpus = detectGpus().length;
       const cells = expandMatrix(matrix, gpus);
       for (const v of matrix.variants) checkLlmAgentConfig(v.config); // a missing model or key fails here, before any worker starts
