@@ -89,7 +89,11 @@ export function fieldsOf(registry: Registry): FieldSpec[] {
   const out = [...FIELDS];
   const seen = new Set(out.map((f) => f.path));
   for (const entry of [...registry.agents.values(), ...registry.evaluators.values()])
-    for (const f of entry.fields ?? []) if (!seen.has(f.path)) (seen.add(f.path), out.push(f));
+    for (const f of entry.fields ?? []) {
+      if (seen.has(f.path)) continue;
+      seen.add(f.path);
+      out.push(f);
+    }
   return out;
 }
 
