@@ -6,9 +6,18 @@ import {
   TEMPLATE_ALTERNATIVES,
   templateUnsupported,
 } from '@aira/agents';
-import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
+import type { Registry as Competitions } from '@aira/competitions';
 import { ConfigError } from '@aira/core';
-import { resolveRunConfig, type Registry, type ResolveInput, type ResolvedConfig } from '@aira/coordinator';
+import {
+  defaultRegistry,
+  presetLayer,
+  resolveRunConfig,
+  type ConfigLayer,
+  type GivenSettings,
+  type Registry,
+  type ResolveInput,
+  type ResolvedConfig,
+} from '@aira/coordinator';
 
 /** Adds the agents of @aira/agents to a coordinator registry (`template`; the LLM agents append theirs). */
 export function withAgents(registry: Registry): Registry {
@@ -22,34 +31,23 @@ export function describeAgent(name: string): string {
   return name === TEMPLATE_AGENT ? TEMPLATE_AGENT_DESCRIPTION : name;
 }
 
-const PLACEHOLDER_SCRIPT = '\0aira-no-script';
 const DEFAULT_ORIGIN = `default (no agent asked for: ${TEMPLATE_AGENT_DESCRIPTION})`;
 
 /**
- * Resolves `aira run`'s config with the template agent as the default: when no layer names an
- * agent (--agent, AIRA_AGENT, the config file, --set) and no script is given, the run uses the
- * LLM-free template agent, and its provenance says so. An LLM agent runs only when asked for.
+ * The default agent as a layer under every other: when no layer names an agent (--agent,
+ * AIRA_AGENT, the config file, --set) and no script is given, the run uses the LLM-free template
+ * agent, and its provenance says so. An LLM agent runs only when asked for.
  */
+export function defaultAgentLayers(given: GivenSettings): ConfigLayer[] {
+  if (given.has('agent.name') || given.has('agent.script')) return [];
+  return [presetLayer(DEFAULT_ORIGIN, { 'agent.name': TEMPLATE_AGENT })];
+}
+
+/** Resolves `aira run`'s config with the template agent as the default (and `input.presets` over it). */
 export function resolveWithDefaultAgent(input: ResolveInput): ResolvedConfig {
-  const sets = input.sets ?? [];
-  let named: boolean;
-  let scripted: boolean;
-  try {
-    // A placeholder script satisfies the script agent's check, so the provenance can say who set agent.name.
-    named =
-      resolveRunConfig({ ...input, sets: [...sets, `agent.script=${PLACEHOLDER_SCRIPT}`] }).provenance.get(
-        'agent.name',
-      ) !== 'default';
-    scripted =
-      resolveRunConfig({ ...input, sets: [...sets, `agent.name=${TEMPLATE_AGENT}`] }).config.agent.script !==
-      undefined;
-  } catch {
-    return resolveRunConfig(input); // the settings are wrong elsewhere: report that as it is
-  }
-  if (named || scripted) return needsData(resolveRunConfig(input));
-  const resolved = resolveRunConfig({ ...input, sets: [`agent.name=${TEMPLATE_AGENT}`, ...sets] });
-  resolved.provenance.set('agent.name', DEFAULT_ORIGIN);
-  return needsData(resolved);
+  const presets = input.presets ?? defaultAgentLayers;
+  const registry = input.registry ?? withAgents(defaultRegistry());
+  return needsData(resolveRunConfig({ ...input, presets, registry }));
 }
 
 /** The template agent writes solutions for a competition's data: without one every job would fail. */
@@ -70,13 +68,11 @@ function needsData(resolved: ResolvedConfig): ResolvedConfig {
  * as lines to print before the study starts (empty for another agent, or when it serves them all):
  * such runs would spend their whole budget on invalid candidates.
  */
-export async function unservedCompetitions(config: {
-  agent: { name: string };
-  suite?: string;
-  competitions: string[];
-}): Promise<string[]> {
+export function unservedCompetitions(
+  config: { agent: { name: string }; suite?: string; competitions: string[] },
+  reg: Competitions,
+): string[] {
   if (config.agent.name !== TEMPLATE_AGENT) return [];
-  const reg = await loadRegistry({ plugins: pluginsFromEnv() });
   const ids = [...(config.suite ? reg.resolveSuite(config.suite).ids : []), ...config.competitions];
   const lines: string[] = [];
   for (const id of [...new Set(ids)]) {

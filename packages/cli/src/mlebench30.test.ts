@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistry } from '@aira/competitions';
 import { gradeSubmission, mlebenchRegistryDir } from '@aira/grading';
 import { prepareHce } from '@aira/hce';
+import { repoPlugins } from '@aira/testing';
 
 /**
  * MLE-bench-30 (and every other MLE-bench competition HCE splits) end to end on synthetic data,
@@ -83,7 +84,7 @@ let all: string[] = [];
 const split: string[] = [];
 
 beforeAll(async () => {
-  const reg = await loadRegistry();
+  const reg = await loadRegistry(repoPlugins());
   thirty = reg.resolveSuite('mlebench-30').ids;
   all = reg.resolveSuite('mlebench-all').ids;
 });
@@ -104,7 +105,7 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
   }, 300_000);
 
   it('HCE splits all of MLE-bench-30 and every other competition but the custom splits without a recipe, which stop saying so', async () => {
-    const reg = await loadRegistry();
+    const reg = await loadRegistry(repoPlugins());
     for (const id of all) {
       const expected = NOT_SPLITTABLE[id];
       const attempt = prepareHce(reg.create(id, { dataDir: data }), { cacheDir: hceCache });
@@ -177,7 +178,7 @@ describe('MLE-bench (30, and all 54) on synthetic data', () => {
     const md = readFileSync(join(studyDir, 'report.md'), 'utf8');
     for (const id of split) expect(md).toContain(`## ${id}`);
     if (!haveRegistry) return;
-    const reg = await loadRegistry();
+    const reg = await loadRegistry(repoPlugins());
     expect(md).toMatch(/On the Kaggle leaderboard \(MLE-bench\): percentile rank [\d.]+, medal: /);
     // MLE-bench's grading-report format, one report per run, its submissions beside it.
     const g = JSON.parse(readFileSync(join(studyDir, 'mlebench', 'grading_report.json'), 'utf8')) as {

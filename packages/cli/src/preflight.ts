@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { LlmClient, LLM_AGENTS, llmSettings } from '@aira/agents';
+import { LlmClient, LLM_AGENTS, llmConfigOf, llmSettings } from '@aira/agents';
 import { checkData, type Competition, type Registry as Competitions } from '@aira/competitions';
 import type { RunConfig } from '@aira/coordinator';
 import { readHostsFile } from '@aira/coordinator';
@@ -236,7 +236,8 @@ async function reach(address: string, token: string | undefined): Promise<Check>
 }
 
 async function llm(config: RunConfig, env: NodeJS.ProcessEnv): Promise<Check> {
-  const subject = `${config.llm.model ?? '(no model)'} at ${config.llm.baseUrl}`;
+  const l = llmConfigOf(config);
+  const subject = `${l.model ?? '(no model)'} at ${l.baseUrl}`;
   try {
     const settings = llmSettings(config, env);
     const client = new LlmClient({ ...settings, maxRetries: 0, maxOutputTokens: 8 });

@@ -1,6 +1,12 @@
 import { ConfigError } from '@aira/core';
-import type { ResolveInput, ResolvedConfig } from '@aira/coordinator';
-import { resolveWithDefaultAgent } from './agents.js';
+import {
+  presetLayer,
+  type ConfigLayer,
+  type GivenSettings,
+  type ResolveInput,
+  type ResolvedConfig,
+} from '@aira/coordinator';
+import { defaultAgentLayers, resolveWithDefaultAgent } from './agents.js';
 
 export interface Preset {
   description: string;
@@ -32,9 +38,9 @@ export const PRESETS: Record<string, Preset> = {
 export const SUITE_PRESETS: Record<string, string> = { mini: 'quickstart' };
 
 /**
- * Resolves `aira run`'s config with a preset under every other layer: a preset's setting applies
- * only where flags, AIRA_* variables and the config file left the default, and the provenance says
- * which preset set it (`--print-config`).
+ * Resolves `aira run`'s config with a preset as a layer under every other one: a preset's setting
+ * applies only where flags, AIRA_* variables and the config file set nothing, and the provenance
+ * says which preset set it (`--print-config`). Under the preset lies the default agent.
  */
 export function resolveWithPreset(
   input: ResolveInput,
@@ -42,17 +48,16 @@ export function resolveWithPreset(
 ): ResolvedConfig & { preset: string | null } {
   if (preset !== undefined && !PRESETS[preset])
     throw new ConfigError(`--preset ${preset}: unknown preset (${Object.keys(PRESETS).join(', ')})`);
-  const base = resolveWithDefaultAgent(input);
-  const name = preset ?? (base.config.suite ? SUITE_PRESETS[base.config.suite] : undefined);
-  if (!name || name === 'none') return { ...base, preset: null };
-  const origin = preset ? `preset ${name}` : `preset ${name} (default for --suite ${base.config.suite})`;
-  const unset = Object.entries(PRESETS[name]!.settings).filter(
-    ([path]) => (base.provenance.get(path) ?? 'default') === 'default',
-  );
-  const resolved = resolveWithDefaultAgent({
-    ...input,
-    sets: [...unset.map(([p, v]) => `${p}=${v}`), ...(input.sets ?? [])],
-  });
-  for (const [path] of unset) resolved.provenance.set(path, origin);
-  return { ...resolved, preset: name };
+  let chosen: string | null = null;
+  const presets = (given: GivenSettings): ConfigLayer[] => {
+    const layers = defaultAgentLayers(given);
+    const suite = given.get('suite');
+    const name = preset ?? (typeof suite === 'string' ? SUITE_PRESETS[suite] : undefined);
+    if (!name || name === 'none') return layers;
+    chosen = name;
+    const origin = preset ? `preset ${name}` : `preset ${name} (default for --suite ${String(suite)})`;
+    return [...layers, presetLayer(origin, PRESETS[name]!.settings)];
+  };
+  const resolved = resolveWithDefaultAgent({ ...input, presets });
+  return { ...resolved, preset: chosen };
 }

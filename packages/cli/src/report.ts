@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRegistry, pluginsFromEnv, type Registry } from '@aira/competitions';
+import type { Registry } from '@aira/competitions';
 import type { Baseline, ReportOptions } from '@aira/report';
 import { describeAgent } from './agents.js';
+import { loadCompetitions } from './plugins.js';
 
 /**
  * What the cli tells the report beyond the journals: agents' plain names, and each competition's
@@ -11,7 +12,7 @@ import { describeAgent } from './agents.js';
 export async function reportOptions(): Promise<ReportOptions> {
   let registry: Registry | null = null;
   try {
-    registry = await loadRegistry({ plugins: pluginsFromEnv() });
+    registry = await loadCompetitions();
   } catch {
     /* no plugins to read baselines from: the report says "–" */
   }

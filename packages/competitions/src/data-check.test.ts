@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkData, prepareCommand } from './data-check.js';
-import { MLEBENCH_DEFAULT_DATA, REPO_ROOT } from './paths.js';
+import { MLEBENCH_DEFAULT_DATA } from './paths.js';
 import { loadRegistry } from './registry.js';
-import { fileTempDir as tempDir, md5, writeChecksumRegistry } from '@aira/testing';
+import { fileTempDir as tempDir, md5, repoRoot, writeChecksumRegistry } from '@aira/testing';
+
+const REPO_ROOT = repoRoot();
 
 /**
  * A synthetic MLE-bench registry (checksums.yaml per competition) and data folder, built here:

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultRegistryDir } from './mlebench-registry.js';
-import { REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
-import { ACCURACY_PY, fileTempDir as tempDir, manifestFor } from '@aira/testing';
+import { ACCURACY_PY, fileTempDir as tempDir, manifestFor, repoRoot } from '@aira/testing';
+
+const REPO_ROOT = repoRoot();
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 const registryDir = defaultRegistryDir();

@@ -30,7 +30,7 @@ export {
   type FileProblem,
 } from './data-check.js';
 export { defaultRegistryDir, leaderboardPath, readChecksums, type Checksums } from './mlebench-registry.js';
-export { MLEBENCH_DEFAULT_DATA, PLUGINS_DIR, REPO_ROOT, SUITES_DIR, resolveDataDir } from './paths.js';
+export { MLEBENCH_DEFAULT_DATA, resolveDataDir } from './paths.js';
 export { globToRegExp, leaksFor } from './leaks.js';
 export type { LeaderboardThresholds, ScoreRank } from './rank.js';
 export { parseCsv, readCsv, type CsvTable } from './csv.js';

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@aira/core';
-import { mlebenchRegistryDir } from '@aira/grading';
+import { fallbackRegistryDir, mlebenchRegistryDir } from '@aira/grading';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { REPO_ROOT } from './paths.js';
 
 /**
  * Files of MLE-bench's competition registry (reference/mlebench.md §1.1), as laid out in the
@@ -13,11 +12,11 @@ import { REPO_ROOT } from './paths.js';
  */
 
 /**
- * AIRA_MLEBENCH_DIR, else ../shared/mlebench beside the repository: @aira/grading's rule. When
- * neither exists the fallback path is still returned, so messages name where files were looked for.
+ * The MLE-bench registry folder by @aira/grading's one rule (AIRA_MLEBENCH_DIR, else its default).
+ * When neither exists the fallback path is still returned, so messages name where files were looked for.
  */
 export function defaultRegistryDir(env: NodeJS.ProcessEnv = process.env): string {
-  return mlebenchRegistryDir(env) ?? resolve(join(REPO_ROOT, '..', 'shared', 'mlebench'));
+  return mlebenchRegistryDir(env) ?? fallbackRegistryDir();
 }
 
 const Entry = z.looseObject({

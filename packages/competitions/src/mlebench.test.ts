@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leaksFor } from './leaks.js';
 import { defaultRegistryDir, readChecksums } from './mlebench-registry.js';
-import { REPO_ROOT } from './paths.js';
 import { loadRegistry, type Registry } from './registry.js';
+import { repoPlugins, repoRoot } from '@aira/testing';
+
+const REPO_ROOT = repoRoot();
 
 const registryDir = defaultRegistryDir();
 const paperFile = join(REPO_ROOT, '..', 'shared', 'reference', 'aira2.md');
@@ -38,7 +40,11 @@ function mlebench30FromPaper(): string[] {
 let reg: Registry;
 beforeAll(async () => {
   // Only this plugin: other plugins in plugins/ are tested by their own authors.
-  reg = await loadRegistry({ pluginsDir: false, plugins: [join(REPO_ROOT, 'plugins', 'mlebench')] });
+  reg = await loadRegistry({
+    pluginsDir: false,
+    suitesDir: repoPlugins().suitesDir,
+    plugins: [join(REPO_ROOT, 'plugins', 'mlebench')],
+  });
 });
 
 // The registry folder and the references are read-only shared data beside the repository;

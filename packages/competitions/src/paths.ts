@@ -1,15 +1,5 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository this package sits in (src/ and dist/ are both one level below the package). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Where `plugins/*` are discovered unless a caller says otherwise. */
-export const PLUGINS_DIR = join(REPO_ROOT, 'plugins');
-
-/** Suite files that are not part of any plugin. */
-export const SUITES_DIR = join(REPO_ROOT, 'benchmarks', 'suites');
 
 /** MLE-bench's own default (reference/mlebench.md §1.2: appdirs user cache dir + mle-bench/data). */
 export const MLEBENCH_DEFAULT_DATA = join(homedir(), '.cache', 'mle-bench', 'data');

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { z } from 'zod';
-import { lineOfPath } from '@aira/core';
+import { fieldIssues, lineOfPath } from '@aira/core';
 
 /** Something wrong with one plugin, said so a person can go and fix it. */
 export interface PluginProblem {
@@ -26,24 +26,18 @@ export function problemsFromZod(
   where: { plugin: string; file: string; text?: string; competition?: string },
 ): PluginProblem[] {
   const out: PluginProblem[] = [];
-  for (const issue of error.issues) {
-    const paths: Array<{ path: PropertyKey[]; message: string }> =
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((k) => ({
-            path: [...issue.path, k],
-            message: 'unknown field (misspelt, or not part of the manifest)',
-          }))
-        : [{ path: [...issue.path], message: issue.message }];
-    for (const p of paths) {
-      out.push({
-        plugin: where.plugin,
-        competition: where.competition,
-        file: where.file,
-        line: where.text === undefined ? undefined : lineOfPath(where.text, p.path),
-        field: p.path.length ? fieldPath(p.path) : undefined,
-        message: p.message,
-      });
-    }
+  const issues = fieldIssues(error.issues, {
+    unknownKey: 'unknown field (misspelt, or not part of the manifest)',
+  });
+  for (const p of issues) {
+    out.push({
+      plugin: where.plugin,
+      competition: where.competition,
+      file: where.file,
+      line: where.text === undefined ? undefined : lineOfPath(where.text, p.path),
+      field: p.path.length ? fieldPath(p.path) : undefined,
+      message: p.message,
+    });
   }
   return out;
 }

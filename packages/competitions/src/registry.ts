@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { createCompetition, type CreateOptions } from './create.js';
 import { loadPlugin, resolvePluginSpec, type LoadedCompetition, type PluginInfo } from './load.js';
 import type { Manifest } from './manifest.js';
-import { PLUGINS_DIR, REPO_ROOT, SUITES_DIR } from './paths.js';
 import type { Competition } from './plugin-api.js';
 import { formatProblem, type PluginProblem } from './problems.js';
 import { expandSuite, readSuiteFile, type SuiteDef } from './suites.js';
@@ -117,10 +116,12 @@ export const PluginSpecs = z
 export interface LoadRegistryOptions {
   /** Extra plugins: folders, manifest files or npm package names (config `plugins:` and `--plugin`). */
   plugins?: string[];
-  /** Where `<dir>/*` plugins are discovered; false to skip. Default: the repository's plugins/. */
+  /** Where `<dir>/*` plugins are discovered (the CLI passes its installed plugins/); unset or false: none. */
   pluginsDir?: string | false;
-  /** Folder of stand-alone suite files; false to skip. Default: the repository's benchmarks/suites/. */
+  /** Folder of stand-alone suite files (the CLI passes its benchmarks/suites/); unset or false: none. */
   suitesDir?: string | false;
+  /** Folders whose node_modules are searched for plugins given as npm package names (after cwd). */
+  roots?: string[];
   /** Base for relative plugin paths. */
   cwd?: string;
 }
@@ -138,7 +139,7 @@ export async function loadRegistry(opts: LoadRegistryOptions = {}): Promise<Regi
   const cwd = opts.cwd ?? process.cwd();
   const problems: PluginProblem[] = [];
   const infos: PluginInfo[] = [];
-  const pluginsDir = opts.pluginsDir === undefined ? PLUGINS_DIR : opts.pluginsDir;
+  const pluginsDir = opts.pluginsDir;
   if (pluginsDir && existsSync(pluginsDir)) {
     for (const e of readdirSync(pluginsDir, { withFileTypes: true })) {
       if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
@@ -147,7 +148,7 @@ export async function loadRegistry(opts: LoadRegistryOptions = {}): Promise<Regi
     infos.sort((a, b) => a.name.localeCompare(b.name));
   }
   for (const spec of opts.plugins ?? []) {
-    const r = resolvePluginSpec(spec, cwd, [REPO_ROOT]);
+    const r = resolvePluginSpec(spec, cwd, opts.roots ?? []);
     if ('message' in r) problems.push(r);
     else infos.push(r);
   }
@@ -184,7 +185,7 @@ export async function loadRegistry(opts: LoadRegistryOptions = {}): Promise<Regi
     }
     suiteFiles.push(...l.suiteFiles.map((file) => ({ file, plugin: l.plugin.name })));
   }
-  const suitesDir = opts.suitesDir === undefined ? SUITES_DIR : opts.suitesDir;
+  const suitesDir = opts.suitesDir;
   if (suitesDir && existsSync(suitesDir)) {
     for (const f of readdirSync(suitesDir)
       .filter((f) => /\.ya?ml$/.test(f))

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './paths.js';
 import { loadRegistry } from './registry.js';
 import { scaffoldFiles, writeScaffold } from './scaffold.js';
-import { fileTempDir as tempDir } from '@aira/testing';
+import { fileTempDir as tempDir, repoRoot } from '@aira/testing';
+
+const REPO_ROOT = repoRoot();
 
 /** What an author writes into the scaffold's index.ts: RMSE over ids, refusing missing ones. */
 const FILLED_GRADE = `export async function grade({ submission, answers }: GradeInput): Promise<number> {

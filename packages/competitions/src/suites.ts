@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { ConfigError } from '@aira/core';
-import { parseDocument } from 'yaml';
+import { ConfigError, parseYaml, YamlSyntaxError } from '@aira/core';
 import { z } from 'zod';
 import { formatProblem, problemsFromZod, type PluginProblem } from './problems.js';
 
@@ -44,21 +43,16 @@ export function readSuiteFile(
   } catch (err) {
     return { problems: [{ plugin: owner, file, message: `cannot read: ${(err as Error).message}` }] };
   }
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
+  let values: unknown;
+  try {
+    values = parseYaml(text, file).values;
+  } catch (err) {
+    if (!(err instanceof YamlSyntaxError)) throw err;
     return {
-      problems: [
-        {
-          plugin: owner,
-          file,
-          line: e.linePos?.[0]?.line,
-          message: `not valid YAML: ${e.message.split('\n')[0]}`,
-        },
-      ],
+      problems: [{ plugin: owner, file, line: err.line, message: `not valid YAML: ${err.reason}` }],
     };
   }
-  const result = SuiteSchema.safeParse(doc.toJS());
+  const result = SuiteSchema.safeParse(values);
   if (!result.success) return { problems: problemsFromZod(result.error, { plugin: owner, file, text }) };
   const s = result.data;
   return {

@@ -3,17 +3,21 @@
 
 export {
   RunConfig,
+  DEFAULT_OUT,
+  studiesDir,
+  runConfigDefaults,
   POLICIES,
   resolveSearch,
   type PolicyName,
   type ResolvedSearch,
   type RunConfigInput,
   type BudgetConfig,
-  type LlmEndpoint,
 } from './config/schema.js';
 export {
   resolveRunConfig,
+  presetLayer,
   formatResolvedConfig,
+  type GivenSettings,
   type ResolveInput,
   type ResolvedConfig,
 } from './config/resolve.js';
@@ -21,15 +25,29 @@ export {
   DURATION_PATHS,
   FIELDS,
   FIELD_BY_PATH,
+  durationPaths,
   flagAttribute,
   flagName,
   type FieldSpec,
 } from './config/fields.js';
-export { readYaml, parseYaml, type YamlSource } from '@aira/core';
+export type { ConfigLayer } from './config/layers.js';
+export { checkSections, coordinatorPart, parseRunConfig } from './config/sections.js';
 
 export { runStudy, resumeStudy, checkStudyInputs, type StudyOptions, type StudyResult } from './run/study.js';
 export type { RunResult, EndReason } from './run/run-loop.js';
-export { defaultRegistry, type Registry } from './run/registry.js';
+export {
+  defaultRegistry,
+  registerAgent,
+  registerEvaluator,
+  evaluatorFor,
+  fieldsOf,
+  prepareCompetition,
+  SELF_REPORTED,
+  type AgentEntry,
+  type EvaluatorEntry,
+  type Registry,
+  type RegistryEntry,
+} from './run/registry.js';
 export { locateStudy } from './run/study-files.js';
 export {
   listStudies,
@@ -58,6 +76,7 @@ export {
   type LocalSessionFile,
   type Submission,
   type RunningExec,
+  type RunCompetition,
   type TaskInfo,
 } from './agent/types.js';
 export { scriptAgent, shellQuote } from './agent/script-agent.js';

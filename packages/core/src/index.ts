@@ -9,3 +9,4 @@ export * from './process.js';
 export * from './dirs.js';
 export * from './direction.js';
 export * from './yaml.js';
+export * from './zod-issues.js';

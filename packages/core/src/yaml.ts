@@ -28,8 +28,7 @@ export function parseYaml(text: string, file: string, label?: string): YamlSourc
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const where = `${label ? `${label} ` : ''}${file}:${lineCounter.linePos(err.pos[0]).line}`;
-    throw new ConfigError(`${where}: ${err.message.split('\n')[0]}`);
+    throw new YamlSyntaxError(file, lineCounter.linePos(err.pos[0]).line, err.message.split('\n')[0]!, label);
   }
   const root = doc.contents as Node | null;
   return {
@@ -37,6 +36,18 @@ export function parseYaml(text: string, file: string, label?: string): YamlSourc
     values: doc.toJS() ?? {},
     lineOf: (path) => locate(root, path, lineCounter),
   };
+}
+
+/** A file that is not valid YAML: one line, `[label ]file:line: message`, with the parts kept for reports. */
+export class YamlSyntaxError extends ConfigError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+    label?: string,
+  ) {
+    super(`${label ? `${label} ` : ''}${file}:${line}: ${reason}`);
+  }
 }
 
 /**

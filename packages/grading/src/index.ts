@@ -25,6 +25,7 @@ export {
 } from './leaderboard.js';
 export {
   mlebenchRegistryDir,
+  fallbackRegistryDir,
   requireRegistryDir,
   registryEntries,
   competitionEntry,

@@ -14,8 +14,13 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export function mlebenchRegistryDir(env: NodeJS.ProcessEnv = process.env): string | null {
   const fromEnv = env['AIRA_MLEBENCH_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') return isAbsolute(fromEnv) ? fromEnv : resolve(fromEnv);
-  const fallback = resolve(REPO_ROOT, '..', 'shared', 'mlebench');
+  const fallback = fallbackRegistryDir();
   return existsSync(fallback) ? fallback : null;
+}
+
+/** Where the registry folder is looked for without AIRA_MLEBENCH_DIR (named in messages even when absent). */
+export function fallbackRegistryDir(): string {
+  return resolve(REPO_ROOT, '..', 'shared', 'mlebench');
 }
 
 /** What the registry says about one competition (from competitions.json, or a checkout's folder). */

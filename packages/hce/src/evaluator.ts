@@ -7,6 +7,7 @@ import {
   type Evaluator,
   type EvaluatorFactory,
   type LocalSessionFile,
+  type RunCompetition,
   type RunConfig,
   type TaskInfo,
 } from '@aira/coordinator';
@@ -17,8 +18,11 @@ import { isProtecting, UNPROTECTED_WARNING } from './protection.js';
 import { listFiles } from './split/files.js';
 
 export interface HceEvaluatorOptions extends PrepareOptions {
-  /** The competition of an id, bound to its data folder (the cli: the competitions registry). */
-  resolve: (id: string) => Competition | Promise<Competition>;
+  /**
+   * The competition of an id, bound to its data folder, for runs whose set-up carries none (the
+   * study's registry makes no competitions); a run's own `definition` is used when it has one.
+   */
+  resolve?: (id: string) => Competition | Promise<Competition>;
   /**
    * How sessions get the public folder: `path` (default) binds it read-only as the session's data
    * folder, for workers that see this machine's files (local workers, a shared file system);
@@ -58,6 +62,17 @@ export function uploadFiles(publicDir: string): LocalSessionFile[] {
 
 export const directionOf = (c: Competition): Direction => directionFromManifest(c.manifest.direction);
 
+/** The run's competition: the one its set-up prepared, else the option's resolver. */
+async function competitionOf(
+  run: { competition: string | null; definition?: RunCompetition | null },
+  options: HceEvaluatorOptions,
+): Promise<Competition> {
+  if (run.definition) return run.definition as Competition;
+  if (!options.resolve || !run.competition)
+    throw new ConfigError(`hce: no competition "${run.competition}" was given to this run's set-up`);
+  return options.resolve(run.competition);
+}
+
 function taskFor(
   c: Competition,
   publicDir: string,
@@ -65,7 +80,7 @@ function taskFor(
   transfer: 'path' | 'upload',
 ): TaskInfo {
   // Hidden answers stay on this machine either way: HCE's hidden splits, or --hce off's test answers.
-  const base = { competition: c.id, direction: directionOf(c), description, hidden: true };
+  const base = { competition: c.id, definition: c, direction: directionOf(c), description, hidden: true };
   return transfer === 'upload'
     ? { ...base, files: uploadFiles(publicDir) }
     : { ...base, dataPath: publicDir };
@@ -127,7 +142,7 @@ export function hceEvaluator(options: HceEvaluatorOptions): EvaluatorFactory {
           throw new ConfigError(
             'hce: a run without a competition has no hidden data to evaluate on (use --hce off)',
           );
-        const c = await options.resolve(run.competition);
+        const c = await competitionOf(run, options);
         split = await prepareHce(c, options);
         stampSplit(run.runDir, split);
         leaderboard = leaderboardLoader(c);
@@ -192,7 +207,7 @@ export function hceOffEvaluator(options: HceEvaluatorOptions): EvaluatorFactory 
       name: 'self-reported',
       async prepare(run) {
         if (!run.competition) return base.prepare(run);
-        const c = await options.resolve(run.competition);
+        const c = await competitionOf(run, options);
         const open = await prepareOpen(c, options);
         competition = c;
         leaderboard = leaderboardLoader(c);

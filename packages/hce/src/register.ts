@@ -1,4 +1,4 @@
-import type { Registry } from '@aira/coordinator';
+import { registerEvaluator, SELF_REPORTED, type Registry } from '@aira/coordinator';
 import { hceEvaluator, hceOffEvaluator, type HceEvaluatorOptions } from './evaluator.js';
 
 /**
@@ -7,7 +7,15 @@ import { hceEvaluator, hceOffEvaluator, type HceEvaluatorOptions } from './evalu
  * predictions for the report when the run has a competition.
  */
 export function registerHce(registry: Registry, options: HceEvaluatorOptions): Registry {
-  registry.evaluators.set('hce', hceEvaluator(options));
-  registry.evaluators.set('self-reported', hceOffEvaluator(options));
-  return registry;
+  registerEvaluator(registry, {
+    id: 'hce',
+    description: 'Hidden Consistent Evaluation: one fixed split, graded where agents cannot see',
+    claims: (config, competition) => config.hce === 'on' || (config.hce === 'auto' && competition !== null),
+    create: hceEvaluator(options),
+  });
+  return registerEvaluator(registry, {
+    id: SELF_REPORTED,
+    description: 'the score the solution prints; test predictions still graded for the report',
+    create: hceOffEvaluator(options),
+  });
 }

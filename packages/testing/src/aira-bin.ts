@@ -1,9 +1,19 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's root folder (with a trailing slash), for tests that read its plugins, benchmarks or build. */
 export function repoRoot(): string {
   return fileURLToPath(new URL('../../../', import.meta.url));
+}
+
+/**
+ * Where the repository's own plugins and suites lie, as the CLI passes them to the competitions
+ * registry (`loadRegistry(repoPlugins())`), for tests that load the installed competitions.
+ */
+export function repoPlugins(): { pluginsDir: string; suitesDir: string; roots: string[] } {
+  const root = repoRoot();
+  return { pluginsDir: join(root, 'plugins'), suitesDir: join(root, 'benchmarks', 'suites'), roots: [root] };
 }
 
 /**

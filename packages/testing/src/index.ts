@@ -2,7 +2,7 @@
  * @aira/testing: test support shared by every package's tests (a devDependency only; no runtime
  * package imports it). See README.md.
  */
-export { airaBin, assertBuilt, repoRoot } from './aira-bin.js';
+export { airaBin, assertBuilt, repoPlugins, repoRoot } from './aira-bin.js';
 export { tempDir, fileTempDir } from './temp.js';
 export { manifestFor, ACCURACY_PY } from './competition.js';
 export { writeChecksumRegistry, md5, type PreparedFiles } from './mlebench-data.js';

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ConfigError, UserError, errorMessage, silentLogger, type Logger } from '@aira/core';
 import {
   RunConfig,
+  evaluatorFor,
+  prepareCompetition,
   resumeStudy,
   runStudy,
   type JournalEvent,
@@ -317,21 +319,18 @@ async function warmUp(dir: string, cells: Cell[], registry: Registry): Promise<v
   const scratch = join(dir, '.warm-up');
   try {
     for (const cell of cells) {
-      const name =
-        cell.config.hce === 'off'
-          ? 'self-reported'
-          : cell.config.hce === 'on' || registry.evaluators.has('hce')
-            ? 'hce'
-            : 'self-reported';
+      const entry = evaluatorFor(cell.config, cell.competition, registry);
+      const name = entry.id;
       const key = `${name}\u0000${cell.competition}`;
-      const factory = registry.evaluators.get(name);
-      if (seen.has(key) || !factory) continue;
+      const factory = entry.create;
+      if (seen.has(key)) continue;
       seen.add(key);
       const runDir = join(scratch, `${name}-${cell.competition}`);
       mkdirSync(runDir, { recursive: true });
       await factory(cell.config).prepare({
         runId: 'warm-up',
         competition: cell.competition,
+        definition: await prepareCompetition(cell.competition, registry),
         config: cell.config,
         runDir,
       });

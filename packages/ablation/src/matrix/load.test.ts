@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadRegistry } from '@aira/competitions';
-import { repoRoot } from '@aira/testing';
+import { repoRoot, repoPlugins } from '@aira/testing';
 import { parseMatrix, loadMatrix } from './load.js';
 import { expandMatrix } from './expand.js';
 import { parseCheckpoint } from './checkpoints.js';
@@ -155,7 +155,7 @@ describe('a valid matrix', () => {
 
 describe('benchmarks/ablations', () => {
   it("paper-table1.yaml is the paper's matrix: 5 variants × MLE-bench-30 × 3 seeds, 72 h, 8 workers", async () => {
-    const registry = await loadRegistry();
+    const registry = await loadRegistry(repoPlugins());
     const resolveSuite = (name: string) => registry.resolveSuite(name).ids;
     const m = loadMatrix(`${BENCH}paper-table1.yaml`, { resolveSuite });
     expect(m.paper).toBe('table1');
@@ -186,7 +186,7 @@ describe('benchmarks/ablations', () => {
     expect(byVariant('no-evolution').config.search.policy).toBe('best-of-k');
   });
   it('mini-table1.yaml: four LLM-free variants on the mini suite', async () => {
-    const registry = await loadRegistry();
+    const registry = await loadRegistry(repoPlugins());
     const m = loadMatrix(`${BENCH}mini-table1.yaml`, {
       resolveSuite: (name) => registry.resolveSuite(name).ids,
     });

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { ConfigError } from '@aira/core';
-import { RunConfig, parseYaml, readYaml, type YamlSource } from '@aira/coordinator';
+import {
+  ConfigError,
+  fieldIssues,
+  formatFieldIssues,
+  parseYaml,
+  readYaml,
+  type YamlSource,
+} from '@aira/core';
+import { checkSections, coordinatorPart, RunConfig, type Registry } from '@aira/coordinator';
 import { parseCheckpoint, type Checkpoint } from './checkpoints.js';
 import { MatrixFile, PAPER_ROWS, VARIANT_META, type PaperRow } from './schema.js';
 
@@ -41,6 +48,8 @@ export interface Matrix {
 export interface LoadOptions {
   /** Competition ids of a suite (the competitions package's resolver, as the cli wires it). */
   resolveSuite?: (name: string) => string[];
+  /** The agents and evaluators the cells may use: each variant's sections are checked with their schemas. */
+  registry?: Registry;
 }
 
 /** Settings that belong to the matrix, not to a variant. */
@@ -152,24 +161,26 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
     merged.competitions = [competitions[0]];
     merged.seeds = [m.seeds[0]];
     merged.checkpoints = checkpoints.map((c) => c.ms);
-    const result = RunConfig.safeParse(merged);
-    if (!result.success) {
-      const locate = (path: ReadonlyArray<string | number>): string => {
-        if (has(overrides, path))
-          return `${where(['variants', name, ...path])}: variants.${name}.${path.join('.')}`;
-        if (has(base, path))
-          return `${where(['base', ...path])}: base.${path.join('.')} (in variant ${name})`;
-        if (path.join('.') === 'budget.wallClock') return `${where(['budget'])}: budget`;
-        return `${where(['variants', name])}: variants.${name}.${path.join('.')}`;
-      };
-      throw new ConfigError(formatIssues(result.error.issues, locate, [], true));
-    }
+    const locate = (path: ReadonlyArray<string | number>): string => {
+      if (has(overrides, path))
+        return `${where(['variants', name, ...path])}: variants.${name}.${path.join('.')}`;
+      if (has(base, path)) return `${where(['base', ...path])}: base.${path.join('.')} (in variant ${name})`;
+      if (path.join('.') === 'budget.wallClock') return `${where(['budget'])}: budget`;
+      return `${where(['variants', name])}: variants.${name}.${path.join('.')}`;
+    };
+    const registry = options.registry;
+    const result = RunConfig.safeParse(registry ? coordinatorPart(merged, registry) : merged);
+    if (!result.success) throw new ConfigError(formatIssues(result.error.issues, locate, [], true));
+    const sections = registry
+      ? checkSections(result.data, merged, registry)
+      : { success: true as const, config: result.data };
+    if (!sections.success) throw new ConfigError(formatIssues(sections.issues, locate, [], true));
     variants.push({
       name,
       ...(description ? { description } : {}),
       ...(paper ? { paper: paper as PaperRow } : {}),
       overrides,
-      config: result.data,
+      config: sections.config,
     });
   }
 
@@ -195,28 +206,17 @@ function matrixFrom(src: YamlSource, options: LoadOptions): Matrix {
   } as Matrix;
 }
 
-/** One line per issue: `file:line: field.path: message`. */
+/** One line per issue: `file:line: field.path: message` (`located`: `locate` names the field itself). */
 function formatIssues(
-  issues: z.core.$ZodIssue[],
+  issues: readonly z.core.$ZodIssue[],
   locate: (path: Array<string | number>) => string,
   prefix: string[],
   located = false,
 ): string {
-  const lines: string[] = [];
-  for (const issue of issues) {
-    const paths =
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((k) => [...prefix, ...issue.path, k])
-        : [[...prefix, ...issue.path]];
-    for (const path of paths as Array<Array<string | number>>) {
-      const message = issue.code === 'unrecognized_keys' ? 'unknown setting' : issue.message;
-      lines.push(
-        located
-          ? `${locate(path)}: ${message}`
-          : `${locate(path)}: ${path.join('.') || '(top level)'}: ${message}`,
-      );
-    }
-  }
+  const found = fieldIssues(issues, { prefix });
+  const lines = located
+    ? found.map((i) => `${locate(i.path)}: ${i.message}`)
+    : formatFieldIssues(found, locate);
   return `invalid matrix: ${lines.join('; ')}`;
 }
 

@@ -2,6 +2,7 @@ import { ConfigError } from '@aira/core';
 import type { RunConfig } from '@aira/coordinator';
 import { LlmClient } from './client.js';
 import { llmSettings } from './settings.js';
+import { llmConfigOf } from './config.js';
 
 /** What `llm.roles` may name: the LLM agents, and the operators of their jobs. */
 const ROLES = ['react', 'operators', 'draft', 'mutate', 'improve', 'crossover', 'debug'];
@@ -21,7 +22,7 @@ export class Endpoints {
     /** A client of one's own for the main endpoint (tests). */
     private readonly main?: LlmClient,
   ) {
-    for (const role of Object.keys(config.llm.roles)) {
+    for (const role of Object.keys(llmConfigOf(config).roles)) {
       if (!ROLES.includes(role))
         throw new ConfigError(`llm.roles.${role}: not a role; the roles are ${ROLES.join(', ')}`);
     }
@@ -30,10 +31,10 @@ export class Endpoints {
 
   /** The clients a job of `operator` calls: its role's endpoint first, then the fallbacks. */
   forJob(operator: string): LlmClient[] {
-    const roles = this.config.llm.roles;
+    const roles = llmConfigOf(this.config).roles;
     const role = { ...roles[this.agent], ...(operator ? roles[operator] : undefined) };
     const first = Object.keys(role).length === 0 && this.main ? this.main : this.client(role);
-    return [first, ...this.config.llm.fallbacks.map((f) => this.client({ ...role, ...f }))];
+    return [first, ...llmConfigOf(this.config).fallbacks.map((f) => this.client({ ...role, ...f }))];
   }
 
   private client(endpoint: Record<string, unknown>): LlmClient {

@@ -16,3 +16,12 @@ export {
   type TemplateVars,
 } from './prompts.js';
 export type { ToolSpec, ToolCall, Turn, Usage, ToolProtocol, Completion } from './types.js';
+export {
+  LlmConfig,
+  LlmAgentConfig,
+  LlmAgentSections,
+  llmConfigOf,
+  llmAgentOf,
+  type LlmEndpoint,
+} from './config.js';
+export { LLM_FIELDS } from './fields.js';

@@ -1,5 +1,6 @@
 import { ConfigError } from '@aira/core';
-import type { LlmEndpoint, RunConfig } from '@aira/coordinator';
+import type { RunConfig } from '@aira/coordinator';
+import { llmConfigOf, type LlmEndpoint } from './config.js';
 
 /** Everything the client needs, resolved from the run config and the environment. */
 export interface LlmSettings {
@@ -40,7 +41,8 @@ export function llmSettings(
   endpoint: LlmEndpoint = {},
 ): LlmSettings {
   const defined = Object.fromEntries(Object.entries(endpoint).filter(([, v]) => v !== undefined));
-  const llm = { ...config.llm, ...defined };
+  const base = llmConfigOf(config);
+  const llm = { ...base, ...defined };
   if (!llm.model)
     throw new ConfigError(`llm.model: the ${agent} agent needs a model (--model NAME or AIRA_MODEL)`);
   const key = env[llm.apiKeyEnv];
@@ -65,7 +67,7 @@ export function llmSettings(
     maxRetries: llm.maxRetries,
     retryBaseMs: llm.retryBase,
     concurrency: llm.concurrency,
-    prices: pricesOf(endpoint.prices ?? config.llm.priceTable[llm.model] ?? config.llm.prices),
+    prices: pricesOf(endpoint.prices ?? base.priceTable[llm.model] ?? base.prices),
   };
 }
 

@@ -17,6 +17,7 @@ import { probeEnvironment, quote, type Environment } from '../react/environment.
 import { clip } from '../react/observation.js';
 import type { LlmAgentOptions } from '../react/agent.js';
 import { extractCode } from './extract.js';
+import { llmAgentOf } from '../llm/config.js';
 
 export const OPERATORS_AGENT = 'operators';
 
@@ -43,27 +44,27 @@ const score = (p: ParentView) => (p.searchScore === null ? 'none' : String(p.sea
  */
 export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {}): Agent {
   const endpoints = new Endpoints(config, options.env, OPERATORS_AGENT, options.client);
-  const dir = promptDir('operators', config.agent.prompts);
+  const dir = promptDir('operators', llmAgentOf(config).prompts);
   for (const t of TEMPLATES) loadTemplate(dir, t);
   return {
     name: OPERATORS_AGENT,
     async runJob(job: Job, session: Session, ctx: AgentContext): Promise<Submission> {
       const started = Date.now();
-      const timeMs = Math.min(config.agent.jobTime ?? Infinity, ctx.remainingMs());
+      const timeMs = Math.min(llmAgentOf(config).jobTime ?? Infinity, ctx.remainingMs());
       const env = await probeEnvironment(session, job);
       const llm = new JobLlm(
         endpoints.forJob(job.spec.operator),
         job,
         ctx,
         env.runDir,
-        config.agent.maxTokens,
+        llmAgentOf(config).maxTokens,
       );
       const client = llm.client;
       const template = operatorTemplate(job);
       const prompt = renderPrompt(
         dir,
         `${template}.md`,
-        promptVars(dir, job, session, env, template, timeMs, config.agent.outputChars),
+        promptVars(dir, job, session, env, template, timeMs, llmAgentOf(config).outputChars),
       );
       const system = renderPrompt(dir, 'system.md', {});
       const record = (step: Record<string, unknown>) => ctx.record(llm.redactor.value(step));
@@ -72,7 +73,7 @@ export function operatorsAgent(config: RunConfig, options: LlmAgentOptions = {})
         operator: job.spec.operator,
         template,
         model: client.settings.model,
-        prompts: config.agent.prompts,
+        prompts: llmAgentOf(config).prompts,
         llmLog: relative(env.runDir, llm.logPath),
         system,
         prompt: clip(prompt, RECORD_CHARS).text,

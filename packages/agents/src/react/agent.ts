@@ -23,6 +23,7 @@ import { nudgeText, openingTurns, parentCodePath, textProtocolInstructions, type
 import { checkArgs, reactTools, type Args } from './tools.js';
 import { Conversation, conversationPath } from './conversation.js';
 import { editFile, readFile, writeFile } from './file-tools.js';
+import { llmAgentOf } from '../llm/config.js';
 
 export const REACT_AGENT = 'react';
 
@@ -45,9 +46,9 @@ const RECORD_CHARS = 20_000;
  */
 export function reactAgent(config: RunConfig, options: LlmAgentOptions = {}): Agent {
   const endpoints = new Endpoints(config, options.env, REACT_AGENT, options.client);
-  const dir = promptDir('react', config.agent.prompts);
+  const dir = promptDir('react', llmAgentOf(config).prompts);
   for (const t of REACT_TEMPLATES) loadTemplate(dir, t); // a missing template fails the run at its start
-  const tools = reactTools(config.agent.fileTools);
+  const tools = reactTools(llmAgentOf(config).fileTools);
   return {
     name: REACT_AGENT,
     runJob: (job, session, ctx) =>
@@ -122,7 +123,7 @@ class ReactJob {
   }
 
   private setLimits(): void {
-    const a = this.config.agent;
+    const a = llmAgentOf(this.config);
     const runLeftMs = this.ctx.remainingMs();
     const timeMs = Math.min(a.jobTime ?? Infinity, runLeftMs);
     this.deadline = this.started + timeMs;
@@ -145,7 +146,7 @@ class ReactJob {
   }
 
   async run(): Promise<Submission> {
-    const a = this.config.agent;
+    const a = llmAgentOf(this.config);
     this.setLimits();
     this.env = await probeEnvironment(this.session, this.job);
     await this.putParents();
@@ -181,7 +182,7 @@ class ReactJob {
    * started yet run now, and a call that may or may not have run is reported as lost.
    */
   async resume(running: RunningExec | null): Promise<Submission> {
-    const a = this.config.agent;
+    const a = llmAgentOf(this.config);
     const path = conversationPath(this.ctx.runDir, this.job.spec.id, this.job.attempt);
     const saved = await Conversation.read(path);
     if (!saved) {
@@ -306,11 +307,11 @@ class ReactJob {
       const checked = checkArgs(spec, call.arguments);
       return this.submit('error' in checked ? {} : checked.args, r);
     }
-    return { content: execObservation(r, this.config.agent.outputChars, this.budgetNote()), exec: r };
+    return { content: execObservation(r, llmAgentOf(this.config).outputChars, this.budgetNote()), exec: r };
   }
 
   private async loop(from: number): Promise<Submission> {
-    const a = this.config.agent;
+    const a = llmAgentOf(this.config);
     const textInstructions = textProtocolInstructions(this.dir, this.tools);
     try {
       for (this.step = from; ; this.step++) {
@@ -479,7 +480,7 @@ class ReactJob {
         typeof args.timeout === 'number' && args.timeout > 0 ? Math.min(args.timeout * 1000, left) : left,
       ),
     );
-    const chars = this.config.agent.outputChars;
+    const chars = llmAgentOf(this.config).outputChars;
     switch (call.name) {
       case 'bash': {
         const command = String(args.command);
@@ -561,7 +562,7 @@ class ReactJob {
       run = await this.runSolution(path, this.timeLeft());
       files = await this.session.getFiles(['submission']);
     }
-    const obs = execObservation(run!, this.config.agent.outputChars, this.budgetNote());
+    const obs = execObservation(run!, llmAgentOf(this.config).outputChars, this.budgetNote());
     if (run!.exitCode !== 0 || run!.reason) {
       return {
         content: `submit: ${path} failed, so the job goes on; fix it and submit again.\n${obs}`,

@@ -1,4 +1,6 @@
-import type { Registry, RunConfig } from '@aira/coordinator';
+import { registerAgent, type Registry, type RunConfig } from '@aira/coordinator';
+import { LlmAgentSections, llmAgentOf } from '../llm/config.js';
+import { LLM_FIELDS } from '../llm/fields.js';
 import { OPERATORS_AGENT, operatorsAgent } from '../operators/agent.js';
 import { promptDir } from '../llm/prompts.js';
 import { Endpoints } from '../llm/endpoints.js';
@@ -11,9 +13,20 @@ export const LLM_AGENTS = [REACT_AGENT, OPERATORS_AGENT] as const;
  * spends nothing: an LLM agent runs only when a run names it (`--agent react|operators`).
  */
 export function registerLlmAgents(registry: Registry, options: LlmAgentOptions = {}): Registry {
-  registry.agents.set(REACT_AGENT, (config) => reactAgent(config, options));
-  registry.agents.set(OPERATORS_AGENT, (config) => operatorsAgent(config, options));
-  return registry;
+  registerAgent(registry, {
+    id: REACT_AGENT,
+    description: 'ReAct: one LLM conversation per job with bash, python and submit tools',
+    configSchema: LlmAgentSections,
+    fields: LLM_FIELDS,
+    create: (config) => reactAgent(config, options),
+  });
+  return registerAgent(registry, {
+    id: OPERATORS_AGENT,
+    description: "the paper's operators (draft, mutate, crossover, debug): one LLM call per job",
+    configSchema: LlmAgentSections,
+    fields: LLM_FIELDS,
+    create: (config) => operatorsAgent(config, options),
+  });
 }
 
 /**
@@ -25,5 +38,5 @@ export function checkLlmAgentConfig(config: RunConfig, env: NodeJS.ProcessEnv = 
   const name = config.agent.name;
   if (name !== REACT_AGENT && name !== OPERATORS_AGENT) return;
   new Endpoints(config, env, name); // the main endpoint, each role's and each fallback's settings and keys
-  promptDir(name === REACT_AGENT ? 'react' : 'operators', config.agent.prompts);
+  promptDir(name === REACT_AGENT ? 'react' : 'operators', llmAgentOf(config).prompts);
 }

@@ -7,7 +7,9 @@ import {
   cliWorkerLauncher,
   defaultRegistry,
   readJournal,
+  registerEvaluator,
   RunConfig,
+  SELF_REPORTED,
   runStudy,
   type CandidateRecord,
   type JournalEvent,
@@ -54,7 +56,11 @@ beforeAll(async () => {
   const ds = diabetes();
   pub = writePublic(ds, join(root, 'public'));
   const registry = registerTemplateAgent(defaultRegistry());
-  registry.evaluators.set('self-reported', hiddenSplitEvaluator(ds, pub, rmse));
+  registerEvaluator(registry, {
+    id: SELF_REPORTED,
+    description: 'the diabetes data graded on hidden splits',
+    create: hiddenSplitEvaluator(ds, pub, rmse),
+  });
   const config = RunConfig.parse({
     competitions: ['sk-diabetes'],
     seeds: SEEDS,

@@ -45,7 +45,7 @@ export function templateAgent(_config?: RunConfig): Agent {
     let p = layouts.get(key);
     if (!p) {
       p = (async () => {
-        const facts = job.task.competition ? await competitionFacts(job.task.competition, ctx.log) : null;
+        const facts = competitionFacts(job.task.definition);
         const probed = await session.exec('python', probeCode(session.dirs.data), {
           label: 'template:probe',
         });

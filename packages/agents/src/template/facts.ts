@@ -1,29 +1,16 @@
 import { basename } from 'node:path';
-import type { Logger } from '@aira/core';
+import type { Competition } from '@aira/competitions';
+import type { RunCompetition } from '@aira/coordinator';
 import type { CompetitionFacts } from './layout.js';
 
-type LoadedRegistry = Awaited<ReturnType<typeof import('@aira/competitions').loadRegistry>>;
-
-let registry: Promise<LoadedRegistry | null> | undefined;
-
 /**
- * What the competition's manifest says about its data (modality, task, id and label columns,
- * metric), or null when no loaded plugin defines the id; the layout is then inferred from the
- * files alone. The plugins are loaded once per process.
+ * What the run's competition's manifest says about its data (modality, task, id and label
+ * columns, metric), or null when the run carries no competition from a plugin (the study's
+ * registry makes none); the layout is then inferred from the files alone.
  */
-export async function competitionFacts(id: string, log?: Logger): Promise<CompetitionFacts | null> {
-  registry ??= import('@aira/competitions')
-    .then((m) => m.loadRegistry())
-    .catch((err: unknown) => {
-      log?.warn(
-        { err: String(err) },
-        'template agent: competition plugins did not load; layouts are inferred from the data',
-      );
-      return null;
-    });
-  const factory = (await registry)?.find(id);
-  if (!factory) return null;
-  const m = factory.manifest;
+export function competitionFacts(definition: RunCompetition | undefined): CompetitionFacts | null {
+  const m = (definition as Partial<Competition> | undefined)?.manifest;
+  if (!m) return null;
   return {
     id: m.id,
     modality: [...m.data.modality],

@@ -1,5 +1,6 @@
-import type { Registry } from '@aira/coordinator';
-import { templateAgent, TEMPLATE_AGENT } from './agent.js';
+import { z } from 'zod';
+import { registerAgent, type Registry } from '@aira/coordinator';
+import { templateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION } from './agent.js';
 
 export { templateAgent, TEMPLATE_AGENT, TEMPLATE_AGENT_DESCRIPTION, failureText } from './agent.js';
 export {
@@ -28,6 +29,11 @@ export { rngFor as seededRng } from '@aira/coordinator';
 
 /** Adds the `template` agent to a registry (the CLI calls this for `aira run`). */
 export function registerTemplateAgent(registry: Registry): Registry {
-  registry.agents.set(TEMPLATE_AGENT, templateAgent);
-  return registry;
+  return registerAgent(registry, {
+    id: TEMPLATE_AGENT,
+    description: TEMPLATE_AGENT_DESCRIPTION,
+    // It takes no settings of its own; what other agents' flags set in its section is left unused.
+    configSchema: z.object({ agent: z.object({ name: z.string() }) }),
+    create: templateAgent,
+  });
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadRegistry } from '@aira/competitions';
 import { templateUnsupported } from './support.js';
+import { repoPlugins } from '@aira/testing';
 
 describe('which competitions the template agent can serve, from their manifests', () => {
   it('flags the twelve MLE-bench-30 competitions whose runs ended with only invalid candidates, and none of the five it serves', async () => {
-    const reg = await loadRegistry();
+    const reg = await loadRegistry(repoPlugins());
     const why = (id: string) => templateUnsupported(reg.find(id)!.manifest);
     const unserved = {
       'aptos2019-blindness-detection': /images given as files \(train_images, test_images\)/,

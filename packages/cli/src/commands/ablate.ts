@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, createLogger, formatDuration } from '@aira/core';
-import { SlurmConfig, defaultRegistry, readJournal } from '@aira/coordinator';
+import { ConfigError, createLogger, dottedPath, fieldIssues, formatDuration } from '@aira/core';
+import { SlurmConfig, studiesDir, defaultRegistry, readJournal } from '@aira/coordinator';
 import { detectGpus } from '@aira/worker';
 import { pickAt } from '@aira/hce';
 import { checkLlmAgentConfig } from '@aira/agents';
@@ -20,7 +20,8 @@ import {
   type Matrix,
 } from '@aira/ablation';
 import { airaCommand, localWorkerLauncher } from '../launcher.js';
-import { withHce, withSuites } from '../hce.js';
+import { withCompetitions, withHce } from '../hce.js';
+import { loadCompetitions } from '../plugins.js';
 import { withAgents } from '../agents.js';
 
 /** The bin that starts local worker daemons (`aira worker`): this very command. */
@@ -58,10 +59,8 @@ function slurmOf(matrix: Matrix, flags: AblateFlags): SlurmConfig {
   };
   const r = SlurmConfig.safeParse(input);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new ConfigError(
-      `${matrix.file ?? 'matrix'}: launcher.slurm.${issue.path.join('.')}: ${issue.message}`,
-    );
+    const issue = fieldIssues(r.error.issues, { prefix: ['launcher', 'slurm'] })[0]!;
+    throw new ConfigError(`${matrix.file ?? 'matrix'}: ${dottedPath(issue.path)}: ${issue.message}`);
   }
   return r.data;
 }
@@ -94,7 +93,7 @@ export function register(program: Command): void {
         'cells share a pool of local workers, cells already ended are skipped and interrupted ones resume; then write the report (aira report)',
     )
     .argument('<matrix>', 'matrix file (YAML)')
-    .option('--out <dir>', 'folder that holds studies', process.env.AIRA_OUT || 'runs')
+    .option('--out <dir>', 'folder that holds studies', studiesDir())
     .option('--study-id <id>', "the study's folder name under --out (default: the matrix's name)")
     .option('--dry-run', 'check the matrix and list its cells, then exit')
     .option('--no-report', 'do not write the report at the end')
@@ -123,8 +122,8 @@ export function register(program: Command): void {
     .option('--cell <id>', 'run this one cell (what each Slurm array task does)')
     .option('--print-sbatch', 'slurm: print the array script for the cells not ended yet, then exit')
     .action(async (file: string, flags: AblateFlags) => {
-      const registry = await withSuites(withAgents(withHce(defaultRegistry())));
-      const matrix = loadMatrix(file, { resolveSuite: registry.suites });
+      const registry = withCompetitions(withAgents(withHce(defaultRegistry())), await loadCompetitions());
+      const matrix = loadMatrix(file, { resolveSuite: registry.suites, registry });
       const gpus = detectGpus().length;
       const cells = expandMatrix(matrix, gpus);
       for (const v of matrix.variants) checkLlmAgentConfig(v.config); // a missing model or key fails here, before any worker starts
@@ -308,7 +307,7 @@ async function finish(
 async function runOneCell(
   matrix: Matrix,
   flags: AblateFlags,
-  registry: Awaited<ReturnType<typeof withSuites>>,
+  registry: ReturnType<typeof withCompetitions>,
   gpus: number,
 ): Promise<void> {
   const dir = join(flags.out, flags.studyId ?? matrix.name);

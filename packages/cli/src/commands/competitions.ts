@@ -5,10 +5,7 @@ import {
   checkData,
   formatProblem,
   loadPlugin,
-  loadRegistry,
-  pluginsFromEnv,
   readSuiteFile,
-  REPO_ROOT,
   resolvePluginSpec,
   scaffoldFiles,
   shownPath,
@@ -18,6 +15,7 @@ import {
   type Registry,
 } from '@aira/competitions';
 import { ConfigError } from '@aira/core';
+import { INSTALL_ROOT, loadCompetitions, PLUGINS_DIR } from '../plugins.js';
 
 /** `--plugin` may be given many times. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -30,7 +28,7 @@ export function pluginOption(): Option {
 }
 
 export async function openRegistry(plugins: string[] = []): Promise<Registry> {
-  return loadRegistry({ plugins: [...pluginsFromEnv(), ...plugins] });
+  return loadCompetitions(plugins);
 }
 
 /** Plugin problems go to stderr, one line each: the command still works with what loaded. */
@@ -218,7 +216,7 @@ export function register(program: Command): void {
     .argument('<path>', 'plugin folder or manifest file')
     .option('--json', 'machine-readable output')
     .action(async (path: string, opts: { json?: boolean }) => {
-      const info = resolvePluginSpec(path, process.cwd(), [REPO_ROOT]);
+      const info = resolvePluginSpec(path, process.cwd(), [INSTALL_ROOT]);
       if ('message' in info) throw new ConfigError(formatProblem(info));
       const single = existsSync(resolve(path)) && statSync(resolve(path)).isFile();
       const loaded = await loadPlugin(info);
@@ -267,7 +265,7 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'folder to create (default: plugins/<name> in this repository)')
     .option('--title <text>', 'display name (default: from the id)')
     .action(async (name: string, opts: { dir?: string; title?: string }) => {
-      const dir = resolve(opts.dir ?? join(REPO_ROOT, 'plugins', name));
+      const dir = resolve(opts.dir ?? join(PLUGINS_DIR, name));
       const files = scaffoldFiles(name, opts.title);
       writeScaffold(dir, files);
       const shown = shownPath(dir) || '.';

@@ -78,8 +78,8 @@ async function grade(opts: GradeFlags): Promise<GradeReport> {
   }
   // Any plugin's competition (plugins/mini, --plugin, AIRA_PLUGINS), with its grader and leaderboard.
   // Loaded here only: MLE-bench's graders need neither the plugin registry nor its zod manifests.
-  const { loadRegistry, pluginsFromEnv } = await import('@aira/competitions');
-  const registry = await loadRegistry({ plugins: [...pluginsFromEnv(), ...(opts.plugin ?? [])] });
+  const { loadCompetitions } = await import('../plugins.js');
+  const registry = await loadCompetitions(opts.plugin ?? []);
   const c = registry.create(opts.competition, opts.data ? { dataDir: resolve(opts.data) } : undefined);
   if (!opts.answers) await c.prepare?.(); // its prepared private answers (a no-op when current)
   const leaderboard = opts.leaderboard

@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '@aira/core';
+import { ConfigError, dottedPath, fieldIssues, readYaml } from '@aira/core';
 import {
   FIELDS,
   SlurmConfig,
   flagAttribute,
   printableSbatch,
-  readYaml,
   renderSbatch,
   sbatch,
   workersPerJob,
@@ -41,15 +40,15 @@ function slurmConfig(flags: LaunchFlags): SlurmConfig {
   }
   const r = SlurmConfig.safeParse(input);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const field = SLURM_FIELDS.find((f) => f.path === `slurm.${String(issue.path[0])}`);
-    const path = ['slurm', ...issue.path.map(String)];
+    const issue = fieldIssues(r.error.issues, { prefix: ['slurm'] })[0]!;
+    const path = issue.path.map(String);
+    const field = SLURM_FIELDS.find((f) => f.path === `slurm.${path[1]}`);
     const where =
       field && flags[flagAttribute(field.flag!)] !== undefined
         ? `${field.flag!.split(' ')[0]} "${String(flags[flagAttribute(field.flag!)])}"`
         : file
-          ? `${file.file}:${file.lineOf(path)}: ${path.join('.')}`
-          : path.join('.');
+          ? `${file.file}:${file.lineOf(path)}: ${dottedPath(path)}`
+          : dottedPath(path);
     throw new ConfigError(`${where}: ${issue.message}`);
   }
   return r.data;

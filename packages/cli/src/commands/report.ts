@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { locateStudy } from '@aira/coordinator';
+import { locateStudy, studiesDir } from '@aira/coordinator';
 import { writeStudyReport } from '@aira/report';
 import { locateAblation, writeAblationReport } from '@aira/ablation';
 import { reportOptions } from '../report.js';
@@ -11,7 +11,7 @@ export function register(program: Command): void {
       "Write a study's report from its journals: report.md (plots in plots/), report.html (plots inline) and report.json",
     )
     .argument('<study>', 'study id (under --out) or study folder')
-    .option('--out <dir>', 'folder that holds studies', process.env.AIRA_OUT || 'runs')
+    .option('--out <dir>', 'folder that holds studies', studiesDir())
     .option('--json', 'print the report model (report.json) on stdout')
     .option(
       '--mlebench-submissions',

@@ -1,25 +1,28 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { loadRegistry, pluginsFromEnv } from '@aira/competitions';
+import { pluginsFromEnv } from '@aira/competitions';
 import type { Command } from 'commander';
 import { ConfigError, createLogger, ensureDir, formatDuration, UserError } from '@aira/core';
 import {
-  DURATION_PATHS,
-  FIELDS,
+  durationPaths,
+  fieldsOf,
   checkStudyInputs,
-  resolveRunConfig,
+  runConfigDefaults,
+  studiesDir,
   defaultRegistry,
   formatResolvedConfig,
   locateStudy,
   printableSbatch,
   resumeStudy,
   runStudy,
+  type Registry,
   type StudyOptions,
   type StudyResult,
 } from '@aira/coordinator';
-import { checkLlmAgentConfig, LLM_AGENTS, TEMPLATE_AGENT } from '@aira/agents';
+import { checkLlmAgentConfig, llmConfigOf, LLM_AGENTS, TEMPLATE_AGENT } from '@aira/agents';
 import { airaCommand, localWorkerLauncher } from '../launcher.js';
-import { withHce, withSuites } from '../hce.js';
+import { withCompetitions, withHce } from '../hce.js';
+import { loadCompetitions } from '../plugins.js';
 import { describeAgent, unservedCompetitions, withAgents } from '../agents.js';
 import { createProgress, progressMode } from '../live/index.js';
 import { PRESETS, resolveWithPreset } from '../presets.js';
@@ -59,8 +62,30 @@ Examples:
   aira run --resume 20260101-120000-ab12                    go on with a stopped or interrupted study
 Durations need a unit: 90s, 10m, 72h, 1h30m, 250ms.`;
 
+/** The agents and evaluators `aira run` offers (competitions are added once loaded). */
+function runRegistry(): Registry {
+  return withAgents(withHce(defaultRegistry()));
+}
+
+/** Every setting's default: the coordinator's, and each agent's own sections' (what --help shows). */
+function settingDefaults(registry: Registry): Record<string, unknown> {
+  const defaults = { ...runConfigDefaults() } as unknown as Record<string, unknown>;
+  for (const entry of registry.agents.values()) {
+    const own = entry.configSchema?.safeParse({ agent: { name: entry.id } });
+    if (!own?.success) continue;
+    for (const [key, value] of Object.entries(own.data as Record<string, unknown>)) {
+      const mine = defaults[key];
+      defaults[key] =
+        value && typeof value === 'object' && !Array.isArray(value)
+          ? { ...value, ...(mine as object | undefined) }
+          : (mine ?? value);
+    }
+  }
+  return defaults;
+}
+
 /** The default a flag has when nothing sets it, as `(default: X)`; nothing for optional settings. */
-function defaultText(path: string, defaults: Record<string, unknown>): string {
+function defaultText(path: string, defaults: Record<string, unknown>, durations: Set<string>): string {
   let v: unknown = defaults;
   for (const k of path.split('.'))
     v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
@@ -69,7 +94,7 @@ function defaultText(path: string, defaults: Record<string, unknown>): string {
   if (path === 'checkpoints' && Array.isArray(v))
     return ` (default: ${v.map((x) => formatDuration(x as number)).join(',')})`;
   const shown =
-    DURATION_PATHS.has(path) && typeof v === 'number'
+    durations.has(path) && typeof v === 'number'
       ? formatDuration(v)
       : Array.isArray(v)
         ? v.join(',')
@@ -77,8 +102,8 @@ function defaultText(path: string, defaults: Record<string, unknown>): string {
   return ` (default: ${shown})`;
 }
 
-function agentHelp(): string {
-  const names = [...withAgents(defaultRegistry()).agents.keys()];
+function agentHelp(registry: Registry): string {
+  const names = [...registry.agents.keys()];
   return `what drives each job: ${names.join(', ')} (default: ${TEMPLATE_AGENT}, LLM-free; script with --script FILE; react and operators need --model)`;
 }
 
@@ -90,18 +115,18 @@ export function register(program: Command): void {
         'policy over a pool of workers. Settings: flags > AIRA_* env > --config file > defaults (see --print-config).',
     )
     .option('--config <file>', 'YAML or JSON file with any RunConfig settings');
-  const defaults = resolveRunConfig({ sets: ['agent.script=solve.py'] }).config as unknown as Record<
-    string,
-    unknown
-  >;
-  for (const f of FIELDS) {
+  const registry = runRegistry();
+  const fields = fieldsOf(registry);
+  const defaults = settingDefaults(registry);
+  const durations = durationPaths(fields);
+  for (const f of fields) {
     if (!f.flag) continue;
     const help =
       f.path === 'agent.name'
-        ? agentHelp()
+        ? agentHelp(registry)
         : f.help.includes('(default:')
           ? f.help
-          : `${f.help}${defaultText(f.path, defaults)}`;
+          : `${f.help}${defaultText(f.path, defaults, durations)}`;
     const text = `${help}${f.env ? ` [${f.env}]` : ''}`;
     if (f.repeat) cmd.option(f.flag, text, collect);
     else cmd.option(f.flag, text);
@@ -192,10 +217,10 @@ export function register(program: Command): void {
           endCleanly(`${stream === process.stdout ? 'stdout' : 'stderr'} closed (EPIPE)`);
         });
       }
-      const competitions = await loadRegistry({ plugins: pluginsFromEnv() });
+      const competitions = await loadCompetitions();
       const progress = createProgress(progressMode(flags, process.stderr));
       const options: StudyOptions = {
-        registry: await withSuites(withAgents(withHce(defaultRegistry())), competitions),
+        registry: withCompetitions(runRegistry(), competitions),
         launcher: localWorkerLauncher(),
         airaCommand: airaCommand(),
         onNotice: (message) => process.stderr.write(`aira: ${message}\n`),
@@ -218,7 +243,7 @@ export function register(program: Command): void {
       let result: StudyResult;
       try {
         if (flags.resume) {
-          const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
+          const out = studiesDir(flags.out);
           const onRepair = (runId: string, r: { backup: string; kept: number }) =>
             process.stderr.write(
               `run ${runId}: journal cut back to its last good event (${r.kept} events kept; the whole file is ${r.backup})\n`,
@@ -231,7 +256,7 @@ export function register(program: Command): void {
           });
         } else {
           const resolved = resolveWithPreset(
-            { flags, sets: flags.set, env: process.env, file: flags.config },
+            { flags, sets: flags.set, env: process.env, file: flags.config, registry: options.registry },
             flags.preset,
           );
           for (const id of resolved.config.competitions) competitions.get(id); // unknown: one line, with "did you mean"
@@ -249,11 +274,12 @@ export function register(program: Command): void {
           }
           checkLlmAgentConfig(resolved.config); // a missing model or key fails here, before any worker starts
           process.stderr.write(`agent: ${describeAgent(resolved.config.agent.name)}\n`);
-          for (const line of await unservedCompetitions(resolved.config)) process.stderr.write(`${line}\n`);
+          for (const line of unservedCompetitions(resolved.config, competitions))
+            process.stderr.write(`${line}\n`);
           if (resolved.preset)
             process.stderr.write(`preset: ${resolved.preset} (${PRESETS[resolved.preset]!.description})\n`);
           if (LLM_AGENTS.includes(resolved.config.agent.name as never)) {
-            const l = resolved.config.llm;
+            const l = llmConfigOf(resolved.config);
             process.stderr.write(
               `llm: ${l.model} at ${l.baseUrl} (key from $${l.apiKeyEnv}, ${l.toolProtocol} tool calls)\n`,
             );

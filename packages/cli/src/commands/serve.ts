@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { UserError } from '@aira/core';
 import { startDashboard } from '@aira/dashboard';
 import { readTokenFile } from '@aira/protocol';
+import { studiesDir } from '@aira/coordinator';
 
 export function register(program: Command): void {
   program
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     )
     .action(
       async (runsDir: string | undefined, flags: { port: string; host: string; tokenFile?: string }) => {
-        const dir = resolve(runsDir ?? process.env.AIRA_OUT ?? 'runs');
+        const dir = resolve(studiesDir(runsDir));
         if (!existsSync(dir) || !statSync(dir).isDirectory())
           throw new UserError(
             `runs folder ${dir} does not exist`,

@@ -10,6 +10,7 @@ import {
   type CandidateRecord,
   type JournalEvent,
   type RunState,
+  studiesDir,
 } from '@aira/coordinator';
 
 /**
@@ -43,7 +44,7 @@ export function register(program: Command): void {
       const chars = Number(flags.chars);
       if (!Number.isInteger(chars) || chars < 0)
         throw new UserError(`--chars: "${flags.chars}" is not a whole number of characters`);
-      const dir = locateStudy(study, flags.out ?? process.env.AIRA_OUT ?? 'runs');
+      const dir = locateStudy(study, studiesDir(flags.out));
       process.stdout.write(`${showStudy(dir, candidate, { chars, code: Boolean(flags.code) })}\n`);
     });
 }

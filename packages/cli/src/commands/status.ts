@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkDirOrAbsent } from '@aira/core';
-import { formatStudyStatus, listStudies, locateStudy, studyStatus } from '@aira/coordinator';
+import { formatStudyStatus, studiesDir, listStudies, locateStudy, studyStatus } from '@aira/coordinator';
 
 export function register(program: Command): void {
   program
@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder that holds studies [AIRA_OUT]')
     .option('--json', 'machine-readable output')
     .action((study: string | undefined, flags: { out?: string; json?: boolean }) => {
-      const out = flags.out ?? process.env.AIRA_OUT ?? 'runs';
+      const out = studiesDir(flags.out);
       checkDirOrAbsent(out, '--out');
       const statuses = study ? [studyStatus(locateStudy(study, out))] : listStudies(out);
       if (flags.json) {

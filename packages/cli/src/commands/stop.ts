@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseDuration, UserError } from '@aira/core';
 import { join } from 'node:path';
-import { locateStudy, requestStop, stopRecordedWorkers, studyStatus } from '@aira/coordinator';
+import { locateStudy, studiesDir, requestStop, stopRecordedWorkers, studyStatus } from '@aira/coordinator';
 
 export function register(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder that holds studies [AIRA_OUT]')
     .option('--wait <duration>', 'how long to wait for the coordinator to finish (0: do not wait)', '2m')
     .action(async (study: string, flags: { out?: string; wait: string }) => {
-      const dir = locateStudy(study, flags.out ?? process.env.AIRA_OUT ?? 'runs');
+      const dir = locateStudy(study, studiesDir(flags.out));
       const r = requestStop(dir);
       if (!r.running) {
         process.stdout.write(

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { registerWithCoordinator, slurmWorkerId } from '@aira/coordinator';
-import { ConfigError, checkDirOrAbsent, createLogger, parseDuration } from '@aira/core';
+import { ConfigError, checkDirOrAbsent, createLogger, fieldIssues, parseDuration } from '@aira/core';
 import { WorkerDaemon, WorkerOptionsSchema, watchOwner } from '@aira/worker';
 
 interface WorkerFlags {
@@ -41,7 +41,7 @@ export function parseWorkerFlags(flags: WorkerFlags) {
   const input = Object.fromEntries(Object.entries({ ...rest, labels }).filter(([, v]) => v !== undefined));
   const result = WorkerOptionsSchema.safeParse(input);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
+    const issue = fieldIssues(result.error.issues)[0]!;
     const key = String(issue.path[0] ?? '');
     const given = (input as Record<string, unknown>)[key];
     throw new ConfigError(

@@ -1,7 +1,26 @@
 import { basename, extname } from 'node:path';
-import { ConfigError, readTextFile } from '@aira/core';
+import { z } from 'zod';
+import { ConfigError, dottedPath, fieldIssues, readTextFile } from '@aira/core';
 import type { RunConfig } from '../config/schema.js';
 import type { Agent, ExecResult, Job, Session, SessionFile, Submission } from './types.js';
+
+/** The `agent` section of a run whose agent is `script` (other agents' settings in it are left unused). */
+export const ScriptAgentConfig = z.object({
+  name: z.string().min(1),
+  /** The file run as every job's solution. */
+  script: z.string({ error: 'the script agent needs a script (--script FILE)' }).min(1),
+  /** The command that runs the script; default by extension (.py → python3, .sh → bash). */
+  interpreter: z.string().optional(),
+});
+export type ScriptAgentConfig = z.output<typeof ScriptAgentConfig>;
+
+/** The script agent's settings of a run (a config made in code carries them unvalidated). */
+export function scriptConfigOf(config: RunConfig): ScriptAgentConfig {
+  const r = ScriptAgentConfig.safeParse(config.agent);
+  if (r.success) return r.data;
+  const issue = fieldIssues(r.error.issues, { prefix: ['agent'] })[0]!;
+  throw new ConfigError(`${dottedPath(issue.path)}: ${issue.message}`);
+}
 
 /** Quotes a word for bash. */
 export function shellQuote(s: string): string {
@@ -38,8 +57,7 @@ export function jobManifest(job: Job, codePath: string): Record<string, unknown>
  * output under work/parents/<id>/), then submits what it wrote to the submission folder.
  */
 export function scriptAgent(config: RunConfig): Agent {
-  const file = config.agent.script;
-  if (!file) throw new ConfigError('the script agent needs a script (--script FILE)');
+  const file = scriptConfigOf(config).script;
   const code = readTextFile(file, 'script');
   const ext = extname(file) || '.sh';
   const codePath = `solution${ext}`;
@@ -87,7 +105,7 @@ export function scriptAgent(config: RunConfig): Agent {
       AIRA_SUBMISSION_DIR: session.dirs.submission,
     };
     const interpreter =
-      config.agent.interpreter ??
+      scriptConfigOf(config).interpreter ??
       (ext === '.py' ? session.python || 'python3' : ext === '.sh' ? 'bash' : `./${basename(codePath)}`);
     const assignments = Object.entries(env)
       .map(([k, v]) => `${k}=${shellQuote(v)}`)

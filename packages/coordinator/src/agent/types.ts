@@ -90,9 +90,22 @@ export interface ParentView {
   summary?: string;
 }
 
+/**
+ * A competition as a run carries it: made once, by whoever wires the study (the CLI, from the
+ * plugin registry it loaded), and prepared in the run's set-up. The coordinator reads only its id;
+ * agents and evaluators that know the competitions package read the rest (manifest, paths, grader).
+ */
+export interface RunCompetition {
+  readonly id: string;
+  /** The plugin's own data preparation; a no-op when its data is current. */
+  prepare?(): Promise<void>;
+}
+
 /** What the evaluator (HCE or self-reported) tells agents about the task. */
 export interface TaskInfo {
   competition: string | null;
+  /** The run's competition itself, when the study's registry makes them (see `RunCompetition`). */
+  definition?: RunCompetition;
   direction: Direction;
   /** A folder every worker sees (shared filesystem) bound read-only as the session's data folder. */
   dataPath?: string;
@@ -183,6 +196,8 @@ export interface Evaluator {
   prepare(run: {
     runId: string;
     competition: string | null;
+    /** The competition, prepared in the run's set-up, when the registry makes them. */
+    definition?: RunCompetition | null;
     config: RunConfig;
     runDir: string;
   }): Promise<TaskInfo>;

@@ -12,9 +12,12 @@ export interface FieldSpec {
   env?: string;
   /** Repeatable flag: each use appends (lists). */
   repeat?: boolean;
+  /** A duration: written with a unit ("90s", "72h"), resolved to milliseconds. */
+  duration?: boolean;
   help: string;
 }
 
+/** The coordinator's own settings; agents and evaluators add theirs through their registry entries. */
 export const FIELDS: FieldSpec[] = [
   {
     path: 'suite',
@@ -59,157 +62,6 @@ export const FIELDS: FieldSpec[] = [
     flag: '--agent <name>',
     env: 'AIRA_AGENT',
     help: 'what drives each job (script, ...)',
-  },
-  {
-    path: 'agent.script',
-    type: 'string',
-    flag: '--script <file>',
-    env: 'AIRA_SCRIPT',
-    help: "script agent: the file run as every job's solution",
-  },
-  {
-    path: 'agent.interpreter',
-    type: 'string',
-    flag: '--interpreter <cmd>',
-    env: 'AIRA_INTERPRETER',
-    help: 'script agent: command that runs the script',
-  },
-  {
-    path: 'agent.maxSteps',
-    type: 'number',
-    flag: '--max-steps <n>',
-    env: 'AIRA_MAX_STEPS',
-    help: 'LLM agents: most steps (LLM turns) of one job',
-  },
-  {
-    path: 'agent.maxTokens',
-    type: 'number',
-    flag: '--job-tokens <n>',
-    env: 'AIRA_JOB_TOKENS',
-    help: 'LLM agents: most tokens one job may use',
-  },
-  {
-    path: 'agent.jobTime',
-    type: 'string',
-    flag: '--job-time <duration>',
-    env: 'AIRA_JOB_TIME',
-    help: 'LLM agents: wall-clock limit of one job',
-  },
-  {
-    path: 'agent.fileTools',
-    type: 'boolean',
-    flag: '--file-tools',
-    help: 'react: also offer read_file, write_file and edit_file',
-  },
-  {
-    path: 'agent.outputChars',
-    type: 'number',
-    flag: '--output-chars <n>',
-    help: 'LLM agents: characters of command output shown to the model',
-  },
-  {
-    path: 'agent.prompts',
-    type: 'string',
-    flag: '--prompts <version|dir>',
-    env: 'AIRA_PROMPTS',
-    help: 'LLM agents: prompt templates (v1, or a folder)',
-  },
-  {
-    path: 'llm.baseUrl',
-    type: 'string',
-    flag: '--llm-base-url <url>',
-    env: 'AIRA_LLM_BASE_URL',
-    help: 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI)',
-  },
-  {
-    path: 'llm.model',
-    type: 'string',
-    flag: '--model <name>',
-    env: 'AIRA_MODEL',
-    help: 'model name sent to the endpoint',
-  },
-  {
-    path: 'llm.apiKeyEnv',
-    type: 'string',
-    flag: '--llm-api-key-env <var>',
-    env: 'AIRA_LLM_API_KEY_ENV',
-    help: 'NAME of the env var holding the API key',
-  },
-  { path: 'llm.temperature', type: 'number', flag: '--llm-temperature <t>', help: 'sampling temperature' },
-  { path: 'llm.topP', type: 'number', flag: '--llm-top-p <p>', help: 'nucleus sampling top_p' },
-  {
-    path: 'llm.maxOutputTokens',
-    type: 'number',
-    flag: '--llm-max-tokens <n>',
-    help: 'longest reply of one call',
-  },
-  {
-    path: 'llm.maxTokensField',
-    type: 'string',
-    flag: '--llm-max-tokens-field <auto|max_tokens|max_completion_tokens>',
-    help: 'request field of the reply length (auto)',
-  },
-  {
-    path: 'llm.contextTokens',
-    type: 'number',
-    flag: '--context-tokens <n>',
-    env: 'AIRA_CONTEXT_TOKENS',
-    help: "the model's context length (default: from the endpoint's model list)",
-  },
-  {
-    path: 'llm.sendReasoning',
-    type: 'boolean',
-    flag: '--send-reasoning',
-    help: "send a reasoning model's earlier thinking back to it",
-  },
-  {
-    path: 'llm.toolProtocol',
-    type: 'string',
-    flag: '--tool-protocol <auto|native|text>',
-    env: 'AIRA_TOOL_PROTOCOL',
-    help: 'native tool calls, fenced ```tool blocks, or auto',
-  },
-  { path: 'llm.timeout', type: 'string', flag: '--llm-timeout <duration>', help: 'per-call timeout' },
-  {
-    path: 'llm.maxRetries',
-    type: 'number',
-    flag: '--llm-retries <n>',
-    help: 'retries on 429, 5xx and timeouts',
-  },
-  { path: 'llm.retryBase', type: 'string', help: 'first retry delay without Retry-After' },
-  {
-    path: 'llm.concurrency',
-    type: 'number',
-    flag: '--llm-concurrency <n>',
-    env: 'AIRA_LLM_CONCURRENCY',
-    help: 'requests in flight to one endpoint',
-  },
-  {
-    path: 'llm.fallbacks',
-    type: 'list',
-    flag: '--llm-fallback <url>',
-    repeat: true,
-    help: 'another endpoint (base URL) used while the main one is down (repeatable)',
-  },
-  {
-    path: 'llm.roles',
-    type: 'record',
-    flag: '--role-model <role=model>',
-    repeat: true,
-    help: 'a model for some jobs: react, operators, draft, mutate, crossover, debug (repeatable)',
-  },
-  { path: 'llm.prices.input', type: 'number', flag: '--price-input <usd>', help: 'USD per 1M prompt tokens' },
-  {
-    path: 'llm.prices.output',
-    type: 'number',
-    flag: '--price-output <usd>',
-    help: 'USD per 1M completion tokens',
-  },
-  {
-    path: 'llm.prices.cachedInput',
-    type: 'number',
-    flag: '--price-cached-input <usd>',
-    help: 'USD per 1M cached prompt tokens (default: input price)',
   },
   {
     path: 'search.policy',
@@ -447,7 +299,25 @@ export const FIELDS: FieldSpec[] = [
   },
 ];
 
-/** Settings that are durations: written with a unit ("90s", "72h"); resolved to milliseconds. */
+/** The `script` agent's settings (its registry entry adds them). */
+export const SCRIPT_FIELDS: FieldSpec[] = [
+  {
+    path: 'agent.script',
+    type: 'string',
+    flag: '--script <file>',
+    env: 'AIRA_SCRIPT',
+    help: "script agent: the file run as every job's solution",
+  },
+  {
+    path: 'agent.interpreter',
+    type: 'string',
+    flag: '--interpreter <cmd>',
+    env: 'AIRA_INTERPRETER',
+    help: 'script agent: command that runs the script',
+  },
+];
+
+/** The coordinator's settings that are durations: written with a unit ("90s", "72h"); resolved to milliseconds. */
 export const DURATION_PATHS = new Set([
   'budget.wallClock',
   'budget.perExec',
@@ -455,10 +325,12 @@ export const DURATION_PATHS = new Set([
   'workers.heartbeat',
   'workers.callDeadline',
   'workers.waitFor',
-  'agent.jobTime',
-  'llm.timeout',
-  'llm.retryBase',
 ]);
+
+/** The duration settings among `fields` (the coordinator's and those its registry entries add). */
+export function durationPaths(fields: readonly FieldSpec[]): Set<string> {
+  return new Set([...DURATION_PATHS, ...fields.filter((f) => f.duration).map((f) => f.path)]);
+}
 
 export const FIELD_BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
 

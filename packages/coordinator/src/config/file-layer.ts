@@ -7,7 +7,7 @@ import { isPlainObject, leafPaths, type ConfigLayer } from './layers.js';
 const PATH_FIELDS = ['out', 'agent.script', 'workers.tokenFile'];
 
 /** Reads a YAML or JSON config file into a layer whose origins carry `file:line`. */
-export function fileLayer(file: string): FileLayer {
+export function fileLayer(file: string, durations: Set<string> = DURATION_PATHS): FileLayer {
   const src = readYaml(file, 'config file', 'config');
   const values = src.values;
   if (!isPlainObject(values))
@@ -27,7 +27,7 @@ export function fileLayer(file: string): FileLayer {
   for (const [path, value] of leafPaths(values)) {
     // YAML reads `wallClock: 60` as a number; a duration in a file is written with its unit.
     const numbers =
-      path === 'checkpoints' && Array.isArray(value) ? value : DURATION_PATHS.has(path) ? [value] : [];
+      path === 'checkpoints' && Array.isArray(value) ? value : durations.has(path) ? [value] : [];
     const bare = numbers.find((v) => typeof v === 'number' && v !== 0);
     if (bare !== undefined)
       throw new ConfigError(

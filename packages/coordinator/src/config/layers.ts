@@ -1,9 +1,10 @@
 /**
  * A configuration layer: a nested raw object plus, for each leaf path it sets, a description of
- * where the value came from ("flag --budget", "env AIRA_BUDGET", "file run.yaml:12").
+ * where the value came from ("flag --budget", "env AIRA_BUDGET", "file run.yaml:12", "preset
+ * quickstart"). Layers are merged in the order flags > env > file > presets > the schema's defaults.
  */
 export interface ConfigLayer {
-  kind: 'file' | 'env' | 'flag';
+  kind: 'preset' | 'file' | 'env' | 'flag';
   values: Record<string, unknown>;
   /** dotted path → origin text */
   origins: Map<string, string>;
@@ -38,6 +39,13 @@ export function deepMerge(
     out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
   }
   return out;
+}
+
+/** The value at a dotted path of a nested object (undefined when any step is missing). */
+export function getPath(obj: Record<string, unknown>, path: string): unknown {
+  let node: unknown = obj;
+  for (const k of path.split('.')) node = isPlainObject(node) ? node[k] : undefined;
+  return node;
 }
 
 /** Leaf paths of a nested object (arrays and records of scalars count as leaves). */

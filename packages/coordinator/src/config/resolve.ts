@@ -1,8 +1,10 @@
 import { parse as parseYamlScalar } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, formatDuration } from '@aira/core';
-import { DURATION_PATHS, FIELD_BY_PATH, FIELDS, flagAttribute, flagName } from './fields.js';
-import { coerce, deepMerge, leafPaths, setPath, type ConfigLayer } from './layers.js';
+import { ConfigError, fieldIssues, formatDuration, formatFieldIssues } from '@aira/core';
+import { defaultRegistry, fieldsOf, type Registry } from '../run/registry.js';
+import { durationPaths, FIELDS, flagAttribute, flagName, type FieldSpec } from './fields.js';
+import { checkSections, coordinatorPart } from './sections.js';
+import { coerce, deepMerge, getPath, leafPaths, setPath, type ConfigLayer } from './layers.js';
 import { fileLayer, isFileLayer } from './file-layer.js';
 import { RunConfig } from './schema.js';
 
@@ -14,39 +16,99 @@ export interface ResolveInput {
   env?: NodeJS.ProcessEnv;
   /** YAML or JSON config file. */
   file?: string;
+  /**
+   * The layers under the file, over the schema's defaults (named presets, a default agent), chosen
+   * from what the file, AIRA_* variables and flags set; each says where its values came from.
+   */
+  presets?: (given: GivenSettings) => ConfigLayer[];
+  /**
+   * The agents and evaluators the run may use: their fields are settable like the coordinator's,
+   * and the sections of the run config they own are validated with their schemas. Default: the
+   * coordinator's own (`script`, `self-reported`).
+   */
+  registry?: Registry;
+}
+
+/** What the file, env and flag layers set, merged, before presets and defaults fill the rest. */
+export interface GivenSettings {
+  values: Record<string, unknown>;
+  /** Whether any of those layers sets this dotted path. */
+  has(path: string): boolean;
+  get(path: string): unknown;
 }
 
 export interface ResolvedConfig {
   config: RunConfig;
   /** dotted path → where the value came from ("default", "flag --budget", "env AIRA_BUDGET", "file x.yaml:3"). */
   provenance: Map<string, string>;
+  /** The settings it was resolved with (the coordinator's and the registry's entries'). */
+  fields?: FieldSpec[];
 }
 
-/** Resolution order: flags > env (AIRA_*) > file > defaults. */
+/** Resolution order: flags > env (AIRA_*) > file > presets > defaults. */
 export function resolveRunConfig(input: ResolveInput): ResolvedConfig {
+  const registry = input.registry ?? defaultRegistry();
+  const fields = fieldsOf(registry);
   const layers: ConfigLayer[] = [];
-  if (input.file) layers.push(fileLayer(input.file));
-  if (input.env) layers.push(envLayer(input.env));
-  layers.push(flagLayer(input.flags ?? {}, input.sets ?? []));
-  return resolveLayers(layers);
-}
-
-export function resolveLayers(layers: ConfigLayer[]): ResolvedConfig {
-  let merged: Record<string, unknown> = {};
-  for (const layer of layers) merged = deepMerge(merged, layer.values);
-  const result = RunConfig.safeParse(merged);
-  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, layers));
-  const provenance = new Map<string, string>();
-  for (const [path] of leafPaths(result.data as unknown as Record<string, unknown>)) {
-    provenance.set(path, originOf(path.split('.'), layers) ?? 'default');
+  if (input.file) layers.push(fileLayer(input.file, durationPaths(fields)));
+  if (input.env) layers.push(envLayer(input.env, fields));
+  layers.push(flagLayer(input.flags ?? {}, input.sets ?? [], fields));
+  if (input.presets) {
+    let values: Record<string, unknown> = {};
+    for (const layer of layers) values = deepMerge(values, layer.values);
+    const given: GivenSettings = {
+      values,
+      has: (path) => getPath(values, path) !== undefined,
+      get: (path) => getPath(values, path),
+    };
+    layers.unshift(...input.presets(given));
   }
-  return { config: result.data, provenance };
+  return { ...resolveLayers(layers, registry), fields };
 }
 
-export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
+/**
+ * A preset: settings by path written as `--set` takes them (`'budget.wallClock': '100s'`), typed
+ * by the field table; every value's provenance is `origin`.
+ */
+export function presetLayer(
+  origin: string,
+  settings: Record<string, string>,
+  fields: readonly FieldSpec[] = FIELDS,
+): ConfigLayer {
   const values: Record<string, unknown> = {};
   const origins = new Map<string, string>();
-  for (const field of FIELDS) {
+  for (const [path, text] of Object.entries(settings)) {
+    setPath(values, path, typedValue(path, text, fields));
+    origins.set(path, origin);
+  }
+  return { kind: 'preset', values, origins };
+}
+
+/** Known fields get their declared type; anything else is read as a YAML scalar (zod names unknown paths). */
+function typedValue(path: string, text: string, fields: readonly FieldSpec[]): unknown {
+  const spec = fields.find((f) => f.path === path);
+  return spec ? coerce(text, spec.type) : parseYamlScalar(text);
+}
+
+export function resolveLayers(layers: ConfigLayer[], registry: Registry = defaultRegistry()): ResolvedConfig {
+  let merged: Record<string, unknown> = {};
+  for (const layer of layers) merged = deepMerge(merged, layer.values);
+  const result = RunConfig.safeParse(coordinatorPart(merged, registry));
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, layers));
+  const sections = checkSections(result.data, merged, registry);
+  if (!sections.success) throw new ConfigError(formatIssues(sections.issues, layers));
+  const config = sections.config;
+  const provenance = new Map<string, string>();
+  for (const [path] of leafPaths(config as unknown as Record<string, unknown>)) {
+    provenance.set(path, originOf(path.split('.'), layers) ?? 'default');
+  }
+  return { config, provenance };
+}
+
+export function envLayer(env: NodeJS.ProcessEnv, fields: readonly FieldSpec[] = FIELDS): ConfigLayer {
+  const values: Record<string, unknown> = {};
+  const origins = new Map<string, string>();
+  for (const field of fields) {
     if (!field.env) continue;
     const text = env[field.env];
     if (text === undefined || text === '') continue;
@@ -56,7 +118,11 @@ export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
   return { kind: 'env', values, origins };
 }
 
-export function flagLayer(flags: Record<string, unknown>, sets: string[]): ConfigLayer {
+export function flagLayer(
+  flags: Record<string, unknown>,
+  sets: string[],
+  fields: readonly FieldSpec[] = FIELDS,
+): ConfigLayer {
   const values: Record<string, unknown> = {};
   const origins = new Map<string, string>();
   for (const set of sets) {
@@ -65,12 +131,10 @@ export function flagLayer(flags: Record<string, unknown>, sets: string[]): Confi
       throw new ConfigError(`--set ${set}: expected PATH=VALUE, e.g. --set search.temperature=0.3`);
     const path = set.slice(0, eq).trim();
     const text = set.slice(eq + 1);
-    const spec = FIELD_BY_PATH.get(path);
-    // Known fields get their declared type; anything else is read as a YAML scalar (zod names unknown paths).
-    setPath(values, path, spec ? coerce(text, spec.type) : parseYamlScalar(text));
+    setPath(values, path, typedValue(path, text, fields));
     origins.set(path, `flag --set ${path}`);
   }
-  for (const field of FIELDS) {
+  for (const field of fields) {
     if (!field.flag) continue;
     const raw = flags[flagAttribute(field.flag)];
     if (raw === undefined) continue;
@@ -105,20 +169,8 @@ function originOf(path: Array<string | number>, layers: ConfigLayer[]): string |
 }
 
 /** One line per issue, each naming where the bad value came from and the field path. */
-function formatIssues(issues: z.core.$ZodIssue[], layers: ConfigLayer[]): string {
-  const lines: string[] = [];
-  for (const issue of issues) {
-    const paths: Array<Array<string | number>> =
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((k) => [...issue.path, k] as Array<string | number>)
-        : [issue.path as Array<string | number>];
-    for (const path of paths) {
-      const dotted = path.join('.') || '(top level)';
-      const where = whereOf(path, layers);
-      const message = issue.code === 'unrecognized_keys' ? 'unknown setting' : issue.message;
-      lines.push(`${where ? `${where}: ` : ''}${dotted}: ${message}`);
-    }
-  }
+function formatIssues(issues: readonly z.core.$ZodIssue[], layers: ConfigLayer[]): string {
+  const lines = formatFieldIssues(fieldIssues(issues), (path) => whereOf(path, layers));
   return `invalid run config: ${lines.join('; ')}`;
 }
 
@@ -143,22 +195,23 @@ function hasPath(obj: unknown, path: Array<string | number>): boolean {
   return true;
 }
 
-function show(path: string, value: unknown): string {
-  if (DURATION_PATHS.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;
+function show(path: string, value: unknown, durations: Set<string>): string {
+  if (durations.has(path) && typeof value === 'number') return `${formatDuration(value)} (${value} ms)`;
   if (path === 'checkpoints' && Array.isArray(value))
     return JSON.stringify(value.map((v) => formatDuration(v as number)));
   return JSON.stringify(value) ?? 'unset';
 }
 
 /** `aira run --print-config`: every resolved value with its source; optional settings left unset are listed too. */
-export function formatResolvedConfig({ config, provenance }: ResolvedConfig): string {
+export function formatResolvedConfig({ config, provenance, fields = FIELDS }: ResolvedConfig): string {
+  const durations = durationPaths(fields);
   const leaves = new Map(leafPaths(config as unknown as Record<string, unknown>));
-  for (const f of FIELDS) if (!leaves.has(f.path)) leaves.set(f.path, undefined);
+  for (const f of fields) if (!leaves.has(f.path)) leaves.set(f.path, undefined);
   const rows = [...leaves].map(
     ([path, value]) =>
       [
         path,
-        value === undefined ? 'unset' : show(path, value),
+        value === undefined ? 'unset' : show(path, value, durations),
         value === undefined ? '-' : (provenance.get(path) ?? 'default'),
       ] as const,
   );

@@ -134,163 +134,69 @@ export const SlurmConfig = z.strictObject({
   maxSubmissions: positiveInt.optional(),
 });
 
-export const AgentConfig = z.strictObject({
+/**
+ * The `agent` section: which agent drives each job. Everything else in it belongs to that agent,
+ * whose registry entry validates it (`configSchema`); the coordinator reads only the name.
+ */
+export const AgentConfig = z.looseObject({
   /** `script` ships here; `react`, `operators` and `template` are registered by their packages. */
   name: z.string().min(1).default('script'),
-  /** The `script` agent: the file run as every job's solution. */
-  script: z.string().optional(),
-  /** The command that runs the script; default by extension (.py → python3, .sh → bash). */
-  interpreter: z.string().optional(),
-  /** LLM agents (react, operators): limits of one job. The paper gives no step limit (aira2.md §3). */
-  maxSteps: positiveInt.default(100),
-  /** LLM agents: total tokens (prompt + completion) one job may use; unset: no limit. */
-  maxTokens: positiveInt.optional(),
-  /** LLM agents: wall-clock limit of one job (always within the run's remaining budget). */
-  jobTime: zDuration.optional(),
-  /** react: offer read_file / write_file / edit_file besides bash, python and submit (off: as the paper). */
-  fileTools: z.boolean().default(false),
-  /** LLM agents: characters of a command's output shown to the model (head and tail; the rest is in the log). */
-  outputChars: positiveInt.default(12_000),
-  /** LLM agents: prompt templates, a version under packages/agents/prompts (v1) or a folder of your own. */
-  prompts: z.string().min(1).default('v1'),
 });
 
-const Prices = z.strictObject({
-  input: z.number().nonnegative().default(0),
-  output: z.number().nonnegative().default(0),
-  /** Unset: the input price. */
-  cachedInput: z.number().nonnegative().optional(),
+/** A section owned by registered agents (the LLM agents' `llm`): validated by their schemas. */
+const AgentOwnedSection = z.record(z.string(), z.unknown());
+
+/** The study's folder of studies when no layer names one (`--out`, AIRA_OUT, `out:`). */
+export const DEFAULT_OUT = 'runs';
+
+/**
+ * The folder that holds studies for commands that take only `--out` (status, show, stop, report,
+ * serve, ablate, resume): the flag, else AIRA_OUT, else the default, as `aira run` resolves `out`.
+ */
+export function studiesDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? (env.AIRA_OUT || DEFAULT_OUT);
+}
+
+const RunConfigFields = z.strictObject({
+  /** A suite name (resolved by the competitions package when present). */
+  suite: z.string().optional(),
+  competitions: z.array(z.string().min(1)).default([]),
+  /** One run per (competition, seed). */
+  seeds: z.array(z.number().int().nonnegative()).min(1).default([0]),
+  out: z.string().default(DEFAULT_OUT),
+  /** Whether a higher fitness is better; HCE takes it from the competition instead. */
+  direction: z.enum(DIRECTIONS).default('maximize'),
+  /** `auto`: HCE when a competition is given and the HCE evaluator is registered, else self-reported. */
+  hce: z.enum(['auto', 'on', 'off']).default('auto'),
+  agent: AgentConfig.default(AgentConfig.parse({})),
+  llm: AgentOwnedSection.default({}),
+  search: SearchConfig.default(SearchConfig.parse({})),
+  budget: BudgetConfig.default(BudgetConfig.parse({})),
+  workers: WorkersConfig.default(WorkersConfig.parse({})),
+  slurm: SlurmConfig.default(SlurmConfig.parse({})),
+  /** Time cut-offs (active time) at which the final pick is evaluated from the journal. */
+  checkpoints: z.array(zDuration).default([3, 12, 24, 72].map((h) => h * 3_600_000)),
+  /** Free-form labels written to the manifest (e.g. the ablation variant). */
+  labels: z.record(z.string(), z.string()).default({}),
 });
 
-/** Another endpoint or model: what it sets replaces the main `llm` settings (a URL alone: that base URL). */
-const LlmEndpoint = z.union(
-  [
-    z.url().transform((baseUrl) => ({ baseUrl }) as LlmEndpointOut),
-    z.strictObject({
-      baseUrl: z.url().optional(),
-      model: z.string().min(1).optional(),
-      apiKeyEnv: z
-        .string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
-        .optional(),
-      contextTokens: positiveInt.optional(),
-      maxOutputTokens: positiveInt.optional(),
-      prices: Prices.optional(),
-    }),
-  ],
-  {
-    error:
-      'expected a base URL (http://host:port/v1) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}',
-  },
-);
-type LlmEndpointOut = {
-  baseUrl?: string;
-  model?: string;
-  apiKeyEnv?: string;
-  contextTokens?: number;
-  maxOutputTokens?: number;
-  prices?: z.output<typeof Prices>;
-};
+/** The run config's own top-level keys; registry entries may own more (see config/sections.ts). */
+export const RUN_CONFIG_KEYS: ReadonlySet<string> = new Set(Object.keys(RunConfigFields.shape));
 
-/** The LLM endpoint of the react and operators agents (any OpenAI-compatible server). */
-export const LlmConfig = z.strictObject({
-  baseUrl: z.url().default('https://api.openai.com/v1'),
-  model: z.string().min(1).optional(),
-  /** The NAME of the environment variable that holds the key; the key itself never enters config or logs. */
-  apiKeyEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
-    .default('OPENAI_API_KEY'),
-  temperature: z.number().min(0).max(2).optional(),
-  topP: probability.optional(),
-  /** Longest reply (max_tokens) of one call. */
-  maxOutputTokens: positiveInt.optional(),
-  /** The request field that carries it; auto: max_completion_tokens for OpenAI, max_tokens elsewhere. */
-  maxTokensField: z.enum(['auto', 'max_tokens', 'max_completion_tokens']).default('auto'),
-  /** The model's context length in tokens; unset: from the endpoint's model list (vLLM's max_model_len), else learnt from its refusals. */
-  contextTokens: positiveInt.optional(),
-  /** Send a reasoning model's earlier thinking (reasoning_content) back with the conversation. */
-  sendReasoning: z.boolean().default(false),
-  /** native: the server's tool calling; text: fenced ```tool blocks; auto: native, text once the server rejects tools. */
-  toolProtocol: z.enum(['auto', 'native', 'text']).default('auto'),
-  /** Per-call timeout. */
-  timeout: zDuration.default(10 * 60_000),
-  /** Retries of one call on 429, 5xx, timeouts and connection errors. */
-  maxRetries: z.number().int().nonnegative().default(6),
-  /** First backoff delay (doubled each retry, with jitter) when the server sends no Retry-After. */
-  retryBase: zDuration.default(1_000),
-  /** Requests in flight to one endpoint at once, shared by every job of the process. */
-  concurrency: positiveInt.default(8),
-  /** USD per 1M tokens; cost = prompt × input + cached prompt × cachedInput + completion × output. */
-  prices: Prices.default({ input: 0, output: 0 }),
-  /** Prices by model name (as sent to the endpoint); a model listed here is priced by its entry, others by `prices`. */
-  priceTable: z.record(z.string(), Prices).default({}),
-  /** Endpoints tried in order when a call fails for good (retries used up, no connection): each replaces the settings it names. */
-  fallbacks: z.array(LlmEndpoint).default([]),
-  /**
-   * Another model (or endpoint) for some jobs, by agent (`react`, `operators`) or operator
-   * (`draft`, `mutate`, `crossover`, `debug`); the operator's entry wins. A string is a model name.
-   */
-  roles: z
-    .record(
-      z.string(),
-      z.union(
-        [
-          z
-            .string()
-            .min(1)
-            .transform((model) => ({ model }) as LlmEndpointOut),
-          LlmEndpoint,
-        ],
-        {
-          error:
-            'expected a model name (--role-model ROLE=MODEL) or {baseUrl, model, apiKeyEnv, contextTokens, maxOutputTokens, prices}',
-        },
-      ),
-    )
-    .default({}),
+/** Every setting at its default (what `--help` shows), before the cross-field checks. */
+export function runConfigDefaults(): z.output<typeof RunConfigFields> {
+  return RunConfigFields.parse({});
+}
+
+export const RunConfig = RunConfigFields.superRefine((cfg, ctx) => {
+  if (cfg.suite && cfg.competitions.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['suite'],
+      message: 'give either a suite or competitions, not both',
+    });
+  }
 });
-export type LlmEndpoint = LlmEndpointOut;
-
-export const RunConfig = z
-  .strictObject({
-    /** A suite name (resolved by the competitions package when present). */
-    suite: z.string().optional(),
-    competitions: z.array(z.string().min(1)).default([]),
-    /** One run per (competition, seed). */
-    seeds: z.array(z.number().int().nonnegative()).min(1).default([0]),
-    out: z.string().default('runs'),
-    /** Whether a higher fitness is better; HCE takes it from the competition instead. */
-    direction: z.enum(DIRECTIONS).default('maximize'),
-    /** `auto`: HCE when a competition is given and the HCE evaluator is registered, else self-reported. */
-    hce: z.enum(['auto', 'on', 'off']).default('auto'),
-    agent: AgentConfig.default(AgentConfig.parse({})),
-    llm: LlmConfig.default(LlmConfig.parse({})),
-    search: SearchConfig.default(SearchConfig.parse({})),
-    budget: BudgetConfig.default(BudgetConfig.parse({})),
-    workers: WorkersConfig.default(WorkersConfig.parse({})),
-    slurm: SlurmConfig.default(SlurmConfig.parse({})),
-    /** Time cut-offs (active time) at which the final pick is evaluated from the journal. */
-    checkpoints: z.array(zDuration).default([3, 12, 24, 72].map((h) => h * 3_600_000)),
-    /** Free-form labels written to the manifest (e.g. the ablation variant). */
-    labels: z.record(z.string(), z.string()).default({}),
-  })
-  .superRefine((cfg, ctx) => {
-    if (cfg.suite && cfg.competitions.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['suite'],
-        message: 'give either a suite or competitions, not both',
-      });
-    }
-    if (cfg.agent.name === 'script' && !cfg.agent.script) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['agent', 'script'],
-        message: 'the script agent needs a script (--script FILE)',
-      });
-    }
-  });
 
 export type RunConfig = z.output<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
@@ -299,7 +205,6 @@ export type BudgetConfig = z.output<typeof BudgetConfig>;
 export type WorkersConfig = z.output<typeof WorkersConfig>;
 export type SlurmConfig = z.output<typeof SlurmConfig>;
 export type AgentConfig = z.output<typeof AgentConfig>;
-export type LlmConfig = z.output<typeof LlmConfig>;
 
 /** Search parameters with each policy's own defaults filled in. */
 export interface ResolvedSearch {

@@ -38,8 +38,9 @@ export function selfReportedScores(submission: Submission): Scores {
 export function selfReportedEvaluator(config: RunConfig): Evaluator {
   return {
     name: 'self-reported',
-    prepare: async ({ competition }) => ({
+    prepare: async ({ competition, definition }) => ({
       competition,
+      ...(definition ? { definition } : {}),
       direction: config.direction,
       description: 'Print your solution\'s score on a line of its own: "score: <number>".',
     }),

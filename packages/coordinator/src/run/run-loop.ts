@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { errorMessage, type Logger } from '@aira/core';
-import type { Agent, AgentContext, Evaluator, Job, Submission, TaskInfo } from '../agent/types.js';
+import type {
+  Agent,
+  AgentContext,
+  Evaluator,
+  Job,
+  RunCompetition,
+  Submission,
+  TaskInfo,
+} from '../agent/types.js';
 import type { ResolvedSearch, RunConfig } from '../config/schema.js';
 import type { EventBody, JournalEvent } from '../journal/events.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -37,6 +45,8 @@ export interface RunLoopOptions {
   runDir: string;
   seed: number;
   competition: string | null;
+  /** The competition prepared in the run's set-up (`prepareCompetition`), handed to the evaluator. */
+  definition?: RunCompetition | null;
   config: RunConfig;
   search: ResolvedSearch;
   pool: WorkerPool;
@@ -189,6 +199,7 @@ export class RunLoop {
     this.task = await o.evaluator.prepare({
       runId: o.runId,
       competition: o.competition,
+      definition: o.definition ?? null,
       config: o.config,
       runDir: o.runDir,
     });

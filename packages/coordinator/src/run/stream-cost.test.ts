@@ -12,7 +12,7 @@ import {
   startWorkers,
   type TestWorkers,
 } from '../test-support/workers.js';
-import { defaultRegistry } from './registry.js';
+import { defaultRegistry, registerAgent } from './registry.js';
 import { runStudy } from './study.js';
 
 let workers: TestWorkers;
@@ -97,16 +97,20 @@ describe('streams and budgets', () => {
   it('LLM spending reported through the cost hook stops new jobs at the cap', async () => {
     const registry = defaultRegistry();
     let sawCap = false;
-    registry.agents.set('costly', (config) => {
-      const inner = scriptAgent(config);
-      return {
-        name: 'costly',
-        async runJob(job, session, ctx) {
-          await ctx.reportCost(0.4, { tokens: 1000 });
-          sawCap ||= ctx.costCapReached();
-          return inner.runJob(job, session, ctx);
-        },
-      };
+    registerAgent(registry, {
+      id: 'costly',
+      description: 'the script agent, reporting LLM spending for each job',
+      create: (config) => {
+        const inner = scriptAgent(config);
+        return {
+          name: 'costly',
+          async runJob(job, session, ctx) {
+            await ctx.reportCost(0.4, { tokens: 1000 });
+            sawCap ||= ctx.costCapReached();
+            return inner.runJob(job, session, ctx);
+          },
+        };
+      },
     });
     const res = await runStudy(
       RunConfig.parse({

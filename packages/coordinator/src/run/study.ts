@@ -26,10 +26,12 @@ import { listSessions } from '../pool/sessions.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { serveRegistration, type RegistrationServer } from '../pool/registration.js';
 import { buildManifest } from './manifest.js';
+import { parseRunConfig } from '../config/sections.js';
 import {
   agentFactory,
   defaultRegistry,
-  evaluatorName,
+  evaluatorFor,
+  prepareCompetition,
   studyCompetitions,
   type Registry,
 } from './registry.js';
@@ -86,10 +88,12 @@ export interface StudyResult {
 
 /** Starts a new study under `config.out`: one run per (competition, seed), one after another. */
 export async function runStudy(
-  config: RunConfig,
+  given: RunConfig,
   options: StudyOptions & { provenance?: Map<string, string>; studyId?: string } = {},
 ): Promise<StudyResult> {
   const registry = options.registry ?? defaultRegistry();
+  // The sections its agent and evaluators own, checked with their schemas (a config made in code too).
+  const config = parseRunConfig(given as unknown as Record<string, unknown>, registry);
   const competitions = studyCompetitions(config, registry);
   agentFactory(config, registry); // refuse an unknown agent before anything starts
   checkStudyInputs(config, options.launcher);
@@ -134,7 +138,7 @@ export async function resumeStudy(
     };
     writeJsonAtomic(studyPaths(dir).study, doc);
   }
-  const config = RunConfig.parse(doc.config);
+  const config = parseRunConfig(doc.config, options.registry ?? defaultRegistry());
   for (const r of doc.runs) {
     const path = join(studyPaths(dir).run(r.runId), 'journal.jsonl');
     if (options.repair) {
@@ -219,15 +223,17 @@ async function executeStudy(
   const openRun = async (run: StudyDoc['runs'][number]) => {
     const search = resolveSearch(config.search, pool.size);
     const agent = agentFactory(config, registry)(config);
-    const evaluator = registry.evaluators.get(evaluatorName(config, run.competition, registry))!(config);
+    const evaluator = evaluatorFor(config, run.competition, registry).create(config);
     const runDir = paths.run(run.runId);
     mkdirSync(runDir, { recursive: true });
+    const definition = await prepareCompetition(run.competition, registry);
     const loop = await RunLoop.open({
       studyId: doc.studyId,
       runId: run.runId,
       runDir,
       seed: run.seed,
       competition: run.competition,
+      definition,
       config,
       search,
       pool,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { loadRegistry, type Competition, type Registry } from '@aira/competitions';
 import { SynthRng, synthCompetition } from '@aira/synth';
+import { repoPlugins } from '@aira/testing';
 
 /** A temp folder removed after the file's tests. */
 export function tempDir(prefix: string): string {
@@ -29,7 +30,7 @@ export const FIVE = [
 /** The repository's competition registry (real manifests), loaded once per test file. */
 let registry: Promise<Registry> | undefined;
 export function competitions(): Promise<Registry> {
-  registry ??= loadRegistry();
+  registry ??= loadRegistry(repoPlugins());
   return registry;
 }
 

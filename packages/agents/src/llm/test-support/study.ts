@@ -6,7 +6,9 @@ import {
   defaultRegistry,
   readJournal,
   RunConfig,
+  registerEvaluator,
   runStudy,
+  SELF_REPORTED,
   type CandidateRecord,
   type JournalEvent,
   type LocalWorkerProcess,
@@ -62,7 +64,11 @@ export interface StudyView {
 /** The LLM agents (key from TEST_KEY) and the diabetes data graded on hidden splits. */
 export function benchRegistry(bench: Bench) {
   const registry = registerLlmAgents(defaultRegistry(), { env: { TEST_KEY: KEY } });
-  registry.evaluators.set('self-reported', hiddenSplitEvaluator(diabetes(), bench.pub, rmse));
+  registerEvaluator(registry, {
+    id: SELF_REPORTED,
+    description: 'the diabetes data graded on hidden splits',
+    create: hiddenSplitEvaluator(diabetes(), bench.pub, rmse),
+  });
   return registry;
 }
 
