@@ -12,7 +12,7 @@ import {
   startWorkers,
   type TestWorkers,
 } from '../test-support/workers.js';
-import { defaultRegistry } from './registry.js';
+import { defaultRegistry, registerEvaluator } from './registry.js';
 import { resumeStudy, runStudy } from './study.js';
 
 // One real worker daemon (`aira worker` on 127.0.0.1:0).
@@ -57,7 +57,11 @@ describe('run.prepared', () => {
   it('is journaled once, before the first job, and kept across a resume; evaluations get the session protection', async () => {
     const seen: string[] = [];
     const registry = defaultRegistry();
-    registry.evaluators.set('self-reported', factsEvaluator(seen));
+    registerEvaluator(registry, {
+      id: 'self-reported',
+      description: 'self-reported, with the facts an HCE-like evaluator has',
+      create: factsEvaluator(seen),
+    });
     const script = sleepyScript(root, 0.05, 0.1);
     const config = RunConfig.parse({
       out: join(root, 'study'),
