@@ -39,4 +39,4 @@ export { hceInstructions, PREDICTION_FILES } from './description.js';
 export { gradeFiles, predictionFile, rankTest, type SplitGrade, type TestGrade } from './grade.js';
 export { ProtectionTracker, isProtecting, journalUnprotected, UNPROTECTED_WARNING } from './protection.js';
 export { csvRecords, readCsvRecords, csvHeader, type CsvRecord } from './csv/read.js';
-export { SplitRng } from './rng.js';
+export { splitRng, type SplitRng } from './rng.js';

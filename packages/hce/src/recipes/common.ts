@@ -8,7 +8,6 @@ import { CsvWriter, writeTable } from '../csv/write.js';
 export { writeTable };
 import { Columns } from '../split/columns.js';
 import { linkOrCopy } from '../split/files.js';
-import type { SplitRng } from '../rng.js';
 import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import type { HiddenPart } from '../split/labelled.js';
 import type { SplitterContext } from '../split/types.js';
@@ -169,9 +168,6 @@ export function moveMedia(ctx: SplitterContext, fromRel: string, toRel: string):
   if (existsSync(src)) linkOrCopy(src, join(ctx.outPublic, toRel));
   return fromRel;
 }
-
-/** Fraction of a uniform 32-bit draw: [0, 1). */
-export const uniform = (rng: SplitRng) => rng.next() / 0x1_0000_0000;
 
 /** The values of one column of a (small) CSV, in order. */
 export async function columnOf(file: string, column: string): Promise<string[]> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { ConfigError } from '@aira/core';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName, sampleFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
@@ -100,7 +100,7 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
       `${where}: hidden samples ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} are in training.csv but in none of ${TRAIN_ARCHIVES.join(', ')}`,
     );
 
-  const rng = new SplitRng(ctx.seed, 'multi-modal-gesture/sample');
+  const rng = splitRng(ctx.seed, 'multi-modal-gesture/sample');
   const sampleRel = basename(c.paths.sampleSubmission);
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 import { listFiles } from '../split/files.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
@@ -12,7 +12,6 @@ import {
   partitionCsv,
   scanCsv,
   sourceFile,
-  uniform,
   whereOf,
   writeTable,
 } from './common.js';
@@ -51,13 +50,13 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
   const clsIdx = header.require('class', `${where}.id`);
   const segIdx = header.require('segmentation', `${where}.label`);
   const caseOf = assignKeys(ctx, cases);
-  const rng = new SplitRng(ctx.seed, 'uw-madison/late-days');
+  const rng = splitRng(ctx.seed, 'uw-madison/late-days');
   const dayPart = new Map<string, 'train' | HiddenPart>();
   for (const k of cases) {
     const days = [...daysOf.get(k)!].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
     const part = caseOf.get(k)!;
     const late: HiddenPart =
-      uniform(rng) < ctx.fractions.search / (ctx.fractions.search + ctx.fractions.validation)
+      rng.next() < ctx.fractions.search / (ctx.fractions.search + ctx.fractions.validation)
         ? 'search'
         : 'validation';
     days.forEach((d, i) =>

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
 import { readCsvRecords } from '../csv/read.js';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { counts, moveMedia, partitionCsv, sourceFile, uniform, whereOf, writeTable } from './common.js';
+import { counts, moveMedia, partitionCsv, sourceFile, whereOf, writeTable } from './common.js';
 
 const NEW_WHALE = 'new_whale';
 
@@ -29,7 +29,7 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
       `${where}: ${file} needs columns Image and Id (has ${table.header.cells.join(', ')})`,
     );
   const rows = table.rows.map((r) => ({ image: r.cells[imgIdx]!, whale: r.cells[idIdx]! }));
-  const rng = new SplitRng(ctx.seed, 'whale-categorization-playground');
+  const rng = splitRng(ctx.seed, 'whale-categorization-playground');
   const p = (ctx.fractions.search + ctx.fractions.validation) / 2;
   const byWhale = new Map<string, number[]>();
   rows.forEach((r, i) => (byWhale.get(r.whale) ?? byWhale.set(r.whale, []).get(r.whale)!).push(i));
@@ -41,7 +41,7 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
       const order = rng.shuffle(imgs.slice());
       held.add(order[1]!);
       undecided.push(...order.slice(2));
-    } else if (uniform(rng) < p) held.add(imgs[0]!);
+    } else if (rng.next() < p) held.add(imgs[0]!);
   }
   undecided.sort((a, b) => a - b);
   rng
