@@ -72,6 +72,41 @@ export const counts = (
   validation: { units: validation, rows: rows?.validation ?? validation },
 });
 
+/** Rows per part of a partitioned CSV. */
+export const rowsOf = (split: { train: number; hidden: Record<HiddenPart, unknown[]> }) => ({
+  train: split.train,
+  search: split.hidden.search.length,
+  validation: split.hidden.validation.length,
+});
+
+/** Counts of a split whose unit is the row. */
+export const rowCounts = (split: { train: number; hidden: Record<HiddenPart, unknown[]> }) => {
+  const r = rowsOf(split);
+  return counts(r.train, r.search, r.validation);
+};
+
+/** Counts of a split by units (each in its part, train when in neither hidden part), with the rows per part. */
+export function unitCounts<K>(
+  units: readonly K[],
+  partOf: (unit: K) => string | undefined,
+  rows?: Partial<Record<'train' | HiddenPart, number>>,
+) {
+  let search = 0;
+  let validation = 0;
+  for (const u of units) {
+    const p = partOf(u);
+    if (p === 'search') search++;
+    else if (p === 'validation') validation++;
+  }
+  return counts(units.length - search - validation, search, validation, rows);
+}
+
+/** Each hidden part's media, moved into a folder named after the part. */
+export const partFolders = (): Record<HiddenPart, string[]> => ({
+  search: ['search'],
+  validation: ['validation'],
+});
+
 /** Pass over a CSV's data rows (header first, as `header`), streamed. */
 export async function scanCsv(
   file: string,

@@ -6,7 +6,7 @@ import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
 import { streamZip, ZipWriter } from './archive.js';
-import { counts, partitionCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { partitionCsv, rowCounts, sourceFile, whereOf, writeTable } from './common.js';
 
 const CURATED = 'train_curated.csv';
 const CURATED_ZIP = 'train_curated.zip';
@@ -94,7 +94,7 @@ export const freesoundSplitter: Splitter = async (ctx) => {
     },
     skip: [CURATED, CURATED_ZIP],
     hidden: { keys: new Set(zipOf.keys()), keyColumns: ['fname'] },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method:
       'curated clips assigned at random (noisy and unreliable clips stay in train); answers multi-hot in the sample submission class order; hidden audio moved to search.zip and validation.zip',
   };

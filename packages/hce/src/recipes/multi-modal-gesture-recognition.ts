@@ -6,7 +6,7 @@ import { splitRng } from '../rng.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName, sampleFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, partitionCsv, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { assignKeys, partitionCsv, rowCounts, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
 import { stripMatField } from './mat.js';
 import { tarEntries, TarGzWriter } from './tar.js';
 
@@ -136,7 +136,7 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
     },
     skip: ['training.csv', ...TRAIN_ARCHIVES, TEST_ARCHIVE],
     hidden: { keys: new Set(ids.filter((id) => partOf.get(id) !== 'train')), keyColumns: ['Id'] },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method:
       'samples assigned at random; hidden sample zips moved out of training1-3.tar.gz into search.tar.gz and validation.tar.gz; Labels emptied in the _data.mat of hidden and test samples (unreadable ones withheld)',
   };

@@ -7,11 +7,13 @@ import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
 import {
   assignKeys,
-  counts,
   moveMedia,
+  partFolders,
   partitionCsv,
+  rowsOf,
   scanCsv,
   sourceFile,
+  unitCounts,
   whereOf,
   writeTable,
 } from './common.js';
@@ -111,19 +113,14 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
       rows.map((r) => [r[idIdx]!, r[clsIdx]!, '1 1 5 2']),
     );
   }
-  const n = (p: HiddenPart) => cases.filter((k) => caseOf.get(k) === p).length;
   return {
     answers,
     inputs,
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: null,
-    counts: counts(cases.length - n('search') - n('validation'), n('search'), n('validation'), {
-      train: split.train,
-      search: split.hidden.search.length,
-      validation: split.hidden.validation.length,
-    }),
+    counts: unitCounts(cases, (k) => caseOf.get(k), rowsOf(split)),
     method: `cases assigned at random, and days after a train case's ${DAYS_KEPT}th held out, as MLE-bench builds its test; answers in input row order`,
   };
 };

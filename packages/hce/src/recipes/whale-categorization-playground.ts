@@ -4,7 +4,15 @@ import { readCsvRecords } from '../csv/read.js';
 import { splitRng } from '../rng.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { counts, moveMedia, partitionCsv, sourceFile, whereOf, writeTable } from './common.js';
+import {
+  moveMedia,
+  partFolders,
+  partitionCsv,
+  rowCounts,
+  sourceFile,
+  whereOf,
+  writeTable,
+} from './common.js';
 
 const NEW_WHALE = 'new_whale';
 
@@ -91,10 +99,10 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: { keys: new Set(rows.filter((_, i) => part.has(i)).map((r) => r.image)), keyColumns: ['Image'] },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method: `MLE-bench's per-whale rule with p = ${p}: one image of each multi-image whale held out, singletons held out with probability p, ceil(p·n) of the rest; held-out images divided between search and validation; unseen whales relabelled new_whale`,
   };
 };
