@@ -22,7 +22,14 @@ export {
   type OpenFolder,
   type PrepareOptions,
 } from './prepare.js';
-export { pickAt, picksAtCheckpoints, type CheckpointPick, type PickRule } from './pick.js';
+export {
+  pickAt,
+  pickScores,
+  picksAtCheckpoints,
+  type CheckpointPick,
+  type PickRule,
+  type PickScores,
+} from './pick.js';
 export { hceCacheDir, hceSplitSeed } from './cache.js';
 export {
   assignUnits,

@@ -37,6 +37,17 @@ export interface CheckpointPick {
   direction: Direction;
 }
 
+/** What a pick scored: the score that chose it, its three scores and its MLE-bench standing. */
+export type PickScores = Pick<
+  CheckpointPick,
+  'by' | 'search' | 'validation' | 'test' | 'percentileRank' | 'medal' | 'aboveMedian'
+>;
+
+export function pickScores(p: CheckpointPick): PickScores {
+  const { by, search, validation, test, percentileRank, medal, aboveMedian } = p;
+  return { by, search, validation, test, percentileRank, medal, aboveMedian };
+}
+
 function eventsOf(journal: string | JournalContents | readonly JournalEvent[]): readonly JournalEvent[] {
   if (typeof journal === 'string') return readJournal(journal).events;
   return Array.isArray(journal) ? (journal as readonly JournalEvent[]) : (journal as JournalContents).events;

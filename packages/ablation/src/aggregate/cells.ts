@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endOf, readJournal, replay, type JournalEvent } from '@aira/coordinator';
 import type { Medal } from '@aira/grading';
-import { pickAt, type CheckpointPick } from '@aira/hce';
+import { pickAt, pickScores, type CheckpointPick } from '@aira/hce';
 import type { Checkpoint } from '../matrix/checkpoints.js';
 import { ablationPaths, runIdOf, type AblationDoc } from '../study/files.js';
 
@@ -93,13 +93,7 @@ export function readCell(
       atMs: c.ms,
       reached: ended !== null || activeMs >= c.ms,
       candidateId: p.candidateId,
-      by: p.by,
-      search: p.search,
-      validation: p.validation,
-      test: p.test,
-      percentileRank: p.percentileRank,
-      medal: p.medal,
-      aboveMedian: p.aboveMedian,
+      ...pickScores(p),
       eligible: p.eligible,
     };
   });
