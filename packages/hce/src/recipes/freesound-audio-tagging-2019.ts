@@ -5,7 +5,7 @@ import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { streamZip, ZipWriter } from './archive.js';
+import { splitZip } from './archive.js';
 import { partitionCsv, rowCounts, sourceFile, whereOf, writeTable } from './common.js';
 
 const CURATED = 'train_curated.csv';
@@ -67,23 +67,12 @@ export const freesoundSplitter: Splitter = async (ctx) => {
       rows.map((r) => [r[0]!, ...dummy]),
     );
   }
-  const train = new ZipWriter(join(ctx.outPublic, CURATED_ZIP));
-  const zips = Object.fromEntries(
-    HIDDEN_PARTS.map((p) => [p, new ZipWriter(join(ctx.outPublic, partFileName('test.zip', p)))]),
-  ) as Record<HiddenPart, ZipWriter>;
-  await streamZip(
+  await splitZip(
     sourceFile(ctx, CURATED_ZIP),
-    (name) => {
-      const p = zipOf.get(name.split('/').pop()!);
-      return (p ? zips[p] : train).entrySync(p ? name.split('/').pop()! : name, false);
-    },
-    async () => {
-      await train.drain();
-      for (const p of HIDDEN_PARTS) await zips[p].drain();
-    },
+    join(ctx.outPublic, CURATED_ZIP),
+    (p) => join(ctx.outPublic, partFileName('test.zip', p)),
+    (base) => zipOf.get(base),
   );
-  await train.close();
-  for (const p of HIDDEN_PARTS) await zips[p].close();
   return {
     answers,
     inputs: { search: [], validation: [] },
