@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { ArtifactStore, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
+import { ArtifactStore, eventsOfType, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
 import { lineageOf } from '@aira/report';
 import { inside, within } from './paths.js';
 import { num } from './study-views.js';
@@ -40,25 +40,23 @@ export function jobView(lib: Library, id: string, runId: string, jobId: string) 
   const job = r.state.jobs.get(jobId);
   if (!job) throw new NotFound(`run ${runId} has no job ${JSON.stringify(jobId)}`);
   const events = r.byJob.get(jobId) ?? [];
-  const execs = events
-    .filter((e): e is Extract<JournalEvent, { type: 'exec.started' }> => e.type === 'exec.started')
-    .map((e) => {
-      const f = events.find(
-        (x): x is Extract<JournalEvent, { type: 'exec.finished' }> =>
-          x.type === 'exec.finished' && x.execId === e.execId,
-      );
-      return {
-        execId: e.execId,
-        attempt: e.attempt,
-        kind: e.kind,
-        label: e.label,
-        t: e.t,
-        exitCode: f?.exitCode ?? null,
-        durationMs: f?.durationMs ?? null,
-        reason: f?.reason ?? null,
-        finished: Boolean(f),
-      };
-    });
+  const execs = eventsOfType(events, 'exec.started').map((e) => {
+    const f = events.find(
+      (x): x is Extract<JournalEvent, { type: 'exec.finished' }> =>
+        x.type === 'exec.finished' && x.execId === e.execId,
+    );
+    return {
+      execId: e.execId,
+      attempt: e.attempt,
+      kind: e.kind,
+      label: e.label,
+      t: e.t,
+      exitCode: f?.exitCode ?? null,
+      durationMs: f?.durationMs ?? null,
+      reason: f?.reason ?? null,
+      finished: Boolean(f),
+    };
+  });
   const steps = events
     .filter((e) => e.type === 'step')
     .map((e) => ({

@@ -78,12 +78,7 @@ export function journal(runDir: string): JournalEvent[] {
   return readJournal(join(runDir, 'journal.jsonl')).events;
 }
 
-export function eventsOf<T extends JournalEvent['type']>(
-  events: JournalEvent[],
-  type: T,
-): Array<Extract<JournalEvent, { type: T }>> {
-  return events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
-}
+export { eventsOfType as eventsOf } from '@aira/coordinator';
 
 /** Pids of the local worker daemons a study started (its workers/local-N.json records). */
 export function workerPids(studyDir: string): number[] {
