@@ -7,6 +7,11 @@ import { NotFound, type Library } from './watch.js';
 
 /** The JSON of the job, live output and candidate pages. */
 
+/** What the job index and the job page both say of an attempt. */
+function attemptHead(a: { n: number; workerId: string; status: string; startedAt: number }) {
+  return { n: a.n, workerId: a.workerId, status: a.status, startedAt: a.startedAt };
+}
+
 /** The jobs of a run, newest first, with their attempts and execs (the live job view's index). */
 export function jobsView(lib: Library, id: string, runId: string) {
   const r = lib.study(id).run(runId);
@@ -20,10 +25,7 @@ export function jobsView(lib: Library, id: string, runId: string) {
       status: j.status as string,
       candidateId: j.candidateId ?? null,
       attempts: j.attempts.map((a) => ({
-        n: a.n,
-        workerId: a.workerId,
-        status: a.status as string,
-        startedAt: a.startedAt,
+        ...attemptHead(a),
         execs: [...a.execs.entries()].map(([execId, x]) => ({
           execId,
           label: x.label,
@@ -79,10 +81,7 @@ export function jobView(lib: Library, id: string, runId: string, jobId: string) 
     status: job.status as string,
     candidateId: job.candidateId ?? null,
     attempts: job.attempts.map((a) => ({
-      n: a.n,
-      workerId: a.workerId,
-      status: a.status as string,
-      startedAt: a.startedAt,
+      ...attemptHead(a),
       submittedAt: a.submittedAt ?? null,
     })),
     execs,
