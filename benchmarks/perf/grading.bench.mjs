@@ -18,20 +18,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+const { rngFor } = await import(new URL('../../packages/core/dist/index.js', import.meta.url).href);
+
 const ROWS = 1_000_000;
 /** Runs of each side per metric (npm run bench -- --rounds N); the best counts. */
 const ROUNDS = 1;
 const GOAL = 5;
 
-/** Deterministic generator (mulberry32). */
+/** Deterministic generator: the project's seeded one (@aira/core), as a function. */
 function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = rngFor(seed, 'grading-bench');
+  return () => g.next();
 }
 
 function shuffled(n, r) {

@@ -82,7 +82,7 @@ export {
 export { scriptAgent, shellQuote } from './agent/script-agent.js';
 export { selfReportedEvaluator, parseScoreLine } from './evaluator/self-reported.js';
 
-export { readJournal, type JournalContents } from './journal/reader.js';
+export { eventsOfType, readJournal, type JournalContents } from './journal/reader.js';
 export type {
   JournalEvent,
   EventBody,

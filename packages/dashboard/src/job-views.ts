@@ -1,11 +1,16 @@
 import { join, relative } from 'node:path';
-import { ArtifactStore, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
+import { ArtifactStore, eventsOfType, type CandidateRecord, type JournalEvent } from '@aira/coordinator';
 import { lineageOf } from '@aira/report';
 import { inside, within } from './paths.js';
 import { num } from './study-views.js';
 import { NotFound, type Library } from './watch.js';
 
 /** The JSON of the job, live output and candidate pages. */
+
+/** What the job index and the job page both say of an attempt. */
+function attemptHead(a: { n: number; workerId: string; status: string; startedAt: number }) {
+  return { n: a.n, workerId: a.workerId, status: a.status, startedAt: a.startedAt };
+}
 
 /** The jobs of a run, newest first, with their attempts and execs (the live job view's index). */
 export function jobsView(lib: Library, id: string, runId: string) {
@@ -20,10 +25,7 @@ export function jobsView(lib: Library, id: string, runId: string) {
       status: j.status as string,
       candidateId: j.candidateId ?? null,
       attempts: j.attempts.map((a) => ({
-        n: a.n,
-        workerId: a.workerId,
-        status: a.status as string,
-        startedAt: a.startedAt,
+        ...attemptHead(a),
         execs: [...a.execs.entries()].map(([execId, x]) => ({
           execId,
           label: x.label,
@@ -40,25 +42,23 @@ export function jobView(lib: Library, id: string, runId: string, jobId: string) 
   const job = r.state.jobs.get(jobId);
   if (!job) throw new NotFound(`run ${runId} has no job ${JSON.stringify(jobId)}`);
   const events = r.byJob.get(jobId) ?? [];
-  const execs = events
-    .filter((e): e is Extract<JournalEvent, { type: 'exec.started' }> => e.type === 'exec.started')
-    .map((e) => {
-      const f = events.find(
-        (x): x is Extract<JournalEvent, { type: 'exec.finished' }> =>
-          x.type === 'exec.finished' && x.execId === e.execId,
-      );
-      return {
-        execId: e.execId,
-        attempt: e.attempt,
-        kind: e.kind,
-        label: e.label,
-        t: e.t,
-        exitCode: f?.exitCode ?? null,
-        durationMs: f?.durationMs ?? null,
-        reason: f?.reason ?? null,
-        finished: Boolean(f),
-      };
-    });
+  const execs = eventsOfType(events, 'exec.started').map((e) => {
+    const f = events.find(
+      (x): x is Extract<JournalEvent, { type: 'exec.finished' }> =>
+        x.type === 'exec.finished' && x.execId === e.execId,
+    );
+    return {
+      execId: e.execId,
+      attempt: e.attempt,
+      kind: e.kind,
+      label: e.label,
+      t: e.t,
+      exitCode: f?.exitCode ?? null,
+      durationMs: f?.durationMs ?? null,
+      reason: f?.reason ?? null,
+      finished: Boolean(f),
+    };
+  });
   const steps = events
     .filter((e) => e.type === 'step')
     .map((e) => ({
@@ -81,10 +81,7 @@ export function jobView(lib: Library, id: string, runId: string, jobId: string) 
     status: job.status as string,
     candidateId: job.candidateId ?? null,
     attempts: job.attempts.map((a) => ({
-      n: a.n,
-      workerId: a.workerId,
-      status: a.status as string,
-      startedAt: a.startedAt,
+      ...attemptHead(a),
       submittedAt: a.submittedAt ?? null,
     })),
     execs,

@@ -25,6 +25,18 @@ function agentText(c: StudyConfig): string {
   return name === 'react' || name === 'operators' ? `${name} (${c.llm?.model ?? 'model unset'})` : name;
 }
 
+/** What the studies list and the study page both say of a study. */
+function studyHead(s: StudyWatch, c: StudyConfig, alive: boolean, budgetMs: number) {
+  return {
+    state: s.state(alive),
+    createdAt: s.doc.createdAt,
+    suite: c.suite ?? null,
+    agent: agentText(c),
+    policy: c.search?.policy ?? null,
+    budgetMs,
+  };
+}
+
 export function studiesView(lib: Library) {
   const studies = lib.list().map((e) => {
     try {
@@ -49,12 +61,7 @@ export function studiesView(lib: Library) {
       return {
         id: e.id,
         kind: e.kind,
-        state: s.state(alive),
-        createdAt: s.doc.createdAt,
-        suite: c.suite ?? null,
-        agent: agentText(c),
-        policy: c.search?.policy ?? null,
-        budgetMs,
+        ...studyHead(s, c, alive, budgetMs),
         usedMs: runs.reduce((t, r) => t + r.activeMs, 0),
         runs: runs.map((r) => ({
           runId: r.runId,
@@ -85,12 +92,7 @@ export function studyView(lib: Library, id: string) {
   const checkpointsMs = (c.checkpoints ?? []).filter((x) => Number.isFinite(x));
   return {
     id,
-    state: s.state(alive),
-    createdAt: s.doc.createdAt,
-    suite: c.suite ?? null,
-    agent: agentText(c),
-    policy: c.search?.policy ?? null,
-    budgetMs,
+    ...studyHead(s, c, alive, budgetMs),
     runs: [...s.runs.values()].map((r) => {
       const report = r.runReport(budgetMs, c.agent?.name, alive);
       return {

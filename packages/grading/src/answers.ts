@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseCsv } from './csv/reader.js';
+import { parseCsv, readInput } from './csv/reader.js';
 import { CsvError } from './csv/errors.js';
 import type { Answers, JsonRecord } from './graders/types.js';
 
@@ -10,15 +9,7 @@ import type { Answers, JsonRecord } from './graders/types.js';
  * their exact digits (they exceed 2^53 in tensorflow2-question-answering).
  */
 export function loadAnswers(path: string): Answers {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CsvError(
-      code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`,
-    );
-  }
+  const buf = readInput(path, 'an answers file');
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl') return parseJsonl(buf.toString('utf8'), path);
   if (ext !== '.csv') throw new CsvError(`${path}: answers must be a .csv or .jsonl file`);

@@ -22,7 +22,15 @@ export {
   type OpenFolder,
   type PrepareOptions,
 } from './prepare.js';
-export { pickAt, picksAtCheckpoints, PICK_EVENTS, type CheckpointPick, type PickRule } from './pick.js';
+export {
+  pickAt,
+  pickScores,
+  picksAtCheckpoints,
+  PICK_EVENTS,
+  type CheckpointPick,
+  type PickRule,
+  type PickScores,
+} from './pick.js';
 export { hceCacheDir, hceSplitSeed } from './cache.js';
 export {
   assignUnits,
@@ -46,4 +54,4 @@ export {
   type ReadDetails,
 } from './details.js';
 export { csvRecords, readCsvRecords, csvHeader, type CsvRecord } from './csv/read.js';
-export { SplitRng } from './rng.js';
+export { splitRng, type SplitRng } from './rng.js';

@@ -48,6 +48,16 @@ export const PICK_EVENTS: ReadonlySet<JournalEvent['type']> = new Set<JournalEve
   'candidate.added',
   'run.ended',
 ]);
+/** What a pick scored: the score that chose it, its three scores and its MLE-bench standing. */
+export type PickScores = Pick<
+  CheckpointPick,
+  'by' | 'search' | 'validation' | 'test' | 'percentileRank' | 'medal' | 'aboveMedian'
+>;
+
+export function pickScores(p: CheckpointPick): PickScores {
+  const { by, search, validation, test, percentileRank, medal, aboveMedian } = p;
+  return { by, search, validation, test, percentileRank, medal, aboveMedian };
+}
 
 function eventsOf(journal: string | JournalContents | readonly JournalEvent[]): readonly JournalEvent[] {
   if (typeof journal === 'string') return readJournal(journal).events;

@@ -242,6 +242,21 @@ function splitOf(c: Competition, dir: string, man: HceManifest, cached: boolean)
   };
 }
 
+/**
+ * Moves a finished build folder into place in one rename, so a reader never sees half a split.
+ * When another process finished the same split first (its `marker` exists), its folder is
+ * identical: keep it and drop this build.
+ */
+function publish(build: string, dir: string, marker: string, force: boolean | undefined): void {
+  try {
+    if (force) rmSync(dir, { recursive: true, force: true });
+    renameSync(build, dir);
+  } catch (err) {
+    if (!existsSync(marker)) throw err;
+    rmSync(build, { recursive: true, force: true });
+  }
+}
+
 function sha256Files(root: string, prefix: string, rels: string[]): Record<string, string> {
   return Object.fromEntries(rels.map((r) => [`${prefix}/${r}`, sha256Hex(readFileSync(join(root, r)))]));
 }
@@ -357,14 +372,7 @@ export async function prepareHce(c: Competition, o: PrepareOptions = {}): Promis
     };
     writeFileSync(join(build, 'hce.json'), `${JSON.stringify(man, null, 2)}\n`);
     chmodSync(outHidden, 0o700);
-    try {
-      if (o.force) rmSync(dir, { recursive: true, force: true });
-      renameSync(build, dir);
-    } catch (err) {
-      // Another process finished the same split first: its folder is identical; use it.
-      if (!existsSync(marker)) throw err;
-      rmSync(build, { recursive: true, force: true });
-    }
+    publish(build, dir, marker, o.force);
     return splitOf(c, dir, JSON.parse(readFileSync(marker, 'utf8')) as HceManifest, false);
   } catch (err) {
     rmSync(build, { recursive: true, force: true });
@@ -458,13 +466,7 @@ export async function prepareOpen(
       join(build, 'open.json'),
       `${JSON.stringify({ format: HCE_FORMAT, competition: c.id, key, leaks: assembled.leaks, createdAt: new Date().toISOString() }, null, 2)}\n`,
     );
-    try {
-      if (o.force) rmSync(dir, { recursive: true, force: true });
-      renameSync(build, dir);
-    } catch (err) {
-      if (!existsSync(marker)) throw err;
-      rmSync(build, { recursive: true, force: true });
-    }
+    publish(build, dir, marker, o.force);
     return folder;
   } catch (err) {
     rmSync(build, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import {
   type RunState,
   type RunStatus,
 } from '@aira/coordinator';
-import { detailsOf, isProtecting, pickAt, PREDICTION_FILES } from '@aira/hce';
+import { detailsOf, isProtecting, pickAt, pickScores, PREDICTION_FILES } from '@aira/hce';
 import { lineageOf } from './lineage.js';
 import { scoreSeries } from './series.js';
 import {
@@ -120,14 +120,8 @@ function pickReport(runId: string, events: readonly JournalEvent[], state: RunSt
   if (!c) return null;
   return {
     candidateId: c.id,
-    by: p.by,
     operator: c.operator,
-    search: p.search,
-    validation: p.validation,
-    test: p.test,
-    percentileRank: p.percentileRank,
-    medal: p.medal,
-    aboveMedian: p.aboveMedian,
+    ...pickScores(p),
     leaderboard: leaderboardOf(c),
     activeMs: c.timings.activeMs,
     workerId: c.workerId,

@@ -1,5 +1,6 @@
 import type { Direction } from '@aira/core';
 import type { Medal } from '@aira/grading';
+import type { PickScores } from '@aira/hce';
 
 /**
  * The study report's data model (`report.json`): everything the renderers show, built from the
@@ -38,17 +39,9 @@ export interface LeaderboardRef {
 }
 
 /** The submission of a run (reference/aira2.md §2: best validation score, no retraining). */
-export interface PickReport {
+export interface PickReport extends PickScores {
   candidateId: string;
-  by: 'validation' | 'search' | 'test' | null;
   operator: string;
-  search: number | null;
-  validation: number | null;
-  test: number | null;
-  /** Percentile Rank of the test score (reference/mlebench.md §2.4); 0 for an invalid test file. */
-  percentileRank: number;
-  medal: Medal | null;
-  aboveMedian: boolean;
   leaderboard: LeaderboardRef | null;
   /** Active time (ms) when the candidate was added. */
   activeMs: number;

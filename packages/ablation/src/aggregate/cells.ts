@@ -2,26 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endOf, readJournal, replay, type JournalEvent } from '@aira/coordinator';
 import type { Medal } from '@aira/grading';
-import { detailsOf, pickAt, PICK_EVENTS, type CheckpointPick } from '@aira/hce';
+import { detailsOf, pickAt, pickScores, PICK_EVENTS, type CheckpointPick, type PickScores } from '@aira/hce';
 import type { Checkpoint } from '../matrix/checkpoints.js';
 import { ablationPaths, runIdOf, type AblationDoc } from '../study/files.js';
 
 export type { Medal };
 
 /** The submission of a cell at one checkpoint (hce's pickAt on the cell's journal). */
-export interface CellPick {
+export interface CellPick extends PickScores {
   checkpoint: string;
   atMs: number;
   /** False while the cell has not run that long yet (it is left out of the tables at that checkpoint). */
   reached: boolean;
   candidateId: string | null;
-  by: CheckpointPick['by'];
-  search: number | null;
-  validation: number | null;
-  test: number | null;
-  percentileRank: number;
-  medal: Medal | null;
-  aboveMedian: boolean;
   /** Valid candidates scored by then. */
   eligible: number;
 }
@@ -85,13 +78,7 @@ export function readCell(
       atMs: c.ms,
       reached: ended !== null || activeMs >= c.ms,
       candidateId: p.candidateId,
-      by: p.by,
-      search: p.search,
-      validation: p.validation,
-      test: p.test,
-      percentileRank: p.percentileRank,
-      medal: p.medal,
-      aboveMedian: p.aboveMedian,
+      ...pickScores(p),
       eligible: p.eligible,
     };
   });

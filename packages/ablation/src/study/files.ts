@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { ConfigError, UserError } from '@aira/core';
 import { endOf, readJournal, type JournalEvent } from '@aira/coordinator';
-import type { Checkpoint } from '../matrix/checkpoints.js';
 import type { Cell } from '../matrix/expand.js';
 import type { Matrix } from '../matrix/load.js';
 
@@ -14,17 +13,8 @@ export interface AblationDoc {
   studyId: string;
   createdAt: string;
   updatedAt: string;
-  matrix: {
-    file: string | null;
-    name: string;
-    description?: string;
-    paper?: 'table1';
-    suite?: string;
-    competitions: string[];
-    seeds: number[];
-    budgetMs: number;
-    checkpoints: Checkpoint[];
-    hash: string;
+  /** The matrix's own fields as loaded; its variants and launcher as resolved for the cells. */
+  matrix: Omit<Matrix, 'base' | 'variants' | 'launcher' | 'order'> & {
     variants: Array<{
       name: string;
       description?: string;

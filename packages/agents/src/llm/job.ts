@@ -43,20 +43,23 @@ export interface JobTotals {
   estimated: boolean;
 }
 
+/** Totals of a job that has made no call yet. */
+export const noTotals = (): JobTotals => ({
+  calls: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  costUsd: 0,
+  estimated: false,
+});
+
 /**
  * The LLM as one job sees it: every call is refused once the run's cost cap or the job's token
  * limit is reached, logged to `<run>/llm/<job>-a<n>.jsonl`, and its tokens and cost are counted
  * for the job and reported to the run (ctx.reportCost, journaled as `cost` events).
  */
 export class JobLlm {
-  readonly totals: JobTotals = {
-    calls: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    cachedTokens: 0,
-    costUsd: 0,
-    estimated: false,
-  };
+  readonly totals: JobTotals = noTotals();
   readonly log: LlmLog;
   readonly logPath: string;
   /** Removes every endpoint's key. */

@@ -15,6 +15,7 @@ import { JobLlm, StopJob } from '../llm/job.js';
 import { loadTemplate, promptDir, renderPrompt } from '../llm/prompts.js';
 import { probeEnvironment, quote, type Environment } from '../react/environment.js';
 import { clip } from '../react/observation.js';
+import { taskVars } from '../react/prompt.js';
 import type { LlmAgentOptions } from '../react/agent.js';
 import { extractCode } from './extract.js';
 import { llmAgentOf } from '../llm/config.js';
@@ -171,11 +172,7 @@ function promptVars(
   outputChars: number,
 ) {
   const context = renderPrompt(dir, 'context.md', {
-    description: job.task.description?.trim() || '(no description was given)',
-    dataDir: session.dirs.data,
-    layout: env.layout,
-    python: env.python,
-    packages: env.packages.join(', ') || '(unknown)',
+    ...taskVars(job, session, env),
     workDir: session.dirs.work,
     submissionDir: session.dirs.submission,
     timeLimit: Number.isFinite(timeMs) ? formatDuration(timeMs) : 'no set limit',

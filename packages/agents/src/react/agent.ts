@@ -216,15 +216,12 @@ class ReactJob {
     // Killed after the job had submitted (before the coordinator journaled it): submit the same again, with no new call.
     const done = reply && this.submittedBy(reply, lastReply);
     if (done && pending.length === 0) {
-      const submission = await this.resubmit(done);
-      if (submission) {
-        await this.recordEnd('submitted', this.lastSubmitPath);
-        return submission;
-      }
+      const submission = await this.ended(await this.resubmit(done));
+      if (submission) return submission;
     }
     const first = pending[0];
     const outcomes = new Map<string, ToolOutcome>();
-    try {
+    const submission = await this.stoppable(async () => {
       if (running) {
         // Calls run one after another, so the exec still running belongs to the first unanswered one.
         const mine = first && RESUMABLE_EXECS.get(running.label) === first.name ? first : undefined;
@@ -241,18 +238,25 @@ class ReactJob {
           error: true,
         });
       }
-      if (pending.length > 0) {
-        const submission = await this.runCalls(pending, outcomes);
-        if (submission) {
-          await this.recordEnd('submitted', this.lastSubmitPath);
-          return submission;
-        }
-      }
+      return pending.length > 0 ? this.ended(await this.runCalls(pending, outcomes)) : undefined;
+    });
+    return submission ?? this.loop(this.step + 1);
+  }
+
+  /** Records the job's end when `submission` ended it, and hands it on. */
+  private async ended(submission: Submission | undefined): Promise<Submission | undefined> {
+    if (submission) await this.recordEnd('submitted', this.lastSubmitPath);
+    return submission;
+  }
+
+  /** Runs `steps`; a StopJob (steps, time or budget used up) ends the job without a submission. */
+  private async stoppable<T>(steps: () => Promise<T>): Promise<T | Submission> {
+    try {
+      return await steps();
     } catch (err) {
       if (!(err instanceof StopJob)) throw err;
       return this.finishWithoutSubmit(err.message);
     }
-    return this.loop(this.step + 1);
   }
 
   /** The submit call of a reply that ended the job, with what it was answered. */
@@ -313,7 +317,7 @@ class ReactJob {
   private async loop(from: number): Promise<Submission> {
     const a = llmAgentOf(this.config);
     const textInstructions = textProtocolInstructions(this.dir, this.tools);
-    try {
+    return this.stoppable(async (): Promise<Submission> => {
       for (this.step = from; ; this.step++) {
         if (this.step > a.maxSteps) throw new StopJob(`the job used its ${a.maxSteps} steps`);
         if (this.timeLeft() <= 0) throw new StopJob('the job ran out of time');
@@ -370,16 +374,10 @@ class ReactJob {
           });
           continue;
         }
-        const submission = await this.runCalls(c.toolCalls);
-        if (submission) {
-          await this.recordEnd('submitted', this.lastSubmitPath);
-          return submission;
-        }
+        const submission = await this.ended(await this.runCalls(c.toolCalls));
+        if (submission) return submission;
       }
-    } catch (err) {
-      if (!(err instanceof StopJob)) throw err;
-      return this.finishWithoutSubmit(err.message);
-    }
+    });
   }
 
   /** Runs a reply's calls in order (or takes the outcome given for one); the submission when one ends the job. */

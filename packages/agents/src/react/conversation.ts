@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { JobTotals } from '../llm/job.js';
+import { noTotals, type JobTotals } from '../llm/job.js';
 import type { Redactor } from '../llm/redact.js';
 import type { Turn } from '../llm/types.js';
 
@@ -64,14 +64,7 @@ export class Conversation {
     const saved: SavedConversation = {
       turns: [],
       step: 0,
-      totals: {
-        calls: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        cachedTokens: 0,
-        costUsd: 0,
-        estimated: false,
-      },
+      totals: noTotals(),
       lastSubmitPath: null,
       kernelReady: false,
     };

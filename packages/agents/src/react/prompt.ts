@@ -74,11 +74,7 @@ export function openingTurns(
     .join('\n\n');
   const op = job.spec.operator;
   const user = renderPrompt(dir, 'task.md', {
-    description: job.task.description?.trim() || '(no description was given)',
-    dataDir: session.dirs.data,
-    layout: env.layout,
-    python: env.python,
-    packages: env.packages.join(', ') || '(unknown)',
+    ...taskVars(job, session, env),
     draft: op === 'draft',
     mutate: op === 'mutate' || op === 'improve',
     crossover: op === 'crossover',
@@ -87,6 +83,17 @@ export function openingTurns(
     budget: budgetText(limits),
   });
   return { system, user };
+}
+
+/** The prompt variables every agent's prompt describes the task with: what it is, its data, its Python. */
+export function taskVars(job: Job, session: Session, env: Environment) {
+  return {
+    description: job.task.description?.trim() || '(no description was given)',
+    dataDir: session.dirs.data,
+    layout: env.layout,
+    python: env.python,
+    packages: env.packages.join(', ') || '(unknown)',
+  };
 }
 
 export function textProtocolInstructions(dir: string, tools: ToolSpec[]): string {

@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { rngFor } from '@aira/coordinator';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import type { CompetitionFacts } from '../template/layout.js';
 
 /**
@@ -40,9 +42,9 @@ function sklearnCsv(file: string, header: (meta: string[]) => string[]): string[
   const text = file.endsWith('.gz')
     ? gunzipSync(readFileSync(join(SKLEARN, file))).toString('utf8')
     : readFileSync(join(SKLEARN, file), 'utf8');
-  const lines = text.trim().split('\n');
-  header(lines[0]!.split(','));
-  return lines.slice(1).map((l) => l.split(','));
+  const [meta, ...rows] = parse(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  header(meta!);
+  return rows;
 }
 
 const facts = (
@@ -113,12 +115,12 @@ export function wine(): Dataset {
 
 /** Handwritten digits as 8×8 pixel arrays (64 columns, 0-16); accuracy. `limit` keeps the first rows. */
 export function digits(limit = 1797): Dataset {
-  const text = gunzipSync(readFileSync(join(SKLEARN, 'digits.csv.gz')))
-    .toString('utf8')
-    .trim()
-    .split('\n');
-  const table = text.slice(0, limit).map((l, i) => {
-    const v = l.split(',').map((s) => String(Math.round(Number(s))));
+  const records = parse(gunzipSync(readFileSync(join(SKLEARN, 'digits.csv.gz'))), {
+    skip_empty_lines: true,
+    to: limit,
+  }) as string[][];
+  const table = records.map((r, i) => {
+    const v = r.map((s) => String(Math.round(Number(s))));
     return [String(i), ...v.slice(0, 64), v[64]!];
   });
   return {
@@ -151,12 +153,8 @@ export function fortunes(perClass = 250): Dataset {
   };
 }
 
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function writeCsv(path: string, columns: string[], rows: string[][]): void {
-  writeFileSync(path, [columns, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+  writeFileSync(path, stringify([columns, ...rows], { record_delimiter: '\n' }));
 }
 
 /**

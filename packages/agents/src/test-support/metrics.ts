@@ -1,3 +1,5 @@
+import { parseCsv, type CsvTable } from '@aira/competitions';
+
 /**
  * The metrics the tests grade predictions with, in the coordinator's process (as HCE does):
  * predictions by id against the hidden answers by id. A missing or extra id, or a value that is
@@ -6,20 +8,30 @@
 
 export class InvalidPredictions extends Error {}
 
-/** Rows of a CSV the template scripts write (no quoted commas in these files). */
+/** The rows of a prediction file, read with the graders' CSV reader: id first, numbers after. */
 export function readPredictions(text: string): { columns: string[]; rows: Map<string, number[]> } {
-  const lines = text.trim().split('\n');
-  const columns = lines[0]!.split(',');
-  const rows = new Map<string, number[]>();
-  for (const line of lines.slice(1)) {
-    const cells = line.split(',');
-    const values = cells.slice(1).map(Number);
-    if (values.length !== columns.length - 1 || values.some((v) => !Number.isFinite(v)))
-      throw new InvalidPredictions(`not numbers: ${line.slice(0, 80)}`);
-    if (rows.has(cells[0]!)) throw new InvalidPredictions(`id ${cells[0]} twice`);
-    rows.set(cells[0]!, values);
+  let table: CsvTable;
+  try {
+    table = parseCsv(text, 'predictions');
+  } catch (err) {
+    throw new InvalidPredictions(err instanceof Error ? err.message : String(err));
   }
-  return { columns, rows };
+  const [id, ...rest] = table.columns;
+  const rows = new Map<string, number[]>();
+  for (const row of table.rows) {
+    const values = rest.map((c) => Number(row[c]));
+    if (values.some((v) => !Number.isFinite(v)))
+      throw new InvalidPredictions(
+        `not numbers: ${table.columns
+          .map((c) => row[c])
+          .join(',')
+          .slice(0, 80)}`,
+      );
+    const key = row[id!]!;
+    if (rows.has(key)) throw new InvalidPredictions(`id ${key} twice`);
+    rows.set(key, values);
+  }
+  return { columns: table.columns, rows };
 }
 
 function aligned(answers: Map<string, string>, predicted: Map<string, number[]>): Array<[string, number[]]> {

@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal, type JournalEvent } from '@aira/coordinator';
@@ -66,10 +65,7 @@ export function alive(pid: number): boolean {
   }
 }
 
-export function tempRoot(prefix: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { tempDir as tempRoot } from '@aira/testing';
 
 export const studyIn = (out: string): string | undefined =>
   existsSync(out) ? readdirSync(out).find((d) => existsSync(join(out, d, 'study.json'))) : undefined;
@@ -78,12 +74,7 @@ export function journal(runDir: string): JournalEvent[] {
   return readJournal(join(runDir, 'journal.jsonl')).events;
 }
 
-export function eventsOf<T extends JournalEvent['type']>(
-  events: JournalEvent[],
-  type: T,
-): Array<Extract<JournalEvent, { type: T }>> {
-  return events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
-}
+export { eventsOfType as eventsOf } from '@aira/coordinator';
 
 /** Pids of the local worker daemons a study started (its workers/local-N.json records). */
 export function workerPids(studyDir: string): number[] {

@@ -10,6 +10,14 @@ export interface JournalContents {
   intactBytes: number;
 }
 
+/** The events of one type, typed as that event. */
+export function eventsOfType<T extends JournalEvent['type']>(
+  events: readonly JournalEvent[],
+  type: T,
+): Array<Extract<JournalEvent, { type: T }>> {
+  return events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
+}
+
 /**
  * Reads a run journal. A torn last line (no newline, or not JSON) is tolerated and reported; a bad
  * line anywhere else, or a gap in `seq`, is corruption and names the file and line.

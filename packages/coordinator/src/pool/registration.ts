@@ -7,6 +7,7 @@ import {
   type sendUnaryData,
   type ServiceError,
 } from '@grpc/grpc-js';
+import pRetry from 'p-retry';
 import {
   CHANNEL_OPTIONS,
   CoordinatorServiceClient,
@@ -151,15 +152,31 @@ export function registerWithCoordinator(options: RegistrationOptions): Registrat
     if (stopped) return;
     timer = setTimeout(fn, ms);
   };
-  let retry = options.retryMs ?? 1_000;
+  const stop = new AbortController();
+  const firstRetryMs = options.retryMs ?? 1_000;
   const register = (): void => {
-    call<RegisterRequest, RegisterResponse>(
-      client.register as never,
-      { workerId: options.workerId, address: options.address, labels: options.labels ?? {} },
-      60_000,
+    // Until it answers: the first retry after `firstRetryMs`, doubling up to 30 s.
+    pRetry(
+      () =>
+        call<RegisterRequest, RegisterResponse>(
+          client.register as never,
+          { workerId: options.workerId, address: options.address, labels: options.labels ?? {} },
+          60_000,
+        ),
+      {
+        retries: Infinity,
+        minTimeout: firstRetryMs,
+        factor: 2,
+        maxTimeout: 30_000,
+        signal: stop.signal,
+        onFailedAttempt: ({ error }) =>
+          logger.warn(
+            { coordinator: options.coordinator, err: (error as ServiceError).details ?? error.message },
+            'registration failed; retrying',
+          ),
+      },
     )
       .then((res) => {
-        retry = options.retryMs ?? 1_000;
         logger.info({ coordinator: options.coordinator }, 'registered with the coordinator');
         onFirst();
         const interval = Math.max(1, res.heartbeatIntervalS) * 1000;
@@ -170,24 +187,18 @@ export function registerWithCoordinator(options: RegistrationOptions): Registrat
             interval,
           )
             .then((hb) => (hb.known ? later(beat, interval) : later(register, 0)))
-            .catch(() => later(register, retry));
+            .catch(() => later(register, firstRetryMs));
         };
         later(beat, interval);
       })
-      .catch((err: ServiceError) => {
-        logger.warn(
-          { coordinator: options.coordinator, err: err.details ?? err.message },
-          'registration failed; retrying',
-        );
-        later(register, retry);
-        retry = Math.min(retry * 2, 30_000);
-      });
+      .catch(() => undefined); // stopped
   };
   register();
   return {
     registered,
     stop() {
       stopped = true;
+      stop.abort();
       clearTimeout(timer);
       client.close();
     },

@@ -48,18 +48,13 @@ export interface RunManifest {
   unprotected: boolean;
 }
 
-export function buildManifest(args: {
-  studyId: string;
-  runId: string;
-  competition: string | null;
-  seed: number;
-  agent: string;
-  evaluator: string;
-  config: RunConfig;
-  provenance: Record<string, string>;
-  search: ResolvedSearch;
-  pool: WorkerPool;
-}): RunManifest {
+/** What the run was started with, as given; the rest is read from the pool and the host. */
+type ManifestArgs = Pick<
+  RunManifest,
+  'studyId' | 'runId' | 'competition' | 'seed' | 'agent' | 'evaluator' | 'config' | 'provenance' | 'search'
+>;
+
+export function buildManifest(args: ManifestArgs & { pool: WorkerPool }): RunManifest {
   const workers = args.pool.list().filter((w) => w.state !== 'closed');
   const pythons = new Map<string, RunManifest['python'][number]>();
   for (const w of workers) {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AIRA_VERSION,
   ConfigError,
@@ -13,6 +14,7 @@ import {
   type Logger,
 } from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
+import pRetry from 'p-retry';
 import { RunConfig, resolveSearch, type BudgetConfig } from '../config/schema.js';
 import { StudySpend } from './spend-guard.js';
 import type { EventBody, JournalEvent } from '../journal/events.js';
@@ -491,14 +493,11 @@ async function addWithRetry(
     await pool.add(address, 'hosts');
   } catch (err) {
     logger.warn({ address, err: errorMessage(err) }, 'worker unreachable; will keep trying');
-    const retry = setInterval(() => {
-      if (stop.aborted) return clearInterval(retry);
-      pool.add(address, 'hosts').then(
-        () => clearInterval(retry),
-        () => undefined,
-      );
-    }, 10_000);
-    retry.unref();
+    // Every 10 s after a failed try, without holding the process open.
+    const again = { retries: Infinity, minTimeout: 10_000, factor: 1, signal: stop, unref: true };
+    void sleep(10_000, undefined, { signal: stop, ref: false })
+      .then(() => pRetry(() => pool.add(address, 'hosts'), again))
+      .catch(() => undefined); // the study ended first
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import pRetry from 'p-retry';
 import {
   ExecKind,
   type ExecEvent,
@@ -52,7 +53,8 @@ export interface OpenOptions {
   cancelWaitMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A stream that broke before its exec finished: follow it again. */
+class StreamBroken extends Error {}
 
 /** A Session over one worker's gRPC API: streamed exec with re-attach, files, close. */
 export class WorkerSession implements Session {
@@ -205,39 +207,49 @@ export class WorkerSession implements Session {
       } else if (e?.$case === 'finished') finished = e.value;
     };
     try {
-      let backoff = 100;
-      while (!finished) {
-        const call =
-          lastSeq < 0 && request
-            ? this.worker.conn.stream('exec', request as never)
-            : this.worker.conn.stream('attach', { execId, fromSeq: lastSeq + 1 });
-        current = call;
-        const err = await consume(call, onEvent, () => finished !== undefined);
-        if (finished) break;
-        // A stream that ends cleanly without `finished`, or a request we could not even send,
-        // will not get better by waiting: the exec fails, and with it this job.
-        if (!err && !cancelledAt)
-          throw new Error(`worker ${this.workerId} ended the stream of exec ${execId} before it finished`);
-        if (err && isLocalFailure(err))
-          throw new Error(`exec ${execId} on worker ${this.workerId}: ${err.details}`);
-        // Before any event, NOT_FOUND is final: no such exec (attach) or no such session (exec).
-        if (err?.code === status.NOT_FOUND && lastSeq < 0)
-          throw new ExecGoneError(
-            `worker ${this.workerId} does not know ${request ? `session ${this.id} (exec ${execId})` : `exec ${execId}`}`,
-          );
-        if (err?.code === status.NOT_FOUND && lastSeq >= 0)
-          throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
-        if (
-          err?.code === status.UNAUTHENTICATED ||
-          err?.code === status.INVALID_ARGUMENT ||
-          err?.code === status.FAILED_PRECONDITION
-        ) {
-          throw new Error(`exec on worker ${this.workerId} refused: ${err.details}`);
-        }
-        if (cancelledAt && (this.worker.state === 'lost' || Date.now() - cancelledAt >= cancelWaitMs)) break;
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5_000);
-      }
+      // Each try streams from the last event seen; a broken stream is followed again after 100 ms,
+      // doubling up to 5 s, for as long as the worker may still finish the exec.
+      await pRetry(
+        async () => {
+          const call =
+            lastSeq < 0 && request
+              ? this.worker.conn.stream('exec', request as never)
+              : this.worker.conn.stream('attach', { execId, fromSeq: lastSeq + 1 });
+          current = call;
+          const err = await consume(call, onEvent, () => finished !== undefined);
+          if (finished) return;
+          // A stream that ends cleanly without `finished`, or a request we could not even send,
+          // will not get better by waiting: the exec fails, and with it this job.
+          if (!err && !cancelledAt)
+            throw new Error(`worker ${this.workerId} ended the stream of exec ${execId} before it finished`);
+          if (err && isLocalFailure(err))
+            throw new Error(`exec ${execId} on worker ${this.workerId}: ${err.details}`);
+          // Before any event, NOT_FOUND is final: no such exec (attach) or no such session (exec).
+          if (err?.code === status.NOT_FOUND && lastSeq < 0)
+            throw new ExecGoneError(
+              `worker ${this.workerId} does not know ${request ? `session ${this.id} (exec ${execId})` : `exec ${execId}`}`,
+            );
+          if (err?.code === status.NOT_FOUND && lastSeq >= 0)
+            throw new WorkerLostError(`worker ${this.workerId} no longer knows exec ${execId}`);
+          if (
+            err?.code === status.UNAUTHENTICATED ||
+            err?.code === status.INVALID_ARGUMENT ||
+            err?.code === status.FAILED_PRECONDITION
+          ) {
+            throw new Error(`exec on worker ${this.workerId} refused: ${err.details}`);
+          }
+          if (cancelledAt && (this.worker.state === 'lost' || Date.now() - cancelledAt >= cancelWaitMs))
+            return;
+          throw new StreamBroken();
+        },
+        {
+          retries: Infinity,
+          minTimeout: 100,
+          factor: 2,
+          maxTimeout: 5_000,
+          shouldRetry: ({ error }) => error instanceof StreamBroken,
+        },
+      );
     } finally {
       this.signal.removeEventListener('abort', onAbort);
       clearTimeout(giveUp);

@@ -49,12 +49,7 @@ export function journalOf(runDir: string): JournalEvent[] {
   return readJournal(join(runDir, 'journal.jsonl')).events;
 }
 
-export function eventsOf<T extends JournalEvent['type']>(
-  events: JournalEvent[],
-  type: T,
-): Array<Extract<JournalEvent, { type: T }>> {
-  return events.filter((e): e is Extract<JournalEvent, { type: T }> => e.type === type);
-}
+export { eventsOfType as eventsOf } from '../journal/reader.js';
 
 /** A Python solution: sleeps by its seed between min and max seconds, writes a prediction, prints its score. */
 export function sleepyScript(dir: string, minS: number, maxS: number, extra = ''): string {

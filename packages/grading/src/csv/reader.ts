@@ -61,20 +61,23 @@ class ColumnBuilder {
 
 /** Reads a CSV file once into a {@link Table}; `source` names it in errors. */
 export function readCsv(path: string): Table {
-  let buf: Buffer;
+  return parseCsv(readInput(path), path);
+}
+
+/** A file's bytes; a missing, folder or unreadable file is a CsvError naming it (`kind`: what it should be). */
+export function readInput(path: string, kind = 'a CSV file'): Buffer {
   try {
-    buf = readFileSync(path);
+    return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new CsvError(
       code === 'ENOENT'
         ? `${path}: no such file`
         : code === 'EISDIR'
-          ? `${path}: is a directory, not a CSV file`
+          ? `${path}: is a directory, not ${kind}`
           : `${path}: cannot read (${code ?? String(err)})`,
     );
   }
-  return parseCsv(buf, path);
 }
 
 /**

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { Unzip, UnzipInflate, Zip, ZipDeflate, ZipPassThrough, type UnzipFile } from 'fflate';
 import { ConfigError } from '@aira/core';
+import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 
 /**
  * The entries of a zip archive, streamed (MLE-bench's zips hold GBs: billion-word's train_v2.txt,
@@ -147,4 +148,36 @@ export class ZipWriter {
     this.zip.end();
     await this.done;
   }
+}
+
+/**
+ * Rewrites the zip `src` into `trainOut` without its hidden entries: an entry whose file name
+ * `partOf` places in a hidden part goes, flat under that name, to that part's zip (`partOut`).
+ * Entries are streamed and stored as they are.
+ */
+export async function splitZip(
+  src: string,
+  trainOut: string,
+  partOut: (part: HiddenPart) => string,
+  partOf: (fileName: string) => HiddenPart | undefined,
+): Promise<void> {
+  const train = new ZipWriter(trainOut);
+  const zips = Object.fromEntries(HIDDEN_PARTS.map((p) => [p, new ZipWriter(partOut(p))])) as Record<
+    HiddenPart,
+    ZipWriter
+  >;
+  await streamZip(
+    src,
+    (name) => {
+      const base = name.split('/').pop()!;
+      const p = partOf(base);
+      return (p ? zips[p] : train).entrySync(p ? base : name, false);
+    },
+    async () => {
+      await train.drain();
+      for (const p of HIDDEN_PARTS) await zips[p].drain();
+    },
+  );
+  await train.close();
+  for (const p of HIDDEN_PARTS) await zips[p].close();
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
-import { SplitRng } from '../rng.js';
+import { splitRng, type SplitRng } from '../rng.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
 import { ZipWriter, zipLines } from './archive.js';
@@ -59,7 +59,7 @@ export const billionWordSplitter: Splitter = async (ctx) => {
     throw new ConfigError(
       `${where}: ${file} has ${eligible} sentences of more than two words, fewer than the ${want.search + want.validation} the hidden parts need`,
     );
-  const rng = new SplitRng(ctx.seed, 'billion-word-imputation');
+  const rng = splitRng(ctx.seed, 'billion-word-imputation');
   const picked = sampleDistinct(eligible, want.search + want.validation, rng);
   const partOfRank = new Map<number, HiddenPart>(
     picked.map((r, k) => [r, k < want.search ? 'search' : 'validation']),
@@ -92,7 +92,7 @@ export const billionWordSplitter: Splitter = async (ctx) => {
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;
   const inputs = { search: [] as string[], validation: [] as string[] };
-  const inputRng = new SplitRng(ctx.seed, 'billion-word-imputation/removed');
+  const inputRng = splitRng(ctx.seed, 'billion-word-imputation/removed');
   for (const p of HIDDEN_PARTS) {
     answers[p] = join(ctx.outHidden, `${p}.csv`);
     writeFileSync(answers[p], HEADER + hidden[p].map((s, i) => `${i},"${s}"\n`).join(''));

@@ -8,7 +8,6 @@ import { CsvWriter, writeTable } from '../csv/write.js';
 export { writeTable };
 import { Columns } from '../split/columns.js';
 import { linkOrCopy } from '../split/files.js';
-import type { SplitRng } from '../rng.js';
 import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import type { HiddenPart } from '../split/labelled.js';
 import type { SplitterContext } from '../split/types.js';
@@ -71,6 +70,41 @@ export const counts = (
   train: { units: train, rows: rows?.train ?? train },
   search: { units: search, rows: rows?.search ?? search },
   validation: { units: validation, rows: rows?.validation ?? validation },
+});
+
+/** Rows per part of a partitioned CSV. */
+export const rowsOf = (split: { train: number; hidden: Record<HiddenPart, unknown[]> }) => ({
+  train: split.train,
+  search: split.hidden.search.length,
+  validation: split.hidden.validation.length,
+});
+
+/** Counts of a split whose unit is the row. */
+export const rowCounts = (split: { train: number; hidden: Record<HiddenPart, unknown[]> }) => {
+  const r = rowsOf(split);
+  return counts(r.train, r.search, r.validation);
+};
+
+/** Counts of a split by units (each in its part, train when in neither hidden part), with the rows per part. */
+export function unitCounts<K>(
+  units: readonly K[],
+  partOf: (unit: K) => string | undefined,
+  rows?: Partial<Record<'train' | HiddenPart, number>>,
+) {
+  let search = 0;
+  let validation = 0;
+  for (const u of units) {
+    const p = partOf(u);
+    if (p === 'search') search++;
+    else if (p === 'validation') validation++;
+  }
+  return counts(units.length - search - validation, search, validation, rows);
+}
+
+/** Each hidden part's media, moved into a folder named after the part. */
+export const partFolders = (): Record<HiddenPart, string[]> => ({
+  search: ['search'],
+  validation: ['validation'],
 });
 
 /** Pass over a CSV's data rows (header first, as `header`), streamed. */
@@ -169,9 +203,6 @@ export function moveMedia(ctx: SplitterContext, fromRel: string, toRel: string):
   if (existsSync(src)) linkOrCopy(src, join(ctx.outPublic, toRel));
   return fromRel;
 }
-
-/** Fraction of a uniform 32-bit draw: [0, 1). */
-export const uniform = (rng: SplitRng) => rng.next() / 0x1_0000_0000;
 
 /** The values of one column of a (small) CSV, in order. */
 export async function columnOf(file: string, column: string): Promise<string[]> {

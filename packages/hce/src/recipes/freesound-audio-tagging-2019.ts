@@ -5,8 +5,8 @@ import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { streamZip, ZipWriter } from './archive.js';
-import { counts, partitionCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { splitZip } from './archive.js';
+import { partitionCsv, rowCounts, sourceFile, whereOf, writeTable } from './common.js';
 
 const CURATED = 'train_curated.csv';
 const CURATED_ZIP = 'train_curated.zip';
@@ -67,23 +67,12 @@ export const freesoundSplitter: Splitter = async (ctx) => {
       rows.map((r) => [r[0]!, ...dummy]),
     );
   }
-  const train = new ZipWriter(join(ctx.outPublic, CURATED_ZIP));
-  const zips = Object.fromEntries(
-    HIDDEN_PARTS.map((p) => [p, new ZipWriter(join(ctx.outPublic, partFileName('test.zip', p)))]),
-  ) as Record<HiddenPart, ZipWriter>;
-  await streamZip(
+  await splitZip(
     sourceFile(ctx, CURATED_ZIP),
-    (name) => {
-      const p = zipOf.get(name.split('/').pop()!);
-      return (p ? zips[p] : train).entrySync(p ? name.split('/').pop()! : name, false);
-    },
-    async () => {
-      await train.drain();
-      for (const p of HIDDEN_PARTS) await zips[p].drain();
-    },
+    join(ctx.outPublic, CURATED_ZIP),
+    (p) => join(ctx.outPublic, partFileName('test.zip', p)),
+    (base) => zipOf.get(base),
   );
-  await train.close();
-  for (const p of HIDDEN_PARTS) await zips[p].close();
   return {
     answers,
     inputs: { search: [], validation: [] },
@@ -94,7 +83,7 @@ export const freesoundSplitter: Splitter = async (ctx) => {
     },
     skip: [CURATED, CURATED_ZIP],
     hidden: { keys: new Set(zipOf.keys()), keyColumns: ['fname'] },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method:
       'curated clips assigned at random (noisy and unreliable clips stay in train); answers multi-hot in the sample submission class order; hidden audio moved to search.zip and validation.zip',
   };

@@ -3,7 +3,16 @@ import { ConfigError } from '@aira/core';
 import { readCsvRecords } from '../csv/read.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, moveMedia, partitionCsv, sourceFile, whereOf, writeTable } from './common.js';
+import {
+  assignKeys,
+  moveMedia,
+  partFolders,
+  partitionCsv,
+  rowCounts,
+  sourceFile,
+  whereOf,
+  writeTable,
+} from './common.js';
 
 const INFO = 'HuBMAP-20-dataset_information.csv';
 
@@ -76,13 +85,13 @@ export const hubmapSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: {
       keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)),
       keyColumns: ['id'],
     },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method:
       "images assigned at random; a hidden image's tiff and anatomical-structure json move to its part's folder, its glomerulus polygons (the mask) are withheld",
   };

@@ -5,7 +5,7 @@ import { csvHeader, readCsvRecords } from '../csv/read.js';
 import { assignUnits, SEARCH, TRAIN } from '../split/assign.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { counts, partitionCsv, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { partitionCsv, rowCounts, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
 
 /** The identities the grader's bias AUCs use. */
 const IDENTITIES = [
@@ -98,7 +98,7 @@ export const jigsawUnintendedBiasSplitter: Splitter = async (ctx) => {
     samples,
     skip: ['train.csv'],
     hidden: { keys, keyColumns: ['id'] },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method:
       'comments assigned at random, stratified by whether the row has identity annotations; answers in test_private_expanded.csv columns with toxicity = target',
   };

@@ -3,7 +3,7 @@ import { builtinSplitter } from '../split/builtin.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { streamZip, ZipWriter } from './archive.js';
+import { splitZip } from './archive.js';
 import { columnOf, sourceFile } from './common.js';
 
 const TRAIN_ZIP = 'train_images.zip';
@@ -20,25 +20,12 @@ export const kuzushijiSplitter: Splitter = async (ctx) => {
   const partOf = new Map<string, HiddenPart>();
   for (const p of HIDDEN_PARTS)
     for (const id of await columnOf(result.answers[p], 'image_id')) partOf.set(`${id}.jpg`, p);
-  const src = sourceFile(ctx, TRAIN_ZIP);
-  const train = new ZipWriter(join(ctx.outPublic, TRAIN_ZIP));
-  const zips = Object.fromEntries(
-    HIDDEN_PARTS.map((p) => [p, new ZipWriter(join(ctx.outPublic, partFileName('test_images.zip', p)))]),
-  ) as Record<HiddenPart, ZipWriter>;
-  await streamZip(
-    src,
-    (name) => {
-      const base = name.split('/').pop()!;
-      const p = partOf.get(base);
-      return (p ? zips[p] : train).entrySync(p ? base : name, false);
-    },
-    async () => {
-      await train.drain();
-      for (const p of HIDDEN_PARTS) await zips[p].drain();
-    },
+  await splitZip(
+    sourceFile(ctx, TRAIN_ZIP),
+    join(ctx.outPublic, TRAIN_ZIP),
+    (p) => join(ctx.outPublic, partFileName('test_images.zip', p)),
+    (base) => partOf.get(base),
   );
-  await train.close();
-  for (const p of HIDDEN_PARTS) await zips[p].close();
   return {
     ...result,
     media: {

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { ConfigError } from '@aira/core';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import { partFileName, sampleFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, partitionCsv, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
+import { assignKeys, partitionCsv, rowCounts, scanCsv, sourceFile, whereOf, writeTable } from './common.js';
 import { stripMatField } from './mat.js';
 import { tarEntries, TarGzWriter } from './tar.js';
 
@@ -100,7 +100,7 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
       `${where}: hidden samples ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} are in training.csv but in none of ${TRAIN_ARCHIVES.join(', ')}`,
     );
 
-  const rng = new SplitRng(ctx.seed, 'multi-modal-gesture/sample');
+  const rng = splitRng(ctx.seed, 'multi-modal-gesture/sample');
   const sampleRel = basename(c.paths.sampleSubmission);
   const answers = {} as Record<HiddenPart, string>;
   const samples = {} as Record<HiddenPart, string>;
@@ -136,7 +136,7 @@ export const multiModalGestureSplitter: Splitter = async (ctx) => {
     },
     skip: ['training.csv', ...TRAIN_ARCHIVES, TEST_ARCHIVE],
     hidden: { keys: new Set(ids.filter((id) => partOf.get(id) !== 'train')), keyColumns: ['Id'] },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method:
       'samples assigned at random; hidden sample zips moved out of training1-3.tar.gz into search.tar.gz and validation.tar.gz; Labels emptied in the _data.mat of hidden and test samples (unreadable ones withheld)',
   };

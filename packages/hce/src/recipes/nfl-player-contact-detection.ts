@@ -5,10 +5,12 @@ import { partFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
 import {
   assignKeys,
-  counts,
   moveMedia,
+  partFolders,
   partitionCsv,
+  rowsOf,
   sourceFile,
+  unitCounts,
   unitsOf,
   whereOf,
   writeTable,
@@ -69,19 +71,14 @@ export const nflSplitter: Splitter = async (ctx) => {
     for (const gp of plays.filter((g) => partOf.get(g) === p))
       for (const v of VIEWS) skip.push(moveMedia(ctx, `train/${gp}_${v}.mp4`, `${p}/${gp}_${v}.mp4`));
   }
-  const n = (p: HiddenPart) => plays.filter((g) => partOf.get(g) === p).length;
   return {
     answers,
     inputs,
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: { keys: new Set(plays.filter((g) => partOf.get(g) !== 'train')), keyColumns: ['game_play'] },
-    counts: counts(plays.length - n('search') - n('validation'), n('search'), n('validation'), {
-      train: split.train,
-      search: split.hidden.search.length,
-      validation: split.hidden.validation.length,
-    }),
+    counts: unitCounts(plays, (g) => partOf.get(g), rowsOf(split)),
     method:
       'plays (game_play) assigned at random; side tables and videos split with them, as MLE-bench builds its test',
   };

@@ -6,10 +6,12 @@ import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
 import {
   assignKeys,
-  counts,
   moveMedia,
+  partFolders,
   partitionCsv,
+  rowsOf,
   sourceFile,
+  unitCounts,
   unitsOf,
   whereOf,
   writeTable,
@@ -43,7 +45,6 @@ export const osicSplitter: Splitter = async (ctx) => {
   const samples = {} as Record<HiddenPart, string>;
   const inputs = { search: [] as string[], validation: [] as string[] };
   const skip = ['train.csv'];
-  const n: Record<string, number> = {};
   for (const p of HIDDEN_PARTS) {
     const rows = split.hidden[p];
     const week = (r: string[]) => {
@@ -53,7 +54,6 @@ export const osicSplitter: Splitter = async (ctx) => {
       return w;
     };
     const order = [...new Set(rows.map((r) => r[pi]!))];
-    n[p] = order.length;
     const first = order
       .map((id) => rows.filter((r) => r[pi] === id).reduce((a, b) => (week(b) < week(a) ? b : a)))
       .sort((a, b) => (a[pi]! < b[pi]! ? -1 : a[pi]! > b[pi]! ? 1 : 0));
@@ -92,17 +92,13 @@ export const osicSplitter: Splitter = async (ctx) => {
     answers,
     inputs,
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: {
       keys: new Set([...partOf].filter(([, v]) => v !== 'train').map(([k]) => k)),
       keyColumns: ['Patient'],
     },
-    counts: counts(patients.length - n['search']! - n['validation']!, n['search']!, n['validation']!, {
-      train: split.train,
-      search: split.hidden.search.length,
-      validation: split.hidden.validation.length,
-    }),
+    counts: unitCounts(patients, (k) => partOf.get(k), rowsOf(split)),
     method:
       'patients assigned at random; hidden inputs are first visits, answers the dense Patient × week grid of each part, as MLE-bench builds its test',
   };

@@ -5,7 +5,7 @@ import { readCsvRecords } from '../csv/read.js';
 import { listFiles } from '../split/files.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { assignKeys, counts, moveMedia, sourceFile, whereOf, writeTable } from './common.js';
+import { assignKeys, counts, moveMedia, partFolders, sourceFile, whereOf, writeTable } from './common.js';
 
 const ANSWER_COLUMNS = ['tripId', 'UnixTimeMillis', 'LatitudeDegrees', 'LongitudeDegrees'];
 /** The fixed point MLE-bench's sample submission predicts everywhere. */
@@ -85,7 +85,7 @@ export const smartphoneDecimeterSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: null,
     counts: counts(n.train, n.search, n.validation, {

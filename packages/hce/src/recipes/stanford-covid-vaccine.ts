@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 import type { HiddenPart } from '../split/labelled.js';
 import { HIDDEN_PARTS } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
@@ -45,7 +45,7 @@ export const stanfordCovidVaccineSplitter: Splitter = async (ctx) => {
     throw new ConfigError(
       `${where}: ${eligible.length} sequences have SN_filter = 1, fewer than the ${want.search + want.validation} the hidden parts need`,
     );
-  const order = new SplitRng(ctx.seed, 'stanford-covid-vaccine').shuffle(eligible.slice());
+  const order = splitRng(ctx.seed, 'stanford-covid-vaccine').shuffle(eligible.slice());
   const part = new Map<number, HiddenPart>();
   order.slice(0, want.search).forEach((i) => part.set(i, 'search'));
   order.slice(want.search, want.search + want.validation).forEach((i) => part.set(i, 'validation'));

@@ -1,18 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 import { listFiles } from '../split/files.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
 import {
   assignKeys,
-  counts,
   moveMedia,
+  partFolders,
   partitionCsv,
+  rowsOf,
   scanCsv,
   sourceFile,
-  uniform,
+  unitCounts,
   whereOf,
   writeTable,
 } from './common.js';
@@ -51,13 +52,13 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
   const clsIdx = header.require('class', `${where}.id`);
   const segIdx = header.require('segmentation', `${where}.label`);
   const caseOf = assignKeys(ctx, cases);
-  const rng = new SplitRng(ctx.seed, 'uw-madison/late-days');
+  const rng = splitRng(ctx.seed, 'uw-madison/late-days');
   const dayPart = new Map<string, 'train' | HiddenPart>();
   for (const k of cases) {
     const days = [...daysOf.get(k)!].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
     const part = caseOf.get(k)!;
     const late: HiddenPart =
-      uniform(rng) < ctx.fractions.search / (ctx.fractions.search + ctx.fractions.validation)
+      rng.next() < ctx.fractions.search / (ctx.fractions.search + ctx.fractions.validation)
         ? 'search'
         : 'validation';
     days.forEach((d, i) =>
@@ -112,19 +113,14 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
       rows.map((r) => [r[idIdx]!, r[clsIdx]!, '1 1 5 2']),
     );
   }
-  const n = (p: HiddenPart) => cases.filter((k) => caseOf.get(k) === p).length;
   return {
     answers,
     inputs,
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: null,
-    counts: counts(cases.length - n('search') - n('validation'), n('search'), n('validation'), {
-      train: split.train,
-      search: split.hidden.search.length,
-      validation: split.hidden.validation.length,
-    }),
+    counts: unitCounts(cases, (k) => caseOf.get(k), rowsOf(split)),
     method: `cases assigned at random, and days after a train case's ${DAYS_KEPT}th held out, as MLE-bench builds its test; answers in input row order`,
   };
 };

@@ -1,10 +1,18 @@
 import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
 import { readCsvRecords } from '../csv/read.js';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 import { HIDDEN_PARTS, type HiddenPart } from '../split/labelled.js';
 import type { Splitter } from '../split/types.js';
-import { counts, moveMedia, partitionCsv, sourceFile, uniform, whereOf, writeTable } from './common.js';
+import {
+  moveMedia,
+  partFolders,
+  partitionCsv,
+  rowCounts,
+  sourceFile,
+  whereOf,
+  writeTable,
+} from './common.js';
 
 const NEW_WHALE = 'new_whale';
 
@@ -29,7 +37,7 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
       `${where}: ${file} needs columns Image and Id (has ${table.header.cells.join(', ')})`,
     );
   const rows = table.rows.map((r) => ({ image: r.cells[imgIdx]!, whale: r.cells[idIdx]! }));
-  const rng = new SplitRng(ctx.seed, 'whale-categorization-playground');
+  const rng = splitRng(ctx.seed, 'whale-categorization-playground');
   const p = (ctx.fractions.search + ctx.fractions.validation) / 2;
   const byWhale = new Map<string, number[]>();
   rows.forEach((r, i) => (byWhale.get(r.whale) ?? byWhale.set(r.whale, []).get(r.whale)!).push(i));
@@ -41,7 +49,7 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
       const order = rng.shuffle(imgs.slice());
       held.add(order[1]!);
       undecided.push(...order.slice(2));
-    } else if (uniform(rng) < p) held.add(imgs[0]!);
+    } else if (rng.next() < p) held.add(imgs[0]!);
   }
   undecided.sort((a, b) => a - b);
   rng
@@ -91,10 +99,10 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
     answers,
     inputs: { search: [], validation: [] },
     samples,
-    media: { search: ['search'], validation: ['validation'] },
+    media: partFolders(),
     skip,
     hidden: { keys: new Set(rows.filter((_, i) => part.has(i)).map((r) => r.image)), keyColumns: ['Image'] },
-    counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
+    counts: rowCounts(split),
     method: `MLE-bench's per-whale rule with p = ${p}: one image of each multi-image whale held out, singletons held out with probability p, ceil(p·n) of the rest; held-out images divided between search and validation; unseen whales relabelled new_whale`,
   };
 };

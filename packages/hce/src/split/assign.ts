@@ -1,5 +1,5 @@
 import { ConfigError } from '@aira/core';
-import { SplitRng } from '../rng.js';
+import { splitRng } from '../rng.js';
 
 export type Part = 'train' | 'search' | 'validation';
 export const PARTS: readonly Part[] = ['train', 'search', 'validation'];
@@ -75,7 +75,7 @@ export function apportion(total: number, sizes: readonly number[]): number[] {
 export function assignUnits(input: AssignInput): Uint8Array {
   const n = input.units;
   const want = targets(n, input.fractions);
-  const rng = new SplitRng(input.seed, 'assign');
+  const rng = splitRng(input.seed, 'assign');
   const part = new Uint8Array(n); // all train
   // Each hidden part's units, in a random order (so a row cap trims a random subset).
   const chosen: Record<'search' | 'validation', number[]> = { search: [], validation: [] };

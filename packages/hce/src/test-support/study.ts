@@ -5,6 +5,7 @@ import {
   ArtifactStore,
   cliWorkerLauncher,
   defaultRegistry,
+  eventsOfType,
   readJournal,
   runStudy,
   RunConfig,
@@ -77,9 +78,7 @@ export async function runOn(
   const run = res.runs[0]!;
   const runDir = join(res.dir, run.runId);
   const events = readJournal(join(runDir, 'journal.jsonl')).events;
-  const candidates = events
-    .filter((e): e is Extract<JournalEvent, { type: 'candidate.added' }> => e.type === 'candidate.added')
-    .map((e) => e.candidate);
+  const candidates = eventsOfType(events, 'candidate.added').map((e) => e.candidate);
   const { readFileSync } = await import('node:fs');
   return {
     dir: res.dir,
