@@ -1,6 +1,7 @@
 import { MetricError } from '../errors.js';
 
 /** Characters Python's `str.split()` treats as whitespace (str.isspace). */
+// eslint-disable-next-line no-control-regex -- Python's str.split() whitespace includes \x1c-\x1f
 const PY_WS = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
 
 /** Python `s.split()` (no argument): split on runs of Unicode whitespace, no empty parts. */
