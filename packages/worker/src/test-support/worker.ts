@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import {
   ExecKind,
+  OutputStream,
   WorkerConnection,
   type CancelRequest,
   type CancelResponse,
@@ -154,7 +155,7 @@ export function summarize(events: ExecEvent[]): Collected {
   let finished: ExecFinished | undefined;
   for (const e of events) {
     if (e.event?.$case === 'output') {
-      if (e.event.value.stream === 1) stdout += e.event.value.data.toString();
+      if (e.event.value.stream === OutputStream.OUTPUT_STREAM_STDOUT) stdout += e.event.value.data.toString();
       else stderr += e.event.value.data.toString();
     } else if (e.event?.$case === 'finished') finished = e.event.value;
   }
