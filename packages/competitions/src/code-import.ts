@@ -25,16 +25,16 @@ import { pathToFileURL } from 'node:url';
 export async function importPluginModule(file: string): Promise<Record<string, unknown>> {
   // The modification time in the URL makes a re-load after an edit see the new code, not the cached module.
   const url = `${pathToFileURL(file).href}?mtime=${Math.round(statSync(file).mtimeMs * 1000)}`;
-  if (!/\.[mc]?ts$/.test(file)) return import(url);
+  if (!/\.[mc]?ts$/.test(file)) return (await import(url)) as Record<string, unknown>;
   try {
-    return await import(url);
+    return (await import(url)) as Record<string, unknown>;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
   }
   const out = await transpileFolder(dirname(file));
-  return import(
+  return (await import(
     pathToFileURL(join(out, relative(dirname(file), file).replace(/\.([mc]?)ts$/, '.$1js'))).href
-  );
+  )) as Record<string, unknown>;
 }
 
 /** This package's entry point, as a URL (code-import.js sits beside index.js in dist/). */

@@ -146,7 +146,7 @@ class HashCache {
   private dirty = false;
   constructor(private readonly file: string) {
     try {
-      this.entries = JSON.parse(readFileSync(file, 'utf8'));
+      this.entries = JSON.parse(readFileSync(file, 'utf8')) as HashCache['entries'];
     } catch {
       this.entries = {};
     }
