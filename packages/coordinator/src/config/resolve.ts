@@ -80,7 +80,7 @@ export function flagLayer(flags: Record<string, unknown>, sets: string[]): Confi
       value =
         field.type === 'record'
           ? Object.assign({}, ...raw.map((r) => coerce(String(r), 'record') as object))
-          : raw.flatMap((r) =>
+          : raw.flatMap((r: unknown) =>
               field.type === 'list' || field.type === 'numberList'
                 ? (coerce(String(r), field.type) as unknown[])
                 : [r],

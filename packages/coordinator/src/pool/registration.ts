@@ -154,7 +154,7 @@ export function registerWithCoordinator(options: RegistrationOptions): Registrat
   let retry = options.retryMs ?? 1_000;
   const register = (): void => {
     call<RegisterRequest, RegisterResponse>(
-      client.register as never,
+      client.register.bind(client) as never,
       { workerId: options.workerId, address: options.address, labels: options.labels ?? {} },
       60_000,
     )
@@ -165,7 +165,7 @@ export function registerWithCoordinator(options: RegistrationOptions): Registrat
         const interval = Math.max(1, res.heartbeatIntervalS) * 1000;
         const beat = (): void => {
           call<HeartbeatRequest, HeartbeatResponse>(
-            client.heartbeat as never,
+            client.heartbeat.bind(client) as never,
             { workerId: options.workerId },
             interval,
           )
