@@ -115,7 +115,7 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   // Part of each unit, then of each row.
   let partOfRow: (row: number) => number;
   let method: string;
-  let unitCount: Record<Part, number> = { train: 0, search: 0, validation: 0 };
+  const unitCount: Record<Part, number> = { train: 0, search: 0, validation: 0 };
   if (unit.by === 'time') {
     // Time windows (mlebench-30-layouts.md, h-and-m): validation = the last window, search = the
     // one before it, train = everything earlier; fractions do not apply.
