@@ -9,7 +9,6 @@ import {
   fmtScore,
   fmtTime,
   leaderboardNote,
-  medalText,
   protectionText,
   stateText,
 } from './text.js';

@@ -254,7 +254,7 @@ function absolutePaths(values: Record<string, unknown>, dir: string): Record<str
   }
   const workers = out.workers;
   if (isObject(workers) && Array.isArray(workers.spec)) {
-    workers.spec = workers.spec.map((s) =>
+    workers.spec = workers.spec.map((s: unknown) =>
       typeof s === 'string' && s.startsWith('hosts:') && !isAbsolute(s.slice(6))
         ? `hosts:${resolve(dir, s.slice(6))}`
         : s,

@@ -73,7 +73,7 @@ function defaultText(path: string, defaults: Record<string, unknown>): string {
       ? formatDuration(v)
       : Array.isArray(v)
         ? v.join(',')
-        : String(v);
+        : String(v as string | number | boolean); // objects returned above
   return ` (default: ${shown})`;
 }
 
