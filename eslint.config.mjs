@@ -7,8 +7,12 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-// Comments cite the repository's own docs (docs/*.md), never notes that live outside it.
-const OUTSIDE = /(?:^|[\s(`'"])(?:\.\.\/)*(?:shared\/)?reference\/[\w.-]+\.md|\.\.\/shared\//;
+// Comments cite the repository's own docs (docs/*.md), never notes that live outside it: the
+// shared reference notes (by path or by file name), the shared design map, or any path into the
+// shared folder beside the repository. Its mlebench folder is the exception: the default location
+// of MLE-bench's registry (grading's registry.ts), a place rather than a document.
+const OUTSIDE =
+  /\breference\/[\w.-]+\.md|(?<![\w/-])(?:aira2|peers|ecosystem|mlebench|mlebench-30-layouts)\.md\b|\bDESIGN\b|\.\.\/shared\/(?!mlebench\b)/;
 const local = {
   rules: {
     'no-outside-citations': {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { REPO_ROOT } from './paths.js';
 
 /**
- * Files of MLE-bench's competition registry (reference/mlebench.md §1.1), as laid out in the
+ * Files of MLE-bench's competition registry (docs/mlebench-grading.md §Registry), as laid out in the
  * registry folder: `competitions.json` plus `competitions/<id>/{config.yaml,checksums.yaml,
  * leaderboard.csv}`. Nothing here is fetched; the folder is configured.
  */

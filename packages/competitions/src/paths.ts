@@ -11,7 +11,7 @@ export const PLUGINS_DIR = join(REPO_ROOT, 'plugins');
 /** Suite files that are not part of any plugin. */
 export const SUITES_DIR = join(REPO_ROOT, 'benchmarks', 'suites');
 
-/** MLE-bench's own default (reference/mlebench.md §1.2: appdirs user cache dir + mle-bench/data). */
+/** MLE-bench's own default (docs/mlebench-grading.md §Data folder: appdirs user cache dir + mle-bench/data). */
 export const MLEBENCH_DEFAULT_DATA = join(homedir(), '.cache', 'mle-bench', 'data');
 
 /** The prepared-data folder: an explicit flag wins, then AIRA_MLEBENCH_DATA, then MLE-bench's default. */

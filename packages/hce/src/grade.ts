@@ -25,7 +25,7 @@ export interface SplitGrade {
 
 /** The test grade with its standing on the competition's leaderboard (for reports only). */
 export interface TestGrade extends SplitGrade {
-  /** Percentile Rank (DESIGN "Metric"; reference/mlebench.md §2.4); 0 for a missing or invalid submission. */
+  /** Percentile Rank (docs/mlebench-grading.md §Percentile rank); 0 for a missing or invalid submission. */
   percentileRank: number | null;
   medal: Medal | null;
   aboveMedian: boolean | null;
@@ -53,7 +53,7 @@ export function missingReason(submission: Submission, split: Split): string {
 
 /**
  * Grades prediction files with the competition's grader in this process (or the Python child the
- * competition's grader runs), never on a worker (reference/aira2.md §2, "Who computes the score").
+ * competition's grader runs), never on a worker (docs/paper.md §HCE, who computes the score).
  */
 export async function gradeFiles(
   c: Competition,

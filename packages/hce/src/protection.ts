@@ -15,7 +15,7 @@ export function isProtecting(sandbox: string | undefined): boolean {
 /**
  * Follows a run's journal as it grows (reading only new bytes) to learn which worker ran each
  * attempt and whether that worker has a sandbox: the evaluator marks a candidate unprotected when
- * its worker had none (DESIGN "The worker daemon": without a sandbox, hidden data on the same
+ * its worker had none (docs/words.md §Sandbox: without a sandbox, hidden data on the same
  * machine is not protected; aira says so loudly and marks such runs).
  */
 export class ProtectionTracker {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 /**
  * A seeded random stream (sfc32, seeded from SHA-256 of the split seed and a purpose label), so a
  * split depends on nothing but its seed and its input: not on the run seed, the platform or the
- * Node version (reference/aira2.md §2: "split once, reused for all seeds").
+ * Node version (docs/paper.md §HCE: "split once, reused for all seeds").
  */
 export class SplitRng {
   private a: number;

@@ -20,7 +20,7 @@ export interface Baseline {
   model: string;
 }
 
-/** Whether candidate code could read the hidden answers (DESIGN "The worker daemon"). */
+/** Whether candidate code could read the hidden answers (docs/words.md §Sandbox). */
 export interface Protection {
   /** Sandbox mechanisms the run's workers reported ("none" without one). */
   sandboxes: string[];
@@ -37,7 +37,7 @@ export interface LeaderboardRef {
   exact?: boolean;
 }
 
-/** The submission of a run (reference/aira2.md §2: best validation score, no retraining). */
+/** The submission of a run (docs/paper.md §HCE: best validation score, no retraining). */
 export interface PickReport {
   candidateId: string;
   by: 'validation' | 'search' | 'test' | null;
@@ -45,7 +45,7 @@ export interface PickReport {
   search: number | null;
   validation: number | null;
   test: number | null;
-  /** Percentile Rank of the test score (reference/mlebench.md §2.4); 0 for an invalid test file. */
+  /** Percentile Rank of the test score (docs/mlebench-grading.md §Percentile rank); 0 for an invalid test file. */
   percentileRank: number;
   medal: Medal | null;
   aboveMedian: boolean;
@@ -139,7 +139,7 @@ export interface StudyReport {
     ended: number;
     picked: number;
     medals: Record<Medal, number>;
-    /** Mean Percentile Rank over runs (no pick counts as 0, reference/mlebench.md §2.4). */
+    /** Mean Percentile Rank over runs (no pick counts as 0, docs/mlebench-grading.md §Percentile rank). */
     meanPercentileRank: number | null;
     beatBaseline: number;
     withBaseline: number;

@@ -10,7 +10,7 @@ import { MatrixFile, PAPER_ROWS, VARIANT_META, type PaperRow } from './schema.js
 export interface Variant {
   name: string;
   description?: string;
-  /** The paper's Table 1 row this variant reproduces (reference/aira2.md §4.3). */
+  /** The paper's Table 1 row this variant reproduces (docs/paper.md §Table 1). */
   paper?: PaperRow;
   /** RunConfig overrides as written (paths made absolute). */
   overrides: Record<string, unknown>;
@@ -18,7 +18,7 @@ export interface Variant {
   config: RunConfig;
 }
 
-/** A validated matrix (DESIGN "study": variants × competitions × seeds). */
+/** A validated matrix (docs/words.md §study: variants × competitions × seeds). */
 export interface Matrix {
   /** The file it came from (absolute), or null when built in code. */
   file: string | null;

@@ -103,7 +103,7 @@ interface Adoption {
 const pad = (n: number) => String(n).padStart(4, '0');
 
 /**
- * The steady-state scheduler of one run (reference/aira2.md §1): whenever a worker slot frees, the
+ * The steady-state scheduler of one run (docs/paper.md §Search): whenever a worker slot frees, the
  * policy proposes the next job at once; there is no generation and no barrier. Every state change
  * is journaled before it is acted on, and the same fold (`applyEvent`) that rebuilds the state on
  * resume keeps it here.

@@ -12,7 +12,7 @@ export interface RawColumn {
   flags: Uint8Array;
 }
 
-/** The dtype pandas would infer for a column (reference/mlebench.md §2.1: `pd.read_csv`). */
+/** The dtype pandas would infer for a column (docs/mlebench-grading.md §Grading a submission: `pd.read_csv`). */
 export type Kind = 'int' | 'float' | 'bool' | 'object';
 
 // Token classes.

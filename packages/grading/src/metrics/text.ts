@@ -11,7 +11,7 @@ export function pySplit(s: string): string[] {
 
 /**
  * tweet-sentiment-extraction's word Jaccard: |A ∩ B| / |A ∪ B| over lower-cased whitespace token
- * sets; both empty divides by zero, which makes MLE-bench's grader fail (reference/mlebench.md §4).
+ * sets; both empty divides by zero, which makes MLE-bench's grader fail (docs/mlebench-grading.md §Metrics).
  */
 export function wordJaccard(a: string, b: string, row: number): number {
   const sa = new Set(pySplit(a.toLowerCase()));

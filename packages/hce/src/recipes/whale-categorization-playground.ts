@@ -95,6 +95,9 @@ export const whaleCategorizationSplitter: Splitter = async (ctx) => {
     skip,
     hidden: { keys: new Set(rows.filter((_, i) => part.has(i)).map((r) => r.image)), keyColumns: ['Image'] },
     counts: counts(split.train, split.hidden.search.length, split.hidden.validation.length),
-    method: `MLE-bench's per-whale rule with p = ${p}: one image of each multi-image whale held out, singletons held out with probability p, ceil(p·n) of the rest; held-out images divided between search and validation; unseen whales relabelled new_whale`,
+    method:
+      `MLE-bench's per-whale rule with p = ${p}: one image of each multi-image whale held out, singletons ` +
+      'held out with probability p, ceil(p·n) of the rest; held-out images divided between search and ' +
+      'validation; unseen whales relabelled new_whale',
   };
 };

@@ -37,8 +37,8 @@ function newest(dir: string): number {
 /**
  * Tests drive real daemons (`node packages/cli/bin/aira.js worker`), which run the built code:
  * refuse to test a missing or stale build rather than test old code. Only this package's core and
- * the CLI's worker/exec commands are compared: sandbox/ and files/ and other packages are edited
- * by other hands at the same time, and their half-saved files would make the check flaky.
+ * the CLI's worker/exec commands are compared: a source file saved mid-edit elsewhere (sandbox/,
+ * files/, other packages) would otherwise make the check flaky.
  */
 export function assertBuilt(): void {
   const build = 'run `npx tsc -b tsconfig.json` at the repository root first';
