@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job, ParentView } from '@aira/coordinator';
 import { promptDir, renderPrompt } from '../llm/prompts.js';
-import { llmStudy, solution } from '../llm/test-support/study.js';
+import { llmStudy, solution, type Bench } from '../llm/test-support/study.js';
 import { useLoopbackBench } from '../llm/test-support/hooks.js';
 import { extractCode } from './extract.js';
 import { operatorTemplate } from './agent.js';
