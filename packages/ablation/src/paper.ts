@@ -1,7 +1,7 @@
 import type { PaperRow } from './matrix/schema.js';
 
 /**
- * The paper's published numbers (AIRA2, arXiv:2603.26499 v1), as reference/aira2.md records them.
+ * The paper's published numbers (AIRA2, arXiv:2603.26499 v1), as docs/paper.md records them.
  * Checkpoints are hours of the same 72 h run (§1 "Time budgets").
  */
 
@@ -18,7 +18,7 @@ export interface PaperTable1Row {
 const h3 = <T>(a: T, b: T, c: T): Record<number, T> => ({ 3: a, 24: b, 72: c });
 const pr = (m: number, se: number) => ({ mean: m, se });
 
-/** reference/aira2.md §4.3, Table 1 (P1). */
+/** docs/paper.md §Table 1. */
 export const PAPER_TABLE1: Record<PaperRow, PaperTable1Row> = {
   full: {
     label: 'AIRA2 (8 GPU, sub-agents, HCE)',
@@ -62,7 +62,7 @@ export const PAPER_TABLE1_HOURS = [3, 24, 72];
 /** Checkpoint hours Table 2 reports. */
 export const PAPER_TABLE2_HOURS = [3, 12, 24, 72];
 
-/** reference/aira2.md §4.5, Table 2 (P1): full AIRA2's mean Percentile Rank per task at 3/12/24/72 h. */
+/** docs/paper.md §Table 2: full AIRA2's mean Percentile Rank per task at 3/12/24/72 h. */
 export const PAPER_TABLE2: Record<string, [number, number, number, number]> = {
   'aptos2019-blindness-detection': [70.3, 87.7, 97.3, 97.4],
   'billion-word-imputation': [66.7, 100, 100, 100],
@@ -96,7 +96,7 @@ export const PAPER_TABLE2: Record<string, [number, number, number, number]> = {
   'whale-categorization-playground': [92.1, 98.6, 98.6, 99.3],
 };
 
-/** reference/aira2.md §4.4 (Fig. 3): 8 GPUs against 1 GPU at equal GPU-hours, PR points. */
+/** docs/paper.md §Fig. 3: 8 GPUs against 1 GPU at equal GPU-hours, PR points. */
 export const PAPER_FIG3_NOTES = [
   '8 GPUs start slightly behind 1 GPU at equal GPU-hours (time spent building a diverse initial population), then pull ahead: +3.1 PR points at 24 GPU-h, +5.2 at 96, +7.5 at 144.',
   "Best-of-K on 8 GPUs rises fast at first, then levels off at the single-GPU evolutionary agent's final score, reaching it around the 9-hour mark.",

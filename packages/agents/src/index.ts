@@ -1,7 +1,7 @@
 // @aira/agents: what drives a job. One re-export block per agent; the CLI registers them by name
 // into the coordinator's registry.
 
-// template: LLM-free scikit-learn solution templates (issue 8).
+// template: LLM-free scikit-learn solution templates.
 export {
   templateAgent,
   registerTemplateAgent,
@@ -37,7 +37,7 @@ export {
   type Change,
 } from './template/index.js';
 
-// react and operators: LLM agents over any OpenAI-compatible endpoint (issue 10).
+// react and operators: LLM agents over any OpenAI-compatible endpoint.
 export {
   reactAgent,
   registerLlmAgents,

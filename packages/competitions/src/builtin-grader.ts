@@ -3,7 +3,7 @@ import type { GradeOutcome } from './plugin-api.js';
 
 /**
  * The binding to @aira/grading's built-in graders, by competition id: MLE-bench's own checks,
- * metric and rounding (reference/mlebench.md §2.1). Problems with the answers file are operator
+ * metric and rounding (docs/mlebench-grading.md §Grading a submission). Problems with the answers file are operator
  * errors and are thrown; problems with the submission make it invalid.
  */
 export function gradeBuiltin(id: string, submission: string, answers: string): GradeOutcome {
@@ -17,7 +17,7 @@ export function hasBuiltinGrader(id: string): boolean {
   return GRADED_COMPETITIONS.includes(id);
 }
 
-/** MLE-bench rounds every score to 5 decimals with Python's round (reference/mlebench.md §2.1 step 4). */
+/** MLE-bench rounds every score to 5 decimals with Python's round (docs/mlebench-grading.md §Grading a submission step 4). */
 export function roundScore(x: number): number {
   return pyRound(x, 5);
 }

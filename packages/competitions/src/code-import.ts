@@ -13,9 +13,9 @@ import { createJiti, type Jiti } from 'jiti';
 export async function importPluginModule(file: string): Promise<Record<string, unknown>> {
   // The modification time in the URL makes a re-load after an edit see the new code, not the cached module.
   const url = `${pathToFileURL(file).href}?mtime=${Math.round(statSync(file).mtimeMs * 1000)}`;
-  if (!/\.[mc]?ts$/.test(file)) return import(url);
+  if (!/\.[mc]?ts$/.test(file)) return (await import(url)) as Record<string, unknown>;
   try {
-    return await import(url);
+    return (await import(url)) as Record<string, unknown>;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
   }

@@ -74,7 +74,7 @@ export function createCompetition(loaded: LoadedCompetition, opts: CreateOptions
       checksums,
     },
     async grade(submission: string, answers = competition.paths.answers): Promise<GradeOutcome> {
-      // Missing answers are the operator's problem, not the submission's (reference/mlebench.md §2.1 step 1).
+      // Missing answers are the operator's problem, not the submission's (docs/mlebench-grading.md §Grading a submission step 1).
       if (!existsSync(answers)) throw new Error(`${m.id}: no answers at ${answers} (is the data prepared?)`);
       if (m.grader.kind === 'builtin')
         return gradeBuiltin(m.grader.competition ?? m.id, resolve(submission), resolve(answers));

@@ -7,7 +7,7 @@ import type { Competition } from './plugin-api.js';
 
 /**
  * Is a competition's prepared data there and is it what MLE-bench prepares? The rule is
- * `mlebench prepare`'s own (reference/mlebench.md §1.3 steps 7-8): both folders exist and are
+ * `mlebench prepare`'s own (docs/mlebench-grading.md §Prepare checks steps 7-8): both folders exist and are
  * non-empty, and the MD5 of every *.csv, *.json, *.jsonl, *.parquet, *.bson file sitting directly
  * in public/ and private/ equals checksums.yaml, with no file missing and none extra.
  */
@@ -146,7 +146,7 @@ class HashCache {
   private dirty = false;
   constructor(private readonly file: string) {
     try {
-      this.entries = JSON.parse(readFileSync(file, 'utf8'));
+      this.entries = JSON.parse(readFileSync(file, 'utf8')) as HashCache['entries'];
     } catch {
       this.entries = {};
     }

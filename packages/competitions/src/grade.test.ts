@@ -115,7 +115,7 @@ describe.skipIf(!haveRegistry)('built-in graders and leaderboards (MLE-bench reg
       expect(t.median, f.id).toBeCloseTo(e.medalThresholds.median!, 9);
       expect(t.lowerIsBetter ? 'lower-is-better' : 'higher-is-better', f.id).toBe(f.manifest.direction);
     }
-    // reference/mlebench.md Appendix A: spaceship-titanic gold 0.82066, bronze 0.80967, median 0.79565.
+    // docs/mlebench-grading.md §Medals: spaceship-titanic gold 0.82066, bronze 0.80967, median 0.79565.
     const c = reg.create('spaceship-titanic', { registryDir });
     expect(c.rank(0.82066)).toMatchObject({ gold_medal: true, any_medal: true, above_median: true });
     expect(c.rank(0.81)).toMatchObject({ gold_medal: false, silver_medal: false, bronze_medal: true });

@@ -23,7 +23,7 @@ export function jsonErrorOffset(text: string): number | undefined {
     while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new SyntaxAt(i);
   };
   const lit = (word: string) => (text.startsWith(word, i) ? (i += word.length) : fail());
   const str = () => {
@@ -81,7 +81,14 @@ export function jsonErrorOffset(text: string): number | undefined {
     value();
     ws();
     return i < text.length ? i : undefined;
-  } catch (at) {
-    return Math.min(at as number, text.length);
+  } catch (err) {
+    return err instanceof SyntaxAt ? Math.min(err.at, text.length) : undefined;
+  }
+}
+
+/** Where the scan above found the first character that is not JSON. */
+class SyntaxAt extends Error {
+  constructor(readonly at: number) {
+    super(`JSON syntax error at offset ${at}`);
   }
 }

@@ -134,9 +134,9 @@ export const Fractions = z
   );
 
 /**
- * The HCE split spec (reference/aira2.md §2: one fixed 80/10/10 split of the labelled data into
+ * The HCE split spec (docs/paper.md §HCE: one fixed 80/10/10 split of the labelled data into
  * train / search / validation). `unit` mirrors the unit MLE-bench used for its own test split
- * (reference/mlebench-30-layouts.md, "HCE recipe in one line"), so that search and validation
+ * (docs/mlebench-layouts.md §HCE), so that search and validation
  * scores behave like the test score; `strictUnit` records the leak-free alternative where one exists.
  */
 export const SplitSpec = z.strictObject({

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 /**
- * Files of MLE-bench's competition registry (reference/mlebench.md §1.1), as laid out in the
+ * Files of MLE-bench's competition registry (docs/mlebench-grading.md §Registry), as laid out in the
  * registry folder: `competitions.json` plus `competitions/<id>/{config.yaml,checksums.yaml,
  * leaderboard.csv}`. Nothing here is fetched; the folder is configured.
  */

@@ -9,7 +9,7 @@ import { repoPlugins, repoRoot } from '@aira/testing';
 const REPO_ROOT = repoRoot();
 
 const registryDir = defaultRegistryDir();
-const paperFile = join(REPO_ROOT, '..', 'shared', 'reference', 'aira2.md');
+const paperFile = join(REPO_ROOT, 'docs', 'paper.md');
 const haveRegistry = existsSync(join(registryDir, 'competitions.json'));
 interface Entry {
   id: string;
@@ -24,14 +24,15 @@ const entries: Entry[] = haveRegistry
   : [];
 const byId = new Map(entries.map((e) => [e.id, e]));
 
-/** The 30 ids as reference/aira2.md §4.1 prints them (Low / High / Medium lists). */
+/** The 30 ids as docs/paper.md §MLE-bench-30 lists them (5 low, 20 medium, 5 high; lines wrap). */
 function mlebench30FromPaper(): string[] {
   const text = readFileSync(paperFile, 'utf8');
-  const section = text.slice(text.indexOf('### 4.1 MLE-bench-30'), text.indexOf('### 4.2'));
+  const section = text.slice(text.indexOf('## MLE-bench-30'), text.indexOf('## Metrics'));
+  const sizes: Record<string, number> = { Low: 5, Medium: 20, High: 5 };
   const ids: string[] = [];
-  for (const m of section.matchAll(/^- \*\*(Low|Medium|High) \((\d+)\):\*\* (.+)\.$/gm)) {
-    const list = m[3]!.split(', ');
-    expect(list).toHaveLength(Number(m[2]));
+  for (const m of section.matchAll(/^- \*\*(Low|Medium|High):\*\* ([^]+?)\.\n(?=- |\n)/gm)) {
+    const list = m[2]!.split(/,\s+/);
+    expect(list).toHaveLength(sizes[m[1]!]!);
     ids.push(...list);
   }
   return ids.sort();
@@ -111,7 +112,7 @@ describe.skipIf(!haveRegistry)('plugins/mlebench', () => {
       .filter((f) => thirty.has(f.id) && f.manifest.knownIssues.some((k) => k.ref.includes('Known Issues')))
       .map((f) => f.id)
       .sort();
-    // reference/aira2.md §4.1 caveat.
+    // docs/paper.md §MLE-bench-30 caveat.
     expect(flagged).toEqual([
       'champs-scalar-coupling',
       'hubmap-kidney-segmentation',
@@ -189,15 +190,15 @@ describe.skipIf(!haveRegistry)('plugins/mlebench', () => {
     );
     expect(c.paths.answers).toBe('/data/spooky-author-identification/prepared/private/test.csv');
     expect(c.paths.public).toBe('/data/spooky-author-identification/prepared/public');
-    // ventilator's leaderboard is MLE-Dojo's substitute (reference/mlebench.md §7).
+    // ventilator's leaderboard is MLE-Dojo's substitute (docs/mlebench-grading.md §Medals).
     const v = reg.create('ventilator-pressure-prediction', { registryDir });
     expect(v.leaderboard?.exact).toBe(false);
     expect(existsSync(v.leaderboard!.file)).toBe(true);
   });
 });
 
-describe.skipIf(!haveRegistry || !existsSync(paperFile))('suites', () => {
-  it('mlebench-30 lists exactly the 30 ids of reference/aira2.md §4.1', () => {
+describe.skipIf(!haveRegistry)('suites', () => {
+  it('mlebench-30 lists exactly the 30 ids of docs/paper.md §MLE-bench-30', () => {
     const s = reg.resolveSuite('mlebench-30');
     const paper = mlebench30FromPaper();
     expect(paper).toHaveLength(30);

@@ -8,7 +8,7 @@ export interface GradeInput {
   competition: Competition;
 }
 
-/** A grade as MLE-bench reports it (reference/mlebench.md §2.1): an invalid submission has score null. */
+/** A grade as MLE-bench reports it (docs/mlebench-grading.md §Grading a submission): an invalid submission has score null. */
 export interface GradeOutcome {
   score: number | null;
   valid: boolean;
@@ -74,7 +74,7 @@ export interface CompetitionPaths {
 /** The leaderboard's rows as grading uses them, plus where they came from. */
 export interface LeaderboardInfo {
   file: string;
-  /** False for a substitute (e.g. ventilator-pressure-prediction's, reference/mlebench.md §7). */
+  /** False for a substitute (e.g. ventilator-pressure-prediction's, docs/mlebench-grading.md §Medals). */
   exact: boolean;
   note?: string;
 }
@@ -95,7 +95,7 @@ export interface Competition {
   grade(submission: string, answers?: string): Promise<GradeOutcome>;
   /**
    * Medal flags, thresholds and Percentile Rank of a (rounded) score on the leaderboard, by
-   * MLE-bench's rules (reference/mlebench.md §2.2, §2.4); undefined when there is no leaderboard.
+   * MLE-bench's rules (docs/mlebench-grading.md §Medals, §Percentile rank); undefined when there is no leaderboard.
    */
   rank(score: number | null): ScoreRank | undefined;
   /** Team count and medal/median thresholds of the leaderboard; undefined without one. */

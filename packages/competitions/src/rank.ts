@@ -8,10 +8,10 @@ import {
 } from '@aira/grading';
 import type { LeaderboardInfo } from './plugin-api.js';
 
-/** Where a score stands: MLE-bench's medal flags and thresholds, plus Percentile Rank (DESIGN.md). */
+/** Where a score stands: MLE-bench's medal flags and thresholds, plus Percentile Rank (docs/mlebench-grading.md §Percentile rank). */
 export interface ScoreRank extends RankInfo {
   percentile_rank: number;
-  /** True when the leaderboard is a substitute (ventilator-pressure-prediction, reference/mlebench.md §7). */
+  /** True when the leaderboard is a substitute (ventilator-pressure-prediction, docs/mlebench-grading.md §Medals). */
   approximate_leaderboard: boolean;
 }
 

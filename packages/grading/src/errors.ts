@@ -2,7 +2,7 @@ import { UserError } from '@aira/core/errors';
 
 /**
  * MLE-bench's `InvalidSubmissionError`: the grader's own checks failed (missing column, wrong row
- * count, ids that do not match, values out of range). The score is None (reference/mlebench.md §2.1).
+ * count, ids that do not match, values out of range). The score is None (docs/mlebench-grading.md §Grading a submission).
  */
 export class InvalidSubmission extends Error {
   override name = 'InvalidSubmission';

@@ -31,7 +31,7 @@ export interface GradeResult {
 
 /**
  * Grades one submission exactly as MLE-bench's `grade_csv` + `Grader.__call__` do
- * (reference/mlebench.md §2.1): missing or non-.csv path → no score; the grader's own checks or any
+ * (docs/mlebench-grading.md §Grading a submission): missing or non-.csv path → no score; the grader's own checks or any
  * failure inside it → None with the reason; otherwise the score rounded to 5 decimals. Problems
  * with the answers are operator errors and are thrown (AnswersError / CsvError).
  */
@@ -96,7 +96,7 @@ export interface GradeReport extends RankInfo {
   valid_submission: boolean;
   created_at: string;
   submission_path: string;
-  /** Percentile Rank (0–100) as DESIGN.md defines it; 0 for a missing or invalid submission. */
+  /** Percentile Rank (0–100) as docs/mlebench-grading.md §Percentile rank defines it; 0 for a missing or invalid submission. */
   percentile_rank: number;
   /** True when the leaderboard is not MLE-bench's exact file (ventilator-pressure-prediction). */
   approximate_leaderboard: boolean;

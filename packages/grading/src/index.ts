@@ -1,5 +1,5 @@
 /**
- * @aira/grading: MLE-bench's graders, medal rules and Percentile Rank (reference/mlebench.md §2, §4).
+ * @aira/grading: MLE-bench's graders, medal rules and Percentile Rank (docs/mlebench-grading.md §Grading a submission, §Metrics).
  */
 export { gradeSubmission, gradeReport, reportFor, type GradeResult, type GradeReport } from './grade.js';
 export {

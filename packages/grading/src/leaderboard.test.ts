@@ -20,7 +20,7 @@ const lb = (scores: number[]): Leaderboard => ({
 });
 const registry = mlebenchRegistryDir();
 
-describe('medal thresholds (Kaggle progression, reference/mlebench.md §2.2)', () => {
+describe('medal thresholds (Kaggle progression, docs/mlebench-grading.md §Medals)', () => {
   it('uses the team-count bands with int() truncation', () => {
     // 19 teams: ⌊1.9⌋ = 1, ⌊3.8⌋ = 3, ⌊7.6⌋ = 7.
     expect(medalPositions(19)).toEqual({ gold: 1, silver: 3, bronze: 7 });
@@ -64,7 +64,7 @@ describe('medal thresholds (Kaggle progression, reference/mlebench.md §2.2)', (
   });
 });
 
-describe('percentile rank (DESIGN.md; reference/mlebench.md §2.4)', () => {
+describe('percentile rank (docs/mlebench-grading.md §Percentile rank)', () => {
   it('inserts the score, averages the ranks of ties and scales to 0–100', () => {
     const board = lb([10, 8, 8, 6]);
     // Score 9: n = 5, sorted 10, 9, 8, 8, 6 → R = 2 → (5 − 2)/(5 − 1)·100 = 75.

@@ -11,7 +11,7 @@ export interface Leaderboard {
   exact: boolean;
 }
 
-/** Reads a leaderboard CSV's `score` column (reference/mlebench.md §1.1, §2.2). */
+/** Reads a leaderboard CSV's `score` column (docs/mlebench-grading.md §Registry, §Medals). */
 export function readLeaderboard(path: string, exact = true): Leaderboard {
   const table = readCsv(path);
   const col = table.get('score');
@@ -133,7 +133,7 @@ function tied(a: number, b: number): boolean {
 }
 
 /**
- * Percentile Rank as DESIGN.md states it (AIRA-dojo's definition, reference/mlebench.md §2.4):
+ * Percentile Rank as AIRA computes it (AIRA-dojo's definition, docs/mlebench-grading.md §Percentile rank):
  * insert the score into the leaderboard's scores (n = rows + 1), sort best-first, R = its average
  * 1-based rank among the entries equal to it, P = (n − R)/(n − 1) × 100. Missing, invalid or NaN
  * scores get 0. Leaderboard rows without a score are left out.

@@ -1,5 +1,5 @@
 /**
- * Python's `round(x, ndigits)` for floats, exactly (reference/mlebench.md §2.1 step 4: every score
+ * Python's `round(x, ndigits)` for floats, exactly (docs/mlebench-grading.md §Grading a submission step 4: every score
  * is `round(score, 5)`). CPython rounds the *exact* binary value of the double to `ndigits`
  * decimals with round-half-even (ties only happen when the double's exact expansion ends in 5),
  * then converts that decimal back to the nearest double. So round(2.675, 2) == 2.67 because the

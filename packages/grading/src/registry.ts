@@ -73,8 +73,8 @@ export function registryEntries(dir: string = requireRegistryDir()): Competition
         throw new ConfigError(`${json}: entry ${i} lacks id or leaderboardFile`);
       return {
         id: raw['id'],
-        name: String(raw['name'] ?? raw['id']),
-        metric: String(raw['metric'] ?? ''),
+        name: typeof raw['name'] === 'string' ? raw['name'] : raw['id'],
+        metric: typeof raw['metric'] === 'string' ? raw['metric'] : '',
         higherIsBetter: typeof raw['higherIsBetter'] === 'boolean' ? raw['higherIsBetter'] : null,
         leaderboardFile: resolve(dir, raw['leaderboardFile']),
         leaderboardExact: raw['leaderboardExact'] !== false,

@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 const sandboxed = workerHasSandboxFlag();
 
-describe('an adversarial candidate hunting for the hidden answers (reference/aira2.md §2, "Hiding")', () => {
+describe('an adversarial candidate hunting for the hidden answers (docs/paper.md §HCE, hiding)', () => {
   it.skipIf(!sandboxed)(
     'finds none of them on local workers with the sandbox on (aira worker --sandbox required), though it reads the train labels',
     async () => {

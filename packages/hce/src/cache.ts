@@ -8,7 +8,7 @@ export function hceCacheDir(explicit?: string, env: NodeJS.ProcessEnv = process.
 }
 
 /**
- * The split seed: separate from the run seed and fixed across seeds (reference/aira2.md §2: the
+ * The split seed: separate from the run seed and fixed across seeds (docs/paper.md §HCE: the
  * same split for all seeds and all candidates). An explicit value, else AIRA_HCE_SPLIT_SEED, else 0.
  */
 export function hceSplitSeed(explicit?: number, env: NodeJS.ProcessEnv = process.env): number {

@@ -27,7 +27,7 @@ export const PREDICTION_FILES: Record<HiddenPart | 'test', string> = {
 };
 
 /**
- * What the agent is told (DESIGN "How a run flows" 6; reference/aira2.md §2): which files are the
+ * What the agent is told (docs/words.md §Grading in the coordinator; docs/paper.md §HCE): which files are the
  * train, search, validation and test parts, and exactly which prediction file to write for each.
  */
 export function hceInstructions(d: DescribeInput): string {
@@ -58,7 +58,11 @@ export function hceInstructions(d: DescribeInput): string {
     row('validation'),
     row('test'),
     '',
-    `After your solution ends the coordinator grades the three files with the competition's metric (${c.manifest.metric}; ${better(c)} is better). You are told the search score only, or why the search file is invalid; the validation score chooses the final submission and the test score is only reported. Models are not retrained on all data, so whatever writes these files is what is scored. You need not print a score.`,
+    `After your solution ends the coordinator grades the three files with the competition's metric ` +
+      `(${c.manifest.metric}; ${better(c)} is better). You are told the search score only, or why the ` +
+      'search file is invalid; the validation score chooses the final submission and the test score is ' +
+      'only reported. Models are not retrained on all data, so whatever writes these files is what is ' +
+      'scored. You need not print a score.',
     ...(d.withheld.length
       ? ['', `Withheld because they leak answers: ${d.withheld.map(code).join(', ')}.`]
       : []),
@@ -76,8 +80,12 @@ export function openInstructions(c: Competition, sample: string, withheld: strin
   return [
     '## What to write where (no hidden evaluation)',
     '',
-    `All labelled data is yours (${c.manifest.data.labelled.map((p) => code(p.replace(/^public\//, ''))).join(', ')}). Measure your solution yourself and print its score on a line of its own: \`score: <number>\` (${c.manifest.metric}; ${better(c)} is better). That number drives the search and the final choice.`,
-    `Write your test predictions to ${code(PREDICTION_FILES.test)} in the format of ${code(sample)} (the submission folder is \`$AIRA_SUBMISSION_DIR\`, \`submission/\` in the session); they are graded for the report only.`,
+    `All labelled data is yours (${c.manifest.data.labelled.map((p) => code(p.replace(/^public\//, ''))).join(', ')}). ` +
+      'Measure your solution yourself and print its score on a line of its own: `score: <number>` ' +
+      `(${c.manifest.metric}; ${better(c)} is better). That number drives the search and the final choice.`,
+    `Write your test predictions to ${code(PREDICTION_FILES.test)} in the format of ${code(sample)} ` +
+      '(the submission folder is `$AIRA_SUBMISSION_DIR`, `submission/` in the session); they are graded ' +
+      'for the report only.',
     ...(withheld.length ? ['', `Withheld because they leak answers: ${withheld.map(code).join(', ')}.`] : []),
   ].join('\n');
 }

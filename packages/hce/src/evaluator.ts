@@ -102,7 +102,7 @@ function protectionWatch(logger: Logger | undefined) {
 /**
  * Records which split a run is scored on (`<run>/hce-split.json`) and refuses to go on with another
  * one: a resumed run whose data or split seed changed would mix scores from two splits, which is
- * what HCE's consistency forbids (reference/aira2.md §2: the split is fixed for the whole search).
+ * what HCE's consistency forbids (docs/paper.md §HCE: the split is fixed for the whole search).
  */
 export function stampSplit(runDir: string, split: HceSplit): void {
   const file = join(runDir, 'hce-split.json');
@@ -110,7 +110,9 @@ export function stampSplit(runDir: string, split: HceSplit): void {
     const prev = JSON.parse(readFileSync(file, 'utf8')) as { key: string; splitSeed: number };
     if (prev.key !== split.key) {
       throw new ConfigError(
-        `hce: this run was scored on split ${prev.key} (split seed ${prev.splitSeed}) but the split is now ${split.key} (split seed ${split.manifest.splitSeed}): the data or the split seed changed, and scores from two splits cannot be compared (${file})`,
+        `hce: this run was scored on split ${prev.key} (split seed ${prev.splitSeed}) but the split is now ` +
+          `${split.key} (split seed ${split.manifest.splitSeed}): the data or the split seed changed, and ` +
+          `scores from two splits cannot be compared (${file})`,
       );
     }
     return;
@@ -123,7 +125,7 @@ export function stampSplit(runDir: string, split: HceSplit): void {
 }
 
 /**
- * The HCE evaluator (reference/aira2.md §2), registered as "hce". prepare() splits the
+ * The HCE evaluator (docs/paper.md §HCE), registered as "hce". prepare() splits the
  * competition once (cached) and gives sessions only the public folder; evaluate() grades the
  * search, validation and test prediction files here, against answers that never leave this
  * machine. The agent and the search policy get the search score and, when it is invalid, only

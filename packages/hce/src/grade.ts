@@ -40,7 +40,7 @@ export function missingReason(submission: Submission, split: Split): string {
 
 /**
  * Grades prediction files with the competition's grader in this process (or the Python child the
- * competition's grader runs), never on a worker (reference/aira2.md §2, "Who computes the score").
+ * competition's grader runs), never on a worker (docs/paper.md §HCE, who computes the score).
  */
 export async function gradeFiles(
   c: Competition,

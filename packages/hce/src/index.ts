@@ -1,5 +1,5 @@
 /**
- * @aira/hce: Hidden Consistent Evaluation (reference/aira2.md §2): split the labelled data once,
+ * @aira/hce: Hidden Consistent Evaluation (docs/paper.md §HCE): split the labelled data once,
  * score candidates outside the agent on hidden answers, pick the submission on validation.
  */
 export {

@@ -10,7 +10,7 @@ const data = tempDir('five-data');
 const cache = tempDir('five-cache');
 const scratch = tempDir('five-sub');
 
-/** The best score each metric can give (reference/mlebench.md: kappa, AUC ↑; RMSE, RMSLE, log loss ↓). */
+/** The best score each metric can give (docs/mlebench-grading.md: kappa, AUC ↑; RMSE, RMSLE, log loss ↓). */
 const BEST: Record<string, number> = {
   'aptos2019-blindness-detection': 1,
   'mlsp-2013-birds': 1,

@@ -25,14 +25,14 @@ export interface CheckpointPick {
   search: number | null;
   validation: number | null;
   test: number | null;
-  /** Percentile Rank of the test score; 0 with no pick or an invalid test file (reference/mlebench.md §2.4). */
+  /** Percentile Rank of the test score; 0 with no pick or an invalid test file (docs/mlebench-grading.md §Percentile rank). */
   percentileRank: number;
   medal: Medal | null;
   anyMedal: boolean;
   aboveMedian: boolean;
   /** Valid candidates added before the cut-off. */
   eligible: number;
-  /** A worker of this run had no sandbox: hidden answers were not protected (DESIGN "The worker daemon"). */
+  /** A worker of this run had no sandbox: hidden answers were not protected (docs/words.md §Sandbox). */
   unprotected: boolean;
   direction: Direction;
 }
@@ -83,8 +83,8 @@ function bestBy(
 }
 
 /**
- * The submission a run would have made at active time `tMs` (reference/aira2.md §2, "Final
- * submission"; DESIGN "checkpoint"): among valid candidates added by then, the best validation
+ * The submission a run would have made at active time `tMs` (docs/paper.md §HCE, final
+ * submission; docs/words.md §checkpoint): among valid candidates added by then, the best validation
  * score (the coordinator's finalPick: validation when the evaluator gives it, else search, as with
  * --hce off). No retraining: its test score is the one graded when it was added. `rule` "search"
  * picks on the search score and "oracle" on the test score, for the paper's comparisons (§4.3.2).

@@ -133,7 +133,9 @@ function chooseSplitter(c: Competition): { splitter: Splitter; id: string; code:
   const recipe = RECIPES.get(c.id);
   if (recipe) return { splitter: recipe.splitter, id: `recipe:${c.id}@${recipe.version}`, code: '' };
   throw new ConfigError(
-    `${c.paths.manifest}: HCE cannot split ${c.id} yet: split.method is "custom", HCE has no recipe for ${c.id} (its recipes cover the custom splits of MLE-bench-30) and plugin ${c.plugin} exports no split(); run it with --hce off, or add split() to the plugin`,
+    `${c.paths.manifest}: HCE cannot split ${c.id} yet: split.method is "custom", HCE has no recipe for ` +
+      `${c.id} (its recipes cover the custom splits of MLE-bench-30) and plugin ${c.plugin} exports no ` +
+      'split(); run it with --hce off, or add split() to the plugin',
   );
 }
 
@@ -262,7 +264,7 @@ function sha256Files(root: string, prefix: string, rels: string[]): Record<strin
 }
 
 /**
- * Prepares (or finds in the cache) the HCE split of a competition (reference/aira2.md §2): the
+ * Prepares (or finds in the cache) the HCE split of a competition (docs/paper.md §HCE): the
  * labelled data split once into train / search / validation; a public folder with the train part
  * (labels included), the search and validation inputs without labels, the test inputs, a sample
  * submission for each and description.md; a hidden folder with the search, validation and test
@@ -391,7 +393,7 @@ export interface OpenFolder {
 }
 
 /**
- * Prepares the no-HCE data folder (the paper's "No HCE" row, reference/aira2.md §2): the
+ * Prepares the no-HCE data folder (the paper's "No HCE" row, docs/paper.md §HCE): the
  * competition's public folder as is (hard links), except files a leak entry marks as leaking the
  * test answers, plus description.md saying what to print and write.
  */

@@ -14,7 +14,7 @@ const registry = mlebenchRegistryDir();
 const haveRegistry = registry !== null && existsSync(registry);
 
 /**
- * The paper's log-loss 0.0 example (reference/aira2.md §2, "How this stops metric gaming"): a
+ * The paper's log-loss 0.0 example (docs/paper.md §HCE, the scorer-bug example): a
  * candidate that prints a perfect self-reported score but predicts badly. Same script, same
  * competition, two runs on real local workers: with HCE it ranks last and is never picked; with
  * --hce off it ranks first and becomes the submission, and its test score says how bad that is.

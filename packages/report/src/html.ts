@@ -9,7 +9,6 @@ import {
   fmtScore,
   fmtTime,
   leaderboardNote,
-  medalText,
   protectionText,
   stateText,
 } from './text.js';
@@ -41,7 +40,17 @@ function summaryTable(report: StudyReport): string {
   const rows = report.runs.map((r) => {
     const p = r.pick;
     const beats = beatsText(r);
-    return `<tr><td><a href="#${e(r.runId)}">${e(r.competition ?? r.runId)}</a></td><td>${p ? e(p.candidateId) : 'none'}</td><td class="n">${fmtScore(p?.validation)}</td><td class="n">${fmtScore(p?.test)}</td><td class="n">${p ? fmtPercent(p.percentileRank) : '–'}</td><td>${medalHtml(p?.medal ?? null)}</td><td class="n">${e(baselineText(r))}</td><td${beats === 'NO' ? ' class="no"' : ''}>${beats}</td></tr>`;
+    const cells = [
+      `<td><a href="#${e(r.runId)}">${e(r.competition ?? r.runId)}</a></td>`,
+      `<td>${p ? e(p.candidateId) : 'none'}</td>`,
+      `<td class="n">${fmtScore(p?.validation)}</td>`,
+      `<td class="n">${fmtScore(p?.test)}</td>`,
+      `<td class="n">${p ? fmtPercent(p.percentileRank) : '–'}</td>`,
+      `<td>${medalHtml(p?.medal ?? null)}</td>`,
+      `<td class="n">${e(baselineText(r))}</td>`,
+      `<td${beats === 'NO' ? ' class="no"' : ''}>${beats}</td>`,
+    ];
+    return `<tr>${cells.join('')}</tr>`;
   });
   return `<table>${head}${rows.join('')}</table>`;
 }

@@ -96,7 +96,7 @@ describe('buildStudyReport', () => {
       withBaseline: 2,
       medals: { gold: 0, silver: 1, bronze: 0 },
     });
-    // A run without a pick counts 0 in the mean percentile rank (reference/mlebench.md §2.4).
+    // A run without a pick counts 0 in the mean percentile rank (docs/mlebench-grading.md §Percentile rank).
     expect(report.summary.meanPercentileRank).toBe(40);
   });
 

@@ -21,7 +21,7 @@ export interface Baseline {
   model: string;
 }
 
-/** Whether candidate code could read the hidden answers (DESIGN "The worker daemon"). */
+/** Whether candidate code could read the hidden answers (docs/words.md §Sandbox). */
 export interface Protection {
   /** Sandbox mechanisms the run's workers reported ("none" without one). */
   sandboxes: string[];
@@ -132,7 +132,7 @@ export interface StudyReport {
     ended: number;
     picked: number;
     medals: Record<Medal, number>;
-    /** Mean Percentile Rank over runs (no pick counts as 0, reference/mlebench.md §2.4). */
+    /** Mean Percentile Rank over runs (no pick counts as 0, docs/mlebench-grading.md §Percentile rank). */
     meanPercentileRank: number | null;
     beatBaseline: number;
     withBaseline: number;

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import {
   Server,
   ServerCredentials,
-  status,
   type ServerWritableStream,
   type ServiceDefinition,
   type UntypedServiceImplementation,

@@ -94,7 +94,7 @@ export function tolerantDecoding(definition: ServiceDefinition): ServiceDefiniti
       ...method,
       requestDeserialize: (bytes: Buffer) => {
         try {
-          return decode(bytes);
+          return decode(bytes) as unknown;
         } catch (err) {
           return {
             [UNDECODABLE]: `${method.path}: the request does not decode: ${(err as Error).message} (64-bit numbers must be below 2^53)`,

@@ -79,7 +79,7 @@ def write_competition(
     submission_cols: Sequence[str],
     sample_values: Sequence[object],
 ) -> None:
-    """Write MLE-bench's layout (reference/mlebench.md §1.3): public train.csv (with labels),
+    """Write MLE-bench's layout (docs/mlebench-layouts.md §General pattern): public train.csv (with labels),
     test.csv (inputs only) and sample_submission.csv; private test.csv (the answers: id + labels).
     """
     # Features arrive as text (the source file's own, or numpy's), ids and labels are formatted here.

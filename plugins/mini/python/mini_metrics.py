@@ -1,4 +1,4 @@
-"""The four metrics of the mini suite, with MLE-bench's semantics (reference/mlebench.md §4).
+"""The four metrics of the mini suite, with MLE-bench's semantics (docs/mlebench-grading.md §Metrics).
 
 Used by tools/make-leaderboards.py to score the reference models. The coordinator grades agents
 with @aira/grading's TypeScript implementations; src/graders.test.ts checks both agree.

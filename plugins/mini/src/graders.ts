@@ -5,7 +5,7 @@ import type { MiniId } from './paths.js';
 /**
  * The mini suite's graders. The mini ids are not MLE-bench competitions, so @aira/grading has no
  * grader under them; each is bound here by metric, with the checks MLE-bench's graders of the same
- * shape make (reference/mlebench.md §4): ids matched after sorting, equal row counts, prediction
+ * shape make (docs/mlebench-grading.md §Metrics): ids matched after sorting, equal row counts, prediction
  * columns present and in range. Answers are the labelled rows' id + label columns
  * (private/test.csv, and HCE's hidden parts). A bad submission throws InvalidSubmission or
  * MetricError; the caller scores it None.

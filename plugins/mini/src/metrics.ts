@@ -2,7 +2,7 @@ import { InvalidSubmission, MetricError, type Column, type Table } from '@aira/g
 
 /**
  * The four metric primitives the mini graders need, with the semantics @aira/grading implements
- * for MLE-bench (reference/mlebench.md §4). They live here only because @aira/grading's index
+ * for MLE-bench (docs/mlebench-grading.md §Metrics). They live here only because @aira/grading's index
  * exports graders by MLE-bench competition id, not its metric functions; when it does, these
  * should become re-exports. graders.test.ts checks them against tools/make-leaderboards.py
  * (numpy / scikit-learn) on each competition's trivial baseline.

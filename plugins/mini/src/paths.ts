@@ -39,7 +39,7 @@ export function competitionDir(id: MiniId): string {
 /**
  * Where the mini suite's prepared data goes when no data folder is given: AIRA_MINI_DATA, else
  * ~/.cache/aira/mini. Each competition then lives at <data>/<id>/prepared/{public,private}, MLE-bench's
- * layout (reference/mlebench.md §1.2), so the same folder also works as a `--data` folder.
+ * layout (docs/mlebench-grading.md §Data folder), so the same folder also works as a `--data` folder.
  */
 export function miniDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.AIRA_MINI_DATA || join(homedir(), '.cache', 'aira', 'mini'));

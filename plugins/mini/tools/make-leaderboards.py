@@ -8,7 +8,7 @@ the test scores of a fixed spread of reference models, from trivial (majority cl
 to strong (tuned linear models, boosting, forests), each trained on public/train.csv and scored on
 private/test.csv with the competition's metric (python/mini_metrics.py, MLE-bench semantics).
 For each competition it writes, beside its manifest:
-  leaderboard.csv        MLE-bench's format (reference/mlebench.md §1.1), best row first
+  leaderboard.csv        MLE-bench's format (docs/mlebench-grading.md §Registry), best row first
   reference-models.csv   teamId -> model description -> score (what each leaderboard row is)
   baseline.json          the trivial baseline (majority class / class prior / constant / mean)
 Everything is seeded and single-threaded, so a re-run rewrites the same bytes.

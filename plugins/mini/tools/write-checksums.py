@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write each mini competition's checksums.yaml (MLE-bench's format, reference/mlebench.md §1.1).
+"""Write each mini competition's checksums.yaml (MLE-bench's format, docs/mlebench-grading.md §Registry).
 
     /usr/bin/python3 plugins/mini/tools/write-checksums.py [ID ...]
 

@@ -46,7 +46,7 @@ export interface CellResult {
   candidates: number;
   valid: number;
   direction: 'maximize' | 'minimize';
-  /** A worker had no sandbox: hidden answers were not protected (DESIGN "The worker daemon"). */
+  /** A worker had no sandbox: hidden answers were not protected (docs/words.md §Sandbox). */
   unprotected: boolean;
   leaderboard: { kind: string; file: string; exact: boolean } | null;
   evaluator: string | null;
@@ -56,7 +56,7 @@ export interface CellResult {
 
 /**
  * Reads one cell's run from its journal: the pick at each checkpoint and every change of the pick
- * over time, by hce's pickAt (reference/aira2.md §2 "Final submission": best validation score among
+ * over time, by hce's pickAt (docs/paper.md §HCE, final submission: best validation score among
  * candidates scored by then; its test score, medal and percentile rank as graded when it was added).
  */
 export function readCell(

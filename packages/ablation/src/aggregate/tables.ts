@@ -5,7 +5,7 @@ import type { Medal } from './cells.js';
 export interface Observation {
   competition: string;
   seed: number;
-  /** Percentile Rank of the pick's test score, 0–100 (0 with no pick: reference/mlebench.md §2.4). */
+  /** Percentile Rank of the pick's test score, 0–100 (0 with no pick: docs/mlebench-grading.md §Percentile rank). */
   percentileRank: number;
   medal: Medal | null;
   test: number | null;
@@ -31,11 +31,11 @@ export interface Table1Entry {
   /** Values counted, and the number the matrix has at this checkpoint (competitions × seeds). */
   n: number;
   expected: number;
-  /** Mean Percentile Rank ± SE over all (competition, seed) values, as the paper's Table 1 (aira2.md §4.2). */
+  /** Mean Percentile Rank ± SE over all (competition, seed) values, as the paper's Table 1 (docs/paper.md §Metrics). */
   pr: MeanSe;
   /** Medal rates over all (competition, seed) values, as the paper gives them. */
   medals: MedalRates;
-  /** MLE-bench's way (reference/mlebench.md §2.4): per-seed percentage over the competitions, SE across seeds. */
+  /** MLE-bench's way (docs/mlebench-grading.md §Aggregates): per-seed percentage over the competitions, SE across seeds. */
   medalsBySeed: MedalRatesBySeed;
 }
 

@@ -116,7 +116,7 @@ export function localPool(o: LocalPoolOptions): Launcher {
       };
     },
     async close() {
-      await Promise.all(slots.map((s) => s.proc?.stop().catch(() => undefined)));
+      await Promise.all(slots.flatMap((s) => (s.proc ? [s.proc.stop().catch(() => undefined)] : [])));
       for (const s of slots) s.proc = null;
       rmSync(workersDir, { recursive: true, force: true });
     },

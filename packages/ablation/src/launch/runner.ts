@@ -81,7 +81,7 @@ export interface AblationResult {
 }
 
 /**
- * Runs an ablation study (DESIGN "study": variants × competitions × seeds): every cell is a
+ * Runs an ablation study (docs/words.md §study: variants × competitions × seeds): every cell is a
  * one-run coordinator study in `<study>/<cell-id>/`. Cells whose run ended are skipped; cells
  * whose journal stops short (a killed `aira ablate`) are resumed from it; the rest start. Cells
  * run side by side as the launcher has workers for them.

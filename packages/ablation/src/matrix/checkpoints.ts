@@ -1,6 +1,6 @@
 import { parseDuration } from '@aira/core';
 
-/** A time cut-off of every cell (DESIGN "checkpoint"), as written in the matrix and in ms of active time. */
+/** A time cut-off of every cell (docs/words.md §checkpoint), as written in the matrix and in ms of active time. */
 export interface Checkpoint {
   label: string;
   ms: number;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { RunConfig } from '@aira/coordinator';
 import type { Matrix, Variant } from './load.js';
 
-/** One run of the study: a variant on one competition with one seed (DESIGN "study"). */
+/** One run of the study: a variant on one competition with one seed (docs/words.md §study). */
 export interface Cell {
   cellId: string;
   variant: string;

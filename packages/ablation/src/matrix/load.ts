@@ -17,7 +17,7 @@ import { MatrixFile, PAPER_ROWS, VARIANT_META, type PaperRow } from './schema.js
 export interface Variant {
   name: string;
   description?: string;
-  /** The paper's Table 1 row this variant reproduces (reference/aira2.md §4.3). */
+  /** The paper's Table 1 row this variant reproduces (docs/paper.md §Table 1). */
   paper?: PaperRow;
   /** RunConfig overrides as written (paths made absolute). */
   overrides: Record<string, unknown>;
@@ -25,7 +25,7 @@ export interface Variant {
   config: RunConfig;
 }
 
-/** A validated matrix (DESIGN "study": variants × competitions × seeds). */
+/** A validated matrix (docs/words.md §study: variants × competitions × seeds). */
 export interface Matrix {
   /** The file it came from (absolute), or null when built in code. */
   file: string | null;
@@ -254,7 +254,7 @@ function absolutePaths(values: Record<string, unknown>, dir: string): Record<str
   }
   const workers = out.workers;
   if (isObject(workers) && Array.isArray(workers.spec)) {
-    workers.spec = workers.spec.map((s) =>
+    workers.spec = workers.spec.map((s: unknown) =>
       typeof s === 'string' && s.startsWith('hosts:') && !isAbsolute(s.slice(6))
         ? `hosts:${resolve(dir, s.slice(6))}`
         : s,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { zDuration } from '@aira/core';
 import { SlurmConfig } from '@aira/coordinator';
 
-/** Rows of the paper's Table 1 a variant can stand beside (reference/aira2.md §4.3). */
+/** Rows of the paper's Table 1 a variant can stand beside (docs/paper.md §Table 1). */
 export const PAPER_ROWS = ['full', '1-gpu', 'no-subagents', 'no-hce', 'no-evo'] as const;
 export type PaperRow = (typeof PAPER_ROWS)[number];
 
@@ -45,7 +45,7 @@ export const MatrixFile = z
     /** The study id (`runs/<name>/`); default: the file's name without extension. */
     name: name.optional(),
     description: z.string().optional(),
-    /** `table1`: the matrix is the paper's Table 1 (reference/aira2.md §4.3); its numbers stand beside ours. */
+    /** `table1`: the matrix is the paper's Table 1 (docs/paper.md §Table 1); its numbers stand beside ours. */
     paper: z.enum(['table1']).optional(),
     suite: z.string().min(1).optional(),
     competitions: z.array(z.string().min(1)).min(1).optional(),

@@ -23,17 +23,28 @@ function header(r: AblationReport): Block[] {
   const s = r.sizes;
   const items = [
     `Matrix: ${m.file ? `\`${m.file}\`` : '(built in code)'}${m.description ? `: ${m.description}` : ''}.`,
-    `Sizes: ${s.variants} variants × ${s.competitions} competitions${m.suite ? ` (suite \`${m.suite}\`)` : ''} × ${s.seeds} seeds (${m.seeds.join(', ')}) = ${s.cells} cells (runs); ${fmtDuration(m.budgetMs)} of active time per cell; checkpoints ${m.checkpoints.map((c) => `${c.label} (${fmtDuration(c.ms)})`).join(', ')}; ${s.workerHours.toFixed(2)} ${r.computeUnit} in all.`,
+    `Sizes: ${s.variants} variants × ${s.competitions} competitions${m.suite ? ` (suite \`${m.suite}\`)` : ''}` +
+      ` × ${s.seeds} seeds (${m.seeds.join(', ')}) = ${s.cells} cells (runs); ` +
+      `${fmtDuration(m.budgetMs)} of active time per cell; ` +
+      `checkpoints ${m.checkpoints.map((c) => `${c.label} (${fmtDuration(c.ms)})`).join(', ')}; ` +
+      `${s.workerHours.toFixed(2)} ${r.computeUnit} in all.`,
     `Launch order: ${(m.order ?? 'variant-major') === 'variant-major' ? "variant-major (one variant's cells after another's, so a change in the machine's load over the study falls on some variants more than on others)" : 'interleaved (seed, then competition, then variant)'}.`,
     `Progress: ${r.progress.ended} of ${s.cells} cells ended, ${r.progress.running} under way or interrupted, ${r.progress.pending} not started.${r.progress.ended < s.cells ? ' Tables count only cells that have reached each checkpoint (n says how many).' : ''}`,
-    `Percentile ranks and medals are computed against each competition's ${r.leaderboard}, with MLE-bench's medal rules (reference/mlebench.md §2.2) and AIRA's Percentile Rank (§2.4).`,
+    `Percentile ranks and medals are computed against each competition's ${r.leaderboard}, with MLE-bench's ` +
+      "medal rules (docs/mlebench-grading.md §Medals) and AIRA's Percentile Rank " +
+      '(docs/mlebench-grading.md §Percentile rank).',
   ];
   for (const l of r.launches) {
     const load = l.load
       ? `load average ${l.load.mean} (max ${l.load.max}) over the launch`
       : `load average ${l.loadStart.join(' / ')} at the start`;
     items.push(
-      `Launch ${l.startedAt}${l.endedAt ? ` → ${l.endedAt}` : ' (did not finish)'}: \`${l.command}\` on ${l.host.hostname} (${l.host.cpus} CPUs, ${l.host.memoryGiB} GiB, Node ${l.host.node}); ${load}${l.ran !== undefined ? `; ran ${l.ran}, resumed ${l.resumed}, skipped ${l.skipped}${l.failed ? `, failed ${l.failed}` : ''} cells` : ''}.`,
+      `Launch ${l.startedAt}${l.endedAt ? ` → ${l.endedAt}` : ' (did not finish)'}: \`${l.command}\` ` +
+        `on ${l.host.hostname} (${l.host.cpus} CPUs, ${l.host.memoryGiB} GiB, Node ${l.host.node}); ${load}` +
+        (l.ran !== undefined
+          ? `; ran ${l.ran}, resumed ${l.resumed}, skipped ${l.skipped}${l.failed ? `, failed ${l.failed}` : ''} cells`
+          : '') +
+        '.',
     );
   }
   const blocks: Block[] = [
@@ -44,7 +55,11 @@ function header(r: AblationReport): Block[] {
     blocks.push({
       kind: 'p',
       tone: 'warn',
-      text: `**Protection: ${r.unprotectedCells} of the ${r.sizes.cells - r.progress.pending} cells that ran had workers without a protecting sandbox**: candidate code could have read the hidden answers on this machine, so their scores are marked unprotected (nothing stopped it, though the template agent does not look for them).`,
+      text:
+        `**Protection: ${r.unprotectedCells} of the ${r.sizes.cells - r.progress.pending} cells that ran had ` +
+        'workers without a protecting sandbox**: candidate code could have read the hidden answers on this ' +
+        'machine, so their scores are marked unprotected (nothing stopped it, though the template agent does ' +
+        'not look for them).',
     });
   }
   return blocks;
@@ -148,9 +163,12 @@ function table1(r: AblationReport): Block[] {
       rows,
       align: ['l', ...cps.map(() => 'r' as const), 'r', 'r', 'r', 'r'],
       caption:
-        "PR: mean Percentile Rank, ± the standard error over all (competition, seed) values (sample SD / √n), as the paper computes Table 1's ± (reference/aira2.md §4.2). Medal rates: % of all (competition, seed) values with that medal or better (Bronze+ = any medal), as the paper gives them (no ±). n: values counted of those the matrix has." +
+        'PR: mean Percentile Rank, ± the standard error over all (competition, seed) values (sample SD / √n), ' +
+        "as the paper computes Table 1's ± (docs/paper.md §Metrics). Medal rates: % of all (competition, seed) " +
+        'values with that medal or better (Bronze+ = any medal), as the paper gives them (no ±). ' +
+        'n: values counted of those the matrix has.' +
         (hasPaper
-          ? " Italic rows: the paper's published numbers (P1 Table 1, reference/aira2.md §4.3; 3 seeds × 30 tasks) at the same cut-offs."
+          ? " Italic rows: the paper's published numbers (docs/paper.md §Table 1; 3 seeds × 30 tasks) at the same cut-offs."
           : ''),
     },
     {
@@ -164,7 +182,10 @@ function table1(r: AblationReport): Block[] {
       ],
       rows: bySeed,
       align: ['l', 'r', 'r', 'r', 'r'],
-      caption: `Medal rates the MLE-bench way (reference/mlebench.md §2.4, aggregate_grading_reports.py): for each seed, the % of the ${r.sizes.competitions} competitions with that medal or better; then mean ± SE across seeds (ddof = 1), over complete seeds only (seeds with a value for every competition).`,
+      caption:
+        'Medal rates the MLE-bench way (docs/mlebench-grading.md §Aggregates, aggregate_grading_reports.py): ' +
+        `for each seed, the % of the ${r.sizes.competitions} competitions with that medal or better; then ` +
+        'mean ± SE across seeds (ddof = 1), over complete seeds only (seeds with a value for every competition).',
     },
   ];
   return blocks;
@@ -207,7 +228,10 @@ function gapsTable(r: AblationReport): Block[] {
       ],
       rows,
       align: ['l', ...cps.map(() => 'r' as const), 'r', 'r'],
-      caption: `ΔPR: the variant's Percentile Rank minus ${r.reference}'s on the same (competition, seed), mean ± SE of those paired differences (pairs counted in brackets). Test: pairs where the variant's submission has the better / same / worse test score (by each competition's direction).`,
+      caption:
+        `ΔPR: the variant's Percentile Rank minus ${r.reference}'s on the same (competition, seed), mean ± SE ` +
+        "of those paired differences (pairs counted in brackets). Test: pairs where the variant's submission " +
+        "has the better / same / worse test score (by each competition's direction).",
     },
   ];
 }
@@ -219,7 +243,12 @@ function table2(r: AblationReport): Block[] {
     { kind: 'h2', text: "Table 2: per competition (the paper's Table 2 format)" },
     {
       kind: 'p',
-      text: `Mean Percentile Rank over the ${r.sizes.seeds} seeds ± SE (across seeds) at each checkpoint, the mean test score of the submission at ${last} and its medals (gold/silver/bronze/none over the seeds).${r.table2.some((t) => t.paper !== null) ? " Italic: the paper's Table 2 mean for full AIRA2 (reference/aira2.md §4.5)." : ''}`,
+      text:
+        `Mean Percentile Rank over the ${r.sizes.seeds} seeds ± SE (across seeds) at each checkpoint, the mean ` +
+        `test score of the submission at ${last} and its medals (gold/silver/bronze/none over the seeds).` +
+        (r.table2.some((t) => t.paper !== null)
+          ? " Italic: the paper's Table 2 mean for full AIRA2 (docs/paper.md §Table 2)."
+          : ''),
     },
   ];
   for (const v of r.matrix.variants) {

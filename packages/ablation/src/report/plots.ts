@@ -85,7 +85,7 @@ export function prOverTimeSpec(report: AblationReport): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** The paper's Fig. 3 view (reference/aira2.md §4.4): mean Percentile Rank against worker-hours (GPU-hours on GPU workers). */
+/** The paper's Fig. 3 view (docs/paper.md §Fig. 3): mean Percentile Rank against worker-hours (GPU-hours on GPU workers). */
 export function fig3Spec(report: AblationReport): TopLevelSpec {
   const values = report.curves.flatMap((c) =>
     c.points.map((p) => ({

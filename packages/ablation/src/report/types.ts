@@ -6,7 +6,7 @@ import type { AblationDoc, Launch } from '../study/files.js';
 
 export const ABLATION_REPORT_FORMAT = 'aira.ablation-report/1';
 
-/** The paper's Table 1 numbers for a variant at a checkpoint (reference/aira2.md §4.3). */
+/** The paper's Table 1 numbers for a variant at a checkpoint (docs/paper.md §Table 1). */
 export interface PaperTable1Entry {
   row: string;
   label: string;
@@ -29,7 +29,7 @@ export interface Table2Row extends Table2Entry {
   competition: string;
   checkpoint: string;
   atMs: number;
-  /** The paper's Table 2 mean for full AIRA2 (reference/aira2.md §4.5), when this is the paper's matrix and checkpoint. */
+  /** The paper's Table 2 mean for full AIRA2 (docs/paper.md §Table 2), when this is the paper's matrix and checkpoint. */
   paper: number | null;
 }
 

@@ -108,8 +108,9 @@ export function readAblationDoc(dir: string): AblationDoc {
   } catch (err) {
     throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  if (doc.format !== ABLATION_FORMAT)
-    throw new ConfigError(`${path}: format "${String(doc.format)}" is not ${ABLATION_FORMAT}`);
+  const format: unknown = doc.format;
+  if (format !== ABLATION_FORMAT)
+    throw new ConfigError(`${path}: format "${String(format)}" is not ${ABLATION_FORMAT}`);
   return doc;
 }
 

@@ -66,7 +66,12 @@ export function classify(err: unknown, sentTools: boolean): Failure {
       return { kind: 'tools-rejected', status, message };
     }
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
-      return { kind: 'retry', status, message, retryAfterMs: retryAfterMs(err.headers) };
+      return {
+        kind: 'retry',
+        status,
+        message,
+        retryAfterMs: retryAfterMs(err.headers as Headers | undefined),
+      };
     }
     return { kind: 'fatal', status, message };
   }

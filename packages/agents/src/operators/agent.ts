@@ -39,7 +39,7 @@ const score = (p: ParentView) => (p.searchScore === null ? 'none' : String(p.sea
 
 /**
  * The `operators` agent: AIRA-dojo's single-turn draft / improve / debug / crossover
- * (reference/aira2.md §5.5, the "No Subagents" ablation of §3): one LLM call, one script taken
+ * (docs/paper.md §Operators, the "No Subagents" ablation of §ReAct): one LLM call, one script taken
  * from its code block, one execution, and the result goes back to the search. Prompts are the
  * versioned templates in prompts/operators/<version>/.
  */

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job, ParentView } from '@aira/coordinator';
 import { promptDir, renderPrompt } from '../llm/prompts.js';
-import type { Step } from '../llm/test-support/loopback.js';
-import { llmStudy, sessionOf, solution, type Bench } from '../llm/test-support/study.js';
+import { llmStudy, solution, type Bench } from '../llm/test-support/study.js';
 import { useLoopbackBench } from '../llm/test-support/hooks.js';
 import { extractCode } from './extract.js';
 import { operatorTemplate } from './agent.js';

@@ -38,7 +38,7 @@ const REACT_TEMPLATES = ['system.md', 'task.md', 'parent.md', 'text-protocol.md'
 const RECORD_CHARS = 20_000;
 
 /**
- * The `react` agent (reference/aira2.md §3): each job is one ReAct trajectory over the session's
+ * The `react` agent (docs/paper.md §ReAct): each job is one ReAct trajectory over the session's
  * stateful bash and Python (and, with --file-tools, file tools), ending with `submit`. Tracebacks
  * come back as observations, so the model debugs inside the job; malformed calls, unknown tools and
  * bad arguments are answered, never fatal. Step, token and time limits, and the run's cost cap,

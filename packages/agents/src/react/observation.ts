@@ -6,7 +6,7 @@ export { clip };
 
 /**
  * What the model sees after a bash or python call: the output (head and tail when long, with the
- * full log named), how it ended and how long it took (reference/aira2.md §3: observations report
+ * full log named), how it ended and how long it took (docs/paper.md §ReAct: observations report
  * the command's duration), and the budget left.
  */
 export function execObservation(r: ExecResult, maxChars: number, budgetNote: string): string {

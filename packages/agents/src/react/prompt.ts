@@ -42,7 +42,7 @@ export function budgetText(l: Limits): string {
 }
 
 /**
- * The job's opening messages (reference/aira2.md §3: the task, the data, the parent solution(s)
+ * The job's opening messages (docs/paper.md §ReAct: the task, the data, the parent solution(s)
  * with their metadata, and the budgets; no scripted guidance).
  */
 export function openingTurns(

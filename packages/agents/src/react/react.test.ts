@@ -7,7 +7,6 @@ import {
   toolResults,
   type ChatRequest,
   type Reply,
-  type Step,
 } from '../llm/test-support/loopback.js';
 import {
   filesUnder,

@@ -11,7 +11,7 @@ import {
   type ChatRequest,
   type Reply,
 } from '../llm/test-support/loopback.js';
-import { AIRA_BIN, KEY, sessionOf, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
+import { AIRA_BIN, KEY, startBench, writeCommand, type Bench } from '../llm/test-support/study.js';
 
 /**
  * `aira run --agent react` (the built CLI) killed with SIGKILL in the middle of a job, three times —
@@ -67,11 +67,9 @@ const until = async (what: string, ok: () => boolean, ms = 60_000) => {
 
 describe('a coordinator killed in the middle of a ReAct job', () => {
   it('resumes the job at its next step, in the same session, paying for no step twice', async () => {
-    let s!: ReturnType<typeof sessionOf>;
     let third!: ChatRequest;
     const llm = await LoopbackLlm.start([
-      (req) => {
-        s = sessionOf(req);
+      () => {
         // The solution takes a while, so the third kill lands while submit runs it.
         return tools(
           call('bash', {

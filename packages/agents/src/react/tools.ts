@@ -1,6 +1,6 @@
 import type { ToolSpec } from '../llm/types.js';
 
-/** The paper's tools (reference/aira2.md §3): a stateful bash, a stateful Python kernel, submit. */
+/** The paper's tools (docs/paper.md §ReAct): a stateful bash, a stateful Python kernel, submit. */
 export const BASH: ToolSpec = {
   name: 'bash',
   description:
@@ -38,7 +38,9 @@ export const PYTHON: ToolSpec = {
 export const SUBMIT: ToolSpec = {
   name: 'submit',
   description:
-    'End the job with a solution: a Python file in the work folder that writes the prediction files the task asks for. The harness runs it from a clean submission folder (unless rerun is false) and ends the job if it succeeds; if it fails you see why and may fix it and submit again.',
+    'End the job with a solution: a Python file in the work folder that writes the prediction files the ' +
+    'task asks for. The harness runs it from a clean submission folder (unless rerun is false) and ends ' +
+    'the job if it succeeds; if it fails you see why and may fix it and submit again.',
   parameters: {
     type: 'object',
     properties: {

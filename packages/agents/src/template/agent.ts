@@ -29,7 +29,7 @@ export function failureText(result: Pick<ExecResult, 'output' | 'exitCode' | 're
 }
 
 /**
- * The `template` agent (issue 8): no language model. Each job writes one readable scikit-learn
+ * The `template` agent: no language model. Each job writes one readable scikit-learn
  * script from a template for the run's data — a draft draws the template's choices from the job's
  * seed, a mutation changes one to three of its parent's, a crossover mixes two parents', a debug
  * changes the choice the parent's error names — runs it once in the session, and submits the

@@ -19,10 +19,14 @@ function tabularCode(layout: DataLayout, c: Choices, model: string, imp: Imports
     .from('sklearn.impute', 'SimpleImputer')
     .from('sklearn.pipeline', 'make_pipeline');
   const numericSteps = [`SimpleImputer(strategy=${py(c.impute)})`];
-  if (c.scale === 'standard')
-    (numericSteps.push('StandardScaler()'), imp.from('sklearn.preprocessing', 'StandardScaler'));
-  if (c.scale === 'robust')
-    (numericSteps.push('RobustScaler()'), imp.from('sklearn.preprocessing', 'RobustScaler'));
+  if (c.scale === 'standard') {
+    numericSteps.push('StandardScaler()');
+    imp.from('sklearn.preprocessing', 'StandardScaler');
+  }
+  if (c.scale === 'robust') {
+    numericSteps.push('RobustScaler()');
+    imp.from('sklearn.preprocessing', 'RobustScaler');
+  }
   if (c.scale === 'quantile') {
     numericSteps.push('QuantileTransformer(n_quantiles=100, output_distribution="normal", random_state=0)');
     imp.from('sklearn.preprocessing', 'QuantileTransformer');
@@ -100,8 +104,10 @@ def make_model(text):
 function imageCode(c: Choices, model: string, imp: Imports): string {
   imp.from('sklearn.pipeline', 'make_pipeline').from('sklearn.preprocessing', 'MinMaxScaler');
   const steps = ['MinMaxScaler()'];
-  if (c.pixels === 'standard')
-    (steps.push('StandardScaler()'), imp.from('sklearn.preprocessing', 'StandardScaler'));
+  if (c.pixels === 'standard') {
+    steps.push('StandardScaler()');
+    imp.from('sklearn.preprocessing', 'StandardScaler');
+  }
   if (c.pca !== null) {
     imp.from('sklearn.decomposition', 'PCA');
     steps.push(`PCA(n_components=${py(c.pca)}, random_state=0)`);

@@ -93,7 +93,7 @@ describe("planning a job from its operator and its parents' code", () => {
     };
     const d = planJob(job('debug', 7, 5, [crashed]), space);
     expect(d.applied).toBe('debug');
-    // This parent pairs cosine with a kd-tree, which the space no longer draws: its search is
+    // This parent pairs cosine with a kd-tree, which the space never draws: its search is
     // dropped (scikit-learn's "auto"), so the traceback's other choice, the metric, is the one blamed.
     expect(d.blamed!.sort()).toEqual(['knn.metric']);
     expect(d.changes.filter((c) => c.from !== undefined && c.to !== undefined).map((c) => c.key)).toEqual([

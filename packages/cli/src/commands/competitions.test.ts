@@ -117,7 +117,7 @@ describe('aira competitions', () => {
     );
     expect(r.code).toBe(0);
     if (haveRegistry) {
-      // Thresholds as reference/mlebench.md Appendix A lists them for spooky (1242 teams).
+      // Thresholds as docs/mlebench-grading.md §Medals lists them for spooky (1242 teams).
       expect(r.stdout).toMatch(
         /^leaderboard\s+1242 teams; gold 0\.16506, silver 0\.26996, bronze 0\.29381, median 0\.418785 \(lower is better\)$/m,
       );

@@ -14,7 +14,7 @@ import {
   type GradeResult,
 } from '@aira/grading';
 
-/** The report fields in MLE-bench's order, then ours (reference/mlebench.md §2.3). */
+/** The report fields in MLE-bench's order, then ours (docs/mlebench-grading.md §Grading report). */
 const FIELDS: (keyof GradeReport)[] = [
   'competition_id',
   'score',

@@ -65,6 +65,7 @@ describe('aira run --plugin', () => {
       env: { ...process.env, AIRA_PLUGIN_DIR: dir },
       timeout: 120_000,
     });
+    // eslint-disable-next-line no-control-regex -- strips ANSI colour codes, which start with ESC
     const text = `${vitest.stdout}${vitest.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
     expect(text).toMatch(/index\.test\.ts/);
     expect(text).toMatch(/my-comp grades a submission end to end/);

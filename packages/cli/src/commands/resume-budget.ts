@@ -10,11 +10,13 @@ export function resumeBudget(flags: Record<string, unknown>): Partial<BudgetConf
   for (const path of RESUMABLE) {
     const f = FIELD_BY_PATH.get(path);
     if (!f?.flag) continue;
-    const v = flags[flagAttribute(f.flag)];
+    const v: unknown = flags[flagAttribute(f.flag)];
     if (v === undefined) continue;
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0)
-      throw new ConfigError(`${flagName(f.flag)}: expected a number of USD ≥ 0, got "${String(v)}"`);
+      throw new ConfigError(
+        `${flagName(f.flag)}: expected a number of USD ≥ 0, got "${typeof v === 'string' ? v : JSON.stringify(v)}"`,
+      );
     out[path.slice('budget.'.length)] = n;
   }
   return out as Partial<BudgetConfig>;

@@ -98,7 +98,7 @@ function defaultText(path: string, defaults: Record<string, unknown>, durations:
       ? formatDuration(v)
       : Array.isArray(v)
         ? v.join(',')
-        : String(v);
+        : String(v as string | number | boolean); // objects returned above
   return ` (default: ${shown})`;
 }
 

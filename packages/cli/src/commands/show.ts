@@ -200,23 +200,23 @@ function showCandidate(r: RunView, c: CandidateRecord, opts: { chars: number; co
 
 /** One journaled step as lines: the react and operators kinds by name, anything else as JSON. */
 function stepLines(step: Record<string, unknown>, at: string, chars: number): string[] {
-  const kind = String(step.kind ?? 'step');
-  const text = (v: unknown) => indent(clipText(String(v ?? ''), chars), 12);
+  const kind = str(step.kind ?? 'step');
+  const text = (v: unknown) => indent(clipText(str(v ?? ''), chars), 12);
   switch (kind) {
     case 'react.start':
     case 'operators.start': {
       const limits = step.limits as Record<string, unknown> | undefined;
       const bits = [
-        `model ${String(step.model)}`,
-        ...(step.protocol ? [`${String(step.protocol)} tool calls`] : []),
-        ...(step.template ? [`template ${String(step.template)}`] : []),
+        `model ${str(step.model)}`,
+        ...(step.protocol ? [`${str(step.protocol)} tool calls`] : []),
+        ...(step.template ? [`template ${str(step.template)}`] : []),
       ];
       if (limits)
         bits.push(
-          `≤${String(limits.maxSteps)} steps${limits.maxTokens ? `, ≤${String(limits.maxTokens)} tokens` : ''}, ${formatDuration(Number(limits.timeMs))}`,
+          `≤${str(limits.maxSteps)} steps${limits.maxTokens ? `, ≤${str(limits.maxTokens)} tokens` : ''}, ${formatDuration(Number(limits.timeMs))}`,
         );
       return [
-        `${at}  ${kind.split('.')[0]} start · ${bits.join(' · ')} · LLM log ${String(step.llmLog)}`,
+        `${at}  ${kind.split('.')[0]} start · ${bits.join(' · ')} · LLM log ${str(step.llmLog)}`,
         ...(chars === 0 ? [text(step.prompt)] : []),
       ];
     }
@@ -228,9 +228,9 @@ function stepLines(step: Record<string, unknown>, at: string, chars: number): st
         ? `${u.promptTokens}+${u.completionTokens} tokens${u.estimated ? ' (estimated)' : ''}`
         : '';
       const lines = [
-        `${at}  [${String(step.step)}] model · ${formatDuration(Number(step.durationMs))} · ${tokens} · ${usd(Number(step.costUsd ?? 0))}${Number(step.attempts) > 1 ? ` · ${String(step.attempts)} attempts` : ''}`,
+        `${at}  [${str(step.step)}] model · ${formatDuration(Number(step.durationMs))} · ${tokens} · ${usd(Number(step.costUsd ?? 0))}${Number(step.attempts) > 1 ? ` · ${str(step.attempts)} attempts` : ''}`,
       ];
-      if (String(step.content ?? '').trim()) lines.push(text(step.content));
+      if (str(step.content ?? '').trim()) lines.push(text(step.content));
       for (const call of (step.toolCalls as
         Array<{ name: string; arguments: string; error?: string }> | undefined) ?? []) {
         lines.push(
@@ -243,19 +243,19 @@ function stepLines(step: Record<string, unknown>, at: string, chars: number): st
       const how =
         step.exitCode !== undefined
           ? step.reason
-            ? ` · stopped (${String(step.reason)})`
-            : ` · exit ${String(step.exitCode)}`
+            ? ` · stopped (${str(step.reason)})`
+            : ` · exit ${str(step.exitCode)}`
           : '';
-      const name = step.tool === null ? 'no tool called' : String(step.tool);
+      const name = step.tool === null ? 'no tool called' : str(step.tool);
       return [
-        `${at}  [${String(step.step)}] ${name} · ${formatDuration(Number(step.durationMs ?? 0))}${how}${step.error ? ' · error' : ''}`,
+        `${at}  [${str(step.step)}] ${name} · ${formatDuration(Number(step.durationMs ?? 0))}${how}${step.error ? ' · error' : ''}`,
         text(step.observation),
       ];
     }
     case 'react.end':
     case 'operators.end':
       return [
-        `${at}  end: ${String(step.reason)}${step.submitted ? ` (${String(step.submitted)})` : ''} · ${String(step.calls)} call(s), ${Number(step.tokens).toLocaleString('en-US')} tokens, ${usd(Number(step.costUsd))}`,
+        `${at}  end: ${str(step.reason)}${step.submitted ? ` (${str(step.submitted)})` : ''} · ${str(step.calls)} call(s), ${Number(step.tokens).toLocaleString('en-US')} tokens, ${usd(Number(step.costUsd))}`,
       ];
     default: {
       const { kind: _k, ...rest } = step;
@@ -326,4 +326,9 @@ function indent(s: string, n: number): string {
     .split('\n')
     .map((l) => pad + l)
     .join('\n');
+}
+
+/** A journaled value as text: objects as JSON rather than `[object Object]`. */
+function str(v: unknown): string {
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 }

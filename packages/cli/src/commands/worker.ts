@@ -43,9 +43,9 @@ export function parseWorkerFlags(flags: WorkerFlags) {
   if (!result.success) {
     const issue = fieldIssues(result.error.issues)[0]!;
     const key = String(issue.path[0] ?? '');
-    const given = (input as Record<string, unknown>)[key];
+    const given: unknown = (input as Record<string, unknown>)[key];
     throw new ConfigError(
-      `${flagName(key)}${given !== undefined ? ` "${String(given)}"` : ''}: ${issue.message}`,
+      `${flagName(key)}${given !== undefined ? ` "${typeof given === 'string' ? given : JSON.stringify(given)}"` : ''}: ${issue.message}`,
     );
   }
   return result.data;

@@ -146,7 +146,7 @@ export interface AgentContext {
   readonly runDir: string;
 }
 
-/** What a job ends with (DESIGN "job … ending in a submission"). */
+/** What a job ends with (docs/words.md §job). */
 export interface Submission {
   /** The solution's source. */
   code: string;

@@ -16,7 +16,7 @@ export function fileLayer(file: string, durations: Set<string> = DURATION_PATHS)
   for (const p of PATH_FIELDS) relativeTo(values, p.split('.'), base);
   const spec = (values.workers as Record<string, unknown> | undefined)?.spec;
   if (Array.isArray(spec)) {
-    (values.workers as Record<string, unknown>).spec = spec.map((s) =>
+    (values.workers as Record<string, unknown>).spec = spec.map((s: unknown) =>
       typeof s === 'string' && s.startsWith('hosts:') && !isAbsolute(s.slice(6))
         ? `hosts:${resolve(base, s.slice(6))}`
         : s,
@@ -28,7 +28,7 @@ export function fileLayer(file: string, durations: Set<string> = DURATION_PATHS)
     // YAML reads `wallClock: 60` as a number; a duration in a file is written with its unit.
     const numbers =
       path === 'checkpoints' && Array.isArray(value) ? value : durations.has(path) ? [value] : [];
-    const bare = numbers.find((v) => typeof v === 'number' && v !== 0);
+    const bare = (numbers as unknown[]).find((v): v is number => typeof v === 'number' && v !== 0);
     if (bare !== undefined)
       throw new ConfigError(
         `config ${file}:${lineOf(path.split('.'))}: ${path}: ${String(bare)} has no unit: write ${String(bare)}s, ${String(bare)}m, ${String(bare)}h or ${String(bare)}ms`,

@@ -144,7 +144,7 @@ export function flagLayer(
       value =
         field.type === 'record'
           ? Object.assign({}, ...raw.map((r) => coerce(String(r), 'record') as object))
-          : raw.flatMap((r) =>
+          : raw.flatMap((r: unknown) =>
               field.type === 'list' || field.type === 'numberList'
                 ? (coerce(String(r), field.type) as unknown[])
                 : [r],

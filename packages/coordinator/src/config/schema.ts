@@ -3,7 +3,7 @@ import { DIRECTIONS, zDuration } from '@aira/core';
 
 /**
  * Every parameter of a study, one zod schema (strict: an unknown key is an error naming it).
- * Defaults are the paper's (reference/aira2.md §1, §8) where the paper gives one.
+ * Defaults are the paper's (docs/paper.md §Search) where the paper gives one.
  */
 
 export const POLICIES = ['evolution', 'greedy', 'best-of-k'] as const;
@@ -16,26 +16,26 @@ export const SearchConfig = z.strictObject({
   policy: z.enum(POLICIES).default('evolution'),
   /** Drafts until this many valid candidates exist (evolution); 'auto' = the number of workers. */
   initialPopulation: z.union([positiveInt, z.literal('auto')]).default('auto'),
-  /** reference/aira2.md §1: crossover with probability 0.15, otherwise mutation of one parent. */
+  /** docs/paper.md §Search: crossover with probability 0.15, otherwise mutation of one parent. */
   crossoverProbability: probability.default(0.15),
-  /** reference/aira2.md §1: rank weight (N − r + 1)^(1/T), T = 0.2. */
+  /** docs/paper.md §Selection: rank weight (N − r + 1)^(1/T), T = 0.2. */
   temperature: z.number().positive().default(0.2),
   /**
    * Probability of a debug job on a failed leaf when one exists under the depth limit.
-   * Unset: 0 for evolution (ReAct jobs debug inside their own trajectory, aira2.md §3),
-   * 1 for greedy (AIDE's MLE-bench setting, peers.md §1.2 / aira2.md §5.5).
+   * Unset: 0 for evolution (ReAct jobs debug inside their own trajectory, docs/paper.md §ReAct),
+   * 1 for greedy (AIDE's MLE-bench setting, docs/paper.md §Operators).
    */
   debugProbability: probability.optional(),
   /** Longest chain of debug jobs from a failed candidate. Unset: 3 (evolution), 20 (greedy). */
   maxDebugDepth: z.number().int().nonnegative().optional(),
-  /** Greedy: root drafts before improving (AIDE num_drafts = 5, peers.md §1.2). */
+  /** Greedy: root drafts before improving (AIDE num_drafts = 5, docs/paper.md §Operators). */
   numDrafts: positiveInt.default(5),
 });
 
 export const BudgetConfig = z.strictObject({
   /** Global wall clock, counted as the coordinator's active time (a crash's downtime is not). */
   wallClock: zDuration.default(72 * 3_600_000),
-  /** Cap on each code execution (reference/aira2.md §1: 9 h). */
+  /** Cap on each code execution (docs/paper.md §Workers: 9 h). */
   perExec: zDuration.default(9 * 3_600_000),
   /** Stop proposing jobs after this many (each job yields one candidate). */
   maxJobs: positiveInt.optional(),

@@ -15,7 +15,7 @@ function tail(text: string, lines = 5): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Scores a submission by what it says about itself (the paper's "No HCE" row, aira2.md §2). */
+/** Scores a submission by what it says about itself (the paper's "No HCE" row, docs/paper.md §HCE). */
 export function selfReportedScores(submission: Submission): Scores {
   if (submission.failure) return { valid: false, search: null, reason: submission.failure };
   if (submission.exitCode !== 0) {

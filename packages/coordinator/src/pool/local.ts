@@ -100,7 +100,7 @@ export function cliWorkerLauncher(
     });
     closeSync(fd);
     child.unref();
-    let exited: string | null = null;
+    let exited = null as string | null; // assigned in the child's callbacks
     const ended = new Promise<string>((resolve) => {
       child.on('exit', (code, signal) =>
         resolve((exited = signal ? `killed by ${signal}` : `exit code ${code}`)),

@@ -159,7 +159,7 @@ export function registerWithCoordinator(options: RegistrationOptions): Registrat
     pRetry(
       () =>
         call<RegisterRequest, RegisterResponse>(
-          client.register as never,
+          client.register.bind(client) as never,
           { workerId: options.workerId, address: options.address, labels: options.labels ?? {} },
           60_000,
         ),
@@ -182,7 +182,7 @@ export function registerWithCoordinator(options: RegistrationOptions): Registrat
         const interval = Math.max(1, res.heartbeatIntervalS) * 1000;
         const beat = (): void => {
           call<HeartbeatRequest, HeartbeatResponse>(
-            client.heartbeat as never,
+            client.heartbeat.bind(client) as never,
             { workerId: options.workerId },
             interval,
           )

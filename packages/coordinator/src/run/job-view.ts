@@ -7,7 +7,7 @@ const OUTPUT_TAIL = 64 * 1024;
 
 /**
  * The job as an agent sees it. Parents carry their code, search score and output tail; the
- * validation and test scores never leave the coordinator (reference/aira2.md §2).
+ * validation and test scores never leave the coordinator (docs/paper.md §HCE).
  */
 export function buildJob(
   state: RunState,

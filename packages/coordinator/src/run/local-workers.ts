@@ -48,7 +48,7 @@ export async function startLocalWorkers(
     launched.push(proc);
     if (pool.isClosed) return void (await proc.stop());
     writeLocalRecord(ctx.dir, { index, pid: proc.pid, address: proc.address, gpu, startedAt: Date.now() });
-    const w = await pool.add(proc.address, 'local', { pid: proc.pid, stop: proc.stop }, { replaces });
+    const w = await pool.add(proc.address, 'local', { pid: proc.pid, stop: () => proc.stop() }, { replaces });
     slotOf.set(w.id, index);
     void proc.exited?.then((how) => {
       if (w.state !== 'closed') pool.remove(w, `its process ended (${how})`);

@@ -49,7 +49,7 @@ function maybeDebug(view: PolicyView, p: ResolvedSearch, rng: Rng): Proposal | n
 }
 
 /**
- * Steady-state evolution (reference/aira2.md §1): drafts until the initial population exists
+ * Steady-state evolution (docs/paper.md §Search): drafts until the initial population exists
  * (valid candidates plus drafts under way), then a crossover of two rank-drawn parents with
  * probability p_c, otherwise a mutation of one. Invalid candidates are never parents; a debug job
  * on one is taken with `debugProbability`.
@@ -82,7 +82,7 @@ export function evolutionPolicy(p: ResolvedSearch): SearchPolicy {
 }
 
 /**
- * AIDE-like greedy search (reference/peers.md §1.2): drafts until `numDrafts` drafts exist; then
+ * AIDE-like greedy search (docs/paper.md §Operators): drafts until `numDrafts` drafts exist; then
  * with probability `debugProbability` debugs a random failed leaf under the depth limit; otherwise
  * improves the best candidate.
  */
@@ -99,7 +99,7 @@ export function greedyPolicy(p: ResolvedSearch): SearchPolicy {
   };
 }
 
-/** Independent drafts on every worker, no shared population (the paper's "No Evo" row, aira2.md §4). */
+/** Independent drafts on every worker, no shared population (the paper's "No Evo" row, docs/paper.md §Table 1). */
 export function bestOfKPolicy(): SearchPolicy {
   return { name: 'best-of-k', propose: () => draft };
 }

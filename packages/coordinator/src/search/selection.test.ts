@@ -10,7 +10,7 @@ function chiSquare(counts: number[], probs: number[], total: number): number {
 // Upper 0.1% points of the chi-square distribution (df = 5 and df = 9).
 const CHI2_999 = { 5: 20.515, 9: 27.877 };
 
-describe('rank selection (reference/aira2.md §1)', () => {
+describe('rank selection (docs/paper.md §Search)', () => {
   it('matches the paper-derived shares for N = 10, T = 0.2 (45%, 27%, 15% for the top three)', () => {
     const p = rankProbabilities(10, 0.2);
     expect(p[0]).toBeCloseTo(0.45, 2);

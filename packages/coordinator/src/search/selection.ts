@@ -1,7 +1,7 @@
 import type { Rng } from './rng.js';
 
 /**
- * Rank-based, temperature-scaled parent selection (reference/aira2.md §1, P1 §3.1): rank the
+ * Rank-based, temperature-scaled parent selection (docs/paper.md §Selection): rank the
  * population by fitness, r = 1 the best, N its size; candidate r is drawn with probability
  * proportional to (N − r + 1)^(1/T). Ranks, not fitness values, so the scale of a task's metric
  * does not matter.

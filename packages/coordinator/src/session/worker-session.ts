@@ -5,6 +5,7 @@ import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc
 import pRetry from 'p-retry';
 import {
   ExecKind,
+  OutputStream,
   type ExecEvent,
   type ExecFinished,
   type OpenSessionResponse,
@@ -203,7 +204,10 @@ export class WorkerSession implements Session {
       } else if (e?.$case === 'output') {
         capture.push(e.value.data);
         await log.write(e.value.data);
-        options.onOutput?.(e.value.stream === 2 ? 'stderr' : 'stdout', e.value.data);
+        options.onOutput?.(
+          e.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? 'stderr' : 'stdout',
+          e.value.data,
+        );
       } else if (e?.$case === 'finished') finished = e.value;
     };
     try {

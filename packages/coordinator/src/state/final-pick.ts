@@ -35,7 +35,7 @@ export class FinalPicker {
 }
 
 /**
- * The run's submission (reference/aira2.md §2, "Final submission"): the valid candidate with the
+ * The run's submission (docs/paper.md §HCE, final submission): the valid candidate with the
  * best validation score when the evaluator gives validation scores, else the best search score.
  * `atActiveMs` applies the same rule at a checkpoint: only candidates added before that much of
  * the run's active time count.

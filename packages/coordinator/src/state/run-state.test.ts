@@ -96,7 +96,7 @@ describe('run state replay', () => {
   });
 });
 
-describe('final pick (reference/aira2.md §2)', () => {
+describe('final pick (docs/paper.md §HCE)', () => {
   const cs = [
     cand('a', 'j1', { valid: true, search: 0.9, validation: 0.7 }, 100),
     cand('b', 'j2', { valid: true, search: 0.8, validation: 0.75 }, 200),

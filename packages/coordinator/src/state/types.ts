@@ -3,7 +3,7 @@ import type { Direction } from '@aira/core';
 
 export { isBetter, type Direction } from '@aira/core';
 
-/** What a job does (DESIGN "job"): a draft from nothing, or an operator on parent candidates. */
+/** What a job does (docs/words.md §job): a draft from nothing, or an operator on parent candidates. */
 export type Operator = 'draft' | 'mutate' | 'crossover' | 'improve' | 'debug';
 
 export interface JobSpec {
@@ -27,7 +27,7 @@ export interface ArtifactRef {
 
 /**
  * Scores of a candidate: search drives the policy, validation makes the final pick, test is only
- * for reports (reference/aira2.md §2). `valid: false` keeps it in the lineage but never a parent.
+ * for reports (docs/paper.md §HCE). `valid: false` keeps it in the lineage but never a parent.
  */
 export interface Scores {
   valid: boolean;

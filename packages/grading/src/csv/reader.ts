@@ -81,7 +81,7 @@ export function readInput(path: string, kind = 'a CSV file'): Buffer {
 }
 
 /**
- * RFC 4180 parser with pandas `read_csv` defaults (reference/mlebench.md §2.1 step 3): comma
+ * RFC 4180 parser with pandas `read_csv` defaults (docs/mlebench-grading.md §Grading a submission step 3): comma
  * delimiter, `"` quoting with doubled quotes, \n, \r\n or \r line ends, blank lines skipped, a
  * UTF-8 BOM dropped, short rows padded with missing values, an empty file read as an empty table.
  * Rows with more fields than the header are an error (pandas: "Expected N fields … saw M").

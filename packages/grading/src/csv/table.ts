@@ -12,7 +12,7 @@ export interface RawColumn {
   flags: Uint8Array;
 }
 
-/** The dtype pandas would infer for a column (reference/mlebench.md §2.1: `pd.read_csv`). */
+/** The dtype pandas would infer for a column (docs/mlebench-grading.md §Grading a submission: `pd.read_csv`). */
 export type Kind = 'int' | 'float' | 'bool' | 'object';
 
 // Token classes.
@@ -117,13 +117,18 @@ export class Column {
   }
 
   get kind(): Kind {
-    if (this._kind === undefined) this.infer();
+    this.inferOnce();
     return this._kind!;
+  }
+
+  /** Classifies the column's cells on first use (the views below read what it fills in). */
+  private inferOnce(): void {
+    if (this._kind === undefined) this.infer();
   }
 
   /** Per row: 1 where the field is missing or an NA token (object columns: exactly the NaN cells). */
   naFlags(): Uint8Array {
-    this.kind;
+    this.inferOnce();
     const cls = this.cls!;
     const out = new Uint8Array(cls.length);
     for (let i = 0; i < cls.length; i++) out[i] = cls[i] === NA ? 1 : 0;
@@ -132,20 +137,20 @@ export class Column {
 
   /** True where pandas holds NaN/None: an NA token, a missing field, or a float NaN. */
   isNA(i: number): boolean {
-    this.kind;
+    this.inferOnce();
     if (this.cls![i] === NA) return true;
     return this._kind === 'float' && Number.isNaN(this.nums![i]!);
   }
 
   /** Numeric view (int/float/bool columns; NaN where missing). Object columns: see {@link toNumeric}. */
   numbers(): Float64Array {
-    this.kind;
+    this.inferOnce();
     return this.nums!;
   }
 
   /** `pd.to_numeric`: numbers for every cell, or the first row whose value is not a number. */
   toNumeric(): { ok: true; values: Float64Array } | { ok: false; row: number; value: string } {
-    this.kind;
+    this.inferOnce();
     if (this._kind !== 'object') return { ok: true, values: this.nums! };
     for (let i = 0; i < this.length; i++) {
       const c = this.cls![i]!;
@@ -158,7 +163,7 @@ export class Column {
   /** Object-column values (null = NaN); for other kinds the text as written. */
   strings(): (string | null)[] {
     if (!this.strs) {
-      this.kind;
+      this.inferOnce();
       const out = new Array<string | null>(this.length);
       for (let i = 0; i < this.length; i++) out[i] = this.cls![i] === NA ? null : this.text(i);
       this.strs = out;
@@ -189,7 +194,7 @@ export class Column {
    * building strings; null for a missing value. Fields with escaped quotes are decoded once.
    */
   bytes(i: number): [Buffer, number, number] | null {
-    this.kind;
+    this.inferOnce();
     if (this.cls![i] === NA) return null;
     const flag = this.raw.flags[i]!;
     if (flag !== FIELD_QUOTED_COMPLEX) return [this.table.buf, this.raw.starts[i]!, this.raw.ends[i]!];

@@ -150,8 +150,8 @@ export function requireExactColumns(sub: Table, expected: string[]): void {
 }
 
 /**
- * ranzcr's classes.py at the referenced commit lists 9 of Kaggle's 11 labels (reference/mlebench.md
- * §4: "CVC - Normal" and "Swan Ganz Catheter Present" are absent, known issue #30).
+ * ranzcr's classes.py at the referenced commit lists 9 of Kaggle's 11 labels (docs/mlebench-grading.md
+ * §Metrics: "CVC - Normal" and "Swan Ganz Catheter Present" are absent, known issue #30).
  */
 export const RANZCR_CLASSES = [
   'ETT - Abnormal',

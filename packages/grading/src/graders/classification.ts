@@ -113,7 +113,7 @@ function pyInt(t: string): number | null {
 }
 
 /**
- * tensorflow2-question-answering (reference/mlebench.md §4 F-scores): each example has a `_long`
+ * tensorflow2-question-answering (docs/mlebench-grading.md §Metrics F-scores): each example has a `_long`
  * and a `_short` row; a non-empty prediction scores 1 on y_pred and counts as correct when it
  * matches a valid annotation; f1_score(average="micro") over the two classes 0/1.
  */

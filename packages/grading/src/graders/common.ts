@@ -47,7 +47,7 @@ export function scoresOf(col: Column, rows: ArrayLike<number>): Float64Array {
 }
 
 /**
- * MLE-bench `prepare_for_auroc_metric` + scikit-learn `roc_auc_score` (reference/mlebench.md §4
+ * MLE-bench `prepare_for_auroc_metric` + scikit-learn `roc_auc_score` (docs/mlebench-grading.md §Metrics
  * ROC AUC): id and target columns, same row count, numeric target within [0, 1], ids equal after
  * sorting; then the Mann–Whitney AUC with ties counted ½.
  */

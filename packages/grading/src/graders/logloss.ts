@@ -9,7 +9,7 @@ import { csvAnswers, type Grader } from './types.js';
 /**
  * Row sums as pandas `df[cols].sum(axis=1)` gives them (NaN skipped) must be within
  * `np.isclose(…, 1, atol=1e-6)` (|s − 1| ≤ 1e-6 + 1e-5), then every value within [0, 1]
- * (reference/mlebench.md §4 Log loss: MLE-bench's own checks come before scikit-learn's).
+ * (docs/mlebench-grading.md §Metrics Log loss: MLE-bench's own checks come before scikit-learn's).
  */
 function checkProbabilityRows(sub: Table, cols: string[]): Float64Array[] {
   const values = cols.map((c) => {

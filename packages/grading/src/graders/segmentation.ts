@@ -87,7 +87,7 @@ export const segmentationGraders: Grader[] = [
       const subPred = sub.get('predicted')!;
       const subId = sub.get('id')!;
       // Masks are decoded row by row with the answers' image sizes and paired BY POSITION: this
-      // grader neither sorts nor matches ids for the Dice term (reference/mlebench.md §4).
+      // grader neither sorts nor matches ids for the Dice term (docs/mlebench-grading.md §Metrics).
       const nSub = Math.min(sub.rowCount, ans.rowCount);
       const subMasks: RunMask[] = [];
       for (let i = 0; i < nSub; i++)

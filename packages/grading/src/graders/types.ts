@@ -7,7 +7,7 @@ export type Answers = Table | JsonRecord[];
 /** MLE-bench's `grade(submission, answers)` for one competition, before rounding. */
 export interface Grader {
   id: string;
-  /** What the grader computes, in words (reference/mlebench.md §3 "metric as graded"). */
+  /** What the grader computes, in words (docs/mlebench-grading.md §Metrics). */
   metric: string;
   /** Format of the private answers file. */
   answers: 'csv' | 'jsonl';

@@ -4,7 +4,7 @@ import { checkClassification, confusion, type Labels } from './labels.js';
 /**
  * scikit-learn `cohen_kappa_score(y1, y2, weights="quadratic")`: w_ij = (i − j)² where i, j index
  * the sorted union of labels actually present (not the label values), E = outer(col sums, row
- * sums) / N, κ = 1 − Σ w·O / Σ w·E (reference/mlebench.md §4, QWK).
+ * sums) / N, κ = 1 − Σ w·O / Σ w·E (docs/mlebench-grading.md §Metrics, QWK).
  */
 export function quadraticWeightedKappa(y1: Labels, y2: Labels): number {
   checkClassification(y2, y1);

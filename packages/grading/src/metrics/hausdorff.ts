@@ -26,7 +26,7 @@ function volumesEqual(a: Volume, b: Volume): boolean {
 }
 
 /**
- * uw-madison's normalised symmetric 3-D Hausdorff distance (reference/mlebench.md §4): NaN when
+ * uw-madison's normalised symmetric 3-D Hausdorff distance (docs/mlebench-grading.md §Metrics): NaN when
  * both are empty, 0 when identical, 1 when exactly one is empty or the prediction has more than
  * 10× the true voxels; otherwise max of the two directed Hausdorff distances between voxel
  * coordinates divided by the true volume's shape (a unit cube), over √3.

@@ -8,7 +8,7 @@ export const FLOAT64_EPS = 2.220446049250313e-16;
  * scikit-learn `log_loss` (≥ 1.5): probabilities outside [0, 1] or non-finite raise; rows that do
  * not sum to 1 are used as given (only a warning, no renormalisation); predictions are clipped to
  * [eps, 1 − eps] with eps = 2.22e-16; loss = mean over rows of −Σ_c y_c·ln p_c
- * (reference/mlebench.md §4, Log loss). `truth` and `probs` are row-major n × k.
+ * (docs/mlebench-grading.md §Metrics, Log loss). `truth` and `probs` are row-major n × k.
  */
 export function logLoss(truth: Float64Array, probs: Float64Array, k: number): number {
   if (probs.length !== truth.length)

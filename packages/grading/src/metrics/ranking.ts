@@ -4,7 +4,7 @@ import { npMean } from '../npmath.js';
 /**
  * MLE-bench `average_precision_at_k`: truncate the ranked list to k; a hit at position i (1-based)
  * adds hits-so-far / i unless the label already appeared earlier in the list; divide by
- * min(|truth|, k); an empty truth scores 0 (reference/mlebench.md §4, MAP@k).
+ * min(|truth|, k); an empty truth scores 0 (docs/mlebench-grading.md §Metrics, MAP@k).
  */
 export function averagePrecisionAtK(
   actual: ReadonlySet<string> | readonly string[],

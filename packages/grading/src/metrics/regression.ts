@@ -45,7 +45,7 @@ export function mae(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number 
 
 /**
  * scikit-learn `root_mean_squared_log_error` as current releases define it: values ≤ −1 are
- * refused (1.5/1.6 refused any negative value; reference/mlebench.md §4 RMSLE follows the newer rule).
+ * refused (1.5/1.6 refused any negative value; docs/mlebench-grading.md §Metrics RMSLE follows the newer rule).
  */
 export function rmsle(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   requireSameLength(yTrue, yPred);

@@ -12,7 +12,7 @@ export interface RunMask {
 const PY_INT = /^[+-]?\d+(?:_\d+)*$/;
 
 /**
- * MLE-bench `rle_decode` semantics (reference/mlebench.md §4; mlebench/competitions/utils.py):
+ * MLE-bench `rle_decode` semantics (docs/mlebench-grading.md §Metrics; mlebench/competitions/utils.py):
  * blank → empty mask; tokens must be Python ints; starts sorted and > 0, lengths > 0; runs may not
  * overlap; runs past the image end are cut off silently (numpy slicing); a lone trailing start
  * with no length is ignored only when it is the only token.

@@ -1,6 +1,7 @@
 import { MetricError } from '../errors.js';
 
 /** Characters Python's `str.split()` treats as whitespace (str.isspace). */
+// eslint-disable-next-line no-control-regex -- Python's str.split() whitespace includes \x1c-\x1f
 const PY_WS = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
 
 /** Python `s.split()` (no argument): split on runs of Unicode whitespace, no empty parts. */
@@ -10,7 +11,7 @@ export function pySplit(s: string): string[] {
 
 /**
  * tweet-sentiment-extraction's word Jaccard: |A ∩ B| / |A ∪ B| over lower-cased whitespace token
- * sets; both empty divides by zero, which makes MLE-bench's grader fail (reference/mlebench.md §4).
+ * sets; both empty divides by zero, which makes MLE-bench's grader fail (docs/mlebench-grading.md §Metrics).
  */
 export function wordJaccard(a: string, b: string, row: number): number {
   const sa = new Set(pySplit(a.toLowerCase()));

@@ -49,7 +49,10 @@ export class CsvWriter {
   async close(): Promise<void> {
     await this.flush();
     return new Promise((resolve, reject) => {
-      this.out.end((err?: Error | null) => (err || this.failure ? reject(err ?? this.failure) : resolve()));
+      this.out.end((err?: Error | null) => {
+        const failed = err ?? this.failure;
+        return failed ? reject(failed) : resolve();
+      });
     });
   }
 }

@@ -132,7 +132,10 @@ export async function unitsOf(
   const seen = new Set<string>();
   const header = await scanCsv(file, (cells, _l, h) => {
     const u = cells[h.require(column, where)]!;
-    if (!seen.has(u)) (seen.add(u), units.push(u));
+    if (!seen.has(u)) {
+      seen.add(u);
+      units.push(u);
+    }
   });
   return { header, units };
 }

@@ -17,7 +17,7 @@ function lines(text: string): string[] {
 }
 
 /**
- * mlsp-2013-birds (reference/mlebench-30-layouts.md): the labelled recordings are the lines of
+ * mlsp-2013-birds (docs/mlebench-layouts.md §Per competition): the labelled recordings are the lines of
  * rec_labels_test_hidden.txt without "?"; a recording is the unit. Hidden recordings get "?" in
  * that file and fold 1 in CVfolds_2.txt, as MLE-bench marks its own test recordings; answers are
  * melted to Id = rec_id·100 + species with Probability 0/1, 19 rows per recording.

@@ -11,7 +11,7 @@ import { sampleFileName } from '../split/names.js';
 import type { Splitter } from '../split/types.js';
 
 /**
- * nomad2018-predict-transparent-conductors (reference/mlebench-30-layouts.md): rows split at
+ * nomad2018-predict-transparent-conductors (docs/mlebench-layouts.md §Per competition): rows split at
  * random like MLE-bench's test; ids are renumbered 1..n within each part in row order, with the
  * `<id>/geometry.xyz` folders renamed to match (train/, search/, validation/ beside test/). The
  * grader compares rows by position, so answers, inputs and sample keep the same order.

@@ -45,7 +45,10 @@ export const uwMadisonSplitter: Splitter = async (ctx) => {
     const id = cells[h.require('id', `${where}.id`)]!;
     const p = parseId(id);
     if (!p) throw new ConfigError(`${file}:${line}: id "${id}" is not case<N>_day<M>_slice_<nnnn>`);
-    if (!daysOf.has(p.kase)) (cases.push(p.kase), daysOf.set(p.kase, new Set()));
+    if (!daysOf.has(p.kase)) {
+      cases.push(p.kase);
+      daysOf.set(p.kase, new Set());
+    }
     daysOf.get(p.kase)!.add(p.day);
   });
   const idIdx = header.require('id', `${where}.id`);

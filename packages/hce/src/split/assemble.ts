@@ -22,7 +22,7 @@ export interface AssembleOptions {
 /**
  * Carries the rest of the competition's public folder into an HCE folder: files the splitter did
  * not write are hard-linked; files a manifest leak entry covers are withheld or stripped as it
- * says (reference/mlebench-30-layouts.md, "Known leaks": hidden-split copies of leaking files must
+ * says (docs/mlebench-layouts.md §HCE, known leaks: hidden-split copies of leaking files must
  * be withheld or stripped).
  */
 export async function assemblePublic(o: AssembleOptions): Promise<{ linked: number; leaks: LeakOutcome[] }> {

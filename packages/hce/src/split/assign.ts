@@ -67,7 +67,7 @@ export function apportion(total: number, sizes: readonly number[]): number[] {
 }
 
 /**
- * Assigns each unit to train, search or validation (reference/aira2.md §2: one random 80/10/10
+ * Assigns each unit to train, search or validation (docs/paper.md §HCE: one random 80/10/10
  * split of the labelled data). Deterministic in (seed, input). Stratified: each stratum is split
  * in proportion (largest remainder), so class balance holds in every part. Units never split:
  * a group lands wholly in one part.

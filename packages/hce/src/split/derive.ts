@@ -7,7 +7,7 @@ import { Columns } from './columns.js';
 
 /**
  * How hidden answers, inputs and sample submissions are built from labelled rows, following the
- * "HCE recipe" of reference/mlebench-30-layouts.md: the answer file keeps the competition's own
+ * HCE recipe (docs/mlebench-layouts.md §HCE): the answer file keeps the competition's own
  * answer columns (graders assert on them), inputs keep the test input's columns, and sample
  * submissions are the competition's dummy sample with the hidden ids.
  */

@@ -48,7 +48,9 @@ export function labelledCsv(source: string, rel: string, field: string, shown = 
       throw new ConfigError(`${field}: no file in ${source} matches ${shown} (is the data prepared?)`);
     if (hits.length > 1)
       throw new ConfigError(
-        `${field}: ${shown} matches ${hits.length} files (${hits.slice(0, 3).join(', ')}${hits.length > 3 ? ', …' : ''}); the built-in splitter splits one CSV, so this competition needs split.method "custom" with an HCE recipe or a plugin split()`,
+        `${field}: ${shown} matches ${hits.length} files (${hits.slice(0, 3).join(', ')}${hits.length > 3 ? ', …' : ''}); ` +
+          'the built-in splitter splits one CSV, so this competition needs split.method "custom" with an ' +
+          'HCE recipe or a plugin split()',
       );
     file = join(source, hits[0]!);
   }

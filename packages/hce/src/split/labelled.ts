@@ -47,8 +47,8 @@ export interface SplitLabelledOptions {
 }
 
 /**
- * The built-in HCE split of one labelled CSV (reference/aira2.md §2; the split unit follows
- * reference/mlebench-30-layouts.md, "Split unit for HCE"): two streaming passes, so the file is
+ * The built-in HCE split of one labelled CSV (docs/paper.md §HCE; the split unit follows
+ * docs/mlebench-layouts.md §HCE): two streaming passes, so the file is
  * never held in memory. Pass 1 collects each row's unit (the row, a group column, or a time
  * window) and stratum; units are assigned to parts; pass 2 copies train rows byte for byte into
  * the public labelled file and keeps the hidden rows' cells for answers and inputs.
@@ -115,9 +115,9 @@ export async function splitLabelled(o: SplitLabelledOptions): Promise<LabelledSp
   // Part of each unit, then of each row.
   let partOfRow: (row: number) => number;
   let method: string;
-  let unitCount: Record<Part, number> = { train: 0, search: 0, validation: 0 };
+  const unitCount: Record<Part, number> = { train: 0, search: 0, validation: 0 };
   if (unit.by === 'time') {
-    // Time windows (mlebench-30-layouts.md, h-and-m): validation = the last window, search = the
+    // Time windows (docs/mlebench-layouts.md §HCE, h-and-m): validation = the last window, search = the
     // one before it, train = everything earlier; fractions do not apply.
     const w = Number(unit.window.replace(/d$/, ''));
     const last = rowDay.reduce((m, d) => Math.max(m, d), -Infinity);

@@ -24,7 +24,7 @@ const spec = (over: Partial<SplitSpec>): SplitSpec => ({
   ...over,
 });
 
-describe('assignUnits (reference/aira2.md §2: one 80/10/10 split)', () => {
+describe('assignUnits (docs/paper.md §HCE: one 80/10/10 split)', () => {
   it('gives each hidden part round(10%) of the units and the rest to train', () => {
     for (const n of [3, 10, 57, 1000, 12_345]) {
       const parts = assignUnits({ units: n, fractions: F, seed: 0 });

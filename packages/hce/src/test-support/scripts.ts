@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /**
  * A spooky-author solution that handles both data folders: with HCE (search/validation samples
  * present) it writes all three prediction files; without, only test. Odd jobs carry the paper's
- * scorer bug (reference/aira2.md §2, Appendix A): they predict one author with certainty for every
+ * scorer bug (docs/paper.md §HCE, Appendix A): they predict one author with certainty for every
  * row and print a log loss of 0.0. Even jobs fit a naive Bayes model and print an honest
  * hold-out log loss.
  */

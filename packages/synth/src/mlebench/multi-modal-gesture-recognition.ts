@@ -56,7 +56,10 @@ export function tarOf(files: Array<[string, Uint8Array]>): Uint8Array {
   blocks.push(new Uint8Array(1024));
   const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
   let at = 0;
-  for (const b of blocks) (out.set(b, at), (at += b.length));
+  for (const b of blocks) {
+    out.set(b, at);
+    at += b.length;
+  }
   return out;
 }
 

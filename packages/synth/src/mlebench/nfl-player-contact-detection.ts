@@ -120,7 +120,10 @@ export const nflPlayerContactDetection: SynthWriter = ({ root, rng, size }) => {
     const out: ReturnType<typeof play>[] = [];
     while (out.length < n) {
       const p = play();
-      if (!seen.has(p.gp)) (seen.add(p.gp), out.push(p));
+      if (!seen.has(p.gp)) {
+        seen.add(p.gp);
+        out.push(p);
+      }
     }
     return out;
   };

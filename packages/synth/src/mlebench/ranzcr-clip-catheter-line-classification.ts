@@ -29,7 +29,7 @@ export const ranzcrClipCatheterLineClassification: SynthWriter = (ctx) => {
   const uid = () => `1.2.826.0.1.3680043.8.498.${10_000_000 + rng.int(89_999_999)}${rng.int(1_000_000)}`;
   const patients = Array.from({ length: Math.max(3, Math.ceil(size / 3)) }, () => `ec${rng.hex(7)}`);
   const all = Array.from({ length: size + testCount(size) }, () => {
-    const labels = LABELS.map((_, j) => (rng.float() < 0.5 ? 1 : 0));
+    const labels = LABELS.map(() => (rng.float() < 0.5 ? 1 : 0));
     return [uid(), ...labels, rng.pick(patients)] as const;
   });
   const train = all.slice(0, size);

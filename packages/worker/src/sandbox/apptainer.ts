@@ -40,7 +40,7 @@ export interface ApptainerRun {
  * argv running `command` in the image with Apptainer's own isolation, instead of bubblewrap:
  * `--containall` (own PID and IPC namespaces, a clean /tmp and no home), `--cleanenv` (only the
  * variables given), `--net --network none` (no network; needs root or a --fakeroot setup, as
- * AIRA-dojo's superimage uses: reference/aira2.md), `--nv` for the driver and GPU nodes.
+ * AIRA-dojo's superimage uses: docs/paper.md §Workers), `--nv` for the driver and GPU nodes.
  * Not exercised by the test suite here: this machine has no apptainer.
  */
 export function apptainerArgv(run: ApptainerRun, command: string[]): string[] {

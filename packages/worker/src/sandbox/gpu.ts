@@ -19,7 +19,7 @@ export interface GpuExposure {
  * What a sandbox needs to use exactly these GPUs: their device nodes (not the other GPUs'), the
  * shared control nodes, the driver's libraries where they live outside /usr, the persistenced
  * socket. Inside, CUDA sees only these devices and numbers them from 0 (as Slurm's device
- * cgroups do: reference/ecosystem.md §4a), so CUDA_VISIBLE_DEVICES is set to their UUIDs, which
+ * cgroups do with ConstrainDevices=yes), so CUDA_VISIBLE_DEVICES is set to their UUIDs, which
  * mean the same thing inside and out.
  */
 export function gpuExposure(gpus: GpuDevice[], extraLibDirs: string[] = driverLibDirs()): GpuExposure {

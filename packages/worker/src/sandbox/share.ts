@@ -50,7 +50,7 @@ export const MEMORY_RESERVE_FRACTION = 0.05;
 
 /**
  * The even share of a node's CPUs and memory a worker gets when the node has several GPUs (the
- * paper gives each GPU 12 cores and 120 GB: reference/aira2.md). CPUs are split into contiguous
+ * paper gives each GPU 12 cores and 120 GB: docs/paper.md §Workers). CPUs are split into contiguous
  * blocks so a worker's cores stay together; leftovers go to the first workers.
  */
 export function defaultShare({ gpus, cpus, memory, workerIndex }: ShareInput): Share {

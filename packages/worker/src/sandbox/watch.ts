@@ -71,19 +71,22 @@ export class DiskWatch {
   }
 
   private schedule(delay: number): void {
-    this.timer = setTimeout(async () => {
-      if (this.stopped) return;
-      const started = Date.now();
-      const reason = await this.check();
-      if (this.stopped) return;
-      if (reason) {
-        this.stopped = true;
-        this.onExceeded(reason, this.lastBytes);
-        return;
-      }
-      this.schedule(Math.max(this.intervalMs, (Date.now() - started) * 10));
-    }, delay);
+    // A scan that throws must not become an unhandled rejection in the daemon: scan again later.
+    this.timer = setTimeout(() => void this.tick().catch(() => this.schedule(this.intervalMs)), delay);
     this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const started = Date.now();
+    const reason = await this.check();
+    if (this.stopped) return;
+    if (reason) {
+      this.stopped = true;
+      this.onExceeded(reason, this.lastBytes);
+      return;
+    }
+    this.schedule(Math.max(this.intervalMs, (Date.now() - started) * 10));
   }
 
   stop(): void {

@@ -20,7 +20,7 @@ function feed(text: string, sizes: number[]): { out: string; done: boolean } {
 
 describe('MarkerStripper', () => {
   it('strips the marker however the chunks split it', () => {
-    const text = `hello\nworld${MARK}`;
+    const text = `hello\nworld${MARK.toString()}`;
     for (let size = 1; size <= text.length; size++) {
       expect(feed(text, [size])).toEqual({ out: 'hello\nworld', done: true });
     }
@@ -28,7 +28,7 @@ describe('MarkerStripper', () => {
   });
 
   it('passes text that only looks like the start of the marker', () => {
-    const text = `a__aira_end_01 b __aira${MARK}`;
+    const text = `a__aira_end_01 b __aira${MARK.toString()}`;
     expect(feed(text, [2])).toEqual({ out: 'a__aira_end_01 b __aira', done: true });
   });
 
@@ -40,6 +40,6 @@ describe('MarkerStripper', () => {
   });
 
   it('drops what follows the marker (background output after the request)', () => {
-    expect(feed(`x${MARK}late`, [100])).toEqual({ out: 'x', done: true });
+    expect(feed(`x${MARK.toString()}late`, [100])).toEqual({ out: 'x', done: true });
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import {
   ExecKind,
+  OutputStream,
   WorkerConnection,
   type CancelRequest,
   type CancelResponse,
@@ -36,8 +37,8 @@ function newest(dir: string): number {
 /**
  * Tests drive real daemons (`node packages/cli/bin/aira.js worker`), which run the built code:
  * refuse to test a missing or stale build rather than test old code. Only this package's core and
- * the CLI's worker/exec commands are compared: sandbox/ and files/ and other packages are edited
- * by other hands at the same time, and their half-saved files would make the check flaky.
+ * the CLI's worker/exec commands are compared: a source file saved mid-edit elsewhere (sandbox/,
+ * files/, other packages) would otherwise make the check flaky.
  */
 export function assertBuilt(): void {
   const build = 'run `npx tsc -b tsconfig.json` at the repository root first';
@@ -154,7 +155,7 @@ export function summarize(events: ExecEvent[]): Collected {
   let finished: ExecFinished | undefined;
   for (const e of events) {
     if (e.event?.$case === 'output') {
-      if (e.event.value.stream === 1) stdout += e.event.value.data.toString();
+      if (e.event.value.stream === OutputStream.OUTPUT_STREAM_STDOUT) stdout += e.event.value.data.toString();
       else stderr += e.event.value.data.toString();
     } else if (e.event?.$case === 'finished') finished = e.event.value;
   }

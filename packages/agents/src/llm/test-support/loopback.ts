@@ -126,6 +126,7 @@ export class LoopbackLlm {
   ) {}
 
   static async start(steps: Step[], options: LoopbackOptions = {}): Promise<LoopbackLlm> {
+    // eslint-disable-next-line prefer-const -- assigned after the server it is used in exists
     let self!: LoopbackLlm;
     const server = createServer((req, res) => void self.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
