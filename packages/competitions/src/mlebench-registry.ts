@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError } from '@aira/core';
 import { fallbackRegistryDir, mlebenchRegistryDir } from '@aira/grading';
 import { parse as parseYaml } from 'yaml';

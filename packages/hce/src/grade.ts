@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Competition } from '@aira/competitions';
 import type { SessionFile, Submission } from '@aira/coordinator';
-import {
-  medalOf,
-  percentileRank,
-  rankOnLeaderboard,
-  readLeaderboard,
-  type Leaderboard,
-  type Medal,
-} from '@aira/grading';
+import { medalOf, percentileRank, rankOnLeaderboard, readLeaderboard, type Leaderboard } from '@aira/grading';
 import { PREDICTION_FILES } from './description.js';
 import type { SplitGrade, TestGrade } from './details.js';
 import type { HiddenPart } from './split/labelled.js';

@@ -38,7 +38,7 @@ export interface LeaderboardRef {
   exact?: boolean;
 }
 
-/** The submission of a run (reference/aira2.md §2: best validation score, no retraining). */
+/** The submission of a run (docs/paper.md §HCE: best validation score, no retraining). */
 export interface PickReport extends PickScores {
   candidateId: string;
   operator: string;

@@ -40,7 +40,7 @@ export function templateAgent(_config?: RunConfig): Agent {
   // One layout per run: the data folder is the same for every job of a run.
   const layouts = new Map<string, Promise<DataLayout>>();
 
-  async function layoutFor(job: Job, session: Session, ctx: AgentContext): Promise<DataLayout> {
+  async function layoutFor(job: Job, session: Session): Promise<DataLayout> {
     const key = `${job.runId}|${job.task.dataPath ?? ''}`;
     let p = layouts.get(key);
     if (!p) {
@@ -68,7 +68,7 @@ export function templateAgent(_config?: RunConfig): Agent {
     async runJob(job: Job, session: Session, ctx: AgentContext): Promise<Submission> {
       let layout: DataLayout;
       try {
-        layout = await layoutFor(job, session, ctx);
+        layout = await layoutFor(job, session);
       } catch (err) {
         if (!(err instanceof LayoutError)) throw err;
         await ctx.record({ kind: 'template.layout', error: err.message });

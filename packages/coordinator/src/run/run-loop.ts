@@ -252,10 +252,12 @@ export class RunLoop {
         ...(w.replaces ? { replaces: w.replaces } : {}),
       }),
     );
-    on('lost', (w: PoolWorker, reason: string) =>
-      this.onWorkerLost(w, reason).catch((err: unknown) =>
-        o.logger.error({ worker: w.id, err: errorMessage(err) }, 'handling a lost worker failed'),
-      ),
+    on(
+      'lost',
+      (w: PoolWorker, reason: string) =>
+        void this.onWorkerLost(w, reason).catch((err: unknown) =>
+          o.logger.error({ worker: w.id, err: errorMessage(err) }, 'handling a lost worker failed'),
+        ),
     );
     on('recovered', (w: PoolWorker) => this.journal.now({ type: 'worker.recovered', workerId: w.id }));
     on('idle', () => this.pump());

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecEvent, ExecResponse } from '@aira/protocol';
+import { OutputStream, type ExecEvent, type ExecResponse } from '@aira/protocol';
 import {
   collect,
   eventually,
@@ -72,7 +72,9 @@ describe('exec output', () => {
     ) as AsyncIterable<ExecResponse>) {
       const e = res.event!;
       if (e.event?.$case === 'output')
-        (e.event.value.stream === 1 ? out : err).push(Buffer.from(e.event.value.data));
+        (e.event.value.stream === OutputStream.OUTPUT_STREAM_STDOUT ? out : err).push(
+          Buffer.from(e.event.value.data),
+        );
       else if (e.event?.$case === 'finished') finished = e;
     }
     const got = Buffer.concat(out);
