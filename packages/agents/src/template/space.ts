@@ -266,8 +266,10 @@ function featureParams(modality: Modality, task: TaskKind): Param[] {
   if (modality === 'text') {
     return [
       { key: 'vectorizer', values: ['tfidf', 'counts'], weights: [3, 1], draft: ['tfidf'] },
-      { key: 'analyzer', values: ['word', 'char_wb'] },
-      { key: 'ngram_max', values: [1, 2, 3], ordered: true },
+      // Drafts read character n-grams, which hold up on short texts where word counts are sparse
+      // (mini-fortunes: log loss ~0.66-0.74 against ~0.92 for word unigrams); words stay reachable.
+      { key: 'analyzer', values: ['word', 'char_wb'], draft: ['char_wb'] },
+      { key: 'ngram_max', values: [1, 2, 3, 4, 5], ordered: true, draft: [3, 4] },
       { key: 'min_df', values: [1, 2, 3, 5], ordered: true, draft: [1, 2] },
       { key: 'max_df', values: [1.0, 0.9, 0.5], ordered: true },
       { key: 'sublinear_tf', values: [false, true], draft: [true], when: (c) => c.vectorizer === 'tfidf' },
