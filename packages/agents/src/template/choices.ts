@@ -22,17 +22,24 @@ function draw(p: Param, rng: Rng): Value {
 
 /**
  * Walks the space in order keeping each active param's value from `base` when it is one of the
- * param's values, drawing it otherwise, and dropping params that are not active: the one place that
- * turns any partial or stale set of choices into a complete, consistent one.
+ * param's values, drawing it otherwise (from its draft values where it has them, so a mutation that
+ * switches the model tries the new family with settings known to work, not e.g. an SVM at C=0.1),
+ * and dropping params that are not active: the one place that turns any partial or stale set of
+ * choices into a complete, consistent one.
  */
 export function complete(space: Space, base: Choices, rng: Rng): Choices {
   const out: Choices = {};
   for (const p of space.params) {
     if (p.when && !p.when(out)) continue;
     const v = base[p.key];
-    out[p.key] = v !== undefined && p.values.some((x) => same(x, v)) ? v : draw(p, rng);
+    out[p.key] = v !== undefined && p.values.some((x) => same(x, v)) ? v : drawNew(p, rng);
   }
   return out;
+}
+
+/** A value for a param that just became active: one of its draft values, else any. */
+function drawNew(p: Param, rng: Rng): Value {
+  return p.draft && p.draft.length > 0 ? rng.pick(p.draft) : draw(p, rng);
 }
 
 /**
@@ -43,7 +50,7 @@ export function sampleChoices(space: Space, rng: Rng): Choices {
   const out: Choices = {};
   for (const p of space.params) {
     if (p.when && !p.when(out)) continue;
-    out[p.key] = p.draft && p.draft.length > 0 ? rng.pick(p.draft) : draw(p, rng);
+    out[p.key] = drawNew(p, rng);
   }
   return out;
 }

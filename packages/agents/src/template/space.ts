@@ -160,7 +160,7 @@ function modelParams(models: readonly string[], task: TaskKind): Param[] {
       values: ['auto', 'brute', 'kd_tree', 'ball_tree'],
       when: (c) => c.model === 'knn' && c['knn.metric'] !== 'cosine',
     },
-    { key: 'svm.C', values: [0.1, 1, 10, 100], ordered: true, draft: [1, 10], when: model('svm') },
+    { key: 'svm.C', values: [0.1, 1, 10, 100], ordered: true, draft: [10], when: model('svm') },
     { key: 'svm.gamma', values: ['scale', 0.001, 0.01, 0.1], draft: ['scale'], when: model('svm') },
     ...(task === 'regression'
       ? [{ key: 'svm.epsilon', values: [0.01, 0.1, 0.5, 1], ordered: true, when: model('svm') }]
@@ -232,15 +232,18 @@ const MODELS: Record<TemplateName, readonly string[]> = {
   ],
   'text-classification': ['logreg', 'sgd', 'naive_bayes', 'linear_svm'],
   'text-regression': ['ridge', 'sgd', 'linear_svm'],
-  'image-classification': ['logreg', 'random_forest', 'extra_trees', 'knn', 'mlp'],
-  'image-regression': ['ridge', 'random_forest', 'extra_trees', 'knn', 'mlp'],
+  // Kernel SVMs on a PCA of the pixels are the strong, cheap family on small image sets (Fashion-MNIST
+  // at 6,000 images: ~0.85 against ~0.82 for a linear model, in seconds).
+  'image-classification': ['logreg', 'random_forest', 'extra_trees', 'knn', 'svm', 'mlp'],
+  'image-regression': ['ridge', 'random_forest', 'extra_trees', 'knn', 'svm', 'mlp'],
 };
 
 /** Preprocessing and feature choices of a modality. */
 function featureParams(modality: Modality, task: TaskKind): Param[] {
   const common: Param[] = [
-    // Refit on every labelled row after scoring on the holdout, or keep the holdout model.
-    { key: 'refit', values: [true, false], weights: [2, 1] },
+    // Refit on every labelled row after scoring on the holdout, or keep the holdout model (a draft
+    // refits: keeping the holdout model trains on a fifth less data, a handicap a first try need not take).
+    { key: 'refit', values: [true, false], weights: [2, 1], draft: [true] },
   ];
   const target: Param[] =
     task === 'regression'
@@ -263,8 +266,10 @@ function featureParams(modality: Modality, task: TaskKind): Param[] {
   if (modality === 'text') {
     return [
       { key: 'vectorizer', values: ['tfidf', 'counts'], weights: [3, 1], draft: ['tfidf'] },
-      { key: 'analyzer', values: ['word', 'char_wb'] },
-      { key: 'ngram_max', values: [1, 2, 3], ordered: true },
+      // Drafts read character n-grams, which hold up on short texts where word counts are sparse
+      // (mini-fortunes: log loss ~0.66-0.74 against ~0.92 for word unigrams); words stay reachable.
+      { key: 'analyzer', values: ['word', 'char_wb'], draft: ['char_wb'] },
+      { key: 'ngram_max', values: [1, 2, 3, 4, 5], ordered: true, draft: [3, 4] },
       { key: 'min_df', values: [1, 2, 3, 5], ordered: true, draft: [1, 2] },
       { key: 'max_df', values: [1.0, 0.9, 0.5], ordered: true },
       { key: 'sublinear_tf', values: [false, true], draft: [true], when: (c) => c.vectorizer === 'tfidf' },
@@ -275,8 +280,10 @@ function featureParams(modality: Modality, task: TaskKind): Param[] {
     ];
   }
   return [
-    { key: 'pixels', values: ['unit', 'standard'] },
-    { key: 'pca', values: [null, 30, 60, 120], ordered: true },
+    // Drafts keep intensities in [0, 1] (standardizing blank border pixels mostly amplifies noise)
+    // and a PCA of 30-60 components: kernels, neighbours and linear models fit in seconds on it.
+    { key: 'pixels', values: ['unit', 'standard'], draft: ['unit'] },
+    { key: 'pca', values: [null, 30, 60, 120], ordered: true, draft: [30, 60] },
     ...target,
     ...common,
   ];

@@ -32,6 +32,8 @@ describe('which competitions the template agent can serve, from their manifests'
       'spaceship-titanic',
     ])
       expect(why(id), id).toBeNull();
+    // Images given as pixel columns of a CSV (the embedded suite's Fashion-MNIST) are served.
+    expect(why('mini-fashion-mnist')).toBeNull();
     // A text competition whose test inputs are not a table.
     expect(why('random-acts-of-pizza')).toMatch(
       /no input table for the hidden parts \(test inputs: test\.json\)/,

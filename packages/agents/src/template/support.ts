@@ -16,15 +16,17 @@ export function templateUnsupported(m: Manifest): string | null {
   if (!TASKS.has(m.data.task))
     return `task "${m.data.task}"; templates write classification and regression only`;
   const modality = m.data.modality;
+  const csvInputs = m.data.testInputs.some((p) => p.toLowerCase().endsWith('.csv'));
   if (!modality.includes('text') && modality.includes('image')) {
     const files = m.data.media
       .filter((x) => x.kind === 'image' || x.kind === 'archive')
       .map((x) => x.path.replace(/^public\//, ''));
-    return `images given as files${files.length ? ` (${files.join(', ')})` : ''}; templates read images only as pixel columns of a table`;
-  }
-  if (!modality.some((x) => x === 'text' || x === 'tabular'))
+    // No image files and a CSV of inputs: the images are pixel columns of that table.
+    if (files.length > 0 || !csvInputs)
+      return `images given as files${files.length ? ` (${files.join(', ')})` : ''}; templates read images only as pixel columns of a table`;
+  } else if (!modality.some((x) => x === 'text' || x === 'tabular'))
     return `${modality.join('+')} data; templates handle tabular, text and pixel-column images`;
-  if (!m.data.testInputs.some((p) => p.toLowerCase().endsWith('.csv'))) {
+  if (!csvInputs) {
     return `no input table for the hidden parts (test inputs: ${m.data.testInputs.map((p) => p.replace(/^public\//, '')).join(', ') || 'none, only a sample submission'})`;
   }
   return null;
