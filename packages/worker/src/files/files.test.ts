@@ -252,6 +252,20 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     expect(err.details).toMatch(/is not a folder/);
   });
 
+  it('a small blob is filed again when its cache sub-folder was removed after the cache made it', async () => {
+    const s = newSession('subdir');
+    const first = Buffer.from(`first ${randomBytes(8).toString('hex')}`);
+    await uploadFiles(conn, 'subdir', [{ data: first, remotePath: 'work/a.txt' }]);
+    // Another blob in the same sub-folder, after the folder is gone (removed by hand).
+    rmSync(join(cache.dir, sha(first).slice(0, 2)), { recursive: true, force: true });
+    let second: Buffer;
+    do second = randomBytes(40);
+    while (sha(second).slice(0, 2) !== sha(first).slice(0, 2));
+    await uploadFiles(conn, 'subdir', [{ data: second, remotePath: 'work/b.bin' }]);
+    expect(readFileSync(join(s.root, 'work/b.bin')).equals(second)).toBe(true);
+    expect(cache.has(sha(second), second.length)).toBe(true);
+  });
+
   describe('path traversal is refused in every form (INVALID_ARGUMENT)', () => {
     const outside = join(tmp, 'outside');
     beforeAll(() => {
