@@ -109,6 +109,18 @@ describe('exec requests and streams', () => {
     await s.close();
   });
 
+  it("keeps an exec's whole output in its log, byte for byte and in order, across many chunks", async () => {
+    const { s } = await session('wsession-log');
+    // ~1.3 MB in many stream messages; then a second exec appends to its own log.
+    const r = await s.exec('bash', 'seq 1 200000; printf tail');
+    expect(r.exitCode).toBe(0);
+    const expected = `${Array.from({ length: 200000 }, (_, i) => i + 1).join('\n')}\ntail`;
+    expect(readFileSync(r.logPath, 'utf8') === expected).toBe(true);
+    const r2 = await s.exec('bash', 'echo second');
+    expect(readFileSync(r2.logPath, 'utf8')).toBe('second\n');
+    await s.close();
+  });
+
   it('fails the exec, instead of waiting, when a worker ends its stream without `finished`', async () => {
     // A real gRPC server on loopback that answers Exec and Attach with `started` and then ends.
     const server = new Server();

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import pRetry from 'p-retry';
@@ -24,6 +23,7 @@ import {
   type SessionFile,
 } from '../agent/types.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
+import { ExecLogFile } from './exec-log-file.js';
 import { OutputCapture } from './output-capture.js';
 import { getFiles, putFiles } from './files.js';
 import { getFilesViaExec, putFilesViaExec } from './exec-files.js';
@@ -171,7 +171,7 @@ export class WorkerSession implements Session {
     request: Parameters<WorkerConnection['stream']>[1] | null,
     options: ExecOptions,
   ): Promise<ExecResult> {
-    const log = await open(logPath, logMode);
+    const log = ExecLogFile.open(logPath, logMode);
     const capture = new OutputCapture();
     let lastSeq = -1;
     let startedAt = Date.now();
@@ -203,7 +203,8 @@ export class WorkerSession implements Session {
         this.opts.hooks.execRunning?.({ execId });
       } else if (e?.$case === 'output') {
         capture.push(e.value.data);
-        await log.write(e.value.data);
+        const full = log.write(e.value.data);
+        if (full) await full;
         options.onOutput?.(
           e.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? 'stderr' : 'stdout',
           e.value.data,

@@ -37,6 +37,8 @@ export type Materialize = 'link' | 'copy';
  */
 export class BlobCache {
   private readonly tmpDir: string;
+  /** Sub-folders this cache has made or found (see `subdir`). */
+  private readonly subdirs = new Set<string>();
 
   constructor(readonly dir: string) {
     this.tmpDir = join(dir, 'tmp');
@@ -98,18 +100,38 @@ export class BlobCache {
   /** @internal A small blob held in memory, filed with a few synchronous calls (no thread-pool round trips). */
   fileSmall(data: Buffer, sha256: string): string {
     const dest = this.path(sha256);
-    mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+    this.subdir(sha256);
     const tmp = this.tempName();
     try {
       writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
       chmodSync(tmp, 0o444);
       utimesSync(tmp, SEAL_SECONDS, SEAL_SECONDS);
-      renameSync(tmp, dest);
+      try {
+        renameSync(tmp, dest);
+      } catch (err) {
+        // The sub-folder went away under us (removed by hand): make it again, once.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        this.subdirs.delete(sha256.slice(0, 2));
+        this.subdir(sha256);
+        renameSync(tmp, dest);
+      }
     } catch (err) {
       rmSync(tmp, { force: true });
       throw err;
     }
     return dest;
+  }
+
+  /**
+   * Makes the blob's sub-folder (its hash's first two digits) unless this cache made it already:
+   * a recursive mkdir of an existing folder still costs system calls on every file received
+   * (docs/dispatch.md). Pruning removes blobs, never sub-folders.
+   */
+  private subdir(sha256: string): void {
+    const sub = sha256.slice(0, 2);
+    if (this.subdirs.has(sub)) return;
+    mkdirSync(join(this.dir, sub), { recursive: true });
+    this.subdirs.add(sub);
   }
 
   /**

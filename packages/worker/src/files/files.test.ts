@@ -222,6 +222,50 @@ describe('PutFiles / GetFiles / HasBlobs over gRPC', () => {
     });
   });
 
+  it("a job's files round-trip byte for byte across the small-file size, into folders made on the way", async () => {
+    const s = newSession('roundtrip');
+    // 0 bytes, small, exactly the in-memory size, one past it, several chunks.
+    const sizes = [0, 1, 5_000, 64 * 1024, 64 * 1024 + 1, 300 * 1024 + 7];
+    const blobs = sizes.map((n) => randomBytes(n));
+    const paths = blobs.map((_, i) => `submission/parents/p${i}/deep/f${i}.bin`);
+    await uploadFiles(
+      conn,
+      'roundtrip',
+      blobs.map((b, i) => ({ data: b, remotePath: paths[i]!, mode: i % 2 ? 0o755 : 0o600 })),
+    );
+    const got = await fetchFiles(conn, 'roundtrip', ['submission']);
+    expect(got.map((f) => f.path)).toEqual([...paths].sort());
+    blobs.forEach((b, i) => {
+      const f = got.find((g) => g.path === paths[i])!;
+      expect(f.data.equals(b)).toBe(true);
+      expect(f.mode & 0o777).toBe(i % 2 ? 0o755 : 0o600);
+      expect(readFileSync(join(s.root, paths[i]!)).equals(b)).toBe(true);
+    });
+    // One file asked for by name, and a parent that is a file, not a folder.
+    const one = await fetchFiles(conn, 'roundtrip', [paths[3]!]);
+    expect(one).toHaveLength(1);
+    expect(one[0]!.data.equals(blobs[3]!)).toBe(true);
+    const err = await rpcError(
+      uploadFiles(conn, 'roundtrip', [{ data: Buffer.from('x'), remotePath: `${paths[1]}/below.txt` }]),
+    );
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(/is not a folder/);
+  });
+
+  it('a small blob is filed again when its cache sub-folder was removed after the cache made it', async () => {
+    const s = newSession('subdir');
+    const first = Buffer.from(`first ${randomBytes(8).toString('hex')}`);
+    await uploadFiles(conn, 'subdir', [{ data: first, remotePath: 'work/a.txt' }]);
+    // Another blob in the same sub-folder, after the folder is gone (removed by hand).
+    rmSync(join(cache.dir, sha(first).slice(0, 2)), { recursive: true, force: true });
+    let second: Buffer;
+    do second = randomBytes(40);
+    while (sha(second).slice(0, 2) !== sha(first).slice(0, 2));
+    await uploadFiles(conn, 'subdir', [{ data: second, remotePath: 'work/b.bin' }]);
+    expect(readFileSync(join(s.root, 'work/b.bin')).equals(second)).toBe(true);
+    expect(cache.has(sha(second), second.length)).toBe(true);
+  });
+
   describe('path traversal is refused in every form (INVALID_ARGUMENT)', () => {
     const outside = join(tmp, 'outside');
     beforeAll(() => {

@@ -1,5 +1,14 @@
-import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** A path that escapes its session or is malformed: the RPC answers INVALID_ARGUMENT. */
@@ -34,46 +43,42 @@ export function isInside(child: string, parent: string): boolean {
   return child === p || child.startsWith(`${p}/`);
 }
 
-/** Where an opened file really is, read back from the kernel (immune to a symlink swapped in meanwhile). */
-async function openedPath(fh: FileHandle): Promise<string> {
-  return readlink(`/proc/self/fd/${fh.fd}`);
-}
-
 /**
  * Opens a file of the session for reading. Symlinks are followed, but the file actually opened
  * must lie inside the session (or one of `extraRoots`, e.g. a shared data folder), checked on
- * the open descriptor itself.
+ * the open descriptor itself (/proc/self/fd: immune to a symlink swapped in meanwhile). The
+ * caller closes `fd`. Synchronous: a handful of microsecond calls instead of a thread-pool round
+ * trip each (docs/dispatch.md).
  */
-export async function openInside(
+export function openInside(
   root: string,
   rel: string,
   extraRoots: string[] = [],
-): Promise<{ fh: FileHandle; stat: Stats; real: string }> {
+): { fd: number; stat: Stats; real: string } {
   const segments = pathSegments(rel);
-  const roots = await realRoots(root, extraRoots);
-  let fh: FileHandle;
+  const roots = realRoots(root, extraRoots);
+  let fd: number;
   try {
-    fh = await open(join(root, ...segments), constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(join(root, ...segments), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw notFound(rel, err);
   }
   try {
-    const real = await openedPath(fh);
+    const real = readlinkSync(`/proc/self/fd/${fd}`);
     if (!roots.some((r) => isInside(real, r)))
       throw new PathError(`path ${JSON.stringify(rel)} leads outside the session (to ${real})`);
-    const stat = await fh.stat();
-    return { fh, stat, real };
+    return { fd, stat: fstatSync(fd), real };
   } catch (err) {
-    await fh.close();
+    closeSync(fd);
     throw err;
   }
 }
 
-export async function realRoots(root: string, extraRoots: string[] = []): Promise<string[]> {
+export function realRoots(root: string, extraRoots: string[] = []): string[] {
   const out: string[] = [];
   for (const r of [root, ...extraRoots]) {
     try {
-      out.push(await realpath(r));
+      out.push(realpathSync(r));
     } catch {
       /* a missing extra root allows nothing */
     }
@@ -98,12 +103,14 @@ export class NotFoundError extends Error {
  * Makes the parent folders of a file to be written and returns the parent's path. Every existing
  * component must be a real folder, not a symlink (a symlinked parent could point anywhere, and
  * could be swapped while we write); only data/, work/ and submission/ may be written.
+ * Synchronous: each lstat/mkdir takes microseconds, where a thread-pool round trip costs a wake-up
+ * on a loaded machine, and a job's upload makes several per file (docs/dispatch.md).
  */
-export async function prepareWrite(
+export function prepareWrite(
   root: string,
   rel: string,
   writable: readonly string[] = WRITABLE_TOPS,
-): Promise<{ parent: string; name: string; target: string }> {
+): { parent: string; name: string; target: string } {
   const segments = pathSegments(rel);
   if (segments.length < 2 || !writable.includes(segments[0]!)) {
     throw new PathError(`path ${JSON.stringify(rel)} must lie in ${writable.map((w) => `${w}/`).join(', ')}`);
@@ -113,12 +120,12 @@ export async function prepareWrite(
     dir = join(dir, seg);
     let st: Stats | null = null;
     try {
-      st = await lstat(dir);
+      st = lstatSync(dir);
     } catch {
       st = null;
     }
     if (st === null) {
-      await mkdir(dir);
+      mkdirSync(dir);
       continue;
     }
     if (st.isSymbolicLink())
@@ -133,7 +140,7 @@ export async function prepareWrite(
   const name = segments[segments.length - 1]!;
   const target = join(dir, name);
   try {
-    const st = await lstat(target);
+    const st = lstatSync(target);
     if (st.isSymbolicLink())
       throw new PathError(`path ${JSON.stringify(rel)} is a symlink; it is not written through`);
     if (st.isDirectory()) throw new PathError(`path ${JSON.stringify(rel)} is a folder`);

@@ -1,5 +1,7 @@
-import { opendir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { closeSync, read, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type {
   FileHeader,
   GetFilesRequest,
@@ -7,7 +9,7 @@ import type {
   PutFilesRequest,
   PutFilesResponse,
 } from '@aira/protocol';
-import { BlobCache, BlobWriter, EMPTY_SHA256, IntegrityError, SHA256_RE, hashHandle } from './blobs.js';
+import { BlobCache, BlobWriter, EMPTY_SHA256, IntegrityError, SHA256_RE, SMALL_BLOB } from './blobs.js';
 import {
   NotFoundError,
   PathError,
@@ -125,7 +127,7 @@ export async function receiveFiles(
           `${h.path}: this session's data folder is the shared ${session.dataPath} (read-only)`,
         );
       }
-      const { target } = await prepareWrite(session.root, h.path);
+      const { target } = prepareWrite(session.root, h.path);
       if (h.fromCache || (h.size === 0 && sha === EMPTY_SHA256)) {
         if (h.size === 0 && sha === EMPTY_SHA256 && !ctx.cache.has(sha)) {
           const w = await ctx.cache.writer();
@@ -198,33 +200,39 @@ async function sendAll(
   const session = sessionOf(ctx, request.sessionId);
   if (request.paths.length === 0) throw new TransferError('INVALID_ARGUMENT', 'no paths asked for');
   const extra = session.dataPath ? [session.dataPath] : [];
-  const roots = await realRoots(session.root, extra);
+  const roots = realRoots(session.root, extra);
   let files = 0;
   let bytes = 0;
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
 
+  const header = (rel: string, size: number, sha256: string, mode: number): GetFilesResponse => ({
+    item: {
+      $case: 'header',
+      value: { sessionId: request.sessionId, path: rel, size, sha256, mode, fromCache: false },
+    },
+  });
+
   const sendOne = async (rel: string) => {
-    const { fh, stat } = await openInside(session.root, rel, extra);
+    const { fd, stat } = openInside(session.root, rel, extra);
     try {
       if (!stat.isFile()) throw new PathError(`${rel} is not a regular file`);
-      const { sha256, size } = await hashHandle(fh);
-      await send({
-        item: {
-          $case: 'header',
-          value: {
-            sessionId: request.sessionId,
-            path: rel,
-            size,
-            sha256,
-            mode: stat.mode & 0o777,
-            fromCache: false,
-          },
-        },
-      });
+      // A small file (a submission, a log) is read whole with one synchronous read and sent from
+      // that one buffer: no thread-pool round trips on the path that frees a job's slot.
+      const small = stat.size <= SMALL_BLOB ? readSmall(fd) : null;
+      if (small) {
+        const sha256 = createHash('sha256').update(small).digest('hex');
+        await send(header(rel, small.length, sha256, stat.mode & 0o777));
+        if (small.length) await send({ item: { $case: 'chunk', value: small } });
+        files++;
+        bytes += small.length;
+        return;
+      }
+      const { sha256, size } = await hashFd(fd, buf);
+      await send(header(rel, size, sha256, stat.mode & 0o777));
       let pos = 0;
       while (pos < size) {
         if (signal?.cancelled) return;
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
+        const bytesRead = await readAt(fd, buf, Math.min(buf.length, size - pos), pos);
         if (bytesRead === 0) break;
         // Copy: the buffer is reused while gRPC may still hold the previous chunk.
         await send({ item: { $case: 'chunk', value: Buffer.from(buf.subarray(0, bytesRead)) } });
@@ -233,21 +241,18 @@ async function sendAll(
       files++;
       bytes += size;
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   };
 
   const walk = async (rel: string): Promise<void> => {
     const abs = join(session.root, ...pathSegments(rel));
-    const dir = await opendir(abs);
-    const entries: { name: string; kind: 'file' | 'dir' | 'link' | 'other' }[] = [];
-    for await (const e of dir) {
-      entries.push({
+    const entries = readdirSync(abs, { withFileTypes: true })
+      .map((e) => ({
         name: e.name,
         kind: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'link' : 'other',
-      });
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (signal?.cancelled) return;
       const child = `${rel}/${e.name}`;
@@ -255,8 +260,8 @@ async function sendAll(
       else if (e.kind === 'dir') await walk(child);
       else if (e.kind === 'link') {
         // Opening checks where it leads; a link to a folder inside is skipped (not followed).
-        const { fh, stat } = await openInside(session.root, child, extra);
-        await fh.close();
+        const { fd, stat } = openInside(session.root, child, extra);
+        closeSync(fd);
         if (stat.isFile()) await sendOne(child);
       }
     }
@@ -264,14 +269,50 @@ async function sendAll(
 
   for (const raw of request.paths) {
     const rel = pathSegments(raw).join('/');
-    const { fh, stat, real } = await openInside(session.root, rel, extra);
-    await fh.close();
+    const { fd, stat, real } = openInside(session.root, rel, extra);
+    closeSync(fd);
     if (!roots.some((r) => isInside(real, r)))
       throw new TransferError('INVALID_ARGUMENT', `path ${JSON.stringify(raw)} leads outside the session`);
     if (stat.isDirectory()) await walk(rel);
     else await sendOne(rel);
   }
   return { files, bytes };
+}
+
+const readAsync = promisify(read);
+
+/** Reads into `buf` at file offset `pos`; the bytes read. */
+async function readAt(fd: number, buf: Buffer, length: number, pos: number): Promise<number> {
+  return (await readAsync(fd, buf, 0, length, pos)).bytesRead;
+}
+
+/** sha256 and size of an open file, read through `buf`. */
+async function hashFd(fd: number, buf: Buffer): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let pos = 0;
+  for (;;) {
+    const n = await readAt(fd, buf, buf.length, pos);
+    if (n === 0) break;
+    hash.update(buf.subarray(0, n));
+    pos += n;
+  }
+  return { sha256: hash.digest('hex'), size: pos };
+}
+
+/**
+ * The whole content of a file of at most SMALL_BLOB bytes, read synchronously; null when it holds
+ * more (it grew since its stat): the caller then streams it.
+ */
+function readSmall(fd: number): Buffer | null {
+  const out = Buffer.allocUnsafe(SMALL_BLOB + 1);
+  let got = 0;
+  for (;;) {
+    const n = readSync(fd, out, got, out.length - got, got);
+    if (n === 0) break;
+    got += n;
+    if (got > SMALL_BLOB) return null;
+  }
+  return out.subarray(0, got);
 }
 
 /** HasBlobs: which of these hashes the cache holds (malformed ones are simply absent). */
