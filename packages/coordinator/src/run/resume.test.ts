@@ -144,8 +144,10 @@ describe('kill -9 of the coordinator', () => {
       let lastResumeHadJournal = false;
       while (outcome === 'killed') {
         const journal = journalOf(runDir);
-        // A coordinator killed before its run's first event leaves nothing to resume: it starts the run.
-        lastResumeHadJournal = journal.length > 0;
+        // A coordinator killed before its run's first event leaves nothing to resume: it starts the
+        // run. One killed after journaling run.ended (while closing down) leaves nothing to resume
+        // either: the next start finds the run ended and writes no run.resumed.
+        lastResumeHadJournal = journal.length > 0 && eventsOf(journal, 'run.ended').length === 0;
         for (const e of eventsOf(journal, 'candidate.added')) before.set(e.candidate.id, e.candidate);
         if (before.size > 0 && before.size < MAX_JOBS) killsMidRun++;
         const killAgain =
