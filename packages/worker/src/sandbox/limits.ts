@@ -546,8 +546,8 @@ export class SessionLimits {
 
   /**
    * Hands an ended exec back after the current turn of the event loop, so its end is sent first:
-   * the stateful process returns to main and the exec's group goes when empty (then the next
-   * exec's group is made ahead). The next exec's beginExec waits for it.
+   * the stateful process returns to main, the exec's group goes when empty, and the next exec's
+   * group is made. The next exec's beginExec waits for it.
    */
   release(execId: string, statefulPid: number | null): void {
     const prev = this.settled;
@@ -557,8 +557,6 @@ export class SessionLimits {
           try {
             if (statefulPid) this.moveToMain(statefulPid);
             this.endExec(execId);
-          } catch {
-            /* a group left behind goes with the session's */
           } finally {
             done();
           }
