@@ -179,53 +179,6 @@ describe('cgroup specifics', () => {
   });
 });
 
-describe('exec hand-overs in a session', () => {
-  const probe = probeLimits();
-  const skip = probe.layout === null || !probe.controllers.includes('memory');
-  /** The pid's memory group, as the kernel says. */
-  const memoryGroup = (pid: number) =>
-    /^\d+:[^:]*\bmemory\b[^:]*:(.*)$|^0::(.*)$/m
-      .exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))!
-      .slice(1)
-      .find((g) => g !== undefined)!;
-  it.skipIf(skip)(
-    `the shell is back in main before the next exec moves it, and each exec counts from zero${skip ? ' (skipped: no writable memory controller here)' : ''}`,
-    async () => {
-      const enforcer = LimitsEnforcer.create({ tag: 'handover', pollMs: 20 });
-      const session = enforcer.openSession('handover', {});
-      const bash = startBash(session.wrap(['bash', '--norc']), session.env);
-      session.adopt(bash.child.pid!);
-      const pid = bash.child.pid!;
-      const first = await session.beginExec('h1', {}, pid);
-      expect(memoryGroup(pid)).toMatch(/\/e-h1$/);
-      await bash.run(`${PY} -c "b = b'x' * (200 << 20)"`);
-      expect(first.end().peakMemoryBytes).toBeGreaterThan(200 * 1024 ** 2);
-      // The next exec begins at once, before the first one's hand-back has had its turn: it
-      // still ends in its own group, not in main.
-      const second = await session.beginExec('h2', {}, pid);
-      expect(memoryGroup(pid)).toMatch(/\/e-h2$/);
-      second.end();
-      // Later, the next exec's group is made ahead; the next exec runs in it, counting from zero.
-      await waitFor(() => memoryGroup(pid).endsWith('/main'));
-      await new Promise((r) => setTimeout(r, 200));
-      const ahead = await session.beginExec('h2b', {}, pid);
-      expect(memoryGroup(pid)).toMatch(/\/e-ahead-\d+$/);
-      expect(ahead.group!.pids()).toEqual([pid]);
-      expect(ahead.end().peakMemoryBytes).toBeLessThan(100 * 1024 ** 2);
-      await waitFor(() => memoryGroup(pid).endsWith('/main'));
-      expect(ahead.group!.pids()).toEqual([]);
-      await new Promise((r) => setTimeout(r, 200));
-      // An exec with limits of its own gets a group made for them.
-      const third = await session.beginExec('h3', { memoryBytes: 64 * 1024 ** 2 }, pid);
-      expect(memoryGroup(pid)).toMatch(/\/e-h3$/);
-      third.end();
-      await session.close();
-      expect(isAlive(pid)).toBe(false);
-      await enforcer.close();
-    },
-  );
-});
-
 describe('tighten', () => {
   it('takes the tighter figure and refuses CPUs outside the session', () => {
     expect(tighten({ memoryBytes: 100, maxProcesses: 10 }, { memoryBytes: 50, wallMs: 5 })).toMatchObject({

@@ -28,11 +28,6 @@ export interface LimitValues {
   maxDiskBytes?: number;
 }
 
-function sameLimits(a: LimitValues, b: LimitValues): boolean {
-  const keys = ['memoryBytes', 'maxProcesses', 'cpuset'] as const;
-  return keys.every((k) => (a[k] || undefined) === (b[k] || undefined));
-}
-
 /** The wire's Limits (0 or "" meaning none) as LimitValues. */
 export function limitValues(l: Partial<Record<keyof LimitValues, number | string>> | undefined): LimitValues {
   const out: LimitValues = {};
@@ -371,10 +366,9 @@ export interface LimitsEnforcerOptions {
 
 /**
  * The worker's limits: a group per session (`s-<id>`, holding `main` for the stateful processes)
- * and a group per exec (`e-<id>`, or `e-ahead-<n>` made ahead, docs/dispatch.md). An exec moves the
- * session's stateful process into its group while it runs, so everything the command forks lands
- * there and the exec's memory peak and limits are its own; the process goes back to `main` when
- * the exec ends.
+ * and a group per exec (`e-<id>`). An exec moves the session's stateful process into its group
+ * while it runs, so everything the command forks lands there and the exec's memory peak and
+ * limits are its own; the process goes back to `main` when the exec ends.
  */
 export class LimitsEnforcer {
   readonly mechanism: LimitsMechanism;
@@ -471,23 +465,11 @@ export class LimitsEnforcer {
   }
 }
 
-/** How long after an exec's end its session's next exec group is made (see prepareAhead). */
-const AHEAD_DELAY_MS = 20;
-
 export class SessionLimits {
   private readonly main: CgroupNode | null;
   private readonly roots = new Set<number>();
   private readonly execs = new Map<string, ExecLimits>();
   private closed = false;
-  /**
-   * The last exec's hand-back (its stateful process back to main, its group gone, the next group
-   * made): done after its end is reported, and awaited before the next exec moves the process in.
-   */
-  private settled: Promise<void> = Promise.resolve();
-  /** An unused exec group made ahead with the session's own limits (docs/dispatch.md). */
-  private ahead: CgroupNode | null = null;
-  private aheadCount = 0;
-  private aheadTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly enforcer: LimitsEnforcer,
@@ -525,63 +507,11 @@ export class SessionLimits {
     statefulPid: number | null,
   ): Promise<ExecLimits> {
     const effective = tighten(this.limits, limits);
-    await this.settled;
     if (statefulPid) await entered(statefulPid);
-    const group = this.group ? this.execGroup(execId, effective) : null;
+    const group = this.group ? this.group.child(`e-${execId}`, effective, { leaf: true }) : null;
     const exec = new ExecLimits(this, execId, effective, group, statefulPid, this.group?.counters() ?? null);
     this.execs.set(execId, exec);
     return exec;
-  }
-
-  /** The group made ahead when the exec has no limits of its own (a fresh one: its counters are zero), else a new one. */
-  private execGroup(execId: string, effective: LimitValues): CgroupNode {
-    if (this.aheadTimer) clearTimeout(this.aheadTimer);
-    this.aheadTimer = null;
-    const ahead = this.ahead;
-    this.ahead = null;
-    if (ahead && sameLimits(effective, tighten(this.limits, undefined))) return ahead;
-    ahead?.remove();
-    return this.group!.child(`e-${execId}`, effective, { leaf: true });
-  }
-
-  /**
-   * Hands an ended exec back after the current turn of the event loop, so its end is sent first:
-   * the stateful process returns to main, the exec's group goes when empty, and the next exec's
-   * group is made. The next exec's beginExec waits for it.
-   */
-  release(execId: string, statefulPid: number | null): void {
-    const prev = this.settled;
-    this.settled = new Promise<void>((done) =>
-      setImmediate(() => {
-        void prev.then(() => {
-          try {
-            if (statefulPid) this.moveToMain(statefulPid);
-            this.endExec(execId);
-          } finally {
-            done();
-          }
-          this.prepareAhead();
-        });
-      }),
-    );
-  }
-
-  /**
-   * Makes the next exec's group a little later: a session that closes right after its exec (a
-   * job's last) never makes it, so its worker answers that job's file and close calls first.
-   */
-  private prepareAhead(): void {
-    if (!this.group || this.closed || this.ahead || this.aheadTimer) return;
-    this.aheadTimer = setTimeout(() => {
-      this.aheadTimer = null;
-      if (this.closed || this.ahead) return;
-      try {
-        this.ahead = this.group!.child(`e-ahead-${++this.aheadCount}`, this.limits, { leaf: true });
-      } catch {
-        /* the exec that needs a group makes its own */
-      }
-    }, AHEAD_DELAY_MS);
-    this.aheadTimer.unref();
   }
 
   /** @internal */
@@ -628,8 +558,6 @@ export class SessionLimits {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.aheadTimer) clearTimeout(this.aheadTimer);
-    await this.settled;
     await this.kill();
     this.group?.remove();
     this.enforcer.forget(this.sessionId);
@@ -757,17 +685,14 @@ export class ExecLimits {
     };
   }
 
-  /**
-   * Ends accounting. The counters are final here (a process leaving a group takes no charge or
-   * event with it); the stateful process returns to the session's main group just after the
-   * exec's end is reported, before the session's next exec starts (SessionLimits.release).
-   */
+  /** Ends accounting: the stateful process returns to the session's main group. */
   end(): ExecUsage {
     if (this.ended) return this.ended;
     this.stopWatching();
+    if (this.statefulPid) this.session.moveToMain(this.statefulPid);
     const usage = this.usage();
     this.ended = usage;
-    this.session.release(this.execId, this.statefulPid);
+    this.session.endExec(this.execId);
     return usage;
   }
 }
