@@ -63,9 +63,10 @@ export function scriptAgent(config: RunConfig): Agent {
   const codePath = `solution${ext}`;
   return {
     name: 'script',
+    // The solution is the same in every job: it is in the session before runJob.
+    sessionFiles: [{ path: `work/${codePath}`, data: Buffer.from(code), mode: 0o755 }],
     async runJob(job: Job, session: Session) {
       const files: SessionFile[] = [
-        { path: `work/${codePath}`, data: Buffer.from(code), mode: 0o755 },
         { path: 'work/job.json', data: Buffer.from(JSON.stringify(jobManifest(job, codePath), null, 2)) },
       ];
       for (const p of job.parents) {

@@ -170,6 +170,12 @@ export interface RunningExec {
 
 export interface Agent {
   readonly name: string;
+  /**
+   * Optional: files the same in every job's session (e.g. the script agent's solution), put into
+   * it before `runJob`; a session opened ahead of its job receives them then, off the job's clock.
+   * An agent that wraps another passes its inner agent's on.
+   */
+  readonly sessionFiles?: SessionFile[];
   runJob(job: Job, session: Session, ctx: AgentContext): Promise<Submission>;
   /**
    * Optional: whether a job whose coordinator died while `running` was in flight (null: between

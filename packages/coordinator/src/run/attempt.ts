@@ -129,6 +129,9 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
     // this event and session.opened share that one sync. A failed write ends the run by itself.
     else void h.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id }).catch(noop);
     const task = h.task();
+    // The same in every job's session: a spare receives them when it opens (docs/dispatch.md).
+    const commonFiles = [...(task.files ?? []), ...(o.agent.sessionFiles ?? [])];
+    let filesPut = false;
     const sessionOptions = {
       perExecMs: o.config.budget.perExec,
       callDeadlineMs: o.config.workers.callDeadline,
@@ -152,7 +155,7 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
         },
         // The next job's session opens on this worker while this one's exec runs, not on its clock.
         execRunning: () => {
-          if (!h.ending()) h.spares.open(worker, task.dataPath);
+          if (!h.ending()) h.spares.open(worker, task.dataPath, commonFiles);
         },
         execFinished: async (x: { execId: string; finished: ExecFinished; startedAt: number }) => {
           const f = x.finished;
@@ -189,8 +192,9 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
       // A session opened ahead on this worker saves the job the time a session takes to start.
       const spare = await h.spares.take(worker);
       if (spare) {
-        live.sessionId = spare.sessionId;
-        session = WorkerSession.fromOpened(worker, spare, sessionOptions);
+        live.sessionId = spare.opened.sessionId;
+        filesPut = spare.filesPut;
+        session = WorkerSession.fromOpened(worker, spare.opened, sessionOptions);
       } else {
         session = await WorkerSession.open(worker, {
           ...sessionOptions,
@@ -219,7 +223,7 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
         sessionId: session.id,
         dirs: session.dirs,
       }).catch(noop);
-      if (task.files?.length) await session.putFiles(task.files);
+      if (!filesPut && commonFiles.length) await session.putFiles(commonFiles);
       submission = await o.agent.runJob(jobView, session, h.contextFor(live));
     }
     if (!live.lifecycle.counts) {

@@ -1,14 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { errorMessage, type Logger } from '@aira/core';
 import type { OpenSessionResponse } from '@aira/protocol';
+import type { LocalSessionFile, SessionFile } from '../agent/types.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
+import { putFiles } from '../session/files.js';
 import { openSessionRpc, warmUp } from '../session/worker-session.js';
 import type { Closings } from './closings.js';
+
+/** A spare session as a job takes it. */
+export interface TakenSpare {
+  opened: OpenSessionResponse;
+  /** Whether the files every job's session gets are in it (when not, the job puts them itself). */
+  filesPut: boolean;
+}
 
 interface Spare {
   sessionId: string;
   /** The opened session, or null when it could not be opened (the job then opens its own). */
-  opened: Promise<OpenSessionResponse | null>;
+  opened: Promise<TakenSpare | null>;
 }
 
 /**
@@ -33,7 +42,11 @@ export class SpareSessions {
     return [...this.spares.values()].map((s) => s.sessionId);
   }
 
-  open(w: PoolWorker, dataPath: string | undefined): void {
+  /**
+   * Opens a spare on the worker unless it has one. `files` (the same in every job's session: the
+   * run's files, the agent's) are put into it now, off the next job's clock (docs/dispatch.md).
+   */
+  open(w: PoolWorker, dataPath: string | undefined, files: Array<SessionFile | LocalSessionFile> = []): void {
     if (this.spares.has(w.id)) return;
     const sessionId = `${this.o.runId}.spare-${randomBytes(4).toString('hex')}`;
     const log = this.o.logger;
@@ -44,12 +57,22 @@ export class SpareSessions {
       callDeadlineMs: this.o.callDeadlineMs,
     })
       .then(async (res) => {
-        // Workers start a session's shell on its first exec: start it now, off the next job's clock.
-        await warmUp(w, res.sessionId).catch((err: unknown) =>
-          // Harmless: the shell then starts on the job's first exec.
-          log.debug({ worker: w.id, session: sessionId, err: errorMessage(err) }, 'warming a spare failed'),
-        );
-        return res;
+        const [filesPut] = await Promise.all([
+          putSpareFiles(w, res.sessionId, files, this.o.callDeadlineMs).catch((err: unknown) => {
+            // The job puts them itself, through the session (which also knows the shell's way).
+            log.debug(
+              { worker: w.id, session: sessionId, err: errorMessage(err) },
+              'files into a spare failed',
+            );
+            return false;
+          }),
+          // Workers start a session's shell on its first exec: start it now, off the next job's clock.
+          warmUp(w, res.sessionId).catch((err: unknown) =>
+            // Harmless: the shell then starts on the job's first exec.
+            log.debug({ worker: w.id, session: sessionId, err: errorMessage(err) }, 'warming a spare failed'),
+          ),
+        ]);
+        return { opened: res, filesPut };
       })
       .catch((err: unknown) => {
         // Usually the worker went away; its job goes on elsewhere.
@@ -63,7 +86,7 @@ export class SpareSessions {
   }
 
   /** The worker's spare session when it opened fine, else undefined (the job opens its own). */
-  async take(w: PoolWorker): Promise<OpenSessionResponse | undefined> {
+  async take(w: PoolWorker): Promise<TakenSpare | undefined> {
     const spare = this.spares.get(w.id);
     if (!spare) return undefined;
     this.spares.delete(w.id);
@@ -78,9 +101,23 @@ export class SpareSessions {
     if (close)
       this.o.closings.add(
         spare.opened.then(
-          (res) => res && w.conn.unary('closeSession', { sessionId: res.sessionId, keepWorkspace: false }),
+          (res) =>
+            res && w.conn.unary('closeSession', { sessionId: res.opened.sessionId, keepWorkspace: false }),
         ),
         { worker: w.id, session: spare.sessionId },
       );
   }
+}
+
+/** Puts files through the worker's file service; false when there is none (the session then uses the shell). */
+async function putSpareFiles(
+  w: PoolWorker,
+  sessionId: string,
+  files: Array<SessionFile | LocalSessionFile>,
+  deadlineMs: number,
+): Promise<boolean> {
+  if (files.length === 0) return true;
+  if (w.noFileService) return false;
+  await putFiles(w.conn, sessionId, files, deadlineMs);
+  return true;
 }

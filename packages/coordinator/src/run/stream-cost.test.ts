@@ -104,6 +104,7 @@ describe('streams and budgets', () => {
         const inner = scriptAgent(config);
         return {
           name: 'costly',
+          sessionFiles: inner.sessionFiles,
           async runJob(job, session, ctx) {
             await ctx.reportCost(0.4, { tokens: 1000 });
             sawCap ||= ctx.costCapReached();

@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@aira/core';
+import { readTokenFile } from '@aira/protocol';
+import { tempDir } from '@aira/testing';
+import { scriptAgent } from '../agent/script-agent.js';
+import type { LocalSessionFile, SessionFile } from '../agent/types.js';
+import { RunConfig } from '../config/schema.js';
+import { WorkerPool } from '../pool/pool.js';
+import type { PoolWorker } from '../pool/pool-worker.js';
+import { WorkerSession } from '../session/worker-session.js';
+import {
+  eventsOf,
+  journalOf,
+  sleepyScript,
+  startWorkers,
+  type TestWorkers,
+} from '../test-support/workers.js';
+import { Closings } from './closings.js';
+import { defaultRegistry, registerAgent } from './registry.js';
+import { SpareSessions } from './spares.js';
+import { runStudy } from './study.js';
+
+// One real worker daemon (`aira worker` on 127.0.0.1:0) shared by these tests.
+let root: string;
+let cleanup: () => void;
+let workers: TestWorkers;
+let pool: WorkerPool;
+let worker: PoolWorker;
+beforeAll(async () => {
+  ({ dir: root, cleanup } = tempDir('aira-spares-'));
+  workers = await startWorkers(1, root);
+  pool = new WorkerPool({
+    token: readTokenFile(workers.tokenFile),
+    leaseMs: 10_000,
+    heartbeatMs: 1_000,
+    callDeadlineMs: 10_000,
+    logger: silentLogger(),
+  });
+  worker = await pool.add(workers.workers[0]!.address, 'hosts');
+});
+afterAll(async () => {
+  await pool?.close({ stopLocal: false });
+  await workers?.stopAll();
+  cleanup?.();
+});
+
+function spares(): SpareSessions {
+  return new SpareSessions({
+    studyId: 'st',
+    runId: 'run',
+    callDeadlineMs: 10_000,
+    logger: silentLogger(),
+    closings: new Closings(silentLogger()),
+  });
+}
+
+/** The taken spare as a job uses it. */
+function sessionOf(opened: Parameters<typeof WorkerSession.fromOpened>[1]): WorkerSession {
+  return WorkerSession.fromOpened(worker, opened, {
+    perExecMs: 60_000,
+    callDeadlineMs: 10_000,
+    signal: new AbortController().signal,
+    logger: silentLogger(),
+    hooks: {
+      logPath: (execId) => join(root, 'logs', `${execId}.log`),
+      execStarted: async () => undefined,
+      execFinished: async () => undefined,
+    },
+  });
+}
+
+describe('spare sessions opened ahead', () => {
+  it('receive the files every job gets, and a job starts in one with them in place', async () => {
+    const local = join(root, 'train.csv');
+    writeFileSync(local, 'id,y\n1,0\n');
+    const s = spares();
+    s.open(worker, undefined, [
+      { path: 'work/solution.sh', data: Buffer.from('echo hi\n'), mode: 0o755 },
+      { path: 'data/train.csv', localPath: local },
+    ]);
+    const taken = await s.take(worker);
+    expect(taken?.filesPut).toBe(true);
+    const session = sessionOf(taken!.opened);
+    const got = await session.getFiles(['work/solution.sh', 'data/train.csv']);
+    expect(Object.fromEntries(got.map((f) => [f.path, f.data.toString()]))).toEqual({
+      'work/solution.sh': 'echo hi\n',
+      'data/train.csv': 'id,y\n1,0\n',
+    });
+    // Executable as put: the job runs it straight away.
+    const run = await session.exec('bash', `cd ${session.dirs.work} && ./solution.sh`);
+    expect(run).toMatchObject({ exitCode: 0, output: 'hi\n' });
+    await session.close();
+    // Taken once: the next job finds none until another is opened.
+    expect(await s.take(worker)).toBeUndefined();
+  });
+
+  it('that could not receive them still open, saying so, and the job puts them itself', async () => {
+    const gone = join(root, 'gone.csv'); // never written: the upload fails before anything is sent
+    const s = spares();
+    s.open(worker, undefined, [{ path: 'data/gone.csv', localPath: gone }]);
+    const taken = await s.take(worker);
+    expect(taken).toBeDefined();
+    expect(taken!.filesPut).toBe(false);
+    const session = sessionOf(taken!.opened);
+    // The job's own put, as an attempt makes it when the spare lacks the files.
+    writeFileSync(gone, 'late\n');
+    await session.putFiles([{ path: 'data/gone.csv', localPath: gone }]);
+    expect((await session.getFiles(['data/gone.csv']))[0]!.data.toString()).toBe('late\n');
+    await session.close();
+  });
+
+  it('with nothing to receive count as having it all', async () => {
+    const s = spares();
+    s.open(worker, undefined);
+    const taken = await s.take(worker);
+    expect(taken?.filesPut).toBe(true);
+    await sessionOf(taken!.opened).close();
+  });
+});
+
+describe('jobs in spare sessions', () => {
+  it('find the common files whether their spare received them or not', async () => {
+    const good = join(root, 'common.txt');
+    writeFileSync(good, 'ok\n');
+    // Every second attempt's common files name a file that is not there: the spare it opens for
+    // the next job cannot receive them, so that job puts the (then readable) files itself.
+    let reads = 0;
+    const registry = defaultRegistry();
+    registerAgent(registry, {
+      id: 'alternating',
+      description: 'the script agent, with an extra common file readable every other time',
+      create: (config) => {
+        const inner = scriptAgent(config);
+        return {
+          name: 'alternating',
+          get sessionFiles(): Array<SessionFile | LocalSessionFile> {
+            const local = ++reads % 2 === 0 ? join(root, 'missing.txt') : good;
+            return [...inner.sessionFiles!, { path: 'work/common.txt', localPath: local }];
+          },
+          runJob: (job, session, ctx) => inner.runJob(job, session, ctx),
+        } as ReturnType<typeof scriptAgent>;
+      },
+    });
+    const script = sleepyScript(root, 0.05, 0.1, 'print("common:", open("common.txt").read().strip())');
+    const res = await runStudy(
+      RunConfig.parse({
+        out: join(root, 'study'),
+        agent: { name: 'alternating', script },
+        budget: { maxJobs: 5 },
+        workers: { spec: [`hosts:${workers.hostsFile}`], tokenFile: workers.tokenFile },
+      }),
+      { registry, tickMs: 60_000 },
+    );
+    const events = journalOf(join(res.dir, res.runs[0]!.runId));
+    const finished = eventsOf(events, 'exec.finished').filter((e) => e.attempt === 1);
+    expect(finished.length).toBe(5);
+    expect(finished.map((e) => e.exitCode)).toEqual([0, 0, 0, 0, 0]);
+    const opened = eventsOf(events, 'session.opened');
+    expect(opened.filter((o) => o.sessionId.includes('.spare-')).length).toBeGreaterThanOrEqual(3);
+    expect(reads).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+});
