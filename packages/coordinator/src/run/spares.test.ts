@@ -2,19 +2,17 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@aira/core';
-import { readTokenFile } from '@aira/protocol';
-import { tempDir } from '@aira/testing';
 import { scriptAgent } from '../agent/script-agent.js';
 import type { LocalSessionFile, SessionFile } from '../agent/types.js';
 import { RunConfig } from '../config/schema.js';
-import { WorkerPool } from '../pool/pool.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
 import { WorkerSession } from '../session/worker-session.js';
 import {
   eventsOf,
   journalOf,
   sleepyScript,
-  startWorkers,
+  startPooledWorker,
+  type PooledWorker,
   type TestWorkers,
 } from '../test-support/workers.js';
 import { Closings } from './closings.js';
@@ -24,26 +22,15 @@ import { runStudy } from './study.js';
 
 // One real worker daemon (`aira worker` on 127.0.0.1:0) shared by these tests.
 let root: string;
-let cleanup: () => void;
 let workers: TestWorkers;
-let pool: WorkerPool;
 let worker: PoolWorker;
+let setup: PooledWorker;
 beforeAll(async () => {
-  ({ dir: root, cleanup } = tempDir('aira-spares-'));
-  workers = await startWorkers(1, root);
-  pool = new WorkerPool({
-    token: readTokenFile(workers.tokenFile),
-    leaseMs: 10_000,
-    heartbeatMs: 1_000,
-    callDeadlineMs: 10_000,
-    logger: silentLogger(),
-  });
-  worker = await pool.add(workers.workers[0]!.address, 'hosts');
+  setup = await startPooledWorker('aira-spares-');
+  ({ root, workers, worker } = setup);
 });
 afterAll(async () => {
-  await pool?.close({ stopLocal: false });
-  await workers?.stopAll();
-  cleanup?.();
+  await setup?.close();
 });
 
 function spares(): SpareSessions {

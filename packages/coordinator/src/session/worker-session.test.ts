@@ -3,35 +3,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@aira/core';
 import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
-import { readTokenFile, WorkerConnection, WorkerServiceService } from '@aira/protocol';
+import { WorkerConnection, WorkerServiceService } from '@aira/protocol';
 import { ExecGoneError } from '../agent/types.js';
-import { WorkerPool } from '../pool/pool.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
-import { tempDir } from '@aira/testing';
-import { startWorkers, type TestWorkers } from '../test-support/workers.js';
+import { startPooledWorker, type PooledWorker } from '../test-support/workers.js';
 import { WorkerSession, openSessionRpc } from './worker-session.js';
 
 let root: string;
-let cleanup: () => void;
-let workers: TestWorkers;
-let pool: WorkerPool;
 let worker: PoolWorker;
+let setup: PooledWorker;
 beforeAll(async () => {
-  ({ dir: root, cleanup } = tempDir('aira-wsession-'));
-  workers = await startWorkers(1, root);
-  pool = new WorkerPool({
-    token: readTokenFile(workers.tokenFile),
-    leaseMs: 10_000,
-    heartbeatMs: 1_000,
-    callDeadlineMs: 10_000,
-    logger: silentLogger(),
-  });
-  worker = await pool.add(workers.workers[0]!.address, 'hosts');
+  setup = await startPooledWorker('aira-wsession-');
+  ({ root, worker } = setup);
 });
 afterAll(async () => {
-  await pool?.close({ stopLocal: false });
-  await workers?.stopAll();
-  cleanup?.();
+  await setup?.close();
 });
 
 /** A session on the real worker, as a resumed coordinator rebuilds it from the journal. */

@@ -1,10 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTokenFile } from '@aira/protocol';
-import { airaBin, assertBuilt } from '@aira/testing';
+import { silentLogger } from '@aira/core';
+import { ensureTokenFile, readTokenFile } from '@aira/protocol';
+import { airaBin, assertBuilt, tempDir } from '@aira/testing';
 import { readJournal } from '../journal/reader.js';
 import type { JournalEvent } from '../journal/events.js';
 import { cliWorkerLauncher, type LocalWorkerProcess } from '../pool/local.js';
+import { WorkerPool } from '../pool/pool.js';
+import type { PoolWorker } from '../pool/pool-worker.js';
 import { scoreScript } from '@aira/testing';
 
 /** The built `aira` command: tests run real worker daemons and real coordinators through it. */
@@ -54,4 +57,37 @@ export { eventsOfType as eventsOf } from '../journal/reader.js';
 /** A Python solution: sleeps by its seed between min and max seconds, writes a prediction, prints its score. */
 export function sleepyScript(dir: string, minS: number, maxS: number, extra = ''): string {
   return scoreScript(dir, `${minS} + rng.random() * ${maxS - minS}`, extra);
+}
+
+/** One real worker daemon in a temp folder, joined to a pool, for tests that drive sessions directly. */
+export interface PooledWorker {
+  root: string;
+  workers: TestWorkers;
+  pool: WorkerPool;
+  worker: PoolWorker;
+  close(): Promise<void>;
+}
+
+export async function startPooledWorker(prefix: string): Promise<PooledWorker> {
+  const { dir: root, cleanup } = tempDir(prefix);
+  const workers = await startWorkers(1, root);
+  const pool = new WorkerPool({
+    token: readTokenFile(workers.tokenFile),
+    leaseMs: 10_000,
+    heartbeatMs: 1_000,
+    callDeadlineMs: 10_000,
+    logger: silentLogger(),
+  });
+  const worker = await pool.add(workers.workers[0]!.address, 'hosts');
+  return {
+    root,
+    workers,
+    pool,
+    worker,
+    async close() {
+      await pool.close({ stopLocal: false });
+      await workers.stopAll();
+      cleanup();
+    },
+  };
 }
