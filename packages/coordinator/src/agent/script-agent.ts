@@ -57,7 +57,8 @@ export function jobManifest(job: Job, codePath: string): Record<string, unknown>
  * output under work/parents/<id>/), then submits what it wrote to the submission folder.
  */
 export function scriptAgent(config: RunConfig): Agent {
-  const file = scriptConfigOf(config).script;
+  const settings = scriptConfigOf(config);
+  const file = settings.script;
   const code = readTextFile(file, 'script');
   const ext = extname(file) || '.sh';
   const codePath = `solution${ext}`;
@@ -106,7 +107,7 @@ export function scriptAgent(config: RunConfig): Agent {
       AIRA_SUBMISSION_DIR: session.dirs.submission,
     };
     const interpreter =
-      scriptConfigOf(config).interpreter ??
+      settings.interpreter ??
       (ext === '.py' ? session.python || 'python3' : ext === '.sh' ? 'bash' : `./${basename(codePath)}`);
     const assignments = Object.entries(env)
       .map(([k, v]) => `${k}=${shellQuote(v)}`)
