@@ -31,7 +31,7 @@ import type { Launcher, SessionPaths } from './session/launch.js';
 import { Session } from './session/session.js';
 import { createWorkerGuard, type Guard } from './sandbox/guard.js';
 import { limitValues } from './sandbox/limits.js';
-import { createDaemonFileHandlers } from './files/handlers.js';
+import { createDaemonFileHandlers, type FileHandlers, type FileService } from './files/handlers.js';
 
 /** The name under which grpc.health.v1 reports the worker service ('' is the whole server). */
 export const HEALTH_SERVICE_NAME = 'aira.worker.v1.WorkerService';
@@ -48,7 +48,7 @@ export interface FileServiceContext {
   /** Paths of an open session, or undefined. */
   session(id: string): SessionPaths | undefined;
 }
-export type FileHandlers = Pick<WorkerServiceServer, 'putFiles' | 'getFiles' | 'hasBlobs'>;
+export type { FileHandlers, FileService };
 
 export interface WorkerDaemonConfig {
   options: WorkerOptionsInput | WorkerOptions;
@@ -58,7 +58,7 @@ export interface WorkerDaemonConfig {
   /** What Describe reports about the sandbox (and OpenSession's protection: its mechanism); default: none. */
   sandbox?: SandboxInfo;
   /** File transfer handlers; default: UNIMPLEMENTED. */
-  files?: (ctx: FileServiceContext) => FileHandlers;
+  files?: (ctx: FileServiceContext) => FileService;
   /** Environment the launcher's CUDA_VISIBLE_DEVICES is read from (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** nvidia-smi binary (tests point it at a fake one). */
@@ -101,6 +101,8 @@ export class WorkerDaemon implements WorkerCore {
     [HEALTH_SERVICE_NAME]: 'NOT_SERVING',
   });
   private readonly launcher: Launcher;
+  /** Writes an Exec's files; absent with a file service that cannot (Describe says so). */
+  readonly writeInline?: FileService['writeInline'];
   /** Sandbox and limits of session processes; null when a custom launcher was given. */
   readonly guard: Guard | null;
   private readonly ownsWorkdir: boolean;
@@ -165,7 +167,9 @@ export class WorkerDaemon implements WorkerCore {
     const files =
       config.files?.(fileCtx) ??
       createDaemonFileHandlers(fileCtx, { sandboxed: (this.guard?.protection ?? 'none') !== 'none' });
-    const impl = { ...handlers, ...files } as unknown as UntypedServiceImplementation;
+    const { writeInline, ...fileCalls } = files;
+    this.writeInline = writeInline;
+    const impl = { ...handlers, ...fileCalls } as unknown as UntypedServiceImplementation;
     this.server.addService(
       WORKER_SERVICE_DEFINITION,
       withAuth(WORKER_SERVICE_DEFINITION, refuseUndecodable(WORKER_SERVICE_DEFINITION, impl), this.token),

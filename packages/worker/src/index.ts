@@ -10,6 +10,7 @@ export {
   type WorkerDaemonConfig,
   type ListeningLine,
   type FileHandlers,
+  type FileService,
   type FileServiceContext,
 } from './daemon.js';
 export {
@@ -60,3 +61,5 @@ export {
   type FileContext,
   type FileSessionView,
 } from './files/index.js';
+/** ExecRequest.files: the most a file, and all of them, may carry (exec.proto). */
+export { INLINE_FILE_BYTES, INLINE_TOTAL_BYTES } from './requests.js';

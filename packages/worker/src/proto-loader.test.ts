@@ -244,6 +244,53 @@ describe('a @grpc/proto-loader client', () => {
     });
   });
 
+  it('sends small files with an Exec (ExecRequest.files), written before it runs, with the path rules of PutFiles', async () => {
+    const info = await call<{ features: string[] }>((cb) => client.Describe({}, md, cb));
+    expect(info.features).toContain('exec.files');
+    const s = await session();
+    const files = [
+      { path: 'work/job.json', data: Buffer.from('{"seed": 7}\n') },
+      { path: 'work/deep/run.sh', data: Buffer.from('echo ran\n'), mode: 0o755 },
+    ];
+    const r = await read(
+      client.Exec(
+        {
+          session_id: s,
+          kind: 'EXEC_KIND_BASH',
+          code: 'cat job.json && ./deep/run.sh && stat -c %a deep/run.sh',
+          files,
+        },
+        md,
+      ),
+    );
+    expect(r.stdout).toBe('{"seed": 7}\nran\n755\n');
+    const refused = (req: object) =>
+      read(client.Exec(req, md)).then(
+        (x) => ({ code: 0, details: x.stdout }),
+        (e: ServiceError) => ({ code: e.code, details: e.details }),
+      );
+    const exec = (more: object) => ({ session_id: s, kind: 'EXEC_KIND_BASH', code: 'echo ran', ...more });
+    expect(await refused(exec({ files: [{ path: '../escape', data: Buffer.from('x') }] }))).toMatchObject({
+      code: 3,
+      details: expect.stringContaining('escape'),
+    });
+    expect(
+      await refused(exec({ files: [{ path: 'work/big', data: Buffer.alloc(65 * 1024) }] })),
+    ).toMatchObject({
+      code: 3,
+      details: expect.stringMatching(/^files\[0\] \(work\/big\): 66560 bytes, at most 65536/),
+    });
+    // A retry under the same exec_id attaches: its files are not written again.
+    const first = await read(
+      client.Exec(exec({ exec_id: 'once', files: [{ path: 'work/f', data: Buffer.from('1') }] }), md),
+    );
+    const again = await read(
+      client.Exec(exec({ exec_id: 'once', files: [{ path: 'work/f', data: Buffer.from('2') }] }), md),
+    );
+    expect(again.stdout).toBe(first.stdout);
+    expect((await read(client.Exec(exec({ code: 'cat f' }), md))).stdout).toBe('1');
+  });
+
   it('attaches from any seq, at and after the end, and dropping a stream does not stop the exec', async () => {
     const s = await session();
     // Drop the Exec stream as soon as the exec starts: it runs on.

@@ -62,8 +62,21 @@ export function checkExecRequest(req: ExecRequest): string | undefined {
     return `kind: must be EXEC_KIND_BASH (1) or EXEC_KIND_PYTHON (2) (got ${req.kind})`;
   if (req.kind === ExecKind.EXEC_KIND_BASH && req.code.includes('\0'))
     return 'code: a shell command cannot contain a NUL byte';
+  let inline = 0;
+  for (const [i, f] of req.files.entries()) {
+    if (!f.path) return `files[${i}].path: required`;
+    if (f.data.length > INLINE_FILE_BYTES)
+      return `files[${i}] (${f.path}): ${f.data.length} bytes, at most ${INLINE_FILE_BYTES} travel with an exec (PutFiles takes larger files)`;
+    inline += f.data.length;
+  }
+  if (inline > INLINE_TOTAL_BYTES)
+    return `files: ${inline} bytes in all, at most ${INLINE_TOTAL_BYTES} travel with an exec (PutFiles takes the rest)`;
   return checkLimits(req.limits);
 }
+
+/** ExecRequest.files: at most this much a file and in all (exec.proto). */
+export const INLINE_FILE_BYTES = 64 * 1024;
+export const INLINE_TOTAL_BYTES = 1024 * 1024;
 
 /** Marks a request whose bytes could not be decoded (e.g. a 64-bit number past 2^53). */
 const UNDECODABLE = Symbol('undecodable request');

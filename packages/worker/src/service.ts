@@ -3,6 +3,7 @@ import { status, type ServerWritableStream, type ServiceDefinition, type Service
 import {
   ExecKind,
   WorkerServiceService,
+  type InlineFile,
   type Limits,
   type OpenSessionResponse,
   type WatchUtilizationResponse,
@@ -63,6 +64,8 @@ export interface WorkerCore {
   closeSession(id: string, keepWorkspace: boolean): Promise<void>;
   /** Streams to end when the worker stops (they never end by themselves). */
   readonly watchers: Set<ServerWritableStream<unknown, unknown>>;
+  /** Writes an Exec's files (ExecRequest.files); absent without a file service. */
+  readonly writeInline?: (sessionId: string, files: readonly InlineFile[]) => void;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -232,6 +235,15 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
       if (refused) return void call.emit('error', refused);
       const session = core.sessions.get(req.sessionId);
       if (!session) return refuse(status.NOT_FOUND, `no session ${req.sessionId} on worker ${core.id}`);
+      if (req.files.length > 0) {
+        if (!core.writeInline)
+          return refuse(status.UNIMPLEMENTED, `files: worker ${core.id} has no file service`);
+        try {
+          core.writeInline(req.sessionId, req.files);
+        } catch (err) {
+          return void call.emit('error', err);
+        }
+      }
       const kind = req.kind === ExecKind.EXEC_KIND_BASH ? 'bash' : 'python';
       const run = session.exec({
         id: req.execId || newId('exe'),

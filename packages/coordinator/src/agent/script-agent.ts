@@ -67,17 +67,12 @@ export function scriptAgent(config: RunConfig): Agent {
     // The solution is the same in every job: it is in the session before runJob.
     sessionFiles: [{ path: `work/${codePath}`, data: Buffer.from(code), mode: 0o755 }],
     async runJob(job: Job, session: Session) {
-      const files: SessionFile[] = [
-        { path: 'work/job.json', data: Buffer.from(JSON.stringify(jobManifest(job, codePath), null, 2)) },
-      ];
-      for (const p of job.parents) {
-        files.push({ path: `work/parents/${p.id}/${codePath}`, data: Buffer.from(p.code) });
-        files.push({ path: `work/parents/${p.id}/output.txt`, data: Buffer.from(p.output) });
-      }
-      await session.putFiles(files);
       return submit(
         session,
-        await session.exec('bash', solutionCommand(job, session), { label: 'solution' }),
+        await session.exec('bash', solutionCommand(job, session), {
+          label: 'solution',
+          files: jobFiles(job),
+        }),
       );
     },
     // The solution runs as one exec: a new coordinator can follow it to its end and submit.
@@ -86,11 +81,23 @@ export function scriptAgent(config: RunConfig): Agent {
       // Sent again with its own command: journaled but never received (the coordinator died in
       // between), it runs now; already on the worker, it is followed from its start.
       const start = session.dirs.work
-        ? { kind: 'bash' as const, code: solutionCommand(job, session) }
+        ? { kind: 'bash' as const, code: solutionCommand(job, session), files: jobFiles(job) }
         : undefined;
       return submit(session, await session.attach(running!.execId, { label: 'solution', start }));
     },
   };
+
+  /** The job's own files (job.json, its parents' code and output): the same each time they are built. */
+  function jobFiles(job: Job): SessionFile[] {
+    const files: SessionFile[] = [
+      { path: 'work/job.json', data: Buffer.from(JSON.stringify(jobManifest(job, codePath), null, 2)) },
+    ];
+    for (const p of job.parents) {
+      files.push({ path: `work/parents/${p.id}/${codePath}`, data: Buffer.from(p.code) });
+      files.push({ path: `work/parents/${p.id}/output.txt`, data: Buffer.from(p.output) });
+    }
+    return files;
+  }
 
   /** The solution's command line: the same for a job's attempt each time it is built. */
   function solutionCommand(job: Job, session: Session): string {

@@ -23,6 +23,11 @@ export interface ExecOptions {
   label?: string;
   /** Called with each chunk as it arrives (after it is stored). */
   onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
+  /**
+   * Files the exec needs, put into the session before it runs: in the Exec call itself where the
+   * worker takes them (small files: docs/dispatch.md), else by putFiles just before.
+   */
+  files?: SessionFile[];
 }
 
 export interface AttachOptions extends ExecOptions {
@@ -31,7 +36,7 @@ export interface AttachOptions extends ExecOptions {
    * between left one the worker never received; with this it is sent now under the same id (Exec
    * is idempotent by id: one the worker has is followed, not run twice).
    */
-  start?: { kind: 'bash' | 'python'; code: string };
+  start?: { kind: 'bash' | 'python'; code: string; files?: SessionFile[] };
 }
 
 export interface ExecResult {

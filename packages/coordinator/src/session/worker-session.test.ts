@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@aira/core';
@@ -152,5 +153,44 @@ describe('exec requests and streams', () => {
       conn.close();
       server.forceShutdown();
     }
+  });
+});
+
+describe("an exec's files", () => {
+  const blob = (data: Buffer) => {
+    const sha = createHash('sha256').update(data).digest('hex');
+    return join(root, 'worker-0', 'blobs', sha.slice(0, 2), sha);
+  };
+
+  it('travel in the Exec call where the worker takes them, else are put by PutFiles before it', async () => {
+    const { s } = await session('wsession-files');
+    expect(worker.info.features).toContain('exec.files');
+    const small = Buffer.from(`small ${Date.now()}\n`);
+    const r = await s.exec('bash', 'cat in/small.txt', {
+      files: [{ path: 'work/in/small.txt', data: small }],
+    });
+    expect(r.output).toBe(small.toString());
+    expect(existsSync(blob(small))).toBe(false); // not through PutFiles and the blob cache
+
+    // Past the size that travels with an exec: put first (through the cache), then run.
+    const big = Buffer.alloc(70 * 1024, 'b');
+    const r2 = await s.exec('bash', 'wc -c < in/big.bin', {
+      files: [{ path: 'work/in/big.bin', data: big }],
+    });
+    expect(r2.output.trim()).toBe(String(big.length));
+    expect(existsSync(blob(big))).toBe(true);
+
+    // A worker that does not list the feature gets them by PutFiles too.
+    const features = worker.info.features;
+    worker.info.features = [];
+    try {
+      const old = Buffer.from(`old worker ${Date.now()}\n`);
+      const r3 = await s.exec('bash', 'cat in/old.txt', { files: [{ path: 'work/in/old.txt', data: old }] });
+      expect(r3.output).toBe(old.toString());
+      expect(existsSync(blob(old))).toBe(true);
+    } finally {
+      worker.info.features = features;
+    }
+    await s.close();
   });
 });

@@ -7,10 +7,12 @@ import {
   OutputStream,
   type ExecEvent,
   type ExecFinished,
+  type InlineFile,
   type OpenSessionResponse,
   type WorkerConnection,
 } from '@aira/protocol';
 import type { Logger } from '@aira/core';
+import { INLINE_FILE_BYTES, INLINE_TOTAL_BYTES } from '@aira/worker';
 import {
   ExecGoneError,
   JobCancelledError,
@@ -108,9 +110,33 @@ export class WorkerSession implements Session {
     const label = options.label ?? kind;
     const logPath = this.opts.hooks.logPath(execId);
     mkdirSync(dirname(logPath), { recursive: true });
+    const files = await this.execFiles(options.files);
     await this.opts.hooks.execStarted({ execId, kind, label, log: logPath });
     if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
-    return this.follow(execId, logPath, 'a', this.request(execId, kind, code, label, options), options);
+    return this.follow(
+      execId,
+      logPath,
+      'a',
+      this.request(execId, kind, code, label, options, files),
+      options,
+    );
+  }
+
+  /**
+   * An exec's files: those that may travel in the Exec call (a worker that lists "exec.files",
+   * small files) are returned to send with it; otherwise they are put now, before the exec.
+   */
+  private async execFiles(files: SessionFile[] | undefined): Promise<InlineFile[]> {
+    if (!files?.length) return [];
+    const total = files.reduce((n, f) => n + f.data.length, 0);
+    const inline =
+      !this.worker.noFileService &&
+      (this.worker.info?.features ?? []).includes('exec.files') &&
+      total <= INLINE_TOTAL_BYTES &&
+      files.every((f) => f.data.length <= INLINE_FILE_BYTES);
+    if (inline) return files.map((f) => ({ path: f.path, data: f.data, mode: f.mode ?? 0 }));
+    await this.putFiles(files);
+    return [];
   }
 
   /**
@@ -132,6 +158,7 @@ export class WorkerSession implements Session {
           options.start.code,
           options.label ?? options.start.kind,
           options,
+          await this.execFiles(options.start.files),
         )
       : null;
     return this.follow(execId, logPath, 'w', request, options);
@@ -143,6 +170,7 @@ export class WorkerSession implements Session {
     code: string,
     label: string,
     options: ExecOptions,
+    files: InlineFile[],
   ) {
     // wall_ms is a whole number on the wire: a fraction would make the request unencodable.
     const wallMs = Math.ceil(Math.min(options.timeoutMs ?? Infinity, this.opts.perExecMs));
@@ -160,6 +188,7 @@ export class WorkerSession implements Session {
         maxOutputBytes: 0,
         maxDiskBytes: 0,
       },
+      files,
     };
   }
 
@@ -373,6 +402,7 @@ export async function warmUp(worker: PoolWorker, sessionId: string): Promise<voi
     execId: `${sessionId}.warm-up`,
     label: 'warm-up',
     limits: undefined,
+    files: [],
   });
   let finished = false;
   const err = await consume(

@@ -1,11 +1,24 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import type { GetFilesResponse, WorkerServiceServer } from '@aira/protocol';
+import type { GetFilesResponse, InlineFile, WorkerServiceServer } from '@aira/protocol';
 import { BlobCache } from './blobs.js';
-import { TransferError, presentBlobs, receiveFiles, sendFiles, type FileContext } from './transfer.js';
+import {
+  TransferError,
+  presentBlobs,
+  receiveFiles,
+  sendFiles,
+  writeInlineFiles,
+  type FileContext,
+} from './transfer.js';
 
 export type FileHandlers = Pick<WorkerServiceServer, 'putFiles' | 'getFiles' | 'hasBlobs'>;
+
+/** The file calls and, where the service can, the writer of an Exec's files (ExecRequest.files). */
+export type FileService = FileHandlers & {
+  /** Writes an Exec's files before the exec is queued; throws a ServiceError. */
+  writeInline?(sessionId: string, files: readonly InlineFile[]): void;
+};
 
 const CODES: Record<TransferError['code'], status> = {
   INVALID_ARGUMENT: status.INVALID_ARGUMENT,
@@ -83,9 +96,9 @@ export interface DaemonFileContext {
 export function createDaemonFileHandlers(
   ctx: DaemonFileContext,
   options: { sandboxed: boolean },
-): FileHandlers {
+): FileService {
   const cache = new BlobCache(join(ctx.workdir, 'blobs'));
-  return createFileHandlers({
+  const files: FileContext = {
     cache,
     session: (id) => {
       const s = ctx.session(id);
@@ -98,5 +111,15 @@ export function createDaemonFileHandlers(
       }
       return { root: s.root, dataPath, linkData: options.sandboxed };
     },
-  });
+  };
+  return {
+    ...createFileHandlers(files),
+    writeInline: (sessionId, inline) => {
+      try {
+        writeInlineFiles(files, sessionId, inline);
+      } catch (err) {
+        throw serviceError(err, 'exec files');
+      }
+    },
+  };
 }

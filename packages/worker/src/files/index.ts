@@ -3,11 +3,13 @@ export {
   createFileHandlers,
   createDaemonFileHandlers,
   type FileHandlers,
+  type FileService,
   type DaemonFileContext,
 } from './handlers.js';
 export {
   receiveFiles,
   sendFiles,
+  writeInlineFiles,
   TransferError,
   type FileContext,
   type FileSessionView,

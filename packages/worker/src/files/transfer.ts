@@ -1,10 +1,21 @@
-import { createHash } from 'node:crypto';
-import { closeSync, read, readSync, readdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fchmodSync,
+  openSync,
+  read,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type {
   FileHeader,
   GetFilesRequest,
+  InlineFile,
   GetFilesResponse,
   PutFilesRequest,
   PutFilesResponse,
@@ -120,14 +131,7 @@ export async function receiveFiles(
       if (!SHA256_RE.test(sha))
         throw new TransferError('INVALID_ARGUMENT', `${header.path}: sha256 must be 64 hex digits`);
       const h = { ...header, sha256: sha };
-      const segments = pathSegments(h.path);
-      if (segments[0] === 'data' && session.dataPath) {
-        throw new TransferError(
-          'FAILED_PRECONDITION',
-          `${h.path}: this session's data folder is the shared ${session.dataPath} (read-only)`,
-        );
-      }
-      const { target } = prepareWrite(session.root, h.path);
+      const target = writeTarget(session, h.path);
       if (h.fromCache || (h.size === 0 && sha === EMPTY_SHA256)) {
         if (h.size === 0 && sha === EMPTY_SHA256 && !ctx.cache.has(sha)) {
           const w = await ctx.cache.writer();
@@ -152,6 +156,48 @@ export async function receiveFiles(
     throw toTransferError(err);
   }
   return result;
+}
+
+/** Where a file put into the session goes: PutFiles's path rules, folders on the way made. */
+function writeTarget(session: FileSessionView, path: string): string {
+  if (pathSegments(path)[0] === 'data' && session.dataPath) {
+    throw new TransferError(
+      'FAILED_PRECONDITION',
+      `${path}: this session's data folder is the shared ${session.dataPath} (read-only)`,
+    );
+  }
+  return prepareWrite(session.root, path).target;
+}
+
+/**
+ * Writes an Exec's files (ExecRequest.files: small, whole, checked for size by the request's
+ * checks) into the session, each whole or not at all (temporary name, then rename). Synchronous
+ * and past the content cache: they are a job's own small files, written just before its exec
+ * (docs/dispatch.md).
+ */
+export function writeInlineFiles(ctx: FileContext, sessionId: string, files: readonly InlineFile[]): void {
+  try {
+    const session = sessionOf(ctx, sessionId);
+    for (const f of files) {
+      const target = writeTarget(session, f.path);
+      const tmp = `${target}.aira-${randomBytes(6).toString('hex')}`;
+      try {
+        const fd = openSync(tmp, 'wx', 0o600);
+        try {
+          fchmodSync(fd, (f.mode || 0o644) & 0o777);
+          for (let off = 0; off < f.data.length;) off += writeSync(fd, f.data, off);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(tmp, target);
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw err;
+      }
+    }
+  } catch (err) {
+    throw toTransferError(err);
+  }
 }
 
 async function place(

@@ -61,6 +61,7 @@ export async function describeWorker(core: {
   host: HostProbe;
   sessions: ReadonlyMap<string, Session>;
   execs: ReadonlyMap<string, ExecRun>;
+  writeInline?: unknown;
 }): Promise<DescribeResponse> {
   const [gpus, python] = await Promise.all([core.host.gpus(), core.host.python()]);
   return {
@@ -87,5 +88,6 @@ export async function describeWorker(core: {
     startedUnixMs: core.host.startedUnixMs,
     state: core.state,
     labels: core.host.labels,
+    features: core.writeInline ? ['exec.files'] : [],
   };
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { type Dirent, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Controllers aira uses; `freezer` only on v1, to stop a fork bomb before killing it. */
@@ -181,17 +182,24 @@ export function cgroupPids(dir: string): number[] {
   return pids;
 }
 
-/** Removes a cgroup folder bottom-up; leaves it (returns false) while processes remain. */
-export function removeCgroupTree(dir: string): boolean {
-  if (!existsSync(dir)) return true;
-  let ok = true;
+/**
+ * Removes a cgroup folder bottom-up; leaves it (resolves false) while processes remain. Through
+ * the thread pool: removing a group whose processes just ended takes the kernel milliseconds
+ * (docs/dispatch.md), which must not stop the daemon meanwhile.
+ */
+export async function removeCgroupTree(dir: string): Promise<boolean> {
+  let entries: Dirent[];
   try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) ok = removeCgroupTree(join(dir, e.name)) && ok;
-    }
-    rmdirSync(dir);
-  } catch {
-    return false;
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  let ok = true;
+  for (const e of entries) if (e.isDirectory()) ok = (await removeCgroupTree(join(dir, e.name))) && ok;
+  try {
+    await rmdir(dir);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
   }
   return ok;
 }

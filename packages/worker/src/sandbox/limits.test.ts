@@ -179,6 +179,69 @@ describe('cgroup specifics', () => {
   });
 });
 
+describe('exec groups between execs', () => {
+  const probe = probeLimits();
+  const skip = !probe.controllers.includes('memory');
+  const why = skip ? ' (skipped: no writable memory cgroup here)' : '';
+  /** The memory group a process is in, from /proc (v1 names the controller, v2 has one line). */
+  const memoryGroup = (pid: number) =>
+    readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+      .split('\n')
+      .find((l) => /:memory:/.test(l) || l.startsWith('0::'));
+
+  it.skipIf(skip)(
+    `the next exec with the same limits reuses the group, with a peak and counters of its own${why}`,
+    async () => {
+      const enforcer = LimitsEnforcer.create({ tag: 'reuse' });
+      const session = enforcer.openSession('reuse', { memoryBytes: 96 * 1024 ** 2 });
+      const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+      session.adopt(bash.child.pid!);
+      const first = await session.beginExec('one', {}, bash.child.pid!);
+      await bash.run(`${PY} -c "b = [b'x' * (16 << 20) for _ in range(64)]"`);
+      const hog = first.end();
+      const during = memoryGroup(bash.child.pid!);
+      expect(hog.reasons).toContain('memory limit 96 MiB exceeded');
+      expect(hog.peakMemoryBytes).toBeGreaterThan(64 * 1024 ** 2);
+
+      const second = await session.beginExec('two', {}, bash.child.pid!);
+      await bash.run('true');
+      const calm = second.end();
+      expect(memoryGroup(bash.child.pid!)).toBe(during); // not moved: the same group
+      expect(calm.reasons).toEqual([]);
+      expect(calm.oomKills).toBe(0);
+      expect(calm.peakMemoryBytes).toBeLessThan(32 * 1024 ** 2);
+      await session.close();
+      await enforcer.close();
+    },
+  );
+
+  it.skipIf(skip)(
+    `a process left running, or other limits, give the next exec a group of its own${why}`,
+    async () => {
+      const enforcer = LimitsEnforcer.create({ tag: 'fresh' });
+      const session = enforcer.openSession('fresh', {});
+      const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+      session.adopt(bash.child.pid!);
+      const first = await session.beginExec('one', {}, bash.child.pid!);
+      await bash.run('sleep 30 >/dev/null 2>&1 & echo $! > /dev/null');
+      first.end();
+      const one = memoryGroup(bash.child.pid!);
+      const second = await session.beginExec('two', {}, bash.child.pid!);
+      await bash.run('true');
+      second.end();
+      const two = memoryGroup(bash.child.pid!);
+      expect(two).not.toBe(one);
+      expect(session.pids().length).toBe(2); // the shell and the sleep it left
+      const third = await session.beginExec('three', { memoryBytes: 64 * 1024 ** 2 }, bash.child.pid!);
+      third.end();
+      expect(memoryGroup(bash.child.pid!)).not.toBe(two);
+      await session.close();
+      expect(session.pids()).toEqual([]);
+      await enforcer.close();
+    },
+  );
+});
+
 describe('tighten', () => {
   it('takes the tighter figure and refuses CPUs outside the session', () => {
     expect(tighten({ memoryBytes: 100, maxProcesses: 10 }, { memoryBytes: 50, wallMs: 5 })).toMatchObject({

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CgroupLayout,
@@ -143,6 +143,9 @@ const SESSION_MARK = 'AIRA_SESSION_ID';
  * one) and the unified folder used to kill. Child names are the same in every hierarchy.
  */
 class CgroupNode {
+  /** v2: memory.peak opened once and reset through this descriptor (a reset counts for its own descriptor). */
+  private peakFd: number | null = null;
+
   constructor(
     readonly probe: LimitsProbe,
     readonly dirs: Partial<Record<Controller, string>>,
@@ -231,9 +234,10 @@ class CgroupNode {
   }
 
   pids(): number[] {
-    const all = new Set<number>();
-    for (const f of this.folders()) for (const p of cgroupPids(f)) all.add(p);
-    return [...all];
+    // A process is in this group in every hierarchy (joining writes them all, children inherit
+    // them), so one hierarchy names them all.
+    const dir = this.dirs.pids ?? this.unified ?? this.folders()[0];
+    return dir ? cgroupPids(dir) : [];
   }
 
   counters(): GroupCounters {
@@ -247,10 +251,41 @@ class CgroupNode {
         ? (readKeyed(join(mem, 'memory.events')).oom_kill ?? 0)
         : (readKeyed(join(mem, 'memory.oom_control')).oom_kill ?? 0);
       peak =
-        (v2 ? readNumber(join(mem, 'memory.peak')) : readNumber(join(mem, 'memory.max_usage_in_bytes'))) ?? 0;
+        (this.peakFd !== null
+          ? readFd(this.peakFd)
+          : v2
+            ? readNumber(join(mem, 'memory.peak'))
+            : readNumber(join(mem, 'memory.max_usage_in_bytes'))) ?? 0;
     }
     const processLimitHits = pids ? (readKeyed(join(pids, 'pids.events')).max ?? 0) : 0;
     return { oomKills, processLimitHits, peakMemoryBytes: peak };
+  }
+
+  /**
+   * Starts the memory peak afresh for the group's next exec: v1 takes a 0 written to
+   * memory.max_usage_in_bytes; v2 (Linux 6.12+) any text written to memory.peak, counted from then
+   * for reads through the same descriptor. False where the kernel cannot (the group is then not reused).
+   */
+  resetPeak(): boolean {
+    const mem = this.dirs.memory;
+    if (!mem) return true;
+    try {
+      if (this.probe.layout?.version !== 'v2') {
+        writeCgroupFile(join(mem, 'memory.max_usage_in_bytes'), '0');
+        return true;
+      }
+      this.peakFd ??= openSync(join(mem, 'memory.peak'), 'r+');
+      writeSync(this.peakFd, 'reset\n');
+      return true;
+    } catch {
+      this.closePeak();
+      return false;
+    }
+  }
+
+  private closePeak(): void {
+    if (this.peakFd !== null) closeSync(this.peakFd);
+    this.peakFd = null;
   }
 
   /** Kills every process in the group and its children; resolves when none is left. */
@@ -292,10 +327,26 @@ class CgroupNode {
       throw new Error(`processes ${left.slice(0, 5).join(',')} survived killing ${this.folders()[0]}`);
   }
 
-  remove(): boolean {
+  async remove(): Promise<boolean> {
+    this.closePeak();
     let ok = true;
-    for (const f of this.folders()) ok = removeCgroupTree(f) && ok;
+    for (const f of this.folders()) ok = (await removeCgroupTree(f)) && ok;
     return ok;
+  }
+}
+
+/** A number read from the start of an open cgroup file (null when unreadable or "max"). */
+function readFd(fd: number): number | null {
+  try {
+    const buf = Buffer.alloc(32);
+    const text = buf
+      .subarray(0, readSync(fd, buf, 0, buf.length, 0))
+      .toString()
+      .trim();
+    const n = Number(text);
+    return text && text !== 'max' && Number.isFinite(n) ? n : null;
+  } catch {
+    return null;
   }
 }
 
@@ -366,9 +417,11 @@ export interface LimitsEnforcerOptions {
 
 /**
  * The worker's limits: a group per session (`s-<id>`, holding `main` for the stateful processes)
- * and a group per exec (`e-<id>`). An exec moves the session's stateful process into its group
- * while it runs, so everything the command forks lands there and the exec's memory peak and
- * limits are its own; the process goes back to `main` when the exec ends.
+ * and a group per exec (`e-<id>`). An exec runs with the session's stateful process inside its
+ * group, so everything the command forks lands there and the exec's memory peak and limits are
+ * its own. The process stays in that group after the exec (moving a process costs milliseconds:
+ * docs/dispatch.md); the next exec with the same limits reuses the group when nothing else is
+ * left in it, with its peak and counters started afresh, else gets a group of its own.
  */
 export class LimitsEnforcer {
   readonly mechanism: LimitsMechanism;
@@ -432,7 +485,7 @@ export class LimitsEnforcer {
           } else killPids(cgroupPids(dir));
           await sleep(20);
         }
-        if (removeCgroupTree(dir)) swept++;
+        if (await removeCgroupTree(dir)) swept++;
       }
     }
     return swept;
@@ -460,7 +513,7 @@ export class LimitsEnforcer {
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     if (this.root) {
       await this.root.kill().catch(() => undefined);
-      this.root.remove();
+      await this.root.remove();
     }
   }
 }
@@ -469,6 +522,8 @@ export class SessionLimits {
   private readonly main: CgroupNode | null;
   private readonly roots = new Set<number>();
   private readonly execs = new Map<string, ExecLimits>();
+  /** The group each stateful process was left in by its last exec, and that exec's limits. */
+  private readonly parked = new Map<number, { group: CgroupNode; limits: string }>();
   private closed = false;
 
   constructor(
@@ -507,11 +562,35 @@ export class SessionLimits {
     statefulPid: number | null,
   ): Promise<ExecLimits> {
     const effective = tighten(this.limits, limits);
-    if (statefulPid) await entered(statefulPid);
-    const group = this.group ? this.group.child(`e-${execId}`, effective, { leaf: true }) : null;
-    const exec = new ExecLimits(this, execId, effective, group, statefulPid, this.group?.counters() ?? null);
+    const parked = statefulPid ? this.parked.get(statefulPid) : undefined;
+    if (statefulPid) this.parked.delete(statefulPid);
+    const sessionBaseline = this.group?.counters() ?? null;
+    let exec: ExecLimits;
+    if (parked && this.reusable(parked, effective, statefulPid!)) {
+      exec = new ExecLimits(this, execId, effective, parked.group, statefulPid, sessionBaseline, {
+        groupBaseline: parked.group.counters(),
+      });
+    } else {
+      if (statefulPid) await entered(statefulPid);
+      const group = this.group ? this.group.child(`e-${execId}`, effective, { leaf: true }) : null;
+      exec = new ExecLimits(this, execId, effective, group, statefulPid, sessionBaseline, { move: true });
+      // The group it leaves holds what an earlier exec left running, or nothing: then it goes.
+      if (parked && parked.group.pids().length === 0) void parked.group.remove();
+    }
     this.execs.set(execId, exec);
     return exec;
+  }
+
+  /** A parked group serves the next exec when its limits are the same and the process is alone in it. */
+  private reusable(parked: { group: CgroupNode; limits: string }, limits: LimitValues, pid: number): boolean {
+    if (parked.limits !== groupLimitsKey(limits)) return false;
+    const members = parked.group.pids();
+    return members.length === 1 && members[0] === pid && parked.group.resetPeak();
+  }
+
+  /** @internal The stateful process stays in its exec's group after the exec (see LimitsEnforcer). */
+  park(pid: number, group: CgroupNode, limits: LimitValues): void {
+    if (isAlive(pid)) this.parked.set(pid, { group, limits: groupLimitsKey(limits) });
   }
 
   /** @internal */
@@ -559,7 +638,9 @@ export class SessionLimits {
     if (this.closed) return;
     this.closed = true;
     await this.kill();
-    this.group?.remove();
+    for (const { group } of this.parked.values()) await group.remove();
+    this.parked.clear();
+    await this.group?.remove();
     this.enforcer.forget(this.sessionId);
   }
 
@@ -567,9 +648,15 @@ export class SessionLimits {
   endExec(execId: string): void {
     const e = this.execs.get(execId);
     this.execs.delete(execId);
-    // The group can go once empty; background processes keep it until the session closes.
-    if (e?.group && e.group.pids().length === 0) e.group.remove();
+    // The group can go once empty; a parked process or background ones keep it (at the latest
+    // until the session closes).
+    if (e?.group && e.group.pids().length === 0) void e.group.remove();
   }
+}
+
+/** The limits a group enforces itself (wall time, output and disk are watched by the worker). */
+function groupLimitsKey(l: LimitValues): string {
+  return `${l.memoryBytes ?? 0}/${l.maxProcesses ?? 0}/${l.cpuset ?? ''}`;
 }
 
 export class ExecLimits {
@@ -586,8 +673,10 @@ export class ExecLimits {
     readonly group: CgroupNode | null,
     readonly statefulPid: number | null,
     private readonly sessionBaseline: GroupCounters | null,
+    /** `move`: a new group the stateful process joins now; `groupBaseline`: a reused group's counters so far. */
+    private readonly options: { move?: boolean; groupBaseline?: GroupCounters } = {},
   ) {
-    if (group && statefulPid && isAlive(statefulPid)) group.move(statefulPid);
+    if (options.move && group && statefulPid && isAlive(statefulPid)) group.move(statefulPid);
     if (!group || !group.dirs.memory || !group.dirs.pids) this.startWatchdog();
   }
 
@@ -653,7 +742,15 @@ export class ExecLimits {
 
   usage(): ExecUsage {
     if (this.ended) return this.ended;
-    const mine = this.group?.counters() ?? { oomKills: 0, processLimitHits: 0, peakMemoryBytes: 0 };
+    const now = this.group?.counters() ?? { oomKills: 0, processLimitHits: 0, peakMemoryBytes: 0 };
+    const before = this.options.groupBaseline;
+    const mine = before
+      ? {
+          ...now,
+          oomKills: now.oomKills - before.oomKills,
+          processLimitHits: now.processLimitHits - before.processLimitHits,
+        }
+      : now;
     const sessionNow = this.session.group?.counters();
     // Session-level events during this exec count too (the session's limit may be the tighter).
     const sessionOom =
@@ -685,11 +782,11 @@ export class ExecLimits {
     };
   }
 
-  /** Ends accounting: the stateful process returns to the session's main group. */
+  /** Ends accounting; the stateful process stays in the group for the next exec (see LimitsEnforcer). */
   end(): ExecUsage {
     if (this.ended) return this.ended;
     this.stopWatching();
-    if (this.statefulPid) this.session.moveToMain(this.statefulPid);
+    if (this.statefulPid && this.group) this.session.park(this.statefulPid, this.group, this.limits);
     const usage = this.usage();
     this.ended = usage;
     this.session.endExec(this.execId);

@@ -131,6 +131,7 @@ export function execRequest(sessionId: string, code: string, extra: Partial<Exec
     execId: '',
     limits: undefined,
     label: '',
+    files: [],
     ...extra,
   };
 }
