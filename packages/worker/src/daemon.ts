@@ -15,7 +15,6 @@ import {
   withAuth,
   type PythonEnvironment,
   type SandboxInfo,
-  type WorkerServiceServer,
 } from '@aira/protocol';
 import { ConfigError, newId, silentLogger, type Logger } from '@aira/core';
 import type { ExecRun } from './exec/exec-run.js';

@@ -23,7 +23,12 @@ type Dyn = Client & {
   Describe(
     req: object,
     md: Metadata,
-    cb: Callback<{ worker_id: string; python: { version: string }; running: { exec_id: string }[] }>,
+    cb: Callback<{
+      worker_id: string;
+      python: { version: string };
+      running: { exec_id: string }[];
+      features: string[];
+    }>,
   ): void;
 };
 type Health = Client & { Check(req: object, md: Metadata, cb: Callback<{ status: string }>): void };

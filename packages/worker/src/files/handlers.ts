@@ -17,7 +17,7 @@ export type FileHandlers = Pick<WorkerServiceServer, 'putFiles' | 'getFiles' | '
 /** The file calls and, where the service can, the writer of an Exec's files (ExecRequest.files). */
 export type FileService = FileHandlers & {
   /** Writes an Exec's files before the exec is queued; throws a ServiceError. */
-  writeInline?(sessionId: string, files: readonly InlineFile[]): void;
+  writeInline?: (sessionId: string, files: readonly InlineFile[]) => void;
 };
 
 const CODES: Record<TransferError['code'], status> = {
