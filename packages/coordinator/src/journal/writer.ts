@@ -1,20 +1,21 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventBody, JournalEvent } from './events.js';
 import { readJournal } from './reader.js';
 
 interface Pending {
-  bytes: Buffer;
   resolve: () => void;
   reject: (err: Error) => void;
 }
 
 /**
- * Appends events to a run journal. `append` resolves only once the event is on disk (written and
- * fdatasync'ed), so callers act on a state change only after it is durable. Events appended while
- * a sync is in progress share the next write and sync (group commit), so many workers finishing
- * at once cost one sync, not one each, and the event loop never blocks on the disk.
+ * Appends events to a run journal. Each event's line is in the file when `write` returns (one
+ * synchronous append to the page cache, microseconds, in call order), so a coordinator that dies
+ * at any later point leaves it there; `append` and `durable` resolve once it is also on the disk
+ * (fdatasync), so that callers can act only after a state change survives the machine too. Events
+ * written while a sync is in progress share the next sync (group commit), so many workers
+ * finishing at once cost one sync, not one each, and the event loop never waits for the disk.
  */
 export class JournalWriter {
   private queue: Pending[] = [];
@@ -64,8 +65,8 @@ export class JournalWriter {
   }
 
   /**
-   * Queues one event and returns it at once (seq, time and active time assigned) with a promise
-   * that resolves once it is on disk. Events reach the disk in the order they were written.
+   * Writes one event into the file (seq, time and active time assigned) and returns it with a
+   * promise that resolves once it is on disk; throws when the line cannot be written.
    */
   write(body: EventBody): { event: JournalEvent; durable: Promise<void> } {
     if (this.failed) throw this.failed;
@@ -77,8 +78,15 @@ export class JournalWriter {
       ...body,
     } as JournalEvent;
     const bytes = Buffer.from(`${JSON.stringify(event)}\n`);
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.fh.fd, bytes, off);
+    } catch (err) {
+      this.failed = new Error(`cannot write journal ${this.path}: ${(err as Error).message}`);
+      for (const p of this.queue.splice(0)) p.reject(this.failed);
+      throw this.failed;
+    }
     const durable = new Promise<void>((resolve, reject) => {
-      this.queue.push({ bytes, resolve, reject });
+      this.queue.push({ resolve, reject });
       if (!this.flushing) void this.flush();
     });
     return { event, durable };
@@ -91,9 +99,6 @@ export class JournalWriter {
         const batch = this.queue;
         this.queue = [];
         try {
-          const buf = Buffer.concat(batch.map((p) => p.bytes));
-          let off = 0;
-          while (off < buf.length) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
           await this.fh.datasync();
           for (const p of batch) p.resolve();
         } catch (err) {

@@ -38,6 +38,8 @@ export interface LiveAttempt {
   protection: string;
   /** Settles when the attempt's own flow ended (also after it was abandoned). */
   done: Promise<void>;
+  /** Settles when the session's last exec.started is on disk (see the execStarted hook). */
+  execSynced?: Promise<void>;
 }
 
 /** A failed submission: the job ends as an invalid candidate that stays in the lineage. */
@@ -54,6 +56,8 @@ export interface AttemptHost {
   readonly closings: Closings;
   task(): TaskInfo;
   emit(body: EventBody): Promise<JournalEvent>;
+  /** Writes an event into the journal file now (throws when it cannot); `durable` resolves once on disk. */
+  write(body: EventBody): { event: JournalEvent; durable: Promise<void> };
   /** Journals an event and drops a failed write: a journal failure has already ended the run. */
   note(body: EventBody): Promise<void>;
   contextFor(live: LiveAttempt): AgentContext;
@@ -125,8 +129,8 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
         sessionId: adopt.sessionId,
         ...(adopt.running ? { execId: adopt.running.execId } : {}),
       });
-    // Not awaited: the writer keeps order and the first exec.started waits until it is durable, so
-    // this event and session.opened share that one sync. A failed write ends the run by itself.
+    // Not awaited: the line is in the file at once and the sync runs behind (the writer keeps
+    // order). A failed write ends the run by itself.
     else void h.emit({ type: 'attempt.started', jobId, attempt: n, workerId: worker.id }).catch(noop);
     const task = h.task();
     // The same in every job's session: a spare receives them when it opens (docs/dispatch.md).
@@ -140,8 +144,13 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
       logger: o.logger,
       hooks: {
         logPath: (execId: string) => join(o.runDir, 'jobs', jobId, `a${n}`, `${execId}.log`),
+        // The Exec is sent once its exec.started is in the journal file (a coordinator that dies
+        // after sending leaves it there), not after the disk sync: only a crash of the machine can
+        // lose it, and at most the session's last one, since each exec waits for the sync of the
+        // one before; an adopted session skips that number (docs/dispatch.md).
         execStarted: async (x: { execId: string; kind: 'bash' | 'python'; label: string; log: string }) => {
-          await emitFor(h, live, {
+          await live.execSynced;
+          const body: EventBody = {
             type: 'exec.started',
             jobId,
             attempt: n,
@@ -151,10 +160,13 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
             kind: x.kind,
             label: x.label,
             log: relative(o.runDir, x.log),
-          });
+          };
+          if (!live.lifecycle.counts) return fence(h, live, body.type);
+          live.execSynced = h.write(body).durable.catch(noop);
         },
         // The next job's session opens on this worker while this one's exec runs, not on its clock.
         execRunning: () => {
+          h.closings.release(worker.id);
           if (!h.ending()) h.spares.open(worker, task.dataPath, commonFiles);
         },
         execFinished: async (x: { execId: string; finished: ExecFinished; startedAt: number }) => {
@@ -186,7 +198,8 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
           protection: workerInfo(worker).sandbox ?? 'none',
         },
         sessionOptions,
-        adopt.execsBefore,
+        // One number past the journal's: an exec sent under a line a machine crash lost had it.
+        adopt.execsBefore + 1,
       );
     } else {
       // A session opened ahead on this worker saves the job the time a session takes to start.
@@ -232,11 +245,17 @@ export async function runAttempt(h: AttemptHost, live: LiveAttempt, adopt?: Adop
       return void (await fence(h, live, 'submission'));
     }
     if (live.controller.signal.aborted) throw new JobCancelledError(String(live.controller.signal.reason));
-    // The slot is free from here; the next job's own events are journaled after this one, so
-    // acting on them (opening its session) already waits for this one to be on disk.
+    // The slot is free from here; the next job's own events are written after this one (a
+    // machine crash that loses this line makes a resume run the job again, never lose it).
     const journaled = h.emit({ type: 'attempt.submitted', jobId, attempt: n, workerId: worker.id });
     live.lifecycle.to('submitted');
-    closeSession(session);
+    const done = session;
+    h.closings.hold(worker.id, () => done.close(), {
+      job: jobId,
+      attempt: n,
+      worker: worker.id,
+      session: done.id,
+    });
     h.submitted(live, jobView, submission, startedAt, journaled);
     h.releaseSlot(live);
   } catch (err) {

@@ -20,23 +20,37 @@ export class RunJournal {
 
   /** Writes an event, folds it into the state at once, and resolves when it is on disk. */
   emit(body: EventBody): Promise<JournalEvent> {
+    let written: ReturnType<RunJournal['write']>;
+    try {
+      written = this.write(body);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return written.durable.then(() => written.event);
+  }
+
+  /**
+   * Writes an event into the file (it survives this process from here on) and folds it into the
+   * state; `durable` resolves when it is on disk. Throws when the line could not be written.
+   */
+  write(body: EventBody): { event: JournalEvent; durable: Promise<void> } {
     let written: ReturnType<JournalWriter['write']>;
     try {
       written = this.writer.write(body);
     } catch (err) {
       this.on.failed(err);
-      return Promise.reject(err);
+      throw err;
     }
     const { event, durable } = written;
     applyEvent(this.state, event);
     this.on.event(event);
-    return durable.then(
-      () => event,
-      (err: unknown) => {
+    return {
+      event,
+      durable: durable.catch((err: unknown) => {
         this.on.failed(err);
         throw err;
-      },
-    );
+      }),
+    };
   }
 
   /**

@@ -374,6 +374,7 @@ export class RunLoop {
       closings: this.closings,
       task: () => this.task,
       emit: (body) => this.journal.emit(body),
+      write: (body) => this.journal.write(body),
       note: (body) => this.journal.note(body),
       contextFor: (live) => this.contextFor(live),
       submitted: (live, job, submission, startedAt, journaled) =>

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import pRetry from 'p-retry';
 import {
@@ -109,7 +107,6 @@ export class WorkerSession implements Session {
     const execId = `${this.id}.x${++this.execCount}`;
     const label = options.label ?? kind;
     const logPath = this.opts.hooks.logPath(execId);
-    mkdirSync(dirname(logPath), { recursive: true });
     const files = await this.execFiles(options.files);
     await this.opts.hooks.execStarted({ execId, kind, label, log: logPath });
     if (this.signal.aborted) throw new JobCancelledError(String(this.signal.reason ?? 'cancelled'));
@@ -150,7 +147,6 @@ export class WorkerSession implements Session {
     const m = /\.x(\d+)$/.exec(execId);
     if (m) this.execCount = Math.max(this.execCount, Number(m[1]));
     const logPath = this.opts.hooks.logPath(execId);
-    mkdirSync(dirname(logPath), { recursive: true });
     const request = options.start
       ? this.request(
           execId,
