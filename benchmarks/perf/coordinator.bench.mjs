@@ -104,6 +104,11 @@ async function dispatch({ report, goal, root, rounds: ctxRounds }) {
       `slot free → next job's first exec started on that worker (${m.dispatch.n} hand-overs)`,
     );
     report('coordinator.dispatch.p99', m.dispatch.p99, 'ms', 'same, 99th percentile');
+    // Where the slowest hand-overs spent their time: the figures above say how many, this says why.
+    for (const h of m.slowest)
+      console.log(
+        `  slow hand-over ${h.total} ms: ${PHASES.map((p, k) => `${p} ${h.phases[k]}`).join(', ')}`,
+      );
     for (const [phase, st] of Object.entries(m.phases))
       report(
         `coordinator.dispatch.phase.${phase}`,
@@ -265,6 +270,9 @@ function pool(rounds) {
     tail: stats(all((r) => r.tail)),
     occupancy: avg((r) => r.occupancy),
     execOccupancy: avg((r) => r.execOccupancy),
+    slowest: all((r) => r.handovers)
+      .sort((a, b) => b.total - a.total)
+      .slice(0, 5),
   };
 }
 
@@ -327,6 +335,7 @@ function measure(events) {
   const opened = mark('session.opened');
   const execJournaled = mark('exec.started');
   const latencies = [];
+  const handovers = [];
   const phases = Object.fromEntries(PHASES.map((p) => [p, []]));
   for (const list of byWorker.values()) {
     for (let i = 1; i < list.length; i++) {
@@ -340,6 +349,7 @@ function measure(events) {
       const marks = [prev.t, proposed, list[i].t, opened.get(key), execJournaled.get(key), next];
       if (marks.some((m) => m === undefined)) continue;
       for (let k = 0; k < PHASES.length; k++) phases[PHASES[k]].push(marks[k + 1] - marks[k]);
+      handovers.push({ total: next - prev.t, phases: PHASES.map((_, k) => marks[k + 1] - marks[k]) });
     }
   }
   // The other end of a job: its exec's end → the slot is free (exec.finished journaled, files
@@ -362,6 +372,7 @@ function measure(events) {
   for (const x of execs) execBusy += Math.max(0, Math.min(x.to, t1) - Math.max(x.from, t0));
   return {
     latencies,
+    handovers,
     phases,
     tail,
     occupancy: busy / (workers * (t1 - t0)),
