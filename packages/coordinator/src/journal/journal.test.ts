@@ -48,6 +48,17 @@ describe('journal', () => {
     await writer.close();
   });
 
+  it('has each line in the file when write returns, before its sync (what a dead coordinator leaves)', async () => {
+    const path = fresh();
+    const { writer } = await JournalWriter.open(path, () => 0);
+    const first = writer.write({ type: 'tick' });
+    const second = writer.write({ type: 'worker.lost', workerId: 'w1', reason: 'gone' });
+    // Read before either sync has had a turn of the event loop.
+    expect(readJournal(path).events.map((e) => e.seq)).toEqual([first.event.seq, second.event.seq]);
+    await Promise.all([first.durable, second.durable]);
+    await writer.close();
+  });
+
   it('tolerates a torn last line, cuts it off on reopen and continues the sequence', async () => {
     const path = fresh();
     const { writer } = await JournalWriter.open(path, () => 0);

@@ -60,11 +60,13 @@ export class ExecLog {
   outputBytes = 0;
   truncated = false;
 
+  /** `fd`: the file at `path`, already opened for writing (empty); else it is made here. */
   constructor(
     readonly path: string,
     readonly capBytes: number,
+    fd?: number,
   ) {
-    this.fd = openSync(path, 'w', 0o600);
+    this.fd = fd ?? openSync(path, 'w', 0o600);
   }
 
   /** Number of events so far (the next seq). */

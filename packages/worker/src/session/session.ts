@@ -1,4 +1,4 @@
-import { mkdirSync, rmdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, open as openFile, rmdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from '@aira/core';
@@ -72,6 +72,10 @@ export class Session {
     python: Promise.resolve(),
   };
   private closed = false;
+  /** The next exec's log file, made ahead (see nextLog). */
+  private readyLog: { path: string; fd: number } | undefined;
+  private makingLog = false;
+  private logsMade = 0;
 
   constructor(private readonly opts: SessionOptions) {
     this.id = opts.id;
@@ -91,6 +95,7 @@ export class Session {
     mkdirSync(this.paths.workDir, { recursive: true });
     mkdirSync(this.paths.submissionDir, { recursive: true });
     mkdirSync(opts.logDir, { recursive: true });
+    this.makeLogAhead();
     const env = this.environment();
     const spec =
       (role: 'bash' | 'python', argv: string[], readOnlyPaths: string[]): (() => LaunchSpec) =>
@@ -134,8 +139,7 @@ export class Session {
       code: params.code,
       label: params.label,
       // The session's cap (itself within the worker's) is a ceiling an exec can only lower.
-      log: new ExecLog(
-        join(this.opts.logDir, `${params.id}.log`),
+      log: this.nextLog(
         Math.min(params.maxOutputBytes || this.opts.maxOutputBytes, this.opts.maxOutputBytes),
       ),
       wallMs: params.wallMs || this.opts.wallMs,
@@ -150,6 +154,31 @@ export class Session {
       this.opts.logger.error({ err, exec: run.id }, 'exec failed inside the worker');
     });
     return run;
+  }
+
+  /**
+   * An exec's log: the file made ahead when there is one, so that an exec's start creates no file
+   * (a file created while the disk syncs can wait for the file system's journal:
+   * docs/dispatch.md); the next is made meanwhile, through the thread pool.
+   */
+  private nextLog(capBytes: number): ExecLog {
+    const ready = this.readyLog;
+    this.readyLog = undefined;
+    this.makeLogAhead();
+    if (ready) return new ExecLog(ready.path, capBytes, ready.fd);
+    return new ExecLog(join(this.opts.logDir, `exec-${++this.logsMade}.log`), capBytes);
+  }
+
+  private makeLogAhead(): void {
+    if (this.makingLog) return;
+    this.makingLog = true;
+    const path = join(this.opts.logDir, `exec-${++this.logsMade}.log`);
+    openFile(path, 'w', 0o600, (err, fd) => {
+      this.makingLog = false;
+      if (err) return; // made when needed instead
+      if (this.closed) return closeSync(fd);
+      this.readyLog = { path, fd };
+    });
   }
 
   /** Starts an exec's guard on the stateful process that runs it; breaches cancel the exec with their reason. */
@@ -203,6 +232,8 @@ export class Session {
     // A log still being read is deleted when its last reader is done; the folder goes now if
     // empty, else a minute later (a reader that has the file open reads on after the unlink).
     for (const run of this.execs.values()) run.log.remove();
+    if (this.readyLog) closeSync(this.readyLog.fd);
+    this.readyLog = undefined;
     try {
       rmdirSync(this.opts.logDir);
     } catch {
