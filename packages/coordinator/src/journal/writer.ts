@@ -79,7 +79,7 @@ export class JournalWriter {
     } as JournalEvent;
     const bytes = Buffer.from(`${JSON.stringify(event)}\n`);
     try {
-      for (let off = 0; off < bytes.length; ) off += writeSync(this.fh.fd, bytes, off);
+      for (let off = 0; off < bytes.length;) off += writeSync(this.fh.fd, bytes, off);
     } catch (err) {
       this.failed = new Error(`cannot write journal ${this.path}: ${(err as Error).message}`);
       for (const p of this.queue.splice(0)) p.reject(this.failed);
