@@ -20,7 +20,7 @@ import type {
   ListSessionsRequest,
   ListSessionsResponse,
 } from './gen/aira/worker/v1/session.js';
-import type { CancelRequest, CancelResponse } from './gen/aira/worker/v1/exec.js';
+import { ExecRequest, type CancelRequest, type CancelResponse } from './gen/aira/worker/v1/exec.js';
 import type { HasBlobsRequest, HasBlobsResponse } from './gen/aira/worker/v1/files.js';
 
 export interface WorkerConnectionOptions {
@@ -120,7 +120,9 @@ export class WorkerConnection {
       md: Metadata,
       o?: CallOptions,
     ) => ClientReadableStream<unknown>;
-    return fn.call(this.client, request, this.metadata, options) as ClientReadableStream<StreamResponse<M>>;
+    // An Exec built without a field added later (ExecRequest.files) is sent with its default.
+    const req = method === 'exec' ? ExecRequest.fromPartial(request as ExecRequest) : request;
+    return fn.call(this.client, req, this.metadata, options) as ClientReadableStream<StreamResponse<M>>;
   }
 
   close(): void {
@@ -142,7 +144,9 @@ type UnaryMethod = keyof UnaryMethods;
 type StreamMethod = 'exec' | 'attach' | 'watchUtilization' | 'getFiles';
 type UnaryRequest<M extends UnaryMethod> = UnaryMethods[M][0];
 type UnaryResponse<M extends UnaryMethod> = UnaryMethods[M][1];
-type StreamRequest<M extends StreamMethod> = Parameters<Client[M]>[0];
+type StreamRequest<M extends StreamMethod> = M extends 'exec'
+  ? Omit<ExecRequest, 'files'> & Partial<Pick<ExecRequest, 'files'>>
+  : Parameters<Client[M]>[0];
 type StreamResponse<M extends StreamMethod> =
   ReturnType<Client[M]> extends ClientReadableStream<infer R> ? R : never;
 

@@ -55,6 +55,14 @@ async function cancelled(s: string, code: string, kind = ExecKind.EXEC_KIND_BASH
   return done;
 }
 
+describe('requests from clients built before a field was added', () => {
+  it('run when built as before ExecRequest.files existed (a client that never sets it)', async () => {
+    const s = await openSession(w.connection);
+    const { files: _files, ...old } = execRequest(s, 'echo old client');
+    expect((await collect(w.connection.stream('exec', old))).stdout).toBe('old client\n');
+  });
+});
+
 describe('requests the daemon cannot run', () => {
   it('are refused with INVALID_ARGUMENT naming the field, never left waiting', async () => {
     const s = await openSession(w.connection);
