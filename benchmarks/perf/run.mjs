@@ -13,7 +13,7 @@
 //   (default 1; the best counts), coordinator.dispatch pools N studies (default 2),
 //   worker.stream judges the median of N rounds (default 5).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -112,11 +112,37 @@ const uptime = () => {
     return `load average: ${load()}`;
   }
 };
+/**
+ * Waits (at most 20 s) until the CPUs are mostly idle: a part that starts while the kernel still
+ * tears down the previous part's sandboxes (network namespaces, cgroups) measures that instead.
+ */
+async function settle() {
+  const sample = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return { idle: f[3] + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const t0 = performance.now();
+  let calm = 0;
+  while (performance.now() - t0 < 20_000 && calm < 2) {
+    const a = sample();
+    await new Promise((r) => setTimeout(r, 250));
+    const b = sample();
+    if (!a || !b) return 0;
+    calm = (b.idle - a.idle) / Math.max(1, b.total - a.total) >= 0.8 ? calm + 1 : 0;
+  }
+  return (performance.now() - t0) / 1000;
+}
+
 const startedAt = new Date();
 const loadBefore = uptime();
 console.error(`bench: ${chosen.map((p) => p.id).join(', ')}\nbench: ${loadBefore}`);
 for (const part of chosen) {
-  console.error(`bench: ${part.id}  (load ${load()})`);
+  const waited = await settle();
+  console.error(`bench: ${part.id}  (load ${load()}; waited ${waited.toFixed(1)} s for idle CPUs)`);
   const t0 = performance.now();
   try {
     await part.fn({ report, goal, root, scaleWorkers: opts.scaleWorkers, rounds: opts.rounds || undefined });
