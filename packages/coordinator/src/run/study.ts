@@ -199,7 +199,12 @@ async function executeStudy(
       if (s.labels['aira.study'] === doc.studyId)
         await w.conn
           .unary('closeSession', { sessionId: s.sessionId, keepWorkspace: false })
-          .catch(() => undefined);
+          .catch((err: unknown) =>
+            logger.warn(
+              { worker: w.id, session: s.sessionId, err: errorMessage(err) },
+              'closing a session this study left on the worker failed',
+            ),
+          );
     }
   };
   let started: StartedWorkers = {};
@@ -334,9 +339,11 @@ async function executeStudy(
     await started.slurm
       ?.close()
       .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'cancelling the Slurm jobs failed'));
-    await started.registration?.close().catch(() => undefined);
+    const closeFailed = (err: unknown) =>
+      logger.warn({ err: errorMessage(err) }, 'closing the workers’ registration endpoint failed');
+    await started.registration?.close().catch(closeFailed);
     if (started.slurmRegistration !== started.registration)
-      await started.slurmRegistration?.close().catch(() => undefined);
+      await started.slurmRegistration?.close().catch(closeFailed);
     await pool.close({ stopLocal: !config.workers.keepLocal });
     if (!config.workers.keepLocal) rmSync(paths.workers, { recursive: true, force: true });
     releaseStudy(dir);
@@ -406,9 +413,13 @@ async function startWorkers(
   try {
     await startEach(config, pool, ctx, tokenFile, started);
   } catch (err) {
-    // What was submitted before the failure is cancelled here; the caller closes the rest.
-    await started.slurm?.close().catch(() => undefined);
-    await started.slurmRegistration?.close().catch(() => undefined);
+    // What was submitted before the failure is cancelled here; the caller closes the rest. The
+    // start's own error is the one to report; these are logged beside it.
+    const failed = (what: string) => (e: unknown) => ctx.logger.warn({ err: errorMessage(e) }, what);
+    await started.slurm?.close().catch(failed('cancelling the Slurm jobs failed'));
+    await started.slurmRegistration
+      ?.close()
+      .catch(failed('closing the workers’ registration endpoint failed'));
     throw err;
   }
   return started;
