@@ -1,4 +1,4 @@
-import { clearPeak, descendantsOf, listProcesses, readMemory } from '../host/proc.js';
+import { clearPeak, descendantsOf, processTable, readMemory } from '../host/proc.js';
 
 /** When the process tree is sampled after the start: early, so short children are seen, then steadily. */
 const FIRST_SAMPLES_MS = [50, 200];
@@ -52,7 +52,7 @@ export class PeakMemory {
     const root = readMemory(this.rootPid);
     let sum = root?.rssBytes ?? 0;
     let top = root?.hwmBytes ?? 0;
-    for (const pid of descendantsOf(this.rootPid, listProcesses())) {
+    for (const pid of descendantsOf(this.rootPid, processTable())) {
       const m = readMemory(pid);
       if (!m) continue;
       sum += m.rssBytes;

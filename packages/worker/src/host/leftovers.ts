@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { descendantsOf, listProcesses, processesWithEnv, signalAll, signalGroup } from './proc.js';
+import { descendantsOf, pidsWithEnv, processTable, signalAll, signalGroup } from './proc.js';
 
 /**
  * What a daemon killed with SIGKILL leaves behind: its sessions' processes run on (reparented to
@@ -58,7 +58,7 @@ export class ProcessRecords {
     }
     const victims = new Set<number>();
     const sessions: string[] = [];
-    const table = listProcesses();
+    const table = processTable();
     for (const file of files) {
       const sessionId = file.slice(0, -'.jsonl'.length);
       sessions.push(sessionId);
@@ -76,7 +76,7 @@ export class ProcessRecords {
           for (const p of table)
             if (p.pgid === rec.pgid && (startTime(p.pid) ?? -1) >= rec.start) victims.add(p.pid);
         }
-        tagged ??= processesWithEnv('AIRA_SESSION_ID', sessionId);
+        tagged ??= pidsWithEnv('AIRA_SESSION_ID', sessionId);
         for (const pid of tagged) {
           if (hasEnv(pid, 'AIRA_WORK_DIR', rec.workDir)) victims.add(pid);
         }

@@ -1,72 +1,101 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
- * Process-tree helpers over /proc. The kernel here has no /proc/PID/task/TID/children, so trees
- * are built from each process's parent pid in /proc/PID/stat.
+ * The worker's one reading of /proc and one way of signalling processes: the process table,
+ * trees from each process's parent pid (/proc/PID/stat), the environment search, memory. The
+ * sandbox's own lookups (the command behind bwrap) build on these in sandbox/procs.ts.
  */
-export interface ProcEntry {
+
+/** One line of /proc/<pid>/stat, the fields aira needs. */
+export interface ProcInfo {
   pid: number;
   ppid: number;
   pgid: number;
+  comm: string;
+  state: string;
+  /** Resident memory in bytes. */
+  rss: number;
 }
 
-export function listProcesses(): ProcEntry[] {
-  const out: ProcEntry[] = [];
+const PAGE = 4096;
+
+export function readProc(pid: number): ProcInfo | null {
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  if (stat === undefined) return null;
+  // comm may hold spaces and parentheses: it runs to the last ')'.
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < 0) return null;
+  const rest = stat.slice(close + 2).split(' ');
+  return {
+    pid,
+    comm: stat.slice(open + 1, close),
+    state: rest[0] ?? '?',
+    ppid: Number(rest[1]),
+    pgid: Number(rest[2]),
+    rss: Number(rest[21] ?? 0) * PAGE,
+  };
+}
+
+export function allPids(): number[] {
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return out;
+    return [];
   }
-  for (const name of names) {
-    const c = name.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    const stat = readProcFile(`/proc/${name}/stat`);
-    if (!stat) continue;
-    // The command name may contain spaces and parentheses: fields restart after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.push({ pid: Number(name), ppid: Number(fields[1]), pgid: Number(fields[2]) });
+  return names.filter((n) => /^\d+$/.test(n)).map(Number);
+}
+
+/** One scan of /proc: every process. */
+export function processTable(): ProcInfo[] {
+  return allPids()
+    .map(readProc)
+    .filter((p): p is ProcInfo => p !== null);
+}
+
+/** Every descendant of `root` (not root itself), by walking parent links. */
+export function descendants(root: number, table: ProcInfo[] = processTable()): ProcInfo[] {
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of table) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  const out: ProcInfo[] = [];
+  const stack = [root];
+  while (stack.length) {
+    for (const c of children.get(stack.pop()!) ?? []) {
+      out.push(c);
+      stack.push(c.pid);
+    }
   }
   return out;
 }
 
-/** Every descendant of root (not root itself), parents before children. */
-export function descendantsOf(root: number, table: ProcEntry[] = listProcesses()): number[] {
-  const children = new Map<number, number[]>();
-  for (const p of table) {
-    const list = children.get(p.ppid);
-    if (list) list.push(p.pid);
-    else children.set(p.ppid, [p.pid]);
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length) {
-    for (const child of children.get(queue.shift()!) ?? []) {
-      out.push(child);
-      queue.push(child);
-    }
-  }
-  return out;
+/** The pids of descendants(). */
+export function descendantsOf(root: number, table?: ProcInfo[]): number[] {
+  return descendants(root, table).map((p) => p.pid);
 }
 
 /**
- * Processes whose initial environment holds `name=value`. Candidate code that daemonizes
- * (double fork, setsid) leaves the tree but keeps the environment it inherited, so this finds
- * what a tree walk misses.
+ * Processes whose initial environment holds `key=value` (this daemon aside). Candidate code that
+ * daemonizes (double fork, setsid) leaves the tree but keeps the environment it inherited, so this
+ * finds what a tree walk misses: the last resort when neither cgroups nor a PID namespace hold it.
  */
-export function processesWithEnv(name: string, value: string): number[] {
-  const needle = Buffer.from(`${name}=${value}\0`);
+export function pidsWithEnv(key: string, value: string): number[] {
+  const needle = Buffer.from(`${key}=${value}\0`);
   const inner = Buffer.concat([Buffer.from([0]), needle]);
   const out: number[] = [];
-  for (const p of listProcesses()) {
-    if (p.pid === process.pid) continue;
+  for (const pid of allPids()) {
+    if (pid === process.pid) continue;
     let env: Buffer;
     try {
-      env = readFileSync(`/proc/${p.pid}/environ`);
+      env = readFileSync(`/proc/${pid}/environ`);
     } catch {
       continue;
     }
-    if (env.subarray(0, needle.length).equals(needle) || env.indexOf(inner) >= 0) out.push(p.pid);
+    if (env.subarray(0, needle.length).equals(needle) || env.indexOf(inner) >= 0) out.push(pid);
   }
   return out;
 }
@@ -92,13 +121,10 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Whether the process exists and has not exited (a zombie waiting for its parent has). */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  const info = readProc(pid);
+  return info !== null && info.state !== 'Z';
 }
 
 export interface MemoryReading {

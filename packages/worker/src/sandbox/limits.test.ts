@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LimitsEnforcer, probeLimits, tighten } from './limits.js';
-import { isAlive } from './procs.js';
+import { isAlive } from '../host/proc.js';
 
 const PY = '/usr/bin/python3';
 const tmp = mkdtempSync(join(tmpdir(), 'aira-limits-'));

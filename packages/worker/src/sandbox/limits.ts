@@ -12,7 +12,7 @@ import {
   writableLayout,
   writeCgroupFile,
 } from './cgroups.js';
-import { descendants, isAlive, killPids, pidsWithEnv, processTable, readProc } from './procs.js';
+import { descendants, isAlive, pidsWithEnv, processTable, readProc, signalAll } from '../host/proc.js';
 import { formatBytes, formatCpuList, parseCpuList } from './share.js';
 
 /** How limits are enforced, as Describe reports it. */
@@ -301,7 +301,7 @@ class CgroupNode {
         try {
           writeCgroupFile(join(this.unified, 'cgroup.kill'), '1');
         } catch {
-          killPids(pids);
+          signalAll(pids, 'SIGKILL');
         }
       } else if (this.probe.killer === 'freezer' && this.dirs.freezer) {
         // Frozen tasks cannot fork while we kill them, so a fork bomb cannot outrun the loop.
@@ -309,7 +309,7 @@ class CgroupNode {
         try {
           writeCgroupFile(state, 'FROZEN');
           for (let i = 0; i < 20 && (readText(state) ?? '').trim() !== 'FROZEN'; i++) await sleep(5);
-          killPids(this.pids());
+          signalAll(this.pids(), 'SIGKILL');
         } finally {
           try {
             writeCgroupFile(state, 'THAWED');
@@ -318,7 +318,7 @@ class CgroupNode {
           }
         }
       } else {
-        killPids(pids);
+        signalAll(pids, 'SIGKILL');
       }
       await sleep(attempt < 10 ? 10 : 50);
     }
@@ -480,9 +480,9 @@ export class LimitsEnforcer {
             try {
               writeCgroupFile(join(dir, 'cgroup.kill'), '1');
             } catch {
-              killPids(cgroupPids(dir));
+              signalAll(cgroupPids(dir), 'SIGKILL');
             }
-          } else killPids(cgroupPids(dir));
+          } else signalAll(cgroupPids(dir), 'SIGKILL');
           await sleep(20);
         }
         if (await removeCgroupTree(dir)) swept++;
@@ -629,7 +629,7 @@ export class SessionLimits {
     for (let i = 0; i < 50; i++) {
       const left = this.pids();
       if (left.length === 0) return;
-      killPids(left);
+      signalAll(left, 'SIGKILL');
       await sleep(20);
     }
   }
@@ -735,7 +735,7 @@ export class ExecLimits {
     for (let i = 0; i < 50; i++) {
       const pids = this.members().filter((p) => options.includeStateful || p !== this.statefulPid);
       if (pids.length === 0) return;
-      killPids(pids);
+      signalAll(pids, 'SIGKILL');
       await sleep(20);
     }
   }

@@ -4,7 +4,7 @@ import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from '@aira/core';
 import { ExecLog } from '../exec/exec-log.js';
 import { ExecRun, type ExecKindName } from '../exec/exec-run.js';
-import { descendantsOf, processesWithEnv, signalAll, signalGroup } from '../host/proc.js';
+import { descendantsOf, pidsWithEnv, signalAll, signalGroup } from '../host/proc.js';
 import { bashDialect } from './bash.js';
 import type { Launcher, LaunchSpec, SessionPaths } from './launch.js';
 import { PYTHON_DRIVER, pythonDialect } from './python.js';
@@ -213,7 +213,7 @@ export class Session {
         .catch((err: Error) => this.opts.logger.error({ err }, 'cannot end every process of the session'));
     } else {
       const roots = [this.bash.pid, this.python.pid].filter((p): p is number => p !== undefined);
-      const victims = new Set<number>(processesWithEnv('AIRA_SESSION_ID', this.id));
+      const victims = new Set<number>(pidsWithEnv('AIRA_SESSION_ID', this.id));
       for (const pid of roots) {
         victims.add(pid);
         for (const d of descendantsOf(pid)) victims.add(d);

@@ -5,7 +5,7 @@ import { OutputStream } from '@aira/protocol';
 import type { Logger } from '@aira/core';
 import { MarkerStripper } from './marker.js';
 import type { LaunchSpec, Launcher } from './launch.js';
-import { descendantsOf, processesWithEnv, signalAll, signalGroup } from '../host/proc.js';
+import { descendantsOf, pidsWithEnv, signalAll, signalGroup } from '../host/proc.js';
 
 /** Where a request's output goes as it arrives. */
 export type OutputSink = (stream: OutputStream, data: Buffer) => void;
@@ -123,7 +123,7 @@ export class StatefulProcess {
     const done = () => this.current !== cur;
     const targets = (withTagged: boolean) => {
       const set = new Set(descendantsOf(pid));
-      if (withTagged) for (const p of processesWithEnv('AIRA_EXEC_ID', execId)) set.add(p);
+      if (withTagged) for (const p of pidsWithEnv('AIRA_EXEC_ID', execId)) set.add(p);
       set.delete(pid);
       return set;
     };
@@ -149,7 +149,7 @@ export class StatefulProcess {
     }
     // Whatever the request left behind in the background ends with it.
     signalAll(
-      [...processesWithEnv('AIRA_EXEC_ID', execId)].filter((p) => p !== this.child?.pid),
+      [...pidsWithEnv('AIRA_EXEC_ID', execId)].filter((p) => p !== this.child?.pid),
       'SIGKILL',
     );
   }
