@@ -48,15 +48,23 @@ async function withSetup(root, fn) {
 }
 
 /** 8 `aira worker` daemons: dispatch latency, slot occupancy and the execs' share of the window. */
-async function dispatch({ report, goal, root, rounds: ctxRounds }) {
+async function dispatch({ report, goal, root, rounds: ctxRounds, workerDir }) {
   await withSetup(root, async ({ coord, protocol, tmp, tokenFile, token, stops }) => {
     const bin = join(root, 'packages/cli/bin/aira.js');
     const script = join(tmp, 'sleep.sh');
     writeFileSync(script, SLEEP_SCRIPT, { mode: 0o755 });
     const launcher = coord.cliWorkerLauncher(bin, ['--log-level', 'warn']);
+    // The workers' folders: beside the study (one disk for all), or where --worker-dir says.
+    const workerRoot = workerDir ? mkdtempSync(join(workerDir, 'aira-bench-workers-')) : tmp;
+    if (workerDir) stops.push(async () => rmSync(workerRoot, { recursive: true, force: true }));
     const eight = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
-        launcher({ index, tokenFile, workdir: join(tmp, `w${index}`), logFile: join(tmp, `w${index}.log`) }),
+        launcher({
+          index,
+          tokenFile,
+          workdir: join(workerRoot, `w${index}`),
+          logFile: join(tmp, `w${index}.log`),
+        }),
       ),
     );
     stops.push(() => Promise.all(eight.map((w) => w.stop())));
@@ -161,7 +169,7 @@ async function dispatch({ report, goal, root, rounds: ctxRounds }) {
     goal(
       'dispatch latency, slot free → next exec (8 workers)',
       `p99 <= ${DISPATCH_P99_GOAL_MS} ms`,
-      `p50/p99 ${m.dispatch.p50.toFixed(0)}/${m.dispatch.p99.toFixed(0)} ms (${(m.dispatch.p99 / unaryP50).toFixed(0)}x a unary round trip of ${unaryP50.toFixed(2)} ms)`,
+      `p50/p99 ${m.dispatch.p50.toFixed(0)}/${m.dispatch.p99.toFixed(0)} ms (${(m.dispatch.p99 / unaryP50).toFixed(0)}x a unary round trip of ${unaryP50.toFixed(2)} ms; workers' folders ${workerDir ? `in ${workerDir}` : 'beside the study'})`,
       m.dispatch.p99 <= DISPATCH_P99_GOAL_MS,
     );
     goal(

@@ -12,8 +12,11 @@
 //   --rounds N: rounds of the parts that repeat: grading.whole_process runs each side N times
 //   (default 1; the best counts), coordinator.dispatch pools N studies (default 2),
 //   worker.stream judges the median of N rounds (default 5).
+//   --worker-dir DIR: where coordinator.dispatch's worker daemons keep their folders (default: the
+//   system's temporary folder, beside the coordinator's study). On a cluster a worker's folder is
+//   on its own machine's disk; DIR on another file system (e.g. /dev/shm) measures that.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,7 +25,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function parseArgs(argv) {
-  const opts = { only: [], skip: [], list: false, scaleWorkers: 0, rounds: 0 };
+  const opts = { only: [], skip: [], list: false, scaleWorkers: 0, rounds: 0, workerDir: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,10 +44,16 @@ function parseArgs(argv) {
       opts.rounds = Number(value());
       if (!Number.isInteger(opts.rounds) || opts.rounds < 1)
         throw new Error(`bench: --rounds must be a positive integer`);
+    } else if (a === '--worker-dir' || a.startsWith('--worker-dir=')) {
+      opts.workerDir = value();
+      if (!existsSync(opts.workerDir) || !statSync(opts.workerDir).isDirectory())
+        throw new Error(`bench: --worker-dir ${opts.workerDir}: not a folder`);
     } else if (!a.startsWith('-'))
       opts.only.push(a); // the older form: a bare name filter
     else
-      throw new Error(`bench: unknown flag ${a} (flags: --only, --skip, --list, --rounds, --scale-workers)`);
+      throw new Error(
+        `bench: unknown flag ${a} (flags: --only, --skip, --list, --rounds, --scale-workers, --worker-dir)`,
+      );
   }
   return opts;
 }
@@ -145,7 +154,14 @@ for (const part of chosen) {
   console.error(`bench: ${part.id}  (load ${load()}; waited ${waited.toFixed(1)} s for idle CPUs)`);
   const t0 = performance.now();
   try {
-    await part.fn({ report, goal, root, scaleWorkers: opts.scaleWorkers, rounds: opts.rounds || undefined });
+    await part.fn({
+      report,
+      goal,
+      root,
+      scaleWorkers: opts.scaleWorkers,
+      rounds: opts.rounds || undefined,
+      workerDir: opts.workerDir,
+    });
   } catch (err) {
     console.error(`bench ${part.id} failed:`, err);
     figures.push({ name: `${part.id}.error`, value: String(err?.message ?? err), unit: 'error', note: '' });
