@@ -1,32 +1,17 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '@aira/testing';
+import { describe, expect, it } from 'vitest';
 import type { EvaluatorFactory } from '../agent/types.js';
 import { RunConfig } from '../config/schema.js';
 import { selfReportedEvaluator } from '../evaluator/self-reported.js';
 import { replay } from '../state/run-state.js';
-import {
-  eventsOf,
-  journalOf,
-  sleepyScript,
-  startWorkers,
-  type TestWorkers,
-} from '../test-support/workers.js';
+import { eventsOf, journalOf, sleepyScript, useWorkers, type TestWorkers } from '../test-support/workers.js';
 import { defaultRegistry, registerEvaluator } from './registry.js';
 import { resumeStudy, runStudy } from './study.js';
 
 // One real worker daemon (`aira worker` on 127.0.0.1:0).
 let workers: TestWorkers;
 let root: string;
-let cleanup: () => void;
-beforeAll(async () => {
-  ({ dir: root, cleanup } = tempDir('aira-prepared-'));
-  workers = await startWorkers(1, root);
-});
-afterAll(async () => {
-  await workers?.stopAll();
-  cleanup?.();
-});
+useWorkers(1, 'aira-prepared-', (w, dir) => ((workers = w), (root = dir)));
 
 const SPLIT = { key: 'k123', splitSeed: 7, counts: { search: { rows: 10, units: 10 } } };
 

@@ -1,30 +1,21 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CandidateRecord } from '../state/types.js';
 import { rngFor } from '../search/rng.js';
-import { tempDir } from '@aira/testing';
 import {
   AIRA_BIN,
   eventsOf,
   journalOf,
   sleepyScript,
-  startWorkers,
+  useWorkers,
   type TestWorkers,
 } from '../test-support/workers.js';
 
 let workers: TestWorkers;
 let root: string;
-let cleanup: () => void;
-beforeAll(async () => {
-  ({ dir: root, cleanup } = tempDir('aira-resume-'));
-  workers = await startWorkers(2, root);
-});
-afterAll(async () => {
-  await workers?.stopAll();
-  cleanup?.();
-});
+useWorkers(2, 'aira-resume-', (w, dir) => ((workers = w), (root = dir)));
 
 interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;

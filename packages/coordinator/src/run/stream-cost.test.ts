@@ -1,31 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scriptAgent } from '../agent/script-agent.js';
 import { RunConfig } from '../config/schema.js';
-import { tempDir } from '@aira/testing';
-import {
-  eventsOf,
-  journalOf,
-  sleepyScript,
-  startWorkers,
-  type TestWorkers,
-} from '../test-support/workers.js';
+import { eventsOf, journalOf, sleepyScript, useWorkers, type TestWorkers } from '../test-support/workers.js';
 import { defaultRegistry, registerAgent } from './registry.js';
 import { runStudy } from './study.js';
 
 let workers: TestWorkers;
 let root: string;
-let cleanup: () => void;
-beforeAll(async () => {
-  ({ dir: root, cleanup } = tempDir('aira-stream-'));
-  workers = await startWorkers(2, root);
-});
-afterAll(async () => {
-  await workers?.stopAll();
-  cleanup?.();
-});
+useWorkers(2, 'aira-stream-', (w, dir) => ((workers = w), (root = dir)));
 
 /** A real TCP proxy in front of a worker whose connections the test can cut. */
 async function proxy(target: string): Promise<{ address: string; cut: () => number; close: () => void }> {

@@ -1,33 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTokenFile, WorkerConnection } from '@aira/protocol';
 import { RunConfig, type RunConfigInput } from '../config/schema.js';
 import { ArtifactStore } from '../state/artifacts.js';
-import { tempDir } from '@aira/testing';
-import {
-  eventsOf,
-  journalOf,
-  sleepyScript,
-  startWorkers,
-  type TestWorkers,
-} from '../test-support/workers.js';
+import { eventsOf, journalOf, sleepyScript, useWorkers, type TestWorkers } from '../test-support/workers.js';
 import { listSessions } from '../pool/sessions.js';
 import { runStudy } from './study.js';
 
 // Four real worker daemons (`aira worker` processes on 127.0.0.1:0) shared by these tests.
 let workers: TestWorkers;
 let root: string;
-let cleanup: () => void;
-
-beforeAll(async () => {
-  ({ dir: root, cleanup } = tempDir('aira-study-'));
-  workers = await startWorkers(4, root);
-});
-afterAll(async () => {
-  await workers?.stopAll();
-  cleanup?.();
-});
+useWorkers(4, 'aira-study-', (w, dir) => ((workers = w), (root = dir)));
 
 function config(name: string, over: RunConfigInput): RunConfig {
   return RunConfig.parse({

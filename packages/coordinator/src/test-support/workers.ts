@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '@aira/core';
 import { ensureTokenFile, readTokenFile } from '@aira/protocol';
 import { airaBin, assertBuilt, tempDir } from '@aira/testing';
@@ -21,6 +22,29 @@ export interface TestWorkers {
   hostsFile: string;
   workers: LocalWorkerProcess[];
   stopAll(): Promise<void>;
+}
+
+/**
+ * n real worker daemons in a temporary folder for the whole test file: started before its first
+ * test (`take` receives them and the folder), stopped and removed after its last.
+ */
+export function useWorkers(
+  n: number,
+  prefix: string,
+  take: (workers: TestWorkers, root: string) => void,
+): void {
+  let held: TestWorkers | undefined;
+  let cleanup: (() => void) | undefined;
+  beforeAll(async () => {
+    const t = tempDir(prefix);
+    cleanup = t.cleanup;
+    held = await startWorkers(n, t.dir);
+    take(held, t.dir);
+  });
+  afterAll(async () => {
+    await held?.stopAll();
+    cleanup?.();
+  });
 }
 
 /** Starts n real worker daemons (`aira worker`) sharing one token, and writes a hosts file for them. */
