@@ -12,6 +12,7 @@ import {
   journalOf,
   sleepyScript,
   startPooledWorker,
+  testSessionOptions,
   type PooledWorker,
   type TestWorkers,
 } from '../test-support/workers.js';
@@ -45,17 +46,7 @@ function spares(): SpareSessions {
 
 /** The taken spare as a job uses it. */
 function sessionOf(opened: Parameters<typeof WorkerSession.fromOpened>[1]): WorkerSession {
-  return WorkerSession.fromOpened(worker, opened, {
-    perExecMs: 60_000,
-    callDeadlineMs: 10_000,
-    signal: new AbortController().signal,
-    logger: silentLogger(),
-    hooks: {
-      logPath: (execId) => join(root, 'logs', `${execId}.log`),
-      execStarted: async () => undefined,
-      execFinished: async () => undefined,
-    },
-  });
+  return WorkerSession.fromOpened(worker, opened, testSessionOptions(root));
 }
 
 describe('spare sessions opened ahead', () => {

@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@aira/core';
 import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
 import { WorkerConnection, WorkerServiceService } from '@aira/protocol';
 import { ExecGoneError } from '../agent/types.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
-import { startPooledWorker, type PooledWorker } from '../test-support/workers.js';
+import { startPooledWorker, testSessionOptions, type PooledWorker } from '../test-support/workers.js';
 import { WorkerSession, openSessionRpc } from './worker-session.js';
 
 let root: string;
@@ -25,17 +24,11 @@ afterAll(async () => {
 async function session(id: string): Promise<{ s: WorkerSession; started: string[] }> {
   const res = await openSessionRpc(worker, { sessionId: id, labels: {}, callDeadlineMs: 10_000 });
   const started: string[] = [];
-  const s = WorkerSession.fromOpened(worker, res, {
-    perExecMs: 60_000,
-    callDeadlineMs: 10_000,
-    signal: new AbortController().signal,
-    logger: silentLogger(),
-    hooks: {
-      logPath: (execId) => join(root, 'logs', `${execId}.log`),
-      execStarted: async (x) => void started.push(x.execId),
-      execFinished: async () => undefined,
-    },
-  });
+  const s = WorkerSession.fromOpened(
+    worker,
+    res,
+    testSessionOptions(root, { execStarted: async (x) => void started.push(x.execId) }),
+  );
   return { s, started };
 }
 
@@ -66,17 +59,7 @@ describe('taking over an exec after a coordinator restart', () => {
     const again = WorkerSession.fromOpened(
       worker,
       { sessionId: 'wsession-b', dataDir: '', workDir: s.dirs.work, submissionDir: '', protection: '' },
-      {
-        perExecMs: 60_000,
-        callDeadlineMs: 10_000,
-        signal: new AbortController().signal,
-        logger: silentLogger(),
-        hooks: {
-          logPath: (execId) => join(root, 'logs', `${execId}.log`),
-          execStarted: async () => undefined,
-          execFinished: async () => undefined,
-        },
-      },
+      testSessionOptions(root),
     );
     await expect(
       again.attach('wsession-b.x1', { start: { kind: 'bash', code: 'echo never' } }),
@@ -133,17 +116,7 @@ describe('exec requests and streams', () => {
     const s = WorkerSession.fromOpened(
       odd,
       { sessionId: 's', dataDir: '/d', workDir: '/w/work', submissionDir: '/s', protection: 'none' },
-      {
-        perExecMs: 60_000,
-        callDeadlineMs: 10_000,
-        signal: new AbortController().signal,
-        logger: silentLogger(),
-        hooks: {
-          logPath: (execId) => join(root, 'logs', `${execId}.log`),
-          execStarted: async () => undefined,
-          execFinished: async () => undefined,
-        },
-      },
+      testSessionOptions(root),
     );
     try {
       await expect(s.exec('bash', 'true')).rejects.toThrow(

@@ -9,6 +9,7 @@ import type { JournalEvent } from '../journal/events.js';
 import { cliWorkerLauncher, type LocalWorkerProcess } from '../pool/local.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
+import type { SessionHooks, WorkerSession } from '../session/worker-session.js';
 import { scoreScript } from '@aira/testing';
 
 /** The built `aira` command: tests run real worker daemons and real coordinators through it. */
@@ -112,6 +113,28 @@ export async function startPooledWorker(prefix: string): Promise<PooledWorker> {
       await pool.close({ stopLocal: false });
       await workers.stopAll();
       cleanup();
+    },
+  };
+}
+
+/**
+ * A session's options as a test's job gets them: its exec logs under `root/logs`, hooks that
+ * journal nothing unless given.
+ */
+export function testSessionOptions(
+  root: string,
+  hooks: Partial<SessionHooks> = {},
+): Parameters<typeof WorkerSession.fromOpened>[2] {
+  return {
+    perExecMs: 60_000,
+    callDeadlineMs: 10_000,
+    signal: new AbortController().signal,
+    logger: silentLogger(),
+    hooks: {
+      logPath: (execId) => join(root, 'logs', `${execId}.log`),
+      execStarted: async () => undefined,
+      execFinished: async () => undefined,
+      ...hooks,
     },
   };
 }
