@@ -119,7 +119,6 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
             ? { wallMs, memoryBytes: 0, maxProcesses: 0, cpuset: '', maxOutputBytes: 0, maxDiskBytes: 0 }
             : undefined,
           label: 'aira exec',
-          files: [],
         }),
       (fromSeq) => connection.stream('attach', { execId, fromSeq }),
     );

@@ -398,7 +398,6 @@ export async function warmUp(worker: PoolWorker, sessionId: string): Promise<voi
     execId: `${sessionId}.warm-up`,
     label: 'warm-up',
     limits: undefined,
-    files: [],
   });
   let finished = false;
   const err = await consume(

@@ -61,6 +61,7 @@ export async function describeWorker(core: {
   host: HostProbe;
   sessions: ReadonlyMap<string, Session>;
   execs: ReadonlyMap<string, ExecRun>;
+  /** Present when the file service writes ExecRequest.files (the "exec.files" feature). */
   writeInline?: unknown;
 }): Promise<DescribeResponse> {
   const [gpus, python] = await Promise.all([core.host.gpus(), core.host.python()]);
