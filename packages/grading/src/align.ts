@@ -1,7 +1,7 @@
 import type { Column, Table } from './csv/table.js';
 import { AnswersError, InvalidSubmission, rowNo, show } from './errors.js';
 import { IdIndex } from './idindex.js';
-import { byteSortOrder } from './bytesort.js';
+import { byteSort, type SortedKeys, type TextSort } from './bytesort.js';
 import { numberSortOrder } from './numsort.js';
 
 /** The submission column, or InvalidSubmission naming it. */
@@ -31,14 +31,56 @@ export function requireSameLength(sub: Table, ans: Table): void {
  * last), stable; cached on the table because answers are graded against many submissions.
  */
 export function sortOrder(col: Column): Uint32Array {
+  return sorted(col).order;
+}
+
+/** The column's sort (with a text column's short keys in sorted order), cached on the table. */
+function sorted(col: Column): TextSort {
   const memoKey = `sort:${col.index}`;
-  const hit = col.table.memo.get(memoKey) as Uint32Array | undefined;
+  const hit = col.table.memo.get(memoKey) as TextSort | undefined;
   if (hit) return hit;
-  let idx: Uint32Array;
-  if (col.kind === 'object') idx = byteSortOrder(col);
-  else idx = numberSortOrder(col.numbers());
-  col.table.memo.set(memoKey, idx);
-  return idx;
+  const done: TextSort =
+    col.kind === 'object' ? byteSort(col) : { order: numberSortOrder(col.numbers()), keys: null };
+  col.table.memo.set(memoKey, done);
+  return done;
+}
+
+/**
+ * MLE-bench's own check, done as it does it: sort both id columns, then they must be equal element
+ * by element; the submission rows in sorted order are then paired with the answers' rows in
+ * sorted order (stable sorts: rows sharing an id pair up in row order). Null when the ids differ
+ * or cannot be compared this way (missing values, long text ids, ints beyond 2^53): the caller's
+ * index then pairs them or names the row that differs.
+ */
+function pairBySorting(sc: Column, ac: Column): Uint32Array | null {
+  if (sc.kind === 'object' && ac.kind === 'object') {
+    const a = sorted(ac),
+      s = sorted(sc);
+    return a.keys && s.keys && sameSortedKeys(a.keys, s.keys) ? s.order : null;
+  }
+  if (sc.kind === 'object' || ac.kind === 'object' || !sc.safeNumbers || !ac.safeNumbers) return null;
+  const a = sortOrder(ac),
+    s = sortOrder(sc);
+  const x = ac.numbers(),
+    y = sc.numbers();
+  for (let j = 0; j < a.length; j++) if (x[a[j]!] !== y[s[j]!]) return null; // NaN equals nothing
+  return s;
+}
+
+/** Whether two sorted key lists (no missing values) are equal entry by entry. */
+function sameSortedKeys(a: SortedKeys, b: SortedKeys): boolean {
+  if (a.missing || b.missing || a.words.length !== b.words.length) return false;
+  if (a.prefix.length !== b.prefix.length || a.prefix.some((x, k) => x !== b.prefix[k])) return false;
+  if (typeof a.lengths === 'number' || typeof b.lengths === 'number') {
+    if (a.lengths !== b.lengths) return false;
+  } else if (!sameEntries(a.lengths, b.lengths)) return false;
+  return a.words.every((w, k) => sameEntries(w, b.words[k]!));
+}
+
+function sameEntries(a: Uint8Array | Uint32Array, b: Uint8Array | Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
 }
 
 /**
@@ -101,10 +143,11 @@ export interface Alignment {
 
 /**
  * "Sort both by id, then the id columns must be equal element-wise" — i.e. the two id columns
- * hold the same multiset. Done with a hash index (no sort of the submission); rows are paired by
- * id and listed in the answers' sorted order, the order MLE-bench sums in. Metrics that only count
- * (accuracy, AUC, kappa, F1 …) pass order "any" and skip sorting the answers. Throws
- * InvalidSubmission naming the row and id.
+ * hold the same multiset. Rows are paired by id and listed in the answers' sorted order, the
+ * order MLE-bench sums in: rows in the answers' order pair by a sequential comparison; otherwise,
+ * in sorted order, both columns are sorted and compared; metrics that only count (accuracy, AUC,
+ * kappa, F1 …) pass order "any" and pair through a hash index without sorting. Ids that differ
+ * go through the index too, which names the row and id (InvalidSubmission).
  */
 export function alignById(
   sub: Table,
@@ -122,6 +165,10 @@ export function alignById(
   // Most submissions keep the answers' (sample submission's) row order: pair those rows by a
   // sequential comparison and hash only from the first row that differs.
   let i = sameIdPrefix(sc, ac);
+  if (i < sub.rowCount && order === 'sorted') {
+    const subRows = pairBySorting(sc, ac);
+    if (subRows) return { ansRows: sortOrder(ac), subRows };
+  }
   for (let k = 0; k < i; k++) pairOf[k] = k;
   const index = i < sub.rowCount ? IdIndex.of(ac) : null;
   const found = index ? index.lookupAll(sc) : null;

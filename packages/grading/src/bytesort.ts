@@ -5,11 +5,39 @@ import { FIELD_QUOTED_COMPLEX } from './csv/table.js';
 const MAX_RADIX_BYTES = 64;
 
 /**
+ * Short keys in sorted order, kept from the sort so that two columns' sorted ids can be compared
+ * in one sequential pass: every key is `prefix` + its bytes after the prefix, packed big-endian and
+ * zero-padded into `words[0…]` (entry j belongs to order[j]), with its length after the prefix.
+ */
+export interface SortedKeys {
+  prefix: Uint8Array;
+  words: Uint32Array[];
+  /** Each key's length after the prefix (entry j), or one number when every key has it. */
+  lengths: Uint8Array | number;
+  /** Rows without a value (sorted last, not in `words`). */
+  missing: number;
+}
+
+/** A text column's sorted row order and, when its keys are short, the keys in that order. */
+export interface TextSort {
+  order: Uint32Array;
+  keys: SortedKeys | null;
+}
+
+/**
  * Row order of a text column sorted by its UTF-8 bytes — the same order as Python's str
- * comparison (code points) — stable, missing values last (pandas `sort_values`). An LSD radix
- * sort on two-byte digits (each byte shifted by one so that "end of text" sorts first).
+ * comparison (code points) — stable, missing values last (pandas `sort_values`).
  */
 export function byteSortOrder(col: Column): Uint32Array {
+  return byteSort(col).order;
+}
+
+/**
+ * {@link byteSortOrder} with the sorted keys (short keys only). Short keys are packed into 32-bit
+ * words and radix-sorted on 16-bit digits; longer ones get an LSD radix sort on two-byte digits
+ * (each byte shifted by one so that "end of text" sorts first), the longest a comparison sort.
+ */
+export function byteSort(col: Column): TextSort {
   const n = col.length;
   const buf = col.table.buf,
     flags = col.raw.flags;
@@ -54,8 +82,17 @@ export function byteSortOrder(col: Column): Uint32Array {
     }
     for (let j = 0; j < present.length; j++) maxLen = Math.max(maxLen, lens[present[j]!]! - lcp);
   }
-  if (maxLen <= 4 * PACKED_WORDS)
-    return finish(n, packedOrder(present, bufOf, starts, lens, lcp, maxLen), missing);
+  if (maxLen <= 4 * PACKED_WORDS) {
+    const sorted = packedOrder(present, bufOf, starts, lens, lcp, maxLen);
+    const first = present.length ? present[0]! : 0;
+    const prefix = present.length
+      ? bufOf(first).slice(starts[first]!, starts[first]! + lcp)
+      : new Uint8Array(0);
+    return {
+      order: finish(n, sorted.order, missing),
+      keys: { prefix, words: sorted.words, lengths: sorted.lengths, missing: missing.length },
+    };
+  }
   let order = Uint32Array.from(present);
   if (maxLen > MAX_RADIX_BYTES) {
     const cmp = (a: number, b: number) => {
@@ -98,7 +135,7 @@ export function byteSortOrder(col: Column): Uint32Array {
       [order, tmp] = [tmp, order];
     }
   }
-  return finish(n, order, missing);
+  return { order: finish(n, order, missing), keys: null };
 }
 
 function finish(n: number, order: Uint32Array, missing: Uint32Array): Uint32Array {
@@ -115,8 +152,8 @@ const PACKED_WORDS = 4;
  * Stable order of short keys: each key's bytes after the common prefix packed big-endian into
  * words (zero-padded), so that comparing (words, length) lexicographically is comparing the bytes
  * (a shorter key that is a prefix of another sorts first, a real NUL byte included). An LSD radix
- * sort on 16-bit digits that carries the words along (reads stay sequential) and skips a digit
- * every key shares.
+ * sort on 16-bit digits that carries the words and lengths along (reads stay sequential, and the
+ * keys come out in sorted order) and skips a digit every key shares.
  */
 function packedOrder(
   present: Uint32Array,
@@ -125,7 +162,7 @@ function packedOrder(
   lens: Int32Array,
   lcp: number,
   maxLen: number,
-): Uint32Array {
+): { order: Uint32Array; words: Uint32Array[]; lengths: Uint8Array | number } {
   const m = present.length;
   const words = Math.max(1, Math.ceil(maxLen / 4));
   let order = present.slice();
@@ -139,49 +176,41 @@ function packedOrder(
       l = lens[i]! - lcp;
     len[j] = l;
     if (l !== len[0]) sameLen = false;
-    for (let w = 0; w < words; w++) {
-      let v = 0;
-      for (let k = 0; k < 4; k++) {
-        const p = 4 * w + k;
-        v = (v << 8) | (p < l ? b[s + p]! : 0);
-      }
-      keys[w]![j] = v >>> 0;
+    for (let w = 0, p = s; w < words; w++, p += 4) {
+      const rest = s + l - p;
+      keys[w]![j] =
+        rest >= 4
+          ? ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0
+          : rest <= 0
+            ? 0
+            : ((b[p]! << 24) | (rest > 1 ? b[p + 1]! << 16 : 0) | (rest > 2 ? b[p + 2]! << 8 : 0)) >>> 0;
     }
   }
   let tmpOrder = new Uint32Array(m);
   let tmpKeys: Uint32Array[] = Array.from({ length: words }, () => new Uint32Array(m));
+  let tmpLen = sameLen ? len : new Uint8Array(m);
   const count = new Int32Array(65537);
   // Least significant first: the length (only when keys differ in it), then each word's low and high halves.
-  if (!sameLen) {
+  // One pass on the 16-bit digit (key[j] >>> shift) & 0xffff.
+  const pass = (key: Uint32Array | Uint8Array, shift: number): void => {
     count.fill(0);
-    for (let j = 0; j < m; j++) count[len[j]! + 1]!++;
+    for (let j = 0; j < m; j++) count[((key[j]! >>> shift) & 0xffff) + 1]!++;
+    if (m === 0 || count[((key[0]! >>> shift) & 0xffff) + 1] === m) return; // every key shares this digit
     for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
     for (let j = 0; j < m; j++) {
-      const to = count[len[j]!]!++;
+      const to = count[(key[j]! >>> shift) & 0xffff]!++;
       tmpOrder[to] = order[j]!;
-      for (let w = 0; w < words; w++) tmpKeys[w]![to] = keys[w]![j]!;
+      for (let v = 0; v < words; v++) tmpKeys[v]![to] = keys[v]![j]!;
+      if (!sameLen) tmpLen[to] = len[j]!;
     }
     [order, tmpOrder] = [tmpOrder, order];
     [keys, tmpKeys] = [tmpKeys, keys];
-  }
-  len = new Uint8Array(0);
+    [len, tmpLen] = [tmpLen, len];
+  };
+  if (!sameLen) pass(len, 0);
   for (let w = words - 1; w >= 0; w--) {
-    for (const shift of [0, 16]) {
-      const key = keys[w]!;
-      count.fill(0);
-      for (let j = 0; j < m; j++) count[((key[j]! >>> shift) & 0xffff) + 1]!++;
-      if (count[((key[0]! >>> shift) & 0xffff) + 1] === m) continue; // every key shares this digit
-      for (let d = 0; d < 65536; d++) count[d + 1]! += count[d]!;
-      // Words still to be read move with the order: this one (for its high half) and the more significant ones.
-      const carry = shift === 0 ? w : w - 1;
-      for (let j = 0; j < m; j++) {
-        const to = count[(key[j]! >>> shift) & 0xffff]!++;
-        tmpOrder[to] = order[j]!;
-        for (let v = 0; v <= carry; v++) tmpKeys[v]![to] = keys[v]![j]!;
-      }
-      [order, tmpOrder] = [tmpOrder, order];
-      [keys, tmpKeys] = [tmpKeys, keys];
-    }
+    pass(keys[w]!, 0);
+    pass(keys[w]!, 16);
   }
-  return order;
+  return { order, words: keys, lengths: sameLen ? (m ? len[0]! : 0) : len };
 }

@@ -1,7 +1,7 @@
 import { alignById, ansCol, numericAns, requireSameIdSet, subCol } from '../align.js';
 import type { Table } from '../csv/table.js';
 import { InvalidSubmission, MetricError, rowNo } from '../errors.js';
-import { binaryLogLoss, logLossOfRows } from '../metrics/logloss.js';
+import { binaryLogLoss, logLossOfColumns } from '../metrics/logloss.js';
 import { isClose } from '../npmath.js';
 import { binaryTruth } from './common.js';
 import { csvAnswers, type Grader } from './types.js';
@@ -58,25 +58,12 @@ function oneHotLogLoss(sub: Table, ans: Table, idCol: string): number {
   subCol(sub, idCol);
   const classes = ans.columns.filter((c) => c !== idCol);
   const { ansRows, subRows } = alignById(sub, ans, idCol);
-  const k = classes.length;
-  // Row-major copies (sequential), so that pairing the rows reads one cache line per row and side
-  // instead of one per class.
-  const byRow = (cols: Float64Array[], rows: number): Float64Array => {
-    const out = new Float64Array(rows * k);
-    cols.forEach((v, j) => {
-      for (let r = 0; r < rows; r++) out[r * k + j] = v[r]!;
-    });
-    return out;
-  };
-  const truth = byRow(
+  return logLossOfColumns(
     classes.map((c) => numericAns(ans.get(c)!)),
-    ans.rowCount,
-  );
-  const probs = byRow(
+    ansRows,
     classes.map((c) => sub.get(c)!.numbers()),
-    sub.rowCount,
+    subRows,
   );
-  return logLossOfRows(truth, ansRows, probs, subRows, k);
 }
 
 export const loglossGraders: Grader[] = [

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { npSum } from '../npmath.js';
 import { rng } from '../test-support/fixtures.js';
-import { FLOAT64_EPS, logLoss, logLossOfRows } from './logloss.js';
+import { FLOAT64_EPS, logLoss, logLossOfColumns } from './logloss.js';
 
-describe('logLossOfRows', () => {
+describe('logLossOfColumns', () => {
   it('one-hot truth gives the bits of the general row sum, through any pairing of rows', () => {
     const r = rng(11);
     for (const k of [2, 3, 9]) {
@@ -18,7 +18,9 @@ describe('logLossOfRows', () => {
       }
       const rows = Uint32Array.from({ length: n }, (_, i) => i);
       const perm = rows.slice().sort(() => r() - 0.5);
-      const fast = logLossOfRows(truth, rows, probs, perm, k);
+      const columns = (m: Float64Array) =>
+        Array.from({ length: k }, (_, c) => Float64Array.from({ length: n }, (_, i) => m[i * k + c]!));
+      const fast = logLossOfColumns(columns(truth), rows, columns(probs), perm);
       // Reference: the general formula in numpy's order (row sums left to right, np.sum of rows).
       const losses = new Float64Array(n);
       for (let i = 0; i < n; i++) {
