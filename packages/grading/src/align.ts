@@ -70,10 +70,7 @@ function pairBySorting(sc: Column, ac: Column): Uint32Array | null {
 /** Whether two sorted key lists (no missing values) are equal entry by entry. */
 function sameSortedKeys(a: SortedKeys, b: SortedKeys): boolean {
   if (a.missing || b.missing || a.words.length !== b.words.length) return false;
-  if (a.prefix.length !== b.prefix.length || a.prefix.some((x, k) => x !== b.prefix[k])) return false;
-  if (typeof a.lengths === 'number' || typeof b.lengths === 'number') {
-    if (a.lengths !== b.lengths) return false;
-  } else if (!sameEntries(a.lengths, b.lengths)) return false;
+  if (!sameEntries(a.prefix, b.prefix) || !sameEntries(a.ranks, b.ranks)) return false;
   return a.words.every((w, k) => sameEntries(w, b.words[k]!));
 }
 

@@ -14,48 +14,44 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** 1 for a byte that continues an unquoted field (anything but a comma or a line end). */
-const FIELD_BYTE = new Uint8Array(256).fill(1);
-FIELD_BYTE[COMMA] = 0;
-FIELD_BYTE[LF] = 0;
-FIELD_BYTE[CR] = 0;
-
-/** Growable column of field offsets (start, end, kind) into the file's bytes. */
-class ColumnBuilder {
-  starts: Uint32Array;
-  ends: Uint32Array;
-  flags: Uint8Array;
-  length = 0;
+/**
+ * Field offsets of every column, filled row by row: every row gets exactly one entry per column
+ * (short rows are padded), so one row count indexes them all and room is checked once a row.
+ * Flags start as FIELD_PLAIN (0) and only other kinds are written.
+ */
+class Columns {
+  starts: Uint32Array[];
+  ends: Uint32Array[];
+  flags: Uint8Array[];
+  capacity: number;
   /** `capacity`: the expected number of rows (sized once instead of doubled up from nothing). */
-  constructor(capacity: number) {
-    this.starts = new Uint32Array(capacity);
-    this.ends = new Uint32Array(capacity);
-    this.flags = new Uint8Array(capacity);
+  constructor(
+    readonly width: number,
+    capacity: number,
+  ) {
+    this.capacity = capacity;
+    this.starts = Array.from({ length: width }, () => new Uint32Array(capacity));
+    this.ends = Array.from({ length: width }, () => new Uint32Array(capacity));
+    this.flags = Array.from({ length: width }, () => new Uint8Array(capacity));
   }
-  push(start: number, end: number, flag: number): void {
-    if (this.length === this.starts.length) {
-      const cap = this.length * 2;
-      const s = new Uint32Array(cap);
-      s.set(this.starts);
-      this.starts = s;
-      const e = new Uint32Array(cap);
-      e.set(this.ends);
-      this.ends = e;
-      const f = new Uint8Array(cap);
-      f.set(this.flags);
-      this.flags = f;
-    }
-    this.starts[this.length] = start;
-    this.ends[this.length] = end;
-    this.flags[this.length] = flag;
-    this.length++;
-  }
-  finish(): RawColumn {
-    return {
-      starts: this.starts.subarray(0, this.length),
-      ends: this.ends.subarray(0, this.length),
-      flags: this.flags.subarray(0, this.length),
+  grow(): void {
+    const cap = this.capacity * 2;
+    const more = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const out = make(cap);
+      out.set(a);
+      return out;
     };
+    this.starts = this.starts.map((a) => more(a, (k) => new Uint32Array(k)));
+    this.ends = this.ends.map((a) => more(a, (k) => new Uint32Array(k)));
+    this.flags = this.flags.map((a) => more(a, (k) => new Uint8Array(k)));
+    this.capacity = cap;
+  }
+  finish(rows: number): RawColumn[] {
+    return this.starts.map((starts, c) => ({
+      starts: starts.subarray(0, rows),
+      ends: this.ends[c]!.subarray(0, rows),
+      flags: this.flags[c]!.subarray(0, rows),
+    }));
   }
 }
 
@@ -93,7 +89,10 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
   let pos = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   let line = 1;
   let header: string[] | null = null;
-  let builders: ColumnBuilder[] = [];
+  let cols: Columns | null = null;
+  let starts: Uint32Array[] = [],
+    ends: Uint32Array[] = [],
+    flags: Uint8Array[] = [];
   let width = 0;
   let rows = 0;
   const headerFields: [number, number, number][] = [];
@@ -112,6 +111,10 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
       continue;
     }
     const rowLine = line;
+    if (cols !== null && rows === cols.capacity) {
+      cols.grow();
+      ({ starts, ends, flags } = cols);
+    }
     let c = 0; // fields read on this row
     for (;;) {
       let start = pos;
@@ -150,14 +153,19 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
         pos = q;
       } else {
         let p = pos;
-        while (p < n && FIELD_BYTE[buf[p]!] === 1) p++;
+        for (; p < n; p++) {
+          const b = buf[p]!;
+          if (b <= COMMA && (b === COMMA || b === LF || b === CR)) break; // digits and letters are above ','
+        }
         end = p;
         pos = p;
       }
       if (header === null) headerFields.push([start, end, flag]);
       else {
         if (c >= width) throw tooWide(source, rowLine, width, countFields(buf, pos, c + 1));
-        builders[c]!.push(start, end, flag);
+        starts[c]![rows] = start;
+        ends[c]![rows] = end;
+        if (flag !== FIELD_PLAIN) flags[c]![rows] = flag;
       }
       c++;
       if (pos < n && buf[pos] === COMMA) {
@@ -167,7 +175,8 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
         if (header === null) headerFields.push([pos, pos, FIELD_PLAIN]);
         else {
           if (c >= width) throw tooWide(source, rowLine, width, c + 1);
-          builders[c]!.push(pos, pos, FIELD_PLAIN);
+          starts[c]![rows] = pos;
+          ends[c]![rows] = pos;
         }
         c++;
       }
@@ -181,21 +190,15 @@ export function parseCsv(input: Buffer | string, source = '<csv>'): Table {
     if (header === null) {
       header = mangleHeader(headerFields.map(([s, e, f]) => decodeField(buf, s, e, f)));
       width = header.length;
-      const capacity = expectedRows(buf, pos);
-      builders = header.map(() => new ColumnBuilder(capacity));
+      cols = new Columns(width, expectedRows(buf, pos));
+      ({ starts, ends, flags } = cols);
     } else {
-      for (; c < width; c++) builders[c]!.push(0, 0, FIELD_MISSING);
+      for (; c < width; c++) flags[c]![rows] = FIELD_MISSING; // offsets stay 0
       rows++;
     }
   }
   if (header === null) return new Table(buf, [], [], 0, source);
-  return new Table(
-    buf,
-    header,
-    builders.map((b) => b.finish()),
-    rows,
-    source,
-  );
+  return new Table(buf, header, cols!.finish(rows), rows, source);
 }
 
 /** Rows left after `from`, estimated from the line ends in the next 64 KiB (a little over, rarely under). */

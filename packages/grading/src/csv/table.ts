@@ -45,6 +45,9 @@ const NA_STRINGS = new Set([
   'nan',
   'null',
 ]);
+/** First letters of the words classify must read: NA spellings, booleans, inf and nan. */
+const MAYBE_WORD = new Uint8Array(256);
+for (const c of 'NnTtFfIi') MAYBE_WORD[c.charCodeAt(0)] = 1;
 const NA_FIRST_BYTES = new Set([...NA_STRINGS].filter((s) => s !== '').map((s) => s.charCodeAt(0)));
 
 const POW10 = [
@@ -94,6 +97,7 @@ export class Table {
 /** One column with pandas' type inference: int64, float64, bool or object (strings + NaN). */
 export class Column {
   private cls?: Uint8Array;
+  private na?: Uint8Array;
   private nums?: Float64Array;
   private _kind?: Kind;
   private strs?: (string | null)[];
@@ -126,13 +130,16 @@ export class Column {
     if (this._kind === undefined) this.infer();
   }
 
-  /** Per row: 1 where the field is missing or an NA token (object columns: exactly the NaN cells). */
+  /** Per row: 1 where the field is missing or an NA token (object columns: exactly the NaN cells); shared, read only. */
   naFlags(): Uint8Array {
-    this.inferOnce();
-    const cls = this.cls!;
-    const out = new Uint8Array(cls.length);
-    for (let i = 0; i < cls.length; i++) out[i] = cls[i] === NA ? 1 : 0;
-    return out;
+    if (!this.na) {
+      this.inferOnce();
+      const cls = this.cls!;
+      const out = new Uint8Array(cls.length);
+      for (let i = 0; i < cls.length; i++) out[i] = cls[i] === NA ? 1 : 0;
+      this.na = out;
+    }
+    return this.na;
   }
 
   /** True where pandas holds NaN/None: an NA token, a missing field, or a float NaN. */
@@ -234,20 +241,17 @@ export class Column {
     const nums = new Float64Array(n);
     const { starts, ends, flags } = this.raw;
     const buf = this.table.buf;
-    let nNA = 0,
-      nInt = 0,
-      nFloat = 0,
-      nBool = 0,
-      nOther = 0;
+    const counts = new Int32Array(OTHER + 1); // by class: no branch per field
     for (let i = 0; i < n; i++) {
       const c = classify(buf, starts[i]!, ends[i]!, flags[i]!, nums, i);
       cls[i] = c;
-      if (c === NA) nNA++;
-      else if (c === INT) nInt++;
-      else if (c === FLOAT) nFloat++;
-      else if (c === OTHER) nOther++;
-      else nBool++;
+      counts[c]!++;
     }
+    const nNA = counts[NA]!,
+      nInt = counts[INT]!,
+      nFloat = counts[FLOAT]!,
+      nBool = counts[BOOL_TRUE]! + counts[BOOL_FALSE]!,
+      nOther = counts[OTHER]!;
     this.cls = cls;
     this.nums = nums;
     let kind: Kind;
@@ -279,6 +283,44 @@ function classify(
   }
   if (flag === FIELD_QUOTED_COMPLEX) return classifyText(decodeField(buf, start, end, flag), nums, i);
   const b0 = buf[start]!;
+  // Text that starts with a letter and is no NA spelling, boolean, inf or nan (those are at most
+  // 8 letters long, begin with N, n, T, t, F, f, I or i, and may have spaces after them).
+  if (((b0 | 0x20) >= 0x61 && (b0 | 0x20) <= 0x7a) || b0 === 0x5f) {
+    const last = buf[end - 1]!;
+    if (last !== 0x20 && last !== 0x09 && (end - start > 8 || !(MAYBE_WORD[b0]! === 1))) {
+      nums[i] = NaN;
+      return OTHER;
+    }
+  }
+  // Fastest path: [+-]?digits[.digits] with at most 15 digits in all, so the digits are an exact
+  // integer and one division by an exact power of ten rounds the value correctly.
+  {
+    let p = b0 === 0x2d || b0 === 0x2b ? start + 1 : start;
+    let mant = 0,
+      nd = 0,
+      fd = -1;
+    for (; p < end; p++) {
+      const d = buf[p]! - 0x30;
+      if (d < 0 || d > 9) break;
+      mant = mant * 10 + d;
+      nd++;
+    }
+    if (p < end && buf[p] === 0x2e) {
+      const f0 = ++p;
+      for (; p < end; p++) {
+        const d = buf[p]! - 0x30;
+        if (d < 0 || d > 9) break;
+        mant = mant * 10 + d;
+        nd++;
+      }
+      fd = p - f0;
+    }
+    if (p === end && nd > 0 && nd <= 15) {
+      const v = fd < 0 ? mant : mant / POW10[fd]!;
+      nums[i] = b0 === 0x2d ? -v : v;
+      return fd < 0 ? INT : FLOAT;
+    }
+  }
   // Fast path: [+-]?digits[.digits][e[+-]digits] without surrounding spaces.
   let p = start;
   let neg = false;

@@ -56,8 +56,8 @@ export function logLossOfColumns(
   if (classOf) {
     // One-hot truth: every other term is xlogy(0, p) = 0, so a row's loss is exactly −ln p of its
     // class whatever the summation order. Losses are computed in the predictions' row order (one
-    // sequential pass) and then listed in the pairing's order: one random read of 8 bytes per row
-    // instead of a row of predictions.
+    // sequential pass) and then listed in the pairing's order: the random reads and writes are of
+    // one byte (a class) and one loss per row, not of the predictions' columns.
     const probClass = new Uint8Array(n).fill(255);
     for (let r = 0; r < n; r++) probClass[probRows[r]!] = classOf[truthRows[r]!]!;
     const lossOfProbRow = new Float64Array(n);
