@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, readCsv } from './reader.js';
 import { pyFloatRepr } from './pystr.js';
+import { rng } from '../test-support/fixtures.js';
 
 describe('CSV reader (pandas read_csv defaults)', () => {
   it('parses quoting, doubled quotes, embedded newlines, CRLF, a BOM and blank lines', () => {
@@ -89,6 +90,31 @@ describe('CSV reader (pandas read_csv defaults)', () => {
     ];
     const t = parseCsv(`x\n${texts.map((s) => `"${s}"`).join('\n')}\n`);
     expect(Array.from(t.get('x')!.numbers())).toEqual(texts.map((s) => Number(s)));
+  });
+
+  it('reads every field the way its slow path (decoded text) reads it', () => {
+    // The fast paths (plain numbers, text starting with a letter) against the slow one: a field
+    // written as "x"rest is decoded first and read from its text.
+    const r = rng(17);
+    const alphabet = ['N', 'n', 'a', 'A', 'I', 'i', 'f', 'T', 'r', 'u', 'e', 'F', 'l', 's', 'y', '_'];
+    const tail = [...alphabet, '0', '1', '9', '.', '-', '+', ' ', 'E', '/', '#', 'o', 't', 'L'];
+    const words = ['inf', 'Infinity', 'nan', 'NaN', 'NA', 'null', 'None', 'True', 'false', 'n/a', 'identity'];
+    for (let k = 0; k < 3000; k++) {
+      let v =
+        r() < 0.4
+          ? words[Math.floor(r() * words.length)]!
+          : [...Array(1 + Math.floor(r() * 10))].map(() => tail[Math.floor(r() * tail.length)]).join('');
+      if (r() < 0.2) v += ' ';
+      if (r() < 0.1) v = '-' + v;
+      if (v.length < 2) v += '0'; // "x"rest is only decoded slowly when rest is not empty
+      const t = parseCsv(`a,b\n${v},"${v[0]}"${v.slice(1)}\n`);
+      const [a, b] = [t.get('a')!, t.get('b')!];
+      expect([a.kind, a.isNA(0), a.numbers()[0]], JSON.stringify(v)).toEqual([
+        b.kind,
+        b.isNA(0),
+        b.numbers()[0],
+      ]);
+    }
   });
 
   it('mangles duplicate and empty header names as pandas does', () => {
