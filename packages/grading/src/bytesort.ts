@@ -34,7 +34,7 @@ export function byteSortOrder(col: Column): Uint32Array {
 
 /**
  * {@link byteSortOrder} with the sorted keys (short keys only). Short keys are packed into 32-bit
- * words (see {@link SortedKeys}) and radix-sorted on 11-bit digits; longer ones get an LSD radix
+ * words (see {@link SortedKeys}) and radix-sorted on digits of up to 12 bits; longer ones get an LSD radix
  * sort on two-byte digits (each byte shifted by one so that "end of text" sorts first), the
  * longest a comparison sort.
  */
@@ -95,6 +95,7 @@ export function byteSort(col: Column): TextSort {
   let perWord = 1;
   while (perWord < 32 && base ** (perWord + 1) <= 2 ** 32) perWord++;
   const words = Math.max(1, Math.ceil(maxLen / perWord));
+  perWord = Math.max(1, Math.ceil(maxLen / words)); // spread over the words: smaller values, fewer digits
   const keys: Keys = { present, buf: anyComplex ? bufOf : buf, starts, ends, lcp };
   if (words <= MAX_PACKED_WORDS) {
     const sorted = packedOrder(keys, { ranks, base, perWord, words });
@@ -169,12 +170,13 @@ function twoByteOrder(keys: Keys, maxLen: number): Uint32Array {
 }
 
 /**
- * One stable pass on the digit (key[j] >>> shift) & MASK: order and every word move to `toOrder`
+ * One stable pass on the digit (key[j] >>> shift) & mask: order and every word move to `toOrder`
  * and `toWords`. False (nothing moved) when every key has the same digit.
  */
 function radixPass(
   key: Uint32Array,
   shift: number,
+  mask: number,
   count: Int32Array,
   order: Uint32Array,
   toOrder: Uint32Array,
@@ -182,22 +184,22 @@ function radixPass(
   toWords: Uint32Array[],
 ): boolean {
   const m = order.length;
-  count.fill(0);
-  for (let j = 0; j < m; j++) count[((key[j]! >>> shift) & MASK) + 1]!++;
-  if (count[((key[0]! >>> shift) & MASK) + 1] === m) return false;
-  for (let d = 0; d < DIGIT; d++) count[d + 1]! += count[d]!;
+  count.fill(0, 0, mask + 2);
+  for (let j = 0; j < m; j++) count[((key[j]! >>> shift) & mask) + 1]!++;
+  if (count[((key[0]! >>> shift) & mask) + 1] === m) return false;
+  for (let d = 0; d <= mask; d++) count[d + 1]! += count[d]!;
   if (words.length === 1) {
     const from = words[0]!,
       to = toWords[0]!;
     for (let j = 0; j < m; j++) {
-      const at = count[(key[j]! >>> shift) & MASK]!++;
+      const at = count[(key[j]! >>> shift) & mask]!++;
       toOrder[at] = order[j]!;
       to[at] = from[j]!;
     }
     return true;
   }
   for (let j = 0; j < m; j++) {
-    const at = count[(key[j]! >>> shift) & MASK]!++;
+    const at = count[(key[j]! >>> shift) & mask]!++;
     toOrder[at] = order[j]!;
     for (let v = 0; v < words.length; v++) toWords[v]![at] = words[v]![j]!;
   }
@@ -213,10 +215,8 @@ function finish(order: Uint32Array, missing: Uint32Array): Uint32Array {
   return out;
 }
 
-/** Radix digits of 11 bits: 2048 counters and scatter targets stay in the CPU cache. */
-const DIGIT_BITS = 11;
-const DIGIT = 1 << DIGIT_BITS;
-const MASK = DIGIT - 1;
+/** Radix digits of at most 12 bits: 4096 counters and scatter targets stay in the CPU cache. */
+const MAX_DIGIT_BITS = 12;
 
 /** Keys whose encoding (see {@link SortedKeys}) fits this many 32-bit words are sorted packed. */
 const MAX_PACKED_WORDS = 6;
@@ -233,7 +233,7 @@ interface Encoding {
 /**
  * Stable order of short keys, each encoded as in {@link SortedKeys} so that comparing the words
  * lexicographically is comparing the bytes (a key that is a prefix of another sorts first). An
- * LSD radix sort on 11-bit digits that carries the words along (reads stay sequential, and the
+ * LSD radix sort on digits of up to 12 bits that carries the words along (reads stay sequential, and the
  * keys come out in sorted order) and skips a digit every key shares.
  */
 function packedOrder(
@@ -243,7 +243,7 @@ function packedOrder(
   const { present, starts, ends, lcp } = keys;
   const m = present.length;
   const one = typeof keys.buf === 'function' ? null : keys.buf;
-  let order = present.slice();
+  let order: Uint32Array = present; // the caller is done with present: the passes may write over it
   let packed: Uint32Array[] = Array.from({ length: words }, () => new Uint32Array(m));
   const top = new Uint32Array(words); // each word's largest value: digits above it are all 0
   for (let j = 0; j < m; j++) {
@@ -257,15 +257,20 @@ function packedOrder(
       if (v > top[w]!) top[w] = v;
     }
   }
-  let tmpOrder = new Uint32Array(m);
+  let tmpOrder: Uint32Array = new Uint32Array(m);
   let tmpPacked: Uint32Array[] = Array.from({ length: words }, () => new Uint32Array(m));
-  const count = new Int32Array(DIGIT + 1);
-  // Least significant word first, each from its lowest digit up to its highest non-zero one.
-  for (let w = words - 1; w >= 0; w--)
-    for (let shift = 0; shift < 32 && top[w]! >>> shift > 0; shift += DIGIT_BITS)
-      if (radixPass(packed[w]!, shift, count, order, tmpOrder, packed, tmpPacked)) {
+  const count = new Int32Array((1 << MAX_DIGIT_BITS) + 1);
+  // Least significant word first, each in as few passes as its largest value needs (digits of
+  // equal width, at most MAX_DIGIT_BITS).
+  for (let w = words - 1; w >= 0; w--) {
+    const bits = 32 - Math.clz32(top[w]!);
+    const passes = Math.ceil(bits / MAX_DIGIT_BITS);
+    const width = Math.ceil(bits / Math.max(1, passes));
+    for (let shift = 0; shift < bits; shift += width)
+      if (radixPass(packed[w]!, shift, (1 << width) - 1, count, order, tmpOrder, packed, tmpPacked)) {
         [order, tmpOrder] = [tmpOrder, order];
         [packed, tmpPacked] = [tmpPacked, packed];
       }
+  }
   return { order, words: packed };
 }

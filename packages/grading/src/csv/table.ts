@@ -152,7 +152,7 @@ export class Column {
   /** Numeric view (int/float/bool columns; NaN where missing). Object columns: see {@link toNumeric}. */
   numbers(): Float64Array {
     this.inferOnce();
-    return this.nums!;
+    return (this.nums ??= new Float64Array(this.length).fill(NaN));
   }
 
   /** `pd.to_numeric`: numbers for every cell, or the first row whose value is not a number. */
@@ -164,7 +164,7 @@ export class Column {
       if (c === OTHER || c === BOOL_TRUE || c === BOOL_FALSE)
         return { ok: false, row: i, value: this.text(i) };
     }
-    return { ok: true, values: this.nums! };
+    return { ok: true, values: this.numbers() };
   }
 
   /** Object-column values (null = NaN); for other kinds the text as written. */
@@ -238,14 +238,20 @@ export class Column {
   private infer(): void {
     const n = this.length;
     const cls = new Uint8Array(n);
-    const nums = new Float64Array(n);
+    // Values are kept from the first field that has one: a column of text alone needs no array.
+    let nums: Float64Array | null = null;
     const { starts, ends, flags } = this.raw;
     const buf = this.table.buf;
     const counts = new Int32Array(OTHER + 1); // by class: no branch per field
     for (let i = 0; i < n; i++) {
-      const c = classify(buf, starts[i]!, ends[i]!, flags[i]!, nums, i);
+      const c = classify(buf, starts[i]!, ends[i]!, flags[i]!, FIELD_VALUE, 0);
       cls[i] = c;
       counts[c]!++;
+      if (nums !== null) nums[i] = FIELD_VALUE[0]!;
+      else if (c !== OTHER && c !== NA) {
+        nums = new Float64Array(n).fill(NaN, 0, i);
+        nums[i] = FIELD_VALUE[0]!;
+      }
     }
     const nNA = counts[NA]!,
       nInt = counts[INT]!,
@@ -253,20 +259,24 @@ export class Column {
       nBool = counts[BOOL_TRUE]! + counts[BOOL_FALSE]!,
       nOther = counts[OTHER]!;
     this.cls = cls;
-    this.nums = nums;
     let kind: Kind;
     if (nOther > 0 || (nBool > 0 && (nInt + nFloat > 0 || nNA > 0))) kind = 'object';
     else if (nBool > 0) kind = 'bool';
     else if (nInt > 0 && nFloat === 0 && nNA === 0) kind = 'int';
     else kind = 'float'; // all-NaN columns are float64 too
-    if (kind === 'object') {
+    if (kind === 'object' && nums !== null) {
       // pandas keeps the text of numbers in object columns; nums stays as a to_numeric view.
       for (let i = 0; i < n; i++)
         if (cls[i] === BOOL_TRUE || cls[i] === BOOL_FALSE || cls[i] === OTHER) nums[i] = NaN;
     }
+    // Text alone: the to_numeric view is all NaN, made when asked for.
+    if (nums !== null || kind !== 'object') this.nums = nums ?? new Float64Array(n).fill(NaN);
     this._kind = kind;
   }
 }
+
+/** Where {@link classify} leaves the value of the field it read. */
+const FIELD_VALUE = new Float64Array(1);
 
 /** Classifies one field and stores its numeric value (NaN when not a number). */
 function classify(
