@@ -10,6 +10,9 @@ import type { ArtifactRef } from './types.js';
  * is complete; the same content is stored once.
  */
 export class ArtifactStore {
+  /** Sub-folders known to exist: a `mkdir` on the event loop waits for the file system's journal. */
+  private readonly made = new Set<string>();
+
   constructor(readonly dir: string) {}
 
   pathOf(sha256: string): string {
@@ -20,7 +23,11 @@ export class ArtifactStore {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const path = this.pathOf(sha256);
     if (existsSync(path) && statSync(path).size === data.length) return { sha256, size: data.length };
-    mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+    const sub = sha256.slice(0, 2);
+    if (!this.made.has(sub)) {
+      mkdirSync(join(this.dir, sub), { recursive: true });
+      this.made.add(sub);
+    }
     const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const fh = await open(tmp, 'w');
     try {
