@@ -92,6 +92,17 @@ describe('CSV reader (pandas read_csv defaults)', () => {
     expect(Array.from(t.get('x')!.numbers())).toEqual(texts.map((s) => Number(s)));
   });
 
+  it('grows its columns when the rows outnumber what the first 64 KiB foretold', () => {
+    // Long rows first (few per 64 KiB), then many short ones: the estimate falls short.
+    const long = Array.from({ length: 40 }, (_, i) => `${i},"${'x'.repeat(4000)}",${i / 2}`);
+    const short = Array.from({ length: 30_000 }, (_, i) => `${40 + i},y${i % 3 ? '' : ',7'}`);
+    const t = parseCsv(['id,text,v', ...long, ...short].join('\n') + '\n');
+    expect(t.rowCount).toBe(30_040);
+    expect(t.get('id')!.numbers()[30_039]).toBe(30_039);
+    expect(t.get('text')!.text(39).length).toBe(4000);
+    expect([t.get('v')!.isNA(41), t.get('v')!.numbers()[40]]).toEqual([true, 7]);
+  });
+
   it('reads every field the way its slow path (decoded text) reads it', () => {
     // The fast paths (plain numbers, text starting with a letter) against the slow one: a field
     // written as "x"rest is decoded first and read from its text.

@@ -130,7 +130,10 @@ export class Column {
     if (this._kind === undefined) this.infer();
   }
 
-  /** Per row: 1 where the field is missing or an NA token (object columns: exactly the NaN cells); shared, read only. */
+  /**
+   * Per row: 1 where the field is missing or an NA token (object columns: exactly the NaN cells).
+   * Made once and shared: read only.
+   */
   naFlags(): Uint8Array {
     if (!this.na) {
       this.inferOnce();
