@@ -25,26 +25,17 @@ class Columns {
   flags: Uint8Array[];
   capacity: number;
   /** `capacity`: the expected number of rows (sized once instead of doubled up from nothing). */
-  constructor(
-    readonly width: number,
-    capacity: number,
-  ) {
+  constructor(width: number, capacity: number) {
     this.capacity = capacity;
     this.starts = Array.from({ length: width }, () => new Uint32Array(capacity));
     this.ends = Array.from({ length: width }, () => new Uint32Array(capacity));
     this.flags = Array.from({ length: width }, () => new Uint8Array(capacity));
   }
   grow(): void {
-    const cap = this.capacity * 2;
-    const more = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const out = make(cap);
-      out.set(a);
-      return out;
-    };
-    this.starts = this.starts.map((a) => more(a, (k) => new Uint32Array(k)));
-    this.ends = this.ends.map((a) => more(a, (k) => new Uint32Array(k)));
-    this.flags = this.flags.map((a) => more(a, (k) => new Uint8Array(k)));
-    this.capacity = cap;
+    const cap = (this.capacity *= 2);
+    this.starts = this.starts.map((a) => copied(a, new Uint32Array(cap)));
+    this.ends = this.ends.map((a) => copied(a, new Uint32Array(cap)));
+    this.flags = this.flags.map((a) => copied(a, new Uint8Array(cap)));
   }
   finish(rows: number): RawColumn[] {
     return this.starts.map((starts, c) => ({
@@ -53,6 +44,12 @@ class Columns {
       flags: this.flags[c]!.subarray(0, rows),
     }));
   }
+}
+
+/** `into` with `from` copied to its start. */
+function copied<T extends Uint32Array | Uint8Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /** Reads a CSV file once into a {@link Table}; `source` names it in errors. */
