@@ -39,6 +39,7 @@ export {
   NVIDIA_SMI_ARGS,
 } from './host/gpus.js';
 export { probePython } from './host/python-env.js';
+export { configureDaemonHeap } from './host/heap.js';
 export { PYTHON_DRIVER } from './session/python.js';
 export type { WorkerState } from './lifecycle.js';
 export * from './sandbox/index.js';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { registerWithCoordinator, slurmWorkerId } from '@aira/coordinator';
 import { ConfigError, checkDirOrAbsent, createLogger, fieldIssues, parseDuration } from '@aira/core';
-import { WorkerDaemon, WorkerOptionsSchema, watchOwner } from '@aira/worker';
+import { WorkerDaemon, WorkerOptionsSchema, configureDaemonHeap, watchOwner } from '@aira/worker';
 
 interface WorkerFlags {
   gpu?: string;
@@ -172,6 +172,7 @@ export function register(program: Command): void {
         const options = parseWorkerFlags({ ...flags, id: flags.id ?? fromSlurm });
         if (options.workdir) checkDirOrAbsent(options.workdir, '--workdir');
         const logger = createLogger({ name: 'aira-worker', file: options.logFile, level: options.logLevel });
+        configureDaemonHeap();
         const daemon = await WorkerDaemon.start({ options, logger });
         // Machine-readable first line; the log goes to stderr so stdout stays parseable.
         process.stdout.write(`${JSON.stringify(daemon.listeningLine())}\n`);
