@@ -150,6 +150,16 @@ time.sleep(300)
 
 describe('cgroup specifics', () => {
   const probe = probeLimits();
+  it.skipIf(probe.layout === null)(
+    `groups are made only in the hierarchies aira uses${probe.layout === null ? ' (skipped: no writable cgroups here)' : ''}`,
+    () => {
+      const dirs = Object.keys(probe.layout!.controllers);
+      expect(dirs.sort()).toEqual([...probe.controllers].sort());
+      // The freezer only where it is the way to end a group; `cpu` only where no cpuset pins.
+      if (probe.killer !== 'freezer') expect(dirs).not.toContain('freezer');
+      if (dirs.includes('cpuset')) expect(dirs).not.toContain('cpu');
+    },
+  );
   const skip = probe.layout === null || !probe.controllers.includes('cpuset');
   it.skipIf(skip)(
     `an exec cpuset pins its processes${skip ? ' (skipped: no writable cpuset controller here)' : ''}`,

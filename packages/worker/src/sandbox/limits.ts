@@ -94,10 +94,12 @@ export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
     return { ...rlimit, note: `cgroups disabled; ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}` };
   const detected = detectCgroupLayout();
   if (!detected) return rlimit;
-  const layout = writableLayout(detected);
+  const writable = writableLayout(detected);
+  const offered = Object.keys(writable.controllers) as Controller[];
+  const hasKill = writable.unified !== null && existsSync(join(writable.unified, 'cgroup.kill'));
+  const killer = hasKill ? 'cgroup.kill' : offered.includes('freezer') ? 'freezer' : 'signals';
+  const layout = onlyUsed(writable, killer);
   const controllers = Object.keys(layout.controllers) as Controller[];
-  const hasKill = layout.unified !== null && existsSync(join(layout.unified, 'cgroup.kill'));
-  const killer = hasKill ? 'cgroup.kill' : controllers.includes('freezer') ? 'freezer' : 'signals';
   if (!controllers.includes('memory') && !controllers.includes('pids')) {
     if (!layout.unified) return rlimit;
     return {
@@ -117,6 +119,19 @@ export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
     killer,
     note: `${mechanism} controllers ${controllers.join(',')}${hybrid}`,
   };
+}
+
+/**
+ * The layout without the controllers aira would not use here: the freezer where cgroup.kill ends
+ * groups, `cpu` where a cpuset controller pins (`cpu` only caps CPU time when none does). On v1
+ * each controller is a hierarchy of its own, so each is one more folder to make and remove for
+ * every session and exec (~0.3 ms of the daemon's time each; docs/dispatch.md).
+ */
+function onlyUsed(layout: CgroupLayout, killer: LimitsProbe['killer']): CgroupLayout {
+  const controllers = { ...layout.controllers };
+  if (killer !== 'freezer') delete controllers.freezer;
+  if (controllers.cpuset) delete controllers.cpu;
+  return { ...layout, controllers };
 }
 
 /** Counters read from a group, to turn into reasons. */
