@@ -115,7 +115,7 @@ async function dispatch({ report, goal, root, rounds: ctxRounds, workerDir }) {
     // Where the slowest hand-overs spent their time: the figures above say how many, this says why.
     for (const h of m.slowest)
       console.log(
-        `  slow hand-over ${h.total} ms: ${PHASES.map((p, k) => `${p} ${h.phases[k]}`).join(', ')}`,
+        `  slow hand-over ${h.total} ms (${h.at} ms into the round, ${h.overlapping} other hand-overs at once): ${PHASES.map((p, k) => `${p} ${h.phases[k]}`).join(', ')}`,
       );
     for (const [phase, st] of Object.entries(m.phases))
       report(
@@ -129,6 +129,12 @@ async function dispatch({ report, goal, root, rounds: ctxRounds, workerDir }) {
       m.tail.mean,
       'ms',
       `exec ended → slot free, mean (p50/p99 ${m.tail.p50.toFixed(1)}/${m.tail.p99.toFixed(1)})`,
+    );
+    report(
+      'coordinator.dispatch.alone.p99',
+      m.alone.p99,
+      'ms',
+      `hand-overs while no other worker was handing over (${m.alone.n} of ${m.dispatch.n}; p50 ${m.alone.p50} ms)`,
     );
     report(
       'coordinator.dispatch.event_loop_delay.p99',
@@ -276,6 +282,7 @@ function pool(rounds) {
     dispatch: stats(all((r) => r.latencies)),
     phases: Object.fromEntries(PHASES.map((p) => [p, stats(all((r) => r.phases[p]))])),
     tail: stats(all((r) => r.tail)),
+    alone: stats(all((r) => r.handovers.filter((h) => h.overlapping === 0).map((h) => h.total))),
     occupancy: avg((r) => r.occupancy),
     execOccupancy: avg((r) => r.execOccupancy),
     slowest: all((r) => r.handovers)
@@ -357,9 +364,18 @@ function measure(events) {
       const marks = [prev.t, proposed, list[i].t, opened.get(key), execJournaled.get(key), next];
       if (marks.some((m) => m === undefined)) continue;
       for (let k = 0; k < PHASES.length; k++) phases[PHASES[k]].push(marks[k + 1] - marks[k]);
-      handovers.push({ total: next - prev.t, phases: PHASES.map((_, k) => marks[k + 1] - marks[k]) });
+      handovers.push({
+        total: next - prev.t,
+        at: prev.t - events[0].t,
+        from: prev.t,
+        to: next,
+        phases: PHASES.map((_, k) => marks[k + 1] - marks[k]),
+      });
     }
   }
+  // How many other workers were handing over at the same time (does a slow one meet others?).
+  for (const h of handovers)
+    h.overlapping = handovers.filter((o) => o !== h && o.from < h.to && h.from < o.to).length;
   // The other end of a job: its exec's end → the slot is free (exec.finished journaled, files
   // fetched, attempt.submitted).
   const tail = [];
