@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,21 @@ describe('cgroup specifics', () => {
       // The freezer only where it is the way to end a group; `cpu` only where no cpuset pins.
       if (probe.killer !== 'freezer') expect(dirs).not.toContain('freezer');
       if (dirs.includes('cpuset')) expect(dirs).not.toContain('cpu');
+    },
+  );
+  it.skipIf(!probe.hierarchies?.length)(
+    `groups dead workers left are swept from every hierarchy, used here or not${probe.hierarchies?.length ? '' : ' (skipped: no writable cgroups here)'}`,
+    async () => {
+      const dead = spawnSync('true').pid;
+      const name = `aira-${dead}-left`;
+      for (const h of probe.hierarchies!) mkdirSync(join(h, name));
+      const enforcer = new LimitsEnforcer(probe, { tag: 'sweeper' });
+      try {
+        await enforcer.sweepStale();
+        for (const h of probe.hierarchies!) expect(existsSync(join(h, name)), h).toBe(false);
+      } finally {
+        await enforcer.close();
+      }
     },
   );
   const skip = probe.layout === null || !probe.controllers.includes('cpuset');

@@ -75,6 +75,11 @@ export interface LimitsProbe {
   killer: 'cgroup.kill' | 'freezer' | 'signals';
   /** One line for Describe and the start-up log. */
   note: string;
+  /**
+   * Every writable hierarchy, those of controllers aira does not use here too: groups that dead
+   * workers left are swept from all of them (an older worker may have used more).
+   */
+  hierarchies?: string[];
 }
 
 /**
@@ -100,12 +105,16 @@ export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
   const killer = hasKill ? 'cgroup.kill' : offered.includes('freezer') ? 'freezer' : 'signals';
   const layout = onlyUsed(writable, killer);
   const controllers = Object.keys(layout.controllers) as Controller[];
+  const hierarchies = [
+    ...new Set([...Object.values(writable.controllers), ...(writable.unified ? [writable.unified] : [])]),
+  ];
   if (!controllers.includes('memory') && !controllers.includes('pids')) {
     if (!layout.unified) return rlimit;
     return {
       ...rlimit,
       layout,
       killer,
+      hierarchies,
       note: `cgroup v2 without memory/pids controllers (used to find and kill processes); ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}`,
     };
   }
@@ -118,6 +127,7 @@ export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
     controllers,
     killer,
     note: `${mechanism} controllers ${controllers.join(',')}${hybrid}`,
+    hierarchies,
   };
 }
 
@@ -474,10 +484,12 @@ export class LimitsEnforcer {
   async sweepStale(): Promise<number> {
     const layout = this.probe.layout;
     if (!layout) return 0;
-    const parents = new Set([
-      ...Object.values(layout.controllers),
-      ...(layout.unified ? [layout.unified] : []),
-    ]);
+    const parents = new Set(
+      this.probe.hierarchies ?? [
+        ...Object.values(layout.controllers),
+        ...(layout.unified ? [layout.unified] : []),
+      ],
+    );
     let swept = 0;
     for (const parent of parents) {
       let names: string[] = [];
