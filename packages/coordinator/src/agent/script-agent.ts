@@ -119,9 +119,10 @@ export function scriptAgent(config: RunConfig): Agent {
     const assignments = Object.entries(env)
       .map(([k, v]) => `${k}=${shellQuote(v)}`)
       .join(' ');
+    // Assignments before the command reach its environment as `env` would, one exec fewer per job.
     return interpreter === `./${codePath}`
-      ? `cd ${shellQuote(work)} && env ${assignments} ./${codePath}`
-      : `cd ${shellQuote(work)} && env ${assignments} ${interpreter} ${codePath}`;
+      ? `cd ${shellQuote(work)} && ${assignments} ./${codePath}`
+      : `cd ${shellQuote(work)} && ${assignments} ${interpreter} ${codePath}`;
   }
 
   async function submit(session: Session, result: ExecResult): Promise<Submission> {
