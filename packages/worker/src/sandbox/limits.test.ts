@@ -154,22 +154,21 @@ describe('cgroup specifics', () => {
     `groups are made only in the hierarchies aira uses${probe.layout === null ? ' (skipped: no writable cgroups here)' : ''}`,
     () => {
       const dirs = Object.keys(probe.layout!.controllers);
-      expect(dirs.sort()).toEqual([...probe.controllers].sort());
       // The freezer only where it is the way to end a group; `cpu` only where no cpuset pins.
       if (probe.killer !== 'freezer') expect(dirs).not.toContain('freezer');
       if (dirs.includes('cpuset')) expect(dirs).not.toContain('cpu');
     },
   );
-  it.skipIf(!probe.hierarchies?.length)(
-    `groups dead workers left are swept from every hierarchy, used here or not${probe.hierarchies?.length ? '' : ' (skipped: no writable cgroups here)'}`,
+  it.skipIf(probe.hierarchies.length === 0)(
+    `groups dead workers left are swept from every hierarchy, used here or not${probe.hierarchies.length ? '' : ' (skipped: no writable cgroups here)'}`,
     async () => {
       const dead = spawnSync('true').pid;
       const name = `aira-${dead}-left`;
-      for (const h of probe.hierarchies!) mkdirSync(join(h, name));
+      for (const h of probe.hierarchies) mkdirSync(join(h, name));
       const enforcer = new LimitsEnforcer(probe, { tag: 'sweeper' });
       try {
         await enforcer.sweepStale();
-        for (const h of probe.hierarchies!) expect(existsSync(join(h, name)), h).toBe(false);
+        for (const h of probe.hierarchies) expect(existsSync(join(h, name)), h).toBe(false);
       } finally {
         await enforcer.close();
       }

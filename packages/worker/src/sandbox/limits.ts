@@ -79,7 +79,7 @@ export interface LimitsProbe {
    * Every writable hierarchy, those of controllers aira does not use here too: groups that dead
    * workers left are swept from all of them (an older worker may have used more).
    */
-  hierarchies?: string[];
+  hierarchies: string[];
 }
 
 /**
@@ -94,15 +94,15 @@ export function probeLimits(options: { cgroups?: boolean } = {}): LimitsProbe {
     controllers: [],
     killer: 'signals',
     note: 'no writable cgroups: memory and process limits are polled from /proc and enforced by killing; no CPU set',
+    hierarchies: [],
   };
   if (options.cgroups === false)
     return { ...rlimit, note: `cgroups disabled; ${rlimit.note.slice(rlimit.note.indexOf(':') + 2)}` };
   const detected = detectCgroupLayout();
   if (!detected) return rlimit;
   const writable = writableLayout(detected);
-  const offered = Object.keys(writable.controllers) as Controller[];
   const hasKill = writable.unified !== null && existsSync(join(writable.unified, 'cgroup.kill'));
-  const killer = hasKill ? 'cgroup.kill' : offered.includes('freezer') ? 'freezer' : 'signals';
+  const killer = hasKill ? 'cgroup.kill' : writable.controllers.freezer ? 'freezer' : 'signals';
   const layout = onlyUsed(writable, killer);
   const controllers = Object.keys(layout.controllers) as Controller[];
   const hierarchies = [
@@ -482,16 +482,8 @@ export class LimitsEnforcer {
    * different parents).
    */
   async sweepStale(): Promise<number> {
-    const layout = this.probe.layout;
-    if (!layout) return 0;
-    const parents = new Set(
-      this.probe.hierarchies ?? [
-        ...Object.values(layout.controllers),
-        ...(layout.unified ? [layout.unified] : []),
-      ],
-    );
     let swept = 0;
-    for (const parent of parents) {
+    for (const parent of this.probe.hierarchies) {
       let names: string[] = [];
       try {
         names = readdirSync(parent).filter((n) => /^aira-\d+(-[\w.-]+)?$/.test(n));
