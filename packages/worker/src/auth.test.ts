@@ -80,7 +80,14 @@ describe('the token', () => {
     const refusedUnary = await Promise.all([
       code(unary(bad, 'describe', {})),
       code(
-        unary(bad, 'openSession', { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} }),
+        unary(bad, 'openSession', {
+          sessionId: '',
+          labels: {},
+          dataPath: '',
+          limits: undefined,
+          env: {},
+          startShell: false,
+        }),
       ),
       code(unary(bad, 'closeSession', { sessionId: s, keepWorkspace: false })),
       code(unary(bad, 'listSessions', {})),

@@ -54,7 +54,7 @@ describe('SIGTERM', () => {
     const refused = await unary(
       w.connection,
       'openSession',
-      { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {} },
+      { sessionId: '', labels: {}, dataPath: '', limits: undefined, env: {}, startShell: false },
       { idempotent: false },
     ).then(
       () => 'opened',

@@ -187,6 +187,7 @@ export function createWorkerHandlers(core: WorkerCore): CoreHandlers {
           limits: req.limits,
         });
         cb(null, sessionResponse(session, core.host.sandbox.mechanism || 'none'));
+        if (req.startShell) session.startShell();
       } catch (err) {
         cb(fail(status.INTERNAL, `open session: ${(err as Error).message}`), null);
       }

@@ -101,6 +101,7 @@ async function execOnce(words: string[], flags: ExecFlags): Promise<number> {
         dataPath: '',
         limits: undefined,
         env: {},
+        startShell: false,
       })
       .catch((err) => {
         throw describeRpcError(err, address);

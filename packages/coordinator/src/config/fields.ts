@@ -179,6 +179,11 @@ export const FIELDS: FieldSpec[] = [
   { path: 'workers.callDeadline', type: 'string', help: 'deadline of control calls' },
   { path: 'workers.waitFor', type: 'string', help: 'how long to wait for the first worker' },
   {
+    path: 'workers.spares',
+    type: 'number',
+    help: 'sessions each worker keeps open ahead for its next jobs',
+  },
+  {
     path: 'workers.keepLocal',
     type: 'boolean',
     flag: '--keep-workers',

@@ -62,6 +62,11 @@ export const WorkersConfig = z.strictObject({
   heartbeat: zDuration.default(5_000),
   /** Deadline of control calls (open/close session, cancel, describe). */
   callDeadline: zDuration.default(30_000),
+  /**
+   * Sessions each worker keeps open ahead for its next jobs (docs/dispatch.md). Two keep a short
+   * job from waiting for one still opening; each holds its own copy of the run's files.
+   */
+  spares: z.number().int().min(0).max(8).default(2),
   /** How long to wait for the first worker before giving up. */
   waitFor: zDuration.default(120_000),
   /** Keep local worker daemons running after the study ends (they are stopped by default). */

@@ -125,6 +125,7 @@ export class RunLoop {
       callDeadlineMs: o.config.workers.callDeadline,
       logger: o.logger,
       closings: this.closings,
+      depth: o.config.workers.spares,
     });
     this.host = this.attemptHost();
   }

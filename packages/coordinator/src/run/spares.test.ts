@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@aira/core';
 import { scriptAgent } from '../agent/script-agent.js';
-import type { LocalSessionFile, SessionFile } from '../agent/types.js';
+import { ExecGoneError, type LocalSessionFile, type SessionFile } from '../agent/types.js';
 import { RunConfig } from '../config/schema.js';
 import type { PoolWorker } from '../pool/pool-worker.js';
+import { listSessions } from '../pool/sessions.js';
 import { WorkerSession } from '../session/worker-session.js';
 import {
   eventsOf,
@@ -34,14 +35,20 @@ afterAll(async () => {
   await setup?.close();
 });
 
-function spares(): SpareSessions {
+function spares(depth = 1, closings = new Closings(silentLogger())): SpareSessions {
   return new SpareSessions({
     studyId: 'st',
     runId: 'run',
     callDeadlineMs: 10_000,
     logger: silentLogger(),
-    closings: new Closings(silentLogger()),
+    closings,
+    depth,
   });
+}
+
+/** Session ids open on the worker. */
+async function openOnWorker(): Promise<string[]> {
+  return (await listSessions(worker.conn, 10_000)).map((x) => x.sessionId);
 }
 
 /** The taken spare as a job uses it. */
@@ -89,6 +96,70 @@ describe('spare sessions opened ahead', () => {
     await session.close();
   });
 
+  it('kept two per worker: a job takes the oldest, one more opens as one is taken, dropping closes them', async () => {
+    const closings = new Closings(silentLogger());
+    const s = spares(2, closings);
+    s.open(worker, undefined);
+    const [first, second, ...more] = s.ids();
+    expect(more).toEqual([]);
+    expect(second).toBeDefined();
+    s.open(worker, undefined); // already two: nothing more opens
+    expect(s.ids()).toEqual([first, second]);
+    const taken = await s.take(worker);
+    expect(taken?.opened.sessionId).toBe(first);
+    expect(s.ids()).toEqual([second]);
+    s.open(worker, undefined);
+    const [, third] = s.ids();
+    expect(s.ids()).toEqual([second, third]);
+    await sessionOf(taken!.opened).close();
+    // Both spares are open on the worker (a take waits for its spare; so does this).
+    await s.take(worker).then((t) => t && sessionOf(t.opened).close());
+    expect(await openOnWorker()).toContain(third);
+    s.drop(worker, true);
+    expect(s.ids()).toEqual([]);
+    await closings.settle(10_000);
+    expect(await openOnWorker()).not.toContain(third);
+    expect(await s.take(worker)).toBeUndefined();
+  });
+
+  it('have their shell started by the worker when it opens them, without a warm-up exec', async () => {
+    expect(worker.info.features).toContain('session.start');
+    const s = spares();
+    s.open(worker, undefined);
+    const taken = await s.take(worker);
+    const session = sessionOf(taken!.opened);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // bash counts SECONDS from its own start: a shell started by this exec would say 0.
+    const run = await session.exec('bash', 'echo $SECONDS');
+    expect(Number(run.output.trim())).toBeGreaterThanOrEqual(1);
+    // The worker never saw a warm-up exec.
+    await expect(session.attach(`${session.id}.warm-up`)).rejects.toThrow(ExecGoneError);
+    await session.close();
+  });
+
+  it('on a worker that does not list "session.start", have their shell started by a warm-up exec', async () => {
+    const features = worker.info.features;
+    worker.info.features = features.filter((f) => f !== 'session.start');
+    try {
+      const s = spares();
+      s.open(worker, undefined);
+      const taken = await s.take(worker);
+      const session = sessionOf(taken!.opened);
+      const warm = await session.attach(`${session.id}.warm-up`);
+      expect(warm.exitCode).toBe(0);
+      await session.close();
+    } finally {
+      worker.info.features = features;
+    }
+  });
+
+  it('none when kept at zero', async () => {
+    const s = spares(0);
+    s.open(worker, undefined);
+    expect(s.ids()).toEqual([]);
+    expect(await s.take(worker)).toBeUndefined();
+  });
+
   it('with nothing to receive count as having it all', async () => {
     const s = spares();
     s.open(worker, undefined);
@@ -127,7 +198,8 @@ describe('jobs in spare sessions', () => {
         out: join(root, 'study'),
         agent: { name: 'alternating', script },
         budget: { maxJobs: 5 },
-        workers: { spec: [`hosts:${workers.hostsFile}`], tokenFile: workers.tokenFile },
+        // One spare at a time, so that reads alternate between a spare's files and its job's own.
+        workers: { spec: [`hosts:${workers.hostsFile}`], tokenFile: workers.tokenFile, spares: 1 },
       }),
       { registry, tickMs: 60_000 },
     );

@@ -21,11 +21,13 @@ interface Spare {
 }
 
 /**
- * Sessions opened ahead, one per worker, while the worker's current job runs: the next job on that
- * worker starts in one at once instead of waiting for a session to open.
+ * Sessions opened ahead, `depth` per worker (oldest taken first), while the worker's current job
+ * runs: the next job on that worker starts in one at once instead of waiting for a session to
+ * open. With two, the one a job takes opened during an earlier job, so a job shorter than a
+ * session's start does not wait for it (docs/dispatch.md).
  */
 export class SpareSessions {
-  private readonly spares = new Map<string, Spare>();
+  private readonly spares = new Map<string, Spare[]>();
 
   constructor(
     private readonly o: {
@@ -34,27 +36,34 @@ export class SpareSessions {
       callDeadlineMs: number;
       logger: Logger;
       closings: Closings;
+      /** Spares kept per worker (`workers.spares`). */
+      depth: number;
     },
   ) {}
 
   /** Session ids a worker may keep (reconciling closes the others). */
   ids(): string[] {
-    return [...this.spares.values()].map((s) => s.sessionId);
+    return [...this.spares.values()].flat().map((s) => s.sessionId);
   }
 
   /**
-   * Opens a spare on the worker unless it has one. `files` (the same in every job's session: the
+   * Opens spares on the worker until it has `depth`. `files` (the same in every job's session: the
    * run's files, the agent's) are put into it now, off the next job's clock (docs/dispatch.md).
    */
   open(w: PoolWorker, dataPath: string | undefined, files: Array<SessionFile | LocalSessionFile> = []): void {
-    if (this.spares.has(w.id)) return;
+    const queue = this.spares.get(w.id) ?? [];
+    if (queue.length >= this.o.depth) return;
+    this.spares.set(w.id, queue);
     const sessionId = `${this.o.runId}.spare-${randomBytes(4).toString('hex')}`;
     const log = this.o.logger;
+    // Workers that can start the shell at OpenSession need no warm-up exec (docs/dispatch.md).
+    const startShell = (w.info?.features ?? []).includes('session.start');
     const opened = openSessionRpc(w, {
       sessionId,
       labels: { 'aira.study': this.o.studyId, 'aira.run': this.o.runId, 'aira.spare': 'yes' },
       dataPath,
       callDeadlineMs: this.o.callDeadlineMs,
+      startShell,
     })
       .then(async (res) => {
         const [filesPut] = await Promise.all([
@@ -66,11 +75,16 @@ export class SpareSessions {
             );
             return false;
           }),
-          // Workers start a session's shell on its first exec: start it now, off the next job's clock.
-          warmUp(w, res.sessionId).catch((err: unknown) =>
-            // Harmless: the shell then starts on the job's first exec.
-            log.debug({ worker: w.id, session: sessionId, err: errorMessage(err) }, 'warming a spare failed'),
-          ),
+          // Other workers start a session's shell on its first exec: start it now, off the next job's clock.
+          startShell
+            ? undefined
+            : warmUp(w, res.sessionId).catch((err: unknown) =>
+                // Harmless: the shell then starts on the job's first exec.
+                log.debug(
+                  { worker: w.id, session: sessionId, err: errorMessage(err) },
+                  'warming a spare failed',
+                ),
+              ),
         ]);
         return { opened: res, filesPut };
       })
@@ -82,30 +96,30 @@ export class SpareSessions {
         );
         return null;
       });
-    this.spares.set(w.id, { sessionId, opened });
+    queue.push({ sessionId, opened });
+    if (queue.length < this.o.depth) this.open(w, dataPath, files);
   }
 
-  /** The worker's spare session when it opened fine, else undefined (the job opens its own). */
+  /** The worker's oldest spare session when it opened fine, else undefined (the job opens its own). */
   async take(w: PoolWorker): Promise<TakenSpare | undefined> {
-    const spare = this.spares.get(w.id);
+    const spare = this.spares.get(w.id)?.shift();
     if (!spare) return undefined;
-    this.spares.delete(w.id);
     return (await spare.opened) ?? undefined;
   }
 
-  /** Forgets the worker's spare; `close` also closes it on the worker (not when it is unreachable). */
+  /** Forgets the worker's spares; `close` also closes them on the worker (not when it is unreachable). */
   drop(w: PoolWorker, close: boolean): void {
-    const spare = this.spares.get(w.id);
-    if (!spare) return;
+    const queue = this.spares.get(w.id) ?? [];
     this.spares.delete(w.id);
     if (close)
-      this.o.closings.add(
-        spare.opened.then(
-          (res) =>
-            res && w.conn.unary('closeSession', { sessionId: res.opened.sessionId, keepWorkspace: false }),
-        ),
-        { worker: w.id, session: spare.sessionId },
-      );
+      for (const spare of queue)
+        this.o.closings.add(
+          spare.opened.then(
+            (res) =>
+              res && w.conn.unary('closeSession', { sessionId: res.opened.sessionId, keepWorkspace: false }),
+          ),
+          { worker: w.id, session: spare.sessionId },
+        );
   }
 }
 

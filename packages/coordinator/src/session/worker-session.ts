@@ -369,6 +369,8 @@ export function openSessionRpc(
     dataPath?: string;
     env?: Record<string, string>;
     callDeadlineMs: number;
+    /** Start the session's shell now (workers that list "session.start"). */
+    startShell?: boolean;
   },
 ): Promise<OpenSessionResponse> {
   return worker.conn.unary(
@@ -379,6 +381,7 @@ export function openSessionRpc(
       dataPath: opts.dataPath ?? '',
       limits: undefined,
       env: opts.env ?? {},
+      startShell: opts.startShell ?? false,
     },
     { deadlineMs: opts.callDeadlineMs },
   );
@@ -389,7 +392,10 @@ function isLocalFailure(err: ServiceError): boolean {
   return err.code === status.INTERNAL && /serialization failure/i.test(err.details ?? '');
 }
 
-/** Runs a no-op (`:`) in a session's bash so its shell is started before a job needs it. */
+/**
+ * Runs a no-op (`:`) in a session's bash so its shell is started before a job needs it (for
+ * workers that cannot start it at OpenSession: no "session.start" feature).
+ */
 export async function warmUp(worker: PoolWorker, sessionId: string): Promise<void> {
   const call = worker.conn.stream('exec', {
     sessionId,

@@ -7,6 +7,7 @@ import {
   openSession,
   run,
   runPython,
+  sleep,
   startTestWorker,
   type TestWorker,
   unary,
@@ -60,6 +61,26 @@ describe('requests from clients built before a field was added', () => {
     const s = await openSession(w.connection);
     const { files: _files, ...old } = execRequest(s, 'echo old client');
     expect((await collect(w.connection.stream('exec', old))).stdout).toBe('old client\n');
+  });
+});
+
+describe('a session opened with start_shell', () => {
+  it('has its shell running before its first exec, which runs in it', async () => {
+    expect((await unary(w.connection, 'describe', {})).features).toContain('session.start');
+    const opened = await unary(w.connection, 'openSession', {
+      sessionId: '',
+      labels: {},
+      dataPath: '',
+      limits: undefined,
+      env: {},
+      startShell: true,
+    });
+    await sleep(1_500);
+    // bash counts SECONDS from its own start: a shell started by this exec would say 0.
+    const r = await run(w.connection, opened.sessionId, 'echo $SECONDS; x=kept');
+    expect(r.finished.exitCode).toBe(0);
+    expect(Number(r.stdout.trim())).toBeGreaterThanOrEqual(1);
+    expect((await run(w.connection, opened.sessionId, 'echo $x')).stdout).toBe('kept\n');
   });
 });
 

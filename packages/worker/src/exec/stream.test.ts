@@ -60,6 +60,7 @@ describe('exec output', () => {
       dataPath: '',
       limits: undefined,
       env: {},
+      startShell: false,
     });
     const blob = randomBytes(24 * 1024 * 1024);
     writeFileSync(join(workDir, 'blob.bin'), blob);

@@ -89,6 +89,6 @@ export async function describeWorker(core: {
     startedUnixMs: core.host.startedUnixMs,
     state: core.state,
     labels: core.host.labels,
-    features: core.writeInline ? ['exec.files'] : [],
+    features: [...(core.writeInline ? ['exec.files'] : []), 'session.start'],
   };
 }

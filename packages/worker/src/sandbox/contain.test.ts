@@ -111,6 +111,7 @@ describe('hostile candidates', () => {
       dataPath: '',
       limits: limits({ memoryBytes: 384 << 20 }),
       env: {},
+      startShell: false,
     });
     const s = opened.sessionId;
     const hog = "b = [b'x' * (32 << 20) for _ in range(64)]; print('survived')";

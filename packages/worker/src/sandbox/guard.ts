@@ -161,6 +161,15 @@ export class Guard {
     return new ExecGuard(exec, stateful, params.folders, params.onBreach);
   }
 
+  /**
+   * Leaves a session's just-started stateful process (`pid`, the launcher's child.pid) in a group
+   * of its own that the session's next exec takes as its exec group (see SessionLimits.settle).
+   */
+  async settle(params: { sessionId: string; pid: number }): Promise<void> {
+    const stateful = await resolveCommandPid(params.pid);
+    if (stateful) await this.session(params.sessionId).settle(stateful);
+  }
+
   /** The session binds: data read-only (a shared folder in its place when data/ links to one), work and submission writable. */
   private binds(spec: LaunchSpec): Bind[] {
     const s = spec.session;

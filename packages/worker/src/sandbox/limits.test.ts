@@ -240,6 +240,30 @@ describe('exec groups between execs', () => {
   );
 
   it.skipIf(skip)(
+    `a shell settled when it starts gives the first exec its group, with the session's limits: nothing moves${why}`,
+    async () => {
+      const enforcer = LimitsEnforcer.create({ tag: 'settle' });
+      const session = enforcer.openSession('settle', { memoryBytes: 96 * 1024 ** 2 });
+      const bash = startBash(session.wrap(['bash', '--norc']), session.env);
+      session.adopt(bash.child.pid!);
+      await session.settle(bash.child.pid!);
+      const settled = memoryGroup(bash.child.pid!);
+      expect(settled).toMatch(/\/s-settle\/p-\d+$/);
+      const first = await session.beginExec('one', {}, bash.child.pid!);
+      await bash.run(`${PY} -c "b = [b'x' * (16 << 20) for _ in range(64)]"`);
+      const hog = first.end();
+      expect(memoryGroup(bash.child.pid!)).toBe(settled); // not moved
+      expect(hog.reasons).toContain('memory limit 96 MiB exceeded');
+      // An exec with limits of its own still gets a group of its own.
+      const second = await session.beginExec('two', { memoryBytes: 64 * 1024 ** 2 }, bash.child.pid!);
+      second.end();
+      expect(memoryGroup(bash.child.pid!)).not.toBe(settled);
+      await session.close();
+      await enforcer.close();
+    },
+  );
+
+  it.skipIf(skip)(
     `a process left running, or other limits, give the next exec a group of its own${why}`,
     async () => {
       const enforcer = LimitsEnforcer.create({ tag: 'fresh' });

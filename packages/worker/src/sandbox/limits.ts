@@ -600,6 +600,26 @@ export class SessionLimits {
     return exec;
   }
 
+  /**
+   * Moves a stateful process that has just started into a group of its own with the session's
+   * limits and parks it there, as an exec without limits of its own would leave it: the session's
+   * first such exec then makes no group and moves nothing (docs/dispatch.md).
+   */
+  async settle(statefulPid: number): Promise<void> {
+    if (!this.group || this.closed || this.parked.has(statefulPid)) return;
+    await entered(statefulPid);
+    if (this.closed || !isAlive(statefulPid)) return;
+    const limits = tighten(this.limits, undefined);
+    const group = this.group.child(`p-${statefulPid}`, limits, { leaf: true });
+    try {
+      group.move(statefulPid);
+    } catch {
+      void group.remove(); // exited meanwhile
+      return;
+    }
+    this.park(statefulPid, group, limits);
+  }
+
   /** A parked group serves the next exec when its limits are the same and the process is alone in it. */
   private reusable(parked: { group: CgroupNode; limits: string }, limits: LimitValues, pid: number): boolean {
     if (parked.limits !== groupLimitsKey(limits)) return false;

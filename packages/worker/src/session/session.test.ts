@@ -28,6 +28,7 @@ describe('a session', () => {
       dataPath: '',
       limits: undefined,
       env: { MY_FLAG: 'on' },
+      startShell: false,
     });
     for (const dir of [res.dataDir, res.workDir, res.submissionDir]) expect(existsSync(dir)).toBe(true);
     const r = await run(w.connection, res.sessionId, 'pwd; echo "$MY_FLAG $AIRA_SUBMISSION_DIR"');
@@ -47,6 +48,7 @@ describe('a session', () => {
       dataPath: shared,
       limits: undefined,
       env: {},
+      startShell: false,
     });
     expect((await run(w.connection, res.sessionId, 'cat ../data/train.csv')).stdout).toBe('id,y\n1,0\n');
     const bad = await unary(w.connection, 'openSession', {
@@ -55,6 +57,7 @@ describe('a session', () => {
       dataPath: '/nonexistent/data',
       limits: undefined,
       env: {},
+      startShell: false,
     }).catch((e: { code: number; details: string }) => e);
     expect(bad).toMatchObject({ code: 3, details: expect.stringMatching(/data_path "\/nonexistent\/data"/) });
   });

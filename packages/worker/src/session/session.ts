@@ -129,6 +129,24 @@ export class Session {
     return [...this.execs.values()].filter((e) => e.state !== 'finished').map((e) => e.id);
   }
 
+  /**
+   * Starts the stateful bash now (OpenSessionRequest.start_shell) and, with a guard, leaves it in
+   * a group of its own that the session's first exec takes as its exec group; first in the bash
+   * queue, so an exec sent meanwhile waits for it. A failure is only logged: the exec then starts
+   * the shell as it would have.
+   */
+  startShell(): void {
+    if (this.closed) return;
+    const start = this.queues.bash.then(async () => {
+      if (this.closed) return;
+      const pid = this.bash.start();
+      if (pid && this.opts.guard) await this.opts.guard.settle({ sessionId: this.id, pid });
+    });
+    this.queues.bash = start.catch((err: unknown) => {
+      this.opts.logger.warn({ err }, 'starting the session shell ahead failed');
+    });
+  }
+
   /** Queues an exec; its events appear in its log from when it starts. */
   exec(params: ExecParams): ExecRun {
     if (this.closed) throw new Error(`session ${this.id} is closed`);

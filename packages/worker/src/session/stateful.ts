@@ -75,6 +75,11 @@ export class StatefulProcess {
     return this.current !== undefined;
   }
 
+  /** Starts the process unless it runs; its pid (undefined when the spawn failed). */
+  start(): number | undefined {
+    return this.ensureStarted().pid;
+  }
+
   /** Runs one request; output goes to sink as it arrives. One request at a time. */
   /** `before` runs once the process exists and before the request is written (the exec's guard moves it into the exec's group). */
   run(

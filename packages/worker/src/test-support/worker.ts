@@ -119,6 +119,7 @@ export async function openSession(c: WorkerConnection, sessionId = ''): Promise<
     dataPath: '',
     limits: undefined,
     env: {},
+    startShell: false,
   });
   return res.sessionId;
 }
