@@ -9,9 +9,9 @@
 // ~13 GB), so that this process's CPU time is the coordinator's alone. Jobs are bash scripts that
 // only sleep, so the figures are the scheduler's, not the CPU's.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
@@ -29,6 +29,32 @@ const quantile = (xs, q) => {
 
 const DISPATCH_P99_GOAL_MS = 20;
 const EXEC_SHARE_GOAL = 90;
+
+/**
+ * The file system a folder is on, as the figures depend on it: "ext4 without a journal" makes
+ * every new file or folder step past the inodes freed in the last minutes (docs/dispatch.md).
+ */
+function fileSystemOf(dir) {
+  try {
+    const path = realpathSync(dir);
+    let best = { mount: '', type: '?', source: '' };
+    for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+      const [left, right] = line.split(' - ');
+      if (!right) continue;
+      const mount = left.split(' ')[4].replace(/\\040/g, ' ');
+      const inside = path === mount || path.startsWith(mount.endsWith('/') ? mount : `${mount}/`);
+      if (inside && mount.length >= best.mount.length) {
+        const [type, source] = right.split(' ');
+        best = { mount, type, source };
+      }
+    }
+    if (best.type !== 'ext4') return best.type;
+    const journal = readFileSync(`/sys/fs/ext4/${basename(best.source)}/journal_task`, 'utf8').trim();
+    return journal === '<none>' ? 'ext4 without a journal' : 'ext4';
+  } catch {
+    return 'file system unknown';
+  }
+}
 
 /** The coordinator and protocol packages, a temporary folder and a token, for the duration of `fn`. */
 async function withSetup(root, fn) {
@@ -175,7 +201,7 @@ async function dispatch({ report, goal, root, rounds: ctxRounds, workerDir }) {
     goal(
       'dispatch latency, slot free → next exec (8 workers)',
       `p99 <= ${DISPATCH_P99_GOAL_MS} ms`,
-      `p50/p99 ${m.dispatch.p50.toFixed(0)}/${m.dispatch.p99.toFixed(0)} ms (${(m.dispatch.p99 / unaryP50).toFixed(0)}x a unary round trip of ${unaryP50.toFixed(2)} ms; workers' folders ${workerDir ? `in ${workerDir}` : 'beside the study'})`,
+      `p50/p99 ${m.dispatch.p50.toFixed(0)}/${m.dispatch.p99.toFixed(0)} ms (${(m.dispatch.p99 / unaryP50).toFixed(0)}x a unary round trip of ${unaryP50.toFixed(2)} ms; workers' folders ${workerDir ? `in ${workerDir}` : 'beside the study'}, ${fileSystemOf(workerRoot)})`,
       m.dispatch.p99 <= DISPATCH_P99_GOAL_MS,
     );
     goal(
