@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -60,6 +60,22 @@ describe('a session', () => {
       startShell: false,
     }).catch((e: { code: number; details: string }) => e);
     expect(bad).toMatchObject({ code: 3, details: expect.stringMatching(/data_path "\/nonexistent\/data"/) });
+  });
+
+  it('keeps an exec log per exec, made ahead, and leaves none behind when it closes', async () => {
+    const logs = (id: string) => join(w.workdir, 'logs', id);
+    const id = await openSession(w.connection);
+    expect((await run(w.connection, id, 'echo one')).stdout).toBe('one\n');
+    await unary(w.connection, 'closeSession', { sessionId: id, keepWorkspace: false });
+    // A job of one exec: no log made for a next exec that never came, and the folder is gone.
+    expect(existsSync(logs(id))).toBe(false);
+
+    const many = await openSession(w.connection);
+    expect((await run(w.connection, many, 'echo one')).stdout).toBe('one\n');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(readdirSync(logs(many)).sort()).toEqual(['exec-1.log', 'exec-2.log']); // the next one, ahead
+    expect((await run(w.connection, many, 'echo two')).stdout).toBe('two\n');
+    await unary(w.connection, 'closeSession', { sessionId: many, keepWorkspace: false });
   });
 
   it('keeps bash state between execs: cwd, exported and plain variables, functions, declare', async () => {

@@ -54,6 +54,15 @@ export interface ExecParams {
 const PASS_ENV =
   /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|LD_LIBRARY_PATH|CUDA_[A-Z_]+|NVIDIA_[A-Z_]+|OMP_[A-Z_]+|MKL_[A-Z_]+|OPENBLAS_[A-Z_]+|HF_[A-Z_]+|TORCH_[A-Z_]+|XDG_CACHE_HOME)$/;
 
+/** How long after an exec ends the session's next exec log is made (see Session.nextLog). */
+const LOG_AHEAD_AFTER_MS = 250;
+
+/** An exec log made ahead and never used. */
+function dropLog(log: { path: string; fd: number }): void {
+  closeSync(log.fd);
+  rmSync(log.path, { force: true });
+}
+
 /**
  * A workspace (data, work, submission) with a stateful bash and a stateful Python process
  * (started on the first Python exec). Execs of one kind run one at a time, in arrival order;
@@ -166,6 +175,7 @@ export class Session {
       guard: this.opts.guard ? this.execGuard(this.opts.guard, params) : undefined,
     });
     this.execs.set(run.id, run);
+    void run.done.then(() => this.makeLogAheadSoon());
     const proc = params.kind === 'bash' ? this.bash : this.python;
     const next = this.queues[params.kind].then(() => run.execute(proc));
     this.queues[params.kind] = next.catch((err: unknown) => {
@@ -177,14 +187,20 @@ export class Session {
   /**
    * An exec's log: the file made ahead when there is one, so that an exec's start creates no file
    * (a file created while the disk syncs can wait for the file system's journal:
-   * docs/dispatch.md); the next is made meanwhile, through the thread pool.
+   * docs/dispatch.md). The session's first is made when it opens, each next one a while after an
+   * exec ends, through the thread pool: a session closed by then (a job of one exec) makes none.
    */
   private nextLog(capBytes: number): ExecLog {
     const ready = this.readyLog;
     this.readyLog = undefined;
-    this.makeLogAhead();
     if (ready) return new ExecLog(ready.path, capBytes, ready.fd);
     return new ExecLog(join(this.opts.logDir, `exec-${++this.logsMade}.log`), capBytes);
+  }
+
+  private makeLogAheadSoon(): void {
+    setTimeout(() => {
+      if (!this.closed && !this.readyLog) this.makeLogAhead();
+    }, LOG_AHEAD_AFTER_MS).unref();
   }
 
   private makeLogAhead(): void {
@@ -194,7 +210,7 @@ export class Session {
     openFile(path, 'w', 0o600, (err, fd) => {
       this.makingLog = false;
       if (err) return; // made when needed instead
-      if (this.closed) return closeSync(fd);
+      if (this.closed) return dropLog({ path, fd });
       this.readyLog = { path, fd };
     });
   }
@@ -250,7 +266,7 @@ export class Session {
     // A log still being read is deleted when its last reader is done; the folder goes now if
     // empty, else a minute later (a reader that has the file open reads on after the unlink).
     for (const run of this.execs.values()) run.log.remove();
-    if (this.readyLog) closeSync(this.readyLog.fd);
+    if (this.readyLog) dropLog(this.readyLog);
     this.readyLog = undefined;
     try {
       rmdirSync(this.opts.logDir);
