@@ -552,12 +552,14 @@ describe.skipIf(skip !== null)(`aira on a real Slurm${skip ? ` (skipped: ${skip}
       .map((r) => r.jobId);
     // Preemption with requeue, as Slurm does it: SIGTERM, then the job waits in the queue under the same id.
     expect(spawnSync('scontrol', ['requeue', job], { env: slurm.env }).status).toBe(0);
+    // Started again only once its first run is gone, as Slurm would after its requeue delay (a start
+    // while the first run's processes still end can fail the launch and drop the job).
     await until(
-      'the job to wait in the queue',
+      'the job to wait in the queue, its first run gone',
       () =>
         /PENDING/.test(
           spawnSync('squeue', ['-h', '-j', job, '-o', '%T'], { env: slurm.env, encoding: 'utf8' }).stdout,
-        ),
+        ) && slurm.leftovers().length === 0,
       60_000,
       log,
     );
